@@ -1,0 +1,131 @@
+"""The `rewriter` command line. The only place that prints errors and chooses exit codes.
+
+Exit codes: 0 success; 1 the tool ran but the answer is "no" (a counterexample, an unknown,
+a failed check); 2 bad input or a missing tool (one line, `file:line:col` when it points into
+a file, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rewriter.errors import RewriterError, SourceError
+
+
+def _progress_printer(stream):
+    if not stream.isatty():
+        return None
+
+    def show(res, done, total):
+        width = 30
+        fill = int(width * done / max(total, 1))
+        stream.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} {res.rule[:40]:<40}")
+        if done == total:
+            stream.write("\r" + " " * (width + 60) + "\r")
+        stream.flush()
+
+    return show
+
+
+def cmd_verify(args) -> int:
+    from rewriter.dsl.rule import load_library
+    from rewriter.verifier.report import format_json, format_text
+    from rewriter.verifier.runner import default_cache_dir, verify_instances
+
+    start = time.monotonic()
+    lib = load_library(args.paths or ["rules"])
+    instances = list(lib.instances())
+    if args.rule:
+        instances = [i for i in instances if i.name in set(args.rule)]
+        if not instances:
+            raise RewriterError(f"no rule named {', '.join(args.rule)} in {', '.join(args.paths or ['rules'])}")
+    cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    results = verify_instances(instances, jobs=args.jobs, timeout_s=args.timeout, cache_dir=cache_dir,
+                               progress=_progress_printer(sys.stderr) if args.format == "text" else None)
+    seconds = time.monotonic() - start
+    if args.format == "json":
+        print(format_json(results, seconds))
+    else:
+        print(format_text(results, seconds, verbose=args.verbose))
+    return 0 if all(r.status == "proven" for r in results) else 1
+
+
+def cmd_simplify(args) -> int:
+    from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
+
+    decls = [parse_var_decl(v) for v in args.var]
+    res = simplify_expr(args.expr, decls, rule_paths=args.rules or ["rules"], check=args.check)
+    print(res.text)
+    if args.stats:
+        for name, count in res.stats.most_common():
+            print(f"  {count:4d}  {name}  ({res.rule_locs[name]})")
+    if args.check:
+        print(f"check: {res.check}")
+        return 0 if res.check == "proven equal" else 1
+    return 0
+
+
+def cmd_fmt(args) -> int:
+    from rewriter.dsl.parser import parse_rules
+    from rewriter.dsl.rule import format_rules
+
+    for p in args.files:
+        text = Path(p).read_text()
+        sys.stdout.write(format_rules(parse_rules(text, p)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="rewriter", description="Verified rewrite rules and a "
+                                 "constraint-solving superoptimizer for ML/DSP kernels.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
+    v.add_argument("paths", nargs="*", help="rule files or folders (default: rules/)")
+    v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    v.add_argument("--timeout", type=float, default=30.0, help="longest Z3 attempt per instance, seconds")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.add_argument("--rule", action="append", help="verify only this rule (repeatable)")
+    v.add_argument("--no-cache", action="store_true", help="ignore and do not write the proof cache")
+    v.add_argument("--cache-dir", help="proof cache folder (default: $XDG_CACHE_HOME/rewriter)")
+    v.add_argument("-v", "--verbose", action="store_true", help="one line per instance")
+    v.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("simplify", help="rewrite an expression with the rule library to a fixpoint")
+    s.add_argument("expr", help='an expression, e.g. "(a*4 + b) / 4"')
+    s.add_argument("--var", action="append", default=[], metavar="NAME:TYPE[=LO..HI]",
+                   help="declare a variable, e.g. a:idx=0..100 (bounds inclusive)")
+    s.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    s.add_argument("--check", action="store_true", help="prove the result equal to the input with Z3")
+    s.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
+    s.set_defaults(func=cmd_simplify)
+
+    f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")
+    f.add_argument("files", nargs="+")
+    f.set_defaults(func=cmd_fmt)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as e:
+        print(e.render(), file=sys.stderr)
+        return e.exit_code
+    except RewriterError as e:
+        print(f"rewriter: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except OSError as e:
+        print(f"rewriter: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rewriter: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Parse `.rules` text (and standalone expressions) into `Pattern`s and `RuleDecl`s.
+
+Lark does the syntax (LALR, contextual lexer); this module turns lark's tree into patterns with
+source locations and turns lark's exceptions into `SourceError`s with `file:line:col`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lark
+
+from rewriter.dsl.pattern import Pattern
+from rewriter.errors import RewriterError, SourceError, SourceLoc
+from rewriter.ir.dtype import DType, parse_dtype
+
+_GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+# DSL operator -> pattern op (sugar ops are resolved by the type checker).
+_BINOPS = {
+    "||": "lor", "&&": "land", "|": "or", "^": "xor", "&": "and", "==": "eq", "!=": "ne",
+    "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "<<": "shl", ">>": "shr", "+": "add",
+    "-": "sub", "*": "mul", "/": "div", "%": "mod",
+}
+_UNOPS = {"-": "neg", "~": "not", "!": "lnot"}
+
+# Human names for lark's terminals in "expected ..." messages.
+_TERMINAL_TEXT = {
+    "ARROW": "'=>'", "RULE_NAME": "a rule name", "TYPE_NAME": "a type", "VAR_NAME": "a variable",
+    "CONST_NAME": "a constant", "INT": "an integer", "FLOAT": "a float", "LPAR": "'('",
+    "RPAR": "')'", "COLON": "':'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "RULE": "'rule'",
+    "IF": "'if'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "PERCENT": "'%'", "DOTTED_NAME": "an op",
+    "GENERIC_NAME": "a cast", "$END": "end of input", "TRUE": "'true'", "FALSE": "'false'",
+    "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
+    "SHL": "'<<'", "SHR": "'>>'", "TILDE": "'~'",
+    "BANG": "'!'", "BAR": "'|'", "AMP": "'&'", "CARET": "'^'", "OROR": "'||'", "ANDAND": "'&&'",
+}
+
+
+@dataclass(frozen=True)
+class RuleDecl:
+    """A rule as written, before type checking."""
+
+    name: str
+    lhs: Pattern
+    rhs: Pattern
+    pre: Pattern | None
+    types: tuple[DType, ...] | None
+    loc: SourceLoc = field(compare=False)
+    doc: str = field(default="", compare=False)
+    types_loc: SourceLoc | None = field(default=None, compare=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _parser(start: str) -> lark.Lark:
+    return lark.Lark(_GRAMMAR.read_text(), parser="lalr", start=start, propagate_positions=True,
+                     maybe_placeholders=False)
+
+
+def parse_rules(text: str, filename: str = "<string>") -> list[RuleDecl]:
+    """Parse a whole `.rules` file."""
+    tree = _parse(text, filename, "start")
+    builder = _Builder(filename, text)
+    comments = _comment_lines(text)
+    rules = []
+    for node in tree.children:
+        decl = builder.rule(node)
+        rules.append(_with_doc(decl, comments))
+    return rules
+
+
+def parse_expr(text: str, filename: str = "<expr>") -> Pattern:
+    """Parse a standalone expression (as used by `rewriter simplify`)."""
+    _parser_expr = _parse(text, filename, "expr")
+    return _Builder(filename, text).expr(_parser_expr)
+
+
+def _parse(text: str, filename: str, start: str) -> lark.Tree:
+    try:
+        return _parser(start).parse(text)
+    except lark.exceptions.UnexpectedCharacters as e:
+        raise SourceError(f"unexpected character {text[e.pos_in_stream]!r}",
+                          SourceLoc(filename, e.line, e.column), text) from None
+    except lark.exceptions.UnexpectedToken as e:
+        tok = e.token
+        got = "end of input" if tok.type == "$END" else repr(str(tok))
+        expected = sorted({_TERMINAL_TEXT.get(t, t) for t in e.expected})
+        msg = f"unexpected {got}"
+        if expected and len(expected) <= 6:
+            msg += f", expected {' or '.join(expected)}"
+        line = tok.line if tok.line is not None else text.count("\n") + 1
+        col = tok.column if tok.column is not None else 1
+        raise SourceError(msg, SourceLoc(filename, line, col), text) from None
+    except lark.exceptions.UnexpectedEOF:
+        line = text.count("\n") + 1
+        raise SourceError("unexpected end of input", SourceLoc(filename, line, 1), text) from None
+
+
+def _comment_lines(text: str) -> dict[int, str]:
+    out = {}
+    for i, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if s.startswith("#"):
+            out[i] = s[1:].strip()
+    return out
+
+
+def _with_doc(decl: RuleDecl, comments: dict[int, str]) -> RuleDecl:
+    """Attach the comment lines directly above a rule (no blank line between) as its doc."""
+    lines, n = [], decl.loc.line - 1
+    while n in comments:
+        lines.append(comments[n])
+        n -= 1
+    doc = " ".join(reversed(lines)).strip()
+    return RuleDecl(decl.name, decl.lhs, decl.rhs, decl.pre, decl.types, decl.loc, doc, decl.types_loc)
+
+
+class _Builder:
+    def __init__(self, filename: str, text: str):
+        self.filename = filename
+        self.text = text
+
+    def loc(self, tok) -> SourceLoc:
+        return SourceLoc(self.filename, tok.line, tok.column)
+
+    def dtype(self, tok) -> DType:
+        try:
+            return parse_dtype(str(tok))
+        except RewriterError as e:
+            raise SourceError(str(e), self.loc(tok), self.text) from None
+
+    def rule(self, node: lark.Tree) -> RuleDecl:
+        kids = list(node.children)
+        name_tok = kids.pop(0)
+        types, types_loc = None, None
+        if isinstance(kids[0], lark.Tree) and kids[0].data == "type_list":
+            tl = kids.pop(0)
+            types = tuple(self.dtype(t) for t in tl.children)
+            types_loc = self.loc(tl.children[0])
+        lhs = self.expr(kids.pop(0))
+        kids.pop(0)  # ARROW
+        rhs = self.expr(kids.pop(0))
+        pre = self.expr(kids[0].children[0]) if kids else None
+        return RuleDecl(str(name_tok), lhs, rhs, pre, types, self.loc(name_tok), "", types_loc)
+
+    def expr(self, node) -> Pattern:
+        if isinstance(node, lark.Token):  # a bare terminal (should not happen: atoms are trees)
+            raise SourceError(f"unexpected {node!s}", self.loc(node), self.text)
+        return getattr(self, "_" + node.data)(node)
+
+    def _binop(self, node):
+        a, op, b = node.children
+        return Pattern("op", _BINOPS[str(op)], (self.expr(a), self.expr(b)), loc=self.loc(op))
+
+    def _unop(self, node):
+        op, a = node.children
+        inner = self.expr(a)
+        if str(op) == "-" and inner.kind == "lit" and not isinstance(inner.value, bool):
+            return Pattern("lit", value=-inner.value, loc=self.loc(op))
+        return Pattern("op", _UNOPS[str(op)], (inner,), loc=self.loc(op))
+
+    def _int_lit(self, node):
+        tok = node.children[0]
+        return Pattern("lit", value=int(str(tok), 0), loc=self.loc(tok))
+
+    def _float_lit(self, node):
+        tok = node.children[0]
+        return Pattern("lit", value=float(str(tok)), loc=self.loc(tok))
+
+    def _bool_lit(self, node):
+        tok = node.children[0]
+        return Pattern("lit", value=str(tok) == "true", loc=self.loc(tok))
+
+    def _annot(self, node):
+        return self.dtype(node.children[1].children[0]) if len(node.children) > 1 else None
+
+    def _var(self, node):
+        tok = node.children[0]
+        return Pattern("var", name=str(tok), dtype=self._annot(node), loc=self.loc(tok))
+
+    def _cname(self, node):
+        tok = node.children[0]
+        return Pattern("const", name=str(tok), dtype=self._annot(node), loc=self.loc(tok))
+
+    def _call(self, node):
+        callee = node.children[0].children[0]
+        args = tuple(self.expr(a) for a in node.children[1:] if a is not None)
+        text = str(callee)
+        dtype = None
+        m = re.fullmatch(r"(\w+)<(.+)>", text)
+        if m:
+            text = m.group(1)
+            dtype = self.dtype(_SubToken(callee, m.group(2), len(m.group(1)) + 1))
+        name, *flags = text.split(".")
+        return Pattern("op", name, args, dtype=dtype, flags=tuple(flags), loc=self.loc(callee))
+
+
+class _SubToken(str):
+    """Part of a token, with its own position (for errors inside `cast<...>`)."""
+
+    def __new__(cls, tok, text, offset):
+        s = super().__new__(cls, text)
+        s.line, s.column = tok.line, tok.column + offset
+        return s

@@ -1,0 +1,105 @@
+"""`Pattern`: the untyped expression tree of a rule side or precondition, as written.
+
+A pattern is one of
+  op     an operation (`op` is a table op name, or sugar: `gt`/`ge` for `>`/`>=` and
+         `land`/`lor`/`lnot` for `&&`/`||`/`!`), with operands in `args`, poison `flags`
+         and, for casts, the target `dtype`;
+  var    a lowercase pattern variable: matches any term (twice = the same term);
+  const  an uppercase constant symbol: matches constants only;
+  lit    a literal (int, float or bool): matches that constant.
+Locations are carried for error messages and excluded from equality, so a printed and
+re-parsed rule compares equal to the original.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from rewriter.errors import SourceLoc
+from rewriter.ir.dtype import DType
+
+#: Surface sugar: (op in patterns) -> (table op, swap operands?)
+SUGAR = {"gt": ("lt", True), "ge": ("le", True), "land": ("and", False),
+         "lor": ("or", False), "lnot": ("not", False)}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str  # "op" | "var" | "const" | "lit"
+    op: str = ""
+    args: tuple["Pattern", ...] = ()
+    name: str = ""
+    value: object = None
+    dtype: DType | None = None  # annotation (x:i32) or cast target
+    flags: tuple[str, ...] = ()
+    loc: SourceLoc | None = field(default=None, compare=False, repr=False)
+
+    def walk(self):
+        """Pre-order traversal."""
+        yield self
+        for a in self.args:
+            yield from a.walk()
+
+    def names(self) -> set[str]:
+        return {p.name for p in self.walk() if p.kind in ("var", "const")}
+
+    def __str__(self) -> str:
+        return format_pattern(self)
+
+
+# Printing ------------------------------------------------------------------------------
+# (symbol, precedence): higher binds tighter, matching the grammar.
+_BINARY = {
+    "lor": ("||", 1), "land": ("&&", 2), "or": ("|", 3), "xor": ("^", 4), "and": ("&", 5),
+    "eq": ("==", 6), "ne": ("!=", 6), "lt": ("<", 7), "le": ("<=", 7), "gt": (">", 7),
+    "ge": (">=", 7), "shl": ("<<", 8), "shr": (">>", 8), "add": ("+", 9), "sub": ("-", 9),
+    "mul": ("*", 10), "div": ("/", 10), "mod": ("%", 10),
+}
+_UNARY = {"neg": "-", "not": "~", "lnot": "!"}
+_UNARY_PREC = 11
+
+
+def format_literal(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    return str(value)
+
+
+def format_pattern(p: Pattern, prec: int = 0) -> str:
+    if p.kind in ("var", "const"):
+        return p.name + (f":{p.dtype}" if p.dtype is not None else "")
+    if p.kind == "lit":
+        text = format_literal(p.value)
+        return f"({text})" if text.startswith("-") and prec > 0 else text
+    if p.op in _BINARY and not p.flags and len(p.args) == 2:
+        sym, mine = _BINARY[p.op]
+        # Left-associative: the right operand needs parentheses at equal precedence.
+        text = f"{format_pattern(p.args[0], mine)} {sym} {format_pattern(p.args[1], mine + 1)}"
+        return f"({text})" if mine < prec else text
+    if p.op in _UNARY and not p.flags and len(p.args) == 1:
+        text = _UNARY[p.op] + format_pattern(p.args[0], _UNARY_PREC)
+        return f"({text})" if _UNARY_PREC < prec else text
+    callee = p.op + "".join("." + f for f in p.flags)
+    if p.dtype is not None:
+        callee += f"<{p.dtype}>"
+    return f"{callee}({', '.join(format_pattern(a) for a in p.args)})"
+
+
+def uop_to_pattern(u) -> Pattern:
+    """View a UOp as a pattern, so terms print in the same surface syntax as rules."""
+    if u.op == "var":
+        return Pattern("var", name=u.arg.name)
+    if u.op == "const":
+        return Pattern("lit", value=u.arg)
+    dtype = u.dtype if u.op in ("cast", "bitcast") else None
+    return Pattern("op", u.op, tuple(uop_to_pattern(s) for s in u.src), dtype=dtype, flags=u.flags)
+
+
+def format_uop(u) -> str:
+    return format_pattern(uop_to_pattern(u))

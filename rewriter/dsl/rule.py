@@ -1,0 +1,136 @@
+"""`Rule` and `RuleLibrary`: rules as data, loaded from `.rules` files and checked.
+
+A `Rule` is a declaration (name, sides, precondition, types, location, doc comment) plus its
+typed instances. `load_library(paths)` reads files or folders (recursively, sorted, so rule
+order — which is also the order the rewrite engine tries rules in — is deterministic),
+type-checks every rule and enforces unique names across the whole library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.dsl.parser import RuleDecl, parse_rules
+from rewriter.dsl.pattern import Pattern, format_pattern
+from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
+
+
+@dataclass(frozen=True)
+class Rule:
+    decl: RuleDecl
+    instances: tuple = ()
+    skipped: tuple = ()  # (DType, reason) for default types it does not apply to
+
+    @property
+    def name(self) -> str:
+        return self.decl.name
+
+    @property
+    def loc(self) -> SourceLoc:
+        return self.decl.loc
+
+    @property
+    def doc(self) -> str:
+        return self.decl.doc
+
+    def __str__(self) -> str:
+        return format_rule(self.decl)
+
+
+@dataclass
+class RuleLibrary:
+    rules: list[Rule] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def instances(self):
+        for r in self.rules:
+            yield from r.instances
+
+    def by_name(self, name: str) -> Rule:
+        for r in self.rules:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+
+def check_bindings(decl: RuleDecl, text: str | None) -> None:
+    """Structural checks that need no types: a left side that is an operation, and every name
+    on the right side or in the precondition bound by the left side."""
+    if decl.lhs.kind != "op":
+        raise TypeCheckError("the left side of a rule must be an operation, not a lone "
+                             f"{'variable' if decl.lhs.kind != 'lit' else 'literal'}",
+                             decl.lhs.loc or decl.loc, text)
+    bound = decl.lhs.names()
+    for side, what in ((decl.rhs, "right side"), (decl.pre, "precondition")):
+        if side is None:
+            continue
+        for p in side.walk():
+            if p.kind in ("var", "const") and p.name not in bound:
+                raise TypeCheckError(f"'{p.name}' on the {what} is not bound by the left side",
+                                     p.loc or decl.loc, text)
+
+
+def build_rules(text: str, filename: str) -> list[Rule]:
+    """Parse and type-check one file's text."""
+    from rewriter.dsl.typecheck import instantiate_rule
+
+    rules = []
+    for decl in parse_rules(text, filename):
+        instances, skipped = instantiate_rule(decl, text)
+        rules.append(Rule(decl, tuple(instances), tuple(skipped)))
+    return rules
+
+
+def rule_files(paths) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*.rules")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise RewriterError(f"{p}: no such file or directory")
+    return out
+
+
+def load_library(paths) -> RuleLibrary:
+    lib = RuleLibrary()
+    first: dict[str, Rule] = {}
+    for path in rule_files(paths):
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError) as e:
+            raise RewriterError(f"{path}: cannot read: {e}") from None
+        for rule in build_rules(text, str(path)):
+            if rule.name in first:
+                raise SourceError(f"duplicate rule name '{rule.name}' (first defined at "
+                                  f"{first[rule.name].loc})", rule.loc, text)
+            first[rule.name] = rule
+            lib.rules.append(rule)
+        lib.files.append(path)
+    return lib
+
+
+def format_rule(decl: RuleDecl) -> str:
+    """One rule as `.rules` text (its doc comment above it); parses back to an equal rule."""
+    head = f"rule {decl.name}"
+    if decl.types is not None:
+        head += f" [{', '.join(str(t) for t in decl.types)}]"
+    body = f"{head}: {format_pattern(decl.lhs)} => {format_pattern(decl.rhs)}"
+    if decl.pre is not None:
+        body += f" if {format_pattern(decl.pre)}"
+    return (f"# {decl.doc}\n" if decl.doc else "") + body
+
+
+def format_rules(decls) -> str:
+    return "\n\n".join(format_rule(d) for d in decls) + "\n"
+
+
+__all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "format_rule", "format_rules",
+           "Pattern", "check_bindings"]

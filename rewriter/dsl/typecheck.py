@@ -1,0 +1,261 @@
+"""Type inference for rules, and instantiation of a rule at each type it is verified at.
+
+Every pattern node gets a type term; op signatures from the op table unify their operands
+(Hindley-Milner style, with union-find). What stays unresolved after inference is the rule's
+type parameter: a rule is instantiated once per type in its `[types]` list (default: every
+integer type and idx at which it type-checks), each instance a pair of typed `UOp` trees.
+All type errors are found here, before Z3 is ever called.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rewriter.dsl.pattern import SUGAR, Pattern
+from rewriter.errors import SourceLoc, TypeCheckError
+from rewriter.ir.dtype import DEFAULT_RULE_TYPES, DType, bool_
+from rewriter.ir.ops import ANY, BOOL, FLOAT, NUMERIC, OPS, type_class
+from rewriter.ir.uop import UOp, const, var
+
+
+class _NotAtType(Exception):
+    """The rule does not type-check at the requested instantiation type."""
+
+
+@dataclass
+class _TV:
+    parent: int
+    dtype: DType | None
+    classes: frozenset
+
+
+class TypeEnv:
+    """Union-find over type variables, each carrying a concrete type or a set of classes."""
+
+    def __init__(self, filename_text: str | None):
+        self.vars: list[_TV] = []
+        self.text = filename_text
+
+    def fresh(self, classes=ANY, dtype: DType | None = None) -> int:
+        self.vars.append(_TV(len(self.vars), dtype, frozenset(classes)))
+        return len(self.vars) - 1
+
+    def find(self, v: int) -> int:
+        while self.vars[v].parent != v:
+            self.vars[v].parent = self.vars[self.vars[v].parent].parent
+            v = self.vars[v].parent
+        return v
+
+    def describe(self, v: int) -> str:
+        tv = self.vars[self.find(v)]
+        return str(tv.dtype) if tv.dtype is not None else describe_classes(tv.classes)
+
+    def unify(self, a: int, b: int, loc: SourceLoc, what: str):
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        A, B = self.vars[ra], self.vars[rb]
+        if A.dtype is not None and B.dtype is not None and A.dtype != B.dtype:
+            raise TypeCheckError(f"type mismatch in {what}: {A.dtype} vs {B.dtype}", loc, self.text)
+        dtype = A.dtype or B.dtype
+        classes = A.classes & B.classes
+        if not classes or (dtype is not None and type_class(dtype) not in classes):
+            raise TypeCheckError(f"type mismatch in {what}: {self.describe(ra)} vs {self.describe(rb)}",
+                                 loc, self.text)
+        B.parent = ra
+        A.dtype, A.classes = dtype, classes
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """A rule at one type: typed left/right sides and precondition, ready to verify or match."""
+
+    name: str
+    loc: SourceLoc
+    dtype: DType
+    lhs: UOp
+    rhs: UOp
+    pre: UOp | None
+    var_types: dict = field(compare=False)  # pattern name -> DType
+    consts: frozenset = frozenset()  # names of constant symbols (uppercase)
+
+    @property
+    def inputs(self) -> list[UOp]:
+        """Every input (variables and constant symbols) in a stable order."""
+        seen = {}
+        for root in (self.lhs, self.rhs, self.pre):
+            if root is not None:
+                for n in root.vars():
+                    seen.setdefault(n.arg.name, n)
+        return list(seen.values())
+
+
+class Typing:
+    """The inferred types of one rule (or expression)."""
+
+    def __init__(self, text: str | None):
+        self.env = TypeEnv(text)
+        self.text = text
+        self.node_type: dict[int, int] = {}  # id(pattern) -> type var
+        self.names: dict[str, int] = {}
+        self.keep: list[Pattern] = []  # keeps patterns alive so id() stays unique
+
+    def infer(self, p: Pattern) -> int:
+        self.keep.append(p)
+        tv = self._infer(p)
+        self.node_type[id(p)] = tv
+        return tv
+
+    def _infer(self, p: Pattern) -> int:
+        env = self.env
+        if p.kind in ("var", "const"):
+            if p.name not in self.names:
+                self.names[p.name] = env.fresh(ANY)
+            tv = self.names[p.name]
+            if p.dtype is not None:
+                env.unify(tv, env.fresh(ANY, p.dtype), p.loc,
+                          f"the annotation of '{p.name}'")
+            return tv
+        if p.kind == "lit":
+            if isinstance(p.value, bool):
+                return env.fresh({BOOL}, bool_)
+            return env.fresh({FLOAT} if isinstance(p.value, float) else NUMERIC)
+        return self._infer_op(p)
+
+    def _infer_op(self, p: Pattern) -> int:
+        env = self.env
+        name = p.op
+        if name in ("land", "lor", "lnot"):
+            b = env.fresh({BOOL}, bool_)
+            for a in p.args:
+                env.unify(self.infer(a), b, a.loc or p.loc, f"operand of '{_sym(name)}'")
+            return b
+        opname = SUGAR[name][0] if name in SUGAR else name
+        opdef = OPS.get(opname)
+        if opdef is None:
+            raise TypeCheckError(f"unknown op '{p.op}'", p.loc, self.text)
+        if len(p.args) != opdef.arity:
+            raise TypeCheckError(f"'{p.op}' takes {opdef.arity} operand{'s' * (opdef.arity != 1)}, "
+                                 f"got {len(p.args)}", p.loc, self.text)
+        for f in p.flags:
+            if f not in opdef.flags:
+                allowed = ", ".join(sorted(opdef.flags)) or "none"
+                raise TypeCheckError(f"'{p.op}' has no flag '{f}' (allowed: {allowed})", p.loc, self.text)
+        if opdef.sig.result == "@" and opdef.arity and p.dtype is None:
+            raise TypeCheckError(f"'{p.op}' needs a target type, as in {p.op}<i32>(x)", p.loc, self.text)
+        if p.dtype is not None and opdef.sig.result != "@":
+            raise TypeCheckError(f"'{p.op}' takes no type argument", p.loc, self.text)
+        T = env.fresh(opdef.sig.T)
+        what = f"'{_sym(name)}'"
+        for param, a in zip(opdef.sig.params, p.args):
+            target = T if param == "T" else env.fresh({BOOL}, bool_)
+            env.unify(self.infer(a), target, a.loc or p.loc, f"operand of {what}")
+        if opdef.sig.result == "T":
+            return T
+        if opdef.sig.result == "bool":
+            return env.fresh({BOOL}, bool_)
+        if p.dtype is not None:  # casts
+            return env.fresh(ANY, p.dtype)
+        return T  # nullary constants (int_max()...) take their type from context
+
+    def resolve(self, p: Pattern, at: DType | None) -> DType:
+        tv = self.env.vars[self.env.find(self.node_type[id(p)])]
+        if tv.dtype is not None:
+            return tv.dtype
+        if at is None or type_class(at) not in tv.classes:
+            what = _sym(p.op) if p.kind == "op" else (p.name or p.value)
+            raise _NotAtType(f"'{what}' needs {describe_classes(tv.classes)}")
+        return at
+
+    def is_polymorphic(self, roots) -> bool:
+        return any(self.env.vars[self.env.find(self.node_type[id(n)])].dtype is None
+                   for r in roots for n in r.walk())
+
+
+def _sym(name: str) -> str:
+    """How the user wrote an op: its infix symbol where it has one."""
+    sugar = {"land": "&&", "lor": "||", "lnot": "!", "gt": ">", "ge": ">=", "neg": "-"}
+    return sugar.get(name) or (OPS[name].infix if name in OPS and OPS[name].infix else name)
+
+
+_CLASS_TEXT = {frozenset({BOOL}): "bool", frozenset({FLOAT}): "a float type",
+               frozenset({"int"}): "a fixed-width integer type", frozenset({"int", "idx"}): "an integer type",
+               NUMERIC: "a number type", frozenset({"int", "bool"}): "an integer type or bool"}
+
+
+def describe_classes(classes) -> str:
+    return _CLASS_TEXT.get(frozenset(classes)) or " or ".join(sorted(classes)) or "no type"
+
+
+def to_uop(p: Pattern, typing: Typing, at: DType | None, bounds: dict | None = None) -> UOp:
+    """Build the typed UOp for a pattern at instantiation type `at`."""
+    t = typing.resolve(p, at)
+    if p.kind in ("var", "const"):
+        lo, hi = (bounds or {}).get(p.name, (None, None))
+        return var(t, p.name, lo, hi)
+    if p.kind == "lit":
+        return const(t, _literal_at(p.value, t))
+    srcs = tuple(to_uop(a, typing, at, bounds) for a in p.args)
+    name = p.op
+    if name in SUGAR:
+        name, swap = SUGAR[name]
+        if swap:
+            srcs = srcs[::-1]
+    if name == "bitcast" and (srcs[0].dtype.bits != t.bits or t.is_idx or srcs[0].dtype.is_idx):
+        raise _NotAtType(f"bitcast from {srcs[0].dtype} to {t} changes the width")
+    return UOp(name, t, srcs, tuple(sorted(p.flags)) or None)
+
+
+def _literal_at(v, t: DType):
+    if t.is_bool:
+        return bool(v)
+    if t.is_float:
+        return float(v)
+    if isinstance(v, float):
+        raise _NotAtType(f"float literal {v} at integer type {t}")
+    if t.is_int and not (-(1 << (t.bits - 1)) <= v <= (1 << t.bits) - 1):
+        raise _NotAtType(f"literal {v} does not fit {t}")
+    return t.wrap(v)
+
+
+def instantiate_rule(decl, text: str | None):
+    """Type-check a `RuleDecl` and build its instances. Returns (instances, skipped) where
+    skipped lists (type, reason) for default types the rule does not apply to."""
+    from rewriter.dsl.rule import check_bindings
+
+    check_bindings(decl, text)
+    ty = Typing(text)
+    lt = ty.infer(decl.lhs)
+    rt = ty.infer(decl.rhs)
+    ty.env.unify(lt, rt, decl.rhs.loc or decl.loc, "the two sides of the rule")
+    if decl.pre is not None:
+        ty.env.unify(ty.infer(decl.pre), ty.env.fresh({BOOL}, bool_), decl.pre.loc or decl.loc,
+                     "the precondition (it must be a bool)")
+    roots = [r for r in (decl.lhs, decl.rhs, decl.pre) if r is not None]
+    consts = frozenset(n.name for r in roots for n in r.walk() if n.kind == "const")
+    if not ty.is_polymorphic(roots):
+        candidates, explicit = [None], False
+    elif decl.types is not None:
+        candidates, explicit = list(decl.types), True
+    else:
+        candidates, explicit = list(DEFAULT_RULE_TYPES), False
+    instances, skipped = [], []
+    for at in candidates:
+        try:
+            lhs, rhs = to_uop(decl.lhs, ty, at), to_uop(decl.rhs, ty, at)
+            pre = to_uop(decl.pre, ty, at) if decl.pre is not None else None
+        except _NotAtType as why:
+            if explicit:
+                raise TypeCheckError(f"rule '{decl.name}' does not type-check at {at}: {why}",
+                                     decl.types_loc or decl.loc, text) from None
+            skipped.append((at, str(why)))
+            continue
+        var_types = {n.arg.name: n.dtype for r in (lhs, rhs, pre) if r is not None for n in r.vars()}
+        instances.append(RuleInstance(decl.name, decl.loc, at or lhs.dtype, lhs, rhs, pre,
+                                      var_types, consts))
+    if not instances:
+        hint = ("a float rule must name its float types, as in [f32]" if any(
+            n.kind == "lit" and isinstance(n.value, float) for r in roots for n in r.walk())
+            else "name the types it applies to with [..]")
+        raise TypeCheckError(f"rule '{decl.name}' type-checks at none of the default types "
+                             f"(i8..i64, u8..u64, idx): {hint}", decl.loc, text)
+    return instances, skipped

@@ -1,0 +1,557 @@
+"""THE op table: every IR op's arity, typing rule, semantics and range transfer, defined once.
+
+Semantics are written against the `Domain` protocol (`rewriter.ir.domain`): a small algebra of
+primitives (wrapping add, truncating division, overflow tests, IEEE arithmetic, `ite`...) that
+has three implementations — concrete numpy arrays (`ConcreteDomain`, the evaluator), Z3
+bitvectors and Z3 integers (`rewriter.ir.smt`). The evaluator and the Z3 encoder are both
+`rewriter.ir.interp.interpret` run in a different domain, so they cannot disagree about what an
+op means.
+
+A semantics function is `sem(d, fx, t, *args, node)`:
+  d     the domain,
+  fx    `Effects`: `fx.ub(cond)` marks undefined behaviour, `fx.poison(cond)` a poison result,
+  t     the dispatch type (the type of the operands, `T` in the signature),
+  args  operand values, node the UOp (for its dtype, flags and arg).
+Poison from operands propagates automatically (`interpret` does it); `where` is the one op
+that only propagates the poison of the arm it selects.
+
+Integer values are mathematical values under the type's signedness (see `dtype.py`).
+Flags follow LLVM: `nsw`/`nuw` make signed/unsigned overflow poison, `exact` makes a lossy
+division or right shift poison. Shifting by >= the bit width is poison; division by zero and
+signed `MIN / -1` are UB, as in C and LLVM.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rewriter.ir.dtype import DType
+
+# Type classes used by signatures.
+INT, IDX, FLOAT, BOOL = "int", "idx", "float", "bool"
+INTEGRAL = frozenset({INT, IDX})
+NUMERIC = frozenset({INT, IDX, FLOAT})
+BITS = frozenset({INT, BOOL})
+ORDERED = NUMERIC
+ANY = frozenset({INT, IDX, FLOAT, BOOL})
+
+
+def type_class(t: DType) -> str:
+    return {"int": INT, "idx": IDX, "float": FLOAT, "bool": BOOL}[t.scalar.kind]
+
+
+@dataclass(frozen=True)
+class Sig:
+    """A typing rule. Parameters and result are `"T"` (the op's type variable, constrained to
+    `T`), `"bool"`, or `"@"` (the result type is the node's own explicit type: casts and
+    nullary constants)."""
+
+    params: tuple[str, ...]
+    result: str
+    T: frozenset = NUMERIC
+
+
+@dataclass
+class Effects:
+    """Collects an op's own UB and poison conditions while its semantics run."""
+
+    d: object
+    defined: object
+    poison_: object
+
+    def ub(self, cond):
+        self.defined = self.d.band(self.defined, self.d.bnot(cond))
+
+    def poison(self, cond):
+        self.poison_ = self.d.bor(self.poison_, cond)
+
+
+Interval = tuple  # (lo, hi), either may be None (unbounded); for integral types and bool
+
+
+@dataclass(frozen=True)
+class OpDef:
+    name: str
+    sig: Sig
+    sem: dict[str, Callable]  # keyed by type class of T ("int" covers idx too) or "any"
+    doc: str
+    flags: frozenset[str] = frozenset()
+    commutative: bool = False
+    infix: str | None = None  # DSL operator symbol, if any
+    range: Callable | None = None  # (t_result, arg_intervals, node) -> Interval
+    select_poison: bool = False  # poison only from the selected arm (where)
+    encodable_int: bool = True  # has an exact encoding over Z3 Int (no bitwise ops)
+    arity: int = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "arity", len(self.sig.params))
+
+    def semantics_for(self, t: DType) -> Callable | None:
+        cls = type_class(t)
+        key = INT if cls == IDX else cls
+        return self.sem.get(key) or self.sem.get("any")
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def _op(name, sig, sem, doc, **kw) -> OpDef:
+    assert name not in OPS, name
+    OPS[name] = OpDef(name, sig, sem, doc, **kw)
+    return OPS[name]
+
+
+# ----------------------------------------------------------------------------------------
+# Interval helpers for the range transfer functions. None means unbounded.
+# ----------------------------------------------------------------------------------------
+def _iv_combine(f, a: Interval, b: Interval) -> Interval:
+    if None in a or None in b:
+        return (None, None)
+    vals = [f(x, y) for x in a for y in b]
+    return (min(vals), max(vals))
+
+
+def _clip(t: DType, iv: Interval) -> Interval:
+    """A result interval for type t: if it may leave t's range the op may wrap, so the
+    honest answer is t's whole range."""
+    lo, hi = iv
+    if t.is_int or t.is_bool:
+        if lo is None or hi is None or lo < t.min or hi > t.max:
+            return (t.min, t.max)
+    return iv
+
+
+def _r_add(t, a, b, n):
+    return _clip(t, (None if None in (a[0], b[0]) else a[0] + b[0],
+                     None if None in (a[1], b[1]) else a[1] + b[1]))
+
+
+def _r_sub(t, a, b, n):
+    return _clip(t, (None if None in (a[0], b[1]) else a[0] - b[1],
+                     None if None in (a[1], b[0]) else a[1] - b[0]))
+
+
+def _r_mul(t, a, b, n):
+    return _clip(t, _iv_combine(lambda x, y: x * y, a, b))
+
+
+def _r_neg(t, a, n):
+    return _clip(t, (None if a[1] is None else -a[1], None if a[0] is None else -a[0]))
+
+
+def _tdiv(x: int, y: int) -> int:
+    q = abs(x) // abs(y)
+    return q if (x >= 0) == (y >= 0) else -q
+
+
+def _r_div(t, a, b, n):
+    if None in b or b[0] <= 0 <= b[1]:
+        # Division by an interval containing 0 (or unbounded): |result| <= |dividend|.
+        if None in a:
+            return _clip(t, (None, None))
+        m = max(abs(a[0]), abs(a[1]))
+        return _clip(t, (-m if a[0] < 0 else 0, m if a[1] > 0 else 0))
+    if None in a:
+        if b[0] > 0 and a[0] is not None and a[0] >= 0:
+            return _clip(t, (0, None))
+        return _clip(t, (None, None))
+    return _clip(t, _iv_combine(_tdiv, a, b))
+
+
+def _r_mod(t, a, b, n):
+    if None in b:
+        m = None
+    else:
+        m = max(abs(b[0]), abs(b[1])) - 1
+    if a[0] is not None and a[0] >= 0:
+        hi = a[1] if m is None else (m if a[1] is None else min(a[1], m))
+        lo = a[0] if (a[1] is not None and m is not None and a[1] <= m) else 0
+        return _clip(t, (lo, hi))
+    if m is None:
+        return _clip(t, (None, None))
+    return _clip(t, (-m, m))
+
+
+def _r_min(t, a, b, n):
+    lo = None if None in (a[0], b[0]) else min(a[0], b[0])
+    hi = b[1] if a[1] is None else a[1] if b[1] is None else min(a[1], b[1])
+    return (lo, hi)
+
+
+def _r_max(t, a, b, n):
+    hi = None if None in (a[1], b[1]) else max(a[1], b[1])
+    lo = b[0] if a[0] is None else a[0] if b[0] is None else max(a[0], b[0])
+    return (lo, hi)
+
+
+def _r_abs(t, a, n):
+    if None in a:
+        return _clip(t, (0, None))
+    if a[0] >= 0:
+        return a
+    if a[1] <= 0:
+        return _clip(t, (-a[1], -a[0]))
+    return _clip(t, (0, max(-a[0], a[1])))
+
+
+def _r_and(t, a, b, n):
+    if t.is_bool:
+        return (a[0] & b[0], a[1] & b[1])
+    # x & y with one side non-negative lies in [0, that side's max].
+    ups = [iv[1] for iv in (a, b) if iv[0] is not None and iv[0] >= 0]
+    return (0, min(ups)) if ups else (t.min, t.max)
+
+
+def _r_or(t, a, b, n):
+    if t.is_bool:
+        return (a[0] | b[0], a[1] | b[1])
+    if a[0] >= 0 and b[0] >= 0:
+        return (max(a[0], b[0]), (1 << max(a[1], b[1]).bit_length()) - 1)
+    return (t.min, t.max)
+
+
+def _r_not(t, a, n):
+    if t.is_bool:
+        return (1 - a[1], 1 - a[0])
+    return _clip(t, (-a[1] - 1, -a[0] - 1))
+
+
+def _r_shr(t, a, s, n):
+    if None in s or None in a or s[0] < 0 or s[1] >= t.bits:
+        return (t.min, t.max)
+    return (min(a[0] >> s[0], a[0] >> s[1]), max(a[1] >> s[0], a[1] >> s[1]))
+
+
+def _r_shl(t, a, s, n):
+    if None in s or None in a or s[0] < 0 or s[1] >= t.bits:
+        return (t.min, t.max)
+    return _clip(t, _iv_combine(lambda x, k: x << k, a, s))
+
+
+def _cmp_range(decide):
+    def r(t, a, b, n):
+        verdict = decide(a, b)
+        return (verdict, verdict) if verdict is not None else (0, 1)
+
+    return r
+
+
+def _lt_decide(a, b):
+    if a[1] is not None and b[0] is not None and a[1] < b[0]:
+        return 1
+    if a[0] is not None and b[1] is not None and a[0] >= b[1]:
+        return 0
+    return None
+
+
+def _le_decide(a, b):
+    if a[1] is not None and b[0] is not None and a[1] <= b[0]:
+        return 1
+    if a[0] is not None and b[1] is not None and a[0] > b[1]:
+        return 0
+    return None
+
+
+def _eq_decide(a, b):
+    if a[0] is not None and a[0] == a[1] == b[0] == b[1]:
+        return 1
+    if (a[1] is not None and b[0] is not None and a[1] < b[0]) or (
+        a[0] is not None and b[1] is not None and a[0] > b[1]
+    ):
+        return 0
+    return None
+
+
+def _r_where(t, c, a, b, n):
+    if c == (1, 1):
+        return a
+    if c == (0, 0):
+        return b
+    return (None if None in (a[0], b[0]) else min(a[0], b[0]),
+            None if None in (a[1], b[1]) else max(a[1], b[1]))
+
+
+def _r_cast(t, a, n):
+    if t.is_idx:
+        return a
+    if t.is_bool:
+        return (0, 1) if not (a[0] == a[1] and a[0] is not None) else ((1, 1) if a[0] else (0, 0))
+    return _clip(t, a)
+
+
+def _sat_interval(t, a, b, op):
+    if None in a or None in b:
+        return (t.min, t.max)
+    lo, hi = (a[0] + b[0], a[1] + b[1]) if op == "add" else (a[0] - b[1], a[1] - b[0])
+    return (min(max(lo, t.min), t.max), max(min(hi, t.max), t.min))
+
+
+# ----------------------------------------------------------------------------------------
+# Integer semantics (fixed width and idx; the domain handles the difference).
+# ----------------------------------------------------------------------------------------
+def _overflow_flags(d, fx, t, node, ovf):
+    """Poison for nsw/nuw: `ovf(signed)` says whether the exact result leaves the range."""
+    for flag, signed in (("nsw", True), ("nuw", False)):
+        if flag in node.flags and t.is_int:
+            fx.poison(ovf(signed))
+
+
+def _s_add(d, fx, t, a, b, node):
+    _overflow_flags(d, fx, t, node, lambda s: d.add_ovf(t, a, b, s))
+    return d.add(t, a, b)
+
+
+def _s_sub(d, fx, t, a, b, node):
+    _overflow_flags(d, fx, t, node, lambda s: d.sub_ovf(t, a, b, s))
+    return d.sub(t, a, b)
+
+
+def _s_mul(d, fx, t, a, b, node):
+    _overflow_flags(d, fx, t, node, lambda s: d.mul_ovf(t, a, b, s))
+    return d.mul(t, a, b)
+
+
+def _s_neg(d, fx, t, a, node):
+    return d.sub(t, d.const(t, 0), a)
+
+
+def _div_checks(d, fx, t, a, b):
+    zero = d.const(t, 0)
+    fx.ub(d.eq(t, b, zero))
+    if t.is_int and t.signed:
+        # MIN / -1 overflows: UB in C and LLVM.
+        fx.ub(d.band(d.eq(t, a, d.const(t, t.min)), d.eq(t, b, d.const(t, -1))))
+
+
+def _s_div(d, fx, t, a, b, node):
+    _div_checks(d, fx, t, a, b)
+    q = d.tdiv(t, a, b)
+    if "exact" in node.flags:
+        fx.poison(d.bnot(d.eq(t, d.trem(t, a, b), d.const(t, 0))))
+    return q
+
+
+def _s_mod(d, fx, t, a, b, node):
+    _div_checks(d, fx, t, a, b)
+    return d.trem(t, a, b)
+
+
+def _shift_amount_poison(d, fx, t, s):
+    # Shift amounts outside [0, bits) are poison (LLVM); negative only exists when signed.
+    fx.poison(d.bnot(d.band(d.le(t, d.const(t, 0), s), d.lt(t, s, d.const(t, t.bits)))) if t.signed
+              else d.bnot(d.lt(t, s, d.const(t, t.bits))))
+
+
+def _s_shl(d, fx, t, a, s, node):
+    _shift_amount_poison(d, fx, t, s)
+    _overflow_flags(d, fx, t, node, lambda sg: d.shl_ovf(t, a, s, sg))
+    return d.shl(t, a, s)
+
+
+def _s_shr(d, fx, t, a, s, node):
+    _shift_amount_poison(d, fx, t, s)
+    r = d.shr(t, a, s)
+    if "exact" in node.flags:
+        fx.poison(d.bnot(d.eq(t, d.shl(t, r, s), a)))
+    return r
+
+
+def _s_min(d, fx, t, a, b, node):
+    return d.ite(d.lt(t, b, a), b, a)
+
+
+def _s_max(d, fx, t, a, b, node):
+    return d.ite(d.lt(t, a, b), b, a)
+
+
+def _s_abs(d, fx, t, a, node):
+    # Integer abs wraps at MIN (abs(-128) == -128 in i8), like C's common behaviour.
+    return d.ite(d.lt(t, a, d.const(t, 0)), d.sub(t, d.const(t, 0), a), a)
+
+
+def _s_sat_add(d, fx, t, a, b, node):
+    ovf = d.add_ovf(t, a, b, t.signed)
+    if not t.signed:
+        return d.ite(ovf, d.const(t, t.max), d.add(t, a, b))
+    clamp = d.ite(d.lt(t, b, d.const(t, 0)), d.const(t, t.min), d.const(t, t.max))
+    return d.ite(ovf, clamp, d.add(t, a, b))
+
+
+def _s_sat_sub(d, fx, t, a, b, node):
+    ovf = d.sub_ovf(t, a, b, t.signed)
+    if not t.signed:
+        return d.ite(ovf, d.const(t, 0), d.sub(t, a, b))
+    clamp = d.ite(d.lt(t, b, d.const(t, 0)), d.const(t, t.max), d.const(t, t.min))
+    return d.ite(ovf, clamp, d.sub(t, a, b))
+
+
+def _s_is_pow2(d, fx, t, a, node):
+    return d.is_pow2(t, a)
+
+
+def _s_log2_int(d, fx, t, a, node):
+    # floor(log2(a)); poison for a <= 0 so that `log2(C)` in a rule is only meaningful
+    # where the rule's precondition makes it so.
+    fx.poison(d.le(t, a, d.const(t, 0)))
+    return d.log2(t, a)
+
+
+# ----------------------------------------------------------------------------------------
+# Float semantics (IEEE 754, round to nearest even).
+# ----------------------------------------------------------------------------------------
+def _f2(prim):
+    return lambda d, fx, t, a, b, node: getattr(d, prim)(t, a, b)
+
+
+def _f1(prim):
+    return lambda d, fx, t, a, node: getattr(d, prim)(t, a)
+
+
+def _s_fmin(d, fx, t, a, b, node):
+    # C's `a < b ? a : b` after swapping: min(a, b) = b < a ? b : a. NaN in b yields a.
+    return d.ite(d.flt(t, b, a), b, a)
+
+
+def _s_fmax(d, fx, t, a, b, node):
+    return d.ite(d.flt(t, a, b), b, a)
+
+
+def _s_fabs(d, fx, t, a, node):
+    return d.fabs(t, a)
+
+
+def _s_recip(d, fx, t, a, node):
+    return d.fdiv(t, d.const(t, 1.0), a)
+
+
+def _s_fma(d, fx, t, a, b, c, node):
+    return d.ffma(t, a, b, c)
+
+
+# ----------------------------------------------------------------------------------------
+# Bool semantics
+# ----------------------------------------------------------------------------------------
+def _b2(prim):
+    return lambda d, fx, t, a, b, node: getattr(d, prim)(a, b)
+
+
+# ----------------------------------------------------------------------------------------
+# Casts
+# ----------------------------------------------------------------------------------------
+def _s_cast(d, fx, t, a, node):
+    dst = node.dtype.scalar
+    src = t
+    if src == dst:
+        return a
+    if dst.is_bool:
+        if src.is_float:
+            return d.bnot(d.feq(src, a, d.const(src, 0.0)))
+        return d.bnot(d.eq(src, a, d.const(src, 0)))
+    if src.is_bool:
+        one, zero = (1.0, 0.0) if dst.is_float else (1, 0)
+        return d.ite(a, d.const(dst, one), d.const(dst, zero))
+    if src.is_integral and dst.is_integral:
+        return d.icast(src, dst, a)  # trunc / sext / zext, all "wrap the value"
+    if src.is_integral and dst.is_float:
+        return d.i2f(src, dst, a)
+    if src.is_float and dst.is_integral:
+        # Truncates toward zero; NaN or out of range is poison (LLVM fptosi/fptoui).
+        fx.poison(d.bnot(d.f2i_in_range(src, dst, a)))
+        return d.f2i(src, dst, a)
+    return d.f2f(src, dst, a)
+
+
+def _s_bitcast(d, fx, t, a, node):
+    return d.bitcast(t, node.dtype.scalar, a)
+
+
+def _s_nullary(which):
+    def sem(d, fx, t, node):
+        t = node.dtype.scalar
+        return d.const(t, {"int_max": t.max, "int_min": t.min, "bits": t.bits}[which])
+
+    return sem
+
+
+# ----------------------------------------------------------------------------------------
+# The table
+# ----------------------------------------------------------------------------------------
+TT = ("T", "T")
+ARITH_FLAGS = frozenset({"nsw", "nuw"})
+
+_op("add", Sig(TT, "T"), {INT: _s_add, FLOAT: _f2("fadd")}, "addition (wraps)",
+    flags=ARITH_FLAGS, commutative=True, infix="+", range=_r_add)
+_op("sub", Sig(TT, "T"), {INT: _s_sub, FLOAT: _f2("fsub")}, "subtraction (wraps)",
+    flags=ARITH_FLAGS, infix="-", range=_r_sub)
+_op("mul", Sig(TT, "T"), {INT: _s_mul, FLOAT: _f2("fmul")}, "multiplication (wraps)",
+    flags=ARITH_FLAGS, commutative=True, infix="*", range=_r_mul)
+_op("neg", Sig(("T",), "T"), {INT: _s_neg, FLOAT: _f1("fneg")}, "negation (wraps at MIN)",
+    range=_r_neg)
+_op("div", Sig(TT, "T"), {INT: _s_div, FLOAT: _f2("fdiv")},
+    "division truncating toward zero; /0 and MIN/-1 are UB", flags=frozenset({"exact"}),
+    infix="/", range=_r_div)
+_op("mod", Sig(TT, "T", INTEGRAL), {INT: _s_mod},
+    "remainder with the dividend's sign (C %); %0 is UB", infix="%", range=_r_mod)
+_op("shl", Sig(TT, "T", frozenset({INT})), {INT: _s_shl}, "shift left; amount >= bits is poison",
+    flags=ARITH_FLAGS, infix="<<", range=_r_shl, encodable_int=False)
+_op("shr", Sig(TT, "T", frozenset({INT})), {INT: _s_shr},
+    "shift right: arithmetic for signed types, logical for unsigned", flags=frozenset({"exact"}),
+    infix=">>", range=_r_shr, encodable_int=False)
+_op("and", Sig(TT, "T", BITS), {INT: _f2("and_"), BOOL: _b2("band")}, "bitwise / logical and",
+    commutative=True, infix="&", range=_r_and, encodable_int=False)
+_op("or", Sig(TT, "T", BITS), {INT: _f2("or_"), BOOL: _b2("bor")}, "bitwise / logical or",
+    commutative=True, infix="|", range=_r_or, encodable_int=False)
+_op("xor", Sig(TT, "T", BITS), {INT: _f2("xor"), BOOL: _b2("bxor")}, "bitwise / logical xor",
+    commutative=True, infix="^", encodable_int=False)
+_op("not", Sig(("T",), "T", BITS), {INT: _f1("not_"), BOOL: lambda d, fx, t, a, n: d.bnot(a)},
+    "bitwise / logical not", infix="~", range=_r_not, encodable_int=False)
+_op("min", Sig(TT, "T"), {INT: _s_min, FLOAT: _s_fmin}, "minimum (floats: b < a ? b : a)",
+    commutative=True, range=_r_min)
+_op("max", Sig(TT, "T"), {INT: _s_max, FLOAT: _s_fmax}, "maximum (floats: a < b ? b : a)",
+    commutative=True, range=_r_max)
+_op("abs", Sig(("T",), "T"), {INT: _s_abs, FLOAT: _s_fabs}, "absolute value (ints wrap at MIN)",
+    range=_r_abs)
+_op("lt", Sig(TT, "bool", ANY - {BOOL}), {INT: _f2("lt"), FLOAT: _f2("flt")}, "less than",
+    infix="<", range=_cmp_range(_lt_decide))
+_op("le", Sig(TT, "bool", ANY - {BOOL}), {INT: _f2("le"), FLOAT: _f2("fle")}, "less or equal",
+    infix="<=", range=_cmp_range(_le_decide))
+_op("eq", Sig(TT, "bool", ANY), {INT: _f2("eq"), FLOAT: _f2("feq"), BOOL: _b2("beq")},
+    "equality (floats: IEEE, NaN != NaN)", commutative=True, infix="==",
+    range=_cmp_range(_eq_decide))
+_op("ne", Sig(TT, "bool", ANY),
+    {INT: lambda d, fx, t, a, b, n: d.bnot(d.eq(t, a, b)),
+     FLOAT: lambda d, fx, t, a, b, n: d.bnot(d.feq(t, a, b)),
+     BOOL: lambda d, fx, t, a, b, n: d.bxor(a, b)},
+    "inequality (floats: IEEE, NaN != anything)", commutative=True, infix="!=",
+    range=_cmp_range(lambda a, b: None if (r := _eq_decide(a, b)) is None else 1 - r))
+_op("where", Sig(("bool", "T", "T"), "T", ANY),
+    {"any": lambda d, fx, t, c, a, b, n: d.ite(c, a, b)}, "select: c ? a : b",
+    range=_r_where, select_poison=True)
+_op("cast", Sig(("T",), "@", ANY), {"any": _s_cast},
+    "conversion: trunc/sext/zext by source signedness, int<->float, float<->float",
+    range=_r_cast)
+_op("bitcast", Sig(("T",), "@", ANY), {"any": _s_bitcast}, "reinterpret the bits (same width)",
+    encodable_int=False)
+_op("sat_add", Sig(TT, "T", frozenset({INT})), {INT: _s_sat_add}, "saturating addition",
+    commutative=True, range=lambda t, a, b, n: _sat_interval(t, a, b, "add"))
+_op("sat_sub", Sig(TT, "T", frozenset({INT})), {INT: _s_sat_sub}, "saturating subtraction",
+    range=lambda t, a, b, n: _sat_interval(t, a, b, "sub"))
+_op("mulhi", Sig(TT, "T", frozenset({INT})), {INT: _f2("mulhi")},
+    "high half of the double-width product", commutative=True)
+_op("sqrt", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fsqrt")}, "square root")
+_op("exp2", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fexp2")},
+    "2**x (uninterpreted in Z3: only congruence is provable)")
+_op("log2", Sig(("T",), "T", NUMERIC), {INT: _s_log2_int, FLOAT: _f1("flog2")},
+    "floats: log2 (uninterpreted in Z3); integers: floor(log2(x)), poison for x <= 0")
+_op("recip", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _s_recip}, "1 / x")
+_op("fma", Sig(("T", "T", "T"), "T", frozenset({FLOAT})), {FLOAT: _s_fma},
+    "fused multiply-add, one rounding")
+_op("is_pow2", Sig(("T",), "bool", INTEGRAL), {INT: _s_is_pow2}, "x is a power of two (x > 0)")
+_op("int_max", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_max")},
+    "largest value of the type")
+_op("int_min", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_min")},
+    "smallest value of the type")
+_op("bits", Sig((), "@", frozenset({INT})), {"any": _s_nullary("bits")}, "bit width of the type")
+
+#: DSL infix symbol -> op name. `>`, `>=` are sugar: the parser swaps operands.
+INFIX = {d.infix: d.name for d in OPS.values() if d.infix}

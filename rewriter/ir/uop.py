@@ -1,0 +1,116 @@
+"""`UOp`: the one IR node type shared by the rule engine, the verifier and (later) the backends.
+
+A UOp is immutable and hash-consed: constructing `UOp(op, dtype, src, arg)` twice with equal
+fields returns the same object, so structural equality is identity (`is`), hashing is O(1),
+and common subexpressions are shared for free. `arg` holds what is not an operand: a constant's
+value, a variable's `Var` record, a cast's target type is the node's own dtype, and arithmetic
+ops keep their poison flags (`nsw`, `nuw`, `exact`) there as a sorted tuple.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from rewriter.ir.dtype import DType
+
+
+@dataclass(frozen=True)
+class Var:
+    """A named input with optional inclusive bounds (used by the range analysis)."""
+
+    name: str
+    lo: int | None = None
+    hi: int | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UOp:
+    __slots__ = ("op", "dtype", "src", "arg", "_hash", "__weakref__")
+    _cache: "weakref.WeakValueDictionary[tuple, UOp]" = weakref.WeakValueDictionary()
+
+    op: str
+    dtype: DType
+    src: tuple["UOp", ...]
+    arg: Any
+
+    def __new__(cls, op: str, dtype: DType, src: tuple["UOp", ...] = (), arg: Any = None):
+        src = tuple(src)
+        # Constants of different Python types (True vs 1, 0.0 vs -0.0) must stay distinct.
+        key = (op, dtype, src, type(arg), _arg_key(arg))
+        hit = cls._cache.get(key)
+        if hit is not None:
+            return hit
+        self = object.__new__(cls)
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "dtype", dtype)
+        object.__setattr__(self, "src", src)
+        object.__setattr__(self, "arg", arg)
+        object.__setattr__(self, "_hash", hash(key))
+        cls._cache[key] = self
+        return self
+
+    def __setattr__(self, name, value):
+        raise AttributeError("UOp is immutable")
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+    def __reduce__(self):
+        # Pickling rebuilds through __new__, so hash-consing survives process boundaries.
+        return (UOp, (self.op, self.dtype, self.src, self.arg))
+
+    # -- convenience ---------------------------------------------------------------------
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.arg if isinstance(self.arg, tuple) and self.op not in ("const", "var") else ()
+
+    def replace(self, **kw) -> "UOp":
+        fields = {"op": self.op, "dtype": self.dtype, "src": self.src, "arg": self.arg}
+        fields.update(kw)
+        return UOp(**fields)
+
+    def toposort(self) -> list["UOp"]:
+        """Every node reachable from this one, operands before users (iterative: deep trees ok)."""
+        order: list[UOp] = []
+        seen: set[UOp] = set()
+        stack: list[tuple[UOp, bool]] = [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((s, False) for s in reversed(node.src) if s not in seen)
+        return order
+
+    def vars(self) -> list["UOp"]:
+        return [n for n in self.toposort() if n.op == "var"]
+
+    def __repr__(self) -> str:
+        from rewriter.dsl.pattern import format_uop
+
+        return f"<UOp {format_uop(self)} : {self.dtype}>"
+
+
+def _arg_key(arg: Any) -> Any:
+    # float -0.0 == 0.0 and NaN != NaN in Python; key floats by their repr instead.
+    if isinstance(arg, float):
+        return repr(arg)
+    return arg
+
+
+def const(dtype: DType, value) -> UOp:
+    return UOp("const", dtype, (), value)
+
+
+def var(dtype: DType, name: str, lo: int | None = None, hi: int | None = None) -> UOp:
+    return UOp("var", dtype, (), Var(name, lo, hi))

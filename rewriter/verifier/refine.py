@@ -39,6 +39,11 @@ def refinement_query(inst: RuleInstance, d) -> Query:
         env[v] = val
         inputs[v.arg.name] = (v, val)
         constraints.append(c)
+        # Declared bounds (variables of `simplify --var a:idx=0..100`) are assumptions too.
+        if v.arg.lo is not None:
+            constraints.append(d.le(v.dtype, d.const(v.dtype, v.arg.lo), val))
+        if v.arg.hi is not None:
+            constraints.append(d.le(v.dtype, val, d.const(v.dtype, v.arg.hi)))
     roots = [inst.lhs, inst.rhs] + ([inst.pre] if inst.pre is not None else [])
     m = interpret(roots, d, env)
     src, tgt = m[inst.lhs], m[inst.rhs]

@@ -1,0 +1,160 @@
+"""Greedy rewriting to a fixpoint with the verified rule library.
+
+`Rewriter.normalize(term)` rewrites bottom-up: operands first, then the root, where it
+  1. folds operations on constants with the concrete evaluator (only where defined and not
+     poison: `1 / 0` stays as written),
+  2. folds integer terms whose range is a single value (`x % 4 < 4` is `true` for any x >= 0),
+  3. orders commutative operands canonically (constants to the right), and
+  4. applies the first rule, in library order, whose left side matches and whose precondition
+     the range analysis proves; the result is normalized again.
+Normal forms are memoized per term (rules are context-free: a variable's bounds live in the
+variable). A rewrite that comes back to a term already being normalized is a rule cycle and
+is reported with the rules that form it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from rewriter.dsl.pattern import format_uop
+from rewriter.errors import RewriterError
+from rewriter.ir.concrete import ConcreteDomain
+from rewriter.ir.interp import interpret
+from rewriter.ir.ops import OPS
+from rewriter.ir.ranges import ranges
+from rewriter.ir.uop import UOp, const
+from rewriter.rewrite.matcher import RuleIndex, substitute
+
+
+class RuleCycleError(RewriterError):
+    def __init__(self, chain: list[tuple[str, str]]):
+        steps = " -> ".join(f"{term} [{rule}]" for term, rule in chain)
+        super().__init__(f"rule cycle: {steps}")
+        self.chain = chain
+
+
+class RewriteLimitError(RewriterError):
+    pass
+
+
+def fold_constant(node: UOp) -> UOp:
+    """Evaluate an op whose operands are all constants; leave it if UB, poison or not scalar."""
+    if not node.src or any(s.op != "const" for s in node.src) or node.dtype.lanes > 1:
+        return node
+    d = ConcreteDomain(1)
+    try:
+        m = interpret([node], d, {})[node]
+    except Exception:  # an op the evaluator cannot run (e.g. bf16): keep the term
+        return node
+    if not bool(m.defined[0]) or bool(m.poison[0]):
+        return node
+    v = m.value[0]
+    t = node.dtype
+    value = bool(v) if t.is_bool else float(v) if t.is_float else int(v)
+    return const(t, value)
+
+
+def may_be_undefined(root: UOp, rng: dict) -> bool:
+    """Could evaluating `root` hit UB or poison? (Preconditions must be defined to count.)"""
+    for n in root.toposort():
+        if n.flags and n.op not in ("const", "var"):
+            return True
+        t = n.src[0].dtype if n.src else n.dtype
+        if n.op in ("div", "mod") and t.is_integral:
+            lo, hi = rng[n.src[1]]
+            if lo is None or hi is None or lo <= 0 <= hi or (t.is_int and t.signed and lo <= -1 <= hi):
+                return True
+        if n.op in ("shl", "shr"):
+            lo, hi = rng[n.src[1]]
+            if lo is None or hi is None or lo < 0 or hi >= t.bits:
+                return True
+        if n.op == "log2" and t.is_integral and (rng[n.src[0]][0] is None or rng[n.src[0]][0] <= 0):
+            return True
+        if n.op == "cast" and t.is_float and not n.dtype.is_float:
+            return True
+    return False
+
+
+def _canon_key(u: UOp) -> tuple:
+    return (u.op == "const", format_uop(u))
+
+
+class Rewriter:
+    def __init__(self, library, max_rewrites: int = 100_000):
+        self.index = RuleIndex(library)
+        self.max_rewrites = max_rewrites
+        self.stats: Counter = Counter()
+        self._norm: dict[UOp, UOp] = {}
+        self._active: list[tuple[UOp, str]] = []
+        self._rewrites = 0
+
+    # -- public ----------------------------------------------------------------------------
+    def normalize(self, term: UOp) -> UOp:
+        # Operands first, iteratively, so deep terms do not exhaust Python's stack.
+        for n in term.toposort():
+            if n not in self._norm:
+                self._norm[n] = self._normalize_root(n)
+        return self._norm[term]
+
+    # -- internals -------------------------------------------------------------------------
+    def _normalize_root(self, n: UOp) -> UOp:
+        if n.src:
+            n = n.replace(src=tuple(self._norm.get(s) or self.normalize(s) for s in n.src))
+        n = self._local(n)
+        for i, (t, _) in enumerate(self._active):
+            if t is n:
+                raise RuleCycleError([(format_uop(x), r) for x, r in self._active[i:]])
+        fired = self._apply_first(n)
+        if fired is None:
+            return n
+        new, rule = fired
+        self._rewrites += 1
+        if self._rewrites > self.max_rewrites:
+            raise RewriteLimitError(f"more than {self.max_rewrites} rewrites: the rules may not terminate")
+        self.stats[rule] += 1
+        self._active.append((n, rule))
+        try:
+            out = self.normalize(new)
+        finally:
+            self._active.pop()
+        return out
+
+    def _local(self, n: UOp) -> UOp:
+        n = fold_constant(n)
+        if n.op in ("const", "var"):
+            return n
+        t = n.dtype
+        if t.is_integral or t.is_bool:
+            lo, hi = ranges(n)[n]
+            if lo is not None and lo == hi:
+                return const(t, bool(lo) if t.is_bool else lo)
+        if OPS[n.op].commutative and len(n.src) == 2 and _canon_key(n.src[0]) > _canon_key(n.src[1]):
+            n = n.replace(src=n.src[::-1])
+        return n
+
+    def _apply_first(self, n: UOp):
+        for cr in self.index.candidates(n):
+            for b in cr.match(n):
+                if cr.inst.pre is not None and not self._holds(substitute(cr.inst.pre, b)):
+                    continue
+                rhs = substitute(cr.inst.rhs, b)
+                if rhs is n:
+                    continue
+                return rhs, cr.inst.name
+        return None
+
+    def _holds(self, pre: UOp) -> bool:
+        """A precondition holds if, after folding constants, the range analysis says it is
+        always true and nothing in it can be undefined."""
+        pre = self._fold_all(pre)
+        if pre.op == "const":
+            return pre.arg is True
+        rng = ranges(pre)
+        return rng[pre] == (1, 1) and not may_be_undefined(pre, rng)
+
+    @staticmethod
+    def _fold_all(root: UOp) -> UOp:
+        memo: dict[UOp, UOp] = {}
+        for n in root.toposort():
+            m = n.replace(src=tuple(memo[s] for s in n.src)) if n.src else n
+            memo[n] = fold_constant(m)
+        return memo[root]

@@ -1,0 +1,125 @@
+"""`rewriter simplify`: an expression, typed variables with ranges, the library, a fixpoint.
+
+This is the index-arithmetic workhorse a tensor compiler needs: `(a*4 + b) / 4` with
+a in 0..100 and b in 0..3 is `a`. `--check` proves the result equal to the input with Z3
+(under the declared ranges), through the same refinement check the rule verifier uses.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rewriter.dsl.parser import parse_expr
+from rewriter.dsl.pattern import format_uop
+from rewriter.dsl.rule import load_library
+from rewriter.dsl.typecheck import RuleInstance, Typing, _NotAtType, to_uop
+from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
+from rewriter.ir.dtype import DType, idx, parse_dtype
+from rewriter.ir.ops import ANY
+from rewriter.ir.ranges import ranges
+from rewriter.ir.uop import UOp
+from rewriter.rewrite.engine import Rewriter
+
+_DECL = re.compile(r"^([a-z_][a-z0-9_]*):([a-z0-9*]+)(?:=(-?\d+)\.\.(-?\d+))?$")
+
+
+@dataclass(frozen=True)
+class VarDecl:
+    name: str
+    dtype: DType
+    lo: int | None = None
+    hi: int | None = None
+
+
+def parse_var_decl(text: str) -> VarDecl:
+    """`a:idx=0..100` (bounds inclusive and optional) -> VarDecl."""
+    m = _DECL.match(text.strip())
+    if not m:
+        raise RewriterError(f"--var {text!r}: expected NAME:TYPE or NAME:TYPE=LO..HI, e.g. a:idx=0..100")
+    try:
+        t = parse_dtype(m.group(2))
+    except RewriterError as e:
+        raise RewriterError(f"--var {text!r}: {e}") from None
+    lo = int(m.group(3)) if m.group(3) is not None else None
+    hi = int(m.group(4)) if m.group(4) is not None else None
+    if lo is not None:
+        if lo > hi:
+            raise RewriterError(f"--var {text!r}: empty range {lo}..{hi}")
+        if t.is_int and (lo < t.min or hi > t.max):
+            raise RewriterError(f"--var {text!r}: range {lo}..{hi} does not fit {t}")
+        if not t.is_integral:
+            raise RewriterError(f"--var {text!r}: ranges are for integer types")
+    return VarDecl(m.group(1), t, lo, hi)
+
+
+def typed_expr(text: str, decls: list[VarDecl], filename: str = "<expr>") -> UOp:
+    """Parse and type an expression over declared variables (undeclared ones are errors)."""
+    pattern = parse_expr(text, filename)
+    by_name = {d.name: d for d in decls}
+    ty = Typing(text)
+    for p in pattern.walk():
+        if p.kind in ("var", "const") and p.name not in by_name:
+            raise SourceError(f"undeclared variable '{p.name}': declare it with --var {p.name}:TYPE",
+                              p.loc, text)
+    ty.infer(pattern)
+    first_use = {}
+    for p in pattern.walk():
+        first_use.setdefault(p.name, p.loc)
+    for name, tv in ty.names.items():
+        ty.env.unify(tv, ty.env.fresh(ANY, by_name[name].dtype), first_use[name],
+                     f"the use of '{name}' (declared {by_name[name].dtype})")
+    try:
+        # Literals whose type nothing fixes (e.g. "1 + 2") are idx: index arithmetic.
+        return to_uop(pattern, ty, idx, {d.name: (d.lo, d.hi) for d in decls})
+    except _NotAtType as e:
+        raise TypeCheckError(str(e), SourceLoc(filename, 1, 1), text) from None
+
+
+@dataclass
+class SimplifyResult:
+    input: UOp
+    output: UOp
+    stats: Counter
+    rule_locs: dict
+    check: str = ""
+    text: str = field(default="")
+
+
+def format_range(u: UOp) -> str:
+    lo, hi = ranges(u)[u]
+    if u.dtype.is_float:
+        return ""
+    if u.dtype.is_bool:
+        return "" if lo != hi else f"always {'true' if lo else 'false'}"
+    show = lambda v, inf: inf if v is None else str(v)  # noqa: E731
+    return f"range [{show(lo, '-inf')}, {show(hi, 'inf')}]"
+
+
+def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = False) -> SimplifyResult:
+    term = typed_expr(text, decls)
+    lib = load_library(rule_paths)
+    rw = Rewriter(lib)
+    out = rw.normalize(term)
+    res = SimplifyResult(term, out, rw.stats, rw.index.locs)
+    rng = format_range(out)
+    res.text = f"{format_uop(out)}    # {out.dtype}" + (f", {rng}" if rng else "")
+    if check:
+        res.check = check_equal(term, out)
+    return res
+
+
+def check_equal(before: UOp, after: UOp, timeout_s: float = 30.0) -> str:
+    """Prove with Z3 that `after` refines `before` under the variables' declared bounds."""
+    from rewriter.errors import SourceLoc as Loc
+    from rewriter.verifier.strategies import run_portfolio
+
+    inst = RuleInstance("simplify", Loc("<expr>", 1, 1), before.dtype, before, after, None,
+                        {v.arg.name: v.dtype for v in before.vars()}, frozenset())
+    out = run_portfolio(inst, timeout_s)
+    if out.status == "proven":
+        return "proven equal"
+    if out.status == "counterexample":
+        shown = ", ".join(f"{k}={v}" for k, v in out.inputs.items())
+        return f"NOT equal ({out.note}) at {shown}"
+    return f"unknown: {out.note}"

@@ -121,18 +121,29 @@ def _clip(t: DType, iv: Interval) -> Interval:
     return iv
 
 
+def _clip_flagged(t: DType, iv: Interval, n) -> Interval:
+    """With a no-wrap flag matching the type's signedness, a result outside the type's range
+    is poison, so the non-poison values are the interval clipped to the range."""
+    lo, hi = iv
+    if t.is_int and ("nsw" if t.signed else "nuw") in n.flags:
+        lo = t.min if lo is None else max(lo, t.min)
+        hi = t.max if hi is None else min(hi, t.max)
+        return (lo, hi) if lo <= hi else (t.min, t.max)
+    return _clip(t, iv)
+
+
 def _r_add(t, a, b, n):
-    return _clip(t, (None if None in (a[0], b[0]) else a[0] + b[0],
-                     None if None in (a[1], b[1]) else a[1] + b[1]))
+    return _clip_flagged(t, (None if None in (a[0], b[0]) else a[0] + b[0],
+                             None if None in (a[1], b[1]) else a[1] + b[1]), n)
 
 
 def _r_sub(t, a, b, n):
-    return _clip(t, (None if None in (a[0], b[1]) else a[0] - b[1],
-                     None if None in (a[1], b[0]) else a[1] - b[0]))
+    return _clip_flagged(t, (None if None in (a[0], b[1]) else a[0] - b[1],
+                             None if None in (a[1], b[0]) else a[1] - b[0]), n)
 
 
 def _r_mul(t, a, b, n):
-    return _clip(t, _iv_combine(lambda x, y: x * y, a, b))
+    return _clip_flagged(t, _iv_combine(lambda x, y: x * y, a, b), n)
 
 
 def _r_neg(t, a, n):

@@ -86,6 +86,7 @@ class Rewriter:
         self._norm: dict[UOp, UOp] = {}
         self._active: list[tuple[UOp, str]] = []
         self._rewrites = 0
+        self._ranges: dict = {}  # shared across calls: terms are hash-consed and context-free
 
     # -- public ----------------------------------------------------------------------------
     def normalize(self, term: UOp) -> UOp:
@@ -124,7 +125,7 @@ class Rewriter:
             return n
         t = n.dtype
         if t.is_integral or t.is_bool:
-            lo, hi = ranges(n)[n]
+            lo, hi = ranges(n, self._ranges)[n]
             if lo is not None and lo == hi:
                 return const(t, bool(lo) if t.is_bool else lo)
         if OPS[n.op].commutative and len(n.src) == 2 and _canon_key(n.src[0]) > _canon_key(n.src[1]):
@@ -148,7 +149,7 @@ class Rewriter:
         pre = self._fold_all(pre)
         if pre.op == "const":
             return pre.arg is True
-        rng = ranges(pre)
+        rng = ranges(pre, self._ranges)
         return rng[pre] == (1, 1) and not may_be_undefined(pre, rng)
 
     @staticmethod

@@ -29,7 +29,10 @@ def format_text(results: list[InstanceResult], seconds: float, verbose: bool = F
         status = rule_status(rs)
         by_strategy = Counter(r.strategy for r in rs if r.status == "proven")
         how = ", ".join(f"{s} x{n}" if n > 1 else s for s, n in sorted(by_strategy.items()))
-        types = " ".join(r.dtype for r in rs)
+        bad = [r.dtype for r in rs if r.status != "proven"]
+        good = [r.dtype for r in rs if r.status == "proven"]
+        types = " ".join(bad) + (f" (proven at {' '.join(good)})" if bad and good else "") if bad \
+            else " ".join(good)
         ms = sum(r.seconds for r in rs if not r.cached) * 1000
         label = {"proven": "proven", "counterexample": "COUNTEREXAMPLE", "unknown": "UNKNOWN"}[status]
         lines.append(f"{loc}: {rule}: {label} at {types}" + (f" ({how}; {ms:.0f} ms)" if how else ""))

@@ -184,6 +184,11 @@ class _Builder:
         tok = node.children[0]
         return Pattern("const", name=str(tok), dtype=self._annot(node), loc=self.loc(tok))
 
+    def _index(self, node):
+        tok = node.children[0]
+        args = tuple(self.expr(a) for a in node.children[1:])
+        return Pattern("index", name=str(tok), args=args, loc=self.loc(tok))
+
     def _call(self, node):
         callee = node.children[0].children[0]
         args = tuple(self.expr(a) for a in node.children[1:] if a is not None)

@@ -6,7 +6,8 @@ A pattern is one of
          and, for casts, the target `dtype`;
   var    a lowercase pattern variable: matches any term (twice = the same term);
   const  an uppercase constant symbol: matches constants only;
-  lit    a literal (int, float or bool): matches that constant.
+  lit    a literal (int, float or bool): matches that constant;
+  index  a buffer element `name[args]` (kernels only: a load, or a store's target).
 Locations are carried for error messages and excluded from equality, so a printed and
 re-parsed rule compares equal to the original.
 """
@@ -25,7 +26,7 @@ SUGAR = {"gt": ("lt", True), "ge": ("le", True), "land": ("and", False),
 
 @dataclass(frozen=True)
 class Pattern:
-    kind: str  # "op" | "var" | "const" | "lit"
+    kind: str  # "op" | "var" | "const" | "lit" | "index"
     op: str = ""
     args: tuple["Pattern", ...] = ()
     name: str = ""
@@ -74,6 +75,8 @@ def format_literal(value) -> str:
 def format_pattern(p: Pattern, prec: int = 0) -> str:
     if p.kind in ("var", "const"):
         return p.name + (f":{p.dtype}" if p.dtype is not None else "")
+    if p.kind == "index":  # a scalar buffer is read by its bare name
+        return f"{p.name}[{', '.join(format_pattern(a) for a in p.args)}]" if p.args else p.name
     if p.kind == "lit":
         text = format_literal(p.value)
         return f"({text})" if text.startswith("-") and prec > 0 else text
@@ -97,6 +100,11 @@ def uop_to_pattern(u) -> Pattern:
         return Pattern("var", name=u.arg.name)
     if u.op == "const":
         return Pattern("lit", value=u.arg)
+    if u.op == "load":
+        return Pattern("index", name=u.arg, args=tuple(uop_to_pattern(s) for s in u.src))
+    if u.op == "reduce":
+        kind, names = u.arg
+        return Pattern("op", kind, (uop_to_pattern(u.src[0]),) + tuple(Pattern("var", name=n) for n in names))
     dtype = u.dtype if u.op in ("cast", "bitcast") else None
     return Pattern("op", u.op, tuple(uop_to_pattern(s) for s in u.src), dtype=dtype, flags=u.flags)
 

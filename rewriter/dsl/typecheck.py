@@ -115,6 +115,9 @@ class Typing:
                 env.unify(tv, env.fresh(ANY, p.dtype), p.loc,
                           f"the annotation of '{p.name}'")
             return tv
+        if p.kind == "index":
+            raise TypeCheckError(f"'{p.name}[...]' reads a buffer: loads only exist in kernels",
+                                 p.loc, self.text)
         if p.kind == "lit":
             if isinstance(p.value, bool):
                 return env.fresh({BOOL}, bool_)
@@ -166,6 +169,24 @@ class Typing:
             raise _NotAtType(f"'{what}' needs {describe_classes(tv.classes)}")
         return at
 
+    def build(self, p: Pattern, at: DType | None, bounds: dict) -> UOp:
+        """The typed UOp of a pattern; `bounds` gives variables' inclusive (lo, hi)."""
+        t = self.resolve(p, at)
+        if p.kind in ("var", "const"):
+            lo, hi = bounds.get(p.name, (None, None))
+            return var(t, p.name, lo, hi)
+        if p.kind == "lit":
+            return const(t, _literal_at(p.value, t))
+        srcs = tuple(self.build(a, at, bounds) for a in p.args)
+        name = p.op
+        if name in SUGAR:
+            name, swap = SUGAR[name]
+            if swap:
+                srcs = srcs[::-1]
+        if name == "bitcast" and (srcs[0].dtype.bits != t.bits or t.is_idx or srcs[0].dtype.is_idx):
+            raise _NotAtType(f"bitcast from {srcs[0].dtype} to {t} changes the width")
+        return UOp(name, t, srcs, tuple(sorted(p.flags)) or None)
+
     def is_polymorphic(self, roots) -> bool:
         return any(self.env.vars[self.env.find(self.node_type[id(n)])].dtype is None
                    for r in roots for n in r.walk())
@@ -188,21 +209,7 @@ def describe_classes(classes) -> str:
 
 def to_uop(p: Pattern, typing: Typing, at: DType | None, bounds: dict | None = None) -> UOp:
     """Build the typed UOp for a pattern at instantiation type `at`."""
-    t = typing.resolve(p, at)
-    if p.kind in ("var", "const"):
-        lo, hi = (bounds or {}).get(p.name, (None, None))
-        return var(t, p.name, lo, hi)
-    if p.kind == "lit":
-        return const(t, _literal_at(p.value, t))
-    srcs = tuple(to_uop(a, typing, at, bounds) for a in p.args)
-    name = p.op
-    if name in SUGAR:
-        name, swap = SUGAR[name]
-        if swap:
-            srcs = srcs[::-1]
-    if name == "bitcast" and (srcs[0].dtype.bits != t.bits or t.is_idx or srcs[0].dtype.is_idx):
-        raise _NotAtType(f"bitcast from {srcs[0].dtype} to {t} changes the width")
-    return UOp(name, t, srcs, tuple(sorted(p.flags)) or None)
+    return typing.build(p, at, bounds or {})
 
 
 def _literal_at(v, t: DType):

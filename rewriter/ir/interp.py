@@ -51,6 +51,11 @@ def _eval_node(node: UOp, d, env, out) -> Meaning:
         if node not in env:
             raise EvalError(f"no value for input '{node.arg.name}'")
         return Meaning(env[node], d.true(), d.false())
+    return apply_op(node, d, [out[s] for s in node.src])
+
+
+def apply_op(node: UOp, d, srcs: list[Meaning]) -> Meaning:
+    """The meaning of one node given its operands' meanings (constants need none)."""
     if node.op == "const":
         if node.dtype.lanes > 1:
             vals = node.arg if isinstance(node.arg, tuple) else (node.arg,) * node.dtype.lanes
@@ -63,7 +68,6 @@ def _eval_node(node: UOp, d, env, out) -> Meaning:
     sem = opdef.semantics_for(t)
     if sem is None:
         raise EvalError(f"op '{node.op}' is not defined on {t}")
-    srcs = [out[s] for s in node.src]
     lanes = node.dtype.lanes
     if lanes > 1 or any(s.dtype.lanes > 1 for s in node.src):
         return _eval_lanes(node, d, t, sem, srcs, max([lanes] + [s.dtype.lanes for s in node.src]))

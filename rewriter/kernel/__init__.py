@@ -1,0 +1,1 @@
+"""Kernels: the `.ir` format, its typed model and the reference interpreter."""

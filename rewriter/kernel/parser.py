@@ -1,0 +1,265 @@
+"""Parse `.ir` text into typed `Kernel`s.
+
+Statements are checked as a compiler user expects: every name resolves (a range, a buffer),
+loads and stores have one index per dimension, indices are idx, a store's value has the
+buffer's element type, reduce ranges are only used inside a reduction over them, parallel
+ranges on the right also index the target (otherwise the result would be a race), and an
+index that the range analysis proves out of bounds is an error at its `file:line:col`.
+Stores to undeclared names define temporaries (shape from their range indices).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import lark
+
+from rewriter.dsl.parser import _Builder, _parse
+from rewriter.dsl.pattern import Pattern
+from rewriter.dsl.typecheck import Typing, _NotAtType
+from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
+from rewriter.ir.dtype import DType, idx, parse_dtype
+from rewriter.ir.ops import ANY, NUMERIC
+from rewriter.ir.ranges import ranges
+from rewriter.ir.uop import UOp, var
+from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel, RangeDecl
+
+
+def load_kernels(path) -> list[Kernel]:
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except (OSError, UnicodeDecodeError) as e:
+        raise RewriterError(f"{p}: cannot read: {e}") from None
+    return parse_kernels(text, str(p))
+
+
+def load_kernel(path) -> Kernel:
+    ks = load_kernels(path)
+    if len(ks) != 1:
+        raise RewriterError(f"{path}: expected one kernel, found {len(ks)}")
+    return ks[0]
+
+
+def parse_kernels(text: str, filename: str = "<ir>") -> list[Kernel]:
+    tree = _parse(text, filename, "kernel_file")
+    b = _Builder(filename, text)
+    kernels = [_KernelBuilder(b, text).build(k) for k in tree.children]
+    seen = set()
+    for k in kernels:
+        if k.name in seen:
+            raise SourceError(f"duplicate kernel name '{k.name}'", k.loc, text)
+        seen.add(k.name)
+    return kernels
+
+
+class _KernelTyping(Typing):
+    """Typing for kernel statements: names are ranges (idx) or buffers; loads and reductions."""
+
+    def __init__(self, text, kb: "_KernelBuilder"):
+        super().__init__(text)
+        self.kb = kb
+
+    def _infer(self, p: Pattern) -> int:
+        env, kb = self.env, self.kb
+        if p.kind == "index":
+            buf = kb.buffer_for_load(p)
+            for a in p.args:
+                env.unify(self.infer(a), env.fresh(ANY, idx), a.loc or p.loc, f"an index of '{p.name}'")
+            return env.fresh(ANY, buf.dtype)
+        if p.kind in ("var", "const"):
+            if p.name in kb.ranges:
+                return env.fresh(ANY, idx)
+            if p.name in kb.buffers and not kb.buffers[p.name].shape:
+                return env.fresh(ANY, kb.buffers[p.name].dtype)  # a scalar parameter
+            raise TypeCheckError(f"unknown name '{p.name}' (not a range or a buffer)", p.loc, self.text)
+        if p.kind == "op" and p.op in REDUCTIONS:
+            if len(p.args) < 2:
+                raise TypeCheckError(f"'{p.op}' takes a value and the reduce ranges it combines over, "
+                                     f"as in {p.op}(x[i], i)", p.loc, self.text)
+            for r in p.args[1:]:
+                if r.kind != "var" or r.name not in kb.ranges or not kb.ranges[r.name].reduce:
+                    raise TypeCheckError(f"'{p.op}' combines over reduce ranges; '{r}' is not one "
+                                         f"(declare it as {r} = range(N, reduce))", r.loc or p.loc, self.text)
+            t = env.fresh(NUMERIC)
+            env.unify(self.infer(p.args[0]), t, p.args[0].loc or p.loc, f"the value of '{p.op}'")
+            return t
+        if p.kind == "op" and p.op == "range":
+            raise TypeCheckError("'range' only declares a range: y = range(64)", p.loc, self.text)
+        return super()._infer(p)
+
+    def build(self, p: Pattern, at, bounds) -> UOp:
+        kb = self.kb
+        if p.kind == "index":
+            indices = tuple(self.build(a, at, bounds) for a in p.args)
+            kb.check_bounds(kb.buffers[p.name], indices, p.args, p.loc)
+            return UOp("load", kb.buffers[p.name].dtype, indices, p.name)
+        if p.kind in ("var", "const"):
+            if p.name in kb.ranges:
+                return kb.range_var(p.name)
+            return UOp("load", kb.buffers[p.name].dtype, (), p.name)
+        if p.kind == "op" and p.op in REDUCTIONS:
+            body = self.build(p.args[0], at, bounds)
+            return UOp("reduce", body.dtype, (body,), (p.op, tuple(a.name for a in p.args[1:])))
+        return super().build(p, at, bounds)
+
+
+class _KernelBuilder:
+    def __init__(self, b: _Builder, text: str):
+        self.b = b
+        self.text = text
+        self.buffers: dict[str, Buffer] = {}
+        self.ranges: dict[str, RangeDecl] = {}
+        self.stored: set[str] = set()
+
+    def err(self, msg, loc):
+        raise SourceError(msg, loc, self.text)
+
+    def range_var(self, name: str) -> UOp:
+        r = self.ranges[name]
+        return var(idx, name, 0, r.size - 1)
+
+    def build(self, node: lark.Tree) -> Kernel:
+        kids = [k for k in node.children if k is not None]
+        name_tok = kids[0]
+        arrow = next(i for i, k in enumerate(kids) if isinstance(k, lark.Token) and k.type == "KARROW")
+        for param in kids[1:arrow]:
+            self.add_param(param, "input")
+        n_out = 0
+        for k in kids[arrow + 1:]:
+            if isinstance(k, lark.Tree) and k.data == "param":
+                self.add_param(k, "output")
+                n_out += 1
+        stores, locs = [], []
+        for st in kids[arrow + 1 + n_out:]:
+            done = self.define(st) if st.data == "define" else self.store(st)
+            if done is not None:
+                stores.append(done[0])
+                locs.append(done[1])
+        loc = self.b.loc(name_tok)
+        for buf in self.buffers.values():
+            if buf.role == "output" and buf.name not in self.stored:
+                self.err(f"output '{buf.name}' is never stored", loc)
+        return Kernel(str(name_tok), tuple(self.buffers.values()), tuple(self.ranges.values()),
+                      tuple(stores), loc, tuple(locs))
+
+    def add_param(self, node: lark.Tree, role: str):
+        name_tok, type_tok = node.children[0], node.children[1]
+        shape = ()
+        if len(node.children) > 2:
+            shape = tuple(int(str(t), 0) for t in node.children[2].children)
+            for t, s in zip(node.children[2].children, shape):
+                if s <= 0:
+                    self.err(f"dimension must be positive, got {s}", self.b.loc(t))
+        if str(name_tok) in self.buffers:
+            self.err(f"duplicate parameter '{name_tok}'", self.b.loc(name_tok))
+        dtype = self.b.dtype(type_tok)
+        if dtype.kind == "ptr" or dtype.is_vector:
+            self.err(f"buffer elements are scalars, got {dtype}", self.b.loc(type_tok))
+        self.buffers[str(name_tok)] = Buffer(str(name_tok), dtype, shape, role)
+
+    def define(self, node: lark.Tree):
+        name_tok, _, value = node.children
+        name = str(name_tok)
+        buf = self.buffers.get(name)
+        if buf is not None and not buf.shape:
+            return self.store(node)  # `out = ...` stores to a scalar (0-dimensional) buffer
+        p = self.b.expr(value)
+        ok = (p.kind == "op" and p.op == "range" and 1 <= len(p.args) <= 2 and p.args[0].kind == "lit"
+              and isinstance(p.args[0].value, int) and not isinstance(p.args[0].value, bool)
+              and (len(p.args) == 1 or (p.args[1].kind == "var" and p.args[1].name == "reduce")))
+        if not ok:
+            self.err(f"'{name} = ...' must declare a range: {name} = range(N) or {name} = range(N, reduce)",
+                     p.loc or self.b.loc(name_tok))
+        if p.args[0].value <= 0:
+            self.err("a range needs a positive size", p.args[0].loc)
+        if name in self.ranges or name in self.buffers:
+            self.err(f"'{name}' is already defined", self.b.loc(name_tok))
+        self.ranges[name] = RangeDecl(name, p.args[0].value, len(p.args) == 2)
+
+    def buffer_for_load(self, p: Pattern) -> Buffer:
+        buf = self.buffers.get(p.name)
+        if buf is None:
+            self.err(f"unknown buffer '{p.name}'", p.loc)
+        if buf.role == "temp" and buf.name not in self.stored or buf.role == "output" and buf.name not in self.stored:
+            self.err(f"'{p.name}' is read before it is stored", p.loc)
+        if len(p.args) != len(buf.shape):
+            self.err(f"'{p.name}' has {len(buf.shape)} dimension{'s' * (len(buf.shape) != 1)}, "
+                     f"indexed with {len(p.args)}", p.loc)
+        return buf
+
+    def store(self, node: lark.Tree):
+        name_tok = node.children[0]
+        name = str(name_tok)
+        loc = self.b.loc(name_tok)
+        exprs = [c for c in node.children[1:] if not (isinstance(c, lark.Token) and c.type == "ASSIGN")]
+        index_ps = [self.b.expr(e) for e in exprs[:-1]]
+        value_p = self.b.expr(exprs[-1])
+        ty = _KernelTyping(self.text, self)
+        vt = ty.infer(value_p)
+        for ip in index_ps:
+            ty.env.unify(ty.infer(ip), ty.env.fresh(ANY, idx), ip.loc or loc, f"an index of '{name}'")
+        buf = self.buffers.get(name)
+        if buf is not None and buf.role == "input":
+            self.err(f"'{name}' is an input: kernels do not write their inputs", loc)
+        if buf is not None:
+            if len(index_ps) != len(buf.shape):
+                self.err(f"'{name}' has {len(buf.shape)} dimensions, indexed with {len(index_ps)}", loc)
+            ty.env.unify(vt, ty.env.fresh(ANY, buf.dtype), value_p.loc or loc,
+                         f"the value stored to '{name}' ({buf.dtype})")
+        try:
+            value = ty.build(value_p, idx, {})
+            indices = [ty.build(ip, idx, {}) for ip in index_ps]
+        except _NotAtType as e:
+            raise TypeCheckError(str(e), value_p.loc or loc, self.text) from None
+        if buf is None:
+            buf = self.new_temp(name, index_ps, value.dtype, loc)
+        self.check_ranges(name, index_ps, indices, value, loc)
+        self.check_bounds(buf, indices, index_ps, loc)
+        self.stored.add(name)
+        return UOp("store", value.dtype, tuple(indices) + (value,), name), loc
+
+    def new_temp(self, name, index_ps, dtype: DType, loc) -> Buffer:
+        shape = []
+        for ip in index_ps:
+            if ip.kind != "var" or ip.name not in self.ranges or self.ranges[ip.name].reduce:
+                self.err(f"'{name}' is not a parameter, so this store defines a temporary: index it "
+                         f"with parallel ranges only", ip.loc or loc)
+            shape.append(self.ranges[ip.name].size)
+        buf = Buffer(name, dtype, tuple(shape), "temp")
+        self.buffers[name] = buf
+        return buf
+
+    def check_ranges(self, name, index_ps, indices, value: UOp, loc):
+        """Parallel ranges on the right must index the target; reduce ranges only inside
+        a reduction over them."""
+        target = {v.arg.name for i in indices for v in i.vars()}
+        for v in target:
+            if self.ranges[v].reduce:
+                self.err(f"reduce range '{v}' indexes the target '{name}': reduce over it on the right", loc)
+        for v in _free_ranges(value):
+            if self.ranges[v].reduce:
+                self.err(f"reduce range '{v}' is used outside a reduction over it", loc)
+            if v not in target:
+                self.err(f"range '{v}' is used on the right but does not index '{name}': "
+                         f"every element would be written {self.ranges[v].size} times", loc)
+
+    def check_bounds(self, buf: Buffer, indices, index_ps, loc):
+        """An index the range analysis proves can leave its dimension is an error (for loads
+        and stores alike); data-dependent indices are checked when the kernel runs."""
+        for dim, (u, p) in enumerate(zip(indices, index_ps)):
+            lo, hi = ranges(u)[u]
+            if (hi is not None and hi >= buf.shape[dim]) or (lo is not None and lo < 0):
+                self.err(f"index {dim} of '{buf.name}' ranges over [{lo}, {hi}] but the dimension "
+                         f"is {buf.shape[dim]}", p.loc or loc)
+
+
+def _free_ranges(u: UOp) -> set[str]:
+    """Range names used in `u` outside reductions over them."""
+    if u.op == "var":
+        return {u.arg.name}
+    if u.op == "reduce":
+        return _free_ranges(u.src[0]) - set(u.arg[1])
+    out: set[str] = set()
+    for s in u.src:
+        out |= _free_ranges(s)
+    return out

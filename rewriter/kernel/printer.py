@@ -1,0 +1,22 @@
+"""Kernels back to `.ir` text; `parse_kernels(format_kernel(k))` gives `k` again."""
+from __future__ import annotations
+
+from rewriter.dsl.pattern import format_uop
+from rewriter.kernel.kernel import Kernel
+
+
+def format_store(store) -> str:
+    *indices, value = store.src
+    target = f"{store.arg}[{', '.join(format_uop(i) for i in indices)}]" if indices else store.arg
+    return f"{target} = {format_uop(value)}"
+
+
+def format_kernel(k: Kernel) -> str:
+    ins = ", ".join(str(b) for b in k.inputs)
+    outs = ", ".join(str(b) for b in k.outputs)
+    lines = [f"kernel {k.name}({ins}) -> ({outs}) {{"]
+    for r in k.ranges:
+        lines.append(f"  {r.name} = range({r.size}{', reduce' if r.reduce else ''})")
+    lines += [f"  {format_store(s)}" for s in k.stores]
+    lines.append("}")
+    return "\n".join(lines) + "\n"

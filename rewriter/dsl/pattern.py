@@ -94,20 +94,23 @@ def format_pattern(p: Pattern, prec: int = 0) -> str:
     return f"{callee}({', '.join(format_pattern(a) for a in p.args)})"
 
 
-def uop_to_pattern(u) -> Pattern:
-    """View a UOp as a pattern, so terms print in the same surface syntax as rules."""
+def uop_to_pattern(u, leaf=None) -> Pattern:
+    """View a UOp as a pattern, so terms print in the same surface syntax as rules.
+    `leaf(u)` may return a pattern to print in place of a node (for ops the syntax lacks)."""
+    if leaf is not None and (p := leaf(u)) is not None:
+        return p
     if u.op == "var":
         return Pattern("var", name=u.arg.name)
     if u.op == "const":
         return Pattern("lit", value=u.arg)
     if u.op == "load":
-        return Pattern("index", name=u.arg, args=tuple(uop_to_pattern(s) for s in u.src))
+        return Pattern("index", name=u.arg, args=tuple(uop_to_pattern(s, leaf) for s in u.src))
     if u.op == "reduce":
         kind, names = u.arg
-        return Pattern("op", kind, (uop_to_pattern(u.src[0]),) + tuple(Pattern("var", name=n) for n in names))
+        return Pattern("op", kind, (uop_to_pattern(u.src[0], leaf),) + tuple(Pattern("var", name=n) for n in names))
     dtype = u.dtype if u.op in ("cast", "bitcast") else None
-    return Pattern("op", u.op, tuple(uop_to_pattern(s) for s in u.src), dtype=dtype, flags=u.flags)
+    return Pattern("op", u.op, tuple(uop_to_pattern(s, leaf) for s in u.src), dtype=dtype, flags=u.flags)
 
 
-def format_uop(u) -> str:
-    return format_pattern(uop_to_pattern(u))
+def format_uop(u, leaf=None) -> str:
+    return format_pattern(uop_to_pattern(u, leaf))

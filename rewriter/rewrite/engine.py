@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rewriter.dsl.pattern import format_uop
-from rewriter.errors import RewriterError
+from rewriter.errors import EvalError, RewriterError
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
 from rewriter.ir.ops import OPS
@@ -38,12 +38,13 @@ class RewriteLimitError(RewriterError):
 
 def fold_constant(node: UOp) -> UOp:
     """Evaluate an op whose operands are all constants; leave it if UB, poison or not scalar."""
-    if not node.src or any(s.op != "const" for s in node.src) or node.dtype.lanes > 1:
+    if (node.op not in OPS or not node.src or any(s.op != "const" for s in node.src)
+            or node.dtype.lanes > 1):
         return node
     d = ConcreteDomain(1)
     try:
         m = interpret([node], d, {})[node]
-    except Exception:  # an op the evaluator cannot run (e.g. bf16): keep the term
+    except EvalError:  # an op the evaluator cannot run (e.g. bf16): keep the term
         return node
     if not bool(m.defined[0]) or bool(m.poison[0]):
         return node
@@ -121,7 +122,7 @@ class Rewriter:
 
     def _local(self, n: UOp) -> UOp:
         n = fold_constant(n)
-        if n.op in ("const", "var"):
+        if n.op not in OPS:  # const, var and kernel-level ops (load, reduce, ...) are leaves here
             return n
         t = n.dtype
         if t.is_integral or t.is_bool:

@@ -1,0 +1,1 @@
+"""Emitters: one module or package per target."""

@@ -1,0 +1,224 @@
+"""The op table in LLVM IR: how each IR op is emitted, one entry per op.
+
+Every entry reproduces the op table's semantics exactly where they are defined: LLVM's own
+UB and poison rules (division by zero, shift amounts, nsw/nuw/exact, fptosi out of range)
+coincide with ours, so the flags carry over unchanged. Float min/max are emitted as the
+compare-and-select our semantics define, not as LLVM's minnum.
+"""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from rewriter.errors import RewriterError
+from rewriter.ir.dtype import DType
+
+
+class EmitError(RewriterError):
+    pass
+
+
+def llvm_type(t: DType) -> ir.Type:
+    s = t.scalar
+    if s.is_bool:
+        base = ir.IntType(1)
+    elif s.is_idx:
+        base = ir.IntType(64)
+    elif s.is_int:
+        base = ir.IntType(s.bits)
+    elif s.is_float:
+        if s.ebits == 8 and s.bits == 16:
+            raise EmitError("bf16 has no LLVM emitter yet")
+        base = {16: ir.HalfType(), 32: ir.FloatType(), 64: ir.DoubleType()}[s.bits]
+    else:
+        raise EmitError(f"no LLVM type for {t}")
+    return ir.VectorType(base, t.lanes) if t.lanes > 1 else base
+
+
+def storage_type(t: DType) -> ir.Type:
+    """How a buffer element is stored in memory (bools are bytes, like numpy's)."""
+    return ir.IntType(8) if t.is_bool else llvm_type(t)
+
+
+def _suffix(t: DType) -> str:
+    s = t.scalar
+    if s.is_float:
+        base = {16: "f16", 32: "f32", 64: "f64"}[s.bits]
+    else:
+        base = f"i{64 if s.is_idx else (1 if s.is_bool else s.bits)}"
+    return f"v{t.lanes}{base}" if t.lanes > 1 else base
+
+
+def intrinsic(b: ir.IRBuilder, name: str, t: DType, args, ret: DType | None = None, extra=()):
+    """Call `llvm.<name>.<type>` (declared on first use)."""
+    full = f"llvm.{name}.{_suffix(t)}"
+    mod = b.module
+    fn = mod.globals.get(full)
+    if fn is None:
+        rt = llvm_type(ret or t)
+        fn = ir.Function(mod, ir.FunctionType(rt, [a.type for a in args] + [e.type for e in extra]), name=full)
+    return b.call(fn, list(args) + list(extra))
+
+
+def const_value(t: DType, v):
+    lt = llvm_type(t.scalar)
+    if t.scalar.is_float:
+        c = ir.Constant(lt, float(v))
+    elif t.scalar.is_bool:
+        c = ir.Constant(lt, int(bool(v)))
+    else:
+        c = ir.Constant(lt, int(v) % (1 << (64 if t.scalar.is_idx else t.scalar.bits)))
+    if t.lanes > 1:
+        return ir.Constant(llvm_type(t), [c] * t.lanes)
+    return c
+
+
+def _signed(t: DType) -> bool:
+    return t.scalar.signed or t.scalar.is_idx
+
+
+def _flags(node):
+    return [f for f in node.flags if f in ("nsw", "nuw")]
+
+
+def _arith(int_op, float_op):
+    def emit(b, node, t, a, c):
+        if t.scalar.is_float:
+            return getattr(b, float_op)(a, c)
+        return getattr(b, int_op)(a, c, flags=_flags(node))
+    return emit
+
+
+def _div(b, node, t, a, c):
+    if t.scalar.is_float:
+        return b.fdiv(a, c)
+    flags = ["exact"] if "exact" in node.flags else []
+    return (b.sdiv if _signed(t) else b.udiv)(a, c, flags=flags)
+
+
+def _mod(b, node, t, a, c):
+    return (b.srem if _signed(t) else b.urem)(a, c)
+
+
+def _shr(b, node, t, a, c):
+    flags = ["exact"] if "exact" in node.flags else []
+    return (b.ashr if _signed(t) else b.lshr)(a, c, flags=flags)
+
+
+def _minmax(which):
+    def emit(b, node, t, a, c):
+        if t.scalar.is_float:
+            # min: b < a ? b : a      max: a < b ? b : a   (the op table's definitions)
+            cond = b.fcmp_ordered("<", c, a) if which == "min" else b.fcmp_ordered("<", a, c)
+            return b.select(cond, c, a)
+        return intrinsic(b, ("s" if _signed(t) else "u") + which, t, [a, c])
+    return emit
+
+
+def _abs(b, node, t, a):
+    if t.scalar.is_float:
+        return intrinsic(b, "fabs", t, [a])
+    return intrinsic(b, "abs", t, [a], extra=[ir.Constant(ir.IntType(1), 0)])
+
+
+def _cmp(sym):
+    def emit(b, node, t, a, c):
+        if t.scalar.is_float:
+            return b.fcmp_unordered(sym, a, c) if sym == "!=" else b.fcmp_ordered(sym, a, c)
+        if t.scalar.is_bool:
+            return b.icmp_unsigned(sym, a, c)
+        return (b.icmp_signed if _signed(t) else b.icmp_unsigned)(sym, a, c)
+    return emit
+
+
+def _not(b, node, t, a):
+    return b.xor(a, const_value(t, -1 if not t.scalar.is_bool else 1))
+
+
+def _neg(b, node, t, a):
+    if t.scalar.is_float:
+        return b.fneg(a)
+    return b.sub(const_value(t, 0), a)
+
+
+def _sat(kind):
+    def emit(b, node, t, a, c):
+        return intrinsic(b, ("s" if t.scalar.signed else "u") + kind + ".sat", t, [a, c])
+    return emit
+
+
+def _mulhi(b, node, t, a, c):
+    w = t.scalar.bits
+    wide = DType("int", 2 * w, t.scalar.signed, t.lanes)
+    ext = b.sext if t.scalar.signed else b.zext
+    p = b.mul(ext(a, llvm_type(wide)), ext(c, llvm_type(wide)))
+    return b.trunc(b.lshr(p, const_value(wide, w)), llvm_type(t))
+
+
+def _cast(b, node, t, a):
+    dst, src = node.dtype, t
+    ld = llvm_type(dst)
+    s, d = src.scalar, dst.scalar
+    if s == d:
+        return a
+    if d.is_bool:
+        if s.is_float:
+            return b.fcmp_unordered("!=", a, const_value(src, 0.0))
+        return b.icmp_unsigned("!=", a, const_value(src, 0))
+    if s.is_bool:
+        return b.uitofp(a, ld) if d.is_float else b.zext(a, ld)
+    sw = 64 if s.is_idx else s.bits
+    dw = 64 if d.is_idx else d.bits
+    if s.is_float and d.is_float:
+        return b.fpext(a, ld) if d.bits > s.bits else b.fptrunc(a, ld)
+    if s.is_float:
+        return (b.fptosi if d.signed or d.is_idx else b.fptoui)(a, ld)
+    if d.is_float:
+        return (b.sitofp if _signed(src) else b.uitofp)(a, ld)
+    if dw < sw:
+        return b.trunc(a, ld)
+    if dw == sw:
+        return a
+    return (b.sext if _signed(src) else b.zext)(a, ld)
+
+
+def _log2(b, node, t, a):
+    if t.scalar.is_float:
+        return intrinsic(b, "log2", t, [a])
+    w = 64 if t.scalar.is_idx else t.scalar.bits
+    lz = intrinsic(b, "ctlz", t, [a], extra=[ir.Constant(ir.IntType(1), 0)])
+    return b.sub(const_value(t, w - 1), lz)
+
+
+def _is_pow2(b, node, t, a):
+    one = b.icmp_unsigned("==", intrinsic(b, "ctpop", t, [a]), const_value(t, 1))
+    if _signed(t):
+        return b.and_(one, b.icmp_signed(">", a, const_value(t, 0)))
+    return one
+
+
+def _nullary(which):
+    def emit(b, node, t):
+        d = node.dtype
+        return const_value(d, {"int_max": d.scalar.max, "int_min": d.scalar.min, "bits": d.scalar.bits}[which])
+    return emit
+
+
+#: op -> emitter(builder, node, operand type, *operand values)
+EMIT = {
+    "add": _arith("add", "fadd"), "sub": _arith("sub", "fsub"), "mul": _arith("mul", "fmul"),
+    "neg": _neg, "div": _div, "mod": _mod,
+    "shl": lambda b, n, t, a, c: b.shl(a, c, flags=_flags(n)), "shr": _shr,
+    "and": lambda b, n, t, a, c: b.and_(a, c), "or": lambda b, n, t, a, c: b.or_(a, c),
+    "xor": lambda b, n, t, a, c: b.xor(a, c), "not": _not,
+    "min": _minmax("min"), "max": _minmax("max"), "abs": _abs,
+    "lt": _cmp("<"), "le": _cmp("<="), "eq": _cmp("=="), "ne": _cmp("!="),
+    "where": lambda b, n, t, c, x, y: b.select(c, x, y),
+    "cast": _cast, "bitcast": lambda b, n, t, a: b.bitcast(a, llvm_type(n.dtype)),
+    "sat_add": _sat("add"), "sat_sub": _sat("sub"), "mulhi": _mulhi,
+    "sqrt": lambda b, n, t, a: intrinsic(b, "sqrt", t, [a]),
+    "exp2": lambda b, n, t, a: intrinsic(b, "exp2", t, [a]),
+    "log2": _log2, "recip": lambda b, n, t, a: b.fdiv(const_value(t, 1.0), a),
+    "fma": lambda b, n, t, x, y, z: intrinsic(b, "fma", t, [x, y, z]),
+    "is_pow2": _is_pow2,
+    "int_max": _nullary("int_max"), "int_min": _nullary("int_min"), "bits": _nullary("bits"),
+}

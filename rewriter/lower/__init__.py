@@ -1,0 +1,1 @@
+"""Target-independent lowering: kernels become loop programs (see `lower.py`)."""

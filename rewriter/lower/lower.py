@@ -1,0 +1,258 @@
+"""Kernel -> loop program: ranges become loops, one range is vectorized, reductions get
+accumulators, and every address is a flat index simplified with the rule library.
+
+Decisions (recorded in `Program.notes`):
+  * loop order: the target's parallel ranges outermost in index order, reduce ranges inside;
+  * the vector range: the innermost parallel range when the store is contiguous in it, or the
+    innermost reduce range of a pure reduction (split into lanes of partial results, folded
+    at the end; exact for integers, a reassociation for floats) — whichever the load cost
+    model prefers (invariant < contiguous < gather), or none;
+  * the width: the target's vector bytes over the widest element type, halved until it
+    divides the range.
+"""
+from __future__ import annotations
+
+import math
+
+from rewriter.errors import RewriterError
+from rewriter.ir.dtype import DType, idx
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import REDUCTIONS, Kernel
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store
+from rewriter.lower.target import TargetDesc
+
+
+class LoweringError(RewriterError):
+    pass
+
+
+def affine(u: UOp) -> dict | None:
+    """Coefficients of an idx expression linear in its variables ({name: coef, None: const}),
+    or None where it is not affine (products of variables, division, loads...)."""
+    if u.op == "const":
+        return {None: int(u.arg)}
+    if u.op == "var":
+        return {u.arg.name: 1}
+    if u.op in ("add", "sub"):
+        a, b = affine(u.src[0]), affine(u.src[1])
+        if a is None or b is None:
+            return None
+        sign = 1 if u.op == "add" else -1
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = out.get(k, 0) + sign * v
+        return out
+    if u.op == "neg":
+        a = affine(u.src[0])
+        return None if a is None else {k: -v for k, v in a.items()}
+    if u.op == "mul":
+        a, b = affine(u.src[0]), affine(u.src[1])
+        if a is None or b is None:
+            return None
+        if set(a) <= {None}:
+            a, b = b, a
+        if set(b) <= {None}:
+            c = b.get(None, 0)
+            return {k: v * c for k, v in a.items()}
+    return None
+
+
+def depends(u: UOp, name: str) -> bool:
+    return any(v.arg.name == name for v in u.vars())
+
+
+def flatten(indices, shape) -> UOp:
+    """Row-major flat index of a multi-dimensional access."""
+    flat = const(idx, 0)
+    for i, dim in zip(indices, shape):
+        flat = UOp("add", idx, (UOp("mul", idx, (flat, const(idx, dim))), i))
+    return flat
+
+
+def _identity(kind: str, t: DType):
+    op = REDUCTIONS[kind]
+    if op == "add":
+        return 0.0 if t.is_float else 0
+    if op == "max":
+        return -math.inf if t.is_float else t.min
+    return math.inf if t.is_float else t.max
+
+
+class _Lowerer:
+    def __init__(self, kernel: Kernel, target: TargetDesc, rewriter, vectorize: bool = True):
+        self.k, self.target, self.rw, self.allow_vector = kernel, target, rewriter, vectorize
+        self.notes: list[str] = []
+        self.n_acc = 0
+
+    def simplify(self, u: UOp) -> UOp:
+        return self.rw.normalize(u) if self.rw is not None else u
+
+    def range_var(self, name: str) -> UOp:
+        return var(idx, name, 0, self.k.range(name).size - 1)
+
+    # -- flat loads --------------------------------------------------------------------------
+    def flat_loads(self, u: UOp, memo: dict) -> UOp:
+        """Replace each multi-index load by a load at a simplified flat index."""
+        if u in memo:
+            return memo[u]
+        if u.op == "load":
+            buf = self.k.buffer(u.arg)
+            srcs = [self.flat_loads(s, memo) for s in u.src]
+            out = UOp("load", u.dtype, (self.simplify(flatten(srcs, buf.shape)),), u.arg)
+        elif u.src:
+            out = u.replace(src=tuple(self.flat_loads(s, memo) for s in u.src))
+        else:
+            out = u
+        memo[u] = out
+        return out
+
+    # -- vector plan ---------------------------------------------------------------------------
+    def load_cost(self, value: UOp, vname: str | None, width: int) -> float:
+        cost = 0.0
+        for n in value.toposort():
+            if n.op != "load":
+                continue
+            if vname is None or not depends(n.src[0], vname):
+                cost += 0.25 if vname else 1.0
+            else:
+                a = affine(n.src[0])
+                cost += 1.0 if a is not None and a.get(vname) == 1 else float(width)
+        return cost / max(width, 1)
+
+    def width_for(self, value: UOp, size: int) -> int:
+        widest = max((n.dtype.scalar.bits for n in value.toposort()
+                      if n.dtype.scalar.bits and not n.dtype.is_bool and not n.dtype.is_idx), default=8)
+        w = self.target.lanes(max(1, widest // 8))
+        while w > 1 and size % w:
+            w //= 2
+        return w
+
+    def plan(self, flat: UOp, value: UOp, par: list[str], reduces: list[UOp]):
+        """(vector range, width, mode) with mode "parallel" | "reduce" | None."""
+        options = [(self.load_cost(value, None, 1), None, 1, None)]
+        if not self.allow_vector:
+            return options[0][1:]
+        if par:
+            p = par[-1]
+            a = affine(flat)
+            if a is not None and a.get(p) == 1:
+                w = self.width_for(value, self.k.range(p).size)
+                if w > 1:
+                    options.append((self.load_cost(value, p, w), p, w, "parallel"))
+        if len(reduces) == 1 and value is reduces[0]:
+            r = reduces[0].arg[1][-1]
+            w = self.width_for(value, self.k.range(r).size)
+            if w > 1:
+                options.append((self.load_cost(value, r, w), r, w, "reduce"))
+        best = min(options, key=lambda o: o[0])
+        return best[1:]
+
+    # -- vectorization ---------------------------------------------------------------------------
+    def vec(self, u: UOp, vname: str, w: int, memo: dict) -> UOp:
+        if u in memo:
+            return memo[u]
+        out = self._vec(u, vname, w, memo)
+        memo[u] = out
+        return out
+
+    def _vec(self, u, vname, w, memo):
+        if u.op == "var":
+            if u.arg.name != vname:
+                return u
+            lanes = UOp("lanes", idx.vec(w))
+            return UOp("add", idx.vec(w), (UOp("broadcast", idx.vec(w), (u,)), lanes))
+        if u.op in ("const", "acc"):
+            return u
+        if u.op == "load":
+            index = u.src[0]
+            if not depends(index, vname):
+                return u
+            a = affine(index)
+            if a is not None and a.get(vname) == 1:
+                return UOp("vload", u.dtype.vec(w), (index,), u.arg)
+            return UOp("gather", u.dtype.vec(w), (self.vec(index, vname, w, memo),), u.arg)
+        srcs = [self.vec(s, vname, w, memo) for s in u.src]
+        if not any(s.dtype.lanes > 1 for s in srcs):
+            return u.replace(src=tuple(srcs))
+        srcs = [s if s.dtype.lanes > 1 else UOp("broadcast", s.dtype.vec(w), (s,)) for s in srcs]
+        return UOp(u.op, u.dtype.vec(w), tuple(srcs), u.arg)
+
+    # -- one store -------------------------------------------------------------------------------
+    def store(self, st: UOp):
+        *indices, value = st.src
+        buf = self.k.buffer(st.arg)
+        memo: dict = {}
+        indices = [self.flat_loads(i, memo) for i in indices]
+        value = self.simplify(self.flat_loads(value, memo))
+        flat = self.simplify(flatten(indices, buf.shape))
+        used = {v.arg.name for i in indices for v in i.vars()}
+        par = [r.name for r in self.k.ranges if r.name in used]
+        reduces = [n for n in value.toposort() if n.op == "reduce"]
+        for r in reduces:
+            if any(n.op == "reduce" for n in r.src[0].toposort()):
+                raise LoweringError(f"{buf.name}: nested reductions are not lowered yet")
+        vname, w, mode = self.plan(flat, value, par, reduces)
+        self.notes.append(f"{buf.name}: loops {', '.join(par + [n for r in reduces for n in r.arg[1]]) or '-'}; "
+                          + (f"vectorize '{vname}' x{w} ({mode})" if mode else "scalar"))
+        inner: list = []
+        replace: dict = {}
+        for r in reduces:
+            inner += self.reduction(r, vname if mode == "parallel" else None,
+                                    (vname, w) if mode == "reduce" else None, w, replace)
+        value = _substitute(value, replace)
+        if mode == "parallel":
+            vmemo: dict = {}
+            value = self.vec(value, vname, w, vmemo)
+        inner.append(Store(buf.name, flat, value))
+        body = tuple(inner)
+        for name in reversed(par):
+            step = w if (mode == "parallel" and name == vname) else 1
+            body = (Loop(self.range_var(name), self.k.range(name).size, step, body, "parallel"),)
+        return body
+
+    def reduction(self, r: UOp, par_vec: str | None, red_vec, w: int, replace: dict) -> list:
+        kind, names = r.arg
+        comb = REDUCTIONS[kind]
+        self.n_acc += 1
+        name = f"acc{self.n_acc}"
+        t = r.dtype
+        lanes = w if (par_vec or red_vec) else 1
+        at = t.vec(lanes) if lanes > 1 else t
+        init = const(t, _identity(kind, t))
+        if lanes > 1:
+            init = UOp("broadcast", at, (init,))
+        body = r.src[0]
+        vname = par_vec or (red_vec[0] if red_vec else None)
+        if vname:
+            body = self.vec(body, vname, w, {})
+        acc = UOp("acc", at, (), name)
+        update = AccUpdate(name, UOp(comb, at, (acc, body)))
+        loop_body: tuple = (update,)
+        for n in reversed(names):
+            step = w if (red_vec and n == red_vec[0]) else 1
+            loop_body = (Loop(self.range_var(n), self.k.range(n).size, step, loop_body, "reduce"),)
+        replace[r] = UOp("hreduce", t, (acc,), comb) if red_vec else acc
+        return [AccInit(name, at, init), *loop_body]
+
+
+def _substitute(u: UOp, mapping: dict) -> UOp:
+    if not mapping:
+        return u
+    memo: dict = {}
+    for n in u.toposort():
+        if n in mapping:
+            memo[n] = mapping[n]
+        elif n.src:
+            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+        else:
+            memo[n] = n
+    return memo[u]
+
+
+def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = True) -> Program:
+    """Lower every store of `kernel` in order; `rewriter` simplifies indices and values."""
+    lw = _Lowerer(kernel, target, rewriter, vectorize)
+    body: list = []
+    for st in kernel.stores:
+        body += lw.store(st)
+    return Program(kernel, tuple(body), target, tuple(lw.notes))

@@ -1,0 +1,1 @@
+"""Runtimes: build, load, run and time kernels on each target."""

@@ -68,6 +68,100 @@ def cmd_simplify(args) -> int:
     return 0
 
 
+def _load_inputs(kernel, args):
+    import numpy as np
+
+    from rewriter.kernel.reference import random_inputs
+
+    if getattr(args, "inputs", None):
+        try:
+            with np.load(args.inputs) as data:
+                return {k: data[k] for k in data.files}
+        except (OSError, ValueError) as e:
+            raise RewriterError(f"{args.inputs}: cannot read inputs: {e}") from None
+    return random_inputs(kernel, args.seed)
+
+
+def _safe_output(path: str, *protected: str) -> Path:
+    """-o never overwrites what the user wrote as input."""
+    out = Path(path)
+    for p in protected:
+        if p and out.resolve() == Path(p).resolve():
+            raise RewriterError(f"-o {path} would overwrite the input file {p}")
+    return out
+
+
+def cmd_run(args) -> int:
+    import numpy as np
+
+    from rewriter.kernel.parser import load_kernel
+
+    kernel = load_kernel(args.kernel)
+    inputs = _load_inputs(kernel, args)
+    if args.target == "ref":
+        from rewriter.kernel.reference import run_reference
+
+        outputs = run_reference(kernel, inputs)
+    else:
+        from rewriter.dsl.rule import load_library
+        from rewriter.pipeline import compile_cpu, optimize
+
+        outputs = compile_cpu(optimize(kernel, load_library(args.rules or ["rules"]), args.target))(inputs)
+    out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "")
+    np.savez(out, **outputs)
+    for name, arr in outputs.items():
+        print(f"{name}: {arr.dtype}{list(arr.shape)}  min {arr.min()}  max {arr.max()}")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_optimize(args) -> int:
+    from rewriter.dsl.rule import load_library
+    from rewriter.kernel.parser import load_kernel
+    from rewriter.kernel.printer import format_kernel
+    from rewriter.lower.program import format_program
+    from rewriter.pipeline import check_against_reference, compile_cpu, optimize
+
+    kernel = load_kernel(args.kernel)
+    lib = load_library(args.rules or ["rules"])
+    opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll)
+    compiled = None
+    emit = args.emit
+    if emit == "asm" or args.run or args.check:
+        compiled = compile_cpu(opt)
+    text = {"ir": format_kernel(opt.simplified) + "\n" + format_program(opt.program),
+            "llvm": opt.llvm_ir, "asm": compiled.asm if compiled else ""}[emit]
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} ({emit})")
+    else:
+        sys.stdout.write(text)
+    if args.stats:
+        print(f"# rules fired on {kernel.name}:")
+        for name, count in opt.stats.most_common():
+            print(f"#   {count:4d}  {name}  ({opt.rule_locs[name]})")
+    status = 0
+    if compiled is not None and (args.run or args.check):
+        inputs = _load_inputs(kernel, args)
+        got = compiled(inputs)
+        seconds = compiled.time(inputs, repeat=args.repeat)
+        print(f"# ran {kernel.name} on {args.target}: {seconds * 1e6:.1f} us per call (best of {args.repeat})")
+        if args.check:
+            bad = check_against_reference(kernel, got, inputs)
+            for m in bad:
+                print(f"# CHECK FAILED: {m}", file=sys.stderr)
+            print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
+            status = 1 if bad else 0
+    return status
+
+
+def cmd_bench(args) -> int:
+    from rewriter.bench import run_bench
+
+    return run_bench(args)
+
+
 def cmd_fmt(args) -> int:
     from rewriter.dsl.parser import parse_rules
     from rewriter.dsl.rule import format_rules
@@ -102,6 +196,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true", help="prove the result equal to the input with Z3")
     s.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     s.set_defaults(func=cmd_simplify)
+
+    r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
+    r.add_argument("kernel", help="a .ir file")
+    r.add_argument("--target", choices=["ref", "cpu"], default="ref")
+    r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
+    r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
+    r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
+    r.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    r.set_defaults(func=cmd_run)
+
+    o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
+    o.add_argument("kernel", help="a .ir file")
+    o.add_argument("--target", choices=["cpu"], default="cpu")
+    o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
+                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code")
+    o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
+    o.add_argument("--run", action="store_true", help="compile and run it, print the time")
+    o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")
+    o.add_argument("--inputs", help=".npz inputs for --run/--check (default: random)")
+    o.add_argument("--seed", type=int, default=0)
+    o.add_argument("--repeat", type=int, default=20, help="timing repetitions")
+    o.add_argument("--unroll", type=int, default=1, help="unroll the innermost reduce loop")
+    o.add_argument("--no-vectorize", action="store_true", help="scalar loops only")
+    o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
+    o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    o.set_defaults(func=cmd_optimize)
+
+    b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
+    b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")
+    b.add_argument("--target", choices=["cpu"], default="cpu")
+    b.add_argument("--repeat", type=int, default=50)
+    b.add_argument("--out", help="also write the table (markdown) to this file")
+    b.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    b.set_defaults(func=cmd_bench)
 
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")
     f.add_argument("files", nargs="+")

@@ -80,11 +80,14 @@ class ProgramEmitter:
         i = self.b.load(slot)
         self.b.cbranch(self.b.icmp_signed("<", i, ir.Constant(ir.IntType(64), lp.stop)), body, done)
         self.b.position_at_end(body)
-        self.scopes.append({})
-        self.stmts(lp.body)
-        self.scopes.pop()
-        nxt = self.b.add(self.b.load(slot), ir.Constant(ir.IntType(64), lp.step), flags=["nsw", "nuw"])
-        self.b.store(nxt, slot)
+        step = ir.Constant(ir.IntType(64), lp.step)
+        for copy in range(lp.unroll):
+            if copy:  # the next copy sees the variable one step further
+                self.b.store(self.b.add(self.b.load(slot), step, flags=["nsw", "nuw"]), slot)
+            self.scopes.append({})
+            self.stmts(lp.body)
+            self.scopes.pop()
+        self.b.store(self.b.add(self.b.load(slot), step, flags=["nsw", "nuw"]), slot)
         self.b.branch(head)
         self.b.position_at_end(done)
 

@@ -79,8 +79,10 @@ def _identity(kind: str, t: DType):
 
 
 class _Lowerer:
-    def __init__(self, kernel: Kernel, target: TargetDesc, rewriter, vectorize: bool = True):
+    def __init__(self, kernel: Kernel, target: TargetDesc, rewriter, vectorize: bool = True,
+                 unroll: int = 1):
         self.k, self.target, self.rw, self.allow_vector = kernel, target, rewriter, vectorize
+        self.unroll = unroll
         self.notes: list[str] = []
         self.n_acc = 0
 
@@ -228,9 +230,12 @@ class _Lowerer:
         acc = UOp("acc", at, (), name)
         update = AccUpdate(name, UOp(comb, at, (acc, body)))
         loop_body: tuple = (update,)
-        for n in reversed(names):
+        for depth, n in enumerate(reversed(names)):
             step = w if (red_vec and n == red_vec[0]) else 1
-            loop_body = (Loop(self.range_var(n), self.k.range(n).size, step, loop_body, "reduce"),)
+            size = self.k.range(n).size
+            # Unroll the innermost reduce loop when the factor divides its trip count.
+            unroll = self.unroll if depth == 0 and size % (step * self.unroll) == 0 else 1
+            loop_body = (Loop(self.range_var(n), size, step, loop_body, "reduce", unroll),)
         replace[r] = UOp("hreduce", t, (acc,), comb) if red_vec else acc
         return [AccInit(name, at, init), *loop_body]
 
@@ -249,9 +254,13 @@ def _substitute(u: UOp, mapping: dict) -> UOp:
     return memo[u]
 
 
-def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = True) -> Program:
-    """Lower every store of `kernel` in order; `rewriter` simplifies indices and values."""
-    lw = _Lowerer(kernel, target, rewriter, vectorize)
+def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = True,
+          unroll: int = 1) -> Program:
+    """Lower every store of `kernel` in order; `rewriter` simplifies indices and values;
+    `unroll` copies the innermost reduce loop's body that many times per iteration."""
+    if unroll < 1:
+        raise LoweringError(f"unroll factor must be >= 1, got {unroll}")
+    lw = _Lowerer(kernel, target, rewriter, vectorize, unroll)
     body: list = []
     for st in kernel.stores:
         body += lw.store(st)

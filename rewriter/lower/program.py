@@ -33,6 +33,7 @@ class Loop:
     step: int
     body: tuple
     kind: str = "parallel"
+    unroll: int = 1  # body copies per iteration (stop is a multiple of step * unroll)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def format_program(p: Program) -> str:
         for s in stmts:
             if isinstance(s, Loop):
                 step = f" step {s.step}" if s.step != 1 else ""
-                lines.append(f"{pad}for {s.var.arg.name} in 0..{s.stop}{step}:  # {s.kind}")
+                unroll = f", unrolled x{s.unroll}" if s.unroll > 1 else ""
+                lines.append(f"{pad}for {s.var.arg.name} in 0..{s.stop}{step}:  # {s.kind}{unroll}")
                 emit(s.body, depth + 1)
             elif isinstance(s, AccInit):
                 lines.append(f"{pad}{s.name}: {s.dtype} = {_fmt(s.value)}")

@@ -1,0 +1,95 @@
+"""The optimizer's pipeline, as a library: kernel -> simplified kernel -> loop program ->
+target code -> (optionally) compiled and run. The CLI is a thin layer over this."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rewriter.errors import RewriterError
+from rewriter.kernel.kernel import Kernel
+from rewriter.kernel.reference import run_reference
+from rewriter.lower.lower import lower
+from rewriter.lower.program import Program
+from rewriter.rewrite.engine import Rewriter
+
+TARGETS = ("cpu",)
+
+
+@dataclass
+class Optimized:
+    kernel: Kernel  # as written
+    simplified: Kernel  # after the rule library
+    program: Program
+    stats: Counter
+    rule_locs: dict
+    llvm_ir: str = ""
+    notes: list = field(default_factory=list)
+
+
+def simplify_kernel(kernel: Kernel, rewriter: Rewriter) -> Kernel:
+    return kernel.with_stores(rewriter.normalize(s) for s in kernel.stores)
+
+
+def target_desc(name: str):
+    if name == "cpu":
+        from rewriter.lower.target import cpu_target
+
+        return cpu_target()
+    raise RewriterError(f"unknown target '{name}' (this build has: {', '.join(TARGETS)})")
+
+
+def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
+             unroll: int = 1) -> Optimized:
+    desc = target_desc(target)
+    rw = Rewriter(library)
+    simple = simplify_kernel(kernel, rw)
+    prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
+    out = Optimized(kernel, simple, prog, rw.stats, rw.index.locs)
+    if target == "cpu":
+        from rewriter.backends.cpu import emit_llvm
+
+        out.llvm_ir = emit_llvm(prog)
+    return out
+
+
+def compile_cpu(opt: Optimized):
+    from rewriter.runtime.cpu import compile_ir
+
+    return compile_ir(opt.kernel, opt.llvm_ir, opt.kernel.name)
+
+
+@dataclass
+class Mismatch:
+    buffer: str
+    index: tuple
+    got: object
+    want: object
+    count: int
+
+    def __str__(self) -> str:
+        return (f"output '{self.buffer}' differs from the reference at {list(self.index)}: got {self.got}, "
+                f"expected {self.want} ({self.count} element{'s' * (self.count != 1)} differ)")
+
+
+def compare(kernel: Kernel, got: dict, want: dict, rtol: float = 1e-4, atol: float = 1e-5) -> list[Mismatch]:
+    """Exact for integers and bools; `rtol`/`atol` for floats (NaN matches NaN)."""
+    out = []
+    for b in kernel.outputs:
+        g, w = np.asarray(got[b.name]), np.asarray(want[b.name])
+        if b.dtype.is_float:
+            bad = ~np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+        else:
+            bad = g != w
+        bad = np.atleast_1d(bad)
+        if np.any(bad):
+            flat = int(np.nonzero(bad.reshape(-1))[0][0])
+            index = np.unravel_index(flat, b.shape) if b.shape else ()
+            out.append(Mismatch(b.name, tuple(int(i) for i in index), g.reshape(-1)[flat] if g.ndim else g.item(),
+                                w.reshape(-1)[flat] if w.ndim else w.item(), int(bad.sum())))
+    return out
+
+
+def check_against_reference(kernel: Kernel, got: dict, inputs: dict) -> list[Mismatch]:
+    return compare(kernel, got, run_reference(kernel, inputs))

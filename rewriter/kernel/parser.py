@@ -194,13 +194,13 @@ class _KernelBuilder:
         exprs = [c for c in node.children[1:] if not (isinstance(c, lark.Token) and c.type == "ASSIGN")]
         index_ps = [self.b.expr(e) for e in exprs[:-1]]
         value_p = self.b.expr(exprs[-1])
+        if name in self.buffers and self.buffers[name].role == "input":
+            self.err(f"'{name}' is an input: kernels do not write their inputs", loc)
         ty = _KernelTyping(self.text, self)
         vt = ty.infer(value_p)
         for ip in index_ps:
             ty.env.unify(ty.infer(ip), ty.env.fresh(ANY, idx), ip.loc or loc, f"an index of '{name}'")
         buf = self.buffers.get(name)
-        if buf is not None and buf.role == "input":
-            self.err(f"'{name}' is an input: kernels do not write their inputs", loc)
         if buf is not None:
             if len(index_ps) != len(buf.shape):
                 self.err(f"'{name}' has {len(buf.shape)} dimensions, indexed with {len(index_ps)}", loc)

@@ -1,0 +1,174 @@
+"""Kernels end to end: every example optimized for the CPU, run and checked against the
+reference interpreter; print/parse round trips; kernel errors; random small kernels."""
+from __future__ import annotations
+
+import functools
+import glob
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from rewriter.cli import main
+from rewriter.dsl.rule import load_library
+from rewriter.errors import SourceError
+from rewriter.kernel.parser import load_kernel, parse_kernels
+from rewriter.kernel.printer import format_kernel
+from rewriter.kernel.reference import KernelRunError, random_inputs, run_reference
+from rewriter.pipeline import check_against_reference, compile_cpu, optimize
+
+EXAMPLES = sorted(glob.glob("examples/*.ir"))
+
+
+@functools.lru_cache(maxsize=1)
+def library():
+    return load_library(["rules"])
+
+
+@pytest.mark.parametrize("path", EXAMPLES)
+def test_example_on_cpu_matches_reference(path):
+    kernel = load_kernel(path)
+    for unroll, vectorize in ((1, True), (2, True), (1, False)):
+        compiled = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize, unroll=unroll))
+        for seed in (0, 1):
+            inputs = random_inputs(kernel, seed)
+            assert check_against_reference(kernel, compiled(inputs), inputs) == [], (path, unroll, vectorize)
+
+
+def test_examples_cover_the_issue_list():
+    names = {load_kernel(p).name for p in EXAMPLES}
+    assert {"add_sat_u8", "dot_i8", "conv3x3_u8", "matmul_i8", "requant_u8", "relu_f32",
+            "softmax_f32", "sum3_i16"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES)
+def test_kernel_print_parse_round_trip(path):
+    k = load_kernel(path)
+    assert parse_kernels(format_kernel(k), path)[0] == k
+
+
+def test_reference_computes_conv3x3_like_numpy():
+    k = load_kernel("examples/conv3x3_u8.ir")
+    ins = random_inputs(k, 7)
+    i, w = ins["inp"].astype(np.int64), ins["w"].astype(np.int64)
+    want = sum(i[ky:ky + 64, kx:kx + 128] * w[ky, kx] for ky in range(3) for kx in range(3))
+    assert np.array_equal(run_reference(k, ins)["out"], want.astype(np.int32))
+
+
+def test_reference_wraps_integer_sums_like_the_type():
+    k = parse_kernels("kernel s(x: u8[4]) -> (o: u8) { i = range(4, reduce) o = sum(x[i], i) }")[0]
+    assert run_reference(k, {"x": np.array([200, 100, 3, 4], np.uint8)})["o"] == (307 % 256)
+
+
+def test_reference_reports_division_by_zero():
+    k = parse_kernels("kernel d(a: i32[2], b: i32[2]) -> (o: i32[2]) { i = range(2) o[i] = a[i] / b[i] }",
+                      "d.ir")[0]
+    with pytest.raises(KernelRunError, match="undefined behaviour"):
+        run_reference(k, {"a": np.array([1, 2], np.int32), "b": np.array([1, 0], np.int32)})
+
+
+BAD_KERNELS = [
+    ("kernel a(x: f32[4]) -> (y: f32[4]) { i = range(5) y[i] = x[i] }", "index 0 of 'x' ranges over [0, 4]"),
+    ("kernel a(x: f32[4]) -> (y: f32[4]) { i = range(4) j = range(4) y[i] = x[j] }", "does not index 'y'"),
+    ("kernel a(x: i8[4]) -> (y: f32[4]) { i = range(4) y[i] = x[i] }", "type mismatch"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = q[i] }", "unknown buffer 'q'"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) }", "output 'y' is never stored"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4, reduce) y[i] = x[i] }", "reduce range 'i' indexes"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = sum(x[i], i) }", "not one"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i, i] }", "has 1 dimension"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) x[i] = y[i] }", "is an input"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = 3 y[i] = x[i] }", "must declare a range"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = foo(x[i]) }", "unknown op 'foo'"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i] +  }", "unexpected"),
+]
+
+
+@pytest.mark.parametrize("text,message", BAD_KERNELS, ids=[m for _, m in BAD_KERNELS])
+def test_kernel_errors_point_at_the_source(text, message):
+    with pytest.raises(SourceError) as e:
+        parse_kernels(text, "bad.ir")
+    rendered = e.value.render()
+    assert message in rendered
+    assert rendered.startswith("bad.ir:1:")
+    assert "^" in rendered.splitlines()[-1]
+
+
+def test_cli_reports_ir_errors_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.ir"
+    bad.write_text("kernel a(x: i8[4]) -> (y: i8[4]) {\n  i = range(4)\n  y[i] = x[i] + z\n}\n")
+    assert main(["optimize", str(bad), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3:17: unknown name 'z'" in err and "Traceback" not in err
+
+
+def test_cli_optimize_check_and_never_overwrite_input(tmp_path, capsys):
+    src = tmp_path / "k.ir"
+    src.write_text(open("examples/add_sat_u8.ir").read())
+    assert main(["optimize", str(src), "--check"]) == 0
+    assert "check against the reference interpreter: ok" in capsys.readouterr().out
+    assert main(["optimize", str(src), "-o", str(src)]) == 2
+    assert src.read_text() == open("examples/add_sat_u8.ir").read()
+    out = tmp_path / "k.ll"
+    assert main(["optimize", str(src), "--emit", "llvm", "-o", str(out)]) == 0
+    assert "define void @\"add_sat_u8\"" in out.read_text() or "define void @add_sat_u8" in out.read_text()
+
+
+# -- random small kernels: cpu == interpreter -------------------------------------------------
+INT_OPS = ["+", "-", "*", "&", "|", "^"]
+CALLS = ["min", "max", "sat_add", "sat_sub"]
+
+
+@st.composite
+def small_kernels(draw):
+    t = draw(st.sampled_from(["i8", "u8", "i16", "i32", "u32", "i64", "f32"]))
+    n = draw(st.sampled_from([1, 3, 4, 8, 12, 16, 33, 64]))
+    reduce = draw(st.booleans())
+    m = draw(st.sampled_from([1, 2, 3, 4, 8])) if reduce else 0
+    idx = "i, k" if reduce else "i"
+    leaves = [f"a[{idx}]", f"b[{idx}]", "1", "3"]
+
+    def expr(depth):
+        if depth == 0 or draw(st.integers(0, 3)) == 0:
+            return draw(st.sampled_from(leaves))
+        kind = draw(st.integers(0, 3))
+        a, b = expr(depth - 1), expr(depth - 1)
+        if kind == 0 and not t.startswith("f"):
+            return f"({a} {draw(st.sampled_from(INT_OPS))} {b})"
+        if kind == 0:
+            return f"({a} {draw(st.sampled_from(['+', '-', '*']))} {b})"
+        if kind == 1:
+            fn = draw(st.sampled_from(CALLS if not t.startswith("f") else ["min", "max"]))
+            return f"{fn}({a}, {b})"
+        if kind == 2:
+            return f"where({a} < {b}, {a}, {b})"
+        return f"-{a}" if t.startswith("f") or t.startswith("i") else f"~{a}"
+
+    body = expr(3)
+    shape = f"[{n}, {m}]" if reduce else f"[{n}]"
+    if t.startswith("f"):
+        body = body.replace(" 1", " 1.0").replace("(1", "(1.0").replace(" 3", " 3.0").replace("(3", "(3.0")
+        leaves_fix = {"1": "1.0", "3": "3.0"}
+        body = leaves_fix.get(body, body)
+    ranges = f"i = range({n})" + (f"; k = range({m}, reduce)" if reduce else "")
+    value = f"{draw(st.sampled_from(['sum', 'reduce_max', 'reduce_min']))}({body}, k)" if reduce else body
+    return f"kernel r(a: {t}{shape}, b: {t}{shape}) -> (o: {t}[{n}]) {{ {ranges}; o[i] = {value} }}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_kernels(), st.integers(0, 1000), st.booleans())
+def test_random_kernels_cpu_matches_reference(text, seed, vectorize):
+    try:
+        kernel = parse_kernels(text, "random.ir")[0]
+    except SourceError as e:  # e.g. a literal that does not fit u8
+        assume(False)
+        raise AssertionError(e)
+    inputs = random_inputs(kernel, seed)
+    try:
+        want = run_reference(kernel, inputs)
+    except KernelRunError:
+        assume(False)  # UB/poison on these inputs: nothing to compare
+    got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
+    from rewriter.pipeline import compare
+
+    assert compare(kernel, got, want) == [], text

@@ -162,6 +162,19 @@ def cmd_bench(args) -> int:
     return run_bench(args)
 
 
+def cmd_lint(args) -> int:
+    from rewriter.dsl.overlap import find_shadowed
+    from rewriter.dsl.rule import load_library
+
+    lib = load_library(args.paths or ["rules"])
+    found = find_shadowed(lib)
+    for s in found:
+        print(s)
+    print(f"{len(lib)} rules, {sum(len(r.instances) for r in lib)} instances; "
+          f"{len(found)} shadowed (rules are tried in file order, first match wins)")
+    return 1 if found else 0
+
+
 def cmd_fmt(args) -> int:
     from rewriter.dsl.parser import parse_rules
     from rewriter.dsl.rule import format_rules
@@ -230,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
     b.set_defaults(func=cmd_bench)
+
+    li = sub.add_parser("lint", help="find rules that never fire because an earlier rule always wins")
+    li.add_argument("paths", nargs="*", help="rule files or folders (default: rules/)")
+    li.set_defaults(func=cmd_lint)
 
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")
     f.add_argument("files", nargs="+")

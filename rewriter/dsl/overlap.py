@@ -1,0 +1,71 @@
+"""The shadowing checker: which rules can never fire because an earlier rule always wins.
+
+Rules are tried in library order (files sorted by path, then by line) and the first match
+wins, so order *is* priority — no numbers. A later rule B is shadowed by an earlier rule A
+when, at a type both are instantiated at, A has no precondition and A's left side matches
+every term B's left side matches (B's left side is an instance of A's). `rewriter lint`
+reports each such pair with both locations, so a user can see which rule wins and why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.ir.ops import OPS
+from rewriter.ir.uop import UOp
+
+
+@dataclass(frozen=True)
+class Shadowing:
+    shadowed: object  # Rule
+    winner: object  # Rule
+    types: tuple
+
+    def __str__(self) -> str:
+        return (f"{self.shadowed.loc}: rule '{self.shadowed.name}' never fires at "
+                f"{' '.join(map(str, self.types))}: '{self.winner.name}' ({self.winner.loc}) matches "
+                f"every term it matches and is tried first")
+
+
+def _generalizes(p: UOp, t: UOp, pc, tc, b: dict) -> bool:
+    """Does pattern p (constant symbols pc) match every instance of pattern t (symbols tc)?"""
+    if p.dtype != t.dtype:
+        return False
+    if p.op == "var":
+        name = p.arg.name
+        if name in pc and not (t.op == "const" or (t.op == "var" and t.arg.name in tc)):
+            return False
+        if name in b:
+            return b[name] is t
+        b[name] = t
+        return True
+    if p.op == "const":
+        return t.op == "const" and repr(t.arg) == repr(p.arg) and type(t.arg) is type(p.arg)
+    if p.op != t.op or len(p.src) != len(t.src) or not set(p.flags) <= set(t.flags):
+        return False
+    orders = [t.src]
+    if OPS.get(p.op) is not None and OPS[p.op].commutative:
+        orders.append(t.src[::-1])
+    for srcs in orders:
+        trial = dict(b)
+        if all(_generalizes(ps, ts, pc, tc, trial) for ps, ts in zip(p.src, srcs)):
+            b.update(trial)
+            return True
+    return False
+
+
+def find_shadowed(library) -> list[Shadowing]:
+    rules = list(library)
+    out = []
+    for j, later in enumerate(rules):
+        for earlier in rules[:j]:
+            types = []
+            for bi in later.instances:
+                for ai in earlier.instances:
+                    if ai.pre is None and ai.dtype == bi.dtype and ai.lhs.op == bi.lhs.op and \
+                            _generalizes(ai.lhs, bi.lhs, ai.consts, bi.consts, {}):
+                        types.append(bi.dtype)
+                        break
+            if types:
+                out.append(Shadowing(later, earlier, tuple(types)))
+                break
+    return out

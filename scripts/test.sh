@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The README's test command: install (idempotent), then the whole suite, slow tests included.
+# The README's test command: install (idempotent), then the whole suite: the fast tests
+# first, then the slow ones (cold verification of the whole rule library).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 .venv/bin/python -m pytest -q -m "not slow" "$@"
-.venv/bin/python -m pytest -q -m slow "$@"
+# pytest exits 5 when it collects nothing; a suite without slow tests is not a failure.
+.venv/bin/python -m pytest -q -m slow "$@" || [ $? -eq 5 ]

@@ -157,30 +157,43 @@ def _tdiv(x: int, y: int) -> int:
 
 def _r_div(t, a, b, n):
     if None in b or b[0] <= 0 <= b[1]:
-        # Division by an interval containing 0 (or unbounded): |result| <= |dividend|.
+        # The divisor may be 0 (UB, so ignored) or unbounded: |a / b| <= |a|, and
+        # the sign follows the dividend only when no divisor is negative.
         if None in a:
             return _clip(t, (None, None))
         m = max(abs(a[0]), abs(a[1]))
-        return _clip(t, (-m if a[0] < 0 else 0, m if a[1] > 0 else 0))
+        if b[0] is None or b[0] < 0:
+            return _clip(t, (-m, m))
+        return _clip(t, (min(a[0], 0), max(a[1], 0)))
     if None in a:
         if b[0] > 0 and a[0] is not None and a[0] >= 0:
             return _clip(t, (0, None))
         return _clip(t, (None, None))
+    # A divisor interval that excludes 0 keeps trunc(a / b) monotone in each
+    # operand, so the extremes are at the corners.
     return _clip(t, _iv_combine(_tdiv, a, b))
 
 
 def _r_mod(t, a, b, n):
-    if None in b:
-        m = None
-    else:
-        m = max(abs(b[0]), abs(b[1])) - 1
-    if a[0] is not None and a[0] >= 0:
-        hi = a[1] if m is None else (m if a[1] is None else min(a[1], m))
-        lo = a[0] if (a[1] is not None and m is not None and a[1] <= m) else 0
-        return _clip(t, (lo, hi))
-    if m is None:
-        return _clip(t, (None, None))
-    return _clip(t, (-m, m))
+    # C remainder: the sign of the dividend, |a % b| <= |a| and |a % b| < |b|.
+    m = None if None in b else max(abs(b[0]), abs(b[1])) - 1
+    lo = 0 if a[0] is not None and a[0] >= 0 else _iv_max(a[0], None if m is None else -m)
+    hi = 0 if a[1] is not None and a[1] <= 0 else _iv_min(a[1], m)
+    # Every divisor larger in magnitude than every dividend: a % b == a.
+    if None not in a and None not in b and not (b[0] <= 0 <= b[1]):
+        if max(abs(a[0]), abs(a[1])) < min(abs(b[0]), abs(b[1])):
+            return _clip(t, a)
+    return _clip(t, (lo, hi))
+
+
+def _iv_max(x, y):
+    """max of two optional lower bounds; None means unbounded (-inf)."""
+    return y if x is None else x if y is None else max(x, y)
+
+
+def _iv_min(x, y):
+    """min of two optional upper bounds; None means unbounded (+inf)."""
+    return y if x is None else x if y is None else min(x, y)
 
 
 def _r_min(t, a, b, n):

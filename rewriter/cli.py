@@ -185,6 +185,12 @@ def cmd_fmt(args) -> int:
     return 0
 
 
+def cmd_fuzz(args) -> int:
+    from rewriter.fuzz import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rewriter", description="Verified rewrite rules and a "
                                  "constraint-solving superoptimizer for ML/DSP kernels.")
@@ -251,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")
     f.add_argument("files", nargs="+")
     f.set_defaults(func=cmd_fmt)
+
+    from rewriter.fuzz import add_arguments as add_fuzz_arguments
+
+    fz = sub.add_parser("fuzz", help="random terms and kernels through the rules and targets, "
+                        "checked against the interpreter; failures shrunk and saved")
+    add_fuzz_arguments(fz)
+    fz.set_defaults(func=cmd_fuzz)
     return ap
 
 

@@ -1,0 +1,99 @@
+"""`rewriter fuzz`: random well-typed terms and small kernels, rewritten with the rule library,
+run on the chosen targets and checked against the interpreter; failures are shrunk by
+hypothesis and saved to a corpus folder.
+
+    rewriter fuzz --rules rules/ [--target cpu] [--time 60s] [--seed N] [--corpus DIR]
+                  [--mode terms|kernels|both] [--types i32,f32] [--max-failures N]
+                  [--shrink-time 30s]
+
+Modules (each one job):
+  values.py   input values: edge values per type, term samples, kernel buffers
+  terms.py    hypothesis strategies for well-typed UOp terms (`term_cases`, `TermBuilder`)
+  kernels.py  hypothesis strategies for small kernels (`kernel_cases`)
+  refine.py   one term: normalize, check refinement on samples, blame the wrong step
+  targets.py  the registry of targets (`register_target`, `run_target`; `ref`, `cpu`)
+  corpus.py   corpus folders, terms wrapped as runnable kernels
+  modes.py    the two modes: check one case, save a failure
+  runner.py   the loop: rounds, time limit, shrinking, summary (`run_fuzz`, `FuzzConfig`)
+
+This module stays light (no hypothesis import) so the CLI can build its parser cheaply.
+Exit codes: 0 no failure, 1 failures found, 2 bad input (a `RewriterError`).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The `fuzz` subcommand's options (shared by `rewriter fuzz` and `python -m rewriter.fuzz`)."""
+    p.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    p.add_argument("--target", action="append",
+                   help="where kernels run, repeatable or comma-separated: cpu, ref (default: cpu)")
+    p.add_argument("--time", default="60s", help="how long to search: 60, 60s, 2m (default: 60s)")
+    p.add_argument("--seed", type=int, help="seed of the run (default: random, printed); the same seed "
+                   "replays the same cases")
+    p.add_argument("--corpus", default="fuzz-corpus", help="folder for failures (default: fuzz-corpus/)")
+    p.add_argument("--mode", choices=["terms", "kernels", "both"], default="both",
+                   help="random terms (checked with the evaluator), kernels (run on the targets), or both")
+    p.add_argument("--types", action="append",
+                   help="only these scalar types, comma-separated, e.g. i32,u8,f32 (default: all)")
+    p.add_argument("--max-failures", type=int, default=1,
+                   help="stop after this many distinct failures (default: 1)")
+    p.add_argument("--shrink-time", default="30s",
+                   help="time to shrink each failure, may run past --time (default: 30s)")
+
+
+def config_from_args(args):
+    from pathlib import Path
+
+    from rewriter.fuzz.runner import FuzzConfig, parse_duration
+
+    targets = [t.strip() for spec in (args.target or ["cpu"]) for t in spec.split(",") if t.strip()]
+    return FuzzConfig(rules=args.rules or ["rules"], targets=targets, time_s=parse_duration(args.time),
+                      seed=args.seed, corpus=Path(args.corpus), mode=args.mode,
+                      max_failures=args.max_failures, shrink_s=parse_duration(args.shrink_time),
+                      types=args.types or [])
+
+
+def run_from_args(args, out=None) -> int:
+    """Run from parsed arguments, print the summary; the exit code. `RewriterError`s propagate
+    (the CLI prints them)."""
+    from rewriter.fuzz.runner import format_summary, run_fuzz
+
+    out = out or sys.stdout
+    config = config_from_args(args)
+
+    def log(line):
+        print(line, file=out, flush=True)
+
+    report = run_fuzz(config, log=log)
+    print(format_summary(report, config), file=out, flush=True)
+    return report.exit_code
+
+
+def main(argv=None) -> int:
+    """`python -m rewriter.fuzz ...`: like `rewriter fuzz`, printing errors as the CLI does."""
+    from rewriter.errors import RewriterError, SourceError
+
+    p = argparse.ArgumentParser(prog="rewriter fuzz", description=__doc__.split("\n\n")[0])
+    add_arguments(p)
+    args = p.parse_args(argv)
+    try:
+        return run_from_args(args)
+    except SourceError as e:
+        print(e.render(), file=sys.stderr)
+        return e.exit_code
+    except RewriterError as e:
+        print(f"rewriter: error: {e}", file=sys.stderr)
+        return e.exit_code
+
+
+def run_fuzz(config, log=print):
+    """See `rewriter.fuzz.runner.run_fuzz`."""
+    from rewriter.fuzz.runner import run_fuzz as _run
+
+    return _run(config, log)
+
+
+__all__ = ["add_arguments", "config_from_args", "run_from_args", "main", "run_fuzz"]

@@ -1,0 +1,5 @@
+import sys
+
+from rewriter.fuzz import main
+
+sys.exit(main())

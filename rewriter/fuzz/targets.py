@@ -1,0 +1,174 @@
+"""Fuzz targets: where a kernel can run, as a registry every backend plugs into.
+
+A target turns a kernel and a rule library into something that runs on inputs:
+
+    build(kernel, library) -> Built(run=inputs -> outputs, stats, rule_locs, simplified)
+
+`register_target(name, build=...)` adds one; a backend that only has the simple form
+`fn(kernel, library, inputs) -> outputs` registers it with `register_target(name, run=fn)`
+(it is then rebuilt for every input set, and the rules it fired are those of simplifying the
+kernel's statements). `run_target(name, kernel, library, inputs)` is that simple form for
+every target. Two targets exist now:
+
+  ref   the reference interpreter run on the kernel *after* the rule library: a self-check of
+        the rules and the engine that needs no code generator (compared with the interpreter
+        on the kernel as written);
+  cpu   the whole pipeline (`pipeline.optimize` -> LLVM -> MCJIT); LLVM and the generated code
+        run in a forked child, so a crash (SIGSEGV, SIGFPE, an LLVM abort) is a finding
+        instead of the end of the run.
+
+Hexagon, CUDA and WebGPU register theirs the same way.
+"""
+from __future__ import annotations
+
+import faulthandler
+import os
+import pickle
+import select
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rewriter.errors import RewriterError
+from rewriter.kernel.kernel import Kernel
+
+
+class TargetCrash(RewriterError):
+    """The target's code died (a signal, a time-out) instead of returning outputs."""
+
+
+@dataclass
+class Built:
+    run: Callable[[dict], dict]  # inputs -> outputs (numpy arrays by output name)
+    stats: Counter = field(default_factory=Counter)  # rule name -> times fired
+    rule_locs: dict = field(default_factory=dict)  # rule name -> file:line:col
+    simplified: Kernel | None = None  # the kernel after the rule library, when known
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    build: Callable[[Kernel, object], Built]
+    doc: str = ""
+    #: (rtol, atol) for float outputs, by bit width; exact for integers and bools.
+    tolerance: Callable[[object], tuple] | None = None
+
+
+TARGETS: dict[str, Target] = {}
+
+
+def register_target(name: str, build: Callable | None = None, *, run: Callable | None = None,
+                    doc: str = "", tolerance: Callable | None = None, replace: bool = False) -> Target:
+    """Add a target: `build(kernel, library) -> Built`, or the simple `run(kernel, library,
+    inputs) -> outputs`."""
+    if (build is None) == (run is None):
+        raise ValueError("register_target needs exactly one of build= or run=")
+    if name in TARGETS and not replace:
+        raise ValueError(f"fuzz target '{name}' is already registered")
+    if build is None:
+        def build(kernel, library, _run=run):
+            simplified, stats, locs = simplify_with_stats(kernel, library)
+            return Built(lambda inputs: _run(kernel, library, inputs), stats, locs, simplified)
+    TARGETS[name] = Target(name, build, doc, tolerance)
+    return TARGETS[name]
+
+
+def get_target(name: str) -> Target:
+    if name not in TARGETS:
+        raise RewriterError(f"unknown fuzz target '{name}' (known: {', '.join(sorted(TARGETS))})")
+    return TARGETS[name]
+
+
+def run_target(name: str, kernel: Kernel, library, inputs: dict) -> dict:
+    """The simple form: run `kernel` optimized with `library` on target `name`."""
+    return get_target(name).build(kernel, library).run(inputs)
+
+
+def simplify_with_stats(kernel: Kernel, library):
+    from rewriter.rewrite.engine import Rewriter
+
+    rw = Rewriter(library)
+    simplified = kernel.with_stores(rw.normalize(s) for s in kernel.stores)
+    return simplified, rw.stats, rw.index.locs
+
+
+def default_tolerance(t) -> tuple[float, float]:
+    """Float comparison tolerance: f16 has ~3 significant digits; the rest as `compare`."""
+    return (1e-2, 1e-2) if t.bits == 16 else (1e-4, 1e-5)
+
+
+# -------------------------------------------------------------------------------------------
+# Running native code in a child process
+# -------------------------------------------------------------------------------------------
+def call_isolated(fn: Callable, arg, timeout_s: float = 30.0):
+    """`fn(arg)` in a forked child; its result comes back pickled. A child killed by a signal
+    or running past `timeout_s` raises `TargetCrash`. Without fork, calls in-process."""
+    if not hasattr(os, "fork"):
+        return fn(arg)
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            faulthandler.disable()  # a crash is the expected answer here, not worth a traceback
+            os.close(rfd)
+            try:
+                payload = pickle.dumps(("ok", fn(arg)))
+            except BaseException as e:  # noqa: BLE001 - reported to the parent
+                payload = pickle.dumps(("error", f"{type(e).__name__}: {e}"))
+            with os.fdopen(wfd, "wb") as f:
+                f.write(payload)
+        except BaseException:  # noqa: BLE001
+            code = 3
+        os._exit(code)
+    os.close(wfd)
+    chunks, deadline = [], time.monotonic() + timeout_s
+    with os.fdopen(rfd, "rb") as f:
+        while True:
+            left = deadline - time.monotonic()
+            ready = select.select([f], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise TargetCrash(f"the target ran longer than {timeout_s:.0f} s")
+            chunk = os.read(f.fileno(), 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        raise TargetCrash(f"the target's code was killed by {signal.Signals(sig).name}")
+    if not chunks:
+        raise TargetCrash(f"the target's process exited with status {os.WEXITSTATUS(status)} and no result")
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "error":
+        raise TargetCrash(f"the target raised {value}")
+    return value
+
+
+# -------------------------------------------------------------------------------------------
+# The targets of this build
+# -------------------------------------------------------------------------------------------
+def _build_ref(kernel: Kernel, library) -> Built:
+    from rewriter.kernel.reference import run_reference
+
+    simplified, stats, locs = simplify_with_stats(kernel, library)
+    return Built(lambda inputs: run_reference(simplified, inputs), stats, locs, simplified)
+
+
+def _build_cpu(kernel: Kernel, library) -> Built:
+    from rewriter.pipeline import compile_cpu, optimize
+
+    opt = optimize(kernel, library, "cpu")  # rules, lowering, LLVM IR text: Python only
+
+    def run(inputs):  # LLVM's optimizer, the JIT and the code itself run in the child
+        return call_isolated(lambda ins: compile_cpu(opt)(ins), inputs)
+
+    return Built(run, opt.stats, opt.rule_locs, opt.simplified)
+
+
+register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
+register_target("cpu", _build_cpu, doc="optimized for the host CPU through LLVM, run in a child process")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rewriter.ir.ops import OPS
+from rewriter.ir.ops import commutes
 from rewriter.ir.uop import UOp
 
 
@@ -43,7 +43,7 @@ def _generalizes(p: UOp, t: UOp, pc, tc, b: dict) -> bool:
     if p.op != t.op or len(p.src) != len(t.src) or not set(p.flags) <= set(t.flags):
         return False
     orders = [t.src]
-    if OPS.get(p.op) is not None and OPS[p.op].commutative:
+    if len(t.src) == 2 and commutes(p.op, t.src[0].dtype):
         orders.append(t.src[::-1])
     for srcs in orders:
         trial = dict(b)

@@ -36,6 +36,12 @@ ORDERED = NUMERIC
 ANY = frozenset({INT, IDX, FLOAT, BOOL})
 
 
+def commutes(op: str, operand: DType) -> bool:
+    """Whether `op` (a table op; anything else never commutes) commutes at this operand type."""
+    d = OPS.get(op)
+    return d is not None and d.commutes_at(operand)
+
+
 def type_class(t: DType) -> str:
     return {"int": INT, "idx": IDX, "float": FLOAT, "bool": BOOL}[t.scalar.kind]
 
@@ -76,7 +82,10 @@ class OpDef:
     sem: dict[str, Callable]  # keyed by type class of T ("int" covers idx too) or "any"
     doc: str
     flags: frozenset[str] = frozenset()
-    commutative: bool = False
+    # The type classes (of the operands) at which swapping the two operands keeps the value.
+    # Not a bool: float min/max are `b < a ? b : a`, which tells -0.0 from +0.0 and NaN
+    # from a number by position, while integer min/max commute.
+    commutative: frozenset[str] = frozenset()
     infix: str | None = None  # DSL operator symbol, if any
     range: Callable | None = None  # (t_result, arg_intervals, node) -> Interval
     select_poison: bool = False  # poison only from the selected arm (where)
@@ -85,6 +94,10 @@ class OpDef:
 
     def __post_init__(self):
         object.__setattr__(self, "arity", len(self.sig.params))
+
+    def commutes_at(self, operand: DType) -> bool:
+        """Whether op(a, b) == op(b, a) for operands of type `operand`."""
+        return operand.kind in self.commutative  # a vector's kind is its lanes' kind
 
     def semantics_for(self, t: DType) -> Callable | None:
         cls = type_class(t)
@@ -504,11 +517,11 @@ TT = ("T", "T")
 ARITH_FLAGS = frozenset({"nsw", "nuw"})
 
 _op("add", Sig(TT, "T"), {INT: _s_add, FLOAT: _f2("fadd")}, "addition (wraps)",
-    flags=ARITH_FLAGS, commutative=True, infix="+", range=_r_add)
+    flags=ARITH_FLAGS, commutative=ANY, infix="+", range=_r_add)
 _op("sub", Sig(TT, "T"), {INT: _s_sub, FLOAT: _f2("fsub")}, "subtraction (wraps)",
     flags=ARITH_FLAGS, infix="-", range=_r_sub)
 _op("mul", Sig(TT, "T"), {INT: _s_mul, FLOAT: _f2("fmul")}, "multiplication (wraps)",
-    flags=ARITH_FLAGS, commutative=True, infix="*", range=_r_mul)
+    flags=ARITH_FLAGS, commutative=ANY, infix="*", range=_r_mul)
 _op("neg", Sig(("T",), "T"), {INT: _s_neg, FLOAT: _f1("fneg")}, "negation (wraps at MIN)",
     range=_r_neg)
 _op("div", Sig(TT, "T"), {INT: _s_div, FLOAT: _f2("fdiv")},
@@ -522,17 +535,17 @@ _op("shr", Sig(TT, "T", frozenset({INT})), {INT: _s_shr},
     "shift right: arithmetic for signed types, logical for unsigned", flags=frozenset({"exact"}),
     infix=">>", range=_r_shr, encodable_int=False)
 _op("and", Sig(TT, "T", BITS), {INT: _f2("and_"), BOOL: _b2("band")}, "bitwise / logical and",
-    commutative=True, infix="&", range=_r_and, encodable_int=False)
+    commutative=ANY, infix="&", range=_r_and, encodable_int=False)
 _op("or", Sig(TT, "T", BITS), {INT: _f2("or_"), BOOL: _b2("bor")}, "bitwise / logical or",
-    commutative=True, infix="|", range=_r_or, encodable_int=False)
+    commutative=ANY, infix="|", range=_r_or, encodable_int=False)
 _op("xor", Sig(TT, "T", BITS), {INT: _f2("xor"), BOOL: _b2("bxor")}, "bitwise / logical xor",
-    commutative=True, infix="^", encodable_int=False)
+    commutative=ANY, infix="^", encodable_int=False)
 _op("not", Sig(("T",), "T", BITS), {INT: _f1("not_"), BOOL: lambda d, fx, t, a, n: d.bnot(a)},
     "bitwise / logical not", infix="~", range=_r_not, encodable_int=False)
 _op("min", Sig(TT, "T"), {INT: _s_min, FLOAT: _s_fmin}, "minimum (floats: b < a ? b : a)",
-    commutative=True, range=_r_min)
+    commutative=INTEGRAL, range=_r_min)
 _op("max", Sig(TT, "T"), {INT: _s_max, FLOAT: _s_fmax}, "maximum (floats: a < b ? b : a)",
-    commutative=True, range=_r_max)
+    commutative=INTEGRAL, range=_r_max)
 _op("abs", Sig(("T",), "T"), {INT: _s_abs, FLOAT: _s_fabs}, "absolute value (ints wrap at MIN)",
     range=_r_abs)
 _op("lt", Sig(TT, "bool", ANY - {BOOL}), {INT: _f2("lt"), FLOAT: _f2("flt")}, "less than",
@@ -540,13 +553,13 @@ _op("lt", Sig(TT, "bool", ANY - {BOOL}), {INT: _f2("lt"), FLOAT: _f2("flt")}, "l
 _op("le", Sig(TT, "bool", ANY - {BOOL}), {INT: _f2("le"), FLOAT: _f2("fle")}, "less or equal",
     infix="<=", range=_cmp_range(_le_decide))
 _op("eq", Sig(TT, "bool", ANY), {INT: _f2("eq"), FLOAT: _f2("feq"), BOOL: _b2("beq")},
-    "equality (floats: IEEE, NaN != NaN)", commutative=True, infix="==",
+    "equality (floats: IEEE, NaN != NaN)", commutative=ANY, infix="==",
     range=_cmp_range(_eq_decide))
 _op("ne", Sig(TT, "bool", ANY),
     {INT: lambda d, fx, t, a, b, n: d.bnot(d.eq(t, a, b)),
      FLOAT: lambda d, fx, t, a, b, n: d.bnot(d.feq(t, a, b)),
      BOOL: lambda d, fx, t, a, b, n: d.bxor(a, b)},
-    "inequality (floats: IEEE, NaN != anything)", commutative=True, infix="!=",
+    "inequality (floats: IEEE, NaN != anything)", commutative=ANY, infix="!=",
     range=_cmp_range(lambda a, b: None if (r := _eq_decide(a, b)) is None else 1 - r))
 _op("where", Sig(("bool", "T", "T"), "T", ANY),
     {"any": lambda d, fx, t, c, a, b, n: d.ite(c, a, b)}, "select: c ? a : b",
@@ -557,11 +570,11 @@ _op("cast", Sig(("T",), "@", ANY), {"any": _s_cast},
 _op("bitcast", Sig(("T",), "@", ANY), {"any": _s_bitcast}, "reinterpret the bits (same width)",
     encodable_int=False)
 _op("sat_add", Sig(TT, "T", frozenset({INT})), {INT: _s_sat_add}, "saturating addition",
-    commutative=True, range=lambda t, a, b, n: _sat_interval(t, a, b, "add"))
+    commutative=ANY, range=lambda t, a, b, n: _sat_interval(t, a, b, "add"))
 _op("sat_sub", Sig(TT, "T", frozenset({INT})), {INT: _s_sat_sub}, "saturating subtraction",
     range=lambda t, a, b, n: _sat_interval(t, a, b, "sub"))
 _op("mulhi", Sig(TT, "T", frozenset({INT})), {INT: _f2("mulhi")},
-    "high half of the double-width product", commutative=True)
+    "high half of the double-width product", commutative=ANY)
 _op("sqrt", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fsqrt")}, "square root")
 _op("exp2", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fexp2")},
     "2**x (uninterpreted in Z3: only congruence is provable)")

@@ -49,7 +49,7 @@ def _match(p: UOp, t: UOp, b: Bindings, consts) -> Iterator[Bindings]:
     if p.op != t.op or not set(p.flags) <= set(t.flags) or len(p.src) != len(t.src):
         return
     orders = [t.src]
-    if OPS[p.op].commutative and len(t.src) == 2 and t.src[0] is not t.src[1]:
+    if len(t.src) == 2 and OPS[p.op].commutes_at(t.src[0].dtype) and t.src[0] is not t.src[1]:
         orders.append(t.src[::-1])
     for srcs in orders:
         yield from _match_all(p.src, srcs, b, consts)

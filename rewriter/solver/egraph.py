@@ -38,7 +38,7 @@ from __future__ import annotations
 from rewriter.errors import EvalError
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
-from rewriter.ir.ops import OPS
+from rewriter.ir.ops import OPS, commutes
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import fold_constant, may_be_undefined
@@ -115,21 +115,6 @@ def _meet(a: Interval | None, b: Interval | None):
     if lo is not None and hi is not None and lo > hi:
         return False
     return (lo, hi)
-
-
-_COMMUTES: dict = {}
-
-
-def commutes(op: str, operand_dtype) -> bool:
-    """Whether swapping the operands keeps the value. The op table marks min/max
-    commutative, but at float types `min(a, b) = b < a ? b : a` is not (-0.0 vs +0.0, NaN)."""
-    key = (op, operand_dtype.kind)  # (hashing a DType is slow)
-    hit = _COMMUTES.get(key)
-    if hit is None:
-        d = OPS.get(op)
-        hit = _COMMUTES[key] = bool(d is not None and d.commutative
-                                    and not (op in ("min", "max") and operand_dtype.is_float))
-    return hit
 
 
 def _fold(node: UOp) -> UOp:

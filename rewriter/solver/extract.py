@@ -18,7 +18,8 @@ from typing import Callable
 
 from rewriter.dsl.pattern import format_uop
 from rewriter.ir.uop import UOp
-from rewriter.solver.egraph import EGraph, commutes
+from rewriter.ir.ops import commutes
+from rewriter.solver.egraph import EGraph
 
 CostFn = Callable[[str, object, object, tuple], float]
 

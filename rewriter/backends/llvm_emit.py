@@ -10,7 +10,6 @@ from __future__ import annotations
 from llvmlite import ir
 
 from rewriter.backends.llvm_ops import EMIT, EmitError, const_value, llvm_type, storage_type
-from rewriter.ir.dtype import DType, idx
 from rewriter.ir.interp import operand_type
 from rewriter.ir.uop import UOp
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store

@@ -10,6 +10,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from rewriter.errors import RewriterError
+from rewriter.ir import dtype as dt
 from rewriter.ir.dtype import DType
 
 
@@ -169,7 +170,11 @@ def _cast(b, node, t, a):
     sw = 64 if s.is_idx else s.bits
     dw = 64 if d.is_idx else d.bits
     if s.is_float and d.is_float:
-        return b.fpext(a, ld) if d.bits > s.bits else b.fptrunc(a, ld)
+        if d.bits > s.bits:
+            return b.fpext(a, ld)
+        if s.bits == 64 and d.bits == 16:
+            return b.fptrunc(_f64_to_f32_round_to_odd(b, src, a), ld)
+        return b.fptrunc(a, ld)
     if s.is_float:
         return (b.fptosi if d.signed or d.is_idx else b.fptoui)(a, ld)
     if d.is_float:
@@ -179,6 +184,25 @@ def _cast(b, node, t, a):
     if dw == sw:
         return a
     return (b.sext if _signed(src) else b.zext)(a, ld)
+
+
+def _f64_to_f32_round_to_odd(b, t: DType, a):
+    """f64 -> f32 rounding to odd, so that a following f32 -> f16 rounding is the correctly
+    rounded f64 -> f16 (f32 keeps 24 >= 2 * 11 + 2 bits, Boldo & Melquiond 2008). LLVM would
+    call compiler-rt's __truncdfhf2 for a direct fptrunc, which MCJIT cannot resolve, and
+    two plain roundings (f64 -> f32 -> f16) are wrong for some ties."""
+    f32, i32 = (dt.f32.vec(t.lanes), dt.i32.vec(t.lanes)) if t.lanes > 1 else (dt.f32, dt.i32)
+    near = b.fptrunc(a, llvm_type(f32))
+    back = b.fpext(near, llvm_type(t))
+    inexact = b.fcmp_ordered("!=", back, a)  # false for NaN: NaN passes through unchanged
+    bits = b.bitcast(near, llvm_type(i32))
+    even = b.icmp_unsigned("==", b.and_(bits, const_value(i32, 1)), const_value(i32, 0))
+    # A rounding away from zero (|near| > |a|) steps the magnitude down, else up; this also
+    # turns an overflow to inf into FLT_MAX and an underflow to 0 into the smallest subnormal.
+    away = b.fcmp_ordered(">", intrinsic(b, "fabs", t, [back]), intrinsic(b, "fabs", t, [a]))
+    step = b.select(away, const_value(i32, -1), const_value(i32, 1))
+    step = b.select(b.and_(inexact, even), step, const_value(i32, 0))
+    return b.bitcast(b.add(bits, step), llvm_type(f32))
 
 
 def _log2(b, node, t, a):

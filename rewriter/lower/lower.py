@@ -179,6 +179,12 @@ class _Lowerer:
         srcs = [s if s.dtype.lanes > 1 else UOp("broadcast", s.dtype.vec(w), (s,)) for s in srcs]
         return UOp(u.op, u.dtype.vec(w), tuple(srcs), u.arg)
 
+    @staticmethod
+    def _widen(u: UOp, w: int) -> UOp:
+        """`u` as a w-lane vector. A value that does not depend on the vectorized range stays
+        scalar under `vec`, yet a vector store or a vector accumulator needs every lane."""
+        return u if u.dtype.lanes > 1 else UOp("broadcast", u.dtype.vec(w), (u,))
+
     # -- one store -------------------------------------------------------------------------------
     def store(self, st: UOp):
         *indices, value = st.src
@@ -204,7 +210,7 @@ class _Lowerer:
         value = _substitute(value, replace)
         if mode == "parallel":
             vmemo: dict = {}
-            value = self.vec(value, vname, w, vmemo)
+            value = self._widen(self.vec(value, vname, w, vmemo), w)
         inner.append(Store(buf.name, flat, value))
         body = tuple(inner)
         for name in reversed(par):
@@ -227,6 +233,8 @@ class _Lowerer:
         vname = par_vec or (red_vec[0] if red_vec else None)
         if vname:
             body = self.vec(body, vname, w, {})
+        if lanes > 1:
+            body = self._widen(body, lanes)
         acc = UOp("acc", at, (), name)
         update = AccUpdate(name, UOp(comb, at, (acc, body)))
         loop_body: tuple = (update,)

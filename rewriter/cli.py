@@ -7,7 +7,6 @@ a file, no traceback).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -124,7 +123,8 @@ def cmd_optimize(args) -> int:
 
     kernel = load_kernel(args.kernel)
     lib = load_library(args.rules or ["rules"])
-    opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll)
+    opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
+                   engine=args.engine)
     compiled = None
     emit = args.emit
     if emit == "asm" or args.run or args.check:
@@ -238,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--repeat", type=int, default=20, help="timing repetitions")
     o.add_argument("--unroll", type=int, default=1, help="unroll the innermost reduce loop")
     o.add_argument("--no-vectorize", action="store_true", help="scalar loops only")
+    o.add_argument("--engine", choices=["greedy", "saturate"], default="greedy",
+                   help="greedy: first matching rule in library order; saturate: e-graph with every "
+                   "rule, cheapest equivalent extracted")
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
     o.set_defaults(func=cmd_optimize)

@@ -15,6 +15,7 @@ from rewriter.lower.program import Program
 from rewriter.rewrite.engine import Rewriter
 
 TARGETS = ("cpu",)
+ENGINES = ("greedy", "saturate")
 
 
 @dataclass
@@ -26,6 +27,18 @@ class Optimized:
     rule_locs: dict
     llvm_ir: str = ""
     notes: list = field(default_factory=list)
+
+
+def make_rewriter(library, engine: str = "greedy"):
+    """The term rewriter: the greedy first-match engine (rules in library order) or equality
+    saturation with cost-based extraction (every rule, in any order)."""
+    if engine == "greedy":
+        return Rewriter(library)
+    if engine == "saturate":
+        from rewriter.solver import SaturatingRewriter
+
+        return SaturatingRewriter(library)
+    raise RewriterError(f"unknown engine '{engine}' (choose from: {', '.join(ENGINES)})")
 
 
 def simplify_kernel(kernel: Kernel, rewriter: Rewriter) -> Kernel:
@@ -41,12 +54,12 @@ def target_desc(name: str):
 
 
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
-             unroll: int = 1) -> Optimized:
+             unroll: int = 1, engine: str = "greedy") -> Optimized:
     desc = target_desc(target)
-    rw = Rewriter(library)
+    rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)
     prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
-    out = Optimized(kernel, simple, prog, rw.stats, rw.index.locs)
+    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
     if target == "cpu":
         from rewriter.backends.cpu import emit_llvm
 

@@ -38,7 +38,8 @@ class RewriteLimitError(RewriterError):
 
 def fold_constant(node: UOp) -> UOp:
     """Evaluate an op whose operands are all constants; leave it if UB, poison or not scalar."""
-    if (node.op not in OPS or not node.src or any(s.op != "const" for s in node.src)
+    # Nullary table ops (int_max<T>(), bits<T>()) fold too: they are constants by another name.
+    if (node.op not in OPS or any(s.op != "const" for s in node.src)
             or node.dtype.lanes > 1):
         return node
     d = ConcreteDomain(1)
@@ -90,6 +91,11 @@ class Rewriter:
         self._ranges: dict = {}  # shared across calls: terms are hash-consed and context-free
 
     # -- public ----------------------------------------------------------------------------
+    @property
+    def rule_locs(self) -> dict[str, str]:
+        """rule name -> file:line:col, for reports of which rules fired."""
+        return self.index.locs
+
     def normalize(self, term: UOp) -> UOp:
         # Operands first, iteratively, so deep terms do not exhaust Python's stack.
         for n in term.toposort():
@@ -129,7 +135,7 @@ class Rewriter:
             lo, hi = ranges(n, self._ranges)[n]
             if lo is not None and lo == hi:
                 return const(t, bool(lo) if t.is_bool else lo)
-        if OPS[n.op].commutative and len(n.src) == 2 and _canon_key(n.src[0]) > _canon_key(n.src[1]):
+        if len(n.src) == 2 and OPS[n.op].commutes_at(n.src[0].dtype) and _canon_key(n.src[0]) > _canon_key(n.src[1]):
             n = n.replace(src=n.src[::-1])
         return n
 

@@ -29,11 +29,13 @@ def library():
 @pytest.mark.parametrize("path", EXAMPLES)
 def test_example_on_cpu_matches_reference(path):
     kernel = load_kernel(path)
-    for unroll, vectorize in ((1, True), (2, True), (1, False)):
-        compiled = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize, unroll=unroll))
+    for unroll, vectorize, engine in ((1, True, "greedy"), (2, True, "greedy"), (1, False, "greedy"),
+                                      (1, True, "saturate")):
+        opt = optimize(kernel, library(), "cpu", vectorize=vectorize, unroll=unroll, engine=engine)
+        compiled = compile_cpu(opt)
         for seed in (0, 1):
             inputs = random_inputs(kernel, seed)
-            assert check_against_reference(kernel, compiled(inputs), inputs) == [], (path, unroll, vectorize)
+            assert check_against_reference(kernel, compiled(inputs), inputs) == [], (path, unroll, vectorize, engine)
 
 
 def test_examples_cover_the_issue_list():

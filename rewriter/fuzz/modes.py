@@ -141,7 +141,7 @@ class TermMode:
         f = out.failure
         term = case.term
         entry = new_entry(root, "terms", case.text(), info.seed)
-        lines = [f"rewriter fuzz found a refinement failure (terms mode).\n",
+        lines = ["rewriter fuzz found a refinement failure (terms mode).\n",
                  f"problem:    {f.message}",
                  f"type:       {term.dtype}",
                  f"original:   {format_uop(term)}",

@@ -16,8 +16,8 @@ import lark
 from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
 from rewriter.dsl.typecheck import Typing, _NotAtType
-from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
-from rewriter.ir.dtype import DType, idx, parse_dtype
+from rewriter.errors import RewriterError, SourceError, TypeCheckError
+from rewriter.ir.dtype import DType, idx
 from rewriter.ir.ops import ANY, NUMERIC
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var

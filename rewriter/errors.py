@@ -46,10 +46,12 @@ class SourceError(RewriterError):
         head = f"{self.loc}: {self.message}"
         if not self.text:
             return head
-        lines = self.text.splitlines()
+        # Lines as lark counts them: only "\n" ends a line. str.splitlines() also splits on
+        # form feed, \x1c-\x1e, \x85 and U+2028/2029, and would pick the wrong line.
+        lines = self.text.split("\n")
         if not 1 <= self.loc.line <= len(lines):
             return head
-        line = lines[self.loc.line - 1].replace("\t", " ")
+        line = lines[self.loc.line - 1].removesuffix("\r").replace("\t", " ")
         caret = " " * (max(self.loc.col, 1) - 1) + "^"
         return f"{head}\n    {line}\n    {caret}"
 

@@ -309,48 +309,28 @@ def test_locations_of_multi_line_rules():
 
 
 # ------------------------------------------------------------------------------------------
-# Known bugs (strict xfail)
+# Fixed bugs (regression tests)
 # ------------------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, raises=SourceError, reason=(
-    "BUG grammar.lark: the literal words are terminals with priority over VAR_NAME and the lexer "
-    "takes the first alternative, not the longest match, so a variable whose name merely starts "
-    "with inf/nan/true/false is split: `info + 1` -> unexpected 'o'"))
 @pytest.mark.parametrize("name", ["info", "nano", "truex", "falsey", "inf_count"])
 def test_variables_may_start_with_a_literal_word(name):
     assert parse_expr(f"{name} + 1") == op("add", V(name), L(1))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pattern.py format_pattern: the call `neg(1)` parses to op neg(lit 1) but prints as `-1`, "
-    "which parses back to the literal -1 (the parser folds a minus into a literal), so "
-    "parse(print(p)) != p; the printer should emit neg(1) (or -(1) should not fold)"))
 @pytest.mark.parametrize("text", ["neg(1)", "neg(-2)", "neg(1.5)"])
 def test_neg_of_literal_call_round_trips(text):
     p = parse_expr(text)
     assert parse_expr(format_pattern(p)) == p
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pattern.py Pattern.__eq__: compares literal values with ==, so a NaN literal is never "
-    "equal to itself: parse_expr('nan') != parse_expr('nan'), and any rule with a nan literal "
-    "breaks the documented 'a printed and re-parsed rule compares equal' guarantee"))
 def test_nan_literal_pattern_equals_itself():
     assert parse_expr("x == nan") == parse_expr("x == nan")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG pattern.py Pattern.__eq__: literal values compare with ==, so `x * -0.0` equals `x * 0.0` "
-    "and `x + true` equals `x + 1` (UOp keys these apart on purpose: see _arg_key), which makes "
-    "RuleDecl equality unable to tell semantically different rules apart"))
 @pytest.mark.parametrize("t1, t2", [("x * -0.0", "x * 0.0"), ("x + true", "x + 1")])
 def test_pattern_equality_distinguishes_literals(t1, t2):
     assert parse_expr(t1) != parse_expr(t2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG errors.py SourceError.render: picks the excerpt with str.splitlines(), which also splits "
-    "on form feed, \\x1c-\\x1e, \\x85, U+2028/2029, while lark counts only \\n: a form feed in a "
-    "comment makes the excerpt show the wrong line (and the caret then points into it)"))
 @pytest.mark.parametrize("sep", ["\x0c", "\u2028", "\x85"], ids=["formfeed", "u2028", "nel"])
 def test_error_excerpt_is_the_right_line(sep):
     text = f"# a comment{sep}with a separator\nrule r: x + => x\n"
@@ -360,13 +340,92 @@ def test_error_excerpt_is_the_right_line(sep):
     assert e.value.render().splitlines()[1].strip() == "rule r: x + => x"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG parser.py _parse: for 'unexpected end of input' lark's $END token borrows the position "
-    "of the last token, so the caret points at the last token (`x` in `(x`) instead of just "
-    "past the end of the input"))
 def test_end_of_input_error_points_past_the_end():
     text = "rule r: x + y => (x"
     with pytest.raises(SourceError) as e:
         parse_rules(text, "t.rules")
     assert "end of input" in e.value.message
     assert (e.value.loc.line, e.value.loc.col) == (1, len(text) + 1)
+
+
+def test_literal_words_still_lex_as_literals():
+    assert parse_expr("true && false") == op("land", L(True), L(False))
+    assert pkey(parse_expr("inf + -inf * nan")) == pkey(op("add", L(math.inf), op("mul", L(-math.inf), L(math.nan))))
+    assert parse_expr("(inf)") == L(math.inf)  # followed by a non-word character
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("neg(-inf)", "neg(-inf)"), ("neg(nan)", "neg(nan)"), ("neg(1) + 2", "neg(1) + 2"),
+    ("-neg(3)", "-neg(3)"), ("neg(true)", "-true"), ("neg(x)", "-x"),
+])
+def test_neg_of_a_number_literal_prints_as_a_call(text, printed):
+    p = parse_expr(text)
+    assert format_pattern(p) == printed
+    assert pkey(parse_expr(printed)) == pkey(p)
+
+
+def test_literal_equality_is_consistent_with_hash():
+    a, b = parse_expr("x * nan"), parse_expr("x * nan")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    distinct = [parse_expr(t) for t in ("x * 0.0", "x * -0.0", "x * 0", "x * false", "x * 1", "x * true")]
+    assert len(set(distinct)) == len(distinct)
+    (d,) = parse_rules("rule r [f32]: x * nan => nan\n", "t.rules")
+    (e,) = parse_rules(format_rules([d]), "t.rules")
+    assert d == e  # the documented guarantee, now also with a NaN literal
+
+
+def test_doc_comment_lines_are_counted_like_lark():
+    text = "# first\x0cstill the first line\nrule r: x + 0 => x\n"
+    (d,) = parse_rules(text, "t.rules")
+    assert d.loc.line == 2 and d.doc == "first\x0cstill the first line"
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("rule r: x + 0 => x if\n", 1, 22),          # a trailing newline: still past `if`
+    ("rule r: x + 0 => x if  # why\n\n", 1, 22),  # trailing comment and blank lines
+    ("rule r: x +\n  (y\n", 2, 5),
+])
+def test_end_of_input_error_points_past_the_last_token(text, line, col):
+    with pytest.raises(SourceError) as e:
+        parse_rules(text, "t.rules")
+    assert "end of input" in e.value.message
+    assert (e.value.loc.line, e.value.loc.col) == (line, col)
+
+
+def test_each_listed_type_has_its_location():
+    (d,) = parse_rules("rule r [i8,  u16 , f32]: x + 0 => x\n", "t.rules")
+    assert [(l.line, l.col) for l in d.type_locs] == [(1, 9), (1, 14), (1, 20)]
+
+
+def test_a_type_listed_twice_is_an_error():
+    """An error rather than a silent dedup: `[i8, i8]` is most likely a typo for another type,
+    which would then go unverified. The caret is under the second occurrence."""
+    text = "rule r [i8, u8, i8]: x + 0 => x\n"
+    (d,) = parse_rules(text, "t.rules")
+    with pytest.raises(TypeCheckError) as e:
+        instantiate_rule(d, text)
+    assert "i8 is listed twice" in e.value.message
+    assert (e.value.loc.line, e.value.loc.col) == (1, 17)
+
+
+@pytest.mark.parametrize("text, col, words", [
+    ("rule r: x:i8x4 + 0 => x\n", 9, "vector type i8x4"),
+    ("rule r [i32, i32x4]: x + 0 => x\n", 14, "vector type i32x4"),
+    ("rule r: cast<i8x4>(x:i8) + 0 => cast<i8x4>(x)\n", 9, "vector type i8x4"),
+    ("rule r [i32*]: x + 0 => x\n", 9, "pointer type i32*"),
+    ("rule r: x:i32* + 0 => x\n", 9, "pointer type i32*"),
+    ("rule r: x + int_max<f32>() => x + int_max<f32>()\n", 13, "not f32"),
+    ("rule r: x + bits<idx>() => x + bits<idx>()\n", 13, "not idx"),
+    ("rule r: x + int_min<bool>() => x + int_min<bool>()\n", 13, "not bool"),
+])
+def test_types_a_rule_cannot_name(text, col, words):
+    (d,) = parse_rules(text, "t.rules")
+    with pytest.raises(TypeCheckError) as e:
+        instantiate_rule(d, text)
+    assert words in e.value.message
+    assert (e.value.loc.line, e.value.loc.col) == (1, col)
+
+
+def test_nullary_ops_at_their_own_types_still_check():
+    (r,) = build_rules("rule r: x + int_max<i8>() => x + int_max<i8>()\n", "t.rules")
+    assert [str(i.dtype) for i in r.instances] == ["i8"]

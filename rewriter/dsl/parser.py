@@ -50,7 +50,8 @@ class RuleDecl:
     types: tuple[DType, ...] | None
     loc: SourceLoc = field(compare=False)
     doc: str = field(default="", compare=False)
-    types_loc: SourceLoc | None = field(default=None, compare=False)
+    # Where each entry of `types` is written, so an error about one type points at it.
+    type_locs: tuple[SourceLoc, ...] | None = field(default=None, compare=False)
 
 
 @functools.lru_cache(maxsize=None)
@@ -90,17 +91,32 @@ def _parse(text: str, filename: str, start: str) -> lark.Tree:
         msg = f"unexpected {got}"
         if expected and len(expected) <= 6:
             msg += f", expected {' or '.join(expected)}"
-        line = tok.line if tok.line is not None else text.count("\n") + 1
-        col = tok.column if tok.column is not None else 1
+        if tok.type == "$END":
+            # lark's $END borrows the position of the last token, which is not where anything
+            # is missing: point just past that token instead (the end of the input, less
+            # trailing blanks and comments, so the excerpt is the line that is unfinished).
+            line, col = _end_of_input(tok, text)
+        else:
+            line = tok.line if tok.line is not None else text.count("\n") + 1
+            col = tok.column if tok.column is not None else 1
         raise SourceError(msg, SourceLoc(filename, line, col), text) from None
     except lark.exceptions.UnexpectedEOF:
-        line = text.count("\n") + 1
-        raise SourceError("unexpected end of input", SourceLoc(filename, line, 1), text) from None
+        line, col = _end_of_input(None, text)
+        raise SourceError("unexpected end of input", SourceLoc(filename, line, col), text) from None
+
+
+def _end_of_input(tok, text: str) -> tuple[int, int]:
+    """(line, col) just past the last token (`tok`, lark's $END, carries its end position
+    when there is one), or else just past the last non-blank character of `text`."""
+    if tok is not None and getattr(tok, "end_line", None) is not None and tok.end_column is not None:
+        return tok.end_line, tok.end_column
+    body = text.rstrip()
+    return body.count("\n") + 1, len(body) - (body.rfind("\n") + 1) + 1
 
 
 def _comment_lines(text: str) -> dict[int, str]:
     out = {}
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(text.split("\n"), 1):  # "\n" only: lines as lark counts them
         s = line.strip()
         if s.startswith("#"):
             out[i] = s[1:].strip()
@@ -114,7 +130,7 @@ def _with_doc(decl: RuleDecl, comments: dict[int, str]) -> RuleDecl:
         lines.append(comments[n])
         n -= 1
     doc = " ".join(reversed(lines)).strip()
-    return RuleDecl(decl.name, decl.lhs, decl.rhs, decl.pre, decl.types, decl.loc, doc, decl.types_loc)
+    return RuleDecl(decl.name, decl.lhs, decl.rhs, decl.pre, decl.types, decl.loc, doc, decl.type_locs)
 
 
 class _Builder:
@@ -134,16 +150,16 @@ class _Builder:
     def rule(self, node: lark.Tree) -> RuleDecl:
         kids = list(node.children)
         name_tok = kids.pop(0)
-        types, types_loc = None, None
+        types, type_locs = None, None
         if isinstance(kids[0], lark.Tree) and kids[0].data == "type_list":
             tl = kids.pop(0)
             types = tuple(self.dtype(t) for t in tl.children)
-            types_loc = self.loc(tl.children[0])
+            type_locs = tuple(self.loc(t) for t in tl.children)
         lhs = self.expr(kids.pop(0))
         kids.pop(0)  # ARROW
         rhs = self.expr(kids.pop(0))
         pre = self.expr(kids[0].children[0]) if kids else None
-        return RuleDecl(str(name_tok), lhs, rhs, pre, types, self.loc(name_tok), "", types_loc)
+        return RuleDecl(str(name_tok), lhs, rhs, pre, types, self.loc(name_tok), "", type_locs)
 
     def expr(self, node) -> Pattern:
         if isinstance(node, lark.Token):  # a bare terminal (should not happen: atoms are trees)

@@ -9,7 +9,8 @@ A pattern is one of
   lit    a literal (int, float or bool): matches that constant;
   index  a buffer element `name[args]` (kernels only: a load, or a store's target).
 Locations are carried for error messages and excluded from equality, so a printed and
-re-parsed rule compares equal to the original.
+re-parsed rule compares equal to the original. Literals compare by type and repr, not by
+`==`: a NaN literal equals itself, and -0.0 / 0.0 and true / 1 are different literals.
 """
 from __future__ import annotations
 
@@ -24,7 +25,14 @@ SUGAR = {"gt": ("lt", True), "ge": ("le", True), "land": ("and", False),
          "lor": ("or", False), "lnot": ("not", False)}
 
 
-@dataclass(frozen=True)
+def _literal_key(value) -> tuple:
+    """What identifies a literal: its type and repr. `==` would make nan != nan (a rule with a
+    NaN literal would not equal itself) and 0.0 == -0.0, 1 == true (different constants: the
+    UOp key tells them apart too)."""
+    return (type(value).__name__, repr(value))
+
+
+@dataclass(frozen=True, eq=False)
 class Pattern:
     kind: str  # "op" | "var" | "const" | "lit" | "index"
     op: str = ""
@@ -34,6 +42,18 @@ class Pattern:
     dtype: DType | None = None  # annotation (x:i32) or cast target
     flags: tuple[str, ...] = ()
     loc: SourceLoc | None = field(default=None, compare=False, repr=False)
+
+    def _key(self) -> tuple:
+        return (self.kind, self.op, self.args, self.name, _literal_key(self.value), self.dtype,
+                self.flags)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Pattern):
+            return NotImplemented
+        return self is other or self._key() == other._key()  # args compare recursively
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def walk(self):
         """Pre-order traversal."""
@@ -85,7 +105,10 @@ def format_pattern(p: Pattern, prec: int = 0) -> str:
         # Left-associative: the right operand needs parentheses at equal precedence.
         text = f"{format_pattern(p.args[0], mine)} {sym} {format_pattern(p.args[1], mine + 1)}"
         return f"({text})" if mine < prec else text
-    if p.op in _UNARY and not p.flags and len(p.args) == 1:
+    # neg of a number literal prints as a call: `-1` and `-(1)` both parse back to the
+    # literal -1 (the parser folds a minus into a number), which is a different pattern.
+    if p.op in _UNARY and not p.flags and len(p.args) == 1 and not (
+            p.op == "neg" and p.args[0].kind == "lit" and not isinstance(p.args[0].value, bool)):
         text = _UNARY[p.op] + format_pattern(p.args[0], _UNARY_PREC)
         return f"({text})" if _UNARY_PREC < prec else text
     callee = p.op + "".join("." + f for f in p.flags)

@@ -112,6 +112,7 @@ class Typing:
                 self.names[p.name] = env.fresh(ANY)
             tv = self.names[p.name]
             if p.dtype is not None:
+                self.check_value_type(p.dtype, p.loc, f"'{p.name}'")
                 env.unify(tv, env.fresh(ANY, p.dtype), p.loc,
                           f"the annotation of '{p.name}'")
             return tv
@@ -147,6 +148,13 @@ class Typing:
             raise TypeCheckError(f"'{p.op}' needs a target type, as in {p.op}<i32>(x)", p.loc, self.text)
         if p.dtype is not None and opdef.sig.result != "@":
             raise TypeCheckError(f"'{p.op}' takes no type argument", p.loc, self.text)
+        if p.dtype is not None:
+            self.check_value_type(p.dtype, p.loc, f"'{p.op}'")
+            # A nullary op's type argument is the type it is computed at, so it must be in the
+            # op's class: int_max<f32>() has no value (a cast's target may be any type).
+            if not opdef.arity and type_class(p.dtype) not in opdef.sig.T:
+                raise TypeCheckError(f"'{p.op}' is defined at {describe_classes(opdef.sig.T)}, "
+                                     f"not {p.dtype}", p.loc, self.text)
         T = env.fresh(opdef.sig.T)
         what = f"'{_sym(name)}'"
         for param, a in zip(opdef.sig.params, p.args):
@@ -159,6 +167,12 @@ class Typing:
         if p.dtype is not None:  # casts
             return env.fresh(ANY, p.dtype)
         return T  # nullary constants (int_max()...) take their type from context
+
+    def check_value_type(self, t: DType, loc: SourceLoc | None, what: str):
+        """Pointers are not values (they only name buffers), and have no type class."""
+        if t.kind == "ptr":
+            raise TypeCheckError(f"{what} cannot have the pointer type {t}: expressions compute "
+                                 "values, not pointers", loc, self.text)
 
     def resolve(self, p: Pattern, at: DType | None) -> DType:
         tv = self.env.vars[self.env.find(self.node_type[id(p)])]
@@ -224,12 +238,42 @@ def _literal_at(v, t: DType):
     return t.wrap(v)
 
 
+def _check_rule_types(decl, text: str | None) -> None:
+    """The types a rule names ([..] list, annotations, type arguments) are scalar value types,
+    each listed once. Rules are written at scalar types and the backends apply them lane-wise,
+    so a vector type in a rule is a mistake (and the verifiers encode scalars only)."""
+    locs = decl.type_locs or ()
+    seen = set()
+    for i, t in enumerate(decl.types or ()):
+        loc = locs[i] if i < len(locs) else decl.loc
+        if t.kind == "ptr":
+            raise TypeCheckError(f"rule '{decl.name}' cannot be instantiated at the pointer type {t}",
+                                 loc, text)
+        if t.is_vector:
+            raise TypeCheckError(f"rule '{decl.name}' names the vector type {t}: rules are written "
+                                 f"at scalar types (here {t.scalar}) and the backends apply them "
+                                 "lane-wise", loc, text)
+        if t in seen:
+            # An error, not a silent dedup: a repeated type is most likely a typo for another
+            # one, which would then go unverified.
+            raise TypeCheckError(f"type {t} is listed twice in the types of rule '{decl.name}'",
+                                 loc, text)
+        seen.add(t)
+    for root in (decl.lhs, decl.rhs, decl.pre):
+        for p in root.walk() if root is not None else ():
+            if p.dtype is not None and p.dtype.is_vector:
+                raise TypeCheckError(f"rule '{decl.name}' names the vector type {p.dtype}: rules are "
+                                     f"written at scalar types (here {p.dtype.scalar}) and the "
+                                     "backends apply them lane-wise", p.loc or decl.loc, text)
+
+
 def instantiate_rule(decl, text: str | None):
     """Type-check a `RuleDecl` and build its instances. Returns (instances, skipped) where
     skipped lists (type, reason) for default types the rule does not apply to."""
     from rewriter.dsl.rule import check_bindings
 
     check_bindings(decl, text)
+    _check_rule_types(decl, text)
     ty = Typing(text)
     lt = ty.infer(decl.lhs)
     rt = ty.infer(decl.rhs)
@@ -246,14 +290,16 @@ def instantiate_rule(decl, text: str | None):
     else:
         candidates, explicit = list(DEFAULT_RULE_TYPES), False
     instances, skipped = [], []
-    for at in candidates:
+    type_locs = decl.type_locs if explicit and decl.type_locs else ()
+    for i, at in enumerate(candidates):
         try:
             lhs, rhs = to_uop(decl.lhs, ty, at), to_uop(decl.rhs, ty, at)
             pre = to_uop(decl.pre, ty, at) if decl.pre is not None else None
         except _NotAtType as why:
-            if explicit:
+            if explicit:  # point at the offending entry of the [..] list
+                loc = type_locs[i] if i < len(type_locs) else decl.loc
                 raise TypeCheckError(f"rule '{decl.name}' does not type-check at {at}: {why}",
-                                     decl.types_loc or decl.loc, text) from None
+                                     loc, text) from None
             skipped.append((at, str(why)))
             continue
         var_types = {n.arg.name: n.dtype for r in (lhs, rhs, pre) if r is not None for n in r.vars()}

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +15,6 @@ from hypothesis import strategies as st
 from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import build_rules, load_library
 from rewriter.ir import dtype as dt
-from rewriter.ir.concrete import ConcreteDomain
-from rewriter.ir.interp import interpret
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import Rewriter
 from rewriter.rewrite.simplify import parse_var_decl, typed_expr
@@ -31,6 +28,7 @@ from rewriter.solver import (
     saturate,
     simplify_saturating,
 )
+from tests.refinement import assert_refines
 
 I32, IDX = dt.i32, dt.idx
 
@@ -324,29 +322,6 @@ def terms(t, depth=3):
 @st.composite
 def typed_terms(draw):
     return draw(terms(draw(st.sampled_from(TYPES))))
-
-
-def assert_refines(before, after, seed):
-    rng = np.random.default_rng(seed)
-    n = 128
-    d, env = ConcreteDomain(n), {}
-    for v in before.vars():
-        t = v.dtype
-        lo = v.arg.lo if v.arg.lo is not None else (t.min if t.is_int else -1000)
-        hi = v.arg.hi if v.arg.hi is not None else (t.max if t.is_int else 1000)
-        edge = [x for x in (lo, hi, 0, 1, -1, 2, 3, 4, 7, 8) if lo <= x <= hi]
-        env[v] = d.from_python(t, [edge[i] if i < len(edge) else int(rng.integers(lo, hi, endpoint=True))
-                                   for i in range(n)])
-    assert all(v in env for v in after.vars()), "extraction introduced a variable"
-    m = interpret([before, after], d, env)
-    src, tgt = m[before], m[after]
-    ok = src.defined & ~src.poison
-    bad = ok & (~tgt.defined | tgt.poison | ~d.same(before.dtype, src.value, tgt.value))
-    if np.any(bad):
-        i = int(np.nonzero(bad)[0][0])
-        inputs = {v.arg.name: env[v][i] for v in before.vars()}
-        pytest.fail(f"{format_uop(before)} -> {format_uop(after)} at {inputs}: {src.value[i]} vs "
-                    f"{tgt.value[i]} (defined {tgt.defined[i]}, poison {tgt.poison[i]})")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

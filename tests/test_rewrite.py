@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,11 +13,10 @@ from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import build_rules, load_library
 from rewriter.errors import RewriterError
 from rewriter.ir import dtype as dt
-from rewriter.ir.concrete import ConcreteDomain
-from rewriter.ir.interp import interpret
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import RuleCycleError, Rewriter
 from rewriter.rewrite.simplify import parse_var_decl, simplify_expr, typed_expr
+from tests.refinement import assert_refines
 
 TYPES = [dt.i8, dt.u8, dt.i16, dt.i32, dt.u32, dt.i64, dt.idx]
 BINARY = ["add", "sub", "mul", "div", "mod", "min", "max", "and", "or", "xor", "shl", "shr",
@@ -56,37 +54,6 @@ def terms(t, depth=3):
 def typed_terms(draw):
     t = draw(st.sampled_from(TYPES))
     return draw(terms(t))
-
-
-def random_inputs(term, n, rng):
-    env = {}
-    d = ConcreteDomain(n)
-    for v in term.vars():
-        t = v.dtype
-        lo = v.arg.lo if v.arg.lo is not None else (t.min if t.is_int else -1000)
-        hi = v.arg.hi if v.arg.hi is not None else (t.max if t.is_int else 1000)
-        edge = [x for x in (lo, hi, 0, 1, -1) if lo <= x <= hi]
-        vals = [int(rng.integers(lo, hi, endpoint=True)) if i >= len(edge) else edge[i] for i in range(n)]
-        env[v] = d.from_python(t, vals)
-    return d, env
-
-
-def assert_refines(before: UOp, after: UOp, seed: int):
-    rng = np.random.default_rng(seed)
-    d, env = random_inputs(before, 64, rng)
-    for v in after.vars():
-        assert v in env, f"rewrite introduced a new variable {v.arg.name}"
-    m = interpret([before, after], d, env)
-    src, tgt = m[before], m[after]
-    ok = src.defined & ~src.poison
-    assert not np.any(ok & ~tgt.defined), f"{format_uop(after)} has UB where {format_uop(before)} has none"
-    assert not np.any(ok & tgt.poison), f"{format_uop(after)} is poison where {format_uop(before)} is not"
-    bad = ok & ~d.same(before.dtype, src.value, tgt.value)
-    if np.any(bad):
-        i = int(np.nonzero(bad)[0][0])
-        inputs = {v.arg.name: env[v][i] for v in before.vars()}
-        pytest.fail(f"{format_uop(before)} -> {format_uop(after)} differs at {inputs}: "
-                    f"{src.value[i]} vs {tgt.value[i]}")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

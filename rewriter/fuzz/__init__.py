@@ -73,20 +73,10 @@ def run_from_args(args, out=None) -> int:
 
 
 def main(argv=None) -> int:
-    """`python -m rewriter.fuzz ...`: like `rewriter fuzz`, printing errors as the CLI does."""
-    from rewriter.errors import RewriterError, SourceError
+    """`python -m rewriter.fuzz ...`: exactly `rewriter fuzz ...` (the CLI prints the errors)."""
+    from rewriter.cli import main as cli_main
 
-    p = argparse.ArgumentParser(prog="rewriter fuzz", description=__doc__.split("\n\n")[0])
-    add_arguments(p)
-    args = p.parse_args(argv)
-    try:
-        return run_from_args(args)
-    except SourceError as e:
-        print(e.render(), file=sys.stderr)
-        return e.exit_code
-    except RewriterError as e:
-        print(f"rewriter: error: {e}", file=sys.stderr)
-        return e.exit_code
+    return cli_main(["fuzz", *(sys.argv[1:] if argv is None else argv)])
 
 
 def run_fuzz(config, log=print):

@@ -56,7 +56,10 @@ def cmd_simplify(args) -> int:
     from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
 
     decls = [parse_var_decl(v) for v in args.var]
-    res = simplify_expr(args.expr, decls, rule_paths=args.rules or ["rules"], check=args.check)
+    res = simplify_expr(args.expr, decls, rule_paths=args.rules or ["rules"], check=args.check,
+                        engine=args.engine, explain=args.explain)
+    for line in res.explanation:
+        print(line)
     print(res.text)
     if args.stats:
         for name, count in res.stats.most_common():
@@ -214,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
     s.add_argument("--check", action="store_true", help="prove the result equal to the input with Z3")
     s.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
+    s.add_argument("--explain", action="store_true",
+                   help="every step: the rule that fired, where it is defined, the rules it won against")
+    s.add_argument("--engine", choices=["greedy", "saturate"], default="greedy")
     s.set_defaults(func=cmd_simplify)
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")

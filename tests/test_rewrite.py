@@ -116,3 +116,23 @@ def test_precondition_on_variable_needs_range_proof():
     four = const(dt.idx, 4)
     assert rw.normalize(UOp("div", dt.idx, (y_bounded, four))) is const(dt.idx, 0)
     assert rw.normalize(UOp("div", dt.idx, (y_free, four))).op == "div"
+
+
+def test_explain_names_the_winner_and_the_rules_it_beat(capsys):
+    from rewriter.cli import main
+
+    assert main(["simplify", "(a*4 + b) / 4", "--var", "a:idx=0..100", "--var", "b:idx=0..3", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("  1. (a * 4 + b) / 4  =>  a + b / 4    [div-add-mul  rules/divmod.rules:")
+    assert out[1].startswith("     also matched, but later in the library: div-add-mul-multiple (rules/divmod.rules:")
+    assert out[-1] == "a    # idx, range [0, 100]"
+
+
+def test_explain_with_the_egraph_reports_saturation(capsys):
+    from rewriter.cli import main
+
+    assert main(["simplify", "(a*4 + b) / 4", "--var", "a:idx=0..100", "--var", "b:idx=0..3", "--explain",
+                 "--engine", "saturate"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("saturated after ") and any("div-add-mul" in line for line in out)
+    assert out[-1] == "a    # idx, range [0, 100]"

@@ -26,7 +26,8 @@ from rewriter.dsl.pattern import format_uop
 from rewriter.fuzz.corpus import new_entry, quote_rules, reproduces_with_ref, term_kernel, write_inputs, \
     write_new
 from rewriter.fuzz.kernels import KERNEL_DTYPES, KernelCase, kernel_cases
-from rewriter.fuzz.refine import ORDER, TermOutcome, TracingRewriter, check_term
+from rewriter.fuzz.refine import TermOutcome, TracingRewriter, check_term
+from rewriter.rewrite.engine import ORDER
 from rewriter.fuzz.targets import Target, default_tolerance
 from rewriter.fuzz.terms import TERM_DTYPES, TermCase, rule_templates, term_cases
 from rewriter.fuzz.values import kernel_inputs

@@ -11,7 +11,6 @@ that is itself unsound on the samples: usually one rule, with its `file:line:col
 """
 from __future__ import annotations
 
-import copy
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,47 +23,11 @@ from rewriter.fuzz.values import term_samples
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
 from rewriter.ir.uop import UOp
-from rewriter.rewrite.engine import Rewriter
+from rewriter.rewrite.engine import Rewriter, Step
 
-FOLD = "(engine: constant / range folding)"
-ORDER = "(engine: canonical operand order)"
-
-
-@dataclass(frozen=True)
-class Step:
-    before: UOp
-    after: UOp
-    what: str  # a rule name, FOLD or ORDER
-
-
-class TracingRewriter(Rewriter):
-    """A `Rewriter` that also records its steps in `self.steps`."""
-
-    def __init__(self, library, **kw):
-        super().__init__(library, **kw)
-        self.steps: list[Step] = []
-
-    def fresh(self) -> "TracingRewriter":
-        """A new rewriter sharing this one's rule index (building it takes milliseconds)."""
-        new = copy.copy(self)
-        new.stats = Counter()
-        new.steps = []
-        for name, value in (("_norm", {}), ("_active", []), ("_rewrites", 0), ("_ranges", {})):
-            if hasattr(self, name):
-                setattr(new, name, value)
-        return new
-
-    def _local(self, n):
-        out = super()._local(n)
-        if out is not n:
-            self.steps.append(Step(n, out, FOLD if out.op == "const" else ORDER))
-        return out
-
-    def _apply_first(self, n):
-        fired = super()._apply_first(n)
-        if fired is not None:
-            self.steps.append(Step(n, fired[0], fired[1]))
-        return fired
+def TracingRewriter(library, **kw) -> Rewriter:
+    """A `Rewriter` that records its steps in `.steps` (see rewriter.rewrite.engine.Step)."""
+    return Rewriter(library, trace=True, **kw)
 
 
 def show_value(t, v) -> str:
@@ -135,7 +98,7 @@ def _meaning_text(t, m, i) -> str:
     return show_value(t, m.value[i])
 
 
-def check_term(case: TermCase, rw: TracingRewriter, n: int = 64) -> TermOutcome:
+def check_term(case: TermCase, rw: Rewriter, n: int = 64) -> TermOutcome:
     """Normalize `case.term` with a fresh copy of `rw` and check refinement on n samples."""
     before = case.term
     rw = rw.fresh()

@@ -10,10 +10,16 @@
 Normal forms are memoized per term (rules are context-free: a variable's bounds live in the
 variable). A rewrite that comes back to a term already being normalized is a rule cycle and
 is reported with the rules that form it.
+
+With `trace=True` the rewriter records every step (`Rewriter.steps`): which rule fired on
+which term, and which other rules also matched there but lost because they come later in
+the library (`rewriter simplify --explain` prints them). The library order is the priority.
 """
 from __future__ import annotations
 
+import copy
 from collections import Counter
+from dataclasses import dataclass
 
 from rewriter.dsl.pattern import format_uop
 from rewriter.errors import EvalError, RewriterError
@@ -34,6 +40,21 @@ class RuleCycleError(RewriterError):
 
 class RewriteLimitError(RewriterError):
     pass
+
+
+FOLD = "(engine: constant / range folding)"
+ORDER = "(engine: canonical operand order)"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rewrite: `before` became `after` by the rule named `what` (or FOLD / ORDER);
+    `also` names the rules that matched `before` too but come later in the library."""
+
+    before: UOp
+    after: UOp
+    what: str
+    also: tuple[str, ...] = ()
 
 
 def fold_constant(node: UOp) -> UOp:
@@ -81,8 +102,10 @@ def _canon_key(u: UOp) -> tuple:
 
 
 class Rewriter:
-    def __init__(self, library, max_rewrites: int = 100_000):
+    def __init__(self, library, max_rewrites: int = 100_000, trace: bool = False):
         self.index = RuleIndex(library)
+        self.trace = trace
+        self.steps: list[Step] = []
         self.max_rewrites = max_rewrites
         self.stats: Counter = Counter()
         self._norm: dict[UOp, UOp] = {}
@@ -95,6 +118,13 @@ class Rewriter:
     def rule_locs(self) -> dict[str, str]:
         """rule name -> file:line:col, for reports of which rules fired."""
         return self.index.locs
+
+    def fresh(self) -> "Rewriter":
+        """A rewriter with this one's rule index (building it takes milliseconds) and empty
+        memo, statistics and trace."""
+        new = copy.copy(self)
+        new.stats, new.steps, new._norm, new._active, new._rewrites, new._ranges = Counter(), [], {}, [], 0, {}
+        return new
 
     def normalize(self, term: UOp) -> UOp:
         # Operands first, iteratively, so deep terms do not exhaust Python's stack.
@@ -127,6 +157,12 @@ class Rewriter:
         return out
 
     def _local(self, n: UOp) -> UOp:
+        out = self._local_steps(n)
+        if self.trace and out is not n:
+            self.steps.append(Step(n, out, FOLD if out.op == "const" else ORDER))
+        return out
+
+    def _local_steps(self, n: UOp) -> UOp:
         n = fold_constant(n)
         if n.op not in OPS:  # const, var and kernel-level ops (load, reduce, ...) are leaves here
             return n
@@ -140,6 +176,14 @@ class Rewriter:
         return n
 
     def _apply_first(self, n: UOp):
+        fired = next(self._applicable(n), None)
+        if fired is not None and self.trace:
+            also = dict.fromkeys(name for _, name in self._applicable(n) if name != fired[1])
+            self.steps.append(Step(n, fired[0], fired[1], tuple(also)))
+        return fired
+
+    def _applicable(self, n: UOp):
+        """(result, rule name) for every rule that rewrites `n`, in priority order."""
         for cr in self.index.candidates(n):
             for b in cr.match(n):
                 if cr.inst.pre is not None and not self._holds(substitute(cr.inst.pre, b)):
@@ -147,8 +191,7 @@ class Rewriter:
                 rhs = substitute(cr.inst.rhs, b)
                 if rhs is n:
                     continue
-                return rhs, cr.inst.name
-        return None
+                yield rhs, cr.inst.name
 
     def _holds(self, pre: UOp) -> bool:
         """A precondition holds if, after folding constants, the range analysis says it is

@@ -84,6 +84,7 @@ class SimplifyResult:
     rule_locs: dict
     check: str = ""
     text: str = field(default="")
+    explanation: list[str] = field(default_factory=list)
 
 
 def format_range(u: UOp) -> str:
@@ -96,17 +97,37 @@ def format_range(u: UOp) -> str:
     return f"range [{show(lo, '-inf')}, {show(hi, 'inf')}]"
 
 
-def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = False) -> SimplifyResult:
+def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = False,
+                  engine: str = "greedy", explain: bool = False) -> SimplifyResult:
     term = typed_expr(text, decls)
     lib = load_library(rule_paths)
-    rw = Rewriter(lib)
+    if engine == "saturate":
+        from rewriter.solver import SaturatingRewriter
+
+        rw = SaturatingRewriter(lib)
+    else:
+        rw = Rewriter(lib, trace=explain)
     out = rw.normalize(term)
-    res = SimplifyResult(term, out, rw.stats, rw.index.locs)
+    res = SimplifyResult(term, out, rw.stats, rw.rule_locs)
+    if explain:
+        res.explanation = explain_greedy(rw) if engine != "saturate" else rw.results[-1].report().split("\n")
     rng = format_range(out)
     res.text = f"{format_uop(out)}    # {out.dtype}" + (f", {rng}" if rng else "")
     if check:
         res.check = check_equal(term, out)
     return res
+
+
+def explain_greedy(rw: Rewriter) -> list[str]:
+    """One line per step, with the rule's location and the rules it won against."""
+    lines = []
+    for i, s in enumerate(rw.steps, 1):
+        where = f"{s.what}  {rw.rule_locs[s.what]}" if s.what in rw.rule_locs else s.what
+        lines.append(f"{i:3d}. {format_uop(s.before)}  =>  {format_uop(s.after)}    [{where}]")
+        if s.also:
+            lost = ", ".join(f"{n} ({rw.rule_locs[n]})" for n in s.also)
+            lines.append(f"     also matched, but later in the library: {lost}")
+    return lines
 
 
 def check_equal(before: UOp, after: UOp, timeout_s: float = 30.0) -> str:

@@ -62,7 +62,8 @@ class SaturationResult:
         head = (f"{self.stop_reason} after {self.iterations} iterations, {self.nodes} nodes, "
                 f"{self.classes} classes, {self.seconds:.3f}s")
         rows = sorted((s for s in self.rule_stats.values() if s.matches), key=lambda s: (-s.matches, s.name))
-        return "\n".join([head] + [f"  {s.matches:6d} {s.merges:6d}  {s.name}  ({s.loc})" for s in rows])
+        cols = "  matches merges  rule (a match whose result was already equal merges nothing)"
+        return "\n".join([head, cols] + [f"  {s.matches:7d} {s.merges:6d}  {s.name}  ({s.loc})" for s in rows])
 
 
 @dataclass

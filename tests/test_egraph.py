@@ -124,18 +124,18 @@ def test_analysis_intervals_and_constant_folding():
     eg.check_invariants()
 
 
-def test_mod_interval_guard():
-    """`4 % a` (i8) is not always 4 (4 % 1 == 0): the op table's mod transfer function
-    claims it is; the e-graph's guard does not believe it."""
+def test_mod_interval():
+    """`4 % a` (i8) is not always 4 (4 % 1 == 0); the op table's mod transfer function once
+    claimed it was, and the e-graph folded the class to 4."""
     eg = EGraph()
     c = eg.add(UOp("mod", dt.i8, (const(dt.i8, 4), var(dt.i8, "a"))))
     eg.rebuild()
     assert eg[c].const is None and eg[c].interval == (0, 4)
 
 
-def test_div_interval_guard():
-    """`7 / c` may be negative (c = -1): the op table's div transfer function says 0..7, so
-    `abs(7 / c)` would wrongly become `7 / c` (abs-nonneg)."""
+def test_div_interval():
+    """`7 / c` may be negative (c = -1): the op table's div transfer function once said 0..7,
+    so `abs(7 / c)` became `7 / c` (abs-nonneg)."""
     q = UOp("div", IDX, (const(IDX, 7), var(IDX, "c")))
     eg = EGraph()
     cid = eg.add(q)

@@ -70,40 +70,6 @@ def _has_interval(t) -> bool:
     return t.lanes == 1 and (t.is_integral or t.is_bool)
 
 
-# WORKAROUNDS for two unsound range transfer functions in ops.py (found by fuzzing them
-# against the concrete evaluator; the greedy engine folds with them too). Remove both once
-# ops.py is fixed.
-def _mod_guard(t, iv: Interval, a: Interval, b: Interval) -> Interval:
-    """`_r_mod` gives `x % y` the lower bound `x.lo` whenever `x.hi <= max|y| - 1`, so
-    `4 % a` at i8 is "always 4", yet `4 % 1 == 0`. `x % y == x` needs *every* |y| > x.hi;
-    otherwise a non-negative dividend only bounds the result below by 0."""
-    lo, hi = iv
-    if a[0] is None or a[0] < 0 or lo is None or lo <= 0:
-        return iv
-    if a[1] is not None and ((b[0] is not None and b[0] > a[1]) or (b[1] is not None and b[1] < -a[1])):
-        return iv
-    return (0, hi)
-
-
-def _div_guard(t, iv: Interval, a: Interval, b: Interval) -> Interval:
-    """`_r_div`, for a divisor range containing 0 (or unbounded), keeps the dividend's sign,
-    but a negative divisor flips it: `7 / c` is not >= 0 (7 / -1 == -7)."""
-    if None in a or not (None in b or b[0] <= 0 <= b[1]):
-        return iv
-    m = max(abs(a[0]), abs(a[1]))
-    neg_b, pos_b = b[0] is None or b[0] < 0, b[1] is None or b[1] > 0
-    if not (neg_b or pos_b):
-        return iv  # x / 0: always UB, leave it to the op table (which does not fold it)
-    lo = -m if (a[0] < 0 and pos_b) or (a[1] > 0 and neg_b) else 0
-    hi = m if (a[1] > 0 and pos_b) or (a[0] < 0 and neg_b) else 0
-    if t.is_int:
-        lo, hi = max(lo, t.min), min(hi, t.max)
-    return (lo, hi)
-
-
-_GUARDS = {"mod": _mod_guard, "div": _div_guard}
-
-
 def _meet(a: Interval | None, b: Interval | None):
     """Intersection of two intervals; `False` if they are disjoint."""
     if a is None:
@@ -253,8 +219,6 @@ class EGraph:
                 hit = ranges(node, self._rng)[node]
             except (TypeError, ValueError, ZeroDivisionError, KeyError):
                 hit = (dt.min, dt.max)  # a transfer function that cannot handle it: no info
-            if op in _GUARDS and None not in (ks[0].interval, ks[1].interval):
-                hit = _GUARDS[op](dt, hit, ks[0].interval, ks[1].interval)
             self._iv_memo[key] = hit
         return hit
 

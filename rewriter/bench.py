@@ -92,8 +92,7 @@ def run_bench(args) -> int:
     text = "\n".join(lines)
     print(text)
     if args.out:
-        from pathlib import Path
-
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text + "\n")
+        out = args.safe_out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
     return status

@@ -84,12 +84,20 @@ def _load_inputs(kernel, args):
     return random_inputs(kernel, args.seed)
 
 
-def _safe_output(path: str, *protected: str) -> Path:
-    """-o never overwrites what the user wrote as input."""
+#: Files that only people write: an output path never replaces one of these.
+_SOURCE_SUFFIXES = (".ir", ".rules", ".py", ".lark", ".toml")
+
+
+def _safe_output(path: str, *protected: str, flag: str = "-o") -> Path:
+    """An output path that does not overwrite what the user wrote: an input of this command,
+    or any existing source file (kernels, rules, code, docs)."""
     out = Path(path)
     for p in protected:
         if p and out.resolve() == Path(p).resolve():
-            raise RewriterError(f"-o {path} would overwrite the input file {p}")
+            raise RewriterError(f"{flag} {path} would overwrite the input file {p}")
+    if out.exists() and out.suffix in _SOURCE_SUFFIXES:
+        raise RewriterError(f"{flag} {path} would overwrite an existing {out.suffix} file; "
+                            f"choose another path")
     return out
 
 
@@ -162,6 +170,8 @@ def cmd_optimize(args) -> int:
 def cmd_bench(args) -> int:
     from rewriter.bench import run_bench
 
+    # Checked before the (long) run, not after it.
+    args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
     return run_bench(args)
 
 

@@ -174,3 +174,16 @@ def test_random_kernels_cpu_matches_reference(text, seed, vectorize):
     from rewriter.pipeline import compare
 
     assert compare(kernel, got, want) == [], text
+
+
+def test_outputs_never_replace_a_source_file(tmp_path, capsys):
+    other = tmp_path / "mine.ir"
+    other.write_text("kernel k(x: i32) -> (o: i32) { o = x }\n")
+    rules = tmp_path / "mine.rules"
+    rules.write_text("rule r: x + 0 => x\n")
+    for target in (other, rules):
+        before = target.read_text()
+        assert main(["optimize", "examples/relu_f32.ir", "-o", str(target)]) == 2
+        assert main(["bench", "examples/relu_f32.ir", "--repeat", "1", "--out", str(target)]) == 2
+        assert target.read_text() == before
+    assert "would overwrite an existing" in capsys.readouterr().err

@@ -51,6 +51,7 @@ from rewriter.ir.dtype import (
     u32,
     u64,
 )
+from rewriter.fuzz.terms import producers_of
 from rewriter.ir.ops import OPS, type_class
 from rewriter.ir.uop import UOp, const, var
 
@@ -189,23 +190,7 @@ class TermGen:
         return self._cache[key]
 
     def _make_producers(self, t: DType) -> list[tuple[str, str]]:
-        out = []
-        cls = type_class(t)
-        for name, od in OPS.items():
-            sig = od.sig
-            if sig.result == "T":
-                if cls in sig.T and od.semantics_for(t) is not None and self.allow(name, t):
-                    out.append(("T", name))
-            elif sig.result == "bool":
-                if t.is_bool and self._operand_types(name):
-                    out.append(("bool", name))
-            elif sig.result == "@":
-                if sig.params:
-                    if self._cast_sources(name, t):
-                        out.append(("cast", name))
-                elif cls in sig.T and self.allow(name, t):
-                    out.append(("nullary", name))
-        return out
+        return producers_of(t, self._operand_types, self._cast_sources, self.allow)
 
     def _sampled(self, key, items) -> st.SearchStrategy:
         if key not in self._cache:

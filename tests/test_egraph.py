@@ -28,7 +28,7 @@ from rewriter.solver import (
     saturate,
     simplify_saturating,
 )
-from tests.refinement import assert_refines
+from tests.refinement import assert_refines, engine_terms
 
 I32, IDX = dt.i32, dt.idx
 
@@ -287,45 +287,8 @@ def test_extraction_does_not_depend_on_hash_seed():
 
 
 # -- property: saturation + extraction refines the input ------------------------------------
-TYPES = [dt.i8, dt.u8, dt.i32, dt.u32, IDX]
-BINARY = ["add", "sub", "mul", "div", "mod", "min", "max", "and", "or", "xor", "shl", "shr",
-          "sat_add", "sat_sub"]
-BITWISE = {"and", "or", "xor", "shl", "shr", "not", "sat_add", "sat_sub"}
-FLAGS = {"add": ("nsw", "nuw"), "sub": ("nsw", "nuw"), "mul": ("nsw", "nuw"), "div": ("exact",)}
-
-
-def leaves(t):
-    names = [var(t, "a", 0, 50) if t.is_idx else var(t, "a"), var(t, "b"), var(t, "c")]
-    return st.one_of(st.sampled_from(names),
-                     st.sampled_from([0, 1, 2, 3, 4, 7, 8, 16, -1, 255]).map(lambda v: const(t, t.wrap(v))))
-
-
-def terms(t, depth=3):
-    if depth == 0:
-        return leaves(t)
-    sub = terms(t, depth - 1)
-    ops2 = [o for o in BINARY if not (t.is_idx and o in BITWISE)]
-    flags = st.none() if t.is_idx else st.one_of(st.none(), st.none(), st.sampled_from(["nsw", "nuw", "exact"]))
-
-    def binary(x):
-        op, a, b, f = x
-        return UOp(op, t, (a, b), (f,) if f in FLAGS.get(op, ()) else None)
-
-    unary = st.tuples(st.sampled_from([o for o in ("neg", "abs", "not") if not (t.is_idx and o in BITWISE)]),
-                      sub).map(lambda x: UOp(x[0], t, (x[1],)))
-    cond = st.tuples(st.sampled_from(["lt", "le", "eq", "ne"]), sub, sub).map(
-        lambda x: UOp(x[0], dt.bool_, (x[1], x[2])))
-    return st.one_of(leaves(t), st.tuples(st.sampled_from(ops2), sub, sub, flags).map(binary), unary,
-                     st.tuples(cond, sub, sub).map(lambda x: UOp("where", t, x)))
-
-
-@st.composite
-def typed_terms(draw):
-    return draw(terms(draw(st.sampled_from(TYPES))))
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(typed_terms(), st.integers(0, 2**32 - 1))
+@given(engine_terms((dt.i8, dt.u8, dt.i32, dt.u32, dt.idx), flags=True), st.integers(0, 2**32 - 1))
 def test_saturation_preserves_meaning(term, seed):
     best, res = simplify_saturating(term, library(), node_limit=1000, time_limit=1.0)
     assert best.dtype == term.dtype

@@ -16,48 +16,15 @@ from rewriter.ir import dtype as dt
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import RuleCycleError, Rewriter
 from rewriter.rewrite.simplify import parse_var_decl, simplify_expr, typed_expr
-from tests.refinement import assert_refines
-
-TYPES = [dt.i8, dt.u8, dt.i16, dt.i32, dt.u32, dt.i64, dt.idx]
-BINARY = ["add", "sub", "mul", "div", "mod", "min", "max", "and", "or", "xor", "shl", "shr",
-          "sat_add", "sat_sub"]
-UNARY = ["neg", "abs", "not"]
-BITWISE = {"and", "or", "xor", "shl", "shr", "not", "sat_add", "sat_sub"}
-
+from tests.refinement import assert_refines, engine_terms
 
 @functools.lru_cache(maxsize=1)
 def library():
     return load_library(["rules"])
 
 
-def leaves(t):
-    names = [var(t, n, *( (0, 50) if t.is_idx and n == "a" else (None, None))) for n in ("a", "b", "c")]
-    return st.one_of(st.sampled_from(names),
-                     st.sampled_from([0, 1, 2, 3, 4, 7, 8, 16, -1, 255]).map(lambda v: const(t, t.wrap(v))))
-
-
-def terms(t, depth=3):
-    if depth == 0:
-        return leaves(t)
-    sub = terms(t, depth - 1)
-    ops2 = [o for o in BINARY if not (t.is_idx and o in BITWISE)]
-    ops1 = [o for o in UNARY if not (t.is_idx and o in BITWISE)]
-    binary = st.tuples(st.sampled_from(ops2), sub, sub).map(lambda x: UOp(x[0], t, (x[1], x[2])))
-    unary = st.tuples(st.sampled_from(ops1), sub).map(lambda x: UOp(x[0], t, (x[1],)))
-    cond = st.tuples(st.sampled_from(["lt", "le", "eq", "ne"]), sub, sub).map(
-        lambda x: UOp(x[0], dt.bool_, (x[1], x[2])))
-    select = st.tuples(cond, sub, sub).map(lambda x: UOp("where", t, x))
-    return st.one_of(leaves(t), binary, unary, select)
-
-
-@st.composite
-def typed_terms(draw):
-    t = draw(st.sampled_from(TYPES))
-    return draw(terms(t))
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(typed_terms(), st.integers(0, 2**32 - 1))
+@given(engine_terms(), st.integers(0, 2**32 - 1))
 def test_library_rewrites_preserve_meaning(term, seed):
     out = Rewriter(library()).normalize(term)
     assert out.dtype == term.dtype

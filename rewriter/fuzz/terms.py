@@ -116,6 +116,30 @@ def has_var(u: UOp) -> bool:
     return any(n.op in ("var", "load") for n in u.toposort())
 
 
+def producers_of(t: DType, operand_types: Callable, cast_sources: Callable,
+                 allow: OpFilter) -> list[tuple[str, str]]:
+    """The op table's typing rules read backwards: (kind, op) pairs that can build a term of
+    type t, in table order. kind is "T" (result is the operand type), "bool" (a comparison:
+    needs some operand type, `operand_types(op)`), "cast" (needs a source type,
+    `cast_sources(op, t)`) or "nullary" (int_max<T>() and the like)."""
+    out = []
+    cls = type_class(t)
+    for name, od in OPS.items():
+        sig = od.sig
+        if sig.result == "T":
+            if cls in sig.T and od.semantics_for(t) is not None and allow(name, t):
+                out.append(("T", name))
+        elif sig.result == "bool":
+            if t.is_bool and operand_types(name):
+                out.append(("bool", name))
+        elif sig.params:
+            if cast_sources(name, t):
+                out.append(("cast", name))
+        elif cls in sig.T and allow(name, t):
+            out.append(("nullary", name))
+    return out
+
+
 @dataclass
 class TermBuilder:
     """Draws one term with `draw` (inside an `st.composite`).
@@ -178,27 +202,9 @@ class TermBuilder:
         """(kind, op) pairs that can produce type t, in table order; common ops twice."""
         key = (t, self.allow)
         if key not in self._producers:
-            out = self._find_producers(t)
+            out = producers_of(t, self.operand_types, self.cast_sources, self.allow)
             self._producers[key] = out + [p for p in out if p[1] in COMMON_OPS]
         return self._producers[key]
-
-    def _find_producers(self, t: DType) -> list[tuple[str, str]]:
-        out = []
-        cls = type_class(t)
-        for name, od in OPS.items():
-            sig = od.sig
-            if sig.result == "T":
-                if cls in sig.T and od.semantics_for(t) is not None and self.allow(name, t):
-                    out.append(("T", name))
-            elif sig.result == "bool":
-                if t.is_bool and self.operand_types(name):
-                    out.append(("bool", name))
-            elif sig.params:
-                if self.cast_sources(name, t):
-                    out.append(("cast", name))
-            elif cls in sig.T and self.allow(name, t):
-                out.append(("nullary", name))
-        return out
 
     def operand_types(self, name: str) -> list[DType]:
         od = OPS[name]

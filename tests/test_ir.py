@@ -117,10 +117,6 @@ def test_src_is_a_tuple():
     assert isinstance(u.src, tuple)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG uop.py: UOp overrides __setattr__ but not __delattr__, so `del u.arg` succeeds through "
-    "the slot descriptor and leaves a broken object in the hash-consing cache (u.arg then raises "
-    "AttributeError for every holder of that node)"))
 def test_uop_attributes_cannot_be_deleted():
     u = UOp("mul", i8, (var(i8, "del_a"), var(i8, "del_b")))
     with pytest.raises(AttributeError):
@@ -154,22 +150,14 @@ def test_pickle_across_processes_yields_the_existing_object():
     assert pickle.loads(blob) is mine
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "BUG uop.py: __reduce__ pickles a term recursively (and format_uop/repr recurse too), so a "
-    "deep term, e.g. a 5000-long chain of adds (an unrolled reduction), cannot be pickled "
-    "(RecursionError) although toposort is written to handle deep trees; the process-pool "
-    "verifier pickles every instance"))
 def test_pickle_deep_term():
     u = var(i32, "x")
     for _ in range(5000):
         u = UOp("add", i32, (u, const(i32, 1)))
     assert pickle.loads(pickle.dumps(u)) is u
+    assert "5002 nodes" in repr(u)  # repr abridges what format_uop cannot print recursively
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG uop.py _arg_key: only a bare float arg is keyed by repr; a vector constant's tuple of "
-    "lanes is keyed by ==, so const(f32x2, (-0.0, 0.0)) IS const(f32x2, (0.0, 0.0)) (and "
-    "(True, 1) merges with (1, 1)): the second constant silently becomes the first"))
 @pytest.mark.parametrize("t, a, b", [(f32.vec(2), (0.0, 0.0), (-0.0, 0.0)), (i8.vec(2), (1, 1), (True, 1))],
                          ids=["-0.0-lane", "True-lane"])
 def test_vector_constants_keep_lane_identity(t, a, b):

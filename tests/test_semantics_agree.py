@@ -15,7 +15,7 @@ import random
 import numpy as np
 import pytest
 import z3
-from hypothesis import assume, given, note
+from hypothesis import given, note
 from hypothesis import strategies as st
 
 from rewriter.dsl.pattern import format_uop
@@ -26,7 +26,7 @@ from rewriter.ir.interp import interpret, operand_type
 from rewriter.ir.ops import OPS, type_class
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.ir.uop import UOp, const, var
-from tests.semantics_check import compare, concrete_meanings, describe_inputs, fma_overflows, same_value
+from tests.semantics_check import compare, concrete_meanings, describe_inputs, same_value
 from tests.strategies import (
     IDX_EDGES,
     INT_DTYPES,
@@ -69,13 +69,6 @@ def check_term(term: UOp, inputs: dict, mode: str = "solver") -> int:
             assert dom_cls is Z3IntDomain and expect_not_encodable_int(term), \
                 f"{dom_cls.__name__} raised NotEncodable for {format_uop(term)}"
             continue
-        except OverflowError:
-            # KNOWN BUGS (test_fma_f64_overflow, test_huge_idx_to_float_cast): the concrete
-            # evaluator raises instead of rounding to infinity.
-            assume(not any((n.op == "fma" and n.dtype == f64) or
-                           (n.op == "cast" and n.dtype.is_float and n.src[0].dtype.is_idx)
-                           for n in term.toposort()))
-            raise
         if dom_cls is Z3IntDomain:
             assert not expect_not_encodable_int(term), "Z3IntDomain encoded a bitwise op/shift/bitcast"
         assert not problems, "\n".join(problems)
@@ -176,11 +169,7 @@ def _samples(node: UOp, n: int, seed: str) -> list[dict]:
         # equal operands (x - x, x / x, x == x ...) where the operand types agree
         if all(v.dtype == vs[0].dtype for v in vs):
             combos += [(x,) * len(vs) for x in rng.sample(pools[0], min(3, len(pools[0])))]
-    out = [dict(zip(vs, c)) for c in combos]
-    if node.op == "fma" and node.dtype == f64:
-        # KNOWN BUG (test_fma_f64_overflow): the concrete evaluator raises on these.
-        out = [s for s in out if not fma_overflows(*(s[v] for v in node.src))]
-    return out
+    return [dict(zip(vs, c)) for c in combos]
 
 
 def _has_fixed_width(node: UOp) -> bool:
@@ -270,10 +259,6 @@ def _z3_meaning(term, inputs, dom):
     return z3_meanings_solver(term, inputs, dom)[term]
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "BUG concrete.py ffma: for f64 the exact x*y+z is rounded with float(Fraction), which raises "
-    "OverflowError when |x*y+z| >= 2**1024 instead of rounding to +-inf; "
-    "fma(1e200, 1e200, 0.0) : f64 crashes the evaluator (Z3 gives +inf)"))
 def test_fma_f64_overflow():
     a, b, c = (var(f64, n) for n in "abc")
     node = UOp("fma", f64, (a, b, c))
@@ -281,10 +266,6 @@ def test_fma_f64_overflow():
     assert m.value == math.inf
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "BUG concrete.py i2f: an idx value beyond 2**53 is rounded with float(Fraction(v)), which "
-    "raises OverflowError for |v| >= 2**1024 instead of giving +-inf: cast<f32>(n : idx) with "
-    "n = 2**1100 (e.g. from n*n with n = 2**550) crashes the evaluator; Z3 gives +inf"))
 @pytest.mark.parametrize("t", [f16, f32, f64], ids=str)
 def test_huge_idx_to_float_cast(t):
     n = var(idx, "n")
@@ -294,10 +275,6 @@ def test_huge_idx_to_float_cast(t):
     assert m.value == math.inf
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG concrete.py ffma: when x, y are finite but x*y overflows f64 and z is infinite, the "
-    "non-finite branch computes float64(x)*float64(y) = inf and inf + -inf = NaN; the exact "
-    "result is z. fma(1e200, 1e200, -inf) : f64 is NaN concretely, -inf in Z3"))
 def test_fma_f64_overflowing_product_plus_infinity():
     a, b, c = (var(f64, n) for n in "abc")
     node = UOp("fma", f64, (a, b, c))
@@ -308,11 +285,25 @@ def test_fma_f64_overflowing_product_plus_infinity():
     assert same_value(f64, conc.value, zv.value), f"concrete {conc.value}, z3 {zv.value}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG concrete.py f2i_in_range: `tr <= dst.max` compares a float64 array with the Python int "
-    "2**63-1 (or 2**64-1), which numpy rounds to 2.0**63 (2.0**64), so cast<i64>(9.223372036854775808e18) "
-    "and cast<u64>(1.8446744073709552e19) are not poison concretely (they wrap to MIN / 0) while "
-    "both Z3 domains make them poison"))
+@pytest.mark.parametrize("t, n", [
+    (f64, 2**1024 - 2**970),  # the halfway point to 2**1024 ties to even: inf
+    (f64, 2**1024 - 2**970 - 1),  # just below: the largest finite f64
+    (f64, -(2**1024 - 2**970)),
+    (f32, 2**128 - 2**103 - 1),  # rounds to the f32 halfway point in f64: must not double-round
+    (f32, 2**128 - 2**103),
+    (f16, 65519),
+    (f16, 65520),
+], ids=["f64-half", "f64-below", "f64-neg", "f32-below", "f32-half", "f16-below", "f16-half"])
+def test_int_to_float_rounding_at_the_overflow_threshold(t, n):
+    """The concrete cast rounds the exact integer once (ties to even), like Z3; these are the
+    cases where the evaluator's shortcuts (float(), then narrowing) could round differently."""
+    x = var(idx, "n")
+    node = UOp("cast", t, (x,))
+    conc = concrete_meanings(node, [{x: n}])[0][node]
+    zv = _z3_meaning(node, {x: n}, Z3BVDomain())
+    assert same_value(t, conc.value, zv.value), f"concrete {conc.value!r}, z3 {zv.value!r}"
+
+
 @pytest.mark.parametrize("dst, x", [(i64, 2.0**63), (u64, 2.0**64)], ids=["i64", "u64"])
 def test_float_to_64bit_cast_boundary_is_poison(dst, x):
     a = var(f64, "a")
@@ -332,7 +323,6 @@ _NAN_BUG = (
     "is proven by smt-bv but fails for the signalling NaN x = 0x7f800001 (x * 1.0 = 0x7fc00001)")
 
 
-@pytest.mark.xfail(strict=True, reason=_NAN_BUG)
 def test_bitcast_of_nan_agrees():
     a = var(f32, "a")
     node = UOp("bitcast", i32, (a,))
@@ -347,7 +337,6 @@ def test_bitcast_of_nan_agrees():
     assert s.check() == z3.unsat, f"Z3 allows bitcast<i32>(NaN) = {s.model().eval(m.value)}"
 
 
-@pytest.mark.xfail(strict=True, reason=_NAN_BUG)
 def test_nan_payload_rule_is_not_proven():
     from rewriter.dsl.rule import build_rules
     from rewriter.verifier.refine import check_concrete
@@ -359,11 +348,6 @@ def test_nan_payload_rule_is_not_proven():
     assert run_portfolio(inst, 10.0).status != "proven"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG ops.py _div_checks: div/mod decide UB from the *value* of their operands even when an "
-    "operand is poison, and a poison's value is domain-specific garbage (concrete `y << 8` at i8 "
-    "computes y << 0, Z3 bvshl gives 0). So x / (y << 8) : i8 with x=1, y=1 is defined (poison) "
-    "concretely but undefined in Z3 (LLVM makes division by poison immediate UB)"))
 def test_div_by_poison_ub_agrees():
     x, y = var(i8, "x"), var(i8, "y")
     node = UOp("div", i8, (x, UOp("shl", i8, (y, const(i8, 8)))))
@@ -373,10 +357,6 @@ def test_div_by_poison_ub_agrees():
     assert conc.defined == zv.defined, f"defined: concrete {conc.defined}, z3 {zv.defined}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (same root cause as test_div_by_poison_ub_agrees): the rule "
-    "`rule r [i8]: x / (y << 8) => x / 0` is proven by smt-bv (the source is always UB in Z3) "
-    "while the exhaustive strategy finds a counterexample (x=-128, y=-128: target has UB)"))
 def test_strategies_agree_on_division_by_poison():
     from rewriter.dsl.rule import build_rules
     from rewriter.verifier.strategies import exhaustive, smt

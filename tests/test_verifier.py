@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from rewriter.dsl.rule import build_rules
+from rewriter.verifier import strategies
 from rewriter.verifier.runner import instance_key, semantics_version, verify_instances
 
 RULES = """\
@@ -69,11 +70,6 @@ def test_process_pool_gives_the_serial_results():
     assert key(pooled) == key(serial)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG runner.py instance_key: the key prints the terms with format_uop, which omits the type "
-    "of nullary ops, so `cast<i32>(int_max<i8>()) + x:i32 => x + 127` (true) and the same rule "
-    "with int_max<i16>() (false: 32767 != 127) get the same key; once the first is cached, "
-    "`rewriter verify` reports the false rule as proven ('1 from cache')"))
 def test_cache_does_not_confuse_nullary_op_types(tmp_path: Path):
     good = instances("rule r: cast<i32>(int_max<i8>()) + x:i32 => x + 127\n")
     bad = instances("rule r: cast<i32>(int_max<i16>()) + x:i32 => x + 127\n")
@@ -81,3 +77,106 @@ def test_cache_does_not_confuse_nullary_op_types(tmp_path: Path):
     assert verify_instances(bad, jobs=1, timeout_s=10)[0].status == "counterexample"  # without cache
     res = verify_instances(bad, jobs=1, timeout_s=10, cache_dir=tmp_path)[0]
     assert res.status == "counterexample", f"{res.status} (cached={res.cached})"
+
+
+def test_typed_text_tells_apart_terms_that_print_alike():
+    """format_uop prints terms as rules are written; the cache key must not confuse any two."""
+    from rewriter.dsl.pattern import format_uop
+    from rewriter.ir.dtype import bool_, i8, i16, i32, u8
+    from rewriter.ir.uop import UOp, const, var
+    from rewriter.verifier.runner import typed_text
+
+    x = var(i32, "x")
+    pairs = [(UOp("int_max", i8), UOp("int_max", i16)),
+             (UOp("cast", i32, (var(i8, "y"),)), UOp("cast", i32, (var(u8, "y"),))),
+             (UOp("lt", bool_, (var(i8, "x"), const(i8, 0))), UOp("lt", bool_, (var(i16, "x"), const(i16, 0)))),
+             (var(i32, "x", 0, 9), x)]
+    for a, b in pairs:
+        assert format_uop(a) == format_uop(b)
+        assert typed_text(a) != typed_text(b)
+
+
+# ------------------------------------------------------------------------------------------
+# Strategies on input spaces too large to enumerate
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, total", [
+    ("rule r [i64]: x + 0 => x\n", 1 << 64),
+    ("rule r [u16]: (x + y) + (z + w) => (x + w) + (z + y)\n", 1 << 64),  # np.prod wraps to 0
+    ("rule r [i32]: x + y => y + x\n", 1 << 64),
+], ids=["i64", "4xu16", "2xi32"])
+def test_exhaustive_counts_points_without_overflow(text, total):
+    out = strategies.exhaustive(instances(text)[0])
+    assert (out.status, out.note) == ("n/a", f"{total} input combinations")
+
+
+def test_per_const_counts_constants_without_overflow():
+    out = strategies.per_const(instances("rule r [i64]: x + C => C + x\n")[0], 1000, 5.0)
+    assert (out.status, out.note) == ("n/a", f"{1 << 64} constant combinations")
+
+
+# ------------------------------------------------------------------------------------------
+# A crash in one instance's check
+# ------------------------------------------------------------------------------------------
+def _crash_on_u16(real):
+    def run(inst, timeout_s=30.0):
+        if str(inst.dtype) == "u16":
+            raise ZeroDivisionError("boom\nsecond line")
+        return real(inst, timeout_s)
+
+    return run
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crashing_instance_is_an_error_not_the_end_of_the_run(monkeypatch, tmp_path, jobs):
+    monkeypatch.setattr(strategies, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
+    res = verify_instances(instances(RULES), jobs=jobs, timeout_s=10, cache_dir=tmp_path)
+    assert [(r.dtype, r.status) for r in res] == [
+        ("i8", "proven"), ("u16", "error"), ("u8", "counterexample"), ("f32", "counterexample")]
+    assert res[1].note == "the check crashed: ZeroDivisionError: boom"
+    # an error is not cached: the next run checks that instance again
+    again = verify_instances(instances(RULES), jobs=1, timeout_s=10, cache_dir=tmp_path)
+    assert [r.cached for r in again] == [True, False, True, True]
+
+
+def test_cli_reports_an_error_and_exits_1(monkeypatch, tmp_path, capsys):
+    from rewriter.cli import main
+
+    monkeypatch.setattr(strategies, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
+    path = tmp_path / "t.rules"
+    path.write_text("rule add-zero [i8, u16]: x + 0 => x\n")
+    assert main(["verify", str(path), "--no-cache", "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "add-zero: ERROR at u16 (proven at i8)" in out
+    assert "  error at u16: the check crashed: ZeroDivisionError: boom" in out
+    assert "1 proven (smt-bv 1), 0 counterexamples, 0 unknown, 1 errors;" in out
+
+
+# ------------------------------------------------------------------------------------------
+# Notes of unknown instances say what happened
+# ------------------------------------------------------------------------------------------
+def test_bf16_unknown_note_says_it_cannot_be_confirmed():
+    out = strategies.run_portfolio(instances("rule r [bf16]: x + 0.0 => x\n")[0], 10.0)
+    assert out.status == "unknown"
+    assert "smt-bv found a counterexample (x=-0.0)" in out.note
+    assert "bf16 has no concrete evaluator, Z3 only" in out.note
+    assert "exp2" not in out.note
+    assert out.note.count("smt-bv found") == 1  # the longer rerun's identical note is not repeated
+
+
+def test_nan_bits_unknown_note_names_the_cause():
+    out = strategies.run_portfolio(instances("rule r: bitcast<i32>(x:f32 * 1.0) => bitcast<i32>(x)\n")[0], 10.0)
+    assert out.status == "unknown"
+    assert "bitcast NaN" in out.note and "exp2" not in out.note
+
+
+def test_nan_bits_rule_on_f16_is_refuted_by_enumeration():
+    """Z3 cannot decide it (one NaN), but f16 is enumerable: the signalling NaNs refute it."""
+    res = verify_instances(instances("rule r: bitcast<i16>(x:f16 * 1.0) => bitcast<i16>(x)\n"), jobs=1,
+                           timeout_s=10)[0]
+    assert (res.status, res.strategy, res.failure) == ("counterexample", "exhaustive", "values differ")
+
+
+def test_bitcast_round_trip_is_still_proven():
+    """The verifier's free NaN bit patterns (any_nan_bits) still prove what holds for every NaN."""
+    res = verify_instances(instances("rule r: bitcast<f32>(bitcast<i32>(x:f32)) => x\n"), jobs=1, timeout_s=10)[0]
+    assert (res.status, res.strategy) == ("proven", "smt-bv")

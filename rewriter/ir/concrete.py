@@ -13,6 +13,7 @@ UB and poison are not decided here: ops report them through `Effects`.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,19 +39,33 @@ def _vec(f):
 _bit_length = _vec(lambda x: int(x).bit_length())
 
 
+@lru_cache(maxsize=None)
+def _overflow_threshold(ftype) -> Fraction:
+    """The smallest magnitude that rounds to infinity: halfway between the largest finite value
+    and the next power of two (which ties to even: to infinity, as the largest finite value's
+    significand is odd). For f64 it is 2**1024 - 2**970."""
+    top = Fraction(float(np.finfo(ftype).max))
+    ulp = top - Fraction(float(np.nextafter(np.finfo(ftype).max, ftype(0))))
+    return top + ulp / 2
+
+
 def _round_exact(q: Fraction, ftype) -> float:
-    """Round an exact rational to the nearest `ftype` value, ties to even: one rounding."""
-    c = ftype(float(q))  # float(q) is correctly rounded to f64; may double-round below f64
-    if not np.isfinite(c):
-        return c
-    best = c
-    for cand in (np.nextafter(c, ftype(-np.inf)), np.nextafter(c, ftype(np.inf))):
-        if not np.isfinite(cand):
-            continue
-        db, dc = abs(Fraction(float(best)) - q), abs(Fraction(float(cand)) - q)
-        bits = np.array([cand], dtype=ftype).view(_NP_UINT[np.dtype(ftype).itemsize * 8])[0]
-        if dc < db or (dc == db and int(bits) % 2 == 0):
-            best = cand
+    """Round an exact rational to the nearest `ftype` value, ties to even: one rounding.
+    Magnitudes at or beyond the overflow threshold give +-inf (float(q) would raise)."""
+    if abs(q) >= _overflow_threshold(ftype):
+        return ftype(np.inf if q > 0 else -np.inf)
+    with np.errstate(over="ignore"):
+        c = ftype(float(q))  # float(q) is correctly rounded to f64; may double-round below f64
+        if not np.isfinite(c):  # double rounding past the largest finite value: step back
+            c = np.nextafter(c, ftype(0))
+        best = c
+        for cand in (np.nextafter(c, ftype(-np.inf)), np.nextafter(c, ftype(np.inf))):
+            if not np.isfinite(cand):
+                continue
+            db, dc = abs(Fraction(float(best)) - q), abs(Fraction(float(cand)) - q)
+            bits = np.array([cand], dtype=ftype).view(_NP_UINT[np.dtype(ftype).itemsize * 8])[0]
+            if dc < db or (dc == db and int(bits) % 2 == 0):
+                best = cand
     return best
 
 
@@ -203,6 +218,7 @@ class ConcreteDomain:
 
     def i2f(self, src, dst, a):
         ft = np_float(dst)
+        # Beyond 2**53 (exact in f64) round once from the exact value, to +-inf past the range.
         out = [ft(v) if abs(v) < (1 << 53) else _round_exact(Fraction(int(v)), ft) for v in a]
         with np.errstate(over="ignore"):
             return np.asarray([ft(x) for x in out], dtype=ft)
@@ -213,7 +229,9 @@ class ConcreteDomain:
             if dst.is_idx:
                 return ok
             tr = np.where(ok, np.trunc(a.astype(np.float64)), 0.0)
-            return ok & (tr >= dst.min) & (tr <= dst.max)
+            # Compare with exact floats: `tr <= dst.max` would round 2**63 - 1 up to 2.0**63.
+            # min and max + 1 are 0 or powers of two, exact in f64.
+            return ok & (tr >= float(dst.min)) & (tr < float(dst.max + 1))
 
     def f2i(self, src, dst, a):
         with np.errstate(invalid="ignore"):
@@ -279,6 +297,10 @@ class ConcreteDomain:
                 r = _round_exact(q, ft)
                 # An exact zero takes the sign IEEE gives x*y + z (round to nearest).
                 out[i] = r if q != 0 else self._f(np.add, ft(x) * ft(y), z)
+            elif np.isfinite(x) and np.isfinite(y):
+                # The exact product is finite (even where rounding it would overflow): the
+                # sum is z itself, inf or NaN.
+                out[i] = z
             else:
                 out[i] = self._f(lambda: ft(np.float64(x) * np.float64(y) + np.float64(z)))
         return out

@@ -71,7 +71,7 @@ def apply_op(node: UOp, d, srcs: list[Meaning]) -> Meaning:
     lanes = node.dtype.lanes
     if lanes > 1 or any(s.dtype.lanes > 1 for s in node.src):
         return _eval_lanes(node, d, t, sem, srcs, max([lanes] + [s.dtype.lanes for s in node.src]))
-    fx = Effects(d, d.true(), d.false())
+    fx = Effects(d, d.true(), d.false(), tuple(s.poison for s in srcs))
     value = sem(d, fx, t, *[s.value for s in srcs], node)
     return Meaning(value, _all_defined(d, srcs, fx.defined), _poison(d, node, srcs, fx.poison_))
 
@@ -99,12 +99,13 @@ def _lane(m: Meaning, i: int, is_vec: bool):
 
 def _eval_lanes(node, d, t, sem, srcs, lanes):
     """Elementwise lifting: lane i of the result is the scalar op on lane i of each operand.
-    Poison and UB are tracked for the whole vector (any lane)."""
+    Poison and UB are tracked for the whole vector (any lane): a lane's check that asks whether
+    an operand is poison sees the whole operand's poison."""
     values, defined, poison = [], d.true(), d.false()
     vec = [s.dtype.lanes > 1 for s in node.src]
     scalar_node = node.replace(dtype=node.dtype.scalar)
     for i in range(lanes):
-        fx = Effects(d, d.true(), d.false())
+        fx = Effects(d, d.true(), d.false(), tuple(s.poison for s in srcs))
         values.append(sem(d, fx, t, *[_lane(m, i, v) for m, v in zip(srcs, vec)], scalar_node))
         defined = d.band(defined, fx.defined)
         poison = d.bor(poison, fx.poison_)

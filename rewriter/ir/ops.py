@@ -18,7 +18,8 @@ that only propagates the poison of the arm it selects.
 Integer values are mathematical values under the type's signedness (see `dtype.py`).
 Flags follow LLVM: `nsw`/`nuw` make signed/unsigned overflow poison, `exact` makes a lossy
 division or right shift poison. Shifting by >= the bit width is poison; division by zero and
-signed `MIN / -1` are UB, as in C and LLVM.
+signed `MIN / -1` are UB, as in C and LLVM, and so is division by a poison divisor (LLVM): UB
+is never decided from a poison operand's value, which is garbage that differs between domains.
 """
 from __future__ import annotations
 
@@ -64,6 +65,11 @@ class Effects:
     d: object
     defined: object
     poison_: object
+    operands_poison: tuple = ()  # whether each operand is poison (set by the interpreter)
+
+    def operand_poison(self, i: int):
+        """Whether operand i is poison: a check that must not trust that operand's value."""
+        return self.operands_poison[i] if i < len(self.operands_poison) else self.d.false()
 
     def ub(self, cond):
         self.defined = self.d.band(self.defined, self.d.bnot(cond))
@@ -353,11 +359,15 @@ def _s_neg(d, fx, t, a, node):
 
 
 def _div_checks(d, fx, t, a, b):
-    zero = d.const(t, 0)
-    fx.ub(d.eq(t, b, zero))
+    # A poison divisor makes the division UB (LLVM), whatever value a domain computed for it:
+    # that value is garbage (concrete `y << 8` at i8 computes y << 0, Z3's bvshl gives 0), so
+    # UB decided from it would differ between the evaluator and Z3.
+    fx.ub(d.bor(fx.operand_poison(1), d.eq(t, b, d.const(t, 0))))
     if t.is_int and t.signed:
-        # MIN / -1 overflows: UB in C and LLVM.
-        fx.ub(d.band(d.eq(t, a, d.const(t, t.min)), d.eq(t, b, d.const(t, -1))))
+        # MIN / -1 overflows: UB in C and LLVM. A poison dividend may be MIN, so over -1 it
+        # is UB as well (as in Alive2).
+        maybe_min = d.bor(fx.operand_poison(0), d.eq(t, a, d.const(t, t.min)))
+        fx.ub(d.band(maybe_min, d.eq(t, b, d.const(t, -1))))
 
 
 def _s_div(d, fx, t, a, b, node):
@@ -525,10 +535,12 @@ _op("mul", Sig(TT, "T"), {INT: _s_mul, FLOAT: _f2("fmul")}, "multiplication (wra
 _op("neg", Sig(("T",), "T"), {INT: _s_neg, FLOAT: _f1("fneg")}, "negation (wraps at MIN)",
     range=_r_neg)
 _op("div", Sig(TT, "T"), {INT: _s_div, FLOAT: _f2("fdiv")},
-    "division truncating toward zero; /0 and MIN/-1 are UB", flags=frozenset({"exact"}),
+    "division truncating toward zero; /0, MIN/-1 and division by a poison divisor are UB "
+    "(LLVM; a poison dividend over -1 may be MIN/-1: UB too)", flags=frozenset({"exact"}),
     infix="/", range=_r_div)
 _op("mod", Sig(TT, "T", INTEGRAL), {INT: _s_mod},
-    "remainder with the dividend's sign (C %); %0 is UB", infix="%", range=_r_mod)
+    "remainder with the dividend's sign (C %); %0, MIN%-1 and % by a poison divisor are UB "
+    "(as for division)", infix="%", range=_r_mod)
 _op("shl", Sig(TT, "T", frozenset({INT})), {INT: _s_shl}, "shift left; amount >= bits is poison",
     flags=ARITH_FLAGS, infix="<<", range=_r_shl, encodable_int=False)
 _op("shr", Sig(TT, "T", frozenset({INT})), {INT: _s_shr},

@@ -55,6 +55,10 @@ class UOp:
     def __setattr__(self, name, value):
         raise AttributeError("UOp is immutable")
 
+    def __delattr__(self, name):
+        # Deleting a slot would leave a broken node in the cache, shared by every holder.
+        raise AttributeError("UOp is immutable")
+
     def __hash__(self) -> int:
         return self._hash
 
@@ -62,8 +66,13 @@ class UOp:
         return self is other
 
     def __reduce__(self):
-        # Pickling rebuilds through __new__, so hash-consing survives process boundaries.
-        return (UOp, (self.op, self.dtype, self.src, self.arg))
+        # Pickling rebuilds through __new__, so hash-consing survives process boundaries. The
+        # term goes as a flat list in topological order (operands by index), not as nested
+        # UOps: pickle recurses into nested objects, and terms can be thousands deep.
+        order = self.toposort()
+        index = {n: i for i, n in enumerate(order)}
+        flat = tuple((n.op, n.dtype, tuple(index[s] for s in n.src), n.arg) for n in order)
+        return (_unflatten, (flat,))
 
     # -- convenience ---------------------------------------------------------------------
     @property
@@ -95,16 +104,40 @@ class UOp:
     def vars(self) -> list["UOp"]:
         return [n for n in self.toposort() if n.op == "var"]
 
+    def depth(self) -> int:
+        """The longest operand chain below this node (a leaf has depth 0); iterative."""
+        d: dict[UOp, int] = {}
+        for n in self.toposort():
+            d[n] = 1 + max((d[s] for s in n.src), default=-1)
+        return d[self]
+
     def __repr__(self) -> str:
         from rewriter.dsl.pattern import format_uop
 
+        if self.depth() > _REPR_DEPTH:  # format_uop recurses: print deep terms abridged
+            return f"<UOp {self.op}(...) : {self.dtype}, {len(self.toposort())} nodes>"
         return f"<UOp {format_uop(self)} : {self.dtype}>"
 
 
+_REPR_DEPTH = 200
+
+
+def _unflatten(flat: tuple) -> UOp:
+    """Rebuild a term pickled by `UOp.__reduce__`, bottom-up through the hash-consing cache."""
+    built: list[UOp] = []
+    for op, dtype, src, arg in flat:
+        built.append(UOp(op, dtype, tuple(built[i] for i in src), arg))
+    return built[-1]
+
+
 def _arg_key(arg: Any) -> Any:
-    # float -0.0 == 0.0 and NaN != NaN in Python; key floats by their repr instead.
+    # float -0.0 == 0.0 and NaN != NaN in Python; key floats by their repr instead. A tuple
+    # (a vector constant's lanes, flags) is keyed lane by lane the same way, with each lane's
+    # type, so (-0.0, 0.0) and (0.0, 0.0), or (True, 1) and (1, 1), stay distinct.
     if isinstance(arg, float):
         return repr(arg)
+    if isinstance(arg, tuple):
+        return tuple((type(a), _arg_key(a)) for a in arg)
     return arg
 
 

@@ -11,6 +11,8 @@ def rule_status(results: list[InstanceResult]) -> str:
     statuses = {r.status for r in results}
     if "counterexample" in statuses:
         return "counterexample"
+    if "error" in statuses:
+        return "error"
     if "unknown" in statuses:
         return "unknown"
     return "proven"
@@ -34,7 +36,8 @@ def format_text(results: list[InstanceResult], seconds: float, verbose: bool = F
         types = " ".join(bad) + (f" (proven at {' '.join(good)})" if bad and good else "") if bad \
             else " ".join(good)
         ms = sum(r.seconds for r in rs if not r.cached) * 1000
-        label = {"proven": "proven", "counterexample": "COUNTEREXAMPLE", "unknown": "UNKNOWN"}[status]
+        label = {"proven": "proven", "counterexample": "COUNTEREXAMPLE", "unknown": "UNKNOWN",
+                 "error": "ERROR"}[status]
         lines.append(f"{loc}: {rule}: {label} at {types}" + (f" ({how}; {ms:.0f} ms)" if how else ""))
         for r in rs:
             if r.status == "counterexample":
@@ -45,6 +48,8 @@ def format_text(results: list[InstanceResult], seconds: float, verbose: bool = F
                 lines.append(f"    target = {r.target}")
             elif r.status == "unknown":
                 lines.append(f"  unknown at {r.dtype} after {r.seconds:.1f} s: {r.note}")
+            elif r.status == "error":
+                lines.append(f"  error at {r.dtype}: {r.note}")
             elif verbose:
                 lines.append(f"  {r.dtype}: proven by {r.strategy} in {r.seconds * 1000:.1f} ms"
                              + (" (cached)" if r.cached else ""))
@@ -61,6 +66,7 @@ def summary_line(results: list[InstanceResult], seconds: float) -> str:
     return (f"{rules} rules, {len(results)} instances: {c['proven']} proven"
             + (f" ({how})" if how else "")
             + f", {c['counterexample']} counterexamples, {c['unknown']} unknown"
+            + (f", {c['error']} errors" if c["error"] else "")
             + f"; {cached} from cache; {seconds:.2f} s")
 
 
@@ -68,7 +74,7 @@ def format_json(results: list[InstanceResult], seconds: float) -> str:
     c = Counter(r.status for r in results)
     return json.dumps({
         "summary": {"rules": len(_group(results)), "instances": len(results), "proven": c["proven"],
-                    "counterexamples": c["counterexample"], "unknown": c["unknown"],
+                    "counterexamples": c["counterexample"], "unknown": c["unknown"], "errors": c["error"],
                     "cached": sum(r.cached for r in results), "seconds": round(seconds, 3)},
         "results": [r.to_json() for r in results],
     }, indent=1)

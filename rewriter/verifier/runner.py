@@ -21,9 +21,10 @@ import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.ir.dtype import DType
+from rewriter.ir.uop import UOp
 from rewriter.verifier.refine import check_concrete
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _SEMANTIC_SOURCES = ["ir/ops.py", "ir/concrete.py", "ir/smt.py", "ir/interp.py", "ir/dtype.py",
                      "dsl/typecheck.py", "verifier/refine.py", "verifier/strategies.py"]
 
@@ -33,7 +34,7 @@ class InstanceResult:
     rule: str
     loc: str
     dtype: str
-    status: str  # proven | counterexample | unknown
+    status: str  # proven | counterexample | unknown | error (the check itself crashed)
     strategy: str
     seconds: float
     failure: str = ""  # which refinement property fails (counterexamples)
@@ -55,12 +56,23 @@ def semantics_version() -> str:
     return h.hexdigest()[:16]
 
 
-def instance_key(inst: RuleInstance, version: str, timeout_s: float) -> str:
-    from rewriter.dsl.pattern import format_uop
+def typed_text(u: UOp | None) -> str:
+    """A fully typed serialization of a term: every node's op, dtype, flags/arg (with its
+    Python type: 1 vs True vs 1.0, -0.0 vs 0.0) and operands by index, in topological order.
+    Unlike format_uop, which prints terms as rules are written (the types of nullary ops,
+    constants and most nodes left implicit), two different terms never give the same text."""
+    if u is None:
+        return ""
+    order = u.toposort()
+    index = {n: i for i, n in enumerate(order)}
+    return ";".join(f"{n.op}:{n.dtype}:{type(n.arg).__name__}:{n.arg!r}:{[index[s] for s in n.src]}"
+                    for n in order)
 
+
+def instance_key(inst: RuleInstance, version: str, timeout_s: float) -> str:
     types = ",".join(f"{k}:{v}" for k, v in sorted(inst.var_types.items()))
-    pre = format_uop(inst.pre) if inst.pre is not None else ""
-    text = f"{version}|{timeout_s}|{inst.dtype}|{types}|{format_uop(inst.lhs)}|{format_uop(inst.rhs)}|{pre}"
+    text = "|".join([version, str(timeout_s), str(inst.dtype), types,
+                     typed_text(inst.lhs), typed_text(inst.rhs), typed_text(inst.pre)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -93,7 +105,23 @@ def _meaning(t: DType, m, i: int = 0) -> str:
 
 
 def verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
-    """Run the portfolio on one instance (this is what worker processes execute)."""
+    """Run the portfolio on one instance (this is what worker processes execute). A crash in
+    the check is that instance's "error" result, not the end of the whole run."""
+    start = time.monotonic()
+    try:
+        return _verify_instance(inst, timeout_s)
+    except Exception as e:  # noqa: BLE001 - any bug in a strategy, the evaluator or Z3
+        return error_result(inst, e, time.monotonic() - start)
+
+
+def error_result(inst: RuleInstance, e: BaseException, seconds: float = 0.0) -> InstanceResult:
+    text = str(e).strip().splitlines()
+    note = f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
+    return InstanceResult(inst.name, str(inst.loc), str(inst.dtype), "error", "portfolio",
+                          round(seconds, 4), note=f"the check crashed: {note}")
+
+
+def _verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
     from rewriter.verifier.strategies import run_portfolio
 
     out = run_portfolio(inst, timeout_s)
@@ -182,7 +210,10 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
             futures = {pool.submit(_task, (instances[n], timeout_s)): n for n in todo}
             for fut in cf.as_completed(futures):
                 n = futures[fut]
-                results[n] = fut.result()
+                try:
+                    results[n] = fut.result()
+                except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
+                    results[n] = error_result(instances[n], e)
                 cache.put(keys[n], results[n])
                 done += 1
                 if progress:

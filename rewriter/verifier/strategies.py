@@ -11,6 +11,9 @@
   per-const   One small Z3 query per value of the rule's constant symbols, for narrow types
               whose constant space is small: constants make nonlinear terms linear.
 
+The Z3 strategies build their domains with `any_nan_bits=True`: Z3 FP has one NaN, so a
+bitcast from a float gives a free NaN bit pattern there, and a proof covers every payload.
+
 `run_portfolio` tries them cheapest first and then again with longer time limits; any
 strategy's proof is a proof, and every counterexample is confirmed by the concrete evaluator
 before it is reported.
@@ -18,6 +21,7 @@ before it is reported.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -26,7 +30,7 @@ import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.errors import EvalError, NotEncodable
-from rewriter.ir.dtype import DType
+from rewriter.ir.dtype import DType, bf16, f16
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.verifier.refine import FAILURES, check_concrete, refinement_query
 
@@ -80,32 +84,47 @@ def smt(inst: RuleInstance, domain_cls, timeout_ms: int) -> Outcome:
     if domain_cls is Z3IntDomain and not _has_fixed_ints(inst):
         return Outcome("n/a", name, note="no fixed-width integers: smt-bv already used Ints")
     try:
-        q = refinement_query(inst, domain_cls())
+        # any_nan_bits: a proof must hold for every NaN bit pattern a bitcast can expose.
+        q = refinement_query(inst, domain_cls(any_nan_bits=True))
     except NotEncodable as e:
         return Outcome("n/a", name, note=str(e))
     return _solve(q, timeout_ms, name)
 
 
+def _domain_size(t: DType) -> int | None:
+    """How many values type t has, if the strategies can enumerate them (a Python int)."""
+    if t.is_bool:
+        return 2
+    if t.is_int:
+        return 1 << t.bits
+    if t == f16:
+        return 1 << 16
+    return None
+
+
 def _domain_values(t: DType):
+    """Every value of an enumerable type t (check `_domain_size` first: i64 has 2**64)."""
     if t.is_bool:
         return [False, True]
     if t.is_int:
         return range(t.min, t.max + 1)
-    if t == DType("float", 16, True, ebits=5, sbits=11):
-        return np.arange(1 << 16, dtype=np.uint16).view(np.float16).tolist()
-    return None
+    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).tolist()
+
+
+def _space_size(types) -> int:
+    # Python ints: np.prod would wrap around in int64 (four u16 inputs make 2**64 -> 0), and
+    # len() of an i64 range overflows.
+    return math.prod(_domain_size(t) for t in types)
 
 
 def exhaustive(inst: RuleInstance) -> Outcome:
-    spaces = []
     for v in inst.inputs:
-        vals = _domain_values(v.dtype)
-        if vals is None:
+        if _domain_size(v.dtype) is None:
             return Outcome("n/a", "exhaustive", note=f"{v.dtype} is not enumerable")
-        spaces.append(vals)
-    total = int(np.prod([len(s) for s in spaces])) if spaces else 1
+    total = _space_size(v.dtype for v in inst.inputs)
     if total > EXHAUSTIVE_LIMIT:
         return Outcome("n/a", "exhaustive", note=f"{total} input combinations")
+    spaces = [_domain_values(v.dtype) for v in inst.inputs]
     grids = np.meshgrid(*[np.asarray(list(s), dtype=object) for s in spaces], indexing="ij") if spaces else []
     inputs = {v.arg.name: g.ravel() for v, g in zip(inst.inputs, grids)}
     try:
@@ -123,11 +142,11 @@ def per_const(inst: RuleInstance, timeout_ms: int, budget_s: float) -> Outcome:
     consts = [v for v in inst.inputs if v.arg.name in inst.consts]
     if not consts or not all(v.dtype.is_int or v.dtype.is_bool for v in consts):
         return Outcome("n/a", "per-const", note="no fixed-width constant symbols")
-    spaces = [_domain_values(v.dtype) for v in consts]
-    total = int(np.prod([len(s) for s in spaces]))
+    total = _space_size(v.dtype for v in consts)
     if total > PER_CONST_LIMIT:
         return Outcome("n/a", "per-const", note=f"{total} constant combinations")
-    d = Z3BVDomain()
+    spaces = [_domain_values(v.dtype) for v in consts]
+    d = Z3BVDomain(any_nan_bits=True)
     q = refinement_query(inst, d)
     s = z3.Solver()
     s.set("timeout", timeout_ms)
@@ -160,6 +179,32 @@ def confirm(inst: RuleInstance, inputs: dict) -> str | None:
     return FAILURES[f] if f >= 0 else None
 
 
+def _uses(inst: RuleInstance, pred) -> bool:
+    return any(pred(n) for r in (inst.lhs, inst.rhs, inst.pre) if r is not None for n in r.toposort())
+
+
+def _show(v) -> str:
+    return repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)
+
+
+def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> str:
+    """What happened when a Z3 counterexample is not confirmed by the concrete evaluator."""
+    shown = ", ".join(f"{k}={_show(v)}" for k, v in out.inputs.items())
+    found = f"{out.strategy} found a counterexample ({shown})"
+    if failure == "unconfirmed":  # the evaluator cannot run this instance at all
+        if _uses(inst, lambda n: n.dtype.scalar == bf16):
+            return f"{found} that cannot be confirmed: bf16 has no concrete evaluator, Z3 only"
+        return f"{found} that the concrete evaluator cannot run"
+    causes = []
+    if _uses(inst, lambda n: n.op in ("exp2", "log2") and n.dtype.is_float):
+        causes.append("float exp2/log2 are uninterpreted in Z3")
+    if _uses(inst, lambda n: n.op == "bitcast" and n.src[0].dtype.is_float):
+        causes.append("Z3 lets a bitcast NaN have any bit pattern, the evaluator reruns the inputs "
+                      "with the default NaN")
+    why = "; ".join(causes) or "Z3 and the evaluator disagree: a bug in one of them"
+    return f"{found} that the concrete evaluator does not confirm ({why})"
+
+
 def run_portfolio(inst: RuleInstance, timeout_s: float = 30.0) -> Outcome:
     """Decide one instance: proven, a confirmed counterexample, or unknown."""
     long_ms = int(timeout_s * 1000)
@@ -186,8 +231,7 @@ def run_portfolio(inst: RuleInstance, timeout_s: float = 30.0) -> Outcome:
         if out.status == "counterexample":
             failure = confirm(inst, out.inputs)
             if failure is None or failure == "unconfirmed":
-                notes.append(f"{out.strategy} found a model the evaluator does not confirm "
-                             "(an uninterpreted op such as exp2/log2?)")
+                notes.append(_unconfirmed_note(inst, out, failure))
                 attempts.append((out.strategy, "unconfirmed", out.seconds))
                 continue
             out.note = failure
@@ -198,5 +242,6 @@ def run_portfolio(inst: RuleInstance, timeout_s: float = 30.0) -> Outcome:
         attempts.append((out.strategy, out.status, out.seconds))
         notes.append(f"{out.strategy}: {out.note}")
     tried = ", ".join(sorted({a[0] for a in attempts})) or "none applicable"
+    notes = list(dict.fromkeys(notes))  # the long runs often repeat the short runs' note
     return Outcome("unknown", "portfolio", note=f"tried {tried}; " + "; ".join(notes),
                    seconds=time.monotonic() - start, attempts=attempts)

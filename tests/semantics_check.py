@@ -15,8 +15,7 @@ Two ways to give Z3 the inputs (`mode`):
 
 Some nodes are excluded from the comparison, each for a stated reason (`skip_reason`):
 uninterpreted float exp2/log2 (their value only), idx is_pow2/log2 beyond the 2**62 the Z3
-encodings consider, and bitcasts of NaN (Z3 FP has a single NaN, so its sign and payload
-bits are not modelled). Nodes that use a skipped value are skipped too.
+encodings consider. Nodes that use a skipped value are skipped too.
 """
 from __future__ import annotations
 
@@ -123,10 +122,6 @@ def skip_reason(n: UOp, conc: dict[UOp, Sample]) -> tuple[str, str] | None:
         return "value", "float exp2/log2 are uninterpreted in Z3"
     if n.op in ("is_pow2", "log2") and n.src[0].dtype.is_idx and abs(int(srcs[0].value)) >= IDX_POW2_LIMIT:
         return "all", "idx is_pow2/log2 only consider powers below 2**62 in Z3"
-    if n.op == "bitcast" and n.src[0].dtype.is_float and math.isnan(float(srcs[0].value)):
-        # Z3 FP has one NaN: its bits are numpy's quiet NaN, while a concrete NaN may carry
-        # any sign and payload (the verifier asks for every payload: Z3BVDomain(any_nan_bits)).
-        return "all", "a NaN's sign and payload are not representable in Z3 FP"
     return None
 
 

@@ -205,6 +205,17 @@ def _f64_to_f32_round_to_odd(b, t: DType, a):
     return b.bitcast(b.add(bits, step), llvm_type(f32))
 
 
+def _bitcast(b, node, t, a):
+    bits = b.bitcast(a, llvm_type(node.dtype))
+    if not t.scalar.is_float:
+        return bits
+    # The IR reads every NaN as the canonical quiet NaN (ops.py); hardware keeps payloads.
+    s = t.scalar
+    mant = s.sbits - 1
+    canonical = const_value(node.dtype, (((1 << s.ebits) - 1) << mant) | (1 << (mant - 1)))
+    return b.select(b.fcmp_unordered("uno", a, a), canonical, bits)
+
+
 def _log2(b, node, t, a):
     if t.scalar.is_float:
         return intrinsic(b, "log2", t, [a])
@@ -237,7 +248,7 @@ EMIT = {
     "min": _minmax("min"), "max": _minmax("max"), "abs": _abs,
     "lt": _cmp("<"), "le": _cmp("<="), "eq": _cmp("=="), "ne": _cmp("!="),
     "where": lambda b, n, t, c, x, y: b.select(c, x, y),
-    "cast": _cast, "bitcast": lambda b, n, t, a: b.bitcast(a, llvm_type(n.dtype)),
+    "cast": _cast, "bitcast": _bitcast,
     "sat_add": _sat("add"), "sat_sub": _sat("sub"), "mulhi": _mulhi,
     "sqrt": lambda b, n, t, a: intrinsic(b, "sqrt", t, [a]),
     "exp2": lambda b, n, t, a: intrinsic(b, "exp2", t, [a]),

@@ -69,6 +69,12 @@ def _round_exact(q: Fraction, ftype) -> float:
     return best
 
 
+def _canonical_nan_bits(t: DType) -> int:
+    """The quiet NaN every NaN reads as through a bitcast (see `bitcast` in ops.py)."""
+    mant_bits = t.sbits - 1
+    return (((1 << t.ebits) - 1) << mant_bits) | (1 << (mant_bits - 1))
+
+
 class ConcreteDomain:
     """Primitives over numpy arrays of `n` samples."""
 
@@ -247,7 +253,8 @@ class ConcreteDomain:
             raise EvalError(f"bitcast from {src} to {dst}: widths differ")
         ut = _NP_UINT.get(src.bits, np.uint8)
         if src.is_float:
-            raw = np.asarray(a, dtype=np_float(src)).view(ut)
+            af = np.asarray(a, dtype=np_float(src))
+            raw = np.where(np.isnan(af), _canonical_nan_bits(src), af.view(ut))
             bits = np.asarray([int(x) for x in raw], dtype=object)
         else:
             bits = a % (1 << src.bits)

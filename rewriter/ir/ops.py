@@ -579,7 +579,12 @@ _op("where", Sig(("bool", "T", "T"), "T", ANY),
 _op("cast", Sig(("T",), "@", ANY), {"any": _s_cast},
     "conversion: trunc/sext/zext by source signedness, int<->float, float<->float",
     range=_r_cast)
-_op("bitcast", Sig(("T",), "@", ANY), {"any": _s_bitcast}, "reinterpret the bits (same width)",
+# Floats in the IR have one NaN, as in Z3: arithmetic may return any NaN (LLVM leaves the
+# payload unspecified, x86 and numpy keep the first operand's), so the one place bits become
+# visible, a bitcast from a float, reads every NaN as the canonical quiet NaN. Rewrites such as
+# a + b -> b + a or x * 1.0 -> x stay sound under bitcast, and targets agree with the reference.
+_op("bitcast", Sig(("T",), "@", ANY), {"any": _s_bitcast},
+    "reinterpret the bits (same width); every NaN reads as the canonical quiet NaN",
     encodable_int=False)
 _op("sat_add", Sig(TT, "T", frozenset({INT})), {INT: _s_sat_add}, "saturating addition",
     commutative=ANY, range=lambda t, a, b, n: _sat_interval(t, a, b, "add"))

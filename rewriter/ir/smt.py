@@ -11,12 +11,9 @@ Floats are Z3 FP terms of the type's format with round-to-nearest-even in both; 
 `log2` have no Z3 theory and are uninterpreted functions (so a "counterexample" that depends
 on them is re-checked by the concrete evaluator before it is reported).
 
-Z3 FP has a single NaN, while a concrete NaN carries a sign and a payload that a bitcast to an
-integer exposes (`x * 1.0` quiets a signalling NaN `x`: the bits differ). So a bitcast from a
-float cannot be encoded exactly. By default it gives the canonical quiet NaN's bits (what
-numpy's default NaN holds, so the evaluator agrees on it); with `any_nan_bits=True` (the
-verifier's setting) each bitcast node gives a free NaN pattern instead, an over-approximation
-under which a proof covers every NaN the evaluator or hardware can produce.
+Z3 FP has a single NaN, and so does the IR: a bitcast from a float reads every NaN as the
+canonical quiet NaN (see `bitcast` in ops.py), which is what `_float_bits` encodes; Z3's own
+fp.to_ieee_bv would leave a NaN's bits unspecified.
 """
 from __future__ import annotations
 
@@ -36,11 +33,9 @@ def fp_sort(t: DType, ctx=None):
 class Z3IntDomain:
     name = "int"
 
-    def __init__(self, ctx: z3.Context | None = None, any_nan_bits: bool = False):
+    def __init__(self, ctx: z3.Context | None = None):
         self.ctx = ctx
-        self.any_nan_bits = any_nan_bits
         self._ufs: dict[tuple, z3.FuncDeclRef] = {}
-        self._fresh = 0
 
     # -- construction -------------------------------------------------------------------
     def const(self, t: DType, v):
@@ -431,15 +426,9 @@ class Z3BVDomain(Z3IntDomain):
         return z3.If(z3.fpIsNaN(a), self._nan_bits(t), z3.fpToIEEEBV(a))
 
     def _nan_bits(self, t: DType):
-        """A NaN's bits: the canonical quiet NaN, or (any_nan_bits) a fresh free NaN pattern."""
+        """The canonical quiet NaN's bits: sign 0, exponent all ones, top mantissa bit set."""
         mant_bits, ones = t.sbits - 1, (1 << t.ebits) - 1
-        if not self.any_nan_bits:
-            return z3.BitVecVal((ones << mant_bits) | (1 << (mant_bits - 1)), t.bits, ctx=self.ctx)
-        self._fresh += 1  # '!' is not a DSL name character: no clash with rule variables
-        sign = z3.BitVec(f"nan_sign!{self._fresh}", 1, ctx=self.ctx)
-        payload = z3.BitVec(f"nan_payload!{self._fresh}", mant_bits, ctx=self.ctx)
-        payload = z3.If(payload == 0, z3.BitVecVal(1, mant_bits, ctx=self.ctx), payload)  # not inf
-        return z3.Concat(sign, z3.BitVecVal(ones, t.ebits, ctx=self.ctx), payload)
+        return z3.BitVecVal((ones << mant_bits) | (1 << (mant_bits - 1)), t.bits, ctx=self.ctx)
 
 
 def _fp_to_float(v) -> float:

@@ -11,9 +11,6 @@
   per-const   One small Z3 query per value of the rule's constant symbols, for narrow types
               whose constant space is small: constants make nonlinear terms linear.
 
-The Z3 strategies build their domains with `any_nan_bits=True`: Z3 FP has one NaN, so a
-bitcast from a float gives a free NaN bit pattern there, and a proof covers every payload.
-
 `run_portfolio` tries them cheapest first and then again with longer time limits; any
 strategy's proof is a proof, and every counterexample is confirmed by the concrete evaluator
 before it is reported.
@@ -84,8 +81,7 @@ def smt(inst: RuleInstance, domain_cls, timeout_ms: int) -> Outcome:
     if domain_cls is Z3IntDomain and not _has_fixed_ints(inst):
         return Outcome("n/a", name, note="no fixed-width integers: smt-bv already used Ints")
     try:
-        # any_nan_bits: a proof must hold for every NaN bit pattern a bitcast can expose.
-        q = refinement_query(inst, domain_cls(any_nan_bits=True))
+        q = refinement_query(inst, domain_cls())
     except NotEncodable as e:
         return Outcome("n/a", name, note=str(e))
     return _solve(q, timeout_ms, name)
@@ -146,7 +142,7 @@ def per_const(inst: RuleInstance, timeout_ms: int, budget_s: float) -> Outcome:
     if total > PER_CONST_LIMIT:
         return Outcome("n/a", "per-const", note=f"{total} constant combinations")
     spaces = [_domain_values(v.dtype) for v in consts]
-    d = Z3BVDomain(any_nan_bits=True)
+    d = Z3BVDomain()
     q = refinement_query(inst, d)
     s = z3.Solver()
     s.set("timeout", timeout_ms)
@@ -198,9 +194,6 @@ def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> 
     causes = []
     if _uses(inst, lambda n: n.op in ("exp2", "log2") and n.dtype.is_float):
         causes.append("float exp2/log2 are uninterpreted in Z3")
-    if _uses(inst, lambda n: n.op == "bitcast" and n.src[0].dtype.is_float):
-        causes.append("Z3 lets a bitcast NaN have any bit pattern, the evaluator reruns the inputs "
-                      "with the default NaN")
     why = "; ".join(causes) or "Z3 and the evaluator disagree: a bug in one of them"
     return f"{found} that the concrete evaluator does not confirm ({why})"
 

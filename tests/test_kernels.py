@@ -187,3 +187,14 @@ def test_outputs_never_replace_a_source_file(tmp_path, capsys):
         assert main(["bench", "examples/relu_f32.ir", "--repeat", "1", "--out", str(target)]) == 2
         assert target.read_text() == before
     assert "would overwrite an existing" in capsys.readouterr().err
+
+
+def test_temporary_of_bare_literals_round_trips_with_its_declared_type():
+    """A temporary whose value has no typed leaf parses at the declared type; the printer
+    declares every temporary (found by the fuzzer: it printed kernels it could not parse)."""
+    src = ("kernel k(x: i32[4]) -> (o: i32[4]) {\n  i = range(4)\n  t[i]: i32 = (3 & 1) * 5\n"
+           "  o[i] = x[i] + t[i]\n}\n")
+    k = parse_kernels(src)[0]
+    assert format_kernel(k) == src and parse_kernels(format_kernel(k))[0] == k
+    with pytest.raises(SourceError, match="'o' holds i32, not i64"):
+        parse_kernels(src.replace("o[i] =", "o[i]: i64 ="))

@@ -56,10 +56,11 @@ class KernelCase:
     and the seed of its inputs."""
 
     text: str
-    kernel: Kernel
+    kernel: Kernel | None  # None: the printed text did not parse back (a printer/parser bug)
     profiles: dict
     seed: int
     exact_floats: bool = False
+    parse_error: str = ""
 
 
 @dataclass
@@ -311,10 +312,10 @@ def kernel_cases(draw, dtypes=KERNEL_DTYPES, max_depth: int = 3, templates=None)
     kernel = Kernel("fuzz", buffers, tuple(s.ranges.values()), tuple(stores))
     text = format_kernel(kernel)
     try:
-        parsed = parse_kernels(text, "fuzz.ir")[0]
-    except RewriterError:
-        parsed = None  # the runner counts these as rejected (a literal the parser types otherwise...)
+        parsed, error = parse_kernels(text, "fuzz.ir")[0], ""
+    except RewriterError as e:  # reported as a failure: every printed kernel must parse back
+        parsed, error = None, (e.render() if hasattr(e, "render") else str(e))
     profiles = {b.name: ("small" if s.exact_floats else draw(st.sampled_from(PROFILES)))
                 for b, _ in s.inputs}
     seed = draw(st.integers(0, 2**32 - 1))
-    return KernelCase(text, parsed, profiles, seed, s.exact_floats)
+    return KernelCase(text, parsed, profiles, seed, s.exact_floats, error)

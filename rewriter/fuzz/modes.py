@@ -269,8 +269,10 @@ class KernelMode:
     def _check(self, case: KernelCase, counts: Counter) -> Finding | None:
         k = case.kernel
         if k is None:
-            counts["rejected by the parser"] += 1
-            return None
+            first = case.parse_error.splitlines()[0] if case.parse_error else "?"
+            return Finding("kernels", "round trip", f"printer/parser: the printed kernel does not parse: {first}",
+                           ("kernels", "round trip", re.sub(r"[0-9]+", "N", first)), case,
+                           KernelDetail("parser", {}, case.parse_error))
         inputs = want = None
         for attempt, profiles in enumerate((case.profiles, {b.name: "small" for b in k.inputs})):
             ins = kernel_inputs(k, case.seed + attempt, profiles)
@@ -318,6 +320,7 @@ class KernelMode:
         write_inputs(entry / "inputs.npz", d.inputs)
         rules = quote_rules(info.rules)
         what = ("the reference interpreter crashed" if d.target == "reference" else
+                "the printed kernel does not parse back (printer or parser)" if d.target == "parser" else
                 f"target '{d.target}' disagrees with the reference interpreter")
         lines = [f"rewriter fuzz: {what} (kernels mode).\n",
                  f"problem:   {finding.kind}: {d.problem}",
@@ -328,7 +331,7 @@ class KernelMode:
         lines.append("")
         if d.traceback:
             lines += ["traceback:", d.traceback.rstrip(), ""]
-        if d.target not in ("reference", "ref"):
+        if d.target not in ("reference", "ref", "parser"):
             ok, note = self._diagnose(case, d)
             lines += ["diagnosis: " + (f"the rule library alone shows it (ref target: {note}): a rewrite is wrong"
                                        if ok else f"with the rule library alone the kernel is right ({note}): "

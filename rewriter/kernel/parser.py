@@ -142,6 +142,13 @@ class _KernelBuilder:
         return Kernel(str(name_tok), tuple(self.buffers.values()), tuple(self.ranges.values()),
                       tuple(stores), loc, tuple(locs))
 
+    def scalar_type(self, tok) -> DType:
+        """A buffer element type: a scalar (not a pointer, not a vector)."""
+        dtype = self.b.dtype(tok)
+        if dtype.kind == "ptr" or dtype.is_vector or dtype.is_idx:
+            self.err(f"buffer elements are scalars of a fixed width, got {dtype}", self.b.loc(tok))
+        return dtype
+
     def add_param(self, node: lark.Tree, role: str):
         name_tok, type_tok = node.children[0], node.children[1]
         shape = ()
@@ -152,9 +159,7 @@ class _KernelBuilder:
                     self.err(f"dimension must be positive, got {s}", self.b.loc(t))
         if str(name_tok) in self.buffers:
             self.err(f"duplicate parameter '{name_tok}'", self.b.loc(name_tok))
-        dtype = self.b.dtype(type_tok)
-        if dtype.kind == "ptr" or dtype.is_vector:
-            self.err(f"buffer elements are scalars, got {dtype}", self.b.loc(type_tok))
+        dtype = self.scalar_type(type_tok)
         self.buffers[str(name_tok)] = Buffer(str(name_tok), dtype, shape, role)
 
     def define(self, node: lark.Tree):
@@ -191,13 +196,23 @@ class _KernelBuilder:
         name_tok = node.children[0]
         name = str(name_tok)
         loc = self.b.loc(name_tok)
-        exprs = [c for c in node.children[1:] if not (isinstance(c, lark.Token) and c.type == "ASSIGN")]
+        annot = next((c for c in node.children if isinstance(c, lark.Tree) and c.data == "annotation"), None)
+        exprs = [c for c in node.children[1:] if c is not annot and
+                 not (isinstance(c, lark.Token) and c.type == "ASSIGN")]
         index_ps = [self.b.expr(e) for e in exprs[:-1]]
         value_p = self.b.expr(exprs[-1])
         if name in self.buffers and self.buffers[name].role == "input":
             self.err(f"'{name}' is an input: kernels do not write their inputs", loc)
         ty = _KernelTyping(self.text, self)
         vt = ty.infer(value_p)
+        if annot is not None:
+            # `t[i]: i32 = ...` types a temporary whose value alone does not (all literals).
+            at_tok = annot.children[0]
+            at = self.scalar_type(at_tok)
+            known = self.buffers.get(name)
+            if known is not None and known.dtype != at:
+                self.err(f"'{name}' holds {known.dtype}, not {at}", self.b.loc(at_tok))
+            ty.env.unify(vt, ty.env.fresh(ANY, at), value_p.loc or loc, f"the value stored to '{name}' ({at})")
         for ip in index_ps:
             ty.env.unify(ty.infer(ip), ty.env.fresh(ANY, idx), ip.loc or loc, f"an index of '{name}'")
         buf = self.buffers.get(name)

@@ -5,9 +5,13 @@ from rewriter.dsl.pattern import format_uop
 from rewriter.kernel.kernel import Kernel
 
 
-def format_store(store) -> str:
+def format_store(store, declare: bool = False) -> str:
+    """One statement; `declare` adds the element type (`t[i]: i32 = ...`), which the first
+    store to a temporary carries so that a value of bare literals parses at that type."""
     *indices, value = store.src
     target = f"{store.arg}[{', '.join(format_uop(i) for i in indices)}]" if indices else store.arg
+    if declare:
+        target += f": {value.dtype}"
     return f"{target} = {format_uop(value)}"
 
 
@@ -17,6 +21,9 @@ def format_kernel(k: Kernel) -> str:
     lines = [f"kernel {k.name}({ins}) -> ({outs}) {{"]
     for r in k.ranges:
         lines.append(f"  {r.name} = range({r.size}{', reduce' if r.reduce else ''})")
-    lines += [f"  {format_store(s)}" for s in k.stores]
+    declared = {b.name for b in k.inputs + k.outputs}
+    for s in k.stores:
+        lines.append(f"  {format_store(s, declare=s.arg not in declared)}")
+        declared.add(s.arg)
     lines.append("}")
     return "\n".join(lines) + "\n"

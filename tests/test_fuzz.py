@@ -109,6 +109,9 @@ def test_mul_add_const_terminates():
      {"x": np.arange(8, dtype=np.int32)}),
     ("kernel r(x: i32) -> (o: i32[1]) { i = range(1) k = range(32, reduce) o[i] = sum(x, k) }",
      {"x": np.array(3, np.int32)}),
+    # fma at f16 went through f64 and __truncdfhf2 (SIGSEGV)
+    ("kernel f(x: f16[4]) -> (o: f16[4]) { i = range(4) o[i] = fma(x[i], x[i], x[i]) }",
+     {"x": np.array([0.1257, -3.0, 65504.0, 1e-7], np.float16)}),
     # cast<f16>(f64) called __truncdfhf2, which MCJIT cannot resolve (SIGSEGV)
     ("kernel h(x: f64[8]) -> (o: f16[8]) { i = range(8) o[i] = cast<f16>(x[i]) }",
      {"x": np.array([1.0, 65519.99, 65520.0, -1e-8, 2049.0000001, np.nan, np.inf, 3.14159], np.float64)}),

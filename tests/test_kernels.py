@@ -198,3 +198,13 @@ def test_temporary_of_bare_literals_round_trips_with_its_declared_type():
     assert format_kernel(k) == src and parse_kernels(format_kernel(k))[0] == k
     with pytest.raises(SourceError, match="'o' holds i32, not i64"):
         parse_kernels(src.replace("o[i] =", "o[i]: i64 ="))
+
+
+def test_literals_nothing_types_default_as_in_c():
+    """Found by the fuzzer: `cast<f32>(sum(0.0 + 0.0, k))` printed from an f16 reduction did not
+    parse ('+' needs a float type); unconstrained literals now default to idx / i32 / f32."""
+    k = parse_kernels("kernel k() -> (o: f32[1], p: i32[1]) { i = range(1) r = range(2, reduce)\n"
+                      "  o[i] = cast<f32>(sum(0.5 + 0.25, r))  p[i] = cast<i32>(3 & 5) }")[0]
+    out = run_reference(k, {})
+    assert out["o"][0] == 1.5 and out["p"][0] == 1
+    assert [str(s.src[-1].src[0].dtype) for s in k.stores] == ["f32", "i32"]

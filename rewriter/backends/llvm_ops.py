@@ -216,6 +216,18 @@ def _bitcast(b, node, t, a):
     return b.select(b.fcmp_unordered("uno", a, a), canonical, bits)
 
 
+def _fma(b, node, t, x, y, z):
+    if t.scalar.bits != 16:
+        return intrinsic(b, "fma", t, [x, y, z])
+    # LLVM computes an f16 fma in f64 and truncates with compiler-rt's __truncdfhf2, which
+    # MCJIT cannot resolve. The f64 fma of f16 operands is exact up to one rounding whose
+    # error cannot reach an f16 midpoint (x*y has 22 bits), so rounding it to odd in f32
+    # and then to f16 gives the correctly rounded result.
+    wide = dt.f64.vec(t.lanes) if t.lanes > 1 else dt.f64
+    w = [b.fpext(v, llvm_type(wide)) for v in (x, y, z)]
+    return b.fptrunc(_f64_to_f32_round_to_odd(b, wide, intrinsic(b, "fma", wide, w)), llvm_type(t))
+
+
 def _log2(b, node, t, a):
     if t.scalar.is_float:
         return intrinsic(b, "log2", t, [a])
@@ -253,7 +265,7 @@ EMIT = {
     "sqrt": lambda b, n, t, a: intrinsic(b, "sqrt", t, [a]),
     "exp2": lambda b, n, t, a: intrinsic(b, "exp2", t, [a]),
     "log2": _log2, "recip": lambda b, n, t, a: b.fdiv(const_value(t, 1.0), a),
-    "fma": lambda b, n, t, x, y, z: intrinsic(b, "fma", t, [x, y, z]),
+    "fma": _fma,
     "is_pow2": _is_pow2,
     "int_max": _nullary("int_max"), "int_min": _nullary("int_min"), "bits": _nullary("bits"),
 }

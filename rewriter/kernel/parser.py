@@ -17,8 +17,8 @@ from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
 from rewriter.dsl.typecheck import Typing, _NotAtType
 from rewriter.errors import RewriterError, SourceError, TypeCheckError
-from rewriter.ir.dtype import DType, idx
-from rewriter.ir.ops import ANY, NUMERIC
+from rewriter.ir.dtype import DType, bool_, f32, i32, idx
+from rewriter.ir.ops import ANY, BOOL, FLOAT, IDX, INT, NUMERIC
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel, RangeDecl
@@ -86,6 +86,16 @@ class _KernelTyping(Typing):
         if p.kind == "op" and p.op == "range":
             raise TypeCheckError("'range' only declares a range: y = range(64)", p.loc, self.text)
         return super()._infer(p)
+
+    def resolve(self, p: Pattern, at) -> DType:
+        """A type nothing in the statement fixes (an expression of bare literals) defaults as
+        in C: idx where an integer fits (index arithmetic), else i32, f32 or bool."""
+        tv = self.env.vars[self.env.find(self.node_type[id(p)])]
+        if tv.dtype is None:
+            for cls, t in ((IDX, idx), (INT, i32), (FLOAT, f32), (BOOL, bool_)):
+                if cls in tv.classes:
+                    return t
+        return super().resolve(p, at)
 
     def build(self, p: Pattern, at, bounds) -> UOp:
         kb = self.kb

@@ -144,6 +144,37 @@ def is_elf(code: str | bytes) -> bool:
     return isinstance(code, (bytes, bytearray)) and bytes(code[:4]) == b"\x7fELF"
 
 
+_SHT_SYMTAB = 2
+
+
+def undefined_symbols(obj: bytes) -> list[str]:
+    """Names an ELF32 little-endian relocatable object uses but does not define (read from
+    its symbol table: entries whose section index is SHN_UNDEF), sorted."""
+    if not is_elf(obj) or obj[4] != 1 or obj[5] != 1:
+        raise RewriterError("not an ELF32 little-endian object")
+    shoff = int.from_bytes(obj[32:36], "little")
+    shentsize, shnum = int.from_bytes(obj[46:48], "little"), int.from_bytes(obj[48:50], "little")
+
+    def section(i: int) -> tuple[int, int, int, int]:  # type, offset, size, link
+        h = obj[shoff + i * shentsize: shoff + (i + 1) * shentsize]
+        f = [int.from_bytes(h[k:k + 4], "little") for k in range(0, 40, 4)]
+        return f[1], f[4], f[5], f[6]
+
+    names = set()
+    for i in range(shnum):
+        typ, off, size, link = section(i)
+        if typ != _SHT_SYMTAB:
+            continue
+        _, str_off, _, _ = section(link)
+        for e in range(off + 16, off + size, 16):  # entry 0 is the null symbol
+            name_at = int.from_bytes(obj[e:e + 4], "little")
+            shndx = int.from_bytes(obj[e + 14:e + 16], "little")
+            if shndx == 0 and name_at:
+                end = obj.index(b"\0", str_off + name_at)
+                names.add(obj[str_off + name_at:end].decode())
+    return sorted(names)
+
+
 def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray], *, symbol: str | None = None,
                 toolchain: HexagonToolchain | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> HexagonRun:
     """Link `code` (assembly text or an ELF object defining `symbol`, default `kernel.name`)
@@ -162,6 +193,10 @@ def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray]
         else:
             (work / "kernel.s").write_text(code)
             _assemble_file(work / "kernel.s", kobj, tc, "the kernel assembly")
+        missing = undefined_symbols(kobj.read_bytes())
+        if missing:
+            raise ToolchainError(f"the kernel object calls {', '.join(missing)}: the freestanding Hexagon image "
+                                 f"has no libc, libm or compiler-rt to provide them")
         (work / "data.bin").write_bytes(layout.data_image(kernel, inputs))
         (work / "start.s").write_text(start_asm(kernel, layout, symbol, "data.bin"))
         _assemble_file(work / "start.s", work / "start.o", tc, "the generated _start (internal error)")

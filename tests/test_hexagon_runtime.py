@@ -126,3 +126,12 @@ def test_missing_tools_name_their_debian_package(tmp_path):
         os.symlink(exe, tmp_path / os.path.basename(exe))
     with pytest.raises(ToolchainError, match="'qemu-user-static'"):
         find_toolchain(path=str(tmp_path))
+
+
+def test_kernel_that_does_not_define_its_symbol_is_named():
+    k = vadd_kernel(1)
+    zeros = {"a": np.zeros(128, np.uint8), "b": np.zeros(128, np.uint8)}
+    with pytest.raises(ToolchainError, match=f"global symbol '{k.name}'"):
+        run_on_qemu(k, f"{k.name}:\n\t{{ jumpr r31 }}\n", zeros)  # no .globl
+    with pytest.raises(ToolchainError, match="calls helper_routine"):
+        run_on_qemu(k, f"\t.globl {k.name}\n{k.name}:\n\t{{ call helper_routine }}\n\t{{ jumpr r31 }}\n", zeros)

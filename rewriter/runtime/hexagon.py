@@ -124,8 +124,9 @@ def _first_lines(text: bytes, n: int = MESSAGE_LINES) -> str:
 
 
 def _assemble_file(src: Path, obj: Path, tc: HexagonToolchain, what: str) -> None:
+    # Relative names in the temp dir: messages read `kernel.s:3:2: error: ...`.
     r = _run([tc.llvm_mc, f"-triple={TRIPLE}", f"-mcpu={CPU}", f"-mattr={FEATURES}", "-filetype=obj",
-              str(src), "-o", str(obj)], what="llvm-mc", cwd=str(src.parent))
+              src.name, "-o", str(obj)], what="llvm-mc", cwd=str(src.parent))
     if r.returncode != 0:
         raise ToolchainError(f"llvm-mc rejected {what}:\n{_first_lines(r.stderr)}")
 
@@ -145,34 +146,47 @@ def is_elf(code: str | bytes) -> bool:
 
 
 _SHT_SYMTAB = 2
+_STB_GLOBAL, _STB_WEAK = 1, 2
 
 
-def undefined_symbols(obj: bytes) -> list[str]:
-    """Names an ELF32 little-endian relocatable object uses but does not define (read from
-    its symbol table: entries whose section index is SHN_UNDEF), sorted."""
-    if not is_elf(obj) or obj[4] != 1 or obj[5] != 1:
+@dataclass(frozen=True)
+class ElfSymbol:
+    name: str
+    defined: bool  # section index is not SHN_UNDEF
+    is_global: bool  # binding GLOBAL or WEAK (visible to the linker)
+
+
+def elf_symbols(obj: bytes) -> list[ElfSymbol]:
+    """The named symbols of an ELF32 little-endian relocatable object's symbol table."""
+    if not is_elf(obj) or len(obj) < 52 or obj[4] != 1 or obj[5] != 1:
         raise RewriterError("not an ELF32 little-endian object")
     shoff = int.from_bytes(obj[32:36], "little")
     shentsize, shnum = int.from_bytes(obj[46:48], "little"), int.from_bytes(obj[48:50], "little")
 
-    def section(i: int) -> tuple[int, int, int, int]:  # type, offset, size, link
+    def section(i: int) -> tuple[int, int, int, int]:  # sh_type, sh_offset, sh_size, sh_link
         h = obj[shoff + i * shentsize: shoff + (i + 1) * shentsize]
         f = [int.from_bytes(h[k:k + 4], "little") for k in range(0, 40, 4)]
         return f[1], f[4], f[5], f[6]
 
-    names = set()
+    out = []
     for i in range(shnum):
         typ, off, size, link = section(i)
         if typ != _SHT_SYMTAB:
             continue
-        _, str_off, _, _ = section(link)
-        for e in range(off + 16, off + size, 16):  # entry 0 is the null symbol
+        str_off = section(link)[1]
+        for e in range(off + 16, off + size, 16):  # Elf32_Sym is 16 bytes; entry 0 is null
             name_at = int.from_bytes(obj[e:e + 4], "little")
+            if not name_at:
+                continue
+            name = obj[str_off + name_at:obj.index(b"\0", str_off + name_at)].decode()
             shndx = int.from_bytes(obj[e + 14:e + 16], "little")
-            if shndx == 0 and name_at:
-                end = obj.index(b"\0", str_off + name_at)
-                names.add(obj[str_off + name_at:end].decode())
-    return sorted(names)
+            out.append(ElfSymbol(name, shndx != 0, obj[e + 12] >> 4 in (_STB_GLOBAL, _STB_WEAK)))
+    return out
+
+
+def undefined_symbols(obj: bytes) -> list[str]:
+    """Names the object uses but does not define, sorted."""
+    return sorted({s.name for s in elf_symbols(obj) if not s.defined})
 
 
 def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray], *, symbol: str | None = None,
@@ -193,7 +207,11 @@ def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray]
         else:
             (work / "kernel.s").write_text(code)
             _assemble_file(work / "kernel.s", kobj, tc, "the kernel assembly")
-        missing = undefined_symbols(kobj.read_bytes())
+        symbols = elf_symbols(kobj.read_bytes())
+        if not any(s.name == symbol and s.defined and s.is_global for s in symbols):
+            raise ToolchainError(f"the kernel code does not define a global symbol '{symbol}' "
+                                 f"(assembly needs `.globl {symbol}` and the label)")
+        missing = sorted({s.name for s in symbols if not s.defined})
         if missing:
             raise ToolchainError(f"the kernel object calls {', '.join(missing)}: the freestanding Hexagon image "
                                  f"has no libc, libm or compiler-rt to provide them")

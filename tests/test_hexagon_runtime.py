@@ -75,7 +75,27 @@ sum7:
     run = run_on_qemu(k, asm, {n: np.array([v], dtype=np.int32) for n, v in zip(names, vals)})
     assert int(run.outputs["out"][0]) == sum(vals)
     assert run.counts.packets == 9
+    assert run.counts.insns == 2 * 8 + 1  # every instruction of a multi-instruction packet
     assert run.counts.hvx_insns == 0
+
+
+@pytest.mark.parametrize("trips", [1, 7, 300])
+def test_single_packet_hardware_loop_counts_every_trip(trips):
+    """A one-packet loop body is QEMU's 'tight loop' path (the block chains to itself)."""
+    k = parse_kernels("kernel count(a: i32[1]) -> (out: i32[1]) {\n  i = range(1)\n  out[i] = a[i]\n}")[0]
+    asm = f"""
+	.globl count
+count:
+	{{ r3 = #0; r4 = #0; loop0(1f, #{trips}) }}
+1:
+	{{ r3 = add(r3, #1); r4 = add(r4, #2) }}:endloop0
+	{{ r3 = add(r3, r4) }}
+	{{ memw(r1+#0) = r3; jumpr r31 }}
+"""
+    run = run_on_qemu(k, asm, {"a": np.zeros(1, np.int32)})
+    assert int(run.outputs["out"][0]) == 3 * trips
+    assert run.counts.packets == 1 + trips + 2
+    assert run.counts.insns == 3 + 2 * trips + 1 + 2
 
 
 def test_return_only_kernel_is_one_packet():

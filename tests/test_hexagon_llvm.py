@@ -103,10 +103,43 @@ def test_freestanding_exp2f_matches_numpy(library):
     assert got[x == -np.inf][0] == 0 and got[x == -1000][0] == 0
 
 
-def test_integer_division_needs_compiler_rt_and_says_so(library):
-    k = parse_kernels("""kernel div_i32(a: i32[64], b: i32[64]) -> (out: i32[64]) {
-      i = range(64)
-      out[i] = a[i] / b[i]
+@pytest.mark.parametrize("t", ["i32", "u32", "i64", "u64"])
+def test_integer_division_through_the_support_routines(t, library):
+    """Hexagon has no divide instruction: LLVM calls __hexagon_{div,mod,udiv,umod}{si,di}3,
+    which hexagon_support.py provides. Full-range operands, the extremes of each type, and
+    divisors above the dividend (the early exit)."""
+    k = parse_kernels(f"""kernel divmod_{t}(a: {t}[256], b: {t}[256]) -> (q: {t}[256], r: {t}[256]) {{
+      i = range(256)
+      q[i] = a[i] / b[i]
+      r[i] = a[i] % b[i]
+    }}""")[0]
+    inputs = random_inputs(k, seed=3)
+    a, b = inputs["a"], inputs["b"]
+    b[b == 0] = 1
+    b[:4] = [1, 2, 3, np.iinfo(b.dtype).max]
+    a[:4] = np.iinfo(a.dtype).max
+    if t.startswith("i"):
+        b[4:8] = [-1, -2, -3, np.iinfo(b.dtype).min]
+        a[(a == np.iinfo(a.dtype).min) & (b == -1)] = 0  # the one overflowing quotient is UB
+    run = run_on_qemu(k, compile_llvm_baseline(k, library), inputs)
+    assert check_against_reference(k, run.outputs, inputs) == []
+
+
+def test_copy_through_the_support_memcpy(library):
+    """LLVM turns a copy loop into a call of Hexagon's aligned-memcpy entry point."""
+    k = parse_kernels("""kernel copy_u8(a: u8[8192]) -> (out: u8[8192]) {
+      i = range(8192)
+      out[i] = a[i]
     }""")[0]
-    with pytest.raises(UnsupportedByBaseline, match="__hexagon_"):
+    inputs = random_inputs(k, seed=5)
+    run = run_on_qemu(k, compile_llvm_baseline(k, library), inputs)
+    np.testing.assert_array_equal(run.outputs["out"], inputs["a"])
+
+
+def test_missing_library_routine_is_named(library):
+    k = parse_kernels("""kernel sqrt_f32(a: f32[64]) -> (out: f32[64]) {
+      i = range(64)
+      out[i] = sqrt(a[i])
+    }""")[0]
+    with pytest.raises(UnsupportedByBaseline, match="__hexagon_sqrtf"):
         compile_llvm_baseline(k, library)

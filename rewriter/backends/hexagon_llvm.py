@@ -36,17 +36,17 @@ llvmlite's `set_option` silently ignores names LLVM does not know, so the option
 proven rather than assumed: `tests/test_hexagon_llvm.py` runs add_sat_u8 through this baseline
 on QEMU and requires HVX instructions in the count (the scalar build has none).
 
-The object is freestanding (the runtime links no libc). LLVM lowers `llvm.exp2.f32` to a
-call of `exp2f`, which `rewriter/backends/hexagon_libm.py` provides in LLVM IR, linked into
-the kernel's module before -O3. Any other external function the optimized module still
-needs -- `memset`/`memcpy` from loop idioms, other libm routines (`sqrtf`, `log2f`), the
-compiler-rt helpers the code generator calls (`__hexagon_divsi3` for integer division, ...)
--- is found in the object's symbol table and reported as an `UnsupportedByBaseline` error
-naming it.
+The object is freestanding (the runtime links no libc). Library routines LLVM's code calls
+(`exp2f`, compiler-rt's integer division `__hexagon_divsi3` and kin, `memset`/`memcpy`/
+`memmove`) come from `rewriter/backends/hexagon_support.py`, in LLVM IR, linked into the
+kernel's module before -O3 when the object needs them. Any other (`__hexagon_sqrtf`,
+`log2f`, f64 multiply/divide `__hexagon_muldf3`/`__hexagon_divdf3`, f16 conversions
+`__extendhfsf2`/`__truncsfhf2`) is found in the object's symbol table and reported as an
+`UnsupportedByBaseline` error naming it.
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon_libm import PROVIDED, libm_ir
+from rewriter.backends.hexagon_support import PROVIDED, support_ir
 from rewriter.backends.llvm_emit import emit_module
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
@@ -100,33 +100,48 @@ def baseline_llvm_ir(kernel: Kernel, library, engine: str = "greedy") -> str:
     return str(mod)
 
 
-def optimized_module(llvm_ir: str, tm=None):
+def optimized_module(llvm_ir: str, tm=None, routines=()):
     """LLVM's O3 pipeline for Hexagon (HVX auto-vectorization on) over `llvm_ir`, with the
-    freestanding libm routines linked in first."""
+    support routines named in `routines` linked in first."""
     from rewriter.runtime.cpu import optimize
 
     llvm = _llvm()
     tm = tm or hexagon_target_machine()
+    if not routines:
+        return optimize(llvm_ir, tm, OPT_LEVEL)
     mod = llvm.parse_assembly(llvm_ir)
-    mod.link_in(llvm.parse_assembly(libm_ir(mod.triple, mod.data_layout)))
+    mod.link_in(llvm.parse_assembly(support_ir(mod.triple, mod.data_layout, routines)))
     return optimize(str(mod), tm, OPT_LEVEL)
+
+
+def _compile(kernel: Kernel, library, engine: str, emit: str):
+    """Compile without support routines; when the object calls some that
+    `hexagon_support` provides, compile again with exactly those linked in (most kernels
+    need none, and linking all of them would triple the compile time)."""
+    from rewriter.runtime.hexagon import undefined_symbols
+
+    tm = hexagon_target_machine()
+    ir = baseline_llvm_ir(kernel, library, engine)
+    routines: set[str] = set()
+    while True:
+        mod = optimized_module(ir, tm, sorted(routines))
+        obj = tm.emit_object(mod)
+        missing = set(undefined_symbols(obj))
+        unknown = missing - set(PROVIDED)
+        if unknown:
+            raise UnsupportedByBaseline(f"LLVM's code for '{kernel.name}' calls {', '.join(sorted(unknown))}, "
+                                        f"which the freestanding Hexagon image does not provide")
+        if not missing - routines:
+            return obj if emit == "object" else tm.emit_assembly(mod)
+        routines |= missing
 
 
 def compile_llvm_baseline(kernel: Kernel, library, engine: str = "greedy") -> bytes:
     """ELF relocatable object for Hexagon v66/HVX-128B defining `kernel.name` (and the
-    runtime support routines it calls), compiled by LLVM -O3 with `-hexagon-autohvx`."""
-    from rewriter.runtime.hexagon import undefined_symbols
-
-    tm = hexagon_target_machine()
-    obj = tm.emit_object(optimized_module(baseline_llvm_ir(kernel, library, engine), tm))
-    missing = undefined_symbols(obj)
-    if missing:
-        raise UnsupportedByBaseline(f"LLVM's code for '{kernel.name}' calls {', '.join(missing)}, which the "
-                                    f"freestanding Hexagon image does not provide (only {', '.join(PROVIDED)})")
-    return obj
+    support routines it calls), compiled by LLVM -O3 with `-hexagon-autohvx`."""
+    return _compile(kernel, library, engine, "object")
 
 
 def baseline_assembly(kernel: Kernel, library, engine: str = "greedy") -> str:
     """The same compilation as `compile_llvm_baseline`, as assembly text (for reading)."""
-    tm = hexagon_target_machine()
-    return tm.emit_assembly(optimized_module(baseline_llvm_ir(kernel, library, engine), tm))
+    return _compile(kernel, library, engine, "assembly")

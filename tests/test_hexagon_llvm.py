@@ -136,10 +136,36 @@ def test_copy_through_the_support_memcpy(library):
     np.testing.assert_array_equal(run.outputs["out"], inputs["a"])
 
 
+def _ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Distance in units in the last place between finite f32 values of the same sign."""
+    return np.abs(got.view(np.int32).astype(np.int64) - want.view(np.int32).astype(np.int64))
+
+
+@pytest.mark.parametrize("op, ref, max_ulp", [("sqrt", np.sqrt, 1), ("log2", np.log2, 4)])
+def test_freestanding_sqrt_and_log2(op, ref, max_ulp, library):
+    special = [0.0, -0.0, 1.0, 2.0, 4.0, 0.25, 9.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, 1e-40, 1.17e-38,
+               3.4e38, 1.0000001, 0.99999994]
+    rng = np.random.default_rng(1)
+    n = 1024
+    x = np.concatenate([special, np.exp(rng.uniform(-100, 88, n // 2 - len(special))),
+                        rng.uniform(0.5, 2, n // 2)]).astype(np.float32)
+    k = parse_kernels(f"kernel {op}_f32(x: f32[{n}]) -> (out: f32[{n}]) {{\n  i = range({n})\n"
+                      f"  out[i] = {op}(x[i])\n}}")[0]
+    got = run_on_qemu(k, compile_llvm_baseline(k, library), {"x": x}).outputs["out"]
+    with np.errstate(all="ignore"):
+        want = ref(x.astype(np.float64)).astype(np.float32)  # correctly rounded
+    finite = np.isfinite(want)
+    assert _ulps(got[finite], want[finite]).max() <= max_ulp
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(got[np.isinf(want)], want[np.isinf(want)])
+    if op == "sqrt":
+        assert np.signbit(got[(x == 0) & np.signbit(x)]).all()  # sqrt(-0) = -0
+
+
 def test_missing_library_routine_is_named(library):
-    k = parse_kernels("""kernel sqrt_f32(a: f32[64]) -> (out: f32[64]) {
+    k = parse_kernels("""kernel mul_f64(a: f64[64], b: f64[64]) -> (out: f64[64]) {
       i = range(64)
-      out[i] = sqrt(a[i])
+      out[i] = a[i] * b[i]
     }""")[0]
-    with pytest.raises(UnsupportedByBaseline, match="__hexagon_sqrtf"):
+    with pytest.raises(UnsupportedByBaseline, match="__hexagon_muldf3"):
         compile_llvm_baseline(k, library)

@@ -37,16 +37,16 @@ proven rather than assumed: `tests/test_hexagon_llvm.py` runs add_sat_u8 through
 on QEMU and requires HVX instructions in the count (the scalar build has none).
 
 The object is freestanding (the runtime links no libc). Library routines LLVM's code calls
-(`exp2f`, compiler-rt's integer division `__hexagon_divsi3` and kin, `memset`/`memcpy`/
-`memmove`) come from `rewriter/backends/hexagon_support.py`, in LLVM IR, linked into the
-kernel's module before -O3 when the object needs them. Any other (`__hexagon_sqrtf`,
-`log2f`, f64 multiply/divide `__hexagon_muldf3`/`__hexagon_divdf3`, f16 conversions
+(`exp2f`, `log2f`, `__hexagon_sqrtf`, compiler-rt's integer division `__hexagon_divsi3` and
+kin, `memset`/`memcpy`/`memmove`) come from `rewriter/backends/hexagon_support.py`, in LLVM
+IR, linked into the kernel's module before -O3 when the object needs them. Any other (f64
+multiply/divide `__hexagon_muldf3`/`__hexagon_divdf3`, f16 conversions
 `__extendhfsf2`/`__truncsfhf2`) is found in the object's symbol table and reported as an
 `UnsupportedByBaseline` error naming it.
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon_support import PROVIDED, support_ir
+from rewriter.backends.hexagon_support import PROVIDED, predicted, support_ir
 from rewriter.backends.llvm_emit import emit_module
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
@@ -115,14 +115,14 @@ def optimized_module(llvm_ir: str, tm=None, routines=()):
 
 
 def _compile(kernel: Kernel, library, engine: str, emit: str):
-    """Compile without support routines; when the object calls some that
-    `hexagon_support` provides, compile again with exactly those linked in (most kernels
-    need none, and linking all of them would triple the compile time)."""
+    """Optimize, link the support routines the optimized IR suggests (`predicted`), emit the
+    object; if it still calls provided routines that were not linked, again with them (most
+    kernels need none, and linking all of them would triple the compile time)."""
     from rewriter.runtime.hexagon import undefined_symbols
 
     tm = hexagon_target_machine()
     ir = baseline_llvm_ir(kernel, library, engine)
-    routines: set[str] = set()
+    routines = predicted(str(optimized_module(ir, tm)))
     while True:
         mod = optimized_module(ir, tm, sorted(routines))
         obj = tm.emit_object(mod)

@@ -162,6 +162,30 @@ def test_freestanding_sqrt_and_log2(op, ref, max_ulp, library):
         assert np.signbit(got[(x == 0) & np.signbit(x)]).all()  # sqrt(-0) = -0
 
 
+def test_freestanding_half_conversions_are_exact(library):
+    """__extendhfsf2 on every f16 bit pattern; __truncsfhf2 on every finite f16, every
+    midpoint between neighbours (the round-to-nearest-even ties) and the overflow edge."""
+    every = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    k = parse_kernels("kernel ext(x: f16[65536]) -> (out: f32[65536]) {\n  i = range(65536)\n"
+                      "  out[i] = cast<f32>(x[i])\n}")[0]
+    got = run_on_qemu(k, compile_llvm_baseline(k, library), {"x": every}).outputs["out"]
+    want = every.astype(np.float32)
+    same = (got.view(np.uint32) == want.view(np.uint32)) | (np.isnan(got) & np.isnan(want))
+    assert same.all()
+
+    finite = np.sort(want[np.isfinite(want)])
+    edges = np.array([65504, 65519.996, 65520, 1e6, np.inf, -np.inf, np.nan, 2.0 ** -25, 2.0 ** -26], np.float32)
+    x = np.concatenate([finite, (finite[1:] + finite[:-1]) / 2, edges]).astype(np.float32)
+    n = len(x)
+    k = parse_kernels(f"kernel trunc(x: f32[{n}]) -> (out: f16[{n}]) {{\n  i = range({n})\n"
+                      f"  out[i] = cast<f16>(x[i])\n}}")[0]
+    got = run_on_qemu(k, compile_llvm_baseline(k, library), {"x": x}).outputs["out"]
+    with np.errstate(over="ignore"):
+        want = x.astype(np.float16)  # numpy rounds to nearest, ties to even
+    same = (got.view(np.uint16) == want.view(np.uint16)) | (np.isnan(got) & np.isnan(want))
+    assert same.all()
+
+
 def test_missing_library_routine_is_named(library):
     k = parse_kernels("""kernel mul_f64(a: f64[64], b: f64[64]) -> (out: f64[64]) {
       i = range(64)

@@ -37,12 +37,12 @@ proven rather than assumed: `tests/test_hexagon_llvm.py` runs add_sat_u8 through
 on QEMU and requires HVX instructions in the count (the scalar build has none).
 
 The object is freestanding (the runtime links no libc). Library routines LLVM's code calls
-(`exp2f`, `log2f`, `__hexagon_sqrtf`, compiler-rt's integer division `__hexagon_divsi3` and
-kin, `memset`/`memcpy`/`memmove`) come from `rewriter/backends/hexagon_support.py`, in LLVM
-IR, linked into the kernel's module before -O3 when the object needs them. Any other (f64
-multiply/divide `__hexagon_muldf3`/`__hexagon_divdf3`, f16 conversions
-`__extendhfsf2`/`__truncsfhf2`) is found in the object's symbol table and reported as an
-`UnsupportedByBaseline` error naming it.
+(`exp2f`, `log2f`, `__hexagon_sqrtf`, the f16 conversions `__extendhfsf2`/`__truncsfhf2`,
+compiler-rt's integer division `__hexagon_divsi3` and kin, `memset`/`memcpy`/`memmove`) come
+from `rewriter/backends/hexagon_support.py`, in LLVM IR, linked into the kernel's module
+before -O3 when the object needs them. Any other (f64 multiply/divide
+`__hexagon_muldf3`/`__hexagon_divdf3`, f64 libm) is found in the object's symbol table and
+reported as an `UnsupportedByBaseline` error naming it.
 """
 from __future__ import annotations
 

@@ -29,6 +29,13 @@ log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.172, by its series to s**9 
 below 1e-9 relative); log2 x = e + log(m) / ln 2. Measured within 3 ulp of the correctly
 rounded value. log2(0) = -inf, log2(+inf) = +inf, x < 0 or NaN gives NaN.
 
+`__extendhfsf2` / `__truncsfhf2` (f16 <-> f32, the half travelling as its 16 bits): the
+exponent is rebiased by 112 and the significand shifted by 13 bits; f16 subnormals are
+converted exactly as m * 2**-24; the narrowing rounds to nearest, ties to even, by adding
+0xfff plus the lowest kept bit before the shift, and f32 values below 2**-14 are rounded to
+f16 subnormals by one f32 addition of 0.5 (whose ulp there is 2**-24, the f16 subnormal
+step). >= 65520 gives inf, NaN stays a quiet NaN with its top payload bits. Both are exact.
+
 Integer division: normalized shift-subtract, as compiler-rt's Hexagon routines do it. With
 k = clz(d) - clz(n) (`llvm.ctlz`, Hexagon's `cl0` instruction), d << k lines its top bit up
 with n's; k + 1 steps then compare, subtract and shift it back down, one quotient bit each,
@@ -170,6 +177,63 @@ entry:
   %bad = fcmp ult float %x, 0.000000e+00
   %out = select i1 %bad, float 0x7FF8000000000000, float %r2
   ret float %out
+}
+"""
+
+# f16 <-> f32 (the soft-promoted half travels as its 16 bits in a general register).
+_HALF = r"""
+define float @__extendhfsf2(i16 %h) {
+entry:
+  %w = zext i16 %h to i32
+  %sign = and i32 %w, 32768
+  %sign32 = shl i32 %sign, 16
+  %e = and i32 %w, 31744
+  %m = and i32 %w, 1023
+  %m13 = shl i32 %m, 13
+  %e.normal = add i32 %e, 114688
+  %e.normal23 = shl i32 %e.normal, 13
+  %normal = or i32 %e.normal23, %m13
+  %special = or i32 %m13, 2139095040
+  %mf = uitofp i32 %m to float
+  %sub = fmul float %mf, 0x3E70000000000000
+  %sub.bits = bitcast float %sub to i32
+  %is.special = icmp eq i32 %e, 31744
+  %is.sub = icmp eq i32 %e, 0
+  %mag1 = select i1 %is.special, i32 %special, i32 %normal
+  %mag = select i1 %is.sub, i32 %sub.bits, i32 %mag1
+  %bits = or i32 %mag, %sign32
+  %f = bitcast i32 %bits to float
+  ret float %f
+}
+
+define i16 @__truncsfhf2(float %x) {
+entry:
+  %b = bitcast float %x to i32
+  %sign32 = and i32 %b, -2147483648
+  %sign = lshr i32 %sign32, 16
+  %a = and i32 %b, 2147483647
+  %is.nan = icmp ugt i32 %a, 2139095040
+  %nan.m = lshr i32 %a, 13
+  %nan.m10 = and i32 %nan.m, 1023
+  %nan = or i32 %nan.m10, 32256
+  %is.inf = icmp uge i32 %a, 1199566848
+  %is.sub = icmp ult i32 %a, 947912704
+  %af = bitcast i32 %a to float
+  %rounded = fadd float %af, 5.000000e-01
+  %rounded.bits = bitcast float %rounded to i32
+  %sub = sub i32 %rounded.bits, 1056964608
+  %a2 = sub i32 %a, 939524096
+  %odd.all = lshr i32 %a2, 13
+  %odd = and i32 %odd.all, 1
+  %bias = add i32 %odd, 4095
+  %a3 = add i32 %a2, %bias
+  %normal = lshr i32 %a3, 13
+  %m1 = select i1 %is.sub, i32 %sub, i32 %normal
+  %m2 = select i1 %is.inf, i32 31744, i32 %m1
+  %m3 = select i1 %is.nan, i32 %nan, i32 %m2
+  %h32 = or i32 %m3, %sign
+  %h = trunc i32 %h32 to i16
+  ret i16 %h
 }
 """
 
@@ -352,6 +416,7 @@ GROUPS = (
     Group(("exp2f",), _EXP2F, r"@llvm\.exp2\.(?:v\d+)?f32\b"),
     Group(("__hexagon_sqrtf",), _SQRTF, r"@llvm\.sqrt\.(?:v\d+)?f32\b"),
     Group(("log2f",), _LOG2F, r"@llvm\.log2\.(?:v\d+)?f32\b"),
+    Group(("__extendhfsf2", "__truncsfhf2"), _HALF, r"\bhalf\b"),
     _divisions(32, "si3", "8|16|32"),
     _divisions(64, "di3", "64"),
     Group(("memset", "memcpy", "memmove", "__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes"), _LIBC,

@@ -236,6 +236,10 @@ def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray]
     if len(written) != layout.written_bytes:
         raise HexagonRunError(f"the program wrote {len(written)} bytes, expected {layout.written_bytes}")
     h = layout.read_header(written)
+    if ((h["pkt1"] - h["pkt0"]) & 0xFFFFFFFF) < CALL_OVERHEAD_PACKETS + 1:
+        # A QEMU without the counters reads the reserved registers as zero.
+        raise HexagonRunError("this QEMU does not count packets (c20..c22 read as zero); QEMU 7.2's "
+                              "qemu-hexagon does (Debian bookworm's qemu-user-static)")
     counts = HexagonCounts(
         packets=((h["pkt1"] - h["pkt0"]) & 0xFFFFFFFF) - CALL_OVERHEAD_PACKETS,
         insns=((h["insn1"] - h["insn0"]) & 0xFFFFFFFF) - CALL_OVERHEAD_INSNS,

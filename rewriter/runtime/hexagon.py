@@ -62,7 +62,8 @@ class HexagonRunError(RewriterError):
 
 @dataclass(frozen=True)
 class HexagonCounts:
-    """Deltas measured around the kernel call only (see the module docstring)."""
+    """Deltas measured around the kernel call only (see the module docstring). QEMU's
+    counters are 32-bit: a kernel of more than 2**32 packets would wrap."""
 
     packets: int
     insns: int

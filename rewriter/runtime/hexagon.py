@@ -198,33 +198,10 @@ def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray]
     check_inputs(kernel, inputs)
     if isinstance(code, (bytes, bytearray)) and not is_elf(code):
         raise RewriterError("kernel code given as bytes is not an ELF object")
-    symbol = symbol or kernel.name
     layout = ImageLayout.of(kernel)
     with tempfile.TemporaryDirectory(prefix="rewriter-hexagon-") as d:
-        work = Path(d)
-        kobj = work / "kernel.o"
-        if is_elf(code):
-            kobj.write_bytes(bytes(code))
-        else:
-            (work / "kernel.s").write_text(code)
-            _assemble_file(work / "kernel.s", kobj, tc, "the kernel assembly")
-        symbols = elf_symbols(kobj.read_bytes())
-        if not any(s.name == symbol and s.defined and s.is_global for s in symbols):
-            raise ToolchainError(f"the kernel code does not define a global symbol '{symbol}' "
-                                 f"(assembly needs `.globl {symbol}` and the label)")
-        missing = sorted({s.name for s in symbols if not s.defined})
-        if missing:
-            raise ToolchainError(f"the kernel object calls {', '.join(missing)}: the freestanding Hexagon image "
-                                 f"has no libc, libm or compiler-rt to provide them")
-        (work / "data.bin").write_bytes(layout.data_image(kernel, inputs))
-        (work / "start.s").write_text(start_asm(kernel, layout, symbol, "data.bin"))
-        _assemble_file(work / "start.s", work / "start.o", tc, "the generated _start (internal error)")
-        elf = work / "kernel.elf"
-        r = _run([tc.ld_lld, "-static", "-e", "_start", "-o", str(elf), str(work / "start.o"), str(kobj)],
-                 what="ld.lld", cwd=d)
-        if r.returncode != 0:
-            raise ToolchainError(f"ld.lld could not link the kernel:\n{_first_lines(r.stderr)}")
-        out_path = work / "out.bin"
+        elf = _link(Path(d), kernel, code, inputs, layout, symbol or kernel.name, tc)
+        out_path = Path(d) / "out.bin"
         with open(out_path, "wb") as out_f:
             t0 = time.perf_counter()
             # cwd is the temp dir, so a core file from a faulting guest is cleaned up with it.
@@ -236,14 +213,46 @@ def run_on_qemu(kernel: Kernel, code: str | bytes, inputs: dict[str, np.ndarray]
         written = out_path.read_bytes()
     if len(written) != layout.written_bytes:
         raise HexagonRunError(f"the program wrote {len(written)} bytes, expected {layout.written_bytes}")
-    h = layout.read_header(written)
-    if ((h["pkt1"] - h["pkt0"]) & 0xFFFFFFFF) < CALL_OVERHEAD_PACKETS + 1:
+    return HexagonRun(layout.read_outputs(kernel, written), _counts(layout.read_header(written)), wall)
+
+
+def _link(work: Path, kernel: Kernel, code: str | bytes, inputs, layout: ImageLayout, symbol: str,
+          tc: HexagonToolchain) -> Path:
+    """The kernel object (assembled if `code` is text), checked for its symbol and for
+    library calls the image cannot satisfy, linked with `_start` and the data; the ELF path."""
+    kobj = work / "kernel.o"
+    if is_elf(code):
+        kobj.write_bytes(bytes(code))
+    else:
+        (work / "kernel.s").write_text(code)
+        _assemble_file(work / "kernel.s", kobj, tc, "the kernel assembly")
+    symbols = elf_symbols(kobj.read_bytes())
+    if not any(s.name == symbol and s.defined and s.is_global for s in symbols):
+        raise ToolchainError(f"the kernel code does not define a global symbol '{symbol}' "
+                             f"(assembly needs `.globl {symbol}` and the label)")
+    missing = sorted({s.name for s in symbols if not s.defined})
+    if missing:
+        raise ToolchainError(f"the kernel object calls {', '.join(missing)}: the freestanding Hexagon image "
+                             f"has no libc, libm or compiler-rt to provide them")
+    (work / "data.bin").write_bytes(layout.data_image(kernel, inputs))
+    (work / "start.s").write_text(start_asm(kernel, layout, symbol, "data.bin"))
+    _assemble_file(work / "start.s", work / "start.o", tc, "the generated _start (internal error)")
+    elf = work / "kernel.elf"
+    r = _run([tc.ld_lld, "-static", "-e", "_start", "-o", str(elf), str(work / "start.o"), str(kobj)],
+             what="ld.lld", cwd=str(work))
+    if r.returncode != 0:
+        raise ToolchainError(f"ld.lld could not link the kernel:\n{_first_lines(r.stderr)}")
+    return elf
+
+
+def _counts(h: dict[str, int]) -> HexagonCounts:
+    """Counter deltas (mod 2**32) less the reading packet and the call (hexagon_start.py)."""
+    def delta(name: str) -> int:
+        return (h[name + "1"] - h[name + "0"]) & 0xFFFFFFFF
+
+    if delta("pkt") < CALL_OVERHEAD_PACKETS + 1:
         # A QEMU without the counters reads the reserved registers as zero.
         raise HexagonRunError("this QEMU does not count packets (c20..c22 read as zero); QEMU 7.2's "
                               "qemu-hexagon does (Debian bookworm's qemu-user-static)")
-    counts = HexagonCounts(
-        packets=((h["pkt1"] - h["pkt0"]) & 0xFFFFFFFF) - CALL_OVERHEAD_PACKETS,
-        insns=((h["insn1"] - h["insn0"]) & 0xFFFFFFFF) - CALL_OVERHEAD_INSNS,
-        hvx_insns=(h["hvx1"] - h["hvx0"]) & 0xFFFFFFFF,
-    )
-    return HexagonRun(layout.read_outputs(kernel, written), counts, wall)
+    return HexagonCounts(packets=delta("pkt") - CALL_OVERHEAD_PACKETS, insns=delta("insn") - CALL_OVERHEAD_INSNS,
+                         hvx_insns=delta("hvx"))

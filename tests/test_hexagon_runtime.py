@@ -155,3 +155,12 @@ def test_kernel_that_does_not_define_its_symbol_is_named():
         run_on_qemu(k, f"{k.name}:\n\t{{ jumpr r31 }}\n", zeros)  # no .globl
     with pytest.raises(ToolchainError, match="calls helper_routine"):
         run_on_qemu(k, f"\t.globl {k.name}\n{k.name}:\n\t{{ call helper_routine }}\n\t{{ jumpr r31 }}\n", zeros)
+
+
+def test_counts_survive_a_kernel_that_clobbers_callee_saved_registers():
+    """A code generator bug that breaks the ABI must not garble the measurement."""
+    k = vadd_kernel(1)
+    asm = (f"\t.globl {k.name}\n{k.name}:\n\t{{ r16 = #-1; r17 = #-1 }}\n\t{{ r18 = #-1; r19 = #-1 }}\n"
+           "\t{ jumpr r31 }\n")
+    run = run_on_qemu(k, asm, {"a": np.zeros(128, np.uint8), "b": np.zeros(128, np.uint8)})
+    assert (run.counts.packets, run.counts.insns, run.counts.hvx_insns) == (3, 5, 0)

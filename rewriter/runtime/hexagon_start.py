@@ -31,17 +31,19 @@ llvm-mc 14 does not name c20..c23, so the reads are raw words of the transfer
 
 checked against llvm-mc's own encoding of the nameable `r1:0 = c19:18` = 0x6812c000.
 
-Measured sequence (each line one packet)::
+Measured sequence (each line one packet; r28 = hexagon_data, set before)::
 
-    r19:18 = c23:22      hvx before   (r18)
-    r17:16 = c21:20      packets / insns before (r16, r17)   <- counted
-    call kernel                                              <- counted
+    r19:18 = c23:22                       hvx before
+    r17:16 = c21:20                       packets / insns before        <- counted
+    memd(r28+#0) = r17:16; memw(r28+#8) = r18                           <- counted
+    call kernel                                                         <- counted
     ... kernel, up to and including its return packet ...
-    r21:20 = c21:20      packets / insns after  (r20, r21)
-    r23:22 = c23:22      hvx after    (r22)
+    r21:20 = c21:20                       packets / insns after
+    r23:22 = c23:22                       hvx after
 
-r16..r23 are callee-saved in the Hexagon ABI, so they survive the call. The packet and
-instruction deltas include the first counter read and the call (CALL_OVERHEAD_* below);
+The "before" values go to memory before the call, so a kernel that breaks the ABI by
+clobbering callee-saved registers cannot corrupt them. The packet and instruction deltas
+include the first counter read, the store packet and the call (CALL_OVERHEAD_* below);
 subtracting them leaves exactly the packets the kernel executes, its `jumpr r31` included.
 The HVX delta has no overhead (no HVX instruction outside the kernel lies between the reads).
 """
@@ -59,14 +61,13 @@ HEADER_BYTES = 128
 STACK_BYTES = 1 << 20
 
 #: Packets and instructions between the two counter reads that are not the kernel's: the
-#: packet of the first `c21:20` read and the `call` packet.
-CALL_OVERHEAD_PACKETS = 2
-CALL_OVERHEAD_INSNS = 2
+#: packet of the first `c21:20` read, the packet storing the "before" values (two stores)
+#: and the `call` packet.
+CALL_OVERHEAD_PACKETS = 3
+CALL_OVERHEAD_INSNS = 4
 
 #: Header word index of each raw counter value `_start` stores (32-bit little-endian words).
 HEADER_WORDS = ("pkt0", "insn0", "hvx0", "pkt1", "insn1", "hvx1")
-#: Registers holding those values when `_start` stores them (same order).
-_HEADER_REGS = ("r16", "r17", "r18", "r20", "r21", "r22")
 
 #: Linux syscall numbers of the Hexagon ABI (asm-generic table); number in r6, `trap0(#1)`.
 SYS_WRITE = 64
@@ -171,15 +172,17 @@ def start_asm(kernel: Kernel, layout: ImageLayout, symbol: str, data_file: str) 
     for i, b in enumerate(bufs[:REGISTER_ARGS]):
         lines.append(f"\t{{ r{i} = ##hexagon_data+{layout.slots[b.name].offset} }}")
     lines += [
+        "\t{ r28 = ##hexagon_data }",
         f"\t.word {tfrcpp_word(18, 22):#010x}  // r19:18 = c23:22 (hvx count before)",
         f"\t.word {tfrcpp_word(16, 20):#010x}  // r17:16 = c21:20 (packet, insn counts before)",
+        "\t{ memd(r28+#0) = r17:16; memw(r28+#8) = r18 }",
         f"\t{{ call {symbol} }}",
         f"\t.word {tfrcpp_word(20, 20):#010x}  // r21:20 = c21:20 (packet, insn counts after)",
         f"\t.word {tfrcpp_word(22, 22):#010x}  // r23:22 = c23:22 (hvx count after)",
         "\t{ r0 = ##hexagon_data }",
+        "\t{ memw(r0+#12) = r20; memw(r0+#16) = r21 }",
+        "\t{ memw(r0+#20) = r22 }",
     ]
-    for i, reg in enumerate(_HEADER_REGS):
-        lines.append(f"\t{{ memw(r0+#{4 * i}) = {reg} }}")
     lines += [
         # write(1, hexagon_data, written_bytes); a short write exits with status 3.
         f"\t{{ r1 = r0; r0 = #1; r2 = ##{layout.written_bytes} }}",

@@ -192,3 +192,16 @@ def test_optimal_means_brute_force_finds_nothing_better(p):
     horizon = min(s.length + 2, 9)
     bf = brute_force_total(p, horizon, min(s.total_cycles, 8))
     assert bf is None or bf >= s.total_cycles
+
+
+def test_diagram_shows_every_op_and_every_idle_unit():
+    from rewriter.solver.modulo.diagram import schedule_svg
+
+    s = solve(dot_body(), 5)
+    svg = schedule_svg(s, "dot")
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    for name in s.start:
+        assert f">{name}" in svg
+    units = sum(TOY.capacity.values()) * s.ii
+    busy = sum(sum(s.problem.op(n).options[s.option[n]].values()) for n in s.start)
+    assert svg.count('fill="#e4e4e4"') == units - busy

@@ -1,0 +1,580 @@
+"""Kernel -> GpuProgram (lower/gpu_program.py): each store becomes one or two launches.
+
+Three strategies, picked per store from its shape (first that applies, table `STRATEGIES`):
+
+  * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) where every load depends on
+    (m, k) or on (k, n) only. A block computes a BM x BN tile, each thread a TM x TN
+    micro-tile in registers; the K loop stages BK-wide slices of A and B through shared
+    memory. Tile sizes come from a cost model over the legal configurations; the shared
+    layouts (row padding) and the thread-to-data mapping (blocked or strided micro-tiles)
+    from the Z3 bank model (solver/banks.py).
+  * "block-reduce": a store whose value reduces over one range of at least
+    `BLOCK_REDUCE_MIN` elements. One block per output element (or G blocks per element and a
+    second launch that combines their partials, when there are too few outputs to fill the
+    GPU); each thread folds a strided, vectorized slice, then warp shuffles, shared memory
+    across the warps, and thread 0 stores.
+  * "map": everything else. The loop program of the store (lower.py, with 16-byte vectors)
+    is kept, and its parallel loops are replaced by the global thread id: each thread runs
+    one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)
+    and any small reductions serially.
+
+Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
+`_matmul_config`) over the legal configurations and recorded in the program's notes.
+Hardware facts (`GpuSpec`): NVIDIA H100/H200, compute capability 9.0 (CUDA C++ Programming
+Guide, "Technical Specifications per Compute Capability": 1024 threads per block, 2048
+resident threads and 32 resident blocks per SM, 64K 32-bit registers per SM, 48 KB of static
+shared memory per block, 32 lanes per warp); 132 SMs on the H100/H200 SXM parts.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rewriter.errors import RewriterError
+from rewriter.ir.dtype import DType, bool_, idx
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
+from rewriter.lower.gpu_program import (CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore,
+                                        SharedTile)
+from rewriter.lower.lower import _identity, _Lowerer, affine, depends, flatten
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower.target import TargetDesc
+from rewriter.solver import banks
+
+
+class GpuLoweringError(RewriterError):
+    pass
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    sms: int = 132
+    warp: int = 32
+    max_block: int = 1024
+    threads_per_sm: int = 2048
+    blocks_per_sm: int = 32
+    regs_per_sm: int = 65536
+    shared_per_block: int = 48 * 1024
+    vector_bytes: int = 16  # widest global load/store per thread (ld.global.v4.b32)
+
+
+H100 = GpuSpec()
+BLOCK_REDUCE_MIN = 256
+
+
+def cuda_target() -> TargetDesc:
+    return TargetDesc("cuda", H100.vector_bytes, 255, 255, "nvptx64-nvidia-cuda", "sm_90", "+ptx80")
+
+
+# -- idx arithmetic on UOps ------------------------------------------------------------------
+def _c(v: int) -> UOp:
+    return const(idx, int(v))
+
+
+def _as(u) -> UOp:
+    return u if isinstance(u, UOp) else _c(u)
+
+
+def iadd(a, b) -> UOp:
+    a, b = _as(a), _as(b)
+    if b.op == "const" and b.arg == 0:
+        return a
+    if a.op == "const" and a.arg == 0:
+        return b
+    return UOp("add", idx, (a, b))
+
+
+def imul(a, c) -> UOp:
+    a, c = _as(a), _as(c)
+    if c.op == "const" and c.arg == 1:
+        return a
+    if c.op == "const" and c.arg == 0:
+        return _c(0)
+    return UOp("mul", idx, (a, c))
+
+
+def idiv(a, c: int) -> UOp:
+    return _as(a) if c == 1 else UOp("div", idx, (_as(a), _c(c)))
+
+
+def imod(a, c: int) -> UOp:
+    return _c(0) if c == 1 else UOp("mod", idx, (_as(a), _c(c)))
+
+
+def ilt(a, b) -> UOp:
+    return UOp("lt", bool_, (_as(a), _as(b)))
+
+
+def ieq(a, b) -> UOp:
+    return UOp("eq", bool_, (_as(a), _as(b)))
+
+
+class UOpOps:
+    """The bank model's ops interface (solver/banks.py) building idx UOps: the addresses the
+    model checks are the addresses the program uses."""
+
+    const = staticmethod(_c)
+    add = staticmethod(iadd)
+    mul = staticmethod(imul)
+    div = staticmethod(idiv)
+    mod = staticmethod(imod)
+
+    @staticmethod
+    def xor(a, b):
+        return UOp("xor", idx, (_as(a), _as(b)))
+
+
+def _decompose(linear: UOp, dims) -> list:
+    """Let statements binding each (var, count, step) of `dims` (outermost first) from a
+    linear id in row-major order."""
+    out, stride = [], 1
+    for v, count, step in reversed(dims):
+        value = imod(idiv(linear, stride), count) if stride * count > 1 else _c(0)
+        out.append(Let(v, imul(value, step)))
+        stride *= count
+    return list(reversed(out))
+
+
+def _pow2_floor(n: int) -> int:
+    return 1 << (max(1, n).bit_length() - 1)
+
+
+# -- strategy: map ---------------------------------------------------------------------------
+def _block_size(n_threads: int, spec: GpuSpec):
+    """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
+    (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
+    as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
+    best = None
+    for b in (1024, 512, 256, 128, 64, 32):
+        blocks = -(-n_threads // b)
+        per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
+        waves = -(-blocks // per_wave)
+        cost = (waves, -min(blocks, spec.sms), abs(math.log2(b) - 8))
+        if best is None or cost < best[1]:
+            best = (b, cost)
+    return best
+
+
+def _map_launch(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list) -> Launch:
+    body = lw.store(st)
+    chain = []
+    while len(body) == 1 and isinstance(body[0], Loop) and body[0].kind == "parallel":
+        chain.append(body[0])
+        body = body[0].body
+    dims = [(lp.var, lp.stop // lp.step, lp.step) for lp in chain]
+    n = math.prod(c for _, c, _ in dims) if dims else 1
+    block, _ = _block_size(n, spec) if n > 1 else (1, None)
+    grid = -(-n // block)
+    gid = iadd(imul(CTAID, block), TID)
+    stmts = tuple(_decompose(gid, dims)) + tuple(body)
+    if grid * block != n:
+        stmts = (If(ilt(gid, n), stmts),)
+    multiples = tuple((lp.var.arg.name, lp.step) for lp in chain if lp.step > 1)
+    notes.append(f"{name}: map, {n} threads of {block}-thread blocks x {grid} blocks"
+                 + (f", {multiples[0][1]} elements a thread" if multiples else ""))
+    return Launch(name, grid, block, stmts, (), "map", multiples)
+
+
+# -- strategy: block reduce ------------------------------------------------------------------
+def _reduce_of(value: UOp):
+    reds = [n for n in value.toposort() if n.op == "reduce"]
+    if len(reds) != 1 or any(n.op == "reduce" for n in reds[0].src[0].toposort()):
+        return None
+    return reds[0]
+
+
+def _vector_width(body: UOp, rname: str, size: int, spec: GpuSpec) -> int:
+    """Lanes per thread for the reduce body: 16 bytes of the narrowest contiguous load, when
+    every load that moves with the range is contiguous in it; at most 64 bytes of the widest
+    value (16 registers)."""
+    loads = [n for n in body.toposort() if n.op == "load" and depends(n.src[0], rname)]
+    if not loads:
+        return 1
+    for n in loads:
+        a = affine(n.src[0])
+        if a is None or a.get(rname) != 1:
+            return 1
+    narrow = min(n.dtype.scalar.bits for n in loads) // 8
+    wide = max((n.dtype.scalar.bits for n in body.toposort() if n.dtype.scalar.bits
+                and not n.dtype.is_idx and not n.dtype.is_bool), default=8) // 8
+    w = max(1, min(spec.vector_bytes // max(1, narrow), 64 // max(1, wide)))
+    while w > 1 and size % w:
+        w //= 2
+    return w
+
+
+def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
+    """(block, splits, cost) for a block reduction of `outputs` rows of `size` elements, each
+    thread taking `w` at a time: the estimated time is waves x (loop iterations + the
+    log2(block) combining steps), plus a second launch when the rows are split."""
+    best = None
+    for b in (1024, 512, 256, 128, 64, 32):
+        g = 1
+        while True:
+            chunk = g * b * w
+            if chunk > size or size % chunk:
+                break
+            blocks = outputs * g
+            per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
+            waves = -(-blocks // per_wave)
+            iters = size // chunk
+            cost = waves * (iters * 4 + math.log2(b) + 8) * max(1.0, per_wave * b / max(1, blocks * b)) ** 0
+            cost += (12 if g > 1 else 0)
+            if best is None or cost < best[2]:
+                best = (b, g, cost)
+            g *= 2
+    return best
+
+
+def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: str, ident, t: DType,
+                       w: int, block: int, splits: int, out_row: UOp, dest: str, dest_index: UOp,
+                       epilogue: UOp, result_ph: UOp, tile: str):
+    """The statements of one block-reduce launch. `out_row` is the block's output row
+    (ctaid / splits), `epilogue` the stored value with `result_ph` standing for the block's
+    reduced value."""
+    stmts: list = list(_decompose(out_row, par_dims))
+    g = imod(CTAID, splits) if splits > 1 else _c(0)
+    at = t.vec(w) if w > 1 else t
+    init = const(t, ident)
+    stmts.append(AccInit("part", at, UOp("broadcast", at, (init,)) if w > 1 else init))
+    it = var(idx, f"{red_var.arg.name}_it", 0, size - 1)
+    base = imul(iadd(imul(g, block), TID), w)
+    vbody = lw.vec(body, red_var.arg.name, w, {}) if w > 1 else body
+    if w > 1 and vbody.dtype.lanes == 1:
+        vbody = UOp("broadcast", at, (vbody,))
+    acc = UOp("acc", at, (), "part")
+    stmts.append(Loop(it, size, splits * block * w,
+                      (Let(red_var, iadd(it, base)), AccUpdate("part", UOp(comb, at, (acc, vbody)))), "reduce"))
+    first = UOp("hreduce", t, (acc,), comb) if w > 1 else acc
+    stmts += _warp_fold("warp", t, first, comb)
+    lane, warp = imod(TID, 32), idiv(TID, 32)
+    nwarps = max(1, block // 32)
+    stmts.append(If(ieq(lane, 0), (SharedStore(tile, warp, UOp("acc", t, (), "warp")),)))
+    stmts.append(Barrier())
+    gathered = UOp("where", t, (ilt(TID, nwarps), UOp("sload", t, (TID,), tile), init))
+    final = UOp("acc", t, (), "block")
+    value = _replace(epilogue, {result_ph: final})
+    tail = _warp_fold("block", t, gathered, comb) + [If(ieq(TID, 0), (Store(dest, dest_index, value),))]
+    stmts.append(If(ilt(TID, 32), tuple(tail)))
+    return tuple(stmts)
+
+
+def _warp_fold(name: str, t: DType, first: UOp, comb: str) -> list:
+    """acc = first, then five shuffle-down steps: lane 0 ends with the warp's fold."""
+    a = UOp("acc", t, (), name)
+    out = [AccInit(name, t, first)]
+    for off in (16, 8, 4, 2, 1):
+        out.append(AccUpdate(name, UOp(comb, t, (a, UOp("shfl", t, (a, _c(off)), "down")))))
+    return out
+
+
+def _replace(u: UOp, mapping: dict) -> UOp:
+    memo: dict = {}
+    for n in u.toposort():
+        if n in mapping:
+            memo[n] = mapping[n]
+        elif n.src:
+            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+        else:
+            memo[n] = n
+    return memo[u]
+
+
+def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, scratch: list):
+    k = lw.k
+    *indices, value = st.src
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    indices = [lw.flat_loads(i, memo) for i in indices]
+    value = lw.simplify(lw.flat_loads(value, memo))
+    r = _reduce_of(value)
+    if r is None:
+        return None
+    kind, names = r.arg
+    if len(names) != 1 or k.range(names[0]).size < BLOCK_REDUCE_MIN:
+        return None
+    rname = names[0]
+    size = k.range(rname).size
+    comb, t = REDUCTIONS[kind], r.dtype
+    if t.scalar.bits > 32 or t.is_bool or t.is_idx:
+        return None  # shuffles move 32-bit registers
+    flat = lw.simplify(flatten(indices, buf.shape))
+    used = {v.arg.name for i in indices for v in i.vars()}
+    par = [rd.name for rd in k.ranges if rd.name in used]
+    dims = [(lw.range_var(p), k.range(p).size, 1) for p in par]
+    outputs = math.prod(c for _, c, _ in dims) if dims else 1
+    body = r.src[0]
+    w = _vector_width(body, rname, size, spec)
+    cfg = _reduce_config(outputs, size, w, spec)
+    if cfg is None:
+        return None
+    block, splits, _ = cfg
+    ident = _identity(kind, t)
+    ph = UOp("acc", t, (), "__result")
+    red_var = lw.range_var(rname)
+    if splits == 1:
+        stmts = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, 1, CTAID,
+                                   buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+        notes.append(f"{name}: block-reduce over '{rname}' ({size}), {outputs} blocks of {block}, "
+                     f"{w} elements a thread per step")
+        return [Launch(name, outputs, block, stmts, (SharedTile("warp_sums", t, 1, 32),), "block-reduce",
+                       ((rname, w),))]
+    part = Buffer(f"{buf.name}__partials", t, (buf.size * splits,), "temp")
+    scratch.append(part)
+    pidx = iadd(imul(flat, splits), imod(CTAID, splits))
+    s1 = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, splits,
+                            idiv(CTAID, splits), part.name, pidx, ph, ph, "warp_sums")
+    gvar = var(idx, f"{rname}_split", 0, splits - 1)
+    body2 = UOp("load", t, (iadd(imul(flat, splits), gvar),), part.name)
+    b2 = min(_pow2_floor(splits), 1024)
+    s2 = _block_reduce_body(lw, dims, gvar, splits, body2, comb, ident, t, 1, b2, 1, CTAID,
+                            buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+    notes.append(f"{name}: block-reduce over '{rname}' ({size}) split in {splits}: {outputs * splits} "
+                 f"blocks of {block} ({w} elements a thread per step), then {outputs} block(s) of {b2} "
+                 f"combine the partials")
+    tile = (SharedTile("warp_sums", t, 1, 32),)
+    return [Launch(f"{name}_part", outputs * splits, block, s1, tile, "block-reduce", ((rname, w),)),
+            Launch(name, outputs, b2, s2, tile, "block-reduce")]
+
+
+# -- strategy: tiled matmul ------------------------------------------------------------------
+@dataclass(frozen=True)
+class MatmulConfig:
+    bm: int
+    bn: int
+    bk: int
+    tm: int
+    tn: int
+
+    @property
+    def threads(self) -> int:
+        return (self.bm // self.tm) * (self.bn // self.tn)
+
+
+@dataclass(frozen=True)
+class MatmulLayout:
+    """What the bank model chooses: row padding of the A and B tiles (elements) and whether
+    a thread's micro-tile rows/columns are blocked (consecutive) or strided (spread by the
+    number of threads along that side, in groups of `vec` consecutive elements)."""
+
+    pad_a: int
+    pad_b: int
+    strided: bool
+
+    def __str__(self) -> str:
+        return f"pad A {self.pad_a}, pad B {self.pad_b}, {'strided' if self.strided else 'blocked'} micro-tiles"
+
+
+def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec):
+    """The legal tile configurations, cheapest first by an estimated time: per SM, FMA issue
+    (4 warp-instructions a cycle), shared loads (1 a cycle, `vec` elements each) and global
+    traffic ((BM + BN) x K elements a tile), scaled by how evenly the tiles fill the SMs."""
+    found = []
+    for bm in (128, 64, 32, 16):
+        for bn in (128, 64, 32, 16):
+            for bk in (8, 16, 32):
+                for tm in (8, 4, 2):
+                    for tn in (8, 4, 2):
+                        c = MatmulConfig(bm, bn, bk, tm, tn)
+                        t = c.threads
+                        if m % bm or n % bn or kk % bk or not 32 <= t <= 1024 or t % 32:
+                            continue
+                        if (bm * bk) % t or (bn * bk) % t:
+                            continue
+                        shared = (bk * (bm + 8) + bk * (bn + 8)) * ebytes
+                        if shared > spec.shared_per_block:
+                            continue
+                        regs = tm * tn + tm + tn + 40
+                        resident = min(spec.threads_per_sm // t, spec.blocks_per_sm,
+                                       spec.regs_per_sm // (regs * t), (228 * 1024) // shared)
+                        if resident < 1:
+                            continue
+                        tiles = (m // bm) * (n // bn)
+                        waves = -(-tiles // (spec.sms * resident))
+                        fill = tiles / (waves * spec.sms * resident)
+                        fma = m * n * kk / 32 / 4
+                        vec = min(4, tm, tn)
+                        lds = m * n * kk * (1 / tn + 1 / tm) / vec / 32
+                        glob = m * n * kk * (1 / bm + 1 / bn) * ebytes / 64
+                        cost = max(fma, lds, glob) / fill / min(1.0, resident * t / 512)
+                        found.append((cost, c))
+    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn))
+    return [c for _, c in found]
+
+
+def _matmul_accesses(c: MatmulConfig, lay: MatmulLayout, a_fast_k: bool, b_fast_k: bool, ebytes: int):
+    """The four shared-memory instructions of the tiled matmul, as bank-model accesses."""
+    t, vec = c.threads, min(4, c.tm, c.tn)
+    cols_b = c.bn // c.tn  # threads along n
+    ra = [("warp", max(1, t // 32)), ("slot", (c.bm * c.bk) // t)]
+    rb = [("warp", max(1, t // 32)), ("slot", (c.bn * c.bk) // t)]
+
+    def tid(o, lane, u):
+        return o.add(o.mul(u["warp"], 32), lane)
+
+    def a_store(o, lane, u):
+        row, kcol = _tile_coords(o, o.add(tid(o, lane, u), o.mul(u["slot"], t)), c.bm, c.bk, a_fast_k)
+        return o.add(o.mul(kcol, c.bm + lay.pad_a), row)
+
+    def b_store(o, lane, u):
+        col, krow = _tile_coords(o, o.add(tid(o, lane, u), o.mul(u["slot"], t)), c.bn, c.bk, b_fast_k)
+        return o.add(o.mul(krow, c.bn + lay.pad_b), col)
+
+    def a_read(o, lane, u):
+        return o.add(o.mul(u["kk"], c.bm + lay.pad_a),
+                     _micro(o, o.div(tid(o, lane, u), cols_b), u["grp"], c.bm, c.tm, vec, lay.strided))
+
+    def b_read(o, lane, u):
+        return o.add(o.mul(u["kk"], c.bn + lay.pad_b),
+                     _micro(o, o.mod(tid(o, lane, u), cols_b), u["grp"], c.bn, c.tn, vec, lay.strided))
+
+    rr = [("warp", max(1, t // 32)), ("kk", c.bk)]
+    return [banks.Access("A tile store", a_store, tuple(ra), ebytes),
+            banks.Access("B tile store", b_store, tuple(rb), ebytes),
+            banks.Access("A tile read", a_read, tuple(rr + [("grp", c.tm // vec)]), ebytes, vec),
+            banks.Access("B tile read", b_read, tuple(rr + [("grp", c.tn // vec)]), ebytes, vec)]
+
+
+def _tile_coords(o, e, along: int, bk: int, fast_k: bool):
+    """(position along m or n, position along k) of the e-th element a block loads, walking
+    the global array in its contiguous direction (coalesced loads)."""
+    if fast_k:
+        return o.div(e, bk), o.mod(e, bk)
+    return o.mod(e, along), o.div(e, along)
+
+
+def _micro(o, t_coord, grp, extent: int, per_thread: int, vec: int, strided: bool):
+    """First element of a thread's `grp`-th group of `vec` along one side of the tile."""
+    if strided:  # group g of every thread sits in the g-th slab of extent * vec / per_thread
+        return o.add(o.mul(grp, extent * vec // per_thread), o.mul(t_coord, vec))
+    return o.add(o.mul(t_coord, per_thread), o.mul(grp, vec))
+
+
+def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
+    k = lw.k
+    *indices, value = st.src
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    indices = [lw.flat_loads(i, memo) for i in indices]
+    value = lw.simplify(lw.flat_loads(value, memo))
+    r = _reduce_of(value)
+    if r is None or len(r.arg[1]) != 1 or len(indices) != 2:
+        return None
+    if not all(i.op == "var" for i in indices):
+        return None
+    mname, nname = indices[0].arg.name, indices[1].arg.name
+    kname = r.arg[1][0]
+    loads = [u for u in r.src[0].toposort() if u.op == "load"]
+    a_loads = [u for u in loads if {v.arg.name for v in u.vars()} <= {mname, kname} and depends(u.src[0], mname)]
+    b_loads = [u for u in loads if {v.arg.name for v in u.vars()} <= {nname, kname} and depends(u.src[0], nname)]
+    if len(a_loads) != 1 or len(b_loads) != 1 or len(loads) != 2:
+        return None
+    la, lb = a_loads[0], b_loads[0]
+    fa, fb = affine(la.src[0]), affine(lb.src[0])
+    if fa is None or fb is None:
+        return None
+    a_fast_k, b_fast_k = fa.get(kname) == 1, fb.get(kname) == 1
+    m, n, kk = (k.range(x).size for x in (mname, nname, kname))
+    ebytes = max(la.dtype.scalar.bits, lb.dtype.scalar.bits) // 8
+    if la.dtype != lb.dtype:
+        return None
+    # The cheapest configuration (cost model) that has a conflict-free layout (bank model).
+    chosen, log = None, []
+    for c in _matmul_config(m, n, kk, ebytes, spec)[:8]:
+        vec = min(4, c.tm, c.tn)
+        pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
+        cands = sorted((MatmulLayout(pa, pb, s) for s in (False, True) for pa in pads for pb in pads),
+                       key=lambda L: (L.pad_a + L.pad_b, L.strided))
+        try:
+            lay, why = banks.choose(cands, lambda L: _matmul_accesses(c, L, a_fast_k, b_fast_k, ebytes))
+        except banks.BankModelError:
+            log.append(f"{c.bm}x{c.bn}x{c.bk}/{c.tm}x{c.tn}: no conflict-free layout")
+            continue
+        chosen = c
+        log += why
+        break
+    if chosen is None:
+        return None
+    c = chosen
+    vec = min(4, c.tm, c.tn)
+    t = c.threads
+    cols_b = c.bn // c.tn
+    tx, ty = imod(TID, cols_b), idiv(TID, cols_b)
+    tiles_n = n // c.bn
+    bm0, bn0 = imul(idiv(CTAID, tiles_n), c.bm), imul(imod(CTAID, tiles_n), c.bn)
+    mv, nv, kv = lw.range_var(mname), lw.range_var(nname), lw.range_var(kname)
+    k0 = var(idx, f"{kname}_tile", 0, kk - 1)
+    kin = var(idx, f"{kname}_in", 0, c.bk - 1)
+    ta = SharedTile("a_tile", la.dtype, c.bk, c.bm, lay.pad_a)
+    tb = SharedTile("b_tile", lb.dtype, c.bk, c.bn, lay.pad_b)
+    stage: list = []
+    for s in range((c.bm * c.bk) // t):
+        e = iadd(TID, s * t)
+        row, kc = _tile_coords(UOpOps, e, c.bm, c.bk, a_fast_k)
+        stage += [Let(mv, iadd(bm0, row)), Let(kv, iadd(k0, kc)),
+                  SharedStore(ta.name, iadd(imul(kc, ta.row_stride), row), la)]
+    for s in range((c.bn * c.bk) // t):
+        e = iadd(TID, s * t)
+        col, kr = _tile_coords(UOpOps, e, c.bn, c.bk, b_fast_k)
+        stage += [Let(nv, iadd(bn0, col)), Let(kv, iadd(k0, kr)),
+                  SharedStore(tb.name, iadd(imul(kr, tb.row_stride), col), lb)]
+    # Micro-tile: TM/vec groups of vec rows of A and TN/vec groups of vec columns of B.
+    vt_a = la.dtype.vec(vec) if vec > 1 else la.dtype
+    vt_b = lb.dtype.vec(vec) if vec > 1 else lb.dtype
+    a_vals, b_vals = [], []
+    for g in range(c.tm // vec):
+        v = UOp("sload", vt_a, (iadd(imul(kin, ta.row_stride), _micro(UOpOps, ty, g, c.bm, c.tm, vec, lay.strided)),), ta.name)
+        a_vals += [UOp("extract", la.dtype, (v,), q) if vec > 1 else v for q in range(vec)]
+    for g in range(c.tn // vec):
+        v = UOp("sload", vt_b, (iadd(imul(kin, tb.row_stride), _micro(UOpOps, tx, g, c.bn, c.tn, vec, lay.strided)),), tb.name)
+        b_vals += [UOp("extract", lb.dtype, (v,), q) if vec > 1 else v for q in range(vec)]
+    comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
+    init: list = []
+    updates: list = []
+    for i in range(c.tm):
+        for j in range(c.tn):
+            nm = f"acc_{i}_{j}"
+            init.append(AccInit(nm, t_acc, const(t_acc, _identity(r.arg[0], t_acc))))
+            term = _replace(r.src[0], {la: a_vals[i], lb: b_vals[j]})
+            updates.append(AccUpdate(nm, UOp(comb, t_acc, (UOp("acc", t_acc, (), nm), term))))
+    inner = Loop(kin, c.bk, 1, tuple(updates), "reduce")
+    body = init + [Loop(k0, kk, c.bk, tuple(stage) + (Barrier(), inner, Barrier()), "serial")]
+    for i in range(c.tm):
+        row = _micro(UOpOps, ty, i // vec, c.bm, c.tm, vec, lay.strided)
+        for j in range(c.tn):
+            col = _micro(UOpOps, tx, j // vec, c.bn, c.tn, vec, lay.strided)
+            out = _replace(value, {r: UOp("acc", t_acc, (), f"acc_{i}_{j}")})
+            body += [Let(mv, iadd(bm0, iadd(row, i % vec))), Let(nv, iadd(bn0, iadd(col, j % vec))),
+                     Store(buf.name, lw.simplify(flatten(indices, buf.shape)), out)]
+    tiles = (m // c.bm) * (n // c.bn)
+    notes.append(f"{name}: tiled matmul {c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn} per thread, {t} threads x "
+                 f"{tiles} blocks; shared layout by the bank model: {lay}"
+                 + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
+    return [Launch(name, tiles, t, tuple(body), (ta, tb), "tiled-matmul")]
+
+
+# -- driver ----------------------------------------------------------------------------------
+def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None) -> GpuProgram:
+    """One or more launches per store, in store order (a later store may read what an
+    earlier one wrote: launches on one stream run in order)."""
+    target = cuda_target()
+    lw = _Lowerer(kernel, target, rewriter)
+    notes: list = []
+    scratch: list = []
+    launches: list = []
+    order = strategies or ("tiled-matmul", "block-reduce", "map")
+    for n_store, st in enumerate(kernel.stores):
+        name = f"{kernel.name}_{n_store}_{st.arg}"
+        for strat in order:
+            if strat == "tiled-matmul":
+                got = _tiled_matmul(lw, st, name, spec, notes)
+            elif strat == "block-reduce":
+                got = _block_reduce(lw, st, name, spec, notes, scratch)
+            elif strat == "map":
+                got = [_map_launch(lw, st, name, spec, notes)]
+            else:
+                raise GpuLoweringError(f"unknown GPU strategy '{strat}'")
+            if got:
+                launches += got
+                break
+    return GpuProgram(kernel, tuple(launches), tuple(scratch), tuple(notes + lw.notes), target)

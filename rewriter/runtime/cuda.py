@@ -47,6 +47,17 @@ class CudaCode:
     launches: tuple
     scratch: tuple = ()
 
+    def to_json(self) -> dict:
+        return {"ptx": self.ptx, "launches": [[l.name, l.grid, l.block] for l in self.launches],
+                "scratch": [[n, np.dtype(nt).str, size] for n, nt, size in self.scratch]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "CudaCode":
+        """The inverse of `to_json`: code compiled on one machine, run on another (the GPU
+        machine then needs neither llvmlite's NVPTX target nor Z3)."""
+        return cls(d["ptx"], tuple(LaunchSpec(n, g, b) for n, g, b in d["launches"]),
+                   tuple((n, np.dtype(t), size) for n, t, size in d["scratch"]))
+
     @classmethod
     def from_program(cls, gp, ptx: str) -> "CudaCode":
         return cls(ptx, tuple(LaunchSpec(l.name, l.grid, l.block) for l in gp.launches),

@@ -105,14 +105,17 @@ def _close(torch, got, want, is_float: bool) -> bool:
 
 def compiled(lib, path: str, code_dir: str | None):
     """(kernel, CudaCode, strategies of its launches, compile seconds): compiled here, or
-    read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere)."""
+    read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
+    A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
+    one fma: what nvcc does by default, and what cuBLAS computes)."""
     import json
     import os
 
     from rewriter.kernel.parser import load_kernel
     from rewriter.runtime.cuda import CudaCode
 
-    k = load_kernel(path)
+    contract = path.endswith("#fma")
+    k = load_kernel(path.removesuffix("#fma"))
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
@@ -120,12 +123,12 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.pipeline import compile_cuda, optimize
 
     t0 = time.time()
-    opt = optimize(k, lib, "cuda")
+    opt = optimize(k, lib, "cuda", fp_contract=contract)
     return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
 
 
 def _code_name(path: str) -> str:
-    return path.replace("/", "__").removesuffix(".ir") + ".json"
+    return path.replace("/", "__").replace("#", "_").removesuffix(".ir") + ".json"
 
 
 def prepare(lib, paths, code_dir: str) -> None:
@@ -231,10 +234,11 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
-    lines.append(f"| {k.name} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
+    label = k.name + (" (fma)" if p.endswith("#fma") else "")
+    lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
-                 f"| {k.name} | - | {ours * 1e6:.1f} | - | - | {perf} | {pct} | {strat} |")
+                 f"| {label} | - | {ours * 1e6:.1f} | - | - | {perf} | {pct} | {strat} |")
     print(lines[-1], flush=True)
     mod.unload()
     del ins, bufs, scratch
@@ -281,6 +285,7 @@ def main(argv=None) -> int:
     small, large = sorted(glob.glob("examples/*.ir")), sorted(glob.glob("examples/gpu/*.ir"))
     if args.only:
         large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
+    large += [p + "#fma" for p in large if "/matmul_" in p]
     if args.prepare:
         from rewriter.dsl.rule import load_library
 

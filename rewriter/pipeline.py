@@ -60,12 +60,12 @@ def target_desc(name: str):
 
 
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
-             unroll: int = 1, engine: str = "greedy") -> Optimized:
+             unroll: int = 1, engine: str = "greedy", fp_contract: bool = False) -> Optimized:
     desc = target_desc(target)
     rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)
     if target == "cuda":
-        return _optimize_cuda(kernel, simple, rw)
+        return _optimize_cuda(kernel, simple, rw, fp_contract)
     prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
     if target == "cpu":
@@ -75,11 +75,11 @@ def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = 
     return out
 
 
-def _optimize_cuda(kernel: Kernel, simple: Kernel, rw) -> Optimized:
+def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False) -> Optimized:
     from rewriter.backends.ptx import emit_ptx
     from rewriter.lower.gpu import lower_gpu
 
-    gp = lower_gpu(simple, rw)
+    gp = lower_gpu(simple, rw, contract=fp_contract)
     prog = Program(simple, (), gp.target, gp.notes)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(gp.notes), gpu=gp)
     out.llvm_ir, out.ptx = emit_ptx(gp)

@@ -243,8 +243,11 @@ def emit_llvm(gp: GpuProgram) -> str:
     # llvmlite has no string function attributes: give each kernel its block size, so ptxas
     # may use the registers a thread can have at that size (.maxntid).
     for launch in gp.launches:
+        attrs = f'"nvvm.maxntid"="{launch.block}"'
+        if launch.min_blocks_per_sm:
+            attrs += f' "nvvm.minctasm"="{launch.min_blocks_per_sm}"'
         text = re.sub(rf'(define ptx_kernel void @"{re.escape(launch.name)}"\([^\n]*\))\n',
-                      rf'\1 "nvvm.maxntid"="{launch.block}"\n', text)
+                      lambda m: f"{m.group(1)} {attrs}\n", text)
     return text
 
 

@@ -450,7 +450,7 @@ def _micro(o, t_coord, grp, extent: int, per_thread: int, vec: int, strided: boo
     return o.add(o.mul(t_coord, per_thread), o.mul(grp, vec))
 
 
-def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
+def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, contract: bool = False):
     k = lw.k
     *indices, value = st.src
     buf = k.buffer(st.arg)
@@ -507,17 +507,23 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     kin = var(idx, f"{kname}_in", 0, c.bk - 1)
     ta = SharedTile("a_tile", la.dtype, c.bk, c.bm, lay.pad_a)
     tb = SharedTile("b_tile", lb.dtype, c.bk, c.bn, lay.pad_b)
-    stage: list = []
-    for s in range((c.bm * c.bk) // t):
-        e = iadd(TID, s * t)
-        row, kc = _tile_coords(UOpOps, e, c.bm, c.bk, a_fast_k)
-        stage += [Let(mv, iadd(bm0, row)), Let(kv, iadd(k0, kc)),
-                  SharedStore(ta.name, iadd(imul(kc, ta.row_stride), row), la)]
-    for s in range((c.bn * c.bk) // t):
-        e = iadd(TID, s * t)
-        col, kr = _tile_coords(UOpOps, e, c.bn, c.bk, b_fast_k)
-        stage += [Let(nv, iadd(bn0, col)), Let(kv, iadd(k0, kr)),
-                  SharedStore(tb.name, iadd(imul(kr, tb.row_stride), col), lb)]
+    # Register prefetch: the loads of the next K slice are issued before the current slice
+    # is multiplied and land in shared memory after it, so their latency hides behind the
+    # FMAs. The slice after the last is clamped onto the last (a redundant, in-bounds load).
+    fetch, keep, nxt = [], [], UOp("min", idx, (iadd(k0, c.bk), _c(kk - c.bk)))
+    slot = 0
+    for tile, ld, pv, along, fast_k, nslots in ((ta, la, mv, c.bm, a_fast_k, (c.bm * c.bk) // t),
+                                                  (tb, lb, nv, c.bn, b_fast_k, (c.bn * c.bk) // t)):
+        base = bm0 if tile is ta else bn0
+        for s in range(nslots):
+            pos, kc = _tile_coords(UOpOps, iadd(TID, s * t), along, c.bk, fast_k)
+            reg = f"fetch{slot}"
+            slot += 1
+            fetch.append((reg, ld, [Let(pv, iadd(base, pos))], kc))
+            keep.append(SharedStore(tile.name, iadd(imul(kc, tile.row_stride), pos), UOp("acc", ld.dtype, (), reg)))
+    prologue = [st for reg, ld, lets, kc in fetch for st in lets + [Let(kv, kc), AccInit(reg, ld.dtype, ld)]]
+    refill = [st for reg, ld, lets, kc in fetch
+              for st in lets + [Let(kv, iadd(nxt, kc)), AccUpdate(reg, ld)]]
     # Micro-tile: TM/vec groups of vec rows of A and TN/vec groups of vec columns of B.
     vt_a = la.dtype.vec(vec) if vec > 1 else la.dtype
     vt_b = lb.dtype.vec(vec) if vec > 1 else lb.dtype
@@ -536,9 +542,14 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
             nm = f"acc_{i}_{j}"
             init.append(AccInit(nm, t_acc, const(t_acc, _identity(r.arg[0], t_acc))))
             term = _replace(r.src[0], {la: a_vals[i], lb: b_vals[j]})
-            updates.append(AccUpdate(nm, UOp(comb, t_acc, (UOp("acc", t_acc, (), nm), term))))
-    inner = Loop(kin, c.bk, 1, tuple(updates), "reduce")
-    body = init + [Loop(k0, kk, c.bk, tuple(stage) + (Barrier(), inner, Barrier()), "serial")]
+            acc = UOp("acc", t_acc, (), nm)
+            if contract and comb == "add" and t_acc.is_float and term.op == "mul":
+                updates.append(AccUpdate(nm, UOp("fma", t_acc, (term.src[0], term.src[1], acc))))
+            else:
+                updates.append(AccUpdate(nm, UOp(comb, t_acc, (acc, term))))
+    inner = Loop(kin, c.bk, 1, tuple(updates), "reduce", unroll=c.bk)
+    body = init + prologue + [Loop(k0, kk, c.bk, tuple(keep) + (Barrier(),) + tuple(refill)
+                                   + (inner, Barrier()), "serial")]
     for i in range(c.tm):
         row = _micro(UOpOps, ty, i // vec, c.bm, c.tm, vec, lay.strided)
         for j in range(c.tn):
@@ -549,14 +560,21 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     tiles = (m // c.bm) * (n // c.bn)
     notes.append(f"{name}: tiled matmul {c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn} per thread, {t} threads x "
                  f"{tiles} blocks; shared layout by the bank model: {lay}"
+                 + ("; a * b + acc contracted to fma (one rounding, opt-in)" if contract else "")
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
-    return [Launch(name, tiles, t, tuple(body), (ta, tb), "tiled-matmul")]
+    regs = c.tm * c.tn + c.tm + c.tn + 40  # the cost model's register estimate
+    resident = max(1, min(spec.threads_per_sm // t, spec.regs_per_sm // (regs * t)))
+    return [Launch(name, tiles, t, tuple(body), (ta, tb), "tiled-matmul", min_blocks_per_sm=resident)]
 
 
 # -- driver ----------------------------------------------------------------------------------
-def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None) -> GpuProgram:
+def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
+              contract: bool = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
-    earlier one wrote: launches on one stream run in order)."""
+    earlier one wrote: launches on one stream run in order). `contract` lets the tiled
+    matmul fuse each float product and sum into one fma (one rounding instead of two: more
+    accurate, but not the reference's result bit for bit; CUDA's nvcc does it by default,
+    -fmad=true). Off by default: the op table's semantics round twice."""
     target = cuda_target()
     lw = _Lowerer(kernel, target, rewriter)
     notes: list = []
@@ -567,7 +585,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
         name = f"{kernel.name}_{n_store}_{st.arg}"
         for strat in order:
             if strat == "tiled-matmul":
-                got = _tiled_matmul(lw, st, name, spec, notes)
+                got = _tiled_matmul(lw, st, name, spec, notes, contract)
             elif strat == "block-reduce":
                 got = _block_reduce(lw, st, name, spec, notes, scratch)
             elif strat == "map":

@@ -85,6 +85,9 @@ class Launch:
     # Alignment facts for vector accesses: range variable name -> every value it takes is a
     # multiple of this (the vectorized range steps by its width).
     multiples: tuple = ()
+    # Blocks that must fit on one SM together (0: no constraint): caps the registers ptxas
+    # may give a thread at 64K / (block * this).
+    min_blocks_per_sm: int = 0
 
 
 @dataclass(frozen=True)

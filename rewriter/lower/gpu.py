@@ -88,7 +88,7 @@ def imul(a, c) -> UOp:
     a, c = _as(a), _as(c)
     if c.op == "const" and c.arg == 1:
         return a
-    if c.op == "const" and c.arg == 0:
+    if (c.op == "const" and c.arg == 0) or (a.op == "const" and a.arg == 0):
         return _c(0)
     return UOp("mul", idx, (a, c))
 

@@ -122,7 +122,24 @@ class Notes:
 
 def format_gpu_program(gp: GpuProgram) -> str:
     """The launches and their per-thread bodies, for --emit ir and --explain."""
-    from rewriter.lower.program import AccInit, AccUpdate, Loop, Store, _fmt
+    from rewriter.ir.uop import var
+    from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+    from rewriter.lower.program import _fmt as _fmt_plain
+
+    def _fmt(u: UOp) -> str:
+        """Thread and block ids print by name (tid.x, ctaid.x), shared loads by tile."""
+        memo: dict = {}
+        for n in u.toposort():
+            if n.op == "special":
+                memo[n] = var(idx, n.arg)
+            elif n.op == "sload":
+                memo[n] = var(n.dtype, f"{n.arg}[{_fmt_plain(memo[n.src[0]])}]"
+                              + (f" : +{n.dtype.lanes}" if n.dtype.lanes > 1 else ""))
+            elif n.src:
+                memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
+            else:
+                memo[n] = n
+        return _fmt_plain(memo[u])
 
     lines = [f"# {gp.kernel.name} for cuda ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
     lines += [f"# {n}" for n in gp.notes]

@@ -228,33 +228,35 @@ def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
 
 def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: str, ident, t: DType,
                        w: int, block: int, splits: int, out_row: UOp, dest: str, dest_index: UOp,
-                       epilogue: UOp, result_ph: UOp, tile: str):
+                       epilogue: UOp, result_ph: UOp, tile: str, to_shared=None, tag: str = ""):
     """The statements of one block-reduce launch. `out_row` is the block's output row
     (ctaid / splits), `epilogue` the stored value with `result_ph` standing for the block's
-    reduced value."""
-    stmts: list = list(_decompose(out_row, par_dims))
+    reduced value. With `to_shared` = (tile, index) thread 0 puts the value there instead of
+    storing it (for the threads of the block to read after a barrier)."""
+    stmts: list = list(_decompose(out_row, par_dims)) if par_dims is not None else []
     g = imod(CTAID, splits) if splits > 1 else _c(0)
     at = t.vec(w) if w > 1 else t
     init = const(t, ident)
-    stmts.append(AccInit("part", at, UOp("broadcast", at, (init,)) if w > 1 else init))
+    stmts.append(AccInit(f"part{tag}", at, UOp("broadcast", at, (init,)) if w > 1 else init))
     it = var(idx, f"{red_var.arg.name}_it", 0, size - 1)
     base = imul(iadd(imul(g, block), TID), w)
     vbody = lw.vec(body, red_var.arg.name, w, {}) if w > 1 else body
     if w > 1 and vbody.dtype.lanes == 1:
         vbody = UOp("broadcast", at, (vbody,))
-    acc = UOp("acc", at, (), "part")
+    acc = UOp("acc", at, (), f"part{tag}")
     stmts.append(Loop(it, size, splits * block * w,
-                      (Let(red_var, iadd(it, base)), AccUpdate("part", UOp(comb, at, (acc, vbody)))), "reduce"))
+                      (Let(red_var, iadd(it, base)), AccUpdate(f"part{tag}", UOp(comb, at, (acc, vbody)))), "reduce"))
     first = UOp("hreduce", t, (acc,), comb) if w > 1 else acc
-    stmts += _warp_fold("warp", t, first, comb)
+    stmts += _warp_fold(f"warp{tag}", t, first, comb)
     lane, warp = imod(TID, 32), idiv(TID, 32)
     nwarps = max(1, block // 32)
-    stmts.append(If(ieq(lane, 0), (SharedStore(tile, warp, UOp("acc", t, (), "warp")),)))
+    stmts.append(If(ieq(lane, 0), (SharedStore(tile, warp, UOp("acc", t, (), f"warp{tag}")),)))
     stmts.append(Barrier())
     gathered = UOp("where", t, (ilt(TID, nwarps), UOp("sload", t, (TID,), tile), init))
-    final = UOp("acc", t, (), "block")
+    final = UOp("acc", t, (), f"block{tag}")
     value = _replace(epilogue, {result_ph: final})
-    tail = _warp_fold("block", t, gathered, comb) + [If(ieq(TID, 0), (Store(dest, dest_index, value),))]
+    final = (SharedStore(to_shared[0], to_shared[1], value) if to_shared else Store(dest, dest_index, value))
+    tail = _warp_fold(f"block{tag}", t, gathered, comb) + [If(ieq(TID, 0), (final,))]
     stmts.append(If(ilt(TID, 32), tuple(tail)))
     return tuple(stmts)
 
@@ -335,6 +337,101 @@ def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     tile = (SharedTile("warp_sums", t, 1, 32),)
     return [Launch(f"{name}_part", outputs * splits, block, s1, tile, "block-reduce", ((rname, w),)),
             Launch(name, outputs, b2, s2, tile, "block-reduce")]
+
+
+# -- strategy: fused rows -------------------------------------------------------------------
+def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
+    """A kernel whose stores are row reductions into temporaries followed by one store over
+    the same rows (softmax: m[r], s[r], out[r, i]) runs as ONE launch, a block per row: each
+    reduction is a block reduce whose result thread 0 leaves in shared memory (`row_vals`),
+    read by every thread after a barrier wherever a later store loads that temporary at
+    [r]; the last store is a vectorized map over the row's remaining range. The input row is
+    read from DRAM once; the re-reads of the row hit L1/L2."""
+    k = lw.k
+    stores = list(k.stores)
+    if len(stores) < 2:
+        return None
+    last = stores[-1]
+    temps = {b.name for b in k.temps}
+    memo: dict = {}
+    flat_idx = []
+    for st in stores:
+        flat_idx.append([lw.flat_loads(i, memo) for i in st.src[:-1]])
+    first = flat_idx[0]
+    if not first or not all(i.op == "var" for i in first):
+        return None
+    rows = [i.arg.name for i in first]
+    red: list = []
+    for st, idxs in zip(stores[:-1], flat_idx[:-1]):
+        if st.arg not in temps or [i.arg.name for i in idxs if i.op == "var"] != rows or len(idxs) != len(rows):
+            return None
+        value = lw.simplify(lw.flat_loads(st.src[-1], memo))
+        r = _reduce_of(value)
+        if r is None or len(r.arg[1]) != 1 or r.dtype.scalar.bits > 32 or r.dtype.is_bool:
+            return None
+        red.append((st, value, r))
+    if len({r.dtype for _, _, r in red}) != 1:
+        return None  # one shared row_vals tile of one type
+    lidx = flat_idx[-1]
+    if [i.arg.name for i in lidx[:len(rows)] if i.op == "var"] != rows or len(lidx) != len(rows) + 1 \
+            or lidx[-1].op != "var":
+        return None
+    qname = lidx[-1].arg.name
+    lvalue = lw.simplify(lw.flat_loads(last.src[-1], memo))
+    if any(n.op == "reduce" for n in lvalue.toposort()):
+        return None
+    # Temporaries of the group may be read only at their own row, by later stores of the group.
+    row_flat = {st.arg: lw.simplify(flatten(idxs, k.buffer(st.arg).shape)) for (st, _, _), idxs in zip(red, flat_idx)}
+    later = [v for _, v, _ in red] + [lvalue]
+    for v in later:
+        for n in v.toposort():
+            if n.op == "load" and n.arg in row_flat and n.src[0] is not row_flat[n.arg]:
+                return None
+    dims = [(lw.range_var(p), k.range(p).size, 1) for p in rows]
+    outputs = math.prod(c for _, c, _ in dims)
+    sizes = [k.range(r.arg[1][0]).size for _, _, r in red] + [k.range(qname).size]
+    block = 1024
+    while block > 32 and any(sz % block for sz in sizes):
+        block //= 2
+    block = min(block, 256)  # 8 warps a row: enough loads in flight, 8 rows an SM
+    swap = {UOp("load", r.dtype, (row_flat[st.arg],), st.arg): UOp("sload", r.dtype, (_c(n),), "row_vals")
+            for n, (st, _, r) in enumerate(red)}
+    stmts: list = list(_decompose(CTAID, dims))
+    parts = []
+    for n, (st, value, r) in enumerate(red):
+        value, r2 = _replace(value, swap), None
+        r2 = _reduce_of(value)
+        rname = r2.arg[1][0]
+        size = k.range(rname).size
+        w = _vector_width(r2.src[0], rname, size, spec)
+        while w > 1 and size % (block * w):
+            w //= 2
+        ph = UOp("acc", r2.dtype, (), "__result")
+        stmts += _block_reduce_body(lw, None, lw.range_var(rname), size, r2.src[0], REDUCTIONS[r2.arg[0]],
+                                    _identity(r2.arg[0], r2.dtype), r2.dtype, w, block, 1, CTAID, "", _c(0),
+                                    _replace(value, {r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n))
+        stmts.append(Barrier())
+        parts.append(f"{st.arg} (block reduce over '{rname}', x{w})")
+    lvalue = _replace(lvalue, swap)
+    size = k.range(qname).size
+    buf = k.buffer(last.arg)
+    flat = lw.simplify(flatten(lidx, buf.shape))
+    a = affine(flat)
+    w = _vector_width(lvalue, qname, size, spec) if a is not None and a.get(qname) == 1 else 1
+    while w > 1 and size % (block * w):
+        w //= 2
+    it = var(idx, f"{qname}_it", 0, size - 1)
+    v = lw._widen(lw.vec(lvalue, qname, w, {}), w) if w > 1 else lvalue
+    stmts.append(Loop(it, size, block * w, (Let(lw.range_var(qname), iadd(it, imul(TID, w))),
+                                            Store(buf.name, flat, v)), "serial"))
+    parts.append(f"{buf.name} (map over '{qname}', x{w})")
+    ts = red[0][2].dtype
+    tiles = (SharedTile("warp_sums", ts, 1, 32), SharedTile("row_vals", ts, 1, max(1, len(red))))
+    name = f"{k.name}_rows"
+    notes.append(f"{name}: fused rows, {outputs} blocks of {block}, one per row of {', '.join(rows)}: "
+                 + "; ".join(parts))
+    mult = tuple((r.arg[1][0], 1) for _, _, r in red) + ((qname, w),)
+    return [Launch(name, outputs, block, tuple(stmts), tiles, "fused-rows", mult)]
 
 
 # -- strategy: tiled matmul ------------------------------------------------------------------
@@ -580,7 +677,11 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     notes: list = []
     scratch: list = []
     launches: list = []
-    order = strategies or ("tiled-matmul", "block-reduce", "map")
+    order = strategies or ("fused-rows", "tiled-matmul", "block-reduce", "map")
+    if "fused-rows" in order:
+        fused = _fused_rows(lw, spec, notes)
+        if fused:
+            return GpuProgram(kernel, tuple(fused), (), tuple(notes), target)
     for n_store, st in enumerate(kernel.stores):
         name = f"{kernel.name}_{n_store}_{st.arg}"
         for strat in order:
@@ -590,6 +691,8 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
                 got = _block_reduce(lw, st, name, spec, notes, scratch)
             elif strat == "map":
                 got = [_map_launch(lw, st, name, spec, notes)]
+            elif strat == "fused-rows":
+                got = None
             else:
                 raise GpuLoweringError(f"unknown GPU strategy '{strat}'")
             if got:

@@ -265,3 +265,33 @@ def test_simulator_catches_a_broken_reduction():
     inputs = random_inputs(k, 0)
     assert check_against_reference(k, simulate(gp, inputs), inputs) == []
     assert check_against_reference(k, simulate(broken, inputs), inputs) != []
+
+
+def test_log2_and_f64_transcendentals_never_reach_llvm_abort(tmp_path):
+    """NVPTX has no log2 instruction and no f64 exp2/log2 (LLVM aborts looking for a
+    libcall): log2 goes through lg2.approx.f32, f64 is refused with an 'unsupported yet'."""
+    from rewriter.backends.llvm_ops import EmitError
+    from rewriter.lower.gpu_sim import simulate
+    from rewriter.pipeline import compare
+
+    src = "kernel lg(x: f32[256]) -> (out: f32[256]) { i = range(256)\n out[i] = log2(x[i] * x[i] + 1.0) }"
+    k = parse_kernels(src, "lg.ir")[0]
+    opt = optimize(k, library(), "cuda")
+    assert "lg2.approx.f32" in opt.ptx
+    inputs = random_inputs(k, 0)
+    from rewriter.kernel.reference import run_reference
+    assert compare(k, simulate(opt.gpu, inputs), run_reference(k, inputs)) == []
+    f64 = parse_kernels(src.replace("f32", "f64"), "lg64.ir")[0]
+    with pytest.raises(EmitError, match="not supported on cuda yet"):
+        optimize(f64, library(), "cuda")
+
+
+def test_fuzz_target_cuda_sim_runs_the_gpu_program():
+    from rewriter.fuzz.targets import run_target
+    from rewriter.kernel.reference import run_reference
+    from rewriter.pipeline import compare
+
+    k = load_kernel("examples/softmax_f32.ir")
+    inputs = random_inputs(k, 2)
+    got = run_target("cuda-sim", k, library(), inputs)
+    assert compare(k, got, run_reference(k, inputs)) == []

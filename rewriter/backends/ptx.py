@@ -155,7 +155,35 @@ class LaunchEmitter(ProgramEmitter):
             return self.b.extract_element(self.value(u.src[0]), ir.Constant(_I32, u.arg))
         if u.op == "shfl":
             return self.shuffle(u)
+        if u.op in ("exp2", "log2") and u.dtype.is_float:
+            return self.transcendental(u)
         return super()._value(u)
+
+    def transcendental(self, u):
+        """exp2/log2 of floats. NVPTX lowers llvm.exp2 of f16/f32 to ex2.approx but has no
+        instruction (and we link no libdevice) for log2 or for f64, where LLVM would abort
+        looking for a libcall. log2 of f16/f32 goes through lg2.approx.f32 (PTX ISA,
+        "Floating Point Instructions: lg2": max error 2^-22 relative away from 1)."""
+        t: DType = u.dtype
+        if t.scalar.bits == 64 or t.scalar.ebits == 8 and t.scalar.bits == 16:
+            raise EmitError(f"{u.op} of {t.scalar} is not supported on cuda yet (needs libdevice)")
+        if u.op == "exp2":
+            return super()._value(u)
+        v = self.value(u.src[0])
+        f32 = ir.FloatType()
+
+        def one(x):
+            wide = self.b.fpext(x, f32) if t.scalar.bits == 16 else x
+            r = self._call("llvm.nvvm.lg2.approx.f", f32, [wide])
+            return self.b.fptrunc(r, llvm_type(t.scalar)) if t.scalar.bits == 16 else r
+
+        if t.lanes == 1:
+            return one(v)
+        out = ir.Constant(llvm_type(t), ir.Undefined)
+        for i in range(t.lanes):
+            lane = ir.Constant(_I32, i)
+            out = self.b.insert_element(out, one(self.b.extract_element(v, lane)), lane)
+        return out
 
     def shuffle(self, u):
         t: DType = u.dtype

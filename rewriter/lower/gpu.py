@@ -390,10 +390,11 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     dims = [(lw.range_var(p), k.range(p).size, 1) for p in rows]
     outputs = math.prod(c for _, c, _ in dims)
     sizes = [k.range(r.arg[1][0]).size for _, _, r in red] + [k.range(qname).size]
-    block = 1024
-    while block > 32 and any(sz % block for sz in sizes):
+    block = 256  # 8 warps a row: enough loads in flight, 8 rows an SM
+    while block >= 32 and any(sz % block for sz in sizes):
         block //= 2
-    block = min(block, 256)  # 8 warps a row: enough loads in flight, 8 rows an SM
+    if block < 32:
+        return None  # every thread of every warp must own elements of the row
     swap = {UOp("load", r.dtype, (row_flat[st.arg],), st.arg): UOp("sload", r.dtype, (_c(n),), "row_vals")
             for n, (st, _, r) in enumerate(red)}
     stmts: list = list(_decompose(CTAID, dims))

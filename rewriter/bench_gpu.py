@@ -107,7 +107,8 @@ def compiled(lib, path: str, code_dir: str | None):
     """(kernel, CudaCode, strategies of its launches, compile seconds): compiled here, or
     read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
     A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
-    one fma: what nvcc does by default, and what cuBLAS computes)."""
+    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#map" with
+    the map strategy only (no shared-memory tiling), to measure what the tiling buys."""
     import json
     import os
 
@@ -115,7 +116,8 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.runtime.cuda import CudaCode
 
     contract = path.endswith("#fma")
-    k = load_kernel(path.removesuffix("#fma"))
+    map_only = path.endswith("#map")
+    k = load_kernel(path.removesuffix("#fma").removesuffix("#map"))
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
@@ -123,6 +125,14 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.pipeline import compile_cuda, optimize
 
     t0 = time.time()
+    if map_only:  # the same kernel lowered without its tiling strategy, for comparison
+        from rewriter.backends.ptx import emit_ptx
+        from rewriter.lower.gpu import lower_gpu
+        from rewriter.pipeline import make_rewriter, simplify_kernel
+
+        rw = make_rewriter(lib)
+        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=("map",))
+        return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
     opt = optimize(k, lib, "cuda", fp_contract=contract)
     return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
 
@@ -234,7 +244,7 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
-    label = k.name + (" (fma)" if p.endswith("#fma") else "")
+    label = k.name + (" (fma)" if p.endswith("#fma") else " (map only)" if p.endswith("#map") else "")
     lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
@@ -286,6 +296,7 @@ def main(argv=None) -> int:
     if args.only:
         large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
     large += [p + "#fma" for p in large if "/matmul_" in p]
+    large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
     if args.prepare:
         from rewriter.dsl.rule import load_library
 

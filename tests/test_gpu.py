@@ -65,6 +65,8 @@ def test_strategies_follow_the_kernel_shape():
     assert strat["examples/relu_f32.ir"] == ["map"]
     assert strat["examples/dot_i8.ir"] == ["block-reduce"]
     assert strat["examples/matmul_i8.ir"] == ["tiled-matmul"]
+    assert strat["examples/conv3x3_u8.ir"] == ["window-tiled"]
+    assert strat["examples/maxpool2x2_u8.ir"] == ["window-tiled"]
     assert strat["examples/softmax_f32.ir"] == ["fused-rows"]  # three stores, one launch
     # One output and 2^28 elements: split over many blocks, then a combining launch.
     assert strat["examples/gpu/dot_i8.ir"] == ["block-reduce", "block-reduce"]
@@ -205,6 +207,9 @@ kernel long_dot(a: i8[262144], b: i8[262144]) -> (out: i32) { i = range(262144, 
 kernel mm(a: f32[128, 32], b: f32[32, 128]) -> (c: f32[128, 128]) {
   m = range(128); n = range(128); k = range(32, reduce)
   c[m, n] = sum(a[m, k] * b[k, n], k) }
+kernel pool(src: f32[34, 130]) -> (out: f32[16, 64]) {
+  y = range(16); x = range(64); dy = range(3, reduce); dx = range(3, reduce)
+  out[y, x] = reduce_max(src[y * 2 + dy, x * 2 + dx], dy, dx) }
 kernel rows(x: f32[16, 512]) -> (out: f32[16, 512]) { r = range(16); i = range(512); j = range(512, reduce)
   mx[r] = reduce_max(x[r, j], j)
   out[r, i] = x[r, i] - mx[r] }
@@ -222,7 +227,7 @@ def test_split_reduction_tiles_and_fused_rows_match_reference():
         inputs = random_inputs(k, 5)
         assert check_against_reference(k, simulate(opt.gpu, inputs), inputs) == [], k.name
     assert strategies == {"long_dot": ["block-reduce", "block-reduce"], "mm": ["tiled-matmul"],
-                          "rows": ["fused-rows"]}
+                          "pool": ["window-tiled"], "rows": ["fused-rows"]}
 
 
 def test_fp_contract_fuses_the_matmul_products():

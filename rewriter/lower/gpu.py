@@ -435,6 +435,121 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     return [Launch(name, outputs, block, tuple(stmts), tiles, "fused-rows", mult)]
 
 
+# -- strategy: window tiles (convolution, pooling) ---------------------------------------------
+def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
+    """out[y, x] = reduce(f(W(y, x, r...), invariants), r...) where every load that moves with
+    (y, x) reads a 2-D buffer at [sy*y + (reduce terms) + c0, sx*x + (reduce terms) + c1]
+    (a sliding window: convolution, pooling). A block computes a TY x 32 tile of outputs
+    (a warp along x, 8 warps along y, each thread RY rows); it first stages the tile's input
+    footprint, rows (TY-1)*sy + span + 1 by columns 31*sx + span + 1, into shared memory with
+    coalesced loads, then every thread folds its windows out of shared memory. The footprint
+    lies between accesses the kernel makes, so it is in bounds. Row padding by the bank
+    model."""
+    k = lw.k
+    *indices, value = st.src
+    if len(indices) != 2 or not all(i.op == "var" for i in indices):
+        return None
+    yname, xname = indices[0].arg.name, indices[1].arg.name
+    r = _reduce_of(value)
+    if r is None:
+        return None
+    rnames = set(r.arg[1])
+    loads = [u for u in r.src[0].toposort() if u.op == "load"]
+    window = [u for u in loads if any(v.arg.name in (yname, xname) for v in u.vars())]
+    if len(window) != 1 or any({v.arg.name for v in u.vars()} & {yname, xname} for u in loads if u not in window):
+        return None
+    wl = window[0]
+    wbuf = k.buffer(wl.arg)
+    if len(wl.src) != 2 or any(n.op == "load" for i in wl.src for n in i.toposort()):
+        return None
+    a0, a1 = affine(wl.src[0]), affine(wl.src[1])
+    if a0 is None or a1 is None or a0.get(xname) or a1.get(yname):
+        return None
+    sy, sx = a0.get(yname, 0), a1.get(xname, 0)
+    if sy < 1 or sx < 1 or any(v < 0 for kk, v in list(a0.items()) + list(a1.items()) if kk is not None):
+        return None
+    if set(a0) - {None, yname} - rnames or set(a1) - {None, xname} - rnames:
+        return None
+    span0 = sum(c * (k.range(n).size - 1) for n, c in a0.items() if n in rnames)
+    span1 = sum(c * (k.range(n).size - 1) for n, c in a1.items() if n in rnames)
+    ysz, xsz = k.range(yname).size, k.range(xname).size
+    bx, by = 32, 8
+    if xsz % bx:
+        return None
+    ry = next((q for q in (4, 2, 1) if ysz % (by * q) == 0), None)
+    if ry is None:
+        return None
+    ty_rows = by * ry
+    rows, cols = (ty_rows - 1) * sy + span0 + 1, (bx - 1) * sx + span1 + 1
+    ebytes = max(1, wl.dtype.scalar.bits // 8)
+    if rows * cols * ebytes > spec.shared_per_block // 2:
+        return None
+    t = bx * by
+
+    def read(pad):
+        def idx(o, lane, u):
+            row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
+            return o.add(o.mul(row, cols + pad), o.add(o.mul(lane, sx), u["r1"]))
+        return banks.Access("window read", idx, (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", span1 + 1)), ebytes)
+
+    def store(pad):
+        def idx(o, lane, u):
+            e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+            return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
+        return banks.Access("tile store", idx, (("warp", by), ("slot", -(-rows * cols // t))), ebytes)
+
+    try:
+        pad, log = banks.choose(range(0, 9), lambda p: [store(p), read(p)])
+        layout = f"pad {pad}"
+    except banks.BankModelError:
+        pad, layout = 0, "pad 0 (no padding avoids every conflict of this stride)"
+    tile = SharedTile("window", wl.dtype, rows, cols, pad)
+    tiles_x = xsz // bx
+    y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx)
+    c0, c1 = a0.get(None, 0), a1.get(None, 0)
+    row0, col0 = iadd(imul(y0, sy), c0), iadd(imul(x0, sx), c1)
+    # Stage the footprint: element e of the tile is global [row0 + e / cols, col0 + e % cols].
+    i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
+    i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
+    gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
+    body: list = []
+    for s_ in range(-(-rows * cols // t)):
+        e = iadd(TID, s_ * t)
+        put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
+               SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
+        body += put if (s_ + 1) * t <= rows * cols else [If(ilt(e, rows * cols), tuple(put))]
+    body.append(Barrier())
+    lx, wy = imod(TID, bx), idiv(TID, bx)
+    yv, xv = lw.range_var(yname), lw.range_var(xname)
+    # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
+    ly = var(idx, "__ly", 0, ty_rows - 1)
+    lxv = var(idx, "__lx", 0, bx - 1)
+    loc0 = lw.simplify(_replace(wl.src[0], {yv: ly, _c(c0): _c(0)}) if c0 == 0 else
+                       UOp("sub", idx, (_replace(wl.src[0], {yv: ly}), _c(c0))))
+    loc1 = lw.simplify(_replace(wl.src[1], {xv: lxv}) if c1 == 0 else
+                       UOp("sub", idx, (_replace(wl.src[1], {xv: lxv}), _c(c1))))
+    sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
+    red_body = lw.simplify(lw.flat_loads(_replace(r.src[0], {wl: sl}), {}))
+    comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    out_flat = lw.simplify(flatten(indices, buf.shape))
+    for j in range(ry):
+        local_y = iadd(imul(wy, ry), j)
+        acc = f"acc{j}"
+        loop: tuple = (AccUpdate(acc, UOp(comb, t_acc, (UOp("acc", t_acc, (), acc), red_body))),)
+        for n in reversed(r.arg[1]):
+            loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
+        out = lw.simplify(lw.flat_loads(_replace(value, {r: UOp("acc", t_acc, (), acc)}), memo))
+        body += [Let(ly, local_y), Let(lxv, lx), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, lx)),
+                 AccInit(acc, t_acc, const(t_acc, _identity(r.arg[0], t_acc))), *loop,
+                 Store(buf.name, out_flat, out)]
+    blocks = (ysz // ty_rows) * tiles_x
+    notes.append(f"{name}: window tiles of {ty_rows}x{bx} outputs ({t} threads, {ry} rows each) x {blocks} "
+                 f"blocks; shared input tile {rows}x{cols}, {layout} (bank model)")
+    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled")]
+
+
 # -- strategy: tiled matmul ------------------------------------------------------------------
 @dataclass(frozen=True)
 class MatmulConfig:
@@ -678,7 +793,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     notes: list = []
     scratch: list = []
     launches: list = []
-    order = strategies or ("fused-rows", "tiled-matmul", "block-reduce", "map")
+    order = strategies or ("fused-rows", "tiled-matmul", "window-tiled", "block-reduce", "map")
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -688,6 +803,8 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
         for strat in order:
             if strat == "tiled-matmul":
                 got = _tiled_matmul(lw, st, name, spec, notes, contract)
+            elif strat == "window-tiled":
+                got = _window_tiled(lw, st, name, spec, notes)
             elif strat == "block-reduce":
                 got = _block_reduce(lw, st, name, spec, notes, scratch)
             elif strat == "map":

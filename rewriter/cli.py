@@ -135,7 +135,7 @@ def cmd_optimize(args) -> int:
     kernel = load_kernel(args.kernel)
     lib = load_library(args.rules or ["rules"])
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
-                   engine=args.engine)
+                   engine=args.engine, fp_contract=args.fp_contract)
     compiled = None
     emit = args.emit
     if args.target == "cuda":
@@ -294,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
                    "rule, cheapest equivalent extracted")
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
+    o.add_argument("--fp-contract", action="store_true",
+                   help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
     o.set_defaults(func=cmd_optimize)
 

@@ -16,7 +16,7 @@ from rewriter.dsl.rule import load_library
 from rewriter.errors import ToolchainError
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs
-from rewriter.lower import gpu
+from rewriter.lower import gpu, gpu_tiles
 from rewriter.pipeline import compile_cuda, optimize
 from rewriter.runtime.cuda import CudaCode
 from rewriter.solver import banks
@@ -139,13 +139,13 @@ def test_matmul_layout_is_conflict_free_by_brute_force():
     launch = opt.gpu.launches[0]
     note = next(n for n in opt.gpu.notes if "tiled matmul" in n)
     tiles = {t.name: t for t in launch.shared}
-    cfg = next(c for c in gpu._matmul_config(4096, 4096, 4096, 4, gpu.H100)
+    cfg = next(c for c in gpu_tiles._matmul_config(4096, 4096, 4096, 4, gpu.H100)
                if f"{c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn}" in note)
-    lay = gpu.MatmulLayout(tiles["a_tile"].pad, tiles["b_tile"].pad, "strided" in note.split("(rejected")[0])
-    for acc in gpu._matmul_accesses(cfg, lay, True, False, 4):
+    lay = gpu_tiles.MatmulLayout(tiles["a_tile"].pad, tiles["b_tile"].pad, "strided" in note.split("(rejected")[0])
+    for acc in gpu_tiles._matmul_accesses(cfg, lay, True, False, 4):
         assert banks.conflicts_brute_force(acc) == 1, acc.name
-    unpadded = gpu.MatmulLayout(0, 0, lay.strided)
-    assert any(banks.conflicts_brute_force(a) > 1 for a in gpu._matmul_accesses(cfg, unpadded, True, False, 4))
+    unpadded = gpu_tiles.MatmulLayout(0, 0, lay.strided)
+    assert any(banks.conflicts_brute_force(a) > 1 for a in gpu_tiles._matmul_accesses(cfg, unpadded, True, False, 4))
 
 
 # -- runtime ------------------------------------------------------------------------------------

@@ -112,6 +112,13 @@ def cmd_run(args) -> int:
         from rewriter.kernel.reference import run_reference
 
         outputs = run_reference(kernel, inputs)
+    elif args.target == "cuda":
+        from rewriter.dsl.rule import load_library
+        from rewriter.pipeline import compile_cuda, optimize
+        from rewriter.runtime.cuda import run_cuda
+
+        code = compile_cuda(optimize(kernel, load_library(args.rules or ["rules"]), "cuda"))
+        outputs, _ = run_cuda(kernel, code, inputs, repeat=0)
     else:
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
@@ -269,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
     r.add_argument("kernel", help="a .ir file")
-    r.add_argument("--target", choices=["ref", "cpu"], default="ref")
+    r.add_argument("--target", choices=["ref", "cpu", "cuda"], default="ref")
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")

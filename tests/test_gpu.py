@@ -167,6 +167,19 @@ def test_running_without_a_gpu_is_one_line_and_exit_2(capsys):
     assert len(err.strip().splitlines()) == 1 and "GPU" in err
 
 
+@pytest.mark.skipif(not _has_gpu(), reason="needs an NVIDIA GPU and its driver (CI has none: the "
+                    "simulator tests above check the same programs)")
+@pytest.mark.parametrize("path", sorted(glob.glob("examples/*.ir")))
+def test_example_runs_on_the_gpu(path):
+    from rewriter.pipeline import check_against_reference
+    from rewriter.runtime.cuda import run_cuda
+
+    k = load_kernel(path)
+    inputs = random_inputs(k, 0)
+    got, seconds = run_cuda(k, compile_cuda(cuda(path)), inputs, repeat=2)
+    assert check_against_reference(k, got, inputs) == [] and seconds > 0
+
+
 def test_emit_ptx_needs_no_gpu(capsys):
     assert main(["optimize", "examples/axpy_f32.ir", "--target", "cuda", "--emit", "ptx"]) == 0
     out = capsys.readouterr().out

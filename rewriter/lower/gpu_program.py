@@ -24,7 +24,7 @@ and values (UOps) beside the loop program's ones:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp
@@ -110,14 +110,6 @@ def special(name: str) -> UOp:
 
 TID = special("tid.x")
 CTAID = special("ctaid.x")
-
-
-@dataclass
-class Notes:
-    lines: list = field(default_factory=list)
-
-    def add(self, s: str) -> None:
-        self.lines.append(s)
 
 
 def format_gpu_program(gp: GpuProgram) -> str:

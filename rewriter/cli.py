@@ -112,6 +112,13 @@ def cmd_run(args) -> int:
         from rewriter.kernel.reference import run_reference
 
         outputs = run_reference(kernel, inputs)
+    elif args.target == "cuda":
+        from rewriter.dsl.rule import load_library
+        from rewriter.pipeline import compile_cuda, optimize
+        from rewriter.runtime.cuda import run_cuda
+
+        code = compile_cuda(optimize(kernel, load_library(args.rules or ["rules"]), "cuda"))
+        outputs, _ = run_cuda(kernel, code, inputs, repeat=0)
     else:
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
@@ -135,9 +142,13 @@ def cmd_optimize(args) -> int:
     kernel = load_kernel(args.kernel)
     lib = load_library(args.rules or ["rules"])
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
-                   engine=args.engine)
+                   engine=args.engine, fp_contract=args.fp_contract)
     compiled = None
     emit = args.emit
+    if args.target == "cuda":
+        return _optimize_cuda(args, kernel, opt)
+    if emit == "ptx":
+        raise RewriterError("--emit ptx needs --target cuda")
     if emit == "asm" or args.run or args.check:
         compiled = compile_cpu(opt)
     text = {"ir": format_kernel(opt.simplified) + "\n" + format_program(opt.program),
@@ -165,6 +176,37 @@ def cmd_optimize(args) -> int:
             print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
             status = 1 if bad else 0
     return status
+
+
+def _optimize_cuda(args, kernel, opt) -> int:
+    """`optimize --target cuda`: emit the GPU program, its LLVM IR or PTX (no GPU needed);
+    --run/--check run it through the driver API (exit 2 without a GPU)."""
+    from rewriter.kernel.printer import format_kernel
+    from rewriter.lower.gpu_program import format_gpu_program
+    from rewriter.pipeline import check_against_reference, compile_cuda
+
+    text = {"ir": format_kernel(opt.simplified) + "\n" + format_gpu_program(opt.gpu),
+            "llvm": opt.llvm_ir, "ptx": opt.ptx, "asm": opt.ptx}[args.emit]
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} ({args.emit})")
+    else:
+        sys.stdout.write(text)
+    if not (args.run or args.check):
+        return 0
+    from rewriter.runtime.cuda import run_cuda
+
+    inputs = _load_inputs(kernel, args)
+    got, seconds = run_cuda(kernel, compile_cuda(opt), inputs, repeat=args.repeat)
+    print(f"# ran {kernel.name} on cuda: {seconds * 1e6:.1f} us per call (mean of {args.repeat})")
+    if args.check:
+        bad = check_against_reference(kernel, got, inputs)
+        for m in bad:
+            print(f"# CHECK FAILED: {m}", file=sys.stderr)
+        print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
+        return 1 if bad else 0
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -234,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
     r.add_argument("kernel", help="a .ir file")
-    r.add_argument("--target", choices=["ref", "cpu"], default="ref")
+    r.add_argument("--target", choices=["ref", "cpu", "cuda"], default="ref")
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
@@ -243,9 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu"], default="cpu")
-    o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
-                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code")
+    o.add_argument("--target", choices=["cpu", "cuda"], default="cpu")
+    o.add_argument("--emit", choices=["ir", "llvm", "asm", "ptx"], default="ir",
+                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code; "
+                   "ptx: PTX for sm_90 (--target cuda)")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")
@@ -258,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
                    "rule, cheapest equivalent extracted")
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
+    o.add_argument("--fp-contract", action="store_true",
+                   help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
     o.set_defaults(func=cmd_optimize)
 

@@ -14,7 +14,7 @@ from rewriter.lower.lower import lower
 from rewriter.lower.program import Program
 from rewriter.rewrite.engine import Rewriter
 
-TARGETS = ("cpu",)
+TARGETS = ("cpu", "cuda")
 ENGINES = ("greedy", "saturate")
 
 
@@ -27,6 +27,8 @@ class Optimized:
     rule_locs: dict
     llvm_ir: str = ""
     notes: list = field(default_factory=list)
+    ptx: str = ""  # target cuda: the PTX for sm_90
+    gpu: object = None  # target cuda: the GpuProgram (lower/gpu_program.py)
 
 
 def make_rewriter(library, engine: str = "greedy"):
@@ -50,14 +52,20 @@ def target_desc(name: str):
         from rewriter.lower.target import cpu_target
 
         return cpu_target()
+    if name == "cuda":
+        from rewriter.lower.gpu import cuda_target
+
+        return cuda_target()
     raise RewriterError(f"unknown target '{name}' (this build has: {', '.join(TARGETS)})")
 
 
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
-             unroll: int = 1, engine: str = "greedy") -> Optimized:
+             unroll: int = 1, engine: str = "greedy", fp_contract: bool = False) -> Optimized:
     desc = target_desc(target)
     rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)
+    if target == "cuda":
+        return _optimize_cuda(kernel, simple, rw, fp_contract)
     prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
     if target == "cpu":
@@ -65,6 +73,24 @@ def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = 
 
         out.llvm_ir = emit_llvm(prog)
     return out
+
+
+def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False) -> Optimized:
+    from rewriter.backends.ptx import emit_ptx
+    from rewriter.lower.gpu import lower_gpu
+
+    gp = lower_gpu(simple, rw, contract=fp_contract)
+    prog = Program(simple, (), gp.target, gp.notes)
+    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(gp.notes), gpu=gp)
+    out.llvm_ir, out.ptx = emit_ptx(gp)
+    return out
+
+
+def compile_cuda(opt: Optimized):
+    """The runtime's view of a cuda-optimized kernel (PTX, launches, scratch buffers)."""
+    from rewriter.runtime.cuda import CudaCode
+
+    return CudaCode.from_program(opt.gpu, opt.ptx)
 
 
 def compile_cpu(opt: Optimized):

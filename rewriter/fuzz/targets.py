@@ -172,3 +172,25 @@ def _build_cpu(kernel: Kernel, library) -> Built:
 
 register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
 register_target("cpu", _build_cpu, doc="optimized for the host CPU through LLVM, run in a child process")
+
+
+def _build_cuda_sim(kernel: Kernel, library) -> Built:
+    from rewriter.lower.gpu_sim import simulate
+    from rewriter.pipeline import optimize
+
+    opt = optimize(kernel, library, "cuda")  # GPU lowering and PTX emission (no GPU needed)
+    return Built(lambda inputs: simulate(opt.gpu, inputs), opt.stats, opt.rule_locs, opt.simplified)
+
+
+def _build_cuda(kernel: Kernel, library) -> Built:
+    from rewriter.pipeline import compile_cuda, optimize
+    from rewriter.runtime.cuda import run_cuda
+
+    opt = optimize(kernel, library, "cuda")
+    code = compile_cuda(opt)
+    return Built(lambda inputs: run_cuda(kernel, code, inputs, repeat=0)[0], opt.stats, opt.rule_locs, opt.simplified)
+
+
+register_target("cuda-sim", _build_cuda_sim,
+                doc="lowered for the GPU and emitted as PTX; the GPU program run by the lockstep simulator")
+register_target("cuda", _build_cuda, doc="PTX run on the GPU through the CUDA driver API (needs a GPU)")

@@ -1,0 +1,288 @@
+"""GpuProgram -> LLVM IR for NVPTX -> PTX for sm_90, through llvmlite's NVPTX target.
+
+Each launch becomes one `ptx_kernel` function taking every buffer (the kernel's, then the
+device-only scratch buffers) as a `ptr addrspace(1)` (global memory); shared tiles are
+`addrspace(3)` globals of the module. The statement and value emission is the CPU's
+(`llvm_emit.ProgramEmitter`, the op table's `llvm_ops.EMIT`), extended here with the GPU
+statements and values of lower/gpu_program.py:
+
+  special  -> llvm.nvvm.read.ptx.sreg.{tid,ctaid,ntid}.x (zero-extended to idx = i64)
+  Barrier  -> llvm.nvvm.barrier0 (bar.sync 0)
+  shfl     -> llvm.nvvm.shfl.sync.down.{i32,f32} with the full mask (narrower types widened)
+  sload / SharedStore -> loads/stores through the tile's addrspace(3) global
+
+Vector loads and stores carry the alignment the program proves (Launch.multiples: a range
+that steps by its width keeps every index a multiple of it), so NVPTX emits
+ld.global.v4 / st.global.v4 rather than splitting them into scalar accesses. Device
+allocations (cuMemAlloc) are 256-byte aligned, so a buffer's base never lowers it.
+
+NVPTX facts: LLVM's NVPTXUsage.rst (address spaces 1 global / 3 shared, the ptx_kernel
+calling convention, the nvvm.maxntid function attribute, the sreg/shfl/barrier intrinsics).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from llvmlite import ir
+
+from rewriter.backends.llvm_emit import ProgramEmitter
+from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
+from rewriter.errors import ToolchainError
+from rewriter.ir.dtype import DType
+from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
+from rewriter.lower.lower import affine
+
+TRIPLE = "nvptx64-nvidia-cuda"
+SM = "sm_90"
+PTX_FEATURES = "+ptx80"
+_I32, _I64 = ir.IntType(32), ir.IntType(64)
+
+
+class _Buffers:
+    """What ProgramEmitter reads from a kernel (`buffer(name)`, `buffers`), over the kernel's
+    buffers and the program's scratch buffers."""
+
+    def __init__(self, buffers):
+        self.buffers = tuple(buffers)
+        self._by = {b.name: b for b in self.buffers}
+
+    def buffer(self, name):
+        return self._by[name]
+
+
+@dataclass(frozen=True)
+class _ProgShim:
+    kernel: object
+
+
+class LaunchEmitter(ProgramEmitter):
+    """One launch as one `ptx_kernel` function."""
+
+    def __init__(self, gp: GpuProgram, launch: Launch, module: ir.Module):
+        self.prog = _ProgShim(_Buffers(gp.buffers))
+        self.k = self.prog.kernel
+        self.module = module
+        self.launch = launch
+        self.multiple = dict(launch.multiples)
+        params = [ir.PointerType(addrspace=1) for _ in self.k.buffers]
+        self.fn = ir.Function(module, ir.FunctionType(ir.VoidType(), params), name=launch.name)
+        self.fn.calling_convention = "ptx_kernel"
+        for arg, buf in zip(self.fn.args, self.k.buffers):
+            arg.name = buf.name
+            arg.add_attribute("noalias")
+        self.ptr = {buf.name: arg for arg, buf in zip(self.fn.args, self.k.buffers)}
+        self.entry = ir.IRBuilder(self.fn.append_basic_block("entry"))
+        self.b = ir.IRBuilder(self.fn.append_basic_block("body"))
+        self.slots, self.scopes, self.loop_vars = {}, [{}], {}
+        self.tiles = {}
+        for t in launch.shared:
+            g = ir.GlobalVariable(module, ir.ArrayType(storage_type(t.dtype), t.size),
+                                  name=f"{launch.name}__{t.name}", addrspace=3)
+            g.linkage = "internal"
+            g.align = 16
+            g.initializer = ir.Constant(g.value_type, ir.Undefined)
+            self.tiles[t.name] = (g, t)
+
+    def emit(self):
+        self.stmts(self.launch.body)
+        self.b.ret_void()
+        self.entry.branch(self.fn.blocks[1])
+        return self.fn
+
+    # -- statements ------------------------------------------------------------------------------
+    def stmts(self, stmts):
+        for s in stmts:
+            if isinstance(s, Let):
+                self.let(s)
+            elif isinstance(s, If):
+                self.if_(s)
+            elif isinstance(s, Barrier):
+                self._call("llvm.nvvm.barrier0", ir.VoidType(), [])
+            elif isinstance(s, SharedStore):
+                g, t = self.tiles[s.tile]
+                ptr = self.tile_ptr(g, self.value(s.index))
+                self.b.store(self.value(s.value), ptr, align=max(1, t.dtype.bits // 8))
+            else:
+                super().stmts([s])
+
+    def tile_ptr(self, g, index):
+        # Typed-pointer GEP (llvmlite types globals that way): element `index` of the array.
+        return self.b.gep(g, [ir.Constant(_I64, 0), index], inbounds=True)
+
+    def let(self, s: Let):
+        name = s.var.arg.name
+        slot = self.loop_vars.get(name)
+        if slot is None:
+            slot = self.loop_vars[name] = self.alloca(_I64, name)
+        self.b.store(self.value(s.value), slot)
+        # Every cached value computed from the old binding is stale now.
+        for scope in self.scopes:
+            for u in [u for u in scope if any(v.arg.name == name for v in u.vars())]:
+                del scope[u]
+
+    def if_(self, s: If):
+        cond = self.value(s.cond)
+        then = self.fn.append_basic_block("then")
+        done = self.fn.append_basic_block("endif")
+        self.b.cbranch(cond, then, done)
+        self.b.position_at_end(then)
+        self.scopes.append({})  # values made inside do not dominate the code after it
+        self.stmts(s.body)
+        self.scopes.pop()
+        self.b.branch(done)
+        self.b.position_at_end(done)
+
+    # -- values -----------------------------------------------------------------------------------
+    def _call(self, name, ret, args):
+        fn = self.module.globals.get(name)
+        if fn is None:
+            fn = ir.Function(self.module, ir.FunctionType(ret, [a.type for a in args]), name=name)
+        return self.b.call(fn, args)
+
+    def _value(self, u):
+        if u.op == "special":
+            return self.b.zext(self._call(f"llvm.nvvm.read.ptx.sreg.{u.arg}", _I32, []), _I64)
+        if u.op == "sload":
+            g, t = self.tiles[u.arg]
+            ptr = self.tile_ptr(g, self.value(u.src[0]))
+            lanes = u.dtype.lanes
+            ty = ir.VectorType(storage_type(t.dtype), lanes) if lanes > 1 else storage_type(t.dtype)
+            # Vector reads of a tile start at multiples of their width (gpu.py pads rows so).
+            return self.b.load(ptr, typ=ty, align=max(1, t.dtype.bits // 8) * lanes)
+        if u.op == "extract":
+            return self.b.extract_element(self.value(u.src[0]), ir.Constant(_I32, u.arg))
+        if u.op == "shfl":
+            return self.shuffle(u)
+        if u.op in ("exp2", "log2") and u.dtype.is_float:
+            return self.transcendental(u)
+        return super()._value(u)
+
+    def transcendental(self, u):
+        """exp2/log2 of floats. NVPTX lowers llvm.exp2 of f16/f32 to ex2.approx but has no
+        instruction (and we link no libdevice) for log2 or for f64, where LLVM would abort
+        looking for a libcall. log2 of f16/f32 goes through lg2.approx.f32 (PTX ISA,
+        "Floating Point Instructions: lg2": max error 2^-22 relative away from 1)."""
+        t: DType = u.dtype
+        if t.scalar.bits == 64 or t.scalar.ebits == 8 and t.scalar.bits == 16:
+            raise EmitError(f"{u.op} of {t.scalar} is not supported on cuda yet (needs libdevice)")
+        if u.op == "exp2":
+            return super()._value(u)
+        v = self.value(u.src[0])
+        f32 = ir.FloatType()
+
+        def one(x):
+            wide = self.b.fpext(x, f32) if t.scalar.bits == 16 else x
+            r = self._call("llvm.nvvm.lg2.approx.f", f32, [wide])
+            return self.b.fptrunc(r, llvm_type(t.scalar)) if t.scalar.bits == 16 else r
+
+        if t.lanes == 1:
+            return one(v)
+        out = ir.Constant(llvm_type(t), ir.Undefined)
+        for i in range(t.lanes):
+            lane = ir.Constant(_I32, i)
+            out = self.b.insert_element(out, one(self.b.extract_element(v, lane)), lane)
+        return out
+
+    def shuffle(self, u):
+        t: DType = u.dtype
+        v = self.value(u.src[0])
+        off = self.b.trunc(self.value(u.src[1]), _I32)
+        full = ir.Constant(_I32, -1)
+        clamp = ir.Constant(_I32, 31)
+        if t.is_float and t.bits == 32:
+            return self._call("llvm.nvvm.shfl.sync.down.f32", ir.FloatType(), [full, v, off, clamp])
+        if t.bits > 32 or t.lanes > 1:
+            raise EmitError(f"no warp shuffle for {t}")
+        if t.is_float:  # f16: move the bits
+            v = self.b.zext(self.b.bitcast(v, ir.IntType(16)), _I32)
+            r = self._call("llvm.nvvm.shfl.sync.down.i32", _I32, [full, v, off, clamp])
+            return self.b.bitcast(self.b.trunc(r, ir.IntType(16)), llvm_type(t))
+        if t.bits < 32:
+            v = (self.b.sext if t.signed else self.b.zext)(v, _I32)
+        r = self._call("llvm.nvvm.shfl.sync.down.i32", _I32, [full, v, off, clamp])
+        return self.b.trunc(r, llvm_type(t)) if t.bits < 32 else r
+
+    # -- aligned global accesses ---------------------------------------------------------------------
+    def _align(self, index, t: DType, lanes: int) -> int:
+        ebytes = max(1, t.bits // 8) if not t.is_bool else 1
+        if lanes == 1:
+            return ebytes
+        a = affine(index)
+        if a is None:
+            return ebytes
+        g = 0
+        for name, coef in a.items():
+            g = math.gcd(g, abs(coef) * (1 if name is None else self.multiple.get(name, 1)))
+        g = g or (1 << 20)
+        elems = 1
+        while elems < lanes and g % (elems * 2) == 0:
+            elems *= 2
+        return ebytes * elems
+
+    def load(self, u):
+        t = self.k.buffer(u.arg).dtype
+        ptr = self.element_ptr(u.arg, self.value(u.src[0]))
+        lanes = u.dtype.lanes
+        st = storage_type(t)
+        ty = ir.VectorType(st, lanes) if lanes > 1 else st
+        v = self.b.load(ptr, typ=ty, align=self._align(u.src[0], t, lanes))
+        if t.is_bool:
+            v = self.b.trunc(v, llvm_type(u.dtype))
+        return v
+
+    def store(self, s):
+        t = self.k.buffer(s.buffer).dtype
+        val = self.value(s.value)
+        lanes = s.value.dtype.lanes
+        if t.is_bool:
+            val = self.b.zext(val, ir.VectorType(ir.IntType(8), lanes) if lanes > 1 else ir.IntType(8))
+        self.b.store(val, self.element_ptr(s.buffer, self.value(s.index)), align=self._align(s.index, t, lanes))
+
+
+_NV = None
+
+
+def _nvptx():
+    global _NV
+    import llvmlite.binding as llvm
+
+    if _NV is None:
+        llvm.initialize_all_targets()
+        llvm.initialize_all_asmprinters()
+        try:
+            target = llvm.Target.from_triple(TRIPLE)
+        except RuntimeError as e:
+            raise ToolchainError(f"this llvmlite has no NVPTX target ({e}); install llvmlite >= 0.44") from None
+        _NV = target.create_target_machine(cpu=SM, features=PTX_FEATURES, opt=3)
+    return _NV
+
+
+def emit_llvm(gp: GpuProgram) -> str:
+    """The program's LLVM IR for NVPTX (one function per launch)."""
+    tm = _nvptx()
+    mod = ir.Module(name=gp.kernel.name)
+    mod.triple = TRIPLE
+    mod.data_layout = str(tm.target_data)
+    for launch in gp.launches:
+        LaunchEmitter(gp, launch, mod).emit()
+    text = str(mod)
+    # llvmlite has no string function attributes: give each kernel its block size, so ptxas
+    # may use the registers a thread can have at that size (.maxntid).
+    for launch in gp.launches:
+        attrs = f'"nvvm.maxntid"="{launch.block}"'
+        if launch.min_blocks_per_sm:
+            attrs += f' "nvvm.minctasm"="{launch.min_blocks_per_sm}"'
+        text = re.sub(rf'(define ptx_kernel void @"{re.escape(launch.name)}"\([^\n]*\))\n',
+                      lambda m: f"{m.group(1)} {attrs}\n", text)
+    return text
+
+
+def emit_ptx(gp: GpuProgram) -> tuple[str, str]:
+    """(optimized LLVM IR, PTX text for sm_90)."""
+    from rewriter.runtime.cpu import optimize
+
+    tm = _nvptx()
+    mod = optimize(emit_llvm(gp), tm)
+    return str(mod), tm.emit_assembly(mod)

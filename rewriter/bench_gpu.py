@@ -1,0 +1,332 @@
+"""The GPU benchmark: every example kernel compiled for cuda, checked, timed, and set against
+the device's own copy bandwidth and PyTorch doing the same computation, in one process.
+
+    python -m rewriter.bench_gpu [--out bench/results/gpu.md] [--repeat 20]
+
+Two parts:
+
+  * correctness: every `examples/*.ir` kernel (their small sizes) runs through `run_cuda`
+    and is compared with the reference interpreter (`check_against_reference`);
+  * speed: every `examples/gpu/*.ir` kernel (the same computations at realistic sizes, where
+    the interpreter would take hours) runs on PyTorch-allocated buffers, is compared with
+    PyTorch's result, and is timed with CUDA events (mean of `--repeat` runs after warm-up).
+    Bandwidth counts each input and output buffer once (the least traffic the computation
+    needs); FLOP/s counts 2 M N K for matrix products. The copy is a device-to-device copy of
+    1 GiB through PyTorch (bytes read + written over its time).
+
+Needs PyTorch and a GPU; the library itself does not (this module is the only user of torch).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import math
+import sys
+import time
+
+
+def _torch_refs(torch):
+    """kernel name -> (function of the input tensors by name -> {output: tensor}, tolerance)."""
+    F = torch.nn.functional
+
+    def sat_add(a, b):
+        return {"out": torch.clamp(a.to(torch.int16) + b.to(torch.int16), max=255).to(torch.uint8)}
+
+    def requant(acc):
+        return {"out": torch.clamp((acc * 77) >> 10, 0, 255).to(torch.uint8)}
+
+    def dot(a, b):
+        return {"out": (a.to(torch.int32) * b.to(torch.int32)).sum(dtype=torch.int64).to(torch.int32).reshape(())}
+
+    def softmax(x):
+        e = torch.exp2((x - x.amax(dim=1, keepdim=True)) * 1.442695)
+        return {"out": e / e.sum(dim=1, keepdim=True)}
+
+    def conv(inp, w):
+        o = F.conv2d(inp.to(torch.float32)[None, None], w.to(torch.float32)[None, None])
+        return {"out": o[0, 0].to(torch.int32)}
+
+    def maxpool(inp):
+        h, w = inp.shape
+        return {"out": inp.reshape(h // 2, 2, w // 2, 2).amax(dim=(1, 3))}
+
+    def sum3(x):
+        return {"out": x[:-2] + x[1:-1] + x[2:]}
+
+    return {
+        "relu_f32": lambda x: {"out": torch.relu(x)},
+        "axpy_f32": lambda alpha, x, y: {"out": torch.add(y, x, alpha=float(alpha))},
+        "add_sat_u8": sat_add,
+        "requant_u8": requant,
+        "sum3_i16": sum3,
+        "dot_i8": dot,
+        "sum_f32": lambda x: {"out": x.sum().reshape(())},
+        "rowmax_f32": lambda x: {"out": x.amax(dim=1)},
+        "softmax_f32": softmax,
+        "maxpool2x2_u8": maxpool,
+        "conv3x3_u8": conv,
+        "matmul_f32": lambda a, b: {"c": a @ b},
+        "matmul_f16": lambda a, b: {"c": (a @ b).to(torch.float32)},
+        "matmul_i8": lambda a, b: {"c": (a.to(torch.float32) @ b.to(torch.float32)).to(torch.int32)},
+    }
+
+
+def _time_torch(torch, fn, repeat: int) -> float:
+    for _ in range(2):
+        fn()
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    for _ in range(repeat):
+        fn()
+    end.record()
+    end.synchronize()
+    return start.elapsed_time(end) / 1e3 / repeat
+
+
+def _random_tensor(torch, b, gen):
+    from rewriter.kernel.reference import numpy_dtype
+    import numpy as np
+
+    nt = numpy_dtype(b.dtype)
+    tt = getattr(torch, np.dtype(nt).name if np.dtype(nt).name != "bool" else "bool")
+    shape = b.shape or ()
+    if b.dtype.is_float:
+        return torch.randn(shape, dtype=tt, device="cuda", generator=gen)
+    info = np.iinfo(nt)
+    return torch.randint(int(info.min), int(info.max), shape, dtype=tt, device="cuda", generator=gen)
+
+
+def _close(torch, got, want, is_float: bool) -> bool:
+    if is_float:
+        return bool(torch.allclose(got.to(torch.float64), want.to(torch.float64), rtol=1e-3, atol=1e-3))
+    return bool(torch.equal(got, want.to(got.dtype)))
+
+
+def compiled(lib, path: str, code_dir: str | None):
+    """(kernel, CudaCode, strategies of its launches, compile seconds): compiled here, or
+    read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
+    A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
+    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#map" with
+    the map strategy only (no shared-memory tiling), to measure what the tiling buys."""
+    import json
+    import os
+
+    from rewriter.kernel.parser import load_kernel
+    from rewriter.runtime.cuda import CudaCode
+
+    contract = path.endswith("#fma")
+    map_only = path.endswith("#map")
+    k = load_kernel(path.removesuffix("#fma").removesuffix("#map"))
+    if code_dir:
+        with open(os.path.join(code_dir, _code_name(path))) as f:
+            d = json.load(f)
+        return k, CudaCode.from_json(d), d["strategies"], d["compile_s"]
+    from rewriter.pipeline import compile_cuda, optimize
+
+    t0 = time.time()
+    if map_only:  # the same kernel lowered without its tiling strategy, for comparison
+        from rewriter.backends.ptx import emit_ptx
+        from rewriter.lower.gpu import lower_gpu
+        from rewriter.pipeline import make_rewriter, simplify_kernel
+
+        rw = make_rewriter(lib)
+        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=("map",))
+        return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
+    opt = optimize(k, lib, "cuda", fp_contract=contract)
+    return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
+
+
+def _code_name(path: str) -> str:
+    return path.replace("/", "__").replace("#", "_").removesuffix(".ir") + ".json"
+
+
+def prepare(lib, paths, code_dir: str) -> None:
+    import json
+    import os
+
+    os.makedirs(code_dir, exist_ok=True)
+    for p in paths:
+        k, code, strategies, secs = compiled(lib, p, None)
+        d = code.to_json()
+        d.update(strategies=strategies, compile_s=secs)
+        with open(os.path.join(code_dir, _code_name(p)), "w") as f:
+            json.dump(d, f)
+        print(f"{p}: {len(code.launches)} launch(es), {', '.join(strategies)}, {secs:.1f} s")
+
+
+def correctness(lib, paths, lines, code_dir=None) -> int:
+    from rewriter.kernel.reference import random_inputs
+    from rewriter.pipeline import check_against_reference
+    from rewriter.runtime.cuda import run_cuda
+
+    lines += ["## Correctness: examples/*.ir against the reference interpreter", "",
+              "| kernel | launches | strategy | correct (seeds 0, 1) | time (us) |", "|---|---:|---|---|---:|"]
+    failed = 0
+    for p in paths:
+        try:
+            failed += _check_one(lib, p, code_dir, lines)
+        except Exception as e:  # keep going: one table row says what broke
+            failed += 1
+            lines.append(f"| {p} | - | - | ERROR {type(e).__name__}: {e} | - |")
+            print(lines[-1], flush=True)
+    return failed
+
+
+def _check_one(lib, p, code_dir, lines) -> int:
+    from rewriter.kernel.reference import random_inputs
+    from rewriter.pipeline import check_against_reference
+    from rewriter.runtime.cuda import run_cuda
+
+    k, code, strategies, _ = compiled(lib, p, code_dir)
+    oks, t = [], 0.0
+    for seed in (0, 1):
+        inputs = random_inputs(k, seed)
+        got, t = run_cuda(k, code, inputs, repeat=10)
+        bad = check_against_reference(k, got, inputs)
+        oks.append(not bad)
+        if bad:
+            print(f"{k.name}: {bad[0]}", file=sys.stderr)
+    strat = ", ".join(sorted(set(strategies)))
+    lines.append(f"| {k.name} | {len(code.launches)} | {strat} | {'yes' if all(oks) else 'NO'} | {t * 1e6:.1f} |")
+    print(lines[-1], flush=True)
+    return 0 if all(oks) else 1
+
+
+def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None) -> int:
+    from rewriter.runtime.cuda import CudaModule, Driver
+
+    refs = _torch_refs(torch)
+    lines += ["", "## Speed: examples/gpu/*.ir (realistic sizes)", "",
+              f"Copy bandwidth measured in this run: {copy_bw / 1e9:.0f} GB/s (device-to-device, 1 GiB).", "",
+              "| kernel | correct vs PyTorch | ours (us) | PyTorch (us) | PyTorch / ours | ours | % of copy BW | notes |",
+              "|---|---|---:|---:|---:|---:|---:|---|"]
+    failed = 0
+    gen = torch.Generator(device="cuda")
+    gen.manual_seed(0)
+    for p in paths:
+        try:
+            failed += _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw)
+        except Exception as e:  # keep going: one table row says what broke
+            failed += 1
+            lines.append(f"| {p} | ERROR {type(e).__name__}: {e} | | | | | | |")
+            print(lines[-1], flush=True)
+    return failed
+
+
+def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int:
+    from rewriter.runtime.cuda import CudaModule, Driver
+
+    k, code, strategies, compile_s = compiled(lib, p, code_dir)
+    mod = CudaModule(code, Driver.get())
+    ins = {b.name: _random_tensor(torch, b, gen) for b in k.inputs}
+    bufs = {}
+    for b in k.buffers:
+        if b.role == "input":
+            bufs[b.name] = ins[b.name]
+        else:
+            bufs[b.name] = torch.zeros(b.shape or (), dtype=_torch_dtype(torch, b), device="cuda")
+    scratch = [torch.empty(max(1, size * _itemsize(nt)), dtype=torch.uint8, device="cuda")
+               for _, nt, size in code.scratch]
+    ptrs = [bufs[b.name].data_ptr() for b in k.buffers] + [s.data_ptr() for s in scratch]
+    mod.launch_all(ptrs)
+    torch.cuda.synchronize()
+    ref = refs.get(k.name)
+    ok, theirs = None, None
+    if ref is not None:
+        want = ref(**ins)
+        ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype.is_float) for n, w in want.items())
+        theirs = _time_torch(torch, lambda: ref(**ins), repeat)
+    ours = mod.time(ptrs, repeat)
+    nbytes = sum(b.size * max(1, b.dtype.bits // 8) for b in k.inputs + k.outputs)
+    flops = _matmul_flops(k)
+    perf = f"{flops / ours / 1e12:.1f} TFLOP/s" if flops else f"{nbytes / ours / 1e9:.0f} GB/s"
+    pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
+    ratio = f"{theirs / ours:.2f}x" if theirs else "-"
+    strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
+    label = k.name + (" (fma)" if p.endswith("#fma") else " (map only)" if p.endswith("#map") else "")
+    lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
+                 f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
+                 if theirs else
+                 f"| {label} | - | {ours * 1e6:.1f} | - | - | {perf} | {pct} | {strat} |")
+    print(lines[-1], flush=True)
+    mod.unload()
+    del ins, bufs, scratch
+    torch.cuda.empty_cache()
+    return 1 if ok is False else 0
+
+
+def _torch_dtype(torch, b):
+    from rewriter.kernel.reference import numpy_dtype
+    import numpy as np
+
+    return getattr(torch, np.dtype(numpy_dtype(b.dtype)).name)
+
+
+def _itemsize(nt) -> int:
+    import numpy as np
+
+    return np.dtype(nt).itemsize
+
+
+def _matmul_flops(k) -> float:
+    if not k.name.startswith("matmul"):
+        return 0.0
+    m, kk = k.inputs[0].shape
+    return 2.0 * m * kk * k.inputs[1].shape[1]
+
+
+def copy_bandwidth(torch, repeat: int) -> float:
+    src = torch.empty(1 << 30, dtype=torch.uint8, device="cuda")
+    dst = torch.empty_like(src)
+    t = _time_torch(torch, lambda: dst.copy_(src), repeat)
+    del src, dst
+    return 2 * (1 << 30) / t
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m rewriter.bench_gpu")
+    ap.add_argument("--out", help="write the markdown table here too")
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--only", action="append", help="speed part: only these kernel names")
+    ap.add_argument("--prepare", metavar="DIR", help="compile every example into DIR and stop (no GPU needed)")
+    ap.add_argument("--code", metavar="DIR", help="run the code --prepare wrote into DIR instead of compiling")
+    args = ap.parse_args(argv)
+    small, large = sorted(glob.glob("examples/*.ir")), sorted(glob.glob("examples/gpu/*.ir"))
+    if args.only:
+        large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
+    large += [p + "#fma" for p in large if "/matmul_" in p]
+    large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
+    if args.prepare:
+        from rewriter.dsl.rule import load_library
+
+        prepare(load_library(["rules"]), small + large, args.prepare)
+        return 0
+    import torch
+
+    from rewriter.dsl.rule import load_library
+    from rewriter.runtime.cuda import Driver
+
+    torch.cuda.init()
+    torch.zeros(1, device="cuda")
+    drv = Driver.get()
+    torch.backends.cudnn.allow_tf32 = False  # PyTorch's references in full f32
+    torch.backends.cuda.matmul.allow_tf32 = False
+    lib = None if args.code else load_library(["rules"])
+    lines = ["# GPU benchmark (rewriter --target cuda)", "",
+             f"date {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, device {drv.device_name()}, "
+             f"torch {torch.__version__}, python {sys.version.split()[0]}, mean of {args.repeat} runs after warm-up", "",
+             "command: `" + " ".join(["python3 -m rewriter.bench_gpu"] + (argv if argv is not None else sys.argv[1:])) + "`", ""]
+    failed = correctness(lib, small, lines, args.code)
+    bw = copy_bandwidth(torch, args.repeat)
+    failed += speed(torch, lib, large, args.repeat, lines, bw, args.code)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,353 @@
+"""Kernel -> GpuProgram (lower/gpu_program.py): each store becomes one or two launches, or
+a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strategies`):
+
+  * "fused-rows" (the whole kernel): row reductions into temporaries, then one store over
+    the same rows reading them at [row] (softmax) -> one launch, a block per row, the
+    reduced values broadcast through shared memory. Here.
+  * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) -> shared-memory K slices and
+    register micro-tiles, layout by the Z3 bank model. lower/gpu_tiles.py.
+  * "window-tiled": sliding-window reductions (convolution, pooling) -> the input footprint
+    of a tile of outputs staged in shared memory. lower/gpu_tiles.py.
+  * "block-reduce": a store whose value reduces over one range of at least
+    `BLOCK_REDUCE_MIN` elements. One block per output element (or G blocks per element and a
+    second launch that combines their partials, when there are too few outputs to fill the
+    GPU); each thread folds a strided, vectorized slice, then warp shuffles, shared memory
+    across the warps, and thread 0 stores. Here.
+  * "map": everything else. The loop program of the store (lower.py, with 16-byte vectors)
+    is kept, and its parallel loops are replaced by the global thread id: each thread runs
+    one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)
+    and any small reductions serially. Here.
+
+Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
+`gpu_tiles._matmul_config`) over the legal configurations and recorded in the program's
+notes. Hardware facts: `gpu_ops.GpuSpec`.
+"""
+from __future__ import annotations
+
+import math
+
+from rewriter.ir.dtype import DType, idx
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
+from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _c, _decompose,
+                                    _pow2_floor, _reduce_of, _replace, cuda_target, iadd, idiv, ieq, ilt,
+                                    imod, imul)
+from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
+from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
+from rewriter.lower.lower import _identity, _Lowerer, affine, depends, flatten
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+
+
+# -- strategy: map ---------------------------------------------------------------------------
+def _block_size(n_threads: int, spec: GpuSpec):
+    """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
+    (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
+    as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
+    best = None
+    for b in (1024, 512, 256, 128, 64, 32):
+        blocks = -(-n_threads // b)
+        per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
+        waves = -(-blocks // per_wave)
+        cost = (waves, -min(blocks, spec.sms), abs(math.log2(b) - 8))
+        if best is None or cost < best[1]:
+            best = (b, cost)
+    return best
+
+
+def _map_launch(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list) -> Launch:
+    body = lw.store(st)
+    chain = []
+    while len(body) == 1 and isinstance(body[0], Loop) and body[0].kind == "parallel":
+        chain.append(body[0])
+        body = body[0].body
+    dims = [(lp.var, lp.stop // lp.step, lp.step) for lp in chain]
+    n = math.prod(c for _, c, _ in dims) if dims else 1
+    block, _ = _block_size(n, spec) if n > 1 else (1, None)
+    grid = -(-n // block)
+    gid = iadd(imul(CTAID, block), TID)
+    stmts = tuple(_decompose(gid, dims)) + tuple(body)
+    if grid * block != n:
+        stmts = (If(ilt(gid, n), stmts),)
+    multiples = tuple((lp.var.arg.name, lp.step) for lp in chain if lp.step > 1)
+    notes.append(f"{name}: map, {n} threads of {block}-thread blocks x {grid} blocks"
+                 + (f", {multiples[0][1]} elements a thread" if multiples else ""))
+    return Launch(name, grid, block, stmts, (), "map", multiples)
+
+
+# -- strategy: block reduce ------------------------------------------------------------------
+def _vector_width(body: UOp, rname: str, size: int, spec: GpuSpec) -> int:
+    """Lanes per thread for the reduce body: 16 bytes of the narrowest contiguous load, when
+    every load that moves with the range is contiguous in it; at most 64 bytes of the widest
+    value (16 registers)."""
+    loads = [n for n in body.toposort() if n.op == "load" and depends(n.src[0], rname)]
+    if not loads:
+        return 1
+    for n in loads:
+        a = affine(n.src[0])
+        if a is None or a.get(rname) != 1:
+            return 1
+    narrow = min(n.dtype.scalar.bits for n in loads) // 8
+    wide = max((n.dtype.scalar.bits for n in body.toposort() if n.dtype.scalar.bits
+                and not n.dtype.is_idx and not n.dtype.is_bool), default=8) // 8
+    w = max(1, min(spec.vector_bytes // max(1, narrow), 64 // max(1, wide)))
+    while w > 1 and size % w:
+        w //= 2
+    return w
+
+
+def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
+    """(block, splits, cost) for a block reduction of `outputs` rows of `size` elements, each
+    thread taking `w` at a time: the estimated time is waves x (loop iterations + the
+    log2(block) combining steps), plus a second launch when the rows are split."""
+    best = None
+    for b in (1024, 512, 256, 128, 64, 32):
+        g = 1
+        while True:
+            chunk = g * b * w
+            if chunk > size or size % chunk:
+                break
+            blocks = outputs * g
+            per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
+            waves = -(-blocks // per_wave)
+            iters = size // chunk
+            cost = waves * (iters * 4 + math.log2(b) + 8) + (12 if g > 1 else 0)
+            if best is None or cost < best[2]:
+                best = (b, g, cost)
+            g *= 2
+    return best
+
+
+def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: str, ident, t: DType,
+                       w: int, block: int, splits: int, out_row: UOp, dest: str, dest_index: UOp,
+                       epilogue: UOp, result_ph: UOp, tile: str, to_shared=None, tag: str = ""):
+    """The statements of one block-reduce launch. `out_row` is the block's output row
+    (ctaid / splits), `epilogue` the stored value with `result_ph` standing for the block's
+    reduced value. With `to_shared` = (tile, index) thread 0 puts the value there instead of
+    storing it (for the threads of the block to read after a barrier)."""
+    stmts: list = list(_decompose(out_row, par_dims)) if par_dims is not None else []
+    g = imod(CTAID, splits) if splits > 1 else _c(0)
+    at = t.vec(w) if w > 1 else t
+    init = const(t, ident)
+    stmts.append(AccInit(f"part{tag}", at, UOp("broadcast", at, (init,)) if w > 1 else init))
+    it = var(idx, f"{red_var.arg.name}_it", 0, size - 1)
+    base = imul(iadd(imul(g, block), TID), w)
+    vbody = lw.vec(body, red_var.arg.name, w, {}) if w > 1 else body
+    if w > 1 and vbody.dtype.lanes == 1:
+        vbody = UOp("broadcast", at, (vbody,))
+    acc = UOp("acc", at, (), f"part{tag}")
+    stmts.append(Loop(it, size, splits * block * w,
+                      (Let(red_var, iadd(it, base)), AccUpdate(f"part{tag}", UOp(comb, at, (acc, vbody)))), "reduce"))
+    first = UOp("hreduce", t, (acc,), comb) if w > 1 else acc
+    stmts += _warp_fold(f"warp{tag}", t, first, comb)
+    lane, warp = imod(TID, 32), idiv(TID, 32)
+    nwarps = max(1, block // 32)
+    stmts.append(If(ieq(lane, 0), (SharedStore(tile, warp, UOp("acc", t, (), f"warp{tag}")),)))
+    stmts.append(Barrier())
+    gathered = UOp("where", t, (ilt(TID, nwarps), UOp("sload", t, (TID,), tile), init))
+    final = UOp("acc", t, (), f"block{tag}")
+    value = _replace(epilogue, {result_ph: final})
+    final = (SharedStore(to_shared[0], to_shared[1], value) if to_shared else Store(dest, dest_index, value))
+    tail = _warp_fold(f"block{tag}", t, gathered, comb) + [If(ieq(TID, 0), (final,))]
+    stmts.append(If(ilt(TID, 32), tuple(tail)))
+    return tuple(stmts)
+
+
+def _warp_fold(name: str, t: DType, first: UOp, comb: str) -> list:
+    """acc = first, then five shuffle-down steps: lane 0 ends with the warp's fold."""
+    a = UOp("acc", t, (), name)
+    out = [AccInit(name, t, first)]
+    for off in (16, 8, 4, 2, 1):
+        out.append(AccUpdate(name, UOp(comb, t, (a, UOp("shfl", t, (a, _c(off)), "down")))))
+    return out
+
+
+def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, scratch: list):
+    k = lw.k
+    *indices, value = st.src
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    indices = [lw.flat_loads(i, memo) for i in indices]
+    value = lw.simplify(lw.flat_loads(value, memo))
+    r = _reduce_of(value)
+    if r is None:
+        return None
+    kind, names = r.arg
+    if len(names) != 1 or k.range(names[0]).size < BLOCK_REDUCE_MIN:
+        return None
+    rname = names[0]
+    size = k.range(rname).size
+    comb, t = REDUCTIONS[kind], r.dtype
+    if t.scalar.bits > 32 or t.is_bool or t.is_idx:
+        return None  # shuffles move 32-bit registers
+    flat = lw.simplify(flatten(indices, buf.shape))
+    used = {v.arg.name for i in indices for v in i.vars()}
+    par = [rd.name for rd in k.ranges if rd.name in used]
+    dims = [(lw.range_var(p), k.range(p).size, 1) for p in par]
+    outputs = math.prod(c for _, c, _ in dims) if dims else 1
+    body = r.src[0]
+    w = _vector_width(body, rname, size, spec)
+    cfg = _reduce_config(outputs, size, w, spec)
+    if cfg is None:
+        return None
+    block, splits, _ = cfg
+    ident = _identity(kind, t)
+    ph = UOp("acc", t, (), "__result")
+    red_var = lw.range_var(rname)
+    if splits == 1:
+        stmts = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, 1, CTAID,
+                                   buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+        notes.append(f"{name}: block-reduce over '{rname}' ({size}), {outputs} blocks of {block}, "
+                     f"{w} elements a thread per step")
+        return [Launch(name, outputs, block, stmts, (SharedTile("warp_sums", t, 1, 32),), "block-reduce",
+                       ((rname, w),))]
+    part = Buffer(f"{buf.name}__partials", t, (buf.size * splits,), "temp")
+    scratch.append(part)
+    pidx = iadd(imul(flat, splits), imod(CTAID, splits))
+    s1 = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, splits,
+                            idiv(CTAID, splits), part.name, pidx, ph, ph, "warp_sums")
+    gvar = var(idx, f"{rname}_split", 0, splits - 1)
+    body2 = UOp("load", t, (iadd(imul(flat, splits), gvar),), part.name)
+    b2 = min(_pow2_floor(splits), 1024)
+    s2 = _block_reduce_body(lw, dims, gvar, splits, body2, comb, ident, t, 1, b2, 1, CTAID,
+                            buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+    notes.append(f"{name}: block-reduce over '{rname}' ({size}) split in {splits}: {outputs * splits} "
+                 f"blocks of {block} ({w} elements a thread per step), then {outputs} block(s) of {b2} "
+                 f"combine the partials")
+    tile = (SharedTile("warp_sums", t, 1, 32),)
+    return [Launch(f"{name}_part", outputs * splits, block, s1, tile, "block-reduce", ((rname, w),)),
+            Launch(name, outputs, b2, s2, tile, "block-reduce")]
+
+
+# -- strategy: fused rows -------------------------------------------------------------------
+def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
+    """A kernel whose stores are row reductions into temporaries followed by one store over
+    the same rows (softmax: m[r], s[r], out[r, i]) runs as ONE launch, a block per row: each
+    reduction is a block reduce whose result thread 0 leaves in shared memory (`row_vals`),
+    read by every thread after a barrier wherever a later store loads that temporary at
+    [r]; the last store is a vectorized map over the row's remaining range. The input row is
+    read from DRAM once; the re-reads of the row hit L1/L2."""
+    k = lw.k
+    stores = list(k.stores)
+    if len(stores) < 2:
+        return None
+    last = stores[-1]
+    temps = {b.name for b in k.temps}
+    memo: dict = {}
+    flat_idx = []
+    for st in stores:
+        flat_idx.append([lw.flat_loads(i, memo) for i in st.src[:-1]])
+    first = flat_idx[0]
+    if not first or not all(i.op == "var" for i in first):
+        return None
+    rows = [i.arg.name for i in first]
+    red: list = []
+    for st, idxs in zip(stores[:-1], flat_idx[:-1]):
+        if st.arg not in temps or [i.arg.name for i in idxs if i.op == "var"] != rows or len(idxs) != len(rows):
+            return None
+        value = lw.simplify(lw.flat_loads(st.src[-1], memo))
+        r = _reduce_of(value)
+        if r is None or len(r.arg[1]) != 1 or r.dtype.scalar.bits > 32 or r.dtype.is_bool:
+            return None
+        red.append((st, value, r))
+    if len({r.dtype for _, _, r in red}) != 1:
+        return None  # one shared row_vals tile of one type
+    lidx = flat_idx[-1]
+    if [i.arg.name for i in lidx[:len(rows)] if i.op == "var"] != rows or len(lidx) != len(rows) + 1 \
+            or lidx[-1].op != "var":
+        return None
+    qname = lidx[-1].arg.name
+    lvalue = lw.simplify(lw.flat_loads(last.src[-1], memo))
+    if any(n.op == "reduce" for n in lvalue.toposort()):
+        return None
+    # Temporaries of the group may be read only at their own row, by later stores of the group.
+    row_flat = {st.arg: lw.simplify(flatten(idxs, k.buffer(st.arg).shape)) for (st, _, _), idxs in zip(red, flat_idx)}
+    later = [v for _, v, _ in red] + [lvalue]
+    for v in later:
+        for n in v.toposort():
+            if n.op == "load" and n.arg in row_flat and n.src[0] is not row_flat[n.arg]:
+                return None
+    dims = [(lw.range_var(p), k.range(p).size, 1) for p in rows]
+    outputs = math.prod(c for _, c, _ in dims)
+    sizes = [k.range(r.arg[1][0]).size for _, _, r in red] + [k.range(qname).size]
+    block = 256  # 8 warps a row: enough loads in flight, 8 rows an SM
+    while block >= 32 and any(sz % block for sz in sizes):
+        block //= 2
+    if block < 32:
+        return None  # every thread of every warp must own elements of the row
+    swap = {UOp("load", r.dtype, (row_flat[st.arg],), st.arg): UOp("sload", r.dtype, (_c(n),), "row_vals")
+            for n, (st, _, r) in enumerate(red)}
+    stmts: list = list(_decompose(CTAID, dims))
+    parts = []
+    for n, (st, value, r) in enumerate(red):
+        value, r2 = _replace(value, swap), None
+        r2 = _reduce_of(value)
+        rname = r2.arg[1][0]
+        size = k.range(rname).size
+        w = _vector_width(r2.src[0], rname, size, spec)
+        while w > 1 and size % (block * w):
+            w //= 2
+        ph = UOp("acc", r2.dtype, (), "__result")
+        stmts += _block_reduce_body(lw, None, lw.range_var(rname), size, r2.src[0], REDUCTIONS[r2.arg[0]],
+                                    _identity(r2.arg[0], r2.dtype), r2.dtype, w, block, 1, CTAID, "", _c(0),
+                                    _replace(value, {r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n))
+        stmts.append(Barrier())
+        parts.append(f"{st.arg} (block reduce over '{rname}', x{w})")
+    lvalue = _replace(lvalue, swap)
+    size = k.range(qname).size
+    buf = k.buffer(last.arg)
+    flat = lw.simplify(flatten(lidx, buf.shape))
+    a = affine(flat)
+    w = _vector_width(lvalue, qname, size, spec) if a is not None and a.get(qname) == 1 else 1
+    while w > 1 and size % (block * w):
+        w //= 2
+    it = var(idx, f"{qname}_it", 0, size - 1)
+    v = lw._widen(lw.vec(lvalue, qname, w, {}), w) if w > 1 else lvalue
+    stmts.append(Loop(it, size, block * w, (Let(lw.range_var(qname), iadd(it, imul(TID, w))),
+                                            Store(buf.name, flat, v)), "serial"))
+    parts.append(f"{buf.name} (map over '{qname}', x{w})")
+    ts = red[0][2].dtype
+    tiles = (SharedTile("warp_sums", ts, 1, 32), SharedTile("row_vals", ts, 1, max(1, len(red))))
+    name = f"{k.name}_rows"
+    notes.append(f"{name}: fused rows, {outputs} blocks of {block}, one per row of {', '.join(rows)}: "
+                 + "; ".join(parts))
+    mult = tuple((r.arg[1][0], 1) for _, _, r in red) + ((qname, w),)
+    return [Launch(name, outputs, block, tuple(stmts), tiles, "fused-rows", mult)]
+
+
+# -- driver ----------------------------------------------------------------------------------
+def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
+              contract: bool = False) -> GpuProgram:
+    """One or more launches per store, in store order (a later store may read what an
+    earlier one wrote: launches on one stream run in order). `contract` lets the tiled
+    matmul fuse each float product and sum into one fma (one rounding instead of two: more
+    accurate, but not the reference's result bit for bit; CUDA's nvcc does it by default,
+    -fmad=true). Off by default: the op table's semantics round twice."""
+    target = cuda_target()
+    lw = _Lowerer(kernel, target, rewriter)
+    notes: list = []
+    scratch: list = []
+    launches: list = []
+    order = strategies or ("fused-rows", "tiled-matmul", "window-tiled", "block-reduce", "map")
+    if "fused-rows" in order:
+        fused = _fused_rows(lw, spec, notes)
+        if fused:
+            return GpuProgram(kernel, tuple(fused), (), tuple(notes), target)
+    for n_store, st in enumerate(kernel.stores):
+        name = f"{kernel.name}_{n_store}_{st.arg}"
+        for strat in order:
+            if strat == "tiled-matmul":
+                got = _tiled_matmul(lw, st, name, spec, notes, contract)
+            elif strat == "window-tiled":
+                got = _window_tiled(lw, st, name, spec, notes)
+            elif strat == "block-reduce":
+                got = _block_reduce(lw, st, name, spec, notes, scratch)
+            elif strat == "map":
+                got = [_map_launch(lw, st, name, spec, notes)]
+            elif strat == "fused-rows":
+                got = None
+            else:
+                raise GpuLoweringError(f"unknown GPU strategy '{strat}'")
+            if got:
+                launches += got
+                break
+    return GpuProgram(kernel, tuple(launches), tuple(scratch), tuple(notes + lw.notes), target)

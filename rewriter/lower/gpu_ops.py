@@ -1,0 +1,133 @@
+"""Shared pieces of the GPU lowering (lower/gpu.py, lower/gpu_tiles.py): the machine
+description, idx arithmetic on UOps (also the bank model's ops interface, so the addresses
+the model checks are the ones the program uses), and small term utilities."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.errors import RewriterError
+from rewriter.ir.dtype import bool_, idx
+from rewriter.ir.uop import UOp, const
+from rewriter.lower.gpu_program import Let
+from rewriter.lower.target import TargetDesc
+
+
+class GpuLoweringError(RewriterError):
+    pass
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    """NVIDIA H100/H200, compute capability 9.0 (CUDA C++ Programming Guide, "Technical
+    Specifications per Compute Capability": 1024 threads per block, 2048 resident threads and
+    32 resident blocks per SM, 64K 32-bit registers per SM, 48 KB of static shared memory per
+    block, 32 lanes per warp); 132 SMs on the H100/H200 SXM parts."""
+
+    sms: int = 132
+    warp: int = 32
+    max_block: int = 1024
+    threads_per_sm: int = 2048
+    blocks_per_sm: int = 32
+    regs_per_sm: int = 65536
+    shared_per_block: int = 48 * 1024
+    vector_bytes: int = 16  # widest global load/store per thread (ld.global.v4.b32)
+
+
+H100 = GpuSpec()
+BLOCK_REDUCE_MIN = 256
+
+
+def cuda_target() -> TargetDesc:
+    return TargetDesc("cuda", H100.vector_bytes, 255, 255, "nvptx64-nvidia-cuda", "sm_90", "+ptx80")
+
+
+# -- idx arithmetic on UOps ------------------------------------------------------------------
+def _c(v: int) -> UOp:
+    return const(idx, int(v))
+
+
+def _as(u) -> UOp:
+    return u if isinstance(u, UOp) else _c(u)
+
+
+def iadd(a, b) -> UOp:
+    a, b = _as(a), _as(b)
+    if b.op == "const" and b.arg == 0:
+        return a
+    if a.op == "const" and a.arg == 0:
+        return b
+    return UOp("add", idx, (a, b))
+
+
+def imul(a, c) -> UOp:
+    a, c = _as(a), _as(c)
+    if c.op == "const" and c.arg == 1:
+        return a
+    if (c.op == "const" and c.arg == 0) or (a.op == "const" and a.arg == 0):
+        return _c(0)
+    return UOp("mul", idx, (a, c))
+
+
+def idiv(a, c: int) -> UOp:
+    return _as(a) if c == 1 else UOp("div", idx, (_as(a), _c(c)))
+
+
+def imod(a, c: int) -> UOp:
+    return _c(0) if c == 1 else UOp("mod", idx, (_as(a), _c(c)))
+
+
+def ilt(a, b) -> UOp:
+    return UOp("lt", bool_, (_as(a), _as(b)))
+
+
+def ieq(a, b) -> UOp:
+    return UOp("eq", bool_, (_as(a), _as(b)))
+
+
+class UOpOps:
+    """The bank model's ops interface (solver/banks.py) building idx UOps: the addresses the
+    model checks are the addresses the program uses."""
+
+    const = staticmethod(_c)
+    add = staticmethod(iadd)
+    mul = staticmethod(imul)
+    div = staticmethod(idiv)
+    mod = staticmethod(imod)
+
+    @staticmethod
+    def xor(a, b):
+        return UOp("xor", idx, (_as(a), _as(b)))
+
+
+def _decompose(linear: UOp, dims) -> list:
+    """Let statements binding each (var, count, step) of `dims` (outermost first) from a
+    linear id in row-major order."""
+    out, stride = [], 1
+    for v, count, step in reversed(dims):
+        value = imod(idiv(linear, stride), count) if stride * count > 1 else _c(0)
+        out.append(Let(v, imul(value, step)))
+        stride *= count
+    return list(reversed(out))
+
+
+def _pow2_floor(n: int) -> int:
+    return 1 << (max(1, n).bit_length() - 1)
+
+
+def _reduce_of(value: UOp):
+    reds = [n for n in value.toposort() if n.op == "reduce"]
+    if len(reds) != 1 or any(n.op == "reduce" for n in reds[0].src[0].toposort()):
+        return None
+    return reds[0]
+
+
+def _replace(u: UOp, mapping: dict) -> UOp:
+    memo: dict = {}
+    for n in u.toposort():
+        if n in mapping:
+            memo[n] = mapping[n]
+        elif n.src:
+            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+        else:
+            memo[n] = n
+    return memo[u]

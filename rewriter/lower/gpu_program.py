@@ -1,0 +1,170 @@
+"""The GPU-level program: launches of a grid of blocks, each thread running a body of
+statements, as data. PTX text (backends/ptx.py) is one rendering of it; a WGSL backend can
+render the same description (grid -> dispatch, block -> workgroup_size, shared tiles ->
+var<workgroup>, barriers -> workgroupBarrier, shuffles -> subgroup ops).
+
+A `GpuProgram` runs its launches in order on the same buffers (the kernel's buffers plus
+device-only `scratch` buffers, e.g. the per-block partial results of a split reduction).
+
+Statements of a thread's body: the loop program's `Loop`, `AccInit`, `AccUpdate`, `Store`
+(lower/program.py) plus
+
+  Let(var, value)            bind a kernel range variable (an idx `var` UOp) to a value
+                             computed from the thread's ids; later reads of the var see it
+  If(cond, body)             run `body` only where the bool `cond` holds (threads diverge)
+  Barrier()                  every thread of the block waits here (bar.sync 0)
+  SharedStore(tile, index, value)   one element of a block-shared tile
+
+and values (UOps) beside the loop program's ones:
+
+  special () arg="tid.x" | "ctaid.x" | "ntid.x"   the thread's id in its block, the block's id
+  sload   (index,) arg=tile                         one element of a shared tile
+  shfl    (value, offset) arg="down"                the value of lane (lane + offset) of the
+                                                    warp (shfl.sync.down, all 32 lanes active)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.ir.dtype import DType, idx
+from rewriter.ir.uop import UOp
+
+
+@dataclass(frozen=True)
+class Let:
+    var: UOp
+    value: UOp
+
+
+@dataclass(frozen=True)
+class If:
+    cond: UOp
+    body: tuple
+
+
+@dataclass(frozen=True)
+class Barrier:
+    pass
+
+
+@dataclass(frozen=True)
+class SharedStore:
+    tile: str
+    index: UOp
+    value: UOp
+
+
+@dataclass(frozen=True)
+class SharedTile:
+    """A block-shared array of `rows` x `row_stride` elements (`row_stride` = the logical
+    row length plus the padding the bank model chose)."""
+
+    name: str
+    dtype: DType
+    rows: int
+    cols: int
+    pad: int = 0
+
+    @property
+    def row_stride(self) -> int:
+        return self.cols + self.pad
+
+    @property
+    def size(self) -> int:
+        return self.rows * self.row_stride
+
+
+@dataclass(frozen=True)
+class Launch:
+    name: str
+    grid: int  # blocks (1-D grid)
+    block: int  # threads per block (1-D)
+    body: tuple
+    shared: tuple = ()  # SharedTile
+    strategy: str = ""
+    # Alignment facts for vector accesses: range variable name -> every value it takes is a
+    # multiple of this (the vectorized range steps by its width).
+    multiples: tuple = ()
+    # Blocks that must fit on one SM together (0: no constraint): caps the registers ptxas
+    # may give a thread at 64K / (block * this).
+    min_blocks_per_sm: int = 0
+
+
+@dataclass(frozen=True)
+class GpuProgram:
+    kernel: object
+    launches: tuple
+    scratch: tuple = ()  # Buffer records that live on the device only
+    notes: tuple = ()
+    target: object = None
+
+    @property
+    def buffers(self) -> tuple:
+        """Every buffer a launch may take as a parameter, in parameter order."""
+        return tuple(self.kernel.buffers) + tuple(self.scratch)
+
+
+def special(name: str) -> UOp:
+    return UOp("special", idx, (), name)
+
+
+TID = special("tid.x")
+CTAID = special("ctaid.x")
+
+
+def format_gpu_program(gp: GpuProgram) -> str:
+    """The launches and their per-thread bodies, for --emit ir and --explain."""
+    from rewriter.ir.uop import var
+    from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+    from rewriter.lower.program import _fmt as _fmt_plain
+
+    def _fmt(u: UOp) -> str:
+        """Thread and block ids print by name (tid.x, ctaid.x), shared loads by tile."""
+        memo: dict = {}
+        for n in u.toposort():
+            if n.op == "special":
+                memo[n] = var(idx, n.arg)
+            elif n.op == "sload":
+                memo[n] = var(n.dtype, f"{n.arg}[{_fmt_plain(memo[n.src[0]])}]"
+                              + (f" : +{n.dtype.lanes}" if n.dtype.lanes > 1 else ""))
+            elif n.src:
+                memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
+            else:
+                memo[n] = n
+        return _fmt_plain(memo[u])
+
+    lines = [f"# {gp.kernel.name} for cuda ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
+    lines += [f"# {n}" for n in gp.notes]
+    for b in gp.scratch:
+        lines.append(f"scratch {b}")
+
+    def emit(stmts, depth):
+        pad = "  " * depth
+        for s in stmts:
+            if isinstance(s, Loop):
+                step = f" step {s.step}" if s.step != 1 else ""
+                lines.append(f"{pad}for {s.var.arg.name} in 0..{s.stop}{step}:  # {s.kind}")
+                emit(s.body, depth + 1)
+            elif isinstance(s, If):
+                lines.append(f"{pad}if {_fmt(s.cond)}:")
+                emit(s.body, depth + 1)
+            elif isinstance(s, Let):
+                lines.append(f"{pad}let {s.var.arg.name} = {_fmt(s.value)}")
+            elif isinstance(s, Barrier):
+                lines.append(f"{pad}barrier")
+            elif isinstance(s, SharedStore):
+                lines.append(f"{pad}shared {s.tile}[{_fmt(s.index)}] = {_fmt(s.value)}")
+            elif isinstance(s, AccInit):
+                lines.append(f"{pad}{s.name}: {s.dtype} = {_fmt(s.value)}")
+            elif isinstance(s, AccUpdate):
+                lines.append(f"{pad}{s.name} = {_fmt(s.value)}")
+            elif isinstance(s, Store):
+                lanes = s.value.dtype.lanes
+                tgt = f"{s.buffer}[{_fmt(s.index)}" + (f" : +{lanes}]" if lanes > 1 else "]")
+                lines.append(f"{pad}{tgt} = {_fmt(s.value)}")
+
+    for l in gp.launches:
+        tiles = ", ".join(f"{t.name}: {t.dtype}[{t.rows}][{t.cols}+{t.pad}]" for t in l.shared)
+        lines.append(f"launch {l.name} <<<{l.grid}, {l.block}>>>  # {l.strategy}" + (f"; shared {tiles}" if tiles else ""))
+        emit(l.body, 1)
+    return "\n".join(lines) + "\n"

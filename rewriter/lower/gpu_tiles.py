@@ -1,0 +1,367 @@
+"""Shared-memory tiled strategies of the GPU lowering (see lower/gpu.py for the others):
+
+  * window tiles: sliding-window reductions (convolution, pooling) stage their input
+    footprint in shared memory;
+  * tiled matmul: BM x BN x BK tiles through shared memory, TM x TN micro-tiles in registers.
+
+Both take their shared layout (row padding, and for the matmul the thread-to-data mapping)
+from the Z3 bank model (solver/banks.py): the index functions handed to the model are the
+ones that build the program's shared-memory indices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.ir.dtype import idx
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import REDUCTIONS
+from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, _replace, iadd, idiv, ilt, imod, imul
+from rewriter.lower.gpu_program import CTAID, TID, Barrier, If, Launch, Let, SharedStore, SharedTile
+from rewriter.lower.lower import _identity, _Lowerer, affine, depends, flatten
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.solver import banks
+
+
+# -- strategy: window tiles (convolution, pooling) ---------------------------------------------
+def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
+    """out[y, x] = reduce(f(W(y, x, r...), invariants), r...) where every load that moves with
+    (y, x) reads a 2-D buffer at [sy*y + (reduce terms) + c0, sx*x + (reduce terms) + c1]
+    (a sliding window: convolution, pooling). A block computes a TY x 32 tile of outputs
+    (a warp along x, 8 warps along y, each thread RY rows); it first stages the tile's input
+    footprint, rows (TY-1)*sy + span + 1 by columns 31*sx + span + 1, into shared memory with
+    coalesced loads, then every thread folds its windows out of shared memory. The footprint
+    lies between accesses the kernel makes, so it is in bounds. Row padding by the bank
+    model."""
+    k = lw.k
+    *indices, value = st.src
+    if len(indices) != 2 or not all(i.op == "var" for i in indices):
+        return None
+    yname, xname = indices[0].arg.name, indices[1].arg.name
+    r = _reduce_of(value)
+    if r is None:
+        return None
+    rnames = set(r.arg[1])
+    loads = [u for u in r.src[0].toposort() if u.op == "load"]
+    window = [u for u in loads if any(v.arg.name in (yname, xname) for v in u.vars())]
+    if len(window) != 1 or any({v.arg.name for v in u.vars()} & {yname, xname} for u in loads if u not in window):
+        return None
+    wl = window[0]
+    wbuf = k.buffer(wl.arg)
+    if len(wl.src) != 2 or any(n.op == "load" for i in wl.src for n in i.toposort()):
+        return None
+    a0, a1 = affine(wl.src[0]), affine(wl.src[1])
+    if a0 is None or a1 is None or a0.get(xname) or a1.get(yname):
+        return None
+    sy, sx = a0.get(yname, 0), a1.get(xname, 0)
+    if sy < 1 or sx < 1 or any(v < 0 for kk, v in list(a0.items()) + list(a1.items()) if kk is not None):
+        return None
+    if set(a0) - {None, yname} - rnames or set(a1) - {None, xname} - rnames:
+        return None
+    span0 = sum(c * (k.range(n).size - 1) for n, c in a0.items() if n in rnames)
+    span1 = sum(c * (k.range(n).size - 1) for n, c in a1.items() if n in rnames)
+    ysz, xsz = k.range(yname).size, k.range(xname).size
+    bx, by = 32, 8
+    if xsz % bx:
+        return None
+    ry = next((q for q in (4, 2, 1) if ysz % (by * q) == 0), None)
+    if ry is None:
+        return None
+    ty_rows = by * ry
+    rows, cols = (ty_rows - 1) * sy + span0 + 1, (bx - 1) * sx + span1 + 1
+    ebytes = max(1, wl.dtype.scalar.bits // 8)
+    if rows * cols * ebytes > spec.shared_per_block // 2:
+        return None
+    t = bx * by
+
+    def read(pad):
+        def idx(o, lane, u):
+            row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
+            return o.add(o.mul(row, cols + pad), o.add(o.mul(lane, sx), u["r1"]))
+        return banks.Access("window read", idx, (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", span1 + 1)), ebytes)
+
+    def store(pad):
+        def idx(o, lane, u):
+            e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+            return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
+        return banks.Access("tile store", idx, (("warp", by), ("slot", -(-rows * cols // t))), ebytes)
+
+    try:
+        pad, log = banks.choose(range(0, 9), lambda p: [store(p), read(p)])
+        layout = f"pad {pad}"
+    except banks.BankModelError:
+        pad, layout = 0, "pad 0 (no padding avoids every conflict of this stride)"
+    tile = SharedTile("window", wl.dtype, rows, cols, pad)
+    tiles_x = xsz // bx
+    y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx)
+    c0, c1 = a0.get(None, 0), a1.get(None, 0)
+    row0, col0 = iadd(imul(y0, sy), c0), iadd(imul(x0, sx), c1)
+    # Stage the footprint: element e of the tile is global [row0 + e / cols, col0 + e % cols].
+    i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
+    i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
+    gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
+    body: list = []
+    for s_ in range(-(-rows * cols // t)):
+        e = iadd(TID, s_ * t)
+        put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
+               SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
+        body += put if (s_ + 1) * t <= rows * cols else [If(ilt(e, rows * cols), tuple(put))]
+    body.append(Barrier())
+    lx, wy = imod(TID, bx), idiv(TID, bx)
+    yv, xv = lw.range_var(yname), lw.range_var(xname)
+    # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
+    ly = var(idx, "__ly", 0, ty_rows - 1)
+    lxv = var(idx, "__lx", 0, bx - 1)
+    loc0 = lw.simplify(_replace(wl.src[0], {yv: ly, _c(c0): _c(0)}) if c0 == 0 else
+                       UOp("sub", idx, (_replace(wl.src[0], {yv: ly}), _c(c0))))
+    loc1 = lw.simplify(_replace(wl.src[1], {xv: lxv}) if c1 == 0 else
+                       UOp("sub", idx, (_replace(wl.src[1], {xv: lxv}), _c(c1))))
+    sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
+    red_body = lw.simplify(lw.flat_loads(_replace(r.src[0], {wl: sl}), {}))
+    comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    out_flat = lw.simplify(flatten(indices, buf.shape))
+    for j in range(ry):
+        local_y = iadd(imul(wy, ry), j)
+        acc = f"acc{j}"
+        loop: tuple = (AccUpdate(acc, UOp(comb, t_acc, (UOp("acc", t_acc, (), acc), red_body))),)
+        for n in reversed(r.arg[1]):
+            loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
+        out = lw.simplify(lw.flat_loads(_replace(value, {r: UOp("acc", t_acc, (), acc)}), memo))
+        body += [Let(ly, local_y), Let(lxv, lx), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, lx)),
+                 AccInit(acc, t_acc, const(t_acc, _identity(r.arg[0], t_acc))), *loop,
+                 Store(buf.name, out_flat, out)]
+    blocks = (ysz // ty_rows) * tiles_x
+    notes.append(f"{name}: window tiles of {ty_rows}x{bx} outputs ({t} threads, {ry} rows each) x {blocks} "
+                 f"blocks; shared input tile {rows}x{cols}, {layout} (bank model)")
+    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled")]
+
+
+# -- strategy: tiled matmul ------------------------------------------------------------------
+@dataclass(frozen=True)
+class MatmulConfig:
+    bm: int
+    bn: int
+    bk: int
+    tm: int
+    tn: int
+
+    @property
+    def threads(self) -> int:
+        return (self.bm // self.tm) * (self.bn // self.tn)
+
+
+@dataclass(frozen=True)
+class MatmulLayout:
+    """What the bank model chooses: row padding of the A and B tiles (elements) and whether
+    a thread's micro-tile rows/columns are blocked (consecutive) or strided (spread by the
+    number of threads along that side, in groups of `vec` consecutive elements)."""
+
+    pad_a: int
+    pad_b: int
+    strided: bool
+
+    def __str__(self) -> str:
+        return f"pad A {self.pad_a}, pad B {self.pad_b}, {'strided' if self.strided else 'blocked'} micro-tiles"
+
+
+def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec):
+    """The legal tile configurations, cheapest first by an estimated time: per SM, FMA issue
+    (4 warp-instructions a cycle), shared loads (1 a cycle, `vec` elements each) and global
+    traffic ((BM + BN) x K elements a tile), scaled by how evenly the tiles fill the SMs."""
+    found = []
+    for bm in (128, 64, 32, 16):
+        for bn in (128, 64, 32, 16):
+            for bk in (8, 16, 32):
+                for tm in (8, 4, 2):
+                    for tn in (8, 4, 2):
+                        c = MatmulConfig(bm, bn, bk, tm, tn)
+                        t = c.threads
+                        if m % bm or n % bn or kk % bk or not 32 <= t <= 1024 or t % 32:
+                            continue
+                        if (bm * bk) % t or (bn * bk) % t:
+                            continue
+                        shared = (bk * (bm + 8) + bk * (bn + 8)) * ebytes
+                        if shared > spec.shared_per_block:
+                            continue
+                        regs = tm * tn + tm + tn + 40
+                        resident = min(spec.threads_per_sm // t, spec.blocks_per_sm,
+                                       spec.regs_per_sm // (regs * t), (228 * 1024) // shared)
+                        if resident < 1:
+                            continue
+                        tiles = (m // bm) * (n // bn)
+                        waves = -(-tiles // (spec.sms * resident))
+                        fill = tiles / (waves * spec.sms * resident)
+                        fma = m * n * kk / 32 / 4
+                        vec = min(4, tm, tn)
+                        lds = m * n * kk * (1 / tn + 1 / tm) / vec / 32
+                        glob = m * n * kk * (1 / bm + 1 / bn) * ebytes / 64
+                        cost = max(fma, lds, glob) / fill / min(1.0, resident * t / 512)
+                        found.append((cost, c))
+    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn))
+    return [c for _, c in found]
+
+
+def _matmul_accesses(c: MatmulConfig, lay: MatmulLayout, a_fast_k: bool, b_fast_k: bool, ebytes: int):
+    """The four shared-memory instructions of the tiled matmul, as bank-model accesses."""
+    t, vec = c.threads, min(4, c.tm, c.tn)
+    cols_b = c.bn // c.tn  # threads along n
+    ra = [("warp", max(1, t // 32)), ("slot", (c.bm * c.bk) // t)]
+    rb = [("warp", max(1, t // 32)), ("slot", (c.bn * c.bk) // t)]
+
+    def tid(o, lane, u):
+        return o.add(o.mul(u["warp"], 32), lane)
+
+    def a_store(o, lane, u):
+        row, kcol = _tile_coords(o, o.add(tid(o, lane, u), o.mul(u["slot"], t)), c.bm, c.bk, a_fast_k)
+        return o.add(o.mul(kcol, c.bm + lay.pad_a), row)
+
+    def b_store(o, lane, u):
+        col, krow = _tile_coords(o, o.add(tid(o, lane, u), o.mul(u["slot"], t)), c.bn, c.bk, b_fast_k)
+        return o.add(o.mul(krow, c.bn + lay.pad_b), col)
+
+    def a_read(o, lane, u):
+        return o.add(o.mul(u["kk"], c.bm + lay.pad_a),
+                     _micro(o, o.div(tid(o, lane, u), cols_b), u["grp"], c.bm, c.tm, vec, lay.strided))
+
+    def b_read(o, lane, u):
+        return o.add(o.mul(u["kk"], c.bn + lay.pad_b),
+                     _micro(o, o.mod(tid(o, lane, u), cols_b), u["grp"], c.bn, c.tn, vec, lay.strided))
+
+    rr = [("warp", max(1, t // 32)), ("kk", c.bk)]
+    return [banks.Access("A tile store", a_store, tuple(ra), ebytes),
+            banks.Access("B tile store", b_store, tuple(rb), ebytes),
+            banks.Access("A tile read", a_read, tuple(rr + [("grp", c.tm // vec)]), ebytes, vec),
+            banks.Access("B tile read", b_read, tuple(rr + [("grp", c.tn // vec)]), ebytes, vec)]
+
+
+def _tile_coords(o, e, along: int, bk: int, fast_k: bool):
+    """(position along m or n, position along k) of the e-th element a block loads, walking
+    the global array in its contiguous direction (coalesced loads)."""
+    if fast_k:
+        return o.div(e, bk), o.mod(e, bk)
+    return o.mod(e, along), o.div(e, along)
+
+
+def _micro(o, t_coord, grp, extent: int, per_thread: int, vec: int, strided: bool):
+    """First element of a thread's `grp`-th group of `vec` along one side of the tile."""
+    if strided:  # group g of every thread sits in the g-th slab of extent * vec / per_thread
+        return o.add(o.mul(grp, extent * vec // per_thread), o.mul(t_coord, vec))
+    return o.add(o.mul(t_coord, per_thread), o.mul(grp, vec))
+
+
+def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, contract: bool = False):
+    k = lw.k
+    *indices, value = st.src
+    buf = k.buffer(st.arg)
+    memo: dict = {}
+    indices = [lw.flat_loads(i, memo) for i in indices]
+    value = lw.simplify(lw.flat_loads(value, memo))
+    r = _reduce_of(value)
+    if r is None or len(r.arg[1]) != 1 or len(indices) != 2:
+        return None
+    if not all(i.op == "var" for i in indices):
+        return None
+    mname, nname = indices[0].arg.name, indices[1].arg.name
+    kname = r.arg[1][0]
+    loads = [u for u in r.src[0].toposort() if u.op == "load"]
+    a_loads = [u for u in loads if {v.arg.name for v in u.vars()} <= {mname, kname} and depends(u.src[0], mname)]
+    b_loads = [u for u in loads if {v.arg.name for v in u.vars()} <= {nname, kname} and depends(u.src[0], nname)]
+    if len(a_loads) != 1 or len(b_loads) != 1 or len(loads) != 2:
+        return None
+    la, lb = a_loads[0], b_loads[0]
+    fa, fb = affine(la.src[0]), affine(lb.src[0])
+    if fa is None or fb is None:
+        return None
+    a_fast_k, b_fast_k = fa.get(kname) == 1, fb.get(kname) == 1
+    m, n, kk = (k.range(x).size for x in (mname, nname, kname))
+    ebytes = max(la.dtype.scalar.bits, lb.dtype.scalar.bits) // 8
+    if la.dtype != lb.dtype:
+        return None
+    # The cheapest configuration (cost model) that has a conflict-free layout (bank model).
+    chosen, log = None, []
+    for c in _matmul_config(m, n, kk, ebytes, spec)[:8]:
+        vec = min(4, c.tm, c.tn)
+        pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
+        cands = sorted((MatmulLayout(pa, pb, s) for s in (False, True) for pa in pads for pb in pads),
+                       key=lambda L: (L.pad_a + L.pad_b, L.strided))
+        try:
+            lay, why = banks.choose(cands, lambda L: _matmul_accesses(c, L, a_fast_k, b_fast_k, ebytes))
+        except banks.BankModelError:
+            log.append(f"{c.bm}x{c.bn}x{c.bk}/{c.tm}x{c.tn}: no conflict-free layout")
+            continue
+        chosen = c
+        log += why
+        break
+    if chosen is None:
+        return None
+    c = chosen
+    vec = min(4, c.tm, c.tn)
+    t = c.threads
+    cols_b = c.bn // c.tn
+    tx, ty = imod(TID, cols_b), idiv(TID, cols_b)
+    tiles_n = n // c.bn
+    bm0, bn0 = imul(idiv(CTAID, tiles_n), c.bm), imul(imod(CTAID, tiles_n), c.bn)
+    mv, nv, kv = lw.range_var(mname), lw.range_var(nname), lw.range_var(kname)
+    k0 = var(idx, f"{kname}_tile", 0, kk - 1)
+    kin = var(idx, f"{kname}_in", 0, c.bk - 1)
+    ta = SharedTile("a_tile", la.dtype, c.bk, c.bm, lay.pad_a)
+    tb = SharedTile("b_tile", lb.dtype, c.bk, c.bn, lay.pad_b)
+    # Register prefetch: the loads of the next K slice are issued before the current slice
+    # is multiplied and land in shared memory after it, so their latency hides behind the
+    # FMAs. The slice after the last is clamped onto the last (a redundant, in-bounds load).
+    fetch, keep, nxt = [], [], UOp("min", idx, (iadd(k0, c.bk), _c(kk - c.bk)))
+    slot = 0
+    for tile, ld, pv, along, fast_k, nslots in ((ta, la, mv, c.bm, a_fast_k, (c.bm * c.bk) // t),
+                                                  (tb, lb, nv, c.bn, b_fast_k, (c.bn * c.bk) // t)):
+        base = bm0 if tile is ta else bn0
+        for s in range(nslots):
+            pos, kc = _tile_coords(UOpOps, iadd(TID, s * t), along, c.bk, fast_k)
+            reg = f"fetch{slot}"
+            slot += 1
+            fetch.append((reg, ld, [Let(pv, iadd(base, pos))], kc))
+            keep.append(SharedStore(tile.name, iadd(imul(kc, tile.row_stride), pos), UOp("acc", ld.dtype, (), reg)))
+    prologue = [st for reg, ld, lets, kc in fetch for st in lets + [Let(kv, kc), AccInit(reg, ld.dtype, ld)]]
+    refill = [st for reg, ld, lets, kc in fetch
+              for st in lets + [Let(kv, iadd(nxt, kc)), AccUpdate(reg, ld)]]
+    # Micro-tile: TM/vec groups of vec rows of A and TN/vec groups of vec columns of B.
+    vt_a = la.dtype.vec(vec) if vec > 1 else la.dtype
+    vt_b = lb.dtype.vec(vec) if vec > 1 else lb.dtype
+    a_vals, b_vals = [], []
+    for g in range(c.tm // vec):
+        v = UOp("sload", vt_a, (iadd(imul(kin, ta.row_stride), _micro(UOpOps, ty, g, c.bm, c.tm, vec, lay.strided)),), ta.name)
+        a_vals += [UOp("extract", la.dtype, (v,), q) if vec > 1 else v for q in range(vec)]
+    for g in range(c.tn // vec):
+        v = UOp("sload", vt_b, (iadd(imul(kin, tb.row_stride), _micro(UOpOps, tx, g, c.bn, c.tn, vec, lay.strided)),), tb.name)
+        b_vals += [UOp("extract", lb.dtype, (v,), q) if vec > 1 else v for q in range(vec)]
+    comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
+    init: list = []
+    updates: list = []
+    for i in range(c.tm):
+        for j in range(c.tn):
+            nm = f"acc_{i}_{j}"
+            init.append(AccInit(nm, t_acc, const(t_acc, _identity(r.arg[0], t_acc))))
+            term = _replace(r.src[0], {la: a_vals[i], lb: b_vals[j]})
+            acc = UOp("acc", t_acc, (), nm)
+            if contract and comb == "add" and t_acc.is_float and term.op == "mul":
+                updates.append(AccUpdate(nm, UOp("fma", t_acc, (term.src[0], term.src[1], acc))))
+            else:
+                updates.append(AccUpdate(nm, UOp(comb, t_acc, (acc, term))))
+    inner = Loop(kin, c.bk, 1, tuple(updates), "reduce", unroll=c.bk)
+    body = init + prologue + [Loop(k0, kk, c.bk, tuple(keep) + (Barrier(),) + tuple(refill)
+                                   + (inner, Barrier()), "serial")]
+    for i in range(c.tm):
+        row = _micro(UOpOps, ty, i // vec, c.bm, c.tm, vec, lay.strided)
+        for j in range(c.tn):
+            col = _micro(UOpOps, tx, j // vec, c.bn, c.tn, vec, lay.strided)
+            out = _replace(value, {r: UOp("acc", t_acc, (), f"acc_{i}_{j}")})
+            body += [Let(mv, iadd(bm0, iadd(row, i % vec))), Let(nv, iadd(bn0, iadd(col, j % vec))),
+                     Store(buf.name, lw.simplify(flatten(indices, buf.shape)), out)]
+    tiles = (m // c.bm) * (n // c.bn)
+    notes.append(f"{name}: tiled matmul {c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn} per thread, {t} threads x "
+                 f"{tiles} blocks; shared layout by the bank model: {lay}"
+                 + ("; a * b + acc contracted to fma (one rounding, opt-in)" if contract else "")
+                 + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
+    regs = c.tm * c.tn + c.tm + c.tn + 40  # the cost model's register estimate
+    resident = max(1, min(spec.threads_per_sm // t, spec.regs_per_sm // (regs * t)))
+    return [Launch(name, tiles, t, tuple(body), (ta, tb), "tiled-matmul", min_blocks_per_sm=resident)]

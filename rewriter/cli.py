@@ -136,6 +136,8 @@ def cmd_optimize(args) -> int:
     lib = load_library(args.rules or ["rules"])
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
                    engine=args.engine)
+    if args.target == "webgpu":
+        return _optimize_webgpu(args, kernel, opt)
     compiled = None
     emit = args.emit
     if emit == "asm" or args.run or args.check:
@@ -165,6 +167,36 @@ def cmd_optimize(args) -> int:
             print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
             status = 1 if bad else 0
     return status
+
+
+def _optimize_webgpu(args, kernel, opt) -> int:
+    """`optimize --target webgpu`: print (or write) the WGSL; --run/--check dispatch it."""
+    from rewriter.pipeline import check_against_reference, compile_webgpu
+    from rewriter.runtime.webgpu import run_webgpu
+
+    text = opt.wgsl.code
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} (wgsl)")
+    else:
+        sys.stdout.write(text)
+    for note in opt.wgsl.notes:
+        print(f"# {note}")
+    if not (args.run or args.check):
+        return 0
+    compiled = compile_webgpu(opt)
+    inputs = _load_inputs(kernel, args)
+    got, seconds, kind = run_webgpu(kernel, compiled, inputs, repeat=args.repeat)
+    print(f"# ran {kernel.name} on webgpu ({compiled.ctx.description}): {seconds * 1e6:.1f} us "
+          f"({kind}, best of {args.repeat})")
+    if args.check:
+        bad = check_against_reference(kernel, got, inputs)
+        for m in bad:
+            print(f"# CHECK FAILED: {m}", file=sys.stderr)
+        print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
+        return 1 if bad else 0
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -243,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu"], default="cpu")
+    o.add_argument("--target", choices=["cpu", "webgpu"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
                    help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")

@@ -222,3 +222,22 @@ def test_webgpu_rules_hold_in_the_direction_the_emitter_uses(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(swapped)} proven" in run.stdout
+
+
+def test_grids_wider_than_one_dimension_allows_fold_into_two():
+    """A dispatch of more workgroups than one grid dimension takes (65535 by default; 16 here,
+    so lavapipe runs it quickly) is folded into x * y; each invocation recovers its index."""
+    from rewriter.backends.wgsl import WebGPULimits
+
+    limits = WebGPULimits(max_groups_per_dim=16)
+    for path in ("examples/relu_f32.ir", "examples/softmax_f32.ir"):
+        kernel = load_kernel(path)
+        simple = optimize(kernel, library(), "webgpu").simplified
+        from rewriter.pipeline import make_rewriter
+
+        shader = emit_wgsl(simple, make_rewriter(library()), limits)
+        assert all(d.groups[0] <= 16 and d.groups[1] <= 16 for d in shader.dispatches)
+        assert any(d.groups[1] > 1 for d in shader.dispatches)
+        inputs = random_inputs(kernel, 5)
+        got, _, _ = run_webgpu(kernel, shader, inputs)
+        assert check_against_reference(kernel, got, inputs) == [], path

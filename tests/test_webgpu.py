@@ -112,27 +112,35 @@ kernel wide_float(x: i32[1024], u: u32[1024], f: f32[1024]) -> (o3: i32[1024], o
 """
 
 
-def _edge_inputs(kernel, seed):
-    """Random values with the types' extremes planted at the start of every buffer."""
+def _edge_inputs(kernel, seed, specials=False):
+    """Random values with the types' extremes planted at the start of every buffer (and the
+    IEEE specials inf and NaN with `specials`)."""
     ins = random_inputs(kernel, seed)
     for b in kernel.inputs:
         t, arr = b.dtype, ins[b.name].reshape(-1)
         if t.is_int:
             edges = [t.min, t.min + 1, -1 if t.signed else t.max - 1, 0, 1, t.max]
         else:
-            edges = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -3.5]
+            edges = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -3.5] if specials else [0.0, -0.0, 1e-30, -3.5]
         arr[: len(edges)] = np.array(edges).astype(arr.dtype)
         # every pair of edges, against the neighbouring buffers' edges
         arr[len(edges): len(edges) * 7] = np.repeat(arr[: len(edges)], 6)[: len(edges) * 6]
     return ins
 
 
-@pytest.mark.parametrize("src", [NARROW8, NARROW16, WIDE_INT, WIDE_FLOAT], ids=["i8-u8", "i16-u16", "i32-u32", "f32"])
-def test_integer_ops_wrap_and_saturate_like_the_op_table(src):
+@pytest.mark.parametrize("src, specials", [(NARROW8, False), (NARROW16, False), (WIDE_INT, False),
+                                           (WIDE_FLOAT, False), (WIDE_FLOAT, True)],
+                         ids=["i8-u8", "i16-u16", "i32-u32", "f32", "f32-inf-nan"])
+def test_integer_ops_wrap_and_saturate_like_the_op_table(src, specials):
+    if specials and runtime.gpu_context().adapter.info.get("adapter_type") != "CPU":
+        # WGSL lets an implementation assume no inf/NaN at run time (WGSL spec, "Floating
+        # point evaluation"), and GPU compilers do (compare+select becomes min/max): the IEEE
+        # specials are checked on lavapipe, which CI runs on, only.
+        pytest.skip("inf/NaN semantics are only guaranteed on lavapipe (WGSL allows assuming none)")
     kernel = parse_kernels(src)[0]
     _, compiled = webgpu(kernel)
     for seed in (0, 1, 2):
-        inputs = _edge_inputs(kernel, seed)
+        inputs = _edge_inputs(kernel, seed, specials)
         try:
             want = run_reference(kernel, inputs)
         except KernelRunError:  # pragma: no cover - the kernels avoid UB by construction
@@ -162,7 +170,11 @@ def test_packed_outputs_of_odd_sizes_and_scalar_outputs():
 def test_random_kernels_through_webgpu_match_reference(case):
     k = case.kernel
     assert k is not None, case.parse_error
-    for attempt, profiles in enumerate((case.profiles, {b.name: "small" for b in k.inputs})):
+    profiles = dict(case.profiles)
+    if runtime.gpu_context().adapter.info.get("adapter_type") != "CPU":  # see the inf/NaN skip above
+        profiles = {b.name: ("full" if b.dtype.is_float and profiles.get(b.name) in ("edges", "special")
+                             else profiles.get(b.name, "full")) for b in k.inputs}
+    for attempt, profiles in enumerate((profiles, {b.name: "small" for b in k.inputs})):
         inputs = kernel_inputs(k, case.seed + attempt, profiles)
         try:
             want = run_reference(k, inputs)
@@ -241,3 +253,17 @@ def test_grids_wider_than_one_dimension_allows_fold_into_two():
         inputs = random_inputs(kernel, 5)
         got, _, _ = run_webgpu(kernel, shader, inputs)
         assert check_against_reference(kernel, got, inputs) == [], path
+
+
+@pytest.mark.parametrize("src, inputs", [
+    # naga evaluates constant expressions at shader creation and rejected `1i << 31u` (overflow)
+    ("kernel f(x0: bool[1]) -> (out: i32[1]) { i = range(1) out[i] = where(x0[i], 0 + 0, 1 << (-1)) }",
+     {"x0": np.array([True])}),
+    # a range of one element: the simplified store index no longer names it (packed output)
+    ("kernel f() -> (out: bool[1]) { i = range(1) out[i] = cast<bool>(i) & cast<bool>(i) }", {}),
+])
+def test_found_kernels(src, inputs):
+    k = parse_kernels(src)[0]
+    _, compiled = webgpu(k)
+    got, _, _ = run_webgpu(k, compiled, inputs)
+    assert check_against_reference(k, got, inputs) == []

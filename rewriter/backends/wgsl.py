@@ -28,11 +28,16 @@ printed by the same statement emitter.
 from __future__ import annotations
 
 import math
+
+import numpy as np
 from dataclasses import dataclass, field
 
 from rewriter.backends.wgsl_ops import EMIT, HELPER_DEPS, HELPERS
 from rewriter.backends.wgsl_types import (WgslError, carrier, from_bits, literal, storage, to_bits,
                                           words)
+from rewriter.ir.concrete import ConcreteDomain
+from rewriter.ir.interp import apply_op
+from rewriter.ir.uop import const
 from rewriter.kernel.kernel import Kernel
 from rewriter.lower.lower import affine, lower
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
@@ -117,7 +122,11 @@ def _row_major(pars, flat) -> bool:
     for lp in reversed(pars):
         want[lp.var.arg.name] = stride
         stride *= lp.stop
-    return {k: v for k, v in a.items() if v} == {k: v for k, v in want.items() if v}
+    # A range of one element is always 0: its coefficient does not matter (and the rule
+    # library may already have folded it away).
+    single = {lp.var.arg.name for lp in pars if lp.stop == 1}
+    return ({k: v for k, v in a.items() if v and k not in single}
+            == {k: v for k, v in want.items() if v and k not in single})
 
 
 def _reduction_nest(inner):
@@ -175,6 +184,7 @@ class _Emitter:
         self.lines: list[str] = []
         self.depth = 1
         self.memo: dict = {}
+        self.folded: dict = {}
         self.names: dict[str, str] = {}  # range var name -> WGSL name
         self.n = 0
         self.helpers = helpers
@@ -204,9 +214,32 @@ class _Emitter:
         return _Block()
 
     # -- values --------------------------------------------------------------------------------
+    def fold(self, u):
+        """`u` as a constant when all its leaves are constants, evaluated with the op table's
+        own semantics (`apply_op`), else None. WGSL would evaluate such an expression at
+        shader creation and reject one that overflows or shifts too far (`1i << 31u`), which
+        the IR calls poison: any value then refines it, so poison and UB fold to 0."""
+        if u in self.folded:
+            return self.folded[u]
+        out = None
+        if u.op == "const":
+            out = u
+        elif u.op in EMIT:
+            srcs = [self.fold(s) for s in u.src]
+            if all(s is not None for s in srcs):
+                d = ConcreteDomain(1)
+                m = apply_op(u.replace(src=tuple(srcs)), d, [apply_op(s, d, []) for s in srcs])
+                ok = bool(np.asarray(m.defined).reshape(-1)[0]) and not bool(np.asarray(m.poison).reshape(-1)[0])
+                out = const(u.dtype, np.asarray(m.value).reshape(-1)[0] if ok else 0)
+        self.folded[u] = out
+        return out
+
     def value(self, u) -> str:
         if u in self.memo:
             return self.memo[u]
+        folded = self.fold(u) if u.op in EMIT else None
+        if folded is not None:
+            u = folded
         if u.op == "const":
             return literal(u.dtype, u.arg)
         if u.op == "var":

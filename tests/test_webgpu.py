@@ -267,3 +267,20 @@ def test_found_kernels(src, inputs):
     _, compiled = webgpu(k)
     got, _, _ = run_webgpu(k, compiled, inputs)
     assert check_against_reference(k, got, inputs) == []
+
+
+@pytest.mark.parametrize("path", ["examples/relu_f32.ir", "examples/add_sat_u8.ir", "examples/softmax_f32.ir",
+                                  "examples/sum3_i16.ir", "examples/conv3x3_u8.ir"])
+def test_several_items_per_invocation(path):
+    """Coarsened thread mapping (chosen for large stores; forced here with a low threshold and
+    an odd factor, so the last workgroup has a partial set of items)."""
+    from rewriter.backends.wgsl import WebGPULimits
+    from rewriter.pipeline import make_rewriter
+
+    kernel = load_kernel(path)
+    simple = optimize(kernel, library(), "webgpu").simplified
+    shader = emit_wgsl(simple, make_rewriter(library()), WebGPULimits(coarsen=3, coarsen_min_items=1))
+    assert any("3 " in n and "per invocation" in n for n in shader.notes)
+    inputs = random_inputs(kernel, 2)
+    got, _, _ = run_webgpu(kernel, shader, inputs)
+    assert check_against_reference(kernel, got, inputs) == [], path

@@ -57,6 +57,11 @@ class WebGPULimits:
     # `fill_threads` (about what keeps a large GPU busy) gets a workgroup per output.
     workgroup_reduce_min: int = 256
     fill_threads: int = 16384
+    # A thread-mapped store of at least `coarsen_min_items` items gives each invocation
+    # `coarsen` of them, a workgroup's width apart (coalesced, independent loads in flight,
+    # fewer workgroups to schedule).
+    coarsen: int = 4
+    coarsen_min_items: int = 1 << 20
 
 
 DEFAULT_LIMITS = WebGPULimits()
@@ -101,8 +106,15 @@ class WgslShader:
 class StorePlan:
     mode: str
     workgroup_size: int
-    items: int  # invocations (thread) or workgroups (workgroup) that do work
-    pack: int  # output elements per invocation (thread mode, packed output)
+    items: int  # output items (thread: elements, or words when packed) or workgroups (workgroup)
+    pack: int  # output elements per item (thread mode, packed output)
+    per_invocation: int = 1  # items per invocation (thread mode)
+
+    @property
+    def groups(self) -> int:
+        if self.mode == "workgroup":
+            return self.items
+        return -(-self.items // (self.workgroup_size * self.per_invocation))
 
 
 def _pow2_ceil(n: int) -> int:
@@ -165,14 +177,18 @@ def plan_store(kernel: Kernel, pars, inner, limits: WebGPULimits = DEFAULT_LIMIT
                             f"{st.per_word}-element words in order; the WebGPU backend needs that")
         pack = st.per_word
     items = -(-outputs // pack)
-    return StorePlan("thread", min(limits.max_invocations, _pow2_ceil(items)), items, pack)
+    per = limits.coarsen if items >= limits.coarsen_min_items else 1
+    return StorePlan("thread", min(limits.max_invocations, _pow2_ceil(items)), items, pack, max(1, per))
 
 
-def _grid(items: int, limits: WebGPULimits) -> tuple[int, int, int]:
-    gx = min(items, limits.max_groups_per_dim)
-    gy = -(-items // gx)
+def _grid(groups: int, limits: WebGPULimits) -> tuple[int, int, int]:
+    """`groups` workgroups as an x * y grid within the per-dimension limit, balanced so that
+    at most one row's worth (< y) of workgroups has nothing to do (a 65535 x 2 grid for
+    65536 workgroups would schedule 65534 idle ones)."""
+    gy = -(-groups // limits.max_groups_per_dim)
     if gy > limits.max_groups_per_dim:
-        raise WgslError(f"{items} workgroups exceed WebGPU's {limits.max_groups_per_dim}^2 grid")
+        raise WgslError(f"{groups} workgroups exceed WebGPU's {limits.max_groups_per_dim}^2 grid")
+    gx = -(-groups // gy)
     return (max(gx, 1), max(gy, 1), 1)
 
 
@@ -323,26 +339,40 @@ _HEAD = ("@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 
 
 def _entry_thread(kernel, em: _Emitter, name: str, pars, inner, plan: StorePlan) -> list[str]:
-    em.line(f"let t: i32 = i32((wid.y * nwg.x + wid.x) * {plan.workgroup_size}u + lid);")
-    em.line(f"if (t >= {plan.items}i) {{ return; }}")
+    wg, per = plan.workgroup_size, plan.per_invocation
     outputs = math.prod(lp.stop for lp in pars)
+    if per == 1:
+        em.line(f"let t: i32 = i32((wid.y * nwg.x + wid.x) * {wg}u + lid);")
+        em.line(f"if (t >= {plan.items}i) {{ return; }}")
+        _thread_item(kernel, em, pars, inner, plan, outputs)
+        return []
+    # `per` items a workgroup's width apart: item = group * (wg * per) + c * wg + lid
+    em.line(f"let base: i32 = i32(wid.y * nwg.x + wid.x) * {wg * per}i + i32(lid);")
+    with em.block(f"for (var c: i32 = 0i; c < {per}i; c = c + 1i)"):
+        em.line(f"let t: i32 = base + c * {wg}i;")
+        with em.block(f"if (t < {plan.items}i)"):
+            _thread_item(kernel, em, pars, inner, plan, outputs)
+    return []
+
+
+def _thread_item(kernel, em: _Emitter, pars, inner, plan: StorePlan, outputs: int):
+    """The statements computing item `t`: one output element, or one packed word."""
     if plan.pack == 1:
         em.decompose("t", pars)
         em.stmts(inner)
-    else:
-        store = inner[-1]
-        buf = kernel.buffer(store.buffer)
-        st = storage(buf.dtype)
-        em.line("var word: u32 = 0u;")
-        with em.block(f"for (var lane: i32 = 0i; lane < {plan.pack}i; lane = lane + 1i)"):
-            em.line(f"let e: i32 = t * {plan.pack}i + lane;")
-            with em.block(f"if (e < {outputs}i)"):
-                em.decompose("e", pars)
-                em.stmts(inner[:-1])
-                bits = to_bits(buf.dtype, em.value(store.value))
-                em.line(f"word = word | ({bits} << (u32(lane) * {st.bits}u));")
-        em.line(f"b_{buf.name}[t] = word;")
-    return []
+        return
+    store = inner[-1]
+    buf = kernel.buffer(store.buffer)
+    st = storage(buf.dtype)
+    em.line("var word: u32 = 0u;")
+    with em.block(f"for (var lane: i32 = 0i; lane < {plan.pack}i; lane = lane + 1i)"):
+        em.line(f"let e: i32 = t * {plan.pack}i + lane;")
+        with em.block(f"if (e < {outputs}i)"):
+            em.decompose("e", pars)
+            em.stmts(inner[:-1])
+            bits = to_bits(buf.dtype, em.value(store.value))
+            em.line(f"word = word | ({bits} << (u32(lane) * {st.bits}u));")
+    em.line(f"b_{buf.name}[t] = word;")
 
 
 def _entry_workgroup(kernel, em: _Emitter, name: str, pars, inner, plan: StorePlan) -> list[str]:
@@ -415,9 +445,11 @@ def emit_wgsl(kernel: Kernel, rewriter=None, limits: WebGPULimits = DEFAULT_LIMI
         decls += scratch
         bodies.append("\n".join([f"@compute @workgroup_size({plan.workgroup_size})",
                                  f"fn {name}({_HEAD}) {{", *em.lines, "}"]))
-        note = (f"{st.arg}: {plan.mode} mapping, {plan.items} {'workgroups' if plan.mode == 'workgroup' else 'invocations'}"
-                f" x workgroup {plan.workgroup_size}" + (f", {plan.pack} elements per word" if plan.pack > 1 else ""))
-        groups = _grid(plan.items if plan.mode == "workgroup" else -(-plan.items // plan.workgroup_size), limits)
+        note = (f"{st.arg}: {plan.mode} mapping, {plan.groups} workgroups of {plan.workgroup_size}"
+                + (f", {plan.pack} elements per word" if plan.pack > 1 else "")
+                + (f", {plan.per_invocation} {'words' if plan.pack > 1 else 'elements'} per invocation"
+                   if plan.per_invocation > 1 else ""))
+        groups = _grid(plan.groups, limits)
         dispatches.append(Dispatch(name, groups, plan.workgroup_size, plan.mode, note))
         notes.append(note)
     helper_code = [HELPERS[h] for h in HELPERS if h in helpers]

@@ -19,6 +19,7 @@ import datetime
 import glob
 import math
 import platform
+import re
 import sys
 
 import numpy as np
@@ -26,7 +27,8 @@ import numpy as np
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import numpy_dtype, random_inputs
-from rewriter.pipeline import check_against_reference, compile_webgpu, optimize
+from rewriter.backends.wgsl import DEFAULT_LIMITS, WebGPULimits, emit_wgsl
+from rewriter.pipeline import check_against_reference, compile_webgpu, make_rewriter, optimize
 from rewriter.runtime.webgpu import gpu_context, run_webgpu
 
 
@@ -39,8 +41,10 @@ def _copy_kernel(nbytes: int):
     return parse_kernels(f"kernel copy_{n}(x: f32[{n}]) -> (out: f32[{n}]) {{ i = range({n}) out[i] = x[i] }}")[0]
 
 
-def _time(lib, kernel, repeat, check=True, inputs=None):
+def _time(lib, kernel, repeat, check=True, inputs=None, limits=None):
     opt = optimize(kernel, lib, "webgpu")
+    if limits is not None:  # the same kernel under other planner settings
+        opt.wgsl = emit_wgsl(opt.simplified, make_rewriter(lib), limits)
     compiled = compile_webgpu(opt)
     inputs = inputs if inputs is not None else random_inputs(kernel, 0)
     out, seconds, kind = run_webgpu(kernel, compiled, inputs, repeat=repeat)
@@ -113,20 +117,28 @@ def main(argv=None) -> int:
                  lambda ins: ins["alpha"] * ins["x"] + ins["y"], 12 * n),
     }
     cuda = _torch_times([n], args.repeat)
-    lines += ["", f"Large runs ({n} f32 elements; checked against numpy):", "",
-              "| kernel | correct | timing | ours (us) | GB/s | CUDA via torch (us) | ours / CUDA |",
-              "|---|---|---|---:|---:|---:|---:|"]
+    lines += ["", f"Large runs ({n} f32 elements; checked against numpy). `items/inv` is the planner's "
+              f"elements per invocation (default: {DEFAULT_LIMITS.coarsen} from "
+              f"{DEFAULT_LIMITS.coarsen_min_items} elements); the other rows force other values.", "",
+              "| kernel | items/inv | correct | timing | grid | ours (us) | GB/s | CUDA via torch (us) | ours / CUDA |",
+              "|---|---:|---|---|---|---:|---:|---:|---:|"]
     rng = np.random.default_rng(0)
     for name, (src, want, nbytes) in big.items():
         k = parse_kernels(src)[0]
         ins = {b.name: (rng.standard_normal(b.shape).astype(np.float32) if b.shape else np.float32(1.5))
                for b in k.inputs}
-        ok, sec, kind, out, _, _ = _time(lib, k, args.repeat, check=False, inputs=ins)
-        ok = bool(np.allclose(out["out"], want(ins), rtol=1e-6, atol=1e-6))
-        failures += not ok
-        c = cuda.get((name, n)) if cuda else None
-        lines.append(f"| {name} | {'yes' if ok else 'NO'} | {kind} | {sec * 1e6:.1f} | {nbytes / sec / 1e9:.1f} | "
-                     + (f"{c * 1e6:.1f} | {sec / c:.2f}x |" if c else "- | - |"))
+        for forced in (None, 1, 8):
+            limits = None if forced is None else WebGPULimits(coarsen=forced, coarsen_min_items=1)
+            ok, sec, kind, out, _, opt = _time(lib, k, args.repeat, check=False, inputs=ins, limits=limits)
+            m = re.search(r"(\d+) elements per invocation", opt.wgsl.notes[0])
+            per = int(m.group(1)) if m else 1
+            ok = bool(np.allclose(out["out"], want(ins), rtol=1e-6, atol=1e-6))
+            failures += not ok
+            c = cuda.get((name, n)) if cuda else None
+            grid = "x".join(map(str, opt.wgsl.dispatches[0].groups[:2])) + f" of {opt.wgsl.dispatches[0].workgroup_size}"
+            lines.append(f"| {name} | {per}{' (planner)' if forced is None else ''} | {'yes' if ok else 'NO'} | {kind} | {grid} | "
+                         f"{sec * 1e6:.1f} | {nbytes / sec / 1e9:.1f} | "
+                         + (f"{c * 1e6:.1f} | {sec / c:.2f}x |" if c else "- | - |"))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.out:

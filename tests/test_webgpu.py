@@ -165,7 +165,7 @@ def test_packed_outputs_of_odd_sizes_and_scalar_outputs():
     assert check_against_reference(kernel, got, inputs) == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(kernel_cases(dtypes=SUPPORTED, max_depth=2))
 def test_random_kernels_through_webgpu_match_reference(case):
     k = case.kernel

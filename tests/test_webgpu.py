@@ -284,3 +284,24 @@ def test_several_items_per_invocation(path):
     inputs = random_inputs(kernel, 2)
     got, _, _ = run_webgpu(kernel, shader, inputs)
     assert check_against_reference(kernel, got, inputs) == [], path
+
+
+@pytest.mark.parametrize("src", [
+    # two row loads, a loop-invariant load, non-square tiles
+    """kernel mm(a: i8[32, 32], a2: u8[32, 32], b: i16[32, 48], s: i32[48]) -> (c: i32[32, 48]) {
+         m = range(32); n = range(48); k = range(32, reduce)
+         c[m, n] = sum(cast<i32>(a[m, k]) * cast<i32>(b[k, n]) + cast<i32>(a2[m, k]) * s[n], k) }""",
+    # the column operand read transposed, f32 (the k order is kept: same result as the reference)
+    """kernel mt(a: f32[16, 32], bt: f32[48, 32]) -> (c: f32[16, 48]) {
+         m = range(16); n = range(48); k = range(32, reduce)
+         c[m, n] = sum(a[m, k] * bt[n, k], k) }""",
+], ids=["int", "f32-transposed"])
+def test_matmul_shaped_stores_are_tiled_in_workgroup_memory(src):
+    k = parse_kernels(src)[0]
+    opt, compiled = webgpu(k)
+    assert [d.mode for d in opt.wgsl.dispatches] == ["tiled"]
+    assert opt.wgsl.code.count("workgroupBarrier();") == 2 and "var<workgroup> tile_" in opt.wgsl.code
+    for seed in (0, 1):
+        inputs = random_inputs(k, seed)
+        got, _, _ = run_webgpu(k, compiled, inputs)
+        assert check_against_reference(k, got, inputs) == [], seed

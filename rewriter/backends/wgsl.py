@@ -33,6 +33,7 @@ import numpy as np
 from dataclasses import dataclass, field
 
 from rewriter.backends.wgsl_ops import EMIT, HELPER_DEPS, HELPERS
+from rewriter.backends.wgsl_tiles import TILE, entry_tiled, find_tiles
 from rewriter.backends.wgsl_types import (WgslError, carrier, from_bits, literal, storage, to_bits,
                                           words)
 from rewriter.ir.concrete import ConcreteDomain
@@ -109,10 +110,11 @@ class StorePlan:
     items: int  # output items (thread: elements, or words when packed) or workgroups (workgroup)
     pack: int  # output elements per item (thread mode, packed output)
     per_invocation: int = 1  # items per invocation (thread mode)
+    tiles: object = None  # wgsl_tiles.TileInfo (tiled mode)
 
     @property
     def groups(self) -> int:
-        if self.mode == "workgroup":
+        if self.mode in ("workgroup", "tiled"):
             return self.items
         return -(-self.items // (self.workgroup_size * self.per_invocation))
 
@@ -156,7 +158,8 @@ def _reduction_nest(inner):
 
 def plan_store(kernel: Kernel, pars, inner, limits: WebGPULimits = DEFAULT_LIMITS) -> StorePlan:
     """Thread or workgroup mapping and the workgroup size (see the module docstring):
-    a workgroup per output when the store is one reduction of at least
+    a workgroup per 16 x 16 output tile with `var<workgroup>` staging when the store has
+    the matmul shape (`wgsl_tiles`); a workgroup per output when the store is one reduction of at least
     `workgroup_reduce_min` elements, fewer than `fill_threads` outputs and an unpacked
     result; else a thread per output (per word when packed) in workgroups of 256, fewer
     when there is less work."""
@@ -164,6 +167,9 @@ def plan_store(kernel: Kernel, pars, inner, limits: WebGPULimits = DEFAULT_LIMIT
     outputs = math.prod(lp.stop for lp in pars)
     st = storage(kernel.buffer(store.buffer).dtype)
     nest = _reduction_nest(inner)
+    tiles = find_tiles(pars, nest) if not st.packed else None
+    if tiles is not None:
+        return StorePlan("tiled", TILE * TILE, outputs // (TILE * TILE), 1, tiles=tiles)
     if nest is not None and not st.packed:
         red = math.prod(lp.stop for lp in nest[1])
         if red >= limits.workgroup_reduce_min and outputs < limits.fill_threads:
@@ -283,6 +289,10 @@ class _Emitter:
         return out
 
     def load(self, u) -> str:
+        if u.arg.startswith("@"):  # a workgroup tile (wgsl_tiles): carriers, unpacked
+            out = self.fresh()
+            self.line(f"let {out}: {carrier(u.dtype)} = {u.arg[1:]}[{self.value(u.src[0])}];")
+            return out
         buf = self.k.buffer(u.arg)
         st = storage(buf.dtype)
         i = self.value(u.src[0])
@@ -403,7 +413,7 @@ def _entry_workgroup(kernel, em: _Emitter, name: str, pars, inner, plan: StorePl
     return [f"var<workgroup> {scratch}: array<{t}, {wg}>;"]
 
 
-_ENTRIES = {"thread": _entry_thread, "workgroup": _entry_workgroup}
+_ENTRIES = {"thread": _entry_thread, "workgroup": _entry_workgroup, "tiled": entry_tiled}
 
 
 def _peel(body):
@@ -446,6 +456,7 @@ def emit_wgsl(kernel: Kernel, rewriter=None, limits: WebGPULimits = DEFAULT_LIMI
         bodies.append("\n".join([f"@compute @workgroup_size({plan.workgroup_size})",
                                  f"fn {name}({_HEAD}) {{", *em.lines, "}"]))
         note = (f"{st.arg}: {plan.mode} mapping, {plan.groups} workgroups of {plan.workgroup_size}"
+                + (f" ({TILE}x{TILE} outputs each, k staged {TILE} at a time)" if plan.mode == "tiled" else "")
                 + (f", {plan.pack} elements per word" if plan.pack > 1 else "")
                 + (f", {plan.per_invocation} {'words' if plan.pack > 1 else 'elements'} per invocation"
                    if plan.per_invocation > 1 else ""))

@@ -106,6 +106,7 @@ WIDE_FLOAT = """
 kernel wide_float(x: i32[1024], u: u32[1024], f: f32[1024]) -> (o3: i32[1024], o4: f32[1024], o5: u8[1024]) {
   i = range(1024)
   o3[i] = bitcast<i32>(f[i]) + where(is_pow2(u[i]), 1, 0) + log2(max(x[i], 1)) + cast<i32>(max(f[i], 0.0) < 1.0)
+          + cast<i32>(f[i] != f[i]) * 2 + cast<i32>(cast<bool>(f[i])) * 4
   o4[i] = min(f[i], max(f[i] * 2.0, -1.5)) + bitcast<f32>(u[i] & 1065353215) + cast<f32>(x[i]) + sqrt(abs(f[i]))
   o5[i] = cast<u8>(x[i]) + cast<u8>(min(255.0, max(0.0, f[i] * 40.0)))
 }
@@ -305,3 +306,11 @@ def test_matmul_shaped_stores_are_tiled_in_workgroup_memory(src):
         inputs = random_inputs(k, seed)
         got, _, _ = run_webgpu(k, compiled, inputs)
         assert check_against_reference(k, got, inputs) == [], seed
+
+
+def test_webgpu_is_a_fuzz_target():
+    from rewriter.fuzz.targets import run_target
+
+    k = load_kernel("examples/requant_u8.ir")
+    inputs = random_inputs(k, 4)
+    assert check_against_reference(k, run_target("webgpu", k, library(), inputs), inputs) == []

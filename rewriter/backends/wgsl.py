@@ -180,7 +180,7 @@ def plan_store(kernel: Kernel, pars, inner, limits: WebGPULimits = DEFAULT_LIMIT
         buf = kernel.buffer(store.buffer)
         if not _row_major(pars, store.index) or (outputs != buf.size and outputs % st.per_word):
             raise WgslError(f"store to packed {buf.dtype} buffer '{buf.name}' does not write whole "
-                            f"{st.per_word}-element words in order; the WebGPU backend needs that")
+                            f"{st.per_word}-element words in order; the WebGPU backend does not support that yet")
         pack = st.per_word
     items = -(-outputs // pack)
     per = limits.coarsen if items >= limits.coarsen_min_items else 1
@@ -438,7 +438,7 @@ def emit_wgsl(kernel: Kernel, rewriter=None, limits: WebGPULimits = DEFAULT_LIMI
     binds = bindings(kernel)
     if len(binds) > limits.max_storage_buffers:
         raise WgslError(f"kernel '{kernel.name}' has {len(binds)} buffers; WebGPU binds at most "
-                        f"{limits.max_storage_buffers} storage buffers per shader stage by default")
+                        f"{limits.max_storage_buffers} storage buffers per shader stage by default (no splitting yet)")
     decls, helpers, bodies, dispatches, notes = [], set(), [], [], []
     for b in binds:
         access = "read" if b.role == "input" else "read_write"

@@ -88,7 +88,7 @@ def _cast(n, t, a):
         return a
     cs, cd = _c(s), _c(d)
     if d.is_bool:
-        return f"({a} != {literal(s, 0)})"
+        return _ne(n, s, a, literal(s, 0))
     if s.is_bool:
         return f"select({literal(d, 0)}, {literal(d, 1)}, {a})"
     if s.is_float and d.is_float:
@@ -109,7 +109,7 @@ def _bitcast(n, t, a):
     if s.is_float and not d.is_float:
         # Every NaN reads as the canonical quiet NaN (ops.py); hardware keeps payloads.
         canonical = literal(d, 0x7FC00000 if cd == "u32" else 0x7FC00000)
-        return f"select(bitcast<{cd}>({a}), {canonical}, {a} != {a})"
+        return f"select(bitcast<{cd}>({a}), {canonical}, !({a} == {a}))"
     if cs == cd:
         return wrap(d, a) if needs_wrap(d) else a
     return wrap(d, f"bitcast<{cd}>({a})")
@@ -171,6 +171,12 @@ def _float_only(name: str):
     return emit
 
 
+def _ne(n, t, a, b):
+    # IEEE `!=` is unordered (true for NaN); naga emits WGSL's float `!=` as an ordered
+    # compare (false for NaN), so floats say "not equal" as the negation of `==`.
+    return f"(!({a} == {b}))" if _is_float(t) else f"({a} != {b})"
+
+
 def _div(n, t, a, b):
     return f"({a} / {b})"  # integer: truncating, as in the IR; /0 and MIN/-1 are UB there
 
@@ -185,7 +191,7 @@ EMIT = {
     "xor": lambda n, t, a, b: f"({a} {'!=' if t.scalar.is_bool else '^'} {b})",
     "not": _not,
     "min": _minmax("min"), "max": _minmax("max"), "abs": _abs,
-    "lt": _plain("<"), "le": _plain("<="), "eq": _plain("=="), "ne": _plain("!="),
+    "lt": _plain("<"), "le": _plain("<="), "eq": _plain("=="), "ne": _ne,
     "where": _where, "cast": _cast, "bitcast": _bitcast,
     "sat_add": _sat("add"), "sat_sub": _sat("sub"), "mulhi": _mulhi,
     "sqrt": _float_only("sqrt"), "exp2": _float_only("exp2"), "log2": _log2,

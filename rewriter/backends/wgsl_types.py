@@ -59,7 +59,7 @@ def _reject(t: DType) -> WgslError:
         why = "WGSL has no 64-bit types (i32/u32/f32 only); 64-bit emulation is not implemented"
     else:
         why = "WGSL has no such type"
-    return WgslError(f"type {t} is not supported by the WebGPU backend: {why}")
+    return WgslError(f"type {t} is not supported by the WebGPU backend yet: {why}")
 
 
 def check_type(t: DType) -> None:

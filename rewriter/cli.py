@@ -116,7 +116,13 @@ def cmd_run(args) -> int:
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
 
-        outputs = compile_cpu(optimize(kernel, load_library(args.rules or ["rules"]), args.target))(inputs)
+        opt = optimize(kernel, load_library(args.rules or ["rules"]), args.target)
+        if args.target == "webgpu":
+            from rewriter.pipeline import compile_webgpu
+
+            outputs = compile_webgpu(opt)(inputs)
+        else:
+            outputs = compile_cpu(opt)(inputs)
     out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "")
     np.savez(out, **outputs)
     for name, arr in outputs.items():
@@ -266,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
     r.add_argument("kernel", help="a .ir file")
-    r.add_argument("--target", choices=["ref", "cpu"], default="ref")
+    r.add_argument("--target", choices=["ref", "cpu", "webgpu"], default="ref")
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")

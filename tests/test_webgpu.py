@@ -314,3 +314,22 @@ def test_webgpu_is_a_fuzz_target():
     k = load_kernel("examples/requant_u8.ir")
     inputs = random_inputs(k, 4)
     assert check_against_reference(k, run_target("webgpu", k, library(), inputs), inputs) == []
+
+
+def test_cli_runs_webgpu_and_a_missing_adapter_exits_2(tmp_path, monkeypatch, capsys):
+    import wgpu
+
+    from rewriter.cli import main
+
+    out = tmp_path / "o.npz"
+    assert main(["run", "examples/sum3_i16.ir", "--target", "webgpu", "--seed", "3", "-o", str(out)]) == 0
+    ref = tmp_path / "r.npz"
+    assert main(["run", "examples/sum3_i16.ir", "--target", "ref", "--seed", "3", "-o", str(ref)]) == 0
+    assert np.array_equal(np.load(out)["out"], np.load(ref)["out"])
+    assert main(["optimize", "examples/dot_i8.ir", "--target", "webgpu", "--check"]) == 0
+    assert "check against the reference interpreter: ok" in capsys.readouterr().out
+    monkeypatch.setattr(runtime, "_CONTEXT", [])
+    monkeypatch.setattr(wgpu.gpu, "request_adapter_sync", lambda **kw: None)
+    assert main(["optimize", "examples/dot_i8.ir", "--target", "webgpu", "--check"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no WebGPU adapter" in err[0] and "mesa-vulkan-drivers" in err[0]

@@ -18,7 +18,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from rewriter.backends.wgsl import DEFAULT_LIMITS, emit_wgsl
 from rewriter.backends.wgsl_types import WgslError
@@ -34,7 +34,7 @@ from rewriter.runtime import webgpu as runtime
 from rewriter.runtime.webgpu import run_webgpu
 
 EXAMPLES = sorted(glob.glob("examples/*.ir"))
-SUPPORTED = (dt.i32, dt.u32, dt.u8, dt.i8, dt.i16, dt.u16, dt.f32, dt.bool_)
+SUPPORTED = (dt.i32, dt.u32, dt.u8, dt.i8, dt.i16, dt.u16, dt.f32, dt.f16, dt.bool_)
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,6 +102,15 @@ kernel wide_int(x: i32[1024], y: i32[1024], u: u32[1024], v: u32[1024]) -> (o1: 
 }
 """
 
+HALF = """
+kernel half(x: f16[257], y: f16[257], i: i16[257]) -> (o: f16[257], p: f32[257], q: i16[257]) {
+  k = range(257)
+  o[k] = max(x[k] * y[k] - x[k], min(y[k], 1.5)) + abs(x[k]) + cast<f16>(i[k]) + bitcast<f16>(i[k] & 15360)
+  p[k] = cast<f32>(x[k]) * 2.0 + cast<f32>(x[k] + y[k]) + cast<f32>(x[k] != y[k])
+  q[k] = bitcast<i16>(x[k]) + cast<i16>(min(1000.0, max(-1000.0, y[k] * 100.0))) + cast<i16>(-x[k] < 0.0)
+}
+"""
+
 WIDE_FLOAT = """
 kernel wide_float(x: i32[1024], u: u32[1024], f: f32[1024]) -> (o3: i32[1024], o4: f32[1024], o5: u8[1024]) {
   i = range(1024)
@@ -130,8 +139,8 @@ def _edge_inputs(kernel, seed, specials=False):
 
 
 @pytest.mark.parametrize("src, specials", [(NARROW8, False), (NARROW16, False), (WIDE_INT, False),
-                                           (WIDE_FLOAT, False), (WIDE_FLOAT, True)],
-                         ids=["i8-u8", "i16-u16", "i32-u32", "f32", "f32-inf-nan"])
+                                           (WIDE_FLOAT, False), (WIDE_FLOAT, True), (HALF, False), (HALF, True)],
+                         ids=["i8-u8", "i16-u16", "i32-u32", "f32", "f32-inf-nan", "f16", "f16-inf-nan"])
 def test_integer_ops_wrap_and_saturate_like_the_op_table(src, specials):
     if specials and runtime.gpu_context().adapter.info.get("adapter_type") != "CPU":
         # WGSL lets an implementation assume no inf/NaN at run time (WGSL spec, "Floating
@@ -171,6 +180,9 @@ def test_packed_outputs_of_odd_sizes_and_scalar_outputs():
 def test_random_kernels_through_webgpu_match_reference(case):
     k = case.kernel
     assert k is not None, case.parse_error
+    # The generator sizes a buffer from its index's range: a constant index of 5e7 makes a
+    # 5e7-element input (gigabytes in the reference interpreter's object arrays).
+    assume(all(b.size <= 1 << 16 for b in k.buffers))
     profiles = dict(case.profiles)
     if runtime.gpu_context().adapter.info.get("adapter_type") != "CPU":  # see the inf/NaN skip above
         profiles = {b.name: ("full" if b.dtype.is_float and profiles.get(b.name) in ("edges", "special")
@@ -333,3 +345,14 @@ def test_cli_runs_webgpu_and_a_missing_adapter_exits_2(tmp_path, monkeypatch, ca
     assert main(["optimize", "examples/dot_i8.ir", "--target", "webgpu", "--check"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no WebGPU adapter" in err[0] and "mesa-vulkan-drivers" in err[0]
+
+
+def test_webgpu_limits_are_clear_errors():
+    too_many = parse_kernels("kernel w(a: i32[4], b: i32[4], c: i32[4], d: i32[4], e: i32[4]) -> "
+                             "(o: i32[4], p: i32[4], q: i32[4], r: i32[4]) { i = range(4) o[i] = a[i] "
+                             "p[i] = b[i] q[i] = c[i] r[i] = d[i] + e[i] }")[0]
+    with pytest.raises(WgslError, match="9 buffers.*8 storage buffers"):
+        optimize(too_many, library(), "webgpu")
+    big = parse_kernels("kernel w(x: u32[40000000]) -> (o: u32[4]) { i = range(4) o[i] = x[i] }")[0]
+    with pytest.raises(WgslError, match="160000000 bytes.*storage binding"):
+        optimize(big, library(), "webgpu")

@@ -92,11 +92,11 @@ def _cast(n, t, a):
     if s.is_bool:
         return f"select({literal(d, 0)}, {literal(d, 1)}, {a})"
     if s.is_float and d.is_float:
-        return a
+        return f"{cd}({a})"  # f16 <-> f32 (WGSL rounds to nearest even)
     if s.is_float:  # out of range is poison in the IR; WGSL clamps
         return wrap(d, f"{cd}({a})")
     if d.is_float:
-        return f"f32({a})"
+        return f"{cd}({a})"
     # int -> int: reinterpret the 32-bit carrier (its value is already sign/zero-extended by
     # the source's signedness), then wrap to the destination's width.
     moved = a if cs == cd else f"bitcast<{cd}>({a})"
@@ -106,9 +106,15 @@ def _cast(n, t, a):
 def _bitcast(n, t, a):
     s, d = t.scalar, n.dtype.scalar
     cs, cd = _c(s), _c(d)
+    if cs == "f16":  # f16 -> i16/u16: the low half of WGSL's pack2x16float (exact for f16 values)
+        bits = f"(pack2x16float(vec2<f32>(f32({a}), 0.0f)) & 0xffffu)"
+        bits = f"select({bits}, 0x7e00u, !({a} == {a}))"  # the canonical quiet NaN (ops.py)
+        return bits if cd == "u32" else wrap(d, f"bitcast<i32>({bits})")
+    if cd == "f16":  # i16/u16 -> f16
+        return f"f16(unpack2x16float(bitcast<u32>({a}) & 0xffffu).x)"  # f16 -> f32 -> f16: exact
     if s.is_float and not d.is_float:
         # Every NaN reads as the canonical quiet NaN (ops.py); hardware keeps payloads.
-        canonical = literal(d, 0x7FC00000 if cd == "u32" else 0x7FC00000)
+        canonical = literal(d, 0x7FC00000)
         return f"select(bitcast<{cd}>({a}), {canonical}, !({a} == {a}))"
     if cs == cd:
         return wrap(d, a) if needs_wrap(d) else a
@@ -153,7 +159,7 @@ def _is_pow2(n, t, a):
 
 
 def _recip(n, t, a):
-    return f"(1.0f / {a})"
+    return f"({literal(t, 1.0)} / {a})"
 
 
 def _nullary(which: str):

@@ -15,7 +15,9 @@ buffers are arrays of 4-byte elements. So:
     buffer is bits `8*(i%4) .. 8*(i%4)+7` of word `i/4` -- the same bytes numpy has in memory,
     so buffers are uploaded and read back unchanged;
   * `bool` is stored like numpy stores it, as a byte (0 / 1), and carried as WGSL `bool`;
-  * `i64`, `u64`, `f64`, `f16` and `bf16` are rejected with a `WgslError` that says so.
+  * `f16` is WGSL's `f16` (registers and `array<f16>` storage, 2 bytes an element) under
+    `enable f16;`, which needs the adapter feature `shader-f16` (the runtime asks for it);
+  * `i64`, `u64`, `f64` and `bf16` are rejected with a `WgslError` that says so.
 
 Sources: the WGSL specification (W3C, "WebGPU Shading Language": 6.2 scalar types,
 8.7 arithmetic -- two's complement wrapping for concrete integers, 8.9 bit expressions -- only
@@ -41,6 +43,7 @@ class Storage:
     word: str  # the WGSL array element type: `array<word>`
     per_word: int  # elements per 4-byte word (1: unpacked)
     bits: int  # bits of one element inside its word
+    elem_bytes: int = 4  # bytes of one array element (f16: 2)
 
     @property
     def packed(self) -> bool:
@@ -54,7 +57,7 @@ class Storage:
 def _reject(t: DType) -> WgslError:
     s = t.scalar
     if s.is_float and s.bits == 16:
-        why = "f16/bf16 need WGSL's optional shader-f16 feature, which this backend does not use yet"
+        why = "WGSL has no bfloat16 (f16 is supported through shader-f16)"
     elif s.bits == 64:
         why = "WGSL has no 64-bit types (i32/u32/f32 only); 64-bit emulation is not implemented"
     else:
@@ -71,9 +74,14 @@ def check_type(t: DType) -> None:
         return
     if s.is_int and s.bits <= 32:
         return
-    if s.is_float and s.bits == 32:
+    if s.is_float and (s.bits == 32 or is_f16(s)):
         return
     raise _reject(t)
+
+
+def is_f16(t: DType) -> bool:
+    s = t.scalar
+    return s.is_float and s.bits == 16 and s.ebits == 5
 
 
 def carrier(t: DType) -> str:
@@ -83,7 +91,7 @@ def carrier(t: DType) -> str:
     if s.is_bool:
         return "bool"
     if s.is_float:
-        return "f32"
+        return "f16" if is_f16(s) else "f32"
     if s.is_idx:
         return "i32"
     return "i32" if s.signed else "u32"
@@ -97,6 +105,8 @@ def storage(t: DType) -> Storage:
         raise WgslError("idx is an index type, not a buffer element type")
     if s.is_bool:
         return Storage("u32", 4, 8)
+    if is_f16(s):
+        return Storage("f16", 1, 16, 2)
     if s.is_float:
         return Storage("f32", 1, 32)
     if s.bits == 32:
@@ -107,8 +117,10 @@ def storage(t: DType) -> Storage:
 def words(t: DType, count: int) -> int:
     """How many 4-byte words a buffer of `count` elements of `t` occupies (at least one:
     WebGPU bindings cannot be empty)."""
-    per = storage(t).per_word
-    return max(1, -(-count // per))
+    st = storage(t)
+    if st.elem_bytes != 4:
+        return max(1, -(-count * st.elem_bytes // 4))
+    return max(1, -(-count // st.per_word))
 
 
 def needs_wrap(t: DType) -> bool:
@@ -134,6 +146,15 @@ def literal(t: DType, v) -> str:
     c = carrier(s)
     if c == "bool":
         return "true" if v else "false"
+    if c == "f16":
+        f = float(v)
+        if f != f or f in (float("inf"), float("-inf")) or (f == 0 and str(f).startswith("-")):
+            # No literal for inf/NaN; -0.0h would be the negation of a literal: go through the bits.
+            import numpy as np
+
+            bits = int(np.array([f], dtype=np.float16).view(np.uint16)[0])
+            return f"f16(unpack2x16float({hex(bits)}u).x)"
+        return _dec_f16(f) if f >= 0 else f"(-{_dec_f16(-f)})"
     if c == "f32":
         f = float(v)
         bits = struct.unpack("<I", struct.pack("<f", f))[0]
@@ -148,6 +169,13 @@ def literal(t: DType, v) -> str:
     if n == -(1 << 31):
         return "i32(-2147483647 - 1)"  # -2147483648i overflows before the minus applies
     return f"{n}i" if n >= 0 else f"({n}i)"
+
+
+def _dec_f16(f: float) -> str:
+    """An f16 literal of a non-negative value: the shortest decimal that reads back as the same
+    double, which is the f16 value exactly (naga rejects hexadecimal f16 literals)."""
+    text = repr(f)
+    return f"{text}h" if ("." in text or "e" in text) else f"{text}.0h"
 
 
 def to_bits(t: DType, x: str) -> str:

@@ -43,6 +43,7 @@ class GpuContext:
     adapter: object
     device: object
     timestamps: bool
+    features: frozenset = frozenset()  # the optional features the device was created with
 
     @property
     def description(self) -> str:
@@ -66,8 +67,9 @@ def gpu_context() -> GpuContext:
     if adapter is None:
         raise ToolchainError(f"no WebGPU adapter found; {_INSTALL}")
     stamps = "timestamp-query" in adapter.features
-    device = adapter.request_device_sync(required_features=["timestamp-query"] if stamps else [])
-    _CONTEXT.append(GpuContext(adapter, device, stamps))
+    wanted = [f for f in ("timestamp-query", "shader-f16") if f in adapter.features]
+    device = adapter.request_device_sync(required_features=wanted)
+    _CONTEXT.append(GpuContext(adapter, device, stamps, frozenset(wanted)))
     return _CONTEXT[0]
 
 
@@ -95,6 +97,10 @@ def compile_webgpu(shader: WgslShader) -> CompiledWebGPU:
     wgpu = _wgpu()
     ctx = gpu_context()
     dev = ctx.device
+    missing = [f for f in shader.features if f not in ctx.features]
+    if missing:
+        raise WgslError(f"'{shader.kernel.name}' needs the WebGPU feature(s) {', '.join(missing)}, which the "
+                        f"adapter {ctx.description} does not have")
     try:
         module = dev.create_shader_module(code=shader.code)
     except Exception as e:

@@ -14,6 +14,8 @@ accumulators, reduce loops and one `Store`. This module maps that nest onto the 
                `var<workgroup>` memory with a barrier-separated tree. Exact for integer
                reductions (wrapping add, min, max are associative and commutative); for
                floats a reassociation, as the CPU vectorizer's reduction lanes are.
+  "tiled"      a workgroup per 16 x 16 block of a matmul-shaped store, its operands staged
+               in `var<workgroup>` tiles between barriers (`wgsl_tiles`).
 
 Buffers are bound from the kernel signature (group 0, binding = declaration order):
 inputs `var<storage, read>`, outputs and temporaries `var<storage, read_write>`, all as

@@ -123,7 +123,13 @@ def cmd_run(args) -> int:
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
 
-        outputs = compile_cpu(optimize(kernel, load_library(args.rules or ["rules"]), args.target))(inputs)
+        opt = optimize(kernel, load_library(args.rules or ["rules"]), args.target)
+        if args.target == "webgpu":
+            from rewriter.pipeline import compile_webgpu
+
+            outputs = compile_webgpu(opt)(inputs)
+        else:
+            outputs = compile_cpu(opt)(inputs)
     out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "")
     np.savez(out, **outputs)
     for name, arr in outputs.items():
@@ -143,6 +149,8 @@ def cmd_optimize(args) -> int:
     lib = load_library(args.rules or ["rules"])
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
                    engine=args.engine, fp_contract=args.fp_contract)
+    if args.target == "webgpu":
+        return _optimize_webgpu(args, kernel, opt)
     compiled = None
     emit = args.emit
     if args.target == "cuda":
@@ -178,12 +186,25 @@ def cmd_optimize(args) -> int:
     return status
 
 
+def _check_outputs(kernel, got, inputs, check: bool) -> int:
+    """--check: compare a target's outputs with the reference interpreter (exit 1 on a mismatch)."""
+    from rewriter.pipeline import check_against_reference
+
+    if not check:
+        return 0
+    bad = check_against_reference(kernel, got, inputs)
+    for m in bad:
+        print(f"# CHECK FAILED: {m}", file=sys.stderr)
+    print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
+    return 1 if bad else 0
+
+
 def _optimize_cuda(args, kernel, opt) -> int:
     """`optimize --target cuda`: emit the GPU program, its LLVM IR or PTX (no GPU needed);
     --run/--check run it through the driver API (exit 2 without a GPU)."""
     from rewriter.kernel.printer import format_kernel
     from rewriter.lower.gpu_program import format_gpu_program
-    from rewriter.pipeline import check_against_reference, compile_cuda
+    from rewriter.pipeline import compile_cuda
 
     text = {"ir": format_kernel(opt.simplified) + "\n" + format_gpu_program(opt.gpu),
             "llvm": opt.llvm_ir, "ptx": opt.ptx, "asm": opt.ptx}[args.emit]
@@ -200,13 +221,31 @@ def _optimize_cuda(args, kernel, opt) -> int:
     inputs = _load_inputs(kernel, args)
     got, seconds = run_cuda(kernel, compile_cuda(opt), inputs, repeat=args.repeat)
     print(f"# ran {kernel.name} on cuda: {seconds * 1e6:.1f} us per call (mean of {args.repeat})")
-    if args.check:
-        bad = check_against_reference(kernel, got, inputs)
-        for m in bad:
-            print(f"# CHECK FAILED: {m}", file=sys.stderr)
-        print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
-        return 1 if bad else 0
-    return 0
+    return _check_outputs(kernel, got, inputs, args.check)
+
+
+def _optimize_webgpu(args, kernel, opt) -> int:
+    """`optimize --target webgpu`: print (or write) the WGSL; --run/--check dispatch it."""
+    from rewriter.pipeline import compile_webgpu
+    from rewriter.runtime.webgpu import run_webgpu
+
+    text = opt.wgsl.code
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} (wgsl)")
+    else:
+        sys.stdout.write(text)
+    for note in opt.wgsl.notes:
+        print(f"# {note}")
+    if not (args.run or args.check):
+        return 0
+    compiled = compile_webgpu(opt)
+    inputs = _load_inputs(kernel, args)
+    got, seconds, kind = run_webgpu(kernel, compiled, inputs, repeat=args.repeat)
+    print(f"# ran {kernel.name} on webgpu ({compiled.ctx.description}): {seconds * 1e6:.1f} us "
+          f"({kind}, best of {args.repeat})")
+    return _check_outputs(kernel, got, inputs, args.check)
 
 
 def cmd_bench(args) -> int:
@@ -276,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
     r.add_argument("kernel", help="a .ir file")
-    r.add_argument("--target", choices=["ref", "cpu", "cuda"], default="ref")
+    r.add_argument("--target", choices=["ref", "cpu", "cuda", "webgpu"], default="ref")
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
@@ -285,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu", "cuda"], default="cpu")
+    o.add_argument("--target", choices=["cpu", "cuda", "webgpu"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm", "ptx"], default="ir",
                    help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code; "
                    "ptx: PTX for sm_90 (--target cuda)")

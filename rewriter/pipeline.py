@@ -14,7 +14,7 @@ from rewriter.lower.lower import lower
 from rewriter.lower.program import Program
 from rewriter.rewrite.engine import Rewriter
 
-TARGETS = ("cpu", "cuda")
+TARGETS = ("cpu", "cuda", "webgpu")
 ENGINES = ("greedy", "saturate")
 
 
@@ -26,6 +26,7 @@ class Optimized:
     stats: Counter
     rule_locs: dict
     llvm_ir: str = ""
+    wgsl: object = None  # a WgslShader (target "webgpu")
     notes: list = field(default_factory=list)
     ptx: str = ""  # target cuda: the PTX for sm_90
     gpu: object = None  # target cuda: the GpuProgram (lower/gpu_program.py)
@@ -56,6 +57,10 @@ def target_desc(name: str):
         from rewriter.lower.gpu import cuda_target
 
         return cuda_target()
+    if name == "webgpu":
+        from rewriter.backends.wgsl import webgpu_target
+
+        return webgpu_target()
     raise RewriterError(f"unknown target '{name}' (this build has: {', '.join(TARGETS)})")
 
 
@@ -66,12 +71,18 @@ def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = 
     simple = simplify_kernel(kernel, rw)
     if target == "cuda":
         return _optimize_cuda(kernel, simple, rw, fp_contract)
-    prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
+    # WebGPU programs are scalar: a GPU invocation is the vector lane.
+    prog = lower(simple, desc, rw, vectorize=vectorize and target != "webgpu", unroll=unroll)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
     if target == "cpu":
         from rewriter.backends.cpu import emit_llvm
 
         out.llvm_ir = emit_llvm(prog)
+    elif target == "webgpu":
+        from rewriter.backends.wgsl import emit_wgsl
+
+        out.wgsl = emit_wgsl(simple, rw)
+        out.notes += list(out.wgsl.notes)
     return out
 
 
@@ -97,6 +108,13 @@ def compile_cpu(opt: Optimized):
     from rewriter.runtime.cpu import compile_ir
 
     return compile_ir(opt.kernel, opt.llvm_ir, opt.kernel.name)
+
+
+def compile_webgpu(opt: Optimized):
+    """The WGSL compiled by wgpu into compute pipelines (callable like a CPU kernel)."""
+    from rewriter.runtime.webgpu import compile_webgpu as compile_shader
+
+    return compile_shader(opt.wgsl)
 
 
 @dataclass

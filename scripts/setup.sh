@@ -37,3 +37,11 @@ if [ "$hexagon_missing" = 1 ]; then
         done
     fi
 fi
+
+# WebGPU backend (tests/test_webgpu.py): wgpu needs a Vulkan loader and, without a GPU,
+# Mesa's lavapipe (a Vulkan driver on the CPU). Installed only when missing.
+if ! dpkg -s mesa-vulkan-drivers libvulkan1 >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then APT=(apt-get); else APT=(sudo apt-get); fi
+    "${APT[@]}" install -y --no-install-recommends mesa-vulkan-drivers libvulkan1 \
+        || { "${APT[@]}" update && "${APT[@]}" install -y --no-install-recommends mesa-vulkan-drivers libvulkan1; }
+fi

@@ -170,6 +170,14 @@ def _build_cpu(kernel: Kernel, library) -> Built:
     return Built(run, opt.stats, opt.rule_locs, opt.simplified)
 
 
+def _build_webgpu(kernel: Kernel, library) -> Built:
+    from rewriter.pipeline import compile_webgpu, optimize
+
+    opt = optimize(kernel, library, "webgpu")
+    compiled = compile_webgpu(opt)  # in process: a forked child must not inherit a Vulkan device
+    return Built(compiled, opt.stats, opt.rule_locs, opt.simplified)
+
+
 register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
 register_target("cpu", _build_cpu, doc="optimized for the host CPU through LLVM, run in a child process")
 
@@ -194,3 +202,4 @@ def _build_cuda(kernel: Kernel, library) -> Built:
 register_target("cuda-sim", _build_cuda_sim,
                 doc="lowered for the GPU and emitted as PTX; the GPU program run by the lockstep simulator")
 register_target("cuda", _build_cuda, doc="PTX run on the GPU through the CUDA driver API (needs a GPU)")
+register_target("webgpu", _build_webgpu, doc="WGSL through wgpu (lavapipe without a GPU), run in process")

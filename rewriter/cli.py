@@ -36,7 +36,7 @@ def cmd_verify(args) -> int:
 
     start = time.monotonic()
     lib = load_library(args.paths or ["rules"])
-    instances = list(lib.instances())
+    instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
     if args.rule:
         instances = [i for i in instances if i.name in set(args.rule)]
         if not instances:

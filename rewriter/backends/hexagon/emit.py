@@ -1,0 +1,65 @@
+"""Assembly text for llvm-mc, and the backend's public entry point `compile_hexagon`.
+
+The function follows the standard Hexagon ABI: `void name(ptr buf0, ptr buf1, ...)` with the
+buffer pointers in r0-r5 in `kernel.buffers` order, the return address in r31 (`jumpr r31`),
+and only caller-saved registers written (r0-r15, r28, v0-v31). The loop body is a hardware
+loop: `loop0(label, Rs)` in the prologue's last packet and `:endloop0` on the body's last.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rewriter.backends.hexagon.isa import MODEL
+from rewriter.backends.hexagon.mir import MachineFunction
+from rewriter.backends.hexagon.regalloc import allocate, reg_name
+from rewriter.backends.hexagon.schedule import (Schedule, ScheduleError, check_schedule, estimate_cycles,
+                                                schedule_function)
+from rewriter.backends.hexagon.select import select
+from rewriter.kernel.kernel import Kernel
+
+
+@dataclass
+class HexagonCode:
+    asm: str  # text for llvm-mc; defines the global symbol kernel.name
+    schedule: Schedule
+    model_cycles: int
+    machine: MachineFunction
+    cycles: dict = field(default_factory=dict)  # per block, per loop iteration, total
+    notes: list = field(default_factory=list)
+
+
+def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
+    name = reg_name(assignment)
+    lines = ["\t.text", f"\t.globl\t{mf.name}", f"\t.type\t{mf.name},@function", "\t.p2align\t4",
+             f"{mf.name}:"]
+    for b in mf.blocks:
+        bs = sched.blocks[b.name]
+        if b is mf.loop and mf.trip:
+            lines.append(f".L{mf.name}_loop:")
+        for k, packet in enumerate(bs.packets):
+            body = "; ".join(b.insns[i].text(name) for i in packet)
+            end = ":endloop0" if (b is mf.loop and mf.trip and k == len(bs.packets) - 1) else ""
+            lines.append(f"\t{{ {body} }}{end}")
+    lines.append(f"\t.size\t{mf.name}, .-{mf.name}")
+    return "\n".join(lines) + "\n"
+
+
+def compile_hexagon(kernel: Kernel, library) -> HexagonCode:
+    """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
+    rules simplify the kernel; its Hexagon target rules select HVX ops). Raises
+    `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    from rewriter.rewrite.engine import Rewriter
+
+    portable = Rewriter(library)
+    selector = Rewriter(library.for_target("hexagon"))
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    mf = select(simple, portable.normalize, selector)
+    sched = schedule_function(mf, MODEL)
+    problems = check_schedule(mf, sched, MODEL)
+    if problems:  # the scheduler and the checker are independent: a bug in one shows here
+        raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
+    assignment = allocate(mf, sched, MODEL)
+    cycles = estimate_cycles(mf, sched)
+    notes = list(mf.notes) + [f"{cycles['packets']} packets; model cycles {cycles['total']}"
+                              + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
+    return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)

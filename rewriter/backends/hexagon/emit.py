@@ -63,3 +63,25 @@ def compile_hexagon(kernel: Kernel, library) -> HexagonCode:
     notes = list(mf.notes) + [f"{cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
     return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
+
+
+#: The assembler every emitted packet must satisfy (the Debian package that provides it).
+LLVM_MC = ("llvm-mc", "-triple=hexagon", "-mcpu=hexagonv66", "-mattr=+hvxv66,+hvx-length128b")
+LLVM_MC_PACKAGE = "llvm-14"
+
+
+def assemble(asm: str, obj_path) -> None:
+    """Assemble `asm` into the object file `obj_path` with llvm-mc; a missing assembler or
+    a rejected packet raises `ToolchainError` (with llvm-mc's own message)."""
+    import shutil
+    import subprocess
+
+    from rewriter.errors import ToolchainError
+
+    exe = shutil.which(LLVM_MC[0]) or shutil.which(LLVM_MC[0] + "-14")
+    if exe is None:
+        raise ToolchainError(f"llvm-mc not found: install the Debian package {LLVM_MC_PACKAGE}")
+    res = subprocess.run([exe, *LLVM_MC[1:], "-filetype=obj", "-", "-o", str(obj_path)],
+                         input=asm, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise ToolchainError(f"llvm-mc rejected the assembly:\n{res.stderr.strip()}")

@@ -94,7 +94,20 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     assert "valign(" in asm["sum3_i16"] and ".h = vadd(" in asm["sum3_i16"]
     assert asm["requant_u8"].count("vpack(") == 3 and "vmpyi(" in asm["requant_u8"]
     assert "+= vrmpy(" in asm["dot_i8"] and asm["dot_i8"].count("vror(") == 5
-    assert "++#1" in asm["add_sat_u8"]  # post-increment addressing
+
+
+
+def test_unrolling_is_chosen_by_model_cycles(library):
+    kernel = load_kernel(REPO / "examples/add_sat_u8.ir")
+    once = compile_hexagon(kernel, library, unroll=1)
+    assert "++#1" in once.asm  # post-increment addressing (the step fits #s3)
+    best = compile_hexagon(kernel, library)
+    assert best.model_cycles <= once.model_cycles
+    for factor in (2, 4):
+        code = compile_hexagon(kernel, library, unroll=factor)
+        assert code.machine.trip * factor == once.machine.trip
+        assert check_schedule(code.machine, code.schedule) == []
+        assert best.model_cycles <= code.model_cycles
 
 
 @pytest.mark.parametrize("name", UNSUPPORTED)

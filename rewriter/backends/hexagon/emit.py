@@ -44,23 +44,45 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compile_hexagon(kernel: Kernel, library) -> HexagonCode:
+#: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
+UNROLL_FACTORS = (1, 2, 4)
+
+
+def compile_hexagon(kernel: Kernel, library, unroll: int | None = None) -> HexagonCode:
     """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
-    rules simplify the kernel; its Hexagon target rules select HVX ops). Raises
-    `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
+    blocks per loop iteration; by default each of `UNROLL_FACTORS` that compiles (registers,
+    offsets and the trip count allow it) is scheduled and the fewest model cycles wins.
+    Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    from rewriter.backends.hexagon.mir import HexagonUnsupported
     from rewriter.rewrite.engine import Rewriter
 
     portable = Rewriter(library)
     selector = Rewriter(library.for_target("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
-    mf = select(simple, portable.normalize, selector)
+    best, first_error = None, None
+    for factor in ([unroll] if unroll else UNROLL_FACTORS):
+        try:
+            code = _compile(simple, portable, selector, factor)
+        except HexagonUnsupported as e:
+            first_error = first_error or e
+            continue
+        if best is None or code.model_cycles < best.model_cycles:
+            best = code
+    if best is None:
+        raise first_error
+    return best
+
+
+def _compile(simple: Kernel, portable, selector, unroll: int) -> HexagonCode:
+    mf = select(simple, portable.normalize, selector, unroll)
     sched = schedule_function(mf, MODEL)
     problems = check_schedule(mf, sched, MODEL)
     if problems:  # the scheduler and the checker are independent: a bug in one shows here
         raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
     assignment = allocate(mf, sched, MODEL)
     cycles = estimate_cycles(mf, sched)
-    notes = list(mf.notes) + [f"{cycles['packets']} packets; model cycles {cycles['total']}"
+    notes = list(mf.notes) + [f"unroll x{unroll}: {cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
     return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
 

@@ -86,8 +86,10 @@ class _Access:
 class Selector:
     """Builds one `MachineFunction`; `rules` is the selector's rewriter (target rules)."""
 
-    def __init__(self, kernel: Kernel, simplify, select_rw):
+    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1):
         self.k = kernel
+        self.unroll = unroll  # blocks per loop iteration
+        self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
         self.n_regs = 0
         self.pro, self.body, self.epi = Block("prologue"), Block("loop"), Block("epilogue")
@@ -158,7 +160,7 @@ class Selector:
         a = affine(load.src[0])
         if a is None or set(a) - {rname, None} or a.get(rname) != 1:
             raise HexagonUnsupported(f"the access {load.arg}[{load.src[0]}] (only x[i + c])")
-        return _Access(load.arg, a.get(None, 0))
+        return _Access(load.arg, a.get(None, 0) + self.lane_offset)
 
     def nvec(self, t: DType) -> int:
         n = self.block * _elem_bytes(t)
@@ -216,9 +218,11 @@ class Selector:
             out.append(d)
         return out
 
-    def store_vectors(self, buffer: str, regs: list[Reg]):
+    def store_vectors(self, buffer: str, regs: list[Reg], first: int = 0):
         for j, r in enumerate(regs):
-            self.body.add(insn("vmem_st", mem=buffer, p=self.ptr[buffer], u=r, off=j))
+            if first + j > 7:
+                raise HexagonUnsupported(f"a store {first + j} vectors from the pointer (beyond #s4)")
+            self.body.add(insn("vmem_st", mem=buffer, p=self.ptr[buffer], u=r, off=first + j))
 
     def advance_pointers(self, block: Block, step_bytes: dict):
         """Advance every pointer by its bytes per iteration: the first access at offset 0
@@ -259,14 +263,19 @@ class Selector:
         size = self.k.range(rname).size
         if size % self.block:
             raise HexagonUnsupported(f"a range of {size} lanes (not a multiple of {self.block})")
-        regs = self.gen(value, rname, {})
-        self.store_vectors(out.name, regs)
-        steps = {b: self.block * _elem_bytes(self.k.buffer(b).dtype)
+        size = self.k.range(rname).size
+        if (size // self.block) % self.unroll:
+            raise HexagonUnsupported(f"unrolling {size // self.block} iterations by {self.unroll}")
+        for u in range(self.unroll):  # each copy: the next block of lanes (loads shared)
+            self.lane_offset = u * self.block
+            regs = self.gen(value, rname, {})
+            self.store_vectors(out.name, regs, first=u * len(regs))
+        steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes; "
                           f"selected: {value}")
-        return self.finish(size // self.block)
+        return self.finish(size // self.block // self.unroll)
 
     def flat_loads(self, u: UOp) -> UOp:
         memo: dict = {}
@@ -342,11 +351,25 @@ class Selector:
             raise HexagonUnsupported(f"vrmpy operands {sel} (four lanes of one vector each)")
         ua, ub = u_bufs[0][0], u_bufs[4][0]
         self.block = VBYTES
-        accv = self.reg("V", "acc")
-        self.pro.add(insn("vzero", d=accv))
-        va, vb = self.aligned(ua, 0), self.aligned(ub, 0)
-        self.body.add(insn(RMPY_ACC[sel.op], d=accv, u=va, v=vb))
-        self.advance_pointers(self.body, {b: VBYTES for b in sorted({ua, ub})})
+        if (size // VBYTES) % self.unroll:
+            raise HexagonUnsupported(f"unrolling {size // VBYTES} iterations by {self.unroll}")
+        # One accumulator per unrolled copy, so the copies' vrmpy chains overlap.
+        accs = []
+        for u in range(self.unroll):
+            accv = self.reg("V", f"acc{u}")
+            self.pro.add(insn("vzero", d=accv))
+            va, vb = self.aligned(ua, u), self.aligned(ub, u)
+            self.body.add(insn(RMPY_ACC[sel.op], d=accv, u=va, v=vb))
+            accs.append(accv)
+        self.advance_pointers(self.body, {b: VBYTES * self.unroll for b in sorted({ua, ub})})
+        while len(accs) > 1:  # pairwise sums of the accumulators (integer adds: exact)
+            nxt = []
+            for x, y in zip(accs[::2], accs[1::2]):
+                d = self.reg("V", "acc")
+                self.epi.add(insn("vaddw", d=d, u=x, v=y))
+                nxt.append(d)
+            accs = nxt + accs[len(accs) // 2 * 2:]
+        accv = accs[0]
         # Fold the 32 word lanes: rotate by half the live bytes and add, five times.
         for shift in (64, 32, 16, 8, 4):
             rot = self.reg("V", f"ror{shift}")
@@ -359,7 +382,7 @@ class Selector:
         self.epi.add(insn("vmem_st", mem=out.name, p=self.ptr[out.name], u=accv, off=0))
         self.notes.append(f"{out.name}: {size // VBYTES} iterations of vrmpy over {VBYTES} bytes "
                           f"({sel.op} from rules/hexagon.rules), then a 5-step vror/vadd tree")
-        return self.finish(size // VBYTES)
+        return self.finish(size // VBYTES // self.unroll)
 
     def finish(self, trip: int) -> MachineFunction:
         if trip > 1:
@@ -385,7 +408,7 @@ def _subst(u: UOp, old: UOp, new: UOp) -> UOp:
     return memo[u]
 
 
-def select(kernel: Kernel, simplify, select_rw) -> MachineFunction:
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunction:
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
     with the portable rules, `select_rw` with the Hexagon target rules."""
     if len(kernel.stores) != 1:
@@ -398,7 +421,7 @@ def select(kernel: Kernel, simplify, select_rw) -> MachineFunction:
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
-        return Selector(kernel, simplify, select_rw).dot(st)
+        return Selector(kernel, simplify, select_rw, unroll).dot(st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
-    return Selector(kernel, simplify, select_rw).elementwise(st)
+    return Selector(kernel, simplify, select_rw, unroll).elementwise(st)

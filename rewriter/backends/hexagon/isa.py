@@ -51,6 +51,7 @@ RESOURCE_CLASSES: dict[str, tuple[frozenset, ...]] = {
     "VX_DV": (frozenset({MPY0, MPY1}),),
     "VS": (frozenset({SHIFT}),),
     "VP": (frozenset({XLANE}),),
+    "VP_VS": (frozenset({SHIFT, XLANE}),),
     "LOAD": tuple(frozenset({LD}) | r for r in _VA),
     "LOADU": (frozenset({LD, XLANE}),),
     "STORE": tuple(frozenset({ST}) | r for r in _VA),
@@ -85,6 +86,8 @@ class InsnDesc:
     # covers kernel terms with these rows); its variables name the operands.
     lanewise: bool = False
     note: str = ""
+    # Register-pair operands: (asm field, low def, high def); the pair is v(2k+1):2k.
+    pairs: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_hvx(self) -> bool:
@@ -185,6 +188,11 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vrmpyubv_acc", "V6_vrmpybusv_acc", "{d}.w += vrmpy({u}.ub,{v}.b)", [_D], [_D, _U, _V],
          "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], v.b[4i..4i+3]))", "VX_DV", SLOTS_23, 2,
          tied=(("d", "d"),)),
+    _row("vrmpybus", "V6_vrmpybus", "{d}.w = vrmpy({u}.ub,{t}.b)", [_D], [_U, ("t", "R")],
+         "hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3])", "VX", SLOTS_23, 2),
+    _row("vrmpybus_acc", "V6_vrmpybus_acc", "{d}.w += vrmpy({u}.ub,{t}.b)", [_D], [_D, _U, ("t", "R")],
+         "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3]))", "VX", SLOTS_23, 2,
+         tied=(("d", "d"),)),
     _row("vsplatw", "V6_lvsplatw", "{d} = vsplat({t})", [_D], [("t", "R")],
          "d.w[i] = t (a 32-bit pattern in every word)", "VX", SLOTS_23, 2),
     # ---- permutes (VP) ----
@@ -196,6 +204,9 @@ ROWS: tuple[InsnDesc, ...] = (
          "d = bytes imm..imm+127 of u:v (v low); imm < 8", "VP", SLOTS_ANY, 2, imms=("imm",)),
     _row("valign", "V6_valignb", "{d} = valign({u},{v},{t})", [_D], [_U, _V, ("t", "R8")],
          "d = bytes t..t+127 of u:v (v low)", "VP", SLOTS_ANY, 2),
+    _row("vshuffvdd", "V6_vshuffvdd", "{dd} = vshuff({u},{v},{t})", [("lo", "V"), ("hi", "V")],
+         [_U, _V, ("t", "R8")], "lo:hi = v and u interleaved in units of -t bytes (v first); "
+         "lo holds the first halves", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
          "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),
     # ---- scalar core ----
@@ -203,6 +214,11 @@ ROWS: tuple[InsnDesc, ...] = (
          "NONE", SLOTS_ANY, 1, imms=("imm",)),
     _row("movi_ext", "A2_tfrsi", "{d} = ##{imm}", [("d", "R")], [], "d = imm (32-bit, extended)",
          "NONE", SLOTS_ANY, 1, imms=("imm",), words=2),
+    _row("memub", "L2_loadrub_io", "{d} = memub({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the byte at p + off, zero-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("asl_or", "S2_asl_i_r_or", "{d} |= asl({u},#{imm})", [("d", "R")], [("d", "R"), ("u", "R")],
+         "d = d | (u << imm)", "NONE", SLOTS_23, 1, imms=("imm",), tied=(("d", "d"),)),
     _row("addi", "A2_addi", "{d} = add({u},#{imm})", [("d", "R")], [("u", "R")], "d = u + imm",
          "NONE", SLOTS_ANY, 1, imms=("imm",)),
     _row("loop0", "J2_loop0r", "loop0({label},{u})", [], [("u", "R")],

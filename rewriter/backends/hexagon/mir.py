@@ -59,6 +59,8 @@ class MInsn:
     def text(self, name_of) -> str:
         fields = {k: name_of(r) for k, r in self.regs.items()}
         fields.update({k: v for k, v in self.imms.items()})
+        for f, lo, hi in self.desc.pairs:  # a register pair is written v3:2
+            fields[f] = f"{name_of(self.regs[hi])}:{name_of(self.regs[lo]).lstrip('v%')}"
         return self.desc.asm.format(**fields)
 
     def __str__(self) -> str:

@@ -51,6 +51,17 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
         if loop_span and b_in(blocks_of[r], mf.loop.name) and (len(blocks_of[r]) > 1 or r in carried):
             first[r] = min(first[r], loop_span[0])
             last[r] = max(last[r], loop_span[1])
+    # Register pairs (vshuff's Vdd): both halves are one allocation unit, v(2k+1):2k.
+    partner: dict[Reg, Reg] = {}
+    lows: set = set()
+    for b in mf.blocks:
+        for ins in b.insns:
+            for _, lo, hi in ins.desc.pairs:
+                partner[ins.regs[lo]], partner[ins.regs[hi]] = ins.regs[hi], ins.regs[lo]
+                lows.add(ins.regs[lo])
+    for r, q in partner.items():
+        first[r] = first[q] = min(first[r], first[q])
+        last[r] = last[q] = max(last[r], last[q])
     assignment: dict[Reg, int] = {}
     pools = {"V": list(range(model.vector_registers)),
              "R": [r for r in model.free_scalar if r not in (6, 7)] + [6, 7],
@@ -65,6 +76,18 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
         for item in [a for a in active if a[0] < start or (a[0] == start and first[a[1]] < a[0])]:
             active.remove(item)
             busy[item[1].file].discard(item[2])
+        if r in assignment:  # the other half of a pair, placed with it
+            continue
+        if r in partner:
+            lo, hi = (r, partner[r]) if r in lows else (partner[r], r)
+            free = [p for p in pools["V"][::2] if p not in busy["V"] and p + 1 not in busy["V"]]
+            if not free:
+                raise HexagonUnsupported("no free vector register pair")
+            for reg, phys in ((lo, free[0]), (hi, free[0] + 1)):
+                assignment[reg] = phys
+                busy["V"].add(phys)
+                active.append((last[reg], reg, phys))
+            continue
         free = [p for p in pools[r.cls] if p not in busy[r.file]]
         if not free:
             raise HexagonUnsupported(f"more than {len(pools[r.cls])} live {r.cls} registers")

@@ -422,6 +422,10 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return Selector(kernel, simplify, select_rw, unroll).dot(st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
+        from rewriter.backends.hexagon.stencil import stencil
+
+        return stencil(Selector(kernel, simplify, select_rw, unroll), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
     return Selector(kernel, simplify, select_rw, unroll).elementwise(st)

@@ -264,11 +264,15 @@ def elementwise_kernels(draw):
         return "(" + draw(st.sampled_from(_BINARY[t])).format(term(depth - 1), term(depth - 1)) + ")"
 
     body = term(3)
+    ranges = f"i = range({_N})"
+    if t != "u8" and draw(st.integers(0, 3)) == 0:  # a small sliding sum, unrolled
+        ranges += f"; k = range({draw(st.integers(2, 4))}, reduce)"
+        body = f"sum({draw(st.sampled_from('ab'))}[i + k], k) + {body}"
     out_t = t
-    if t == "i32" and draw(st.booleans()):
+    if t in ("i16", "i32") and draw(st.booleans()):  # the requantize clamp to bytes
         body, out_t = f"cast<u8>(min(max({body}, 0), 255))", "u8"
-    return (f"kernel rnd(a: {t}[{_N + 3}], b: {t}[{_N + 3}]) -> (out: {out_t}[{_N}]) {{\n"
-            f"  i = range({_N})\n  out[i] = {body}\n}}\n")
+    return (f"kernel rnd(a: {t}[{_N + 4}], b: {t}[{_N + 4}]) -> (out: {out_t}[{_N}]) {{\n"
+            f"  {ranges}\n  out[i] = {body}\n}}\n")
 
 
 @settings(max_examples=12)

@@ -178,6 +178,8 @@ ROWS: tuple[InsnDesc, ...] = (
          "hvx.vmpyi_wb(u:i32, t:i8)", "VX", SLOTS_23, 2, note="t splat in every byte of Rt"),
     _row("vmpyihb", "V6_vmpyihb", "{d}.h = vmpyi({u}.h,{t}.b)", [_D], [_U, ("t", "R")],
          "mul(u:i16, cast<i16>(t:i8))", "VX", SLOTS_23, 2, note="t splat in every byte of Rt"),
+    _row("vmpyih", "V6_vmpyih", "{d}.h = vmpyi({u}.h,{v}.h)", [_D], [_U, _V], "mul(u:i16, v:i16)",
+         "VX_DV", SLOTS_23, 2),
     _row("vrmpybv", "V6_vrmpybv", "{d}.w = vrmpy({u}.b,{v}.b)", [_D], [_U, _V],
          "hvx.vrmpy_bb(u.b[4i..4i+3], v.b[4i..4i+3])", "VX", SLOTS_23, 2),
     _row("vrmpybv_acc", "V6_vrmpybv_acc", "{d}.w += vrmpy({u}.b,{v}.b)", [_D], [_D, _U, _V],

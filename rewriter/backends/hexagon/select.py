@@ -194,6 +194,8 @@ class Selector:
                 self.body.add(insn(PACKS[u.op], d=d, u=src[j + 1], v=src[j]))
                 out.append(d)
             return out
+        if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
+            return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")

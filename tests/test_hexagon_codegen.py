@@ -31,8 +31,8 @@ from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel
 
 REPO = Path(__file__).resolve().parent.parent
-SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8"]
-UNSUPPORTED = ["matmul_i8", "relu_f32", "softmax_f32", "maxpool2x2_u8"]
+SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8", "maxpool2x2_u8"]
+UNSUPPORTED = ["matmul_i8", "relu_f32", "softmax_f32", "axpy_f32"]
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,7 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     assert "+= vrmpy(" in asm["dot_i8"] and asm["dot_i8"].count("vror(") == 5
     assert asm["conv3x3_u8"].count("vmemu(") == 12 and asm["conv3x3_u8"].count("vshuff(") == 4
     assert "+= vrmpy(" in asm["conv3x3_u8"] and ".b)" in asm["conv3x3_u8"]  # scalar filter rows
+    assert asm["maxpool2x2_u8"].count("vmax(") == 3 and "vdeal(" in asm["maxpool2x2_u8"]
 
 
 

@@ -209,6 +209,10 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vshuffvdd", "V6_vshuffvdd", "{dd} = vshuff({u},{v},{t})", [("lo", "V"), ("hi", "V")],
          [_U, _V, ("t", "R8")], "lo:hi = v and u interleaved in units of -t bytes (v first); "
          "lo holds the first halves", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    _row("vdealvdd", "V6_vdealvdd", "{dd} = vdeal({u},{v},{t})", [("lo", "V"), ("hi", "V")],
+         [_U, _V, ("t", "R8")], "v:u split into units of -t bytes: lo = the even units, hi = "
+         "the odd ones (v first; the inverse of vshuff)", "VP_VS", SLOTS_ANY, 2,
+         pairs=(("dd", "lo", "hi"),)),
     _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
          "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),
     # ---- scalar core ----

@@ -425,6 +425,10 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return Selector(kernel, simplify, select_rw, unroll).dot(st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
+        if value.arg[0] in ("reduce_max", "reduce_min"):
+            from rewriter.backends.hexagon.pool import pool2x2
+
+            return pool2x2(Selector(kernel, simplify, select_rw, unroll), st)
         from rewriter.backends.hexagon.stencil import stencil
 
         return stencil(Selector(kernel, simplify, select_rw, unroll), st)

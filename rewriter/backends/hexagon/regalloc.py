@@ -48,7 +48,7 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
         if b is mf.loop and mf.trip:
             loop_span = (start, pos - 1)
     for r in list(first):
-        if loop_span and b_in(blocks_of[r], mf.loop.name) and (len(blocks_of[r]) > 1 or r in carried):
+        if loop_span and mf.loop.name in blocks_of[r] and (len(blocks_of[r]) > 1 or r in carried):
             first[r] = min(first[r], loop_span[0])
             last[r] = max(last[r], loop_span[1])
     # Register pairs (vshuff's Vdd): both halves are one allocation unit, v(2k+1):2k.
@@ -99,10 +99,6 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
         if r.phys is not None:
             assignment[r] = r.phys
     return assignment
-
-
-def b_in(names: set, name: str) -> bool:
-    return name in names
 
 
 def reg_name(assignment: dict):

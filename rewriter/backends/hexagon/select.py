@@ -311,7 +311,7 @@ class Selector:
                     if size > MAX_UNROLLED_REDUCE:
                         raise HexagonUnsupported(f"a reduction over {size} lanes inside an elementwise kernel")
                     rv = var(parse_dtype("idx"), name, 0, size - 1)
-                    terms = [_subst(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
+                    terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
                 acc = terms[0]
                 for t in terms[1:]:
                     acc = UOp("add", n.dtype, (acc, t))
@@ -340,7 +340,7 @@ class Selector:
         for q in range(4):
             t = body
             for ld in loads:
-                t = _subst(t, ld, var(ld.dtype, f"{ld.arg}@{q}"))
+                t = substitute(t, ld, var(ld.dtype, f"{ld.arg}@{q}"))
             terms.append(t)
         four = UOp("add", value.dtype, (UOp("add", value.dtype, (UOp("add", value.dtype, (terms[0], terms[1])),
                                                                   terms[2])), terms[3]))
@@ -398,7 +398,8 @@ class Selector:
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes)
 
 
-def _subst(u: UOp, old: UOp, new: UOp) -> UOp:
+def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
+    """`u` with every occurrence of the node `old` replaced by `new`."""
     memo: dict = {}
     for n in u.toposort():
         if n is old:

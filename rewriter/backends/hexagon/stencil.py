@@ -24,6 +24,8 @@ SCALAR_RMPY = {"hvx.vrmpy_ubb": ("vrmpybus", "vrmpybus_acc")}
 
 def stencil(sel, st: UOp) -> MachineFunction:
     """`sel` is a `select.Selector`; the store is `out[y, x] = sum(... , ky, kx)`."""
+    from rewriter.backends.hexagon.select import substitute as _subst
+
     k = sel.k
     if sel.unroll != 1:
         raise HexagonUnsupported("unrolling a stencil")
@@ -117,14 +119,3 @@ def stencil(sel, st: UOp) -> MachineFunction:
                      f"(rules/hexagon.rules) over 4 byte shifts, vshuff x4 to natural order")
     return sel.finish(rows)
 
-
-def _subst(u: UOp, old: UOp, new: UOp) -> UOp:
-    memo: dict = {}
-    for n in u.toposort():
-        if n is old:
-            memo[n] = new
-        elif n.src:
-            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
-        else:
-            memo[n] = n
-    return memo[u]

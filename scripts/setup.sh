@@ -15,3 +15,25 @@ if [ ! -f "$stamp" ]; then
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
+
+# Hexagon toolchain (rewriter/runtime/hexagon.py): llvm-mc assembles, ld.lld links, QEMU runs.
+# Debian bookworm: `llvm` gives /usr/bin/llvm-mc (and llvm-objdump), `lld` gives /usr/bin/ld.lld
+# (a link to ld.lld-14), `qemu-user-static` gives /usr/bin/qemu-hexagon-static. Only when one is
+# missing: apt-get update once, then install; a second run finds all three and does nothing.
+hexagon_missing=0
+for tool in llvm-mc ld.lld qemu-hexagon-static; do
+    command -v "$tool" >/dev/null 2>&1 || hexagon_missing=1
+done
+if [ "$hexagon_missing" = 1 ]; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        llvm lld qemu-user-static >/dev/null
+    # Some installs ship only the versioned name (ld.lld-14); link it where our finder looks.
+    if ! command -v ld.lld >/dev/null 2>&1; then
+        for v in /usr/bin/ld.lld-*; do
+            [ -x "$v" ] && $SUDO ln -sf "$v" /usr/local/bin/ld.lld && break
+        done
+    fi
+fi

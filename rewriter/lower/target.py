@@ -34,3 +34,11 @@ def cpu_target() -> TargetDesc:
         vbytes, vregs = 16, 16
     return TargetDesc("cpu", vbytes, vregs, 16, llvm.get_process_triple(), llvm.get_host_cpu_name(),
                       feats.flatten())
+
+
+def hexagon_target() -> TargetDesc:
+    """Hexagon v66 with HVX in 128-byte mode: 32 vector registers of 128 bytes (V0..V31) and
+    32 general registers (R0..R31), per the Hexagon V66 HVX Programmer's Reference Manual.
+    The triple is the bare-metal one: our runtime (rewriter/runtime/hexagon.py) links a
+    freestanding image with no libc."""
+    return TargetDesc("hexagon", 128, 32, 32, "hexagon-unknown-elf", "hexagonv66", "+hvxv66,+hvx-length128b")

@@ -14,6 +14,7 @@ from rewriter.backends.hexagon.mir import MachineFunction
 from rewriter.backends.hexagon.regalloc import allocate, reg_name
 from rewriter.backends.hexagon.schedule import (Schedule, ScheduleError, check_schedule, estimate_cycles,
                                                 schedule_function)
+from rewriter.backends.hexagon.rotate import rotate_loads
 from rewriter.backends.hexagon.select import select
 from rewriter.kernel.kernel import Kernel
 
@@ -45,14 +46,16 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
 
 
 #: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
-UNROLL_FACTORS = (1, 2, 4)
+UNROLL_FACTORS = (1, 2, 4, 8)
 
 
-def compile_hexagon(kernel: Kernel, library, unroll: int | None = None) -> HexagonCode:
+def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
+                    rotate: bool | None = None) -> HexagonCode:
     """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
     rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
-    blocks per loop iteration; by default each of `UNROLL_FACTORS` that compiles (registers,
-    offsets and the trip count allow it) is scheduled and the fewest model cycles wins.
+    blocks per loop iteration and `rotate` the loop rotation; by default each factor of
+    `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it) is
+    scheduled with and without loop rotation (`rotate.py`) and the fewest model cycles wins.
     Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
     from rewriter.backends.hexagon.mir import HexagonUnsupported
     from rewriter.rewrite.engine import Rewriter
@@ -62,27 +65,34 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None) -> Hexag
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     best, first_error = None, None
     for factor in ([unroll] if unroll else UNROLL_FACTORS):
-        try:
-            code = _compile(simple, portable, selector, factor)
-        except HexagonUnsupported as e:
-            first_error = first_error or e
-            continue
-        if best is None or code.model_cycles < best.model_cycles:
-            best = code
+        for rot in ((False, True) if rotate is None else (rotate,)):
+            try:
+                code = _compile(simple, portable, selector, factor, rot)
+            except HexagonUnsupported as e:
+                first_error = first_error or e
+                continue
+            if code is not None and (best is None or code.model_cycles < best.model_cycles):
+                best = code
     if best is None:
-        raise first_error
+        raise first_error or HexagonUnsupported("loop rotation of this kernel")
     return best
 
 
-def _compile(simple: Kernel, portable, selector, unroll: int) -> HexagonCode:
+def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> HexagonCode | None:
+    """One candidate: unrolled `unroll` times, loads rotated one iteration ahead or not
+    (None: rotation does not apply)."""
     mf = select(simple, portable.normalize, selector, unroll)
+    if rotate:
+        mf = rotate_loads(mf)
+        if mf is None:
+            return None
     sched = schedule_function(mf, MODEL)
     problems = check_schedule(mf, sched, MODEL)
     if problems:  # the scheduler and the checker are independent: a bug in one shows here
         raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
     assignment = allocate(mf, sched, MODEL)
     cycles = estimate_cycles(mf, sched)
-    notes = list(mf.notes) + [f"unroll x{unroll}: {cycles['packets']} packets; model cycles {cycles['total']}"
+    notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
     return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
 

@@ -19,8 +19,6 @@ def pool2x2(sel, st) -> MachineFunction:
     from rewriter.backends.hexagon.select import LANE_ROWS
 
     k = sel.k
-    if sel.unroll != 1:
-        raise HexagonUnsupported("unrolling a pooling kernel")
     *indices, value = st.src
     out = k.buffer(st.arg)
     yv, xv = (i.arg.name for i in indices)
@@ -37,17 +35,25 @@ def pool2x2(sel, st) -> MachineFunction:
             or k.range(dyn).size != 2 or k.range(dxn).size != 2:
         raise HexagonUnsupported(f"the window {body.arg}[{body.src[0]}] (2x2, stride 2, 128-byte rows)")
     lane, names, _ = LANE_ROWS[(op, out.dtype.scalar)]
-    v = [sel.aligned(body.arg, j) for j in range(4)]  # rows 2y (v0, v1) and 2y + 1 (v2, v3)
-    rows = []
-    for top, bottom in ((v[0], v[2]), (v[1], v[3])):
-        d = sel.reg("V", f"{op} dy")
-        sel.body.add(insn(lane.name, d=d, **{names[0]: top, names[1]: bottom}))
-        rows.append(d)
-    even, odd = sel.reg("V", "even"), sel.reg("V", "odd")
-    sel.body.add(insn("vdealvdd", lo=even, hi=odd, u=rows[1], v=rows[0], t=sel.scalar_const(-1, "R8")))
-    res = sel.reg("V", f"{op} dx")
-    sel.body.add(insn(lane.name, d=res, **{names[0]: even, names[1]: odd}))
-    sel.store_vectors(out.name, [res])
-    sel.advance_pointers(sel.body, {body.arg: 4 * 128, out.name: 128})
-    sel.notes.append(f"{out.name}: {k.range(yv).size} rows; 2x2 {kind} as {lane.name} x3 + vdeal")
-    return sel.finish(k.range(yv).size)
+    n_rows = k.range(yv).size
+    if n_rows % sel.unroll:
+        raise HexagonUnsupported(f"unrolling {n_rows} rows by {sel.unroll}")
+    results = []
+    for u in range(sel.unroll):  # output row u of the iteration: input vectors 4u..4u+3
+        v = [sel.aligned(body.arg, 4 * u + j) for j in range(4)]  # rows 2y: v0 v1, 2y+1: v2 v3
+        rows = []
+        for top, bottom in ((v[0], v[2]), (v[1], v[3])):
+            d = sel.reg("V", f"{op} dy")
+            sel.body.add(insn(lane.name, d=d, **{names[0]: top, names[1]: bottom}))
+            rows.append(d)
+        even, odd = sel.reg("V", "even"), sel.reg("V", "odd")
+        sel.body.add(insn("vdealvdd", lo=even, hi=odd, u=rows[1], v=rows[0],
+                          t=sel.scalar_const(-1, "R8")))
+        res = sel.reg("V", f"{op} dx")
+        sel.body.add(insn(lane.name, d=res, **{names[0]: even, names[1]: odd}))
+        results.append(res)
+    sel.store_vectors(out.name, results)
+    sel.advance_pointers(sel.body, {body.arg: 4 * 128 * sel.unroll, out.name: 128 * sel.unroll})
+    sel.notes.append(f"{out.name}: {n_rows} rows, {sel.unroll} per iteration; 2x2 {kind} as "
+                     f"{lane.name} x3 + vdeal")
+    return sel.finish(n_rows // sel.unroll)

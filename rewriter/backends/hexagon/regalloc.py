@@ -1,16 +1,22 @@
-"""Register allocation after scheduling: linear scan over the packet order.
+"""Register allocation after scheduling: linear scan over live segments in packet order.
 
 Scheduling runs on virtual registers (no false dependences), then every virtual register
-gets a physical one. A register's live interval runs from the first packet that mentions it
-to the last, in the order prologue, loop, epilogue; a register the loop mentions and any
-other block mentions too (a constant hoisted to the prologue, an accumulator read in the
-epilogue) or that the loop reads before it writes it (carried into the next iteration) is
-live through the whole loop. Intervals may touch: a packet reads its registers before it
-writes any, so a register last read in packet p can be written again in packet p.
+gets a physical one. Packets are numbered in the order prologue, loop, epilogue. A virtual
+register is live over one *segment* per block that mentions it or carries it:
+  * inside a block, from its first mention to its last;
+  * a value live into the loop (read there before written: an invariant, an accumulator, a
+    rotated load) is live through the whole loop, and from its last prologue mention on;
+  * a value live into the epilogue is live from the epilogue's start, and from its last
+    write in the loop (or the prologue) to that block's end.
+Block boundaries sit at half positions, so a value crossing one overlaps everything live
+there. Two segments may touch at a packet: a packet reads its registers before it writes
+any, so a register last read in packet p can be written again in packet p (but two writes
+in one packet never share a register).
 
 Scalar registers come from the caller-saved ones beyond the argument pointers (r6-r15, r28:
-no callee-saved r16-r27 is used, so nothing needs saving); the `R8` class (valign's Rt8) is
-r0-r7, that is r6 or r7 here. Vector registers are v0-v31 (all caller-saved in the ABI).
+no callee-saved r16-r27 is used, so nothing needs saving); the `R8` class (the `Rt8` of
+valign, vshuff, vdeal) is r0-r7, that is r6 or r7 here. Vector registers are v0-v31 (all
+caller-saved); a register pair (vshuff's Vdd) is v(2k+1):2k.
 """
 from __future__ import annotations
 
@@ -19,39 +25,66 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, R
 from rewriter.backends.hexagon.schedule import Schedule
 
 
-def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) -> dict:
-    """Virtual register -> physical register number (physical ones map to themselves)."""
-    first: dict[Reg, int] = {}
-    last: dict[Reg, int] = {}
-    blocks_of: dict[Reg, set] = {}
+def _upward_exposed(block, order) -> set:
+    """Registers the block reads before it writes them (in packet order)."""
+    seen_def: set = set()
+    out: set = set()
+    for packet in order:
+        for i in packet:
+            out |= {r for r in block.insns[i].uses if r not in seen_def}
+        for i in packet:
+            seen_def |= set(block.insns[i].defs)
+    return out
+
+
+def live_segments(mf: MachineFunction, sched: Schedule) -> dict[Reg, list[tuple[float, float]]]:
+    """Virtual (and physical) register -> its live segments (start, end) in packet positions."""
+    spans, mentions = {}, {}
     pos = 0
-    loop_span = None
-    carried: set = set()
     for b in mf.blocks:
         bs = sched.blocks[b.name]
-        start = pos
-        written: set = set()
-        for packet in bs.packets:
+        spans[b.name] = (pos - 0.5, pos + len(bs.packets) - 0.5)
+        for k, packet in enumerate(bs.packets):
             for i in packet:
                 ins = b.insns[i]
-                for r in ins.uses + ins.defs:
-                    first.setdefault(r, pos)
-                    last[r] = pos
-                    blocks_of.setdefault(r, set()).add(b.name)
-            if b is mf.loop:
-                for i in packet:
-                    ins = b.insns[i]
-                    carried |= {r for r in ins.uses if r not in written}
-                for i in packet:
-                    written |= set(b.insns[i].defs)
-            pos += 1
-        if b is mf.loop and mf.trip:
-            loop_span = (start, pos - 1)
-    for r in list(first):
-        if loop_span and mf.loop.name in blocks_of[r] and (len(blocks_of[r]) > 1 or r in carried):
-            first[r] = min(first[r], loop_span[0])
-            last[r] = max(last[r], loop_span[1])
-    # Register pairs (vshuff's Vdd): both halves are one allocation unit, v(2k+1):2k.
+                for r in ins.uses:
+                    mentions.setdefault((r, b.name), []).append((pos + k, "use"))
+                for r in ins.defs:
+                    mentions.setdefault((r, b.name), []).append((pos + k, "def"))
+        pos += len(bs.packets)
+    looping = bool(mf.trip) and mf.loop in mf.blocks
+    live_in = {b.name: _upward_exposed(b, sched.blocks[b.name].packets) for b in mf.blocks}
+    into_loop = live_in.get(mf.loop.name, set()) if looping else set()
+    into_epi = live_in.get(mf.epilogue.name, set())
+    segs: dict[Reg, list] = {}
+    for (r, name), ms in mentions.items():
+        lo, hi = min(p for p, _ in ms), max(p for p, _ in ms)
+        start, end = spans[name]
+        if name == mf.loop.name and r in into_loop:
+            lo, hi = start, end  # live all around the loop
+        if name != mf.epilogue.name and (r in into_epi or (name == mf.prologue.name and r in into_loop)):
+            hi = end  # flows out of this block
+        if name == mf.epilogue.name and r in into_epi:
+            lo = start
+        segs.setdefault(r, []).append((lo, hi))
+    # A value the epilogue reads but the loop never mentions still crosses the loop.
+    if looping:
+        for r in into_epi:
+            if (r, mf.loop.name) not in mentions and r in segs:
+                segs[r].append(spans[mf.loop.name])
+    return segs
+
+
+def _overlap(a, b) -> bool:
+    (s1, e1), (s2, e2) = a, b
+    if s1 == s2:
+        return True  # both written in one packet (or both live in at the same boundary)
+    return not (e1 <= s2 or e2 <= s1)
+
+
+def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) -> dict:
+    """Virtual register -> physical register number (physical ones map to themselves)."""
+    segs = live_segments(mf, sched)
     partner: dict[Reg, Reg] = {}
     lows: set = set()
     for b in mf.blocks:
@@ -59,43 +92,39 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
             for _, lo, hi in ins.desc.pairs:
                 partner[ins.regs[lo]], partner[ins.regs[hi]] = ins.regs[hi], ins.regs[lo]
                 lows.add(ins.regs[lo])
-    for r, q in partner.items():
-        first[r] = first[q] = min(first[r], first[q])
-        last[r] = last[q] = max(last[r], last[q])
-    assignment: dict[Reg, int] = {}
     pools = {"V": list(range(model.vector_registers)),
              "R": [r for r in model.free_scalar if r not in (6, 7)] + [6, 7],
              "R8": [6, 7]}
-    active: list[tuple[int, Reg, int]] = []  # (end, reg, phys)
-    busy = {"V": set(), "R": set()}
-    order = sorted((r for r in first if r.phys is None), key=lambda r: (first[r], r.cls != "R8", r.n))
+    occupied: dict[tuple[str, int], list] = {}  # (file, phys) -> segments already placed there
+
+    def free(file: str, phys: int, mine) -> bool:
+        return not any(_overlap(a, b) for a in occupied.get((file, phys), ()) for b in mine)
+
+    def place(file: str, phys: int, mine):
+        occupied.setdefault((file, phys), []).extend(mine)
+
+    assignment: dict[Reg, int] = {}
+    order = sorted((r for r in segs if r.phys is None),
+                   key=lambda r: (min(s for s, _ in segs[r]), r.cls != "R8", r.n))
     for r in order:
-        start = first[r]
-        # Free what ended before this packet, or ends in it with a read (never a register
-        # written and dropped in this very packet: two writes would share the packet).
-        for item in [a for a in active if a[0] < start or (a[0] == start and first[a[1]] < a[0])]:
-            active.remove(item)
-            busy[item[1].file].discard(item[2])
-        if r in assignment:  # the other half of a pair, placed with it
+        if r in assignment:
             continue
-        if r in partner:
+        if r in partner:  # both halves of a pair at once, on an even/odd pair
             lo, hi = (r, partner[r]) if r in lows else (partner[r], r)
-            free = [p for p in pools["V"][::2] if p not in busy["V"] and p + 1 not in busy["V"]]
-            if not free:
+            slo, shi = segs.get(lo, []), segs.get(hi, [])
+            phys = next((p for p in pools["V"][::2] if free("V", p, slo) and free("V", p + 1, shi)), None)
+            if phys is None:
                 raise HexagonUnsupported("no free vector register pair")
-            for reg, phys in ((lo, free[0]), (hi, free[0] + 1)):
-                assignment[reg] = phys
-                busy["V"].add(phys)
-                active.append((last[reg], reg, phys))
+            assignment[lo], assignment[hi] = phys, phys + 1
+            place("V", phys, slo)
+            place("V", phys + 1, shi)
             continue
-        free = [p for p in pools[r.cls] if p not in busy[r.file]]
-        if not free:
+        phys = next((p for p in pools[r.cls] if free(r.file, p, segs[r])), None)
+        if phys is None:
             raise HexagonUnsupported(f"more than {len(pools[r.cls])} live {r.cls} registers")
-        phys = free[0]
         assignment[r] = phys
-        busy[r.file].add(phys)
-        active.append((last[r], r, phys))
-    for r in first:
+        place(r.file, phys, segs[r])
+    for r in segs:
         if r.phys is not None:
             assignment[r] = r.phys
     return assignment

@@ -134,7 +134,23 @@ class Schedule:
         return sum(len(b.packets) for b in self.blocks.values())
 
 
-def schedule_block(block: Block, model: MachineModel = MODEL) -> BlockSchedule:
+def carried_edges(block: Block) -> list[tuple[int, int, int]]:
+    """(def, use, latency) of the values a loop body passes to its next iteration: `use`
+    reads a register before any write to it in the block, `def` is the block's last write."""
+    out = []
+    for j, ins in enumerate(block.insns):
+        for r in ins.uses:
+            if any(r in a.defs for a in block.insns[:j]):
+                continue
+            last = [i for i in range(j, len(block.insns)) if r in block.insns[i].defs]
+            if last:
+                out.append((last[-1], j, value_latency(block.insns[last[-1]], {r})))
+    return out
+
+
+def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False) -> BlockSchedule:
+    """`cyclic`: the block is a loop body, so a value it passes to the next iteration (a
+    rotated load) is as urgent as the path that consumes it there."""
     n = len(block.insns)
     deps = dependences(block)
     preds: list[list[Dep]] = [[] for _ in range(n)]
@@ -146,6 +162,9 @@ def schedule_block(block: Block, model: MachineModel = MODEL) -> BlockSchedule:
     prio = [0] * n
     for i in reversed(range(n)):
         prio[i] = max([max(d.latency, d.distance) + prio[d.dst] for d in succs[i]], default=0) + 1
+    if cyclic:
+        for i, j, lat in carried_edges(block):
+            prio[i] = max(prio[i], lat + prio[j])
     packet_of: dict[int, int] = {}
     cycle_of: dict[int, int] = {}
     packets: list[list[int]] = []
@@ -194,7 +213,7 @@ def _ready(i, preds, packet_of, cycle_of, current, pidx, cycle) -> bool:
 def schedule_function(mf: MachineFunction, model: MachineModel = MODEL) -> Schedule:
     s = Schedule()
     for b in mf.blocks:
-        s.blocks[b.name] = schedule_block(b, model)
+        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0)
     return s
 
 

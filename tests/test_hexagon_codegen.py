@@ -25,7 +25,7 @@ from rewriter.backends.hexagon import HexagonUnsupported, check_schedule, compil
 from rewriter.backends.hexagon.emit import LLVM_MC, assemble
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.mir import Reg, insn
-from rewriter.backends.hexagon.schedule import BlockSchedule, Schedule, packet_fits
+from rewriter.backends.hexagon.schedule import BlockSchedule, Schedule, packet_fits, resource_bound
 from rewriter.cli import main
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel
@@ -267,6 +267,13 @@ def test_example_matches_reference_on_qemu(name, compiled):
         inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
     run = hexagon.run_on_qemu(kernel, compiled[name].asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
+    # QEMU executes exactly the scheduled packets (prologue, trip x loop, epilogue), which
+    # the resource bound never exceeds.
+    code = compiled[name]
+    packets = {b: len(s.packets) for b, s in code.schedule.blocks.items()}
+    expected = sum(packets.values()) + (code.machine.trip - 1) * packets.get("loop", 0)
+    assert run.counts.packets == expected
+    assert resource_bound(code.machine) <= run.counts.packets
 
 
 # ---- random elementwise kernels (hypothesis) -----------------------------------------------

@@ -308,3 +308,26 @@ def _carried_length(block: Block, bs: BlockSchedule) -> int:
             if set(a.defs) & set(ins.uses) and i >= j:
                 need = max(need, cyc[i] + value_latency(a, set(a.defs) & set(ins.uses)) - cyc[j])
     return need
+
+
+def resource_bound(mf: MachineFunction, model: MachineModel = MODEL) -> int:
+    """A lower bound on the packets `mf` executes with its instructions as selected: per
+    block, no schedule fits in fewer packets than its busiest resource allows (4 slots and
+    4 words a packet; one LD, one ST, one SHIFT, one XLANE; two multipliers; four units of
+    the VA pool, which every HVX instruction draws from; slot 0, slots 2-3), the loop
+    counted `trip` times. What a global scheduler could at best reach."""
+    total = 0
+    for b in mf.blocks:
+        descs = [i.desc for i in b.insns]
+        need = [len(descs) / model.max_insns, sum(d.words for d in descs) / model.max_words,
+                sum(1 for d in descs if d.slots == (0,)), sum(1 for d in descs if set(d.slots) <= {2, 3}) / 2]
+        for res in model.hvx_resources:  # instructions that need this very resource
+            need.append(sum(1 for d in descs if d.is_hvx and all(res in o for o in d.resource_options)))
+        pool = {"mpy0", "mpy1", "shift", "xlane"}
+        need.append(sum(min(len(o & pool) for o in d.resource_options) for d in descs if d.is_hvx) / 4)
+        mpy = {"mpy0", "mpy1"}
+        need.append(sum(min(len(o & mpy) for o in d.resource_options) for d in descs if d.is_hvx
+                        and all(o & mpy for o in d.resource_options)) / 2)
+        packets = max(1, -int(-max(need) // 1)) if descs else 0
+        total += packets * (mf.trip if b is mf.loop and mf.trip else 1)
+    return total

@@ -125,7 +125,43 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _optimize_hexagon(args) -> int:
+    """`optimize --target hexagon`: our HVX code generator; --run/--check run it on QEMU."""
+    from rewriter.backends.hexagon import compile_hexagon
+    from rewriter.dsl.rule import load_library
+    from rewriter.kernel.parser import load_kernel
+    from rewriter.pipeline import check_against_reference
+
+    kernel = load_kernel(args.kernel)
+    code = compile_hexagon(kernel, load_library(args.rules or ["rules"]))
+    if args.emit == "llvm":
+        raise RewriterError("--emit llvm: the hexagon target emits assembly (--emit asm) or machine IR (--emit ir)")
+    text = code.asm if args.emit == "asm" else "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} ({args.emit})")
+    else:
+        sys.stdout.write(text)
+    if not (args.run or args.check):
+        return 0
+    from rewriter.runtime.hexagon import run_on_qemu
+
+    inputs = _load_inputs(kernel, args)
+    run = run_on_qemu(kernel, code.asm, inputs)
+    print(f"# ran {kernel.name} on qemu-hexagon: {run.counts.packets} packets, {run.counts.insns} "
+          f"instructions ({run.counts.hvx_insns} HVX); model cycles {code.model_cycles}")
+    bad = check_against_reference(kernel, run.outputs, inputs) if args.check else []
+    for m in bad:
+        print(f"# CHECK FAILED: {m}", file=sys.stderr)
+    if args.check:
+        print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
+    return 1 if bad else 0
+
+
 def cmd_optimize(args) -> int:
+    if args.target == "hexagon":
+        return _optimize_hexagon(args)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -243,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu"], default="cpu")
+    o.add_argument("--target", choices=["cpu", "hexagon"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
                    help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")

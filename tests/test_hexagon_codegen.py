@@ -330,3 +330,21 @@ def test_random_elementwise_kernels_match_reference_on_qemu(library, text, seed)
         inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == [], text
+
+
+# ---- the command line ----------------------------------------------------------------------
+def test_cli_optimize_hexagon_checks_on_qemu(capsys, tmp_path):
+    _runtime()
+    assert main(["optimize", str(REPO / "examples/sum3_i16.ir"), "--target", "hexagon", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "packets" in out and "check against the reference interpreter: ok" in out
+    asm = tmp_path / "sum3.s"
+    assert main(["optimize", str(REPO / "examples/sum3_i16.ir"), "--target", "hexagon", "--emit", "asm",
+                 "-o", str(asm)]) == 0
+    assemble(asm.read_text(), tmp_path / "sum3.o")
+
+
+def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
+    assert main(["optimize", str(REPO / "examples/matmul_i8.ir"), "--target", "hexagon"]) == 2
+    err = capsys.readouterr().err
+    assert "hexagon: " in err and "not supported yet" in err

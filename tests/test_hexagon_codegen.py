@@ -31,8 +31,8 @@ from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel
 
 REPO = Path(__file__).resolve().parent.parent
-SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8", "maxpool2x2_u8"]
-UNSUPPORTED = ["matmul_i8", "relu_f32", "softmax_f32", "axpy_f32"]
+SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8", "maxpool2x2_u8", "matmul_i8"]
+UNSUPPORTED = ["relu_f32", "softmax_f32", "axpy_f32"]
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +100,8 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     assert conv.count("vshuff(") % 4 == 0 and conv.count("vmemu(") == 3 * conv.count("vshuff(") > 0
     assert "+= vrmpy(" in asm["conv3x3_u8"] and ".b)" in asm["conv3x3_u8"]  # scalar filter rows
     assert asm["maxpool2x2_u8"].count("vmax(") == 3 * asm["maxpool2x2_u8"].count("vdeal(") > 0
+    mm = asm["matmul_i8"]  # per 4 k: 3 vshuffs build b's quads, 2 vrmpy accumulate two halves
+    assert mm.count("+= vrmpy(") == 2 * mm.count("vsplat(") == 2 * mm.count("vshuff(") // 3 > 0
 
 
 
@@ -345,6 +347,6 @@ def test_cli_optimize_hexagon_checks_on_qemu(capsys, tmp_path):
 
 
 def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
-    assert main(["optimize", str(REPO / "examples/matmul_i8.ir"), "--target", "hexagon"]) == 2
+    assert main(["optimize", str(REPO / "examples/relu_f32.ir"), "--target", "hexagon"]) == 2
     err = capsys.readouterr().err
     assert "hexagon: " in err and "not supported yet" in err

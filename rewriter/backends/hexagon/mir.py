@@ -98,6 +98,7 @@ class MachineFunction:
     epilogue: Block
     trip: int  # loop iterations (0: no loop)
     notes: list = field(default_factory=list)
+    args: int = 6  # argument registers r0.. that carry buffers (the others are free to use)
 
     @property
     def blocks(self) -> list[Block]:

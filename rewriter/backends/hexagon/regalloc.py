@@ -15,7 +15,7 @@ in one packet never share a register).
 
 Scalar registers come from the caller-saved ones beyond the argument pointers (r6-r15, r28:
 no callee-saved r16-r27 is used, so nothing needs saving); the `R8` class (the `Rt8` of
-valign, vshuff, vdeal) is r0-r7, that is r6 or r7 here. Vector registers are v0-v31 (all
+valign, vshuff, vdeal) is r0-r7: r6, r7 and the argument registers no buffer uses. Vector registers are v0-v31 (all
 caller-saved); a register pair (vshuff's Vdd) is v(2k+1):2k.
 """
 from __future__ import annotations
@@ -92,9 +92,13 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
             for _, lo, hi in ins.desc.pairs:
                 partner[ins.regs[lo]], partner[ins.regs[hi]] = ins.regs[hi], ins.regs[lo]
                 lows.add(ins.regs[lo])
+    # Argument registers no buffer uses are free too (r3-r5 for a three-buffer kernel), and
+    # they are among the few that `Rt8` fields accept.
+    spare = [r for r in model.arg_registers if r >= mf.args]
+    low = sorted({6, 7} | set(spare))
     pools = {"V": list(range(model.vector_registers)),
-             "R": [r for r in model.free_scalar if r not in (6, 7)] + [6, 7],
-             "R8": [6, 7]}
+             "R": [r for r in model.free_scalar if r not in low] + low,
+             "R8": low}
     occupied: dict[tuple[str, int], list] = {}  # (file, phys) -> segments already placed there
 
     def free(file: str, phys: int, mine) -> bool:

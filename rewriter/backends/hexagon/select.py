@@ -395,7 +395,8 @@ class Selector:
             self.pro.insns += self.body.insns
             loop = Block("loop")
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
-        return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes)
+        return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
+                               len(self.k.buffers))
 
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
@@ -425,6 +426,10 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return Selector(kernel, simplify, select_rw, unroll).dot(st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
+        from rewriter.backends.hexagon.matmul import matmul
+
+        return matmul(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
         if value.arg[0] in ("reduce_max", "reduce_min"):
             from rewriter.backends.hexagon.pool import pool2x2

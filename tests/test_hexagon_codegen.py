@@ -194,15 +194,19 @@ def _broken(code, how: str):
         loop.packets[-1] = loop.packets[-1][:-1]
     elif how == "swap":  # the store before the value it stores
         loop.packets[0], loop.packets[-1] = loop.packets[-1], loop.packets[0]
+    elif how == "early":  # packets kept, issue cycles squeezed below the latencies
+        loop.cycles = list(range(len(loop.packets)))
     elif how == "crowd":  # every instruction of the block in one packet
         loop.packets = [sorted(i for p in loop.packets for i in p)]
         loop.cycles = [0]
     return sched
 
 
-@pytest.mark.parametrize("how", ["merge", "drop", "swap", "crowd"])
-def test_check_schedule_rejects_broken_schedules(how, compiled):
-    code = compiled["add_sat_u8"]
+@pytest.mark.parametrize("how", ["merge", "drop", "swap", "crowd", "early"])
+def test_check_schedule_rejects_broken_schedules(how, library):
+    # Not unrolled nor rotated: the loop waits for its loads, so its cycles have gaps.
+    code = compile_hexagon(load_kernel(REPO / "examples/add_sat_u8.ir"), library, unroll=1, rotate=False)
+    assert code.schedule.blocks["loop"].stalls > 0
     assert check_schedule(code.machine, code.schedule) == []
     assert check_schedule(code.machine, _broken(code, how)) != []
 

@@ -222,8 +222,10 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
     """Every violation of `sched` for `mf` (empty: valid). Re-derives the constraints from
     the blocks' sequential semantics: each instruction exactly once, dependences kept (no
     instruction reads a register written in its own packet or later, none writes before an
-    earlier reader's packet, two writers never share a packet), packets within the slot,
-    word and HVX-resource limits, the branch in the last packet, cycles increasing."""
+    earlier reader's packet, two writers never share a packet), latencies kept by the
+    schedule's issue cycles (a reader issues no earlier than its producer's latency allows:
+    the cycles, hence the cycle estimate, are honest), packets within the slot, word and
+    HVX-resource limits, the branch in the last packet, cycles increasing."""
     errors: list[str] = []
     for b in mf.blocks:
         bs = sched.blocks.get(b.name)
@@ -235,12 +237,19 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
             errors.append(f"{b.name}: instructions scheduled {sorted(flat)} != 0..{len(b.insns) - 1}")
             continue
         where = {i: k for k, p in enumerate(bs.packets) for i in p}
+        cycle = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p} \
+            if len(bs.cycles) == len(bs.packets) else {}
         for j, ins in enumerate(b.insns):
             for i in range(j):
                 a = b.insns[i]
                 pa, pj = where[i], where[j]
                 if set(a.defs) & set(ins.uses) and not pa < pj:
                     errors.append(f"{b.name}: '{ins}' reads a register '{a}' writes in packet {pa} (at {pj})")
+                elif set(a.defs) & set(ins.uses) and cycle and \
+                        cycle[j] - cycle[i] < value_latency(a, set(a.defs) & set(ins.uses)):
+                    # The core would stall here: the schedule's cycles claim too little time.
+                    errors.append(f"{b.name}: '{ins}' issues {cycle[j] - cycle[i]} cycle(s) after "
+                                  f"'{a}', whose latency is {a.desc.latency}")
                 if set(a.defs) & set(ins.defs) and not pa < pj:
                     errors.append(f"{b.name}: '{a}' and '{ins}' write the same register in packets {pa}, {pj}")
                 if set(a.uses) & set(ins.defs) and not pa <= pj:

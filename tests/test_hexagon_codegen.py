@@ -296,15 +296,22 @@ _SHIFT = {"i16": 15, "i32": 31}
 
 @st.composite
 def elementwise_kernels(draw):
-    """`out[i] = f(a[i + c], b[i + c], ...)` at u8, i16 or i32, optionally narrowed to u8
-    with the clamp the requantize rules select; unaligned offsets exercise valign."""
+    """`out[i] = f(a[i + c], b[i + c], ...)` at u8, i16 or i32 (arithmetic, shifts, abs,
+    compare-and-select), optionally narrowed to u8 with the clamp the requantize rules
+    select; unaligned offsets exercise valign."""
     t = draw(st.sampled_from(sorted(_BINARY)))
 
     def term(depth):
         if depth == 0 or draw(st.integers(0, 3)) == 0:
             return f"{draw(st.sampled_from('ab'))}[i + {draw(st.integers(0, 3))}]"
-        if t in _SHIFT and draw(st.integers(0, 4)) == 0:
+        kind = draw(st.integers(0, 9))
+        if t in _SHIFT and kind == 0:
             return f"({term(depth - 1)} >> {draw(st.integers(0, _SHIFT[t]))})"
+        if t in _SHIFT and kind == 1:
+            return f"abs({term(depth - 1)})"
+        if kind == 2:  # a compare into a vector predicate, then vmux
+            cmp = draw(st.sampled_from(["<", "<=", "==", "!=", ">", ">="]))
+            return f"where({term(depth - 1)} {cmp} {term(depth - 1)}, {term(depth - 1)}, {term(depth - 1)})"
         return "(" + draw(st.sampled_from(_BINARY[t])).format(term(depth - 1), term(depth - 1)) + ")"
 
     body = term(3)

@@ -130,6 +130,8 @@ ROWS: tuple[InsnDesc, ...] = (
          "sat_sub(u:u8, v:u8)", "VA", SLOTS_ANY, 1),
     _row("vaddb", "V6_vaddb", "{d}.b = vadd({u}.b,{v}.b)", [_D], [_U, _V], "add(u:i8, v:i8)",
          "VA", SLOTS_ANY, 1),
+    _row("vsubb", "V6_vsubb", "{d}.b = vsub({u}.b,{v}.b)", [_D], [_U, _V], "sub(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1),
     _row("vaddh", "V6_vaddh", "{d}.h = vadd({u}.h,{v}.h)", [_D], [_U, _V], "add(u:i16, v:i16)",
          "VA", SLOTS_ANY, 1),
     _row("vaddhsat", "V6_vaddhsat", "{d}.h = vadd({u}.h,{v}.h):sat", [_D], [_U, _V],
@@ -150,6 +152,10 @@ ROWS: tuple[InsnDesc, ...] = (
          "VA", SLOTS_ANY, 1),
     _row("vminh", "V6_vminh", "{d}.h = vmin({u}.h,{v}.h)", [_D], [_U, _V], "min(u:i16, v:i16)",
          "VA", SLOTS_ANY, 1),
+    _row("vmaxuh", "V6_vmaxuh", "{d}.uh = vmax({u}.uh,{v}.uh)", [_D], [_U, _V], "max(u:u16, v:u16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminuh", "V6_vminuh", "{d}.uh = vmin({u}.uh,{v}.uh)", [_D], [_U, _V], "min(u:u16, v:u16)",
+         "VA", SLOTS_ANY, 1),
     _row("vmaxw", "V6_vmaxw", "{d}.w = vmax({u}.w,{v}.w)", [_D], [_U, _V], "max(u:i32, v:i32)",
          "VA", SLOTS_ANY, 1),
     _row("vminw", "V6_vminw", "{d}.w = vmin({u}.w,{v}.w)", [_D], [_U, _V], "min(u:i32, v:i32)",
@@ -162,6 +168,29 @@ ROWS: tuple[InsnDesc, ...] = (
          "VA", SLOTS_ANY, 1),
     _row("vzero", "V6_vxor", "{d} = vxor({d},{d})", [_D], [], "d = 0 in every lane",
          "VA", SLOTS_ANY, 1),
+    # ---- compares into vector predicates (Q) and selects ----
+    _row("vcmpgt_ub", "V6_vgtub", "{d} = vcmp.gt({u}.ub,{v}.ub)", [("d", "Q")], [_U, _V],
+         "lt(v:u8, u:u8)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_b", "V6_vgtb", "{d} = vcmp.gt({u}.b,{v}.b)", [("d", "Q")], [_U, _V],
+         "lt(v:i8, u:i8)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_uh", "V6_vgtuh", "{d} = vcmp.gt({u}.uh,{v}.uh)", [("d", "Q")], [_U, _V],
+         "lt(v:u16, u:u16)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_h", "V6_vgth", "{d} = vcmp.gt({u}.h,{v}.h)", [("d", "Q")], [_U, _V],
+         "lt(v:i16, u:i16)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_uw", "V6_vgtuw", "{d} = vcmp.gt({u}.uw,{v}.uw)", [("d", "Q")], [_U, _V],
+         "lt(v:u32, u:u32)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_w", "V6_vgtw", "{d} = vcmp.gt({u}.w,{v}.w)", [("d", "Q")], [_U, _V],
+         "lt(v:i32, u:i32)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpeq_b", "V6_veqb", "{d} = vcmp.eq({u}.b,{v}.b)", [("d", "Q")], [_U, _V],
+         "eq(u:i8, v:i8)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vcmpeq_h", "V6_veqh", "{d} = vcmp.eq({u}.h,{v}.h)", [("d", "Q")], [_U, _V],
+         "eq(u:i16, v:i16)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vcmpeq_w", "V6_veqw", "{d} = vcmp.eq({u}.w,{v}.w)", [("d", "Q")], [_U, _V],
+         "eq(u:i32, v:i32)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vmux", "V6_vmux", "{d} = vmux({q},{u},{v})", [_D], [("q", "Q"), _U, _V],
+         "where(q, u, v) per byte (q from a compare of the same lane width)", "VA", SLOTS_ANY, 1),
+    _row("vabsh", "V6_vabsh", "{d}.h = vabs({u}.h)", [_D], [_U], "abs(u:i16)", "VA", SLOTS_ANY, 1),
+    _row("vabsw", "V6_vabsw", "{d}.w = vabs({u}.w)", [_D], [_U], "abs(u:i32)", "VA", SLOTS_ANY, 1),
     # ---- shifts by a scalar (VS) ----
     _row("vasrw", "V6_vasrw", "{d}.w = vasr({u}.w,{t})", [_D], [_U, ("t", "R")],
          "shr(u:i32, t:i32)", "VS", SLOTS_ANY, 1, note="t < 32"),
@@ -253,6 +282,7 @@ class MachineModel:
     vector_bytes: int = 128
     vector_registers: int = 32
     scalar_registers: int = 32
+    predicate_registers: int = 4  # q0-q3
     # r0-r5 carry the buffer pointers, r29-r31 are sp/fp/lr; r16-r27 are callee-saved (we
     # never touch them, so nothing needs saving). r28 is a caller-saved temporary.
     free_scalar: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 28)

@@ -58,8 +58,32 @@ def _lane_rows() -> dict:
 LANE_ROWS = _lane_rows()
 
 
+def _compare_rows() -> dict:
+    """(op, lane type) -> (row, operand names in order) for the compares into Q registers."""
+    table = {}
+    for row in INSNS.values():
+        if row.defs and row.defs[0][1] == "Q":
+            p = parse_expr(row.sem)
+            table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
+    return table
+
+
+COMPARE_ROWS = _compare_rows()
+#: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
+#: signed row of its width (vadd.b adds u8 lanes too).
+SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor"})
+#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
+WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
+               "eq": ("eq", False, False), "ne": ("eq", False, True)}
+
+
 def _elem_bytes(t: DType) -> int:
     return max(1, t.scalar.bits // 8)
+
+
+def _signed_twin(t: DType) -> DType:
+    """The signed type of t's width (equality does not depend on the signedness)."""
+    return parse_dtype(f"i{t.scalar.bits}")
 
 
 def _splat_bits(value: int, t: DType) -> int:
@@ -194,9 +218,13 @@ class Selector:
                 self.body.add(insn(PACKS[u.op], d=d, u=src[j + 1], v=src[j]))
                 out.append(d)
             return out
+        if u.op == "where":
+            return self.select_lanes(u, rname, memo)
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
+        if key not in LANE_ROWS and u.op in SIGNLESS:
+            key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]
@@ -217,6 +245,33 @@ class Selector:
             for (kind, val), name in zip(operands, names):
                 fields[name] = val[j] if kind == "V" else val
             self.body.add(insn(row.name, **fields))
+            out.append(d)
+        return out
+
+    def select_lanes(self, u: UOp, rname: str, memo) -> list[Reg]:
+        """`where(cmp(a, b), x, y)`: a compare into a Q register, then `vmux`, per vector.
+        `le` is `!(b < a)` and `ne` is `!(a == b)`: the same compare with the arms swapped."""
+        c, x, y = u.src
+        if c.op not in WHERE_FORMS or c.src[0].dtype.scalar.bits != u.dtype.scalar.bits:
+            raise HexagonUnsupported(f"a select on {c.op} of {c.src[0].dtype if c.src else '-'} "
+                                     f"choosing {u.dtype}")
+        op, swap_operands, swap_arms = WHERE_FORMS[c.op]
+        a, b = (c.src[1], c.src[0]) if swap_operands else c.src
+        t = a.dtype.scalar
+        key = (op, t) if (op, t) in COMPARE_ROWS else (op, _signed_twin(t))
+        if key not in COMPARE_ROWS:
+            raise HexagonUnsupported(f"the compare {c.op} at {t}")
+        row, names = COMPARE_ROWS[key]
+        va, vb = self.gen(a, rname, memo), self.gen(b, rname, memo)
+        vx, vy = self.gen(x, rname, memo), self.gen(y, rname, memo)
+        if swap_arms:
+            vx, vy = vy, vx
+        out = []
+        for j in range(len(vx)):
+            q = self.reg("Q", c.op)
+            self.body.add(insn(row.name, d=q, **{names[0]: va[j], names[1]: vb[j]}))
+            d = self.reg("V", "where")
+            self.body.add(insn("vmux", d=d, q=q, u=vx[j], v=vy[j]))
             out.append(d)
         return out
 

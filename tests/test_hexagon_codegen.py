@@ -300,10 +300,13 @@ def elementwise_kernels(draw):
     compare-and-select), optionally narrowed to u8 with the clamp the requantize rules
     select; unaligned offsets exercise valign."""
     t = draw(st.sampled_from(sorted(_BINARY)))
+    tb = draw(st.sampled_from(["u8", "i8", "i16", "u16", "i32"]))  # b's type: casts widen/narrow
 
     def term(depth):
         if depth == 0 or draw(st.integers(0, 3)) == 0:
-            return f"{draw(st.sampled_from('ab'))}[i + {draw(st.integers(0, 3))}]"
+            name = draw(st.sampled_from("ab"))
+            leaf = f"{name}[i + {draw(st.integers(0, 3))}]"
+            return leaf if name == "a" or tb == t else f"cast<{t}>({leaf})"
         kind = draw(st.integers(0, 9))
         if t in _SHIFT and kind == 0:
             return f"({term(depth - 1)} >> {draw(st.integers(0, _SHIFT[t]))})"
@@ -318,11 +321,11 @@ def elementwise_kernels(draw):
     ranges = f"i = range({_N})"
     if t != "u8" and draw(st.integers(0, 3)) == 0:  # a small sliding sum, unrolled
         ranges += f"; k = range({draw(st.integers(2, 4))}, reduce)"
-        body = f"sum({draw(st.sampled_from('ab'))}[i + k], k) + {body}"
+        body = f"sum(a[i + k], k) + {body}"
     out_t = t
     if t in ("i16", "i32") and draw(st.booleans()):  # the requantize clamp to bytes
         body, out_t = f"cast<u8>(min(max({body}, 0), 255))", "u8"
-    return (f"kernel rnd(a: {t}[{_N + 4}], b: {t}[{_N + 4}]) -> (out: {out_t}[{_N}]) {{\n"
+    return (f"kernel rnd(a: {t}[{_N + 4}], b: {tb}[{_N + 4}]) -> (out: {out_t}[{_N}]) {{\n"
             f"  {ranges}\n  out[i] = {body}\n}}\n")
 
 

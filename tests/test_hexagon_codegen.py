@@ -364,3 +364,24 @@ def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
     assert main(["optimize", str(REPO / "examples/relu_f32.ir"), "--target", "hexagon"]) == 2
     err = capsys.readouterr().err
     assert "hexagon: " in err and "not supported yet" in err
+
+
+# ---- the global scheduler's view of our loops ------------------------------------------------
+@pytest.mark.parametrize("name", ["dot_i8", "requant_u8", "conv3x3_u8", "maxpool2x2_u8"])
+def test_loop_body_as_a_modulo_scheduling_problem(name, compiled):
+    """The loop body, stated with the same machine model for rewriter/solver/modulo: the
+    problem validates, its resource bound holds for our list schedule too, and the solver's
+    schedule passes the solver's own independent checker."""
+    from rewriter.backends.hexagon.modulo import loop_problem
+    from rewriter.solver.modulo import check_schedule as check_modulo
+    from rewriter.solver.modulo import solve
+    from rewriter.solver.modulo.bounds import res_mii
+
+    code = compiled[name]
+    problem = loop_problem(code.machine)
+    assert len(problem.ops) == len(code.machine.loop.insns) and problem.trips == code.machine.trip
+    assert res_mii(problem) <= code.cycles["loop_iteration"]
+    sched = solve(problem, time_limit=2, exact=name == "dot_i8")
+    assert check_modulo(sched) == [] and sched.ii >= res_mii(problem)
+    if name == "dot_i8":  # four loads of one unit: both schedulers reach the bound
+        assert sched.ii == res_mii(problem) == code.cycles["loop_iteration"] == 4

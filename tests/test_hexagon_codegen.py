@@ -385,3 +385,22 @@ def test_loop_body_as_a_modulo_scheduling_problem(name, compiled):
     assert check_modulo(sched) == [] and sched.ii >= res_mii(problem)
     if name == "dot_i8":  # four loads of one unit: both schedulers reach the bound
         assert sched.ii == res_mii(problem) == code.cycles["loop_iteration"] == 4
+
+
+def test_whole_row_2d_kernels_fuse_into_one_range_on_qemu(library):
+    hexagon = _runtime()
+    from rewriter.kernel.parser import parse_kernels
+    from rewriter.pipeline import check_against_reference
+
+    (kernel,) = parse_kernels("kernel t2(a: u8[16, 256], b: u8[16, 256]) -> (out: u8[16, 256]) {\n"
+                              "  y = range(16); x = range(256)\n  out[y, x] = sat_add(a[y, x], b[y, x])\n}\n")
+    code = compile_hexagon(kernel, library)
+    assert "over y_x" in code.notes[0]
+    rng = np.random.default_rng(5)
+    inputs = {b.name: rng.integers(0, 256, size=b.shape).astype(np.uint8) for b in kernel.inputs}
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == []
+    (strided,) = parse_kernels("kernel t6(a: i16[8, 130]) -> (out: i16[8, 128]) {\n"
+                               "  y = range(8); x = range(128)\n  out[y, x] = a[y, x] + 1\n}\n")
+    with pytest.raises(HexagonUnsupported, match="not walking out's rows"):
+        compile_hexagon(strided, library)

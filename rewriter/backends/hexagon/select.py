@@ -357,21 +357,14 @@ class Selector:
         *indices, value = st.src
         out = self.k.buffer(st.arg)
         flat = self.simplify(flatten(indices, out.shape))
-        a = affine(flat)
-        if a is None or len([k for k in a if k]) != 1 or a.get(None, 0) != 0:
-            raise HexagonUnsupported(f"the store {out.name}[{flat}] (only out[i] over one range)")
-        (rname,) = [k for k in a if k]
-        if a[rname] != 1:
-            raise HexagonUnsupported(f"a strided store to {out.name}")
         value = self.unroll_reductions(self.flat_loads(value))
+        rname, size, value = self.fuse_ranges(out, flat, value)
         value = self.rw.normalize(self.simplify(value))
         types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
         types.append(out.dtype)
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
-        size = self.k.range(rname).size
         if size % self.block:
             raise HexagonUnsupported(f"a range of {size} lanes (not a multiple of {self.block})")
-        size = self.k.range(rname).size
         if (size // self.block) % self.unroll:
             raise HexagonUnsupported(f"unrolling {size // self.block} iterations by {self.unroll}")
         for u in range(self.unroll):  # each copy: the next block of lanes (loads shared)
@@ -381,9 +374,45 @@ class Selector:
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
         self.advance_pointers(self.body, steps)
-        self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes; "
+        self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
                           f"selected: {value}")
         return self.finish(size // self.block // self.unroll)
+
+    def fuse_ranges(self, out, flat: UOp, value: UOp):
+        """The store's ranges as one: `out[y, x]` over whole rows is `out[i]` with
+        `i = y * X + x`, and so is every load that walks its buffer the same way (plus a
+        constant). Returns (range name, size, value over that range)."""
+        a = affine(flat)
+        names = [k for k in (a or {}) if k]
+        if a is None or not names or a.get(None, 0) != 0:
+            raise HexagonUnsupported(f"the store {out.name}[{flat}] (only out[i] over whole rows)")
+        names.sort(key=lambda n: -a[n])
+        stride = 1
+        for n in reversed(names):  # row-major and contiguous: coefficients 1, X, X*Y, ...
+            if a[n] != stride:
+                raise HexagonUnsupported(f"a strided store to {out.name}[{flat}]")
+            stride *= self.k.range(n).size
+        if len(names) == 1:
+            return names[0], stride, value
+        fused = var(parse_dtype("idx"), "_".join(names), 0, stride - 1)
+        memo: dict = {}
+
+        def rebuild(n: UOp) -> UOp:  # loads are leaves: their indices are rewritten whole
+            if n in memo:
+                return memo[n]
+            if n.op == "load":
+                la = affine(n.src[0])
+                if la is None or {k: c for k, c in la.items() if k} != {k: a[k] for k in names}:
+                    raise HexagonUnsupported(f"the access {n.arg}[{n.src[0]}] (not walking {out.name}'s rows)")
+                idx = UOp("add", fused.dtype, (fused, const(fused.dtype, la.get(None, 0))))
+                memo[n] = UOp("load", n.dtype, (self.simplify(idx),), n.arg)
+            elif n.op == "var" and n.arg.name in names:
+                raise HexagonUnsupported(f"the range {n.arg.name} used as a value")
+            else:
+                memo[n] = n.replace(src=tuple(rebuild(x) for x in n.src)) if n.src else n
+            return memo[n]
+
+        return fused.arg.name, stride, rebuild(value)
 
     def flat_loads(self, u: UOp) -> UOp:
         memo: dict = {}

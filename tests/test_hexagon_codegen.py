@@ -404,3 +404,31 @@ def test_whole_row_2d_kernels_fuse_into_one_range_on_qemu(library):
                                "  y = range(8); x = range(128)\n  out[y, x] = a[y, x] + 1\n}\n")
     with pytest.raises(HexagonUnsupported, match="not walking out's rows"):
         compile_hexagon(strided, library)
+
+
+_REDUCTIONS = {
+    "max_u8": "kernel r(a: u8[4096]) -> (out: u8) {\n  i = range(4096, reduce)\n  out = reduce_max(a[i], i)\n}\n",
+    "min_i16": "kernel r(a: i16[4096]) -> (out: i16) {\n  i = range(4096, reduce)\n  out = reduce_min(a[i], i)\n}\n",
+    "sum_u8_i32": "kernel r(a: u8[4096]) -> (out: i32) {\n  i = range(4096, reduce)\n"
+                  "  out = sum(cast<i32>(a[i]), i)\n}\n",
+    "maxabs_i16": "kernel r(a: i16[4096], b: i16[4096]) -> (out: i16) {\n  i = range(4096, reduce)\n"
+                  "  out = reduce_max(abs(a[i] - b[i]), i)\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_REDUCTIONS))
+def test_whole_reductions_match_reference_on_qemu(name, library):
+    hexagon = _runtime()
+    from rewriter.kernel.parser import parse_kernels
+    from rewriter.pipeline import check_against_reference
+
+    (kernel,) = parse_kernels(_REDUCTIONS[name], f"{name}.ir")
+    code = compile_hexagon(kernel, library)
+    assert "vror(" in code.asm and check_schedule(code.machine, code.schedule) == []
+    rng = np.random.default_rng(11)
+    inputs = {}
+    for b in kernel.inputs:
+        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
+        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == []

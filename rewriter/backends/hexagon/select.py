@@ -560,7 +560,12 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
-        return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        try:  # a byte dot product: vrmpy
+            return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        except HexagonUnsupported:
+            from rewriter.backends.hexagon.reduce import reduce_all
+
+            return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
         from rewriter.backends.hexagon.matmul import matmul
 

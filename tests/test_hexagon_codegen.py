@@ -288,10 +288,15 @@ from hypothesis import strategies as st  # noqa: E402
 
 _N = 512
 #: Binary ops with an HVX row at each type (isa.py), as .ir text.
-_BINARY = {"u8": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})"],
-           "i16": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})"],
-           "i32": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})"]}
-_SHIFT = {"i16": 15, "i32": 31}
+_BITWISE = ["{} & {}", "{} | {}", "{} ^ {}"]
+_BINARY = {"u8": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})", "{} + {}"] + _BITWISE,
+           "i8": ["sat_add({}, {})", "min({}, {})", "max({}, {})", "{} - {}"] + _BITWISE,
+           "i16": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})",
+                   "sat_sub({}, {})"] + _BITWISE,
+           "u16": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})"] + _BITWISE,
+           "i32": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})",
+                   "sat_sub({}, {})"] + _BITWISE}
+_SHIFT = {"i16": 15, "i32": 31, "u16": 15}
 
 
 @st.composite

@@ -74,7 +74,9 @@ _EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, T
 _TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
 #: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
 #: signed row of its width (vadd.b adds u8 lanes too).
-SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor"})
+SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
+#: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
+BITWISE = frozenset({"and", "or", "xor", "not"})
 #: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
 WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
                "eq": ("eq", False, False), "ne": ("eq", False, True)}
@@ -225,11 +227,17 @@ class Selector:
             return out
         if u.op == "where":
             return self.select_lanes(u, rname, memo)
+        if u.op == "mul" and any(x.op == "const" and x.arg == 2 for x in u.src):
+            # x * 2 is x + x (wrapping alike): bytes have no multiply, and an add is cheaper.
+            (x,) = [x for x in u.src if not (x.op == "const" and x.arg == 2)] or [u.src[0]]
+            return self.gen(UOp("add", t, (x, x)), rname, memo)
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
         if key not in LANE_ROWS and u.op in SIGNLESS:
             key = (u.op, _signed_twin(t))
+        if key not in LANE_ROWS and u.op in BITWISE:
+            key = (u.op, parse_dtype("i8"))
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]

@@ -36,7 +36,7 @@ def cmd_verify(args) -> int:
 
     start = time.monotonic()
     lib = load_library(args.paths or ["rules"])
-    instances = list(lib.instances())
+    instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
     if args.rule:
         instances = [i for i in instances if i.name in set(args.rule)]
         if not instances:
@@ -138,7 +138,37 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _optimize_hexagon(args) -> int:
+    """`optimize --target hexagon`: our HVX code generator; --run/--check run it on QEMU."""
+    from rewriter.backends.hexagon import compile_hexagon
+    from rewriter.dsl.rule import load_library
+    from rewriter.kernel.parser import load_kernel
+
+    kernel = load_kernel(args.kernel)
+    code = compile_hexagon(kernel, load_library(args.rules or ["rules"]))
+    if args.emit == "llvm":
+        raise RewriterError("--emit llvm: the hexagon target emits assembly (--emit asm) or machine IR (--emit ir)")
+    text = code.asm if args.emit == "asm" else "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
+    if args.output:
+        out = _safe_output(args.output, args.kernel)
+        out.write_text(text)
+        print(f"wrote {out} ({args.emit})")
+    else:
+        sys.stdout.write(text)
+    if not (args.run or args.check):
+        return 0
+    from rewriter.runtime.hexagon import run_on_qemu
+
+    inputs = _load_inputs(kernel, args)
+    run = run_on_qemu(kernel, code.asm, inputs)
+    print(f"# ran {kernel.name} on qemu-hexagon: {run.counts.packets} packets, {run.counts.insns} "
+          f"instructions ({run.counts.hvx_insns} HVX); model cycles {code.model_cycles}")
+    return _check_outputs(kernel, run.outputs, inputs, args.check)
+
+
 def cmd_optimize(args) -> int:
+    if args.target == "hexagon":
+        return _optimize_hexagon(args)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -324,10 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu", "cuda", "webgpu"], default="cpu")
+    o.add_argument("--target", choices=["cpu", "hexagon", "cuda", "webgpu"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm", "ptx"], default="ir",
-                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code; "
-                   "ptx: PTX for sm_90 (--target cuda)")
+                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code "
+                   "(HVX assembly for --target hexagon); ptx: PTX for sm_90 (--target cuda)")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rewriter.dsl.pattern import format_uop
 from rewriter.errors import NotEncodable
 from rewriter.ir.concrete import ConcreteDomain
-from rewriter.ir.dtype import bool_, f16, f32, f64, i8, i32, i64, idx, u8, u64
+from rewriter.ir.dtype import bool_, f16, f32, f64, i8, i32, i64, idx, parse_dtype, u8, u64
 from rewriter.ir.interp import interpret, operand_type
 from rewriter.ir.ops import OPS, type_class
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
@@ -128,6 +128,8 @@ def op_cases():
                     if name == "bitcast" and not _can_bitcast(src, dst):
                         continue
                     yield pytest.param(name, src, dst, id=f"{name}-{src}-{dst}")
+        elif sig.result not in ("T", "bool", "@"):  # fixed types (target instructions: hvx.*)
+            yield pytest.param(name, parse_dtype(sig.params[0]), parse_dtype(sig.result), id=name)
         elif sig.result == "@":  # nullary int_max / int_min / bits
             for t in SCALAR_DTYPES:
                 if type_class(t) in sig.T:
@@ -145,8 +147,8 @@ def _node_variants(name: str, t, res) -> list[UOp]:
         return [UOp(name, res, (), None)]
     operands = []
     for i, p in enumerate(od.sig.params):
-        pt = bool_ if p == "bool" else t
-        operands.append(var(pt, var_name("abc"[i], pt)))
+        pt = bool_ if p == "bool" else t if p == "T" else parse_dtype(p)
+        operands.append(var(pt, var_name("abcdefgh"[i], pt)))
     flag_sets = [None] + [(f,) for f in sorted(od.flags)]
     if len(od.flags) > 1:
         flag_sets.append(tuple(sorted(od.flags)))

@@ -214,8 +214,21 @@ class _Builder:
         if m:
             text = m.group(1)
             dtype = self.dtype(_SubToken(callee, m.group(2), len(m.group(1)) + 1))
-        name, *flags = text.split(".")
+        name, flags = _split_flags(text)
         return Pattern("op", name, args, dtype=dtype, flags=tuple(flags), loc=self.loc(callee))
+
+
+def _split_flags(text: str) -> tuple[str, tuple[str, ...]]:
+    """`add.nsw` is op `add` with flag `nsw`, but a dotted name that is itself a table op
+    (`hvx.vrmpy_bb`, a target instruction) is that op: the longest dotted prefix that names
+    a table op is the op, the rest are flags."""
+    from rewriter.ir.ops import OPS
+
+    parts = text.split(".")
+    for n in range(len(parts), 1, -1):
+        if ".".join(parts[:n]) in OPS:
+            return ".".join(parts[:n]), tuple(parts[n:])
+    return parts[0], tuple(parts[1:])
 
 
 class _SubToken(str):

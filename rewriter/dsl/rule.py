@@ -33,14 +33,32 @@ class Rule:
     def doc(self) -> str:
         return self.decl.doc
 
+    @property
+    def target(self) -> str | None:
+        """The target whose instructions the right side uses (a *target rule*, e.g. an HVX
+        instruction-selection rule), or None for a portable rule."""
+        from rewriter.ir.ops import OPS
+
+        for p in self.decl.rhs.walk():
+            od = OPS.get(p.op) if p.kind == "op" else None
+            if od is not None and od.target:
+                return od.target
+        return None
+
     def __str__(self) -> str:
         return format_rule(self.decl)
 
 
 @dataclass
 class RuleLibrary:
+    """The portable rules (`rules`: what iterating, `len` and `instances()` see, so every
+    rewriting engine and the CPU pipeline) and, kept apart, the target rules (`target_rules`:
+    rules that rewrite to a target's instructions, used only by that target's selector via
+    `for_target`). The verifier proves both (`all_instances()`)."""
+
     rules: list[Rule] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    target_rules: list[Rule] = field(default_factory=list)
 
     def __iter__(self):
         return iter(self.rules)
@@ -52,8 +70,18 @@ class RuleLibrary:
         for r in self.rules:
             yield from r.instances
 
+    def all_instances(self):
+        """Every instance, portable and target rules alike (what `rewriter verify` proves)."""
+        yield from self.instances()
+        for r in self.target_rules:
+            yield from r.instances
+
+    def for_target(self, target: str) -> "RuleLibrary":
+        """The target rules of `target` as a library of their own (the selector's rules)."""
+        return RuleLibrary([r for r in self.target_rules if r.target == target], list(self.files))
+
     def by_name(self, name: str) -> Rule:
-        for r in self.rules:
+        for r in self.rules + self.target_rules:
             if r.name == name:
                 return r
         raise KeyError(name)
@@ -112,7 +140,7 @@ def load_library(paths) -> RuleLibrary:
                 raise SourceError(f"duplicate rule name '{rule.name}' (first defined at "
                                   f"{first[rule.name].loc})", rule.loc, text)
             first[rule.name] = rule
-            lib.rules.append(rule)
+            (lib.target_rules if rule.target else lib.rules).append(rule)
         lib.files.append(path)
     return lib
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rewriter.dsl.pattern import SUGAR, Pattern
 from rewriter.errors import SourceLoc, TypeCheckError
-from rewriter.ir.dtype import DEFAULT_RULE_TYPES, DType, bool_
+from rewriter.ir.dtype import DEFAULT_RULE_TYPES, DType, bool_, parse_dtype
 from rewriter.ir.ops import ANY, BOOL, FLOAT, NUMERIC, OPS, type_class
 from rewriter.ir.uop import UOp, const, var
 
@@ -158,15 +158,22 @@ class Typing:
         T = env.fresh(opdef.sig.T)
         what = f"'{_sym(name)}'"
         for param, a in zip(opdef.sig.params, p.args):
-            target = T if param == "T" else env.fresh({BOOL}, bool_)
+            target = T if param == "T" else self._fixed(param)
             env.unify(self.infer(a), target, a.loc or p.loc, f"operand of {what}")
         if opdef.sig.result == "T":
             return T
         if opdef.sig.result == "bool":
             return env.fresh({BOOL}, bool_)
+        if opdef.sig.result != "@":  # a fixed result type (target instructions)
+            return self._fixed(opdef.sig.result)
         if p.dtype is not None:  # casts
             return env.fresh(ANY, p.dtype)
         return T  # nullary constants (int_max()...) take their type from context
+
+    def _fixed(self, name: str) -> int:
+        """A type variable pinned to a signature's fixed type ("bool", "i8", ...)."""
+        t = parse_dtype(name)
+        return self.env.fresh({type_class(t)}, t)
 
     def check_value_type(self, t: DType, loc: SourceLoc | None, what: str):
         """Pointers are not values (they only name buffers), and have no type class."""

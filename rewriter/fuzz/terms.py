@@ -125,6 +125,8 @@ def producers_of(t: DType, operand_types: Callable, cast_sources: Callable,
     out = []
     cls = type_class(t)
     for name, od in OPS.items():
+        if od.target:  # target instructions (hvx.*) never appear in portable terms
+            continue
         sig = od.sig
         if sig.result == "T":
             if cls in sig.T and od.semantics_for(t) is not None and allow(name, t):

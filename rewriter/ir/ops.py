@@ -50,8 +50,9 @@ def type_class(t: DType) -> str:
 @dataclass(frozen=True)
 class Sig:
     """A typing rule. Parameters and result are `"T"` (the op's type variable, constrained to
-    `T`), `"bool"`, or `"@"` (the result type is the node's own explicit type: casts and
-    nullary constants)."""
+    `T`), `"bool"`, `"@"` (the result type is the node's own explicit type: casts and
+    nullary constants), or a scalar type name such as `"i8"` (a fixed type: target
+    instructions read and write fixed element types)."""
 
     params: tuple[str, ...]
     result: str
@@ -96,6 +97,9 @@ class OpDef:
     range: Callable | None = None  # (t_result, arg_intervals, node) -> Interval
     select_poison: bool = False  # poison only from the selected arm (where)
     encodable_int: bool = True  # has an exact encoding over Z3 Int (no bitwise ops)
+    # The target whose instruction this op models (e.g. "hexagon" for `hvx.*` ops), or None
+    # for portable ops. Rules rewriting to a target op are kept out of the portable library.
+    target: str | None = None
     arity: int = field(init=False)
 
     def __post_init__(self):
@@ -606,6 +610,9 @@ _op("int_max", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_max")},
 _op("int_min", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_min")},
     "smallest value of the type")
 _op("bits", Sig((), "@", frozenset({INT})), {"any": _s_nullary("bits")}, "bit width of the type")
+
+# Target instructions with their own per-lane meaning (`hvx.*`), registered in this table.
+from rewriter.ir import hvx_ops  # noqa: E402,F401  (registers on import)
 
 #: DSL infix symbol -> op name. `>`, `>=` are sugar: the parser swaps operands.
 INFIX = {d.infix: d.name for d in OPS.values() if d.infix}

@@ -1,0 +1,119 @@
+"""Assembly text for llvm-mc, and the backend's public entry point `compile_hexagon`.
+
+The function follows the standard Hexagon ABI: `void name(ptr buf0, ptr buf1, ...)` with the
+buffer pointers in r0-r5 in `kernel.buffers` order, the return address in r31 (`jumpr r31`),
+and only caller-saved registers written (r0-r15, r28, v0-v31). The loop body is a hardware
+loop: `loop0(label, Rs)` in the prologue's last packet and `:endloop0` on the body's last.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rewriter.backends.hexagon.isa import MODEL
+from rewriter.backends.hexagon.mir import MachineFunction
+from rewriter.backends.hexagon.regalloc import allocate, reg_name
+from rewriter.backends.hexagon.schedule import (Schedule, ScheduleError, check_schedule, estimate_cycles,
+                                                schedule_function)
+from rewriter.backends.hexagon.rotate import rotate_loads
+from rewriter.backends.hexagon.select import select
+from rewriter.kernel.kernel import Kernel
+
+
+@dataclass
+class HexagonCode:
+    asm: str  # text for llvm-mc; defines the global symbol kernel.name
+    schedule: Schedule
+    model_cycles: int
+    machine: MachineFunction
+    cycles: dict = field(default_factory=dict)  # per block, per loop iteration, total
+    notes: list = field(default_factory=list)
+
+
+def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
+    name = reg_name(assignment)
+    lines = ["\t.text", f"\t.globl\t{mf.name}", f"\t.type\t{mf.name},@function", "\t.p2align\t4",
+             f"{mf.name}:"]
+    for b in mf.blocks:
+        bs = sched.blocks[b.name]
+        if b is mf.loop and mf.trip:
+            lines.append(f".L{mf.name}_loop:")
+        for k, packet in enumerate(bs.packets):
+            body = "; ".join(b.insns[i].text(name) for i in packet)
+            end = ":endloop0" if (b is mf.loop and mf.trip and k == len(bs.packets) - 1) else ""
+            lines.append(f"\t{{ {body} }}{end}")
+    lines.append(f"\t.size\t{mf.name}, .-{mf.name}")
+    return "\n".join(lines) + "\n"
+
+
+#: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
+UNROLL_FACTORS = (1, 2, 4, 8)
+
+
+def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
+                    rotate: bool | None = None) -> HexagonCode:
+    """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
+    rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
+    blocks per loop iteration and `rotate` the loop rotation; by default each factor of
+    `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it) is
+    scheduled with and without loop rotation (`rotate.py`) and the fewest model cycles wins.
+    Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    from rewriter.backends.hexagon.mir import HexagonUnsupported
+    from rewriter.rewrite.engine import Rewriter
+
+    portable = Rewriter(library)
+    selector = Rewriter(library.for_target("hexagon"))
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    best, first_error = None, None
+    for factor in ([unroll] if unroll else UNROLL_FACTORS):
+        for rot in ((False, True) if rotate is None else (rotate,)):
+            try:
+                code = _compile(simple, portable, selector, factor, rot)
+            except HexagonUnsupported as e:
+                first_error = first_error or e
+                continue
+            if code is not None and (best is None or code.model_cycles < best.model_cycles):
+                best = code
+    if best is None:
+        raise first_error or HexagonUnsupported("loop rotation of this kernel")
+    return best
+
+
+def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> HexagonCode | None:
+    """One candidate: unrolled `unroll` times, loads rotated one iteration ahead or not
+    (None: rotation does not apply)."""
+    mf = select(simple, portable.normalize, selector, unroll)
+    if rotate:
+        mf = rotate_loads(mf)
+        if mf is None:
+            return None
+    sched = schedule_function(mf, MODEL)
+    problems = check_schedule(mf, sched, MODEL)
+    if problems:  # the scheduler and the checker are independent: a bug in one shows here
+        raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
+    assignment = allocate(mf, sched, MODEL)
+    cycles = estimate_cycles(mf, sched)
+    notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
+                              + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
+    return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
+
+
+#: The assembler every emitted packet must satisfy (the Debian package that provides it).
+LLVM_MC = ("llvm-mc", "-triple=hexagon", "-mcpu=hexagonv66", "-mattr=+hvxv66,+hvx-length128b")
+LLVM_MC_PACKAGE = "llvm-14"
+
+
+def assemble(asm: str, obj_path) -> None:
+    """Assemble `asm` into the object file `obj_path` with llvm-mc; a missing assembler or
+    a rejected packet raises `ToolchainError` (with llvm-mc's own message)."""
+    import shutil
+    import subprocess
+
+    from rewriter.errors import ToolchainError
+
+    exe = shutil.which(LLVM_MC[0]) or shutil.which(LLVM_MC[0] + "-14")
+    if exe is None:
+        raise ToolchainError(f"llvm-mc not found: install the Debian package {LLVM_MC_PACKAGE}")
+    res = subprocess.run([exe, *LLVM_MC[1:], "-filetype=obj", "-", "-o", str(obj_path)],
+                         input=asm, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise ToolchainError(f"llvm-mc rejected the assembly:\n{res.stderr.strip()}")

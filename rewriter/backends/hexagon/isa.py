@@ -1,0 +1,334 @@
+"""The Hexagon v66 / HVX-128 machine model, as data: one row per instruction the backend uses.
+
+A row (`InsnDesc`) says how an instruction is written (an assembly template whose `{name}`
+fields are operands), what its operands are (register classes: R scalar, R8 = r0..r7 for
+the `Rt8` fields of valign, V vector, Q vector predicate, plus immediates), what it means
+(`sem`: a pattern in the op-table language over the per-lane value of its V operands, or a
+note for memory and cross-lane moves), where it may issue (`slots`: scalar slots 0-3, every
+instruction takes one) and which HVX resources it takes (`hvx`: alternatives, each a set),
+and when its result may be read (`latency`, in packets).
+
+Facts and where they come from:
+  * HVX resources: two multipliers (MPY0, MPY1), SHIFT, XLANE (permute), LD and ST. A vector
+    ALU op (VA) takes any one of MPY0/MPY1/SHIFT/XLANE; a double-vector ALU op (VA_DV) a
+    pair (MPY0+MPY1 or SHIFT+XLANE); multiplies (VX) one multiplier, VX_DV both; shifts (VS)
+    SHIFT; permutes (VP) XLANE; aligned loads LD plus one VA resource, unaligned loads LD
+    plus XLANE; stores ST plus one VA resource. Scalar slots: loads 0/1, stores 0, VX 2/3,
+    vmemu slot 0 with slot 1 left empty. Source: LLVM `HexagonDepIICHVX.td` (itinerary
+    comments such as `/*SLOT01,LOAD,VA*/`, `/*SLOT23,VX_DV*/`, stages `CVI_MPY01`,
+    `CVI_XLSHF`), QEMU `target/hexagon/imported/mmvec/ext.idef` (`A_RESTRICT_SLOT0ONLY` on
+    vector stores, `A_RESTRICT_NOSLOT1` on vmemu), and the Hexagon V66 HVX Programmer's
+    Reference Manual (80-N2040-44), "HVX slot and resource usage".
+  * Every packet combination the scheduler may form was cross-checked against `llvm-mc
+    -mcpu=hexagonv66 -mattr=+hvxv66,+hvx-length128b` (one vector load per packet, two
+    vasr / vror / vpack never together, `+= vrmpy` excludes another multiply).
+  * At most 4 instructions per packet, and at most 4 instruction words: a `##` constant
+    extender costs one more word (Hexagon V66 Programmer's Reference Manual 80-N2040-45,
+    "Packets", "Constant extenders").
+  * Latencies are in packets and approximate LLVM's `HexagonScheduleV66.td`/HVX itineraries
+    (producer stage 9 vs consumer stages 7/5 of the HVX pipeline): results of VA/VS ops
+    are read by the next packet; multiplies, permutes and vector loads take 2. The core
+    interlocks, so a short latency costs a stall, never a wrong result: the model only
+    estimates cycles (`schedule.estimate_cycles`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rewriter.lower.target import TargetDesc
+
+# ---- resources -------------------------------------------------------------------------------
+MPY0, MPY1, SHIFT, XLANE, LD, ST = "mpy0", "mpy1", "shift", "xlane", "ld", "st"
+HVX_RESOURCES = (MPY0, MPY1, SHIFT, XLANE, LD, ST)
+
+# Resource classes (from the itinerary names): alternatives, each a frozenset to take together.
+_VA = (frozenset({MPY0}), frozenset({MPY1}), frozenset({SHIFT}), frozenset({XLANE}))
+RESOURCE_CLASSES: dict[str, tuple[frozenset, ...]] = {
+    "VA": _VA,
+    "VA_DV": (frozenset({MPY0, MPY1}), frozenset({SHIFT, XLANE})),
+    "VX": (frozenset({MPY0}), frozenset({MPY1})),
+    "VX_DV": (frozenset({MPY0, MPY1}),),
+    "VS": (frozenset({SHIFT}),),
+    "VP": (frozenset({XLANE}),),
+    "VP_VS": (frozenset({SHIFT, XLANE}),),
+    "LOAD": tuple(frozenset({LD}) | r for r in _VA),
+    "LOADU": (frozenset({LD, XLANE}),),
+    "STORE": tuple(frozenset({ST}) | r for r in _VA),
+    "NONE": (frozenset(),),
+}
+
+SLOTS_ANY, SLOTS_MEM, SLOTS_ST, SLOTS_23, SLOTS_2, SLOTS_3 = (0, 1, 2, 3), (0, 1), (0,), (2, 3), (2,), (3,)
+
+
+@dataclass(frozen=True)
+class InsnDesc:
+    """One machine instruction. Operand names in `asm` are `{d}` (defs) and `{u}`, `{v}`...
+    (uses), each listed with its register class in `defs` / `uses`; immediates are `{imm}`
+    fields named in `imms`. `sem` is the meaning in the op-table language over one lane
+    (operands as pattern variables) or, for memory and lane moves, a plain description."""
+
+    name: str
+    llvm: str  # the LLVM opcode (HexagonDepInstrInfo.td), for reference
+    asm: str
+    defs: tuple[tuple[str, str], ...]
+    uses: tuple[tuple[str, str], ...]
+    sem: str
+    rclass: str  # key of RESOURCE_CLASSES
+    slots: tuple[int, ...]
+    latency: int
+    imms: tuple[str, ...] = ()
+    words: int = 1  # instruction words (a constant extender adds one)
+    no_slot1: bool = False  # the packet must leave slot 1 empty (vmemu)
+    tied: tuple[tuple[str, str], ...] = ()  # (def, use) pairs that are one register (Vx +=)
+    side_effect: str = ""  # "load" | "store" | "loop" | "branch" | ""
+    # `sem` is a lane-wise pattern in the op-table language (parsed by the selector, which
+    # covers kernel terms with these rows); its variables name the operands.
+    lanewise: bool = False
+    note: str = ""
+    # Register-pair operands: (asm field, low def, high def); the pair is v(2k+1):2k.
+    pairs: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def is_hvx(self) -> bool:
+        return self.rclass != "NONE"
+
+    @property
+    def resource_options(self) -> tuple[frozenset, ...]:
+        return RESOURCE_CLASSES[self.rclass]
+
+
+def _row(name, llvm, asm, defs, uses, sem, rclass, slots, latency, **kw) -> InsnDesc:
+    # A meaning written as one op over typed operand variables is lane-wise (selectable by
+    # pattern); memory, lane moves and cross-lane ops describe themselves in words.
+    kw.setdefault("lanewise", re.fullmatch(r"[a-z_.]+\((\w:\w+, )*\w:\w+\)", sem) is not None)
+    return InsnDesc(name, llvm, asm, tuple(defs), tuple(uses), sem, rclass, tuple(slots), latency, **kw)
+
+
+_D, _U, _V = ("d", "V"), ("u", "V"), ("v", "V")
+
+ROWS: tuple[InsnDesc, ...] = (
+    # ---- HVX memory ----
+    _row("vmem_ld", "V6_vL32b_ai", "{d} = vmem({p}+#{off})", [_D], [("p", "R")],
+         "d = the 128 bytes at p + off*128 (p + off*128 aligned)", "LOAD", SLOTS_MEM, 2,
+         imms=("off",), side_effect="load"),
+    _row("vmem_ld_pi", "V6_vL32b_pi", "{d} = vmem({p}++#{inc})", [_D, ("p", "R")], [("p", "R")],
+         "d = the 128 bytes at p; p += inc*128", "LOAD", SLOTS_MEM, 2, imms=("inc",),
+         tied=(("p", "p"),), side_effect="load"),
+    _row("vmemu_ld", "V6_vL32Ub_ai", "{d} = vmemu({p}+#{off})", [_D], [("p", "R")],
+         "d = the 128 bytes at p + off*128, any alignment", "LOADU", SLOTS_ST, 2,
+         imms=("off",), no_slot1=True, side_effect="load"),
+    _row("vmem_st", "V6_vS32b_ai", "vmem({p}+#{off}) = {u}", [], [("p", "R"), _U],
+         "the 128 bytes at p + off*128 = u", "STORE", SLOTS_ST, 1, imms=("off",), side_effect="store"),
+    _row("vmem_st_pi", "V6_vS32b_pi", "vmem({p}++#{inc}) = {u}", [("p", "R")], [("p", "R"), _U],
+         "the 128 bytes at p = u; p += inc*128", "STORE", SLOTS_ST, 1, imms=("inc",),
+         tied=(("p", "p"),), side_effect="store"),
+    # ---- HVX arithmetic (per lane: the pattern over the lane values of u, v) ----
+    _row("vaddubsat", "V6_vaddubsat", "{d}.ub = vadd({u}.ub,{v}.ub):sat", [_D], [_U, _V],
+         "sat_add(u:u8, v:u8)", "VA", SLOTS_ANY, 1),
+    _row("vsububsat", "V6_vsububsat", "{d}.ub = vsub({u}.ub,{v}.ub):sat", [_D], [_U, _V],
+         "sat_sub(u:u8, v:u8)", "VA", SLOTS_ANY, 1),
+    _row("vaddb", "V6_vaddb", "{d}.b = vadd({u}.b,{v}.b)", [_D], [_U, _V], "add(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vsubb", "V6_vsubb", "{d}.b = vsub({u}.b,{v}.b)", [_D], [_U, _V], "sub(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vaddh", "V6_vaddh", "{d}.h = vadd({u}.h,{v}.h)", [_D], [_U, _V], "add(u:i16, v:i16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vaddhsat", "V6_vaddhsat", "{d}.h = vadd({u}.h,{v}.h):sat", [_D], [_U, _V],
+         "sat_add(u:i16, v:i16)", "VA", SLOTS_ANY, 1),
+    _row("vadduhsat", "V6_vadduhsat", "{d}.uh = vadd({u}.uh,{v}.uh):sat", [_D], [_U, _V],
+         "sat_add(u:u16, v:u16)", "VA", SLOTS_ANY, 1),
+    _row("vaddw", "V6_vaddw", "{d}.w = vadd({u}.w,{v}.w)", [_D], [_U, _V], "add(u:i32, v:i32)",
+         "VA", SLOTS_ANY, 1),
+    _row("vsubh", "V6_vsubh", "{d}.h = vsub({u}.h,{v}.h)", [_D], [_U, _V], "sub(u:i16, v:i16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vsubw", "V6_vsubw", "{d}.w = vsub({u}.w,{v}.w)", [_D], [_U, _V], "sub(u:i32, v:i32)",
+         "VA", SLOTS_ANY, 1),
+    _row("vmaxub", "V6_vmaxub", "{d}.ub = vmax({u}.ub,{v}.ub)", [_D], [_U, _V], "max(u:u8, v:u8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminub", "V6_vminub", "{d}.ub = vmin({u}.ub,{v}.ub)", [_D], [_U, _V], "min(u:u8, v:u8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vmaxh", "V6_vmaxh", "{d}.h = vmax({u}.h,{v}.h)", [_D], [_U, _V], "max(u:i16, v:i16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminh", "V6_vminh", "{d}.h = vmin({u}.h,{v}.h)", [_D], [_U, _V], "min(u:i16, v:i16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vmaxuh", "V6_vmaxuh", "{d}.uh = vmax({u}.uh,{v}.uh)", [_D], [_U, _V], "max(u:u16, v:u16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminuh", "V6_vminuh", "{d}.uh = vmin({u}.uh,{v}.uh)", [_D], [_U, _V], "min(u:u16, v:u16)",
+         "VA", SLOTS_ANY, 1),
+    _row("vmaxw", "V6_vmaxw", "{d}.w = vmax({u}.w,{v}.w)", [_D], [_U, _V], "max(u:i32, v:i32)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminw", "V6_vminw", "{d}.w = vmin({u}.w,{v}.w)", [_D], [_U, _V], "min(u:i32, v:i32)",
+         "VA", SLOTS_ANY, 1),
+    # Bitwise: written at i8, the same bits at every lane width (the selector knows).
+    _row("vand", "V6_vand", "{d} = vand({u},{v})", [_D], [_U, _V], "and(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1, note="any lane type"),
+    _row("vor", "V6_vor", "{d} = vor({u},{v})", [_D], [_U, _V], "or(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1, note="any lane type"),
+    _row("vxor", "V6_vxor", "{d} = vxor({u},{v})", [_D], [_U, _V], "xor(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1, note="any lane type"),
+    _row("vnot", "V6_vnot", "{d} = vnot({u})", [_D], [_U], "not(u:i8)", "VA", SLOTS_ANY, 1,
+         note="any lane type"),
+    _row("vmaxb", "V6_vmaxb", "{d}.b = vmax({u}.b,{v}.b)", [_D], [_U, _V], "max(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vminb", "V6_vminb", "{d}.b = vmin({u}.b,{v}.b)", [_D], [_U, _V], "min(u:i8, v:i8)",
+         "VA", SLOTS_ANY, 1),
+    _row("vaddbsat", "V6_vaddbsat", "{d}.b = vadd({u}.b,{v}.b):sat", [_D], [_U, _V],
+         "sat_add(u:i8, v:i8)", "VA", SLOTS_ANY, 1),
+    _row("vsubhsat", "V6_vsubhsat", "{d}.h = vsub({u}.h,{v}.h):sat", [_D], [_U, _V],
+         "sat_sub(u:i16, v:i16)", "VA", SLOTS_ANY, 1),
+    _row("vsubuhsat", "V6_vsubuhsat", "{d}.uh = vsub({u}.uh,{v}.uh):sat", [_D], [_U, _V],
+         "sat_sub(u:u16, v:u16)", "VA", SLOTS_ANY, 1),
+    _row("vaddwsat", "V6_vaddwsat", "{d}.w = vadd({u}.w,{v}.w):sat", [_D], [_U, _V],
+         "sat_add(u:i32, v:i32)", "VA", SLOTS_ANY, 1),
+    _row("vsubwsat", "V6_vsubwsat", "{d}.w = vsub({u}.w,{v}.w):sat", [_D], [_U, _V],
+         "sat_sub(u:i32, v:i32)", "VA", SLOTS_ANY, 1),
+    _row("vzero", "V6_vxor", "{d} = vxor({d},{d})", [_D], [], "d = 0 in every lane",
+         "VA", SLOTS_ANY, 1),
+    # ---- compares into vector predicates (Q) and selects ----
+    _row("vcmpgt_ub", "V6_vgtub", "{d} = vcmp.gt({u}.ub,{v}.ub)", [("d", "Q")], [_U, _V],
+         "lt(v:u8, u:u8)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_b", "V6_vgtb", "{d} = vcmp.gt({u}.b,{v}.b)", [("d", "Q")], [_U, _V],
+         "lt(v:i8, u:i8)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_uh", "V6_vgtuh", "{d} = vcmp.gt({u}.uh,{v}.uh)", [("d", "Q")], [_U, _V],
+         "lt(v:u16, u:u16)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_h", "V6_vgth", "{d} = vcmp.gt({u}.h,{v}.h)", [("d", "Q")], [_U, _V],
+         "lt(v:i16, u:i16)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_uw", "V6_vgtuw", "{d} = vcmp.gt({u}.uw,{v}.uw)", [("d", "Q")], [_U, _V],
+         "lt(v:u32, u:u32)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpgt_w", "V6_vgtw", "{d} = vcmp.gt({u}.w,{v}.w)", [("d", "Q")], [_U, _V],
+         "lt(v:i32, u:i32)", "VA", SLOTS_ANY, 1, lanewise=False, note="d = u > v, per lane"),
+    _row("vcmpeq_b", "V6_veqb", "{d} = vcmp.eq({u}.b,{v}.b)", [("d", "Q")], [_U, _V],
+         "eq(u:i8, v:i8)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vcmpeq_h", "V6_veqh", "{d} = vcmp.eq({u}.h,{v}.h)", [("d", "Q")], [_U, _V],
+         "eq(u:i16, v:i16)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vcmpeq_w", "V6_veqw", "{d} = vcmp.eq({u}.w,{v}.w)", [("d", "Q")], [_U, _V],
+         "eq(u:i32, v:i32)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
+    _row("vmux", "V6_vmux", "{d} = vmux({q},{u},{v})", [_D], [("q", "Q"), _U, _V],
+         "where(q, u, v) per byte (q from a compare of the same lane width)", "VA", SLOTS_ANY, 1),
+    _row("vabsh", "V6_vabsh", "{d}.h = vabs({u}.h)", [_D], [_U], "abs(u:i16)", "VA", SLOTS_ANY, 1),
+    _row("vabsw", "V6_vabsw", "{d}.w = vabs({u}.w)", [_D], [_U], "abs(u:i32)", "VA", SLOTS_ANY, 1),
+    # ---- widening (into pairs, even and odd lanes apart) ----
+    _row("vzxtb", "V6_vzb", "{dd}.uh = vzxt({u}.ub)", [("lo", "V"), ("hi", "V")], [_U],
+         "zext: lo.uh[i] = u.ub[2i], hi.uh[i] = u.ub[2i+1] (even lanes low)", "VA_DV",
+         SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    _row("vsxtb", "V6_vsb", "{dd}.h = vsxt({u}.b)", [("lo", "V"), ("hi", "V")], [_U],
+         "sext: lo.h[i] = u.b[2i], hi.h[i] = u.b[2i+1] (even lanes low)", "VA_DV",
+         SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    _row("vzxth", "V6_vzh", "{dd}.uw = vzxt({u}.uh)", [("lo", "V"), ("hi", "V")], [_U],
+         "zext: lo.uw[i] = u.uh[2i], hi.uw[i] = u.uh[2i+1] (even lanes low)", "VA_DV",
+         SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    _row("vsxth", "V6_vsh", "{dd}.w = vsxt({u}.h)", [("lo", "V"), ("hi", "V")], [_U],
+         "sext: lo.w[i] = u.h[2i], hi.w[i] = u.h[2i+1] (even lanes low)", "VA_DV",
+         SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    # ---- shifts by a scalar (VS) ----
+    _row("vasrw", "V6_vasrw", "{d}.w = vasr({u}.w,{t})", [_D], [_U, ("t", "R")],
+         "shr(u:i32, t:i32)", "VS", SLOTS_ANY, 1, note="t < 32"),
+    _row("vasrh", "V6_vasrh", "{d}.h = vasr({u}.h,{t})", [_D], [_U, ("t", "R")],
+         "shr(u:i16, t:i16)", "VS", SLOTS_ANY, 1, note="t < 16"),
+    _row("vlsrw", "V6_vlsrw", "{d}.uw = vlsr({u}.uw,{t})", [_D], [_U, ("t", "R")],
+         "shr(u:u32, t:u32)", "VS", SLOTS_ANY, 1, note="t < 32"),
+    _row("vlsrh", "V6_vlsrh", "{d}.uh = vlsr({u}.uh,{t})", [_D], [_U, ("t", "R")],
+         "shr(u:u16, t:u16)", "VS", SLOTS_ANY, 1, note="t < 16"),
+    _row("vaslw", "V6_vaslw", "{d}.w = vasl({u}.w,{t})", [_D], [_U, ("t", "R")],
+         "shl(u:i32, t:i32)", "VS", SLOTS_ANY, 1, note="t < 32"),
+    _row("vaslh", "V6_vaslh", "{d}.h = vasl({u}.h,{t})", [_D], [_U, ("t", "R")],
+         "shl(u:i16, t:i16)", "VS", SLOTS_ANY, 1, note="t < 16"),
+    # ---- multiplies (VX) ----
+    _row("vmpyiwb", "V6_vmpyiwb", "{d}.w = vmpyi({u}.w,{t}.b)", [_D], [_U, ("t", "R")],
+         "hvx.vmpyi_wb(u:i32, t:i8)", "VX", SLOTS_23, 2, note="t splat in every byte of Rt"),
+    _row("vmpyihb", "V6_vmpyihb", "{d}.h = vmpyi({u}.h,{t}.b)", [_D], [_U, ("t", "R")],
+         "mul(u:i16, cast<i16>(t:i8))", "VX", SLOTS_23, 2, note="t splat in every byte of Rt"),
+    _row("vmpyih", "V6_vmpyih", "{d}.h = vmpyi({u}.h,{v}.h)", [_D], [_U, _V], "mul(u:i16, v:i16)",
+         "VX_DV", SLOTS_23, 2),
+    _row("vrmpybv", "V6_vrmpybv", "{d}.w = vrmpy({u}.b,{v}.b)", [_D], [_U, _V],
+         "hvx.vrmpy_bb(u.b[4i..4i+3], v.b[4i..4i+3])", "VX", SLOTS_23, 2),
+    _row("vrmpybv_acc", "V6_vrmpybv_acc", "{d}.w += vrmpy({u}.b,{v}.b)", [_D], [_D, _U, _V],
+         "add(d:i32, hvx.vrmpy_bb(u.b[4i..4i+3], v.b[4i..4i+3]))", "VX_DV", SLOTS_23, 2,
+         tied=(("d", "d"),)),
+    _row("vrmpyubv", "V6_vrmpybusv", "{d}.w = vrmpy({u}.ub,{v}.b)", [_D], [_U, _V],
+         "hvx.vrmpy_ubb(u.ub[4i..4i+3], v.b[4i..4i+3])", "VX", SLOTS_23, 2),
+    _row("vrmpyubv_acc", "V6_vrmpybusv_acc", "{d}.w += vrmpy({u}.ub,{v}.b)", [_D], [_D, _U, _V],
+         "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], v.b[4i..4i+3]))", "VX_DV", SLOTS_23, 2,
+         tied=(("d", "d"),)),
+    _row("vrmpybus", "V6_vrmpybus", "{d}.w = vrmpy({u}.ub,{t}.b)", [_D], [_U, ("t", "R")],
+         "hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3])", "VX", SLOTS_23, 2),
+    _row("vrmpybus_acc", "V6_vrmpybus_acc", "{d}.w += vrmpy({u}.ub,{t}.b)", [_D], [_D, _U, ("t", "R")],
+         "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3]))", "VX", SLOTS_23, 2,
+         tied=(("d", "d"),)),
+    _row("vsplatw", "V6_lvsplatw", "{d} = vsplat({t})", [_D], [("t", "R")],
+         "d.w[i] = t (a 32-bit pattern in every word)", "VX", SLOTS_23, 2),
+    # ---- permutes (VP) ----
+    _row("vpackwh_sat", "V6_vpackwh_sat", "{d}.h = vpack({u}.w,{v}.w):sat", [_D], [_U, _V],
+         "hvx.vsat_hw(lane): d.h[i] = sat(v.w[i]), d.h[i+32] = sat(u.w[i])", "VP", SLOTS_ANY, 2),
+    _row("vpackhub_sat", "V6_vpackhub_sat", "{d}.ub = vpack({u}.h,{v}.h):sat", [_D], [_U, _V],
+         "hvx.vsat_ubh(lane): d.ub[i] = sat(v.h[i]), d.ub[i+64] = sat(u.h[i])", "VP", SLOTS_ANY, 2),
+    _row("vpackeb", "V6_vpackeb", "{d}.b = vpacke({u}.h,{v}.h)", [_D], [_U, _V],
+         "cast<i8>(lane): d.b[i] = low byte of v.h[i], d.b[i+64] = of u.h[i]", "VP", SLOTS_ANY, 2),
+    _row("vpackeh", "V6_vpackeh", "{d}.h = vpacke({u}.w,{v}.w)", [_D], [_U, _V],
+         "cast<i16>(lane): d.h[i] = low half of v.w[i], d.h[i+32] = of u.w[i]", "VP", SLOTS_ANY, 2),
+    _row("valigni", "V6_valignbi", "{d} = valign({u},{v},#{imm})", [_D], [_U, _V],
+         "d = bytes imm..imm+127 of u:v (v low); imm < 8", "VP", SLOTS_ANY, 2, imms=("imm",)),
+    _row("valign", "V6_valignb", "{d} = valign({u},{v},{t})", [_D], [_U, _V, ("t", "R8")],
+         "d = bytes t..t+127 of u:v (v low)", "VP", SLOTS_ANY, 2),
+    _row("vshuffvdd", "V6_vshuffvdd", "{dd} = vshuff({u},{v},{t})", [("lo", "V"), ("hi", "V")],
+         [_U, _V, ("t", "R8")], "lo:hi = v and u interleaved in units of -t bytes (v first); "
+         "lo holds the first halves", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    _row("vdealvdd", "V6_vdealvdd", "{dd} = vdeal({u},{v},{t})", [("lo", "V"), ("hi", "V")],
+         [_U, _V, ("t", "R8")], "v:u split into units of -t bytes: lo = the even units, hi = "
+         "the odd ones (v first; the inverse of vshuff)", "VP_VS", SLOTS_ANY, 2,
+         pairs=(("dd", "lo", "hi"),)),
+    _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
+         "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),
+    # ---- scalar core ----
+    _row("movi", "A2_tfrsi", "{d} = #{imm}", [("d", "R")], [], "d = imm (16-bit signed)",
+         "NONE", SLOTS_ANY, 1, imms=("imm",)),
+    _row("movi_ext", "A2_tfrsi", "{d} = ##{imm}", [("d", "R")], [], "d = imm (32-bit, extended)",
+         "NONE", SLOTS_ANY, 1, imms=("imm",), words=2),
+    _row("memub", "L2_loadrub_io", "{d} = memub({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the byte at p + off, zero-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("memw", "L2_loadri_io", "{d} = memw({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the word at p + off (off a multiple of 4)", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("asl_or", "S2_asl_i_r_or", "{d} |= asl({u},#{imm})", [("d", "R")], [("d", "R"), ("u", "R")],
+         "d = d | (u << imm)", "NONE", SLOTS_23, 1, imms=("imm",), tied=(("d", "d"),)),
+    _row("addi", "A2_addi", "{d} = add({u},#{imm})", [("d", "R")], [("u", "R")], "d = u + imm",
+         "NONE", SLOTS_ANY, 1, imms=("imm",)),
+    _row("loop0", "J2_loop0r", "loop0({label},{u})", [], [("u", "R")],
+         "hardware loop 0: the body from label runs u times", "NONE", SLOTS_3, 1,
+         imms=("label",), side_effect="loop"),
+    _row("jumpr", "J2_jumpr", "jumpr {u}", [], [("u", "R")], "return (u = r31)", "NONE",
+         SLOTS_2, 1, side_effect="branch"),
+)
+
+INSNS: dict[str, InsnDesc] = {r.name: r for r in ROWS}
+
+
+@dataclass(frozen=True)
+class MachineModel:
+    """What a scheduler (greedy here, a global solver later) needs: the rows, the packet
+    limits, and the register files."""
+
+    insns: dict = field(default_factory=lambda: dict(INSNS))
+    max_insns: int = 4
+    max_words: int = 4
+    slots: tuple[int, ...] = (0, 1, 2, 3)
+    hvx_resources: tuple[str, ...] = HVX_RESOURCES
+    vector_bytes: int = 128
+    vector_registers: int = 32
+    scalar_registers: int = 32
+    predicate_registers: int = 4  # q0-q3
+    # r0-r5 carry the buffer pointers, r29-r31 are sp/fp/lr; r16-r27 are callee-saved (we
+    # never touch them, so nothing needs saving). r28 is a caller-saved temporary.
+    free_scalar: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 28)
+    arg_registers: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+
+
+MODEL = MachineModel()
+
+
+def hexagon_target() -> TargetDesc:
+    """The lowering's view of the machine: 128-byte vectors, 32 V and 32 R registers."""
+    return TargetDesc("hexagon", 128, 32, 32, triple="hexagon", cpu="hexagonv66",
+                      features="+hvxv66,+hvx-length128b")

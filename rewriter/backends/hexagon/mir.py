@@ -1,0 +1,112 @@
+"""Machine IR: instructions over registers, in blocks, as the selector produces them.
+
+A `MachineFunction` is three straight-line blocks, the shape every supported kernel takes:
+the prologue (constants, accumulators, the hardware-loop setup), the loop body (run `trip`
+times by `loop0`), and the epilogue (final reductions, the last stores, `jumpr r31`).
+Within a block the instruction order is the reference semantics: registers are mutable
+(`p` of a post-increment load, the `Vx` of `Vx += vrmpy`), so dependences are read off the
+order (`schedule.dependences`). Registers start virtual (`Reg(cls, n)`) except the argument
+pointers, which are physical from the start (`Reg("R", 0, phys=0)`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rewriter.backends.hexagon.isa import INSNS, InsnDesc
+from rewriter.errors import RewriterError
+
+
+class HexagonUnsupported(RewriterError):
+    """A kernel (or part of one) the Hexagon backend cannot compile yet."""
+
+    def __init__(self, what: str):
+        super().__init__(f"hexagon: {what} not supported yet")
+
+
+@dataclass(frozen=True)
+class Reg:
+    cls: str  # "R", "R8" (r0-r7), "V" or "Q" (vector predicate)
+    n: int
+    phys: int | None = None  # fixed physical register (argument pointers), else virtual
+    hint: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.cls if self.cls in ("V", "Q") else "R"
+
+    def __str__(self) -> str:
+        if self.phys is not None:
+            return f"{self.file.lower()}{self.phys}"
+        return f"%{self.cls.lower()}{self.n}" + (f"<{self.hint}>" if self.hint else "")
+
+
+@dataclass
+class MInsn:
+    desc: InsnDesc
+    regs: dict  # operand field -> Reg (defs and uses share the field name when tied)
+    imms: dict = field(default_factory=dict)
+    mem: str | None = None  # the buffer a load/store touches (memory dependences)
+    comment: str = ""
+
+    @property
+    def defs(self) -> list[Reg]:
+        return [self.regs[n] for n, _ in self.desc.defs]
+
+    @property
+    def uses(self) -> list[Reg]:
+        return [self.regs[n] for n, _ in self.desc.uses]
+
+    def text(self, name_of) -> str:
+        fields = {k: name_of(r) for k, r in self.regs.items()}
+        fields.update({k: v for k, v in self.imms.items()})
+        for f, lo, hi in self.desc.pairs:  # a register pair is written v3:2
+            fields[f] = f"{name_of(self.regs[hi])}:{name_of(self.regs[lo]).lstrip('v%')}"
+        return self.desc.asm.format(**fields)
+
+    def __str__(self) -> str:
+        return self.text(str)
+
+
+def insn(name: str, mem: str | None = None, comment: str = "", **operands) -> MInsn:
+    """An instruction of row `name`; keyword operands are registers or immediates by field."""
+    desc = INSNS[name]
+    reg_fields = {n for n, _ in desc.defs} | {n for n, _ in desc.uses}
+    regs = {k: v for k, v in operands.items() if k in reg_fields}
+    imms = {k: v for k, v in operands.items() if k in desc.imms}
+    missing = reg_fields - set(regs) | set(desc.imms) - set(imms)
+    extra = set(operands) - reg_fields - set(desc.imms)
+    if missing or extra:
+        raise RewriterError(f"hexagon: {name} operands: missing {sorted(missing)}, unknown {sorted(extra)}")
+    return MInsn(desc, regs, imms, mem, comment)
+
+
+@dataclass
+class Block:
+    name: str
+    insns: list = field(default_factory=list)
+
+    def add(self, i: MInsn) -> MInsn:
+        self.insns.append(i)
+        return i
+
+
+@dataclass
+class MachineFunction:
+    name: str
+    prologue: Block
+    loop: Block
+    epilogue: Block
+    trip: int  # loop iterations (0: no loop)
+    notes: list = field(default_factory=list)
+    args: int = 6  # argument registers r0.. that carry buffers (the others are free to use)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [b for b in (self.prologue, self.loop, self.epilogue) if b.insns or b is self.prologue]
+
+    def format(self) -> str:
+        out = []
+        for b in (self.prologue, self.loop, self.epilogue):
+            out.append(f"{b.name}:" + (f"  # x{self.trip}" if b is self.loop else ""))
+            out += [f"  {i}" for i in b.insns]
+        return "\n".join(out) + "\n"

@@ -1,0 +1,342 @@
+"""Packets: dependences, a greedy list scheduler, an independent checker, a cycle estimate.
+
+The data a later global solver consumes and must beat:
+  * `dependences(block)`: edges (i, j, min_distance, latency, kind) read off the block's
+    sequential order. RAW and WAW need j in a later packet (distance 1: a packet reads its
+    registers before any of its instructions writes); WAR allows the same packet (distance
+    0: the reader sees the old value); memory order between a store and any other access
+    to the same buffer is strict; the branch goes last (distance 0). `latency` is when a RAW
+    consumer can issue without a stall.
+  * `Schedule`: per block, packets of instruction indices with their issue cycle.
+  * `packet_fits(model, insns)`: the packet rules: at most 4 instructions and 4 words, each
+    instruction in one of its scalar slots, the HVX resources it takes (one alternative of
+    its resource class each) all distinct, slot 1 empty beside vmemu.
+The scheduler is cycle-driven list scheduling by critical path: at each cycle it fills one
+packet with the ready instructions of highest priority that fit; an instruction whose
+operand is not ready yet waits, and a cycle with nothing ready is a stall (no packet is
+emitted; the core interlocks). `check_schedule` re-derives all constraints on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import permutations, product
+
+from rewriter.backends.hexagon.isa import MODEL, MachineModel
+from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.errors import RewriterError
+
+
+class ScheduleError(RewriterError):
+    pass
+
+
+@dataclass(frozen=True)
+class Dep:
+    src: int
+    dst: int
+    distance: int  # dst's packet index - src's packet index >= distance
+    latency: int  # dst's cycle - src's cycle >= latency avoids a stall
+    kind: str  # "raw" | "war" | "waw" | "mem" | "branch"
+
+
+def value_latency(ins, regs) -> int:
+    """When `ins`'s results in `regs` can be read without a stall: the row's latency, but a
+    post-incremented pointer is a scalar add, ready in the next packet."""
+    return max(1 if r.file == "R" and ins.desc.is_hvx else ins.desc.latency for r in regs)
+
+
+def dependences(block: Block) -> list[Dep]:
+    deps: list[Dep] = []
+    insns = block.insns
+    for j, b in enumerate(insns):
+        bdefs, buses = set(b.defs), set(b.uses)
+        for i in range(j):
+            a = insns[i]
+            adefs, auses = set(a.defs), set(a.uses)
+            if adefs & buses:
+                deps.append(Dep(i, j, 1, value_latency(a, adefs & buses), "raw"))
+            elif adefs & bdefs:
+                deps.append(Dep(i, j, 1, 1, "waw"))
+            elif auses & bdefs:
+                deps.append(Dep(i, j, 0, 0, "war"))
+            if a.mem and a.mem == b.mem and "store" in (a.desc.side_effect, b.desc.side_effect):
+                deps.append(Dep(i, j, 1, 1, "mem"))
+            if b.desc.side_effect in ("branch", "loop"):
+                deps.append(Dep(i, j, 0, 0, "branch"))
+    return deps
+
+
+def packet_fits(model: MachineModel, descs) -> bool:
+    """Whether instructions with these descriptions can form one packet."""
+    descs = list(descs)
+    if len(descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
+        return False
+    if any(d.no_slot1 for d in descs) and not _slots_ok(descs, forbid={1}):
+        return False
+    if not _slots_ok(descs):
+        return False
+    return _resources_ok(descs)
+
+
+def _slots_ok(descs, forbid=frozenset()) -> bool:
+    # A matching of instructions to distinct slots (at most 4 x 4: try the permutations).
+    slots = [s for s in MODEL.slots if s not in forbid]
+    if len(descs) > len(slots):
+        return False
+    order = sorted(descs, key=lambda d: len(d.slots))
+    return _match([tuple(s for s in d.slots if s not in forbid) for d in order], set())
+
+
+def _match(options, used) -> bool:
+    if not options:
+        return True
+    for s in options[0]:
+        if s not in used and _match(options[1:], used | {s}):
+            return True
+    return False
+
+
+def _resources_ok(descs) -> bool:
+    hvx = [d.resource_options for d in descs if d.is_hvx]
+    for choice in product(*hvx):
+        taken: set = set()
+        ok = True
+        for res in choice:
+            if taken & res:
+                ok = False
+                break
+            taken |= res
+        if ok:
+            return True
+    return False
+
+
+@dataclass
+class BlockSchedule:
+    name: str
+    packets: list  # list of lists of instruction indices (into the block)
+    cycles: list  # issue cycle of each packet
+
+    @property
+    def length(self) -> int:
+        return (self.cycles[-1] + 1) if self.cycles else 0
+
+    @property
+    def stalls(self) -> int:
+        return self.length - len(self.packets)
+
+
+@dataclass
+class Schedule:
+    blocks: dict = field(default_factory=dict)  # block name -> BlockSchedule
+
+    def packet_count(self) -> int:
+        return sum(len(b.packets) for b in self.blocks.values())
+
+
+def carried_edges(block: Block) -> list[tuple[int, int, int]]:
+    """(def, use, latency) of the values a loop body passes to its next iteration: `use`
+    reads a register before any write to it in the block, `def` is the block's last write."""
+    out = []
+    for j, ins in enumerate(block.insns):
+        for r in ins.uses:
+            if any(r in a.defs for a in block.insns[:j]):
+                continue
+            last = [i for i in range(j, len(block.insns)) if r in block.insns[i].defs]
+            if last:
+                out.append((last[-1], j, value_latency(block.insns[last[-1]], {r})))
+    return out
+
+
+def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False) -> BlockSchedule:
+    """`cyclic`: the block is a loop body, so a value it passes to the next iteration (a
+    rotated load) is as urgent as the path that consumes it there."""
+    n = len(block.insns)
+    deps = dependences(block)
+    preds: list[list[Dep]] = [[] for _ in range(n)]
+    succs: list[list[Dep]] = [[] for _ in range(n)]
+    for d in deps:
+        preds[d.dst].append(d)
+        succs[d.src].append(d)
+    # Priority: the longest latency-weighted path to the end of the block.
+    prio = [0] * n
+    for i in reversed(range(n)):
+        prio[i] = max([max(d.latency, d.distance) + prio[d.dst] for d in succs[i]], default=0) + 1
+    if cyclic:
+        for i, j, lat in carried_edges(block):
+            prio[i] = max(prio[i], lat + prio[j])
+    packet_of: dict[int, int] = {}
+    cycle_of: dict[int, int] = {}
+    packets: list[list[int]] = []
+    cycles: list[int] = []
+    cycle = 0
+    while len(packet_of) < n:
+        current: list[int] = []
+        pidx = len(packets)
+        # Candidates in priority order; each must have every predecessor placed, in an
+        # earlier packet where the edge demands one, and its operands ready by `cycle`.
+        progress = True
+        while progress:
+            progress = False
+            for i in sorted((i for i in range(n) if i not in packet_of and i not in current),
+                            key=lambda i: (-prio[i], i)):
+                if not _ready(i, preds, packet_of, cycle_of, current, pidx, cycle):
+                    continue
+                if packet_fits(model, [block.insns[k].desc for k in current + [i]]):
+                    current.append(i)
+                    progress = True
+                    break
+        if current:
+            for i in current:
+                packet_of[i], cycle_of[i] = pidx, cycle
+            packets.append(sorted(current))
+            cycles.append(cycle)
+        cycle += 1
+        if cycle > 100 * (n + 1) + 100:
+            raise ScheduleError(f"{block.name}: the scheduler made no progress")
+    return BlockSchedule(block.name, packets, cycles)
+
+
+def _ready(i, preds, packet_of, cycle_of, current, pidx, cycle) -> bool:
+    for d in preds[i]:
+        if d.src in current:
+            if d.distance > 0:
+                return False
+            continue
+        if d.src not in packet_of:
+            return False
+        if pidx - packet_of[d.src] < d.distance or cycle - cycle_of[d.src] < d.latency:
+            return False
+    return True
+
+
+def schedule_function(mf: MachineFunction, model: MachineModel = MODEL) -> Schedule:
+    s = Schedule()
+    for b in mf.blocks:
+        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0)
+    return s
+
+
+# ---- the independent checker -------------------------------------------------------------------
+def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) -> list[str]:
+    """Every violation of `sched` for `mf` (empty: valid). Re-derives the constraints from
+    the blocks' sequential semantics: each instruction exactly once, dependences kept (no
+    instruction reads a register written in its own packet or later, none writes before an
+    earlier reader's packet, two writers never share a packet), latencies kept by the
+    schedule's issue cycles (a reader issues no earlier than its producer's latency allows:
+    the cycles, hence the cycle estimate, are honest), packets within the slot, word and
+    HVX-resource limits, the branch in the last packet, cycles increasing."""
+    errors: list[str] = []
+    for b in mf.blocks:
+        bs = sched.blocks.get(b.name)
+        if bs is None:
+            errors.append(f"{b.name}: no schedule")
+            continue
+        flat = [i for p in bs.packets for i in p]
+        if sorted(flat) != list(range(len(b.insns))):
+            errors.append(f"{b.name}: instructions scheduled {sorted(flat)} != 0..{len(b.insns) - 1}")
+            continue
+        where = {i: k for k, p in enumerate(bs.packets) for i in p}
+        cycle = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p} \
+            if len(bs.cycles) == len(bs.packets) else {}
+        for j, ins in enumerate(b.insns):
+            for i in range(j):
+                a = b.insns[i]
+                pa, pj = where[i], where[j]
+                if set(a.defs) & set(ins.uses) and not pa < pj:
+                    errors.append(f"{b.name}: '{ins}' reads a register '{a}' writes in packet {pa} (at {pj})")
+                elif set(a.defs) & set(ins.uses) and cycle and \
+                        cycle[j] - cycle[i] < value_latency(a, set(a.defs) & set(ins.uses)):
+                    # The core would stall here: the schedule's cycles claim too little time.
+                    errors.append(f"{b.name}: '{ins}' issues {cycle[j] - cycle[i]} cycle(s) after "
+                                  f"'{a}', whose latency is {a.desc.latency}")
+                if set(a.defs) & set(ins.defs) and not pa < pj:
+                    errors.append(f"{b.name}: '{a}' and '{ins}' write the same register in packets {pa}, {pj}")
+                if set(a.uses) & set(ins.defs) and not pa <= pj:
+                    errors.append(f"{b.name}: '{ins}' overwrites a register '{a}' still reads (packets {pj} < {pa})")
+                if a.mem and a.mem == ins.mem and "store" in (a.desc.side_effect, ins.desc.side_effect) \
+                        and not pa < pj:
+                    errors.append(f"{b.name}: memory order of '{a}' and '{ins}' on {a.mem}")
+            if ins.desc.side_effect in ("branch", "loop") and where[j] != len(bs.packets) - 1:
+                errors.append(f"{b.name}: '{ins}' is not in the last packet")
+        for k, p in enumerate(bs.packets):
+            descs = [b.insns[i].desc for i in p]
+            if not _packet_legal(model, descs):
+                errors.append(f"{b.name}: packet {k} {{ {'; '.join(str(b.insns[i]) for i in p)} }} "
+                              "breaks the slot/resource limits")
+        if any(c2 <= c1 for c1, c2 in zip(bs.cycles, bs.cycles[1:])) or len(bs.cycles) != len(bs.packets):
+            errors.append(f"{b.name}: packet cycles {bs.cycles} do not increase")
+    return errors
+
+
+def _packet_legal(model: MachineModel, descs) -> bool:
+    """The packet rules again, by brute force over every slot and resource assignment (an
+    implementation independent of `packet_fits`)."""
+    if len(descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
+        return False
+    no1 = any(d.no_slot1 for d in descs)
+    slots_ok = any(all(s in d.slots and not (no1 and s == 1) for d, s in zip(descs, perm))
+                   for perm in permutations(model.slots, len(descs)))
+    if not slots_ok:
+        return False
+    hvx = [d for d in descs if d.is_hvx]
+    for choice in product(*[d.resource_options for d in hvx]):
+        flat = [r for res in choice for r in res]
+        if len(flat) == len(set(flat)):
+            return True
+    return not hvx
+
+
+def estimate_cycles(mf: MachineFunction, sched: Schedule) -> dict:
+    """Cycles from the model: each block's issue cycles (packets + stalls); the loop body
+    once per iteration, plus the stalls its loop-carried dependences add across the back
+    edge (a value written late in one iteration and read early in the next)."""
+    out = {}
+    total = 0
+    for b in mf.blocks:
+        bs = sched.blocks[b.name]
+        length = bs.length
+        if b is mf.loop and mf.trip:
+            length = max(length, _carried_length(b, bs))
+            out["loop_iteration"] = length
+            total += length * mf.trip
+        else:
+            total += length
+        out[b.name] = bs.length
+    out["total"] = total
+    out["packets"] = sched.packet_count()
+    return out
+
+
+def _carried_length(block: Block, bs: BlockSchedule) -> int:
+    cyc = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p}
+    need = bs.length
+    for j, ins in enumerate(block.insns):
+        for i, a in enumerate(block.insns):
+            # a's value reaches ins of the next iteration when ins reads it before any redefinition.
+            if set(a.defs) & set(ins.uses) and i >= j:
+                need = max(need, cyc[i] + value_latency(a, set(a.defs) & set(ins.uses)) - cyc[j])
+    return need
+
+
+def resource_bound(mf: MachineFunction, model: MachineModel = MODEL) -> int:
+    """A lower bound on the packets `mf` executes with its instructions as selected: per
+    block, no schedule fits in fewer packets than its busiest resource allows (4 slots and
+    4 words a packet; one LD, one ST, one SHIFT, one XLANE; two multipliers; four units of
+    the VA pool, which every HVX instruction draws from; slot 0, slots 2-3), the loop
+    counted `trip` times. What a global scheduler could at best reach."""
+    total = 0
+    for b in mf.blocks:
+        descs = [i.desc for i in b.insns]
+        need = [len(descs) / model.max_insns, sum(d.words for d in descs) / model.max_words,
+                sum(1 for d in descs if d.slots == (0,)), sum(1 for d in descs if set(d.slots) <= {2, 3}) / 2]
+        for res in model.hvx_resources:  # instructions that need this very resource
+            need.append(sum(1 for d in descs if d.is_hvx and all(res in o for o in d.resource_options)))
+        pool = {"mpy0", "mpy1", "shift", "xlane"}
+        need.append(sum(min(len(o & pool) for o in d.resource_options) for d in descs if d.is_hvx) / 4)
+        mpy = {"mpy0", "mpy1"}
+        need.append(sum(min(len(o & mpy) for o in d.resource_options) for d in descs if d.is_hvx
+                        and all(o & mpy for o in d.resource_options)) / 2)
+        packets = max(1, -int(-max(need) // 1)) if descs else 0
+        total += packets * (mf.trip if b is mf.loop and mf.trip else 1)
+    return total

@@ -1,0 +1,591 @@
+"""Instruction selection for HVX: a simplified kernel -> a `MachineFunction` (virtual registers).
+
+This is the HVX-specific lowering the generic `lower/` does not fit: HVX works on 128-byte
+vectors whatever the element width, so one loop iteration handles a *block* of lanes sized by
+the narrowest element type in the kernel (128 u8 lanes = 2 vectors of 64 halves = 4 vectors
+of 32 words), and a value of type T occupies `block * bytes(T) / 128` vectors, lanes in
+natural order. Two kernel shapes are compiled:
+
+  * elementwise: `out[i] = f(x[i + c], ...)` over one range, with small `sum` reductions
+    unrolled (sum3: `x[i] + x[i+1] + x[i+2]`); unaligned `x[i + c]` reads two aligned vectors
+    shared by every access and picks the bytes with `valign`;
+  * multiply-reduce: `out = sum(cast(a[i]) * cast(b[i]), i)` over bytes: the reduction is
+    regrouped four lanes at a time, `i = 128 t + 4 j + q`, which gives every word lane j the
+    four-term sum the `hvx-vrmpy-*` rules turn into `hvx.vrmpy_*`; the word lanes accumulate
+    with `Vx.w += vrmpy(Vu.b,Vv.b)` and fold with a `vror`/`vadd` tree at the end.
+
+Every rewrite from the kernel's term to HVX ops goes through the proven target rules
+(`rules/hexagon.rules`, applied by the ordinary rewrite engine); the ISA rows' own lane-wise
+patterns (`isa.py`) then cover the term, one instruction per vector of a value. What is not
+covered raises `HexagonUnsupported` ("hexagon: <what> not supported yet").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.backends.hexagon.isa import INSNS, MODEL
+from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.dsl.parser import parse_expr
+from rewriter.ir.dtype import DType, parse_dtype
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import Kernel
+from rewriter.lower.lower import affine, flatten
+
+VBYTES = MODEL.vector_bytes
+
+#: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
+#: from two input vectors (`Vu` high half, `Vv` low half).
+PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
+#: Byte dot products: the hvx op -> the accumulating row.
+RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
+#: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
+MAX_UNROLLED_REDUCE = 8
+
+
+def _lane_rows() -> dict:
+    """(op, lane type) -> (row, operand names in order) for every lane-wise ISA row."""
+    table = {}
+    for row in INSNS.values():
+        if not row.lanewise:
+            continue
+        p = parse_expr(row.sem)
+        names = [a.name for a in p.args]
+        t = p.args[0].dtype
+        table.setdefault((p.op, t), (row, names, [a.dtype for a in p.args]))
+    return table
+
+
+LANE_ROWS = _lane_rows()
+
+
+def _compare_rows() -> dict:
+    """(op, lane type) -> (row, operand names in order) for the compares into Q registers."""
+    table = {}
+    for row in INSNS.values():
+        if row.defs and row.defs[0][1] == "Q":
+            p = parse_expr(row.sem)
+            table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
+    return table
+
+
+COMPARE_ROWS = _compare_rows()
+#: (source lane bits, source signed) -> the widening row; lane bits -> the truncating pack.
+_EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, True): "vsxth"}
+_TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
+#: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
+#: signed row of its width (vadd.b adds u8 lanes too).
+SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
+#: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
+BITWISE = frozenset({"and", "or", "xor", "not"})
+#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
+WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
+               "eq": ("eq", False, False), "ne": ("eq", False, True)}
+
+
+def _elem_bytes(t: DType) -> int:
+    return max(1, t.scalar.bits // 8)
+
+
+def _signed_twin(t: DType) -> DType:
+    """The signed type of t's width (equality does not depend on the signedness)."""
+    return parse_dtype(f"i{t.scalar.bits}")
+
+
+def _splat_bits(value: int, t: DType) -> int:
+    """A lane value replicated over 32 bits (what vsplat / the `Rt.b` operands read)."""
+    bits = t.scalar.bits
+    v = value & ((1 << bits) - 1)
+    out = 0
+    for k in range(32 // bits):
+        out |= v << (k * bits)
+    return out
+
+
+def _signed32(v: int) -> int:
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v >> 31 else v
+
+
+@dataclass
+class _Access:
+    buffer: str
+    offset: int  # element offset from the block's first lane
+
+
+class Selector:
+    """Builds one `MachineFunction`; `rules` is the selector's rewriter (target rules)."""
+
+    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1):
+        self.k = kernel
+        self.unroll = unroll  # blocks per loop iteration
+        self.lane_offset = 0  # the first lane of the block being generated
+        self.simplify, self.rw = simplify, select_rw
+        self.n_regs = 0
+        self.pro, self.body, self.epi = Block("prologue"), Block("loop"), Block("epilogue")
+        self.ptr = {b.name: Reg("R", -1 - i, phys=i, hint=b.name) for i, b in enumerate(kernel.buffers)}
+        if len(kernel.buffers) > len(MODEL.arg_registers):
+            raise HexagonUnsupported(f"{len(kernel.buffers)} buffers (r0-r5 carry at most 6)")
+        self.consts: dict = {}
+        self.loads: dict = {}
+        self.qregs: dict = {}  # the rotating predicate registers (select_lanes)
+        self.q_uses: list = []
+        self.notes: list[str] = []
+
+    def reg(self, cls: str, hint: str = "") -> Reg:
+        self.n_regs += 1
+        return Reg(cls, self.n_regs, hint=hint)
+
+    # -- constants (hoisted to the prologue) ---------------------------------------------------
+    def scalar_const(self, value: int, cls: str = "R") -> Reg:
+        value = _signed32(value)
+        key = ("r", value, cls)
+        if key not in self.consts:
+            r = self.reg(cls, f"#{value}")
+            row = "movi" if -32768 <= value <= 32767 else "movi_ext"
+            self.pro.add(insn(row, d=r, imm=value))
+            self.consts[key] = r
+        return self.consts[key]
+
+    def vector_const(self, value: int, t: DType) -> Reg:
+        key = ("v", value, t.scalar)
+        if key not in self.consts:
+            v = self.reg("V", f"splat {value}")
+            if value == 0:
+                self.pro.add(insn("vzero", d=v))
+            else:
+                self.pro.add(insn("vsplatw", d=v, t=self.scalar_const(_splat_bits(value, t))))
+            self.consts[key] = v
+        return self.consts[key]
+
+    # -- loads ---------------------------------------------------------------------------------
+    def aligned(self, buffer: str, vec: int) -> Reg:
+        """The aligned vector `vec` vectors past the block's start in `buffer` (loaded once)."""
+        key = (buffer, vec)
+        if key not in self.loads:
+            if not -8 <= vec <= 7:
+                raise HexagonUnsupported(f"a load {vec} vectors from the pointer (beyond #s4)")
+            v = self.reg("V", f"{buffer}+{vec}")
+            self.body.add(insn("vmem_ld", mem=buffer, d=v, p=self.ptr[buffer], off=vec))
+            self.loads[key] = v
+        return self.loads[key]
+
+    def load_vectors(self, acc: _Access, t: DType, n: int) -> list[Reg]:
+        out = []
+        for j in range(n):
+            byte = acc.offset * _elem_bytes(t) + VBYTES * j
+            lo, shift = divmod(byte, VBYTES)
+            if shift == 0:
+                out.append(self.aligned(acc.buffer, lo))
+                continue
+            a, b = self.aligned(acc.buffer, lo), self.aligned(acc.buffer, lo + 1)
+            d = self.reg("V", f"{acc.buffer}+{byte}B")
+            if shift < 8:
+                self.body.add(insn("valigni", d=d, u=b, v=a, imm=shift))
+            else:
+                self.body.add(insn("valign", d=d, u=b, v=a, t=self.scalar_const(shift, "R8")))
+            out.append(d)
+        return out
+
+    # -- elementwise kernels -------------------------------------------------------------------
+    def access(self, load: UOp, rname: str) -> _Access:
+        a = affine(load.src[0])
+        if a is None or set(a) - {rname, None} or a.get(rname) != 1:
+            raise HexagonUnsupported(f"the access {load.arg}[{load.src[0]}] (only x[i + c])")
+        return _Access(load.arg, a.get(None, 0) + self.lane_offset)
+
+    def nvec(self, t: DType) -> int:
+        n = self.block * _elem_bytes(t)
+        if n % VBYTES:
+            raise HexagonUnsupported(f"{self.block} lanes of {t} (not whole vectors)")
+        return n // VBYTES
+
+    def gen(self, u: UOp, rname: str, memo: dict) -> list[Reg]:
+        if u in memo:
+            return memo[u]
+        out = self._gen(u, rname, memo)
+        memo[u] = out
+        return out
+
+    def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
+        t = u.dtype
+        if t.is_float or t.is_bool or t.is_idx or t.scalar.bits > 32:
+            raise HexagonUnsupported(f"values of type {t}")
+        n = self.nvec(t)
+        if u.op == "load":
+            return self.load_vectors(self.access(u, rname), t, n)
+        if u.op == "const":
+            return [self.vector_const(int(u.arg), t)] * n
+        if u.op == "cast" and u.src[0].dtype.is_int and t.is_int:
+            return self.convert(u, rname, memo)
+        if u.op in PACKS:
+            src = self.gen(u.src[0], rname, memo)
+            out = []
+            for j in range(0, len(src), 2):
+                d = self.reg("V", u.op)
+                self.body.add(insn(PACKS[u.op], d=d, u=src[j + 1], v=src[j]))
+                out.append(d)
+            return out
+        if u.op == "where":
+            return self.select_lanes(u, rname, memo)
+        if u.op == "mul" and any(x.op == "const" and x.arg == 2 for x in u.src):
+            # x * 2 is x + x (wrapping alike): bytes have no multiply, and an add is cheaper.
+            (x,) = [x for x in u.src if not (x.op == "const" and x.arg == 2)] or [u.src[0]]
+            return self.gen(UOp("add", t, (x, x)), rname, memo)
+        if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
+            return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
+        key = (u.op, t.scalar)
+        if key not in LANE_ROWS and u.op in SIGNLESS:
+            key = (u.op, _signed_twin(t))
+        if key not in LANE_ROWS and u.op in BITWISE:
+            key = (u.op, parse_dtype("i8"))
+        if key not in LANE_ROWS or u.flags:
+            raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
+        row, names, types = LANE_ROWS[key]
+        operands = []
+        for s, name, ty in zip(u.src, names, types):
+            if any(n == name for n, c in row.uses if c == "V"):
+                operands.append(("V", self.gen(s, rname, memo)))
+            else:  # a scalar register operand: constants only
+                if s.op != "const":
+                    raise HexagonUnsupported(f"{row.name} with a non-constant scalar operand")
+                value = int(s.arg)
+                reg_value = _splat_bits(value, ty) if ty.scalar.bits == 8 else value  # Rt.b: 4 bytes
+                operands.append(("R", self.scalar_const(reg_value)))
+        out = []
+        for j in range(n):
+            d = self.reg("V", u.op)
+            fields = {"d": d}
+            for (kind, val), name in zip(operands, names):
+                fields[name] = val[j] if kind == "V" else val
+            self.body.add(insn(row.name, **fields))
+            out.append(d)
+        return out
+
+    def convert(self, u: UOp, rname: str, memo) -> list[Reg]:
+        """An integer cast, one width step (8 <-> 16 <-> 32) at a time. Widening extends by
+        the source's signedness (`vzxt`/`vsxt`: even lanes to the low vector of a pair, odd
+        ones to the high) and interleaves the pair back with `vshuff`; narrowing truncates
+        with `vpacke` (the low vector's lanes first). Same width: the same bits."""
+        src = u.src[0]
+        sbits, dbits = src.dtype.scalar.bits, u.dtype.scalar.bits
+        regs = self.gen(src, rname, memo)
+        bits = sbits
+        while bits < dbits:
+            ext = _EXTEND.get((bits, src.dtype.signed))
+            if ext is None:
+                raise HexagonUnsupported(f"a cast from {src.dtype} to {u.dtype}")
+            unit = self.scalar_const(-2 * bits // 8, "R8")
+            out = []
+            for r in regs:
+                lo, hi, nlo, nhi = (self.reg("V", f"ext{x}") for x in range(4))
+                self.body.add(insn(ext, lo=lo, hi=hi, u=r))
+                self.body.add(insn("vshuffvdd", lo=nlo, hi=nhi, u=hi, v=lo, t=unit))
+                out += [nlo, nhi]
+            regs, bits = out, bits * 2
+        while bits > dbits:
+            pack = _TRUNCATE.get(bits)
+            if pack is None:
+                raise HexagonUnsupported(f"a cast from {src.dtype} to {u.dtype}")
+            out = []
+            for j in range(0, len(regs), 2):
+                d = self.reg("V", "trunc")
+                self.body.add(insn(pack, d=d, u=regs[j + 1], v=regs[j]))
+                out.append(d)
+            regs, bits = out, bits // 2
+        return regs
+
+    def select_lanes(self, u: UOp, rname: str, memo) -> list[Reg]:
+        """`where(cmp(a, b), x, y)`: a compare into a Q register, then `vmux`, per vector.
+        `le` is `!(b < a)` and `ne` is `!(a == b)`: the same compare with the arms swapped."""
+        c, x, y = u.src
+        if c.op not in WHERE_FORMS:
+            raise HexagonUnsupported(f"a select on {c.op}")
+        cbits, vbits = c.src[0].dtype.scalar.bits, u.dtype.scalar.bits
+        if cbits < vbits:  # compare at the value's width: extension keeps order and equality
+            wide = parse_dtype(f"{'i' if c.src[0].dtype.signed else 'u'}{vbits}")
+            c = c.replace(src=tuple(UOp("cast", wide, (s,)) for s in c.src))
+        elif cbits > vbits:  # select at the compare's width, truncate back (exact)
+            wide = parse_dtype(f"i{cbits}")
+            inner = UOp("where", wide, (c, UOp("cast", wide, (x,)), UOp("cast", wide, (y,))))
+            return self.gen(UOp("cast", u.dtype, (inner,)), rname, memo)
+        op, swap_operands, swap_arms = WHERE_FORMS[c.op]
+        a, b = (c.src[1], c.src[0]) if swap_operands else c.src
+        t = a.dtype.scalar
+        key = (op, t) if (op, t) in COMPARE_ROWS else (op, _signed_twin(t))
+        if key not in COMPARE_ROWS:
+            raise HexagonUnsupported(f"the compare {c.op} at {t}")
+        row, names = COMPARE_ROWS[key]
+        va, vb = self.gen(a, rname, memo), self.gen(b, rname, memo)
+        vx, vy = self.gen(x, rname, memo), self.gen(y, rname, memo)
+        if swap_arms:
+            vx, vy = vy, vx
+        out = []
+        for j in range(len(vx)):
+            # Four predicate registers in all: the compares take them in turn (a reuse
+            # orders each compare after the vmux that read the register before).
+            slot = len(self.q_uses) % MODEL.predicate_registers
+            if slot not in self.qregs:
+                self.qregs[slot] = self.reg("Q", f"q{slot}")
+            q = self.qregs[slot]
+            self.q_uses.append(q)
+            self.body.add(insn(row.name, d=q, **{names[0]: va[j], names[1]: vb[j]}))
+            d = self.reg("V", "where")
+            self.body.add(insn("vmux", d=d, q=q, u=vx[j], v=vy[j]))
+            out.append(d)
+        return out
+
+    def store_vectors(self, buffer: str, regs: list[Reg], first: int = 0):
+        for j, r in enumerate(regs):
+            if first + j > 7:
+                raise HexagonUnsupported(f"a store {first + j} vectors from the pointer (beyond #s4)")
+            self.body.add(insn("vmem_st", mem=buffer, p=self.ptr[buffer], u=r, off=first + j))
+
+    def advance_pointers(self, block: Block, step_bytes: dict):
+        """Advance every pointer by its bytes per iteration: the first access at offset 0
+        becomes post-incrementing where `#s3` can hold the step (the accesses after it, in
+        block order, see the advanced pointer: their offsets drop by the step), else an add
+        at the end of the block."""
+        for buf, nbytes in step_bytes.items():
+            inc = nbytes // VBYTES
+            p = self.ptr[buf]
+            accesses = [k for k, i in enumerate(block.insns) if i.mem == buf]
+            zero = [k for k in accesses if block.insns[k].imms.get("off") == 0]
+            later = [k for k in accesses if zero and k > zero[0]]
+            if zero and -4 <= inc <= 3 and nbytes % VBYTES == 0 and all(
+                    -8 <= block.insns[k].imms["off"] - inc <= 7 for k in later):
+                first = block.insns[zero[0]]
+                name = {"vmem_ld": "vmem_ld_pi", "vmem_st": "vmem_st_pi"}[first.desc.name]
+                block.insns[zero[0]] = insn(name, mem=buf, inc=inc, **first.regs)
+                for k in later:
+                    block.insns[k].imms["off"] -= inc
+            else:
+                block.add(insn("addi", d=p, u=p, imm=nbytes))
+
+    def elementwise(self, st: UOp) -> MachineFunction:
+        *indices, value = st.src
+        out = self.k.buffer(st.arg)
+        flat = self.simplify(flatten(indices, out.shape))
+        value = self.unroll_reductions(self.flat_loads(value))
+        rname, size, value = self.fuse_ranges(out, flat, value)
+        value = self.rw.normalize(self.simplify(value))
+        types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
+        types.append(out.dtype)
+        self.block = VBYTES // min(_elem_bytes(t) for t in types)
+        if size % self.block:
+            raise HexagonUnsupported(f"a range of {size} lanes (not a multiple of {self.block})")
+        if (size // self.block) % self.unroll:
+            raise HexagonUnsupported(f"unrolling {size // self.block} iterations by {self.unroll}")
+        for u in range(self.unroll):  # each copy: the next block of lanes (loads shared)
+            self.lane_offset = u * self.block
+            regs = self.gen(value, rname, {})
+            self.store_vectors(out.name, regs, first=u * len(regs))
+        steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
+                 for b in sorted({i.mem for i in self.body.insns if i.mem})}
+        self.advance_pointers(self.body, steps)
+        self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
+                          f"selected: {value}")
+        return self.finish(size // self.block // self.unroll)
+
+    def fuse_ranges(self, out, flat: UOp, value: UOp):
+        """The store's ranges as one: `out[y, x]` over whole rows is `out[i]` with
+        `i = y * X + x`, and so is every load that walks its buffer the same way (plus a
+        constant). Returns (range name, size, value over that range)."""
+        a = affine(flat)
+        names = [k for k in (a or {}) if k]
+        if a is None or not names or a.get(None, 0) != 0:
+            raise HexagonUnsupported(f"the store {out.name}[{flat}] (only out[i] over whole rows)")
+        names.sort(key=lambda n: -a[n])
+        stride = 1
+        for n in reversed(names):  # row-major and contiguous: coefficients 1, X, X*Y, ...
+            if a[n] != stride:
+                raise HexagonUnsupported(f"a strided store to {out.name}[{flat}]")
+            stride *= self.k.range(n).size
+        if len(names) == 1:
+            return names[0], stride, value
+        fused = var(parse_dtype("idx"), "_".join(names), 0, stride - 1)
+        memo: dict = {}
+
+        def rebuild(n: UOp) -> UOp:  # loads are leaves: their indices are rewritten whole
+            if n in memo:
+                return memo[n]
+            if n.op == "load":
+                la = affine(n.src[0])
+                if la is None or {k: c for k, c in la.items() if k} != {k: a[k] for k in names}:
+                    raise HexagonUnsupported(f"the access {n.arg}[{n.src[0]}] (not walking {out.name}'s rows)")
+                idx = UOp("add", fused.dtype, (fused, const(fused.dtype, la.get(None, 0))))
+                memo[n] = UOp("load", n.dtype, (self.simplify(idx),), n.arg)
+            elif n.op == "var" and n.arg.name in names:
+                raise HexagonUnsupported(f"the range {n.arg.name} used as a value")
+            else:
+                memo[n] = n.replace(src=tuple(rebuild(x) for x in n.src)) if n.src else n
+            return memo[n]
+
+        return fused.arg.name, stride, rebuild(value)
+
+    def flat_loads(self, u: UOp) -> UOp:
+        memo: dict = {}
+        for n in u.toposort():
+            if n.op == "load":
+                buf = self.k.buffer(n.arg)
+                memo[n] = UOp("load", n.dtype, (self.simplify(flatten([memo[s] for s in n.src], buf.shape)),), n.arg)
+            elif n.src and n.op != "reduce":
+                memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+            elif n.op == "reduce":
+                memo[n] = n.replace(src=(memo[n.src[0]],))
+            else:
+                memo[n] = n
+        return memo[u]
+
+    def unroll_reductions(self, u: UOp) -> UOp:
+        """A small `sum` over constant ranges, as the sum of its terms (index order)."""
+        memo: dict = {}
+        for n in u.toposort():
+            if n.src:
+                n2 = n.replace(src=tuple(memo[s] for s in n.src))
+            else:
+                n2 = n
+            if n.op == "reduce":
+                kind, names = n.arg
+                if kind != "sum":
+                    raise HexagonUnsupported(f"a {kind} reduction in an elementwise kernel")
+                terms = [n2.src[0]]
+                for name in names:
+                    size = self.k.range(name).size
+                    if size > MAX_UNROLLED_REDUCE:
+                        raise HexagonUnsupported(f"a reduction over {size} lanes inside an elementwise kernel")
+                    rv = var(parse_dtype("idx"), name, 0, size - 1)
+                    terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
+                acc = terms[0]
+                for t in terms[1:]:
+                    acc = UOp("add", n.dtype, (acc, t))
+                n2 = acc
+            memo[n] = n2
+        return memo[u]
+
+    # -- multiply-reduce kernels (vrmpy) ---------------------------------------------------------
+    def dot(self, st: UOp) -> MachineFunction:
+        (value,) = st.src
+        out = self.k.buffer(st.arg)
+        if value.op != "reduce" or value.arg[0] != "sum" or len(value.arg[1]) != 1:
+            raise HexagonUnsupported("a reduction other than one sum over one range")
+        (rname,) = value.arg[1]
+        body = self.flat_loads(value.src[0])
+        loads = [n for n in body.toposort() if n.op == "load"]
+        for ld in loads:
+            acc = self.access(ld, rname)
+            if acc.offset != 0 or _elem_bytes(ld.dtype) != 1:
+                raise HexagonUnsupported(f"a multiply-reduce reading {ld.arg} (only bytes at [i])")
+        size = self.k.range(rname).size
+        if size % VBYTES:
+            raise HexagonUnsupported(f"a reduction over {size} bytes (not a multiple of {VBYTES})")
+        # i = 128 t + 4 j + q: the four lanes q of word lane j, as the target rules see them.
+        terms = []
+        for q in range(4):
+            t = body
+            for ld in loads:
+                t = substitute(t, ld, var(ld.dtype, f"{ld.arg}@{q}"))
+            terms.append(t)
+        four = UOp("add", value.dtype, (UOp("add", value.dtype, (UOp("add", value.dtype, (terms[0], terms[1])),
+                                                                  terms[2])), terms[3]))
+        sel = self.rw.normalize(self.simplify(four))
+        if sel.op not in RMPY_ACC:
+            raise HexagonUnsupported(f"the multiply-reduce {body} (no vrmpy rule matched: {sel})")
+        u_bufs = [s.arg.name.split("@") for s in sel.src]
+        if any(s.op != "var" for s in sel.src) or [q for _, q in u_bufs] != ["0", "1", "2", "3"] * 2 \
+                or len({b for b, _ in u_bufs[:4]}) != 1 or len({b for b, _ in u_bufs[4:]}) != 1:
+            raise HexagonUnsupported(f"vrmpy operands {sel} (four lanes of one vector each)")
+        ua, ub = u_bufs[0][0], u_bufs[4][0]
+        self.block = VBYTES
+        if (size // VBYTES) % self.unroll:
+            raise HexagonUnsupported(f"unrolling {size // VBYTES} iterations by {self.unroll}")
+        # One accumulator per unrolled copy, so the copies' vrmpy chains overlap.
+        accs = []
+        for u in range(self.unroll):
+            accv = self.reg("V", f"acc{u}")
+            self.pro.add(insn("vzero", d=accv))
+            va, vb = self.aligned(ua, u), self.aligned(ub, u)
+            self.body.add(insn(RMPY_ACC[sel.op], d=accv, u=va, v=vb))
+            accs.append(accv)
+        self.advance_pointers(self.body, {b: VBYTES * self.unroll for b in sorted({ua, ub})})
+        while len(accs) > 1:  # pairwise sums of the accumulators (integer adds: exact)
+            nxt = []
+            for x, y in zip(accs[::2], accs[1::2]):
+                d = self.reg("V", "acc")
+                self.epi.add(insn("vaddw", d=d, u=x, v=y))
+                nxt.append(d)
+            accs = nxt + accs[len(accs) // 2 * 2:]
+        accv = accs[0]
+        # Fold the 32 word lanes: rotate by half the live bytes and add, five times.
+        for shift in (64, 32, 16, 8, 4):
+            rot = self.reg("V", f"ror{shift}")
+            self.epi.add(insn("vror", d=rot, u=accv, t=self.scalar_const(shift)))
+            nxt = self.reg("V", "acc")
+            self.epi.add(insn("vaddw", d=nxt, u=accv, v=rot))
+            accv = nxt
+        if out.dtype.scalar.bits != 32 or out.shape:
+            raise HexagonUnsupported(f"a multiply-reduce into {out}")
+        self.epi.add(insn("vmem_st", mem=out.name, p=self.ptr[out.name], u=accv, off=0))
+        self.notes.append(f"{out.name}: {size // VBYTES} iterations of vrmpy over {VBYTES} bytes "
+                          f"({sel.op} from rules/hexagon.rules), then a 5-step vror/vadd tree")
+        return self.finish(size // VBYTES // self.unroll)
+
+    def finish(self, trip: int) -> MachineFunction:
+        if trip > 1:
+            count = self.scalar_const(trip)
+            self.pro.add(insn("loop0", u=count, label=f".L{self.k.name}_loop"))
+            loop = self.body
+        else:
+            self.pro.insns += self.body.insns
+            loop = Block("loop")
+        self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
+        return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
+                               len(self.k.buffers))
+
+
+def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
+    """`u` with every occurrence of the node `old` replaced by `new`."""
+    memo: dict = {}
+    for n in u.toposort():
+        if n is old:
+            memo[n] = new
+        elif n.src:
+            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+        else:
+            memo[n] = n
+    return memo[u]
+
+
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunction:
+    """The machine function for `kernel` (simplified already); `simplify` normalizes terms
+    with the portable rules, `select_rw` with the Hexagon target rules."""
+    if len(kernel.stores) != 1:
+        raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
+    if kernel.temps:
+        raise HexagonUnsupported("temporary buffers")
+    (st,) = kernel.stores
+    if any(b.dtype.is_float for b in kernel.buffers):
+        raise HexagonUnsupported("floating-point buffers")
+    value = st.src[-1]
+    reduces = [n for n in value.toposort() if n.op == "reduce"]
+    if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
+        try:  # a byte dot product: vrmpy
+            return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        except HexagonUnsupported:
+            from rewriter.backends.hexagon.reduce import reduce_all
+
+            return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
+        from rewriter.backends.hexagon.matmul import matmul
+
+        return matmul(Selector(kernel, simplify, select_rw, unroll), st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
+        if value.arg[0] in ("reduce_max", "reduce_min"):
+            from rewriter.backends.hexagon.pool import pool2x2
+
+            return pool2x2(Selector(kernel, simplify, select_rw, unroll), st)
+        from rewriter.backends.hexagon.stencil import stencil
+
+        return stencil(Selector(kernel, simplify, select_rw, unroll), st)
+    if reduces and len(st.src) == 1:
+        raise HexagonUnsupported("a reduction to a scalar of this form")
+    return Selector(kernel, simplify, select_rw, unroll).elementwise(st)

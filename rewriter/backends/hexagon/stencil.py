@@ -1,0 +1,121 @@
+"""2-D byte stencils with vrmpy: `out[y, x] = sum(cast<i32>(img[y+ky, x+kx]) * cast<i32>(w[ky, kx]), ky, kx)`.
+
+`Vd.w = vrmpy(Vu.ub, Rt.b)` gives word lane j the sum of four byte products
+`Vu.ub[4j+q] * Rt.b[q]`; with the filter row `(w[ky,0], w[ky,1], w[ky,2], 0)` in Rt (the
+zero-padded 3-wide reduce of `rules/hexagon.rules`) and the image row read from byte `s`
+(an unaligned `vmemu`), lane j is row ky's share of `out[y, 4j + s]`. Four shifts s = 0..3
+give four accumulators of 32 words, `acc_s[j] = out[y, 4j + s]`, summed over the rows ky
+with `Vx.w += vrmpy(Vu.ub, Rt.b)`. Two rounds of `vshuff` (interleave words, then pairs of
+words; `Vdd = vshuff(Vu, Vv, Rt)` puts Vv's unit first, checked on qemu-hexagon) restore the
+natural order: out[y, 0..127] in four vectors, stored aligned.
+
+One loop iteration computes one output row of exactly 128 words; the filter rows are packed
+into scalar registers once, in the prologue (`memub` + `|= asl`).
+"""
+from __future__ import annotations
+
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.ir.uop import UOp, var
+from rewriter.lower.lower import affine
+
+#: The hvx op a row's products select (by the image's signedness) -> (row, accumulating row).
+SCALAR_RMPY = {"hvx.vrmpy_ubb": ("vrmpybus", "vrmpybus_acc")}
+
+
+def stencil(sel, st: UOp) -> MachineFunction:
+    """`sel` is a `select.Selector`; the store is `out[y, x] = sum(... , ky, kx)`."""
+    from rewriter.backends.hexagon.select import substitute as _subst
+
+    k = sel.k
+    if sel.unroll != 1:
+        raise HexagonUnsupported("unrolling a stencil")
+    *indices, value = st.src
+    out = k.buffer(st.arg)
+    if len(indices) != 2 or any(i.op != "var" for i in indices) or len(out.shape) != 2:
+        raise HexagonUnsupported(f"the store {out.name}[...] (a stencil needs out[y, x])")
+    yv, xv = (i.arg.name for i in indices)
+    if out.shape[1] != 128 or out.dtype.scalar.bits != 32 or value.op != "reduce" or value.arg[0] != "sum":
+        raise HexagonUnsupported(f"a stencil into {out} (rows of 128 words, a sum)")
+    kyn, kxn = value.arg[1] if len(value.arg[1]) == 2 else (None, None)
+    if kyn is None:
+        raise HexagonUnsupported("a stencil without two reduce ranges")
+    body = sel.flat_loads(value.src[0])
+    loads = [n for n in body.toposort() if n.op == "load"]
+    img = [ld for ld in loads if xv in {v.arg.name for v in ld.src[0].vars()}]
+    wts = [ld for ld in loads if ld not in img]
+    if len(img) != 1 or len(wts) != 1:
+        raise HexagonUnsupported("a stencil other than image times weights")
+    (img,), (wt,) = img, wts
+    ia, wa = affine(img.src[0]), affine(wt.src[0])
+    if ia is None or wa is None or ia.get(xv) != 1 or ia.get(kxn) != 1 or ia.get(yv) != ia.get(kyn) \
+            or set(ia) - {xv, yv, kxn, kyn, None} or set(wa) - {kxn, kyn, None} or wa.get(kxn) != 1:
+        raise HexagonUnsupported(f"the stencil accesses {img.arg}[{img.src[0]}], {wt.arg}[{wt.src[0]}]")
+    stride, wstride = ia[yv], wa.get(kyn, 0)
+    nkx, nky = k.range(kxn).size, k.range(kyn).size
+    if img.dtype.scalar.bits != 8 or wt.dtype.scalar.bits != 8 or nkx > 4 or nky > 8:
+        raise HexagonUnsupported(f"a {nky}x{nkx} stencil of {img.dtype} by {wt.dtype}")
+    # The target rules decide the instruction: one filter row's products, lane q = kx.
+    terms = []
+    for q in range(nkx):
+        t = body
+        for ld in (img, wt):
+            t = _subst(t, ld, var(ld.dtype, f"{ld.arg}@{q}"))
+        terms.append(t)
+    row = terms[0]
+    for t in terms[1:]:
+        row = UOp("add", value.dtype, (row, t))
+    chosen = sel.rw.normalize(sel.simplify(row))
+    want = [f"{img.arg}@{q}" for q in range(nkx)], [f"{wt.arg}@{q}" for q in range(nkx)]
+    args = [s.arg.name if s.op == "var" else s.arg for s in chosen.src]
+    if chosen.op not in SCALAR_RMPY or args[:nkx] != want[0] or args[4:4 + nkx] != want[1]:
+        raise HexagonUnsupported(f"a stencil row {row} (selected {chosen}, no scalar vrmpy)")
+    plain, acc_row = SCALAR_RMPY[chosen.op]
+    # Prologue: each filter row as four bytes of a scalar register (the 4th stays zero).
+    wptr = sel.ptr[wt.arg]
+    filt = []
+    for ky in range(nky):
+        base = wa.get(None, 0) + wstride * ky
+        r = sel.reg("R", f"w{ky}")
+        sel.pro.add(insn("memub", mem=wt.arg, d=r, p=wptr, off=base))
+        for q in range(1, nkx):
+            t = sel.reg("R", f"w{ky}{q}")
+            sel.pro.add(insn("memub", mem=wt.arg, d=t, p=wptr, off=base + q))
+            sel.pro.add(insn("asl_or", d=r, u=t, imm=8 * q))
+        filt.append(r)
+    p = sel.ptr[img.arg]
+    if ia.get(None, 0):
+        sel.pro.add(insn("addi", d=p, u=p, imm=ia[None]))
+    # Loop body: one output row.
+    accs = [sel.reg("V", f"acc{s}") for s in range(4)]
+    for ky in range(nky):
+        # One address register walks the row a byte at a time (few live scalars).
+        a = sel.reg("R", f"row{ky}")
+        for s in range(4):
+            sel.body.add(insn("addi", d=a, u=a if s else p, imm=1 if s else stride * ky))
+            v = sel.reg("V", f"{img.arg}[{ky}]+{s}")
+            sel.body.add(insn("vmemu_ld", mem=img.arg, d=v, p=a, off=0))
+            if ky == 0:
+                sel.body.add(insn(plain, d=accs[s], u=v, t=filt[ky]))
+            else:
+                sel.body.add(insn(acc_row, d=accs[s], u=v, t=filt[ky]))
+    words, pairs = sel.scalar_const(-4, "R8"), sel.scalar_const(-8, "R8")
+    halves = []
+    for hi_acc, lo_acc in ((accs[1], accs[0]), (accs[3], accs[2])):
+        lo, hi = sel.reg("V", "shuf.lo"), sel.reg("V", "shuf.hi")
+        sel.body.add(insn("vshuffvdd", lo=lo, hi=hi, u=hi_acc, v=lo_acc, t=words))
+        halves.append((lo, hi))
+    (plo, phi), (qlo, qhi) = halves
+    final = []
+    for u, v in ((qlo, plo), (qhi, phi)):
+        lo, hi = sel.reg("V", "out.lo"), sel.reg("V", "out.hi")
+        sel.body.add(insn("vshuffvdd", lo=lo, hi=hi, u=u, v=v, t=pairs))
+        final += [lo, hi]
+    for j, r in enumerate(final):
+        sel.body.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=r, off=j))
+    sel.body.add(insn("addi", d=p, u=p, imm=stride))
+    sel.advance_pointers(sel.body, {out.name: 128 * 4})
+    rows = k.range(yv).size
+    sel.notes.append(f"{out.name}: {rows} rows of 128 words; {nky}x{nkx} filter as {chosen.op} "
+                     f"(rules/hexagon.rules) over 4 byte shifts, vshuff x4 to natural order")
+    return sel.finish(rows)
+

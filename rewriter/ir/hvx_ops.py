@@ -1,0 +1,70 @@
+"""Hexagon HVX instructions whose per-lane meaning is not already a table op.
+
+Each op is the meaning of one HVX instruction on *one output lane*, written over the same
+`Domain` primitives as every other op, so the numpy evaluator and both Z3 encodings are
+derived from this one definition (`rewriter verify rules/hexagon.rules` proves the
+instruction-selection rules that produce them). Operands and result have fixed types (the
+signature names them), because an HVX instruction reads and writes fixed element types.
+
+These are *target* ops (`target="hexagon"`): a rule whose right side uses one is a target
+rule, kept out of the portable library (`RuleLibrary.target_rules`), so the CPU pipeline
+never rewrites to them; only the Hexagon selector (`rewriter/backends/hexagon/select.py`)
+applies those rules.
+
+Semantics follow the Hexagon V66 HVX Programmer's Reference Manual (80-N2040-44), and the
+instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
+  vrmpy       Vd.w[i] = sum_{k<4} Vu.b[4i+k] * Vv.b[4i+k]    (also Vu.ub x Vv.b / Rt.b)
+  vmpyi       Vd.w[i] = Vu.w[i] * Rt.b[i % 4]                 (low 32 bits)
+  vpack:sat   Vd.h[i] = sat16(Vv.w[i]), Vd.h[i+32] = sat16(Vu.w[i])   (and .ub from .h)
+"""
+from __future__ import annotations
+
+from rewriter.ir.dtype import i8, i16, i32, u8
+from rewriter.ir.ops import INT, Sig, _op
+
+
+def _rmpy(a_type):
+    """Per 32-bit lane of vrmpy: the sum of four byte products, widened to 32 bits first
+    (|sum| <= 4 * 255 * 128 < 2^31, so the i32 additions never wrap)."""
+
+    def sem(d, fx, t, a0, a1, a2, a3, b0, b1, b2, b3, node):
+        total = d.const(i32, 0)
+        for a, b in ((a0, b0), (a1, b1), (a2, b2), (a3, b3)):
+            prod = d.mul(i32, d.icast(a_type, i32, a), d.icast(i8, i32, b))
+            total = d.add(i32, total, prod)
+        return total
+
+    return sem
+
+
+def _clamp(src, dst):
+    """Saturate a `src` value into `dst`'s range (the `:sat` of a narrowing pack)."""
+
+    def sem(d, fx, t, x, node):
+        lo, hi = d.const(src, dst.min), d.const(src, dst.max)
+        c = d.ite(d.lt(src, x, lo), lo, d.ite(d.lt(src, hi, x), hi, x))
+        return d.icast(src, dst, c)
+
+    return sem
+
+
+def _s_mpyi_wb(d, fx, t, x, c, node):
+    return d.mul(i32, x, d.icast(i8, i32, c))
+
+
+_B4 = ("i8",) * 4
+_op("hvx.vrmpy_bb", Sig(_B4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(i8)},
+    "HVX vrmpy(Vu.b,Vv.b), one word lane: sum of four signed byte products",
+    target="hexagon")
+_op("hvx.vrmpy_ubb", Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(u8)},
+    "HVX vrmpy(Vu.ub,Vv.b), one word lane: sum of four unsigned-by-signed byte products",
+    target="hexagon")
+_op("hvx.vmpyi_wb", Sig(("i32", "i8"), "i32", frozenset({INT})), {"any": _s_mpyi_wb},
+    "HVX vmpyi(Vu.w,Rt.b), one word lane: word times sign-extended byte, low 32 bits",
+    target="hexagon")
+_op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i16)},
+    "HVX vpack(Vu.w,Vv.w):sat, one half lane: the word saturated to a signed half",
+    target="hexagon")
+_op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u8)},
+    "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte",
+    target="hexagon")

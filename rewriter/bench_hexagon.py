@@ -13,7 +13,8 @@ Library use::
     rows = bench_hexagon(paths, library, ours=my_codegen, lower_bound=my_model)
     text = render_markdown(rows)
 
-Command line (no CLI flags are wired into `rewriter` itself)::
+Command line: `rewriter bench --target hexagon [--out FILE] [kernels...]` (ours vs LLVM,
+`bench_ours_vs_llvm`), or the LLVM side alone::
 
     python -m rewriter.bench_hexagon [--out bench/results/hexagon-llvm.md] [examples/*.ir ...]
 """
@@ -55,6 +56,21 @@ class Row:
     llvm: Side
     ours: Side | None = None  # None: no code generator was given
     lower_bound: int | None = None  # packets, from the caller's resource model
+    alu_work: int | None = None  # HVX compute units our code keeps busy (for the saturation)
+
+    @property
+    def alu_saturation(self) -> float | None:
+        """Busy HVX compute units / (4 units x our packets)."""
+        if self.alu_work is None or self.ours is None or self.ours.counts is None:
+            return None
+        return self.alu_work / (4 * max(1, self.ours.counts.packets))
+
+    @property
+    def bound_distance(self) -> float | None:
+        """Our packets over the resource lower bound (1.0: at the bound)."""
+        if self.lower_bound is None or self.ours is None or self.ours.counts is None:
+            return None
+        return self.ours.counts.packets / max(1, self.lower_bound)
 
     @property
     def speedup(self) -> float | None:
@@ -97,6 +113,34 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
     return rows
 
 
+def bench_ours_vs_llvm(paths, library, seed: int = 0) -> list[Row]:
+    """Our HVX code generator against LLVM -O3, with our resource bound and ALU saturation."""
+    from rewriter.backends.hexagon import compile_hexagon
+    from rewriter.backends.hexagon.schedule import alu_work, resource_bound
+
+    compiled: dict = {}
+
+    def ours(kernel: Kernel):
+        if kernel.name not in compiled:
+            compiled[kernel.name] = compile_hexagon(kernel, library)
+        return compiled[kernel.name]
+
+    rows = bench_hexagon(paths, library, lambda k: ours(k).asm, seed=seed,
+                         lower_bound=lambda k: resource_bound(ours(k).machine) if _compiles(ours, k) else None)
+    for row in rows:
+        if row.kernel in compiled:
+            row.alu_work = alu_work(compiled[row.kernel].machine)
+    return rows
+
+
+def _compiles(ours, kernel) -> bool:
+    try:
+        ours(kernel)
+        return True
+    except RewriterError:
+        return False
+
+
 def _num(side: Side | None, field: str) -> str:
     if side is None or side.counts is None:
         return "-"
@@ -112,7 +156,7 @@ def render_markdown(rows: list[Row]) -> str:
     if with_ours:
         head += ["ours correct", "our packets", "speedup (LLVM/ours)"]
     if with_bound:
-        head += ["lower bound (packets)"]
+        head += ["lower bound (packets)", "ours / bound", "HVX ALU busy"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
     for r in rows:
         cells = [r.kernel, r.llvm.cell(), _num(r.llvm, "packets"), _num(r.llvm, "insns"), _num(r.llvm, "hvx_insns")]
@@ -120,7 +164,9 @@ def render_markdown(rows: list[Row]) -> str:
             s = r.speedup
             cells += [r.ours.cell() if r.ours else "-", _num(r.ours, "packets"), f"{s:.2f}x" if s else "-"]
         if with_bound:
-            cells += [str(r.lower_bound) if r.lower_bound is not None else "-"]
+            d, sat = r.bound_distance, r.alu_saturation
+            cells += [str(r.lower_bound) if r.lower_bound is not None else "-", f"{d:.2f}x" if d else "-",
+                      f"{sat:.0%}" if sat is not None else "-"]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     speedups = [r.speedup for r in rows if r.speedup]
     if speedups:

@@ -283,7 +283,30 @@ def cmd_bench(args) -> int:
 
     # Checked before the (long) run, not after it.
     args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
+    if args.target == "hexagon":
+        return _bench_hexagon(args)
     return run_bench(args)
+
+
+def _bench_hexagon(args) -> int:
+    """`bench --target hexagon`: our packets vs LLVM -O3's on QEMU, the resource bound, the
+    distance to it and the HVX ALU saturation (rewriter/bench_hexagon.py)."""
+    import glob
+    import shlex
+
+    from rewriter.bench_hexagon import bench_ours_vs_llvm, render_markdown, report_header
+    from rewriter.dsl.rule import load_library
+
+    paths = args.kernels or sorted(glob.glob("examples/*.ir"))
+    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]))
+    command = "rewriter bench --target hexagon" + "".join(f" {shlex.quote(a)}" for a in args.kernels)
+    text = report_header(command) + render_markdown(rows) + "\n"
+    sys.stdout.write(text)
+    if args.safe_out:
+        args.safe_out.write_text(text)
+        print(f"wrote {args.safe_out}")
+    wrong = [r.kernel for r in rows if (r.ours and r.ours.counts and not r.ours.correct) or not r.llvm.correct]
+    return 1 if wrong else 0
 
 
 def cmd_lint(args) -> int:
@@ -377,7 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
     b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")
-    b.add_argument("--target", choices=["cpu"], default="cpu")
+    b.add_argument("--target", choices=["cpu", "hexagon"], default="cpu",
+                   help="cpu: ours vs numpy (time); hexagon: ours vs LLVM -O3 (QEMU packets)")
     b.add_argument("--repeat", type=int, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")

@@ -340,3 +340,17 @@ def resource_bound(mf: MachineFunction, model: MachineModel = MODEL) -> int:
         packets = max(1, -int(-max(need) // 1)) if descs else 0
         total += packets * (mf.trip if b is mf.loop and mf.trip else 1)
     return total
+
+
+def alu_work(mf: MachineFunction) -> int:
+    """HVX compute units the program keeps busy, the loop counted `trip` times: each
+    non-memory HVX instruction's share of the four-unit pool (two multipliers, the shifter,
+    the permute unit; a double-vector instruction takes two). Over 4 x packets executed this
+    is the ALU saturation the bench reports."""
+    pool = {"mpy0", "mpy1", "shift", "xlane"}
+    total = 0
+    for b in mf.blocks:
+        units = sum(min(len(o & pool) for o in i.desc.resource_options) for i in b.insns
+                    if i.desc.is_hvx and i.mem is None)
+        total += units * (mf.trip if b is mf.loop and mf.trip else 1)
+    return total

@@ -1,0 +1,149 @@
+"""The global scheduling model: modulo schedules of loop bodies, solved exactly and anytime.
+
+    from rewriter.solver.modulo import LoopProblem, SchedOp, Dep, Machine, solve, check_schedule
+    sched = solve(problem, time_limit=10.0)
+    sched.ii, sched.total_cycles, sched.lower_bound, sched.gap, sched.status
+    assert not check_schedule(sched)
+
+`solve` is anytime. It starts from the heuristic (`heuristic.py`: iterative modulo scheduling,
+or a plain list schedule when nothing pipelines), then asks Z3 (`z3model.py`) for each
+initiation interval from the lower bound (`bounds.py`) upward: an unsat II raises the proven
+bound, a sat one gives a schedule whose length is tightened until proven minimal. The
+objective is the fewest total cycles, `(trips + stages - 1) * II`. Whatever the time limit,
+the result is the best schedule found with a proven lower bound on total cycles (`gap` 0 means
+optimal), and it has passed the independent checker (`schedule.check_schedule`).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+from rewriter.solver.modulo.bounds import critical_path, mii, min_registers, rec_mii, res_mii
+from rewriter.solver.modulo.heuristic import default_picks, heuristic_schedule
+from rewriter.solver.modulo.problem import Choice, Dep, LoopProblem, Machine, SchedOp, ScheduleError, Value
+from rewriter.solver.modulo.schedule import (FALLBACK, FEASIBLE, OPTIMAL, ModuloSchedule, Violation,
+                                             check_schedule, max_live)
+from rewriter.solver.modulo import cpsat_model, z3model
+from rewriter.solver.modulo.z3model import SAT, UNKNOWN, UNSAT
+
+#: The exact backends behind one model; "cp-sat" is the default by measurement
+#: (docs/SCHEDULING.md).
+SOLVERS = {"cp-sat": cpsat_model.solve_ii, "z3": z3model.solve_ii}
+
+__all__ = ["LoopProblem", "SchedOp", "Dep", "Value", "Choice", "Machine", "ScheduleError", "ModuloSchedule",
+           "Violation", "check_schedule", "max_live", "solve", "heuristic_schedule", "default_picks", "mii",
+           "res_mii", "rec_mii", "min_registers", "critical_path", "OPTIMAL", "FEASIBLE", "FALLBACK"]
+
+
+def _stage_bound(problem: LoopProblem, ii: int, cp: int) -> int:
+    """No schedule at this II totals fewer cycles: stages >= ceil(length / II) >= ceil(CP / II)."""
+    return (problem.trips + max(1, math.ceil(cp / ii)) - 1) * ii
+
+
+def _horizon(problem: LoopProblem, ii: int) -> int:
+    """A flat length no optimal schedule needs to exceed: every op can wait at most one II
+    window beyond its latest input."""
+    longest = max([d.latency for d in problem.deps] + [1])
+    return len(problem.ops) * (ii + longest) + 1
+
+
+def _feasible(solve_ii, problem, ii, deadline, near: int):
+    """Phase 1 at one II: any schedule the checker accepts, in three tries that share the
+    time left: (1) only the aggregate register bound (a relaxation: much easier, and most
+    schedules it finds fit the register files anyway) with starts below `near` (about twice
+    the heuristic's length: small domains, fast, but its unsat proves nothing); (2) the
+    relaxation over the full horizon, whose unsat proves this II infeasible; (3) the exact
+    register model."""
+    valid = lambda s: not check_schedule(s)  # noqa: E731
+    full = _horizon(problem, ii)
+    tries = ((min(near, full), "total", 0.4), (full, "total", 0.5), (full, "exact", 1.0))
+    status = UNKNOWN
+    for horizon, registers, share in tries:
+        left = deadline - time.monotonic()
+        if left <= 0.01:
+            break
+        status, found, _ = solve_ii(problem, ii, horizon, time.monotonic() + share * left, registers=registers,
+                                    accept=valid, first=True)
+        if status == SAT:
+            return status, found
+        if status == UNSAT and horizon == full:
+            return status, None
+    return UNKNOWN, None
+
+
+def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-sat",
+          exact: bool = True) -> ModuloSchedule:
+    """The best modulo schedule found within `time_limit` seconds (see the module doc);
+    `exact=False` stops after the heuristic (its bound then comes from MII alone).
+
+    Phase 1 walks II up from the lower bound until a schedule exists (each unsat II raises the
+    proven bound); phase 2 minimizes the iteration length at that II (fewer pipeline stages);
+    IIs above it are only bounded, since (trips - 1) * II + critical path grows with II."""
+    if solver not in SOLVERS:
+        raise ScheduleError(f"unknown solver '{solver}' (choose from: {', '.join(SOLVERS)})")
+    solve_ii = SOLVERS[solver]
+    t0 = time.monotonic()
+    deadline = t0 + max(0.0, time_limit)
+    for cls, need in sorted(min_registers(problem).items()):
+        if need > problem.machine.registers[cls]:
+            raise ScheduleError(f"the loop needs at least {need} '{cls}' registers at every II; the machine has "
+                                f"{problem.machine.registers[cls]} (spilling is not modelled)")
+    best = heuristic_schedule(problem)
+    if best is None:
+        raise ScheduleError("no schedule exists: a dependence cycle within one iteration has no distance")
+    log = [f"heuristic ({best.solver}): II {best.ii}, length {best.length}, total {best.total_cycles}"]
+    cp = critical_path(problem)
+    ii_lb = mii(problem)
+    log.append(f"lower bounds: ResMII {res_mii(problem)}, RecMII {rec_mii(problem)}, critical path {cp}")
+    # The heuristic's fallback can overflow a register file (it knows no spilling); then
+    # there is no incumbent and the exact search must find any valid schedule at all.
+    incumbent = not check_schedule(best)
+    if not incumbent:
+        log.append(f"heuristic: {check_schedule(best)[0]}")
+        if not exact:
+            raise ScheduleError(f"no schedule found that fits the register files ({check_schedule(best)[0]})")
+    length_optimal = False
+    if exact:
+        ii, last_ii = ii_lb, (best.ii if incumbent else 4 * best.ii)
+        while ii < last_ii and time.monotonic() < deadline:
+            status, found = _feasible(solve_ii, problem, ii, deadline, 2 * best.length + ii)
+            if status == UNSAT:
+                log.append(f"II {ii}: infeasible ({solver})")
+                ii_lb = ii = ii + 1
+                continue
+            if status == SAT and (not incumbent or found.total_cycles < best.total_cycles):
+                log.append(f"II {ii}: a schedule of length {found.length} ({solver})")
+                best, incumbent = found, True
+            elif status != SAT:
+                log.append(f"II {ii}: unknown within the time limit")
+            break
+        if not incumbent:
+            raise ScheduleError("no schedule found that fits the register files within the time limit "
+                                "(spilling is not modelled)")
+        if best.ii == ii_lb and time.monotonic() < deadline:
+            ii_lb = best.ii  # (phase 1 reached the heuristic's II without finding a better one)
+        valid = lambda s: not check_schedule(s)  # noqa: E731
+        status, found, length_optimal = solve_ii(problem, best.ii, _horizon(problem, best.ii), deadline,
+                                                 best_length=best.length, registers="total", accept=valid)
+        if status == SAT and found.total_cycles <= best.total_cycles and not check_schedule(found):
+            best = found
+            log.append(f"II {best.ii}: length {best.length}{' (optimal)' if length_optimal else ''}")
+        elif status == UNSAT:
+            length_optimal = True
+            log.append(f"II {best.ii}: length {best.length} is optimal ({solver})")
+    # Lower bound on total cycles over every II not ruled out.
+    bounds = [best.total_cycles if length_optimal else _stage_bound(problem, best.ii, cp)]
+    ii = ii_lb
+    while (problem.trips - 1) * ii + cp < best.total_cycles and ii < best.ii + 4 * best.length:
+        if ii != best.ii:
+            bounds.append(_stage_bound(problem, ii, cp))
+        ii += 1
+    lower = min(min(bounds), best.total_cycles)
+    status = OPTIMAL if lower >= best.total_cycles else (FALLBACK if best.status == FALLBACK else FEASIBLE)
+    out = replace(best, status=status, lower_bound=lower, ii_lower_bound=min(ii_lb, best.ii),
+                  seconds=time.monotonic() - t0, log=tuple(log))
+    bad = check_schedule(out)
+    if bad:  # never hand out a schedule the checker rejects
+        raise ScheduleError(f"internal error: {out.solver} produced an invalid schedule: {bad[0]}")
+    return out

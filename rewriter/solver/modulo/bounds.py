@@ -1,0 +1,141 @@
+"""Lower bounds a modulo schedule cannot beat: the proof half of "optimal".
+
+  * ResMII: every resource (and every group of resources that an op must draw from, such
+    as "slot 2 or slot 3") can serve only so many units per cycle;
+  * RecMII: a dependence cycle of total latency L spanning D iterations forces II >= L / D;
+  * the critical path of one iteration bounds its length.
+
+With choices, each bound takes, per choice, the alternative that is cheapest *for that bound*:
+a sound under-estimate of whatever the solver picks.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+from rewriter.solver.modulo.problem import LoopProblem, SchedOp
+
+#: Above this many pick combinations, the recurrence bound looks at mandatory ops only.
+_MAX_COMBOS = 256
+
+
+def _groups(problem: LoopProblem) -> list[frozenset]:
+    """Candidate resource sets to bound: every single resource, and the union of resources
+    each op's options draw from (an op that needs slot 2 *or* slot 3 loads the pair)."""
+    out = {frozenset([r]) for r in problem.machine.capacity}
+    for o in problem.ops:
+        if len(o.options) > 1:
+            out.add(frozenset(r for opt in o.options for r in opt))
+    return sorted(out, key=lambda g: sorted(g))
+
+
+def _need(op: SchedOp, group: frozenset) -> int:
+    """Units of `group` the op uses whatever option it takes."""
+    return min(sum(u for r, u in opt.items() if r in group) for opt in op.options)
+
+
+def res_mii(problem: LoopProblem) -> int:
+    where = problem.choice_of()
+    mandatory = [o for o in problem.ops if o.name not in where]
+    bound = 1
+    for group in _groups(problem):
+        cap = sum(problem.machine.capacity[r] for r in group)
+        need = sum(_need(o, group) for o in mandatory)
+        for c in problem.choices:
+            need += min(sum(_need(problem.op(n), group) for n in alt) for alt in c.alternatives)
+        bound = max(bound, math.ceil(need / cap))
+    issued = len(mandatory) + sum(min(len(a) for a in c.alternatives) for c in problem.choices)
+    return max(bound, math.ceil(issued / problem.machine.issue_width))
+
+
+def _has_positive_cycle(names: list[str], deps, ii: int) -> bool:
+    """Whether the graph with edge weights latency - ii * distance has a positive cycle
+    (Bellman-Ford on longest paths from a virtual source)."""
+    dist = {n: 0 for n in names}
+    edges = [(d.src, d.dst, d.latency - ii * d.distance) for d in deps if d.src in dist and d.dst in dist]
+    for _ in range(len(names)):
+        changed = False
+        for s, t, w in edges:
+            if dist[s] + w > dist[t]:
+                dist[t] = dist[s] + w
+                changed = True
+        if not changed:
+            return False
+    return True
+
+
+def _rec_mii_of(names: list[str], deps) -> int:
+    hi = max(1, sum(max(0, d.latency) for d in deps))
+    if not _has_positive_cycle(names, deps, hi):
+        lo = 1
+        while lo < hi:  # smallest II without a positive cycle
+            mid = (lo + hi) // 2
+            if _has_positive_cycle(names, deps, mid):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+    return hi  # a cycle of distance 0: no II works; the solver reports it infeasible
+
+
+def rec_mii(problem: LoopProblem) -> int:
+    where = problem.choice_of()
+    mandatory = [o.name for o in problem.ops if o.name not in where]
+    combos = math.prod(len(c.alternatives) for c in problem.choices) if problem.choices else 1
+    if combos > _MAX_COMBOS:
+        return _rec_mii_of(mandatory, problem.deps)
+    best = None
+    for picks in itertools.product(*(range(len(c.alternatives)) for c in problem.choices)):
+        names = [o.name for o in problem.issued(picks)]
+        v = _rec_mii_of(names, problem.deps)
+        best = v if best is None else min(best, v)
+    return best or 1
+
+
+def critical_path(problem: LoopProblem, picks: tuple | None = None) -> int:
+    """Cycles of one iteration at the least: the longest same-iteration latency chain + 1
+    (over mandatory ops when no picks are given)."""
+    where = problem.choice_of()
+    if picks is None:
+        names = {o.name for o in problem.ops if o.name not in where}
+    else:
+        names = {o.name for o in problem.issued(picks)}
+    deps = [d for d in problem.deps if d.distance == 0 and d.src in names and d.dst in names]
+    est = {n: 0 for n in names}
+    for _ in range(len(names)):
+        changed = False
+        for d in deps:
+            if est[d.src] + d.latency > est[d.dst]:
+                est[d.dst] = est[d.src] + d.latency
+                changed = True
+        if not changed:
+            break
+    return max(est.values(), default=-1) + 1
+
+
+def min_registers(problem: LoopProblem) -> dict:
+    """Register class -> registers every schedule needs, whatever its II: a value read by its
+    own op `d` iterations later (an accumulator) is live for d whole windows, so it holds d
+    registers throughout; any other value is live for at least one cycle, which adds one more
+    register in some packet. (Over mandatory ops only, so choices cannot make it unsound.)"""
+    where = problem.choice_of()
+    fixed: dict = {}
+    other: dict = {}
+    for v in problem.values:
+        if v.op in where:
+            continue
+        d = max([dep.distance for dep in problem.deps if dep.src == v.op and dep.dst == v.op] + [0])
+        if d:
+            fixed[v.reg_class] = fixed.get(v.reg_class, 0) + v.size * d
+        else:
+            other[v.reg_class] = True
+    return {c: fixed.get(c, 0) + (1 if other.get(c) else 0) for c in set(fixed) | set(other)}
+
+
+def mii(problem: LoopProblem) -> int:
+    return max(res_mii(problem), rec_mii(problem))
+
+
+def total_lower_bound(problem: LoopProblem, ii_lower: int) -> int:
+    """total = (trips + stages - 1) * II >= (trips - 1) * II + length >= (trips - 1) * II_lb + CP."""
+    return (problem.trips - 1) * ii_lower + critical_path(problem)

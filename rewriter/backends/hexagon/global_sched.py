@@ -1,0 +1,111 @@
+"""`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
+
+Per unroll factor the selector produces a `MachineFunction`; its loop body becomes a
+`LoopProblem` (`modulo.py`), `rewriter.solver.modulo.solve` places every instruction (packet
+row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
+kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
+allocated and assembly is emitted. The candidate that executes the fewest packets wins; a
+candidate whose schedule does not fit (registers, too few iterations) is dropped, and when no
+candidate pipelines the list-scheduled code is returned (its notes say so).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.backends.hexagon.isa import MODEL
+from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.backends.hexagon.modulo import loop_problem
+from rewriter.backends.hexagon.pipeline_emit import pipeline
+from rewriter.backends.hexagon.regalloc import allocate
+from rewriter.backends.hexagon.schedule import ScheduleError, check_schedule
+from rewriter.backends.hexagon.select import select
+from rewriter.errors import RewriterError
+from rewriter.kernel.kernel import Kernel
+from rewriter.solver.modulo import ModuloSchedule, solve
+from rewriter.solver.modulo import check_schedule as check_modulo
+
+#: Seconds the solver may spend on one candidate loop body.
+DEFAULT_TIME_LIMIT = 2.0
+
+
+@dataclass(frozen=True)
+class GlobalReport:
+    """What the global schedule of the chosen candidate achieved (for --explain, the bench)."""
+
+    unroll: int
+    ii: int
+    ii_lower_bound: int
+    stages: int
+    total_cycles: int  # the modulo model's (trips + stages - 1) * II of the loop
+    lower_bound: int
+    gap: float
+    status: str
+    alu_saturation: float
+    load_saturation: float
+    seconds: float
+    packets: int  # packets the whole function executes (prologue + kernel x trips + epilogue)
+
+    @classmethod
+    def of(cls, unroll: int, ms: ModuloSchedule, packets: int) -> "GlobalReport":
+        return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
+                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, packets)
+
+    def line(self) -> str:
+        return (f"global schedule (unroll x{self.unroll}): II {self.ii} (bound {self.ii_lower_bound}), "
+                f"{self.stages} stage(s), loop {self.total_cycles} cycles (bound {self.lower_bound}, gap "
+                f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%}, load saturation "
+                f"{self.load_saturation:.0%}, {self.packets} packets, solved in {self.seconds:.1f} s")
+
+
+def compile_global(kernel: Kernel, library, unroll: int | None = None,
+                   time_limit: float = DEFAULT_TIME_LIMIT):
+    """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver."""
+    from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
+    from rewriter.rewrite.engine import Rewriter
+
+    portable = Rewriter(library)
+    selector = Rewriter(library.for_target("hexagon"))
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    best, first_error, dropped = None, None, []
+    for factor in ([unroll] if unroll else UNROLL_FACTORS):
+        try:
+            mf = select(simple, portable.normalize, selector, factor)
+        except HexagonUnsupported as e:
+            first_error = first_error or e
+            continue
+        if not mf.trip or not mf.loop.insns:
+            continue
+        try:
+            ms = solve(loop_problem(mf, MODEL), time_limit)
+        except RewriterError as e:
+            dropped.append(f"x{factor}: {str(e).splitlines()[0]}")
+            continue
+        if check_modulo(ms):  # (solve never returns one the checker rejects)
+            raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
+        piped = pipeline(mf, ms, MODEL)
+        if piped is None:
+            dropped.append(f"x{factor}: {mf.trip} iterations < {ms.stages} stages")
+            continue
+        problems = check_schedule(piped.machine, piped.schedule, MODEL)
+        if problems:  # two independent derivations of the constraints disagree: a bug
+            raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+        try:
+            assignment = allocate(piped.machine, piped.schedule, MODEL)
+        except HexagonUnsupported as e:
+            dropped.append(f"x{factor}: {e}")
+            continue
+        report = GlobalReport.of(factor, ms, piped.packets_executed)
+        if best is None or report.packets < best[0].packets:
+            best = (report, piped, assignment)
+    if best is None:
+        if first_error is not None and not dropped:
+            raise first_error
+        code = compile_hexagon(kernel, library, unroll=unroll)
+        code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
+                          + "); list-scheduled code")
+        return code
+    report, piped, assignment = best
+    notes = list(piped.machine.notes) + [report.line()] + [f"dropped {d}" for d in dropped]
+    cycles = {"packets": report.packets, "total": report.packets}
+    return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.packets,
+                       piped.machine, cycles, notes, modulo=report)

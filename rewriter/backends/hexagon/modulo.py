@@ -1,0 +1,141 @@
+"""The Hexagon loop body as a global scheduling problem (`rewriter.solver.modulo.LoopProblem`).
+
+`loop_problem(mf, model, trips)` turns the loop block of a `MachineFunction` into the
+target-neutral model the modulo solver decides over:
+
+  * one `SchedOp` per `MInsn` (named `i<k>`, k its index in the body), whose `options` are the
+    packet rules of `isa.py` written as resource bags, so that "every packet of the modulo
+    reservation table respects the bags" is the same condition as `schedule.packet_fits`:
+      - scalar slots: a packet's instructions can be matched to distinct slots from their
+        slot sets iff, for every set T of slots, at most |T| instructions have their slot set
+        inside T (Hall's theorem). One resource `slots<T>` of capacity |T| per T that is a
+        union of occurring slot sets (a violated T shrinks to such a union), and each op takes
+        one unit of every `slots<T>` that contains its slot set. `vmemu` (slot 0, slot 1 left
+        empty) needs two slots: {0} and {1}.
+      - instruction words: `words` of capacity 4 (only when some op has a constant extender);
+        at most 4 instructions: the machine's issue width.
+      - HVX resources (MPY0, MPY1, SHIFT, XLANE, LD, ST), capacity 1 each: one option per
+        alternative of the op's resource class (`isa.RESOURCE_CLASSES`), the same "all taken
+        resources distinct" rule `packet_fits` checks.
+    Nothing is left to a post-check: the test suite compares the two on packets.
+  * dependences read off the body executed twice (`schedule.dependences` of body + body):
+    edges within the first copy have distance 0, edges from the first copy into the second
+    distance 1. That covers accumulators (`Vx += vrmpy`), post-incremented pointers, and the
+    loop-carried anti-dependences that make the pipelined code correct *without register
+    renaming*: a value must be read before the next iteration's copy of its definition
+    overwrites it (WAR, distance 1, latency 0), which keeps every lifetime within one II, so
+    the kernel needs no modulo variable expansion. A RAW edge's latency is the value latency
+    (at least one packet: a packet reads its registers before it writes them).
+  * a `Value` per virtual register an op defines ("V" vectors, "R" scalars incl. `Rt8`),
+    against the usable registers minus those the loop only reads (invariants live through it).
+    The register model is conservative where a value's op also carries anti-dependence edges
+    (its lifetime is stretched to them, never beyond one II); the linear-scan allocator of
+    `regalloc.py` still decides the real registers and rejects what does not fit.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+from rewriter.backends.hexagon.isa import HVX_RESOURCES, MODEL, MachineModel
+from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.backends.hexagon.schedule import dependences
+from rewriter.solver.modulo import Dep, LoopProblem, Machine, SchedOp, Value
+
+#: HVX resources whose use counts as ALU work in the saturation report; loads as load work.
+ALU_RESOURCES = frozenset({"mpy0", "mpy1", "shift", "xlane"})
+LOAD_RESOURCES = frozenset({"ld"})
+
+
+def op_name(k: int) -> str:
+    return f"i{k}"
+
+
+def _slot_needs(desc) -> list[frozenset]:
+    """The slot sets an instruction occupies: one, or two for `vmemu` (slot 1 kept empty)."""
+    needs = [frozenset(desc.slots)]
+    if desc.no_slot1:
+        needs.append(frozenset({1}))
+    return needs
+
+
+def _slot_resource(t: frozenset) -> str:
+    return "slots" + "".join(str(s) for s in sorted(t))
+
+
+def _hall_sets(all_needs) -> list[frozenset]:
+    """Every union of occurring slot sets: the Hall conditions that can be violated."""
+    distinct = sorted(set(all_needs), key=sorted)
+    unions: set = set()
+    for r in range(1, len(distinct) + 1):
+        for combo in combinations(distinct, r):
+            unions.add(frozenset().union(*combo))
+    return sorted(unions, key=lambda t: (len(t), sorted(t)))
+
+
+def issue_options(desc, hall: list[frozenset]) -> tuple[dict, ...]:
+    """The resource bags of one instruction: its slot-set units plus one HVX alternative."""
+    base: dict = {}
+    for t in hall:
+        units = sum(1 for need in _slot_needs(desc) if need <= t)
+        if units:
+            base[_slot_resource(t)] = units
+    if desc.words > 1:
+        base["words"] = desc.words
+    if not desc.is_hvx:
+        return (base,)
+    return tuple({**base, **{r: 1 for r in sorted(alt)}} for alt in desc.resource_options)
+
+
+def hexagon_machine(model: MachineModel, descs, vector_regs: int, scalar_regs: int) -> Machine:
+    hall = _hall_sets([n for d in descs for n in _slot_needs(d)])
+    capacity = {_slot_resource(t): len(t) for t in hall}
+    capacity.update({r: 1 for r in HVX_RESOURCES})
+    if any(d.words > 1 for d in descs):
+        capacity["words"] = model.max_words
+    return Machine("hexagon-v66-hvx128", capacity, model.max_insns,
+                   {"V": max(0, vector_regs), "R": max(0, scalar_regs)},
+                   alu_resources=ALU_RESOURCES, load_resources=LOAD_RESOURCES)
+
+
+def body_dependences(block: Block) -> list[Dep]:
+    """Same-iteration (distance 0) and next-iteration (distance 1) edges of a loop body."""
+    insns = block.insns
+    n = len(insns)
+    out: dict = {}
+    for d in dependences(Block(block.name, list(insns) + list(insns))):
+        if d.kind == "branch" or d.src >= n:
+            continue  # (both ends in the second copy: the first copy's edges again)
+        distance, dst = (0, d.dst) if d.dst < n else (1, d.dst - n)
+        if distance == 1 and dst == d.src and d.kind == "waw":
+            continue  # an op after its own previous copy: II >= 1 already says so
+        latency = max(d.latency, d.distance)
+        key = (d.src, dst, distance)
+        out[key] = max(out.get(key, 0), latency)
+    return [Dep(op_name(i), op_name(j), lat, dist) for (i, j, dist), lat in sorted(out.items())]
+
+
+def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> tuple[int, int]:
+    """(vector, scalar) registers the loop's own values may use: the allocator's pools less the
+    virtual registers the body reads but never writes (invariants held through the loop)."""
+    body = mf.loop.insns
+    defined = {r for i in body for r in i.defs}
+    invariant = {r for i in body for r in i.uses if r not in defined and r.phys is None}
+    spare = [r for r in model.arg_registers if r >= mf.args]
+    scalar = len(set(model.free_scalar) | set(spare) | {6, 7})
+    return (model.vector_registers - sum(1 for r in invariant if r.file == "V"),
+            scalar - sum(1 for r in invariant if r.file == "R"))
+
+
+def loop_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None) -> LoopProblem:
+    """The loop body of `mf` as a modulo-scheduling problem (see the module doc)."""
+    body = mf.loop.insns
+    descs = [i.desc for i in body]
+    vregs, sregs = usable_registers(mf, model)
+    machine = hexagon_machine(model, descs, vregs, sregs)
+    hall = _hall_sets([n for d in descs for n in _slot_needs(d)])
+    ops = tuple(SchedOp(op_name(k), ins.desc.latency, issue_options(ins.desc, hall), str(ins))
+                for k, ins in enumerate(body))
+    values = tuple(Value(op_name(k), r.file, 1) for k, ins in enumerate(body)
+                   for r in dict.fromkeys(ins.defs) if r.phys is None)
+    return LoopProblem(ops, tuple(body_dependences(mf.loop)), machine, values,
+                       trips=mf.trip if trips is None else trips)

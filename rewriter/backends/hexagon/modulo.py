@@ -38,7 +38,7 @@ from itertools import combinations
 
 from rewriter.backends.hexagon.isa import HVX_RESOURCES, MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
-from rewriter.backends.hexagon.schedule import dependences
+from rewriter.backends.hexagon.schedule import dependences, value_latency
 from rewriter.solver.modulo import Dep, LoopProblem, Machine, SchedOp, Value
 
 #: HVX resources whose use counts as ALU work in the saturation report; loads as load work.
@@ -97,19 +97,50 @@ def hexagon_machine(model: MachineModel, descs, vector_regs: int, scalar_regs: i
                    alu_resources=ALU_RESOURCES, load_resources=LOAD_RESOURCES)
 
 
+def _precise_dependences(insns) -> list[tuple[int, int, int, str]]:
+    """(src, dst, latency, kind) of a straight-line sequence, each register edge to its
+    nearest partner only: a read from its reaching definition (RAW), a read to the next write
+    of the register (WAR), a write to the next write (WAW); memory order as `dependences`
+    has it. Longer-range orders follow by transitivity, so the schedule keeps every pairwise
+    order `schedule.check_schedule` demands, without the redundant edges that would stretch
+    lifetimes (and the register model) through intervening redefinitions."""
+    out = []
+    last_def: dict = {}
+    readers: dict = {}  # register -> reads since its last write
+    for j, ins in enumerate(insns):
+        for r in dict.fromkeys(ins.uses):
+            if r in last_def:
+                i = last_def[r]
+                out.append((i, j, max(1, value_latency(insns[i], {r})), "raw"))
+        for r in dict.fromkeys(ins.defs):
+            for i in readers.get(r, ()):
+                if i != j:
+                    out.append((i, j, 0, "war"))
+            if r in last_def and r not in ins.uses:
+                out.append((last_def[r], j, 1, "waw"))
+        for r in dict.fromkeys(ins.uses):
+            readers.setdefault(r, []).append(j)
+        for r in dict.fromkeys(ins.defs):
+            last_def[r] = j
+            readers[r] = []
+    out += [(d.src, d.dst, max(d.latency, d.distance), d.kind)
+            for d in dependences(Block("seq", list(insns))) if d.kind == "mem"]
+    return out
+
+
 def body_dependences(block: Block) -> list[Dep]:
-    """Same-iteration (distance 0) and next-iteration (distance 1) edges of a loop body."""
+    """Same-iteration (distance 0) and next-iteration (distance 1) edges of a loop body: the
+    dependences of the body run twice, edges into the second copy at distance 1."""
     insns = block.insns
     n = len(insns)
     out: dict = {}
-    for d in dependences(Block(block.name, list(insns) + list(insns))):
-        if d.kind == "branch" or d.src >= n:
+    for src, dst, latency, kind in _precise_dependences(list(insns) + list(insns)):
+        if src >= n:
             continue  # (both ends in the second copy: the first copy's edges again)
-        distance, dst = (0, d.dst) if d.dst < n else (1, d.dst - n)
-        if distance == 1 and dst == d.src and d.kind == "waw":
+        distance, dst = (0, dst) if dst < n else (1, dst - n)
+        if distance == 1 and dst == src and kind == "waw":
             continue  # an op after its own previous copy: II >= 1 already says so
-        latency = max(d.latency, d.distance)
-        key = (d.src, dst, distance)
+        key = (src, dst, distance)
         out[key] = max(out.get(key, 0), latency)
     return [Dep(op_name(i), op_name(j), lat, dist) for (i, j, dist), lat in sorted(out.items())]
 

@@ -110,7 +110,8 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
     _append(pro, _packets(ramp, 0), longest - 1)
     new_loop0 = insn("loop0", u=count, label=loop0.imms["label"])
     insns, packets, cycles = pro
-    if packet_fits(model, [insns[i].desc for i in packets[-1]] + [new_loop0.desc]):
+    if packet_fits(model, [insns[i].desc for i in packets[-1]] + [new_loop0.desc]) and \
+            not any(count in insns[i].defs for i in packets[-1]):
         packets[-1].append(len(insns))
     else:
         packets.append([len(insns)])

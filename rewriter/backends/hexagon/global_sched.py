@@ -10,19 +10,23 @@ candidate pipelines the list-scheduled code is returned (its notes say so).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.modulo import loop_problem
 from rewriter.backends.hexagon.pipeline_emit import pipeline
 from rewriter.backends.hexagon.regalloc import allocate
-from rewriter.backends.hexagon.schedule import ScheduleError, check_schedule
+from itertools import product
+
+from rewriter.backends.hexagon.modulo import op_name
+from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
 from rewriter.backends.hexagon.select import select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
-from rewriter.solver.modulo import ModuloSchedule, solve
+from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
+from rewriter.solver.modulo.bounds import mii, total_lower_bound
 
 #: Seconds the solver may spend on one candidate loop body.
 DEFAULT_TIME_LIMIT = 2.0
@@ -44,17 +48,53 @@ class GlobalReport:
     load_saturation: float
     seconds: float
     packets: int  # packets the whole function executes (prologue + kernel x trips + epilogue)
+    solver: str = ""  # who placed the loop: "cp-sat", "heuristic", or "list" (the fallback)
+    schedule: ModuloSchedule | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, unroll: int, ms: ModuloSchedule, packets: int) -> "GlobalReport":
         return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
-                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, packets)
+                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, packets, ms.solver, ms)
 
     def line(self) -> str:
-        return (f"global schedule (unroll x{self.unroll}): II {self.ii} (bound {self.ii_lower_bound}), "
+        return (f"global schedule (unroll x{self.unroll}, {self.solver}): II {self.ii} (bound {self.ii_lower_bound}), "
                 f"{self.stages} stage(s), loop {self.total_cycles} cycles (bound {self.lower_bound}, gap "
                 f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%}, load saturation "
                 f"{self.load_saturation:.0%}, {self.packets} packets, solved in {self.seconds:.1f} s")
+
+
+def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
+    """The list scheduler's placement of the loop body as a one-stage modulo schedule (II =
+    its length, stretched to the latencies carried across the back edge), with an issue
+    option per op found packet by packet: the fallback when the solver's schedules do not
+    fit, and the honest baseline the solver is compared with. None if the checker rejects it."""
+    bs = schedule_block(mf.loop, model, cyclic=True)
+    ii = max(1, bs.length, _carried_length(mf.loop, bs))
+    start, option = {}, {}
+    for packet, cycle in zip(bs.packets, bs.cycles):
+        ops = [problem.ops[k] for k in packet]
+        for combo in product(*[range(len(o.options)) for o in ops]):
+            used: dict = {}
+            for o, c in zip(ops, combo):
+                for r, u in o.options[c].items():
+                    used[r] = used.get(r, 0) + u
+            if all(u <= problem.machine.capacity[r] for r, u in used.items()):
+                break
+        else:
+            return None
+        for k, c in zip(packet, combo):
+            start[op_name(k)], option[op_name(k)] = cycle, c
+    ms = ModuloSchedule(problem, ii, start, option, status=FALLBACK, solver="list",
+                        lower_bound=total_lower_bound(problem, mii(problem)), ii_lower_bound=mii(problem))
+    return None if _violations(ms) else ms
+
+
+def _violations(ms: ModuloSchedule) -> list:
+    """The modulo checker's verdict. For the list fallback its register count is not the
+    judge: the problem's lifetimes are stretched to anti-dependence edges (modulo.py), while
+    the list placement is exactly what `regalloc.allocate` already fits without them."""
+    found = check_modulo(ms)
+    return [v for v in found if v.kind != "registers"] if ms.solver == "list" else found
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
@@ -75,28 +115,33 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             continue
         if not mf.trip or not mf.loop.insns:
             continue
+        problem = loop_problem(mf, MODEL)
+        candidates = []
         try:
-            ms = solve(loop_problem(mf, MODEL), time_limit)
+            candidates.append(solve(problem, time_limit))
         except RewriterError as e:
             dropped.append(f"x{factor}: {str(e).splitlines()[0]}")
-            continue
-        if check_modulo(ms):  # (solve never returns one the checker rejects)
-            raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
-        piped = pipeline(mf, ms, MODEL)
-        if piped is None:
-            dropped.append(f"x{factor}: {mf.trip} iterations < {ms.stages} stages")
-            continue
-        problems = check_schedule(piped.machine, piped.schedule, MODEL)
-        if problems:  # two independent derivations of the constraints disagree: a bug
-            raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
-        try:
-            assignment = allocate(piped.machine, piped.schedule, MODEL)
-        except HexagonUnsupported as e:
-            dropped.append(f"x{factor}: {e}")
-            continue
-        report = GlobalReport.of(factor, ms, piped.packets_executed)
-        if best is None or report.packets < best[0].packets:
-            best = (report, piped, assignment)
+        fallback = list_modulo(problem, mf, MODEL)
+        if fallback is not None:
+            candidates.append(fallback)
+        for ms in candidates:
+            if _violations(ms):  # (solve never returns one the checker rejects)
+                raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {_violations(ms)[0]}")
+            piped = pipeline(mf, ms, MODEL)
+            if piped is None:
+                dropped.append(f"x{factor} ({ms.solver}): {mf.trip} iterations < {ms.stages} stages")
+                continue
+            problems = check_schedule(piped.machine, piped.schedule, MODEL)
+            if problems:  # two independent derivations of the constraints disagree: a bug
+                raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+            try:
+                assignment = allocate(piped.machine, piped.schedule, MODEL)
+            except HexagonUnsupported as e:
+                dropped.append(f"x{factor} ({ms.solver}): {e}")
+                continue
+            report = GlobalReport.of(factor, ms, piped.packets_executed)
+            if best is None or report.packets < best[0].packets:
+                best = (report, piped, assignment)
     if best is None:
         if first_error is not None and not dropped:
             raise first_error

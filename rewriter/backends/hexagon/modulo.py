@@ -12,8 +12,8 @@ target-neutral model the modulo solver decides over:
         union of occurring slot sets (a violated T shrinks to such a union), and each op takes
         one unit of every `slots<T>` that contains its slot set. `vmemu` (slot 0, slot 1 left
         empty) needs two slots: {0} and {1}.
-      - instruction words: `words` of capacity 4 (only when some op has a constant extender);
-        at most 4 instructions: the machine's issue width.
+      - instruction words: `words` of capacity 4, each op its words (a `##` extender costs
+        one more); at most 4 instructions: the machine's issue width.
       - HVX resources (MPY0, MPY1, SHIFT, XLANE, LD, ST), capacity 1 each: one option per
         alternative of the op's resource class (`isa.RESOURCE_CLASSES`), the same "all taken
         resources distinct" rule `packet_fits` checks.
@@ -79,8 +79,7 @@ def issue_options(desc, hall: list[frozenset]) -> tuple[dict, ...]:
         units = sum(1 for need in _slot_needs(desc) if need <= t)
         if units:
             base[_slot_resource(t)] = units
-    if desc.words > 1:
-        base["words"] = desc.words
+    base["words"] = desc.words
     if not desc.is_hvx:
         return (base,)
     return tuple({**base, **{r: 1 for r in sorted(alt)}} for alt in desc.resource_options)
@@ -90,8 +89,7 @@ def hexagon_machine(model: MachineModel, descs, vector_regs: int, scalar_regs: i
     hall = _hall_sets([n for d in descs for n in _slot_needs(d)])
     capacity = {_slot_resource(t): len(t) for t in hall}
     capacity.update({r: 1 for r in HVX_RESOURCES})
-    if any(d.words > 1 for d in descs):
-        capacity["words"] = model.max_words
+    capacity["words"] = model.max_words
     return Machine("hexagon-v66-hvx128", capacity, model.max_insns,
                    {"V": max(0, vector_regs), "R": max(0, scalar_regs)},
                    alu_resources=ALU_RESOURCES, load_resources=LOAD_RESOURCES)

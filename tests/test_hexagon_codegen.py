@@ -296,26 +296,36 @@ _SHIFT = {"i16": 15, "i32": 31}
 
 @st.composite
 def elementwise_kernels(draw):
-    """`out[i] = f(a[i + c], b[i + c], ...)` at u8, i16 or i32, optionally narrowed to u8
-    with the clamp the requantize rules select; unaligned offsets exercise valign."""
+    """`out[i] = f(a[i + c], b[i + c], ...)` at u8, i16 or i32 (arithmetic, shifts, abs,
+    compare-and-select), optionally narrowed to u8 with the clamp the requantize rules
+    select; unaligned offsets exercise valign."""
     t = draw(st.sampled_from(sorted(_BINARY)))
+    tb = draw(st.sampled_from(["u8", "i8", "i16", "u16", "i32"]))  # b's type: casts widen/narrow
 
     def term(depth):
         if depth == 0 or draw(st.integers(0, 3)) == 0:
-            return f"{draw(st.sampled_from('ab'))}[i + {draw(st.integers(0, 3))}]"
-        if t in _SHIFT and draw(st.integers(0, 4)) == 0:
+            name = draw(st.sampled_from("ab"))
+            leaf = f"{name}[i + {draw(st.integers(0, 3))}]"
+            return leaf if name == "a" or tb == t else f"cast<{t}>({leaf})"
+        kind = draw(st.integers(0, 9))
+        if t in _SHIFT and kind == 0:
             return f"({term(depth - 1)} >> {draw(st.integers(0, _SHIFT[t]))})"
+        if t in _SHIFT and kind == 1:
+            return f"abs({term(depth - 1)})"
+        if kind == 2:  # a compare into a vector predicate, then vmux
+            cmp = draw(st.sampled_from(["<", "<=", "==", "!=", ">", ">="]))
+            return f"where({term(depth - 1)} {cmp} {term(depth - 1)}, {term(depth - 1)}, {term(depth - 1)})"
         return "(" + draw(st.sampled_from(_BINARY[t])).format(term(depth - 1), term(depth - 1)) + ")"
 
     body = term(3)
     ranges = f"i = range({_N})"
     if t != "u8" and draw(st.integers(0, 3)) == 0:  # a small sliding sum, unrolled
         ranges += f"; k = range({draw(st.integers(2, 4))}, reduce)"
-        body = f"sum({draw(st.sampled_from('ab'))}[i + k], k) + {body}"
+        body = f"sum(a[i + k], k) + {body}"
     out_t = t
     if t in ("i16", "i32") and draw(st.booleans()):  # the requantize clamp to bytes
         body, out_t = f"cast<u8>(min(max({body}, 0), 255))", "u8"
-    return (f"kernel rnd(a: {t}[{_N + 4}], b: {t}[{_N + 4}]) -> (out: {out_t}[{_N}]) {{\n"
+    return (f"kernel rnd(a: {t}[{_N + 4}], b: {tb}[{_N + 4}]) -> (out: {out_t}[{_N}]) {{\n"
             f"  {ranges}\n  out[i] = {body}\n}}\n")
 
 

@@ -25,18 +25,18 @@ class HexagonUnsupported(RewriterError):
 
 @dataclass(frozen=True)
 class Reg:
-    cls: str  # "R", "R8" (r0-r7) or "V"
+    cls: str  # "R", "R8" (r0-r7), "V" or "Q" (vector predicate)
     n: int
     phys: int | None = None  # fixed physical register (argument pointers), else virtual
     hint: str = ""
 
     @property
     def file(self) -> str:
-        return "V" if self.cls == "V" else "R"
+        return self.cls if self.cls in ("V", "Q") else "R"
 
     def __str__(self) -> str:
         if self.phys is not None:
-            return f"{'v' if self.file == 'V' else 'r'}{self.phys}"
+            return f"{self.file.lower()}{self.phys}"
         return f"%{self.cls.lower()}{self.n}" + (f"<{self.hint}>" if self.hint else "")
 
 

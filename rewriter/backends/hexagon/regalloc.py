@@ -96,7 +96,7 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
     # they are among the few that `Rt8` fields accept.
     spare = [r for r in model.arg_registers if r >= mf.args]
     low = sorted({6, 7} | set(spare))
-    pools = {"V": list(range(model.vector_registers)),
+    pools = {"V": list(range(model.vector_registers)), "Q": list(range(model.predicate_registers)),
              "R": [r for r in model.free_scalar if r not in low] + low,
              "R8": low}
     occupied: dict[tuple[str, int], list] = {}  # (file, phys) -> segments already placed there
@@ -136,6 +136,6 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
 
 def reg_name(assignment: dict):
     def name(r: Reg) -> str:
-        return f"{'v' if r.file == 'V' else 'r'}{assignment[r]}"
+        return f"{r.file.lower()}{assignment[r]}"
 
     return name

@@ -58,8 +58,35 @@ def _lane_rows() -> dict:
 LANE_ROWS = _lane_rows()
 
 
+def _compare_rows() -> dict:
+    """(op, lane type) -> (row, operand names in order) for the compares into Q registers."""
+    table = {}
+    for row in INSNS.values():
+        if row.defs and row.defs[0][1] == "Q":
+            p = parse_expr(row.sem)
+            table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
+    return table
+
+
+COMPARE_ROWS = _compare_rows()
+#: (source lane bits, source signed) -> the widening row; lane bits -> the truncating pack.
+_EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, True): "vsxth"}
+_TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
+#: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
+#: signed row of its width (vadd.b adds u8 lanes too).
+SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor"})
+#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
+WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
+               "eq": ("eq", False, False), "ne": ("eq", False, True)}
+
+
 def _elem_bytes(t: DType) -> int:
     return max(1, t.scalar.bits // 8)
+
+
+def _signed_twin(t: DType) -> DType:
+    """The signed type of t's width (equality does not depend on the signedness)."""
+    return parse_dtype(f"i{t.scalar.bits}")
 
 
 def _splat_bits(value: int, t: DType) -> int:
@@ -98,6 +125,8 @@ class Selector:
             raise HexagonUnsupported(f"{len(kernel.buffers)} buffers (r0-r5 carry at most 6)")
         self.consts: dict = {}
         self.loads: dict = {}
+        self.qregs: dict = {}  # the rotating predicate registers (select_lanes)
+        self.q_uses: list = []
         self.notes: list[str] = []
 
     def reg(self, cls: str, hint: str = "") -> Reg:
@@ -184,8 +213,8 @@ class Selector:
             return self.load_vectors(self.access(u, rname), t, n)
         if u.op == "const":
             return [self.vector_const(int(u.arg), t)] * n
-        if u.op == "cast" and u.src[0].dtype.scalar.bits == t.scalar.bits:
-            return self.gen(u.src[0], rname, memo)  # same bits, another signedness
+        if u.op == "cast" and u.src[0].dtype.is_int and t.is_int:
+            return self.convert(u, rname, memo)
         if u.op in PACKS:
             src = self.gen(u.src[0], rname, memo)
             out = []
@@ -194,9 +223,13 @@ class Selector:
                 self.body.add(insn(PACKS[u.op], d=d, u=src[j + 1], v=src[j]))
                 out.append(d)
             return out
+        if u.op == "where":
+            return self.select_lanes(u, rname, memo)
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
+        if key not in LANE_ROWS and u.op in SIGNLESS:
+            key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]
@@ -217,6 +250,79 @@ class Selector:
             for (kind, val), name in zip(operands, names):
                 fields[name] = val[j] if kind == "V" else val
             self.body.add(insn(row.name, **fields))
+            out.append(d)
+        return out
+
+    def convert(self, u: UOp, rname: str, memo) -> list[Reg]:
+        """An integer cast, one width step (8 <-> 16 <-> 32) at a time. Widening extends by
+        the source's signedness (`vzxt`/`vsxt`: even lanes to the low vector of a pair, odd
+        ones to the high) and interleaves the pair back with `vshuff`; narrowing truncates
+        with `vpacke` (the low vector's lanes first). Same width: the same bits."""
+        src = u.src[0]
+        sbits, dbits = src.dtype.scalar.bits, u.dtype.scalar.bits
+        regs = self.gen(src, rname, memo)
+        bits = sbits
+        while bits < dbits:
+            ext = _EXTEND.get((bits, src.dtype.signed))
+            if ext is None:
+                raise HexagonUnsupported(f"a cast from {src.dtype} to {u.dtype}")
+            unit = self.scalar_const(-2 * bits // 8, "R8")
+            out = []
+            for r in regs:
+                lo, hi, nlo, nhi = (self.reg("V", f"ext{x}") for x in range(4))
+                self.body.add(insn(ext, lo=lo, hi=hi, u=r))
+                self.body.add(insn("vshuffvdd", lo=nlo, hi=nhi, u=hi, v=lo, t=unit))
+                out += [nlo, nhi]
+            regs, bits = out, bits * 2
+        while bits > dbits:
+            pack = _TRUNCATE.get(bits)
+            if pack is None:
+                raise HexagonUnsupported(f"a cast from {src.dtype} to {u.dtype}")
+            out = []
+            for j in range(0, len(regs), 2):
+                d = self.reg("V", "trunc")
+                self.body.add(insn(pack, d=d, u=regs[j + 1], v=regs[j]))
+                out.append(d)
+            regs, bits = out, bits // 2
+        return regs
+
+    def select_lanes(self, u: UOp, rname: str, memo) -> list[Reg]:
+        """`where(cmp(a, b), x, y)`: a compare into a Q register, then `vmux`, per vector.
+        `le` is `!(b < a)` and `ne` is `!(a == b)`: the same compare with the arms swapped."""
+        c, x, y = u.src
+        if c.op not in WHERE_FORMS:
+            raise HexagonUnsupported(f"a select on {c.op}")
+        cbits, vbits = c.src[0].dtype.scalar.bits, u.dtype.scalar.bits
+        if cbits < vbits:  # compare at the value's width: extension keeps order and equality
+            wide = parse_dtype(f"{'i' if c.src[0].dtype.signed else 'u'}{vbits}")
+            c = c.replace(src=tuple(UOp("cast", wide, (s,)) for s in c.src))
+        elif cbits > vbits:  # select at the compare's width, truncate back (exact)
+            wide = parse_dtype(f"i{cbits}")
+            inner = UOp("where", wide, (c, UOp("cast", wide, (x,)), UOp("cast", wide, (y,))))
+            return self.gen(UOp("cast", u.dtype, (inner,)), rname, memo)
+        op, swap_operands, swap_arms = WHERE_FORMS[c.op]
+        a, b = (c.src[1], c.src[0]) if swap_operands else c.src
+        t = a.dtype.scalar
+        key = (op, t) if (op, t) in COMPARE_ROWS else (op, _signed_twin(t))
+        if key not in COMPARE_ROWS:
+            raise HexagonUnsupported(f"the compare {c.op} at {t}")
+        row, names = COMPARE_ROWS[key]
+        va, vb = self.gen(a, rname, memo), self.gen(b, rname, memo)
+        vx, vy = self.gen(x, rname, memo), self.gen(y, rname, memo)
+        if swap_arms:
+            vx, vy = vy, vx
+        out = []
+        for j in range(len(vx)):
+            # Four predicate registers in all: the compares take them in turn (a reuse
+            # orders each compare after the vmux that read the register before).
+            slot = len(self.q_uses) % MODEL.predicate_registers
+            if slot not in self.qregs:
+                self.qregs[slot] = self.reg("Q", f"q{slot}")
+            q = self.qregs[slot]
+            self.q_uses.append(q)
+            self.body.add(insn(row.name, d=q, **{names[0]: va[j], names[1]: vb[j]}))
+            d = self.reg("V", "where")
+            self.body.add(insn("vmux", d=d, q=q, u=vx[j], v=vy[j]))
             out.append(d)
         return out
 

@@ -52,12 +52,12 @@ def _inputs(kernel, seed):
 #: Rows a loop body uses: every slot set, every HVX resource class, vmemu's empty slot 1.
 _ROWS = ["vmem_ld", "vmem_ld_pi", "vmemu_ld", "vmem_st", "vmem_st_pi", "vaddubsat", "vaddw", "vasrw",
          "vmpyiwb", "vmpyih", "vrmpybv_acc", "vrmpybus", "vpackhub_sat", "vshuffvdd", "memw", "addi",
-         "asl_or", "movi_ext"]
+         "asl_or", "movi_ext", "vcmpgt_ub", "vmux", "vzxtb"]
 
 
 def _bags_fit(descs) -> bool:
     hall = _hall_sets([n for d in (INSNS[r] for r in _ROWS) for n in _slot_needs(d)])
-    machine = hexagon_machine(MODEL, [INSNS[r] for r in _ROWS], 32, 32)
+    machine = hexagon_machine(MODEL, [INSNS[r] for r in _ROWS], {"V": 32, "R": 32})
     if len(descs) > machine.issue_width:
         return False
     for combo in product(*[issue_options(d, hall) for d in descs]):

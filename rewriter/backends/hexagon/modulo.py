@@ -26,7 +26,8 @@ target-neutral model the modulo solver decides over:
     overwrites it (WAR, distance 1, latency 0), which keeps every lifetime within one II, so
     the kernel needs no modulo variable expansion. A RAW edge's latency is the value latency
     (at least one packet: a packet reads its registers before it writes them).
-  * a `Value` per virtual register an op defines ("V" vectors, "R" scalars incl. `Rt8`),
+  * a `Value` per virtual register an op defines ("V" vectors, "Q" predicates, "R" scalars
+    incl. `Rt8`),
     against the usable registers minus those the loop only reads (invariants live through it).
     The register model is conservative where a value's op also carries anti-dependence edges
     (its lifetime is stretched to them, never beyond one II); the linear-scan allocator of
@@ -85,13 +86,13 @@ def issue_options(desc, hall: list[frozenset]) -> tuple[dict, ...]:
     return tuple({**base, **{r: 1 for r in sorted(alt)}} for alt in desc.resource_options)
 
 
-def hexagon_machine(model: MachineModel, descs, vector_regs: int, scalar_regs: int) -> Machine:
+def hexagon_machine(model: MachineModel, descs, registers: dict) -> Machine:
     hall = _hall_sets([n for d in descs for n in _slot_needs(d)])
     capacity = {_slot_resource(t): len(t) for t in hall}
     capacity.update({r: 1 for r in HVX_RESOURCES})
     capacity["words"] = model.max_words
     return Machine("hexagon-v66-hvx128", capacity, model.max_insns,
-                   {"V": max(0, vector_regs), "R": max(0, scalar_regs)},
+                   dict(registers),
                    alu_resources=ALU_RESOURCES, load_resources=LOAD_RESOURCES)
 
 
@@ -143,24 +144,24 @@ def body_dependences(block: Block) -> list[Dep]:
     return [Dep(op_name(i), op_name(j), lat, dist) for (i, j, dist), lat in sorted(out.items())]
 
 
-def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> tuple[int, int]:
-    """(vector, scalar) registers the loop's own values may use: the allocator's pools less the
-    virtual registers the body reads but never writes (invariants held through the loop)."""
+def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> dict:
+    """Register file -> registers the loop's own values may use: the allocator's pools (V,
+    Q, and the scalar registers r6-r15, r28 and unused argument registers) less the virtual
+    registers the body reads but never writes (invariants held through the loop)."""
     body = mf.loop.insns
     defined = {r for i in body for r in i.defs}
     invariant = {r for i in body for r in i.uses if r not in defined and r.phys is None}
     spare = [r for r in model.arg_registers if r >= mf.args]
-    scalar = len(set(model.free_scalar) | set(spare) | {6, 7})
-    return (model.vector_registers - sum(1 for r in invariant if r.file == "V"),
-            scalar - sum(1 for r in invariant if r.file == "R"))
+    pools = {"V": model.vector_registers, "Q": model.predicate_registers,
+             "R": len(set(model.free_scalar) | set(spare))}
+    return {f: max(0, n - sum(1 for r in invariant if r.file == f)) for f, n in pools.items()}
 
 
 def loop_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None) -> LoopProblem:
     """The loop body of `mf` as a modulo-scheduling problem (see the module doc)."""
     body = mf.loop.insns
     descs = [i.desc for i in body]
-    vregs, sregs = usable_registers(mf, model)
-    machine = hexagon_machine(model, descs, vregs, sregs)
+    machine = hexagon_machine(model, descs, usable_registers(mf, model))
     hall = _hall_sets([n for d in descs for n in _slot_needs(d)])
     ops = tuple(SchedOp(op_name(k), ins.desc.latency, issue_options(ins.desc, hall), str(ins))
                 for k, ins in enumerate(body))

@@ -29,8 +29,8 @@ target-neutral model the modulo solver decides over:
   * a `Value` per virtual register an op defines ("V" vectors, "Q" predicates, "R" scalars
     incl. `Rt8`),
     against the usable registers minus those the loop only reads (invariants live through it).
-    The register model is conservative where a value's op also carries anti-dependence edges
-    (its lifetime is stretched to them, never beyond one II); the linear-scan allocator of
+    Only RAW edges are uses (`Dep.use`): the anti- and output dependences order ops without
+    stretching the lifetime of what their source defines. The linear-scan allocator of
     `regalloc.py` still decides the real registers and rejects what does not fit.
 """
 from __future__ import annotations
@@ -140,8 +140,9 @@ def body_dependences(block: Block) -> list[Dep]:
         if distance == 1 and dst == src and kind == "waw":
             continue  # an op after its own previous copy: II >= 1 already says so
         key = (src, dst, distance)
-        out[key] = max(out.get(key, 0), latency)
-    return [Dep(op_name(i), op_name(j), lat, dist) for (i, j, dist), lat in sorted(out.items())]
+        lat, use = out.get(key, (0, False))
+        out[key] = (max(lat, latency), use or kind == "raw")
+    return [Dep(op_name(i), op_name(j), lat, dist, use=use) for (i, j, dist), (lat, use) in sorted(out.items())]
 
 
 def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> dict:

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import re
 from itertools import combinations_with_replacement, product
 from pathlib import Path
 
@@ -165,3 +166,16 @@ def test_random_elementwise_kernels_through_the_global_scheduler(library, text, 
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == [], text
     assert run.counts.packets == code.modulo.packets
+
+
+# ---- the command line --------------------------------------------------------------------------
+def test_cli_global_scheduler_checks_on_qemu_and_draws_the_loop(capsys, tmp_path):
+    from rewriter.cli import main
+
+    svg = tmp_path / "loop.svg"
+    rc = main(["optimize", str(REPO / "examples/sum3_i16.ir"), "--target", "hexagon", "--scheduler", "global",
+               "--schedule-svg", str(svg), "--check", "--emit", "asm", "-o", str(tmp_path / "k.s")])
+    out = capsys.readouterr().out
+    assert rc == 0 and "check against the reference interpreter: ok" in out
+    assert re.search(r"global schedule .*II \d+ \(bound \d+\)", out)
+    assert svg.read_text().startswith("<svg") and ":endloop0" in (tmp_path / "k.s").read_text()

@@ -7,7 +7,8 @@ Per example kernel the backend supports: packets QEMU executes with the list sch
 both checked against the reference interpreter on the same inputs; the global schedule's II
 and its proven bound, stages, the loop's total cycles with the proven lower bound and gap,
 ALU and load saturation of the steady state, who placed it and the solve time; the resource
-bound of the list-scheduled code (`schedule.resource_bound`). `--llvm` adds LLVM -O3's packets.
+bound of the list-scheduled code (`schedule.resource_bound`); both model cycle estimates (the
+machine model's latencies: stalls included). `--llvm` adds LLVM -O3's packets.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def main() -> int:
     args = ap.parse_args()
     library = load_library([REPO / "rules"])
     head = ["kernel"] + (["LLVM -O3"] if args.llvm else []) + \
-        ["list", "global", "list / global", "resource bound", "II (bound)", "stages", "loop cycles (bound)",
+        ["list", "global", "list / global", "resource bound", "list model cycles", "global model cycles", "II (bound)", "stages", "loop cycles (bound)",
          "gap", "ALU sat.", "load sat.", "placed by", "unroll", "solve s"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ratios = []
@@ -63,7 +64,7 @@ def main() -> int:
         r = glob.modulo
         ratios.append(lp / gp)
         cells += [f"{lp}" + ("" if lok else " (WRONG)"), f"{gp}" + ("" if gok else " (WRONG)"), f"{lp / gp:.2f}x",
-                  str(resource_bound(listed.machine))]
+                  str(resource_bound(listed.machine)), str(listed.model_cycles), str(glob.model_cycles)]
         if r is None:
             cells += ["-"] * 8 + ["list (not pipelined)", "-", f"{seconds:.1f}"]
         else:

@@ -121,17 +121,20 @@ def test_global_schedule_passes_both_checkers_and_matches_reference_on_qemu(name
     assert run.counts.packets == report.packets  # prologue + kernel x trips + epilogue, exactly
 
 
-def test_pipelining_overlaps_iterations_where_it_pays(global_code, library):
-    """Where the solver pipelines (several stages), the kernel runs fewer times than the loop
-    had iterations, and the result beats the list scheduler's packets on those kernels."""
-    piped = [n for n in SUPPORTED if global_code[n].modulo.stages > 1]
-    assert {"sum3_i16", "requant_u8", "conv3x3_u8"} <= set(piped)
-    for name in ("sum3_i16", "requant_u8", "conv3x3_u8"):
+def test_pipelining_never_loses_to_the_list_scheduler_and_wins_where_it_overlaps(global_code, library):
+    """On QEMU the global code executes no more packets than the list scheduler's (which
+    rotates loads: a two-stage pipeline of its own), and strictly fewer on the kernels whose
+    iterations the solver overlaps in three or more stages or at a proven-optimal II."""
+    assert {"sum3_i16", "requant_u8", "conv3x3_u8"} <= {n for n in SUPPORTED if global_code[n].modulo.stages > 1}
+    for name in SUPPORTED:
         kernel = load_kernel(REPO / f"examples/{name}.ir")
         listed = compile_hexagon(kernel, library)
         inputs = _inputs(kernel, 5)
-        assert hexagon.run_on_qemu(kernel, global_code[name].asm, inputs).counts.packets < \
-            hexagon.run_on_qemu(kernel, listed.asm, inputs).counts.packets
+        ours = hexagon.run_on_qemu(kernel, global_code[name].asm, inputs).counts.packets
+        theirs = hexagon.run_on_qemu(kernel, listed.asm, inputs).counts.packets
+        assert ours <= theirs, (name, ours, theirs)
+        if name in ("sum3_i16", "requant_u8", "conv3x3_u8"):
+            assert ours < theirs, (name, ours, theirs)
 
 
 # ---- random elementwise kernels ------------------------------------------------------------------

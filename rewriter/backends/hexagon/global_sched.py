@@ -4,8 +4,9 @@ Per unroll factor the selector produces a `MachineFunction`; its loop body becom
 `LoopProblem` (`modulo.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
 kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
-allocated and assembly is emitted. The candidate that executes the fewest packets wins; a
-candidate whose schedule does not fit (registers, too few iterations) is dropped, and when no
+allocated and assembly is emitted. The best candidate wins; a
+candidate whose schedule does not fit (registers, too few iterations) is dropped. Candidates
+are ranked by model cycles (the kernel's II per iteration, stalls included), then packets; when no
 candidate pipelines the list-scheduled code is returned (its notes say so).
 """
 from __future__ import annotations
@@ -48,19 +49,22 @@ class GlobalReport:
     load_saturation: float
     seconds: float
     packets: int  # packets the whole function executes (prologue + kernel x trips + epilogue)
+    model_cycles: int  # the same with the model's stalls: the kernel counts II per iteration
     solver: str = ""  # who placed the loop: "cp-sat", "heuristic", or "list" (the fallback)
     schedule: ModuloSchedule | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, unroll: int, ms: ModuloSchedule, packets: int) -> "GlobalReport":
+    def of(cls, unroll: int, ms: ModuloSchedule, piped) -> "GlobalReport":
         return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
-                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, packets, ms.solver, ms)
+                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, piped.packets_executed,
+                   piped.model_cycles, ms.solver, ms)
 
     def line(self) -> str:
         return (f"global schedule (unroll x{self.unroll}, {self.solver}): II {self.ii} (bound {self.ii_lower_bound}), "
                 f"{self.stages} stage(s), loop {self.total_cycles} cycles (bound {self.lower_bound}, gap "
                 f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%}, load saturation "
-                f"{self.load_saturation:.0%}, {self.packets} packets, solved in {self.seconds:.1f} s")
+                f"{self.load_saturation:.0%}, {self.packets} packets, {self.model_cycles} model cycles, solved in "
+                f"{self.seconds:.1f} s")
 
 
 def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
@@ -127,21 +131,24 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
         for ms in candidates:
             if _violations(ms):  # (solve never returns one the checker rejects)
                 raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {_violations(ms)[0]}")
-            piped = pipeline(mf, ms, MODEL)
-            if piped is None:
-                dropped.append(f"x{factor} ({ms.solver}): {mf.trip} iterations < {ms.stages} stages")
-                continue
-            problems = check_schedule(piped.machine, piped.schedule, MODEL)
-            if problems:  # two independent derivations of the constraints disagree: a bug
-                raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
-            try:
-                assignment = allocate(piped.machine, piped.schedule, MODEL)
-            except HexagonUnsupported as e:
-                dropped.append(f"x{factor} ({ms.solver}): {e}")
-                continue
-            report = GlobalReport.of(factor, ms, piped.packets_executed)
-            if best is None or report.packets < best[0].packets:
-                best = (report, piped, assignment)
+            for merge in (True, False):
+                piped = pipeline(mf, ms, MODEL, merge)
+                if piped is None:
+                    dropped.append(f"x{factor} ({ms.solver}): {mf.trip} iterations < {ms.stages} stages")
+                    break
+                problems = check_schedule(piped.machine, piped.schedule, MODEL)
+                if problems:  # two independent derivations of the constraints disagree: a bug
+                    raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+                try:
+                    assignment = allocate(piped.machine, piped.schedule, MODEL)
+                except HexagonUnsupported as e:
+                    if not merge:
+                        dropped.append(f"x{factor} ({ms.solver}): {e}")
+                    continue
+                report = GlobalReport.of(factor, ms, piped)
+                if best is None or (report.model_cycles, report.packets) < (best[0].model_cycles, best[0].packets):
+                    best = (report, piped, assignment)
+                break
     if best is None:
         if first_error is not None and not dropped:
             raise first_error
@@ -151,6 +158,6 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
         return code
     report, piped, assignment = best
     notes = list(piped.machine.notes) + [report.line()] + [f"dropped {d}" for d in dropped]
-    cycles = {"packets": report.packets, "total": report.packets}
-    return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.packets,
+    cycles = {"packets": report.packets, "total": report.model_cycles, "loop_iteration": report.ii}
+    return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.model_cycles,
                        piped.machine, cycles, notes, modulo=report)

@@ -5,10 +5,11 @@ cycle `start[k] + j * II`; `S = stages`. The loop of N iterations becomes
 
     prologue:  the original prologue; then the windows 0 .. S-2 of the flat schedule (the
                first S-1 iterations' early stages); loop0 over N - (S-1) iterations
+               (or the same instructions list-scheduled as one block, when that is shorter)
     kernel:    one window of II packets: op k from iteration (window - stage(k)), in packet
                start[k] mod II (a packet that no op uses is left out: it would be a nop)
     epilogue:  the windows N .. N+S-2 (the last S-1 iterations' late stages); then the
-               original epilogue
+               original epilogue (or both list-scheduled as one block, when that is shorter)
 
 Registers are not renamed: every copy of an instruction keeps its virtual registers. That is
 correct because the problem carries the loop's anti-dependences at distance 1 (a value is
@@ -37,6 +38,7 @@ class Pipelined:
     schedule: Schedule
     stages: int
     kernel_trips: int
+    ii: int
 
     @property
     def packets_executed(self) -> int:
@@ -44,6 +46,16 @@ class Pipelined:
         blocks = self.schedule.blocks
         loop = len(blocks[self.machine.loop.name].packets) if self.machine.loop.name in blocks else 0
         return sum(len(b.packets) for b in blocks.values()) + (self.kernel_trips - 1) * loop
+
+    @property
+    def model_cycles(self) -> int:
+        """Cycles by the machine model's latencies: prologue and epilogue by their issue
+        cycles (stalls included), the kernel II cycles per iteration (its empty rows are
+        stalls; the modulo schedule keeps every latency, across the back edge too)."""
+        out = 0
+        for name, bs in self.schedule.blocks.items():
+            out += self.ii * self.kernel_trips if name == self.machine.loop.name else bs.length
+        return out
 
 
 def _clone(i: MInsn) -> MInsn:
@@ -76,6 +88,11 @@ def _append(dst: tuple[list, list, list], src: tuple[list, list, list], gap: int
     cycles += [shift + c - (src[2][0] if src[2] else 0) for c in src[2]]
 
 
+def _cost(part) -> tuple[int, int]:
+    """(cycles, packets) of a block part."""
+    return (part[2][-1] + 1 if part[2] else 0, len(part[1]))
+
+
 def _list_part(insns, model) -> tuple[list, list, list]:
     if not insns:
         return [], [], []
@@ -83,9 +100,12 @@ def _list_part(insns, model) -> tuple[list, list, list]:
     return list(insns), [list(p) for p in bs.packets], list(bs.cycles)
 
 
-def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = MODEL) -> Pipelined | None:
+def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = MODEL,
+             merge: bool = True) -> Pipelined | None:
     """The software-pipelined form of `mf` under `sched`; None when the loop runs fewer
-    iterations than the pipeline has stages (or has no hardware loop to re-count)."""
+    iterations than the pipeline has stages (or has no hardware loop to re-count).
+    `merge=False` keeps the modulo placement of ramp and drain (never list-scheduled with the
+    original prologue / epilogue: shorter lifetimes there, for when registers run out)."""
     ii, stages, n = sched.ii, sched.stages, mf.trip
     body = mf.loop.insns
     kernel_trips = n - (stages - 1)
@@ -117,6 +137,12 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
         packets.append([len(insns)])
         cycles.append(cycles[-1] + 1)
     insns.append(new_loop0)
+    # The same instructions list-scheduled as one block (the sequential order is the flat
+    # one, so any valid schedule of it hands the kernel the same registers): it can overlap
+    # the ramp with the original prologue. The shorter one is kept.
+    merged = _list_part(head + [i for _, _, i in sorted(ramp, key=lambda x: (x[0], x[1]))]
+                        + [insn("loop0", u=count, label=loop0.imms["label"])], model)
+    pro = min(pro, merged, key=_cost) if merge else pro
 
     # Kernel: one window; older iterations (higher stages) first among equal cycles.
     kern = _packets([(start[k] % ii, (-stage[k], k), _clone(body[k])) for k in range(len(body))], 0)
@@ -126,6 +152,9 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
              for j in range(n - stages + 1, n) for k in range(len(body)) if start[k] + j * ii >= n * ii]
     epi = _packets(drain, 0)
     _append(epi, _list_part([_clone(i) for i in mf.epilogue.insns], model), longest - 1)
+    merged = _list_part([_clone(i) for _, _, i in sorted(drain, key=lambda x: (x[0], x[1]))]
+                        + [_clone(i) for i in mf.epilogue.insns], model)
+    epi = min(epi, merged, key=_cost) if merge else epi
 
     blocks = {"pro": (mf.prologue.name, pro), "loop": (mf.loop.name, kern), "epi": (mf.epilogue.name, epi)}
     out = {key: Block(name, part[0]) for key, (name, part) in blocks.items()}
@@ -133,4 +162,4 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
     new_mf = MachineFunction(mf.name, out["pro"], out["loop"], out["epi"], kernel_trips, notes, mf.args)
     schedule = Schedule({name: BlockSchedule(name, part[1], part[2]) for name, part in blocks.values()
                          if part[0] or name == mf.prologue.name})
-    return Pipelined(new_mf, schedule, stages, kernel_trips)
+    return Pipelined(new_mf, schedule, stages, kernel_trips, ii)

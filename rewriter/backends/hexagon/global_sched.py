@@ -118,6 +118,12 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             first_error = first_error or e
             continue
         if not mf.trip or not mf.loop.insns:
+            # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
+            # the list scheduler's code is the candidate.
+            code = compile_hexagon(kernel, library, unroll=factor, rotate=False)
+            key = (code.model_cycles, code.cycles["packets"])
+            if best is None or key < best[0]:
+                best = (key, code)
             continue
         problem = loop_problem(mf, MODEL)
         candidates = []
@@ -146,8 +152,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
                         dropped.append(f"x{factor} ({ms.solver}): {e}")
                     continue
                 report = GlobalReport.of(factor, ms, piped)
-                if best is None or (report.model_cycles, report.packets) < (best[0].model_cycles, best[0].packets):
-                    best = (report, piped, assignment)
+                if best is None or (report.model_cycles, report.packets) < best[0]:
+                    best = ((report.model_cycles, report.packets), (report, piped, assignment))
                 break
     if best is None:
         if first_error is not None and not dropped:
@@ -156,7 +162,10 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
         code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
                           + "); list-scheduled code")
         return code
-    report, piped, assignment = best
+    if isinstance(best[1], HexagonCode):
+        best[1].notes.append("global scheduler: straight-line code (no loop at this unroll factor) was best")
+        return best[1]
+    report, piped, assignment = best[1]
     notes = list(piped.machine.notes) + [report.line()] + [f"dropped {d}" for d in dropped]
     cycles = {"packets": report.packets, "total": report.model_cycles, "loop_iteration": report.ii}
     return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.model_cycles,

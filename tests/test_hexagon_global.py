@@ -1,6 +1,6 @@
 """The global (modulo) scheduler driving the Hexagon backend: `compile_hexagon(scheduler="global")`.
 
-  * the resource bags of `modulo.loop_problem` accept exactly the packets `packet_fits` does;
+  * the resource bags of `pipeline_problem.pipeline_problem` accept exactly the packets `packet_fits` does;
   * the body's dependences keep accumulators, post-increments and loop-carried
     anti-dependences (the no-renaming condition);
   * every supported example: the modulo schedule passes the solver's checker, the pipelined
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from rewriter.backends.hexagon import HexagonUnsupported, check_schedule, compile_hexagon
 from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.isa import INSNS, MODEL
-from rewriter.backends.hexagon.modulo import body_dependences, hexagon_machine, issue_options, _hall_sets, _slot_needs
+from rewriter.backends.hexagon.pipeline_problem import body_dependences, hexagon_machine, issue_options, _hall_sets, _slot_needs
 from rewriter.backends.hexagon.mir import Block, Reg, insn
 from rewriter.backends.hexagon.schedule import packet_fits
 from rewriter.dsl.rule import load_library

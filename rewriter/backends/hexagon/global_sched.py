@@ -1,7 +1,7 @@
 """`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
 
 Per unroll factor the selector produces a `MachineFunction`; its loop body becomes a
-`LoopProblem` (`modulo.py`), `rewriter.solver.modulo.solve` places every instruction (packet
+`LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
 kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
 allocated and assembly is emitted. The best candidate wins; a
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported
-from rewriter.backends.hexagon.modulo import loop_problem
+from rewriter.backends.hexagon.pipeline_problem import pipeline_problem
 from rewriter.backends.hexagon.pipeline_emit import pipeline
 from rewriter.backends.hexagon.regalloc import allocate
 from itertools import product
 
-from rewriter.backends.hexagon.modulo import op_name
+from rewriter.backends.hexagon.pipeline_problem import op_name
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
 from rewriter.backends.hexagon.select import select
 from rewriter.errors import RewriterError
@@ -95,7 +95,7 @@ def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
 
 def _violations(ms: ModuloSchedule) -> list:
     """The modulo checker's verdict. For the list fallback its register count is not the
-    judge: the problem's lifetimes are stretched to anti-dependence edges (modulo.py), while
+    judge: the problem's lifetimes are stretched to anti-dependence edges (pipeline_problem.py), while
     the list placement is exactly what `regalloc.allocate` already fits without them."""
     found = check_modulo(ms)
     return [v for v in found if v.kind != "registers"] if ms.solver == "list" else found
@@ -125,7 +125,7 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             if best is None or key < best[0]:
                 best = (key, code)
             continue
-        problem = loop_problem(mf, MODEL)
+        problem = pipeline_problem(mf, MODEL)
         candidates = []
         try:
             candidates.append(solve(problem, time_limit))

@@ -1,6 +1,6 @@
 """Software-pipelined code from a modulo schedule: prologue, steady-state kernel, epilogue.
 
-A `ModuloSchedule` of the loop body (`modulo.loop_problem`) issues op k of iteration j at
+A `ModuloSchedule` of the loop body (`pipeline_problem.pipeline_problem`) issues op k of iteration j at
 cycle `start[k] + j * II`; `S = stages`. The loop of N iterations becomes
 
     prologue:  the original prologue; then the windows 0 .. S-2 of the flat schedule (the
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction, MInsn, Reg, insn
-from rewriter.backends.hexagon.modulo import op_name
+from rewriter.backends.hexagon.pipeline_problem import op_name
 from rewriter.backends.hexagon.schedule import BlockSchedule, Schedule, packet_fits, schedule_block
 from rewriter.solver.modulo import ModuloSchedule
 

@@ -1,7 +1,9 @@
-"""The Hexagon loop body as a global scheduling problem (`rewriter.solver.modulo.LoopProblem`).
+"""The Hexagon loop body as the problem of the software pipeline we emit (`pipeline_emit.py`).
 
-`loop_problem(mf, model, trips)` turns the loop block of a `MachineFunction` into the
-target-neutral model the modulo solver decides over:
+`pipeline_problem(mf, model, trips)` turns the loop block of a `MachineFunction` into the
+target-neutral `rewriter.solver.modulo.LoopProblem`, with every constraint the emitted code
+needs, because the emitter keeps the body's registers (no renaming). (`modulo.py`, the
+backend's own adapter, states the body with true dependences only, to compare IIs.)
 
   * one `SchedOp` per `MInsn` (named `i<k>`, k its index in the body), whose `options` are the
     packet rules of `isa.py` written as resource bags, so that "every packet of the modulo
@@ -158,7 +160,7 @@ def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> dict:
     return {f: max(0, n - sum(1 for r in invariant if r.file == f)) for f, n in pools.items()}
 
 
-def loop_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None) -> LoopProblem:
+def pipeline_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None) -> LoopProblem:
     """The loop body of `mf` as a modulo-scheduling problem (see the module doc)."""
     body = mf.loop.insns
     descs = [i.desc for i in body]

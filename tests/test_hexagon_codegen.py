@@ -288,10 +288,15 @@ from hypothesis import strategies as st  # noqa: E402
 
 _N = 512
 #: Binary ops with an HVX row at each type (isa.py), as .ir text.
-_BINARY = {"u8": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})"],
-           "i16": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})"],
-           "i32": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})"]}
-_SHIFT = {"i16": 15, "i32": 31}
+_BITWISE = ["{} & {}", "{} | {}", "{} ^ {}"]
+_BINARY = {"u8": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})", "{} + {}"] + _BITWISE,
+           "i8": ["sat_add({}, {})", "min({}, {})", "max({}, {})", "{} - {}"] + _BITWISE,
+           "i16": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})",
+                   "sat_sub({}, {})"] + _BITWISE,
+           "u16": ["sat_add({}, {})", "sat_sub({}, {})", "min({}, {})", "max({}, {})"] + _BITWISE,
+           "i32": ["{} + {}", "{} - {}", "min({}, {})", "max({}, {})", "sat_add({}, {})",
+                   "sat_sub({}, {})"] + _BITWISE}
+_SHIFT = {"i16": 15, "i32": 31, "u16": 15}
 
 
 @st.composite
@@ -364,3 +369,71 @@ def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
     assert main(["optimize", str(REPO / "examples/relu_f32.ir"), "--target", "hexagon"]) == 2
     err = capsys.readouterr().err
     assert "hexagon: " in err and "not supported yet" in err
+
+
+# ---- the global scheduler's view of our loops ------------------------------------------------
+@pytest.mark.parametrize("name", ["dot_i8", "requant_u8", "conv3x3_u8", "maxpool2x2_u8"])
+def test_loop_body_as_a_modulo_scheduling_problem(name, compiled):
+    """The loop body, stated with the same machine model for rewriter/solver/modulo: the
+    problem validates, its resource bound holds for our list schedule too, and the solver's
+    schedule passes the solver's own independent checker."""
+    from rewriter.backends.hexagon.modulo import loop_problem
+    from rewriter.solver.modulo import check_schedule as check_modulo
+    from rewriter.solver.modulo import solve
+    from rewriter.solver.modulo.bounds import res_mii
+
+    code = compiled[name]
+    problem = loop_problem(code.machine)
+    assert len(problem.ops) == len(code.machine.loop.insns) and problem.trips == code.machine.trip
+    assert res_mii(problem) <= code.cycles["loop_iteration"]
+    sched = solve(problem, time_limit=2, exact=name == "dot_i8")
+    assert check_modulo(sched) == [] and sched.ii >= res_mii(problem)
+    if name == "dot_i8":  # four loads of one unit: both schedulers reach the bound
+        assert sched.ii == res_mii(problem) == code.cycles["loop_iteration"] == 4
+
+
+def test_whole_row_2d_kernels_fuse_into_one_range_on_qemu(library):
+    hexagon = _runtime()
+    from rewriter.kernel.parser import parse_kernels
+    from rewriter.pipeline import check_against_reference
+
+    (kernel,) = parse_kernels("kernel t2(a: u8[16, 256], b: u8[16, 256]) -> (out: u8[16, 256]) {\n"
+                              "  y = range(16); x = range(256)\n  out[y, x] = sat_add(a[y, x], b[y, x])\n}\n")
+    code = compile_hexagon(kernel, library)
+    assert "over y_x" in code.notes[0]
+    rng = np.random.default_rng(5)
+    inputs = {b.name: rng.integers(0, 256, size=b.shape).astype(np.uint8) for b in kernel.inputs}
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == []
+    (strided,) = parse_kernels("kernel t6(a: i16[8, 130]) -> (out: i16[8, 128]) {\n"
+                               "  y = range(8); x = range(128)\n  out[y, x] = a[y, x] + 1\n}\n")
+    with pytest.raises(HexagonUnsupported, match="not walking out's rows"):
+        compile_hexagon(strided, library)
+
+
+_REDUCTIONS = {
+    "max_u8": "kernel r(a: u8[4096]) -> (out: u8) {\n  i = range(4096, reduce)\n  out = reduce_max(a[i], i)\n}\n",
+    "min_i16": "kernel r(a: i16[4096]) -> (out: i16) {\n  i = range(4096, reduce)\n  out = reduce_min(a[i], i)\n}\n",
+    "sum_u8_i32": "kernel r(a: u8[4096]) -> (out: i32) {\n  i = range(4096, reduce)\n"
+                  "  out = sum(cast<i32>(a[i]), i)\n}\n",
+    "maxabs_i16": "kernel r(a: i16[4096], b: i16[4096]) -> (out: i16) {\n  i = range(4096, reduce)\n"
+                  "  out = reduce_max(abs(a[i] - b[i]), i)\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_REDUCTIONS))
+def test_whole_reductions_match_reference_on_qemu(name, library):
+    hexagon = _runtime()
+    from rewriter.kernel.parser import parse_kernels
+    from rewriter.pipeline import check_against_reference
+
+    (kernel,) = parse_kernels(_REDUCTIONS[name], f"{name}.ir")
+    code = compile_hexagon(kernel, library)
+    assert "vror(" in code.asm and check_schedule(code.machine, code.schedule) == []
+    rng = np.random.default_rng(11)
+    inputs = {}
+    for b in kernel.inputs:
+        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
+        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == []

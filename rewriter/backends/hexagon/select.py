@@ -74,7 +74,9 @@ _EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, T
 _TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
 #: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
 #: signed row of its width (vadd.b adds u8 lanes too).
-SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor"})
+SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
+#: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
+BITWISE = frozenset({"and", "or", "xor", "not"})
 #: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
 WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
                "eq": ("eq", False, False), "ne": ("eq", False, True)}
@@ -225,11 +227,17 @@ class Selector:
             return out
         if u.op == "where":
             return self.select_lanes(u, rname, memo)
+        if u.op == "mul" and any(x.op == "const" and x.arg == 2 for x in u.src):
+            # x * 2 is x + x (wrapping alike): bytes have no multiply, and an add is cheaper.
+            (x,) = [x for x in u.src if not (x.op == "const" and x.arg == 2)] or [u.src[0]]
+            return self.gen(UOp("add", t, (x, x)), rname, memo)
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
         if key not in LANE_ROWS and u.op in SIGNLESS:
             key = (u.op, _signed_twin(t))
+        if key not in LANE_ROWS and u.op in BITWISE:
+            key = (u.op, parse_dtype("i8"))
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]
@@ -357,21 +365,14 @@ class Selector:
         *indices, value = st.src
         out = self.k.buffer(st.arg)
         flat = self.simplify(flatten(indices, out.shape))
-        a = affine(flat)
-        if a is None or len([k for k in a if k]) != 1 or a.get(None, 0) != 0:
-            raise HexagonUnsupported(f"the store {out.name}[{flat}] (only out[i] over one range)")
-        (rname,) = [k for k in a if k]
-        if a[rname] != 1:
-            raise HexagonUnsupported(f"a strided store to {out.name}")
         value = self.unroll_reductions(self.flat_loads(value))
+        rname, size, value = self.fuse_ranges(out, flat, value)
         value = self.rw.normalize(self.simplify(value))
         types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
         types.append(out.dtype)
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
-        size = self.k.range(rname).size
         if size % self.block:
             raise HexagonUnsupported(f"a range of {size} lanes (not a multiple of {self.block})")
-        size = self.k.range(rname).size
         if (size // self.block) % self.unroll:
             raise HexagonUnsupported(f"unrolling {size // self.block} iterations by {self.unroll}")
         for u in range(self.unroll):  # each copy: the next block of lanes (loads shared)
@@ -381,9 +382,45 @@ class Selector:
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
         self.advance_pointers(self.body, steps)
-        self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes; "
+        self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
                           f"selected: {value}")
         return self.finish(size // self.block // self.unroll)
+
+    def fuse_ranges(self, out, flat: UOp, value: UOp):
+        """The store's ranges as one: `out[y, x]` over whole rows is `out[i]` with
+        `i = y * X + x`, and so is every load that walks its buffer the same way (plus a
+        constant). Returns (range name, size, value over that range)."""
+        a = affine(flat)
+        names = [k for k in (a or {}) if k]
+        if a is None or not names or a.get(None, 0) != 0:
+            raise HexagonUnsupported(f"the store {out.name}[{flat}] (only out[i] over whole rows)")
+        names.sort(key=lambda n: -a[n])
+        stride = 1
+        for n in reversed(names):  # row-major and contiguous: coefficients 1, X, X*Y, ...
+            if a[n] != stride:
+                raise HexagonUnsupported(f"a strided store to {out.name}[{flat}]")
+            stride *= self.k.range(n).size
+        if len(names) == 1:
+            return names[0], stride, value
+        fused = var(parse_dtype("idx"), "_".join(names), 0, stride - 1)
+        memo: dict = {}
+
+        def rebuild(n: UOp) -> UOp:  # loads are leaves: their indices are rewritten whole
+            if n in memo:
+                return memo[n]
+            if n.op == "load":
+                la = affine(n.src[0])
+                if la is None or {k: c for k, c in la.items() if k} != {k: a[k] for k in names}:
+                    raise HexagonUnsupported(f"the access {n.arg}[{n.src[0]}] (not walking {out.name}'s rows)")
+                idx = UOp("add", fused.dtype, (fused, const(fused.dtype, la.get(None, 0))))
+                memo[n] = UOp("load", n.dtype, (self.simplify(idx),), n.arg)
+            elif n.op == "var" and n.arg.name in names:
+                raise HexagonUnsupported(f"the range {n.arg.name} used as a value")
+            else:
+                memo[n] = n.replace(src=tuple(rebuild(x) for x in n.src)) if n.src else n
+            return memo[n]
+
+        return fused.arg.name, stride, rebuild(value)
 
     def flat_loads(self, u: UOp) -> UOp:
         memo: dict = {}
@@ -531,7 +568,12 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
-        return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        try:  # a byte dot product: vrmpy
+            return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        except HexagonUnsupported:
+            from rewriter.backends.hexagon.reduce import reduce_all
+
+            return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
         from rewriter.backends.hexagon.matmul import matmul
 

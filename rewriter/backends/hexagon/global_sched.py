@@ -4,23 +4,24 @@ Per unroll factor the selector produces a `MachineFunction`; its loop body becom
 `LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
 kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
-allocated and assembly is emitted. The best candidate wins; a
-candidate whose schedule does not fit (registers, too few iterations) is dropped. Candidates
-are ranked by model cycles (the kernel's II per iteration, stalls included), then packets; when no
-candidate pipelines the list-scheduled code is returned (its notes say so).
+allocated and assembly is emitted. Besides the solver's schedule, the list scheduler's
+placement as a one-stage modulo schedule (`list_modulo`) and, at a factor that unrolls the loop
+away, the list-scheduled straight-line code are candidates. A candidate that does not fit
+(registers, too few iterations for its stages) is dropped with a note; the rest are ranked by
+model cycles (the kernel's II per iteration, stalls included), then packets.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import product
 
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported
-from rewriter.backends.hexagon.pipeline_problem import pipeline_problem
 from rewriter.backends.hexagon.pipeline_emit import pipeline
+from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.regalloc import allocate
-from itertools import product
-
-from rewriter.backends.hexagon.pipeline_problem import op_name
+# (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
+# fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
 from rewriter.backends.hexagon.select import select
 from rewriter.errors import RewriterError
@@ -90,15 +91,7 @@ def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
             start[op_name(k)], option[op_name(k)] = cycle, c
     ms = ModuloSchedule(problem, ii, start, option, status=FALLBACK, solver="list",
                         lower_bound=total_lower_bound(problem, mii(problem)), ii_lower_bound=mii(problem))
-    return None if _violations(ms) else ms
-
-
-def _violations(ms: ModuloSchedule) -> list:
-    """The modulo checker's verdict. For the list fallback its register count is not the
-    judge: the problem's lifetimes are stretched to anti-dependence edges (pipeline_problem.py), while
-    the list placement is exactly what `regalloc.allocate` already fits without them."""
-    found = check_modulo(ms)
-    return [v for v in found if v.kind != "registers"] if ms.solver == "list" else found
+    return None if check_modulo(ms) else ms
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
@@ -135,8 +128,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
         if fallback is not None:
             candidates.append(fallback)
         for ms in candidates:
-            if _violations(ms):  # (solve never returns one the checker rejects)
-                raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {_violations(ms)[0]}")
+            if check_modulo(ms):  # (neither source hands out one the checker rejects)
+                raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
             for merge in (True, False):
                 piped = pipeline(mf, ms, MODEL, merge)
                 if piped is None:

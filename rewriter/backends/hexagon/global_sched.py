@@ -159,7 +159,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
         best[1].notes.append("global scheduler: straight-line code (no loop at this unroll factor) was best")
         return best[1]
     report, piped, assignment = best[1]
-    notes = list(piped.machine.notes) + [report.line()] + [f"dropped {d}" for d in dropped]
+    notes = list(piped.machine.notes) + [report.line()] + [f"solver: {line}" for line in report.schedule.log] \
+        + [f"dropped {d}" for d in dropped]
     cycles = {"packets": report.packets, "total": report.model_cycles, "loop_iteration": report.ii}
     return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.model_cycles,
                        piped.machine, cycles, notes, modulo=report)

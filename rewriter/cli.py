@@ -145,7 +145,17 @@ def _optimize_hexagon(args) -> int:
     from rewriter.kernel.parser import load_kernel
 
     kernel = load_kernel(args.kernel)
-    code = compile_hexagon(kernel, load_library(args.rules or ["rules"]))
+    code = compile_hexagon(kernel, load_library(args.rules or ["rules"]), scheduler=args.scheduler)
+    if args.schedule_svg:
+        if code.modulo is None:
+            raise RewriterError("--schedule-svg needs --scheduler global (a modulo-scheduled loop)")
+        from rewriter.solver.modulo.diagram import schedule_svg
+
+        svg = _safe_output(args.schedule_svg, args.kernel, flag="--schedule-svg")
+        svg.write_text(schedule_svg(code.modulo.schedule, f"{kernel.name}: steady-state loop"))
+        print(f"# wrote {svg} (packets x units of the steady-state loop)")
+    if code.modulo is not None:
+        print(f"# {code.modulo.line()}")
     if args.emit == "llvm":
         raise RewriterError("--emit llvm: the hexagon target emits assembly (--emit asm) or machine IR (--emit ir)")
     text = code.asm if args.emit == "asm" else "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
@@ -396,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--fp-contract", action="store_true",
                    help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    o.add_argument("--scheduler", choices=["list", "global"], default="list",
+                   help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
+    o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
     o.set_defaults(func=cmd_optimize)
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")

@@ -17,6 +17,7 @@ from rewriter.backends.hexagon.schedule import (Schedule, ScheduleError, check_s
 from rewriter.backends.hexagon.rotate import rotate_loads
 from rewriter.backends.hexagon.select import select
 from rewriter.kernel.kernel import Kernel
+from rewriter.errors import RewriterError
 
 
 @dataclass
@@ -27,6 +28,7 @@ class HexagonCode:
     machine: MachineFunction
     cycles: dict = field(default_factory=dict)  # per block, per loop iteration, total
     notes: list = field(default_factory=list)
+    modulo: object = None  # global_sched.GlobalReport when scheduler="global" pipelined the loop
 
 
 def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
@@ -50,14 +52,22 @@ UNROLL_FACTORS = (1, 2, 4, 8)
 
 
 def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
-                    rotate: bool | None = None) -> HexagonCode:
+                    rotate: bool | None = None, scheduler: str = "list") -> HexagonCode:
     """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
     rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
     blocks per loop iteration and `rotate` the loop rotation; by default each factor of
     `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it) is
     scheduled with and without loop rotation (`rotate.py`) and the fewest model cycles wins.
-    Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    Raises `HexagonUnsupported` for kernels outside what the backend handles yet.
+    `scheduler="global"`: the loop is software-pipelined by the modulo solver instead
+    (`global_sched.py`, docs/SCHEDULING.md)."""
     from rewriter.backends.hexagon.mir import HexagonUnsupported
+
+    if scheduler == "global":
+        from rewriter.backends.hexagon.global_sched import compile_global
+        return compile_global(kernel, library, unroll=unroll)
+    if scheduler != "list":
+        raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: list, global)")
     from rewriter.rewrite.engine import Rewriter
 
     portable = Rewriter(library)

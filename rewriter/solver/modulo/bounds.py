@@ -124,7 +124,7 @@ def min_registers(problem: LoopProblem) -> dict:
     for v in problem.values:
         if v.op in where:
             continue
-        d = max([dep.distance for dep in problem.deps if dep.src == v.op and dep.dst == v.op] + [0])
+        d = max([dep.distance for dep in problem.deps if dep.src == v.op and dep.dst == v.op and dep.use] + [0])
         if d:
             fixed[v.reg_class] = fixed.get(v.reg_class, 0) + v.size * d
         else:

@@ -75,7 +75,7 @@ class _Model:
             e = m.NewIntVar(0, 2 * self.horizon + ii * 8, f"e_{n}")
             m.Add(e >= self.t[n] + 1)
             for d in p.deps:
-                if d.src == n:
+                if d.src == n and d.use:
                     m.Add(e >= self.t[d.dst] + ii * d.distance).OnlyEnforceIf(self.issued[d.dst])
             span = m.NewIntVar(0, 2 * self.horizon + ii * 8, f"span_{n}")
             m.Add(span == e - self.t[n]).OnlyEnforceIf(iss)

@@ -9,10 +9,12 @@ A `LoopProblem` is target-neutral. A backend turns its machine model and a loop 
                   of 2; a double-vector instruction `{"mpy": 2}` (a pair of resources).
   * `Dep`         `dst` may start `latency` cycles after `src` starts, `distance` iterations
                   later (0: the same iteration; 1: a loop-carried value such as an
-                  accumulator).
+                  accumulator). `use=False` marks an ordering edge (anti/output
+                  dependence): it constrains time but does not extend a lifetime.
   * `Value`       a register an op defines: its class (`"V"`, `"R"`, ...) and how many
                   registers of the class it takes (a vector pair is 2), live from its
-                  definition until its last use (uses are the deps out of the defining op).
+                  definition until its last use (uses are the `use` deps out of the
+                  defining op).
   * `Choice`      alternatives that compute the same thing (a 3-wide reduce as one `vrmpy`
                   with a zero-padded lane, or as widening multiplies and adds): exactly one
                   alternative's ops are issued; the others cost nothing. An op in no choice is
@@ -56,6 +58,9 @@ class Dep:
     dst: str
     latency: int
     distance: int = 0
+    #: False for an ordering edge (an anti- or output dependence): `dst` does not read the
+    #: value `src` defines, so that value's lifetime does not extend to `dst`
+    use: bool = True
 
 
 @dataclass(frozen=True)

@@ -98,14 +98,15 @@ class Violation:
 
 def lifetimes(problem: LoopProblem, ii: int, start: dict) -> list[tuple[str, int, int, int]]:
     """(register class, size, first cycle, end cycle) of every issued value: live from its
-    definition's issue until the issue of its last use (a use `distance` iterations later
+    definition's issue until the issue of its last use (a `use` dependence out of the defining
+    op; ordering edges do not count; a use `distance` iterations later
     issues `distance * ii` cycles later); a value nobody reads still takes one cycle."""
     out = []
     for v in problem.values:
         if v.op not in start:
             continue
         s = start[v.op]
-        ends = [start[d.dst] + d.distance * ii for d in problem.deps if d.src == v.op and d.dst in start]
+        ends = [start[d.dst] + d.distance * ii for d in problem.deps if d.src == v.op and d.use and d.dst in start]
         out.append((v.reg_class, v.size, s, max([s + 1] + ends)))
     return out
 

@@ -1,0 +1,166 @@
+"""`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
+
+Per unroll factor the selector produces a `MachineFunction`; its loop body becomes a
+`LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
+row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
+kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
+allocated and assembly is emitted. Besides the solver's schedule, the list scheduler's
+placement as a one-stage modulo schedule (`list_modulo`) and, at a factor that unrolls the loop
+away, the list-scheduled straight-line code are candidates. A candidate that does not fit
+(registers, too few iterations for its stages) is dropped with a note; the rest are ranked by
+model cycles (the kernel's II per iteration, stalls included), then packets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+
+from rewriter.backends.hexagon.isa import MODEL
+from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.backends.hexagon.pipeline_emit import pipeline
+from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
+from rewriter.backends.hexagon.regalloc import allocate
+# (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
+# fallback's II is exactly the iteration length the list path assumes)
+from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
+from rewriter.backends.hexagon.select import select
+from rewriter.errors import RewriterError
+from rewriter.kernel.kernel import Kernel
+from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
+from rewriter.solver.modulo import check_schedule as check_modulo
+from rewriter.solver.modulo.bounds import mii, total_lower_bound
+
+#: Seconds the solver may spend on one candidate loop body.
+DEFAULT_TIME_LIMIT = 2.0
+
+
+@dataclass(frozen=True)
+class GlobalReport:
+    """What the global schedule of the chosen candidate achieved (for --explain, the bench)."""
+
+    unroll: int
+    ii: int
+    ii_lower_bound: int
+    stages: int
+    total_cycles: int  # the modulo model's (trips + stages - 1) * II of the loop
+    lower_bound: int
+    gap: float
+    status: str
+    alu_saturation: float
+    load_saturation: float
+    seconds: float
+    packets: int  # packets the whole function executes (prologue + kernel x trips + epilogue)
+    model_cycles: int  # the same with the model's stalls: the kernel counts II per iteration
+    solver: str = ""  # who placed the loop: "cp-sat", "heuristic", or "list" (the fallback)
+    schedule: ModuloSchedule | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, unroll: int, ms: ModuloSchedule, piped) -> "GlobalReport":
+        return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
+                   ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, piped.packets_executed,
+                   piped.model_cycles, ms.solver, ms)
+
+    def line(self) -> str:
+        return (f"global schedule (unroll x{self.unroll}, {self.solver}): II {self.ii} (bound {self.ii_lower_bound}), "
+                f"{self.stages} stage(s), loop {self.total_cycles} cycles (bound {self.lower_bound}, gap "
+                f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%}, load saturation "
+                f"{self.load_saturation:.0%}, {self.packets} packets, {self.model_cycles} model cycles, solved in "
+                f"{self.seconds:.1f} s")
+
+
+def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
+    """The list scheduler's placement of the loop body as a one-stage modulo schedule (II =
+    its length, stretched to the latencies carried across the back edge), with an issue
+    option per op found packet by packet: the fallback when the solver's schedules do not
+    fit, and the honest baseline the solver is compared with. None if the checker rejects it."""
+    bs = schedule_block(mf.loop, model, cyclic=True)
+    ii = max(1, bs.length, _carried_length(mf.loop, bs))
+    start, option = {}, {}
+    for packet, cycle in zip(bs.packets, bs.cycles):
+        ops = [problem.ops[k] for k in packet]
+        for combo in product(*[range(len(o.options)) for o in ops]):
+            used: dict = {}
+            for o, c in zip(ops, combo):
+                for r, u in o.options[c].items():
+                    used[r] = used.get(r, 0) + u
+            if all(u <= problem.machine.capacity[r] for r, u in used.items()):
+                break
+        else:
+            return None
+        for k, c in zip(packet, combo):
+            start[op_name(k)], option[op_name(k)] = cycle, c
+    ms = ModuloSchedule(problem, ii, start, option, status=FALLBACK, solver="list",
+                        lower_bound=total_lower_bound(problem, mii(problem)), ii_lower_bound=mii(problem))
+    return None if check_modulo(ms) else ms
+
+
+def compile_global(kernel: Kernel, library, unroll: int | None = None,
+                   time_limit: float = DEFAULT_TIME_LIMIT):
+    """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver."""
+    from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
+    from rewriter.rewrite.engine import Rewriter
+
+    portable = Rewriter(library)
+    selector = Rewriter(library.for_target("hexagon"))
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    best, first_error, dropped = None, None, []
+    for factor in ([unroll] if unroll else UNROLL_FACTORS):
+        try:
+            mf = select(simple, portable.normalize, selector, factor)
+        except HexagonUnsupported as e:
+            first_error = first_error or e
+            continue
+        if not mf.trip or not mf.loop.insns:
+            # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
+            # the list scheduler's code is the candidate.
+            code = compile_hexagon(kernel, library, unroll=factor, rotate=False)
+            key = (code.model_cycles, code.cycles["packets"])
+            if best is None or key < best[0]:
+                best = (key, code)
+            continue
+        problem = pipeline_problem(mf, MODEL)
+        candidates = []
+        try:
+            candidates.append(solve(problem, time_limit))
+        except RewriterError as e:
+            dropped.append(f"x{factor}: {str(e).splitlines()[0]}")
+        fallback = list_modulo(problem, mf, MODEL)
+        if fallback is not None:
+            candidates.append(fallback)
+        for ms in candidates:
+            if check_modulo(ms):  # (neither source hands out one the checker rejects)
+                raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
+            for merge in (True, False):
+                piped = pipeline(mf, ms, MODEL, merge)
+                if piped is None:
+                    dropped.append(f"x{factor} ({ms.solver}): {mf.trip} iterations < {ms.stages} stages")
+                    break
+                problems = check_schedule(piped.machine, piped.schedule, MODEL)
+                if problems:  # two independent derivations of the constraints disagree: a bug
+                    raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+                try:
+                    assignment = allocate(piped.machine, piped.schedule, MODEL)
+                except HexagonUnsupported as e:
+                    if not merge:
+                        dropped.append(f"x{factor} ({ms.solver}): {e}")
+                    continue
+                report = GlobalReport.of(factor, ms, piped)
+                if best is None or (report.model_cycles, report.packets) < best[0]:
+                    best = ((report.model_cycles, report.packets), (report, piped, assignment))
+                break
+    if best is None:
+        if first_error is not None and not dropped:
+            raise first_error
+        code = compile_hexagon(kernel, library, unroll=unroll)
+        code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
+                          + "); list-scheduled code")
+        return code
+    if isinstance(best[1], HexagonCode):
+        best[1].notes.append("global scheduler: straight-line code (no loop at this unroll factor) was best")
+        return best[1]
+    report, piped, assignment = best[1]
+    notes = list(piped.machine.notes) + [report.line()] + [f"solver: {line}" for line in report.schedule.log] \
+        + [f"dropped {d}" for d in dropped]
+    cycles = {"packets": report.packets, "total": report.model_cycles, "loop_iteration": report.ii}
+    return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.model_cycles,
+                       piped.machine, cycles, notes, modulo=report)

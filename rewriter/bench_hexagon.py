@@ -113,8 +113,9 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
     return rows
 
 
-def bench_ours_vs_llvm(paths, library, seed: int = 0) -> list[Row]:
-    """Our HVX code generator against LLVM -O3, with our resource bound and ALU saturation."""
+def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global") -> list[Row]:
+    """Our HVX code generator (software-pipelined by the global scheduler unless `scheduler`
+    says "list") against LLVM -O3, with our resource bound and ALU saturation."""
     from rewriter.backends.hexagon import compile_hexagon
     from rewriter.backends.hexagon.schedule import alu_work, resource_bound
 
@@ -122,7 +123,7 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0) -> list[Row]:
 
     def ours(kernel: Kernel):
         if kernel.name not in compiled:
-            compiled[kernel.name] = compile_hexagon(kernel, library)
+            compiled[kernel.name] = compile_hexagon(kernel, library, scheduler=scheduler)
         return compiled[kernel.name]
 
     rows = bench_hexagon(paths, library, lambda k: ours(k).asm, seed=seed,

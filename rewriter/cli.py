@@ -308,8 +308,8 @@ def _bench_hexagon(args) -> int:
     from rewriter.dsl.rule import load_library
 
     paths = args.kernels or sorted(glob.glob("examples/*.ir"))
-    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]))
-    command = "rewriter bench --target hexagon" + "".join(f" {shlex.quote(a)}" for a in args.kernels)
+    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]), scheduler=args.scheduler)
+    command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" + "".join(f" {shlex.quote(a)}" for a in args.kernels)
     text = report_header(command) + render_markdown(rows) + "\n"
     sys.stdout.write(text)
     if args.safe_out:
@@ -406,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--fp-contract", action="store_true",
                    help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
-    o.add_argument("--scheduler", choices=["list", "global"], default="list",
+    o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
     o.set_defaults(func=cmd_optimize)
@@ -415,6 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")
     b.add_argument("--target", choices=["cpu", "hexagon"], default="cpu",
                    help="cpu: ours vs numpy (time); hexagon: ours vs LLVM -O3 (QEMU packets)")
+    b.add_argument("--scheduler", choices=["list", "global"], default="global",
+                   help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
     b.add_argument("--repeat", type=int, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")

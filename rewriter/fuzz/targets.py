@@ -178,8 +178,18 @@ def _build_webgpu(kernel: Kernel, library) -> Built:
     return Built(compiled, opt.stats, opt.rule_locs, opt.simplified)
 
 
+def _build_hexagon(kernel: Kernel, library) -> Built:
+    from rewriter.backends.hexagon import compile_hexagon
+    from rewriter.runtime.hexagon import run_on_qemu
+
+    code = compile_hexagon(kernel, library)  # HexagonUnsupported: counted as unsupported
+    simplified, stats, locs = simplify_with_stats(kernel, library)
+    return Built(lambda inputs: run_on_qemu(kernel, code.asm, inputs).outputs, stats, locs, simplified)
+
+
 register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
 register_target("cpu", _build_cpu, doc="optimized for the host CPU through LLVM, run in a child process")
+register_target("hexagon", _build_hexagon, doc="our HVX code generator, run on qemu-hexagon (a process per run)")
 
 
 def _build_cuda_sim(kernel: Kernel, library) -> Built:

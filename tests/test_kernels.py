@@ -208,3 +208,67 @@ def test_literals_nothing_types_default_as_in_c():
     out = run_reference(k, {})
     assert out["o"][0] == 1.5 and out["p"][0] == 1
     assert [str(s.src[-1].src[0].dtype) for s in k.stores] == ["f32", "i32"]
+
+
+# -- B1: idx is a mathematical integer, not i64 -----------------------------------------------
+WIDE_IDX_KERNELS = [
+    # i * C overflows i64 for i >= 3; the reference reduces the exact product mod 16.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[(i * 3074457345618258603) % 16] }",
+    # The same with a divisor that needs libgcc's 128-bit division.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[(i * 3074457345618258603) % 13] }",
+    # u64 values near 2**64 are positive idx values: i64 would read a[negative].
+    "kernel w(a: i32[16], b: u64[16]) -> (o: i32[16]) { i = range(16) o[i] = a[cast<idx>(b[i]) % 16] }",
+    "kernel w(a: i32[16], b: u64[16]) -> (o: i32[16]) { i = range(16) o[i] = a[cast<idx>(b[i]) % 7 + 2] }",
+    # An exact intermediate past i64 that comes back in range.
+    "kernel w(a: i64[16]) -> (o: i64[16]) { i = range(16) "
+    "o[i] = cast<i64>(min(cast<idx>(a[i]) * 3, 9223372036854775807)) }",
+    # An idx reduction: its accumulator's interval comes from the trip count.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) j = range(4, reduce) "
+    "o[i] = a[min(max(sum(i * 4611686018427387904 + j, j) % 16, 0), 15)] }",
+]
+
+
+@pytest.mark.parametrize("text", WIDE_IDX_KERNELS)
+def test_idx_wider_than_i64_is_computed_exactly(text):
+    kernel = parse_kernels(text, "wide.ir")[0]
+    inputs = random_inputs(kernel, 3)
+    if "b" in inputs:  # values at the top of u64, where an i64 reading turns negative
+        inputs["b"] = np.array([2**64 - 1 - k for k in range(16)], dtype=np.uint64)
+    for vectorize in (True, False):
+        compiled = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))
+        assert check_against_reference(kernel, compiled(inputs), inputs) == [], (text, vectorize)
+
+
+def test_idx_width_analysis_picks_the_narrowest_exact_width():
+    from rewriter.backends.idx_width import bits_for
+
+    assert bits_for((0, 2**63 - 1)) == 64 and bits_for((-(2**63), 0)) == 64
+    assert bits_for((0, 2**63)) == 128 and bits_for((-(2**63) - 1, 0)) == 128
+    assert bits_for((0, 2**200)) == 256 and bits_for((0, 2**300)) is None
+    assert bits_for((None, 0)) is None
+
+
+def test_unboundable_idx_and_access_are_refused_with_their_location():
+    """An idx value the range analysis cannot bound has no exact fixed width, and an access
+    it cannot keep in bounds would be unchecked at run time: both are refused at the
+    statement (a SourceError: exit 2), never wrapped or read out of bounds."""
+    from rewriter.backends.idx_width import IndexRangeError, IndexWidths
+    from rewriter.errors import SourceLoc
+    from rewriter.ir.dtype import i32, idx
+    from rewriter.ir.uop import UOp, const, var
+    from rewriter.lower.program import Loop, Program, Store
+
+    k = parse_kernels("kernel u(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[i] }")[0]
+    loc = SourceLoc("u.ir", 1, 40)
+    i = var(idx, "i", 0, 15)
+
+    def program(index):
+        return Program(k, (Loop(i, 16, 1, (Store("o", i, UOp("load", i32, (index,), "a"), loc),)),), None)
+
+    unknown = UOp("acc", idx, (), "mystery")  # an accumulator nothing initializes
+    with pytest.raises(IndexRangeError, match="cannot bound") as e:
+        IndexWidths(program(UOp("mod", idx, (unknown, const(idx, 16)))))
+    assert e.value.render().startswith("u.ir:1:40:")
+    with pytest.raises(IndexRangeError, match=r"index of 'a' stays in \[0, 15\]"):
+        IndexWidths(program(UOp("add", idx, (i, const(idx, 1)))))
+    assert IndexWidths(program(i)).width(i) == 64

@@ -186,7 +186,7 @@ class _Lowerer:
         return u if u.dtype.lanes > 1 else UOp("broadcast", u.dtype.vec(w), (u,))
 
     # -- one store -------------------------------------------------------------------------------
-    def store(self, st: UOp):
+    def store(self, st: UOp, loc=None):
         *indices, value = st.src
         buf = self.k.buffer(st.arg)
         memo: dict = {}
@@ -211,7 +211,7 @@ class _Lowerer:
         if mode == "parallel":
             vmemo: dict = {}
             value = self._widen(self.vec(value, vname, w, vmemo), w)
-        inner.append(Store(buf.name, flat, value))
+        inner.append(Store(buf.name, flat, value, loc))
         body = tuple(inner)
         for name in reversed(par):
             step = w if (mode == "parallel" and name == vname) else 1
@@ -270,6 +270,7 @@ def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = T
         raise LoweringError(f"unroll factor must be >= 1, got {unroll}")
     lw = _Lowerer(kernel, target, rewriter, vectorize, unroll)
     body: list = []
-    for st in kernel.stores:
-        body += lw.store(st)
+    locs = kernel.store_locs or (None,) * len(kernel.stores)
+    for st, loc in zip(kernel.stores, locs):
+        body += lw.store(st, loc)
     return Program(kernel, tuple(body), target, tuple(lw.notes))

@@ -177,6 +177,12 @@ def test_random_kernels_cpu_matches_reference(text, seed, vectorize):
         assume(False)
         raise AssertionError(e)
     inputs = random_inputs(kernel, seed)
+    if kernel.inputs[0].dtype.is_float:  # the values float folds get wrong: NaN, +-inf, -0.0
+        rng = np.random.default_rng(seed)
+        for arr in inputs.values():
+            flat = arr.reshape(-1)
+            pick = rng.random(flat.size) < 0.1
+            flat[pick] = rng.choice(np.array([np.nan, np.inf, -np.inf, -0.0], arr.dtype), int(pick.sum()))
     try:
         want = run_reference(kernel, inputs)
     except KernelRunError:
@@ -296,3 +302,47 @@ def test_injective_stores_and_same_element_reads_are_accepted():
     inputs = random_inputs(kernel, 1)
     compiled = compile_cpu(optimize(kernel, library(), "cpu"))
     assert check_against_reference(kernel, compiled(inputs), inputs) == []
+
+
+# -- B2: float reduce_max / reduce_min fold from the first element, as the reference -------
+def _same_floats(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    nan = np.isnan(want)
+    bits = {2: np.uint16, 4: np.uint32, 8: np.uint64}[want.dtype.itemsize]
+    return np.array_equal(np.isnan(got), nan) and np.array_equal(got[~nan].view(bits), want[~nan].view(bits))
+
+
+@pytest.mark.parametrize("t", ["f32", "f16", "f64"])
+def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t):
+    src = (f"kernel m(a: {t}[64], b: {t}[8, 64]) -> (mx: {t}, mn: {t}, s: {t}, rows: {t}[8]) {{\n"
+           "  i = range(8)\n  j = range(64, reduce)\n  mx = reduce_max(a[j], j)\n"
+           "  mn = reduce_min(a[j], j)\n  s = sum(a[j], j)\n  rows[i] = reduce_max(b[i, j], j)\n}\n")
+    kernel = parse_kernels(src, "m.ir")[0]
+    nt = np.dtype(numpy_dtype_of(t))
+    cases = []
+    a = np.arange(64).astype(nt)
+    for first_nan in (True, False):  # NaN first: the result is NaN; NaN later: skipped
+        x = a.copy()
+        x[0 if first_nan else 5] = np.nan
+        cases.append(x)
+    cases.append(np.array([-0.0] * 64, nt))  # the sum of -0.0s is -0.0 (+0.0 is no identity)
+    z = np.zeros(64, nt)
+    z[::2] = -0.0
+    cases.append(z)  # ties between -0.0 and +0.0 keep the first
+    cases.append(np.array([np.inf, -np.inf] * 32, nt))
+    rng = np.random.default_rng(0)
+    b = rng.standard_normal((8, 64)).astype(nt)
+    b[::2, 0] = np.nan
+    b[1::2, 7] = np.nan
+    b[3] = -0.0
+    for x in cases:
+        inputs = {"a": x, "b": b}
+        want = run_reference(kernel, inputs)
+        for vectorize in (True, False):
+            got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
+            for name in ("mx", "mn", "s", "rows"):
+                assert _same_floats(got[name], want[name]), (name, vectorize, x[:4], got[name], want[name])
+
+
+def numpy_dtype_of(t: str):
+    return {"f16": np.float16, "f32": np.float32, "f64": np.float64}[t]

@@ -101,6 +101,15 @@ def _safe_output(path: str, *protected: str, flag: str = "-o") -> Path:
     return out
 
 
+def _rule_sources(paths) -> list[str]:
+    """The rule files a command reads (folders expanded), which no output may replace."""
+    out = []
+    for p in paths or ["rules"]:
+        path = Path(p)
+        out += [str(f) for f in sorted(path.rglob("*.rules"))] if path.is_dir() else [p]
+    return out
+
+
 def cmd_run(args) -> int:
     import numpy as np
 
@@ -117,7 +126,8 @@ def cmd_run(args) -> int:
         from rewriter.pipeline import compile_cpu, optimize
 
         outputs = compile_cpu(optimize(kernel, load_library(args.rules or ["rules"]), args.target))(inputs)
-    out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "")
+    out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "",
+                       *_rule_sources(args.rules))
     np.savez(out, **outputs)
     for name, arr in outputs.items():
         print(f"{name}: {arr.dtype}{list(arr.shape)}  min {arr.min()}  max {arr.max()}")
@@ -134,6 +144,11 @@ def cmd_optimize(args) -> int:
 
     kernel = load_kernel(args.kernel)
     lib = load_library(args.rules or ["rules"])
+    # Refused before anything runs: the emitted text never replaces the kernel, the inputs
+    # or a rule file (it did overwrite --inputs).
+    out = _safe_output(args.output, args.kernel, args.inputs or "", *_rule_sources(args.rules)) \
+        if args.output else None
+    inputs = _load_inputs(kernel, args) if (args.run or args.check) else None
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
                    engine=args.engine)
     compiled = None
@@ -142,8 +157,7 @@ def cmd_optimize(args) -> int:
         compiled = compile_cpu(opt)
     text = {"ir": format_kernel(opt.simplified) + "\n" + format_program(opt.program),
             "llvm": opt.llvm_ir, "asm": compiled.asm if compiled else ""}[emit]
-    if args.output:
-        out = _safe_output(args.output, args.kernel)
+    if out is not None:
         out.write_text(text)
         print(f"wrote {out} ({emit})")
     else:
@@ -154,7 +168,6 @@ def cmd_optimize(args) -> int:
             print(f"#   {count:4d}  {name}  ({opt.rule_locs[name]})")
     status = 0
     if compiled is not None and (args.run or args.check):
-        inputs = _load_inputs(kernel, args)
         got = compiled(inputs)
         seconds = compiled.time(inputs, repeat=args.repeat)
         print(f"# ran {kernel.name} on {args.target}: {seconds * 1e6:.1f} us per call (best of {args.repeat})")

@@ -346,3 +346,26 @@ def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t
 
 def numpy_dtype_of(t: str):
     return {"f16": np.float16, "f32": np.float32, "f64": np.float64}[t]
+
+
+def test_optimize_output_never_replaces_inputs_kernel_or_rules(tmp_path, capsys):
+    """B5: `optimize --check --inputs in.npz -o in.npz` overwrote the inputs with IR text."""
+    kernel = load_kernel("examples/relu_f32.ir")
+    ins = tmp_path / "in.npz"
+    np.savez(ins, **random_inputs(kernel, 0))
+    before = ins.read_bytes()
+    rules = tmp_path / "lib"
+    rules.mkdir()
+    (rules / "r.rules").write_text("rule r: x + 0 => x\n")
+    for target in (ins, rules / "r.rules"):
+        assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins), "--rules", str(rules),
+                     "-o", str(target)]) == 2
+        assert "would overwrite the input file" in capsys.readouterr().err
+    assert ins.read_bytes() == before and (rules / "r.rules").read_text() == "rule r: x + 0 => x\n"
+    # Unreadable inputs are reported before anything is written.
+    out = tmp_path / "out.txt"
+    assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(tmp_path / "nope.npz"),
+                 "-o", str(out)]) == 2
+    assert not out.exists()
+    assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins), "-o", str(out)]) == 0
+    assert out.exists() and ins.read_bytes() == before

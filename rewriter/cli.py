@@ -155,7 +155,7 @@ def cmd_optimize(args) -> int:
     emit = args.emit
     if emit == "asm" or args.run or args.check:
         compiled = compile_cpu(opt)
-    text = {"ir": format_kernel(opt.simplified) + "\n" + format_program(opt.program),
+    text = {"ir": format_kernel(opt.simplified) + "\n" + _as_comments(format_program(opt.program)),
             "llvm": opt.llvm_ir, "asm": compiled.asm if compiled else ""}[emit]
     if out is not None:
         out.write_text(text)
@@ -178,6 +178,13 @@ def cmd_optimize(args) -> int:
             print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")
             status = 1 if bad else 0
     return status
+
+
+def _as_comments(text: str) -> str:
+    """The loop program as `#` comments, so `--emit ir` output is a kernel file that parses
+    (`rewriter run out.ir`) and still shows the schedule."""
+    return "".join(line if line.startswith("#") else f"#   {line}" if line.strip() else line
+                   for line in text.splitlines(keepends=True))
 
 
 def cmd_bench(args) -> int:
@@ -258,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("kernel", help="a .ir file")
     o.add_argument("--target", choices=["cpu"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
-                   help="ir: simplified kernel and loop program; llvm: LLVM IR; asm: machine code")
+                   help="ir: simplified kernel (runnable) with the loop program as # comments; llvm: LLVM IR; asm: machine code")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")

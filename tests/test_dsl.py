@@ -429,3 +429,14 @@ def test_types_a_rule_cannot_name(text, col, words):
 def test_nullary_ops_at_their_own_types_still_check():
     (r,) = build_rules("rule r: x + int_max<i8>() => x + int_max<i8>()\n", "t.rules")
     assert [str(i.dtype) for i in r.instances] == ["i8"]
+
+
+def test_types_list_that_casts_make_irrelevant_is_an_error():
+    """B6: `[f32]` on a rule whose casts fix its type to f16 was silently ignored (the rule
+    was proven at f16 only). It is an error at the list entry; naming the fixed type is fine."""
+    text = "rule tmf [f32]: x + y => x + cast<f16>(y)\n"
+    with pytest.raises(TypeCheckError, match="lists f32, but its annotations and casts fix its type to f16") as e:
+        build_rules(text, "t.rules")
+    assert e.value.loc == SourceLoc("t.rules", 1, 11)
+    (rule,) = build_rules(text.replace("f32", "f16"), "t.rules")
+    assert [str(i.dtype) for i in rule.instances] == ["f16"]

@@ -385,3 +385,22 @@ def test_emit_ir_output_is_a_kernel_that_runs(path, tmp_path, capsys):
 
     assert compare(original, run_reference(emitted, inputs), run_reference(original, inputs)) == []
     assert main(["run", str(out), "--target", "ref", "-o", str(tmp_path / "o.npz")]) == 0
+
+
+@pytest.mark.parametrize("values,message", [
+    (np.full(8192, 0.7, np.float32), "non-integer value 0.7"),
+    (np.full(8192, np.nan, np.float64), "non-integer value nan"),
+    (np.full(8192, 300, np.int64), "values outside u8 (from 300 to 300)"),
+    (np.full(8192, -1, np.int16), "values outside u8"),
+])
+def test_inputs_that_an_integer_buffer_cannot_hold_are_refused(values, message, tmp_path, capsys):
+    """B8: floats and NaN fed to u8 buffers were cast silently (0.7 -> 0, NaN -> 0...)."""
+    ins = tmp_path / "in.npz"
+    np.savez(ins, a=values, b=np.zeros(8192, np.uint8))
+    for target in ("ref", "cpu"):
+        assert main(["run", "examples/add_sat_u8.ir", "--target", target, "--inputs", str(ins),
+                     "-o", str(tmp_path / "o.npz")]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1
+    np.savez(ins, a=np.full(8192, 7.0), b=np.zeros(8192, np.uint8))  # integral floats are exact
+    assert main(["run", "examples/add_sat_u8.ir", "--inputs", str(ins), "-o", str(tmp_path / "o.npz")]) == 0

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from rewriter.errors import RewriterError, SourceError
+from rewriter.rules_path import default_rule_paths
 
 
 def _progress_printer(stream):
@@ -35,12 +36,13 @@ def cmd_verify(args) -> int:
     from rewriter.verifier.runner import default_cache_dir, verify_instances
 
     start = time.monotonic()
-    lib = load_library(args.paths or ["rules"])
+    lib = load_library(args.paths or default_rule_paths())
     instances = list(lib.instances())
     if args.rule:
         instances = [i for i in instances if i.name in set(args.rule)]
         if not instances:
-            raise RewriterError(f"no rule named {', '.join(args.rule)} in {', '.join(args.paths or ['rules'])}")
+            where = ", ".join(args.paths or default_rule_paths())
+            raise RewriterError(f"no rule named {', '.join(args.rule)} in {where}")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     results = verify_instances(instances, jobs=args.jobs, timeout_s=args.timeout, cache_dir=cache_dir,
                                progress=_progress_printer(sys.stderr) if args.format == "text" else None)
@@ -56,7 +58,8 @@ def cmd_simplify(args) -> int:
     from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
 
     decls = [parse_var_decl(v) for v in args.var]
-    res = simplify_expr(args.expr, decls, rule_paths=args.rules or ["rules"], check=args.check,
+    res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
+                        check=args.check,
                         engine=args.engine, explain=args.explain)
     for line in res.explanation:
         print(line)
@@ -104,7 +107,7 @@ def _safe_output(path: str, *protected: str, flag: str = "-o") -> Path:
 def _rule_sources(paths) -> list[str]:
     """The rule files a command reads (folders expanded), which no output may replace."""
     out = []
-    for p in paths or ["rules"]:
+    for p in paths or default_rule_paths():
         path = Path(p)
         out += [str(f) for f in sorted(path.rglob("*.rules"))] if path.is_dir() else [p]
     return out
@@ -125,7 +128,8 @@ def cmd_run(args) -> int:
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
 
-        outputs = compile_cpu(optimize(kernel, load_library(args.rules or ["rules"]), args.target))(inputs)
+        lib = load_library(args.rules or default_rule_paths())
+        outputs = compile_cpu(optimize(kernel, lib, args.target))(inputs)
     out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "",
                        *_rule_sources(args.rules))
     np.savez(out, **outputs)
@@ -143,7 +147,7 @@ def cmd_optimize(args) -> int:
     from rewriter.pipeline import check_against_reference, compile_cpu, optimize
 
     kernel = load_kernel(args.kernel)
-    lib = load_library(args.rules or ["rules"])
+    lib = load_library(args.rules or default_rule_paths())
     # Refused before anything runs: the emitted text never replaces the kernel, the inputs
     # or a rule file (it did overwrite --inputs).
     out = _safe_output(args.output, args.kernel, args.inputs or "", *_rule_sources(args.rules)) \
@@ -199,7 +203,7 @@ def cmd_lint(args) -> int:
     from rewriter.dsl.overlap import find_shadowed
     from rewriter.dsl.rule import load_library
 
-    lib = load_library(args.paths or ["rules"])
+    lib = load_library(args.paths or default_rule_paths())
     found = find_shadowed(lib)
     for s in found:
         print(s)
@@ -230,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
-    v.add_argument("paths", nargs="*", help="rule files or folders (default: rules/)")
+    v.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
     v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
     v.add_argument("--timeout", type=float, default=30.0, help="longest Z3 attempt per instance, seconds")
     v.add_argument("--format", choices=["text", "json"], default="text")
@@ -244,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("expr", help='an expression, e.g. "(a*4 + b) / 4"')
     s.add_argument("--var", action="append", default=[], metavar="NAME:TYPE[=LO..HI]",
                    help="declare a variable, e.g. a:idx=0..100 (bounds inclusive)")
-    s.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    s.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     s.add_argument("--check", action="store_true", help="prove the result equal to the input with Z3")
     s.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     s.add_argument("--explain", action="store_true",
@@ -258,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
-    r.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    r.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     r.set_defaults(func=cmd_run)
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
@@ -278,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
                    "rule, cheapest equivalent extracted")
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
-    o.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.set_defaults(func=cmd_optimize)
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
@@ -286,11 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--target", choices=["cpu"], default="cpu")
     b.add_argument("--repeat", type=int, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
-    b.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     b.set_defaults(func=cmd_bench)
 
     li = sub.add_parser("lint", help="find rules that never fire because an earlier rule always wins")
-    li.add_argument("paths", nargs="*", help="rule files or folders (default: rules/)")
+    li.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
     li.set_defaults(func=cmd_lint)
 
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")

@@ -440,3 +440,16 @@ def test_types_list_that_casts_make_irrelevant_is_an_error():
     assert e.value.loc == SourceLoc("t.rules", 1, 11)
     (rule,) = build_rules(text.replace("f32", "f16"), "t.rules")
     assert [str(i.dtype) for i in rule.instances] == ["f16"]
+
+
+def test_default_rule_library_does_not_depend_on_the_current_directory(tmp_path, monkeypatch, capsys):
+    """B10: the default `rules/` was relative to the cwd, so `cd /tmp && rewriter simplify
+    "a+0" --var a:i32` failed. It is found from the package; in the repo it stays `rules`."""
+    from rewriter.cli import main
+
+    assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
+    assert "(rules/algebra.rules:" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("a ") and f"{Path(__file__).resolve().parent.parent / 'rules'}" in out

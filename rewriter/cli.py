@@ -2,11 +2,12 @@
 
 Exit codes: 0 success; 1 the tool ran but the answer is "no" (a counterexample, an unknown,
 a failed check); 2 bad input or a missing tool (one line, `file:line:col` when it points into
-a file, no traceback).
+a file, no traceback); 141 stdout was closed by its reader (as for a tool killed by SIGPIPE).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,7 @@ def cmd_verify(args) -> int:
             where = ", ".join(args.paths or default_rule_paths())
             raise RewriterError(f"no rule named {', '.join(args.rule)} in {where}")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    results = verify_instances(instances, jobs=args.jobs, timeout_s=args.timeout, cache_dir=cache_dir,
+    results = verify_instances(instances, jobs=args.jobs or 0, timeout_s=args.timeout, cache_dir=cache_dir,
                                progress=_progress_printer(sys.stderr) if args.format == "text" else None)
     seconds = time.monotonic() - start
     if args.format == "json":
@@ -58,6 +59,10 @@ def cmd_simplify(args) -> int:
     from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
 
     decls = [parse_var_decl(v) for v in args.var]
+    names = [d.name for d in decls]
+    for name in names:
+        if names.count(name) > 1:
+            raise RewriterError(f"--var {name} is declared {names.count(name)} times: declare each variable once")
     res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
                         check=args.check,
                         engine=args.engine, explain=args.explain)
@@ -228,6 +233,20 @@ def cmd_fuzz(args) -> int:
     return run_from_args(args)
 
 
+def _at_least(low, kind=int, what="an integer"):
+    """An argparse type: a number >= low (> 0 for floats with low=0), one-line error else."""
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if v < low or (kind is float and low == 0 and not v > 0):
+            bound = "positive" if kind is float and low == 0 else f">= {low}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
+        return v
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rewriter", description="Verified rewrite rules and a "
                                  "constraint-solving superoptimizer for ML/DSP kernels.")
@@ -235,8 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
     v.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
-    v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
-    v.add_argument("--timeout", type=float, default=30.0, help="longest Z3 attempt per instance, seconds")
+    v.add_argument("-j", "--jobs", type=_at_least(1), default=None, help="worker processes (default: all cores)")
+    v.add_argument("--timeout", type=_at_least(0, float, "a number"), default=30.0,
+                   help="longest Z3 attempt per instance, seconds")
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.add_argument("--rule", action="append", help="verify only this rule (repeatable)")
     v.add_argument("--no-cache", action="store_true", help="ignore and do not write the proof cache")
@@ -275,8 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")
     o.add_argument("--inputs", help=".npz inputs for --run/--check (default: random)")
     o.add_argument("--seed", type=int, default=0)
-    o.add_argument("--repeat", type=int, default=20, help="timing repetitions")
-    o.add_argument("--unroll", type=int, default=1, help="unroll the innermost reduce loop")
+    o.add_argument("--repeat", type=_at_least(1), default=20, help="timing repetitions")
+    o.add_argument("--unroll", type=_at_least(1), default=1, help="unroll the innermost reduce loop")
     o.add_argument("--no-vectorize", action="store_true", help="scalar loops only")
     o.add_argument("--engine", choices=["greedy", "saturate"], default="greedy",
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
@@ -288,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
     b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")
     b.add_argument("--target", choices=["cpu"], default="cpu")
-    b.add_argument("--repeat", type=int, default=50)
+    b.add_argument("--repeat", type=_at_least(1), default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     b.set_defaults(func=cmd_bench)
@@ -320,6 +340,11 @@ def main(argv=None) -> int:
     except RewriterError as e:
         print(f"rewriter: error: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # The reader of stdout went away (`rewriter verify | head`): stop quietly, as a tool
+        # killed by SIGPIPE would, and keep Python's exit-time flush from complaining.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as e:
         print(f"rewriter: error: {e}", file=sys.stderr)
         return 2

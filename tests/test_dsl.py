@@ -453,3 +453,43 @@ def test_default_rule_library_does_not_depend_on_the_current_directory(tmp_path,
     assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("a ") and f"{Path(__file__).resolve().parent.parent / 'rules'}" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["verify", "-j", "0"], "must be >= 1, got 0"),
+    (["verify", "--timeout", "-1"], "must be positive, got -1"),
+    (["verify", "--timeout", "soon"], "expected a number"),
+    (["optimize", "examples/relu_f32.ir", "--run", "--repeat", "0"], "must be >= 1, got 0"),
+    (["optimize", "examples/relu_f32.ir", "--unroll", "0"], "must be >= 1, got 0"),
+    (["bench", "examples/relu_f32.ir", "--repeat", "-3"], "must be >= 1, got -3"),
+])
+def test_bad_numbers_on_the_command_line_are_refused(argv, message, capsys):
+    """B12: `--repeat 0` printed 'inf us per call', `-j 0`/`--timeout -1` were accepted."""
+    from rewriter.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_duplicate_var_and_empty_rule_folder_are_errors(tmp_path, capsys):
+    from rewriter.cli import main
+
+    assert main(["simplify", "a + a", "--var", "a:i32", "--var", "a:i8"]) == 2
+    assert "--var a is declared 2 times" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["verify", str(tmp_path / "empty")]) == 2  # "0 rules: all proven" was exit 0
+    err = capsys.readouterr().err
+    assert "no .rules files" in err and len(err.strip().splitlines()) == 1
+
+
+def test_closed_stdout_stops_quietly():
+    """B12: `rewriter fmt ... | head -1` ended in a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    files = " ".join(["rules/algebra.rules"] * 40)  # far more than a pipe buffer holds
+    cmd = f"{sys.executable} -m rewriter.cli fmt {files} | head -c 1 > /dev/null"
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert done.returncode == 141 and done.stderr == "", done.stderr

@@ -91,7 +91,10 @@ def rule_files(paths) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(p.rglob("*.rules")))
+            found = sorted(p.rglob("*.rules"))
+            if not found:  # an empty library would "verify" with nothing proven
+                raise RewriterError(f"{p}: no .rules files in this folder")
+            out.extend(found)
         elif p.is_file():
             out.append(p)
         else:

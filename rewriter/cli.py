@@ -219,11 +219,11 @@ def cmd_lint(args) -> int:
 
 def cmd_fmt(args) -> int:
     from rewriter.dsl.parser import parse_rules
-    from rewriter.dsl.rule import format_rules
+    from rewriter.dsl.rule import format_rules_keeping_comments
 
     for p in args.files:
         text = Path(p).read_text()
-        sys.stdout.write(format_rules(parse_rules(text, p)))
+        sys.stdout.write(format_rules_keeping_comments(text, parse_rules(text, p)))
     return 0
 
 

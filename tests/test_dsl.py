@@ -493,3 +493,28 @@ def test_closed_stdout_stops_quietly():
     done = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert done.returncode == 141 and done.stderr == "", done.stderr
+
+
+def test_fmt_keeps_every_comment(tmp_path, capsys):
+    """B11: `rewriter fmt` dropped section comments (the whole header of algebra.rules) and
+    comments after code. It keeps them all, is idempotent, and the rules parse back equal."""
+    from rewriter.cli import main
+
+    src = ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\nrule a: x +   0 => x\n"
+           "rule b:\n  x * 1\n  => x   # trailing note\n# last words\n")
+    f = tmp_path / "c.rules"
+    f.write_text(src)
+    assert main(["fmt", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out == ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\nrule a: x + 0 => x\n\n"
+                   "rule b: x * 1 => x\n\n# trailing note\n# last words\n")
+    back, orig = parse_rules(out, "c.rules"), parse_rules(src, "c.rules")
+    assert [(d.name, d.doc, format_rule(d)) for d in back] == [(d.name, d.doc, format_rule(d)) for d in orig]
+    for path in sorted(Path("rules").glob("*.rules")):
+        text = path.read_text()
+        assert main(["fmt", str(path)]) == 0
+        once = capsys.readouterr().out
+        comments = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("#")]
+        assert [ln for ln in once.splitlines() if ln.startswith("#")] == comments, path
+        f.write_text(once)
+        assert main(["fmt", str(f)]) == 0 and capsys.readouterr().out == once, path

@@ -62,7 +62,8 @@ def cmd_simplify(args) -> int:
     names = [d.name for d in decls]
     for name in names:
         if names.count(name) > 1:
-            raise RewriterError(f"--var {name} is declared {names.count(name)} times: declare each variable once")
+            raise RewriterError(f"--var {name} is declared {names.count(name)} times: "
+                                "declare each variable once")
     res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
                         check=args.check,
                         engine=args.engine, explain=args.explain)
@@ -254,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
     v.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
-    v.add_argument("-j", "--jobs", type=_at_least(1), default=None, help="worker processes (default: all cores)")
+    v.add_argument("-j", "--jobs", type=_at_least(1), default=None,
+                   help="worker processes (default: all cores)")
     v.add_argument("--timeout", type=_at_least(0, float, "a number"), default=30.0,
                    help="longest Z3 attempt per instance, seconds")
     v.add_argument("--format", choices=["text", "json"], default="text")
@@ -289,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("kernel", help="a .ir file")
     o.add_argument("--target", choices=["cpu"], default="cpu")
     o.add_argument("--emit", choices=["ir", "llvm", "asm"], default="ir",
-                   help="ir: simplified kernel (runnable) with the loop program as # comments; llvm: LLVM IR; asm: machine code")
+                   help="ir: simplified kernel (runnable) with the loop program as # comments; "
+                   "llvm: LLVM IR; asm: machine code")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")

@@ -435,7 +435,8 @@ def test_types_list_that_casts_make_irrelevant_is_an_error():
     """B6: `[f32]` on a rule whose casts fix its type to f16 was silently ignored (the rule
     was proven at f16 only). It is an error at the list entry; naming the fixed type is fine."""
     text = "rule tmf [f32]: x + y => x + cast<f16>(y)\n"
-    with pytest.raises(TypeCheckError, match="lists f32, but its annotations and casts fix its type to f16") as e:
+    with pytest.raises(TypeCheckError, match="lists f32, but its annotations and casts fix its type to f16") \
+            as e:
         build_rules(text, "t.rules")
     assert e.value.loc == SourceLoc("t.rules", 1, 11)
     (rule,) = build_rules(text.replace("f32", "f16"), "t.rules")
@@ -452,7 +453,8 @@ def test_default_rule_library_does_not_depend_on_the_current_directory(tmp_path,
     monkeypatch.chdir(tmp_path)
     assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("a ") and f"{Path(__file__).resolve().parent.parent / 'rules'}" in out
+    library = Path(__file__).resolve().parent.parent / "rules"
+    assert out.splitlines()[0].startswith("a ") and f"({library}/algebra.rules:" in out
 
 
 @pytest.mark.parametrize("argv,message", [
@@ -506,8 +508,8 @@ def test_fmt_keeps_every_comment(tmp_path, capsys):
     f.write_text(src)
     assert main(["fmt", str(f)]) == 0
     out = capsys.readouterr().out
-    assert out == ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\nrule a: x + 0 => x\n\n"
-                   "rule b: x * 1 => x\n\n# trailing note\n# last words\n")
+    assert out == ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\n"
+                   "rule a: x + 0 => x\n\nrule b: x * 1 => x\n\n# trailing note\n# last words\n")
     back, orig = parse_rules(out, "c.rules"), parse_rules(src, "c.rules")
     assert [(d.name, d.doc, format_rule(d)) for d in back] == [(d.name, d.doc, format_rule(d)) for d in orig]
     for path in sorted(Path("rules").glob("*.rules")):

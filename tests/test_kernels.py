@@ -289,6 +289,11 @@ def test_unboundable_idx_and_access_are_refused_with_their_location():
     with pytest.raises(IndexRangeError, match=r"index of 'a' stays in \[0, 15\]"):
         IndexWidths(program(UOp("add", idx, (i, const(idx, 1)))))
     assert IndexWidths(program(i)).width(i) == 64
+    # A 4-lane load from i < 16 would read a[16..18]; from i in 0, 4, 8, 12 it stays inside.
+    vload = UOp("vload", i32.vec(4), (i,), "a")
+    with pytest.raises(IndexRangeError, match=r"ranges over \[0, 15\]"):
+        IndexWidths(Program(k, (Loop(i, 16, 1, (Store("o", i, vload, loc),)),), None))
+    IndexWidths(Program(k, (Loop(i, 16, 4, (Store("o", i, vload, loc),)),), None))
 
 
 def test_injective_stores_and_same_element_reads_are_accepted():
@@ -358,8 +363,8 @@ def test_optimize_output_never_replaces_inputs_kernel_or_rules(tmp_path, capsys)
     rules.mkdir()
     (rules / "r.rules").write_text("rule r: x + 0 => x\n")
     for target in (ins, rules / "r.rules"):
-        assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins), "--rules", str(rules),
-                     "-o", str(target)]) == 2
+        assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins),
+                     "--rules", str(rules), "-o", str(target)]) == 2
         assert "would overwrite the input file" in capsys.readouterr().err
     assert ins.read_bytes() == before and (rules / "r.rules").read_text() == "rule r: x + 0 => x\n"
     # Unreadable inputs are reported before anything is written.

@@ -135,8 +135,9 @@ class IndexWidths:
         for root in roots:
             for node in root.toposort():
                 self._check_node(node, loc)
-        if isinstance(s, Store):
-            self._check_access(s.buffer, s.index, loc)
+        if isinstance(s, Store):  # a vector store at a scalar index writes `lanes` elements
+            extent = s.value.dtype.lanes if s.index.dtype.lanes == 1 else 1
+            self._check_access(s.buffer, s.index, loc, extent)
 
     def _acc_interval(self, s, loops) -> Interval:
         """Every value an idx accumulator takes: `acc = comb(acc, body)` folds at most
@@ -167,12 +168,14 @@ class IndexWidths:
             if node.op == "acc":
                 self.acc_bits[node.arg] = max(bits, self.acc_bits.get(node.arg, 64))
         if node.op in ("load", "vload", "gather"):
-            self._check_access(node.arg, node.src[0], loc)
+            extent = node.dtype.lanes if node.op == "vload" else 1
+            self._check_access(node.arg, node.src[0], loc, extent)
 
-    def _check_access(self, buffer: str, index: UOp, loc):
+    def _check_access(self, buffer: str, index: UOp, loc, extent: int = 1):
+        """Every element from `index` to `index + extent - 1` lies in the buffer."""
         size = self.prog.kernel.buffer(buffer).size
         lo, hi = interval(index, self.cache, self.accs)
-        if lo is None or hi is None or lo < 0 or hi >= size:
+        if lo is None or hi is None or lo < 0 or hi + extent - 1 >= size:
             raise IndexRangeError(
                 f"cannot prove the index of '{buffer}' stays in [0, {size - 1}] (it ranges over "
                 f"[{_bound(lo)}, {_bound(hi)}]); compiled code does not check indices at run time: "

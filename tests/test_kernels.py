@@ -319,9 +319,11 @@ def _same_floats(got, want):
 
 @pytest.mark.parametrize("t", ["f32", "f16", "f64"])
 def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t):
-    src = (f"kernel m(a: {t}[64], b: {t}[8, 64]) -> (mx: {t}, mn: {t}, s: {t}, rows: {t}[8]) {{\n"
-           "  i = range(8)\n  j = range(64, reduce)\n  mx = reduce_max(a[j], j)\n"
-           "  mn = reduce_min(a[j], j)\n  s = sum(a[j], j)\n  rows[i] = reduce_max(b[i, j], j)\n}\n")
+    src = (f"kernel m(a: {t}[64], b: {t}[8, 64], c: {t}[64, 16]) -> (mx: {t}, mn: {t}, s: {t}, "
+           f"rows: {t}[8], cols: {t}[16]) {{\n"
+           "  i = range(8)\n  q = range(16)\n  j = range(64, reduce)\n  mx = reduce_max(a[j], j)\n"
+           "  mn = reduce_min(a[j], j)\n  s = sum(a[j], j)\n  rows[i] = reduce_max(b[i, j], j)\n"
+           "  cols[q] = reduce_min(c[j, q], j)\n}\n")  # cols: vectorized across q, one fold per lane
     kernel = parse_kernels(src, "m.ir")[0]
     nt = np.dtype(numpy_dtype_of(t))
     cases = []
@@ -340,12 +342,17 @@ def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t
     b[::2, 0] = np.nan
     b[1::2, 7] = np.nan
     b[3] = -0.0
+    c = rng.standard_normal((64, 16)).astype(nt)
+    c[0, ::3] = np.nan
+    c[9, 1::3] = np.nan
+    c[:, 2] = 0.0
+    c[5::2, 2] = -0.0
     for x in cases:
-        inputs = {"a": x, "b": b}
+        inputs = {"a": x, "b": b, "c": c}
         want = run_reference(kernel, inputs)
         for vectorize in (True, False):
             got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
-            for name in ("mx", "mn", "s", "rows"):
+            for name in ("mx", "mn", "s", "rows", "cols"):
                 assert _same_floats(got[name], want[name]), (name, vectorize, x[:4], got[name], want[name])
 
 

@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+from rewriter.rules_path import default_rule_paths
+
 
 def _sat_add_u8(a, b):
     return np.minimum(a.astype(np.uint16) + b, 255).astype(np.uint8)
@@ -62,7 +64,7 @@ def run_bench(args) -> int:
     from rewriter.pipeline import check_against_reference, compare, compile_cpu, optimize
 
     paths = args.kernels or sorted(glob.glob("examples/*.ir"))
-    lib = load_library(args.rules or ["rules"])
+    lib = load_library(args.rules or default_rule_paths())
     rows = []
     status = 0
     for path in paths:

@@ -34,6 +34,7 @@ from typing import Callable
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.runtime.hexagon import HexagonCounts
+from rewriter.rules_path import default_rule_paths
 
 
 @dataclass
@@ -205,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m rewriter.bench_hexagon", description=__doc__.splitlines()[0])
     ap.add_argument("kernels", nargs="*", help="kernel files (default: examples/*.ir)")
-    ap.add_argument("--rules", action="append", help="rule files or folders (default: rules)")
+    ap.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     ap.add_argument("--out", help="also write the report to this markdown file")
     args = ap.parse_args(argv)
     paths = args.kernels or sorted(glob.glob("examples/*.ir"))
     if args.out and Path(args.out).resolve() in {Path(p).resolve() for p in paths}:
         ap.error("--out would overwrite an input file")
-    rows = bench_hexagon(paths, load_library(args.rules or ["rules"]))
+    rows = bench_hexagon(paths, load_library(args.rules or default_rule_paths()))
     command = "python -m rewriter.bench_hexagon" + "".join(f" {shlex.quote(a)}" for a in (argv or sys.argv[1:]))
     text = report_header(command) + render_markdown(rows) + "\n"
     print(text, end="")

@@ -429,3 +429,94 @@ def test_types_a_rule_cannot_name(text, col, words):
 def test_nullary_ops_at_their_own_types_still_check():
     (r,) = build_rules("rule r: x + int_max<i8>() => x + int_max<i8>()\n", "t.rules")
     assert [str(i.dtype) for i in r.instances] == ["i8"]
+
+
+def test_types_list_that_casts_make_irrelevant_is_an_error():
+    """B6: `[f32]` on a rule whose casts fix its type to f16 was silently ignored (the rule
+    was proven at f16 only). It is an error at the list entry; naming the fixed type is fine."""
+    text = "rule tmf [f32]: x + y => x + cast<f16>(y)\n"
+    with pytest.raises(TypeCheckError, match="lists f32, but its annotations and casts fix its type to f16") \
+            as e:
+        build_rules(text, "t.rules")
+    assert e.value.loc == SourceLoc("t.rules", 1, 11)
+    (rule,) = build_rules(text.replace("f32", "f16"), "t.rules")
+    assert [str(i.dtype) for i in rule.instances] == ["f16"]
+
+
+def test_default_rule_library_does_not_depend_on_the_current_directory(tmp_path, monkeypatch, capsys):
+    """B10: the default `rules/` was relative to the cwd, so `cd /tmp && rewriter simplify
+    "a+0" --var a:i32` failed. It is found from the package; in the repo it stays `rules`."""
+    from rewriter.cli import main
+
+    assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
+    assert "(rules/algebra.rules:" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert main(["simplify", "a + 0", "--var", "a:i32", "--stats"]) == 0
+    out = capsys.readouterr().out
+    library = Path(__file__).resolve().parent.parent / "rules"
+    assert out.splitlines()[0].startswith("a ") and f"({library}/algebra.rules:" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["verify", "-j", "0"], "must be >= 1, got 0"),
+    (["verify", "--timeout", "-1"], "must be positive, got -1"),
+    (["verify", "--timeout", "soon"], "expected a number"),
+    (["optimize", "examples/relu_f32.ir", "--run", "--repeat", "0"], "must be >= 1, got 0"),
+    (["optimize", "examples/relu_f32.ir", "--unroll", "0"], "must be >= 1, got 0"),
+    (["bench", "examples/relu_f32.ir", "--repeat", "-3"], "must be >= 1, got -3"),
+])
+def test_bad_numbers_on_the_command_line_are_refused(argv, message, capsys):
+    """B12: `--repeat 0` printed 'inf us per call', `-j 0`/`--timeout -1` were accepted."""
+    from rewriter.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_duplicate_var_and_empty_rule_folder_are_errors(tmp_path, capsys):
+    from rewriter.cli import main
+
+    assert main(["simplify", "a + a", "--var", "a:i32", "--var", "a:i8"]) == 2
+    assert "--var a is declared 2 times" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["verify", str(tmp_path / "empty")]) == 2  # "0 rules: all proven" was exit 0
+    err = capsys.readouterr().err
+    assert "no .rules files" in err and len(err.strip().splitlines()) == 1
+
+
+def test_closed_stdout_stops_quietly():
+    """B12: `rewriter fmt ... | head -1` ended in a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    files = " ".join(["rules/algebra.rules"] * 40)  # far more than a pipe buffer holds
+    cmd = f"{sys.executable} -m rewriter.cli fmt {files} | head -c 1 > /dev/null"
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert done.returncode == 141 and done.stderr == "", done.stderr
+
+
+def test_fmt_keeps_every_comment(tmp_path, capsys):
+    """B11: `rewriter fmt` dropped section comments (the whole header of algebra.rules) and
+    comments after code. It keeps them all, is idempotent, and the rules parse back equal."""
+    from rewriter.cli import main
+
+    src = ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\nrule a: x +   0 => x\n"
+           "rule b:\n  x * 1\n  => x   # trailing note\n# last words\n")
+    f = tmp_path / "c.rules"
+    f.write_text(src)
+    assert main(["fmt", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out == ("# header\n#   of the file\n\n# section one\n\n# doc of a,\n# two lines\n"
+                   "rule a: x + 0 => x\n\nrule b: x * 1 => x\n\n# trailing note\n# last words\n")
+    back, orig = parse_rules(out, "c.rules"), parse_rules(src, "c.rules")
+    assert [(d.name, d.doc, format_rule(d)) for d in back] == [(d.name, d.doc, format_rule(d)) for d in orig]
+    for path in sorted(Path("rules").glob("*.rules")):
+        text = path.read_text()
+        assert main(["fmt", str(path)]) == 0
+        once = capsys.readouterr().out
+        comments = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("#")]
+        assert [ln for ln in once.splitlines() if ln.startswith("#")] == comments, path
+        f.write_text(once)
+        assert main(["fmt", str(f)]) == 0 and capsys.readouterr().out == once, path

@@ -216,3 +216,28 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):
 def test_unknown_target_is_a_rewriter_error():
     with pytest.raises(RewriterError, match="known: .*cpu.*ref"):
         run_target("nope", None, None, {})
+
+
+def test_kernel_fuzzer_generates_indices_past_i64_and_cpu_agrees():
+    """B1 (idx lowered to i64) was invisible to the fuzzer: its indices stayed small. It now
+    draws products with constants past 2**63 and indices derived from u64/i64 data; the
+    CPU must agree with the reference on such kernels."""
+    from hypothesis import HealthCheck, Phase, find, settings
+
+    from rewriter.fuzz.kernels import BIG_IDX_CONSTANTS, kernel_cases
+    from rewriter.fuzz.values import kernel_inputs
+
+    quick = settings(max_examples=2000, database=None, phases=[Phase.generate],
+                     suppress_health_check=list(HealthCheck))
+    for wanted in (lambda c: any(str(k) in c.text for k in BIG_IDX_CONSTANTS),
+                   lambda c: "cast<idx>(x" in c.text and ": u64[" in c.text):
+        case = find(kernel_cases(dtypes=(dt.i32,)), lambda c: c.kernel is not None and wanted(c),
+                    settings=quick)
+        inputs = kernel_inputs(case.kernel, case.seed, case.profiles)
+        try:
+            want = run_reference(case.kernel, inputs)
+        except RewriterError:
+            continue  # UB on these inputs: nothing to compare
+        got = run_target("cpu", case.kernel, load_library(["rules"]), inputs)
+        for name in want:
+            np.testing.assert_array_equal(got[name], want[name], err_msg=case.text)

@@ -83,6 +83,17 @@ BAD_KERNELS = [
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = 3 y[i] = x[i] }", "must declare a range"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = foo(x[i]) }", "unknown op 'foo'"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i] +  }", "unexpected"),
+    # B3/B4: stores whose points collide, and statements that read what another point writes
+    ("kernel a(x: i8[8]) -> (y: i8[4]) { i = range(8) y[i / 2] = x[i] }", "must be affine"),
+    ("kernel a(x: i8[4]) -> (y: i8[8]) { i = range(4) j = range(4) y[i + j] = x[i] }",
+     "store to the same element of 'y'"),
+    ("kernel a(x: i8[8]) -> (y: i8[8]) { i = range(8) y[i * 0] = x[i] }", "does not move with range 'i'"),
+    ("kernel a(x: i8[4]) -> (y: i8[4, 4]) { i = range(4) j = range(2) y[j, 0 * i] = x[i] }",
+     "does not move with range 'i'"),
+    ("kernel a(x: i8[16]) -> (y: i8[16]) { i = range(16) y[i] = x[i] y[i] = y[15 - i] + 1 }",
+     "reads it at another index"),
+    ("kernel a(x: i8[16]) -> (y: i8[16]) { i = range(16) k = range(16, reduce) y[i] = x[i] "
+     "y[i] = sum(y[k], k) }", "reads it at another index"),
 ]
 
 
@@ -166,6 +177,12 @@ def test_random_kernels_cpu_matches_reference(text, seed, vectorize):
         assume(False)
         raise AssertionError(e)
     inputs = random_inputs(kernel, seed)
+    if kernel.inputs[0].dtype.is_float:  # the values float folds get wrong: NaN, +-inf, -0.0
+        rng = np.random.default_rng(seed)
+        for arr in inputs.values():
+            flat = arr.reshape(-1)
+            pick = rng.random(flat.size) < 0.1
+            flat[pick] = rng.choice(np.array([np.nan, np.inf, -np.inf, -0.0], arr.dtype), int(pick.sum()))
     try:
         want = run_reference(kernel, inputs)
     except KernelRunError:
@@ -208,3 +225,194 @@ def test_literals_nothing_types_default_as_in_c():
     out = run_reference(k, {})
     assert out["o"][0] == 1.5 and out["p"][0] == 1
     assert [str(s.src[-1].src[0].dtype) for s in k.stores] == ["f32", "i32"]
+
+
+# -- B1: idx is a mathematical integer, not i64 -----------------------------------------------
+WIDE_IDX_KERNELS = [
+    # i * C overflows i64 for i >= 3; the reference reduces the exact product mod 16.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[(i * 3074457345618258603) % 16] }",
+    # The same with a divisor that needs libgcc's 128-bit division.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[(i * 3074457345618258603) % 13] }",
+    # u64 values near 2**64 are positive idx values: i64 would read a[negative].
+    "kernel w(a: i32[16], b: u64[16]) -> (o: i32[16]) { i = range(16) o[i] = a[cast<idx>(b[i]) % 16] }",
+    "kernel w(a: i32[16], b: u64[16]) -> (o: i32[16]) { i = range(16) o[i] = a[cast<idx>(b[i]) % 7 + 2] }",
+    # An exact intermediate past i64 that comes back in range.
+    "kernel w(a: i64[16]) -> (o: i64[16]) { i = range(16) "
+    "o[i] = cast<i64>(min(cast<idx>(a[i]) * 3, 9223372036854775807)) }",
+    # An idx reduction: its accumulator's interval comes from the trip count.
+    "kernel w(a: i32[16]) -> (o: i32[16]) { i = range(16) j = range(4, reduce) "
+    "o[i] = a[min(max(sum(i * 4611686018427387904 + j, j) % 16, 0), 15)] }",
+]
+
+
+@pytest.mark.parametrize("text", WIDE_IDX_KERNELS)
+def test_idx_wider_than_i64_is_computed_exactly(text):
+    kernel = parse_kernels(text, "wide.ir")[0]
+    inputs = random_inputs(kernel, 3)
+    if "b" in inputs:  # values at the top of u64, where an i64 reading turns negative
+        inputs["b"] = np.array([2**64 - 1 - k for k in range(16)], dtype=np.uint64)
+    for vectorize in (True, False):
+        compiled = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))
+        assert check_against_reference(kernel, compiled(inputs), inputs) == [], (text, vectorize)
+
+
+def test_idx_width_analysis_picks_the_narrowest_exact_width():
+    from rewriter.backends.idx_width import bits_for
+
+    assert bits_for((0, 2**63 - 1)) == 64 and bits_for((-(2**63), 0)) == 64
+    assert bits_for((0, 2**63)) == 128 and bits_for((-(2**63) - 1, 0)) == 128
+    assert bits_for((0, 2**200)) == 256 and bits_for((0, 2**300)) is None
+    assert bits_for((None, 0)) is None
+
+
+def test_unboundable_idx_and_access_are_refused_with_their_location():
+    """An idx value the range analysis cannot bound has no exact fixed width, and an access
+    it cannot keep in bounds would be unchecked at run time: both are refused at the
+    statement (a SourceError: exit 2), never wrapped or read out of bounds."""
+    from rewriter.backends.idx_width import IndexRangeError, IndexWidths
+    from rewriter.errors import SourceLoc
+    from rewriter.ir.dtype import i32, idx
+    from rewriter.ir.uop import UOp, const, var
+    from rewriter.lower.program import Loop, Program, Store
+
+    k = parse_kernels("kernel u(a: i32[16]) -> (o: i32[16]) { i = range(16) o[i] = a[i] }")[0]
+    loc = SourceLoc("u.ir", 1, 40)
+    i = var(idx, "i", 0, 15)
+
+    def program(index):
+        return Program(k, (Loop(i, 16, 1, (Store("o", i, UOp("load", i32, (index,), "a"), loc),)),), None)
+
+    unknown = UOp("acc", idx, (), "mystery")  # an accumulator nothing initializes
+    with pytest.raises(IndexRangeError, match="cannot bound") as e:
+        IndexWidths(program(UOp("mod", idx, (unknown, const(idx, 16)))))
+    assert e.value.render().startswith("u.ir:1:40:")
+    with pytest.raises(IndexRangeError, match=r"index of 'a' stays in \[0, 15\]"):
+        IndexWidths(program(UOp("add", idx, (i, const(idx, 1)))))
+    assert IndexWidths(program(i)).width(i) == 64
+    # A 4-lane load from i < 16 would read a[16..18]; from i in 0, 4, 8, 12 it stays inside.
+    vload = UOp("vload", i32.vec(4), (i,), "a")
+    with pytest.raises(IndexRangeError, match=r"ranges over \[0, 15\]"):
+        IndexWidths(Program(k, (Loop(i, 16, 1, (Store("o", i, vload, loc),)),), None))
+    IndexWidths(Program(k, (Loop(i, 16, 4, (Store("o", i, vload, loc),)),), None))
+
+
+def test_injective_stores_and_same_element_reads_are_accepted():
+    """The race checks reject only what can collide: strided, reversed, 2-D and mixed-radix
+    stores and a read of the element being written still run and match the reference."""
+    src = ("kernel ok(x: i32[16]) -> (y: i32[64], z: i32[16], w: i32[4, 4], v: i32[16]) {\n"
+           "  i = range(16)\n  a = range(4)\n  b = range(4)\n"
+           "  y[3 * i + 1] = x[i]\n  z[15 - i] = x[i]\n  w[b, a] = x[4 * a + b]\n"
+           "  v[4 * a + b] = x[b]\n  v[4 * a + b] = v[4 * a + b] + 1\n}\n")
+    kernel = parse_kernels(src, "ok.ir")[0]
+    inputs = random_inputs(kernel, 1)
+    compiled = compile_cpu(optimize(kernel, library(), "cpu"))
+    assert check_against_reference(kernel, compiled(inputs), inputs) == []
+
+
+# -- B2: float reduce_max / reduce_min fold from the first element, as the reference -------
+def _same_floats(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    nan = np.isnan(want)
+    bits = {2: np.uint16, 4: np.uint32, 8: np.uint64}[want.dtype.itemsize]
+    return np.array_equal(np.isnan(got), nan) and np.array_equal(got[~nan].view(bits), want[~nan].view(bits))
+
+
+@pytest.mark.parametrize("t", ["f32", "f16", "f64"])
+def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t):
+    src = (f"kernel m(a: {t}[64], b: {t}[8, 64], c: {t}[64, 16]) -> (mx: {t}, mn: {t}, s: {t}, "
+           f"rows: {t}[8], cols: {t}[16]) {{\n"
+           "  i = range(8)\n  q = range(16)\n  j = range(64, reduce)\n  mx = reduce_max(a[j], j)\n"
+           "  mn = reduce_min(a[j], j)\n  s = sum(a[j], j)\n  rows[i] = reduce_max(b[i, j], j)\n"
+           "  cols[q] = reduce_min(c[j, q], j)\n}\n")  # cols: vectorized across q, one fold per lane
+    kernel = parse_kernels(src, "m.ir")[0]
+    nt = np.dtype(numpy_dtype_of(t))
+    cases = []
+    a = np.arange(64).astype(nt)
+    for first_nan in (True, False):  # NaN first: the result is NaN; NaN later: skipped
+        x = a.copy()
+        x[0 if first_nan else 5] = np.nan
+        cases.append(x)
+    cases.append(np.array([-0.0] * 64, nt))  # the sum of -0.0s is -0.0 (+0.0 is no identity)
+    z = np.zeros(64, nt)
+    z[::2] = -0.0
+    cases.append(z)  # ties between -0.0 and +0.0 keep the first
+    cases.append(np.array([np.inf, -np.inf] * 32, nt))
+    rng = np.random.default_rng(0)
+    b = rng.standard_normal((8, 64)).astype(nt)
+    b[::2, 0] = np.nan
+    b[1::2, 7] = np.nan
+    b[3] = -0.0
+    c = rng.standard_normal((64, 16)).astype(nt)
+    c[0, ::3] = np.nan
+    c[9, 1::3] = np.nan
+    c[:, 2] = 0.0
+    c[5::2, 2] = -0.0
+    for x in cases:
+        inputs = {"a": x, "b": b, "c": c}
+        want = run_reference(kernel, inputs)
+        for vectorize in (True, False):
+            got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
+            for name in ("mx", "mn", "s", "rows", "cols"):
+                assert _same_floats(got[name], want[name]), (name, vectorize, x[:4], got[name], want[name])
+
+
+def numpy_dtype_of(t: str):
+    return {"f16": np.float16, "f32": np.float32, "f64": np.float64}[t]
+
+
+def test_optimize_output_never_replaces_inputs_kernel_or_rules(tmp_path, capsys):
+    """B5: `optimize --check --inputs in.npz -o in.npz` overwrote the inputs with IR text."""
+    kernel = load_kernel("examples/relu_f32.ir")
+    ins = tmp_path / "in.npz"
+    np.savez(ins, **random_inputs(kernel, 0))
+    before = ins.read_bytes()
+    rules = tmp_path / "lib"
+    rules.mkdir()
+    (rules / "r.rules").write_text("rule r: x + 0 => x\n")
+    for target in (ins, rules / "r.rules"):
+        assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins),
+                     "--rules", str(rules), "-o", str(target)]) == 2
+        assert "would overwrite the input file" in capsys.readouterr().err
+    assert ins.read_bytes() == before and (rules / "r.rules").read_text() == "rule r: x + 0 => x\n"
+    # Unreadable inputs are reported before anything is written.
+    out = tmp_path / "out.txt"
+    assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(tmp_path / "nope.npz"),
+                 "-o", str(out)]) == 2
+    assert not out.exists()
+    assert main(["optimize", "examples/relu_f32.ir", "--check", "--inputs", str(ins), "-o", str(out)]) == 0
+    assert out.exists() and ins.read_bytes() == before
+
+
+@pytest.mark.parametrize("path", ["examples/dot_i8.ir", "examples/conv3x3_u8.ir", "examples/softmax_f32.ir"])
+def test_emit_ir_output_is_a_kernel_that_runs(path, tmp_path, capsys):
+    """B7: `--emit ir` printed the loop program as code after the kernel, so the file did not
+    parse back. The program is now `#` comments: the output runs and computes the same."""
+    out = tmp_path / "out.ir"
+    assert main(["optimize", path, "--emit", "ir", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "# " in text and any(line.lstrip("# ").startswith("for ") for line in text.splitlines())
+    emitted, original = load_kernel(out), load_kernel(path)
+    inputs = random_inputs(original, 2)
+    from rewriter.pipeline import compare
+
+    assert compare(original, run_reference(emitted, inputs), run_reference(original, inputs)) == []
+    assert main(["run", str(out), "--target", "ref", "-o", str(tmp_path / "o.npz")]) == 0
+
+
+@pytest.mark.parametrize("values,message", [
+    (np.full(8192, 0.7, np.float32), "non-integer value 0.7"),
+    (np.full(8192, np.nan, np.float64), "non-integer value nan"),
+    (np.full(8192, 300, np.int64), "values outside u8 (from 300 to 300)"),
+    (np.full(8192, -1, np.int16), "values outside u8"),
+])
+def test_inputs_that_an_integer_buffer_cannot_hold_are_refused(values, message, tmp_path, capsys):
+    """B8: floats and NaN fed to u8 buffers were cast silently (0.7 -> 0, NaN -> 0...)."""
+    ins = tmp_path / "in.npz"
+    np.savez(ins, a=values, b=np.zeros(8192, np.uint8))
+    for target in ("ref", "cpu"):
+        assert main(["run", "examples/add_sat_u8.ir", "--target", target, "--inputs", str(ins),
+                     "-o", str(tmp_path / "o.npz")]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1
+    np.savez(ins, a=np.full(8192, 7.0), b=np.zeros(8192, np.uint8))  # integral floats are exact
+    assert main(["run", "examples/add_sat_u8.ir", "--inputs", str(ins), "-o", str(tmp_path / "o.npz")]) == 0

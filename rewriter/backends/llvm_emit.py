@@ -9,18 +9,31 @@ from __future__ import annotations
 
 from llvmlite import ir
 
+from rewriter.backends.idx_width import IndexWidths
 from rewriter.backends.llvm_ops import EMIT, EmitError, const_value, llvm_type, storage_type
+from rewriter.ir.dtype import DType
 from rewriter.ir.interp import operand_type
 from rewriter.ir.uop import UOp
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store
 
 
-def check_idx_fits(prog: Program) -> None:
-    """idx lowers to i64: every index buffer is far smaller than 2**63 elements, and loop
-    variables are bounded by their ranges, so only a sanity check on sizes is needed."""
+def check_idx_fits(prog: Program) -> IndexWidths:
+    """idx is a mathematical integer: each idx node is emitted as i64 where the range
+    analysis proves it fits, else in a wider integer (`idx_width`); unbounded idx values
+    and accesses not proven in bounds are refused with the statement's location."""
     for b in prog.kernel.buffers:
         if b.size >= 1 << 62:
             raise EmitError(f"buffer '{b.name}' is too large to index with i64")
+    return IndexWidths(prog)
+
+
+def _wide_int(bits: int, lanes: int) -> DType:
+    """The fixed-width integer an idx value wider than i64 is computed in."""
+    return DType("int", bits, True).vec(lanes)
+
+
+def _int_width(ty) -> int:
+    return (ty.element if isinstance(ty, ir.VectorType) else ty).width
 
 
 class ProgramEmitter:
@@ -41,9 +54,10 @@ class ProgramEmitter:
         self.slots: dict[str, ir.AllocaInstr] = {}
         self.scopes: list[dict] = [{}]
         self.loop_vars: dict[str, ir.AllocaInstr] = {}
+        self.widths: IndexWidths | None = None
 
     def emit(self) -> ir.Function:
-        check_idx_fits(self.prog)
+        self.widths = check_idx_fits(self.prog)
         self.stmts(self.prog.body)
         self.b.ret_void()
         self.entry.branch(self.b.block.function.blocks[1])
@@ -58,11 +72,15 @@ class ProgramEmitter:
             if isinstance(s, Loop):
                 self.loop(s)
             elif isinstance(s, AccInit):
-                slot = self.slots.get(s.name) or self.alloca(llvm_type(s.dtype), s.name)
+                ty = llvm_type(s.dtype)
+                if s.dtype.scalar.is_idx and self.widths.acc_bits.get(s.name, 64) > 64:
+                    ty = llvm_type(_wide_int(self.widths.acc_bits[s.name], s.dtype.lanes))
+                slot = self.slots.get(s.name) or self.alloca(ty, s.name)
                 self.slots[s.name] = slot
-                self.b.store(self.value(s.value), slot)
+                self.b.store(self._fit(self.value(s.value), ty), slot)
             elif isinstance(s, AccUpdate):
-                self.b.store(self.value(s.value), self.slots[s.name])
+                slot = self.slots[s.name]
+                self.b.store(self._fit(self.value(s.value), slot.type.pointee), slot)
             elif isinstance(s, Store):
                 self.store(s)
 
@@ -122,8 +140,9 @@ class ProgramEmitter:
 
     def _value(self, u: UOp):
         b = self.b
+        wide = u.dtype.scalar.is_idx and self.widths.width(u) > 64
         if u.op == "const":
-            return const_value(u.dtype, u.arg)
+            return const_value(_wide_int(self.widths.width(u), u.dtype.lanes) if wide else u.dtype, u.arg)
         if u.op == "var":
             return b.load(self.loop_vars[u.arg.name])
         if u.op == "acc":
@@ -132,7 +151,7 @@ class ProgramEmitter:
             return ir.Constant(llvm_type(u.dtype), [ir.Constant(ir.IntType(64), i) for i in range(u.dtype.lanes)])
         if u.op == "broadcast":
             s = self.value(u.src[0])
-            vt = llvm_type(u.dtype)
+            vt = llvm_type(_wide_int(self.widths.width(u), u.dtype.lanes) if wide else u.dtype)
             one = b.insert_element(ir.Constant(vt, ir.Undefined), s, ir.Constant(ir.IntType(32), 0))
             return b.shuffle_vector(one, ir.Constant(vt, ir.Undefined),
                                     ir.Constant(ir.VectorType(ir.IntType(32), u.dtype.lanes), [0] * u.dtype.lanes))
@@ -145,8 +164,40 @@ class ProgramEmitter:
         fn = EMIT.get(u.op)
         if fn is None:
             raise EmitError(f"no LLVM emitter for op '{u.op}'")
+        if self.widths.op_width(u) > 64:
+            return self._wide(u, fn)
         return fn(b, u, operand_type(u).vec(u.dtype.lanes) if u.dtype.lanes > 1 and u.src else operand_type(u),
                   *[self.value(s) for s in u.src])
+
+    def _fit(self, v, ty):
+        """An idx value at the width of the slot it goes to (exact: both widths hold every
+        value the range analysis allows)."""
+        if v.type == ty:
+            return v
+        vw, tw = _int_width(v.type), _int_width(ty)
+        return self.b.sext(v, ty) if vw < tw else self.b.trunc(v, ty)
+
+    def _wide(self, u: UOp, fn):
+        """An op on idx values wider than i64: operands sign-extended to the width the op
+        needs, the result truncated to its own (exact: the range analysis bounds it)."""
+        w = self.widths.op_width(u)
+        lanes = u.dtype.lanes
+        args = []
+        for s in u.src:
+            v = self.value(s)
+            if s.dtype.scalar.is_idx and self.widths.width(s) < w:
+                v = self.b.sext(v, llvm_type(_wide_int(w, s.dtype.lanes)))
+            args.append(v)
+        t = operand_type(u)
+        t = _wide_int(w, 1) if t.is_idx else t
+        t = t.vec(lanes) if lanes > 1 and u.src else t
+        node = u
+        if u.dtype.scalar.is_idx:  # emitters that read the node's own type see the wide one
+            node = UOp(u.op, _wide_int(w, lanes), u.src, u.arg)
+        r = fn(self.b, node, t, *args)
+        if u.dtype.scalar.is_idx and self.widths.width(u) < w:
+            r = self.b.trunc(r, llvm_type(_wide_int(self.widths.width(u), lanes)))
+        return r
 
     def load(self, u: UOp):
         t = self.k.buffer(u.arg).dtype
@@ -177,6 +228,8 @@ class ProgramEmitter:
         when it folds a reduction, up to the lane split itself)."""
         vec = self.value(u.src[0])
         t = u.dtype
+        if t.is_idx and _int_width(vec.type) > 64:
+            t = _wide_int(_int_width(vec.type), 1)
         fn = EMIT[u.arg]
         node = UOp(u.arg, t, (UOp("var", t, (), None), UOp("var", t, (), None)))
         acc = self.b.extract_element(vec, ir.Constant(ir.IntType(32), 0))

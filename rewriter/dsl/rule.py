@@ -119,7 +119,10 @@ def rule_files(paths) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(p.rglob("*.rules")))
+            found = sorted(p.rglob("*.rules"))
+            if not found:  # an empty library would "verify" with nothing proven
+                raise RewriterError(f"{p}: no .rules files in this folder")
+            out.extend(found)
         elif p.is_file():
             out.append(p)
         else:
@@ -160,5 +163,54 @@ def format_rules(decls) -> str:
     return "\n\n".join(format_rule(d) for d in decls) + "\n"
 
 
+def format_rules_keeping_comments(text: str, decls) -> str:
+    """`rewriter fmt`: every rule in canonical form, and every comment of `text` kept where it
+    was (section comments before the rule that followed them, doc comments verbatim directly
+    above their rule, a comment after code on a rule's line right after the rule). Blocks are
+    separated by one blank line, so no comment becomes another rule's doc. Idempotent."""
+    lines = text.split("\n")
+    blocks: list[str] = []
+    pos = 0  # first line (0-based) not yet looked at
+    for d in decls:
+        start = d.loc.line - 1
+        doc_from = start
+        while doc_from > pos and _is_comment(lines[doc_from - 1]):
+            doc_from -= 1
+        blocks += _comment_groups(lines[pos:doc_from])
+        rule = format_rule(RuleDecl(d.name, d.lhs, d.rhs, d.pre, d.types, d.loc, "", d.type_locs))
+        doc = [ln.strip() for ln in lines[doc_from:start]]
+        trailing = _trailing_comment(lines[start])
+        blocks.append("\n".join(doc + [rule] + ([trailing] if trailing else [])))
+        pos = start + 1
+    blocks += _comment_groups(lines[pos:])
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _is_comment(line: str) -> bool:
+    return line.strip().startswith("#")
+
+
+def _trailing_comment(line: str) -> str:
+    """The `# ...` after code on a line ('#' only starts comments in .rules files)."""
+    return line[line.index("#"):].strip() if "#" in line and not _is_comment(line) else ""
+
+
+def _comment_groups(lines) -> list[str]:
+    """Comment lines (whole-line, or after code of a multi-line rule), grouped as blank
+    lines separated them."""
+    groups, cur = [], []
+    for ln in lines:
+        c = ln.strip() if _is_comment(ln) else _trailing_comment(ln)
+        if c:
+            cur.append(c)
+        elif not ln.strip() and cur:
+            groups.append("\n".join(cur))
+            cur = []
+    if cur:
+        groups.append("\n".join(cur))
+    return groups
+
+
 __all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "format_rule", "format_rules",
+           "format_rules_keeping_comments",
            "Pattern", "check_bindings"]

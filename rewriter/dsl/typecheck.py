@@ -274,6 +274,22 @@ def _check_rule_types(decl, text: str | None) -> None:
                                      "backends apply them lane-wise", p.loc or decl.loc, text)
 
 
+def _reject_ignored_types(decl, ty: Typing, text: str | None) -> None:
+    """A rule whose annotations and casts fix every type has one instance, at that type; a
+    [..] list naming another type would be silently ignored (`rule tmf [f32]: x + y =>
+    x + cast<f16>(y)` was proven at f16 only), so it is an error at the list entry."""
+    try:
+        fixed = to_uop(decl.lhs, ty, None).dtype
+    except _NotAtType:
+        return  # reported by the instantiation below
+    locs = decl.type_locs or ()
+    for i, t in enumerate(decl.types):
+        if t != fixed:
+            raise TypeCheckError(f"rule '{decl.name}' lists {t}, but its annotations and casts fix "
+                                 f"its type to {fixed}: the list would be ignored (remove it, or "
+                                 f"write [{fixed}])", locs[i] if i < len(locs) else decl.loc, text)
+
+
 def instantiate_rule(decl, text: str | None):
     """Type-check a `RuleDecl` and build its instances. Returns (instances, skipped) where
     skipped lists (type, reason) for default types the rule does not apply to."""
@@ -292,6 +308,8 @@ def instantiate_rule(decl, text: str | None):
     consts = frozenset(n.name for r in roots for n in r.walk() if n.kind == "const")
     if not ty.is_polymorphic(roots):
         candidates, explicit = [None], False
+        if decl.types is not None:
+            _reject_ignored_types(decl, ty, text)
     elif decl.types is not None:
         candidates, explicit = list(decl.types), True
     else:

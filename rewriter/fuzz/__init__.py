@@ -24,10 +24,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rewriter.rules_path import default_rule_paths
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The `fuzz` subcommand's options (shared by `rewriter fuzz` and `python -m rewriter.fuzz`)."""
-    p.add_argument("--rules", action="append", help="rule files or folders (default: rules/)")
+    p.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     p.add_argument("--target", action="append",
                    help="where kernels run, repeatable or comma-separated: cpu, ref (default: cpu)")
     p.add_argument("--time", default="60s", help="how long to search: 60, 60s, 2m (default: 60s)")
@@ -50,7 +52,7 @@ def config_from_args(args):
     from rewriter.fuzz.runner import FuzzConfig, parse_duration
 
     targets = [t.strip() for spec in (args.target or ["cpu"]) for t in spec.split(",") if t.strip()]
-    return FuzzConfig(rules=args.rules or ["rules"], targets=targets, time_s=parse_duration(args.time),
+    return FuzzConfig(rules=args.rules or default_rule_paths(), targets=targets, time_s=parse_duration(args.time),
                       seed=args.seed, corpus=Path(args.corpus), mode=args.mode,
                       max_failures=args.max_failures, shrink_s=parse_duration(args.shrink_time),
                       types=args.types or [])

@@ -6,7 +6,8 @@ an expression), sometimes through a temporary (`t0[i] = reduce_max(...)` then
 `out[i, j] = f(t0[i], ...)`). Values are random well-typed terms (`terms.TermBuilder`) whose
 leaves are loads of input buffers created on demand: each with its own element type (read
 through a cast where it differs), its own index expressions (the plain range, affine forms,
-random index arithmetic with `/`, `%`, `min`... or a data-dependent gather), and its shape
+random index arithmetic with `/`, `%`, `min`..., products with constants past 2**63, or a
+data-dependent gather, also through u64/i64 values), and its shape
 taken from the range analysis of those indices, so every access is in bounds. Range sizes do
 and do not divide the vector widths.
 
@@ -45,6 +46,8 @@ FORMS = ("map", "reduce", "map2", "reduce_expr", "temp", "reduce_all", "reduce2"
 REDUCE_KINDS = ("sum", "reduce_max", "reduce_min")
 #: Ops allowed on floats in kernels with float reductions: exact on small integers.
 EXACT_FLOAT_OPS = {"add", "sub", "mul", "neg", "abs", "min", "max", "where", "cast", "lt", "le", "eq", "ne"}
+#: Index multipliers whose products with a range variable leave i64 (2**63 / 3 rounded, ...).
+BIG_IDX_CONSTANTS = (3074457345618258603, 1 << 62, (1 << 63) - 1, (1 << 64) + 7, 1 << 80)
 MAX_BUFFER = 1 << 14
 MAX_WORK = 1 << 12
 MAX_INPUTS = 4
@@ -179,7 +182,7 @@ class KernelTermBuilder(TermBuilder):
         """An in-bounds index expression over the scope and the dimension it indexes."""
         draw, s = self.draw, self.state
         r = s.range_var(draw(st.sampled_from(self.scope)))
-        kind = draw(st.integers(0, 4))
+        kind = draw(st.integers(0, 6))
         if kind == 1:
             e = UOp("add", dt.idx, (UOp("mul", dt.idx, (r, const(dt.idx, draw(st.integers(1, 3))))),
                                     const(dt.idx, draw(st.integers(0, 3)))))
@@ -193,6 +196,20 @@ class KernelTermBuilder(TermBuilder):
             s.inputs.append((g, (r,)))
             load = UOp("load", g.dtype, (r,), g.name)
             e = UOp("cast", dt.idx, (UOp("and", g.dtype, (load, const(g.dtype, mask))),))
+        elif kind == 5:
+            # idx is exact: a product past 2**63 reduced back into range (i64 would wrap).
+            big = const(dt.idx, draw(st.sampled_from(BIG_IDX_CONSTANTS)))
+            e = UOp("mod", dt.idx, (UOp("mul", dt.idx, (r, big)), const(dt.idx, draw(st.integers(1, 17)))))
+        elif kind == 6 and len(s.inputs) < MAX_INPUTS:
+            # A data-derived index over a wide element type: u64 values past 2**63 are
+            # positive idx values, i64 ones negative (the offset below keeps it in bounds).
+            g = Buffer(s.new_name(), draw(st.sampled_from([dt.u64, dt.i64, dt.u32])),
+                       (s.ranges[r.arg.name].size,), "input")
+            s.inputs.append((g, (r,)))
+            e = UOp("cast", dt.idx, (UOp("load", g.dtype, (r,), g.name),))
+            if draw(st.booleans()):
+                e = UOp("mul", dt.idx, (e, const(dt.idx, draw(st.sampled_from([3, 5, 2**40 + 1])))))
+            e = UOp("mod", dt.idx, (e, const(dt.idx, draw(st.integers(1, 17)))))
         else:
             e = r
         lo, hi = ranges(e)[e]

@@ -25,6 +25,7 @@ from hypothesis import seed as hypothesis_seed
 from rewriter.errors import RewriterError
 from rewriter.fuzz.modes import KernelMode, RunInfo, TermMode
 from rewriter.fuzz.targets import get_target
+from rewriter.rules_path import default_rule_paths
 
 MODES = ("terms", "kernels", "both")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|min|h)?\s*$")
@@ -46,7 +47,7 @@ def parse_duration(text) -> float:
 
 @dataclass
 class FuzzConfig:
-    rules: list = field(default_factory=lambda: ["rules"])
+    rules: list = field(default_factory=default_rule_paths)
     targets: list = field(default_factory=lambda: ["cpu"])
     time_s: float = 60.0
     seed: int | None = None  # None: a random seed, printed

@@ -130,6 +130,11 @@ def buffer_values(rng: np.random.Generator, t: DType, shape, profile: str) -> np
     if t.is_float:
         if profile == "small":  # small integers: exact under any summation order
             out = rng.integers(-4, 5, size).astype(nt)
+            # and the values whose folds are order-sensitive or easy to get wrong: NaN, +-inf
+            # and -0.0 (a sum or max over them does not depend on the order of the integers)
+            special = np.array([np.nan, np.inf, -np.inf, -0.0], dtype=nt)
+            pick = rng.random(size) < 0.08
+            out[pick] = special[rng.integers(0, len(special), int(pick.sum()))]
         else:
             out = rng.standard_normal(size).astype(nt)
             if profile in ("edges", "special"):

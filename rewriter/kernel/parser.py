@@ -3,8 +3,11 @@
 Statements are checked as a compiler user expects: every name resolves (a range, a buffer),
 loads and stores have one index per dimension, indices are idx, a store's value has the
 buffer's element type, reduce ranges are only used inside a reduction over them, parallel
-ranges on the right also index the target (otherwise the result would be a race), and an
-index that the range analysis proves out of bounds is an error at its `file:line:col`.
+ranges on the right also index the target (otherwise the result would be a race), a store's
+index is injective in its parallel ranges (affine, with strides that cannot collide), a
+statement reads the buffer it stores only at the element it writes (anything else races
+under parallel execution), and an index that the range analysis proves out of bounds is an
+error at its `file:line:col`.
 Stores to undeclared names define temporaries (shape from their range indices).
 """
 from __future__ import annotations
@@ -102,6 +105,7 @@ class _KernelTyping(Typing):
         if p.kind == "index":
             indices = tuple(self.build(a, at, bounds) for a in p.args)
             kb.check_bounds(kb.buffers[p.name], indices, p.args, p.loc)
+            kb.loads.append((p, indices))
             return UOp("load", kb.buffers[p.name].dtype, indices, p.name)
         if p.kind in ("var", "const"):
             if p.name in kb.ranges:
@@ -120,6 +124,7 @@ class _KernelBuilder:
         self.buffers: dict[str, Buffer] = {}
         self.ranges: dict[str, RangeDecl] = {}
         self.stored: set[str] = set()
+        self.loads: list = []  # (pattern, indices) of the loads of the statement being built
 
     def err(self, msg, loc):
         raise SourceError(msg, loc, self.text)
@@ -231,6 +236,7 @@ class _KernelBuilder:
                 self.err(f"'{name}' has {len(buf.shape)} dimensions, indexed with {len(index_ps)}", loc)
             ty.env.unify(vt, ty.env.fresh(ANY, buf.dtype), value_p.loc or loc,
                          f"the value stored to '{name}' ({buf.dtype})")
+        self.loads = []
         try:
             value = ty.build(value_p, idx, {})
             indices = [ty.build(ip, idx, {}) for ip in index_ps]
@@ -240,6 +246,8 @@ class _KernelBuilder:
             buf = self.new_temp(name, index_ps, value.dtype, loc)
         self.check_ranges(name, index_ps, indices, value, loc)
         self.check_bounds(buf, indices, index_ps, loc)
+        self.check_injective(buf, indices, index_ps, loc)
+        self.check_self_reads(buf, indices)
         self.stored.add(name)
         return UOp("store", value.dtype, tuple(indices) + (value,), name), loc
 
@@ -267,6 +275,48 @@ class _KernelBuilder:
             if v not in target:
                 self.err(f"range '{v}' is used on the right but does not index '{name}': "
                          f"every element would be written {self.ranges[v].size} times", loc)
+
+    def check_injective(self, buf: Buffer, indices, index_ps, loc):
+        """Every point of the parallel ranges must store its own element: two points writing
+        one element race under parallel execution (and the reference keeps an arbitrary
+        one). The flat index must be affine in the ranges with strides that cannot collide:
+        sorted by magnitude, each stride exceeds the farthest the smaller ones reach."""
+        from rewriter.lower.lower import affine  # the lowering's own notion of affine
+
+        where = next((p.loc for p in index_ps if p.loc), loc)
+        strides, flat = [1] * len(buf.shape), {}
+        for d in range(len(buf.shape) - 2, -1, -1):
+            strides[d] = strides[d + 1] * buf.shape[d + 1]
+        for dim, (u, p) in enumerate(zip(indices, index_ps)):
+            a = affine(u)
+            if a is None:
+                self.err(f"index {dim} of '{buf.name}' must be affine in the ranges (sums of ranges "
+                         f"times constants): other stores could race", p.loc or loc)
+            for k, c in a.items():
+                if k is not None:
+                    flat[k] = flat.get(k, 0) + c * strides[dim]
+        reach = 0
+        terms = sorted(((abs(c), k) for k, c in flat.items() if self.ranges[k].size > 1), key=lambda t: t[0])
+        for k in {v.arg.name for u in indices for v in u.vars()}:
+            if self.ranges[k].size > 1 and flat.get(k, 0) == 0:
+                terms.insert(0, (0, k))
+        for c, k in terms:
+            if c == 0:
+                self.err(f"the index of '{buf.name}' does not move with range '{k}': its "
+                         f"{self.ranges[k].size} points store to the same element, a race", where)
+            if c <= reach:
+                self.err(f"points of the parallel ranges store to the same element of '{buf.name}' "
+                         f"(range '{k}' moves the index by {c}, within the reach {reach} of the "
+                         f"others): a race under parallel execution", where)
+            reach += c * (self.ranges[k].size - 1)
+
+    def check_self_reads(self, buf: Buffer, indices):
+        """A statement may read the buffer it stores only at the element it writes: reading
+        another element races with the point that writes it under parallel execution."""
+        for p, load_idx in self.loads:
+            if p.name == buf.name and tuple(load_idx) != tuple(indices):
+                self.err(f"this statement stores '{buf.name}' and reads it at another index: a race "
+                         f"under parallel execution (read a copy, or the same element)", p.loc)
 
     def check_bounds(self, buf: Buffer, indices, index_ps, loc):
         """An index the range analysis proves can leave its dimension is an error (for loads

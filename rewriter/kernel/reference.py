@@ -77,6 +77,28 @@ def check_inputs(kernel: Kernel, inputs: dict) -> None:
         if arr.shape != b.shape:
             raise RewriterError(f"input '{b.name}' has shape {list(arr.shape)}, the kernel declares "
                                 f"{list(b.shape)}")
+        _check_values(b, arr)
+
+
+def _check_values(b: Buffer, arr: np.ndarray) -> None:
+    """Values an integer or bool buffer can hold exactly: a cast would silently truncate
+    1.5 or NaN (and wrap 300 into a u8), and the targets would compute on other inputs."""
+    t = b.dtype
+    if arr.dtype.kind not in "biuf":
+        raise RewriterError(f"input '{b.name}' ({b}) has values of numpy type {arr.dtype}")
+    if t.is_float or not arr.size:
+        return
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.trunc(np.where(np.isfinite(arr), arr, 0)))
+        if np.any(bad):
+            v = arr.reshape(-1)[int(np.nonzero(bad.reshape(-1))[0][0])]
+            shown = np.format_float_positional(v)
+            raise RewriterError(f"input '{b.name}' ({b}) has the non-integer value {shown}: "
+                                f"integer and bool buffers take integers")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < t.min or hi > t.max:
+        raise RewriterError(f"input '{b.name}' ({b}) has values outside {t} "
+                            f"(from {lo} to {hi})")
 
 
 def run_reference(kernel: Kernel, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

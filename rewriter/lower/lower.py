@@ -5,14 +5,14 @@ Decisions (recorded in `Program.notes`):
   * loop order: the target's parallel ranges outermost in index order, reduce ranges inside;
   * the vector range: the innermost parallel range when the store is contiguous in it, or the
     innermost reduce range of a pure reduction (split into lanes of partial results, folded
-    at the end; exact for integers, a reassociation for floats) — whichever the load cost
+    at the end; exact for integers, a reassociation for float sums, never done for float
+    max/min, whose fold depends on the order through NaN and signed zeros) — whichever the load cost
     model prefers (invariant < contiguous < gather), or none;
   * the width: the target's vector bytes over the widest element type, halved until it
     divides the range.
 """
 from __future__ import annotations
 
-import math
 
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import DType, idx
@@ -70,12 +70,25 @@ def flatten(indices, shape) -> UOp:
 
 
 def _identity(kind: str, t: DType):
+    """The value an accumulator may start from without changing the fold, or None.
+
+    The reference folds from the first element (docs/KERNELS.md). -0.0 is an exact identity
+    of float addition (-0.0 + x == x for every x, +0.0 and -0.0 included; +0.0 is not:
+    0.0 + -0.0 == +0.0), and t.min / t.max are identities of integer max / min. Float max and
+    min have none: `max(acc, x) = acc < x ? x : acc` keeps a NaN first element but skips
+    later NaNs, so no start value reproduces both (-inf gave 63.0 where the reference gives
+    nan); nor does idx (unbounded). Those start from the first element instead."""
     op = REDUCTIONS[kind]
     if op == "add":
-        return 0.0 if t.is_float else 0
-    if op == "max":
-        return -math.inf if t.is_float else t.min
-    return math.inf if t.is_float else t.max
+        return -0.0 if t.is_float else 0
+    if t.is_float or t.is_idx:
+        return None
+    return t.min if op == "max" else t.max
+
+
+def _order_sensitive(kind: str, t: DType) -> bool:
+    """Float max/min folds depend on the order (NaN, signed zeros): never split into lanes."""
+    return t.is_float and REDUCTIONS[kind] in ("max", "min")
 
 
 class _Lowerer:
@@ -141,7 +154,7 @@ class _Lowerer:
                 w = self.width_for(value, self.k.range(p).size)
                 if w > 1:
                     options.append((self.load_cost(value, p, w), p, w, "parallel"))
-        if len(reduces) == 1 and value is reduces[0]:
+        if len(reduces) == 1 and value is reduces[0] and not _order_sensitive(value.arg[0], value.dtype):
             r = reduces[0].arg[1][-1]
             w = self.width_for(value, self.k.range(r).size)
             if w > 1:
@@ -186,7 +199,7 @@ class _Lowerer:
         return u if u.dtype.lanes > 1 else UOp("broadcast", u.dtype.vec(w), (u,))
 
     # -- one store -------------------------------------------------------------------------------
-    def store(self, st: UOp):
+    def store(self, st: UOp, loc=None):
         *indices, value = st.src
         buf = self.k.buffer(st.arg)
         memo: dict = {}
@@ -211,7 +224,7 @@ class _Lowerer:
         if mode == "parallel":
             vmemo: dict = {}
             value = self._widen(self.vec(value, vname, w, vmemo), w)
-        inner.append(Store(buf.name, flat, value))
+        inner.append(Store(buf.name, flat, value, loc))
         body = tuple(inner)
         for name in reversed(par):
             step = w if (mode == "parallel" and name == vname) else 1
@@ -226,11 +239,21 @@ class _Lowerer:
         t = r.dtype
         lanes = w if (par_vec or red_vec) else 1
         at = t.vec(lanes) if lanes > 1 else t
-        init = const(t, _identity(kind, t))
-        if lanes > 1:
-            init = UOp("broadcast", at, (init,))
         body = r.src[0]
         vname = par_vec or (red_vec[0] if red_vec else None)
+        identity = _identity(kind, t)
+        if identity is not None:
+            init = const(t, identity)
+            if lanes > 1:
+                init = UOp("broadcast", at, (init,))
+        else:
+            # Start from the first element (every reduce range at 0); folding it again is
+            # harmless, max and min are idempotent: max(e, e) == e, NaN included.
+            init = self.simplify(_substitute(body, {self.range_var(n): const(idx, 0) for n in names}))
+            if vname:
+                init = self.vec(init, vname, w, {})
+            if lanes > 1:
+                init = self._widen(init, lanes)
         if vname:
             body = self.vec(body, vname, w, {})
         if lanes > 1:
@@ -270,6 +293,7 @@ def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = T
         raise LoweringError(f"unroll factor must be >= 1, got {unroll}")
     lw = _Lowerer(kernel, target, rewriter, vectorize, unroll)
     body: list = []
-    for st in kernel.stores:
-        body += lw.store(st)
+    locs = kernel.store_locs or (None,) * len(kernel.stores)
+    for st, loc in zip(kernel.stores, locs):
+        body += lw.store(st, loc)
     return Program(kernel, tuple(body), target, tuple(lw.notes))

@@ -19,7 +19,7 @@ Values are UOps over the op table plus a few lowered ops:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rewriter.dsl.pattern import Pattern, format_uop
 from rewriter.ir.dtype import DType
@@ -54,6 +54,7 @@ class Store:
     buffer: str
     index: UOp
     value: UOp
+    loc: object = field(default=None, compare=False)  # the kernel statement's SourceLoc
 
 
 @dataclass(frozen=True)

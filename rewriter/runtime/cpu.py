@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from rewriter.errors import RewriterError
+from rewriter.errors import RewriterError, ToolchainError
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import check_inputs, numpy_dtype
 
@@ -21,8 +22,34 @@ def _llvm():
     if not _INITIALIZED:
         llvm.initialize_native_target()
         llvm.initialize_native_asmprinter()
+        _load_libgcc(llvm)
         _INITIALIZED = True
     return llvm
+
+
+#: libgcc's integer helpers that LLVM calls for arithmetic wider than the machine's (idx
+#: values wider than 64 bits, see `backends/idx_width.py`); MCJIT resolves symbols only from
+#: libraries loaded into the process, and an unresolved call jumps to address 0.
+_LIBCALLS = ("__divti3", "__modti3", "__udivti3", "__umodti3", "__divei4", "__modei4",
+             "__udivei4", "__umodei4")
+_LIBGCC_LOADED = False
+
+
+def _load_libgcc(llvm) -> None:
+    global _LIBGCC_LOADED
+    path = ctypes.util.find_library("gcc_s")
+    if path:
+        try:
+            llvm.load_library_permanently(path)
+            _LIBGCC_LOADED = True
+        except RuntimeError:
+            pass
+
+
+def _check_libcalls(asm: str) -> None:
+    if not _LIBGCC_LOADED and any(name in asm for name in _LIBCALLS):
+        raise ToolchainError("this kernel computes idx values wider than 64 bits and needs "
+                             "libgcc's division helpers: install the Debian package libgcc-s1")
 
 
 def host_target_machine(opt: int = 3):
@@ -92,6 +119,7 @@ def compile_ir(kernel: Kernel, llvm_ir: str, fn_name: str) -> CompiledKernel:
     tm = host_target_machine()
     mod = optimize(llvm_ir, tm)
     asm = tm.emit_assembly(mod)
+    _check_libcalls(asm)
     engine = llvm.create_mcjit_compiler(mod, tm)
     engine.finalize_object()
     addr = engine.get_function_address(fn_name)

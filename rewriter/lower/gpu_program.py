@@ -133,7 +133,7 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 memo[n] = n
         return _fmt_plain(memo[u])
 
-    lines = [f"# {gp.kernel.name} for cuda ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
+    lines = [f"# {gp.kernel.name} for {getattr(gp.target, 'name', 'cuda')} ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
     lines += [f"# {n}" for n in gp.notes]
     for b in gp.scratch:
         lines.append(f"scratch {b}")

@@ -350,6 +350,22 @@ def test_webgpu_and_cuda_make_the_same_lowering_decisions(path):
     assert not any(n.op == "shfl" for l in web.launches for s in _stmts(l.body) for n in _values(s))
 
 
+@pytest.mark.parametrize("path", EXAMPLES)
+def test_webgpu_lowering_is_right_before_it_is_wgsl(path):
+    """The GpuProgram WebGPU renders (256-thread blocks, shared-memory tree folds instead of
+    shuffles) through the lockstep simulator, against the reference: a wrong tree or tile is a
+    lowering bug, found without the shader compiler."""
+    from rewriter.backends.wgsl import lower_webgpu
+    from rewriter.lower.gpu_sim import simulate
+    from rewriter.pipeline import make_rewriter, simplify_kernel
+
+    kernel = load_kernel(path)
+    rw = make_rewriter(library(), "greedy")
+    gp = lower_webgpu(simplify_kernel(kernel, rw), rw)
+    inputs = random_inputs(kernel, 4)
+    assert check_against_reference(kernel, simulate(gp, inputs), inputs) == []
+
+
 def _stmts(body):
     from rewriter.lower.gpu_program import If
     from rewriter.lower.program import Loop

@@ -177,12 +177,12 @@ class _Emitter:
             def __enter__(self):
                 em.line(head + " {")
                 em.depth += 1
-                self.saved = em.memo
-                em.memo = dict(em.memo)
+                self.saved = em.memo, em.names
+                em.memo, em.names = dict(em.memo), dict(em.names)
 
             def __exit__(self, *exc):
                 em.depth -= 1
-                em.memo = self.saved
+                em.memo, em.names = self.saved  # names bound inside are out of scope now
                 em.line("}")
         return _Block()
 
@@ -190,7 +190,8 @@ class _Emitter:
         """The range variables and accumulators `u` reads (what a Let or an update changes)."""
         got = self.deps.get(u)
         if got is None:
-            own = {u.arg.name} if u.op == "var" else {"acc:" + u.arg} if u.op == "acc" else set()
+            own = ({u.arg.name} if u.op == "var" else {"acc:" + u.arg} if u.op == "acc"
+                   else {"buf:" + u.arg} if u.op in ("load", "vload", "gather") else set())
             got = frozenset(own).union(*(self._deps(s) for s in u.src)) if u.src else frozenset(own)
             self.deps[u] = got
         return got
@@ -198,7 +199,9 @@ class _Emitter:
     def forget(self, name: str):
         """Drop the cached values that read `name`: it has a new value from here on."""
         nodes = ((k, k[0] if isinstance(k, tuple) else k) for k in self.memo)
-        for key in [k for k, u in nodes if isinstance(u, UOp) and name in self._deps(u)]:
+        stale = [k for k, u in nodes if (name in self._deps(u) if isinstance(u, UOp)
+                                         else name == f"buf:{k[1]}")]  # ("word", buffer, index)
+        for key in stale:
             del self.memo[key]
 
     # -- scalar values ------------------------------------------------------------------------
@@ -399,6 +402,10 @@ class _Emitter:
         self.forget("acc:" + name)
 
     def store(self, s: Store):
+        self._store(s)
+        self.forget("buf:" + s.buffer)  # loads of this buffer made before the store are stale
+
+    def _store(self, s: Store):
         b = self.bufs[s.buffer]
         st = storage(b.dtype)
         lanes = s.value.dtype.lanes

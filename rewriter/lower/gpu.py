@@ -20,7 +20,9 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
 
 Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
 `gpu_tiles._matmul_config`) over the legal configurations and recorded in the program's
-notes. Hardware facts: `gpu_ops.GpuSpec`.
+notes. Hardware facts: `gpu_ops.GpuSpec`: `H100` for the CUDA backend, `WEBGPU` for the
+WebGPU one (backends/wgsl.py), which caps blocks at 256 threads and shared memory at 16 KiB and
+has no warp shuffles, so its block reductions fold through a shared-memory tree (`_tree_fold`).
 """
 from __future__ import annotations
 

@@ -71,18 +71,27 @@ def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = 
     simple = simplify_kernel(kernel, rw)
     if target == "cuda":
         return _optimize_cuda(kernel, simple, rw, fp_contract)
-    # WebGPU programs are scalar: a GPU invocation is the vector lane.
-    prog = lower(simple, desc, rw, vectorize=vectorize and target != "webgpu", unroll=unroll)
+    if target == "webgpu":
+        return _optimize_webgpu(kernel, simple, rw)
+    prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
     if target == "cpu":
         from rewriter.backends.cpu import emit_llvm
 
         out.llvm_ir = emit_llvm(prog)
-    elif target == "webgpu":
-        from rewriter.backends.wgsl import emit_wgsl
+    return out
 
-        out.wgsl = emit_wgsl(simple, rw)
-        out.notes += list(out.wgsl.notes)
+
+def _optimize_webgpu(kernel: Kernel, simple: Kernel, rw) -> Optimized:
+    """The GPU lowering under WebGPU's limits (backends/wgsl.py), rendered as WGSL; `gpu`
+    holds the GpuProgram it renders."""
+    from rewriter.backends.wgsl import emit_wgsl
+
+    shader = emit_wgsl(simple, rw)
+    gp = shader.program
+    prog = Program(simple, (), gp.target, gp.notes)
+    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(shader.notes), gpu=gp)
+    out.wgsl = shader
     return out
 
 

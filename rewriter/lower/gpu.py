@@ -20,7 +20,9 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
 
 Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
 `gpu_tiles._matmul_config`) over the legal configurations and recorded in the program's
-notes. Hardware facts: `gpu_ops.GpuSpec`.
+notes. Hardware facts: `gpu_ops.GpuSpec`: `H100` for the CUDA backend, `WEBGPU` for the
+WebGPU one (backends/wgsl.py), which caps blocks at 256 threads and shared memory at 16 KiB and
+has no warp shuffles, so its block reductions fold through a shared-memory tree (`_tree_fold`).
 """
 from __future__ import annotations
 
@@ -39,12 +41,23 @@ from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 
 # -- strategy: map ---------------------------------------------------------------------------
+def _block_sizes(spec: GpuSpec) -> tuple:
+    """The block sizes the cost models choose from: whole warps up to the target's limit."""
+    return tuple(b for b in (1024, 512, 256, 128, 64, 32) if b <= spec.max_block)
+
+
+def _reduce_tile(t: DType, block: int, spec: GpuSpec) -> SharedTile:
+    """The shared memory of a block reduce: a slot a warp (shuffles fold inside warps), or a
+    slot a thread for the shared-memory tree of a target without shuffles."""
+    return SharedTile("warp_sums", t, 1, 32 if spec.shuffles else block)
+
+
 def _block_size(n_threads: int, spec: GpuSpec):
     """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
     (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
     as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
     best = None
-    for b in (1024, 512, 256, 128, 64, 32):
+    for b in _block_sizes(spec):
         blocks = -(-n_threads // b)
         per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
         waves = -(-blocks // per_wave)
@@ -100,7 +113,7 @@ def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
     thread taking `w` at a time: the estimated time is waves x (loop iterations + the
     log2(block) combining steps), plus a second launch when the rows are split."""
     best = None
-    for b in (1024, 512, 256, 128, 64, 32):
+    for b in _block_sizes(spec):
         g = 1
         while True:
             chunk = g * b * w
@@ -119,7 +132,8 @@ def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
 
 def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: str, ident, t: DType,
                        w: int, block: int, splits: int, out_row: UOp, dest: str, dest_index: UOp,
-                       epilogue: UOp, result_ph: UOp, tile: str, to_shared=None, tag: str = ""):
+                       epilogue: UOp, result_ph: UOp, tile: str, to_shared=None, tag: str = "",
+                       spec: GpuSpec = H100):
     """The statements of one block-reduce launch. `out_row` is the block's output row
     (ctaid / splits), `epilogue` the stored value with `result_ph` standing for the block's
     reduced value. With `to_shared` = (tile, index) thread 0 puts the value there instead of
@@ -138,6 +152,9 @@ def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: s
     stmts.append(Loop(it, size, splits * block * w,
                       (Let(red_var, iadd(it, base)), AccUpdate(f"part{tag}", UOp(comb, at, (acc, vbody)))), "reduce"))
     first = UOp("hreduce", t, (acc,), comb) if w > 1 else acc
+    if not spec.shuffles:
+        return tuple(stmts) + _tree_fold(t, first, comb, block, tile, epilogue, result_ph, dest, dest_index,
+                                         to_shared)
     stmts += _warp_fold(f"warp{tag}", t, first, comb)
     lane, warp = imod(TID, 32), idiv(TID, 32)
     nwarps = max(1, block // 32)
@@ -150,6 +167,24 @@ def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: s
     tail = _warp_fold(f"block{tag}", t, gathered, comb) + [If(ieq(TID, 0), (final,))]
     stmts.append(If(ilt(TID, 32), tuple(tail)))
     return tuple(stmts)
+
+
+def _tree_fold(t: DType, first: UOp, comb: str, block: int, tile: str, epilogue: UOp, result_ph: UOp,
+               dest: str, dest_index: UOp, to_shared) -> tuple:
+    """The block's fold without warp shuffles: every thread's value in its slot of `tile`,
+    then log2(block) halving steps (thread i < s combines slots i and i + s), a barrier after
+    each, and thread 0 finishes with slot 0. The pairs are the warp fold's (lane + offset),
+    over the whole block."""
+    out: list = [SharedStore(tile, TID, first), Barrier()]
+    s = block // 2
+    while s >= 1:
+        pair = UOp(comb, t, (UOp("sload", t, (TID,), tile), UOp("sload", t, (iadd(TID, s),), tile)))
+        out += [If(ilt(TID, s), (SharedStore(tile, TID, pair),)), Barrier()]
+        s //= 2
+    value = _replace(epilogue, {result_ph: UOp("sload", t, (_c(0),), tile)})
+    final = SharedStore(to_shared[0], to_shared[1], value) if to_shared else Store(dest, dest_index, value)
+    out.append(If(ieq(TID, 0), (final,)))
+    return tuple(out)
 
 
 def _warp_fold(name: str, t: DType, first: UOp, comb: str) -> list:
@@ -195,27 +230,27 @@ def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     red_var = lw.range_var(rname)
     if splits == 1:
         stmts = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, 1, CTAID,
-                                   buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+                                   buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums", spec=spec)
         notes.append(f"{name}: block-reduce over '{rname}' ({size}), {outputs} blocks of {block}, "
                      f"{w} elements a thread per step")
-        return [Launch(name, outputs, block, stmts, (SharedTile("warp_sums", t, 1, 32),), "block-reduce",
+        return [Launch(name, outputs, block, stmts, (_reduce_tile(t, block, spec),), "block-reduce",
                        ((rname, w),))]
     part = Buffer(f"{buf.name}__partials", t, (buf.size * splits,), "temp")
     scratch.append(part)
     pidx = iadd(imul(flat, splits), imod(CTAID, splits))
     s1 = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, splits,
-                            idiv(CTAID, splits), part.name, pidx, ph, ph, "warp_sums")
+                            idiv(CTAID, splits), part.name, pidx, ph, ph, "warp_sums", spec=spec)
     gvar = var(idx, f"{rname}_split", 0, splits - 1)
     body2 = UOp("load", t, (iadd(imul(flat, splits), gvar),), part.name)
-    b2 = min(_pow2_floor(splits), 1024)
+    b2 = min(_pow2_floor(splits), spec.max_block)
     s2 = _block_reduce_body(lw, dims, gvar, splits, body2, comb, ident, t, 1, b2, 1, CTAID,
-                            buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums")
+                            buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums", spec=spec)
     notes.append(f"{name}: block-reduce over '{rname}' ({size}) split in {splits}: {outputs * splits} "
                  f"blocks of {block} ({w} elements a thread per step), then {outputs} block(s) of {b2} "
                  f"combine the partials")
-    tile = (SharedTile("warp_sums", t, 1, 32),)
-    return [Launch(f"{name}_part", outputs * splits, block, s1, tile, "block-reduce", ((rname, w),)),
-            Launch(name, outputs, b2, s2, tile, "block-reduce")]
+    return [Launch(f"{name}_part", outputs * splits, block, s1, (_reduce_tile(t, block, spec),), "block-reduce",
+                   ((rname, w),)),
+            Launch(name, outputs, b2, s2, (_reduce_tile(t, b2, spec),), "block-reduce")]
 
 
 # -- strategy: fused rows -------------------------------------------------------------------
@@ -269,7 +304,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     dims = [(lw.range_var(p), k.range(p).size, 1) for p in rows]
     outputs = math.prod(c for _, c, _ in dims)
     sizes = [k.range(r.arg[1][0]).size for _, _, r in red] + [k.range(qname).size]
-    block = 256  # 8 warps a row: enough loads in flight, 8 rows an SM
+    block = min(256, spec.max_block)  # 8 warps a row: enough loads in flight, 8 rows an SM
     while block >= 32 and any(sz % block for sz in sizes):
         block //= 2
     if block < 32:
@@ -289,7 +324,8 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
         ph = UOp("acc", r2.dtype, (), "__result")
         stmts += _block_reduce_body(lw, None, lw.range_var(rname), size, r2.src[0], REDUCTIONS[r2.arg[0]],
                                     _identity(r2.arg[0], r2.dtype), r2.dtype, w, block, 1, CTAID, "", _c(0),
-                                    _replace(value, {r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n))
+                                    _replace(value, {r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n),
+                                    spec=spec)
         stmts.append(Barrier())
         parts.append(f"{st.arg} (block reduce over '{rname}', x{w})")
     lvalue = _replace(lvalue, swap)
@@ -306,7 +342,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
                                             Store(buf.name, flat, v)), "serial"))
     parts.append(f"{buf.name} (map over '{qname}', x{w})")
     ts = red[0][2].dtype
-    tiles = (SharedTile("warp_sums", ts, 1, 32), SharedTile("row_vals", ts, 1, max(1, len(red))))
+    tiles = (_reduce_tile(ts, block, spec), SharedTile("row_vals", ts, 1, max(1, len(red))))
     name = f"{k.name}_rows"
     notes.append(f"{name}: fused rows, {outputs} blocks of {block}, one per row of {', '.join(rows)}: "
                  + "; ".join(parts))
@@ -316,13 +352,16 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 
 # -- driver ----------------------------------------------------------------------------------
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False) -> GpuProgram:
+              contract: bool = False, target=None) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
     accurate, but not the reference's result bit for bit; CUDA's nvcc does it by default,
-    -fmad=true). Off by default: the op table's semantics round twice."""
-    target = cuda_target()
+    -fmad=true). Off by default: the op table's semantics round twice. `spec` and `target`
+    describe the machine (GpuSpec) and the backend's TargetDesc: CUDA by default; the WebGPU
+    backend passes `gpu_ops.WEBGPU` and its own TargetDesc, so both make the same decisions
+    within WebGPU's limits."""
+    target = target or cuda_target()
     lw = _Lowerer(kernel, target, rewriter)
     notes: list = []
     scratch: list = []

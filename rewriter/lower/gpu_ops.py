@@ -31,9 +31,20 @@ class GpuSpec:
     regs_per_sm: int = 65536
     shared_per_block: int = 48 * 1024
     vector_bytes: int = 16  # widest global load/store per thread (ld.global.v4.b32)
+    # What the target can express, beside the sizes (the WebGPU record below differs here):
+    shuffles: bool = True  # a fixed 32-lane warp with shuffles (else reductions fold in shared memory)
+    shared_elem_bytes: int = 1  # the fewest bytes a shared-tile element takes (WebGPU: 32-bit carriers)
 
 
 H100 = GpuSpec()
+
+# WebGPU's default limits (W3C WebGPU, 3.6.2 "Limits": maxComputeInvocationsPerWorkgroup 256,
+# maxComputeWorkgroupStorageSize 16384) on the same machine: the cost models keep the H100's
+# SM counts, so WebGPU decides what CUDA decides wherever those limits allow. WGSL has no
+# fixed subgroup size (subgroups are an optional extension), so block reductions fold
+# through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
+# data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
+WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4)
 BLOCK_REDUCE_MIN = 256
 
 

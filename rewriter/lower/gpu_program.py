@@ -1,7 +1,7 @@
 """The GPU-level program: launches of a grid of blocks, each thread running a body of
-statements, as data. PTX text (backends/ptx.py) is one rendering of it; a WGSL backend can
-render the same description (grid -> dispatch, block -> workgroup_size, shared tiles ->
-var<workgroup>, barriers -> workgroupBarrier, shuffles -> subgroup ops).
+statements, as data. PTX text (backends/ptx.py) is one rendering of it; WGSL
+(backends/wgsl.py) is another (grid -> dispatch, block -> workgroup_size, shared tiles ->
+var<workgroup>, barriers -> workgroupBarrier; lowered for `gpu_ops.WEBGPU`, so no shuffles).
 
 A `GpuProgram` runs its launches in order on the same buffers (the kernel's buffers plus
 device-only `scratch` buffers, e.g. the per-block partial results of a split reduction).
@@ -133,7 +133,7 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 memo[n] = n
         return _fmt_plain(memo[u])
 
-    lines = [f"# {gp.kernel.name} for cuda ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
+    lines = [f"# {gp.kernel.name} for {getattr(gp.target, 'name', 'cuda')} ({len(gp.launches)} launch{'es' * (len(gp.launches) != 1)})"]
     lines += [f"# {n}" for n in gp.notes]
     for b in gp.scratch:
         lines.append(f"scratch {b}")

@@ -69,7 +69,7 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     ty_rows = by * ry
     rows, cols = (ty_rows - 1) * sy + span0 + 1, (bx - 1) * sx + span1 + 1
     ebytes = max(1, wl.dtype.scalar.bits // 8)
-    if rows * cols * ebytes > spec.shared_per_block // 2:
+    if rows * cols * _shared_bytes(wl.dtype, spec) > spec.shared_per_block // 2:
         return None
     t = bx * by
 
@@ -165,7 +165,14 @@ class MatmulLayout:
         return f"pad A {self.pad_a}, pad B {self.pad_b}, {'strided' if self.strided else 'blocked'} micro-tiles"
 
 
-def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec):
+def _shared_bytes(t, spec: GpuSpec) -> int:
+    """Bytes a shared-tile element of type `t` takes on the target: its own size, or the
+    target's minimum for integers (WGSL keeps 8/16-bit integers in 32-bit carriers)."""
+    b = max(1, t.scalar.bits // 8)
+    return b if t.scalar.is_float else max(b, spec.shared_elem_bytes)
+
+
+def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec, int_tiles: bool = False):
     """The legal tile configurations, cheapest first by an estimated time: per SM, FMA issue
     (4 warp-instructions a cycle), shared loads (1 a cycle, `vec` elements each) and global
     traffic ((BM + BN) x K elements a tile), scaled by how evenly the tiles fill the SMs."""
@@ -177,11 +184,11 @@ def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec):
                     for tn in (8, 4, 2):
                         c = MatmulConfig(bm, bn, bk, tm, tn)
                         t = c.threads
-                        if m % bm or n % bn or kk % bk or not 32 <= t <= 1024 or t % 32:
+                        if m % bm or n % bn or kk % bk or not 32 <= t <= spec.max_block or t % 32:
                             continue
                         if (bm * bk) % t or (bn * bk) % t:
                             continue
-                        shared = (bk * (bm + 8) + bk * (bn + 8)) * ebytes
+                        shared = (bk * (bm + 8) + bk * (bn + 8)) * max(ebytes, spec.shared_elem_bytes if int_tiles else 1)
                         if shared > spec.shared_per_block:
                             continue
                         regs = tm * tn + tm + tn + 40
@@ -280,7 +287,8 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
         return None
     # The cheapest configuration (cost model) that has a conflict-free layout (bank model).
     chosen, log = None, []
-    for c in _matmul_config(m, n, kk, ebytes, spec)[:8]:
+    int_tiles = not (la.dtype.scalar.is_float and lb.dtype.scalar.is_float)
+    for c in _matmul_config(m, n, kk, ebytes, spec, int_tiles)[:8]:
         vec = min(4, c.tm, c.tn)
         pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
         cands = sorted((MatmulLayout(pa, pb, s) for s in (False, True) for pa in pads for pb in pads),

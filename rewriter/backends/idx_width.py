@@ -206,3 +206,18 @@ def _show(u: UOp) -> str:
 
     return _fmt(u)
 
+
+
+class I64Widths:
+    """Every idx value at 64 bits: the GPU emitters' contract. Their lowering
+    (`rewriter/lower/gpu.py`) builds idx terms from thread ids and strides bounded by the
+    buffers, all far below 2**63; the GPU program is not a loop `Program`, so `IndexWidths`
+    does not analyse it."""
+
+    acc_bits: dict = {}
+
+    def width(self, u: UOp) -> int:
+        return 64
+
+    def op_width(self, u: UOp) -> int:
+        return 64

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from llvmlite import ir
 
+from rewriter.backends.idx_width import I64Widths
 from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
 from rewriter.errors import ToolchainError
@@ -76,6 +77,7 @@ class LaunchEmitter(ProgramEmitter):
         self.entry = ir.IRBuilder(self.fn.append_basic_block("entry"))
         self.b = ir.IRBuilder(self.fn.append_basic_block("body"))
         self.slots, self.scopes, self.loop_vars = {}, [{}], {}
+        self.widths = I64Widths()
         self.tiles = {}
         for t in launch.shared:
             g = ir.GlobalVariable(module, ir.ArrayType(storage_type(t.dtype), t.size),

@@ -200,10 +200,12 @@ class KernelTermBuilder(TermBuilder):
             # idx is exact: a product past 2**63 reduced back into range (i64 would wrap).
             big = const(dt.idx, draw(st.sampled_from(BIG_IDX_CONSTANTS)))
             e = UOp("mod", dt.idx, (UOp("mul", dt.idx, (r, big)), const(dt.idx, draw(st.integers(1, 17)))))
-        elif kind == 6 and len(s.inputs) < MAX_INPUTS:
+        elif kind == 6 and len(s.inputs) < MAX_INPUTS and any(t in s.dtypes for t in (dt.u64, dt.i64, dt.u32)):
             # A data-derived index over a wide element type: u64 values past 2**63 are
             # positive idx values, i64 ones negative (the offset below keeps it in bounds).
-            g = Buffer(s.new_name(), draw(st.sampled_from([dt.u64, dt.i64, dt.u32])),
+            # Only types the caller allows (a target without 64-bit types asks for none).
+            wide = [t for t in (dt.u64, dt.i64, dt.u32) if t in s.dtypes]
+            g = Buffer(s.new_name(), draw(st.sampled_from(wide)),
                        (s.ranges[r.arg.name].size,), "input")
             s.inputs.append((g, (r,)))
             e = UOp("cast", dt.idx, (UOp("load", g.dtype, (r,), g.name),))

@@ -101,6 +101,21 @@ class UOp:
             stack.extend((s, False) for s in reversed(node.src) if s not in seen)
         return order
 
+    def substitute(self, mapping: dict) -> "UOp":
+        """This term with every node that is a key of `mapping` replaced by its value
+        (bottom-up, each shared subterm rebuilt once)."""
+        if not mapping:
+            return self
+        memo: dict = {}
+        for n in self.toposort():
+            if n in mapping:
+                memo[n] = mapping[n]
+            elif n.src:
+                memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
+            else:
+                memo[n] = n
+        return memo[self]
+
     def vars(self) -> list["UOp"]:
         return [n for n in self.toposort() if n.op == "var"]
 

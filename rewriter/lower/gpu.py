@@ -31,12 +31,13 @@ import math
 from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
+from rewriter.ir.ranges import ranges
 from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _c, _decompose,
-                                    _pow2_floor, _reduce_of, _replace, cuda_target, iadd, idiv, ieq, ilt,
+                                    _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
-from rewriter.lower.lower import _identity, _Lowerer, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 
@@ -162,7 +163,7 @@ def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: s
     stmts.append(Barrier())
     gathered = UOp("where", t, (ilt(TID, nwarps), UOp("sload", t, (TID,), tile), init))
     final = UOp("acc", t, (), f"block{tag}")
-    value = _replace(epilogue, {result_ph: final})
+    value = epilogue.substitute({result_ph: final})
     final = (SharedStore(to_shared[0], to_shared[1], value) if to_shared else Store(dest, dest_index, value))
     tail = _warp_fold(f"block{tag}", t, gathered, comb) + [If(ieq(TID, 0), (final,))]
     stmts.append(If(ilt(TID, 32), tuple(tail)))
@@ -181,7 +182,7 @@ def _tree_fold(t: DType, first: UOp, comb: str, block: int, tile: str, epilogue:
         pair = UOp(comb, t, (UOp("sload", t, (TID,), tile), UOp("sload", t, (iadd(TID, s),), tile)))
         out += [If(ilt(TID, s), (SharedStore(tile, TID, pair),)), Barrier()]
         s //= 2
-    value = _replace(epilogue, {result_ph: UOp("sload", t, (_c(0),), tile)})
+    value = epilogue.substitute({result_ph: UOp("sload", t, (_c(0),), tile)})
     final = SharedStore(to_shared[0], to_shared[1], value) if to_shared else Store(dest, dest_index, value)
     out.append(If(ieq(TID, 0), (final,)))
     return tuple(out)
@@ -225,12 +226,12 @@ def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     if cfg is None:
         return None
     block, splits, _ = cfg
-    ident = _identity(kind, t)
+    ident = split_identity(kind, t)
     ph = UOp("acc", t, (), "__result")
     red_var = lw.range_var(rname)
     if splits == 1:
         stmts = _block_reduce_body(lw, dims, red_var, size, body, comb, ident, t, w, block, 1, CTAID,
-                                   buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums", spec=spec)
+                                   buf.name, flat, value.substitute({r: ph}), ph, "warp_sums", spec=spec)
         notes.append(f"{name}: block-reduce over '{rname}' ({size}), {outputs} blocks of {block}, "
                      f"{w} elements a thread per step")
         return [Launch(name, outputs, block, stmts, (_reduce_tile(t, block, spec),), "block-reduce",
@@ -244,7 +245,7 @@ def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     body2 = UOp("load", t, (iadd(imul(flat, splits), gvar),), part.name)
     b2 = min(_pow2_floor(splits), spec.max_block)
     s2 = _block_reduce_body(lw, dims, gvar, splits, body2, comb, ident, t, 1, b2, 1, CTAID,
-                            buf.name, flat, _replace(value, {r: ph}), ph, "warp_sums", spec=spec)
+                            buf.name, flat, value.substitute({r: ph}), ph, "warp_sums", spec=spec)
     notes.append(f"{name}: block-reduce over '{rname}' ({size}) split in {splits}: {outputs * splits} "
                  f"blocks of {block} ({w} elements a thread per step), then {outputs} block(s) of {b2} "
                  f"combine the partials")
@@ -314,7 +315,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     stmts: list = list(_decompose(CTAID, dims))
     parts = []
     for n, (st, value, r) in enumerate(red):
-        value, r2 = _replace(value, swap), None
+        value, r2 = value.substitute(swap), None
         r2 = _reduce_of(value)
         rname = r2.arg[1][0]
         size = k.range(rname).size
@@ -323,12 +324,12 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
             w //= 2
         ph = UOp("acc", r2.dtype, (), "__result")
         stmts += _block_reduce_body(lw, None, lw.range_var(rname), size, r2.src[0], REDUCTIONS[r2.arg[0]],
-                                    _identity(r2.arg[0], r2.dtype), r2.dtype, w, block, 1, CTAID, "", _c(0),
-                                    _replace(value, {r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n),
+                                    split_identity(r2.arg[0], r2.dtype), r2.dtype, w, block, 1, CTAID, "", _c(0),
+                                    value.substitute({r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n),
                                     spec=spec)
         stmts.append(Barrier())
         parts.append(f"{st.arg} (block reduce over '{rname}', x{w})")
-    lvalue = _replace(lvalue, swap)
+    lvalue = lvalue.substitute(swap)
     size = k.range(qname).size
     buf = k.buffer(last.arg)
     flat = lw.simplify(flatten(lidx, buf.shape))
@@ -351,6 +352,20 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 
 
 # -- driver ----------------------------------------------------------------------------------
+def _check_index_width(kernel: Kernel, bits: int) -> None:
+    """idx is exact (docs/KERNELS.md) but the GPU emitters compute it in `bits`-bit integers:
+    a kernel whose idx values the range analysis cannot keep inside that width (a product
+    past 2**31 on WebGPU, say, even if reduced back by a `%`) is refused, never wrapped. The
+    lowering's own thread and tile arithmetic is bounded by the buffer sizes."""
+    lo_ok, hi_ok = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    cache: dict = {}
+    for st in kernel.stores:
+        for node, (lo, hi) in ranges(st, cache).items():
+            if node.dtype.scalar.is_idx and (lo is None or hi is None or lo < lo_ok or hi > hi_ok):
+                raise GpuLoweringError(f"{kernel.name}: an index value needs more than {bits} bits "
+                                       f"(not supported yet on this GPU target)")
+
+
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
               contract: bool = False, target=None) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
@@ -362,6 +377,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     backend passes `gpu_ops.WEBGPU` and its own TargetDesc, so both make the same decisions
     within WebGPU's limits."""
     target = target or cuda_target()
+    _check_index_width(kernel, spec.index_bits)
     lw = _Lowerer(kernel, target, rewriter)
     notes: list = []
     scratch: list = []

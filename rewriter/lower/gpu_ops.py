@@ -34,6 +34,7 @@ class GpuSpec:
     # What the target can express, beside the sizes (the WebGPU record below differs here):
     shuffles: bool = True  # a fixed 32-lane warp with shuffles (else reductions fold in shared memory)
     shared_elem_bytes: int = 1  # the fewest bytes a shared-tile element takes (WebGPU: 32-bit carriers)
+    index_bits: int = 64  # idx arithmetic is emitted in this width (PTX: i64; WGSL: i32)
 
 
 H100 = GpuSpec()
@@ -44,7 +45,7 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
-WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4)
+WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32)
 BLOCK_REDUCE_MIN = 256
 
 
@@ -132,13 +133,3 @@ def _reduce_of(value: UOp):
     return reds[0]
 
 
-def _replace(u: UOp, mapping: dict) -> UOp:
-    memo: dict = {}
-    for n in u.toposort():
-        if n in mapping:
-            memo[n] = mapping[n]
-        elif n.src:
-            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
-        else:
-            memo[n] = n
-    return memo[u]

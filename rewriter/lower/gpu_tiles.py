@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS
-from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, _replace, iadd, idiv, ilt, imod, imul
+from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, ilt, imod, imul
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, If, Launch, Let, SharedStore, SharedTile
-from rewriter.lower.lower import _identity, _Lowerer, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.solver import banks
 
@@ -111,12 +111,12 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
     ly = var(idx, "__ly", 0, ty_rows - 1)
     lxv = var(idx, "__lx", 0, bx - 1)
-    loc0 = lw.simplify(_replace(wl.src[0], {yv: ly, _c(c0): _c(0)}) if c0 == 0 else
-                       UOp("sub", idx, (_replace(wl.src[0], {yv: ly}), _c(c0))))
-    loc1 = lw.simplify(_replace(wl.src[1], {xv: lxv}) if c1 == 0 else
-                       UOp("sub", idx, (_replace(wl.src[1], {xv: lxv}), _c(c1))))
+    loc0 = lw.simplify(wl.src[0].substitute({yv: ly, _c(c0): _c(0)}) if c0 == 0 else
+                       UOp("sub", idx, (wl.src[0].substitute({yv: ly}), _c(c0))))
+    loc1 = lw.simplify(wl.src[1].substitute({xv: lxv}) if c1 == 0 else
+                       UOp("sub", idx, (wl.src[1].substitute({xv: lxv}), _c(c1))))
     sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
-    red_body = lw.simplify(lw.flat_loads(_replace(r.src[0], {wl: sl}), {}))
+    red_body = lw.simplify(lw.flat_loads(r.src[0].substitute({wl: sl}), {}))
     comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
     buf = k.buffer(st.arg)
     memo: dict = {}
@@ -127,9 +127,9 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
         loop: tuple = (AccUpdate(acc, UOp(comb, t_acc, (UOp("acc", t_acc, (), acc), red_body))),)
         for n in reversed(r.arg[1]):
             loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
-        out = lw.simplify(lw.flat_loads(_replace(value, {r: UOp("acc", t_acc, (), acc)}), memo))
+        out = lw.simplify(lw.flat_loads(value.substitute({r: UOp("acc", t_acc, (), acc)}), memo))
         body += [Let(ly, local_y), Let(lxv, lx), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, lx)),
-                 AccInit(acc, t_acc, const(t_acc, _identity(r.arg[0], t_acc))), *loop,
+                 AccInit(acc, t_acc, const(t_acc, split_identity(r.arg[0], t_acc))), *loop,
                  Store(buf.name, out_flat, out)]
     blocks = (ysz // ty_rows) * tiles_x
     notes.append(f"{name}: window tiles of {ty_rows}x{bx} outputs ({t} threads, {ry} rows each) x {blocks} "
@@ -348,8 +348,8 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     for i in range(c.tm):
         for j in range(c.tn):
             nm = f"acc_{i}_{j}"
-            init.append(AccInit(nm, t_acc, const(t_acc, _identity(r.arg[0], t_acc))))
-            term = _replace(r.src[0], {la: a_vals[i], lb: b_vals[j]})
+            init.append(AccInit(nm, t_acc, const(t_acc, split_identity(r.arg[0], t_acc))))
+            term = r.src[0].substitute({la: a_vals[i], lb: b_vals[j]})
             acc = UOp("acc", t_acc, (), nm)
             if contract and comb == "add" and t_acc.is_float and term.op == "mul":
                 updates.append(AccUpdate(nm, UOp("fma", t_acc, (term.src[0], term.src[1], acc))))
@@ -362,7 +362,7 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
         row = _micro(UOpOps, ty, i // vec, c.bm, c.tm, vec, lay.strided)
         for j in range(c.tn):
             col = _micro(UOpOps, tx, j // vec, c.bn, c.tn, vec, lay.strided)
-            out = _replace(value, {r: UOp("acc", t_acc, (), f"acc_{i}_{j}")})
+            out = value.substitute({r: UOp("acc", t_acc, (), f"acc_{i}_{j}")})
             body += [Let(mv, iadd(bm0, iadd(row, i % vec))), Let(nv, iadd(bn0, iadd(col, j % vec))),
                      Store(buf.name, lw.simplify(flatten(indices, buf.shape)), out)]
     tiles = (m // c.bm) * (n // c.bn)

@@ -13,6 +13,7 @@ Decisions (recorded in `Program.notes`):
 """
 from __future__ import annotations
 
+import math
 
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import DType, idx
@@ -84,6 +85,19 @@ def _identity(kind: str, t: DType):
     if t.is_float or t.is_idx:
         return None
     return t.min if op == "max" else t.max
+
+
+def split_identity(kind: str, t: DType):
+    """The start value of a reduction that is split across lanes or threads and folded as a
+    tree (the GPU lowerings): `_identity`, or for float max / min the infinity that no other
+    value beats. Such a split fold already reassociates, so it matches the reference's
+    first-element fold on every input but NaN (docs/GPU.md); idx has no such bound."""
+    ident = _identity(kind, t)
+    if ident is None and t.is_float:
+        return -math.inf if REDUCTIONS[kind] == "max" else math.inf
+    if ident is None:
+        raise LoweringError(f"{kind} over idx values has no start value for a split reduction (not supported yet)")
+    return ident
 
 
 def _order_sensitive(kind: str, t: DType) -> bool:
@@ -220,7 +234,7 @@ class _Lowerer:
         for r in reduces:
             inner += self.reduction(r, vname if mode == "parallel" else None,
                                     (vname, w) if mode == "reduce" else None, w, replace)
-        value = _substitute(value, replace)
+        value = value.substitute(replace)
         if mode == "parallel":
             vmemo: dict = {}
             value = self._widen(self.vec(value, vname, w, vmemo), w)
@@ -249,7 +263,7 @@ class _Lowerer:
         else:
             # Start from the first element (every reduce range at 0); folding it again is
             # harmless, max and min are idempotent: max(e, e) == e, NaN included.
-            init = self.simplify(_substitute(body, {self.range_var(n): const(idx, 0) for n in names}))
+            init = self.simplify(body.substitute({self.range_var(n): const(idx, 0) for n in names}))
             if vname:
                 init = self.vec(init, vname, w, {})
             if lanes > 1:
@@ -269,20 +283,6 @@ class _Lowerer:
             loop_body = (Loop(self.range_var(n), size, step, loop_body, "reduce", unroll),)
         replace[r] = UOp("hreduce", t, (acc,), comb) if red_vec else acc
         return [AccInit(name, at, init), *loop_body]
-
-
-def _substitute(u: UOp, mapping: dict) -> UOp:
-    if not mapping:
-        return u
-    memo: dict = {}
-    for n in u.toposort():
-        if n in mapping:
-            memo[n] = mapping[n]
-        elif n.src:
-            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
-        else:
-            memo[n] = n
-    return memo[u]
 
 
 def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = True,

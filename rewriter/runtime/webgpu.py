@@ -145,7 +145,6 @@ class _Run:
     def __init__(self, compiled: CompiledWebGPU, inputs):
         wgpu = _wgpu()
         dev = compiled.ctx.device
-        k = compiled.kernel
         self.buffers = {}
         for b in compiled.shader.bindings:
             usage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC | wgpu.BufferUsage.COPY_DST

@@ -428,7 +428,7 @@ class EGraph:
         key = (pre, tuple(env.values()))
         hit = self._holds_memo.get(key)
         if hit is None:
-            hit = self._holds_memo[key] = _provable(fold_all(_substitute(pre, env)), self._rng)
+            hit = self._holds_memo[key] = _provable(fold_all(pre.substitute(env)), self._rng)
         return hit
 
     def instantiate(self, pat: UOp, b: dict) -> int:
@@ -470,10 +470,3 @@ def _leaves(pre: UOp) -> list:
     if hit is None:
         hit = _LEAVES[pre] = [n for n in pre.toposort() if n.op == "var"]
     return hit
-
-
-def _substitute(root: UOp, env: dict) -> UOp:
-    memo: dict[UOp, UOp] = {}
-    for n in root.toposort():
-        memo[n] = env[n] if n in env else n.replace(src=tuple(memo[s] for s in n.src)) if n.src else n
-    return memo[root]

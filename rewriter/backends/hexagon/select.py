@@ -544,15 +544,7 @@ class Selector:
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
     """`u` with every occurrence of the node `old` replaced by `new`."""
-    memo: dict = {}
-    for n in u.toposort():
-        if n is old:
-            memo[n] = new
-        elif n.src:
-            memo[n] = n.replace(src=tuple(memo[s] for s in n.src))
-        else:
-            memo[n] = n
-    return memo[u]
+    return u.substitute({old: new})
 
 
 def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunction:

@@ -231,7 +231,7 @@ def test_kernel_fuzzer_generates_indices_past_i64_and_cpu_agrees():
                      suppress_health_check=list(HealthCheck))
     for wanted in (lambda c: any(str(k) in c.text for k in BIG_IDX_CONSTANTS),
                    lambda c: "cast<idx>(x" in c.text and ": u64[" in c.text):
-        case = find(kernel_cases(dtypes=(dt.i32,)), lambda c: c.kernel is not None and wanted(c),
+        case = find(kernel_cases(dtypes=(dt.i32, dt.u64)), lambda c: c.kernel is not None and wanted(c),
                     settings=quick)
         inputs = kernel_inputs(case.kernel, case.seed, case.profiles)
         try:

@@ -43,6 +43,7 @@ from rewriter.backends.wgsl_swar import SWAR, lane_spec
 from rewriter.backends.wgsl_types import WgslError, carrier, from_bits, is_f16, literal, storage, to_bits, words
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import apply_op
+from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
 from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
@@ -180,6 +181,43 @@ def _vec4_buffers(gp: GpuProgram, atomic: set) -> frozenset:
             if isinstance(s, Store):
                 access(s.buffer, s.value.dtype.lanes, s.index, mult)
     return frozenset(n for n, good in ok.items() if good)
+
+
+#: Loops of at most this many iterations and body statements (counted through nested
+#: loops) are printed unrolled, with the loop variable a constant in every copy.
+UNROLL_TRIPS = 16
+UNROLL_STATEMENTS = 64
+
+
+def _size(body) -> int:
+    return sum(1 + (_size(s.body) * (s.stop // s.step) if isinstance(s, Loop) else
+                    _size(s.body) if isinstance(s, If) else 0) for s in body)
+
+
+def _unrolled(loop: Loop) -> bool:
+    """Whether `loop` is printed as straight-line copies. The PTX path gets this from LLVM
+    (its loop unroller and then CSE of the loop-invariant loads, e.g. conv3x3's weights);
+    WGSL's `for` reaches the driver's compiler after naga, so the emitter does it: each copy's
+    indices fold to constants and the copies share every value that does not read the
+    variable (the memo), as one WGSL function scope."""
+    trips = -(-loop.stop // loop.step)
+    return trips <= UNROLL_TRIPS and _size(loop.body) * trips <= UNROLL_STATEMENTS
+
+
+def _substituted(stmt, mapping: dict):
+    """`stmt` with `mapping` applied to every value it holds (through nested bodies)."""
+    from dataclasses import fields, replace
+
+    changes = {}
+    for f in fields(stmt):
+        v = getattr(stmt, f.name)
+        if f.name == "var":
+            continue  # the variable a Loop / Let binds, not a read of it
+        if isinstance(v, UOp):
+            changes[f.name] = v.substitute(mapping)
+        elif f.name == "body":
+            changes[f.name] = tuple(_substituted(b, mapping) for b in v)
+    return replace(stmt, **changes)
 
 
 class _Emitter:
@@ -465,7 +503,10 @@ class _Emitter:
     # -- statements ---------------------------------------------------------------------------
     def stmts(self, body):
         for s in body:
-            if isinstance(s, Loop):
+            if isinstance(s, Loop) and _unrolled(s):
+                for k in range(0, s.stop, s.step):
+                    self.stmts(tuple(_substituted(b, {s.var: const(idx, k)}) for b in s.body))
+            elif isinstance(s, Loop):
                 name = self.fresh(f"r_{s.var.arg.name}_")
                 with self.block(f"for (var {name}: i32 = 0i; {name} < {s.stop}i; {name} = {name} + {s.step}i)"):
                     self.names[s.var.arg.name] = name

@@ -1,6 +1,7 @@
-"""Packed 8/16-bit lanes a word at a time (`backends/wgsl_swar.py`) and 16-byte `vec4`
-bindings (`wgsl._vec4_buffers`): run through wgpu (lavapipe in CI) and compared bit for bit
-with the reference interpreter."""
+"""The WGSL emitter's faster forms: packed 8/16-bit lanes a word at a time
+(`backends/wgsl_swar.py`), 16-byte `vec4` bindings (`wgsl._vec4_buffers`) and small loops
+unrolled with constant indices (`wgsl._unrolled`): run through wgpu (lavapipe in CI) and
+compared bit for bit with the reference interpreter."""
 from __future__ import annotations
 
 import functools
@@ -108,3 +109,25 @@ def test_f32_maps_bind_16_byte_vectors():
     inputs = random_inputs(kernel, 1)
     got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
     assert compare(kernel, got, run_reference(kernel, inputs)) == []
+
+
+def test_small_reduction_loops_unroll_and_share_their_invariant_loads():
+    """conv3x3's 3 x 3 window: no loop left in the shader, and the nine weights are loaded
+    once for all of a thread's output rows (the copies share the memo)."""
+    src = """
+    kernel conv(inp: u8[66, 66], w: i8[3, 3]) -> (out: i32[64, 64]) {
+      y = range(64); x = range(64); ky = range(3, reduce); kx = range(3, reduce)
+      out[y, x] = sum(cast<i32>(inp[y + ky, x + kx]) * cast<i32>(w[ky, kx]), ky, kx)
+    }
+    """
+
+    def inputs(kernel):
+        ins = random_inputs(kernel, 4)
+        ins["inp"][0, :4] = [0, 255, 127, 128]
+        ins["w"][0] = [-128, 127, -1]
+        return ins
+
+    code = _run(src, inputs)
+    assert "window-tiled" in optimize(parse_kernels(src)[0], library(), "webgpu").wgsl.dispatches[0].mode
+    assert "for (" not in code
+    assert code.count("b_w[") == 9

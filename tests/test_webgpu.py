@@ -74,7 +74,8 @@ def test_reductions_use_workgroup_memory_and_barriers():
     assert "var<workgroup>" in opt.wgsl.code and "workgroupBarrier();" in opt.wgsl.code
     assert "subgroup" not in opt.wgsl.code  # no fixed subgroup size in WebGPU: a tree instead
     opt, _ = webgpu(load_kernel("examples/add_sat_u8.ir"))
-    assert "array<u32>" in opt.wgsl.code and "atomic" not in opt.wgsl.code  # whole words only
+    # whole words only, 16 bytes an access
+    assert "array<vec4<u32>>" in opt.wgsl.code and "atomic" not in opt.wgsl.code
 
 
 def test_sub_word_stores_are_atomic_and_correct():

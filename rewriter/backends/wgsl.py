@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rewriter.backends.wgsl_ops import EMIT, HELPER_DEPS, HELPERS
+from rewriter.backends.wgsl_swar import SWAR, lane_spec
 from rewriter.backends.wgsl_types import WgslError, carrier, from_bits, is_f16, literal, storage, to_bits, words
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import apply_op
+from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
 from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
@@ -143,11 +145,89 @@ def _whole_words(s: Store, kernel_buffers: dict, multiples: dict) -> bool:
     return lanes % st.per_word == 0 and _alignment(s.index, multiples) % st.per_word == 0
 
 
+def _program_values(body):
+    """Every UOp a statement list reads (values, indices, conditions), nodes in topological order."""
+    for s in _walk(body):
+        for f in ("value", "cond", "index"):
+            u = getattr(s, f, None)
+            if isinstance(u, UOp):
+                yield from u.toposort()
+
+
+def _vec4_buffers(gp: GpuProgram, atomic: set) -> frozenset:
+    """The buffers bound as `array<vec4<word>>`: every access to them, in every launch, is a
+    vector load or store of whole 16-byte groups at a 16-byte-aligned index. One such access
+    is then one 128-bit load/store (what PTX's `ld.global.v4` does) instead of four 32-bit
+    ones, which the shader compiler does not merge by itself."""
+    bufs = {b.name: b for b in gp.buffers}
+    ok = {}  # buffer -> still eligible
+
+    def access(name: str, lanes: int, index: UOp, multiples: dict):
+        b = bufs[name]
+        st = storage(b.dtype)
+        per_vec = 16 * 8 // st.bits  # elements in one vec4 of words
+        good = (st.elem_bytes == 4 and name not in atomic and words(b.dtype, b.size) % 4 == 0
+                and lanes % per_vec == 0 and _alignment(index, multiples) % per_vec == 0)
+        ok[name] = ok.get(name, True) and good
+
+    for launch in gp.launches:
+        mult = dict(launch.multiples)
+        for u in _program_values(launch.body):
+            if u.op == "vload":
+                access(u.arg, u.dtype.lanes, u.src[0], mult)
+            elif u.op in ("load", "gather"):
+                ok[u.arg] = False
+        for s in _walk(launch.body):
+            if isinstance(s, Store):
+                access(s.buffer, s.value.dtype.lanes, s.index, mult)
+    return frozenset(n for n, good in ok.items() if good)
+
+
+#: Loops of at most this many iterations and body statements (counted through nested
+#: loops) are printed unrolled, with the loop variable a constant in every copy.
+UNROLL_TRIPS = 16
+UNROLL_STATEMENTS = 64
+
+
+def _size(body) -> int:
+    return sum(1 + (_size(s.body) * (s.stop // s.step) if isinstance(s, Loop) else
+                    _size(s.body) if isinstance(s, If) else 0) for s in body)
+
+
+def _unrolled(loop: Loop) -> bool:
+    """Whether `loop` is printed as straight-line copies. The PTX path gets this from LLVM
+    (its loop unroller and then CSE of the loop-invariant loads, e.g. conv3x3's weights);
+    WGSL's `for` reaches the driver's compiler after naga, so the emitter does it: each copy's
+    indices fold to constants and the copies share every value that does not read the
+    variable (the memo), as one WGSL function scope."""
+    trips = -(-loop.stop // loop.step)
+    return trips <= UNROLL_TRIPS and _size(loop.body) * trips <= UNROLL_STATEMENTS
+
+
+def _substituted(stmt, mapping: dict):
+    """`stmt` with `mapping` applied to every value it holds (through nested bodies)."""
+    from dataclasses import fields, replace
+
+    changes = {}
+    for f in fields(stmt):
+        v = getattr(stmt, f.name)
+        if f.name == "var":
+            continue  # the variable a Loop / Let binds, not a read of it
+        if isinstance(v, UOp):
+            changes[f.name] = v.substitute(mapping)
+        elif f.name == "body":
+            changes[f.name] = tuple(_substituted(b, mapping) for b in v)
+    return replace(stmt, **changes)
+
+
 class _Emitter:
     """Prints one launch's body; every value (every lane of a vector value) gets its own `let`."""
 
-    def __init__(self, buffers: dict, launch: Launch, prefix: str, helpers: set, atomic: set):
+    def __init__(self, buffers: dict, launch: Launch, prefix: str, helpers: set, atomic: set,
+                 vec4: frozenset = frozenset()):
         self.bufs = buffers
+        self.vec4 = vec4
+        self.swar_memo: dict = {}
         self.launch = launch
         self.prefix = prefix
         self.helpers = helpers
@@ -299,19 +379,81 @@ class _Emitter:
             self.line(f"let {out}: {carrier(b.dtype)} = {self.word(buf, i)};")
             return out
         if lane_word is not None:
-            windex, bit = lane_word
-            key = ("word", buf, windex)
-            w = self.memo.get(key)
-            if w is None:
-                w = self.fresh("w")
-                self.line(f"let {w}: u32 = {self.word(buf, windex)};")
-                self.memo[key] = w
+            base, k, bit = lane_word
+            w = self.load_word(buf, base, k)
             shift = f"{bit}u"
         else:
             w = self.fresh("w")
             self.line(f"let {w}: u32 = {self.word(buf, f'{i} >> {st.per_word.bit_length() - 1}u')};")
             shift = f"(u32({i} & {st.per_word - 1}i) * {st.bits}u)"
         self.line(f"let {out}: {carrier(b.dtype)} = {from_bits(b.dtype, w, shift)};")
+        return out
+
+    def load_word(self, buf: str, base: str, k: int) -> str:
+        """Word `k` after the word holding element `base` (a whole-word-aligned element
+        index) of `buf`, loaded once per scope: from a `vec4` binding as a component of one
+        16-byte load."""
+        st = storage(self.bufs[buf].dtype)
+        sh = st.per_word.bit_length() - 1
+        if buf in self.vec4:
+            vindex = f"(({base} >> {sh + 2}u) + {k // 4}i)"
+            key = ("word", buf, vindex)
+            q = self.memo.get(key)
+            if q is None:
+                q = self.fresh("q")
+                self.line(f"let {q}: vec4<{st.word}> = b_{buf}[{vindex}];")
+                self.memo[key] = q
+            return f"{q}[{k % 4}]"
+        windex = f"(({base} >> {sh}u) + {k}i)" if sh else f"({base} + {k}i)"
+        key = ("word", buf, windex)
+        w = self.memo.get(key)
+        if w is None:
+            w = self.fresh("w")
+            self.line(f"let {w}: {st.word} = {self.word(buf, windex)};")
+            self.memo[key] = w
+        return w
+
+    # -- packed lanes a word at a time (wgsl_swar) --------------------------------------------
+    def swar_ok(self, u: UOp) -> bool:
+        """Whether every word of vector `u` can be computed as a word (no lane unpacking)."""
+        got = self.swar_memo.get(u)
+        if got is not None:
+            return got
+        spec = lane_spec(u.dtype)
+        ok = False
+        if spec is not None and u.dtype.lanes > 1:
+            if u.op == "vload":
+                st = storage(self.bufs[u.arg].dtype)
+                ok = st.packed and _alignment(u.src[0], self.multiples) % st.per_word == 0
+            elif u.op == "broadcast":
+                ok = True
+            elif u.op in ("cast", "bitcast"):
+                src = u.src[0].dtype.scalar
+                ok = src.is_int and src.bits == spec.bits and self.swar_ok(u.src[0])
+            else:
+                ok = (u.op, u.dtype.scalar.signed) in SWAR and all(self.swar_ok(s) for s in u.src)
+        self.swar_memo[u] = ok
+        return ok
+
+    def swar_word(self, u: UOp, k: int) -> str:
+        """Word `k` of the packed vector `u` (`swar_ok(u)`), as a u32."""
+        key = (u, "swar", k)
+        if key in self.memo:
+            return self.memo[key]
+        spec = lane_spec(u.dtype)
+
+        def let(expr: str) -> str:
+            name = self.fresh()
+            self.line(f"let {name}: u32 = {expr};")
+            return name
+
+        if u.op == "vload":
+            out = self.load_word(u.arg, self.value(u.src[0]), k)
+        elif u.op == "broadcast":
+            out = let(f"({to_bits(u.dtype.scalar, self.value(u.src[0]))} * {spec.ones})")
+        else:
+            out = SWAR[(u.op, u.dtype.scalar.signed)](let, spec, *(self.swar_word(s, k) for s in u.src))
+        self.memo[key] = out
         return out
 
     def tile_name(self, tile: str) -> str:
@@ -353,15 +495,18 @@ class _Emitter:
         st = storage(b.dtype)
         base = self.value(u.src[0])
         if st.packed and _alignment(u.src[0], self.multiples) % st.per_word == 0:
-            sh = st.per_word.bit_length() - 1
-            windex = f"(({base} >> {sh}u) + {i // st.per_word}i)"
-            return self.element(u.arg, "", (windex, (i % st.per_word) * st.bits))
+            return self.element(u.arg, "", (base, i // st.per_word, (i % st.per_word) * st.bits))
+        if u.arg in self.vec4:  # unpacked: a lane is a word
+            return self.load_word(u.arg, base, i)
         return self.element(u.arg, f"({base} + {i}i)")
 
     # -- statements ---------------------------------------------------------------------------
     def stmts(self, body):
         for s in body:
-            if isinstance(s, Loop):
+            if isinstance(s, Loop) and _unrolled(s):
+                for k in range(0, s.stop, s.step):
+                    self.stmts(tuple(_substituted(b, {s.var: const(idx, k)}) for b in s.body))
+            elif isinstance(s, Loop):
                 name = self.fresh(f"r_{s.var.arg.name}_")
                 with self.block(f"for (var {name}: i32 = 0i; {name} < {s.stop}i; {name} = {name} + {s.step}i)"):
                     self.names[s.var.arg.name] = name
@@ -410,7 +555,16 @@ class _Emitter:
         st = storage(b.dtype)
         lanes = s.value.dtype.lanes
         i = self.value(s.index)
+        sh = st.per_word.bit_length() - 1
+        if st.packed and _whole_words(s, self.bufs, self.multiples) and self.swar_ok(s.value):
+            self.put_words(b, i, [self.swar_word(s.value, w) for w in range(lanes // st.per_word)])
+            return
         vals = [self.lane(s.value, j) for j in range(lanes)]
+        if b.name in self.vec4:
+            self.put_words(b, i, vals if not st.packed else [
+                " | ".join(f"({to_bits(b.dtype, vals[w * st.per_word + q])} << {q * st.bits}u)"
+                           for q in range(st.per_word)) for w in range(lanes // st.per_word)])
+            return
         ref = lambda w: f"b_{b.name}[{w}]"  # noqa: E731
         put = (lambda w, v: self.line(f"atomicStore(&{ref(w)}, {v});")) if b.name in self.atomic else \
             (lambda w, v: self.line(f"{ref(w)} = {v};"))
@@ -418,7 +572,6 @@ class _Emitter:
             for j, v in enumerate(vals):
                 put(i if lanes == 1 else f"{i} + {j}i", v)
             return
-        sh = st.per_word.bit_length() - 1
         if _whole_words(s, self.bufs, self.multiples):
             for w in range(lanes // st.per_word):
                 parts = [f"({to_bits(b.dtype, vals[w * st.per_word + q])} << {q * st.bits}u)"
@@ -433,6 +586,23 @@ class _Emitter:
             shift = f"(u32({e} & {st.per_word - 1}i) * {st.bits}u)"
             self.line(f"atomicAnd(&{ref(f'{e} >> {sh}u')}, ~({hex(st.mask)}u << {shift}));")
             self.line(f"atomicOr(&{ref(f'{e} >> {sh}u')}, {to_bits(b.dtype, v)} << {shift});")
+
+
+    def put_words(self, b, i: str, ws: list):
+        """Store whole words `ws` from element `i` (word-aligned) of buffer `b` on: 16 bytes
+        at a time into a `vec4` binding, else a word at a time."""
+        st = storage(b.dtype)
+        sh = st.per_word.bit_length() - 1
+        if b.name in self.vec4:
+            for g in range(0, len(ws), 4):
+                self.line(f"b_{b.name}[({i} >> {sh + 2}u) + {g // 4}i] = vec4<{st.word}>({', '.join(ws[g:g + 4])});")
+            return
+        for w, v in enumerate(ws):
+            at = f"({i} >> {sh}u) + {w}i" if sh else f"{i} + {w}i"
+            if b.name in self.atomic:
+                self.line(f"atomicStore(&b_{b.name}[{at}], {v});")
+            else:
+                self.line(f"b_{b.name}[{at}] = {v};")
 
 
 _HEAD = ("@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, "
@@ -475,11 +645,12 @@ def render_wgsl(gp: GpuProgram, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslSh
         for s in _walk(launch.body):
             if isinstance(s, Store) and not _whole_words(s, bufs, mult):
                 atomic.add(s.buffer)
+    vec4 = _vec4_buffers(gp, atomic)
     decls, helpers, bodies, dispatches = [], set(), [], []
     for b in binds:
         access = "read" if b.role == "input" else "read_write"
         word = storage(b.dtype).word
-        word = f"atomic<{word}>" if b.name in atomic else word
+        word = f"atomic<{word}>" if b.name in atomic else f"vec4<{word}>" if b.name in vec4 else word
         decls.append(f"@group(0) @binding({b.binding}) var<storage, {access}> b_{b.name}: "
                      f"array<{word}>;  // {b.role} {b.dtype}[{b.count}]")
     for n, launch in enumerate(gp.launches):
@@ -493,7 +664,7 @@ def render_wgsl(gp: GpuProgram, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslSh
             wbytes += t.size * (2 if ct == "f16" else 4)
         if wbytes > limits.max_workgroup_bytes:
             raise WgslError(f"internal: launch {launch.name} uses {wbytes} bytes of workgroup memory")
-        em = _Emitter(bufs, launch, entry, helpers, atomic)
+        em = _Emitter(bufs, launch, entry, helpers, atomic, vec4)
         groups = _grid(launch.grid, limits)
         em.line("let ctaid: i32 = i32(wid.y * nwg.x + wid.x);")
         if groups[0] * groups[1] != launch.grid:

@@ -63,14 +63,20 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     bx, by = 32, 8
     if xsz % bx:
         return None
-    ry = next((q for q in (4, 2, 1) if ysz % (by * q) == 0), None)
+    cols = (bx - 1) * sx + span1 + 1
+
+    def footprint_rows(q: int) -> int:
+        return (by * q - 1) * sy + span0 + 1
+
+    # The most rows a thread that divide the image and whose footprint fits half the shared
+    # memory (WebGPU's 32-bit carriers of u8 make maxpool2x2's 4-row footprint 16 KiB; 2 rows fit).
+    ry = next((q for q in (4, 2, 1) if ysz % (by * q) == 0
+               and footprint_rows(q) * cols * _shared_bytes(wl.dtype, spec) <= spec.shared_per_block // 2), None)
     if ry is None:
         return None
     ty_rows = by * ry
-    rows, cols = (ty_rows - 1) * sy + span0 + 1, (bx - 1) * sx + span1 + 1
+    rows = footprint_rows(ry)
     ebytes = max(1, wl.dtype.scalar.bits // 8)
-    if rows * cols * _shared_bytes(wl.dtype, spec) > spec.shared_per_block // 2:
-        return None
     t = bx * by
 
     def read(pad):

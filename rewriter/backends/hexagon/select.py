@@ -40,6 +40,13 @@ PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
 RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
+#: How an unrolled small `sum` below 32 bits is computed (the selection alternatives the
+#: global scheduler compares, `global_sched.py`): "native" adds at the lane width (sum3_i16:
+#: `vadd.h`); "widened" extends every term to 32 bits, adds words and truncates back, which
+#: is equal because wrapping addition commutes with truncation (x + y mod 2^16 is the low
+#: half of the 32-bit sum). The HVX byte dot product `vrmpy` (the zero-padded 3-wide reduce of
+#: rules/hexagon.rules) reads only bytes, so it is no alternative for 16-bit lanes.
+SUM_FORMS = ("native", "widened")
 
 
 def _lane_rows() -> dict:
@@ -115,9 +122,11 @@ class _Access:
 class Selector:
     """Builds one `MachineFunction`; `rules` is the selector's rewriter (target rules)."""
 
-    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1):
+    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str = "native"):
         self.k = kernel
         self.unroll = unroll  # blocks per loop iteration
+        self.sum_form = sum_form  # one of SUM_FORMS
+        self.widened = 0  # small sums the "widened" form rewrote
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
         self.n_regs = 0
@@ -366,6 +375,8 @@ class Selector:
         out = self.k.buffer(st.arg)
         flat = self.simplify(flatten(indices, out.shape))
         value = self.unroll_reductions(self.flat_loads(value))
+        if self.sum_form != "native" and not self.widened:
+            raise HexagonUnsupported(f"the sum form '{self.sum_form}' (no small sum below 32 bits)")
         rname, size, value = self.fuse_ranges(out, flat, value)
         value = self.rw.normalize(self.simplify(value))
         types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
@@ -455,10 +466,15 @@ class Selector:
                         raise HexagonUnsupported(f"a reduction over {size} lanes inside an elementwise kernel")
                     rv = var(parse_dtype("idx"), name, 0, size - 1)
                     terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
+                acc_type = n.dtype
+                if self.sum_form == "widened" and n.dtype.is_int and n.dtype.scalar.bits < 32:
+                    acc_type = parse_dtype(f"{'i' if n.dtype.signed else 'u'}32")
+                    terms = [UOp("cast", acc_type, (t,)) for t in terms]
+                    self.widened += 1
                 acc = terms[0]
                 for t in terms[1:]:
-                    acc = UOp("add", n.dtype, (acc, t))
-                n2 = acc
+                    acc = UOp("add", acc_type, (acc, t))
+                n2 = acc if acc_type == n.dtype else UOp("cast", n.dtype, (acc,))
             memo[n] = n2
         return memo[u]
 
@@ -547,9 +563,13 @@ def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
     return u.substitute({old: new})
 
 
-def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunction:
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str = "native") -> MachineFunction:
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
-    with the portable rules, `select_rw` with the Hexagon target rules."""
+    with the portable rules, `select_rw` with the Hexagon target rules. `sum_form` (one of
+    `SUM_FORMS`) picks how small unrolled sums are computed; a form other than "native"
+    raises `HexagonUnsupported` where the kernel has no such sum (other shapes included)."""
+    if sum_form not in SUM_FORMS:
+        raise HexagonUnsupported(f"the sum form '{sum_form}' (choose from: {', '.join(SUM_FORMS)})")
     if len(kernel.stores) != 1:
         raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
     if kernel.temps:
@@ -559,6 +579,10 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
         raise HexagonUnsupported("floating-point buffers")
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
+    loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
+        len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
+    if sum_form != "native" and loop_shape:
+        raise HexagonUnsupported(f"the sum form '{sum_form}' (only elementwise kernels have small sums)")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         try:  # a byte dot product: vrmpy
             return Selector(kernel, simplify, select_rw, unroll).dot(st)
@@ -580,4 +604,4 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
         return stencil(Selector(kernel, simplify, select_rw, unroll), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
-    return Selector(kernel, simplify, select_rw, unroll).elementwise(st)
+    return Selector(kernel, simplify, select_rw, unroll, sum_form).elementwise(st)

@@ -119,10 +119,10 @@ def _candidate(form: str, factor: int, ms: ModuloSchedule, problem: LoopProblem,
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
-                   time_limit: float = DEFAULT_TIME_LIMIT):
+                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = SUM_FORMS):
     """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver.
-    Every alternative tried (selection form x unroll factor x placement) is recorded in the
-    returned code's `explanation` (`explain.Explanation`, for --explain)."""
+    Every alternative tried (selection form of `forms` x unroll factor x placement) is
+    recorded in the returned code's `explanation` (`explain.Explanation`, for --explain)."""
     from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
     from rewriter.rewrite.engine import Rewriter
 
@@ -134,19 +134,19 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     logs: dict = {}  # (form, factor) -> the solver's search log on that body
     refused: dict = {}  # the selector's refusal -> the (form, factor)s it refused
     best, first_error, dropped = None, None, []
-    for form in SUM_FORMS:
+    for form in forms:
         for factor in ([unroll] if unroll else UNROLL_FACTORS):
             try:
                 mf = select(simple, portable.normalize, selector, factor, form)
             except HexagonUnsupported as e:
-                if form == SUM_FORMS[0]:
+                if form == forms[0]:
                     first_error = first_error or e
                 refused.setdefault(str(e).splitlines()[0], []).append(f"{form} x{factor}")
                 continue
             if not mf.trip or not mf.loop.insns:
                 # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
                 # the list scheduler's code is the candidate.
-                code = compile_hexagon(kernel, library, unroll=factor, rotate=False) if form == SUM_FORMS[0] \
+                code = compile_hexagon(kernel, library, unroll=factor, rotate=False) if form == "native" \
                     else None
                 if code is None:
                     continue  # (compile_hexagon selects the native form only)

@@ -24,7 +24,7 @@ from rewriter.backends.hexagon.regalloc import allocate
 # (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
 # fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
-from rewriter.backends.hexagon.select import SUM_FORMS, select
+from rewriter.backends.hexagon.select import SELECTION_FORMS, select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
@@ -119,7 +119,7 @@ def _candidate(form: str, factor: int, ms: ModuloSchedule, problem: LoopProblem,
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
-                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = SUM_FORMS):
+                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS)):
     """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver.
     Every alternative tried (selection form of `forms` x unroll factor x placement) is
     recorded in the returned code's `explanation` (`explain.Explanation`, for --explain)."""

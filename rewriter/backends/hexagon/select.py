@@ -40,13 +40,19 @@ PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
 RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
-#: How an unrolled small `sum` below 32 bits is computed (the selection alternatives the
-#: global scheduler compares, `global_sched.py`): "native" adds at the lane width (sum3_i16:
-#: `vadd.h`); "widened" extends every term to 32 bits, adds words and truncates back, which
-#: is equal because wrapping addition commutes with truncation (x + y mod 2^16 is the low
-#: half of the 32-bit sum). The HVX byte dot product `vrmpy` (the zero-padded 3-wide reduce of
-#: rules/hexagon.rules) reads only bytes, so it is no alternative for 16-bit lanes.
-SUM_FORMS = ("native", "widened")
+#: Selection forms: the alternatives the selector can produce for one kernel, which the global
+#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> (widen, unaligned):
+#:   * widen: an unrolled small `sum` below 32 bits is computed in 32-bit lanes (every term
+#:     extended, words added, truncated back) instead of at the lane width (sum3_i16: `vadd.h`).
+#:     Equal, because wrapping addition commutes with truncation (x + y mod 2^16 is the low
+#:     half of the 32-bit sum). (The zero-padded 3-wide `vrmpy` of rules/hexagon.rules reads
+#:     bytes only, so it is no alternative for 16-bit lanes.)
+#:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
+#:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
+#:     aligned loads shared by every access and a `valign` (XLANE).
+#: A form other than "native" applies only where it changes something (else
+#: `HexagonUnsupported`).
+SELECTION_FORMS = {"native": (False, False), "widened": (True, False), "unaligned": (False, True)}
 
 
 def _lane_rows() -> dict:
@@ -122,11 +128,12 @@ class _Access:
 class Selector:
     """Builds one `MachineFunction`; `rules` is the selector's rewriter (target rules)."""
 
-    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str = "native"):
+    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native"):
         self.k = kernel
         self.unroll = unroll  # blocks per loop iteration
-        self.sum_form = sum_form  # one of SUM_FORMS
-        self.widened = 0  # small sums the "widened" form rewrote
+        self.form = form  # a key of SELECTION_FORMS
+        self.widen, self.unaligned = SELECTION_FORMS[form]
+        self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
         self.n_regs = 0
@@ -185,6 +192,14 @@ class Selector:
             lo, shift = divmod(byte, VBYTES)
             if shift == 0:
                 out.append(self.aligned(acc.buffer, lo))
+                continue
+            if self.unaligned:  # one vmemu from an address register (p + byte)
+                addr = self.reg("R", f"&{acc.buffer}+{byte}B")
+                self.body.add(insn("addi", d=addr, u=self.ptr[acc.buffer], imm=byte))
+                d = self.reg("V", f"{acc.buffer}+{byte}B")
+                self.body.add(insn("vmemu_ld", mem=acc.buffer, d=d, p=addr, off=0))
+                self.changed += 1
+                out.append(d)
                 continue
             a, b = self.aligned(acc.buffer, lo), self.aligned(acc.buffer, lo + 1)
             d = self.reg("V", f"{acc.buffer}+{byte}B")
@@ -357,9 +372,13 @@ class Selector:
         for buf, nbytes in step_bytes.items():
             inc = nbytes // VBYTES
             p = self.ptr[buf]
-            accesses = [k for k, i in enumerate(block.insns) if i.mem == buf]
+            accesses = [k for k, i in enumerate(block.insns) if i.mem == buf and i.regs.get("p") == p]
             zero = [k for k in accesses if block.insns[k].imms.get("off") == 0]
             later = [k for k in accesses if zero and k > zero[0]]
+            # Address registers computed from the pointer (the "unaligned" form's p + byte)
+            # after the post-increment see the advanced pointer too: their offsets drop alike.
+            addresses = [k for k, i in enumerate(block.insns) if i.desc.name == "addi" and i.regs["u"] == p
+                         and i.regs["d"] != p and zero and k > zero[0]]
             if zero and -4 <= inc <= 3 and nbytes % VBYTES == 0 and all(
                     -8 <= block.insns[k].imms["off"] - inc <= 7 for k in later):
                 first = block.insns[zero[0]]
@@ -367,6 +386,8 @@ class Selector:
                 block.insns[zero[0]] = insn(name, mem=buf, inc=inc, **first.regs)
                 for k in later:
                     block.insns[k].imms["off"] -= inc
+                for k in addresses:
+                    block.insns[k].imms["imm"] -= nbytes
             else:
                 block.add(insn("addi", d=p, u=p, imm=nbytes))
 
@@ -375,8 +396,6 @@ class Selector:
         out = self.k.buffer(st.arg)
         flat = self.simplify(flatten(indices, out.shape))
         value = self.unroll_reductions(self.flat_loads(value))
-        if self.sum_form != "native" and not self.widened:
-            raise HexagonUnsupported(f"the sum form '{self.sum_form}' (no small sum below 32 bits)")
         rname, size, value = self.fuse_ranges(out, flat, value)
         value = self.rw.normalize(self.simplify(value))
         types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
@@ -392,6 +411,8 @@ class Selector:
             self.store_vectors(out.name, regs, first=u * len(regs))
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
+        if self.form != "native" and not self.changed:
+            raise HexagonUnsupported("this selection form here (it changes nothing in this kernel)")
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
                           f"selected: {value}")
@@ -467,10 +488,10 @@ class Selector:
                     rv = var(parse_dtype("idx"), name, 0, size - 1)
                     terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
                 acc_type = n.dtype
-                if self.sum_form == "widened" and n.dtype.is_int and n.dtype.scalar.bits < 32:
+                if self.widen and n.dtype.is_int and n.dtype.scalar.bits < 32:
                     acc_type = parse_dtype(f"{'i' if n.dtype.signed else 'u'}32")
                     terms = [UOp("cast", acc_type, (t,)) for t in terms]
-                    self.widened += 1
+                    self.changed += 1
                 acc = terms[0]
                 for t in terms[1:]:
                     acc = UOp("add", acc_type, (acc, t))
@@ -563,13 +584,13 @@ def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
     return u.substitute({old: new})
 
 
-def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str = "native") -> MachineFunction:
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native") -> MachineFunction:
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
-    with the portable rules, `select_rw` with the Hexagon target rules. `sum_form` (one of
-    `SUM_FORMS`) picks how small unrolled sums are computed; a form other than "native"
-    raises `HexagonUnsupported` where the kernel has no such sum (other shapes included)."""
-    if sum_form not in SUM_FORMS:
-        raise HexagonUnsupported(f"the sum form '{sum_form}' (choose from: {', '.join(SUM_FORMS)})")
+    with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
+    `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
+    raises `HexagonUnsupported` where it changes nothing (only elementwise kernels have them)."""
+    if form not in SELECTION_FORMS:
+        raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
     if len(kernel.stores) != 1:
         raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
     if kernel.temps:
@@ -581,8 +602,8 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str =
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
-    if sum_form != "native" and loop_shape:
-        raise HexagonUnsupported(f"the sum form '{sum_form}' (only elementwise kernels have small sums)")
+    if form != "native" and loop_shape:
+        raise HexagonUnsupported("a selection form other than native (only elementwise kernels have one)")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         try:  # a byte dot product: vrmpy
             return Selector(kernel, simplify, select_rw, unroll).dot(st)
@@ -604,4 +625,4 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, sum_form: str =
         return stencil(Selector(kernel, simplify, select_rw, unroll), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
-    return Selector(kernel, simplify, select_rw, unroll, sum_form).elementwise(st)
+    return Selector(kernel, simplify, select_rw, unroll, form).elementwise(st)

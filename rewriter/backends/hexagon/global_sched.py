@@ -1,6 +1,7 @@
 """`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
 
-Per unroll factor the selector produces a `MachineFunction`; its loop body becomes a
+Per selection form (`select.SELECTION_FORMS`) and unroll factor the selector produces a
+`MachineFunction`; its loop body becomes a
 `LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
 kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
@@ -8,7 +9,8 @@ allocated and assembly is emitted. Besides the solver's schedule, the list sched
 placement as a one-stage modulo schedule (`list_modulo`) and, at a factor that unrolls the loop
 away, the list-scheduled straight-line code are candidates. A candidate that does not fit
 (registers, too few iterations for its stages) is dropped with a note; the rest are ranked by
-model cycles (the kernel's II per iteration, stalls included), then packets.
+model cycles (the kernel's II per iteration, stalls included), then packets. Every candidate,
+kept, beaten or dropped, is recorded in `HexagonCode.explanation` (`explain.py`, `--explain`).
 """
 from __future__ import annotations
 

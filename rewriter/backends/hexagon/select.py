@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.errors import RewriterError
 from rewriter.dsl.parser import parse_expr
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -93,6 +94,14 @@ BITWISE = frozenset({"and", "or", "xor", "not"})
 #: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
 WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
                "eq": ("eq", False, False), "ne": ("eq", False, True)}
+
+
+class FormNotApplicable(HexagonUnsupported):
+    """A selection form other than "native" that does not apply to this kernel (nothing in it
+    for the form to change): not a missing feature, so its message says just that."""
+
+    def __init__(self, why: str):
+        RewriterError.__init__(self, f"hexagon: {why}")
 
 
 def _elem_bytes(t: DType) -> int:
@@ -412,7 +421,7 @@ class Selector:
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
         if self.form != "native" and not self.changed:
-            raise HexagonUnsupported("this selection form here (it changes nothing in this kernel)")
+            raise FormNotApplicable(f"the selection form '{self.form}' changes nothing in this kernel")
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
                           f"selected: {value}")
@@ -603,7 +612,7 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
     if form != "native" and loop_shape:
-        raise HexagonUnsupported("a selection form other than native (only elementwise kernels have one)")
+        raise FormNotApplicable("only elementwise kernels have selection forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         try:  # a byte dot product: vrmpy
             return Selector(kernel, simplify, select_rw, unroll).dot(st)

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.dsl.rule import load_library
-from rewriter.kernel.parser import load_kernel
+from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.pipeline import check_against_reference
 from rewriter.runtime import hexagon
 
@@ -93,6 +96,34 @@ def test_a_rejected_selection_form_is_real_code(library, form, unroll, marks):
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets == row.packets
+
+
+@st.composite
+def _sliding_sums(draw):
+    """`out[i] = g(sum(a[i + k + c], k), b[i + d])` at u8/i16: a small sum (the widened form
+    changes it) over off-grid reads (the unaligned form changes those)."""
+    t = draw(st.sampled_from(["u8", "i16"]))
+    taps, c, d = draw(st.integers(2, 4)), draw(st.integers(0, 3)), draw(st.integers(0, 3))
+    combine = draw(st.sampled_from(["{} + {}", "{} - {}", "max({}, {})", "sat_add({}, {})"]))
+    value = combine.format(f"sum(a[i + k + {c}], k)", f"b[i + {d}]")
+    return (f"kernel rnd(a: {t}[520], b: {t}[520]) -> (out: {t}[512]) {{\n"
+            f"  i = range(512); k = range({taps}, reduce)\n  out[i] = {value}\n}}\n")
+
+
+@settings(max_examples=5, deadline=None)
+@given(_sliding_sums(), st.sampled_from(["widened", "unaligned"]), st.sampled_from([1, 2]),
+       st.integers(0, 2**32 - 1))
+def test_random_sliding_sums_in_every_selection_form_match_the_reference(library, text, form, unroll, seed):
+    (kernel,) = parse_kernels(text, "rnd.ir")
+    try:
+        code = compile_global(kernel, library, unroll=unroll, time_limit=0.5, forms=(form,))
+    except HexagonUnsupported:  # (the selector's limits: a register file, a load offset)
+        return
+    assert code.explanation.chosen is not None and code.explanation.chosen.form == form
+    inputs = _inputs(kernel, seed)
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == [], (text, form)
+    assert run.counts.packets == code.explanation.chosen.packets
 
 
 def test_dot_has_no_other_selection_form_and_says_so(compiled):

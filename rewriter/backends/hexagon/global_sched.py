@@ -150,8 +150,10 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
                 # the list scheduler's code is the candidate.
                 code = compile_hexagon(kernel, library, unroll=factor, rotate=False) if form == "native" \
                     else None
-                if code is None:
-                    continue  # (compile_hexagon selects the native form only)
+                if code is None:  # (compile_hexagon selects the native form only)
+                    refused.setdefault("straight-line code is compiled in the native form only", []).append(
+                        f"{form} x{factor}")
+                    continue
                 explanation.candidates.append(Candidate(form, factor, "straight-line", code.cycles["packets"],
                                                         code.model_cycles, elements))
                 key = (code.model_cycles, code.cycles["packets"])

@@ -164,8 +164,12 @@ def _optimize_hexagon(args) -> int:
     from rewriter.kernel.parser import load_kernel
 
     kernel = load_kernel(args.kernel)
+    if args.explain and args.scheduler != "global":
+        raise RewriterError("--explain needs --scheduler global (the alternatives are the global scheduler's)")
     out, inputs = _optimize_io(args, kernel)
     code = compile_hexagon(kernel, load_library(args.rules or default_rule_paths()), scheduler=args.scheduler)
+    if args.explain:
+        sys.stdout.write("".join(f"# {line}\n" for line in code.explanation.render().splitlines()))
     if args.schedule_svg:
         if code.modulo is None:
             raise RewriterError("--schedule-svg needs --scheduler global (a modulo-scheduled loop)")
@@ -211,6 +215,8 @@ def _write_or_print(out, text: str, what: str) -> None:
 def cmd_optimize(args) -> int:
     if args.target == "hexagon":
         return _optimize_hexagon(args)
+    if args.explain:
+        raise RewriterError("--explain is for --target hexagon (the global scheduler's alternatives)")
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -443,6 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
+    o.add_argument("--explain", action="store_true",
+                   help="hexagon --scheduler global: every alternative tried (selection form, unroll, "
+                   "solver or list placement) with its costs, the chosen one first; II, bounds, gap, "
+                   "saturations and the solver's search log")
     o.set_defaults(func=cmd_optimize)
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")

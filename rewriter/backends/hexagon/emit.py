@@ -29,6 +29,7 @@ class HexagonCode:
     cycles: dict = field(default_factory=dict)  # per block, per loop iteration, total
     notes: list = field(default_factory=list)
     modulo: object = None  # global_sched.GlobalReport when scheduler="global" pipelined the loop
+    explanation: object = None  # explain.Explanation: every alternative scheduler="global" tried
 
 
 def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:

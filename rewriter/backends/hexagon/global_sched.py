@@ -1,6 +1,7 @@
 """`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
 
-Per unroll factor the selector produces a `MachineFunction`; its loop body becomes a
+Per selection form (`select.SELECTION_FORMS`) and unroll factor the selector produces a
+`MachineFunction`; its loop body becomes a
 `LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
 kernel / epilogue, and the result passes the backend's `check_schedule` before registers are
@@ -8,13 +9,15 @@ allocated and assembly is emitted. Besides the solver's schedule, the list sched
 placement as a one-stage modulo schedule (`list_modulo`) and, at a factor that unrolls the loop
 away, the list-scheduled straight-line code are candidates. A candidate that does not fit
 (registers, too few iterations for its stages) is dropped with a note; the rest are ranked by
-model cycles (the kernel's II per iteration, stalls included), then packets.
+model cycles (the kernel's II per iteration, stalls included), then packets. Every candidate,
+kept, beaten or dropped, is recorded in `HexagonCode.explanation` (`explain.py`, `--explain`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
 
+from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.pipeline_emit import pipeline
@@ -23,12 +26,12 @@ from rewriter.backends.hexagon.regalloc import allocate
 # (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
 # fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
-from rewriter.backends.hexagon.select import select
+from rewriter.backends.hexagon.select import SELECTION_FORMS, select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
-from rewriter.solver.modulo.bounds import mii, total_lower_bound
+from rewriter.solver.modulo.bounds import mii, rec_mii, res_mii, total_lower_bound
 
 #: Seconds the solver may spend on one candidate loop body.
 DEFAULT_TIME_LIMIT = 2.0
@@ -94,73 +97,125 @@ def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
     return None if check_modulo(ms) else ms
 
 
+def kernel_elements(kernel: Kernel) -> int:
+    """The elements of the kernel's iteration space that `packets per element` divides by:
+    the product of its ranges, leaving out the small reduce ranges the selector unrolls
+    (sum3's three taps, a 3x3 filter): outputs for elementwise kernels and stencils, products
+    for dot and matmul."""
+    from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE
+
+    n = 1
+    for r in kernel.ranges:
+        if not (r.reduce and r.size <= MAX_UNROLLED_REDUCE):
+            n *= r.size
+    return n
+
+
+def _candidate(form: str, factor: int, ms: ModuloSchedule, problem: LoopProblem, elements: int,
+               piped=None, reason: str = "") -> Candidate:
+    """The explanation's record of one placed loop body (`piped` None: dropped, `reason` why)."""
+    return Candidate(form, factor, ms.solver, piped.packets_executed if piped else None,
+                     piped.model_cycles if piped else None, elements, ms.ii, ms.ii_lower_bound,
+                     res_mii(problem), rec_mii(problem), ms.gap, ms.stages, ms.status, ms.alu_saturation,
+                     ms.load_saturation, ms.seconds, reason)
+
+
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
-                   time_limit: float = DEFAULT_TIME_LIMIT):
-    """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver."""
+                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS)):
+    """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver.
+    Every alternative tried (selection form of `forms` x unroll factor x placement) is
+    recorded in the returned code's `explanation` (`explain.Explanation`, for --explain)."""
     from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
     from rewriter.rewrite.engine import Rewriter
 
     portable = Rewriter(library)
     selector = Rewriter(library.for_target("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    elements = kernel_elements(kernel)
+    explanation = Explanation(kernel.name)
+    logs: dict = {}  # (form, factor) -> the solver's search log on that body
+    refused: dict = {}  # the selector's refusal -> the (form, factor)s it refused
     best, first_error, dropped = None, None, []
-    for factor in ([unroll] if unroll else UNROLL_FACTORS):
-        try:
-            mf = select(simple, portable.normalize, selector, factor)
-        except HexagonUnsupported as e:
-            first_error = first_error or e
-            continue
-        if not mf.trip or not mf.loop.insns:
-            # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
-            # the list scheduler's code is the candidate.
-            code = compile_hexagon(kernel, library, unroll=factor, rotate=False)
-            key = (code.model_cycles, code.cycles["packets"])
-            if best is None or key < best[0]:
-                best = (key, code)
-            continue
-        problem = pipeline_problem(mf, MODEL)
-        candidates = []
-        try:
-            candidates.append(solve(problem, time_limit))
-        except RewriterError as e:
-            dropped.append(f"x{factor}: {str(e).splitlines()[0]}")
-        fallback = list_modulo(problem, mf, MODEL)
-        if fallback is not None:
-            candidates.append(fallback)
-        for ms in candidates:
-            if check_modulo(ms):  # (neither source hands out one the checker rejects)
-                raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
-            for merge in (True, False):
-                piped = pipeline(mf, ms, MODEL, merge)
-                if piped is None:
-                    dropped.append(f"x{factor} ({ms.solver}): {mf.trip} iterations < {ms.stages} stages")
-                    break
-                problems = check_schedule(piped.machine, piped.schedule, MODEL)
-                if problems:  # two independent derivations of the constraints disagree: a bug
-                    raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
-                try:
-                    assignment = allocate(piped.machine, piped.schedule, MODEL)
-                except HexagonUnsupported as e:
-                    if not merge:
-                        dropped.append(f"x{factor} ({ms.solver}): {e}")
+    for form in forms:
+        for factor in ([unroll] if unroll else UNROLL_FACTORS):
+            try:
+                mf = select(simple, portable.normalize, selector, factor, form)
+            except HexagonUnsupported as e:
+                if form == forms[0]:
+                    first_error = first_error or e
+                refused.setdefault(str(e).splitlines()[0], []).append(f"{form} x{factor}")
+                continue
+            if not mf.trip or not mf.loop.insns:
+                # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
+                # the list scheduler's code is the candidate.
+                code = compile_hexagon(kernel, library, unroll=factor, rotate=False) if form == "native" \
+                    else None
+                if code is None:  # (compile_hexagon selects the native form only)
+                    refused.setdefault("straight-line code is compiled in the native form only", []).append(
+                        f"{form} x{factor}")
                     continue
-                report = GlobalReport.of(factor, ms, piped)
-                if best is None or (report.model_cycles, report.packets) < best[0]:
-                    best = ((report.model_cycles, report.packets), (report, piped, assignment))
-                break
+                explanation.candidates.append(Candidate(form, factor, "straight-line", code.cycles["packets"],
+                                                        code.model_cycles, elements))
+                key = (code.model_cycles, code.cycles["packets"])
+                if best is None or key < best[0]:
+                    best = (key, code)
+                continue
+            problem = pipeline_problem(mf, MODEL)
+            candidates = []
+            try:
+                candidates.append(solve(problem, time_limit))
+                logs[(form, factor)] = candidates[-1].log
+            except RewriterError as e:
+                dropped.append(f"{form} x{factor}: {str(e).splitlines()[0]}")
+                explanation.candidates.append(Candidate(form, factor, "solver", elements=elements,
+                                                        reason=str(e).splitlines()[0]))
+            fallback = list_modulo(problem, mf, MODEL)
+            if fallback is not None:
+                candidates.append(fallback)
+            for ms in candidates:
+                if check_modulo(ms):  # (neither source hands out one the checker rejects)
+                    raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
+                for merge in (True, False):
+                    piped = pipeline(mf, ms, MODEL, merge)
+                    if piped is None:
+                        why = f"{mf.trip} iterations < {ms.stages} stages"
+                        dropped.append(f"{form} x{factor} ({ms.solver}): {why}")
+                        explanation.candidates.append(_candidate(form, factor, ms, problem, elements, reason=why))
+                        break
+                    problems = check_schedule(piped.machine, piped.schedule, MODEL)
+                    if problems:  # two independent derivations of the constraints disagree: a bug
+                        raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+                    try:
+                        assignment = allocate(piped.machine, piped.schedule, MODEL)
+                    except HexagonUnsupported as e:
+                        if not merge:
+                            dropped.append(f"{form} x{factor} ({ms.solver}): {e}")
+                            explanation.candidates.append(_candidate(form, factor, ms, problem, elements,
+                                                                     reason=str(e).splitlines()[0]))
+                        continue
+                    report = GlobalReport.of(factor, ms, piped)
+                    explanation.candidates.append(_candidate(form, factor, ms, problem, elements, piped))
+                    if best is None or (report.model_cycles, report.packets) < best[0]:
+                        best = ((report.model_cycles, report.packets), (report, piped, assignment, form))
+                    break
+    explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]
     if best is None:
         if first_error is not None and not dropped:
             raise first_error
         code = compile_hexagon(kernel, library, unroll=unroll)
         code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
                           + "); list-scheduled code")
+        code.explanation = explanation
         return code
+    chosen = explanation.chosen
+    explanation.log = logs.get((chosen.form, chosen.unroll), ())
     if isinstance(best[1], HexagonCode):
         best[1].notes.append("global scheduler: straight-line code (no loop at this unroll factor) was best")
+        best[1].explanation = explanation
         return best[1]
-    report, piped, assignment = best[1]
-    notes = list(piped.machine.notes) + [report.line()] + [f"solver: {line}" for line in report.schedule.log] \
-        + [f"dropped {d}" for d in dropped]
+    report, piped, assignment, form = best[1]
+    notes = list(piped.machine.notes) + [f"selection form: {form}", report.line()] \
+        + [f"solver: {line}" for line in report.schedule.log] + [f"dropped {d}" for d in dropped]
     cycles = {"packets": report.packets, "total": report.model_cycles, "loop_iteration": report.ii}
     return HexagonCode(emit_asm(piped.machine, piped.schedule, assignment), piped.schedule, report.model_cycles,
-                       piped.machine, cycles, notes, modulo=report)
+                       piped.machine, cycles, notes, modulo=report, explanation=explanation)

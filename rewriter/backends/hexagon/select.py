@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.errors import RewriterError
 from rewriter.dsl.parser import parse_expr
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -40,6 +41,19 @@ PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
 RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
+#: Selection forms: the alternatives the selector can produce for one kernel, which the global
+#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> (widen, unaligned):
+#:   * widen: an unrolled small `sum` below 32 bits is computed in 32-bit lanes (every term
+#:     extended, words added, truncated back) instead of at the lane width (sum3_i16: `vadd.h`).
+#:     Equal, because wrapping addition commutes with truncation (x + y mod 2^16 is the low
+#:     half of the 32-bit sum). (The zero-padded 3-wide `vrmpy` of rules/hexagon.rules reads
+#:     bytes only, so it is no alternative for 16-bit lanes.)
+#:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
+#:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
+#:     aligned loads shared by every access and a `valign` (XLANE).
+#: A form other than "native" applies only where it changes something (else
+#: `HexagonUnsupported`).
+SELECTION_FORMS = {"native": (False, False), "widened": (True, False), "unaligned": (False, True)}
 
 
 def _lane_rows() -> dict:
@@ -82,6 +96,14 @@ WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
                "eq": ("eq", False, False), "ne": ("eq", False, True)}
 
 
+class FormNotApplicable(HexagonUnsupported):
+    """A selection form other than "native" that does not apply to this kernel (nothing in it
+    for the form to change): not a missing feature, so its message says just that."""
+
+    def __init__(self, why: str):
+        RewriterError.__init__(self, f"hexagon: {why}")
+
+
 def _elem_bytes(t: DType) -> int:
     return max(1, t.scalar.bits // 8)
 
@@ -115,9 +137,12 @@ class _Access:
 class Selector:
     """Builds one `MachineFunction`; `rules` is the selector's rewriter (target rules)."""
 
-    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1):
+    def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native"):
         self.k = kernel
         self.unroll = unroll  # blocks per loop iteration
+        self.form = form  # a key of SELECTION_FORMS
+        self.widen, self.unaligned = SELECTION_FORMS[form]
+        self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
         self.n_regs = 0
@@ -176,6 +201,14 @@ class Selector:
             lo, shift = divmod(byte, VBYTES)
             if shift == 0:
                 out.append(self.aligned(acc.buffer, lo))
+                continue
+            if self.unaligned:  # one vmemu from an address register (p + byte)
+                addr = self.reg("R", f"&{acc.buffer}+{byte}B")
+                self.body.add(insn("addi", d=addr, u=self.ptr[acc.buffer], imm=byte))
+                d = self.reg("V", f"{acc.buffer}+{byte}B")
+                self.body.add(insn("vmemu_ld", mem=acc.buffer, d=d, p=addr, off=0))
+                self.changed += 1
+                out.append(d)
                 continue
             a, b = self.aligned(acc.buffer, lo), self.aligned(acc.buffer, lo + 1)
             d = self.reg("V", f"{acc.buffer}+{byte}B")
@@ -348,9 +381,13 @@ class Selector:
         for buf, nbytes in step_bytes.items():
             inc = nbytes // VBYTES
             p = self.ptr[buf]
-            accesses = [k for k, i in enumerate(block.insns) if i.mem == buf]
+            accesses = [k for k, i in enumerate(block.insns) if i.mem == buf and i.regs.get("p") == p]
             zero = [k for k in accesses if block.insns[k].imms.get("off") == 0]
             later = [k for k in accesses if zero and k > zero[0]]
+            # Address registers computed from the pointer (the "unaligned" form's p + byte)
+            # after the post-increment see the advanced pointer too: their offsets drop alike.
+            addresses = [k for k, i in enumerate(block.insns) if i.desc.name == "addi" and i.regs["u"] == p
+                         and i.regs["d"] != p and zero and k > zero[0]]
             if zero and -4 <= inc <= 3 and nbytes % VBYTES == 0 and all(
                     -8 <= block.insns[k].imms["off"] - inc <= 7 for k in later):
                 first = block.insns[zero[0]]
@@ -358,6 +395,8 @@ class Selector:
                 block.insns[zero[0]] = insn(name, mem=buf, inc=inc, **first.regs)
                 for k in later:
                     block.insns[k].imms["off"] -= inc
+                for k in addresses:
+                    block.insns[k].imms["imm"] -= nbytes
             else:
                 block.add(insn("addi", d=p, u=p, imm=nbytes))
 
@@ -381,6 +420,8 @@ class Selector:
             self.store_vectors(out.name, regs, first=u * len(regs))
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
+        if self.form != "native" and not self.changed:
+            raise FormNotApplicable(f"the selection form '{self.form}' changes nothing in this kernel")
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "
                           f"selected: {value}")
@@ -455,10 +496,15 @@ class Selector:
                         raise HexagonUnsupported(f"a reduction over {size} lanes inside an elementwise kernel")
                     rv = var(parse_dtype("idx"), name, 0, size - 1)
                     terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
+                acc_type = n.dtype
+                if self.widen and n.dtype.is_int and n.dtype.scalar.bits < 32:
+                    acc_type = parse_dtype(f"{'i' if n.dtype.signed else 'u'}32")
+                    terms = [UOp("cast", acc_type, (t,)) for t in terms]
+                    self.changed += 1
                 acc = terms[0]
                 for t in terms[1:]:
-                    acc = UOp("add", n.dtype, (acc, t))
-                n2 = acc
+                    acc = UOp("add", acc_type, (acc, t))
+                n2 = acc if acc_type == n.dtype else UOp("cast", n.dtype, (acc,))
             memo[n] = n2
         return memo[u]
 
@@ -547,9 +593,13 @@ def substitute(u: UOp, old: UOp, new: UOp) -> UOp:
     return u.substitute({old: new})
 
 
-def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunction:
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native") -> MachineFunction:
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
-    with the portable rules, `select_rw` with the Hexagon target rules."""
+    with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
+    `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
+    raises `HexagonUnsupported` where it changes nothing (only elementwise kernels have them)."""
+    if form not in SELECTION_FORMS:
+        raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
     if len(kernel.stores) != 1:
         raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
     if kernel.temps:
@@ -559,6 +609,10 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
         raise HexagonUnsupported("floating-point buffers")
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
+    loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
+        len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
+    if form != "native" and loop_shape:
+        raise FormNotApplicable("only elementwise kernels have selection forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         try:  # a byte dot product: vrmpy
             return Selector(kernel, simplify, select_rw, unroll).dot(st)
@@ -580,4 +634,4 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1) -> MachineFunct
         return stencil(Selector(kernel, simplify, select_rw, unroll), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
-    return Selector(kernel, simplify, select_rw, unroll).elementwise(st)
+    return Selector(kernel, simplify, select_rw, unroll, form).elementwise(st)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import glob
-import math
 import sys
 import time
 
@@ -156,10 +155,6 @@ def prepare(lib, paths, code_dir: str) -> None:
 
 
 def correctness(lib, paths, lines, code_dir=None) -> int:
-    from rewriter.kernel.reference import random_inputs
-    from rewriter.pipeline import check_against_reference
-    from rewriter.runtime.cuda import run_cuda
-
     lines += ["## Correctness: examples/*.ir against the reference interpreter", "",
               "| kernel | launches | strategy | correct (seeds 0, 1) | time (us) |", "|---|---:|---|---|---:|"]
     failed = 0
@@ -194,8 +189,6 @@ def _check_one(lib, p, code_dir, lines) -> int:
 
 
 def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None) -> int:
-    from rewriter.runtime.cuda import CudaModule, Driver
-
     refs = _torch_refs(torch)
     lines += ["", "## Speed: examples/gpu/*.ir (realistic sizes)", "",
               f"Copy bandwidth measured in this run: {copy_bw / 1e9:.0f} GB/s (device-to-device, 1 GiB).", "",

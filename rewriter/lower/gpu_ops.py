@@ -35,6 +35,11 @@ class GpuSpec:
     shuffles: bool = True  # a fixed 32-lane warp with shuffles (else reductions fold in shared memory)
     shared_elem_bytes: int = 1  # the fewest bytes a shared-tile element takes (WebGPU: 32-bit carriers)
     index_bits: int = 64  # idx arithmetic is emitted in this width (PTX: i64; WGSL: i32)
+    # The narrowest global store that does not touch a neighbour's bytes (PTX: st.global.u8).
+    # WGSL's storage words are 32 bits: a lone u8 store is an atomicAnd + atomicOr pair on the
+    # word other invocations also write, so strategies that can give a thread this many bytes
+    # of adjacent outputs along the contiguous dimension do (whole-word, atomic-free stores).
+    store_bytes: int = 1
 
 
 H100 = GpuSpec()
@@ -45,7 +50,8 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
-WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32)
+WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
+                 store_bytes=4)
 BLOCK_REDUCE_MIN = 256
 
 

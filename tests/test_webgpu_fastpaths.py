@@ -163,6 +163,7 @@ def test_maxpool_window_tiles_store_whole_words_without_atomics():
 
     code = _run(_pool(64, 256), inputs)
     assert "atomic" not in code
+    assert not re.search(r"& 3i\) \* 8u", code)  # the footprint is staged a word at a time, not a byte
     assert "@workgroup_size(128)" in code  # 4 warps of 32 x 4 outputs: the 8 KiB footprint
     rw = make_rewriter(library(), "greedy")
     for path in ("examples/maxpool2x2_u8.ir", "examples/gpu/maxpool2x2_u8.ir"):

@@ -107,6 +107,10 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     rows = footprint_rows(by, ry)
     ebytes = max(1, wl.dtype.scalar.bits // 8)
     t = bx * by
+    # With W > 1 the footprint is staged W elements a thread and slot (one aligned vector
+    # load: for u8 on WebGPU one word instead of four), where the rows keep W-aligned columns.
+    V = W if W > 1 and cols % W == 0 and a1.get(None, 0) % W == 0 and wbuf.shape[1] % W == 0 else 1
+    groups = rows * cols // V
 
     def read(pad):
         def idx(o, lane, u):
@@ -119,8 +123,11 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     def store(pad):
         def idx(o, lane, u):
             e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+            if V > 1:
+                e = o.add(o.mul(e, V), u["v"])
             return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
-        return banks.Access("tile store", idx, (("warp", by), ("slot", -(-rows * cols // t))), ebytes)
+        dims = (("warp", by), ("slot", -(-groups // t))) + ((("v", V),) if V > 1 else ())
+        return banks.Access("tile store", idx, dims, ebytes)
 
     try:
         pad, log = banks.choose(range(0, 9), lambda p: [store(p), read(p)])
@@ -136,12 +143,14 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
     i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
     gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
+    if V > 1:
+        gload = UOp("vload", wl.dtype.vec(V), gload.src, wl.arg)
     body: list = []
-    for s_ in range(-(-rows * cols // t)):
-        e = iadd(TID, s_ * t)
+    for s_ in range(-(-groups // t)):
+        e = imul(iadd(TID, s_ * t), V)
         put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
                SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
-        body += put if (s_ + 1) * t <= rows * cols else [If(ilt(e, rows * cols), tuple(put))]
+        body += put if (s_ + 1) * t <= groups else [If(ilt(e, rows * cols), tuple(put))]
     body.append(Barrier())
     lx, wy = imod(TID, bx), idiv(TID, bx)
     yv, xv = lw.range_var(yname), lw.range_var(xname)
@@ -179,7 +188,8 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     each = f"{ry} rows" + (f" x {W} adjacent outputs" if W > 1 else "")
     notes.append(f"{name}: window tiles of {ty_rows}x{bx * W} outputs ({t} threads, {each} each) x {blocks} "
                  f"blocks; shared input tile {rows}x{cols}, {layout} (bank model)")
-    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", ((xname, W),) if W > 1 else ())]
+    mult = ((xname, W),) + (((i1.arg.name, V),) if V > 1 else ()) if W > 1 else ()
+    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", mult)]
 
 
 # -- strategy: tiled matmul ------------------------------------------------------------------

@@ -481,8 +481,9 @@ class _Emitter:
             out = self.vload_lane(u, i)
         elif u.op == "gather":
             out = self.element(u.arg, self.lane(u.src[0], i))
-        elif u.op == "sload":
-            out = self.sload(u.arg, f"({self.value(u.src[0])} + {i}i)", u.dtype)
+        elif u.op == "sload":  # consecutive elements from a scalar index, else one a lane
+            at = self.lane(u.src[0], i) if u.src[0].dtype.lanes > 1 else f"({self.value(u.src[0])} + {i}i)"
+            out = self.sload(u.arg, at, u.dtype)
         elif u.op in EMIT:
             out = self.op(u, [self.lane(s, i) for s in u.src])
         else:

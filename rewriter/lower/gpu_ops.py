@@ -3,7 +3,7 @@ description, idx arithmetic on UOps (also the bank model's ops interface, so the
 the model checks are the ones the program uses), and small term utilities."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import bool_, idx
@@ -35,6 +35,11 @@ class GpuSpec:
     shuffles: bool = True  # a fixed 32-lane warp with shuffles (else reductions fold in shared memory)
     shared_elem_bytes: int = 1  # the fewest bytes a shared-tile element takes (WebGPU: 32-bit carriers)
     index_bits: int = 64  # idx arithmetic is emitted in this width (PTX: i64; WGSL: i32)
+    # The narrowest global store that does not touch a neighbour's bytes (PTX: st.global.u8).
+    # WGSL's storage words are 32 bits: a lone u8 store is an atomicAnd + atomicOr pair on the
+    # word other invocations also write, so strategies that can give a thread this many bytes
+    # of adjacent outputs along the contiguous dimension do (whole-word, atomic-free stores).
+    store_bytes: int = 1
 
 
 H100 = GpuSpec()
@@ -46,6 +51,13 @@ H100 = GpuSpec()
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32)
+# The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
+# atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
+# UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,
+# most likely because a lane's 4 outputs read shared columns 8 words apart (8-way bank
+# conflicts on 32-bit carriers, where one output a lane reads them 2 apart). It becomes the
+# default once the window tile packs u8 four to a shared word (docs/WEBGPU.md, "Not done yet").
+WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4)
 BLOCK_REDUCE_MIN = 256
 
 

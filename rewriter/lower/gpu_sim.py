@@ -133,7 +133,7 @@ class _Launch:
         else:
             flat = self.state[u.arg]
             get = lambda i: flat[self._index(i, mask, len(flat), u.arg)]  # noqa: E731
-        if u.op == "gather":
+        if u.op == "gather" or u.src[0].dtype.lanes > 1:  # a vector index: one element a lane
             vals = tuple(get(Meaning(index.value[l], None, None)) for l in range(lanes))
         elif lanes > 1:
             vals = tuple(get(Meaning(index.value + l, None, None)) for l in range(lanes))

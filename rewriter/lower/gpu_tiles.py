@@ -31,7 +31,13 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     footprint, rows (TY-1)*sy + span + 1 by columns 31*sx + span + 1, into shared memory with
     coalesced loads, then every thread folds its windows out of shared memory. The footprint
     lies between accesses the kernel makes, so it is in bounds. Row padding by the bank
-    model."""
+    model.
+
+    A target whose narrowest clean store is wider than an output (`GpuSpec.store_bytes`:
+    WebGPU's 32-bit words) gets W = store_bytes / output bytes adjacent outputs a thread
+    along x: the tile is 32*W outputs wide, the accumulators and the store are W-lane
+    vectors (their shared-tile reads one element a lane), and the launch records that x is
+    a multiple of W, so the store is whole words. CUDA (store_bytes 1) keeps W = 1."""
     k = lw.k
     *indices, value = st.src
     if len(indices) != 2 or not all(i.op == "var" for i in indices):
@@ -60,36 +66,68 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     span0 = sum(c * (k.range(n).size - 1) for n, c in a0.items() if n in rnames)
     span1 = sum(c * (k.range(n).size - 1) for n, c in a1.items() if n in rnames)
     ysz, xsz = k.range(yname).size, k.range(xname).size
-    bx, by = 32, 8
-    if xsz % bx:
-        return None
-    cols = (bx - 1) * sx + span1 + 1
+    buf = k.buffer(st.arg)
+    bx = 32
+    # Outputs a thread along x (W): 1, or as many as fill the target's narrowest clean store
+    # (spec.store_bytes; WebGPU: a 32-bit word, so four u8 outputs a thread, stored as one
+    # word without atomics). The window term must reach x only through the window load (its
+    # lanes are then lanes of the shared-tile reads).
+    wide = spec.store_bytes // max(1, buf.dtype.scalar.bits // 8)
+    wl_nodes = set(wl.toposort())
+    direct_x = any(s.op == "var" and s.arg.name == xname
+                   for n in r.src[0].toposort() if n not in wl_nodes for s in n.src)
+    widths = (wide, 1) if wide > 1 and not direct_x else (1,)
 
-    def footprint_rows(q: int) -> int:
+    def footprint_rows(by: int, q: int) -> int:
         return (by * q - 1) * sy + span0 + 1
 
+    def footprint_cols(w: int) -> int:
+        return (bx * w - 1) * sx + span1 + 1
+
     # The most rows a thread that divide the image and whose footprint fits half the shared
-    # memory (WebGPU's 32-bit carriers of u8 make maxpool2x2's 4-row footprint 16 KiB; 2 rows fit).
-    ry = next((q for q in (4, 2, 1) if ysz % (by * q) == 0
-               and footprint_rows(q) * cols * _shared_bytes(wl.dtype, spec) <= spec.shared_per_block // 2), None)
-    if ry is None:
+    # memory (WebGPU's 32-bit carriers of u8 make maxpool2x2's 4-row footprint 16 KiB; 2 rows
+    # fit). A tile W times wider has W times the columns: fewer warps (by) then, never below 1.
+    choice = None
+    for w in widths:
+        if xsz % (bx * w):
+            continue
+        for by in ((8,) if w == 1 else (8, 4, 2, 1)):
+            q = next((q for q in (4, 2, 1) if ysz % (by * q) == 0 and footprint_rows(by, q) * footprint_cols(w)
+                      * _shared_bytes(wl.dtype, spec) <= spec.shared_per_block // 2), None)
+            if q is not None:
+                choice = (w, by, q)
+                break
+        if choice:
+            break
+    if choice is None:
         return None
+    W, by, ry = choice
+    cols = footprint_cols(W)
     ty_rows = by * ry
-    rows = footprint_rows(ry)
+    rows = footprint_rows(by, ry)
     ebytes = max(1, wl.dtype.scalar.bits // 8)
     t = bx * by
+    # With W > 1 the footprint is staged W elements a thread and slot (one aligned vector
+    # load: for u8 on WebGPU one word instead of four), where the rows keep W-aligned columns.
+    V = W if W > 1 and cols % W == 0 and a1.get(None, 0) % W == 0 and wbuf.shape[1] % W == 0 else 1
+    groups = rows * cols // V
 
     def read(pad):
         def idx(o, lane, u):
             row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
-            return o.add(o.mul(row, cols + pad), o.add(o.mul(lane, sx), u["r1"]))
-        return banks.Access("window read", idx, (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", span1 + 1)), ebytes)
+            col = o.mul(lane, sx) if W == 1 else o.mul(o.add(o.mul(lane, W), u["q"]), sx)
+            return o.add(o.mul(row, cols + pad), o.add(col, u["r1"]))
+        dims = (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", span1 + 1)) + ((("q", W),) if W > 1 else ())
+        return banks.Access("window read", idx, dims, ebytes)
 
     def store(pad):
         def idx(o, lane, u):
             e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+            if V > 1:
+                e = o.add(o.mul(e, V), u["v"])
             return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
-        return banks.Access("tile store", idx, (("warp", by), ("slot", -(-rows * cols // t))), ebytes)
+        dims = (("warp", by), ("slot", -(-groups // t))) + ((("v", V),) if V > 1 else ())
+        return banks.Access("tile store", idx, dims, ebytes)
 
     try:
         pad, log = banks.choose(range(0, 9), lambda p: [store(p), read(p)])
@@ -97,26 +135,28 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     except banks.BankModelError:
         pad, layout = 0, "pad 0 (no padding avoids every conflict of this stride)"
     tile = SharedTile("window", wl.dtype, rows, cols, pad)
-    tiles_x = xsz // bx
-    y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx)
+    tiles_x = xsz // (bx * W)
+    y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx * W)
     c0, c1 = a0.get(None, 0), a1.get(None, 0)
     row0, col0 = iadd(imul(y0, sy), c0), iadd(imul(x0, sx), c1)
     # Stage the footprint: element e of the tile is global [row0 + e / cols, col0 + e % cols].
     i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
     i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
     gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
+    if V > 1:
+        gload = UOp("vload", wl.dtype.vec(V), gload.src, wl.arg)
     body: list = []
-    for s_ in range(-(-rows * cols // t)):
-        e = iadd(TID, s_ * t)
+    for s_ in range(-(-groups // t)):
+        e = imul(iadd(TID, s_ * t), V)
         put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
                SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
-        body += put if (s_ + 1) * t <= rows * cols else [If(ilt(e, rows * cols), tuple(put))]
+        body += put if (s_ + 1) * t <= groups else [If(ilt(e, rows * cols), tuple(put))]
     body.append(Barrier())
     lx, wy = imod(TID, bx), idiv(TID, bx)
     yv, xv = lw.range_var(yname), lw.range_var(xname)
     # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
     ly = var(idx, "__ly", 0, ty_rows - 1)
-    lxv = var(idx, "__lx", 0, bx - 1)
+    lxv = var(idx, "__lx", 0, bx * W - 1)
     loc0 = lw.simplify(wl.src[0].substitute({yv: ly, _c(c0): _c(0)}) if c0 == 0 else
                        UOp("sub", idx, (wl.src[0].substitute({yv: ly}), _c(c0))))
     loc1 = lw.simplify(wl.src[1].substitute({xv: lxv}) if c1 == 0 else
@@ -124,23 +164,32 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
     red_body = lw.simplify(lw.flat_loads(r.src[0].substitute({wl: sl}), {}))
     comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
-    buf = k.buffer(st.arg)
+    at = t_acc.vec(W) if W > 1 else t_acc
+    # W > 1: thread lane lx owns outputs x0 + lx*W + (0..W-1); the window term is vectorized
+    # over the tile column (its shared read becomes one element a lane) and the epilogue over x.
+    term = red_body if W == 1 else lw._widen(lw.vec(red_body, lxv.arg.name, W, {}), W)
     memo: dict = {}
     out_flat = lw.simplify(flatten(indices, buf.shape))
     for j in range(ry):
         local_y = iadd(imul(wy, ry), j)
         acc = f"acc{j}"
-        loop: tuple = (AccUpdate(acc, UOp(comb, t_acc, (UOp("acc", t_acc, (), acc), red_body))),)
+        acc_s, acc_v = UOp("acc", t_acc, (), acc), UOp("acc", at, (), acc)
+        loop: tuple = (AccUpdate(acc, UOp(comb, at, (acc_v, term))),)
         for n in reversed(r.arg[1]):
             loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
-        out = lw.simplify(lw.flat_loads(value.substitute({r: UOp("acc", t_acc, (), acc)}), memo))
-        body += [Let(ly, local_y), Let(lxv, lx), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, lx)),
-                 AccInit(acc, t_acc, const(t_acc, split_identity(r.arg[0], t_acc))), *loop,
-                 Store(buf.name, out_flat, out)]
+        out = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
+        ident = const(t_acc, split_identity(r.arg[0], t_acc))
+        if W > 1:
+            out = lw._widen(lw.vec(out, xname, W, {acc_s: acc_v}), W)
+            ident = UOp("broadcast", at, (ident,))
+        body += [Let(ly, local_y), Let(lxv, imul(lx, W)), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, imul(lx, W))),
+                 AccInit(acc, at, ident), *loop, Store(buf.name, out_flat, out)]
     blocks = (ysz // ty_rows) * tiles_x
-    notes.append(f"{name}: window tiles of {ty_rows}x{bx} outputs ({t} threads, {ry} rows each) x {blocks} "
+    each = f"{ry} rows" + (f" x {W} adjacent outputs" if W > 1 else "")
+    notes.append(f"{name}: window tiles of {ty_rows}x{bx * W} outputs ({t} threads, {each} each) x {blocks} "
                  f"blocks; shared input tile {rows}x{cols}, {layout} (bank model)")
-    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled")]
+    mult = ((xname, W),) + (((i1.arg.name, V),) if V > 1 else ()) if W > 1 else ()
+    return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", mult)]
 
 
 # -- strategy: tiled matmul ------------------------------------------------------------------

@@ -199,11 +199,7 @@ def _warp_fold(name: str, t: DType, first: UOp, comb: str) -> list:
 
 def _block_reduce(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, scratch: list):
     k = lw.k
-    *indices, value = st.src
-    buf = k.buffer(st.arg)
-    memo: dict = {}
-    indices = [lw.flat_loads(i, memo) for i in indices]
-    value = lw.simplify(lw.flat_loads(value, memo))
+    buf, indices, value = lw.flat_store(st)
     r = _reduce_of(value)
     if r is None:
         return None

@@ -314,11 +314,7 @@ def _micro(o, t_coord, grp, extent: int, per_thread: int, vec: int, strided: boo
 
 def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, contract: bool = False):
     k = lw.k
-    *indices, value = st.src
-    buf = k.buffer(st.arg)
-    memo: dict = {}
-    indices = [lw.flat_loads(i, memo) for i in indices]
-    value = lw.simplify(lw.flat_loads(value, memo))
+    buf, indices, value = lw.flat_store(st)
     r = _reduce_of(value)
     if r is None or len(r.arg[1]) != 1 or len(indices) != 2:
         return None

@@ -135,6 +135,14 @@ class _Lowerer:
         memo[u] = out
         return out
 
+    def flat_store(self, st: UOp):
+        """(buffer, indices, value) of a store, every load in them at a flat index and the
+        value simplified: the first step of every lowering strategy."""
+        *indices, value = st.src
+        memo: dict = {}
+        indices = [self.flat_loads(i, memo) for i in indices]
+        return self.k.buffer(st.arg), indices, self.simplify(self.flat_loads(value, memo))
+
     # -- vector plan ---------------------------------------------------------------------------
     def load_cost(self, value: UOp, vname: str | None, width: int) -> float:
         cost = 0.0
@@ -214,11 +222,7 @@ class _Lowerer:
 
     # -- one store -------------------------------------------------------------------------------
     def store(self, st: UOp, loc=None):
-        *indices, value = st.src
-        buf = self.k.buffer(st.arg)
-        memo: dict = {}
-        indices = [self.flat_loads(i, memo) for i in indices]
-        value = self.simplify(self.flat_loads(value, memo))
+        buf, indices, value = self.flat_store(st)
         flat = self.simplify(flatten(indices, buf.shape))
         used = {v.arg.name for i in indices for v in i.vars()}
         par = [r.name for r in self.k.ranges if r.name in used]

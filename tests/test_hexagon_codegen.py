@@ -283,7 +283,7 @@ def test_example_matches_reference_on_qemu(name, compiled):
 
 
 # ---- random elementwise kernels (hypothesis) -----------------------------------------------
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _N = 512
@@ -342,7 +342,13 @@ def test_random_elementwise_kernels_match_reference_on_qemu(library, text, seed)
     from rewriter.pipeline import check_against_reference
 
     (kernel,) = parse_kernels(text, "rnd.ir")
-    code = compile_hexagon(kernel, library)
+    try:
+        code = compile_hexagon(kernel, library)
+    except HexagonUnsupported as e:
+        # Deep random expressions can need more vector registers than HVX has; the backend
+        # does not spill yet and says so (CI found both messages). Anything else is a bug.
+        assert "register" in str(e), e
+        assume(False)
     assert check_schedule(code.machine, code.schedule) == []
     rng = np.random.default_rng(seed)
     inputs = {}

@@ -29,6 +29,7 @@ from rewriter.backends.hexagon.schedule import BlockSchedule, Schedule, packet_f
 from rewriter.cli import main
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel
+from rewriter.kernel.reference import random_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8", "maxpool2x2_u8", "matmul_i8"]
@@ -250,11 +251,7 @@ def test_each_variant_matches_reference_on_qemu(name, unroll, rotate, library):
         assert name == "conv3x3_u8" and (unroll > 1 or "registers" in str(e)), e
         return
     assert ("rotated" in code.notes[-1]) == rotate
-    rng = np.random.default_rng(3)
-    inputs = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    inputs = random_inputs(kernel, 3)  # every integer type's whole range
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets >= code.cycles["packets"]  # the loop runs its packets trip times
@@ -266,11 +263,7 @@ def test_example_matches_reference_on_qemu(name, compiled):
     from rewriter.pipeline import check_against_reference
 
     kernel = load_kernel(REPO / f"examples/{name}.ir")
-    rng = np.random.default_rng(7)
-    inputs = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    inputs = random_inputs(kernel, 7)  # every integer type's whole range
     run = hexagon.run_on_qemu(kernel, compiled[name].asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     # QEMU executes exactly the scheduled packets (prologue, trip x loop, epilogue), which
@@ -350,11 +343,7 @@ def test_random_elementwise_kernels_match_reference_on_qemu(library, text, seed)
         assert "register" in str(e), e
         assume(False)
     assert check_schedule(code.machine, code.schedule) == []
-    rng = np.random.default_rng(seed)
-    inputs = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    inputs = random_inputs(kernel, seed)  # every integer type's whole range
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == [], text
 
@@ -436,10 +425,6 @@ def test_whole_reductions_match_reference_on_qemu(name, library):
     (kernel,) = parse_kernels(_REDUCTIONS[name], f"{name}.ir")
     code = compile_hexagon(kernel, library)
     assert "vror(" in code.asm and check_schedule(code.machine, code.schedule) == []
-    rng = np.random.default_rng(11)
-    inputs = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        inputs[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
+    inputs = random_inputs(kernel, 11)  # every integer type's whole range
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []

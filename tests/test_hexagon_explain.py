@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +23,7 @@ from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.dsl.rule import load_library
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.kernel.parser import load_kernel, parse_kernels
+from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference
 from rewriter.runtime import hexagon
 
@@ -43,15 +43,6 @@ def compiled(library):
             for name in ("sum3_i16", "dot_i8")}
 
 
-def _inputs(kernel, seed):
-    rng = np.random.default_rng(seed)
-    out = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        out[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
-    return out
-
-
 @pytest.mark.parametrize("name", ["sum3_i16", "dot_i8"])
 def test_the_chosen_candidate_is_the_cheapest_and_is_the_code_emitted(name, compiled):
     code = compiled[name]
@@ -66,7 +57,7 @@ def test_the_chosen_candidate_is_the_cheapest_and_is_the_code_emitted(name, comp
     assert (code.modulo.unroll, code.modulo.ii, code.modulo.packets) == (chosen.unroll, chosen.ii, chosen.packets)
     assert chosen.ii_lower_bound >= max(chosen.res_mii, chosen.rec_mii) and chosen.ii >= chosen.ii_lower_bound
     kernel = load_kernel(REPO / f"examples/{name}.ir")
-    inputs = _inputs(kernel, 5)
+    inputs = random_inputs(kernel, 5)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets == chosen.packets
@@ -92,7 +83,7 @@ def test_a_rejected_selection_form_is_real_code(library, form, unroll, marks):
     code = compile_global(kernel, library, unroll=unroll, time_limit=LIMIT, forms=(form,))
     row = code.explanation.chosen
     assert (row.form, row.unroll) == (form, unroll) and all(m in code.asm for m in marks)
-    inputs = _inputs(kernel, 9)
+    inputs = random_inputs(kernel, 9)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets == row.packets
@@ -120,7 +111,7 @@ def test_random_sliding_sums_in_every_selection_form_match_the_reference(library
     except HexagonUnsupported:  # (the selector's limits: a register file, a load offset)
         return
     assert code.explanation.chosen is not None and code.explanation.chosen.form == form
-    inputs = _inputs(kernel, seed)
+    inputs = random_inputs(kernel, seed)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == [], (text, form)
     assert run.counts.packets == code.explanation.chosen.packets

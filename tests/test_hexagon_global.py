@@ -14,7 +14,6 @@ import re
 from itertools import combinations_with_replacement, product
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +26,7 @@ from rewriter.backends.hexagon.mir import Block, Reg, insn
 from rewriter.backends.hexagon.schedule import packet_fits
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
+from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference
 from rewriter.runtime import hexagon
 from rewriter.solver.modulo import check_schedule as check_modulo
@@ -38,15 +38,6 @@ SUPPORTED = ["add_sat_u8", "sum3_i16", "requant_u8", "dot_i8", "conv3x3_u8", "ma
 @pytest.fixture(scope="module")
 def library():
     return load_library([REPO / "rules"])
-
-
-def _inputs(kernel, seed):
-    rng = np.random.default_rng(seed)
-    out = {}
-    for b in kernel.inputs:
-        info = np.iinfo(f"{'i' if b.dtype.signed else 'u'}{b.dtype.bits // 8}")
-        out[b.name] = rng.integers(info.min, info.max, size=b.shape, endpoint=True).astype(info.dtype)
-    return out
 
 
 # ---- the packet rules as resource bags ---------------------------------------------------------
@@ -115,7 +106,7 @@ def test_global_schedule_passes_both_checkers_and_matches_reference_on_qemu(name
     assert check_schedule(code.machine, code.schedule, MODEL) == []
     assert report.schedule.stages == report.stages and report.lower_bound <= report.total_cycles
     kernel = load_kernel(REPO / f"examples/{name}.ir")
-    inputs = _inputs(kernel, 11)
+    inputs = random_inputs(kernel, 11)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets == report.packets  # prologue + kernel x trips + epilogue, exactly
@@ -129,7 +120,7 @@ def test_pipelining_never_loses_to_the_list_scheduler_and_wins_where_it_overlaps
     for name in SUPPORTED:
         kernel = load_kernel(REPO / f"examples/{name}.ir")
         listed = compile_hexagon(kernel, library)
-        inputs = _inputs(kernel, 5)
+        inputs = random_inputs(kernel, 5)
         ours = hexagon.run_on_qemu(kernel, global_code[name].asm, inputs).counts.packets
         theirs = hexagon.run_on_qemu(kernel, listed.asm, inputs).counts.packets
         assert ours <= theirs, (name, ours, theirs)
@@ -183,7 +174,7 @@ def test_random_elementwise_kernels_through_the_global_scheduler(library, text, 
         return
     assert code.modulo is not None or not code.machine.trip, code.notes[-1]
     assert check_schedule(code.machine, code.schedule, MODEL) == []
-    inputs = _inputs(kernel, seed)
+    inputs = random_inputs(kernel, seed)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == [], text
     assert code.modulo is None or run.counts.packets == code.modulo.packets
@@ -197,7 +188,7 @@ def test_a_loop_too_short_to_pipeline_keeps_the_best_code(library):
                               "  out[y, x] = reduce_max(inp[y * 2 + dy, x * 2 + dx], dy, dx)\n}\n", "pool.ir")
     code = compile_global(kernel, library, time_limit=1.0)
     listed = compile_hexagon(kernel, library)
-    inputs = _inputs(kernel, 2)
+    inputs = random_inputs(kernel, 2)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
     assert run.counts.packets <= hexagon.run_on_qemu(kernel, listed.asm, inputs).counts.packets

@@ -97,39 +97,12 @@ def _shader(k, w: dict):
 # -- there: run both ---------------------------------------------------------------------------
 def _cuda_run(k, code, inputs: dict, repeat: int):
     """(outputs, best seconds) of our CUDA code on `inputs`."""
-    from rewriter.runtime.cuda import CudaModule, Driver
+    from rewriter.runtime.cuda import resident
 
-    drv = Driver.get()
-    mod = CudaModule(code, drv)
-    ptrs, hosts = [], {}
-    try:
-        for b in k.buffers:
-            nt = numpy_dtype(b.dtype)
-            host = (np.ascontiguousarray(np.asarray(inputs[b.name]).astype(nt, copy=False))
-                    if b.role == "input" else np.zeros(b.shape, dtype=nt))
-            hosts[b.name] = host
-            p = drv.alloc(max(1, host.nbytes))
-            ptrs.append(p)
-            if b.role == "input":
-                drv.to_device(p, host)
-            else:
-                drv.zero(p, host.nbytes)
-        for _, nt, size in code.scratch:
-            ptrs.append(drv.alloc(max(1, np.dtype(nt).itemsize * size)))
-        mod.launch_all(ptrs)
-        drv.synchronize()
-        outs = {}
-        for b, p in zip(k.buffers, ptrs):
-            if b.role == "output":
-                drv.to_host(hosts[b.name], p)
-                outs[b.name] = hosts[b.name]
+    with resident(k, code, inputs) as (mod, ptrs, outs):
         mod.time(ptrs, 1, warmup=3)
         best = min(mod.time(ptrs, 1, warmup=0) for _ in range(repeat))
-        return outs, best
-    finally:
-        for p in ptrs:
-            drv.free(p)
-        mod.unload()
+    return outs, best
 
 
 def _inputs(k, small: bool, seed: int = 0):

@@ -16,6 +16,7 @@ takes an array of pointers to the kernel's parameter values), "Event Management"
 from __future__ import annotations
 
 import ctypes
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,12 +193,14 @@ class CudaModule:
         self.drv.lib.cuModuleUnload(self.mod)
 
 
-def run_cuda(kernel, ptx: CudaCode, inputs: dict, repeat: int = 20) -> tuple[dict, float]:
-    """Run `kernel`'s compiled code on the GPU: copy the inputs in, run every launch, copy the
-    outputs back; then time `repeat` more runs. Returns (outputs by name, mean seconds)."""
-    check_inputs(kernel, inputs)
+@contextmanager
+def resident(kernel, code: CudaCode, inputs: dict):
+    """The kernel's buffers on the GPU with `inputs` copied in (outputs zeroed, the launches'
+    scratch allocated), every launch run once and the outputs copied back. Yields
+    (module, device pointers, outputs by name); frees and unloads on the way out, so a caller
+    times more runs on the same pointers inside the `with`."""
     drv = Driver.get()
-    mod = CudaModule(ptx, drv)
+    mod = CudaModule(code, drv)
     ptrs, hosts = [], {}
     try:
         for b in kernel.buffers:
@@ -205,14 +208,14 @@ def run_cuda(kernel, ptx: CudaCode, inputs: dict, repeat: int = 20) -> tuple[dic
             host = (np.ascontiguousarray(np.asarray(inputs[b.name]).astype(nt, copy=False))
                     if b.role == "input" else np.zeros(b.shape, dtype=nt))
             hosts[b.name] = host
-            p = drv.alloc(host.nbytes)
+            p = drv.alloc(max(1, host.nbytes))  # cuMemAlloc refuses 0 bytes
             ptrs.append(p)
             if b.role == "input":
                 drv.to_device(p, host)
             else:
                 drv.zero(p, host.nbytes)
-        for _, nt, size in ptx.scratch:
-            ptrs.append(drv.alloc(np.dtype(nt).itemsize * size))
+        for _, nt, size in code.scratch:
+            ptrs.append(drv.alloc(max(1, np.dtype(nt).itemsize * size)))
         mod.launch_all(ptrs)
         drv.synchronize()
         outs = {}
@@ -220,9 +223,17 @@ def run_cuda(kernel, ptx: CudaCode, inputs: dict, repeat: int = 20) -> tuple[dic
             if b.role == "output":
                 drv.to_host(hosts[b.name], p)
                 outs[b.name] = hosts[b.name]
-        seconds = mod.time(ptrs, repeat) if repeat else 0.0
-        return outs, seconds
+        yield mod, ptrs, outs
     finally:
         for p in ptrs:
             drv.free(p)
         mod.unload()
+
+
+def run_cuda(kernel, ptx: CudaCode, inputs: dict, repeat: int = 20) -> tuple[dict, float]:
+    """Run `kernel`'s compiled code on the GPU: copy the inputs in, run every launch, copy the
+    outputs back; then time `repeat` more runs. Returns (outputs by name, mean seconds)."""
+    check_inputs(kernel, inputs)
+    with resident(kernel, ptx, inputs) as (mod, ptrs, outs):
+        seconds = mod.time(ptrs, repeat) if repeat else 0.0
+    return outs, seconds

@@ -48,6 +48,11 @@ def _horizon(problem: LoopProblem, ii: int) -> int:
     return len(problem.ops) * (ii + longest) + 1
 
 
+def _valid(sched: ModuloSchedule) -> bool:
+    """What the solvers' `accept` hooks ask: does the independent checker pass it?"""
+    return not check_schedule(sched)
+
+
 def _feasible(solve_ii, problem, ii, deadline, near: int):
     """Phase 1 at one II: any schedule the checker accepts, in three tries that share the
     time left: (1) only the aggregate register bound (a relaxation: much easier, and most
@@ -55,7 +60,6 @@ def _feasible(solve_ii, problem, ii, deadline, near: int):
     the heuristic's length: small domains, fast, but its unsat proves nothing); (2) the
     relaxation over the full horizon, whose unsat proves this II infeasible; (3) the exact
     register model."""
-    valid = lambda s: not check_schedule(s)  # noqa: E731
     full = _horizon(problem, ii)
     tries = ((min(near, full), "total", 0.4), (full, "total", 0.5), (full, "exact", 1.0))
     status = UNKNOWN
@@ -64,7 +68,7 @@ def _feasible(solve_ii, problem, ii, deadline, near: int):
         if left <= 0.01:
             break
         status, found, _ = solve_ii(problem, ii, horizon, time.monotonic() + share * left, registers=registers,
-                                    accept=valid, first=True)
+                                    accept=_valid, first=True)
         if status == SAT:
             return status, found
         if status == UNSAT and horizon == full:
@@ -98,11 +102,12 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
     log.append(f"lower bounds: ResMII {res_mii(problem)}, RecMII {rec_mii(problem)}, critical path {cp}")
     # The heuristic's fallback can overflow a register file (it knows no spilling); then
     # there is no incumbent and the exact search must find any valid schedule at all.
-    incumbent = not check_schedule(best)
+    overflow = check_schedule(best)
+    incumbent = not overflow
     if not incumbent:
-        log.append(f"heuristic: {check_schedule(best)[0]}")
+        log.append(f"heuristic: {overflow[0]}")
         if not exact:
-            raise ScheduleError(f"no schedule found that fits the register files ({check_schedule(best)[0]})")
+            raise ScheduleError(f"no schedule found that fits the register files ({overflow[0]})")
     length_optimal = False
     if exact:
         ii, last_ii = ii_lb, (best.ii if incumbent else 4 * best.ii)
@@ -121,12 +126,9 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
         if not incumbent:
             raise ScheduleError("no schedule found that fits the register files within the time limit "
                                 "(spilling is not modelled)")
-        if best.ii == ii_lb and time.monotonic() < deadline:
-            ii_lb = best.ii  # (phase 1 reached the heuristic's II without finding a better one)
-        valid = lambda s: not check_schedule(s)  # noqa: E731
         status, found, length_optimal = solve_ii(problem, best.ii, _horizon(problem, best.ii), deadline,
-                                                 best_length=best.length, registers="total", accept=valid)
-        if status == SAT and found.total_cycles <= best.total_cycles and not check_schedule(found):
+                                                 best_length=best.length, registers="total", accept=_valid)
+        if status == SAT and found.total_cycles <= best.total_cycles:  # (accepted: already checked)
             best = found
             log.append(f"II {best.ii}: length {best.length}{' (optimal)' if length_optimal else ''}")
         elif status == UNSAT:

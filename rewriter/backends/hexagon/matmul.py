@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.ir.uop import UOp, var
-from rewriter.lower.lower import affine
+from rewriter.lower.lower import affine, depends
 
 
 def matmul(sel, st: UOp) -> MachineFunction:
@@ -35,7 +35,7 @@ def matmul(sel, st: UOp) -> MachineFunction:
     (kv,) = value.arg[1]
     body = sel.flat_loads(value.src[0])
     loads = [n for n in body.toposort() if n.op == "load"]
-    left = [ld for ld in loads if mv in {v.arg.name for v in ld.src[0].vars()}]
+    left = [ld for ld in loads if depends(ld.src[0], mv)]
     right = [ld for ld in loads if ld not in left]
     if len(left) != 1 or len(right) != 1:
         raise HexagonUnsupported("a matrix multiply other than a[m, k] times b[k, n]")

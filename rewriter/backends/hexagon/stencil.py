@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.ir.uop import UOp, var
-from rewriter.lower.lower import affine
+from rewriter.lower.lower import affine, depends
 
 #: The hvx op a row's products select (by the image's signedness) -> (row, accumulating row).
 SCALAR_RMPY = {"hvx.vrmpy_ubb": ("vrmpybus", "vrmpybus_acc")}
@@ -41,7 +41,7 @@ def stencil(sel, st: UOp) -> MachineFunction:
         raise HexagonUnsupported("a stencil without two reduce ranges")
     body = sel.flat_loads(value.src[0])
     loads = [n for n in body.toposort() if n.op == "load"]
-    img = [ld for ld in loads if xv in {v.arg.name for v in ld.src[0].vars()}]
+    img = [ld for ld in loads if depends(ld.src[0], xv)]
     wts = [ld for ld in loads if ld not in img]
     if len(img) != 1 or len(wts) != 1:
         raise HexagonUnsupported("a stencil other than image times weights")

@@ -106,9 +106,9 @@ def run(code_dir: str, repeat: int) -> int:
         mod.unload()
         m, kk = a.shape
         flops = 2.0 * m * kk * b.shape[1]
-        launch = d["launches"][0]
+        launch = d["launches"][0]  # [name, grid, block]
         rows.append((secs, f"| {d['label']} | {d['rank'] if d['rank'] is not None else '-'} | "
-                           f"{launch['grid']} x {launch['block']} | {'yes' if ok else 'NO'} | "
+                           f"{launch[1]} x {launch[2]} | {'yes' if ok else 'NO'} | "
                            f"{secs * 1e6:.0f} | {flops / secs / 1e12:.1f} |"))
     start = torch.cuda.Event(enable_timing=True)
     end = torch.cuda.Event(enable_timing=True)

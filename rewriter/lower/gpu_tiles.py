@@ -227,16 +227,31 @@ def _shared_bytes(t, spec: GpuSpec) -> int:
     return b if t.scalar.is_float else max(b, spec.shared_elem_bytes)
 
 
-def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec, int_tiles: bool = False):
-    """The legal tile configurations, cheapest first by an estimated time: per SM, FMA issue
-    (4 warp-instructions a cycle), shared loads (1 a cycle, `vec` elements each) and global
-    traffic ((BM + BN) x K elements a tile), scaled by how evenly the tiles fill the SMs."""
+def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec, int_tiles: bool = False,
+                   macs_per_product: int = 1):
+    """The legal tile configurations, cheapest first by an estimated time.
+
+    The estimate counts the warp-instructions one multiply-accumulate costs a thread and
+    issues them at 4 a cycle an SM (all of them compete for the same issue slots, so they
+    add up): `macs_per_product` arithmetic instructions (2 for the exact float semantics: a
+    rounded product, then a rounded sum; 1 for an fma), the micro-tile's shared loads
+    ((1/TM + 1/TN) / vec), the tile's global load and shared store ((1/BM + 1/BN) each) and
+    the two barriers a K slice (2 / (TM TN BK)). Global traffic ((BM + BN) x K elements a
+    tile) is the other bound. Both are scaled by how evenly the tiles fill the SMs, and by
+    the latency hiding the SM has: independent accumulators in flight (resident threads x
+    TM x TN), which wants 8192 or more -- a few warps with large micro-tiles hide latency as
+    well as many warps with small ones. Calibrated on an H200 with bench/matmul_sweep.py
+    (4096^3 f32, exact semantics): the measured order of the nine configurations tried
+    there, best first, 128x256x8/8x16 (27.3 TFLOP/s) ... 128x128x8/8x8 (24.7), is the order
+    of this estimate for the ones it ranks first."""
     found = []
-    for bm in (128, 64, 32, 16):
-        for bn in (128, 64, 32, 16):
+    for bm in (256, 128, 64, 32, 16):
+        for bn in (256, 128, 64, 32, 16):
             for bk in (8, 16, 32):
-                for tm in (8, 4, 2):
-                    for tn in (8, 4, 2):
+                for tm in (16, 8, 4, 2):
+                    for tn in (16, 8, 4, 2):
+                        if tm * tn > 128:  # accumulators beyond ~128 registers spill
+                            continue
                         c = MatmulConfig(bm, bn, bk, tm, tn)
                         t = c.threads
                         if m % bm or n % bn or kk % bk or not 32 <= t <= spec.max_block or t % 32:
@@ -247,6 +262,8 @@ def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec, int_tile
                         if shared > spec.shared_per_block:
                             continue
                         regs = tm * tn + tm + tn + 40
+                        if regs > 255:
+                            continue
                         resident = min(spec.threads_per_sm // t, spec.blocks_per_sm,
                                        spec.regs_per_sm // (regs * t), (228 * 1024) // shared)
                         if resident < 1:
@@ -254,13 +271,17 @@ def _matmul_config(m: int, n: int, kk: int, ebytes: int, spec: GpuSpec, int_tile
                         tiles = (m // bm) * (n // bn)
                         waves = -(-tiles // (spec.sms * resident))
                         fill = tiles / (waves * spec.sms * resident)
-                        fma = m * n * kk / 32 / 4
                         vec = min(4, tm, tn)
-                        lds = m * n * kk * (1 / tn + 1 / tm) / vec / 32
+                        per_mac = (macs_per_product + (1 / tm + 1 / tn) / vec + 2 * (1 / bm + 1 / bn)
+                                   + 2 / (tm * tn * bk))
+                        issue = m * n * kk / 32 / 4 * per_mac
                         glob = m * n * kk * (1 / bm + 1 / bn) * ebytes / 64
-                        cost = max(fma, lds, glob) / fill / min(1.0, resident * t / 512)
+                        hiding = min(1.0, resident * t * tm * tn / 8192)
+                        cost = max(issue, glob) / fill / hiding
                         found.append((cost, c))
-    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn))
+    # Ties: bigger tiles, then the wider side along n (B's rows and C's rows are contiguous
+    # along n: longer coalesced runs; measured 128x256/8x16 ahead of 256x128/16x8).
+    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn, -x[1].bn, -x[1].tn))
     return [c for _, c in found]
 
 
@@ -339,7 +360,9 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     # The cheapest configuration (cost model) that has a conflict-free layout (bank model).
     chosen, log = None, []
     int_tiles = not (la.dtype.scalar.is_float and lb.dtype.scalar.is_float)
-    for c in _matmul_config(m, n, kk, ebytes, spec, int_tiles)[:8]:
+    # exact float sums round each product and each sum: two instructions a multiply-accumulate
+    two_roundings = r.dtype.is_float and not (contract and REDUCTIONS[r.arg[0]] == "add")
+    for c in _matmul_config(m, n, kk, ebytes, spec, int_tiles, 2 if two_roundings else 1)[:8]:
         vec = min(4, c.tm, c.tn)
         pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
         cands = sorted((MatmulLayout(pa, pb, s) for s in (False, True) for pa in pads for pb in pads),

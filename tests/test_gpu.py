@@ -313,3 +313,45 @@ def test_fuzz_target_cuda_sim_runs_the_gpu_program():
     inputs = random_inputs(k, 2)
     got = run_target("cuda-sim", k, library(), inputs)
     assert compare(k, got, run_reference(k, inputs)) == []
+
+
+# -- exact products: fma without opt-in -----------------------------------------------------------
+def _mul_of(a, b, t):
+    from rewriter.ir.uop import var
+    return gpu_tiles.UOp("mul", t, (gpu_tiles.UOp("cast", t, (var(a, "a"),)), gpu_tiles.UOp("cast", t, (var(b, "b"),))))
+
+
+def test_exact_product_is_decided_by_the_formats():
+    from rewriter.ir.dtype import bf16, f16, f32, f64
+    exact = gpu_tiles._exact_product
+    assert exact(_mul_of(f16, f16, f32)) and exact(_mul_of(f32, f32, f64)) and exact(_mul_of(f16, f16, f64))
+    assert not exact(_mul_of(bf16, bf16, f32))  # 2^-133 * 2^-133 underflows f32
+    assert not exact(_mul_of(f32, f32, f32)) and not exact(_mul_of(f16, f32, f32))
+
+
+def test_f16_products_are_exact_in_f32_on_every_kind_of_value():
+    """The claim behind contracting f16 x f16 -> f32 sums: every product is exact (checked in
+    f64, where it certainly is), on random bit patterns weighted to subnormals and extremes."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    bits = rng.integers(0, 1 << 16, size=(2, 200_000), dtype=np.uint16)
+    bits[:, :2000] &= 0x83FF  # subnormals and zeros
+    bits[:, 2000:4000] |= 0x7800  # the largest exponents
+    a, b = bits.view(np.float16)
+    finite = np.isfinite(a) & np.isfinite(b)
+    p32 = a[finite].astype(np.float32) * b[finite].astype(np.float32)
+    p64 = a[finite].astype(np.float64) * b[finite].astype(np.float64)
+    assert np.array_equal(p32.astype(np.float64), p64)
+    # and bf16 x bf16 is not: the smallest bf16 subnormals' product underflows f32
+    tiny = np.array([0x00010000], dtype=np.uint32).view(np.float32)[0]  # bf16 bits 0x0001: 2^-133
+    assert tiny * tiny != np.float64(tiny) * np.float64(tiny)
+
+
+def test_f16_matmul_uses_fma_without_opt_in_and_f32_does_not():
+    from rewriter.backends.ptx import emit_ptx
+    f16 = cuda("examples/gpu/matmul_f16.ir")
+    assert any("as fma (the product is exact" in n for n in f16.gpu.notes)
+    assert "fma.rn.f32" in emit_ptx(f16.gpu)[1]
+    f32 = cuda("examples/gpu/matmul_f32.ir")
+    assert not any("fma" in n for n in f32.gpu.notes)
+    assert "fma.rn.f32" not in emit_ptx(f32.gpu)[1]

@@ -333,6 +333,38 @@ def _micro(o, t_coord, grp, extent: int, per_thread: int, vec: int, strided: boo
     return o.add(o.mul(t_coord, per_thread), o.mul(grp, vec))
 
 
+def _widened_from(u: UOp):
+    """The float type `u` is a widening cast of, else `u`'s own type."""
+    if u.op == "cast" and u.src[0].dtype.is_float and u.src[0].dtype.scalar.sbits <= u.dtype.scalar.sbits:
+        return u.src[0].dtype.scalar
+    return u.dtype.scalar
+
+
+def _exact_product(mul: UOp) -> bool:
+    """Whether `mul`'s rounding never changes its value: its operands are floats widened
+    from formats narrow enough that their exact product is representable in the result
+    type. Then `acc + a * b` (round the product, round the sum) equals `fma(a, b, acc)`
+    (round once) bit for bit -- fma(a, b, acc) = RN(a*b + acc) and RN(acc + RN(a*b)) is the
+    same when RN(a*b) = a*b -- so the fma is not a change of semantics and needs no opt-in.
+    Exact when the significands fit (p_a + p_b <= p), the smallest product (the two
+    subnormal quanta multiplied) is a multiple of the result's quantum, and the largest
+    stays below its overflow threshold. f16 x f16 -> f32: 22 <= 24 bits, 2^-48 >= 2^-149,
+    2^32 < 2^128: exact. bf16 x bf16 -> f32 is not (2^-266 underflows), nor f32 x f32."""
+    t = mul.dtype.scalar
+    a, b = (_widened_from(x) for x in mul.src)
+    if not (t.is_float and a.is_float and b.is_float):
+        return False
+
+    def emax(f):
+        return (1 << (f.ebits - 1)) - 1
+
+    def quantum(f):  # exponent of the smallest subnormal
+        return 1 - emax(f) - (f.sbits - 1)
+
+    return (a.sbits + b.sbits <= t.sbits and quantum(a) + quantum(b) >= quantum(t)
+            and emax(a) + 1 + emax(b) + 1 <= emax(t))
+
+
 def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, contract: bool = False):
     k = lw.k
     buf, indices, value = lw.flat_store(st)
@@ -361,7 +393,8 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     chosen, log = None, []
     int_tiles = not (la.dtype.scalar.is_float and lb.dtype.scalar.is_float)
     # exact float sums round each product and each sum: two instructions a multiply-accumulate
-    two_roundings = r.dtype.is_float and not (contract and REDUCTIONS[r.arg[0]] == "add")
+    two_roundings = r.dtype.is_float and not (
+        REDUCTIONS[r.arg[0]] == "add" and r.src[0].op == "mul" and (contract or _exact_product(r.src[0])))
     for c in _matmul_config(m, n, kk, ebytes, spec, int_tiles, 2 if two_roundings else 1)[:8]:
         vec = min(4, c.tm, c.tn)
         pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
@@ -425,7 +458,7 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
             init.append(AccInit(nm, t_acc, const(t_acc, split_identity(r.arg[0], t_acc))))
             term = r.src[0].substitute({la: a_vals[i], lb: b_vals[j]})
             acc = UOp("acc", t_acc, (), nm)
-            if contract and comb == "add" and t_acc.is_float and term.op == "mul":
+            if comb == "add" and t_acc.is_float and term.op == "mul" and (contract or _exact_product(term)):
                 updates.append(AccUpdate(nm, UOp("fma", t_acc, (term.src[0], term.src[1], acc))))
             else:
                 updates.append(AccUpdate(nm, UOp(comb, t_acc, (acc, term))))
@@ -442,7 +475,8 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     tiles = (m // c.bm) * (n // c.bn)
     notes.append(f"{name}: tiled matmul {c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn} per thread, {t} threads x "
                  f"{tiles} blocks; shared layout by the bank model: {lay}"
-                 + ("; a * b + acc contracted to fma (one rounding, opt-in)" if contract else "")
+                 + ("; a * b + acc contracted to fma (one rounding, opt-in)" if contract else
+                    "; a * b + acc as fma (the product is exact: same result)" if not two_roundings and r.dtype.is_float else "")
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
     regs = c.tm * c.tn + c.tm + c.tn + 40  # the cost model's register estimate
     resident = max(1, min(spec.threads_per_sm // t, spec.regs_per_sm // (regs * t)))

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
@@ -63,11 +64,27 @@ def _pow2_part(n: int) -> int:
     return n & -n if n else 1 << 20
 
 
+@dataclass(frozen=True)
 class _Plan:
-    """What the analysis found: the window load, its rows and terms, and the fold order."""
+    """What `_analyze` found in one store."""
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    names: list  # the store's index variables; the last is x
+    xname: str
+    r: UOp  # the reduce node
+    kind: str  # its reduction (kernel.REDUCTIONS)
+    value: UOp  # the stored value (the reduce plus any epilogue)
+    wl: UOp  # the window load
+    wbuf: object  # its buffer
+    placeholder: UOp  # the variable standing for the window element in the terms
+    body_p: UOp  # the reduce body with the window element as `placeholder`
+    sx: int  # x stride of the window load
+    c1: int  # its constant column offset, shifted to the window's first column
+    span: int  # the window's width along x, minus 1 (< sx)
+    rows: tuple  # the distinct row (leading) indices of the window, as UOp tuples
+    terms: tuple  # (row number, column offset, term) per window element, in the reference's order
+    cols: tuple  # the distinct column offsets
+    rows_first: bool  # fold rows lane-wise before de-interleaving (see the module docstring)
+    out: object  # the output buffer
 
 
 def _analyze(lw: _Lowerer, st: UOp):
@@ -152,8 +169,9 @@ def _choose_width(p: _Plan, xsz: int, outputs: int, spec: GpuSpec):
             per_sm = min(spec.blocks_per_sm, spec.threads_per_sm // block) * block
             resident = min(threads, spec.sms * per_sm)
             in_flight = resident * len(p.rows) * length * eb
-            aligned = length & (length - 1) == 0 and _pow2_part(math.gcd(row_mult, p.sx * w)) % length == 0
-            row_instr = max(1, -(-length * eb // spec.vector_bytes)) if aligned else length
+            # A row load moves pieces as wide as its start's alignment allows (up to a vector).
+            piece = min(spec.vector_bytes, eb * _pow2_part(math.gcd(row_mult, p.sx * w)))
+            row_instr = -(-length * eb // piece)
             store_instr = -(-w * ob // spec.vector_bytes)
             instr = (len(p.rows) * row_instr + store_instr) / w
             cost = (w * ob < spec.store_bytes, -in_flight, instr)

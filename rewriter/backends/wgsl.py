@@ -1,7 +1,7 @@
 """GpuProgram -> one WGSL module: a compute entry point per launch, dispatched in order.
 
 The decisions are the GPU lowering's (`rewriter/lower/gpu.py`: map, block-reduce,
-fused-rows, window-tiled, tiled-matmul; grid, block, vector widths, shared tiles and their
+fused-rows, window-direct, window-tiled, tiled-matmul; grid, block, vector widths, shared tiles and their
 bank-model padding), made for `gpu_ops.WEBGPU`: the H100's cost-model numbers under WebGPU's
 default limits (256 invocations a workgroup, 16 KiB of workgroup memory) and without warp
 shuffles (block reductions fold through a `var<workgroup>` tree). This module only renders
@@ -88,7 +88,7 @@ class Dispatch:
     entry: str
     groups: tuple[int, int, int]
     workgroup_size: int
-    mode: str  # the launch's strategy: map | block-reduce | fused-rows | window-tiled | tiled-matmul
+    mode: str  # the launch's strategy: map | block-reduce | fused-rows | window-direct | window-tiled | tiled-matmul
     note: str
     blocks: int = 0  # the launch's grid (groups may round it up to an x * y rectangle)
 

@@ -32,10 +32,12 @@ dividing the x extent, a row load fits one vector (W*sx*elem <= vector_bytes), a
 outputs fit 16 registers; ranked by (stores narrower than `store_bytes`, -bytes in flight,
 memory instructions per output). The bytes in flight are the resident threads (the SMs'
 thread and block limits, with `_block_size`'s block) times each thread's row loads, all
-issued before the first is used: by Little's law a bandwidth-bound kernel needs enough of
-them to cover the DRAM latency, so 2 bytes a thread (W = 1, maxpool) starves the memory
-system where 32 do not (NVIDIA CUDA C++ Best Practices Guide, "Coalesced Access to Global
-Memory" and "Occupancy"). Ties go to fewer memory instructions.
+issued before the first is used: a bandwidth-bound kernel needs enough of them to cover the
+DRAM latency (Little's law; the resident warps are what hides latency: CUDA C++ Programming
+Guide, "Performance Guidelines / Maximize Utilization / Multiprocessor Level"), so 2 bytes
+a thread (W = 1, maxpool) starves the memory system where 32 do not. Adjacent threads read
+adjacent vectors, so every warp access is coalesced (CUDA C++ Best Practices Guide,
+"Coalesced Access to Global Memory"). Ties go to fewer memory instructions.
 """
 from __future__ import annotations
 
@@ -155,7 +157,7 @@ def _row_length(p: _Plan, w: int, xsz: int) -> int:
 
 def _choose_width(p: _Plan, xsz: int, outputs: int, spec: GpuSpec):
     """(W, L, block, cost) by the cost model in the module docstring."""
-    from rewriter.lower.gpu import _block_size
+    from rewriter.lower.gpu import _block_size  # here: gpu.py imports this module
 
     eb, ob = _bytes(p.wl.dtype), _bytes(p.out.dtype)
     row_mult = math.gcd(p.wbuf.shape[-1], p.c1) if len(p.wbuf.shape) > 1 else p.c1

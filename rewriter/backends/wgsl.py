@@ -1,8 +1,8 @@
 """GpuProgram -> one WGSL module: a compute entry point per launch, dispatched in order.
 
 The decisions are the GPU lowering's (`rewriter/lower/gpu.py`: map, block-reduce,
-fused-rows, window-direct, window-tiled, tiled-matmul; grid, block, vector widths, shared tiles and their
-bank-model padding), made for `gpu_ops.WEBGPU`: the H100's cost-model numbers under WebGPU's
+fused-rows, window-direct, window-tiled, tiled-matmul; grid, block, vector widths, shared
+tiles and their bank-model padding), made for `gpu_ops.WEBGPU`: the H100's cost-model numbers under WebGPU's
 default limits (256 invocations a workgroup, 16 KiB of workgroup memory) and without warp
 shuffles (block reductions fold through a `var<workgroup>` tree). This module only renders
 what the program says, in what WGSL can express:

@@ -62,27 +62,56 @@ def _kernels():
 
 
 # -- here: compile both ------------------------------------------------------------------------
+def _without(strategy: str, k, lib):
+    """(CUDA GpuProgram, its PTX, WgslShader) of `k` lowered without `strategy`: the
+    comparison rows that time a new strategy against what it replaced in the same run."""
+    from rewriter.backends.ptx import emit_ptx
+    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.lower.gpu import STRATEGIES, lower_gpu
+    from rewriter.lower.gpu_ops import WEBGPU
+    from rewriter.pipeline import make_rewriter, simplify_kernel
+
+    rw = make_rewriter(lib)
+    simple = simplify_kernel(k, rw)
+    rest = tuple(s for s in STRATEGIES if s != strategy)
+    gp = lower_gpu(simple, rw, strategies=rest)
+    web = render_wgsl(lower_gpu(simple, rw, spec=WEBGPU, target=webgpu_target(), strategies=rest))
+    return gp, emit_ptx(gp)[1], web
+
+
 def prepare(out_dir: str) -> None:
+    from rewriter.pipeline import optimize
     from rewriter.dsl.rule import load_library
-    from rewriter.pipeline import compile_cuda, optimize
+    from rewriter.runtime.cuda import CudaCode
 
     lib = load_library(["rules"])
     os.makedirs(out_dir, exist_ok=True)
-    for n, (label, text, small) in enumerate(_kernels()):
-        k = parse_kernels(text)[0]
-        cuda = optimize(k, lib, "cuda")
-        web = optimize(k, lib, "webgpu").wgsl
+    n = 0
+
+    def record(label, text, small, gp, ptx, web):
+        nonlocal n
         d = {"label": label, "text": text, "small": small,
-             "cuda": compile_cuda(cuda).to_json(),
-             "cuda_launches": [f"{l.strategy} <<<{l.grid},{l.block}>>>" for l in cuda.gpu.launches],
+             "cuda": CudaCode.from_program(gp, ptx).to_json(),
+             "cuda_launches": [f"{l.strategy} <<<{l.grid},{l.block}>>>" for l in gp.launches],
              "wgsl": {"code": web.code, "features": list(web.features),
                       "bindings": [[b.name, str(b.dtype), b.count, b.words, b.role, b.binding] for b in web.bindings],
                       "dispatches": [[x.entry, list(x.groups), x.workgroup_size, x.mode, x.note, x.blocks]
                                      for x in web.dispatches]}}
         with open(os.path.join(out_dir, f"{n:02d}.json"), "w") as f:
             json.dump(d, f)
+        n += 1
         print(f"{label}: cuda {'; '.join(d['cuda_launches'])} | webgpu "
               f"{'; '.join(f'{x.mode} <<<{x.blocks},{x.workgroup_size}>>>' for x in web.dispatches)}", flush=True)
+
+    later = []
+    for label, text, small in _kernels():
+        k = parse_kernels(text)[0]
+        cuda = optimize(k, lib, "cuda")
+        record(label, text, small, cuda.gpu, cuda.ptx, optimize(k, lib, "webgpu").wgsl)
+        if not small and any(l.strategy == "window-direct" for l in cuda.gpu.launches):
+            later.append((f"{label} [without window-direct]", text, k))
+    for label, text, k in later:  # the same kernel as lowered before window-direct, same run
+        record(label, text, False, *_without("window-direct", k, lib))
 
 
 def _shader(k, w: dict):

@@ -146,16 +146,19 @@ def _pool(h: int, w: int) -> str:
 
 
 def _word_stores(src: str, inputs):
-    """`src` lowered under `gpu_ops.WEBGPU_WORD_STORES` (word-granular stores), rendered as
-    WGSL, run through wgpu and compared bit for bit with the reference; returns the WGSL."""
+    """`src` lowered under `gpu_ops.WEBGPU_WORD_STORES` (word-granular stores) without the
+    window-direct strategy (so a pooling kernel takes the window tile), rendered as WGSL, run
+    through wgpu and compared bit for bit with the reference; returns the WGSL."""
     from rewriter.backends.wgsl import render_wgsl, webgpu_target
-    from rewriter.lower.gpu import lower_gpu
+    from rewriter.lower.gpu import STRATEGIES, lower_gpu
     from rewriter.lower.gpu_ops import WEBGPU_WORD_STORES
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
     rw = make_rewriter(library(), "greedy")
     kernel = parse_kernels(src)[0]
-    shader = render_wgsl(lower_gpu(simplify_kernel(kernel, rw), rw, spec=WEBGPU_WORD_STORES, target=webgpu_target()))
+    tiled = tuple(s for s in STRATEGIES if s != "window-direct")
+    shader = render_wgsl(lower_gpu(simplify_kernel(kernel, rw), rw, spec=WEBGPU_WORD_STORES, target=webgpu_target(),
+                                   strategies=tiled))
     if inputs is not None:
         got, _, _ = run_webgpu(kernel, shader, inputs)
         assert compare(kernel, got, run_reference(kernel, inputs)) == []
@@ -187,8 +190,17 @@ def test_window_tile_too_narrow_for_word_outputs_keeps_one_output_a_thread():
     assert "atomicOr" in shader.code and "@workgroup_size(256)" in shader.code
 
 
-def test_default_webgpu_lowering_keeps_byte_stores_for_maxpool():
-    """The default WebGPU spec keeps the measured-faster byte stores (gpu_ops.WEBGPU's note)."""
-    code = _run(_pool(64, 256), lambda k: {"inp": np.random.default_rng(5).integers(0, 256, size=(128, 512),
-                                                                                       dtype=np.uint8)})
-    assert "atomicOr" in code
+def test_default_webgpu_maxpool_reads_rows_as_words_and_stores_words():
+    """By default maxpool2x2 takes window-direct (lower/gpu_pool.py): 16 input bytes a row as one
+    vec4 load, the max a word at a time (no byte unpacked), the even/odd bytes de-interleaved by
+    shifts and masks, 8 outputs stored as two whole words with no atomics; bit-exact on
+    lavapipe, edge values 0 and 255 included."""
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 256, size=(128, 512), dtype=np.uint8)
+    a[::3, ::5] = 255
+    a[1::4, 1::3] = 0
+    code = _run(_pool(64, 256), lambda k: {"inp": a})
+    assert "atomic" not in code and "var<workgroup>" not in code
+    assert "var<storage, read> b_inp: array<vec4<u32>>" in code
+    assert "0x80808080u" in code and not re.search(r">> (8|16|24)u\) & 0xffu;", code)
+    assert code.count("b_out[") == 2

@@ -155,6 +155,10 @@ class LaunchEmitter(ProgramEmitter):
             return self.b.load(ptr, typ=ty, align=max(1, t.dtype.bits // 8) * lanes)
         if u.op == "extract":
             return self.b.extract_element(self.value(u.src[0]), ir.Constant(_I32, u.arg))
+        if u.op == "vshuffle":  # lanes picked by constant indices: shufflevector (prmt for bytes)
+            v = self.value(u.src[0])
+            mask = ir.Constant(ir.VectorType(_I32, len(u.arg)), list(u.arg))
+            return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined), mask)
         if u.op == "shfl":
             return self.shuffle(u)
         if u.op in ("exp2", "log2") and u.dtype.is_float:

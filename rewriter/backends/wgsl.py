@@ -1,8 +1,8 @@
 """GpuProgram -> one WGSL module: a compute entry point per launch, dispatched in order.
 
 The decisions are the GPU lowering's (`rewriter/lower/gpu.py`: map, block-reduce,
-fused-rows, window-tiled, tiled-matmul; grid, block, vector widths, shared tiles and their
-bank-model padding), made for `gpu_ops.WEBGPU`: the H100's cost-model numbers under WebGPU's
+fused-rows, window-direct, window-tiled, tiled-matmul; grid, block, vector widths, shared
+tiles and their bank-model padding), made for `gpu_ops.WEBGPU`: the H100's cost-model numbers under WebGPU's
 default limits (256 invocations a workgroup, 16 KiB of workgroup memory) and without warp
 shuffles (block reductions fold through a `var<workgroup>` tree). This module only renders
 what the program says, in what WGSL can express:
@@ -88,7 +88,7 @@ class Dispatch:
     entry: str
     groups: tuple[int, int, int]
     workgroup_size: int
-    mode: str  # the launch's strategy: map | block-reduce | fused-rows | window-tiled | tiled-matmul
+    mode: str  # the launch's strategy: map | block-reduce | fused-rows | window-direct | window-tiled | tiled-matmul
     note: str
     blocks: int = 0  # the launch's grid (groups may round it up to an x * y rectangle)
 
@@ -430,6 +430,8 @@ class _Emitter:
             elif u.op in ("cast", "bitcast"):
                 src = u.src[0].dtype.scalar
                 ok = src.is_int and src.bits == spec.bits and self.swar_ok(u.src[0])
+            elif u.op == "vshuffle":  # a byte (half-word) permutation of whole packed words
+                ok = lane_spec(u.src[0].dtype) is not None and self.swar_ok(u.src[0])
             else:
                 ok = (u.op, u.dtype.scalar.signed) in SWAR and all(self.swar_ok(s) for s in u.src)
         self.swar_memo[u] = ok
@@ -451,10 +453,32 @@ class _Emitter:
             out = self.load_word(u.arg, self.value(u.src[0]), k)
         elif u.op == "broadcast":
             out = let(f"({to_bits(u.dtype.scalar, self.value(u.src[0]))} * {spec.ones})")
+        elif u.op == "vshuffle":
+            out = self.permuted_word(u, k, let)
         else:
             out = SWAR[(u.op, u.dtype.scalar.signed)](let, spec, *(self.swar_word(s, k) for s in u.src))
         self.memo[key] = out
         return out
+
+    def permuted_word(self, u: UOp, k: int, let) -> str:
+        """Word `k` of `vshuffle(v, lanes)` from the words of packed `v`: the output lanes are
+        grouped by (source word, shift), each group one shift and one mask, the groups or-ed
+        (the even bytes of words a, b: (a & 0xff) | ((a >> 8) & 0xff00) | ((b << 16) &
+        0xff0000) | ((b << 8) & 0xff000000))."""
+        spec = lane_spec(u.dtype)
+        per = 32 // spec.bits
+        lane_mask = (1 << spec.bits) - 1
+        groups: dict = {}
+        for j in range(per):
+            src = u.arg[k * per + j]
+            key = (src // per, (j - src % per) * spec.bits)
+            groups[key] = groups.get(key, 0) | (lane_mask << (j * spec.bits))
+        parts = []
+        for (word, shift), mask in groups.items():
+            w = self.swar_word(u.src[0], word)
+            moved = w if shift == 0 else f"({w} << {shift}u)" if shift > 0 else f"({w} >> {-shift}u)"
+            parts.append(moved if mask == 0xFFFFFFFF else f"({moved} & {hex(mask)}u)")
+        return let(" | ".join(parts))
 
     def tile_name(self, tile: str) -> str:
         return f"{self.prefix}_{tile}"
@@ -475,6 +499,8 @@ class _Emitter:
             out = self.value(u.src[0])
         elif u.op == "lanes":
             out = f"{i}i"
+        elif u.op == "vshuffle":
+            out = self.lane(u.src[0], u.arg[i])
         elif u.op == "acc":
             out = f"{u.arg}_{i}"
         elif u.op == "vload":

@@ -6,6 +6,9 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     reduced values broadcast through shared memory. Here.
   * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) -> shared-memory K slices and
     register micro-tiles, layout by the Z3 bank model. lower/gpu_tiles.py.
+  * "window-direct": window reductions whose windows do not overlap along x (pooling,
+    stride >= window width) -> each thread reads its input rows as vectors from global
+    memory and computes W adjacent outputs, no shared tile. lower/gpu_pool.py.
   * "window-tiled": sliding-window reductions (convolution, pooling) -> the input footprint
     of a tile of outputs staged in shared memory. lower/gpu_tiles.py.
   * "block-reduce": a store whose value reduces over one range of at least
@@ -36,6 +39,7 @@ from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, Gp
                                     _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
+from rewriter.lower.gpu_pool import _window_direct
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
@@ -348,6 +352,12 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 
 
 # -- driver ----------------------------------------------------------------------------------
+#: The strategies in the order they are tried (the first that applies to a store wins).
+#: window-direct comes before window-tiled: a window that no two outputs along x share
+#: gains nothing from a shared tile (lower/gpu_pool.py); overlapping ones (conv) go on.
+STRATEGIES = ("fused-rows", "tiled-matmul", "window-direct", "window-tiled", "block-reduce", "map")
+
+
 def _check_index_width(kernel: Kernel, bits: int) -> None:
     """idx is exact (docs/KERNELS.md) but the GPU emitters compute it in `bits`-bit integers:
     a kernel whose idx values the range analysis cannot keep inside that width (a product
@@ -378,7 +388,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     notes: list = []
     scratch: list = []
     launches: list = []
-    order = strategies or ("fused-rows", "tiled-matmul", "window-tiled", "block-reduce", "map")
+    order = strategies or STRATEGIES
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -388,6 +398,8 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
         for strat in order:
             if strat == "tiled-matmul":
                 got = _tiled_matmul(lw, st, name, spec, notes, contract)
+            elif strat == "window-direct":
+                got = _window_direct(lw, st, name, spec, notes)
             elif strat == "window-tiled":
                 got = _window_tiled(lw, st, name, spec, notes)
             elif strat == "block-reduce":

@@ -57,6 +57,8 @@ WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shar
 # most likely because a lane's 4 outputs read shared columns 8 words apart (8-way bank
 # conflicts on 32-bit carriers, where one output a lane reads them 2 apart). It becomes the
 # default once the window tile packs u8 four to a shared word (docs/WEBGPU.md, "Not done yet").
+# maxpool itself no longer takes the window tile: its windows do not overlap, so window-direct
+# (lower/gpu_pool.py) stores whole words of outputs under either spec.
 WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4)
 BLOCK_REDUCE_MIN = 256
 

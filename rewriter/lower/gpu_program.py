@@ -21,6 +21,11 @@ and values (UOps) beside the loop program's ones:
   sload   (index,) arg=tile                         one element of a shared tile
   shfl    (value, offset) arg="down"                the value of lane (lane + offset) of the
                                                     warp (shfl.sync.down, all 32 lanes active)
+  extract (vector,) arg=lane                        one lane of a vector
+  vshuffle (vector,) arg=(lane, ...)                the vector of those lanes of `vector`, in
+                                                    that order (LLVM shufflevector; the
+                                                    window-direct strategy de-interleaves
+                                                    row loads with it)
 """
 from __future__ import annotations
 
@@ -127,6 +132,9 @@ def format_gpu_program(gp: GpuProgram) -> str:
             elif n.op == "sload":
                 memo[n] = var(n.dtype, f"{n.arg}[{_fmt_plain(memo[n.src[0]])}]"
                               + (f" : +{n.dtype.lanes}" if n.dtype.lanes > 1 else ""))
+            elif n.op in ("vshuffle", "extract"):  # lanes of a vector by constant indices
+                picked = ",".join(map(str, n.arg)) if n.op == "vshuffle" else n.arg
+                memo[n] = var(n.dtype, f"{_fmt_plain(memo[n.src[0]])}.lanes<{picked}>")
             elif n.src:
                 memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
             else:

@@ -106,6 +106,9 @@ class _Launch:
         if u.op == "extract":
             s = self.value(u.src[0], mask, memo)
             return Meaning(s.value[u.arg], s.defined, s.poison)
+        if u.op == "vshuffle":
+            s = self.value(u.src[0], mask, memo)
+            return Meaning(tuple(s.value[i] for i in u.arg), s.defined, s.poison)
         if u.op in ("load", "vload", "gather", "sload"):
             return self.load(u, mask, memo)
         if u.op == "hreduce":

@@ -10,6 +10,11 @@ statements and values of lower/gpu_program.py:
   Barrier  -> llvm.nvvm.barrier0 (bar.sync 0)
   shfl     -> llvm.nvvm.shfl.sync.down.{i32,f32} with the full mask (narrower types widened)
   sload / SharedStore -> loads/stores through the tile's addrspace(3) global
+  ldmatrix -> llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4{.trans}.b16 (4 x i32 -> <8 x half>)
+  mma      -> llvm.nvvm.mma.m16n8k16.row.col.f32.f32 (f16 A/B as <2 x half> pairs, f32 C/D):
+              mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 (LLVM's IntrinsicsNVVM.td names
+              the f16-input variants by their D and C types)
+  vslice   -> shufflevector
 
 Vector loads and stores carry the alignment the program proves (Launch.multiples: a range
 that steps by its width keeps every index a multiple of it), so NVPTX emits
@@ -105,7 +110,11 @@ class LaunchEmitter(ProgramEmitter):
             elif isinstance(s, SharedStore):
                 g, t = self.tiles[s.tile]
                 ptr = self.tile_ptr(g, self.value(s.index))
-                self.b.store(self.value(s.value), ptr, align=max(1, t.dtype.bits // 8))
+                val = self.value(s.value)
+                lanes = s.value.dtype.lanes
+                if lanes > 1:  # a vector into consecutive elements (gpu_mma: 16-byte chunks, aligned)
+                    ptr = self.b.bitcast(ptr, ir.PointerType(val.type, addrspace=3))
+                self.b.store(val, ptr, align=max(1, t.dtype.bits // 8) * lanes)
             else:
                 super().stmts([s])
 
@@ -157,6 +166,15 @@ class LaunchEmitter(ProgramEmitter):
             return self.b.extract_element(self.value(u.src[0]), ir.Constant(_I32, u.arg))
         if u.op == "shfl":
             return self.shuffle(u)
+        if u.op == "vslice":
+            start, lanes = u.arg
+            v = self.value(u.src[0])
+            return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
+                                         ir.Constant(ir.VectorType(_I32, lanes), list(range(start, start + lanes))))
+        if u.op == "ldmatrix":
+            return self.ldmatrix(u)
+        if u.op == "mma":
+            return self.mma(u)
         if u.op in ("exp2", "log2") and u.dtype.is_float:
             return self.transcendental(u)
         return super()._value(u)
@@ -185,6 +203,39 @@ class LaunchEmitter(ProgramEmitter):
         for i in range(t.lanes):
             lane = ir.Constant(_I32, i)
             out = self.b.insert_element(out, one(self.b.extract_element(v, lane)), lane)
+        return out
+
+    def ldmatrix(self, u):
+        """Four b32 registers (matrix q in register q) as the 8 halves of the value."""
+        tile, trans = u.arg
+        g, t = self.tiles[tile]
+        ptr = self.tile_ptr(g, self.value(u.src[0]))
+        ret = ir.LiteralStructType([_I32] * 4)
+        name = f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4{'.trans' if trans else ''}.b16"
+        regs = self._call(name, ret, [ptr])
+        vec = ir.Constant(ir.VectorType(_I32, 4), ir.Undefined)
+        for q in range(4):
+            vec = self.b.insert_element(vec, self.b.extract_value(regs, q), ir.Constant(_I32, q))
+        return self.b.bitcast(vec, llvm_type(u.dtype))
+
+    def mma(self, u):
+        """D = A B + C of the warp: A as four <2 x half>, B as two, C and D four floats."""
+        a, b, c = (self.value(s) for s in u.src)
+        half2 = ir.VectorType(ir.HalfType(), 2)
+
+        def pairs(v, n):
+            return [self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
+                                          ir.Constant(ir.VectorType(_I32, 2), [2 * i, 2 * i + 1])) for i in range(n)]
+
+        f32 = ir.FloatType()
+        cs = [self.b.extract_element(c, ir.Constant(_I32, i)) for i in range(4)]
+        fn_name = "llvm.nvvm.mma.m16n8k16.row.col.f32.f32"
+        args = pairs(a, 4) + pairs(b, 2) + cs
+        assert all(x.type == half2 for x in args[:6])
+        d = self._call(fn_name, ir.LiteralStructType([f32] * 4), args)
+        out = ir.Constant(ir.VectorType(f32, 4), ir.Undefined)
+        for i in range(4):
+            out = self.b.insert_element(out, self.b.extract_value(d, i), ir.Constant(_I32, i))
         return out
 
     def shuffle(self, u):

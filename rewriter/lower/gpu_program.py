@@ -21,6 +21,20 @@ and values (UOps) beside the loop program's ones:
   sload   (index,) arg=tile                         one element of a shared tile
   shfl    (value, offset) arg="down"                the value of lane (lane + offset) of the
                                                     warp (shfl.sync.down, all 32 lanes active)
+
+warp-level matrix values (the opt-in tensor-core strategy, lower/gpu_mma.py; every lane of
+the warp executes them together, never under an `If`):
+
+  ldmatrix (index,) arg=(tile, trans)   ldmatrix.sync.aligned.m8n8.x4{.trans}.shared.b16: the
+                                        lane gives the element index of one 16-byte row
+                                        (lanes 8q..8q+7: the rows of matrix q) and receives 8
+                                        halves (register q = halves 2q, 2q+1) as the PTX ISA
+                                        lays them out (gpu_mma.ldmatrix_source)
+  mma      (a f16x8, b f16x4, c f32x4) arg="m16n8k16"
+                                        mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32:
+                                        D = A B + C over the warp's fragments (gpu_mma.a_elem,
+                                        b_elem, c_elem)
+  vslice   (vector,) arg=(start, lanes) lanes start .. start + lanes - 1 of a vector
 """
 from __future__ import annotations
 
@@ -127,6 +141,12 @@ def format_gpu_program(gp: GpuProgram) -> str:
             elif n.op == "sload":
                 memo[n] = var(n.dtype, f"{n.arg}[{_fmt_plain(memo[n.src[0]])}]"
                               + (f" : +{n.dtype.lanes}" if n.dtype.lanes > 1 else ""))
+            elif n.op == "ldmatrix":
+                memo[n] = var(n.dtype, f"ldmatrix{'.trans' if n.arg[1] else ''}({n.arg[0]}[{_fmt_plain(memo[n.src[0]])}])")
+            elif n.op == "mma":
+                memo[n] = var(n.dtype, "mma." + n.arg + "(" + ", ".join(_fmt_plain(memo[x]) for x in n.src) + ")")
+            elif n.op == "vslice":
+                memo[n] = var(n.dtype, f"{_fmt_plain(memo[n.src[0]])}[{n.arg[0]}:+{n.arg[1]}]")
             elif n.src:
                 memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
             else:

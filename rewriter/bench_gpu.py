@@ -106,8 +106,10 @@ def compiled(lib, path: str, code_dir: str | None):
     """(kernel, CudaCode, strategies of its launches, compile seconds): compiled here, or
     read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
     A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
-    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#map" with
-    the map strategy only (no shared-memory tiling), to measure what the tiling buys."""
+    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#tc" with
+    the opt-in tensor-core strategy (mma-matmul: f16 products summed by mma.sync); one ending
+    in "#map" with the map strategy only (no shared-memory tiling), to measure what the
+    tiling buys."""
     import json
     import os
 
@@ -116,7 +118,8 @@ def compiled(lib, path: str, code_dir: str | None):
 
     contract = path.endswith("#fma")
     map_only = path.endswith("#map")
-    k = load_kernel(path.removesuffix("#fma").removesuffix("#map"))
+    tensor_cores = path.endswith("#tc")
+    k = load_kernel(path.removesuffix("#fma").removesuffix("#map").removesuffix("#tc"))
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
@@ -132,7 +135,7 @@ def compiled(lib, path: str, code_dir: str | None):
         rw = make_rewriter(lib)
         gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=("map",))
         return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
-    opt = optimize(k, lib, "cuda", fp_contract=contract)
+    opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
     return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
 
 
@@ -237,7 +240,8 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
-    label = k.name + (" (fma)" if p.endswith("#fma") else " (map only)" if p.endswith("#map") else "")
+    label = k.name + (" (fma)" if p.endswith("#fma") else " (map only)" if p.endswith("#map")
+                      else " (tensor cores)" if p.endswith("#tc") else "")
     lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
@@ -290,6 +294,7 @@ def main(argv=None) -> int:
         large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
+    large += [p + "#tc" for p in large if p.endswith("/matmul_f16.ir")]
     if args.prepare:
         from rewriter.dsl.rule import load_library
 

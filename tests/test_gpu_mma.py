@@ -1,0 +1,205 @@
+"""The opt-in tensor-core matmul (lower/gpu_mma.py): fragment layouts against the PTX ISA's
+tables, whole GPU programs through the lockstep simulator against the reference interpreter
+(every operand orientation, several blocks, an epilogue), the bank model's layouts by brute
+force, ptxas for sm_90, and that nothing changes without the flag or on WebGPU."""
+from __future__ import annotations
+
+import ctypes
+import functools
+import shutil
+import subprocess
+from dataclasses import replace
+
+import pytest
+
+from rewriter.cli import main
+from rewriter.dsl.rule import load_library
+from rewriter.kernel.parser import load_kernel, parse_kernels
+from rewriter.kernel.reference import random_inputs
+from rewriter.lower import gpu_mma
+from rewriter.lower.gpu import lower_gpu
+from rewriter.lower.gpu_ops import H100, WEBGPU
+from rewriter.lower.gpu_sim import simulate
+from rewriter.pipeline import check_against_reference, make_rewriter, optimize, simplify_kernel
+from rewriter.solver import banks
+
+
+@functools.lru_cache(maxsize=1)
+def library():
+    return load_library(["rules"])
+
+
+def _kernel(src: str):
+    return parse_kernels(src, "mma.ir")[0]
+
+
+def _mm(m, n, k, a="a[m, kk]", b="b[kk, n]", a_shape=None, b_shape=None, epi="{}"):
+    a_shape = a_shape or f"{m}, {k}"
+    b_shape = b_shape or f"{k}, {n}"
+    body = epi.format(f"sum(cast<f32>({a}) * cast<f32>({b}), kk)")
+    return _kernel(f"""kernel mm(a: f16[{a_shape}], b: f16[{b_shape}]) -> (c: f32[{m}, {n}]) {{
+      m = range({m}); n = range({n}); kk = range({k}, reduce)
+      c[m, n] = {body} }}""")
+
+
+# -- the PTX ISA's tables (9.7.14.5.8, Figures 79-81 for f16/f32; 9.7.14.5.15 ldmatrix) ---------
+# A few entries written out from the figures, independent of the functions' formulas.
+_A = {0: [(0, 0), (0, 1), (8, 0), (8, 1), (0, 8), (0, 9), (8, 8), (8, 9)],
+      1: [(0, 2), (0, 3), (8, 2), (8, 3), (0, 10), (0, 11), (8, 10), (8, 11)],
+      4: [(1, 0), (1, 1), (9, 0), (9, 1), (1, 8), (1, 9), (9, 8), (9, 9)],
+      31: [(7, 6), (7, 7), (15, 6), (15, 7), (7, 14), (7, 15), (15, 14), (15, 15)]}
+_B = {0: [(0, 0), (1, 0), (8, 0), (9, 0)], 1: [(2, 0), (3, 0), (10, 0), (11, 0)],
+      4: [(0, 1), (1, 1), (8, 1), (9, 1)], 31: [(6, 7), (7, 7), (14, 7), (15, 7)]}
+_C = {0: [(0, 0), (0, 1), (8, 0), (8, 1)], 1: [(0, 2), (0, 3), (8, 2), (8, 3)],
+      4: [(1, 0), (1, 1), (9, 0), (9, 1)], 31: [(7, 6), (7, 7), (15, 6), (15, 7)]}
+
+
+def test_fragment_layouts_match_the_ptx_isa_tables():
+    for lane, want in _A.items():
+        assert [gpu_mma.a_elem(i, lane) for i in range(8)] == want
+    for lane, want in _B.items():
+        assert [gpu_mma.b_elem(i, lane) for i in range(4)] == want
+    for lane, want in _C.items():
+        assert [gpu_mma.c_elem(i, lane) for i in range(4)] == want
+    # Each fragment covers its matrix exactly once over the warp.
+    for fn, count, shape in ((gpu_mma.a_elem, 8, (16, 16)), (gpu_mma.b_elem, 4, (16, 8)), (gpu_mma.c_elem, 4, (16, 8))):
+        cells = [fn(i, lane) for lane in range(32) for i in range(count)]
+        assert sorted(cells) == [(r, c) for r in range(shape[0]) for c in range(shape[1])]
+
+
+def test_ldmatrix_source_matches_the_ptx_isa():
+    """Without .trans lane l holds row l/4, elements 2(l%4), 2(l%4)+1 of each matrix; the row
+    addresses of matrix q come from lanes 8q..8q+7. With .trans, the transposed matrix."""
+    assert gpu_mma.ldmatrix_source(0, 0, 0, False) == (0, 0)
+    assert gpu_mma.ldmatrix_source(0, 1, 5, False) == (1, 3)
+    assert gpu_mma.ldmatrix_source(2, 0, 5, False) == (17, 2)
+    assert gpu_mma.ldmatrix_source(3, 1, 31, False) == (31, 7)
+    assert gpu_mma.ldmatrix_source(0, 0, 5, True) == (2, 1)
+    assert gpu_mma.ldmatrix_source(1, 1, 31, True) == (15, 7)
+    # ldmatrix (no .trans) of a row-major 16x16 block, registers a0a1..a6a7: exactly the A
+    # fragment when matrix q is the 8x8 block _block_of("a", q).
+    for lane in range(32):
+        for q in range(4):
+            for h in range(2):
+                src, off = gpu_mma.ldmatrix_source(q, h, lane, False)
+                o_off, k_off = gpu_mma._block_of("a", q)
+                assert (o_off + src % 8, k_off + off) == gpu_mma.a_elem(2 * q + h, lane)
+
+
+# -- whole programs in the simulator ---------------------------------------------------------------
+def _lower(k, spec=H100, tensor_cores=True):
+    rw = make_rewriter(library())
+    return lower_gpu(simplify_kernel(k, rw), rw, spec=spec, tensor_cores=tensor_cores)
+
+
+@pytest.mark.parametrize("kernel", [
+    _mm(64, 64, 64),
+    _mm(128, 256, 64),  # several blocks
+    _mm(64, 128, 64, b="b[n, kk]", b_shape="128, 64"),  # B contiguous along k: ldmatrix without .trans
+    _mm(64, 64, 64, a="a[kk, m]", a_shape="64, 64"),  # A contiguous along m: ldmatrix.trans
+    _mm(64, 64, 128, epi="max({}, 0.0) * 0.5"),  # an epilogue on each result
+], ids=["64^3", "multi-block", "b-k-major", "a-m-major", "epilogue"])
+def test_tensor_core_program_matches_reference(kernel):
+    gp = _lower(kernel)
+    assert [l.strategy for l in gp.launches] == ["mma-matmul"]
+    inputs = random_inputs(kernel, 2)
+    assert check_against_reference(kernel, simulate(gp, inputs), inputs) == []
+
+
+def test_simulator_catches_a_wrong_fragment_layout():
+    """Reading B without .trans (the other ISA layout) must not pass."""
+    k = _mm(64, 64, 64)
+    gp = _lower(k)
+    launch = gp.launches[0]
+
+    def flip(u):
+        memo = {}
+        for n in u.toposort():
+            src = tuple(memo[x] for x in n.src)
+            memo[n] = (n.replace(src=src, arg=(n.arg[0], not n.arg[1])) if n.op == "ldmatrix" and n.arg[0] == "b_tile"
+                       else n.replace(src=src) if n.src else n)
+        return memo[u]
+
+    from rewriter.lower.program import AccUpdate, Loop
+
+    def walk(stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, Loop):
+                s = replace(s, body=tuple(walk(s.body)))
+            elif isinstance(s, AccUpdate):
+                s = AccUpdate(s.name, flip(s.value))
+            out.append(s)
+        return out
+
+    broken = replace(gp, launches=(replace(launch, body=tuple(walk(launch.body))),))
+    inputs = random_inputs(k, 2)
+    assert check_against_reference(k, simulate(broken, inputs), inputs) != []
+
+
+# -- layouts, opt-in, emission ---------------------------------------------------------------------
+def test_chosen_shared_layouts_are_conflict_free_by_brute_force():
+    k = load_kernel("examples/gpu/matmul_f16.ir")
+    c = gpu_mma.mma_configs(4096, 4096, 4096, H100)[0]
+    rw = make_rewriter(library())
+    lw_k = simplify_kernel(k, rw)
+    from rewriter.lower.gpu_ops import cuda_target
+    from rewriter.lower.lower import _Lowerer
+
+    lw = _Lowerer(lw_k, cuda_target(), rw)
+    got = gpu_mma._match(lw, lw_k.stores[0])
+    la, lb = got[4], got[5]
+    ops_ = (gpu_mma.Operand("a", la, "m", True, c.bm, c.bk), gpu_mma.Operand("b", lb, "n", False, c.bn, c.bk))
+    lays, _ = gpu_mma.choose_layouts(c, ops_)
+    for acc in gpu_mma._accesses(c, ops_, lays):
+        assert banks.conflicts_brute_force(acc) == 1, acc.name
+    plain = (gpu_mma.TileLayout(), gpu_mma.TileLayout())
+    worst = {a.name: banks.conflicts_brute_force(a) for a in gpu_mma._accesses(c, ops_, plain)}
+    assert worst["A ldmatrix"] > 1 and worst["B ldmatrix.trans"] > 1
+
+
+def test_tensor_cores_are_opt_in_and_never_on_webgpu():
+    k = load_kernel("examples/gpu/matmul_f16.ir")
+    assert [l.strategy for l in _lower(k, tensor_cores=False).launches] == ["tiled-matmul"]
+    assert [l.strategy for l in _lower(k, spec=WEBGPU).launches] != ["mma-matmul"]
+    f32 = load_kernel("examples/gpu/matmul_f32.ir")  # f32 inputs: not this strategy
+    assert [l.strategy for l in _lower(f32).launches] == ["tiled-matmul"]
+
+
+def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
+    ptxas = shutil.which("ptxas")
+    assert ptxas, "ptxas (CUDA toolkit) is needed: scripts/setup.sh installs it"
+    opt = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores=True)
+    assert [l.strategy for l in opt.gpu.launches] == ["mma-matmul"]
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in opt.ptx
+    assert "ldmatrix.sync.aligned.m8n8.x4.shared.b16" in opt.ptx
+    assert "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16" in opt.ptx
+    f = tmp_path / "k.ptx"
+    f.write_text(opt.ptx)
+    r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "0 bytes spill stores" in r.stderr, r.stderr
+    assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--tensor-cores", "--emit", "ptx"]) == 0
+    assert "mma.sync" in capsys.readouterr().out
+
+
+def _has_gpu() -> bool:
+    try:
+        lib = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    n = ctypes.c_int(0)
+    return lib.cuInit(0) == 0 and lib.cuDeviceGetCount(ctypes.byref(n)) == 0 and n.value > 0
+
+
+@pytest.mark.skipif(not _has_gpu(), reason="needs an NVIDIA GPU (CI has none: the simulator tests check the program)")
+def test_tensor_core_matmul_runs_on_the_gpu():
+    from rewriter.pipeline import compile_cuda
+    from rewriter.runtime.cuda import run_cuda
+
+    k = _mm(128, 256, 128)
+    opt = optimize(k, library(), "cuda", tensor_cores=True)
+    inputs = random_inputs(k, 0)
+    got, seconds = run_cuda(k, compile_cuda(opt), inputs, repeat=2)
+    assert check_against_reference(k, got, inputs) == [] and seconds > 0

@@ -107,7 +107,8 @@ def compiled(lib, path: str, code_dir: str | None):
     read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
     A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
     one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#tc" with
-    the opt-in tensor-core strategy (mma-matmul: f16 products summed by mma.sync); one ending
+    the opt-in tensor-core strategy (mma-matmul: f16 products summed by mma.sync; its cost
+    model picks cp.async slices), "#tc-regs" the same with register-staged slices; one ending
     in "#map" with the map strategy only (no shared-memory tiling), to measure what the
     tiling buys."""
     import json
@@ -118,8 +119,8 @@ def compiled(lib, path: str, code_dir: str | None):
 
     contract = path.endswith("#fma")
     map_only = path.endswith("#map")
-    tensor_cores = path.endswith("#tc")
-    k = load_kernel(path.removesuffix("#fma").removesuffix("#map").removesuffix("#tc"))
+    tensor_cores = {"#tc": True, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", False)
+    k = load_kernel(path.split("#")[0])
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
@@ -241,7 +242,8 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
     label = k.name + (" (fma)" if p.endswith("#fma") else " (map only)" if p.endswith("#map")
-                      else " (tensor cores)" if p.endswith("#tc") else "")
+                      else " (tensor cores)" if p.endswith("#tc")
+                      else " (tensor cores, register-staged)" if p.endswith("#tc-regs") else "")
     lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
@@ -294,7 +296,7 @@ def main(argv=None) -> int:
         large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
-    large += [p + "#tc" for p in large if p.endswith("/matmul_f16.ir")]
+    large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
         from rewriter.dsl.rule import load_library
 

@@ -66,7 +66,7 @@ def target_desc(name: str):
 
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
              unroll: int = 1, engine: str = "greedy", fp_contract: bool = False,
-             tensor_cores: bool = False) -> Optimized:
+             tensor_cores: bool | str = False) -> Optimized:
     desc = target_desc(target)
     rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)
@@ -97,7 +97,7 @@ def _optimize_webgpu(kernel: Kernel, simple: Kernel, rw) -> Optimized:
 
 
 def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False,
-                   tensor_cores: bool = False) -> Optimized:
+                   tensor_cores: bool | str = False) -> Optimized:
     from rewriter.backends.ptx import emit_ptx
     from rewriter.lower.gpu import lower_gpu
 

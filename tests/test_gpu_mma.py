@@ -87,7 +87,7 @@ def test_ldmatrix_source_matches_the_ptx_isa():
 
 
 # -- whole programs in the simulator ---------------------------------------------------------------
-def _lower(k, spec=H100, tensor_cores=True):
+def _lower(k, spec=H100, tensor_cores: bool | str = True):
     rw = make_rewriter(library())
     return lower_gpu(simplify_kernel(k, rw), rw, spec=spec, tensor_cores=tensor_cores)
 
@@ -99,18 +99,52 @@ def _lower(k, spec=H100, tensor_cores=True):
     _mm(64, 64, 64, a="a[kk, m]", a_shape="64, 64"),  # A contiguous along m: ldmatrix.trans
     _mm(64, 64, 128, epi="max({}, 0.0) * 0.5"),  # an epilogue on each result
 ], ids=["64^3", "multi-block", "b-k-major", "a-m-major", "epilogue"])
-def test_tensor_core_program_matches_reference(kernel):
-    gp = _lower(kernel)
+@pytest.mark.parametrize("pipeline", ["cp.async", "registers"])
+def test_tensor_core_program_matches_reference(kernel, pipeline):
+    """Both ways slices reach shared memory; cp.async copies landing as late as the waits
+    allow and as early as they are issued (a stage read too soon or overwritten too soon
+    shows up in one of the two)."""
+    gp = _lower(kernel, tensor_cores=pipeline)
     assert [l.strategy for l in gp.launches] == ["mma-matmul"]
+    assert f"through {pipeline}" in gp.notes[0]
     inputs = random_inputs(kernel, 2)
-    assert check_against_reference(kernel, simulate(gp, inputs), inputs) == []
+    for copies in (("late", "early") if pipeline == "cp.async" else ("late",)):
+        assert check_against_reference(kernel, simulate(gp, inputs, copies), inputs) == [], copies
+
+
+def _edit(gp, fn):
+    """`gp` with fn applied to every statement of its launch (into loop bodies)."""
+    from rewriter.lower.program import Loop
+
+    def walk(stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, Loop):
+                s = replace(s, body=tuple(walk(s.body)))
+            out.append(fn(s))
+        return out
+
+    return replace(gp, launches=(replace(gp.launches[0], body=tuple(walk(gp.launches[0].body))),))
+
+
+def test_simulator_catches_a_wait_for_too_few_copies():
+    """Waiting for one group fewer than the loop needs reads a stage before it lands."""
+    from rewriter.lower.gpu_program import CopyWait
+
+    k = _mm(64, 64, 128)
+    gp = _lower(k, tensor_cores="cp.async")
+    broken = _edit(gp, lambda s: CopyWait(s.pending + 1) if isinstance(s, CopyWait) and s.pending else s)
+    inputs = random_inputs(k, 2)
+    assert check_against_reference(k, simulate(gp, inputs), inputs) == []
+    assert check_against_reference(k, simulate(broken, inputs), inputs) != []
 
 
 def test_simulator_catches_a_wrong_fragment_layout():
     """Reading B without .trans (the other ISA layout) must not pass."""
+    from rewriter.lower.program import AccUpdate
+
     k = _mm(64, 64, 64)
     gp = _lower(k)
-    launch = gp.launches[0]
 
     def flip(u):
         memo = {}
@@ -120,19 +154,7 @@ def test_simulator_catches_a_wrong_fragment_layout():
                        else n.replace(src=src) if n.src else n)
         return memo[u]
 
-    from rewriter.lower.program import AccUpdate, Loop
-
-    def walk(stmts):
-        out = []
-        for s in stmts:
-            if isinstance(s, Loop):
-                s = replace(s, body=tuple(walk(s.body)))
-            elif isinstance(s, AccUpdate):
-                s = AccUpdate(s.name, flip(s.value))
-            out.append(s)
-        return out
-
-    broken = replace(gp, launches=(replace(launch, body=tuple(walk(launch.body))),))
+    broken = _edit(gp, lambda s: AccUpdate(s.name, flip(s.value)) if isinstance(s, AccUpdate) else s)
     inputs = random_inputs(k, 2)
     assert check_against_reference(k, simulate(broken, inputs), inputs) != []
 
@@ -172,6 +194,7 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     opt = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores=True)
     assert [l.strategy for l in opt.gpu.launches] == ["mma-matmul"]
     assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in opt.ptx
+    assert "cp.async.cg.shared.global" in opt.ptx and "cp.async.wait_group" in opt.ptx
     assert "ldmatrix.sync.aligned.m8n8.x4.shared.b16" in opt.ptx
     assert "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16" in opt.ptx
     f = tmp_path / "k.ptx"
@@ -182,6 +205,11 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     assert "0 bytes spill stores" in r.stderr, r.stderr
     assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--tensor-cores", "--emit", "ptx"]) == 0
     assert "mma.sync" in capsys.readouterr().out
+    regs = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores="registers")
+    f.write_text(regs.ptx)
+    r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "0 bytes spill stores" in r.stderr, r.stderr
 
 
 def _has_gpu() -> bool:
@@ -198,8 +226,9 @@ def test_tensor_core_matmul_runs_on_the_gpu():
     from rewriter.pipeline import compile_cuda
     from rewriter.runtime.cuda import run_cuda
 
-    k = _mm(128, 256, 128)
-    opt = optimize(k, library(), "cuda", tensor_cores=True)
-    inputs = random_inputs(k, 0)
-    got, seconds = run_cuda(k, compile_cuda(opt), inputs, repeat=2)
-    assert check_against_reference(k, got, inputs) == [] and seconds > 0
+    k = _mm(128, 256, 64)
+    for pipeline in ("cp.async", "registers"):
+        opt = optimize(k, library(), "cuda", tensor_cores=pipeline)
+        inputs = random_inputs(k, 0)
+        got, seconds = run_cuda(k, compile_cuda(opt), inputs, repeat=2)
+        assert check_against_reference(k, got, inputs) == [] and seconds > 0, pipeline

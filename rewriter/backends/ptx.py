@@ -15,6 +15,8 @@ statements and values of lower/gpu_program.py:
               mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 (LLVM's IntrinsicsNVVM.td names
               the f16-input variants by their D and C types)
   vslice   -> shufflevector
+  CopyAsync / CopyCommit / CopyWait -> llvm.nvvm.cp.async.cg.shared.global.16,
+              llvm.nvvm.cp.async.commit.group, llvm.nvvm.cp.async.wait.group
 
 Vector loads and stores carry the alignment the program proves (Launch.multiples: a range
 that steps by its width keeps every index a multiple of it), so NVPTX emits
@@ -37,7 +39,8 @@ from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
 from rewriter.errors import ToolchainError
 from rewriter.ir.dtype import DType
-from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 from rewriter.lower.lower import affine
 
 TRIPLE = "nvptx64-nvidia-cuda"
@@ -107,6 +110,15 @@ class LaunchEmitter(ProgramEmitter):
                 self.if_(s)
             elif isinstance(s, Barrier):
                 self._call("llvm.nvvm.barrier0", ir.VoidType(), [])
+            elif isinstance(s, CopyAsync):
+                g, t = self.tiles[s.tile]
+                dst = self.tile_ptr(g, self.value(s.index))
+                src = self.element_ptr(s.value.arg, self.value(s.value.src[0]))
+                self._call("llvm.nvvm.cp.async.cg.shared.global.16", ir.VoidType(), [dst, src])
+            elif isinstance(s, CopyCommit):
+                self._call("llvm.nvvm.cp.async.commit.group", ir.VoidType(), [])
+            elif isinstance(s, CopyWait):
+                self._call("llvm.nvvm.cp.async.wait.group", ir.VoidType(), [ir.Constant(_I32, s.pending)])
             elif isinstance(s, SharedStore):
                 g, t = self.tiles[s.tile]
                 ptr = self.tile_ptr(g, self.value(s.index))

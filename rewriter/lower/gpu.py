@@ -351,6 +351,16 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 
 
 # -- driver ----------------------------------------------------------------------------------
+def _mma_pipelines(tensor_cores) -> tuple:
+    from rewriter.lower.gpu_mma import PIPELINES
+
+    if tensor_cores is True or tensor_cores is False:
+        return PIPELINES
+    if tensor_cores not in PIPELINES:
+        raise GpuLoweringError(f"unknown tensor-core pipeline {tensor_cores!r} (have: {', '.join(PIPELINES)})")
+    return (tensor_cores,)
+
+
 def _check_index_width(kernel: Kernel, bits: int) -> None:
     """idx is exact (docs/KERNELS.md) but the GPU emitters compute it in `bits`-bit integers:
     a kernel whose idx values the range analysis cannot keep inside that width (a product
@@ -366,7 +376,7 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False, target=None, tensor_cores: bool = False) -> GpuProgram:
+              contract: bool = False, target=None, tensor_cores: bool | str = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
@@ -377,7 +387,9 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     within WebGPU's limits. `tensor_cores` (opt-in) tries the "mma-matmul" strategy first for
     f16 products summed in f32: the tensor core's summation order and precision are its own,
     so the result matches the reference within the float tolerance only; targets without
-    tensor cores (`spec.tensor_cores` False: WebGPU) never take it."""
+    tensor cores (`spec.tensor_cores` False: WebGPU) never take it. A pipeline name
+    ("cp.async", "registers") instead of True fixes how its K slices reach shared memory
+    (for measuring one against the other); True lets its cost model choose."""
     target = target or cuda_target()
     _check_index_width(kernel, spec.index_bits)
     lw = _Lowerer(kernel, target, rewriter)
@@ -395,7 +407,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
         name = f"{kernel.name}_{n_store}_{st.arg}"
         for strat in order:
             if strat == "mma-matmul":
-                got = _mma_matmul(lw, st, name, spec, notes)
+                got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":
                 got = _tiled_matmul(lw, st, name, spec, notes, contract)
             elif strat == "window-tiled":

@@ -43,14 +43,21 @@ from dataclasses import dataclass
 from rewriter.ir.dtype import f16, f32, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, imod, imul
-from rewriter.lower.gpu_program import CTAID, TID, Barrier, Launch, Let, SharedStore, SharedTile
+from rewriter.lower.gpu_program import (CTAID, TID, Barrier, CopyAsync, CopyCommit, CopyWait, Launch, Let,
+                                        SharedStore, SharedTile)
 from rewriter.lower.lower import _Lowerer, affine, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.solver import banks
 
 MMA_M, MMA_N, MMA_K = 16, 8, 16
 CHUNK = 8  # f16 elements in one 16-byte vector (a row of an 8x8 ldmatrix matrix)
-STAGES = 2
+ASYNC_STAGES = 3
+# Cost model constants (estimates, not measurements): mma.sync m16n8k16 issue an SM a cycle
+# on sm_90 (microbenchmarks put mma.sync at ~60% of the dense f16 peak of 4096 flop/cycle/SM,
+# one m16n8k16 = 4096 flops) and the cycles a global load takes under load.
+MMA_PER_CYCLE = 0.6
+LOAD_LATENCY = 1000
+PIPELINES = ("cp.async", "registers")
 INPUT_TYPES = (f16,)  # bf16 has no LLVM emitter in this project yet (llvm_ops)
 
 
@@ -102,6 +109,14 @@ class MmaConfig:
     bk: int
     wm: int  # warp tile
     wn: int
+    # How slices reach shared memory: "cp.async" (asynchronous 16-byte copies, ASYNC_STAGES
+    # stages in flight, no registers) or "registers" (the next slice staged in registers
+    # while the current one is multiplied, 2 stages).
+    pipeline: str = "cp.async"
+
+    @property
+    def stages(self) -> int:
+        return ASYNC_STAGES if self.pipeline == "cp.async" else 2
 
     @property
     def warps_m(self) -> int:
@@ -121,26 +136,35 @@ class MmaConfig:
         staged next slice (4 registers a 16-byte vector) and ~40 for addresses and loop state."""
         acc = (self.wm // MMA_M) * (self.wn // MMA_N) * 4
         frags = (self.wm // 16) * 4 + (self.wn // 16) * 4
-        staged = 4 * ((self.bm + self.bn) * self.bk // CHUNK) // self.threads
+        staged = 4 * ((self.bm + self.bn) * self.bk // CHUNK) // self.threads if self.pipeline == "registers" else 0
         return acc + frags + staged + 40
 
+    def shared_bytes(self, pad_a: int = 0, pad_b: int = 0, a_k_fast: bool = True, b_k_fast: bool = False) -> int:
+        a = self.bm * (self.bk + pad_a) if a_k_fast else self.bk * (self.bm + pad_a)
+        b = self.bn * (self.bk + pad_b) if b_k_fast else self.bk * (self.bn + pad_b)
+        return self.stages * 2 * (a + b)
+
     def __str__(self) -> str:
-        return f"{self.bm}x{self.bn}x{self.bk}, warp tiles {self.wm}x{self.wn}"
+        return (f"{self.bm}x{self.bn}x{self.bk}, warp tiles {self.wm}x{self.wn}, "
+                f"{self.stages} stages through {self.pipeline}")
 
 
-def mma_configs(m: int, n: int, kk: int, spec: GpuSpec) -> list:
+def mma_configs(m: int, n: int, kk: int, spec: GpuSpec, pipelines=PIPELINES) -> list:
     """The legal configurations, cheapest first by an estimated time per SM: the mma issue
-    (~0.6 m16n8k16 a cycle an SM for mma.sync on sm_90), shared-memory bandwidth (128 bytes a
-    cycle: ldmatrix reads and the staging stores) and L2 traffic ((BM + BN) x K halves a
-    tile, ~64 bytes a cycle an SM), scaled by how evenly the tiles fill the SMs and by
-    latency hiding (fewer than 8 resident warps an SM is penalized)."""
+    (MMA_PER_CYCLE), shared-memory bandwidth (128 bytes a cycle: ldmatrix reads and the
+    staging stores) and L2 traffic ((BM + BN) x K halves a tile, ~64 bytes a cycle an SM),
+    scaled by how evenly the tiles fill the SMs and by latency hiding (fewer than 8 resident
+    warps an SM, too few slices in flight to cover LOAD_LATENCY, a lone block an SM). Of equal estimates the
+    cp.async pipeline comes first (more slices in flight, no staging registers). Shared
+    memory is counted unpadded here (the swizzles need none); the layout the bank model
+    picks is checked against the limit again (`_mma_matmul`)."""
     found = []
-    for bm in (256, 128, 64, 32):
+    for pipeline, bm in ((p, bm) for p in pipelines for bm in (256, 128, 64, 32)):
         for bn in (256, 128, 64, 32):
             for bk in (64, 32):
                 for wm in (64, 32, 16):
                     for wn in (64, 32, 16):
-                        c = MmaConfig(bm, bn, bk, wm, wn)
+                        c = MmaConfig(bm, bn, bk, wm, wn, pipeline)
                         if m % bm or n % bn or kk % bk or bm % wm or bn % wn:
                             continue
                         t = c.threads
@@ -148,7 +172,7 @@ def mma_configs(m: int, n: int, kk: int, spec: GpuSpec) -> list:
                             continue
                         if c.regs > 255:
                             continue
-                        shared = STAGES * 2 * (bm * (bk + CHUNK) + bk * (bn + CHUNK))
+                        shared = c.shared_bytes()
                         if shared > spec.shared_per_block:
                             continue
                         resident = min(spec.threads_per_sm // t, spec.blocks_per_sm,
@@ -162,10 +186,17 @@ def mma_configs(m: int, n: int, kk: int, spec: GpuSpec) -> list:
                         per_warp_k16 = (wm // 16 + wn // 16) * 512  # ldmatrix.x4 bytes a k16 step
                         ld_bytes = tiles * c.warps_m * c.warps_n * (kk // 16) * per_warp_k16
                         st_bytes = tiles * (bm + bn) * kk * 2
-                        cost = max(mmas / 0.6, (ld_bytes + st_bytes) / 128, st_bytes / 64)
+                        cost = max(mmas / MMA_PER_CYCLE, (ld_bytes + st_bytes) / 128, st_bytes / 64)
                         cost = cost / spec.sms / fill / min(1.0, resident * t / 256)
+                        # Latency: the slices in flight (stages - 1) must cover a global load
+                        # (~LOAD_LATENCY cycles) with the tensor-core time of a slice, which the
+                        # block shares with the other resident blocks; a lone block also stalls
+                        # the SM at every barrier.
+                        slice_cycles = bm * bn * bk / (MMA_M * MMA_N * MMA_K) / MMA_PER_CYCLE * resident
+                        cost /= min(1.0, (c.stages - 1) * slice_cycles / LOAD_LATENCY)
+                        cost /= 1.0 if resident > 1 else 0.85
                         found.append((cost, c))
-    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn, -x[1].bk))
+    found.sort(key=lambda x: (x[0], -x[1].bm * x[1].bn, -x[1].bk, PIPELINES.index(x[1].pipeline)))
     return [c for _, c in found]
 
 
@@ -272,10 +303,10 @@ def _accesses(c: MmaConfig, ops_: tuple, lays: tuple):
             return o.add(o.mul(u["stage"], size), lay.index(o, row, ch, stride))
 
         out.append(banks.Access(f"{op.name.upper()} tile store", store,
-                                (("warp", c.warps_m * c.warps_n), ("slot", max(1, slots)), ("stage", STAGES)), 2, CHUNK))
+                                (("warp", c.warps_m * c.warps_n), ("slot", max(1, slots)), ("stage", c.stages)), 2, CHUNK))
         out.append(banks.Access(f"{op.name.upper()} ldmatrix{'.trans' if op.trans else ''}", read,
                                 (("warp", warps_outer), ("sub", w_outer // 16), ("kk", op.bk // 16),
-                                 ("stage", STAGES)), 2, CHUNK))
+                                 ("stage", c.stages)), 2, CHUNK))
     return out
 
 
@@ -333,7 +364,18 @@ def _fast_is_k(load: UOp, kname: str, oname: str):
     return None
 
 
-def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
+def _aligned_chunks(load: UOp, fast: str) -> bool:
+    """Whether every 16-byte chunk the strategy reads starts 16-byte aligned (the fast range
+    steps by 8 elements; every other term of the index a multiple of 8): what cp.async.cg
+    needs. Device allocations are 256-byte aligned."""
+    a = affine(load.src[0])
+    return a is not None and a.get(fast) == 1 and all(c % CHUNK == 0 for v, c in a.items() if v != fast)
+
+
+def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, pipelines=PIPELINES):
+    """The launch, or None when the store is not an f16 product summed in f32, nothing
+    divides the problem, or no layout is conflict-free. `pipelines` limits the ways slices
+    reach shared memory (both by default; the cost model picks)."""
     if not spec.tensor_cores:
         return None
     got = _match(lw, st)
@@ -344,14 +386,19 @@ def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     fa, fb = _fast_is_k(la, kname, mname), _fast_is_k(lb, kname, nname)
     if fa is None or fb is None:
         return None
+    if not (_aligned_chunks(la, kname if fa else mname) and _aligned_chunks(lb, kname if fb else nname)):
+        pipelines = tuple(p for p in pipelines if p != "cp.async")
     m, n, kk = (k.range(x).size for x in (mname, nname, kname))
     chosen, log = None, []
-    for c in mma_configs(m, n, kk, spec)[:6]:
+    for c in mma_configs(m, n, kk, spec, pipelines)[:8]:
         ops_ = (Operand("a", la, mname, fa, c.bm, c.bk), Operand("b", lb, nname, fb, c.bn, c.bk))
         try:
             lays, why = choose_layouts(c, ops_)
         except banks.BankModelError:
             log.append(f"{c}: no conflict-free layout")
+            continue
+        if c.shared_bytes(lays[0].pad, lays[1].pad, fa, fb) > spec.shared_per_block:
+            log.append(f"{c}: the padded tiles exceed the shared memory")
             continue
         chosen = (c, ops_, lays)
         log += why
@@ -362,61 +409,123 @@ def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     body, multiples, tiles = _program(lw, c, ops_, lays, buf, indices, value, r, kname, kk, n)
     ntiles = (m // c.bm) * (n // c.bn)
     notes.append(f"{name}: mma-matmul (tensor cores, mma.sync m16n8k16 f32 += f16 x f16; opt-in) {c}, "
-                 f"{c.threads} threads x {ntiles} blocks, {STAGES}-stage shared K slices; shared layout by the "
-                 f"bank model: A {lays[0]}, B {lays[1]}"
+                 f"{c.threads} threads x {ntiles} blocks; shared layout by the bank model: A {lays[0]}, B {lays[1]}"
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
     resident = max(1, min(spec.threads_per_sm // c.threads, spec.regs_per_sm // (c.regs * c.threads)))
     return [Launch(name, ntiles, c.threads, tuple(body), tiles, "mma-matmul", multiples, min_blocks_per_sm=resident)]
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """One 16-byte chunk a thread moves each slice: the global index variables it binds,
+    where it lands in a stage of the tile."""
+
+    op: Operand
+    tile: SharedTile
+    ov: UOp  # outer (m or n) index variable of the global load
+    kv: UOp  # k index variable
+    o_at: UOp  # its outer value (the slice's k offset is added to k_off)
+    k_off: UOp
+    at: UOp  # element index in one stage of the tile
+    vload: UOp  # the 8-element global load (indices in ov, kv)
+    reg: str  # its staging register (pipeline "registers")
+
+    def lets(self, k_slice: UOp) -> list:
+        return [Let(self.ov, self.o_at), Let(self.kv, iadd(k_slice, self.k_off))]
+
+    def dest(self, stage: UOp) -> UOp:
+        return iadd(imul(stage, self.op.tile_rows * self.tile.row_stride), self.at)
+
+
+def _chunks(lw, c: MmaConfig, ops_, lays, kname: str, kk: int, base: dict):
+    tiles, chunks, multiples = [], [], []
+    for op, lay in zip(ops_, lays):
+        tile = SharedTile(f"{op.name}_tile", op.load.dtype, c.stages * op.tile_rows, op.tile_cols, lay.pad)
+        tiles.append(tile)
+        ov = var(idx, f"__{op.name}_outer", 0, lw.k.range(op.outer).size - 1)
+        kv = var(idx, f"__{op.name}_k", 0, kk - 1)
+        multiples.append(((kv if op.k_fast else ov).arg.name, CHUNK))
+        gidx = lw.simplify(op.load.src[0].substitute({lw.range_var(op.outer): ov, lw.range_var(kname): kv}))
+        vload = UOp("vload", op.load.dtype.vec(CHUNK), (gidx,), op.load.arg)
+        for s_ in range(op.tile_rows * op.tile_cols // CHUNK // c.threads):
+            row, ch = _store_coords(UOpOps, op, iadd(TID, s_ * c.threads))
+            o_off, k_off = (row, imul(ch, CHUNK)) if op.k_fast else (imul(ch, CHUNK), row)
+            chunks.append(_Chunk(op, tile, ov, kv, iadd(base[op.name], o_off), k_off,
+                                 lay.index(UOpOps, row, ch, tile.row_stride), vload, f"stage_{op.name}{s_}"))
+    return tiles, chunks, multiples
+
+
+def _copy_slice(chunks, k_slice: UOp, stage: UOp) -> list:
+    """cp.async of every chunk of one slice into `stage`, then one commit (one group)."""
+    out = []
+    for ch in chunks:
+        out += ch.lets(k_slice) + [CopyAsync(ch.tile.name, ch.dest(stage), ch.vload)]
+    return out + [CopyCommit()]
+
+
 def _program(lw, c: MmaConfig, ops_, lays, buf, indices, value, r, kname, kk, n):
-    """The statements of one block (see the module docstring)."""
-    t = c.threads
+    """The statements of one block (see the module docstring). Pipelines:
+
+      cp.async (S stages): slices 0..S-2 are copied before the loop; iteration i waits
+        until at most S-2 groups are pending (slice i has landed), barriers (every thread's
+        copies visible; every thread done with slice i-1), copies slice i+S-1 into the
+        stage slice i-1 used, and multiplies stage i % S.
+      registers (2 stages): slice i+1 is loaded into registers, stage i % 2 multiplied, the
+        registers stored into the other stage, one barrier.
+
+    Slices past the last are clamped onto the last (redundant, in-bounds copies into a stage
+    nobody reads again)."""
     lane, warp = imod(TID, 32), idiv(TID, 32)
     warp_pos = {"a": idiv(warp, c.warps_n), "b": imod(warp, c.warps_n)}
     tiles_n = n // c.bn
     base = {"a": imul(idiv(CTAID, tiles_n), c.bm), "b": imul(imod(CTAID, tiles_n), c.bn)}
     k0 = var(idx, f"{kname}_tile", 0, kk - 1)
-    stage = imod(idiv(k0, c.bk), STAGES)
-    tiles, fetch, multiples = [], [], []
-    for op, lay in zip(ops_, lays):
-        tile = SharedTile(f"{op.name}_tile", op.load.dtype, STAGES * op.tile_rows, op.tile_cols, lay.pad)
-        tiles.append(tile)
-        stride, size = tile.row_stride, op.tile_rows * tile.row_stride
-        ov = var(idx, f"__{op.name}_outer", 0, lw.k.range(op.outer).size - 1)
-        kv = var(idx, f"__{op.name}_k", 0, kk - 1)
-        fast = kv if op.k_fast else ov
-        multiples.append((fast.arg.name, CHUNK))
-        gidx = lw.simplify(op.load.src[0].substitute({lw.range_var(op.outer): ov, lw.range_var(kname): kv}))
-        vload = UOp("vload", op.load.dtype.vec(CHUNK), (gidx,), op.load.arg)
-        for s in range(op.tile_rows * op.tile_cols // CHUNK // t):
-            row, ch = _store_coords(UOpOps, op, iadd(TID, s * t))
-            o_off, k_off = (row, imul(ch, CHUNK)) if op.k_fast else (imul(ch, CHUNK), row)
-            reg = f"stage_{op.name}{s}"
-
-            def put(stage_, row=row, ch=ch, lay=lay, stride=stride, size=size, reg=reg, tile=tile):
-                return SharedStore(tile.name, iadd(imul(stage_, size), lay.index(UOpOps, row, ch, stride)),
-                                   UOp("acc", tile.dtype.vec(CHUNK), (), reg))
-            fetch.append((reg, vload, ov, kv, iadd(base[op.name], o_off), k_off, put))
-    # Prologue: slice 0 into stage 0.
+    S = c.stages
+    slice_no = idiv(k0, c.bk)
+    stage = imod(slice_no, S)
+    tiles, chunks, multiples = _chunks(lw, c, ops_, lays, kname, kk, base)
+    last = _c(kk - c.bk)
     body: list = []
-    for reg, vload, ov, kv, o_at, k_off, put in fetch:
-        body += [Let(ov, o_at), Let(kv, k_off), AccInit(reg, vload.dtype, vload)]
-    body += [put(_c(0)) for *_, put in fetch] + [Barrier()]
-    # Accumulators: (WM/16) x (WN/8) C fragments a warp.
+    loop: list = []
+    if c.pipeline == "cp.async":
+        for s_ in range(S - 1):
+            body += _copy_slice(chunks, _c(min(s_ * c.bk, kk - c.bk)), _c(s_))
+        ahead = UOp("min", idx, (iadd(k0, (S - 1) * c.bk), last))
+        loop += [CopyWait(S - 2), Barrier()] + _copy_slice(chunks, ahead, imod(iadd(slice_no, S - 1), S))
+    else:
+        for ch in chunks:
+            body += ch.lets(_c(0)) + [AccInit(ch.reg, ch.vload.dtype, ch.vload)]
+        body += [SharedStore(ch.tile.name, ch.dest(_c(0)), UOp("acc", ch.vload.dtype, (), ch.reg)) for ch in chunks]
+        body.append(Barrier())
+        nxt = UOp("min", idx, (iadd(k0, c.bk), last))
+        for ch in chunks:
+            loop += ch.lets(nxt) + [AccUpdate(ch.reg, ch.vload)]
     mt, nt = c.wm // MMA_M, c.wn // MMA_N
     zero = UOp("broadcast", f32.vec(4), (const(f32, 0.0),))
     body += [AccInit(f"acc_{i}_{j}", f32.vec(4), zero) for i in range(mt) for j in range(nt)]
-    # Main loop: fetch the next slice (clamped onto the last: a redundant in-bounds load),
-    # multiply the current stage, store the fetched slice into the other stage, one barrier.
-    nxt = UOp("min", idx, (iadd(k0, c.bk), _c(kk - c.bk)))
-    loop: list = []
-    for reg, vload, ov, kv, o_at, k_off, put in fetch:
-        loop += [Let(ov, o_at), Let(kv, iadd(nxt, k_off)), AccUpdate(reg, vload)]
+    loop += _multiply(c, ops_, lays, tiles, lane, warp_pos, stage)
+    if c.pipeline == "registers":
+        other = UOp("sub", idx, (_c(1), stage))
+        loop += [SharedStore(ch.tile.name, ch.dest(other), UOp("acc", ch.vload.dtype, (), ch.reg)) for ch in chunks]
+        loop.append(Barrier())
+    body.append(Loop(k0, kk, c.bk, tuple(loop), "serial"))
+    if c.pipeline == "cp.async":
+        body.append(CopyWait(0))  # nothing left in flight when the block exits
+    direct = value is r
+    body += _epilogue(lw, c, buf, indices, value, r, lane, warp_pos, base, direct)
+    if direct:
+        multiples.append((indices[1].arg.name, 2))
+    return body, tuple(multiples), tuple(tiles)
+
+
+def _multiply(c: MmaConfig, ops_, lays, tiles, lane, warp_pos, stage) -> list:
+    """One slice: per k16 step, the ldmatrix.x4 of each 16 rows of the warp's A and 16
+    columns of its B, then every (m16, n8) mma."""
+    out = []
+    mt, nt = c.wm // MMA_M, c.wn // MMA_N
     for ks in range(c.bk // MMA_K):
         frags = {}
-        for op, tile in zip(ops_, tiles):
-            lay = lays[ops_.index(op)]
+        for op, lay, tile in zip(ops_, lays, tiles):
             w_outer = c.wm if op.name == "a" else c.wn
             size = op.tile_rows * tile.row_stride
             for sub in range(w_outer // 16):
@@ -428,36 +537,29 @@ def _program(lw, c: MmaConfig, ops_, lays, buf, indices, value, r, kname, kk, n)
             for j in range(nt):
                 bfrag = UOp("vslice", ops_[1].load.dtype.vec(4), (frags["b", j // 2],), (4 * (j % 2), 4))
                 acc = UOp("acc", f32.vec(4), (), f"acc_{i}_{j}")
-                loop.append(AccUpdate(f"acc_{i}_{j}", UOp("mma", f32.vec(4), (frags["a", i], bfrag, acc), "m16n8k16")))
-    other = isub1(stage)
-    loop += [put(other) for *_, put in fetch] + [Barrier()]
-    body.append(Loop(k0, kk, c.bk, tuple(loop), "serial"))
-    # Epilogue: c0 c1 at (groupID, 2 tig + 0/1), c2 c3 eight rows below.
+                out.append(AccUpdate(f"acc_{i}_{j}", UOp("mma", f32.vec(4), (frags["a", i], bfrag, acc), "m16n8k16")))
+    return out
+
+
+def _epilogue(lw, c: MmaConfig, buf, indices, value, r, lane, warp_pos, base, direct: bool) -> list:
+    """c0 c1 at (groupID, 2 tig + 0/1) of each C fragment, c2 c3 eight rows below: a pair
+    of f32 stores (or the epilogue per element)."""
+    out = []
     mv, nv = lw.range_var(indices[0].arg.name), lw.range_var(indices[1].arg.name)
     g, tig = idiv(lane, 4), imod(lane, 4)
     flat = lw.simplify(flatten(indices, buf.shape))
-    direct = value is r
-    for i in range(mt):
-        for j in range(nt):
+    for i in range(c.wm // MMA_M):
+        for j in range(c.wn // MMA_N):
             acc = UOp("acc", f32.vec(4), (), f"acc_{i}_{j}")
             row0 = iadd(base["a"], iadd(imul(warp_pos["a"], c.wm), iadd(i * MMA_M, g)))
             col0 = iadd(base["b"], iadd(imul(warp_pos["b"], c.wn), iadd(j * MMA_N, imul(tig, 2))))
             for half in (0, 1):
-                body += [Let(mv, iadd(row0, 8 * half)), Let(nv, col0)]
+                out += [Let(mv, iadd(row0, 8 * half)), Let(nv, col0)]
                 if direct:
-                    body.append(Store(buf.name, flat, UOp("vslice", f32.vec(2), (acc,), (2 * half, 2))))
+                    out.append(Store(buf.name, flat, UOp("vslice", f32.vec(2), (acc,), (2 * half, 2))))
                     continue
                 for e in (0, 1):
                     if e:
-                        body.append(Let(nv, iadd(col0, 1)))
-                    out = value.substitute({r: UOp("extract", f32, (acc,), 2 * half + e)})
-                    body.append(Store(buf.name, flat, out))
-    if direct:
-        multiples.append((indices[1].arg.name, 2))
-    return body, tuple(multiples), tuple(tiles)
-
-
-def isub1(u: UOp) -> UOp:
-    """1 - u for u in {0, 1} (the other of two stages)."""
-    return UOp("sub", idx, (_c(1), u))
-
+                        out.append(Let(nv, iadd(col0, 1)))
+                    out.append(Store(buf.name, flat, value.substitute({r: UOp("extract", f32, (acc,), 2 * half + e)})))
+    return out

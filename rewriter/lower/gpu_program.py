@@ -14,6 +14,8 @@ Statements of a thread's body: the loop program's `Loop`, `AccInit`, `AccUpdate`
   If(cond, body)             run `body` only where the bool `cond` holds (threads diverge)
   Barrier()                  every thread of the block waits here (bar.sync 0)
   SharedStore(tile, index, value)   one element of a block-shared tile
+  CopyAsync(tile, index, vload)     an asynchronous 16-byte global -> shared copy (cp.async)
+  CopyCommit() / CopyWait(n)        close the thread's group of copies / wait for all but n
 
 and values (UOps) beside the loop program's ones:
 
@@ -66,6 +68,31 @@ class SharedStore:
     tile: str
     index: UOp
     value: UOp
+
+
+@dataclass(frozen=True)
+class CopyAsync:
+    """cp.async.cg.shared.global, 16 bytes: tile[index : +lanes] = `value` (a `vload` of a
+    global buffer, 16-byte aligned), landing asynchronously: in the thread's current group,
+    complete only after a `CopyWait` that leaves fewer groups pending."""
+
+    tile: str
+    index: UOp
+    value: UOp
+
+
+@dataclass(frozen=True)
+class CopyCommit:
+    """cp.async.commit_group: the thread's copies issued since the last commit form a group."""
+
+
+@dataclass(frozen=True)
+class CopyWait:
+    """cp.async.wait_group n: wait until at most `pending` of the thread's groups are in
+    flight (their shared-memory writes are then visible to the thread; a Barrier after it
+    makes them visible to the block)."""
+
+    pending: int
 
 
 @dataclass(frozen=True)
@@ -174,6 +201,12 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 lines.append(f"{pad}barrier")
             elif isinstance(s, SharedStore):
                 lines.append(f"{pad}shared {s.tile}[{_fmt(s.index)}] = {_fmt(s.value)}")
+            elif isinstance(s, CopyAsync):
+                lines.append(f"{pad}cp.async {s.tile}[{_fmt(s.index)} : +{s.value.dtype.lanes}] <- {_fmt(s.value)}")
+            elif isinstance(s, CopyCommit):
+                lines.append(f"{pad}cp.async.commit_group")
+            elif isinstance(s, CopyWait):
+                lines.append(f"{pad}cp.async.wait_group {s.pending}")
             elif isinstance(s, AccInit):
                 lines.append(f"{pad}{s.name}: {s.dtype} = {_fmt(s.value)}")
             elif isinstance(s, AccUpdate):

@@ -26,7 +26,8 @@ from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import Meaning, apply_op
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.reference import _domain_array, check_inputs, to_numpy
-from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 
@@ -57,8 +58,13 @@ def _merge(mask, new: Meaning, old: Meaning | None) -> Meaning:
 
 
 class _Launch:
-    def __init__(self, gp: GpuProgram, launch: Launch, state: dict):
+    def __init__(self, gp: GpuProgram, launch: Launch, state: dict, copies: str = "late"):
         self.gp, self.launch, self.state = gp, launch, state
+        if copies not in ("late", "early"):
+            raise SimulationError(f"copies must be 'late' or 'early', not {copies!r}")
+        self.copies = copies
+        self.open_group: list = []  # cp.async writes issued since the last commit
+        self.groups: list = []  # committed groups, oldest first
         self.bufs = {b.name: b for b in gp.buffers}
         self.n = launch.grid * launch.block
         self.d = ConcreteDomain(self.n)
@@ -228,8 +234,46 @@ class _Launch:
                     self.run(s.body, mask)
             elif isinstance(s, (Store, SharedStore)):
                 self.store(s, mask, memo)
+            elif isinstance(s, CopyAsync):
+                self.copy_async(s, mask, memo)
+            elif isinstance(s, CopyCommit):
+                self.groups.append(self.open_group)
+                self.open_group = []
+            elif isinstance(s, CopyWait):
+                while len(self.groups) > s.pending:
+                    for land in self.groups.pop(0):
+                        land()
             else:
                 raise SimulationError(f"unknown statement {s!r}")
+
+    def copy_async(self, s, mask, memo):
+        """The global values are read now (inputs do not change during a launch); the
+        shared write lands "early" (at once) or "late" (at the CopyWait that completes its
+        group): a program correct under both does not read a stage before its copy is
+        waited for, nor overwrite a stage another thread may still read."""
+        val = self.value(s.value, mask, memo)
+        lanes = s.value.dtype.lanes
+        gidx = np.asarray(self.value(s.value.src[0], mask, memo).value).astype(np.int64)
+        if np.any(mask & (gidx % lanes != 0)):
+            k = int(np.nonzero(mask & (gidx % lanes != 0))[0][0])
+            raise SimulationError(f"{self.launch.name}: thread {k} copies from a misaligned address "
+                                  f"({s.value.arg}[{gidx[k]}], {lanes} elements)")
+        tile, arr = self.tiles[s.tile]
+        index = self.value(s.index, mask, memo)
+        ks = [self._index(Meaning(index.value + l if l else index.value, None, None), mask, tile.size, s.tile)
+              for l in range(lanes)]
+        blocks = self.block_of[mask]
+        vals = [np.asarray(val.value[l])[mask] for l in range(lanes)]
+        ks = [k[mask] for k in ks]
+
+        def land():
+            for l in range(lanes):
+                arr[blocks, ks[l]] = vals[l]
+
+        if self.copies == "early":
+            land()
+        else:
+            self.open_group.append(land)
 
     def store(self, s, mask, memo):
         val = self.value(s.value, mask, memo)
@@ -251,8 +295,10 @@ class _Launch:
                 flat[k[mask]] = np.asarray(vals[l])[mask]
 
 
-def simulate(gp: GpuProgram, inputs: dict) -> dict:
-    """Run every launch of `gp` in order; returns the kernel's outputs as numpy arrays."""
+def simulate(gp: GpuProgram, inputs: dict, copies: str = "late") -> dict:
+    """Run every launch of `gp` in order; returns the kernel's outputs as numpy arrays.
+    `copies`: when asynchronous copies (CopyAsync) land in shared memory, "late" (at the
+    wait that completes them) or "early" (when issued); see `_Launch.copy_async`."""
     k = gp.kernel
     check_inputs(k, inputs)
     state = {}
@@ -260,6 +306,6 @@ def simulate(gp: GpuProgram, inputs: dict) -> dict:
         state[b.name] = (_domain_array(b, inputs[b.name]) if b.role == "input" and b.name in inputs
                          else _zeros(b.dtype, b.size))
     for launch in gp.launches:
-        sim = _Launch(gp, launch, state)
+        sim = _Launch(gp, launch, state, copies)
         sim.run(launch.body, np.ones(sim.n, dtype=bool))
     return {b.name: to_numpy(b, state[b.name]) for b in k.outputs}

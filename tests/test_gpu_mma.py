@@ -139,6 +139,29 @@ def test_simulator_catches_a_wait_for_too_few_copies():
     assert check_against_reference(k, simulate(broken, inputs), inputs) != []
 
 
+def test_simulator_catches_a_copy_into_the_stage_being_read():
+    """Copying slice i + 2 into stage i % 3 (the one multiplied in the same iteration) is
+    right only if the copy lands late: the early-landing simulation must catch it."""
+    from rewriter.lower.gpu_program import CopyAsync
+
+    k = _mm(64, 64, 128)
+    gp = _lower(k, tensor_cores="cp.async")
+    S = gpu_mma.ASYNC_STAGES
+    loop = next(s for s in gp.launches[0].body if type(s).__name__ == "Loop")
+    slice_no = next(n for n in loop.body[-1].value.toposort() if n.op == "div" and n.src[0] is loop.var)
+    ahead = gpu_mma.imod(gpu_mma.iadd(slice_no, S - 1), S)
+    same = gpu_mma.imod(slice_no, S)
+
+    def retarget(s):
+        return CopyAsync(s.tile, s.index.substitute({ahead: same}), s.value) if isinstance(s, CopyAsync) else s
+
+    broken = _edit(gp, retarget)
+    assert broken != gp
+    inputs = random_inputs(k, 2)
+    assert check_against_reference(k, simulate(broken, inputs, "late"), inputs) == []
+    assert check_against_reference(k, simulate(broken, inputs, "early"), inputs) != []
+
+
 def test_simulator_catches_a_wrong_fragment_layout():
     """Reading B without .trans (the other ISA layout) must not pass."""
     from rewriter.lower.program import AccUpdate
@@ -186,6 +209,11 @@ def test_tensor_cores_are_opt_in_and_never_on_webgpu():
     assert [l.strategy for l in _lower(k, spec=WEBGPU).launches] != ["mma-matmul"]
     f32 = load_kernel("examples/gpu/matmul_f32.ir")  # f32 inputs: not this strategy
     assert [l.strategy for l in _lower(f32).launches] == ["tiled-matmul"]
+    odd = _mm(48, 40, 24)  # no tile divides it: another strategy, still right
+    gp = _lower(odd)
+    assert "mma-matmul" not in [l.strategy for l in gp.launches]
+    inputs = random_inputs(odd, 1)
+    assert check_against_reference(odd, simulate(gp, inputs), inputs) == []
 
 
 def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):

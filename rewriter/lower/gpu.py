@@ -38,7 +38,7 @@ from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, Gp
                                     _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
-from rewriter.lower.gpu_mma import _mma_matmul
+from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
@@ -352,8 +352,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 
 # -- driver ----------------------------------------------------------------------------------
 def _mma_pipelines(tensor_cores) -> tuple:
-    from rewriter.lower.gpu_mma import PIPELINES
-
+    """`lower_gpu`'s tensor_cores argument as the pipelines the strategy may choose from."""
     if tensor_cores is True or tensor_cores is False:
         return PIPELINES
     if tensor_cores not in PIPELINES:

@@ -112,6 +112,33 @@ def test_tensor_core_program_matches_reference(kernel, pipeline):
         assert check_against_reference(kernel, simulate(gp, inputs, copies), inputs) == [], copies
 
 
+@pytest.mark.parametrize("cfg,shape", [
+    (gpu_mma.MmaConfig(128, 128, 32, 64, 64, "cp.async"), (128, 256, 128)),  # the 4096^3 choice
+    (gpu_mma.MmaConfig(256, 64, 32, 64, 64, "registers"), (256, 128, 96)),  # its register-staged one
+], ids=["cp.async-128x128x32", "registers-256x64x32"])
+def test_the_large_configurations_match_reference(cfg, shape):
+    """The configurations the cost model picks at 4096^3 (several warps, 64x64 warp tiles,
+    several K slices through every stage), forced onto a problem small enough to simulate."""
+    from rewriter.lower.gpu_ops import cuda_target
+    from rewriter.lower.gpu_program import GpuProgram
+    from rewriter.lower.lower import _Lowerer
+
+    big = gpu_mma.mma_configs(4096, 4096, 4096, H100)
+    assert big[0] == cfg or cfg.pipeline == "registers" and \
+        gpu_mma.mma_configs(4096, 4096, 4096, H100, ("registers",))[0] == cfg
+    k = _mm(*shape)
+    rw = make_rewriter(library())
+    simple = simplify_kernel(k, rw)
+    notes: list = []
+    launches = gpu_mma._mma_matmul(_Lowerer(simple, cuda_target(), rw), simple.stores[0], "mm", H100, notes,
+                                   config=cfg)
+    gp = GpuProgram(simple, tuple(launches), (), tuple(notes), cuda_target())
+    assert launches[0].block == cfg.threads and str(cfg) in notes[0]
+    inputs = random_inputs(k, 4)
+    for copies in ("late", "early"):
+        assert check_against_reference(k, simulate(gp, inputs, copies), inputs) == [], copies
+
+
 def _edit(gp, fn):
     """`gp` with fn applied to every statement of its launch (into loop bodies)."""
     from rewriter.lower.program import Loop

@@ -106,9 +106,12 @@ def compiled(lib, path: str, code_dir: str | None):
     """(kernel, CudaCode, strategies of its launches, compile seconds): compiled here, or
     read from `code_dir` where `--prepare` wrote it (the same compiler, run elsewhere).
     A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
-    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#map" with
-    the map strategy only (no shared-memory tiling), to measure what the tiling buys; one
-    ending in "#tiled" without window-direct (maxpool's shared window tile, as before it)."""
+    one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#tc" with
+    the opt-in tensor-core strategy (mma-matmul: f16 products summed by mma.sync; its cost
+    model picks cp.async slices), "#tc-regs" the same with register-staged slices; one ending
+    in "#map" with the map strategy only (no shared-memory tiling), to measure what the
+    tiling buys; one ending in "#tiled" without window-direct (maxpool's shared window tile,
+    as before it)."""
     import json
     import os
 
@@ -118,6 +121,7 @@ def compiled(lib, path: str, code_dir: str | None):
     contract = path.endswith("#fma")
     map_only = path.endswith("#map")
     tiled = path.endswith("#tiled")
+    tensor_cores = {"#tc": True, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", False)
     k = load_kernel(path.split("#")[0])
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
@@ -135,7 +139,7 @@ def compiled(lib, path: str, code_dir: str | None):
         order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct")
         gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order)
         return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
-    opt = optimize(k, lib, "cuda", fp_contract=contract)
+    opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
     return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
 
 
@@ -240,7 +244,8 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
-    label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)"}.get(p.partition("#")[2], "")
+    label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)", "tc": " (tensor cores)",
+                      "tc-regs": " (tensor cores, register-staged)"}.get(p.partition("#")[2], "")
     lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
@@ -294,6 +299,7 @@ def main(argv=None) -> int:
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
     large += [p + "#tiled" for p in large if p.endswith("/maxpool2x2_u8.ir")]
+    large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
         from rewriter.dsl.rule import load_library
 

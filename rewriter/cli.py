@@ -227,7 +227,7 @@ def cmd_optimize(args) -> int:
     lib = load_library(args.rules or default_rule_paths())
     out, inputs = _optimize_io(args, kernel)
     opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
-                   engine=args.engine, fp_contract=args.fp_contract)
+                   engine=args.engine, fp_contract=args.fp_contract, tensor_cores=args.tensor_cores)
     if args.target == "webgpu":
         return _optimize_webgpu(args, kernel, opt, out, inputs)
     compiled = None
@@ -445,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     o.add_argument("--fp-contract", action="store_true",
                    help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
+    o.add_argument("--tensor-cores", action="store_true",
+                   help="cuda: f16 matmuls on the tensor cores (mma.sync; their own f32 summation order: "
+                   "not bit-exact)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")

@@ -65,12 +65,13 @@ def target_desc(name: str):
 
 
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
-             unroll: int = 1, engine: str = "greedy", fp_contract: bool = False) -> Optimized:
+             unroll: int = 1, engine: str = "greedy", fp_contract: bool = False,
+             tensor_cores: bool | str = False) -> Optimized:
     desc = target_desc(target)
     rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)
     if target == "cuda":
-        return _optimize_cuda(kernel, simple, rw, fp_contract)
+        return _optimize_cuda(kernel, simple, rw, fp_contract, tensor_cores)
     if target == "webgpu":
         return _optimize_webgpu(kernel, simple, rw)
     prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
@@ -95,11 +96,12 @@ def _optimize_webgpu(kernel: Kernel, simple: Kernel, rw) -> Optimized:
     return out
 
 
-def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False) -> Optimized:
+def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False,
+                   tensor_cores: bool | str = False) -> Optimized:
     from rewriter.backends.ptx import emit_ptx
     from rewriter.lower.gpu import lower_gpu
 
-    gp = lower_gpu(simple, rw, contract=fp_contract)
+    gp = lower_gpu(simple, rw, contract=fp_contract, tensor_cores=tensor_cores)
     prog = Program(simple, (), gp.target, gp.notes)
     out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(gp.notes), gpu=gp)
     out.llvm_ir, out.ptx = emit_ptx(gp)

@@ -10,6 +10,13 @@ statements and values of lower/gpu_program.py:
   Barrier  -> llvm.nvvm.barrier0 (bar.sync 0)
   shfl     -> llvm.nvvm.shfl.sync.down.{i32,f32} with the full mask (narrower types widened)
   sload / SharedStore -> loads/stores through the tile's addrspace(3) global
+  ldmatrix -> llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4{.trans}.b16 (4 x i32 -> <8 x half>)
+  mma      -> llvm.nvvm.mma.m16n8k16.row.col.f32.f32 (f16 A/B as <2 x half> pairs, f32 C/D):
+              mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 (LLVM's IntrinsicsNVVM.td names
+              the f16-input variants by their D and C types)
+  vslice   -> shufflevector
+  CopyAsync / CopyCommit / CopyWait -> llvm.nvvm.cp.async.cg.shared.global.16,
+              llvm.nvvm.cp.async.commit.group, llvm.nvvm.cp.async.wait.group
 
 Vector loads and stores carry the alignment the program proves (Launch.multiples: a range
 that steps by its width keeps every index a multiple of it), so NVPTX emits
@@ -32,7 +39,8 @@ from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
 from rewriter.errors import ToolchainError
 from rewriter.ir.dtype import DType
-from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 from rewriter.lower.lower import affine
 
 TRIPLE = "nvptx64-nvidia-cuda"
@@ -102,10 +110,23 @@ class LaunchEmitter(ProgramEmitter):
                 self.if_(s)
             elif isinstance(s, Barrier):
                 self._call("llvm.nvvm.barrier0", ir.VoidType(), [])
+            elif isinstance(s, CopyAsync):
+                g, t = self.tiles[s.tile]
+                dst = self.tile_ptr(g, self.value(s.index))
+                src = self.element_ptr(s.value.arg, self.value(s.value.src[0]))
+                self._call("llvm.nvvm.cp.async.cg.shared.global.16", ir.VoidType(), [dst, src])
+            elif isinstance(s, CopyCommit):
+                self._call("llvm.nvvm.cp.async.commit.group", ir.VoidType(), [])
+            elif isinstance(s, CopyWait):
+                self._call("llvm.nvvm.cp.async.wait.group", ir.VoidType(), [ir.Constant(_I32, s.pending)])
             elif isinstance(s, SharedStore):
                 g, t = self.tiles[s.tile]
                 ptr = self.tile_ptr(g, self.value(s.index))
-                self.b.store(self.value(s.value), ptr, align=max(1, t.dtype.bits // 8))
+                val = self.value(s.value)
+                lanes = s.value.dtype.lanes
+                if lanes > 1:  # a vector into consecutive elements (gpu_mma: 16-byte chunks, aligned)
+                    ptr = self.b.bitcast(ptr, ir.PointerType(val.type, addrspace=3))
+                self.b.store(val, ptr, align=max(1, t.dtype.bits // 8) * lanes)
             else:
                 super().stmts([s])
 
@@ -161,6 +182,15 @@ class LaunchEmitter(ProgramEmitter):
             return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined), mask)
         if u.op == "shfl":
             return self.shuffle(u)
+        if u.op == "vslice":
+            start, lanes = u.arg
+            v = self.value(u.src[0])
+            return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
+                                         ir.Constant(ir.VectorType(_I32, lanes), list(range(start, start + lanes))))
+        if u.op == "ldmatrix":
+            return self.ldmatrix(u)
+        if u.op == "mma":
+            return self.mma(u)
         if u.op in ("exp2", "log2") and u.dtype.is_float:
             return self.transcendental(u)
         return super()._value(u)
@@ -189,6 +219,39 @@ class LaunchEmitter(ProgramEmitter):
         for i in range(t.lanes):
             lane = ir.Constant(_I32, i)
             out = self.b.insert_element(out, one(self.b.extract_element(v, lane)), lane)
+        return out
+
+    def ldmatrix(self, u):
+        """Four b32 registers (matrix q in register q) as the 8 halves of the value."""
+        tile, trans = u.arg
+        g, t = self.tiles[tile]
+        ptr = self.tile_ptr(g, self.value(u.src[0]))
+        ret = ir.LiteralStructType([_I32] * 4)
+        name = f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4{'.trans' if trans else ''}.b16"
+        regs = self._call(name, ret, [ptr])
+        vec = ir.Constant(ir.VectorType(_I32, 4), ir.Undefined)
+        for q in range(4):
+            vec = self.b.insert_element(vec, self.b.extract_value(regs, q), ir.Constant(_I32, q))
+        return self.b.bitcast(vec, llvm_type(u.dtype))
+
+    def mma(self, u):
+        """D = A B + C of the warp: A as four <2 x half>, B as two, C and D four floats."""
+        a, b, c = (self.value(s) for s in u.src)
+        half2 = ir.VectorType(ir.HalfType(), 2)
+
+        def pairs(v, n):
+            return [self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
+                                          ir.Constant(ir.VectorType(_I32, 2), [2 * i, 2 * i + 1])) for i in range(n)]
+
+        f32 = ir.FloatType()
+        cs = [self.b.extract_element(c, ir.Constant(_I32, i)) for i in range(4)]
+        fn_name = "llvm.nvvm.mma.m16n8k16.row.col.f32.f32"
+        args = pairs(a, 4) + pairs(b, 2) + cs
+        assert all(x.type == half2 for x in args[:6])
+        d = self._call(fn_name, ir.LiteralStructType([f32] * 4), args)
+        out = ir.Constant(ir.VectorType(f32, 4), ir.Undefined)
+        for i in range(4):
+            out = self.b.insert_element(out, self.b.extract_value(d, i), ir.Constant(_I32, i))
         return out
 
     def shuffle(self, u):

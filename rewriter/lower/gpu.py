@@ -4,6 +4,8 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
   * "fused-rows" (the whole kernel): row reductions into temporaries, then one store over
     the same rows reading them at [row] (softmax) -> one launch, a block per row, the
     reduced values broadcast through shared memory. Here.
+  * "mma-matmul" (opt-in: `tensor_cores=True`): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k)
+    on the tensor cores (mma.sync m16n8k16, ldmatrix). lower/gpu_mma.py.
   * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) -> shared-memory K slices and
     register micro-tiles, layout by the Z3 bank model. lower/gpu_tiles.py.
   * "window-direct": window reductions whose windows do not overlap along x (pooling,
@@ -40,6 +42,7 @@ from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, Gp
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_pool import _window_direct
+from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
@@ -356,6 +359,13 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: window-direct comes before window-tiled: a window that no two outputs along x share
 #: gains nothing from a shared tile (lower/gpu_pool.py); overlapping ones (conv) go on.
 STRATEGIES = ("fused-rows", "tiled-matmul", "window-direct", "window-tiled", "block-reduce", "map")
+def _mma_pipelines(tensor_cores) -> tuple:
+    """`lower_gpu`'s tensor_cores argument as the pipelines the strategy may choose from."""
+    if tensor_cores is True or tensor_cores is False:
+        return PIPELINES
+    if tensor_cores not in PIPELINES:
+        raise GpuLoweringError(f"unknown tensor-core pipeline {tensor_cores!r} (have: {', '.join(PIPELINES)})")
+    return (tensor_cores,)
 
 
 def _check_index_width(kernel: Kernel, bits: int) -> None:
@@ -373,7 +383,7 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False, target=None) -> GpuProgram:
+              contract: bool = False, target=None, tensor_cores: bool | str = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
@@ -381,7 +391,12 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     -fmad=true). Off by default: the op table's semantics round twice. `spec` and `target`
     describe the machine (GpuSpec) and the backend's TargetDesc: CUDA by default; the WebGPU
     backend passes `gpu_ops.WEBGPU` and its own TargetDesc, so both make the same decisions
-    within WebGPU's limits."""
+    within WebGPU's limits. `tensor_cores` (opt-in) tries the "mma-matmul" strategy first for
+    f16 products summed in f32: the tensor core's summation order and precision are its own,
+    so the result matches the reference within the float tolerance only; targets without
+    tensor cores (`spec.tensor_cores` False: WebGPU) never take it. A pipeline name
+    ("cp.async", "registers") instead of True fixes how its K slices reach shared memory
+    (for measuring one against the other); True lets its cost model choose."""
     target = target or cuda_target()
     _check_index_width(kernel, spec.index_bits)
     lw = _Lowerer(kernel, target, rewriter)
@@ -389,6 +404,8 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     scratch: list = []
     launches: list = []
     order = strategies or STRATEGIES
+    if tensor_cores and "mma-matmul" not in order:
+        order = tuple(s for s in order if s == "fused-rows") + ("mma-matmul",) + tuple(s for s in order if s != "fused-rows")
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -396,7 +413,9 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     for n_store, st in enumerate(kernel.stores):
         name = f"{kernel.name}_{n_store}_{st.arg}"
         for strat in order:
-            if strat == "tiled-matmul":
+            if strat == "mma-matmul":
+                got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
+            elif strat == "tiled-matmul":
                 got = _tiled_matmul(lw, st, name, spec, notes, contract)
             elif strat == "window-direct":
                 got = _window_direct(lw, st, name, spec, notes)

@@ -40,6 +40,9 @@ class GpuSpec:
     # word other invocations also write, so strategies that can give a thread this many bytes
     # of adjacent outputs along the contiguous dimension do (whole-word, atomic-free stores).
     store_bytes: int = 1
+    # Warp-level matrix instructions (mma.sync, ldmatrix; sm_80+): the opt-in "mma-matmul"
+    # strategy (lower/gpu_mma.py). WGSL has none.
+    tensor_cores: bool = True
 
 
 H100 = GpuSpec()
@@ -50,7 +53,8 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
-WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32)
+WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
+                 tensor_cores=False)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,

@@ -14,6 +14,8 @@ Statements of a thread's body: the loop program's `Loop`, `AccInit`, `AccUpdate`
   If(cond, body)             run `body` only where the bool `cond` holds (threads diverge)
   Barrier()                  every thread of the block waits here (bar.sync 0)
   SharedStore(tile, index, value)   one element of a block-shared tile
+  CopyAsync(tile, index, vload)     an asynchronous 16-byte global -> shared copy (cp.async)
+  CopyCommit() / CopyWait(n)        close the thread's group of copies / wait for all but n
 
 and values (UOps) beside the loop program's ones:
 
@@ -26,6 +28,20 @@ and values (UOps) beside the loop program's ones:
                                                     that order (LLVM shufflevector; the
                                                     window-direct strategy de-interleaves
                                                     row loads with it)
+
+warp-level matrix values (the opt-in tensor-core strategy, lower/gpu_mma.py; every lane of
+the warp executes them together, never under an `If`):
+
+  ldmatrix (index,) arg=(tile, trans)   ldmatrix.sync.aligned.m8n8.x4{.trans}.shared.b16: the
+                                        lane gives the element index of one 16-byte row
+                                        (lanes 8q..8q+7: the rows of matrix q) and receives 8
+                                        halves (register q = halves 2q, 2q+1) as the PTX ISA
+                                        lays them out (gpu_mma.ldmatrix_source)
+  mma      (a f16x8, b f16x4, c f32x4) arg="m16n8k16"
+                                        mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32:
+                                        D = A B + C over the warp's fragments (gpu_mma.a_elem,
+                                        b_elem, c_elem)
+  vslice   (vector,) arg=(start, lanes) lanes start .. start + lanes - 1 of a vector
 """
 from __future__ import annotations
 
@@ -57,6 +73,31 @@ class SharedStore:
     tile: str
     index: UOp
     value: UOp
+
+
+@dataclass(frozen=True)
+class CopyAsync:
+    """cp.async.cg.shared.global, 16 bytes: tile[index : +lanes] = `value` (a `vload` of a
+    global buffer, 16-byte aligned), landing asynchronously: in the thread's current group,
+    complete only after a `CopyWait` that leaves fewer groups pending."""
+
+    tile: str
+    index: UOp
+    value: UOp
+
+
+@dataclass(frozen=True)
+class CopyCommit:
+    """cp.async.commit_group: the thread's copies issued since the last commit form a group."""
+
+
+@dataclass(frozen=True)
+class CopyWait:
+    """cp.async.wait_group n: wait until at most `pending` of the thread's groups are in
+    flight (their shared-memory writes are then visible to the thread; a Barrier after it
+    makes them visible to the block)."""
+
+    pending: int
 
 
 @dataclass(frozen=True)
@@ -135,6 +176,12 @@ def format_gpu_program(gp: GpuProgram) -> str:
             elif n.op in ("vshuffle", "extract"):  # lanes of a vector by constant indices
                 picked = ",".join(map(str, n.arg)) if n.op == "vshuffle" else n.arg
                 memo[n] = var(n.dtype, f"{_fmt_plain(memo[n.src[0]])}.lanes<{picked}>")
+            elif n.op == "ldmatrix":
+                memo[n] = var(n.dtype, f"ldmatrix{'.trans' if n.arg[1] else ''}({n.arg[0]}[{_fmt_plain(memo[n.src[0]])}])")
+            elif n.op == "mma":
+                memo[n] = var(n.dtype, "mma." + n.arg + "(" + ", ".join(_fmt_plain(memo[x]) for x in n.src) + ")")
+            elif n.op == "vslice":
+                memo[n] = var(n.dtype, f"{_fmt_plain(memo[n.src[0]])}[{n.arg[0]}:+{n.arg[1]}]")
             elif n.src:
                 memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
             else:
@@ -162,6 +209,12 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 lines.append(f"{pad}barrier")
             elif isinstance(s, SharedStore):
                 lines.append(f"{pad}shared {s.tile}[{_fmt(s.index)}] = {_fmt(s.value)}")
+            elif isinstance(s, CopyAsync):
+                lines.append(f"{pad}cp.async {s.tile}[{_fmt(s.index)} : +{s.value.dtype.lanes}] <- {_fmt(s.value)}")
+            elif isinstance(s, CopyCommit):
+                lines.append(f"{pad}cp.async.commit_group")
+            elif isinstance(s, CopyWait):
+                lines.append(f"{pad}cp.async.wait_group {s.pending}")
             elif isinstance(s, AccInit):
                 lines.append(f"{pad}{s.name}: {s.dtype} = {_fmt(s.value)}")
             elif isinstance(s, AccUpdate):

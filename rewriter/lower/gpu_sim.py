@@ -10,6 +10,9 @@ combination shows up as a mismatch; what it cannot show is a missing barrier (a 
 lockstep order happens to resolve) or anything about the PTX itself (ptxas and the GPU
 runs check that).
 
+Warp-level matrix values (`ldmatrix`, `mma`: the tensor-core strategy) are executed per warp
+with the PTX ISA's fragment layouts (lower/gpu_mma.py's layout functions).
+
 Semantics mirrored from backends/ptx.py: `shfl` down by `off` reads lane + off of the warp,
 or the thread's own value past lane 31 (clamp 31); `If` masks threads; `Loop`s have uniform
 trip counts; loads of masked-off threads are not performed.
@@ -23,7 +26,8 @@ from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import Meaning, apply_op
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.reference import _domain_array, check_inputs, to_numpy
-from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 
@@ -54,8 +58,13 @@ def _merge(mask, new: Meaning, old: Meaning | None) -> Meaning:
 
 
 class _Launch:
-    def __init__(self, gp: GpuProgram, launch: Launch, state: dict):
+    def __init__(self, gp: GpuProgram, launch: Launch, state: dict, copies: str = "late"):
         self.gp, self.launch, self.state = gp, launch, state
+        if copies not in ("late", "early"):
+            raise SimulationError(f"copies must be 'late' or 'early', not {copies!r}")
+        self.copies = copies
+        self.open_group: list = []  # cp.async writes issued since the last commit
+        self.groups: list = []  # committed groups, oldest first
         self.bufs = {b.name: b for b in gp.buffers}
         self.n = launch.grid * launch.block
         self.d = ConcreteDomain(self.n)
@@ -119,6 +128,14 @@ class _Launch:
             for lane in s.value[1:]:
                 acc = apply_op(node, d, [acc, Meaning(lane, s.defined, s.poison)])
             return acc
+        if u.op == "vslice":
+            s = self.value(u.src[0], mask, memo)
+            start, lanes = u.arg
+            return Meaning(tuple(s.value[start:start + lanes]), s.defined, s.poison)
+        if u.op == "ldmatrix":
+            return self.ldmatrix(u, mask, memo)
+        if u.op == "mma":
+            return self.mma(u, mask, memo)
         if u.op == "shfl":
             s = self.value(u.src[0], mask, memo)
             off = int(u.src[1].arg)
@@ -126,6 +143,63 @@ class _Launch:
             src = np.where(lane + off < 32, np.arange(self.n) + off, np.arange(self.n))
             return Meaning(np.asarray(s.value)[src], np.asarray(s.defined)[src], np.asarray(s.poison)[src])
         return apply_op(u, d, [self.value(s, mask, memo) for s in u.src])
+
+    # -- warp-level matrix ops (lower/gpu_mma.py: the PTX ISA's layouts as functions) ----------
+    def _whole_warps(self, mask, what: str):
+        if not np.all(mask):
+            raise SimulationError(f"{self.launch.name}: {what} with some lanes of a warp inactive")
+        if self.launch.block % 32:
+            raise SimulationError(f"{self.launch.name}: {what} in a block of {self.launch.block} threads")
+
+    def ldmatrix(self, u, mask, memo) -> Meaning:
+        """ldmatrix.x4(.trans).b16: lane l gives the row address of row l % 8 of matrix
+        l / 8; register q of lane l holds the two halves `ldmatrix_source` names."""
+        from rewriter.lower.gpu_mma import CHUNK, ldmatrix_source
+
+        self._whole_warps(mask, "ldmatrix")
+        tile_name, trans = u.arg
+        tile, arr = self.tiles[tile_name]
+        ix = self.value(u.src[0], mask, memo)
+        addr = np.asarray(ix.value).astype(np.int64)
+        bad = (addr % CHUNK != 0) | (addr < 0) | (addr + CHUNK > tile.size)
+        if np.any(bad):
+            k = int(np.nonzero(bad)[0][0])
+            raise SimulationError(f"{self.launch.name}: thread {k} gives ldmatrix row {tile_name}[{addr[k]}] "
+                                  f"(misaligned or out of bounds, size {tile.size})")
+        ids = np.arange(self.n)
+        lane, wbase = ids % 32, ids - ids % 32
+        vals = []
+        for q in range(4):
+            for h in range(2):
+                src, off = ldmatrix_source(q, h, lane, trans)
+                vals.append(arr[self.block_of, addr[wbase + src] + off])
+        ok = np.asarray(ix.defined, dtype=bool) & ~np.asarray(ix.poison, dtype=bool)
+        okw = np.repeat(ok.reshape(-1, 32).all(axis=1), 32)
+        return Meaning(tuple(vals), okw, ~okw)
+
+    def mma(self, u, mask, memo) -> Meaning:
+        """mma.sync m16n8k16 f32 += f16 x f16 for every warp: its fragments gathered into
+        A (16x16), B (16x8), C (16x8) by the PTX ISA layouts, D = A B + C. The products of
+        halves are exact in f32; the tensor core's sum order is its own: modelled as the exact
+        sum rounded once to f32 (compared with the reference within its float tolerance)."""
+        from rewriter.lower.gpu_mma import a_elem, b_elem, c_elem
+
+        self._whole_warps(mask, "mma")
+        a, b, c = (self.value(s, mask, memo) for s in u.src)
+        nw, lane = self.n // 32, np.arange(32)
+        A, B, C = np.zeros((nw, 16, 16)), np.zeros((nw, 16, 8)), np.zeros((nw, 16, 8))
+        for i in range(8):
+            A[:, a_elem(i, lane)[0], a_elem(i, lane)[1]] = np.asarray(a.value[i], dtype=np.float64).reshape(nw, 32)
+        for i in range(4):
+            B[:, b_elem(i, lane)[0], b_elem(i, lane)[1]] = np.asarray(b.value[i], dtype=np.float64).reshape(nw, 32)
+            C[:, c_elem(i, lane)[0], c_elem(i, lane)[1]] = np.asarray(c.value[i], dtype=np.float64).reshape(nw, 32)
+        D = (A @ B + C).astype(np.float32)
+        out = tuple(D[:, c_elem(i, lane)[0], c_elem(i, lane)[1]].reshape(self.n) for i in range(4))
+        ok = np.ones(self.n, dtype=bool)
+        for m in (a, b, c):
+            ok &= np.asarray(m.defined, dtype=bool) & ~np.asarray(m.poison, dtype=bool)
+        okw = np.repeat(ok.reshape(-1, 32).all(axis=1), 32)
+        return Meaning(out, okw, ~okw)
 
     def load(self, u, mask, memo) -> Meaning:
         lanes = u.dtype.lanes
@@ -163,8 +237,46 @@ class _Launch:
                     self.run(s.body, mask)
             elif isinstance(s, (Store, SharedStore)):
                 self.store(s, mask, memo)
+            elif isinstance(s, CopyAsync):
+                self.copy_async(s, mask, memo)
+            elif isinstance(s, CopyCommit):
+                self.groups.append(self.open_group)
+                self.open_group = []
+            elif isinstance(s, CopyWait):
+                while len(self.groups) > s.pending:
+                    for land in self.groups.pop(0):
+                        land()
             else:
                 raise SimulationError(f"unknown statement {s!r}")
+
+    def copy_async(self, s, mask, memo):
+        """The global values are read now (inputs do not change during a launch); the
+        shared write lands "early" (at once) or "late" (at the CopyWait that completes its
+        group): a program correct under both does not read a stage before its copy is
+        waited for, nor overwrite a stage another thread may still read."""
+        val = self.value(s.value, mask, memo)
+        lanes = s.value.dtype.lanes
+        gidx = np.asarray(self.value(s.value.src[0], mask, memo).value).astype(np.int64)
+        if np.any(mask & (gidx % lanes != 0)):
+            k = int(np.nonzero(mask & (gidx % lanes != 0))[0][0])
+            raise SimulationError(f"{self.launch.name}: thread {k} copies from a misaligned address "
+                                  f"({s.value.arg}[{gidx[k]}], {lanes} elements)")
+        tile, arr = self.tiles[s.tile]
+        index = self.value(s.index, mask, memo)
+        ks = [self._index(Meaning(index.value + l if l else index.value, None, None), mask, tile.size, s.tile)
+              for l in range(lanes)]
+        blocks = self.block_of[mask]
+        vals = [np.asarray(val.value[l])[mask] for l in range(lanes)]
+        ks = [k[mask] for k in ks]
+
+        def land():
+            for l in range(lanes):
+                arr[blocks, ks[l]] = vals[l]
+
+        if self.copies == "early":
+            land()
+        else:
+            self.open_group.append(land)
 
     def store(self, s, mask, memo):
         val = self.value(s.value, mask, memo)
@@ -186,8 +298,10 @@ class _Launch:
                 flat[k[mask]] = np.asarray(vals[l])[mask]
 
 
-def simulate(gp: GpuProgram, inputs: dict) -> dict:
-    """Run every launch of `gp` in order; returns the kernel's outputs as numpy arrays."""
+def simulate(gp: GpuProgram, inputs: dict, copies: str = "late") -> dict:
+    """Run every launch of `gp` in order; returns the kernel's outputs as numpy arrays.
+    `copies`: when asynchronous copies (CopyAsync) land in shared memory, "late" (at the
+    wait that completes them) or "early" (when issued); see `_Launch.copy_async`."""
     k = gp.kernel
     check_inputs(k, inputs)
     state = {}
@@ -195,6 +309,6 @@ def simulate(gp: GpuProgram, inputs: dict) -> dict:
         state[b.name] = (_domain_array(b, inputs[b.name]) if b.role == "input" and b.name in inputs
                          else _zeros(b.dtype, b.size))
     for launch in gp.launches:
-        sim = _Launch(gp, launch, state)
+        sim = _Launch(gp, launch, state, copies)
         sim.run(launch.body, np.ones(sim.n, dtype=bool))
     return {b.name: to_numpy(b, state[b.name]) for b in k.outputs}

@@ -14,7 +14,6 @@ statements and values of lower/gpu_program.py:
   mma      -> llvm.nvvm.mma.m16n8k16.row.col.f32.f32 (f16 A/B as <2 x half> pairs, f32 C/D):
               mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 (LLVM's IntrinsicsNVVM.td names
               the f16-input variants by their D and C types)
-  vslice   -> shufflevector
   CopyAsync / CopyCommit / CopyWait -> llvm.nvvm.cp.async.cg.shared.global.16,
               llvm.nvvm.cp.async.commit.group, llvm.nvvm.cp.async.wait.group
 
@@ -182,11 +181,6 @@ class LaunchEmitter(ProgramEmitter):
             return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined), mask)
         if u.op == "shfl":
             return self.shuffle(u)
-        if u.op == "vslice":
-            start, lanes = u.arg
-            v = self.value(u.src[0])
-            return self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
-                                         ir.Constant(ir.VectorType(_I32, lanes), list(range(start, start + lanes))))
         if u.op == "ldmatrix":
             return self.ldmatrix(u)
         if u.op == "mma":

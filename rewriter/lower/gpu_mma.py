@@ -537,7 +537,7 @@ def _multiply(c: MmaConfig, ops_, lays, tiles, lane, warp_pos, stage) -> list:
                 frags[op.name, sub] = UOp("ldmatrix", op.load.dtype.vec(CHUNK), (addr,), (tile.name, op.trans))
         for i in range(mt):
             for j in range(nt):
-                bfrag = UOp("vslice", ops_[1].load.dtype.vec(4), (frags["b", j // 2],), (4 * (j % 2), 4))
+                bfrag = UOp("vshuffle", ops_[1].load.dtype.vec(4), (frags["b", j // 2],), tuple(range(4 * (j % 2), 4 * (j % 2) + 4)))
                 acc = UOp("acc", f32.vec(4), (), f"acc_{i}_{j}")
                 out.append(AccUpdate(f"acc_{i}_{j}", UOp("mma", f32.vec(4), (frags["a", i], bfrag, acc), "m16n8k16")))
     return out
@@ -558,7 +558,7 @@ def _epilogue(lw, c: MmaConfig, buf, indices, value, r, lane, warp_pos, base, di
             for half in (0, 1):
                 out += [Let(mv, iadd(row0, 8 * half)), Let(nv, col0)]
                 if direct:
-                    out.append(Store(buf.name, flat, UOp("vslice", f32.vec(2), (acc,), (2 * half, 2))))
+                    out.append(Store(buf.name, flat, UOp("vshuffle", f32.vec(2), (acc,), (2 * half, 2 * half + 1))))
                     continue
                 for e in (0, 1):
                     if e:

@@ -41,7 +41,6 @@ the warp executes them together, never under an `If`):
                                         mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32:
                                         D = A B + C over the warp's fragments (gpu_mma.a_elem,
                                         b_elem, c_elem)
-  vslice   (vector,) arg=(start, lanes) lanes start .. start + lanes - 1 of a vector
 """
 from __future__ import annotations
 
@@ -180,8 +179,6 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 memo[n] = var(n.dtype, f"ldmatrix{'.trans' if n.arg[1] else ''}({n.arg[0]}[{_fmt_plain(memo[n.src[0]])}])")
             elif n.op == "mma":
                 memo[n] = var(n.dtype, "mma." + n.arg + "(" + ", ".join(_fmt_plain(memo[x]) for x in n.src) + ")")
-            elif n.op == "vslice":
-                memo[n] = var(n.dtype, f"{_fmt_plain(memo[n.src[0]])}[{n.arg[0]}:+{n.arg[1]}]")
             elif n.src:
                 memo[n] = n.replace(src=tuple(memo[x] for x in n.src))
             else:

@@ -128,10 +128,6 @@ class _Launch:
             for lane in s.value[1:]:
                 acc = apply_op(node, d, [acc, Meaning(lane, s.defined, s.poison)])
             return acc
-        if u.op == "vslice":
-            s = self.value(u.src[0], mask, memo)
-            start, lanes = u.arg
-            return Meaning(tuple(s.value[start:start + lanes]), s.defined, s.poison)
         if u.op == "ldmatrix":
             return self.ldmatrix(u, mask, memo)
         if u.op == "mma":

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,18 +91,68 @@ def test_list_scheduled_unrolled_stencil_matches_reference_on_qemu(name, unroll,
 
 @pytest.mark.parametrize("name", sorted(KERNELS))
 @pytest.mark.parametrize("unroll", [1, 2, 4, 8])
-def test_global_unrolled_stencil_matches_reference_on_qemu(name, unroll, library):
+@pytest.mark.parametrize("form", ["native", "sliding"])
+def test_global_unrolled_stencil_matches_reference_on_qemu(name, unroll, form, library):
     kernel = KERNELS[name]
-    if (name, unroll) == ("st5x4", 8):
+    if (name, unroll, form) == ("st5x4", 8, "native"):
         # Five filter rows over eight output rows keep 20 accumulators live at once: with
-        # the loads and vshuff pairs, v0-v31 do not hold it, and the allocator says so.
+        # four loaded vectors a row and the vshuff pairs, v0-v31 do not hold it, and the
+        # allocator says so (the sliding form, two vectors a row, fits).
         with pytest.raises(HexagonUnsupported, match="regist"):
-            compile_global(kernel, library, unroll=unroll, time_limit=1.0)
+            compile_global(kernel, library, unroll=unroll, time_limit=1.0, forms=(form,))
         return
-    code = compile_global(kernel, library, unroll=unroll, time_limit=1.0)
+    code = compile_global(kernel, library, unroll=unroll, time_limit=1.0, forms=(form,))
     assert code.modulo is not None and code.modulo.unroll == unroll, code.notes
+    assert bool(re.search(r"vrmpy\(v\d+:\d+\.ub,r\d+\.b,#1\)", code.asm)) == (form == "sliding")
     run = _check_on_qemu(kernel, code, 7 + unroll)
     assert run.counts.packets == code.modulo.packets  # the schedule's own count, exactly
+
+
+@pytest.mark.parametrize("unroll", [1, 2, 4])
+def test_sliding_form_loads_each_row_as_one_pair(unroll, library):
+    """Per input row: two vmemu (the row and the row 4 bytes on) feeding `vrmpy(Vuu.ub,
+    Rt.b, #0)` and `#1` per output row that reads it; no single-vector vrmpy left."""
+    from rewriter.backends.hexagon.select import select
+    from rewriter.rewrite.engine import Rewriter
+
+    kernel = KERNELS["conv3x3_u8"]
+    portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    mf = select(simple, portable.normalize, selector, unroll, "sliding")
+    body = [i.desc.name for i in mf.loop.insns]
+    assert body.count("vmemu_ld") == 2 * (unroll + 2)
+    assert body.count("vrmpybusi") == 2 * unroll and body.count("vrmpybusi_acc") == 4 * unroll
+    assert not {"vrmpybus", "vrmpybus_acc"} & set(body)
+    imms = [i.imms["imm"] for i in mf.loop.insns if i.desc.name.startswith("vrmpybusi")]
+    assert imms.count(0) == imms.count(1) == 3 * unroll
+
+
+def test_sliding_form_is_refused_where_it_changes_nothing(library):
+    from rewriter.backends.hexagon.select import FormNotApplicable, select
+    from rewriter.rewrite.engine import Rewriter
+
+    portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
+    for name in ("add_sat_u8", "dot_i8", "matmul_i8"):
+        kernel = load_kernel(REPO / f"examples/{name}.ir")
+        simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+        with pytest.raises(FormNotApplicable):
+            select(simple, portable.normalize, selector, 1, "sliding")
+
+
+def test_sliding_lanes_need_the_proven_rules(library):
+    """Without the `hvx-vrmpyi-ubb-*` rules the selector cannot show that a half of
+    vrmpy(Vuu.ub, Rt.b, #u1) is the window it wants, and refuses the form."""
+    from rewriter.backends.hexagon.select import select
+    from rewriter.rewrite.engine import Rewriter
+
+    kernel = KERNELS["conv3x3_u8"]
+    portable = Rewriter(library)
+    from rewriter.dsl.rule import RuleLibrary
+
+    rules = RuleLibrary([r for r in library.for_target("hexagon") if not r.name.startswith("hvx-vrmpyi-")])
+    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    with pytest.raises(HexagonUnsupported, match="sliding vrmpy at byte shift 1"):
+        select(simple, portable.normalize, Rewriter(rules), 1, "sliding")
 
 
 def test_unroll_must_divide_the_rows(library):

@@ -99,9 +99,9 @@ def test_global_unrolled_stencil_matches_reference_on_qemu(name, unroll, form, l
         # four loaded vectors a row and the vshuff pairs, v0-v31 do not hold it, and the
         # allocator says so (the sliding form, two vectors a row, fits).
         with pytest.raises(HexagonUnsupported, match="regist"):
-            compile_global(kernel, library, unroll=unroll, time_limit=1.0, forms=(form,))
+            compile_global(kernel, library, unroll=unroll, time_limit=0.5, forms=(form,))
         return
-    code = compile_global(kernel, library, unroll=unroll, time_limit=1.0, forms=(form,))
+    code = compile_global(kernel, library, unroll=unroll, time_limit=0.5, forms=(form,))
     assert code.modulo is not None and code.modulo.unroll == unroll, code.notes
     assert bool(re.search(r"vrmpy\(v\d+:\d+\.ub,r\d+\.b,#1\)", code.asm)) == (form == "sliding")
     run = _check_on_qemu(kernel, code, 7 + unroll)
@@ -164,7 +164,7 @@ def test_unroll_must_divide_the_rows(library):
 
 
 def test_global_scheduler_picks_an_unrolled_conv3x3(library):
-    code = compile_global(KERNELS["conv3x3_u8"], library, time_limit=1.0)
+    code = compile_global(KERNELS["conv3x3_u8"], library, time_limit=0.5)
     chosen = code.explanation.chosen
     once = [c for c in code.explanation.candidates if c.unroll == 1 and c.packets]
     assert chosen.unroll > 1 and chosen.packets < min(c.packets for c in once)

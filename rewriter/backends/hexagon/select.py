@@ -602,7 +602,8 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
-    raises `HexagonUnsupported` where it changes nothing (only elementwise kernels have them)."""
+    raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "widened" and
+    "unaligned", byte stencils "sliding")."""
     if form not in SELECTION_FORMS:
         raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
     if len(kernel.stores) != 1:

@@ -9,7 +9,9 @@ with `Vx.w += vrmpy(Vu.ub, Rt.b)`. Two rounds of `vshuff` (interleave words, the
 words; `Vdd = vshuff(Vu, Vv, Rt)` puts Vv's unit first, checked on qemu-hexagon) restore the
 natural order: out[y, 0..127] in four vectors, stored aligned.
 
-One loop iteration computes one output row of exactly 128 words; the filter rows are packed
+One loop iteration computes `sel.unroll` output rows of exactly 128 words (input rows loaded
+once each, shared by the output rows that read them; the "sliding" form loads each as the pair
+(row, row + 4) for `vrmpy(Vuu.ub, Rt.b, #u1)`, see docs/HEXAGON.md); the filter rows are packed
 into scalar registers once, in the prologue (`memub` + `|= asl`).
 """
 from __future__ import annotations

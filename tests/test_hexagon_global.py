@@ -116,7 +116,8 @@ def test_pipelining_never_loses_to_the_list_scheduler_and_wins_where_it_overlaps
     """On QEMU the global code executes no more packets than the list scheduler's (which
     rotates loads: a two-stage pipeline of its own), and strictly fewer on the kernels whose
     iterations the solver overlaps in three or more stages or at a proven-optimal II."""
-    assert {"sum3_i16", "requant_u8", "conv3x3_u8"} <= {n for n in SUPPORTED if global_code[n].modulo.stages > 1}
+    # (conv3x3 wins by its sliding form unrolled over 8 rows, which is best in one stage.)
+    assert {"sum3_i16", "requant_u8"} <= {n for n in SUPPORTED if global_code[n].modulo.stages > 1}
     for name in SUPPORTED:
         kernel = load_kernel(REPO / f"examples/{name}.ir")
         listed = compile_hexagon(kernel, library)

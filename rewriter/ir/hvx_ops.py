@@ -14,6 +14,15 @@ applies those rules.
 Semantics follow the Hexagon V66 HVX Programmer's Reference Manual (80-N2040-44), and the
 instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
   vrmpy       Vd.w[i] = sum_{k<4} Vu.b[4i+k] * Vv.b[4i+k]    (also Vu.ub x Vv.b / Rt.b)
+  vrmpy #u1   Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1): per word lane i, each half sums four byte
+              products of bytes of Vuu.v0.w[i] / Vuu.v1.w[i] with *rotated* bytes of Rt
+              (QEMU's `gen_vrmpyubi` in target/hexagon/genptr.c spells the pairing out):
+                #0: v0.w[i] = sum_q v0.ub[4i+q] Rt.b[q]  (plain vrmpy)
+                    v1.w[i] = v1.ub[4i] Rt.b[2] + v1.ub[4i+1] Rt.b[3] + v0.ub[4i+2] Rt.b[0] + v0.ub[4i+3] Rt.b[1]
+                #1: v0.w[i] = v1.ub[4i] Rt.b[3] + v0.ub[4i+1] Rt.b[0] + v0.ub[4i+2] Rt.b[1] + v0.ub[4i+3] Rt.b[2]
+                    v1.w[i] = v1.ub[4i] Rt.b[1] + v1.ub[4i+1] Rt.b[2] + v1.ub[4i+2] Rt.b[3] + v0.ub[4i+3] Rt.b[0]
+              the three sliding halves are the ops `hvx.vrmpyi_ubb_{lo1,hi0,hi1}` below,
+              operands in byte-position order (q = 0..3, from v1 or v0 as above), then Rt.b[0..3].
   vmpyi       Vd.w[i] = Vu.w[i] * Rt.b[i % 4]                 (low 32 bits)
   vpack:sat   Vd.h[i] = sat16(Vv.w[i]), Vd.h[i+32] = sat16(Vu.w[i])   (and .ub from .h)
 """
@@ -52,6 +61,20 @@ def _s_mpyi_wb(d, fx, t, x, c, node):
     return d.mul(i32, x, d.icast(i8, i32, c))
 
 
+def _rmpy_rotated(pairing):
+    """One sliding half of vrmpy(Vuu.ub, Rt.b, #u1): byte position q times Rt byte pairing[q]."""
+
+    def sem(d, fx, t, a0, a1, a2, a3, b0, b1, b2, b3, node):
+        bs = (b0, b1, b2, b3)
+        total = d.const(i32, 0)
+        for a, k in zip((a0, a1, a2, a3), pairing):
+            prod = d.mul(i32, d.icast(u8, i32, a), d.icast(i8, i32, bs[k]))
+            total = d.add(i32, total, prod)
+        return total
+
+    return sem
+
+
 _B4 = ("i8",) * 4
 _op("hvx.vrmpy_bb", Sig(_B4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(i8)},
     "HVX vrmpy(Vu.b,Vv.b), one word lane: sum of four signed byte products",
@@ -68,3 +91,10 @@ _op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i
 _op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u8)},
     "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte",
     target="hexagon")
+#: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
+VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
+                 "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}
+for _name, _pairing in VRMPYI_HALVES.items():
+    _op(_name, Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy_rotated(_pairing)},
+        f"HVX vrmpy(Vuu.ub,Rt.b,#u1), one word lane of a sliding half: byte position q (of "
+        f"Vuu.v1 or v0) times Rt.b[{', '.join(map(str, _pairing))}][q]", target="hexagon")

@@ -256,6 +256,17 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vrmpybus_acc", "V6_vrmpybus_acc", "{d}.w += vrmpy({u}.ub,{t}.b)", [_D], [_D, _U, ("t", "R")],
          "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3]))", "VX", SLOTS_23, 2,
          tied=(("d", "d"),)),
+    # The sliding-window form: Vuu = (x, x + 4 bytes) as a pair; #0 gives the byte shifts 0
+    # (low) and 2 (high), #1 the shifts 1 and 3, of the filter row in Rt (QEMU's
+    # gen_vrmpyubi / mmvec ext.idef; the lanes are hvx.vrmpyi_ubb_* of rewriter/ir/hvx_ops.py).
+    _row("vrmpybusi", "V6_vrmpybusi", "{dd}.w = vrmpy({uu}.ub,{t}.b,#{imm})", [("lo", "V"), ("hi", "V")],
+         [("ulo", "V"), ("uhi", "V"), ("t", "R")],
+         "lo:hi = the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm (hvx.vrmpyi_ubb_*)",
+         "VX_DV", SLOTS_23, 2, imms=("imm",), pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi"))),
+    _row("vrmpybusi_acc", "V6_vrmpybusi_acc", "{dd}.w += vrmpy({uu}.ub,{t}.b,#{imm})",
+         [("lo", "V"), ("hi", "V")], [("lo", "V"), ("hi", "V"), ("ulo", "V"), ("uhi", "V"), ("t", "R")],
+         "lo:hi += the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm", "VX_DV", SLOTS_23, 2,
+         imms=("imm",), pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi")), tied=(("lo", "lo"), ("hi", "hi"))),
     _row("vsplatw", "V6_lvsplatw", "{d} = vsplat({t})", [_D], [("t", "R")],
          "d.w[i] = t (a 32-bit pattern in every word)", "VX", SLOTS_23, 2),
     # ---- permutes (VP) ----

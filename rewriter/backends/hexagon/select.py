@@ -42,7 +42,8 @@ RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
 #: Selection forms: the alternatives the selector can produce for one kernel, which the global
-#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> (widen, unaligned):
+#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> (widen, unaligned,
+#: sliding):
 #:   * widen: an unrolled small `sum` below 32 bits is computed in 32-bit lanes (every term
 #:     extended, words added, truncated back) instead of at the lane width (sum3_i16: `vadd.h`).
 #:     Equal, because wrapping addition commutes with truncation (x + y mod 2^16 is the low
@@ -51,9 +52,13 @@ MAX_UNROLLED_REDUCE = 8
 #:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
 #:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
 #:     aligned loads shared by every access and a `valign` (XLANE).
+#:   * sliding (byte stencils only, `stencil.py`): a filter row's four byte shifts come from two
+#:     `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes), two vmemu a row
+#:     instead of four `vmemu` + four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of the loads.
 #: A form other than "native" applies only where it changes something (else
 #: `HexagonUnsupported`).
-SELECTION_FORMS = {"native": (False, False), "widened": (True, False), "unaligned": (False, True)}
+SELECTION_FORMS = {"native": (False, False, False), "widened": (True, False, False),
+                   "unaligned": (False, True, False), "sliding": (False, False, True)}
 
 
 def _lane_rows() -> dict:
@@ -141,7 +146,7 @@ class Selector:
         self.k = kernel
         self.unroll = unroll  # blocks per loop iteration
         self.form = form  # a key of SELECTION_FORMS
-        self.widen, self.unaligned = SELECTION_FORMS[form]
+        self.widen, self.unaligned, self.sliding = SELECTION_FORMS[form]
         self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
@@ -597,7 +602,8 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
-    raises `HexagonUnsupported` where it changes nothing (only elementwise kernels have them)."""
+    raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "widened" and
+    "unaligned", byte stencils "sliding")."""
     if form not in SELECTION_FORMS:
         raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
     if len(kernel.stores) != 1:
@@ -611,8 +617,11 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
-    if form != "native" and loop_shape:
-        raise FormNotApplicable("only elementwise kernels have selection forms other than native")
+    stencil_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
+        and value.arg[0] not in ("reduce_max", "reduce_min")
+    if form != "native" and loop_shape and not (form == "sliding" and stencil_shape):
+        raise FormNotApplicable("only elementwise kernels (and byte stencils: sliding) have selection "
+                                "forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         try:  # a byte dot product: vrmpy
             return Selector(kernel, simplify, select_rw, unroll).dot(st)
@@ -631,7 +640,7 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
             return pool2x2(Selector(kernel, simplify, select_rw, unroll), st)
         from rewriter.backends.hexagon.stencil import stencil
 
-        return stencil(Selector(kernel, simplify, select_rw, unroll), st)
+        return stencil(Selector(kernel, simplify, select_rw, unroll, form), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
     return Selector(kernel, simplify, select_rw, unroll, form).elementwise(st)

@@ -4,7 +4,6 @@ tables, whole GPU programs through the lockstep simulator against the reference 
 force, ptxas for sm_90, and that nothing changes without the flag or on WebGPU."""
 from __future__ import annotations
 
-import ctypes
 import functools
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ from rewriter.lower.gpu_ops import H100, WEBGPU
 from rewriter.lower.gpu_sim import simulate
 from rewriter.pipeline import check_against_reference, make_rewriter, optimize, simplify_kernel
 from rewriter.solver import banks
+from tests.test_gpu import _has_gpu
 
 
 @functools.lru_cache(maxsize=1)
@@ -265,15 +265,6 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "0 bytes spill stores" in r.stderr, r.stderr
-
-
-def _has_gpu() -> bool:
-    try:
-        lib = ctypes.CDLL("libcuda.so.1")
-    except OSError:
-        return False
-    n = ctypes.c_int(0)
-    return lib.cuInit(0) == 0 and lib.cuDeviceGetCount(ctypes.byref(n)) == 0 and n.value > 0
 
 
 @pytest.mark.skipif(not _has_gpu(), reason="needs an NVIDIA GPU (CI has none: the simulator tests check the program)")

@@ -373,16 +373,18 @@ class Selector:
                 raise HexagonUnsupported(f"a store {first + j} vectors from the pointer (beyond #s4)")
             self.body.add(insn("vmem_st", mem=buffer, p=self.ptr[buffer], u=r, off=first + j))
 
-    def advance_pointers(self, block: Block, step_bytes: dict):
+    def advance_pointers(self, block: Block, step_bytes: dict, eligible: set | None = None):
         """Advance every pointer by its bytes per iteration: the first access at offset 0
         becomes post-incrementing where `#s3` can hold the step (the accesses after it, in
         block order, see the advanced pointer: their offsets drop by the step), else an add
-        at the end of the block."""
+        at the end of the block. `eligible` (instruction indices) limits which accesses may
+        post-increment (`mixed.py`: not one that only some alternative issues)."""
         for buf, nbytes in step_bytes.items():
             inc = nbytes // VBYTES
             p = self.ptr[buf]
             accesses = [k for k, i in enumerate(block.insns) if i.mem == buf and i.regs.get("p") == p]
-            zero = [k for k in accesses if block.insns[k].imms.get("off") == 0]
+            zero = [k for k in accesses if block.insns[k].imms.get("off") == 0
+                    and (eligible is None or k in eligible)]
             later = [k for k in accesses if zero and k > zero[0]]
             # Address registers computed from the pointer (the "unaligned" form's p + byte)
             # after the post-increment see the advanced pointer too: their offsets drop alike.

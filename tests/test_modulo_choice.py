@@ -60,10 +60,9 @@ def choice_problems(draw):
 
 def pure(p: LoopProblem, picks: tuple) -> LoopProblem:
     """The body with these picks as its own problem, without choices."""
-    names = {o.name for o in p.issued(picks)}
-    return LoopProblem(tuple(o for o in p.ops if o.name in names),
-                       tuple(d for d in p.deps if d.src in names and d.dst in names), p.machine,
-                       tuple(v for v in p.values if v.op in names), trips=p.trips)
+    sub = p.restricted(picks)
+    assert not sub.choices and {o.name for o in sub.ops} == {o.name for o in p.issued(picks)}
+    return sub
 
 
 def _solve(p):

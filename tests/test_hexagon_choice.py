@@ -59,7 +59,9 @@ def _run_picks(kernel, body, picks, seed):
     assert check_modulo(sched) == []  # the picked program's own dependences hold
     assert sched.total_cycles == ms.total_cycles and sched.ii == ms.ii
     piped = pipeline(mf, sched, MODEL)
-    assert piped is not None
+    if piped is None:  # (a loop of fewer iterations than the schedule has stages)
+        assert mf.trip < sched.stages
+        return None
     assert check_schedule(piped.machine, piped.schedule, MODEL) == []
     asm = emit_asm(piped.machine, piped.schedule, allocate(piped.machine, piped.schedule, MODEL))
     inputs = random_inputs(kernel, seed)
@@ -74,16 +76,17 @@ def test_sum3_mixed_body_has_a_choice_per_copy_with_private_alternatives(library
     body = _body(kernel, library, 2)
     problem = mixed_problem(body)
     assert [c.name for c in problem.choices] == ["copy0", "copy1"]
-    assert all(set(c.labels) == {"native", "widened", "unaligned"} for c in problem.choices)
+    assert all(set(c.labels) == {"native", "widened", "unaligned", "vtmpy"} for c in problem.choices)
     insns = body.machine.loop.insns
     where = body.alternative_of()
     # every store is some copy's alternative; the pointers advance in shared code
     assert all(k in where for k, i in enumerate(insns) if i.desc.side_effect == "store")
     assert any(k not in where and i.desc.name == "addi" and i.regs["d"].phys == 1 for k, i in enumerate(insns))
-    # the last aligned load (x + 2 vectors) only feeds the native / widened forms of copy 1:
+    # the last aligned load (x + 2 vectors) only feeds the native / vtmpy / widened forms of copy 1:
     # each of them has its own, so an unaligned copy 1 issues no dead load
     last = [k for k, i in enumerate(insns) if i.desc.name == "vmem_ld" and i.regs["d"].hint == "x+2"]
-    assert len(last) == 2 and {body.choices[where[k][0]][1][where[k][1]][0] for k in last} == {"native", "widened"}
+    assert len(last) == 3 and {body.choices[where[k][0]][1][where[k][1]][0] for k in last} == {"native", "widened",
+                                                                                              "vtmpy"}
     # the projection on pure unaligned reads with vmemu only, and drops the shuffle constant
     unaligned = tuple(c.labels.index("unaligned") for c in problem.choices)
     mf = project(body, unaligned)
@@ -92,14 +95,16 @@ def test_sum3_mixed_body_has_a_choice_per_copy_with_private_alternatives(library
     assert not any(i.desc.name == "movi" and i.imms["imm"] == -4 for i in mf.prologue.insns)
 
 
-@pytest.mark.parametrize("forms", [("unaligned", "native"), ("native", "widened"), ("widened", "unaligned")])
+@pytest.mark.parametrize("forms", [("unaligned", "native"), ("native", "widened"), ("widened", "unaligned"),
+                                   ("vtmpy", "native"), ("unaligned", "vtmpy")])
 def test_mixed_picks_run_on_qemu_equal_to_the_reference(library, forms):
     kernel = load_kernel(REPO / "examples/sum3_i16.ir")
     body = _body(kernel, library, 2)
     problem = mixed_problem(body)
     picks = tuple(c.labels.index(f) for c, f in zip(problem.choices, forms))
     asm = _run_picks(kernel, body, picks, seed=4)
-    marks = {"unaligned": "vmemu", "widened": "vsxt", "native": "valign"}
+    assert asm is not None
+    marks = {"unaligned": "vmemu", "widened": "vsxt", "native": "valign", "vtmpy": "vtmpy"}
     assert all(marks[f] in asm for f in forms)
 
 
@@ -137,7 +142,7 @@ def test_compile_global_solves_the_mixed_body_and_explains_its_choices(library):
     mixed = [c for c in ex.candidates if c.form == "mixed" and c.valid]
     assert len(mixed) == 1 and [n for n, _, _ in mixed[0].choices] == ["copy0", "copy1"]
     pure = [c for c in ex.candidates if c.form != "mixed" and c.valid and c.placement != "list"]
-    assert {c.form for c in pure} == {"native", "widened", "unaligned"}
+    assert {c.form for c in pure} >= {"native", "unaligned", "vtmpy"}  # (widened x2 can run out of registers)
     # the mixed body's II bound holds over every pick, so it bounds each pure form's II too
     assert all(c.ii >= mixed[0].ii_lower_bound for c in pure)
     text = ex.render()

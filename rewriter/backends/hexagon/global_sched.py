@@ -66,7 +66,7 @@ class GlobalReport:
 
     @classmethod
     def of(cls, unroll: int, ms: ModuloSchedule, piped, form: str = "native", picks: tuple = ()) -> "GlobalReport":
-        ceiling, why = alu_ceiling(ms.problem)
+        ceiling, why = alu_ceiling(ms.problem, ms.ii_lower_bound)
         return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
                    ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, piped.packets_executed,
                    piped.model_cycles, ms.solver, ms, ceiling, why, form, picks)
@@ -126,7 +126,7 @@ def _candidate(form: str, factor: int, ms: ModuloSchedule, problem: LoopProblem,
     `problem` is the body the solver searched (its bounds are the II bound's), `emitted` the
     body emitted where that differs (a mixed body's projection on the picks: its ALU ceiling
     is the chosen body's); `choices` what the solver picked per Choice."""
-    ceiling, why = alu_ceiling(emitted or problem)
+    ceiling, why = alu_ceiling(emitted or problem, ms.ii_lower_bound)
     return Candidate(form, factor, ms.solver, piped.packets_executed if piped else None,
                      piped.model_cycles if piped else None, elements, ms.ii, ms.ii_lower_bound,
                      res_mii(problem), rec_mii(problem), ms.gap, ms.stages, ms.status, ms.alu_saturation,

@@ -48,7 +48,7 @@ from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
 #: unaligned form's address adds must read the pointer before the shared aligned load
 #: post-increments it, as in the pure unaligned body, or a chain add -> vmemu -> vadd ->
 #: (anti) next aligned load lengthens the recurrence (sum3_i16 x1: RecMII 4 instead of 2).
-GENERATION_ORDER = ("unaligned", "native", "widened")
+GENERATION_ORDER = ("unaligned", "native", "vtmpy", "widened")
 
 
 @dataclass
@@ -116,7 +116,7 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
     values, widened = {}, {}
     rname = size = None
     for f in forms:
-        sel.widen, sel.unaligned = SELECTION_FORMS[f]
+        sel.set_form(f)
         before = sel.changed
         v = sel.unroll_reductions(sel.flat_loads(value))
         widened[f] = sel.changed > before
@@ -133,7 +133,7 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
         sel.lane_offset = u * sel.block
         alts = []
         for f in forms:
-            sel.widen, sel.unaligned = SELECTION_FORMS[f]
+            sel.set_form(f)
             first, before = len(body.insns), sel.changed
             loads_before = set(sel.loads.values())
             regs = sel.gen(values[f], rname, {})

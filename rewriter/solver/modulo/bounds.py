@@ -177,23 +177,26 @@ def alu_work(problem: LoopProblem, picks: tuple | None = None) -> int:
     return work
 
 
-def alu_ceiling(problem: LoopProblem) -> tuple[float, str]:
+def alu_ceiling(problem: LoopProblem, ii_lower: int = 0) -> tuple[float, str]:
     """(ceiling, why): the highest ALU saturation any schedule of this body can reach, its
     ALU work over (ALU units x MII), and the bound that sets MII. Saturation is work / (units
-    x II) and every schedule has II >= MII, so none exceeds it; where MII comes from another
-    resource (dot: one vector load per packet, two loads per vrmpy) the ceiling shows why the
-    ALUs cannot be kept busy. (For a body with choices, the least work over the alternatives
-    and the least MII: a bound over every pick.)"""
+    x II) and every schedule has II >= MII, so none exceeds it; `ii_lower`, an II bound the
+    exact solver proved (every smaller II infeasible), tightens it. Where MII comes from
+    another resource (dot: one vector load per packet, two loads per vrmpy) the ceiling shows
+    why the ALUs cannot be kept busy. (For a body with choices, the largest work over the
+    alternatives against the least MII: a bound over every pick.)"""
     units = sum(problem.machine.capacity.get(r, 0) for r in problem.machine.alu_resources)
     if not units:
         return 0.0, "no ALU resources"
-    if problem.choices:  # (the largest work over picks, against the smallest MII: still sound)
+    if problem.choices:
         alu = frozenset(problem.machine.alu_resources)
         where = problem.choice_of()
         work = sum(_need(o, alu) for o in problem.ops if o.name not in where)
         work += sum(max(sum(_need(problem.op(n), alu) for n in alt) for alt in c.alternatives)
                     for c in problem.choices)
-        ii, why = binding_bound(problem)
-        return min(1.0, work / (units * ii)), why
+    else:
+        work = alu_work(problem)
     ii, why = binding_bound(problem)
-    return min(1.0, alu_work(problem) / (units * ii)), why
+    if ii_lower > ii:
+        ii, why = ii_lower, f"the solver's proof: no schedule at II {ii_lower - 1}"
+    return min(1.0, work / (units * ii)), why

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 #: How the candidates were compared (printed under the table).
 COMPARED_AFTER_SOLVING = ("selection forms: the 'mixed' rows are one loop body with a solver Choice per copy "
-                          "(native / widened / unaligned), decided in the same model as the placement; each pure "
+                          "(one alternative per selection form), decided in the same model as the placement; each pure "
                           "form is also solved alone, next to it; unroll factors are compared after solving "
                           "(other trip count, copies and registers)")
 

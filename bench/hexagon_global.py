@@ -6,7 +6,9 @@ Per example kernel the backend supports: packets QEMU executes with the list sch
 (`compile_hexagon(kernel, library)`) and with the global scheduler (`scheduler="global"`),
 both checked against the reference interpreter on the same inputs; the global schedule's II
 and its proven bound, stages, the loop's total cycles with the proven lower bound and gap,
-ALU and load saturation of the steady state, who placed it and the solve time; the resource
+ALU and load saturation of the steady state, the ALU ceiling (the most any schedule of the
+emitted body reaches, and the bound that sets it), the selection form (or the solver's picks
+per copy for a mixed body), who placed it and the solve time; the resource
 bound of the list-scheduled code (`schedule.resource_bound`); both model cycle estimates (the
 machine model's latencies: stalls included). `--llvm` adds LLVM -O3's packets.
 """
@@ -44,7 +46,7 @@ def main() -> int:
     library = load_library([REPO / "rules"])
     head = ["kernel"] + (["LLVM -O3"] if args.llvm else []) + \
         ["list", "global", "list / global", "resource bound", "list model cycles", "global model cycles", "II (bound)", "stages", "loop cycles (bound)",
-         "gap", "ALU sat.", "load sat.", "placed by", "unroll", "solve s"]
+         "gap", "ALU sat.", "ALU ceiling", "load sat.", "form", "placed by", "unroll", "solve s"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ratios, llvm_ratios = [], []
     for name in KERNELS:
@@ -67,11 +69,12 @@ def main() -> int:
         cells += [f"{lp}" + ("" if lok else " (WRONG)"), f"{gp}" + ("" if gok else " (WRONG)"), f"{lp / gp:.2f}x",
                   str(resource_bound(listed.machine)), str(listed.model_cycles), str(glob.model_cycles)]
         if r is None:
-            cells += ["-"] * 8 + ["list (not pipelined)", "-", f"{seconds:.1f}"]
+            cells += ["-"] * 10 + ["list (not pipelined)", "-", f"{seconds:.1f}"]
         else:
+            form = r.form if not r.picks else "mixed: " + ", ".join(p.split(": ")[1] for p in r.picks)
             cells += [f"{r.ii} ({r.ii_lower_bound})", str(r.stages), f"{r.total_cycles} ({r.lower_bound})",
-                      f"{r.gap:.1%}", f"{r.alu_saturation:.0%}", f"{r.load_saturation:.0%}",
-                      f"{r.solver} ({r.status})", f"x{r.unroll}", f"{seconds:.1f}"]
+                      f"{r.gap:.1%}", f"{r.alu_saturation:.0%}", f"{r.alu_ceiling:.0%} ({r.ceiling_why.split(':')[0]})",
+                      f"{r.load_saturation:.0%}", form, f"{r.solver} ({r.status})", f"x{r.unroll}", f"{seconds:.1f}"]
         rows.append("| " + " | ".join(cells) + " |")
         print(rows[-1], flush=True)
     def geo(xs):

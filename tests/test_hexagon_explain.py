@@ -66,8 +66,15 @@ def test_the_chosen_candidate_is_the_cheapest_and_is_the_code_emitted(name, comp
 
 def test_sum3_weighs_every_selection_form_and_the_chosen_is_native(compiled):
     ex = compiled["sum3_i16"].explanation
-    assert {c.form for c in ex.candidates if c.valid} == {"native", "widened", "unaligned"}
-    assert ex.chosen.form == "native"
+    assert {c.form for c in ex.candidates if c.valid} == {"native", "widened", "unaligned", "vtmpy", "mixed"}
+    # vtmpy computes a copy with one permute (native: two valigns on the one XLANE unit): x4
+    # drops from II 8 (XLANE-bound) to II 7, where the ALU work (25 units on 4) is the bound.
+    # A tie with the mixed body (all copies vtmpy) keeps the first found.
+    assert ex.chosen.form == "vtmpy" or all(f == "vtmpy" for _, f, _ in ex.chosen.choices)
+    native = min((c for c in ex.candidates if c.valid and c.form == "native"), key=lambda c: c.key)
+    assert ex.chosen.model_cycles < native.model_cycles and ex.chosen.ii < native.ii
+    assert native.alu_saturation == pytest.approx(native.alu_ceiling) and "xlane" in native.ceiling_why
+    assert ex.chosen.alu_saturation <= ex.chosen.alu_ceiling + 1e-9
     for form in ("widened", "unaligned"):
         # Widening doubles the vectors every add touches; vmemu loads make it load-bound
         # (one load unit): both lose on model cycles, and the verdict says by how much.
@@ -76,7 +83,8 @@ def test_sum3_weighs_every_selection_form_and_the_chosen_is_native(compiled):
         assert ex.verdict(best).startswith("lost: +")
 
 
-@pytest.mark.parametrize("form,unroll,marks", [("widened", 1, ("vsxt", "vpacke")), ("unaligned", 2, ("vmemu",))])
+@pytest.mark.parametrize("form,unroll,marks", [("widened", 1, ("vsxt", "vpacke")), ("unaligned", 2, ("vmemu",)),
+                                               ("vtmpy", 4, ("vtmpy", "vshuffe"))])
 def test_a_rejected_selection_form_is_real_code(library, form, unroll, marks):
     """The rejected forms compute the same outputs, in the packets their rows state."""
     kernel = load_kernel(REPO / "examples/sum3_i16.ir")
@@ -102,7 +110,7 @@ def _sliding_sums(draw):
 
 
 @settings(max_examples=5, deadline=None)
-@given(_sliding_sums(), st.sampled_from(["widened", "unaligned"]), st.sampled_from([1, 2]),
+@given(_sliding_sums(), st.sampled_from(["widened", "unaligned", "vtmpy"]), st.sampled_from([1, 2]),
        st.integers(0, 2**32 - 1))
 def test_random_sliding_sums_in_every_selection_form_match_the_reference(library, text, form, unroll, seed):
     (kernel,) = parse_kernels(text, "rnd.ir")
@@ -121,6 +129,11 @@ def test_dot_has_no_other_selection_form_and_says_so(compiled):
     ex = compiled["dot_i8"].explanation
     assert {c.form for c in ex.candidates} == {"native"}
     assert any("widened x1" in n and "unaligned x1" in n and "elementwise" in n for n in ex.not_applicable)
+    assert any("mixed x1" in n for n in ex.not_applicable)
+    # Two vector loads per vrmpy, one load unit: MII is the loads', and the ALUs (the
+    # vrmpy's two multipliers, a VA unit per load) can be at most half busy.
+    assert ex.chosen.alu_ceiling == pytest.approx(0.5) and ex.chosen.ceiling_why.startswith("ld")
+    assert ex.chosen.alu_saturation <= ex.chosen.alu_ceiling + 1e-9
 
 
 def test_verdicts_and_table_layout():

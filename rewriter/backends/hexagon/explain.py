@@ -9,10 +9,14 @@ a factor unrolls the loop away. Each becomes a `Candidate` here, with the number
 by; `Explanation.render()` is the table `rewriter optimize K.ir --target hexagon --explain`
 prints (cli.py only prints it).
 
-The alternatives are compared *after* solving, not as a `Choice` inside one `LoopProblem`:
-each selection form and unroll factor is a different loop body built by the selector (other
-registers, other trip count), and `pipeline_emit.pipeline` emits one body without choices.
-The explanation says so (`Explanation.how`).
+Selection forms are also decided *inside* the solver: per unroll factor, the "mixed" body
+(`mixed.py`) holds every form of every copy, one `Choice` per copy, and the solver picks the
+forms together with the placement; `render_choices` prints each Choice, the alternative
+taken, and the pure-form candidates of the same factor with their costs. Unroll factors are
+compared after solving (each is another body: trip count, copies, registers). The
+explanation says so (`Explanation.how`). Every placed body also gets its ALU ceiling
+(`bounds.alu_ceiling`: ALU work / (ALU units x MII)): why a load-bound body cannot keep
+the ALUs busy whatever the schedule.
 
 Ranking (the same key `compile_global` keeps the winner by): fewest model cycles (the
 kernel's II per iteration, stalls included), then fewest packets executed.
@@ -22,9 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: How the candidates were compared (printed under the table).
-COMPARED_AFTER_SOLVING = ("compared after solving: each selection form and unroll factor is its own loop body "
-                          "(built by the selector), solved separately; not a solver Choice, since the pipeline "
-                          "emitter takes one body without alternatives")
+COMPARED_AFTER_SOLVING = ("selection forms: the 'mixed' rows are one loop body with a solver Choice per copy "
+                          "(one alternative per selection form), decided in the same model as the placement; each pure "
+                          "form is also solved alone, next to it; unroll factors are compared after solving "
+                          "(other trip count, copies and registers)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ class Candidate:
     load_saturation: float | None = None
     seconds: float | None = None
     reason: str = ""  # why it was dropped (registers, too few iterations, ...)
+    #: a mixed body's Choices: (choice name, the alternative the solver picked, all alternatives)
+    choices: tuple = ()
+    #: the highest ALU saturation any schedule of the emitted body reaches, and what bounds it
+    alu_ceiling: float | None = None
+    ceiling_why: str = ""
 
     @property
     def valid(self) -> bool:
@@ -86,6 +96,7 @@ COLUMNS = (
     ("packets", lambda c: _num(c.packets), True),
     ("pkt/elem", lambda c: _num(c.packets_per_element, "{:.4f}"), True),
     ("ALU sat", lambda c: _num(c.alu_saturation, "{:.0%}"), True),
+    ("ALU ceil", lambda c: _num(c.alu_ceiling, "{:.0%}"), True),
     ("load sat", lambda c: _num(c.load_saturation, "{:.0%}"), True),
 )
 
@@ -126,6 +137,24 @@ class Explanation:
             return f"lost: same model cycles, +{c.packets - best.packets} packets"
         return "lost: ties the chosen one (the first found is kept)"
 
+    def render_choices(self) -> list[str]:
+        """The Choices of the chosen body (or, if a pure form won, of the best mixed body) and
+        the alternative the solver took for each, then the pure-form candidates of the same
+        unroll factor with their costs."""
+        mixed = [c for c in self.candidates if c.choices and c.valid]
+        if not mixed:
+            return []
+        best = self.chosen if self.chosen in mixed else min(mixed, key=lambda c: c.key)
+        role = "the chosen body" if best is self.chosen else "the best mixed body (not chosen)"
+        out = [f"choices of {role}, {best.label}, decided with the placement in one model:"]
+        out += [f"  {name}: {pick}  (alternatives: {', '.join(alts)})" for name, pick, alts in best.choices]
+        pure = sorted((c for c in self.candidates if c.valid and c.unroll == best.unroll and c.form != "mixed"
+                       and c.ii is not None), key=lambda c: c.key)
+        out.append(f"  {best.label}: {best.model_cycles} model cycles, {best.packets} packets; pure forms at "
+                   f"x{best.unroll}: " + ("; ".join(f"{c.label} {c.model_cycles} ({c.model_cycles - best.model_cycles:+d})"
+                                                   for c in pure) or "none"))
+        return out
+
     def render(self) -> str:
         """The table: one line per candidate (chosen first), then the chosen loop's numbers and
         the solver's search log."""
@@ -152,8 +181,12 @@ class Explanation:
                        f"solved in {best.seconds:.2f} s")
             out.append(f"  steady state: ALU saturation {best.alu_saturation:.0%}, load saturation "
                        f"{best.load_saturation:.0%}")
+            if best.alu_ceiling is not None:
+                out.append(f"  ALU ceiling {best.alu_ceiling:.0%}: the most any schedule of this body reaches "
+                           f"(ALU work / (ALU units x MII); MII set by {best.ceiling_why})")
         else:
             out.append("  straight-line code: no loop to pipeline")
+        out += self.render_choices()
         if self.log:
             out.append("solver search log (chosen loop):")
             out += [f"  {entry}" for entry in self.log]

@@ -19,6 +19,7 @@ from itertools import product
 
 from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.backends.hexagon.isa import MODEL
+from rewriter.backends.hexagon.mixed import mixed_body, mixed_problem, projected_schedule
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.pipeline_emit import pipeline
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
@@ -31,7 +32,7 @@ from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
-from rewriter.solver.modulo.bounds import mii, rec_mii, res_mii, total_lower_bound
+from rewriter.solver.modulo.bounds import alu_ceiling, mii, rec_mii, res_mii, total_lower_bound
 
 #: Seconds the solver may spend on one candidate loop body.
 DEFAULT_TIME_LIMIT = 2.0
@@ -56,19 +57,27 @@ class GlobalReport:
     model_cycles: int  # the same with the model's stalls: the kernel counts II per iteration
     solver: str = ""  # who placed the loop: "cp-sat", "heuristic", or "list" (the fallback)
     schedule: ModuloSchedule | None = field(default=None, compare=False, repr=False)
+    #: the highest ALU saturation any schedule of the emitted body can reach, and the bound
+    #: that limits it (`bounds.alu_ceiling`)
+    alu_ceiling: float = 0.0
+    ceiling_why: str = ""
+    form: str = "native"  # the selection form, or "mixed" (a Choice per copy)
+    picks: tuple = ()  # for a mixed body: "copy0: native", ... (the solver's picks)
 
     @classmethod
-    def of(cls, unroll: int, ms: ModuloSchedule, piped) -> "GlobalReport":
+    def of(cls, unroll: int, ms: ModuloSchedule, piped, form: str = "native", picks: tuple = ()) -> "GlobalReport":
+        ceiling, why = alu_ceiling(ms.problem, ms.ii_lower_bound)
         return cls(unroll, ms.ii, ms.ii_lower_bound, ms.stages, ms.total_cycles, ms.lower_bound, ms.gap,
                    ms.status, ms.alu_saturation, ms.load_saturation, ms.seconds, piped.packets_executed,
-                   piped.model_cycles, ms.solver, ms)
+                   piped.model_cycles, ms.solver, ms, ceiling, why, form, picks)
 
     def line(self) -> str:
         return (f"global schedule (unroll x{self.unroll}, {self.solver}): II {self.ii} (bound {self.ii_lower_bound}), "
                 f"{self.stages} stage(s), loop {self.total_cycles} cycles (bound {self.lower_bound}, gap "
-                f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%}, load saturation "
+                f"{self.gap:.1%}, {self.status}), ALU saturation {self.alu_saturation:.0%} (ceiling "
+                f"{self.alu_ceiling:.0%}, {self.ceiling_why}), load saturation "
                 f"{self.load_saturation:.0%}, {self.packets} packets, {self.model_cycles} model cycles, solved in "
-                f"{self.seconds:.1f} s")
+                f"{self.seconds:.1f} s" + (f"; picks: {', '.join(self.picks)}" if self.picks else ""))
 
 
 def list_modulo(problem: LoopProblem, mf, model=MODEL) -> ModuloSchedule | None:
@@ -112,19 +121,95 @@ def kernel_elements(kernel: Kernel) -> int:
 
 
 def _candidate(form: str, factor: int, ms: ModuloSchedule, problem: LoopProblem, elements: int,
-               piped=None, reason: str = "") -> Candidate:
-    """The explanation's record of one placed loop body (`piped` None: dropped, `reason` why)."""
+               piped=None, reason: str = "", choices: tuple = (), emitted: LoopProblem | None = None) -> Candidate:
+    """The explanation's record of one placed loop body (`piped` None: dropped, `reason` why).
+    `problem` is the body the solver searched (its bounds are the II bound's), `emitted` the
+    body emitted where that differs (a mixed body's projection on the picks: its ALU ceiling
+    is the chosen body's); `choices` what the solver picked per Choice."""
+    ceiling, why = alu_ceiling(emitted or problem, ms.ii_lower_bound)
     return Candidate(form, factor, ms.solver, piped.packets_executed if piped else None,
                      piped.model_cycles if piped else None, elements, ms.ii, ms.ii_lower_bound,
                      res_mii(problem), rec_mii(problem), ms.gap, ms.stages, ms.status, ms.alu_saturation,
-                     ms.load_saturation, ms.seconds, reason)
+                     ms.load_saturation, ms.seconds, reason, choices, ceiling, why)
+
+
+def _mixed_choices(problem: LoopProblem, ms: ModuloSchedule) -> tuple:
+    """(choice name, picked alternative, every alternative) per Choice of the mixed body."""
+    return tuple((c.name, c.label(k), c.labels) for c, k in zip(problem.choices, ms.picks))
+
+
+def _place(mf, problem: LoopProblem, schedules, label: tuple, elements: int, explanation: Explanation,
+           dropped: list, best, choices: tuple = (), picks: tuple = (), searched: LoopProblem | None = None):
+    """Pipeline, check, allocate and rank each modulo schedule of one loop body (`label` =
+    (form, factor)); records a `Candidate` per schedule and returns the best so far."""
+    form, factor = label
+    for ms in schedules:
+        if check_modulo(ms):  # (neither source hands out one the checker rejects)
+            raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
+        for merge in (True, False):
+            piped = pipeline(mf, ms, MODEL, merge)
+            if piped is None:
+                why = f"{mf.trip} iterations < {ms.stages} stages"
+                dropped.append(f"{form} x{factor} ({ms.solver}): {why}")
+                explanation.candidates.append(_candidate(form, factor, ms, searched or problem, elements,
+                                                         reason=why, choices=choices, emitted=problem))
+                break
+            problems = check_schedule(piped.machine, piped.schedule, MODEL)
+            if problems:  # two independent derivations of the constraints disagree: a bug
+                raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
+            try:
+                assignment = allocate(piped.machine, piped.schedule, MODEL)
+            except HexagonUnsupported as e:
+                if not merge:
+                    dropped.append(f"{form} x{factor} ({ms.solver}): {e}")
+                    explanation.candidates.append(_candidate(form, factor, ms, searched or problem, elements,
+                                                             reason=str(e).splitlines()[0], choices=choices,
+                                                             emitted=problem))
+                continue
+            report = GlobalReport.of(factor, ms, piped, form, picks)
+            explanation.candidates.append(_candidate(form, factor, ms, searched or problem, elements, piped,
+                                                     choices=choices, emitted=problem))
+            if best is None or (report.model_cycles, report.packets) < best[0]:
+                best = ((report.model_cycles, report.packets), (report, piped, assignment, form))
+            break
+    return best
+
+
+def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: float, elements: int,
+           explanation: Explanation, dropped: list, logs: dict, refused: dict, best):
+    """The mixed body at this factor (a `Choice` per copy among `forms`, `mixed.py`): solved as
+    one problem, projected on the picks, the projection re-checked by the independent checker,
+    then placed like any other body."""
+    try:
+        body = mixed_body(simple, portable.normalize, selector, factor, forms)
+    except HexagonUnsupported as e:
+        refused.setdefault(str(e).splitlines()[0], []).append(f"mixed x{factor}")
+        return best
+    problem = mixed_problem(body, MODEL)
+    try:
+        ms = solve(problem, time_limit)
+    except RewriterError as e:
+        dropped.append(f"mixed x{factor}: {str(e).splitlines()[0]}")
+        explanation.candidates.append(Candidate("mixed", factor, "solver", elements=elements,
+                                                reason=str(e).splitlines()[0]))
+        return best
+    logs[("mixed", factor)] = ms.log
+    mf, chosen_problem, chosen = projected_schedule(body, ms, MODEL)
+    bad = check_modulo(chosen)
+    if bad:  # the mixed body's dependences missed one the picked program has: a bug
+        raise ScheduleError(f"hexagon: the mixed body's schedule fails the checker on its picks: {bad[0]}")
+    choices = _mixed_choices(problem, ms)
+    picks = tuple(f"{name}: {pick}" for name, pick, _ in choices)
+    return _place(mf, chosen_problem, [chosen], ("mixed", factor), elements, explanation, dropped, best,
+                  choices, picks, searched=problem)
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
                    time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS)):
     """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver.
-    Every alternative tried (selection form of `forms` x unroll factor x placement) is
-    recorded in the returned code's `explanation` (`explain.Explanation`, for --explain)."""
+    Every alternative tried (selection form of `forms` x unroll factor x placement, and per
+    factor the mixed body where the solver picks a form per copy) is recorded in the
+    returned code's `explanation` (`explain.Explanation`, for --explain)."""
     from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
     from rewriter.rewrite.engine import Rewriter
 
@@ -136,8 +221,9 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     logs: dict = {}  # (form, factor) -> the solver's search log on that body
     refused: dict = {}  # the selector's refusal -> the (form, factor)s it refused
     best, first_error, dropped = None, None, []
+    factors = [unroll] if unroll else list(UNROLL_FACTORS)
     for form in forms:
-        for factor in ([unroll] if unroll else UNROLL_FACTORS):
+        for factor in factors:
             try:
                 mf = select(simple, portable.normalize, selector, factor, form)
             except HexagonUnsupported as e:
@@ -172,32 +258,11 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             fallback = list_modulo(problem, mf, MODEL)
             if fallback is not None:
                 candidates.append(fallback)
-            for ms in candidates:
-                if check_modulo(ms):  # (neither source hands out one the checker rejects)
-                    raise ScheduleError(f"hexagon: the modulo schedule fails its checker: {check_modulo(ms)[0]}")
-                for merge in (True, False):
-                    piped = pipeline(mf, ms, MODEL, merge)
-                    if piped is None:
-                        why = f"{mf.trip} iterations < {ms.stages} stages"
-                        dropped.append(f"{form} x{factor} ({ms.solver}): {why}")
-                        explanation.candidates.append(_candidate(form, factor, ms, problem, elements, reason=why))
-                        break
-                    problems = check_schedule(piped.machine, piped.schedule, MODEL)
-                    if problems:  # two independent derivations of the constraints disagree: a bug
-                        raise ScheduleError("hexagon: invalid pipelined schedule: " + "; ".join(problems))
-                    try:
-                        assignment = allocate(piped.machine, piped.schedule, MODEL)
-                    except HexagonUnsupported as e:
-                        if not merge:
-                            dropped.append(f"{form} x{factor} ({ms.solver}): {e}")
-                            explanation.candidates.append(_candidate(form, factor, ms, problem, elements,
-                                                                     reason=str(e).splitlines()[0]))
-                        continue
-                    report = GlobalReport.of(factor, ms, piped)
-                    explanation.candidates.append(_candidate(form, factor, ms, problem, elements, piped))
-                    if best is None or (report.model_cycles, report.packets) < best[0]:
-                        best = ((report.model_cycles, report.packets), (report, piped, assignment, form))
-                    break
+            best = _place(mf, problem, candidates, (form, factor), elements, explanation, dropped, best)
+    if "native" in forms and len(forms) > 1:
+        for factor in factors:
+            best = _mixed(simple, portable, selector, factor, tuple(forms), time_limit, elements, explanation,
+                          dropped, logs, refused, best)
     explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]
     if best is None:
         if first_error is not None and not dropped:

@@ -289,6 +289,19 @@ ROWS: tuple[InsnDesc, ...] = (
          [_U, _V, ("t", "R8")], "v:u split into units of -t bytes: lo = the even units, hi = "
          "the odd ones (v first; the inverse of vshuff)", "VP_VS", SLOTS_ANY, 2,
          pairs=(("dd", "lo", "hi"),)),
+    # A three-tap sliding sum on the multipliers (both: VX_DV; llvm-mc rejects it beside any
+    # other multiply, and beside three VA ops): the pair uu is v(2k+1):2k, ulo the low vector.
+    # Checked on qemu-hexagon (tests/test_hexagon_choice.py): lo.w[i] = ulo.h[2i]*t.b[0] +
+    # ulo.h[2i+1]*t.b[1] + uhi.h[2i], hi.w[i] = ulo.h[2i+1]*t.b[0] + uhi.h[2i]*t.b[1] + uhi.h[2i+1].
+    _row("vtmpyhb", "V6_vtmpyhb", "{dd}.w = vtmpy({uu}.h,{t}.b)", [("lo", "V"), ("hi", "V")],
+         [("ulo", "V"), ("uhi", "V"), ("t", "R")],
+         "lo.w[i] = ulo.h[2i]*t.b[0] + ulo.h[2i+1]*t.b[1] + uhi.h[2i]; hi.w[i] = ulo.h[2i+1]*t.b[0] + "
+         "uhi.h[2i]*t.b[1] + uhi.h[2i+1]", "VX_DV", SLOTS_23, 2,
+         pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi"))),
+    # The even halves of two vectors interleaved (VA: llvm-mc takes four in one packet).
+    _row("vshuffeh", "V6_vshufeh", "{d}.h = vshuffe({u}.h,{v}.h)", [_D], [_U, _V],
+         "d.h[2i] = v.h[2i], d.h[2i+1] = u.h[2i] (the low halves of v's and u's words, v first)", "VA",
+         SLOTS_ANY, 1),
     _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
          "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),
     # ---- scalar core ----

@@ -22,6 +22,7 @@ covered raises `HexagonUnsupported` ("hexagon: <what> not supported yet").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
@@ -42,8 +43,8 @@ RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
 #: Selection forms: the alternatives the selector can produce for one kernel, which the global
-#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> (widen, unaligned,
-#: sliding):
+#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> the `Form` flags
+#: (`Selector.three_tap` reads tmpy, `stencil.py` sliding):
 #:   * widen: an unrolled small `sum` below 32 bits is computed in 32-bit lanes (every term
 #:     extended, words added, truncated back) instead of at the lane width (sum3_i16: `vadd.h`).
 #:     Equal, because wrapping addition commutes with truncation (x + y mod 2^16 is the low
@@ -52,13 +53,30 @@ MAX_UNROLLED_REDUCE = 8
 #:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
 #:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
 #:     aligned loads shared by every access and a `valign` (XLANE).
+#:   * vtmpy: a sum of three neighbouring 16-bit reads `x[i + c] + x[i + c + 1] + x[i + c + 2]`
+#:     as one `vtmpy` (both multipliers) of the pair x[i + c] : x[i + c + 2] with byte
+#:     coefficients 1, 1, which gives the even and the odd sums in words, and one `vshuffe`
+#:     (VA) that interleaves their low halves back into lane order: one permute (the valign of
+#:     x[i + c + 2]) instead of two. Equal: the words hold the exact sums, their low halves the
+#:     wrapped 16-bit ones, whatever the signedness (`Selector.three_tap`).
 #:   * sliding (byte stencils only, `stencil.py`): a filter row's four byte shifts come from two
 #:     `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes), two vmemu a row
 #:     instead of four `vmemu` + four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of the loads.
 #: A form other than "native" applies only where it changes something (else
 #: `HexagonUnsupported`).
-SELECTION_FORMS = {"native": (False, False, False), "widened": (True, False, False),
-                   "unaligned": (False, True, False), "sliding": (False, False, True)}
+
+
+class Form(NamedTuple):
+    """What a selection form switches on (all off: "native")."""
+
+    widen: bool = False
+    unaligned: bool = False
+    tmpy: bool = False
+    sliding: bool = False
+
+
+SELECTION_FORMS = {"native": Form(), "widened": Form(widen=True), "unaligned": Form(unaligned=True),
+                   "vtmpy": Form(tmpy=True), "sliding": Form(sliding=True)}
 
 
 def _lane_rows() -> dict:
@@ -146,7 +164,8 @@ class Selector:
         self.k = kernel
         self.unroll = unroll  # blocks per loop iteration
         self.form = form  # a key of SELECTION_FORMS
-        self.widen, self.unaligned, self.sliding = SELECTION_FORMS[form]
+        self.set_form(form)
+        self.paired: set = set()  # registers already in a register-pair operand (vtmpy's uu)
         self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify, self.rw = simplify, select_rw
@@ -160,6 +179,10 @@ class Selector:
         self.qregs: dict = {}  # the rotating predicate registers (select_lanes)
         self.q_uses: list = []
         self.notes: list[str] = []
+
+    def set_form(self, form: str) -> None:
+        """Switch the selection form (`mixed.py` switches it per unrolled copy)."""
+        self.widen, self.unaligned, self.tmpy, self.sliding = SELECTION_FORMS[form]
 
     def reg(self, cls: str, hint: str = "") -> Reg:
         self.n_regs += 1
@@ -269,6 +292,10 @@ class Selector:
             # x * 2 is x + x (wrapping alike): bytes have no multiply, and an add is cheaper.
             (x,) = [x for x in u.src if not (x.op == "const" and x.arg == 2)] or [u.src[0]]
             return self.gen(UOp("add", t, (x, x)), rname, memo)
+        if self.tmpy and u.op == "add" and t.scalar.bits == 16:
+            out = self.three_tap(u, rname)
+            if out is not None:
+                return out
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
@@ -297,6 +324,42 @@ class Selector:
                 fields[name] = val[j] if kind == "V" else val
             self.body.add(insn(row.name, **fields))
             out.append(d)
+        return out
+
+    def three_tap(self, u: UOp, rname: str) -> list[Reg] | None:
+        """`x[i + c] + x[i + c + 1] + x[i + c + 2]` at 16-bit lanes (an add tree of exactly those
+        three reads, any order) as `vtmpy` + `vshuffe` per vector (see SELECTION_FORMS), or
+        None when `u` is not that sum."""
+        leaves, stack = [], [u]
+        while stack:
+            n = stack.pop()
+            if n.op == "add" and n.dtype == u.dtype and not n.flags:
+                stack += list(n.src)
+            else:
+                leaves.append(n)
+        if len(leaves) != 3 or any(n.op != "load" for n in leaves):
+            return None
+        try:
+            accs = [self.access(n, rname) for n in leaves]
+        except HexagonUnsupported:
+            return None
+        first = min(a.offset for a in accs)
+        if len({a.buffer for a in accs}) != 1 or sorted(a.offset for a in accs) != [first, first + 1, first + 2]:
+            return None
+        n = self.nvec(u.dtype)
+        low = self.load_vectors(_Access(accs[0].buffer, first), u.dtype, n)
+        high = self.load_vectors(_Access(accs[0].buffer, first + 2), u.dtype, n)
+        if any(r in self.paired for r in low + high) or set(low) & set(high):
+            return None  # (a register can be one half of one pair only)
+        ones = self.scalar_const(0x01010101)
+        out = []
+        for lo_in, hi_in in zip(low, high):
+            self.paired |= {lo_in, hi_in}
+            lo, hi, d = self.reg("V", "tmpy.lo"), self.reg("V", "tmpy.hi"), self.reg("V", "sum3")
+            self.body.add(insn("vtmpyhb", lo=lo, hi=hi, ulo=lo_in, uhi=hi_in, t=ones))
+            self.body.add(insn("vshuffeh", d=d, u=hi, v=lo))
+            out.append(d)
+        self.changed += 1
         return out
 
     def convert(self, u: UOp, rname: str, memo) -> list[Reg]:
@@ -378,16 +441,18 @@ class Selector:
                 raise HexagonUnsupported(f"a store {first + j} vectors from the pointer (beyond #s4)")
             self.body.add(insn("vmem_st", mem=buffer, p=self.ptr[buffer], u=r, off=first + j))
 
-    def advance_pointers(self, block: Block, step_bytes: dict):
+    def advance_pointers(self, block: Block, step_bytes: dict, eligible: set | None = None):
         """Advance every pointer by its bytes per iteration: the first access at offset 0
         becomes post-incrementing where `#s3` can hold the step (the accesses after it, in
         block order, see the advanced pointer: their offsets drop by the step), else an add
-        at the end of the block."""
+        at the end of the block. `eligible` (instruction indices) limits which accesses may
+        post-increment (`mixed.py`: not one that only some alternative issues)."""
         for buf, nbytes in step_bytes.items():
             inc = nbytes // VBYTES
             p = self.ptr[buf]
             accesses = [k for k, i in enumerate(block.insns) if i.mem == buf and i.regs.get("p") == p]
-            zero = [k for k in accesses if block.insns[k].imms.get("off") == 0]
+            zero = [k for k in accesses if block.insns[k].imms.get("off") == 0
+                    and (eligible is None or k in eligible)]
             later = [k for k in accesses if zero and k > zero[0]]
             # Address registers computed from the pointer (the "unaligned" form's p + byte)
             # after the post-increment see the advanced pointer too: their offsets drop alike.

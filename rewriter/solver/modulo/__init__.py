@@ -76,6 +76,27 @@ def _feasible(solve_ii, problem, ii, deadline, near: int):
     return UNKNOWN, None
 
 
+def uniform_picks(problem: LoopProblem) -> list[tuple]:
+    """Pick vectors that take alternative k of every choice (where it has one, else its
+    last): with per-copy choices of the same forms, the pure forms."""
+    most = max((len(c.alternatives) for c in problem.choices), default=0)
+    return [tuple(min(k, len(c.alternatives) - 1) for c in problem.choices) for k in range(most)]
+
+
+def _seed(problem: LoopProblem) -> ModuloSchedule | None:
+    """The heuristic's best schedule over the default picks and every uniform pick vector
+    (valid ones first, then the fewest total cycles): the incumbent is at least as good as
+    every pure form's heuristic schedule."""
+    found = []
+    for picks in dict.fromkeys([default_picks(problem)] + uniform_picks(problem)):
+        s = heuristic_schedule(problem, picks)
+        if s is not None:
+            found.append(s)
+    if not found:
+        return None
+    return min(found, key=lambda s: (bool(check_schedule(s)), s.total_cycles))
+
+
 def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-sat",
           exact: bool = True) -> ModuloSchedule:
     """The best modulo schedule found within `time_limit` seconds (see the module doc);
@@ -93,7 +114,7 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
         if need > problem.machine.registers[cls]:
             raise ScheduleError(f"the loop needs at least {need} '{cls}' registers at every II; the machine has "
                                 f"{problem.machine.registers[cls]} (spilling is not modelled)")
-    best = heuristic_schedule(problem)
+    best = _seed(problem)
     if best is None:
         raise ScheduleError("no schedule exists: a dependence cycle within one iteration has no distance")
     log = [f"heuristic ({best.solver}): II {best.ii}, length {best.length}, total {best.total_cycles}"]
@@ -109,6 +130,24 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
         if not exact:
             raise ScheduleError(f"no schedule found that fits the register files ({overflow[0]})")
     length_optimal = False
+    if exact and problem.choices:
+        # The pure alternatives first, each as its own (choice-free, far easier) problem with
+        # a share of half the time: the joint search then starts from the best of them and
+        # only has to beat it (a mixed pick), so the result is never worse than a pure one
+        # solved alone in that time.
+        uniform = uniform_picks(problem)
+        for picks in uniform:
+            share = max(0.0, min(time_limit / (2 * len(uniform)), deadline - time.monotonic()))
+            try:
+                alone = solve(problem.restricted(picks), share, solver=solver)
+            except ScheduleError:
+                continue
+            lifted = ModuloSchedule(problem, alone.ii, alone.start, alone.option, picks, FEASIBLE, alone.solver)
+            if not check_schedule(lifted) and (not incumbent or lifted.total_cycles < best.total_cycles):
+                best, incumbent = lifted, True
+                names = ", ".join(dict.fromkeys(c.label(k) for c, k in zip(problem.choices, picks)))
+                log.append(f"every choice at its alternative {names}, alone ({alone.solver}): II {alone.ii}, "
+                           f"total {alone.total_cycles}")
     if exact:
         ii, last_ii = ii_lb, (best.ii if incumbent else 4 * best.ii)
         while ii < last_ii and time.monotonic() < deadline:

@@ -139,3 +139,64 @@ def mii(problem: LoopProblem) -> int:
 def total_lower_bound(problem: LoopProblem, ii_lower: int) -> int:
     """total = (trips + stages - 1) * II >= (trips - 1) * II + length >= (trips - 1) * II_lb + CP."""
     return (problem.trips - 1) * ii_lower + critical_path(problem)
+
+
+def binding_bound(problem: LoopProblem) -> tuple[int, str]:
+    """(MII, what sets it): the resource group, the issue width or the recurrence whose
+    bound is the largest (for --explain: why a body cannot go faster)."""
+    where = problem.choice_of()
+    mandatory = [o for o in problem.ops if o.name not in where]
+    best, why = 1, "one packet per iteration"
+    for group in _groups(problem):
+        cap = sum(problem.machine.capacity[r] for r in group)
+        need = sum(_need(o, group) for o in mandatory)
+        for c in problem.choices:
+            need += min(sum(_need(problem.op(n), group) for n in alt) for alt in c.alternatives)
+        if math.ceil(need / cap) > best:
+            best, why = math.ceil(need / cap), f"{'+'.join(sorted(group))}: {need} units / {cap} per cycle"
+    issued = len(mandatory) + sum(min(len(a) for a in c.alternatives) for c in problem.choices)
+    if math.ceil(issued / problem.machine.issue_width) > best:
+        best, why = math.ceil(issued / problem.machine.issue_width), \
+            f"issue width: {issued} instructions / {problem.machine.issue_width} per packet"
+    rec = rec_mii(problem)
+    if rec > best:
+        best, why = rec, f"recurrence: RecMII {rec}"
+    return best, why
+
+
+def alu_work(problem: LoopProblem, picks: tuple | None = None) -> int:
+    """Units of the machine's ALU resources one iteration needs at the least (per op, its
+    cheapest option; with choices, the picked alternatives, or the least over them)."""
+    alu = frozenset(problem.machine.alu_resources)
+    if picks is not None:
+        return sum(_need(o, alu) for o in problem.issued(picks))
+    where = problem.choice_of()
+    work = sum(_need(o, alu) for o in problem.ops if o.name not in where)
+    for c in problem.choices:
+        work += min(sum(_need(problem.op(n), alu) for n in alt) for alt in c.alternatives)
+    return work
+
+
+def alu_ceiling(problem: LoopProblem, ii_lower: int = 0) -> tuple[float, str]:
+    """(ceiling, why): the highest ALU saturation any schedule of this body can reach, its
+    ALU work over (ALU units x MII), and the bound that sets MII. Saturation is work / (units
+    x II) and every schedule has II >= MII, so none exceeds it; `ii_lower`, an II bound the
+    exact solver proved (every smaller II infeasible), tightens it. Where MII comes from
+    another resource (dot: one vector load per packet, two loads per vrmpy) the ceiling shows
+    why the ALUs cannot be kept busy. (For a body with choices, the largest work over the
+    alternatives against the least MII: a bound over every pick.)"""
+    units = sum(problem.machine.capacity.get(r, 0) for r in problem.machine.alu_resources)
+    if not units:
+        return 0.0, "no ALU resources"
+    if problem.choices:
+        alu = frozenset(problem.machine.alu_resources)
+        where = problem.choice_of()
+        work = sum(_need(o, alu) for o in problem.ops if o.name not in where)
+        work += sum(max(sum(_need(problem.op(n), alu) for n in alt) for alt in c.alternatives)
+                    for c in problem.choices)
+    else:
+        work = alu_work(problem)
+    ii, why = binding_bound(problem)
+    if ii_lower > ii:
+        ii, why = ii_lower, f"the solver's proof: no schedule at II {ii_lower - 1}"
+    return min(1.0, work / (units * ii)), why

@@ -51,6 +51,26 @@ def _order(problem: LoopProblem, names: set) -> list[str]:
     return out
 
 
+def _option_order(problem: LoopProblem, names: set) -> dict:
+    """op name -> its option indices, least contended first. Contention of a resource: the
+    units per cycle that issued ops with a single option must take from it, over its
+    capacity. A vector ALU op that may take any of four units then leaves the multipliers to
+    a double-vector multiply that needs both (first-fit in option order would hand them out
+    first and block it)."""
+    demand: dict = {}
+    for o in problem.ops:
+        if o.name in names and len(o.options) == 1:
+            for r, u in o.options[0].items():
+                demand[r] = demand.get(r, 0) + u
+    cap = problem.machine.capacity
+
+    def pressure(opt) -> float:
+        return sum(demand.get(r, 0) / cap[r] for r in opt)
+
+    return {o.name: sorted(range(len(o.options)), key=lambda k: (pressure(o.options[k]), k))
+            for o in problem.ops if o.name in names}
+
+
 def _fits(problem, table, count, cycle, option) -> bool:
     if count[cycle] >= problem.machine.issue_width:
         return False
@@ -72,6 +92,7 @@ def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, 
     inputs, then sinks ops towards their uses; bottom-up places each op at the last free cycle
     before its uses (short lifetimes by construction) and shifts the result to start at 0."""
     preds, succs = adj
+    prefer = _option_order(problem, set(order))
     table = [dict() for _ in range(ii)]
     count = [0] * ii
     start, option = {}, {}
@@ -97,7 +118,7 @@ def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, 
             cycles = [c for c in range(base, base + ii) if hi is None or c <= hi]
         placed = False
         for c in cycles:
-            k = next((k for k, opt in enumerate(op.options) if _fits(problem, table, count, c % ii, opt)), None)
+            k = next((k for k in prefer[n] if _fits(problem, table, count, c % ii, op.options[k])), None)
             if k is not None:
                 start[n], option[n] = c, k
                 count[c % ii] += 1
@@ -111,7 +132,7 @@ def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, 
         shift = -min(start.values(), default=0)
         start = {n: c + shift for n, c in start.items()}
     else:
-        _sink(problem, ii, order, start, option, table, count, adj)
+        _sink(problem, ii, order, start, option, table, count, adj, prefer)
     sched = ModuloSchedule(problem, ii, start, option, picks, FEASIBLE, "heuristic")
     return sched if not check_schedule(sched) else None
 
@@ -154,7 +175,8 @@ def _best_at(problem, picks, orders, ii, adj):
     return min(found, key=lambda s: s.length) if found else None
 
 
-def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: dict, table, count, adj) -> None:
+def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: dict, table, count, adj,
+          prefer: dict) -> None:
     """Move every op as late as its consumers allow (consumers first), where a packet has
     room: placing ops as early as possible stretches the lifetimes of the values they define
     (a load issued long before its use holds a register all that time). Moves keep every
@@ -175,7 +197,7 @@ def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: 
         for c in range(latest, start[n], -1):
             if any(start[d.src] + d.latency - d.distance * ii > c for d in preds):
                 continue
-            k = next((k for k, opt in enumerate(problem.op(n).options) if _fits(problem, table, count, c % ii, opt)),
+            k = next((k for k in prefer[n] if _fits(problem, table, count, c % ii, problem.op(n).options[k])),
                      None)
             if k is not None:
                 start[n], option[n] = c, k

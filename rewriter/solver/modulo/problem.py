@@ -155,6 +155,15 @@ class LoopProblem:
                     out[n] = (ci, ai)
         return out
 
+    def restricted(self, picks: tuple[int, ...]) -> "LoopProblem":
+        """The problem with choice i fixed to alternative picks[i]: the issued ops, the
+        dependences and values among them, no choices. A schedule of it is a schedule of this
+        problem with those picks (the same constraints on the same op names)."""
+        names = {o.name for o in self.issued(picks)}
+        return LoopProblem(tuple(o for o in self.ops if o.name in names),
+                           tuple(d for d in self.deps if d.src in names and d.dst in names), self.machine,
+                           tuple(v for v in self.values if v.op in names), trips=self.trips)
+
     def issued(self, picks: tuple[int, ...]) -> list[SchedOp]:
         """The ops issued when choice i takes alternative picks[i]."""
         where = self.choice_of()

@@ -9,7 +9,9 @@ and its proven bound, stages, the loop's total cycles with the proven lower boun
 ALU and load saturation of the steady state, the ALU ceiling (the most any schedule of the
 emitted body reaches, and the bound that sets it), the selection form (or the solver's picks
 per copy for a mixed body), who placed it and the solve time; the resource
-bound of the list-scheduled code (`schedule.resource_bound`); both model cycle estimates (the
+bound (`schedule.resource_bound`) of the list-scheduled code or of the global schedule's
+selection, whichever is lower (the forms select different instructions: sum3's vtmpy body
+needs fewer packets than the native one the list scheduler compiles); both model cycle estimates (the
 machine model's latencies: stalls included). `--llvm` adds LLVM -O3's packets.
 """
 from __future__ import annotations
@@ -67,7 +69,7 @@ def main() -> int:
         r = glob.modulo
         ratios.append(lp / gp)
         cells += [f"{lp}" + ("" if lok else " (WRONG)"), f"{gp}" + ("" if gok else " (WRONG)"), f"{lp / gp:.2f}x",
-                  str(resource_bound(listed.machine)), str(listed.model_cycles), str(glob.model_cycles)]
+                  str(min(resource_bound(listed.machine), resource_bound(glob.machine))), str(listed.model_cycles), str(glob.model_cycles)]
         if r is None:
             cells += ["-"] * 10 + ["list (not pipelined)", "-", f"{seconds:.1f}"]
         else:

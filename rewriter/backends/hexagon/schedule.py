@@ -23,6 +23,7 @@ from itertools import permutations, product
 
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.backends.hexagon.packing import packing_bound
 from rewriter.errors import RewriterError
 
 
@@ -321,25 +322,35 @@ def _carried_length(block: Block, bs: BlockSchedule) -> int:
 
 def resource_bound(mf: MachineFunction, model: MachineModel = MODEL) -> int:
     """A lower bound on the packets `mf` executes with its instructions as selected: per
-    block, no schedule fits in fewer packets than its busiest resource allows (4 slots and
-    4 words a packet; one LD, one ST, one SHIFT, one XLANE; two multipliers; four units of
-    the VA pool, which every HVX instruction draws from; slot 0, slots 2-3), the loop
-    counted `trip` times. What a global scheduler could at best reach."""
+    block, no schedule fits in fewer packets than its busiest resource allows
+    (`per_resource_bound`), nor in fewer than the fewest legal packets that hold its
+    instructions (`packing.packing_bound`: the packet rules taken together, which the
+    per-resource counts are not), the loop counted `trip` times. What a global scheduler
+    could at best reach."""
     total = 0
     for b in mf.blocks:
         descs = [i.desc for i in b.insns]
-        need = [len(descs) / model.max_insns, sum(d.words for d in descs) / model.max_words,
-                sum(1 for d in descs if d.slots == (0,)), sum(1 for d in descs if set(d.slots) <= {2, 3}) / 2]
-        for res in model.hvx_resources:  # instructions that need this very resource
-            need.append(sum(1 for d in descs if d.is_hvx and all(res in o for o in d.resource_options)))
-        pool = {"mpy0", "mpy1", "shift", "xlane"}
-        need.append(sum(min(len(o & pool) for o in d.resource_options) for d in descs if d.is_hvx) / 4)
-        mpy = {"mpy0", "mpy1"}
-        need.append(sum(min(len(o & mpy) for o in d.resource_options) for d in descs if d.is_hvx
-                        and all(o & mpy for o in d.resource_options)) / 2)
-        packets = max(1, -int(-max(need) // 1)) if descs else 0
+        packets = max(per_resource_bound(descs, model), packing_bound(descs, model)) if descs else 0
         total += packets * (mf.trip if b is mf.loop and mf.trip else 1)
     return total
+
+
+def per_resource_bound(descs, model: MachineModel = MODEL) -> int:
+    """Packets the busiest resource needs: 4 slots and 4 words a packet; one LD, one ST, one
+    SHIFT, one XLANE; two multipliers; four units of the VA pool, which every HVX
+    instruction draws from; slot 0, slots 2-3 -- each counted on its own."""
+    if not descs:
+        return 0
+    need = [len(descs) / model.max_insns, sum(d.words for d in descs) / model.max_words,
+            sum(1 for d in descs if d.slots == (0,)), sum(1 for d in descs if set(d.slots) <= {2, 3}) / 2]
+    for res in model.hvx_resources:  # instructions that need this very resource
+        need.append(sum(1 for d in descs if d.is_hvx and all(res in o for o in d.resource_options)))
+    pool = {"mpy0", "mpy1", "shift", "xlane"}
+    need.append(sum(min(len(o & pool) for o in d.resource_options) for d in descs if d.is_hvx) / 4)
+    mpy = {"mpy0", "mpy1"}
+    need.append(sum(min(len(o & mpy) for o in d.resource_options) for d in descs if d.is_hvx
+                    and all(o & mpy for o in d.resource_options)) / 2)
+    return max(1, -int(-max(need) // 1))
 
 
 def alu_work(mf: MachineFunction) -> int:

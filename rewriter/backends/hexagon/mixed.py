@@ -210,7 +210,7 @@ def mixed_problem(body: MixedBody, model: MachineModel = MODEL) -> LoopProblem:
     problem = pipeline_problem(body.machine, model)
     choices = tuple(Choice(name, tuple(tuple(op_name(k) for k in ks) for _, ks in alts),
                            tuple(f for f, _ in alts)) for name, alts in body.choices)
-    return replace(problem, choices=choices)
+    return replace(problem, choices=choices, ii_floor=0)  # a floor of the union of all picks is none of one pick
 
 
 def picked(body: MixedBody, picks: tuple) -> list[str]:

@@ -41,6 +41,7 @@ from itertools import combinations
 
 from rewriter.backends.hexagon.isa import HVX_RESOURCES, MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.backends.hexagon.packing import packing_bound
 from rewriter.backends.hexagon.schedule import dependences, value_latency
 from rewriter.solver.modulo import Dep, LoopProblem, Machine, SchedOp, Value
 
@@ -170,5 +171,6 @@ def pipeline_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: in
                 for k, ins in enumerate(body))
     values = tuple(Value(op_name(k), r.file, 1) for k, ins in enumerate(body)
                    for r in dict.fromkeys(ins.defs) if r.phys is None)
+    # The kernel's II rows are legal packets holding every op once: II >= the packing bound.
     return LoopProblem(ops, tuple(body_dependences(mf.loop)), machine, values,
-                       trips=mf.trip if trips is None else trips)
+                       trips=mf.trip if trips is None else trips, ii_floor=packing_bound(descs, model))

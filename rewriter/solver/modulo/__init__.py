@@ -76,6 +76,24 @@ def _feasible(solve_ii, problem, ii, deadline, near: int):
     return UNKNOWN, None
 
 
+def _descend(solve_ii, problem, best, undecided: int, deadline, log, solver):
+    """Anytime improvement after the walk up from the lower bound stalled at an II it could
+    not decide: try the incumbent's II - 1, - 2, ... (each easier than the bound, since more
+    cycles a row leave more room), keeping every schedule found, until one is not found or
+    the time is up. An II found infeasible here proves nothing below it (feasibility is not
+    monotone in II), so the lower bound stays where the walk left it."""
+    ii = best.ii - 1
+    while ii > undecided and time.monotonic() < deadline:
+        until = time.monotonic() + (deadline - time.monotonic()) / 2
+        status, found = _feasible(solve_ii, problem, ii, until, 2 * best.length + ii)
+        if status != SAT or found.total_cycles >= best.total_cycles:
+            log.append(f"II {ii}: {'infeasible' if status == UNSAT else 'no better schedule found'} ({solver})")
+            break
+        log.append(f"II {ii}: a schedule of length {found.length} ({solver}, below the heuristic's)")
+        best, ii = found, found.ii - 1
+    return best
+
+
 def uniform_picks(problem: LoopProblem) -> list[tuple]:
     """Pick vectors that take alternative k of every choice (where it has one, else its
     last): with per-copy choices of the same forms, the pure forms."""
@@ -151,7 +169,10 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
     if exact:
         ii, last_ii = ii_lb, (best.ii if incumbent else 4 * best.ii)
         while ii < last_ii and time.monotonic() < deadline:
-            status, found = _feasible(solve_ii, problem, ii, deadline, 2 * best.length + ii)
+            # Half the time left per II while an incumbent exists: an II the solver cannot
+            # decide leaves time for the descent below.
+            until = deadline if not incumbent else time.monotonic() + (deadline - time.monotonic()) / 2
+            status, found = _feasible(solve_ii, problem, ii, until, 2 * best.length + ii)
             if status == UNSAT:
                 log.append(f"II {ii}: infeasible ({solver})")
                 ii_lb = ii = ii + 1
@@ -161,6 +182,7 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
                 best, incumbent = found, True
             elif status != SAT:
                 log.append(f"II {ii}: unknown within the time limit")
+                best = _descend(solve_ii, problem, best, ii, deadline, log, solver)
             break
         if not incumbent:
             raise ScheduleError("no schedule found that fits the register files within the time limit "

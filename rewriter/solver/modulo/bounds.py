@@ -133,7 +133,8 @@ def min_registers(problem: LoopProblem) -> dict:
 
 
 def mii(problem: LoopProblem) -> int:
-    return max(res_mii(problem), rec_mii(problem))
+    """The II no schedule goes below: resources, recurrences, and the target's own floor."""
+    return max(res_mii(problem), rec_mii(problem), problem.ii_floor)
 
 
 def total_lower_bound(problem: LoopProblem, ii_lower: int) -> int:
@@ -161,6 +162,8 @@ def binding_bound(problem: LoopProblem) -> tuple[int, str]:
     rec = rec_mii(problem)
     if rec > best:
         best, why = rec, f"recurrence: RecMII {rec}"
+    if problem.ii_floor > best:
+        best, why = problem.ii_floor, f"packets: the target's floor {problem.ii_floor} (its packet rules together)"
     return best, why
 
 

@@ -100,6 +100,11 @@ class LoopProblem:
     values: tuple[Value, ...] = ()
     choices: tuple[Choice, ...] = ()
     trips: int = 1  # iterations the loop runs (for the total-cycles objective)
+    #: A lower bound on II the target proved by its own means, for bounds the resource bags
+    #: cannot express (Hexagon: the fewest legal packets holding the body, `packing.py`; the
+    #: packet rules taken together). 0: none. Only for a body without choices (the bound
+    #: would have to hold for every pick); `restricted` drops it.
+    ii_floor: int = 0
 
     def __post_init__(self):
         names = [o.name for o in self.ops]
@@ -126,6 +131,8 @@ class LoopProblem:
                 raise ScheduleError(f"value of unknown op '{v.op}'")
             if v.reg_class not in self.machine.registers:
                 raise ScheduleError(f"value of '{v.op}' in unknown register class '{v.reg_class}'")
+        if self.ii_floor and self.choices:
+            raise ScheduleError("ii_floor is for bodies without choices")
         seen: set[str] = set()
         for c in self.choices:
             for alt in c.alternatives:

@@ -194,7 +194,6 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
     touch read once (one vector sload at row*stride + sx*lx*W, shared by the output rows
     that need it), each window element of the W outputs picked from it by lane, the terms
     folded in the reference's order."""
-    k = lw.k
     W, ry = shape.w, shape.ry
     a1 = affine(wl.src[1])
     sx, sy = a1[xname], affine(wl.src[0])[yv.arg.name]
@@ -223,12 +222,12 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
     for j in range(ry):
         acc = f"acc{j}"
         acc_s, acc_v = UOp("acc", t_acc, (), acc), UOp("acc", at, (), acc)
-        ident = UOp("broadcast", at, (const(t_acc, split_identity(r.arg[0], t_acc)),))
-        out += [Let(yv, iadd(y0, iadd(wyv, j))), Let(xv, iadd(x0, lxv)), AccInit(acc, at, ident)]
-        for ro, co, f in terms:
+        out += [Let(yv, iadd(y0, iadd(wyv, j))), Let(xv, iadd(x0, lxv))]
+        # From the first window element, as the reference folds (max(-inf, NaN) is not NaN).
+        for i, (ro, co, f) in enumerate(terms):
             picked = _pick(row(j * sy + ro), [q * sx + co for q in range(W)])
             term = lw._widen(lw.vec(f, xname, W, {placeholder: picked}), W)
-            out.append(AccUpdate(acc, UOp(comb, at, (acc_v, term))))
+            out.append(AccInit(acc, at, term) if i == 0 else AccUpdate(acc, UOp(comb, at, (acc_v, term))))
         res = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
         out.append(Store(buf.name, out_flat, lw._widen(lw.vec(res, xname, W, {acc_s: acc_v}), W)))
     return out

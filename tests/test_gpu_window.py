@@ -234,3 +234,20 @@ def test_gpu_conv_takes_four_outputs_a_thread_and_packed_row_reads():
     assert "ld.shared.b8" in emit_ptx(dataclasses.replace(gp, launches=(one,)))[1]
     web = _program(kernel, WEBGPU).launches[0]
     assert (web.grid, web.block, [(t.rows, t.cols, t.pad) for t in web.shared]) == (16384, 256, [(34, 34, 0)])
+
+
+@pytest.mark.parametrize("name", ["conv3x3_f32", "maxpool3x3s2_f32", "conv3x3_u8_odd", "max3x3_u8"])
+def test_window_tiles_run_as_wgsl(name):
+    """The WebGPU programs above rendered as WGSL and run through wgpu (lavapipe in CI): f32
+    tiles take the packed row reads there too (an f32 is its own 32-bit carrier), u8 ones one
+    output a thread."""
+    from rewriter.pipeline import compare, compile_webgpu, optimize
+    from rewriter.runtime.webgpu import run_webgpu
+
+    kernel = _kernel(name)
+    opt = optimize(kernel, library(), "webgpu")
+    assert [d.mode for d in opt.wgsl.dispatches] == ["window-tiled"]
+    assert any("shared read" in n for n in opt.notes) == name.endswith("_f32"), opt.notes
+    inputs = _inputs(kernel, 2, nan=False)  # WGSL may assume no NaN (docs/WEBGPU.md)
+    got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    assert compare(kernel, got, run_reference(kernel, inputs)) == []

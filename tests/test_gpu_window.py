@@ -61,6 +61,10 @@ KERNELS = {
         y = range(16); x = range(128); ky = range(3, reduce); kx = range(3, reduce)
         out[y, x] = cast<u8>(min(max(sum(cast<i32>(inp[y + 2 * ky, x + 2 * kx]) * cast<i32>(w[ky, kx]), ky, kx) >> 4,
                                      0), 255)) }""", 4),
+    # an epilogue reading loads that move with x and with y (vector and scalar per output row)
+    "conv_bias_u8": ("""kernel c(inp: u8[18, 130], w: i8[3, 3], bx: i32[128], by: i32[16]) -> (out: i32[16, 128]) {
+        y = range(16); x = range(128); ky = range(3, reduce); kx = range(3, reduce)
+        out[y, x] = sum(cast<i32>(inp[y + ky, x + kx]) * cast<i32>(w[ky, kx]), ky, kx) + bx[x] * by[y] }""", 4),
     # 81 taps: more than the unrolled packed fold takes; the term is vectorized instead
     "box9x9_u8": ("""kernel b(inp: u8[24, 136]) -> (out: i32[16, 128]) {
         y = range(16); x = range(128); ky = range(9, reduce); kx = range(9, reduce)

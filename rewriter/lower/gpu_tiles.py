@@ -148,8 +148,9 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     out_flat = lw.simplify(flatten(indices, buf.shape))
     mult: tuple = ()
     if shape.packed:
-        body += _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx, wy, lxv,
-                              buf, out_flat)
+        hoisted, folds = _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx,
+                                       wy, lxv, buf, out_flat)
+        body = hoisted + body + folds
         mult = ((xname, W), (lxv.arg.name, W)) + (((i1.arg.name, V),) if V > 1 else ())
     else:
         # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
@@ -193,7 +194,9 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
     """The fold statements of a packed window tile (W > 1): every input row a thread's windows
     touch read once (one vector sload at row*stride + sx*lx*W, shared by the output rows
     that need it), each window element of the W outputs picked from it by lane, the terms
-    folded in the reference's order."""
+    folded in the reference's order. Returns (statements to run before the footprint is
+    staged, the folds): the loads the terms share at fixed indices (conv's weights) are read
+    into registers first, so their latency overlaps the staging loads'."""
     W, ry = shape.w, shape.ry
     a1 = affine(wl.src[1])
     sx, sy = a1[xname], affine(wl.src[0])[yv.arg.name]
@@ -217,6 +220,11 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
     for cs, (ro, co) in zip(combos, offsets):
         f = lw.simplify(lw.flat_loads(body_p.substitute({v: _c(c) for v, c in zip(rvars, cs)}), {}))
         terms.append((ro, co, f))
+    fixed = {n: None for _, _, f in terms for n in f.toposort()
+             if n.op == "load" and not any(m.op in ("var", "special", "acc") for m in n.src[0].toposort())}
+    hoisted = [AccInit(f"inv{i}", ld.dtype, ld) for i, ld in enumerate(fixed)]
+    regs = {ld: UOp("acc", ld.dtype, (), f"inv{i}") for i, ld in enumerate(fixed)}
+    terms = [(ro, co, f.substitute(regs)) for ro, co, f in terms]
     out: list = [Let(lxv, imul(lx, W)), Let(wyv, imul(wy, ry))]
     memo: dict = {}
     for j in range(ry):
@@ -230,7 +238,7 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
             out.append(AccInit(acc, at, term) if i == 0 else AccUpdate(acc, UOp(comb, at, (acc_v, term))))
         res = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
         out.append(Store(buf.name, out_flat, lw._widen(lw.vec(res, xname, W, {acc_s: acc_v}), W)))
-    return out
+    return hoisted, out
 
 
 def _window_shape(spec: GpuSpec, et, ot, acct, in_cols: int, c1: int, sy: int, sx: int, span0: int, span1: int,

@@ -110,8 +110,7 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     # Each window element as (row offset, column offset) from the window's corner, in the
     # reference's order (the reduce ranges nested as listed, the first outermost).
     combos = list(itertools.product(*(range(k.range(n).size) for n in r.arg[1])))
-    offsets = [(sum(a0.get(n, 0) * c for n, c in zip(r.arg[1], cs)), sum(a1.get(n, 0) * c for n, c in zip(r.arg[1], cs)))
-               for cs in combos]
+    offsets = [tuple(sum(a.get(n, 0) * c for n, c in zip(r.arg[1], cs)) for a in (a0, a1)) for cs in combos]
     shape = _window_shape(spec, wl.dtype, buf.dtype, r.dtype, wbuf.shape[1], a1.get(None, 0), sy, sx, span0, span1,
                           ysz, xsz, offsets, direct_x, len(combos) <= MAX_TERMS)
     if shape is None:
@@ -278,15 +277,16 @@ def _window_shape(spec: GpuSpec, et, ot, acct, in_cols: int, c1: int, sy: int, s
                       and ((by * q - 1) * sy + span0 + 1) * cols * _shared_bytes(et, spec)
                       <= spec.shared_per_block // 2), None)
             if q is not None:
-                s = _window_layout(spec, eb, _shared_bytes(et, spec), ob, w, by, q, cols, (by * q - 1) * sy + span0 + 1, in_cols, c1, sy, sx,
-                                   span0, offsets, packed and w > 1)
+                s = _window_layout(spec, eb, _shared_bytes(et, spec), ob, w, by, q, cols,
+                                   (by * q - 1) * sy + span0 + 1, in_cols, c1, sy, sx, span0, offsets, packed and w > 1)
                 if best is None or s.cost < best.cost:
                     best = s
                 break
     return best
 
 
-def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx, span0, offsets, packed) -> _WindowShape:
+def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx, span0, offsets,
+                   packed) -> _WindowShape:
     """`_WindowShape` for one (W, by, RY): the staging width V, the padding (bank model) and
     the cost (`_window_shape`). `eb`: element bytes; `sb`: bytes a shared element takes."""
     t = 32 * by

@@ -111,7 +111,8 @@ def compiled(lib, path: str, code_dir: str | None):
     model picks cp.async slices), "#tc-regs" the same with register-staged slices; one ending
     in "#map" with the map strategy only (no shared-memory tiling), to measure what the
     tiling buys; one ending in "#tiled" without window-direct (maxpool's shared window tile,
-    as before it)."""
+    as before it); "#w1" / "#w8" with the window tile's outputs a thread forced to 1 (the
+    form before the cost model chose W) / 8, next to the cost model's choice."""
     import json
     import os
 
@@ -121,6 +122,7 @@ def compiled(lib, path: str, code_dir: str | None):
     contract = path.endswith("#fma")
     map_only = path.endswith("#map")
     tiled = path.endswith("#tiled")
+    width = {"#w1": 1, "#w8": 8}.get(path[path.rfind("#"):] if "#" in path else "")
     tensor_cores = {"#tc": True, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", False)
     k = load_kernel(path.split("#")[0])
     if code_dir:
@@ -130,14 +132,17 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.pipeline import compile_cuda, optimize
 
     t0 = time.time()
-    if map_only or tiled:  # the same kernel without its tiling / window-direct strategy, for comparison
+    if map_only or tiled or width:  # the same kernel another way, for comparison
+        from dataclasses import replace
+
         from rewriter.backends.ptx import emit_ptx
         from rewriter.lower.gpu import STRATEGIES, lower_gpu
+        from rewriter.lower.gpu_ops import H100
         from rewriter.pipeline import make_rewriter, simplify_kernel
 
         rw = make_rewriter(lib)
-        order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct")
-        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order)
+        order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct") if tiled else None
+        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=replace(H100, window_outputs=width or 0))
         return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
     opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
     return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
@@ -245,7 +250,8 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     ratio = f"{theirs / ours:.2f}x" if theirs else "-"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
     label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)", "tc": " (tensor cores)",
-                      "tc-regs": " (tensor cores, register-staged)"}.get(p.partition("#")[2], "")
+                      "tc-regs": " (tensor cores, register-staged)",
+                      "w1": " (1 output a thread)", "w8": " (8 outputs a thread)"}.get(p.partition("#")[2], "")
     lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
                  f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
                  if theirs else
@@ -299,6 +305,7 @@ def main(argv=None) -> int:
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
     large += [p + "#tiled" for p in large if p.endswith("/maxpool2x2_u8.ir")]
+    large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
         from rewriter.dsl.rule import load_library

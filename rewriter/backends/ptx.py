@@ -40,6 +40,7 @@ from rewriter.errors import ToolchainError
 from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
+from rewriter.lower.gpu_ops import pieces
 from rewriter.lower.lower import affine
 
 TRIPLE = "nvptx64-nvidia-cuda"
@@ -167,12 +168,7 @@ class LaunchEmitter(ProgramEmitter):
         if u.op == "special":
             return self.b.zext(self._call(f"llvm.nvvm.read.ptx.sreg.{u.arg}", _I32, []), _I64)
         if u.op == "sload":
-            g, t = self.tiles[u.arg]
-            ptr = self.tile_ptr(g, self.value(u.src[0]))
-            lanes = u.dtype.lanes
-            ty = ir.VectorType(storage_type(t.dtype), lanes) if lanes > 1 else storage_type(t.dtype)
-            # Vector reads of a tile start at multiples of their width (gpu.py pads rows so).
-            return self.b.load(ptr, typ=ty, align=max(1, t.dtype.bits // 8) * lanes)
+            return self.shared_load(u)
         if u.op == "extract":
             return self.b.extract_element(self.value(u.src[0]), ir.Constant(_I32, u.arg))
         if u.op == "vshuffle":  # lanes picked by constant indices: shufflevector (prmt for bytes)
@@ -188,6 +184,53 @@ class LaunchEmitter(ProgramEmitter):
         if u.op in ("exp2", "log2") and u.dtype.is_float:
             return self.transcendental(u)
         return super()._value(u)
+
+    def shared_load(self, u):
+        """A shared-tile read. A lane-vector index is one contiguous read from its first lane
+        where it is `broadcast(base) + lanes()` (the vectorized window term), else one element
+        a lane. A contiguous vector read is issued as the aligned `gpu_ops.pieces` of the
+        alignment its index proves (an affine index: its coefficients and `Launch.multiples`;
+        the window tile's row reads, e.g. 6 bytes at a 4-aligned start: ld.shared.u32 +
+        ld.shared.u16): a misaligned ld.shared faults on the GPU. An index that is not affine
+        (the matmul micro-tile's, through tid / threads-along-n) keeps the alignment its
+        strategy builds (rows padded to multiples of the vector width)."""
+        g, t = self.tiles[u.arg]
+        st = storage_type(t.dtype)
+        eb = max(1, t.dtype.bits // 8)
+        lanes = u.dtype.lanes
+        index = u.src[0]
+        if index.dtype.lanes > 1:
+            base = _contiguous_base(index)
+            if base is None:
+                iv = self.value(index)
+                out = ir.Constant(ir.VectorType(st, lanes), ir.Undefined)
+                for i in range(lanes):
+                    lane = ir.Constant(_I32, i)
+                    ptr = self.tile_ptr(g, self.b.extract_element(iv, lane))
+                    out = self.b.insert_element(out, self.b.load(ptr, typ=st, align=eb), lane)
+                return out
+            index = base
+        if lanes == 1:
+            return self.b.load(self.tile_ptr(g, self.value(index)), typ=st, align=eb)
+        align = self._align(index, t.dtype, lanes) if affine(index) is not None else eb * lanes
+        parts = pieces(eb * lanes, align, 16)
+        start = self.value(index)
+        if len(parts) == 1:
+            return self.b.load(self.tile_ptr(g, start), typ=ir.VectorType(st, lanes), align=align)
+        out = ir.Constant(ir.VectorType(st, lanes), ir.Undefined)
+        for off, nbytes in parts:
+            n = nbytes // eb
+            at = self.b.add(start, ir.Constant(start.type, off // eb)) if off else start
+            ptr = self.tile_ptr(g, at)
+            if n == 1:
+                out = self.b.insert_element(out, self.b.load(ptr, typ=st, align=nbytes), ir.Constant(_I32, off // eb))
+                continue
+            ty = ir.VectorType(st, n)
+            piece = self.b.load(self.b.bitcast(ptr, ir.PointerType(ty, addrspace=3)), typ=ty, align=nbytes)
+            for i in range(n):
+                out = self.b.insert_element(out, self.b.extract_element(piece, ir.Constant(_I32, i)),
+                                            ir.Constant(_I32, off // eb + i))
+        return out
 
     def transcendental(self, u):
         """exp2/log2 of floats. NVPTX lowers llvm.exp2 of f16/f32 to ex2.approx but has no
@@ -302,6 +345,16 @@ class LaunchEmitter(ProgramEmitter):
         if t.is_bool:
             val = self.b.zext(val, ir.VectorType(ir.IntType(8), lanes) if lanes > 1 else ir.IntType(8))
         self.b.store(val, self.element_ptr(s.buffer, self.value(s.index)), align=self._align(s.index, t, lanes))
+
+
+def _contiguous_base(index):
+    """`base` where the lane-vector index is `broadcast(base) + lanes()` (either order), else None."""
+    if index.op != "add":
+        return None
+    a, b = index.src
+    if a.op == "lanes":
+        a, b = b, a
+    return a.src[0] if a.op == "broadcast" and b.op == "lanes" else None
 
 
 _NV = None

@@ -43,6 +43,9 @@ class GpuSpec:
     # Warp-level matrix instructions (mma.sync, ldmatrix; sm_80+): the opt-in "mma-matmul"
     # strategy (lower/gpu_mma.py). WGSL has none.
     tensor_cores: bool = True
+    # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost
+    # model choose; N forces N where it is legal (the benchmark's one-output `#w1` row).
+    window_outputs: int = 0
 
 
 H100 = GpuSpec()
@@ -127,6 +130,22 @@ class UOpOps:
     @staticmethod
     def xor(a, b):
         return UOp("xor", idx, (_as(a), _as(b)))
+
+
+def pieces(nbytes: int, align: int, widest: int) -> list:
+    """(byte offset, bytes) of the accesses that move `nbytes` consecutive bytes starting at an
+    address known to be a multiple of `align`: each piece the widest power of two (at most
+    `widest`) that its own offset keeps aligned -- 6 bytes at a 4-aligned start are 4 + 2,
+    10 at an 8-aligned one 8 + 2. The window tile's cost model counts these and the PTX
+    emitter issues them (an access wider than its alignment would fault on the GPU)."""
+    out, k = [], 0
+    while k < nbytes:
+        p = widest
+        while p > 1 and (p > nbytes - k or align % p or k % p):
+            p //= 2
+        out.append((k, p))
+        k += p
+    return out
 
 
 def _decompose(linear: UOp, dims) -> list:

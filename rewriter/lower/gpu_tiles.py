@@ -10,12 +10,14 @@ ones that build the program's shared-memory indices.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS
-from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, ilt, imod, imul
+from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, ilt, imod, imul, pieces
+from rewriter.lower.gpu_pool import MAX_TERMS, _pick
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
@@ -23,21 +25,54 @@ from rewriter.solver import banks
 
 
 # -- strategy: window tiles (convolution, pooling) ---------------------------------------------
+#: Outputs a thread along x the window tile's cost model chooses from (with the target's
+#: word-store width, `GpuSpec.store_bytes`).
+WINDOW_WIDTHS = (1, 2, 4, 8)
+#: The most accumulator bytes a thread keeps over its RY x W outputs (16 32-bit registers, as
+#: window-direct's outputs): more would cost occupancy, which the model does not weigh.
+WINDOW_ACC_BYTES = 64
+
+
+@dataclass(frozen=True)
+class _WindowShape:
+    """One legal tiling of a window reduction and its estimated cost (`_window_shape`)."""
+
+    w: int  # adjacent outputs a thread along x
+    by: int  # warps along y
+    ry: int  # output rows a thread
+    rows: int  # footprint rows
+    cols: int  # footprint columns
+    v: int  # elements a staging slot moves (one vector load and one shared store)
+    pad: int  # row padding (elements)
+    layout: str
+    packed: bool  # window rows read as packed vectors (else one element a read)
+    cost: tuple
+
+
 def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     """out[y, x] = reduce(f(W(y, x, r...), invariants), r...) where every load that moves with
     (y, x) reads a 2-D buffer at [sy*y + (reduce terms) + c0, sx*x + (reduce terms) + c1]
-    (a sliding window: convolution, pooling). A block computes a TY x 32 tile of outputs
-    (a warp along x, 8 warps along y, each thread RY rows); it first stages the tile's input
-    footprint, rows (TY-1)*sy + span + 1 by columns 31*sx + span + 1, into shared memory with
-    coalesced loads, then every thread folds its windows out of shared memory. The footprint
-    lies between accesses the kernel makes, so it is in bounds. Row padding by the bank
-    model.
+    (a sliding window: convolution, pooling). A block computes a TY x 32W tile of outputs
+    (a warp along x, `by` warps along y, each thread RY rows of W adjacent outputs); it first
+    stages the tile's input footprint, rows (TY-1)*sy + span + 1 by columns (32W-1)*sx +
+    span + 1, into shared memory with coalesced loads (V elements a load where the rows keep
+    V-aligned columns), then every thread folds its windows out of shared memory. The
+    footprint lies between accesses the kernel makes, so it is in bounds. Row padding by the
+    bank model.
 
-    A target whose narrowest clean store is wider than an output (`GpuSpec.store_bytes`:
-    WebGPU's 32-bit words) gets W = store_bytes / output bytes adjacent outputs a thread
-    along x: the tile is 32*W outputs wide, the accumulators and the store are W-lane
-    vectors (their shared-tile reads one element a lane), and the launch records that x is
-    a multiple of W, so the store is whole words. CUDA (store_bytes 1) keeps W = 1."""
+    W (`_window_shape`, a cost model over the GpuSpec) trades the footprint's halo and the
+    shared reads against registers. Where shared elements are packed (CUDA: a u8 a byte) a
+    thread with W > 1 reads each input row of its windows once, as ONE vector of
+    (W-1)*sx + span + 1 elements at a start the layout keeps aligned (row strides padded to
+    it; `Launch.multiples` proves it to the emitter, which issues the aligned pieces
+    `gpu_ops.pieces` names: conv3x3 u8, W = 4: a 4-byte and a 2-byte ld.shared for 4
+    outputs instead of 12 byte loads), and every window element of output q is lane
+    q*sx + offset of its row (`vshuffle`: prmt on PTX); the W results are one vector store.
+    The fold keeps the reference's order (each output's terms in the reduce ranges' order),
+    so float reductions stay bit-exact. Where elements are 32-bit carriers (WebGPU's u8), a
+    W > 1 thread reads one element a lane (the vectorized term) and the model counts the
+    bank conflicts of that stride, so W > 1 pays there only when narrower stores would need
+    atomics (`GpuSpec.store_bytes`: WebGPU's 32-bit words)."""
     k = lw.k
     *indices, value = st.src
     if len(indices) != 2 or not all(i.op == "var" for i in indices):
@@ -67,73 +102,24 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     span1 = sum(c * (k.range(n).size - 1) for n, c in a1.items() if n in rnames)
     ysz, xsz = k.range(yname).size, k.range(xname).size
     buf = k.buffer(st.arg)
-    bx = 32
-    # Outputs a thread along x (W): 1, or as many as fill the target's narrowest clean store
-    # (spec.store_bytes; WebGPU: a 32-bit word, so four u8 outputs a thread, stored as one
-    # word without atomics). The window term must reach x only through the window load (its
-    # lanes are then lanes of the shared-tile reads).
-    wide = spec.store_bytes // max(1, buf.dtype.scalar.bits // 8)
+    # The window term must reach x only through the window load for W > 1 (its lanes are then
+    # lanes of the shared-tile reads).
     wl_nodes = set(wl.toposort())
     direct_x = any(s.op == "var" and s.arg.name == xname
                    for n in r.src[0].toposort() if n not in wl_nodes for s in n.src)
-    widths = (wide, 1) if wide > 1 and not direct_x else (1,)
-
-    def footprint_rows(by: int, q: int) -> int:
-        return (by * q - 1) * sy + span0 + 1
-
-    def footprint_cols(w: int) -> int:
-        return (bx * w - 1) * sx + span1 + 1
-
-    # The most rows a thread that divide the image and whose footprint fits half the shared
-    # memory (WebGPU's 32-bit carriers of u8 make maxpool2x2's 4-row footprint 16 KiB; 2 rows
-    # fit). A tile W times wider has W times the columns: fewer warps (by) then, never below 1.
-    choice = None
-    for w in widths:
-        if xsz % (bx * w):
-            continue
-        for by in ((8,) if w == 1 else (8, 4, 2, 1)):
-            q = next((q for q in (4, 2, 1) if ysz % (by * q) == 0 and footprint_rows(by, q) * footprint_cols(w)
-                      * _shared_bytes(wl.dtype, spec) <= spec.shared_per_block // 2), None)
-            if q is not None:
-                choice = (w, by, q)
-                break
-        if choice:
-            break
-    if choice is None:
+    # Each window element as (row offset, column offset) from the window's corner, in the
+    # reference's order (the reduce ranges nested as listed, the first outermost).
+    combos = list(itertools.product(*(range(k.range(n).size) for n in r.arg[1])))
+    offsets = [tuple(sum(a.get(n, 0) * c for n, c in zip(r.arg[1], cs)) for a in (a0, a1)) for cs in combos]
+    shape = _window_shape(spec, wl.dtype, buf.dtype, r.dtype, wbuf.shape[1], a1.get(None, 0), sy, sx, span0, span1,
+                          ysz, xsz, offsets, direct_x, len(combos) <= MAX_TERMS)
+    if shape is None:
         return None
-    W, by, ry = choice
-    cols = footprint_cols(W)
+    W, by, ry, rows, cols, V, pad = shape.w, shape.by, shape.ry, shape.rows, shape.cols, shape.v, shape.pad
+    bx = 32
     ty_rows = by * ry
-    rows = footprint_rows(by, ry)
-    ebytes = max(1, wl.dtype.scalar.bits // 8)
     t = bx * by
-    # With W > 1 the footprint is staged W elements a thread and slot (one aligned vector
-    # load: for u8 on WebGPU one word instead of four), where the rows keep W-aligned columns.
-    V = W if W > 1 and cols % W == 0 and a1.get(None, 0) % W == 0 and wbuf.shape[1] % W == 0 else 1
     groups = rows * cols // V
-
-    def read(pad):
-        def idx(o, lane, u):
-            row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
-            col = o.mul(lane, sx) if W == 1 else o.mul(o.add(o.mul(lane, W), u["q"]), sx)
-            return o.add(o.mul(row, cols + pad), o.add(col, u["r1"]))
-        dims = (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", span1 + 1)) + ((("q", W),) if W > 1 else ())
-        return banks.Access("window read", idx, dims, ebytes)
-
-    def store(pad):
-        def idx(o, lane, u):
-            e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
-            if V > 1:
-                e = o.add(o.mul(e, V), u["v"])
-            return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
-        dims = (("warp", by), ("slot", -(-groups // t))) + ((("v", V),) if V > 1 else ())
-        return banks.Access("tile store", idx, dims, ebytes)
-
-    try:
-        pad, log = banks.choose(range(0, 9), lambda p: [store(p), read(p)])
-        layout = f"pad {pad}"
-    except banks.BankModelError:
-        pad, layout = 0, "pad 0 (no padding avoids every conflict of this stride)"
     tile = SharedTile("window", wl.dtype, rows, cols, pad)
     tiles_x = xsz // (bx * W)
     y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx * W)
@@ -154,42 +140,215 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     body.append(Barrier())
     lx, wy = imod(TID, bx), idiv(TID, bx)
     yv, xv = lw.range_var(yname), lw.range_var(xname)
-    # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
-    ly = var(idx, "__ly", 0, ty_rows - 1)
-    lxv = var(idx, "__lx", 0, bx * W - 1)
-    loc0 = lw.simplify(wl.src[0].substitute({yv: ly, _c(c0): _c(0)}) if c0 == 0 else
-                       UOp("sub", idx, (wl.src[0].substitute({yv: ly}), _c(c0))))
-    loc1 = lw.simplify(wl.src[1].substitute({xv: lxv}) if c1 == 0 else
-                       UOp("sub", idx, (wl.src[1].substitute({xv: lxv}), _c(c1))))
-    sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
-    red_body = lw.simplify(lw.flat_loads(r.src[0].substitute({wl: sl}), {}))
     comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
     at = t_acc.vec(W) if W > 1 else t_acc
-    # W > 1: thread lane lx owns outputs x0 + lx*W + (0..W-1); the window term is vectorized
-    # over the tile column (its shared read becomes one element a lane) and the epilogue over x.
-    term = red_body if W == 1 else lw._widen(lw.vec(red_body, lxv.arg.name, W, {}), W)
+    lxv = var(idx, "__lx", 0, bx * W - 1)
     memo: dict = {}
     out_flat = lw.simplify(flatten(indices, buf.shape))
-    for j in range(ry):
-        local_y = iadd(imul(wy, ry), j)
-        acc = f"acc{j}"
-        acc_s, acc_v = UOp("acc", t_acc, (), acc), UOp("acc", at, (), acc)
-        loop: tuple = (AccUpdate(acc, UOp(comb, at, (acc_v, term))),)
-        for n in reversed(r.arg[1]):
-            loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
-        out = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
-        ident = const(t_acc, split_identity(r.arg[0], t_acc))
+    mult: tuple = ()
+    if shape.packed:
+        hoisted, folds = _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx,
+                                       wy, lxv, buf, out_flat)
+        body = hoisted + body + folds
+        mult = ((xname, W), (lxv.arg.name, W)) + (((i1.arg.name, V),) if V > 1 else ())
+    else:
+        # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
+        ly = var(idx, "__ly", 0, ty_rows - 1)
+        loc0 = lw.simplify(wl.src[0].substitute({yv: ly, _c(c0): _c(0)}) if c0 == 0 else
+                           UOp("sub", idx, (wl.src[0].substitute({yv: ly}), _c(c0))))
+        loc1 = lw.simplify(wl.src[1].substitute({xv: lxv}) if c1 == 0 else
+                           UOp("sub", idx, (wl.src[1].substitute({xv: lxv}), _c(c1))))
+        sl = UOp("sload", wl.dtype, (iadd(imul(loc0, tile.row_stride), loc1),), tile.name)
+        red_body = lw.simplify(lw.flat_loads(r.src[0].substitute({wl: sl}), {}))
+        # W > 1 (carriers): thread lane lx owns outputs x0 + lx*W + (0..W-1); the window term is
+        # vectorized over the tile column (its shared read becomes one element a lane).
+        term = red_body if W == 1 else lw._widen(lw.vec(red_body, lxv.arg.name, W, {}), W)
+        for j in range(ry):
+            local_y = iadd(imul(wy, ry), j)
+            acc = f"acc{j}"
+            acc_s, acc_v = UOp("acc", t_acc, (), acc), UOp("acc", at, (), acc)
+            loop: tuple = (AccUpdate(acc, UOp(comb, at, (acc_v, term))),)
+            for n in reversed(r.arg[1]):
+                loop = (Loop(lw.range_var(n), k.range(n).size, 1, loop, "reduce", unroll=k.range(n).size),)
+            out = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
+            ident = const(t_acc, split_identity(r.arg[0], t_acc))
+            if W > 1:
+                out = lw._widen(lw.vec(out, xname, W, {acc_s: acc_v}), W)
+                ident = UOp("broadcast", at, (ident,))
+            body += [Let(ly, local_y), Let(lxv, imul(lx, W)), Let(yv, iadd(y0, local_y)),
+                     Let(xv, iadd(x0, imul(lx, W))), AccInit(acc, at, ident), *loop, Store(buf.name, out_flat, out)]
         if W > 1:
-            out = lw._widen(lw.vec(out, xname, W, {acc_s: acc_v}), W)
-            ident = UOp("broadcast", at, (ident,))
-        body += [Let(ly, local_y), Let(lxv, imul(lx, W)), Let(yv, iadd(y0, local_y)), Let(xv, iadd(x0, imul(lx, W))),
-                 AccInit(acc, at, ident), *loop, Store(buf.name, out_flat, out)]
+            mult = ((xname, W),) + (((i1.arg.name, V),) if V > 1 else ())
     blocks = (ysz // ty_rows) * tiles_x
     each = f"{ry} rows" + (f" x {W} adjacent outputs" if W > 1 else "")
+    reads = (f"; each input row of a thread's windows one {(W - 1) * sx + span1 + 1}-element shared read"
+             if shape.packed else "")
     notes.append(f"{name}: window tiles of {ty_rows}x{bx * W} outputs ({t} threads, {each} each) x {blocks} "
-                 f"blocks; shared input tile {rows}x{cols}, {layout} (bank model)")
-    mult = ((xname, W),) + (((i1.arg.name, V),) if V > 1 else ()) if W > 1 else ()
+                 f"blocks; shared input tile {rows}x{cols}, {shape.layout} (bank model){reads}; "
+                 f"W = {W} by the cost model ({shape.cost[1]:.2f} shared/global accesses an output)")
     return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", mult)]
+
+
+def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx, wy, lxv, buf, out_flat):
+    """The fold statements of a packed window tile (W > 1): every input row a thread's windows
+    touch read once (one vector sload at row*stride + sx*lx*W, shared by the output rows
+    that need it), each window element of the W outputs picked from it by lane, the terms
+    folded in the reference's order. Returns (statements to run before the footprint is
+    staged, the folds): the loads the terms share at fixed indices (conv's weights) are read
+    into registers first, so their latency overlaps the staging loads'."""
+    W, ry = shape.w, shape.ry
+    a1 = affine(wl.src[1])
+    sx, sy = a1[xname], affine(wl.src[0])[yv.arg.name]
+    length = (W - 1) * sx + max(o for _, o in offsets) + 1
+    wyv = var(idx, "__wy", 0, shape.by * ry - 1)
+    placeholder = var(wl.dtype, "__window")
+    body_p = r.src[0].substitute({wl: placeholder})
+    rvars = [lw.range_var(n) for n in r.arg[1]]
+    comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
+    at = t_acc.vec(W)
+    row_reads: dict = {}
+
+    def row(d: int) -> UOp:
+        """Tile row wy*ry*sy + d, from the thread's first column: one W-output vector read."""
+        if d not in row_reads:
+            ix = lw.simplify(iadd(iadd(imul(wyv, sy * tile.row_stride), imul(lxv, sx)), _c(d * tile.row_stride)))
+            row_reads[d] = UOp("sload", wl.dtype.vec(length), (ix,), tile.name)
+        return row_reads[d]
+
+    terms = []
+    for cs, (ro, co) in zip(combos, offsets):
+        f = lw.simplify(lw.flat_loads(body_p.substitute({v: _c(c) for v, c in zip(rvars, cs)}), {}))
+        terms.append((ro, co, f))
+    fixed = {n: None for _, _, f in terms for n in f.toposort()
+             if n.op == "load" and not any(m.op in ("var", "special", "acc") for m in n.src[0].toposort())}
+    hoisted = [AccInit(f"inv{i}", ld.dtype, ld) for i, ld in enumerate(fixed)]
+    regs = {ld: UOp("acc", ld.dtype, (), f"inv{i}") for i, ld in enumerate(fixed)}
+    terms = [(ro, co, f.substitute(regs)) for ro, co, f in terms]
+    out: list = [Let(lxv, imul(lx, W)), Let(wyv, imul(wy, ry))]
+    memo: dict = {}
+    for j in range(ry):
+        acc = f"acc{j}"
+        acc_s, acc_v = UOp("acc", t_acc, (), acc), UOp("acc", at, (), acc)
+        out += [Let(yv, iadd(y0, iadd(wyv, j))), Let(xv, iadd(x0, lxv))]
+        # From the first window element, as the reference folds (max(-inf, NaN) is not NaN).
+        for i, (ro, co, f) in enumerate(terms):
+            picked = _pick(row(j * sy + ro), [q * sx + co for q in range(W)])
+            term = lw._widen(lw.vec(f, xname, W, {placeholder: picked}), W)
+            out.append(AccInit(acc, at, term) if i == 0 else AccUpdate(acc, UOp(comb, at, (acc_v, term))))
+        res = lw.simplify(lw.flat_loads(value.substitute({r: acc_s}), memo))
+        out.append(Store(buf.name, out_flat, lw._widen(lw.vec(res, xname, W, {acc_s: acc_v}), W)))
+    return hoisted, out
+
+
+def _window_shape(spec: GpuSpec, et, ot, acct, in_cols: int, c1: int, sy: int, sx: int, span0: int, span1: int,
+                  ysz: int, xsz: int, offsets: list, direct_x: bool, unrollable: bool):
+    """The cheapest legal `_WindowShape`, or None.
+
+    Candidates: W in WINDOW_WIDTHS (and the target's word-store width), dividing the x
+    extent by whole 32-wide warps; for each, the first warps-along-y `by` (8, or fewer for
+    W > 1) and the most rows a thread RY (4, 2, 1) that divide y, keep the accumulators
+    within WINDOW_ACC_BYTES and the footprint within half the shared memory. Ranked by
+    (stores narrower than `store_bytes`, memory instructions an output, more outputs a thread):
+    the warp-instructions of the shared and global memory pipe an output costs -- staging
+    (a global load and a shared store a V-element slot), the window reads (a packed row is
+    its `pieces`, an element read is one, each times the worst bank conflict the model's
+    brute force finds for its lanes) and the output stores (16-byte pieces). One output a
+    thread reads 9 single bytes for conv3x3 and its 32-wide tile re-stages a 2-column halo
+    every 32 outputs; that memory pipe, not DRAM, bounded it on the H200 (56% of copy
+    bandwidth, bench/results/gpu.md). Shared-memory facts: CUDA C++ Programming Guide,
+    "Shared Memory" (compute capability 5.x+: 32 banks of 4 bytes; 8- and 16-byte accesses
+    served per half- and quarter-warp)."""
+    bx = 32
+    eb, ob = max(1, et.scalar.bits // 8), max(1, ot.scalar.bits // 8)
+    acc_b = max(4, acct.scalar.bits // 8)
+    packed = unrollable and not et.is_bool and _shared_bytes(et, spec) == eb
+    widths = sorted({w for w in WINDOW_WIDTHS + (spec.store_bytes // ob,) if w >= 1})
+    if direct_x:
+        widths = [1]
+    if spec.window_outputs and spec.window_outputs in widths and xsz % (bx * spec.window_outputs) == 0:
+        widths = [spec.window_outputs]
+    best = None
+    for w in widths:
+        if xsz % (bx * w):
+            continue
+        cols = (bx * w - 1) * sx + span1 + 1
+        for by in ((8,) if w == 1 else (8, 4, 2, 1)):
+            q = next((q for q in (4, 2, 1) if ysz % (by * q) == 0 and q * w * acc_b <= WINDOW_ACC_BYTES
+                      and ((by * q - 1) * sy + span0 + 1) * cols * _shared_bytes(et, spec)
+                      <= spec.shared_per_block // 2), None)
+            if q is not None:
+                s = _window_layout(spec, eb, _shared_bytes(et, spec), ob, w, by, q, cols,
+                                   (by * q - 1) * sy + span0 + 1, in_cols, c1, sy, sx, span0, offsets, packed and w > 1)
+                if best is None or s.cost < best.cost:
+                    best = s
+                break
+    return best
+
+
+def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx, span0, offsets,
+                   packed) -> _WindowShape:
+    """`_WindowShape` for one (W, by, RY): the staging width V, the padding (bank model) and
+    the cost (`_window_shape`). `eb`: element bytes; `sb`: bytes a shared element takes."""
+    t = 32 * by
+    if packed:  # V: the widest aligned vector the global rows and the tile rows both allow
+        v = spec.vector_bytes // eb
+        while v > 1 and (cols % v or c1 % v or in_cols % v or (32 * w * sx) % v):
+            v //= 2
+    else:
+        v = w if w > 1 and cols % w == 0 and c1 % w == 0 and in_cols % w == 0 else 1
+    length = (w - 1) * sx + max(o for _, o in offsets) + 1
+    align = min(spec.vector_bytes // eb, (sx * w) & -(sx * w)) if packed else 1  # elements
+    row_offs = sorted({j * sy + ro for j in range(ry) for ro, _ in offsets})
+    parts = pieces(length * eb, align * eb, spec.vector_bytes) if packed else []
+
+    def store(pad):
+        def ix(o, lane, u):
+            e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+            if v > 1:
+                e = o.add(o.mul(e, v), u["v"])
+            return o.add(o.mul(o.div(e, cols), cols + pad), o.mod(e, cols))
+        dims = (("warp", by), ("slot", -(-rows * cols // v // t))) + ((("v", v),) if v > 1 else ())
+        return banks.Access("tile store", ix, dims, eb)
+
+    def element_read(pad, nbytes=eb):
+        def ix(o, lane, u):
+            row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
+            col = o.mul(lane, sx) if w == 1 else o.mul(o.add(o.mul(lane, w), u["q"]), sx)
+            return o.add(o.mul(row, cols + pad), o.add(col, u["r1"]))
+        dims = (("warp", by), ("j", ry), ("r0", span0 + 1), ("r1", max(o for _, o in offsets) + 1)) + \
+            ((("q", w),) if w > 1 else ())
+        return banks.Access("window read", ix, dims, nbytes)
+
+    def row_reads(pad):
+        def read(off, nbytes):
+            def ix(o, lane, u):
+                row = o.add(o.mul(o.add(o.mul(u["warp"], ry), u["j"]), sy), u["r0"])
+                return o.add(o.mul(row, cols + pad), o.add(o.mul(lane, w * sx), off // eb))
+            return banks.Access(f"window row read +{off}", ix, (("warp", by), ("j", ry), ("r0", span0 + 1)), eb,
+                                nbytes // eb)
+        return [read(off, n) for off, n in parts]
+
+    def accesses(pad):
+        return [store(pad)] + (row_reads(pad) if packed else [element_read(pad)])
+
+    step = max(v, align)  # row strides keep every staged vector and every row read aligned
+    pads = [(-cols) % step + step * i for i in range(4)] if packed else list(range(0, 9))
+    try:
+        pad, _ = banks.choose(pads, accesses)
+        layout = f"pad {pad}"
+    except banks.BankModelError:
+        pad = pads[0]
+        layout = f"pad {pad} (no padding avoids every conflict of this stride)"
+    slots = -(-rows * cols // v // t)
+    if packed:
+        reads = len(row_offs) * sum(banks.conflicts_brute_force(a) for a in row_reads(pad))
+    else:
+        elems = len({q * sx + o for q in range(w) for _, o in offsets})
+        # the conflicts of the element as the target holds it (WebGPU: a u8 in a 32-bit carrier)
+        reads = len(row_offs) * elems * banks.conflicts_brute_force(element_read(pad, sb))
+    stores = ry * -(-w * ob // spec.vector_bytes)
+    per_output = (2 * slots + reads + stores) / (ry * w)
+    return _WindowShape(w, by, ry, rows, cols, v, pad, layout, packed, (w * ob < spec.store_bytes, per_output, -w))
 
 
 # -- strategy: tiled matmul ------------------------------------------------------------------

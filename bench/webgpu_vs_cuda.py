@@ -79,6 +79,21 @@ def _without(strategy: str, k, lib):
     return gp, emit_ptx(gp)[1], web
 
 
+def _webgpu_at(k, lib, outputs: int):
+    """WgslShader of `k` with window tiles of `outputs` adjacent outputs a thread (the cost
+    model's choice overridden: `GpuSpec.window_outputs`), to measure the model's call."""
+    from dataclasses import replace
+
+    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.lower.gpu import lower_gpu
+    from rewriter.lower.gpu_ops import WEBGPU
+    from rewriter.pipeline import make_rewriter, simplify_kernel
+
+    rw = make_rewriter(lib)
+    return render_wgsl(lower_gpu(simplify_kernel(k, rw), rw, spec=replace(WEBGPU, window_outputs=outputs),
+                                 target=webgpu_target()))
+
+
 def prepare(out_dir: str) -> None:
     from rewriter.pipeline import optimize
     from rewriter.dsl.rule import load_library
@@ -112,6 +127,13 @@ def prepare(out_dir: str) -> None:
             later.append((f"{label} [without window-direct]", text, k))
     for label, text, k in later:  # the same kernel as lowered before window-direct, same run
         record(label, text, False, *_without("window-direct", k, lib))
+    for label, text, small in _kernels():  # WebGPU window tiles at forced widths, same CUDA code
+        k = parse_kernels(text)[0]
+        cuda = optimize(k, lib, "cuda")
+        if small or not any(l.strategy == "window-tiled" for l in cuda.gpu.launches):
+            continue
+        for w in (2, 4):
+            record(f"{label} [WebGPU {w} outputs a thread]", text, False, cuda.gpu, cuda.ptx, _webgpu_at(k, lib, w))
 
 
 def _shader(k, w: dict):

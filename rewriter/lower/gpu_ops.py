@@ -56,8 +56,12 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
+# Window tiles take 2 outputs a thread there, by measurement rather than by the cost model
+# (which counts memory instructions and rates 1 best on 32-bit carriers): conv3x3_u8 on the
+# H200 through Vulkan ran 58.3 us at 1, 50.2 at 2, 59.9 at 4 (bench/results/webgpu.md,
+# 2026-12-01 18:38 UTC, `[WebGPU N outputs a thread]` rows).
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
-                 tensor_cores=False)
+                 tensor_cores=False, window_outputs=2)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,
@@ -66,7 +70,7 @@ WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shar
 # default once the window tile packs u8 four to a shared word (docs/WEBGPU.md, "Not done yet").
 # maxpool itself no longer takes the window tile: its windows do not overlap, so window-direct
 # (lower/gpu_pool.py) stores whole words of outputs under either spec.
-WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4)
+WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4, window_outputs=0)
 BLOCK_REDUCE_MIN = 256
 
 

@@ -468,3 +468,15 @@ def typed_rule_decls(draw, max_depth: int = 3):
     decl = RuleDecl(name, uop_pattern(lhs), uop_pattern(rhs), uop_pattern(pre) if pre is not None else None,
                     None, SourceLoc("<gen>", 1, 1), doc)
     return decl, lhs
+
+
+@st.composite
+def sliding_sums(draw, max_taps: int = 4):
+    """`out[i] = g(sum(a[i + k + c], k), b[i + d])` at u8/i16: a small sum (the widened and
+    vtmpy forms change it) over off-grid reads (the unaligned form changes those)."""
+    t = draw(st.sampled_from(["u8", "i16"]))
+    taps, c, d = draw(st.integers(2, max_taps)), draw(st.integers(0, 3)), draw(st.integers(0, 3))
+    combine = draw(st.sampled_from(["{} + {}", "{} - {}", "max({}, {})", "sat_add({}, {})"]))
+    value = combine.format(f"sum(a[i + k + {c}], k)", f"b[i + {d}]")
+    return (f"kernel rnd(a: {t}[520], b: {t}[520]) -> (out: {t}[512]) {{\n"
+            f"  i = range(512); k = range({taps}, reduce)\n  out[i] = {value}\n}}\n")

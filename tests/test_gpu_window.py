@@ -7,7 +7,6 @@ thread by thread in the simulator, to start where the emitter's alignment claim 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import shutil
 import subprocess
@@ -16,23 +15,15 @@ import numpy as np
 import pytest
 
 from rewriter.backends.ptx import emit_ptx
-from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs, run_reference
 from rewriter.lower.gpu import lower_gpu
 from rewriter.lower.gpu_ops import H100, WEBGPU, pieces
 from rewriter.lower.gpu_sim import simulate
-from rewriter.pipeline import make_rewriter, simplify_kernel
+from rewriter.pipeline import simplify_kernel
+from tests.test_gpu_pool import library, rewriter
 
 
-@functools.lru_cache(maxsize=1)
-def library():
-    return load_library(["rules"])
-
-
-@functools.lru_cache(maxsize=1)
-def rewriter():
-    return make_rewriter(library(), "greedy")
 
 
 # name -> (source, outputs a thread W the CUDA cost model picks); every one takes window-tiled.

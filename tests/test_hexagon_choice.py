@@ -12,7 +12,6 @@
 """
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import pytest
@@ -35,6 +34,7 @@ from rewriter.rewrite.engine import Rewriter
 from rewriter.runtime import hexagon
 from rewriter.solver.modulo import check_schedule as check_modulo
 from rewriter.solver.modulo import heuristic_schedule
+from tests.strategies import sliding_sums
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -108,19 +108,8 @@ def test_mixed_picks_run_on_qemu_equal_to_the_reference(library, forms):
     assert all(marks[f] in asm for f in forms)
 
 
-@st.composite
-def _sliding_sums(draw):
-    """`out[i] = g(sum(a[i + k + c], k), b[i + d])` at u8 / i16 (as in test_hexagon_explain)."""
-    t = draw(st.sampled_from(["u8", "i16"]))
-    taps, c, d = draw(st.integers(2, 3)), draw(st.integers(0, 3)), draw(st.integers(0, 3))
-    combine = draw(st.sampled_from(["{} + {}", "{} - {}", "max({}, {})", "sat_add({}, {})"]))
-    value = combine.format(f"sum(a[i + k + {c}], k)", f"b[i + {d}]")
-    return (f"kernel rnd(a: {t}[520], b: {t}[520]) -> (out: {t}[512]) {{\n"
-            f"  i = range(512); k = range({taps}, reduce)\n  out[i] = {value}\n}}\n")
-
-
 @settings(max_examples=4, deadline=None)
-@given(_sliding_sums(), st.integers(0, 2**32 - 1), st.data())
+@given(sliding_sums(3), st.integers(0, 2**32 - 1), st.data())
 def test_random_sliding_sums_with_random_mixed_picks_match_the_reference(library, text, seed, data):
     (kernel,) = parse_kernels(text, "rnd.ir")
     try:

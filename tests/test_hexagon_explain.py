@@ -26,6 +26,7 @@ from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference
 from rewriter.runtime import hexagon
+from tests.strategies import sliding_sums
 
 REPO = Path(__file__).resolve().parent.parent
 #: Seconds per candidate loop: enough for CP-SAT to prove these small bodies optimal.
@@ -97,20 +98,8 @@ def test_a_rejected_selection_form_is_real_code(library, form, unroll, marks):
     assert run.counts.packets == row.packets
 
 
-@st.composite
-def _sliding_sums(draw):
-    """`out[i] = g(sum(a[i + k + c], k), b[i + d])` at u8/i16: a small sum (the widened form
-    changes it) over off-grid reads (the unaligned form changes those)."""
-    t = draw(st.sampled_from(["u8", "i16"]))
-    taps, c, d = draw(st.integers(2, 4)), draw(st.integers(0, 3)), draw(st.integers(0, 3))
-    combine = draw(st.sampled_from(["{} + {}", "{} - {}", "max({}, {})", "sat_add({}, {})"]))
-    value = combine.format(f"sum(a[i + k + {c}], k)", f"b[i + {d}]")
-    return (f"kernel rnd(a: {t}[520], b: {t}[520]) -> (out: {t}[512]) {{\n"
-            f"  i = range(512); k = range({taps}, reduce)\n  out[i] = {value}\n}}\n")
-
-
 @settings(max_examples=5, deadline=None)
-@given(_sliding_sums(), st.sampled_from(["widened", "unaligned", "vtmpy"]), st.sampled_from([1, 2]),
+@given(sliding_sums(4), st.sampled_from(["widened", "unaligned", "vtmpy"]), st.sampled_from([1, 2]),
        st.integers(0, 2**32 - 1))
 def test_random_sliding_sums_in_every_selection_form_match_the_reference(library, text, form, unroll, seed):
     (kernel,) = parse_kernels(text, "rnd.ir")

@@ -46,6 +46,14 @@ class GpuSpec:
     # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost
     # model choose; N forces N where it is legal (the benchmark's one-output `#w1` row).
     window_outputs: int = 0
+    # Window tiles of 8/16-bit integers packed into shared words of this many bytes (0: the
+    # tile is byte addressable as it is on CUDA). WGSL's `var<workgroup>` memory has no
+    # 8/16-bit stores, so a u8 tile is otherwise one u8 per 32-bit carrier (4x the memory,
+    # a window row W+2 separate reads). Packed, every staging store writes one whole word
+    # (its bytes assembled from global memory by one invocation) and window rows are read a
+    # word at a time, bytes extracted with shifts and masks (backends/wgsl.py); the bank
+    # model then sees the real 1-byte elements in 4-byte slots.
+    window_tile_words: int = 0
 
 
 H100 = GpuSpec()
@@ -61,7 +69,7 @@ H100 = GpuSpec()
 # H200 through Vulkan ran 58.3 us at 1, 50.2 at 2, 59.9 at 4 (bench/results/webgpu.md,
 # 2026-12-01 18:38 UTC, `[WebGPU N outputs a thread]` rows).
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
-                 tensor_cores=False, window_outputs=2)
+                 tensor_cores=False, window_outputs=2, window_tile_words=4)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,

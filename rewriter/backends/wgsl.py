@@ -515,12 +515,12 @@ class _Emitter:
         buffer or tile stays inside it."""
         sh = per.bit_length() - 1
         count = -(-n // per)
-        w0 = self.fresh("i")
+        w0 = self.fresh("wi")
         self.line(f"let {w0}: i32 = {base} >> {sh}u;")
         if align % per == 0:
             return [fetch(w0 if k == 0 else f"{w0} + {k}i") for k in range(count)]
         touched = -(-(n + per - align) // per)
-        last = self.fresh("i")
+        last = self.fresh("wi")
         if touched > count:  # the last word holding one of the elements
             self.line(f"let {last}: i32 = ({base} + {n - 1}i) >> {sh}u;")
         raw = [fetch(w0 if k == 0 else f"{w0} + {k}i" if k < count else f"min({w0} + {k}i, {last})")
@@ -579,7 +579,7 @@ class _Emitter:
             vals = [self.lane(v, j) for j in range(n)]
             ws = [" | ".join(f"({to_bits(v.dtype, vals[q])} << {(q % per) * bits}u)" for q in range(w * per, min(n, w * per + per)))
                   for w in range(-(-n // per))]
-        wi = self.fresh("i")
+        wi = self.fresh("wi")
         self.line(f"let {wi}: i32 = {self.value(s.index)} >> {per.bit_length() - 1}u;")
         for k, w in enumerate(ws):
             self.line(f"{self.tile_name(s.tile)}[{wi if k == 0 else f'{wi} + {k}i'}] = {w};")

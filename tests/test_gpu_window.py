@@ -221,10 +221,10 @@ def test_pieces_follow_the_alignment():
 def test_gpu_conv_takes_four_outputs_a_thread_and_packed_row_reads():
     """The H200-sized conv3x3: W = 4 (cost model), each of a thread's 6 input rows one 4-byte
     and one 2-byte shared read, the 4 x 4 outputs four 16-byte stores; one output a thread
-    (forced, the benchmark's `#w1` row) is the previous program, byte reads and all. WebGPU
-    takes the 2 outputs a thread its spec asks for (gpu_ops.WEBGPU) with its u8 tile packed
-    four to a word (`window_tile_words`): a quarter of the carriers' memory, so a 32 x 64 tile
-    (34 rows of 66 bytes, 17 words a row with the padding) where carriers fit 16 x 64."""
+    (forced, the benchmark's `#w1` row) is the previous program, byte reads and all. WebGPU,
+    its u8 tile packed four to a word (`window_tile_words`), takes CUDA's program: W = 4, the
+    same tile and padding (34 rows of 130 bytes + 2, 33 words a row). Forced to 2 outputs a
+    thread it is a 32 x 64 tile; with 32-bit carriers (4x the memory) only 16 x 64 fitted."""
     kernel = load_kernel("examples/gpu/conv3x3_u8.ir")
     gp = _program(kernel, H100)
     launch = gp.launches[0]
@@ -239,8 +239,10 @@ def test_gpu_conv_takes_four_outputs_a_thread_and_packed_row_reads():
     assert "ld.shared.b8" in emit_ptx(dataclasses.replace(gp, launches=(one,)))[1]
     web = _program(kernel, WEBGPU).launches[0]
     assert (web.grid, web.block, [(t.rows, t.cols, t.pad, t.word_bytes) for t in web.shared]) == \
-        (8192, 256, [(34, 66, 2, 4)])
-    carriers = _program(kernel, dataclasses.replace(WEBGPU, window_tile_words=0)).launches[0]
+        (4096, 256, [(34, 130, 2, 4)])
+    two = _program(kernel, dataclasses.replace(WEBGPU, window_outputs=2)).launches[0]
+    assert (two.grid, [(t.rows, t.cols, t.pad, t.word_bytes) for t in two.shared]) == (8192, [(34, 66, 2, 4)])
+    carriers = _program(kernel, dataclasses.replace(WEBGPU, window_tile_words=0, window_outputs=2)).launches[0]
     assert (carriers.grid, [(t.rows, t.cols, t.pad, t.word_bytes) for t in carriers.shared]) == \
         (16384, [(18, 66, 0, 0)])
 

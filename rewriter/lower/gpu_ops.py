@@ -64,12 +64,14 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
-# Window tiles take 2 outputs a thread there, by measurement rather than by the cost model
-# (which counts memory instructions and rates 1 best on 32-bit carriers): conv3x3_u8 on the
-# H200 through Vulkan ran 58.3 us at 1, 50.2 at 2, 59.9 at 4 (bench/results/webgpu.md,
-# 2026-12-01 18:38 UTC, `[WebGPU N outputs a thread]` rows).
+# Window tiles of 8/16-bit integers are packed into 32-bit words there (`window_tile_words`),
+# so they take CUDA's sizes and the cost model chooses W as it does for CUDA (conv3x3_u8:
+# 4, CUDA's program). With 32-bit carriers instead, measured on the H200 through Vulkan
+# (bench/results/webgpu.md, 2026-12-01 18:38 UTC): 58.3 us at W = 1, 50.2 at 2, 59.9 at 4,
+# against 33 us for CUDA; the packed tile's `[WebGPU N outputs a thread]` rows are to be
+# measured (bench/webgpu_vs_cuda.py), and `window_outputs` fixes W if one beats the model.
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
-                 tensor_cores=False, window_outputs=2, window_tile_words=4)
+                 tensor_cores=False, window_tile_words=4)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,

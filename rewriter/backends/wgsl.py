@@ -12,7 +12,10 @@ what the program says, in what WGSL can express:
                              and the workgroups past `grid` return at once (uniformly)
   tid.x / ctaid.x            `local_invocation_index` / the linear workgroup id
   shared tiles               `var<workgroup>` arrays of carriers (8/16-bit integers held in
-                             32-bit registers, `wgsl_types`), Barrier -> `workgroupBarrier()`
+                             32-bit registers, `wgsl_types`), Barrier -> `workgroupBarrier()`;
+                             a word-packed tile (`SharedTile.word_bytes`: window tiles) is an
+                             `array<u32>` of 4 u8 / 2 i16 a word, stored whole words at a
+                             time and read through `span_words` (funnel shifts)
   vectors (16 bytes)         one WGSL value a lane: WGSL's vectors stop at 4 lanes and have
                              no 8/16-bit integers, so the lanes of a vector op are printed as
                              scalar ops; the 16-byte access itself stays one thread's 16

@@ -76,8 +76,9 @@ WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shar
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,
 # most likely because a lane's 4 outputs read shared columns 8 words apart (8-way bank
-# conflicts on 32-bit carriers, where one output a lane reads them 2 apart). It becomes the
-# default once the window tile packs u8 four to a shared word (docs/WEBGPU.md, "Not done yet").
+# conflicts on 32-bit carriers, where one output a lane reads them 2 apart). Window tiles are
+# packed four u8 to a shared word now (`window_tile_words`); this record with packed tiles
+# is not measured yet (docs/WEBGPU.md, "Not done yet").
 # maxpool itself no longer takes the window tile: its windows do not overlap, so window-direct
 # (lower/gpu_pool.py) stores whole words of outputs under either spec.
 WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4, window_outputs=0)

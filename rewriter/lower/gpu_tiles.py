@@ -71,10 +71,12 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     outputs instead of 12 byte loads), and every window element of output q is lane
     q*sx + offset of its row (`vshuffle`: prmt on PTX); the W results are one vector store.
     The fold keeps the reference's order (each output's terms in the reduce ranges' order),
-    so float reductions stay bit-exact. Where elements are 32-bit carriers (WebGPU's u8), a
-    W > 1 thread reads one element a lane (the vectorized term) and the model counts the
-    bank conflicts of that stride, so W > 1 pays there only when narrower stores would need
-    atomics (`GpuSpec.store_bytes`: WebGPU's 32-bit words)."""
+    so float reductions stay bit-exact. Where the target packs narrow integer tiles into
+    words (`GpuSpec.window_tile_words`, WebGPU: four u8 to a u32) the tile is the same, each
+    staging slot writes one whole word (`_stage_words`) and the emitter reads the row's
+    words. Where elements are 32-bit carriers instead (`shared_elem_bytes` without
+    packing), a W > 1 thread reads one element a lane (the vectorized term) and the model
+    counts the bank conflicts of that stride."""
     k = lw.k
     *indices, value = st.src
     if len(indices) != 2 or not all(i.op == "var" for i in indices):

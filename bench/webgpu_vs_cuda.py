@@ -79,9 +79,11 @@ def _without(strategy: str, k, lib):
     return gp, emit_ptx(gp)[1], web
 
 
-def _webgpu_at(k, lib, outputs: int):
+def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
     """WgslShader of `k` with window tiles of `outputs` adjacent outputs a thread (the cost
-    model's choice overridden: `GpuSpec.window_outputs`), to measure the model's call."""
+    model's choice overridden: `GpuSpec.window_outputs`), to measure the model's call;
+    `tile_words=0`: with 8/16-bit tiles in 32-bit carriers (the program before
+    `GpuSpec.window_tile_words`), timed next to the packed one in the same run."""
     from dataclasses import replace
 
     from rewriter.backends.wgsl import render_wgsl, webgpu_target
@@ -90,8 +92,10 @@ def _webgpu_at(k, lib, outputs: int):
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
     rw = make_rewriter(lib)
-    return render_wgsl(lower_gpu(simplify_kernel(k, rw), rw, spec=replace(WEBGPU, window_outputs=outputs),
-                                 target=webgpu_target()))
+    spec = replace(WEBGPU, window_outputs=outputs)
+    if tile_words is not None:
+        spec = replace(spec, window_tile_words=tile_words)
+    return render_wgsl(lower_gpu(simplify_kernel(k, rw), rw, spec=spec, target=webgpu_target()))
 
 
 def prepare(out_dir: str) -> None:
@@ -132,8 +136,10 @@ def prepare(out_dir: str) -> None:
         cuda = optimize(k, lib, "cuda")
         if small or not any(l.strategy == "window-tiled" for l in cuda.gpu.launches):
             continue
-        for w in (2, 4):
+        for w in (1, 2, 4):
             record(f"{label} [WebGPU {w} outputs a thread]", text, False, cuda.gpu, cuda.ptx, _webgpu_at(k, lib, w))
+        record(f"{label} [WebGPU 32-bit carriers, 2 outputs a thread]", text, False, cuda.gpu, cuda.ptx,
+               _webgpu_at(k, lib, 2, tile_words=0))
 
 
 def _shader(k, w: dict):

@@ -212,9 +212,10 @@ def test_pieces_follow_the_alignment():
 def test_gpu_conv_takes_four_outputs_a_thread_and_packed_row_reads():
     """The H200-sized conv3x3: W = 4 (cost model), each of a thread's 6 input rows one 4-byte
     and one 2-byte shared read, the 4 x 4 outputs four 16-byte stores; one output a thread
-    (forced, the benchmark's `#w1` row) is the previous program, byte reads and all. WebGPU
-    (u8 in 32-bit carriers) takes the 2 outputs a thread its spec asks for: measured faster
-    there than 1 or 4 (gpu_ops.WEBGPU), 16 x 64 outputs a tile."""
+    (forced, the benchmark's `#w1` row) is the previous program, byte reads and all. WebGPU,
+    its u8 tile packed four to a word (`window_tile_words`), takes CUDA's program: W = 4, the
+    same tile and padding (34 rows of 130 bytes + 2, 33 words a row). Forced to 2 outputs a
+    thread it is a 32 x 64 tile; with 32-bit carriers (4x the memory) only 16 x 64 fitted."""
     kernel = load_kernel("examples/gpu/conv3x3_u8.ir")
     gp = _program(kernel, H100)
     launch = gp.launches[0]
@@ -228,21 +229,55 @@ def test_gpu_conv_takes_four_outputs_a_thread_and_packed_row_reads():
     assert (one.grid, [(t.rows, t.cols, t.pad) for t in one.shared]) == (16384, [(34, 34, 0)])
     assert "ld.shared.b8" in emit_ptx(dataclasses.replace(gp, launches=(one,)))[1]
     web = _program(kernel, WEBGPU).launches[0]
-    assert (web.grid, web.block, [(t.rows, t.cols, t.pad) for t in web.shared]) == (16384, 256, [(18, 66, 0)])
+    assert (web.grid, web.block, [(t.rows, t.cols, t.pad, t.word_bytes) for t in web.shared]) == \
+        (4096, 256, [(34, 130, 2, 4)])
+    two = _program(kernel, dataclasses.replace(WEBGPU, window_outputs=2)).launches[0]
+    assert (two.grid, [(t.rows, t.cols, t.pad, t.word_bytes) for t in two.shared]) == (8192, [(34, 66, 2, 4)])
+    carriers = _program(kernel, dataclasses.replace(WEBGPU, window_tile_words=0, window_outputs=2)).launches[0]
+    assert (carriers.grid, [(t.rows, t.cols, t.pad, t.word_bytes) for t in carriers.shared]) == \
+        (16384, [(18, 66, 0, 0)])
 
 
 @pytest.mark.parametrize("name", ["conv3x3_f32", "maxpool3x3s2_f32", "conv3x3_u8_odd", "max3x3_u8"])
 def test_window_tiles_run_as_wgsl(name):
     """The WebGPU programs above rendered as WGSL and run through wgpu (lavapipe in CI): f32
-    tiles take the packed row reads there too (an f32 is its own 32-bit carrier), u8 ones one
-    output a thread."""
+    tiles take the packed row reads there too (an f32 is its own 32-bit carrier), and so do
+    u8 ones, their tile packed four to a word (`GpuSpec.window_tile_words`)."""
     from rewriter.pipeline import compare, compile_webgpu, optimize
     from rewriter.runtime.webgpu import run_webgpu
 
     kernel = _kernel(name)
     opt = optimize(kernel, library(), "webgpu")
     assert [d.mode for d in opt.wgsl.dispatches] == ["window-tiled"]
-    assert any("shared read" in n for n in opt.notes) == name.endswith("_f32"), opt.notes
+    assert any("shared read" in n for n in opt.notes), opt.notes
+    assert [t.word_bytes for t in opt.wgsl.program.launches[0].shared] == [0 if name.endswith("_f32") else 4]
     inputs = _inputs(kernel, 2, nan=False)  # WGSL may assume no NaN (docs/WEBGPU.md)
     got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    assert compare(kernel, got, run_reference(kernel, inputs)) == []
+
+
+@pytest.mark.parametrize("name", ["conv3x3_u8_odd", "conv5x5_i16", "max3x3_u8", "dilated_u8"])
+@pytest.mark.parametrize("w", [1, 2, 4])
+def test_word_packed_window_tiles_are_exact_as_wgsl(name, w):
+    """Word-packed tiles (u8 four to a word, i16 two) at every forced width, run through wgpu
+    against the reference: W = 1 reads single elements out of the words, W > 1 a thread's
+    rows as words funnelled by the row's offset (conv3x3_u8_odd's rows start 1 byte into a
+    word, the global rows 131 bytes: every staging word spans two global words, and the
+    footprint's last word a row is a part word)."""
+    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.pipeline import compare
+    from rewriter.runtime.webgpu import run_webgpu
+
+    kernel = _kernel(name)
+    gp = lower_gpu(simplify_kernel(kernel, rewriter()), rewriter(), spec=dataclasses.replace(WEBGPU, window_outputs=w),
+                    target=webgpu_target())
+    launch = gp.launches[0]
+    assert launch.strategy == "window-tiled" and [t.word_bytes for t in launch.shared] == [4]
+    width = _width(gp)
+    assert width == w or (w > 1 and width == 1), (w, width)  # a width the x extent does not allow falls back
+    shader = render_wgsl(gp)
+    assert "packed" in shader.code
+    inputs = _inputs(kernel, 3, nan=False)
+    assert compare(kernel, simulate(gp, inputs), run_reference(kernel, inputs)) == []
+    got, _, _ = run_webgpu(kernel, shader, inputs)
     assert compare(kernel, got, run_reference(kernel, inputs)) == []

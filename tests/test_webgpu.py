@@ -329,18 +329,36 @@ def _decisions(gp):
             for l in gp.launches]
 
 
+def _webgpu_tile_bytes(tile, strategy: str) -> int:
+    """Bytes a CUDA shared tile takes in WGSL: floats their own size; 8/16-bit integers
+    packed into words in window tiles (`GpuSpec.window_tile_words`), else 32-bit carriers."""
+    from rewriter.lower.gpu_ops import WEBGPU
+
+    eb = max(1, tile.dtype.scalar.bits // 8)
+    if tile.dtype.scalar.is_float or (strategy == "window-tiled" and eb < WEBGPU.window_tile_words
+                                      and not tile.dtype.scalar.is_bool):
+        return tile.size * eb
+    return tile.size * 4
+
+
 def _beyond_webgpu(launch) -> str:
     """Why a CUDA launch cannot be a WebGPU one ('' when it could): more than 256 threads a
-    block, or shared tiles over the WebGPU budget once 8/16-bit integers take 32-bit carriers
-    (the window tiling keeps half the budget, lower/gpu_tiles.py)."""
+    block, shared tiles over the WebGPU budget (the window tiling keeps half the budget,
+    lower/gpu_tiles.py), or a window tile whose outputs a thread differ from the width
+    WebGPU's record fixes by measurement (`GpuSpec.window_outputs`)."""
     from rewriter.lower.gpu_ops import WEBGPU
 
     if launch.block > WEBGPU.max_block:
         return "block"
     tiles = [t for t in launch.shared if t.name != "warp_sums"]
-    nbytes = sum(t.size * (t.dtype.scalar.bits // 8 if t.dtype.scalar.is_float else 4) for t in tiles)
+    nbytes = sum(_webgpu_tile_bytes(t, launch.strategy) for t in tiles)
     budget = WEBGPU.shared_per_block // (2 if launch.strategy == "window-tiled" else 1)
-    return "shared" if nbytes > budget else ""
+    if nbytes > budget:
+        return "shared"
+    width = max((v for n, v in launch.multiples if not n.startswith("__")), default=1)
+    if launch.strategy == "window-tiled" and WEBGPU.window_outputs and width != WEBGPU.window_outputs:
+        return "outputs"
+    return ""
 
 
 @pytest.mark.parametrize("path", EXAMPLES + sorted(glob.glob("examples/gpu/*.ir")))

@@ -177,7 +177,9 @@ def test_maxpool_window_tiles_store_whole_words_without_atomics():
     shader = _word_stores(_pool(64, 256), {"inp": a})
     assert "atomic" not in shader.code
     assert not re.search(r"& 3i\) \* 8u", shader.code)  # staged a word at a time, not a byte
-    assert "@workgroup_size(128)" in shader.code  # 4 warps of 32 x 4 outputs: the 8 KiB footprint
+    # 8 warps of 32 x 4 outputs: the 32 x 256-byte footprint packed four u8 to a word (8 KiB;
+    # as 32-bit carriers only 4 warps' footprint fitted)
+    assert "@workgroup_size(256)" in shader.code and "array<u32, 2048>;  // u8 packed" in shader.code
     big = _word_stores(_pool(2048, 4096), None)
     assert "atomic" not in big.code and [d.mode for d in big.dispatches] == ["window-tiled"]
 

@@ -12,7 +12,10 @@ what the program says, in what WGSL can express:
                              and the workgroups past `grid` return at once (uniformly)
   tid.x / ctaid.x            `local_invocation_index` / the linear workgroup id
   shared tiles               `var<workgroup>` arrays of carriers (8/16-bit integers held in
-                             32-bit registers, `wgsl_types`), Barrier -> `workgroupBarrier()`
+                             32-bit registers, `wgsl_types`), Barrier -> `workgroupBarrier()`;
+                             a word-packed tile (`SharedTile.word_bytes`: window tiles) is an
+                             `array<u32>` of 4 u8 / 2 i16 a word, stored whole words at a
+                             time and read through `span_words` (funnel shifts)
   vectors (16 bytes)         one WGSL value a lane: WGSL's vectors stop at 4 lanes and have
                              no 8/16-bit integers, so the lanes of a vector op are printed as
                              scalar ops; the 16-byte access itself stays one thread's 16
@@ -485,8 +488,104 @@ class _Emitter:
 
     def sload(self, tile: str, i: str, t) -> str:
         out = self.fresh()
-        self.line(f"let {out}: {carrier(t.scalar)} = {self.tile_name(tile)}[{i}];")
+        packing = self.tile_packing(tile)
+        if packing is None:
+            self.line(f"let {out}: {carrier(t.scalar)} = {self.tile_name(tile)}[{i}];")
+            return out
+        per, bits = packing
+        w = self.fresh("w")
+        self.line(f"let {w}: u32 = {self.tile_name(tile)}[{i} >> {per.bit_length() - 1}u];")
+        self.line(f"let {out}: {carrier(t.scalar)} = {from_bits(t, w, f'(u32({i} & {per - 1}i) * {bits}u)')};")
         return out
+
+    # -- word-packed shared tiles (SharedTile.word_bytes) ---------------------------------------
+    def tile_packing(self, tile: str):
+        """(elements a word, bits an element) of a word-packed tile, None for a tile of carriers."""
+        t = self.tiles[tile]
+        if not t.word_bytes:
+            return None
+        eb = max(1, t.dtype.scalar.bits // 8)
+        return t.word_bytes // eb, 8 * eb
+
+    def span_words(self, fetch, base: str, align: int, n: int, per: int, bits: int) -> list:
+        """The ceil(n / per) u32 words holding elements base .. base + n - 1 of an array of
+        words packing `per` elements each (element `base` in the low bits of the first word),
+        where `base` is known to be a multiple of `align`. `fetch(word index)` reads a word.
+        Aligned: the words themselves. Else each word is the funnel of two adjacent words by
+        s = bits * (base % per): (a >> s) | ((b << 1) << (31 - s)) -- the split shift keeps
+        every shift amount below 32 (s = 0 gives a). Only words holding one of the n elements
+        are read (the word past the last one is clamped onto it), so a read at the end of a
+        buffer or tile stays inside it."""
+        sh = per.bit_length() - 1
+        count = -(-n // per)
+        w0 = self.fresh("wi")
+        self.line(f"let {w0}: i32 = {base} >> {sh}u;")
+        if align % per == 0:
+            return [fetch(w0 if k == 0 else f"{w0} + {k}i") for k in range(count)]
+        touched = -(-(n + per - align) // per)
+        last = self.fresh("wi")
+        if touched > count:  # the last word holding one of the elements
+            self.line(f"let {last}: i32 = ({base} + {n - 1}i) >> {sh}u;")
+        raw = [fetch(w0 if k == 0 else f"{w0} + {k}i" if k < count else f"min({w0} + {k}i, {last})")
+               for k in range(touched)]
+        s = self.fresh("s")
+        self.line(f"let {s}: u32 = u32({base} & {per - 1}i) * {bits}u;")
+        out = []
+        for j in range(count):
+            w = self.fresh()
+            hi = f" | (({raw[j + 1]} << 1u) << (31u - {s}))" if j + 1 < touched else ""
+            self.line(f"let {w}: u32 = ({raw[j]} >> {s}){hi};")
+            out.append(w)
+        return out
+
+    def fetch_tile_word(self, tile: str):
+        def fetch(wi: str) -> str:
+            w = self.fresh("w")
+            self.line(f"let {w}: u32 = {self.tile_name(tile)}[{wi}];")
+            return w
+        return fetch
+
+    def fetch_buffer_word(self, buf: str):
+        def fetch(wi: str) -> str:
+            w = self.fresh("w")
+            self.line(f"let {w}: u32 = {self.word(buf, wi)};")
+            return w
+        return fetch
+
+    def tile_row_lane(self, u: UOp, i: int) -> str:
+        """Lane `i` of a vector read of consecutive elements of a word-packed tile: the words
+        the read spans are loaded once (`span_words`), each lane one shift and mask."""
+        per, bits = self.tile_packing(u.arg)
+        key = (u, "words")
+        ws = self.memo.get(key)
+        if ws is None:
+            ws = self.span_words(self.fetch_tile_word(u.arg), self.value(u.src[0]),
+                                 _alignment(u.src[0], self.multiples), u.dtype.lanes, per, bits)
+            self.memo[key] = ws
+        out = self.fresh()
+        self.line(f"let {out}: {carrier(u.dtype.scalar)} = {from_bits(u.dtype, ws[i // per], f'{(i % per) * bits}u')};")
+        return out
+
+    def store_tile_words(self, s: SharedStore):
+        """A store into a word-packed tile: whole words at a word-aligned index (the lowering's
+        contract, checked here); the bytes of a last word past the value's lanes are padding.
+        A value that is a vector load of a packed buffer is moved a word at a time."""
+        per, bits = self.tile_packing(s.tile)
+        if _alignment(s.index, self.multiples) % per:
+            raise WgslError(f"internal: a store into word-packed tile {s.tile} at an index not known to be word-aligned")
+        v, n = s.value, s.value.dtype.lanes
+        st = storage(self.bufs[v.arg].dtype) if v.op in ("vload", "load") else None
+        if st is not None and st.packed and st.bits == bits:
+            ws = self.span_words(self.fetch_buffer_word(v.arg), self.value(v.src[0]),
+                                 _alignment(v.src[0], self.multiples), n, per, bits)
+        else:
+            vals = [self.lane(v, j) for j in range(n)]
+            ws = [" | ".join(f"({to_bits(v.dtype, vals[q])} << {(q % per) * bits}u)" for q in range(w * per, min(n, w * per + per)))
+                  for w in range(-(-n // per))]
+        wi = self.fresh("wi")
+        self.line(f"let {wi}: i32 = {self.value(s.index)} >> {per.bit_length() - 1}u;")
+        for k, w in enumerate(ws):
+            self.line(f"{self.tile_name(s.tile)}[{wi if k == 0 else f'{wi} + {k}i'}] = {w};")
 
     # -- vector values, a lane at a time ----------------------------------------------------------
     def lane(self, u: UOp, i: int) -> str:
@@ -507,6 +606,8 @@ class _Emitter:
             out = self.vload_lane(u, i)
         elif u.op == "gather":
             out = self.element(u.arg, self.lane(u.src[0], i))
+        elif u.op == "sload" and u.src[0].dtype.lanes == 1 and self.tile_packing(u.arg):
+            out = self.tile_row_lane(u, i)
         elif u.op == "sload":  # consecutive elements from a scalar index, else one a lane
             at = self.lane(u.src[0], i) if u.src[0].dtype.lanes > 1 else f"({self.value(u.src[0])} + {i}i)"
             out = self.sload(u.arg, at, u.dtype)
@@ -554,6 +655,8 @@ class _Emitter:
                 self.acc_assign(s.name, s.dtype, s.value, declare=True)
             elif isinstance(s, AccUpdate):
                 self.acc_assign(s.name, s.value.dtype, s.value, declare=False)
+            elif isinstance(s, SharedStore) and self.tile_packing(s.tile):
+                self.store_tile_words(s)
             elif isinstance(s, SharedStore):
                 tile, i = self.tile_name(s.tile), self.value(s.index)
                 lanes = s.value.dtype.lanes
@@ -687,6 +790,11 @@ def render_wgsl(gp: GpuProgram, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslSh
         wbytes = 0
         for t in launch.shared:
             ct = carrier(t.dtype)
+            if t.word_bytes:  # word-packed (SharedTile.word_bytes): u32 words of narrow elements
+                n = -(-t.size * max(1, t.dtype.scalar.bits // 8) // 4)
+                decls.append(f"var<workgroup> {entry}_{t.name}: array<u32, {n}>;  // {t.dtype} packed")
+                wbytes += 4 * n
+                continue
             decls.append(f"var<workgroup> {entry}_{t.name}: array<{ct}, {t.size}>;")
             wbytes += t.size * (2 if ct == "f16" else 4)
         if wbytes > limits.max_workgroup_bytes:

@@ -46,6 +46,14 @@ class GpuSpec:
     # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost
     # model choose; N forces N where it is legal (the benchmark's one-output `#w1` row).
     window_outputs: int = 0
+    # Window tiles of 8/16-bit integers packed into shared words of this many bytes (0: the
+    # tile is byte addressable as it is on CUDA). WGSL's `var<workgroup>` memory has no
+    # 8/16-bit stores, so a u8 tile is otherwise one u8 per 32-bit carrier (4x the memory,
+    # a window row W+2 separate reads). Packed, every staging store writes one whole word
+    # (its bytes assembled from global memory by one invocation) and window rows are read a
+    # word at a time, bytes extracted with shifts and masks (backends/wgsl.py); the bank
+    # model then sees the real 1-byte elements in 4-byte slots.
+    window_tile_words: int = 0
 
 
 H100 = GpuSpec()
@@ -56,18 +64,21 @@ H100 = GpuSpec()
 # fixed subgroup size (subgroups are an optional extension), so block reductions fold
 # through `var<workgroup>` trees, and its workgroup arrays hold 32-bit carriers for 8/16-bit
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
-# Window tiles take 2 outputs a thread there, by measurement rather than by the cost model
-# (which counts memory instructions and rates 1 best on 32-bit carriers): conv3x3_u8 on the
-# H200 through Vulkan ran 58.3 us at 1, 50.2 at 2, 59.9 at 4 (bench/results/webgpu.md,
-# 2026-12-01 18:38 UTC, `[WebGPU N outputs a thread]` rows).
+# Window tiles of 8/16-bit integers are packed into 32-bit words there (`window_tile_words`),
+# so they take CUDA's sizes and the cost model chooses W as it does for CUDA (conv3x3_u8:
+# 4, CUDA's program). With 32-bit carriers instead, measured on the H200 through Vulkan
+# (bench/results/webgpu.md, 2026-12-01 18:38 UTC): 58.3 us at W = 1, 50.2 at 2, 59.9 at 4,
+# against 33 us for CUDA; the packed tile's `[WebGPU N outputs a thread]` rows are to be
+# measured (bench/webgpu_vs_cuda.py), and `window_outputs` fixes W if one beats the model.
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
-                 tensor_cores=False, window_outputs=2)
+                 tensor_cores=False, window_tile_words=4)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,
 # most likely because a lane's 4 outputs read shared columns 8 words apart (8-way bank
-# conflicts on 32-bit carriers, where one output a lane reads them 2 apart). It becomes the
-# default once the window tile packs u8 four to a shared word (docs/WEBGPU.md, "Not done yet").
+# conflicts on 32-bit carriers, where one output a lane reads them 2 apart). Window tiles are
+# packed four u8 to a shared word now (`window_tile_words`); this record with packed tiles
+# is not measured yet (docs/WEBGPU.md, "Not done yet").
 # maxpool itself no longer takes the window tile: its windows do not overlap, so window-direct
 # (lower/gpu_pool.py) stores whole words of outputs under either spec.
 WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4, window_outputs=0)

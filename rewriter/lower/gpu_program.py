@@ -109,6 +109,11 @@ class SharedTile:
     rows: int
     cols: int
     pad: int = 0
+    # 0: one element a slot (a byte on CUDA; a 32-bit carrier for 8/16-bit integers in
+    # WGSL). N: the elements are packed N bytes to a word (WGSL `array<u32>`): every
+    # SharedStore into it writes whole words at a word-aligned index (the tail of a store
+    # that ends inside a word owns the rest of that word, padding nobody reads).
+    word_bytes: int = 0
 
     @property
     def row_stride(self) -> int:

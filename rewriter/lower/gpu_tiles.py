@@ -11,6 +11,7 @@ ones that build the program's shared-memory indices.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from rewriter.ir.dtype import idx
@@ -47,6 +48,7 @@ class _WindowShape:
     layout: str
     packed: bool  # window rows read as packed vectors (else one element a read)
     cost: tuple
+    words: int = 0  # the tile packs elements into words of this many bytes (GpuSpec.window_tile_words)
 
 
 def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
@@ -69,10 +71,12 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     outputs instead of 12 byte loads), and every window element of output q is lane
     q*sx + offset of its row (`vshuffle`: prmt on PTX); the W results are one vector store.
     The fold keeps the reference's order (each output's terms in the reduce ranges' order),
-    so float reductions stay bit-exact. Where elements are 32-bit carriers (WebGPU's u8), a
-    W > 1 thread reads one element a lane (the vectorized term) and the model counts the
-    bank conflicts of that stride, so W > 1 pays there only when narrower stores would need
-    atomics (`GpuSpec.store_bytes`: WebGPU's 32-bit words)."""
+    so float reductions stay bit-exact. Where the target packs narrow integer tiles into
+    words (`GpuSpec.window_tile_words`, WebGPU: four u8 to a u32) the tile is the same, each
+    staging slot writes one whole word (`_stage_words`) and the emitter reads the row's
+    words. Where elements are 32-bit carriers instead (`shared_elem_bytes` without
+    packing), a W > 1 thread reads one element a lane (the vectorized term) and the model
+    counts the bank conflicts of that stride."""
     k = lw.k
     *indices, value = st.src
     if len(indices) != 2 or not all(i.op == "var" for i in indices):
@@ -120,7 +124,7 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     ty_rows = by * ry
     t = bx * by
     groups = rows * cols // V
-    tile = SharedTile("window", wl.dtype, rows, cols, pad)
+    tile = SharedTile("window", wl.dtype, rows, cols, pad, shape.words)
     tiles_x = xsz // (bx * W)
     y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx * W)
     c0, c1 = a0.get(None, 0), a1.get(None, 0)
@@ -132,7 +136,9 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     if V > 1:
         gload = UOp("vload", wl.dtype.vec(V), gload.src, wl.arg)
     body: list = []
-    for s_ in range(-(-groups // t)):
+    if shape.words:
+        body += _stage_words(tile, t, V, gload, i0, i1, row0, col0)
+    for s_ in range(0 if shape.words else -(-groups // t)):
         e = imul(iadd(TID, s_ * t), V)
         put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
                SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
@@ -150,7 +156,7 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
         hoisted, folds = _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx,
                                        wy, lxv, buf, out_flat)
         body = hoisted + body + folds
-        mult = ((xname, W), (lxv.arg.name, W)) + (((i1.arg.name, V),) if V > 1 else ())
+        mult = ((xname, W), (lxv.arg.name, W)) + _staging_facts(shape, i1, W, sx, c1)
     else:
         # The window load read from the tile: local row sy*(y - y0) + reduce terms, likewise cols.
         ly = var(idx, "__ly", 0, ty_rows - 1)
@@ -177,8 +183,8 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
                 ident = UOp("broadcast", at, (ident,))
             body += [Let(ly, local_y), Let(lxv, imul(lx, W)), Let(yv, iadd(y0, local_y)),
                      Let(xv, iadd(x0, imul(lx, W))), AccInit(acc, at, ident), *loop, Store(buf.name, out_flat, out)]
-        if W > 1:
-            mult = ((xname, W),) + (((i1.arg.name, V),) if V > 1 else ())
+        if W > 1 or shape.words:
+            mult = (((xname, W),) if W > 1 else ()) + _staging_facts(shape, i1, W, sx, c1)
     blocks = (ysz // ty_rows) * tiles_x
     each = f"{ry} rows" + (f" x {W} adjacent outputs" if W > 1 else "")
     reads = (f"; each input row of a thread's windows one {(W - 1) * sx + span1 + 1}-element shared read"
@@ -187,6 +193,50 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
                  f"blocks; shared input tile {rows}x{cols}, {shape.layout} (bank model){reads}; "
                  f"W = {W} by the cost model ({shape.cost[1]:.2f} shared/global accesses an output)")
     return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", mult)]
+
+
+def _staging_facts(shape: _WindowShape, i1: UOp, W: int, sx: int, c1: int) -> tuple:
+    """`Launch.multiples` of the staging: the global column a slot starts at (V-aligned, or for a
+    word-packed tile whatever the block's first column and the slot's offset keep: the
+    global rows need not be word-aligned) and the packed tile's store index (whole words)."""
+    V = shape.v
+    if not shape.words:
+        return ((i1.arg.name, V),) if V > 1 else ()
+    col = math.gcd(V, 32 * W * sx, c1)
+    return ((i1.arg.name, col & -col), (TILE_AT, V))
+
+
+#: The staging slot's index into a word-packed window tile (a Let var, so the emitter can see
+#: from the launch's alignment facts that it is word-aligned).
+TILE_AT = "__tile_at"
+
+
+def _stage_words(tile: SharedTile, t: int, V: int, gload: UOp, i0: UOp, i1: UOp, row0: UOp, col0: UOp) -> list:
+    """Staging statements of a word-packed tile: slot g (thread tid, step s: g = tid + s*t)
+    fills word g % per_row of tile row g / per_row with the V global elements from (row0 +
+    row, col0 + V * word) -- one whole-word store a slot, never a part of a word, so no two
+    invocations write the same word. Where the footprint's columns are not whole words, a
+    row's last word takes only the cols % V elements left (its other bytes are padding no
+    read uses), so no load leaves the footprint."""
+    per_row, tail = -(-tile.cols // V), tile.cols % V
+    groups = tile.rows * per_row
+    at = var(idx, TILE_AT, 0, tile.size - 1)
+    if tail:
+        rest = UOp("vload", gload.dtype.scalar.vec(tail), gload.src, gload.arg) if tail > 1 else \
+            UOp("load", gload.dtype.scalar, gload.src, gload.arg)
+    body: list = []
+    for s_ in range(-(-groups // t)):
+        g = iadd(TID, s_ * t)
+        row, word = idiv(g, per_row), imod(g, per_row)
+        put: list = [Let(i0, iadd(row0, row)), Let(i1, iadd(col0, imul(word, V))),
+                     Let(at, iadd(imul(row, tile.row_stride), imul(word, V)))]
+        if tail:
+            put += [If(ilt(word, per_row - 1), (SharedStore(tile.name, at, gload),)),
+                    If(ilt(per_row - 2, word), (SharedStore(tile.name, at, rest),))]
+        else:
+            put.append(SharedStore(tile.name, at, gload))
+        body += put if (s_ + 1) * t <= groups else [If(ilt(g, groups), tuple(put))]
+    return body
 
 
 def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx, wy, lxv, buf, out_flat):
@@ -261,7 +311,11 @@ def _window_shape(spec: GpuSpec, et, ot, acct, in_cols: int, c1: int, sy: int, s
     bx = 32
     eb, ob = max(1, et.scalar.bits // 8), max(1, ot.scalar.bits // 8)
     acc_b = max(4, acct.scalar.bits // 8)
-    packed = unrollable and not et.is_bool and _shared_bytes(et, spec) == eb
+    # A target that packs narrow integer tiles into words (WebGPU) holds them at their own
+    # size too: staging then writes whole words, window rows are read a word at a time.
+    words = spec.window_tile_words if et.scalar.is_int and eb < spec.window_tile_words else 0
+    sb = eb if words else _shared_bytes(et, spec)
+    packed = unrollable and not et.is_bool and sb == eb
     widths = sorted({w for w in WINDOW_WIDTHS + (spec.store_bytes // ob,) if w >= 1})
     if direct_x:
         widths = [1]
@@ -274,23 +328,35 @@ def _window_shape(spec: GpuSpec, et, ot, acct, in_cols: int, c1: int, sy: int, s
         cols = (bx * w - 1) * sx + span1 + 1
         for by in ((8,) if w == 1 else (8, 4, 2, 1)):
             q = next((q for q in (4, 2, 1) if ysz % (by * q) == 0 and q * w * acc_b <= WINDOW_ACC_BYTES
-                      and ((by * q - 1) * sy + span0 + 1) * cols * _shared_bytes(et, spec)
+                      and ((by * q - 1) * sy + span0 + 1) * _row_elems(cols, words // eb) * sb
                       <= spec.shared_per_block // 2), None)
             if q is not None:
-                s = _window_layout(spec, eb, _shared_bytes(et, spec), ob, w, by, q, cols,
-                                   (by * q - 1) * sy + span0 + 1, in_cols, c1, sy, sx, span0, offsets, packed and w > 1)
+                s = _window_layout(spec, eb, sb, ob, w, by, q, cols, (by * q - 1) * sy + span0 + 1, in_cols, c1,
+                                   sy, sx, span0, offsets, packed and w > 1, words)
                 if best is None or s.cost < best.cost:
                     best = s
                 break
     return best
 
 
+def _row_elems(cols: int, per_word: int) -> int:
+    """Elements a tile row takes before padding: `cols`, rounded up to whole words where the
+    tile packs `per_word` > 1 elements a word."""
+    return -(-cols // per_word) * per_word if per_word > 1 else cols
+
+
 def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx, span0, offsets,
-                   packed) -> _WindowShape:
+                   packed, words=0) -> _WindowShape:
     """`_WindowShape` for one (W, by, RY): the staging width V, the padding (bank model) and
-    the cost (`_window_shape`). `eb`: element bytes; `sb`: bytes a shared element takes."""
+    the cost (`_window_shape`). `eb`: element bytes; `sb`: bytes a shared element takes;
+    `words`: the tile packs elements into words of that many bytes (0: it does not). A
+    word-packed tile stages one whole word a slot (V = its elements, whatever the global
+    row's alignment: the emitter assembles the word from the global words it spans), the
+    row's last word taking the footprint's last cols % V elements."""
     t = 32 * by
-    if packed:  # V: the widest aligned vector the global rows and the tile rows both allow
+    if words:
+        v = words // eb
+    elif packed:  # V: the widest aligned vector the global rows and the tile rows both allow
         v = spec.vector_bytes // eb
         while v > 1 and (cols % v or c1 % v or in_cols % v or (32 * w * sx) % v):
             v //= 2
@@ -299,9 +365,18 @@ def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx,
     length = (w - 1) * sx + max(o for _, o in offsets) + 1
     align = min(spec.vector_bytes // eb, (sx * w) & -(sx * w)) if packed else 1  # elements
     row_offs = sorted({j * sy + ro for j in range(ry) for ro, _ in offsets})
-    parts = pieces(length * eb, align * eb, spec.vector_bytes) if packed else []
+    # a word-packed tile's shared reads are words (WGSL has no wider workgroup accesses)
+    parts = pieces(length * eb, align * eb, words or spec.vector_bytes) if packed else []
+    per_row = -(-cols // v) if words else cols // v  # staging slots a footprint row
+    slots = -(-rows * per_row // t)
 
     def store(pad):
+        if words:  # one word a slot: slot g is word g % per_row of row g / per_row
+            def ix(o, lane, u):
+                g = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
+                return o.add(o.mul(o.div(g, per_row), cols + pad), o.mul(o.mod(g, per_row), v))
+            return banks.Access("tile store", ix, (("warp", by), ("slot", slots)), eb, v)
+
         def ix(o, lane, u):
             e = o.add(o.add(o.mul(u["warp"], 32), lane), o.mul(u["slot"], t))
             if v > 1:
@@ -332,14 +407,13 @@ def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx,
         return [store(pad)] + (row_reads(pad) if packed else [element_read(pad)])
 
     step = max(v, align)  # row strides keep every staged vector and every row read aligned
-    pads = [(-cols) % step + step * i for i in range(4)] if packed else list(range(0, 9))
+    pads = [(-cols) % step + step * i for i in range(4)] if packed or words else list(range(0, 9))
     try:
         pad, _ = banks.choose(pads, accesses)
         layout = f"pad {pad}"
     except banks.BankModelError:
         pad = pads[0]
         layout = f"pad {pad} (no padding avoids every conflict of this stride)"
-    slots = -(-rows * cols // v // t)
     if packed:
         reads = len(row_offs) * sum(banks.conflicts_brute_force(a) for a in row_reads(pad))
     else:
@@ -348,7 +422,8 @@ def _window_layout(spec, eb, sb, ob, w, by, ry, cols, rows, in_cols, c1, sy, sx,
         reads = len(row_offs) * elems * banks.conflicts_brute_force(element_read(pad, sb))
     stores = ry * -(-w * ob // spec.vector_bytes)
     per_output = (2 * slots + reads + stores) / (ry * w)
-    return _WindowShape(w, by, ry, rows, cols, v, pad, layout, packed, (w * ob < spec.store_bytes, per_output, -w))
+    return _WindowShape(w, by, ry, rows, cols, v, pad, layout, packed, (w * ob < spec.store_bytes, per_output, -w),
+                        words)
 
 
 # -- strategy: tiled matmul ------------------------------------------------------------------

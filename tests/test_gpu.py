@@ -355,3 +355,22 @@ def test_f16_matmul_uses_fma_without_opt_in_and_f32_does_not():
     f32 = cuda("examples/gpu/matmul_f32.ir")
     assert not any("fma" in n for n in f32.gpu.notes)
     assert "fma.rn.f32" not in emit_ptx(f32.gpu)[1]
+
+
+def test_vector_where_does_not_take_the_unselected_arms_poison():
+    """Found by `rewriter fuzz --target cuda-sim --mode kernels --seed 22`: the map strategy
+    vectorizes `where(c, a, b)` with a uniform c; b's lanes are poison (an inexact
+    `div.exact`) but never selected. The simulator tracks poison per vector, and used to OR
+    in the unselected arm's: it refused a correct program ("stores an undefined value")."""
+    import numpy as np
+    from rewriter.kernel.reference import run_reference
+    from rewriter.lower.gpu_sim import simulate
+    k = parse_kernels("""kernel k(c: bool, a: i8[2], b: i8[2]) -> (out: i8[2]) {
+      i = range(2)
+      out[i] = where(c, a[i], div.exact(b[i], 2))
+    }""")[0]
+    opt = optimize(k, library(), "cuda")
+    assert any(u.op == "where" and u.dtype.lanes > 1 for s in opt.gpu.launches[0].body
+               for u in getattr(getattr(s, "value", None), "toposort", lambda: [])())
+    ins = {"c": np.array(True), "a": np.array([5, -7], dtype=np.int8), "b": np.array([3, 1], dtype=np.int8)}
+    assert np.array_equal(simulate(opt.gpu, ins)["out"], run_reference(k, ins)["out"])

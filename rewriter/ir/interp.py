@@ -100,7 +100,8 @@ def _lane(m: Meaning, i: int, is_vec: bool):
 def _eval_lanes(node, d, t, sem, srcs, lanes):
     """Elementwise lifting: lane i of the result is the scalar op on lane i of each operand.
     Poison and UB are tracked for the whole vector (any lane): a lane's check that asks whether
-    an operand is poison sees the whole operand's poison."""
+    an operand is poison sees the whole operand's poison; a `where` counts an arm's poison only
+    where some lane selects that arm."""
     values, defined, poison = [], d.true(), d.false()
     vec = [s.dtype.lanes > 1 for s in node.src]
     scalar_node = node.replace(dtype=node.dtype.scalar)
@@ -109,6 +110,8 @@ def _eval_lanes(node, d, t, sem, srcs, lanes):
         values.append(sem(d, fx, t, *[_lane(m, i, v) for m, v in zip(srcs, vec)], scalar_node))
         defined = d.band(defined, fx.defined)
         poison = d.bor(poison, fx.poison_)
+    if OPS[node.op].select_poison:
+        return Meaning(tuple(values), _all_defined(d, srcs, defined), _select_poison_vec(d, srcs, vec, lanes, poison))
     return Meaning(tuple(values), _all_defined(d, srcs, defined), _poison_vec(d, srcs, poison))
 
 
@@ -117,3 +120,15 @@ def _poison_vec(d, srcs, own):
         p = s.poison
         own = d.bor(own, p)
     return own
+
+
+def _select_poison_vec(d, srcs, vec, lanes, own):
+    """A vector `where`'s whole-vector poison: an arm's poison counts only if some lane
+    selects it (`where(broadcast(c), a, b)` with c true is b-poison-free, as it is lane by
+    lane). Still an over-approximation of "some lane is poison", as whole-vector tracking is."""
+    c, a, b = srcs
+    picks_a, picks_b = d.false(), d.false()
+    for i in range(lanes):
+        ci = _lane(c, i, vec[0])
+        picks_a, picks_b = d.bor(picks_a, ci), d.bor(picks_b, d.bnot(ci))
+    return d.bor(own, d.bor(c.poison, d.bor(d.band(picks_a, a.poison), d.band(picks_b, b.poison))))

@@ -241,3 +241,21 @@ def test_kernel_fuzzer_generates_indices_past_i64_and_cpu_agrees():
         got = run_target("cpu", case.kernel, load_library(["rules"]), inputs)
         for name in want:
             np.testing.assert_array_equal(got[name], want[name], err_msg=case.text)
+
+
+def test_generated_kernels_keep_their_buffers_small():
+    """An index that is a narrow range far from 0 (a large constant) used to size its buffer
+    by its top (`x1: i32[2**32]` for `x1[2**32 - 1]`: 16 GiB of input, the fuzzer OOM-killed);
+    indices are shifted so every dimension stays within MAX_BUFFER (+ the padding)."""
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from rewriter.fuzz.kernels import MAX_BUFFER, kernel_cases
+
+    def too_big(c):
+        return c.kernel is not None and any(n > MAX_BUFFER + 2 for b in c.kernel.buffers for n in b.shape)
+
+    quick = settings(max_examples=1000, database=None, phases=[Phase.generate],
+                     suppress_health_check=list(HealthCheck))
+    with pytest.raises(NoSuchExample):
+        find(kernel_cases(dtypes=(dt.i32, dt.u64)), too_big, settings=quick)

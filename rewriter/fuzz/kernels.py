@@ -220,6 +220,10 @@ class KernelTermBuilder(TermBuilder):
         if lo < 0:
             e = UOp("add", dt.idx, (e, const(dt.idx, -lo)))
             lo, hi = 0, hi - lo
+        elif hi >= MAX_BUFFER:  # a narrow range far out (a large constant): shift it to 0, so
+            # the buffer stays small (a 2**32-element input would take 16 GiB to fill)
+            e = UOp("sub", dt.idx, (e, const(dt.idx, lo)))
+            lo, hi = 0, hi - lo
         return e, hi + 1 + draw(st.integers(0, 2))
 
     # -- guarded operands -------------------------------------------------------------------------

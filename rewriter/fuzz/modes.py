@@ -243,6 +243,8 @@ class KernelMode:
     def __init__(self, library, targets: list[Target], max_depth: int = 3, dtypes=None):
         self.library, self.targets, self.max_depth = library, targets, max_depth
         self.dtypes = tuple(t for t in (dtypes or KERNEL_DTYPES) if t in KERNEL_DTYPES) or KERNEL_DTYPES
+        faithful = [tg.faithful for tg in targets if tg.faithful is not None]
+        self.dtypes = tuple(t for t in self.dtypes if all(t in f for f in faithful)) or self.dtypes
         self.templates = rule_templates(library, self.dtypes + (dt.idx,))
 
     def strategy(self):
@@ -288,7 +290,12 @@ class KernelMode:
         if want is None:
             counts["UB on the inputs (skipped)"] += 1
             return None
+        finite = all(np.all(np.isfinite(np.asarray(want[b.name], dtype=np.float64)))
+                     for b in k.outputs if b.dtype.is_float)
         for target in self.targets:
+            if target.finite_only and not finite:
+                counts[f"inf/NaN results (not compared on {target.name})"] += 1
+                continue
             try:
                 built = target.build(k, self.library)
             except Exception as e:  # noqa: BLE001

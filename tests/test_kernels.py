@@ -217,6 +217,22 @@ def test_temporary_of_bare_literals_round_trips_with_its_declared_type():
         parse_kernels(src.replace("o[i] =", "o[i]: i64 ="))
 
 
+def test_a_bitcast_gives_its_bare_literal_operand_its_width():
+    """Found by `rewriter fuzz --seed 51`: `bitcast<i64>(sum(-0.0, k))` (printed from an f64
+    kernel) did not parse back: nothing typed the literal, f32 by default, and a bitcast from
+    f32 to i64 changes the width. The literal now defaults at the width the bitcast needs."""
+    src = ("kernel f() -> (out: f64[1]) {\n  i = range(1)\n  k = range(1, reduce)\n"
+           "  out[i] = bitcast<f64>(bitcast<i64>(sum(-0.0, k)))\n}\n")
+    k = parse_kernels(src)[0]
+    inner = k.stores[0].src[-1].src[0].src[0]
+    assert inner.op == "reduce" and str(inner.dtype) == "f64"
+    assert format_kernel(k) == src and parse_kernels(format_kernel(k))[0] == k
+    ints = parse_kernels("kernel g() -> (out: f32[1]) {\n  i = range(1)\n  out[i] = bitcast<f32>(7 + 1)\n}\n")[0]
+    assert str(ints.stores[0].src[-1].src[0].dtype) == "i32"
+    halves = parse_kernels("kernel h() -> (out: i16[1]) {\n  i = range(1)\n  out[i] = bitcast<i16>(1.5)\n}\n")[0]
+    assert str(halves.stores[0].src[-1].src[0].dtype) == "f16"
+
+
 def test_literals_nothing_types_default_as_in_c():
     """Found by the fuzzer: `cast<f32>(sum(0.0 + 0.0, k))` printed from an f16 reduction did not
     parse ('+' needs a float type); unconstrained literals now default to idx / i32 / f32."""

@@ -20,7 +20,7 @@ from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
 from rewriter.dsl.typecheck import Typing, _NotAtType
 from rewriter.errors import RewriterError, SourceError, TypeCheckError
-from rewriter.ir.dtype import DType, bool_, f32, i32, idx
+from rewriter.ir.dtype import DType, bool_, f16, f32, f64, i8, i16, i32, i64, idx
 from rewriter.ir.ops import ANY, BOOL, FLOAT, IDX, INT, NUMERIC
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var
@@ -55,12 +55,17 @@ def parse_kernels(text: str, filename: str = "<ir>") -> list[Kernel]:
     return kernels
 
 
+#: The default type of each width, for literals a `bitcast` fixes only the width of.
+_BY_WIDTH = {INT: {8: i8, 16: i16, 32: i32, 64: i64}, FLOAT: {16: f16, 32: f32, 64: f64}}
+
+
 class _KernelTyping(Typing):
     """Typing for kernel statements: names are ranges (idx) or buffers; loads and reductions."""
 
     def __init__(self, text, kb: "_KernelBuilder"):
         super().__init__(text)
         self.kb = kb
+        self.width_hint: dict = {}  # id(operand pattern of a bitcast) -> the width it must have
 
     def _infer(self, p: Pattern) -> int:
         env, kb = self.env, self.kb
@@ -88,17 +93,34 @@ class _KernelTyping(Typing):
             return t
         if p.kind == "op" and p.op == "range":
             raise TypeCheckError("'range' only declares a range: y = range(64)", p.loc, self.text)
-        return super()._infer(p)
+        out = super()._infer(p)
+        if p.kind == "op" and p.op == "bitcast" and p.dtype is not None and p.args:
+            # `bitcast<i64>(sum(-0.0, k))`: nothing fixes the operand's type but its width,
+            # which must be the target's; a default then picks that width (f64, not f32).
+            self.width_hint[id(p.args[0])] = p.dtype.bits
+        return out
 
     def resolve(self, p: Pattern, at) -> DType:
         """A type nothing in the statement fixes (an expression of bare literals) defaults as
-        in C: idx where an integer fits (index arithmetic), else i32, f32 or bool."""
+        in C: idx where an integer fits (index arithmetic), else i32, f32 or bool -- at the
+        width a `bitcast` of it demands, where one does (i64, f64, ...)."""
         tv = self.env.vars[self.env.find(self.node_type[id(p)])]
         if tv.dtype is None:
+            width = self._hinted_width(tv)
             for cls, t in ((IDX, idx), (INT, i32), (FLOAT, f32), (BOOL, bool_)):
                 if cls in tv.classes:
+                    if width and cls in (INT, FLOAT) and width in _BY_WIDTH[cls]:
+                        return _BY_WIDTH[cls][width]
+                    if cls is IDX and width and width != 64:
+                        continue
                     return t
         return super().resolve(p, at)
+
+    def _hinted_width(self, tv) -> int | None:
+        for node_id, bits in self.width_hint.items():
+            if self.env.vars[self.env.find(self.node_type[node_id])] is tv:
+                return bits
+        return None
 
     def build(self, p: Pattern, at, bounds) -> UOp:
         kb = self.kb

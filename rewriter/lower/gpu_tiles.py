@@ -626,9 +626,12 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     # The cheapest configuration (cost model) that has a conflict-free layout (bank model).
     chosen, log = None, []
     int_tiles = not (la.dtype.scalar.is_float and lb.dtype.scalar.is_float)
-    # exact float sums round each product and each sum: two instructions a multiply-accumulate
-    two_roundings = r.dtype.is_float and not (
-        REDUCTIONS[r.arg[0]] == "add" and r.src[0].op == "mul" and (contract or _exact_product(r.src[0])))
+    # A float sum of products becomes one fma a step when asked (`contract`) or when the
+    # product is exact (the same bits); else each product and each sum is rounded: two
+    # instructions a multiply-accumulate, which the cost model counts.
+    fuse = (REDUCTIONS[r.arg[0]] == "add" and r.dtype.is_float and r.src[0].op == "mul"
+            and (contract or _exact_product(r.src[0])))
+    two_roundings = r.dtype.is_float and not fuse
     for c in _matmul_config(m, n, kk, ebytes, spec, int_tiles, 2 if two_roundings else 1)[:8]:
         vec = min(4, c.tm, c.tn)
         pads = [p * vec for p in range(0, 5)]  # rows stay multiples of the vector reads
@@ -692,7 +695,7 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
             init.append(AccInit(nm, t_acc, const(t_acc, split_identity(r.arg[0], t_acc))))
             term = r.src[0].substitute({la: a_vals[i], lb: b_vals[j]})
             acc = UOp("acc", t_acc, (), nm)
-            if comb == "add" and t_acc.is_float and term.op == "mul" and (contract or _exact_product(term)):
+            if fuse:  # (the substitution keeps the root `mul` and the operand types)
                 updates.append(AccUpdate(nm, UOp("fma", t_acc, (term.src[0], term.src[1], acc))))
             else:
                 updates.append(AccUpdate(nm, UOp(comb, t_acc, (acc, term))))
@@ -709,8 +712,8 @@ def _tiled_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, 
     tiles = (m // c.bm) * (n // c.bn)
     notes.append(f"{name}: tiled matmul {c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn} per thread, {t} threads x "
                  f"{tiles} blocks; shared layout by the bank model: {lay}"
-                 + ("; a * b + acc contracted to fma (one rounding, opt-in)" if contract else
-                    "; a * b + acc as fma (the product is exact: same result)" if not two_roundings and r.dtype.is_float else "")
+                 + ("" if not fuse else "; a * b + acc contracted to fma (one rounding, opt-in)" if contract
+                    else "; a * b + acc as fma (the product is exact: same result)")
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
     regs = c.tm * c.tn + c.tm + c.tn + 40  # the cost model's register estimate
     resident = max(1, min(spec.threads_per_sm // t, spec.regs_per_sm // (regs * t)))

@@ -207,10 +207,10 @@ def _privatize_loads(sel, body: Block, choices: list) -> list:
 
 def mixed_problem(body: MixedBody, model: MachineModel = MODEL) -> LoopProblem:
     """The mixed loop body as one `LoopProblem`, a `Choice` per copy."""
-    problem = pipeline_problem(body.machine, model)
+    problem = pipeline_problem(body.machine, model, floor=False)
     choices = tuple(Choice(name, tuple(tuple(op_name(k) for k in ks) for _, ks in alts),
                            tuple(f for f, _ in alts)) for name, alts in body.choices)
-    return replace(problem, choices=choices, ii_floor=0)  # a floor of the union of all picks is none of one pick
+    return replace(problem, choices=choices)
 
 
 def picked(body: MixedBody, picks: tuple) -> list[str]:

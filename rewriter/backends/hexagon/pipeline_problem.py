@@ -161,8 +161,11 @@ def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> dict:
     return {f: max(0, n - sum(1 for r in invariant if r.file == f)) for f, n in pools.items()}
 
 
-def pipeline_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None) -> LoopProblem:
-    """The loop body of `mf` as a modulo-scheduling problem (see the module doc)."""
+def pipeline_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: int | None = None,
+                     floor: bool = True) -> LoopProblem:
+    """The loop body of `mf` as a modulo-scheduling problem (see the module doc). `floor`
+    adds the packing bound as the II floor; a body that will get choices has none (the bound
+    of the union of every alternative is no bound on one pick)."""
     body = mf.loop.insns
     descs = [i.desc for i in body]
     machine = hexagon_machine(model, descs, usable_registers(mf, model))
@@ -173,4 +176,4 @@ def pipeline_problem(mf: MachineFunction, model: MachineModel = MODEL, trips: in
                    for r in dict.fromkeys(ins.defs) if r.phys is None)
     # The kernel's II rows are legal packets holding every op once: II >= the packing bound.
     return LoopProblem(ops, tuple(body_dependences(mf.loop)), machine, values,
-                       trips=mf.trip if trips is None else trips, ii_floor=packing_bound(descs, model))
+                       trips=mf.trip if trips is None else trips, ii_floor=packing_bound(descs, model) if floor else 0)

@@ -243,8 +243,7 @@ class KernelMode:
     def __init__(self, library, targets: list[Target], max_depth: int = 3, dtypes=None):
         self.library, self.targets, self.max_depth = library, targets, max_depth
         self.dtypes = tuple(t for t in (dtypes or KERNEL_DTYPES) if t in KERNEL_DTYPES) or KERNEL_DTYPES
-        faithful = [tg.faithful for tg in targets if tg.faithful is not None]
-        self.dtypes = tuple(t for t in self.dtypes if all(t in f for f in faithful)) or self.dtypes
+        self.dtypes = tuple(t for t in self.dtypes if not any(t in tg.unfaithful for tg in targets)) or self.dtypes
         self.templates = rule_templates(library, self.dtypes + (dt.idx,))
 
     def strategy(self):

@@ -66,10 +66,9 @@ H100 = GpuSpec()
 # data (backends/wgsl_types.py). Vectors stay 16 bytes (vec4<u32>, one 128-bit access).
 # Window tiles of 8/16-bit integers are packed into 32-bit words there (`window_tile_words`),
 # so they take CUDA's sizes and the cost model chooses W as it does for CUDA (conv3x3_u8:
-# 4, CUDA's program). With 32-bit carriers instead, measured on the H200 through Vulkan
-# (bench/results/webgpu.md, 2026-12-01 18:38 UTC): 58.3 us at W = 1, 50.2 at 2, 59.9 at 4,
-# against 33 us for CUDA; the packed tile's `[WebGPU N outputs a thread]` rows are to be
-# measured (bench/webgpu_vs_cuda.py), and `window_outputs` fixes W if one beats the model.
+# 4, CUDA's program). Measured on the H200 through Vulkan (bench/results/webgpu.md,
+# 2026-12-01 18:43 UTC, CUDA 33.8 us): packed, 71.2 us at W = 1, 49.6 at 2, 35.6-36.0 at 4
+# (the model's choice); with the 32-bit carriers of before, 51.4 us at W = 2.
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
                  tensor_cores=False, window_tile_words=4)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
@@ -81,7 +80,7 @@ WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shar
 # is not measured yet (docs/WEBGPU.md, "Not done yet").
 # maxpool itself no longer takes the window tile: its windows do not overlap, so window-direct
 # (lower/gpu_pool.py) stores whole words of outputs under either spec.
-WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4, window_outputs=0)
+WEBGPU_WORD_STORES = replace(WEBGPU, store_bytes=4)
 BLOCK_REDUCE_MIN = 256
 
 

@@ -27,7 +27,6 @@ calling convention, the nvvm.maxntid function attribute, the sreg/shfl/barrier i
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -41,7 +40,7 @@ from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.gpu_ops import pieces
-from rewriter.lower.lower import affine
+from rewriter.lower.lower import affine, index_alignment
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"
@@ -315,13 +314,7 @@ class LaunchEmitter(ProgramEmitter):
         ebytes = max(1, t.bits // 8) if not t.is_bool else 1
         if lanes == 1:
             return ebytes
-        a = affine(index)
-        if a is None:
-            return ebytes
-        g = 0
-        for name, coef in a.items():
-            g = math.gcd(g, abs(coef) * (1 if name is None else self.multiple.get(name, 1)))
-        g = g or (1 << 20)
+        g = index_alignment(index, self.multiple)
         elems = 1
         while elems < lanes and g % (elems * 2) == 0:
             elems *= 2

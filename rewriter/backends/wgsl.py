@@ -36,7 +36,6 @@ the launches' in-order semantics.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,7 +49,7 @@ from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
 from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
-from rewriter.lower.lower import affine
+from rewriter.lower.lower import index_alignment
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.lower.target import TargetDesc
 
@@ -126,26 +125,13 @@ def _walk(stmts):
             yield from _walk(s.body)
 
 
-def _alignment(index: UOp, multiples: dict) -> int:
-    """The largest power of two (up to 2^20) every value of `index` is a multiple of, from its
-    affine form and the launch's alignment facts about its range variables."""
-    a = affine(index)
-    if a is None:
-        return 1
-    g = 0
-    for name, coef in a.items():
-        g = math.gcd(g, abs(coef) * (1 if name is None else multiples.get(name, 1)))
-    g = g or (1 << 20)
-    return g & -g
-
-
 def _whole_words(s: Store, kernel_buffers: dict, multiples: dict) -> bool:
     """Whether store `s` writes whole 4-byte words (always, for an unpacked buffer)."""
     st = storage(kernel_buffers[s.buffer].dtype)
     if not st.packed:
         return True
     lanes = s.value.dtype.lanes
-    return lanes % st.per_word == 0 and _alignment(s.index, multiples) % st.per_word == 0
+    return lanes % st.per_word == 0 and index_alignment(s.index, multiples) % st.per_word == 0
 
 
 def _program_values(body):
@@ -170,7 +156,7 @@ def _vec4_buffers(gp: GpuProgram, atomic: set) -> frozenset:
         st = storage(b.dtype)
         per_vec = 16 * 8 // st.bits  # elements in one vec4 of words
         good = (st.elem_bytes == 4 and name not in atomic and words(b.dtype, b.size) % 4 == 0
-                and lanes % per_vec == 0 and _alignment(index, multiples) % per_vec == 0)
+                and lanes % per_vec == 0 and index_alignment(index, multiples) % per_vec == 0)
         ok[name] = ok.get(name, True) and good
 
     for launch in gp.launches:
@@ -427,7 +413,7 @@ class _Emitter:
         if spec is not None and u.dtype.lanes > 1:
             if u.op == "vload":
                 st = storage(self.bufs[u.arg].dtype)
-                ok = st.packed and _alignment(u.src[0], self.multiples) % st.per_word == 0
+                ok = st.packed and index_alignment(u.src[0], self.multiples) % st.per_word == 0
             elif u.op == "broadcast":
                 ok = True
             elif u.op in ("cast", "bitcast"):
@@ -560,7 +546,7 @@ class _Emitter:
         ws = self.memo.get(key)
         if ws is None:
             ws = self.span_words(self.fetch_tile_word(u.arg), self.value(u.src[0]),
-                                 _alignment(u.src[0], self.multiples), u.dtype.lanes, per, bits)
+                                 index_alignment(u.src[0], self.multiples), u.dtype.lanes, per, bits)
             self.memo[key] = ws
         out = self.fresh()
         self.line(f"let {out}: {carrier(u.dtype.scalar)} = {from_bits(u.dtype, ws[i // per], f'{(i % per) * bits}u')};")
@@ -571,13 +557,13 @@ class _Emitter:
         contract, checked here); the bytes of a last word past the value's lanes are padding.
         A value that is a vector load of a packed buffer is moved a word at a time."""
         per, bits = self.tile_packing(s.tile)
-        if _alignment(s.index, self.multiples) % per:
+        if index_alignment(s.index, self.multiples) % per:
             raise WgslError(f"internal: a store into word-packed tile {s.tile} at an index not known to be word-aligned")
         v, n = s.value, s.value.dtype.lanes
         st = storage(self.bufs[v.arg].dtype) if v.op in ("vload", "load") else None
         if st is not None and st.packed and st.bits == bits:
             ws = self.span_words(self.fetch_buffer_word(v.arg), self.value(v.src[0]),
-                                 _alignment(v.src[0], self.multiples), n, per, bits)
+                                 index_alignment(v.src[0], self.multiples), n, per, bits)
         else:
             vals = [self.lane(v, j) for j in range(n)]
             ws = [" | ".join(f"({to_bits(v.dtype, vals[q])} << {(q % per) * bits}u)" for q in range(w * per, min(n, w * per + per)))
@@ -622,7 +608,7 @@ class _Emitter:
         b = self.bufs[u.arg]
         st = storage(b.dtype)
         base = self.value(u.src[0])
-        if st.packed and _alignment(u.src[0], self.multiples) % st.per_word == 0:
+        if st.packed and index_alignment(u.src[0], self.multiples) % st.per_word == 0:
             return self.element(u.arg, "", (base, i // st.per_word, (i % st.per_word) * st.bits))
         if u.arg in self.vec4:  # unpacked: a lane is a word
             return self.load_word(u.arg, base, i)

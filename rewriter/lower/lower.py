@@ -58,6 +58,20 @@ def affine(u: UOp) -> dict | None:
     return None
 
 
+def index_alignment(index: UOp, multiples: dict) -> int:
+    """The largest power of two (up to 2^20) every value of `index` is a multiple of, from
+    its affine form and what is known of its variables (`multiples`: name -> a multiple
+    every value of it is, e.g. a launch's alignment facts); 1 where it is not affine."""
+    a = affine(index)
+    if a is None:
+        return 1
+    g = 0
+    for name, coef in a.items():
+        g = math.gcd(g, abs(coef) * (1 if name is None else multiples.get(name, 1)))
+    g = g or (1 << 20)
+    return g & -g
+
+
 def depends(u: UOp, name: str) -> bool:
     return any(v.arg.name == name for v in u.vars())
 

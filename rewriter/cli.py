@@ -163,6 +163,9 @@ def _optimize_hexagon(args) -> int:
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
 
+    from rewriter.pipeline import check_target_options
+
+    check_target_options("hexagon", fp_contract=args.fp_contract, tensor_cores=args.tensor_cores)
     kernel = load_kernel(args.kernel)
     if args.explain and args.scheduler != "global":
         raise RewriterError("--explain needs --scheduler global (the alternatives are the global scheduler's)")

@@ -64,9 +64,21 @@ def target_desc(name: str):
     raise RewriterError(f"unknown target '{name}' (this build has: {', '.join(TARGETS)})")
 
 
+#: Options only some targets have: (keyword, command-line flag, the targets that take it).
+TARGET_OPTIONS = (("fp_contract", "--fp-contract", ("cuda",)), ("tensor_cores", "--tensor-cores", ("cuda",)))
+
+
+def check_target_options(target: str, **given) -> None:
+    """Refuse an option the target does not have, rather than ignore it silently."""
+    for key, flag, targets in TARGET_OPTIONS:
+        if given.get(key) and target not in targets:
+            raise RewriterError(f"{flag} is for --target {' / '.join(targets)}, not {target}")
+
+
 def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
              unroll: int = 1, engine: str = "greedy", fp_contract: bool = False,
              tensor_cores: bool | str = False) -> Optimized:
+    check_target_options(target, fp_contract=fp_contract, tensor_cores=tensor_cores)
     desc = target_desc(target)
     rw = make_rewriter(library, engine)
     simple = simplify_kernel(kernel, rw)

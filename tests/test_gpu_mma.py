@@ -278,3 +278,13 @@ def test_tensor_core_matmul_runs_on_the_gpu():
         inputs = random_inputs(k, 0)
         got, seconds = run_cuda(k, compile_cuda(opt), inputs, repeat=2)
         assert check_against_reference(k, got, inputs) == [] and seconds > 0, pipeline
+
+
+@pytest.mark.parametrize("target, flag", [("hexagon", "--tensor-cores"), ("webgpu", "--tensor-cores"),
+                                          ("cpu", "--tensor-cores"), ("cpu", "--fp-contract")])
+def test_cuda_only_flags_are_refused_elsewhere_not_ignored(capsys, target, flag):
+    """--tensor-cores and --fp-contract change only the CUDA lowering; on another target they
+    used to be accepted and silently ignored. Now: one line, exit 2."""
+    assert main(["optimize", "examples/matmul_i8.ir", "--target", target, flag]) == 2
+    err = capsys.readouterr().err
+    assert f"{flag} is for --target cuda, not {target}" in err and "Traceback" not in err

@@ -132,7 +132,8 @@ def test_unsupported_kernels_say_so(name, library):
 # ---- the packet model against llvm-mc ------------------------------------------------------
 def _samples():
     """One instance of each kind of row, with distinct registers (no packet-level hazards)."""
-    v = iter(range(30))  # v30, v31: the vshuff pair
+    v = iter(range(26))  # v30, v31: the vshuff pair; v28, v29: the bundled one
+    ro = (Reg("V", 0, phys=26), Reg("V", 0, phys=27))  # read by several, written by none
     r = iter(range(6, 16))
 
     def V():
@@ -152,13 +153,15 @@ def _samples():
         insn("vmpyiwb", d=V(), u=V(), t=R()),
         insn("vrmpybv_acc", d=V(), u=V(), v=V()),
         insn("vpackwh_sat", d=V(), u=V(), v=V()),
-        insn("valigni", d=V(), u=V(), v=V(), imm=2),
+        insn("valigni", d=V(), u=ro[0], v=ro[1], imm=2),
         insn("vsplatw", d=V(), t=R()),
         insn("movi_ext", d=R(), imm=123456789),
         insn("vrmpybus_acc", d=V(), u=V(), t=R()),
         insn("vshuffvdd", lo=Reg("V", 0, phys=30), hi=Reg("V", 0, phys=31), u=V(), v=V(),
              t=Reg("R8", 0, phys=7)),
-        insn("vror", d=V(), u=V(), t=R()),
+        insn("vshuffvdd_stnew", mem="f", lo=Reg("V", 0, phys=28), hi=Reg("V", 0, phys=29), u=ro[0], v=ro[1],
+             t=Reg("R8", 0, phys=6), p=R(), off=1),
+        insn("vror", d=V(), u=ro[1], t=R()),
         insn("memub", mem="e", d=R(), p=Reg("R", 0, phys=5), off=3),
         insn("addi", d=R(), u=Reg("R", 0, phys=4), imm=8),
     ]
@@ -368,7 +371,11 @@ def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
 
 
 # ---- the global scheduler's view of our loops ------------------------------------------------
-@pytest.mark.parametrize("name", ["dot_i8", "requant_u8", "conv3x3_u8", "maxpool2x2_u8"])
+# (conv3x3_u8 is not here: stated with true dependences only, its x8 body leaves every value
+# free to live long, and neither the heuristic nor 10 s of search fits it in 32 vectors; the
+# emitted pipeline's own problem, `pipeline_problem`, keeps lifetimes within II and is solved
+# in tests/test_hexagon_stencil.py.)
+@pytest.mark.parametrize("name", ["dot_i8", "requant_u8", "sum3_i16", "maxpool2x2_u8"])
 def test_loop_body_as_a_modulo_scheduling_problem(name, compiled):
     """The loop body, stated with the same machine model for rewriter/solver/modulo: the
     problem validates, its resource bound holds for our list schedule too, and the solver's
@@ -429,3 +436,29 @@ def test_whole_reductions_match_reference_on_qemu(name, library):
     inputs = random_inputs(kernel, 11)  # every integer type's whole range
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
+
+
+def test_a_value_carried_around_the_loop_frees_its_register_between_read_and_write():
+    """A pipelined kernel reads the previous iteration's value early and writes the next one
+    late: the register is live from the loop's start to the read and from the write to the
+    end, and free in between, where another value may take it."""
+    from rewriter.backends.hexagon.mir import Block, MachineFunction
+    from rewriter.backends.hexagon.regalloc import allocate, live_segments
+
+    carried, mid, p = Reg("V", 1), Reg("V", 2), Reg("R", 0, phys=0)
+    loop = Block("loop", [
+        insn("vmem_st", mem="out", p=p, u=carried, off=0),           # packet 0: reads last iteration's
+        insn("vmem_ld", mem="a", d=mid, p=Reg("R", 0, phys=1), off=0),  # packet 1
+        insn("vmem_st", mem="out", p=p, u=mid, off=1),                  # packet 3
+        insn("vmem_ld", mem="a", d=carried, p=Reg("R", 0, phys=1), off=1),  # packet 4: the next one
+    ])
+    pro = Block("prologue", [insn("vmem_ld", mem="a", d=carried, p=Reg("R", 0, phys=1), off=0)])
+    mf = MachineFunction("f", pro, loop, Block("epilogue"), 4)
+    sched = Schedule({"prologue": BlockSchedule("prologue", [[0]], [0]),
+                      "loop": BlockSchedule("loop", [[0], [1], [2], [3]], [0, 1, 3, 4]),
+                      "epilogue": BlockSchedule("epilogue", [], [])})
+    segs = live_segments(mf, sched)
+    assert sorted(segs[carried]) == [(0, 0.5), (0.5, 1), (4, 4.5)]
+    assert segs[mid] == [(2, 3)]
+    regs = allocate(mf, sched)
+    assert regs[mid] == regs[carried]  # the carried value's gap holds the other one

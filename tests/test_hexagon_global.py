@@ -44,7 +44,7 @@ def library():
 #: Rows a loop body uses: every slot set, every HVX resource class, vmemu's empty slot 1.
 _ROWS = ["vmem_ld", "vmem_ld_pi", "vmemu_ld", "vmem_st", "vmem_st_pi", "vaddubsat", "vaddw", "vasrw",
          "vmpyiwb", "vmpyih", "vrmpybv_acc", "vrmpybus", "vpackhub_sat", "vshuffvdd", "memw", "addi",
-         "asl_or", "movi_ext", "vcmpgt_ub", "vmux", "vzxtb"]
+         "asl_or", "movi_ext", "vcmpgt_ub", "vmux", "vzxtb", "vshuffvdd_stnew"]
 
 
 def _bags_fit(descs) -> bool:

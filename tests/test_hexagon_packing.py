@@ -52,6 +52,20 @@ def test_packing_sees_what_counting_resources_does_not():
     assert packing_bound(descs) == _fewest_packets(descs) == 5
 
 
+def test_new_value_store_bundle_frees_the_packet_a_plain_store_fills():
+    """The bundled vshuff + `vmem(..) = v.new` takes no VA unit for its store: a packet holds
+    it beside a double multiply, where vshuff + plain store + vrmpy fits no packet; and it
+    counts two instructions, with the store part in slot 0."""
+    bundle, vrmpy, shuff, store = (INSNS[n] for n in ("vshuffvdd_stnew", "vrmpybusi", "vshuffvdd", "vmem_st"))
+    assert bundle.parts == 2 and bundle.slot_sets[1] == (0,)
+    assert _packet_legal(MODEL, [bundle, vrmpy]) and _packet_legal(MODEL, [bundle, INSNS["addi"], INSNS["addi"]])
+    assert not _packet_legal(MODEL, [shuff, store, vrmpy])
+    assert not _packet_legal(MODEL, [bundle, store])  # one slot 0
+    assert not _packet_legal(MODEL, [bundle, INSNS["addi"], INSNS["addi"], INSNS["addi"]])  # five instructions
+    assert packing_bound([bundle, vrmpy] * 3) == _fewest_packets([bundle, vrmpy] * 3) == 3
+    assert packing_bound([shuff, store, vrmpy] * 3) == 5
+
+
 def test_packing_bound_never_below_the_resource_counts():
     rng = random.Random(3)
     rows = sorted(INSNS.values(), key=lambda d: d.name)

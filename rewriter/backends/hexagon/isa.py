@@ -55,6 +55,10 @@ RESOURCE_CLASSES: dict[str, tuple[frozenset, ...]] = {
     "LOAD": tuple(frozenset({LD}) | r for r in _VA),
     "LOADU": (frozenset({LD, XLANE}),),
     "STORE": tuple(frozenset({ST}) | r for r in _VA),
+    # A permute whose result a new-value store writes in the same packet: the store part
+    # takes ST alone (llvm-mc accepts `vrmpy + vshuff + vmem(..) = v.new` in one packet,
+    # and rejects the same packet with a plain store, which needs a VA unit).
+    "VP_VS+ST_NEW": (frozenset({SHIFT, XLANE, ST}),),
     "NONE": (frozenset(),),
 }
 
@@ -88,6 +92,20 @@ class InsnDesc:
     note: str = ""
     # Register-pair operands: (asm field, low def, high def); the pair is v(2k+1):2k.
     pairs: tuple[tuple[str, str, str], ...] = ()
+    #: The slot sets of further machine instructions this row issues in the same packet (a
+    #: bundle: `vmem(..) = Vs.new` must share its producer's packet, so the two are one row
+    #: that every scheduler places as a unit). Each takes an instruction and a slot.
+    bundle: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def slot_sets(self) -> tuple[tuple[int, ...], ...]:
+        """The slot set of each machine instruction the row issues (one, or more for a bundle)."""
+        return (self.slots,) + self.bundle
+
+    @property
+    def parts(self) -> int:
+        """Machine instructions the row issues (counted against the packet's four)."""
+        return 1 + len(self.bundle)
 
     @property
     def is_hvx(self) -> bool:
@@ -285,6 +303,13 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vshuffvdd", "V6_vshuffvdd", "{dd} = vshuff({u},{v},{t})", [("lo", "V"), ("hi", "V")],
          [_U, _V, ("t", "R8")], "lo:hi = v and u interleaved in units of -t bytes (v first); "
          "lo holds the first halves", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+    # The same vshuff with its low result stored by a new-value store in the same packet
+    # (V6_vS32b_new_ai, slot 0 only: `vmem(Rt+#s4) = Os8.new`): the store takes no VA unit,
+    # so a packet holds a double multiply, this vshuff and the store together.
+    _row("vshuffvdd_stnew", "V6_vshuffvdd+V6_vS32b_new_ai", "{dd} = vshuff({u},{v},{t}); vmem({p}+#{off}) = {lo}.new",
+         [("lo", "V"), ("hi", "V")], [_U, _V, ("t", "R8"), ("p", "R")],
+         "as vshuffvdd; then the 128 bytes at p + off*128 = lo", "VP_VS+ST_NEW", SLOTS_ANY, 2,
+         imms=("off",), words=2, side_effect="store", bundle=(SLOTS_ST,), pairs=(("dd", "lo", "hi"),)),
     _row("vdealvdd", "V6_vdealvdd", "{dd} = vdeal({u},{v},{t})", [("lo", "V"), ("hi", "V")],
          [_U, _V, ("t", "R8")], "v:u split into units of -t bytes: lo = the even units, hi = "
          "the odd ones (v first; the inverse of vshuff)", "VP_VS", SLOTS_ANY, 2,

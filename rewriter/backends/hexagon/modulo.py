@@ -38,10 +38,11 @@ def machine(model: MachineModel = MODEL):
 
 def _options(desc) -> tuple[dict, ...]:
     out = []
-    for slot, res in product(desc.slots, desc.resource_options):
-        if desc.no_slot1 and slot == 1:
+    for *slots, res in product(*desc.slot_sets, desc.resource_options):
+        if desc.no_slot1 and 1 in slots or len(set(slots)) < len(slots):
             continue
-        opt = {f"slot{slot}": 1, "words": desc.words}
+        opt = {f"slot{slot}": 1 for slot in slots}
+        opt["words"] = desc.words
         opt.update({r: 1 for r in res})
         if desc.no_slot1:
             opt["slot1"] = 1

@@ -55,8 +55,9 @@ def op_name(k: int) -> str:
 
 
 def _slot_needs(desc) -> list[frozenset]:
-    """The slot sets an instruction occupies: one, or two for `vmemu` (slot 1 kept empty)."""
-    needs = [frozenset(desc.slots)]
+    """The slot sets an instruction occupies: one per machine instruction (a bundle has two),
+    and {1} more for `vmemu` (slot 1 kept empty)."""
+    needs = [frozenset(s) for s in desc.slot_sets]
     if desc.no_slot1:
         needs.append(frozenset({1}))
     return needs

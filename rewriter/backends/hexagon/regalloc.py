@@ -4,8 +4,11 @@ Scheduling runs on virtual registers (no false dependences), then every virtual 
 gets a physical one. Packets are numbered in the order prologue, loop, epilogue. A virtual
 register is live over one *segment* per block that mentions it or carries it:
   * inside a block, from its first mention to its last;
-  * a value live into the loop (read there before written: an invariant, an accumulator, a
-    rotated load) is live through the whole loop, and from its last prologue mention on;
+  * a value live into the loop (read there before written) is live from its last prologue
+    mention on; through the whole loop if the loop never writes it (an invariant), else
+    (an accumulator, a rotated load, a value of a pipelined kernel's later stage) from the
+    loop's start to the last read before the loop's first write, and from that write to
+    the loop's end;
   * a value live into the epilogue is live from the epilogue's start, and from its last
     write in the loop (or the prologue) to that block's end.
 Block boundaries sit at half positions, so a value crossing one overlaps everything live
@@ -61,7 +64,17 @@ def live_segments(mf: MachineFunction, sched: Schedule) -> dict[Reg, list[tuple[
         lo, hi = min(p for p, _ in ms), max(p for p, _ in ms)
         start, end = spans[name]
         if name == mf.loop.name and r in into_loop:
-            lo, hi = start, end  # live all around the loop
+            first_def = min((p for p, kind in ms if kind == "def"), default=None)
+            if first_def is None:
+                lo, hi = start, end  # an invariant: live all around the loop
+            else:
+                # Carried around the back edge (a value of a software-pipelined kernel's
+                # later stage, an accumulator): live from the loop's start to its last read
+                # of the previous iteration's value, and from the first write on to the
+                # end; the register is free in between, when the kernel's stages are apart.
+                reads = [p for p, kind in ms if kind == "use" and p <= first_def]
+                segs.setdefault(r, []).append((start, max(reads)))
+                lo, hi = first_def, end
         if name != mf.epilogue.name and (r in into_epi or (name == mf.prologue.name and r in into_loop)):
             hi = end  # flows out of this block
         if name == mf.epilogue.name and r in into_epi:

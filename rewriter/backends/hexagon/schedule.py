@@ -9,7 +9,7 @@ The data a later global solver consumes and must beat:
     consumer can issue without a stall.
   * `Schedule`: per block, packets of instruction indices with their issue cycle.
   * `packet_fits(model, insns)`: the packet rules: at most 4 instructions and 4 words, each
-    instruction in one of its scalar slots, the HVX resources it takes (one alternative of
+    instruction (each part of a bundle) in one of its scalar slots, the HVX resources it takes (one alternative of
     its resource class each) all distinct, slot 1 empty beside vmemu.
 The scheduler is cycle-driven list scheduling by critical path: at each cycle it fills one
 packet with the ready instructions of highest priority that fit; an instruction whose
@@ -70,22 +70,20 @@ def dependences(block: Block) -> list[Dep]:
 def packet_fits(model: MachineModel, descs) -> bool:
     """Whether instructions with these descriptions can form one packet."""
     descs = list(descs)
-    if len(descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
+    if sum(d.parts for d in descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
         return False
-    if any(d.no_slot1 for d in descs) and not _slots_ok(descs, forbid={1}):
-        return False
-    if not _slots_ok(descs):
+    if not _slots_ok(descs, forbid={1} if any(d.no_slot1 for d in descs) else frozenset()):
         return False
     return _resources_ok(descs)
 
 
 def _slots_ok(descs, forbid=frozenset()) -> bool:
-    # A matching of instructions to distinct slots (at most 4 x 4: try the permutations).
+    # A matching of machine instructions (a bundle's parts each) to distinct slots.
     slots = [s for s in MODEL.slots if s not in forbid]
-    if len(descs) > len(slots):
+    sets = sorted((s for d in descs for s in d.slot_sets), key=len)
+    if len(sets) > len(slots):
         return False
-    order = sorted(descs, key=lambda d: len(d.slots))
-    return _match([tuple(s for s in d.slots if s not in forbid) for d in order], set())
+    return _match([tuple(s for s in ss if s not in forbid) for ss in sets], set())
 
 
 def _match(options, used) -> bool:
@@ -273,11 +271,12 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
 def _packet_legal(model: MachineModel, descs) -> bool:
     """The packet rules again, by brute force over every slot and resource assignment (an
     implementation independent of `packet_fits`)."""
-    if len(descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
+    if sum(d.parts for d in descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
         return False
     no1 = any(d.no_slot1 for d in descs)
-    slots_ok = any(all(s in d.slots and not (no1 and s == 1) for d, s in zip(descs, perm))
-                   for perm in permutations(model.slots, len(descs)))
+    parts = [ss for d in descs for ss in d.slot_sets]
+    slots_ok = any(all(s in ss and not (no1 and s == 1) for ss, s in zip(parts, perm))
+                   for perm in permutations(model.slots, len(parts)))
     if not slots_ok:
         return False
     hvx = [d for d in descs if d.is_hvx]
@@ -341,8 +340,9 @@ def per_resource_bound(descs, model: MachineModel = MODEL) -> int:
     instruction draws from; slot 0, slots 2-3 -- each counted on its own."""
     if not descs:
         return 0
-    need = [len(descs) / model.max_insns, sum(d.words for d in descs) / model.max_words,
-            sum(1 for d in descs if d.slots == (0,)), sum(1 for d in descs if set(d.slots) <= {2, 3}) / 2]
+    parts = [ss for d in descs for ss in d.slot_sets]
+    need = [len(parts) / model.max_insns, sum(d.words for d in descs) / model.max_words,
+            sum(1 for ss in parts if ss == (0,)), sum(1 for ss in parts if set(ss) <= {2, 3}) / 2]
     for res in model.hvx_resources:  # instructions that need this very resource
         need.append(sum(1 for d in descs if d.is_hvx and all(res in o for o in d.resource_options)))
     pool = {"mpy0", "mpy1", "shift", "xlane"}
@@ -356,12 +356,13 @@ def per_resource_bound(descs, model: MachineModel = MODEL) -> int:
 def alu_work(mf: MachineFunction) -> int:
     """HVX compute units the program keeps busy, the loop counted `trip` times: each
     non-memory HVX instruction's share of the four-unit pool (two multipliers, the shifter,
-    the permute unit; a double-vector instruction takes two). Over 4 x packets executed this
+    the permute unit; a double-vector instruction takes two), and the computing part of a
+    bundle (a vshuff whose result a new-value store writes). Over 4 x packets executed this
     is the ALU saturation the bench reports."""
     pool = {"mpy0", "mpy1", "shift", "xlane"}
     total = 0
     for b in mf.blocks:
         units = sum(min(len(o & pool) for o in i.desc.resource_options) for i in b.insns
-                    if i.desc.is_hvx and i.mem is None)
+                    if i.desc.is_hvx and (i.mem is None or i.desc.bundle))
         total += units * (mf.trip if b is mf.loop and mf.trip else 1)
     return total

@@ -171,15 +171,19 @@ def _store_row(sel, out: str, u: int, accs: list, words, pairs, bases: dict):
         sel.body.add(insn("vshuffvdd", lo=lo, hi=hi, u=hi_acc, v=lo_acc, t=words))
         halves.append((lo, hi))
     (plo, phi), (qlo, qhi) = halves
-    final = []
-    for x, y in ((qlo, plo), (qhi, phi)):
-        lo, hi = sel.reg("V", "out.lo"), sel.reg("V", "out.hi")
-        sel.body.add(insn("vshuffvdd", lo=lo, hi=hi, u=x, v=y, t=pairs))
-        final += [lo, hi]
-    for j, r in enumerate(final):
-        vec = 4 * u + j
+
+    def base(vec: int):
         if vec // 8 not in bases:
             bases[vec // 8] = sel.reg("R", f"{out}+{1024 * (vec // 8)}")
             sel.body.add(insn("addi", d=bases[vec // 8], u=sel.ptr[out], imm=1024 * (vec // 8)))
-        sel.body.add(insn("vmem_st", mem=out, p=bases[vec // 8], u=r, off=vec % 8))
+        return bases[vec // 8]
+
+    for j, (x, y) in enumerate(((qlo, plo), (qhi, phi))):
+        # The low result leaves by a new-value store in the vshuff's own packet (no VA
+        # unit, and no register read later); the high one by a plain store.
+        lo, hi = sel.reg("V", "out.lo"), sel.reg("V", "out.hi")
+        vec = 4 * u + 2 * j
+        p_lo, p_hi = base(vec), base(vec + 1)
+        sel.body.add(insn("vshuffvdd_stnew", mem=out, lo=lo, hi=hi, u=x, v=y, t=pairs, p=p_lo, off=vec % 8))
+        sel.body.add(insn("vmem_st", mem=out, p=p_hi, u=hi, off=(vec + 1) % 8))
 

@@ -114,7 +114,8 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
     return rows
 
 
-def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global") -> list[Row]:
+def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
+                       time_limit: float | None = None) -> list[Row]:
     """Our HVX code generator (software-pipelined by the global scheduler unless `scheduler`
     says "list") against LLVM -O3, with our resource bound and ALU saturation."""
     from rewriter.backends.hexagon import compile_hexagon
@@ -124,7 +125,7 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global")
 
     def ours(kernel: Kernel):
         if kernel.name not in compiled:
-            compiled[kernel.name] = compile_hexagon(kernel, library, scheduler=scheduler)
+            compiled[kernel.name] = compile_hexagon(kernel, library, scheduler=scheduler, time_limit=time_limit)
         return compiled[kernel.name]
 
     rows = bench_hexagon(paths, library, lambda k: ours(k).asm, seed=seed,

@@ -169,8 +169,11 @@ def _optimize_hexagon(args) -> int:
     kernel = load_kernel(args.kernel)
     if args.explain and args.scheduler != "global":
         raise RewriterError("--explain needs --scheduler global (the alternatives are the global scheduler's)")
+    if args.time_limit is not None and args.scheduler != "global":
+        raise RewriterError("--time-limit needs --scheduler global (the list scheduler does not search)")
     out, inputs = _optimize_io(args, kernel)
-    code = compile_hexagon(kernel, load_library(args.rules or default_rule_paths()), scheduler=args.scheduler)
+    code = compile_hexagon(kernel, load_library(args.rules or default_rule_paths()), scheduler=args.scheduler,
+                           time_limit=args.time_limit)
     if args.explain:
         sys.stdout.write("".join(f"# {line}\n" for line in code.explanation.render().splitlines()))
     if args.schedule_svg:
@@ -220,6 +223,8 @@ def cmd_optimize(args) -> int:
         return _optimize_hexagon(args)
     if args.explain:
         raise RewriterError("--explain is for --target hexagon (the global scheduler's alternatives)")
+    if args.time_limit is not None:
+        raise RewriterError("--time-limit is for --target hexagon (the global scheduler's search)")
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -321,6 +326,8 @@ def cmd_bench(args) -> int:
     args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
     if args.target == "hexagon":
         return _bench_hexagon(args)
+    if args.time_limit is not None:
+        raise RewriterError("--time-limit is for --target hexagon (the global scheduler's search)")
     return run_bench(args)
 
 
@@ -334,8 +341,11 @@ def _bench_hexagon(args) -> int:
     from rewriter.dsl.rule import load_library
 
     paths = args.kernels or sorted(glob.glob("examples/*.ir"))
-    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]), scheduler=args.scheduler)
-    command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" + "".join(f" {shlex.quote(a)}" for a in args.kernels)
+    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]), scheduler=args.scheduler,
+                              time_limit=args.time_limit)
+    command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" \
+        + (f" --time-limit {args.time_limit:g}" if args.time_limit is not None else "") \
+        + "".join(f" {shlex.quote(a)}" for a in args.kernels)
     text = report_header(command) + render_markdown(rows) + "\n"
     sys.stdout.write(text)
     if args.safe_out:
@@ -454,6 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
+    o.add_argument("--time-limit", type=_at_least(0, float, "seconds"), metavar="SECONDS",
+                   help="hexagon --scheduler global: solver seconds per candidate loop body (default 2; "
+                   "the anytime search keeps its best schedule and reports the gap)")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
     o.add_argument("--explain", action="store_true",
                    help="hexagon --scheduler global: every alternative tried (selection form, unroll, "
@@ -467,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cpu: ours vs numpy (time); hexagon: ours vs LLVM -O3 (QEMU packets)")
     b.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
+    b.add_argument("--time-limit", type=_at_least(0, float, "seconds"), metavar="SECONDS",
+                   help="hexagon --scheduler global: solver seconds per candidate loop body (default 2)")
     b.add_argument("--repeat", type=_at_least(1), default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")

@@ -166,3 +166,33 @@ def test_cli_explain_needs_the_global_scheduler(capsys):
     assert main(["optimize", str(REPO / "examples/dot_i8.ir"), "--target", "hexagon", "--explain",
                  "--scheduler", "list"]) == 2
     assert "--explain needs --scheduler global" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--target", "hexagon", "--scheduler", "list", "--time-limit", "1"], "--time-limit needs --scheduler global"),
+    (["--target", "cpu", "--time-limit", "1"], "--time-limit is for --target hexagon"),
+])
+def test_cli_time_limit_is_refused_where_nothing_searches(capsys, argv, says):
+    from rewriter.cli import main
+
+    assert main(["optimize", str(REPO / "examples/dot_i8.ir"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
+def test_cli_time_limit_reaches_the_solver(capsys, monkeypatch):
+    """The flag is what every candidate body's search gets (default: 2 s)."""
+    from rewriter.backends.hexagon import global_sched
+    from rewriter.cli import main
+
+    seen = []
+
+    def spy(*args, time_limit, **kw):
+        seen.append(time_limit)
+        return real(*args, time_limit=time_limit, **kw)
+
+    real = global_sched.compile_global
+    monkeypatch.setattr(global_sched, "compile_global", spy)
+    assert main(["optimize", str(REPO / "examples/dot_i8.ir"), "--target", "hexagon", "--time-limit", "0.3"]) == 0
+    assert main(["optimize", str(REPO / "examples/dot_i8.ir"), "--target", "hexagon"]) == 0
+    assert seen == [0.3, global_sched.DEFAULT_TIME_LIMIT]

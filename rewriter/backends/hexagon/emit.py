@@ -53,7 +53,8 @@ UNROLL_FACTORS = (1, 2, 4, 8)
 
 
 def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
-                    rotate: bool | None = None, scheduler: str = "list") -> HexagonCode:
+                    rotate: bool | None = None, scheduler: str = "list",
+                    time_limit: float | None = None) -> HexagonCode:
     """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
     rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
     blocks per loop iteration and `rotate` the loop rotation; by default each factor of
@@ -61,12 +62,14 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
     scheduled with and without loop rotation (`rotate.py`) and the fewest model cycles wins.
     Raises `HexagonUnsupported` for kernels outside what the backend handles yet.
     `scheduler="global"`: the loop is software-pipelined by the modulo solver instead
-    (`global_sched.py`, docs/SCHEDULING.md)."""
+    (`global_sched.py`, docs/SCHEDULING.md), with `time_limit` seconds per candidate loop
+    body (default `global_sched.DEFAULT_TIME_LIMIT`)."""
     from rewriter.backends.hexagon.mir import HexagonUnsupported
 
     if scheduler == "global":
-        from rewriter.backends.hexagon.global_sched import compile_global
-        return compile_global(kernel, library, unroll=unroll)
+        from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
+        return compile_global(kernel, library, unroll=unroll,
+                              time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
     if scheduler != "list":
         raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: list, global)")
     from rewriter.rewrite.engine import Rewriter

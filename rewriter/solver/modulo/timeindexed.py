@@ -1,0 +1,214 @@
+"""The modulo model again, time-indexed, for CP-SAT: one Boolean per (op, absolute cycle,
+issue option), behind the same `solve_ii` interface as `cpsat_model.py`.
+
+Why a second encoding: `cpsat_model.py` writes a start as `t = II * q + row`, with the row
+a sum of Booleans and the stage q an integer. Its dependences are then linear in t, whose
+LP relaxation says little about rows; on a body whose packets must be filled exactly (conv3x3:
+every packet two of {double multiply, double permute, slot-0 memory op}), CP-SAT finds no
+schedule within a minute even where one packs at the bound. Here every op has a window of
+absolute cycles [asap, alap] inside the horizon, and a monotone step variable per cycle,
+`by[i][c]` = "op i has issued by cycle c". A dependence `t_j >= t_i + d` is then the
+two-literal clause `by[j][c] -> by[i][c - d]` for every c (the strong time-indexed form,
+whose relaxation is tight), resources are sums over the cycles of one row `c % II`, and a
+value is live in cycle c exactly when its definition has issued by c and some use has not
+(`live >= by[def][c] - by[use][c - distance * II]`), which counts registers per row exactly
+as `schedule.max_live` does. Measured on the conv3x3 bodies (docs/SCHEDULING.md): schedules
+at the packing bound in seconds where the other encoding times out.
+
+The price is size: (ops x horizon) Booleans, so `solve` calls it with a horizon of the few
+stages that can still beat the incumbent, never to prove an II infeasible (that needs the
+full horizon, which `cpsat_model.py` handles with integer starts).
+"""
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from rewriter.solver.modulo.problem import LoopProblem
+from rewriter.solver.modulo.schedule import FEASIBLE, ModuloSchedule
+
+SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
+
+
+def windows(problem: LoopProblem, horizon: int) -> tuple[dict, dict]:
+    """(asap, alap) per op within cycles [0, horizon): longest paths over the same-iteration
+    dependences from the sources and to the sinks. An op of an unpicked alternative imposes
+    nothing, so only dependences between ops outside choices tighten a window."""
+    where = problem.choice_of()
+    asap = {o.name: 0 for o in problem.ops}
+    alap = {o.name: horizon - 1 for o in problem.ops}
+    firm = [d for d in problem.deps if d.distance == 0 and d.src not in where and d.dst not in where]
+    for _ in range(len(problem.ops)):  # Bellman-Ford; an acyclic graph settles in depth rounds
+        changed = False
+        for d in firm:
+            if asap[d.dst] < asap[d.src] + d.latency:
+                asap[d.dst], changed = asap[d.src] + d.latency, True
+            if alap[d.src] > alap[d.dst] - d.latency:
+                alap[d.src], changed = alap[d.dst] - d.latency, True
+        if not changed:
+            break
+    return asap, alap
+
+
+class _Model:
+    def __init__(self, problem: LoopProblem, ii: int, horizon: int, registers: str):
+        self.p, self.ii = problem, ii
+        m = self.m = cp_model.CpModel()
+        asap, alap = self.asap, self.alap = windows(problem, horizon)
+        self.empty = any(asap[o.name] > alap[o.name] for o in problem.ops if o.name not in problem.choice_of())
+        if self.empty:
+            return
+        self.z = []
+        for ci, c in enumerate(problem.choices):
+            zs = [m.NewBoolVar(f"z_{ci}_{a}") for a in range(len(c.alternatives))]
+            m.AddExactlyOne(zs)
+            self.z.append(zs)
+        where = problem.choice_of()
+        self.issued, self.x, self.by = {}, {}, {}
+        for o in problem.ops:
+            n = o.name
+            lo, hi = asap[n], max(asap[n], alap[n])
+            iss = self.z[where[n][0]][where[n][1]] if n in where else None
+            self.issued[n] = iss
+            x = self.x[n] = {(c, k): m.NewBoolVar(f"x_{n}_{c}_{k}") for c in range(lo, hi + 1)
+                             for k in range(len(o.options))}
+            if iss is None:
+                m.AddExactlyOne(x.values())
+            else:
+                m.Add(sum(x.values()) == iss)
+            by, acc = {}, 0
+            for c in range(lo, hi + 1):
+                acc = acc + sum(x[c, k] for k in range(len(o.options)))
+                b = m.NewBoolVar(f"by_{n}_{c}")
+                m.Add(b == acc)
+                by[c] = b
+            self.by[n] = by
+        for d in problem.deps:
+            self._precede(d)
+        for row in range(ii):
+            cells = [(o, k, b) for o in problem.ops for (c, k), b in self.x[o.name].items() if c % ii == row]
+            m.Add(sum(b for _, _, b in cells) <= problem.machine.issue_width)
+            for res, cap in problem.machine.capacity.items():
+                terms = [(o.options[k][res], b) for o, k, b in cells if o.options[k].get(res, 0)]
+                if sum(w for w, _ in terms) > cap:
+                    m.Add(sum(w * b for w, b in terms) <= cap)
+        if registers != "none":
+            self._registers()
+        self.length = m.NewIntVar(0, horizon, "length")
+        for o in problem.ops:
+            m.Add(self.length >= sum((c + 1) * b for (c, _), b in self.x[o.name].items()))
+        m.Minimize(self.length)
+
+    def _by(self, n: str, c: int):
+        """'op n has issued by cycle c' as a literal or a constant."""
+        by = self.by[n]
+        if c < self.asap[n]:
+            return 0
+        if c in by:
+            return by[c]
+        return by[max(by)]  # after the window: issued exactly when picked
+
+    def _precede(self, d) -> None:
+        shift = d.latency - self.ii * d.distance  # t_dst >= t_src + shift
+        src_iss = self.issued[d.src]
+        for c in self.by[d.dst]:
+            need = self._by(d.src, c - shift)
+            if need is self.by[d.src].get(max(self.by[d.src])) and src_iss is None:
+                continue  # the source has surely issued by then
+            lhs = self.by[d.dst][c]
+            if isinstance(need, int):
+                if src_iss is None:
+                    self.m.Add(lhs == 0)
+                else:
+                    self.m.AddImplication(lhs, src_iss.Not())
+            elif src_iss is None:
+                self.m.AddImplication(lhs, need)
+            else:
+                self.m.AddBoolOr([lhs.Not(), need, src_iss.Not()])
+
+    def _registers(self) -> None:
+        """Per row, the registers live in its cycles (see the module doc) within the file."""
+        p, ii, m = self.p, self.ii, self.m
+        uses: dict = {}
+        for d in p.deps:
+            if d.use:
+                uses.setdefault(d.src, []).append(d)
+        rows: dict = {}
+        for v in p.values:
+            n = v.op
+            ends = [max(self.by[d.dst]) + self.ii * d.distance for d in uses.get(n, ())]
+            last = max([max(self.by[n])] + ends)
+            for c in range(self.asap[n], last + 1):
+                at = self._by(n, c)
+                live = m.NewBoolVar(f"live_{n}_{c}")
+                if not uses.get(n):  # a value nobody reads still holds its register one cycle
+                    if (c, 0) in self.x[n]:
+                        for k in range(len(p.op(n).options)):
+                            m.AddImplication(self.x[n][c, k], live)
+                for d in uses.get(n, ()):
+                    done = self._by(d.dst, c - ii * d.distance)
+                    if isinstance(done, int):
+                        m.AddImplication(at, live)
+                    else:
+                        m.AddBoolOr([at.Not(), done, live])
+                rows.setdefault((v.reg_class, c % ii), []).append(v.size * live)
+        for (cls, _), terms in rows.items():
+            m.Add(sum(terms) <= p.machine.registers[cls])
+
+    def decode(self, solver) -> ModuloSchedule:
+        picks = tuple(next(a for a, b in enumerate(zs) if solver.Value(b)) for zs in self.z)
+        start, option = {}, {}
+        for o in self.p.ops:
+            for (c, k), b in self.x[o.name].items():
+                if solver.Value(b):
+                    start[o.name], option[o.name] = c, k
+        return ModuloSchedule(self.p, self.ii, start, option, picks, FEASIBLE, "cp-sat")
+
+
+class _Watch(cp_model.CpSolverSolutionCallback):
+    def __init__(self, model: _Model, accept, stop: bool):
+        super().__init__()
+        self.model, self.accept, self.stop, self.found = model, accept, stop, None
+
+    def on_solution_callback(self):
+        sched = self.model.decode(self)
+        if self.accept(sched) and (self.found is None or sched.length < self.found.length):
+            self.found = sched
+            if self.stop:
+                self.StopSearch()
+
+
+def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, best_length: int | None = None,
+             registers: str = "exact", accept=None, first: bool = False, workers: int = 2):
+    """(status, schedule, length_proven_optimal) for this II with every start below
+    `horizon`, as `cpsat_model.solve_ii`; `registers` is "exact" or "none" ("total" counts
+    as exact: the per-row count here is as cheap as an aggregate)."""
+    if deadline - time.monotonic() <= 0.01:
+        return UNKNOWN, None, False
+    model = _Model(problem, ii, horizon, registers)
+    if model.empty:
+        return UNSAT, None, False
+    if best_length is not None:
+        model.m.Add(model.length <= best_length - 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
+    solver.parameters.num_workers = workers
+    if first:
+        # Any schedule will do: no objective, and neither probing nor symmetry detection in
+        # presolve (they took ~60% of the time to a first schedule of conv3x3 x4 at II 30:
+        # 5-6 s with them, 2-3 s without, over three seeds).
+        model.m.ClearObjective()
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+    watch = _Watch(model, accept, first) if accept else None
+    st = solver.Solve(model.m, watch)
+    if st == cp_model.INFEASIBLE:
+        return UNSAT, None, False
+    if watch is not None:
+        if watch.found is None:
+            return UNKNOWN, None, False
+        return SAT, watch.found, st == cp_model.OPTIMAL and watch.found.length == solver.Value(model.length)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SAT, model.decode(solver), st == cp_model.OPTIMAL
+    return UNKNOWN, None, False

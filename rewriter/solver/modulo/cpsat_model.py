@@ -121,7 +121,7 @@ class _Watch(cp_model.CpSolverSolutionCallback):
     """Keeps the shortest schedule that `accept` approves; with `stop`, ends the search at
     the first one."""
 
-    def __init__(self, model: _Model, accept, stop: bool):
+    def __init__(self, model, accept, stop: bool):
         super().__init__()
         self.model, self.accept, self.stop, self.found = model, accept, stop, None
 
@@ -133,20 +133,19 @@ class _Watch(cp_model.CpSolverSolutionCallback):
                 self.StopSearch()
 
 
-def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, best_length: int | None = None,
-             registers: str = "exact", accept=None, first: bool = False, workers: int = 2):
-    """(status, schedule, length_proven_optimal) for this II, as `z3model.solve_ii`. With
-    `accept`, only schedules it approves count: the shortest found, or with `first` the first
-    one; the length is proven optimal only when the solver's optimum itself is approved."""
-    left = deadline - time.monotonic()
-    if left <= 0.01:
-        return UNKNOWN, None, False
-    model = _Model(problem, ii, horizon, registers)
+def run(model, deadline: float, *, best_length: int | None, accept, first: bool, workers: int, tune=None):
+    """Solve a model with `.m` (the CpModel), `.length` and `.decode(values)` (this module's
+    or `timeindexed.py`'s) until `deadline`: (status, schedule, length_proven_optimal).
+    `tune(parameters)` may set solver parameters. With `accept`, only schedules it approves
+    count: the shortest found, or with `first` the first one; the length is proven optimal
+    only when the solver's optimum itself is approved."""
     if best_length is not None:
         model.m.Add(model.length <= best_length - 1)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
     solver.parameters.num_workers = workers
+    if tune is not None:
+        tune(solver.parameters)
     watch = _Watch(model, accept, first) if accept else None
     st = solver.Solve(model.m, watch)
     if st == cp_model.INFEASIBLE:
@@ -159,3 +158,12 @@ def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, be
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SAT, model.decode(solver), st == cp_model.OPTIMAL
     return UNKNOWN, None, False
+
+
+def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, best_length: int | None = None,
+             registers: str = "exact", accept=None, first: bool = False, workers: int = 2):
+    """(status, schedule, length_proven_optimal) for this II, as `z3model.solve_ii` (see `run`)."""
+    if deadline - time.monotonic() <= 0.01:
+        return UNKNOWN, None, False
+    return run(_Model(problem, ii, horizon, registers), deadline, best_length=best_length, accept=accept,
+               first=first, workers=workers)

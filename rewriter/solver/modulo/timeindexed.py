@@ -25,10 +25,10 @@ import time
 
 from ortools.sat.python import cp_model
 
+from rewriter.solver.modulo import cpsat_model
+from rewriter.solver.modulo.cpsat_model import UNKNOWN, UNSAT
 from rewriter.solver.modulo.problem import LoopProblem
 from rewriter.solver.modulo.schedule import FEASIBLE, ModuloSchedule
-
-SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
 
 
 def windows(problem: LoopProblem, horizon: int) -> tuple[dict, dict]:
@@ -166,17 +166,12 @@ class _Model:
         return ModuloSchedule(self.p, self.ii, start, option, picks, FEASIBLE, "cp-sat")
 
 
-class _Watch(cp_model.CpSolverSolutionCallback):
-    def __init__(self, model: _Model, accept, stop: bool):
-        super().__init__()
-        self.model, self.accept, self.stop, self.found = model, accept, stop, None
-
-    def on_solution_callback(self):
-        sched = self.model.decode(self)
-        if self.accept(sched) and (self.found is None or sched.length < self.found.length):
-            self.found = sched
-            if self.stop:
-                self.StopSearch()
+def _first_schedule(parameters) -> None:
+    # Any schedule will do: neither probing nor symmetry detection in presolve (they took
+    # ~60% of the time to a first schedule of conv3x3 x4 at II 30: 5-6 s with them, 2-3 s
+    # without, over three seeds).
+    parameters.cp_model_probing_level = 0
+    parameters.symmetry_level = 0
 
 
 def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, best_length: int | None = None,
@@ -189,26 +184,7 @@ def solve_ii(problem: LoopProblem, ii: int, horizon: int, deadline: float, *, be
     model = _Model(problem, ii, horizon, registers)
     if model.empty:
         return UNSAT, None, False
-    if best_length is not None:
-        model.m.Add(model.length <= best_length - 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
-    solver.parameters.num_workers = workers
     if first:
-        # Any schedule will do: no objective, and neither probing nor symmetry detection in
-        # presolve (they took ~60% of the time to a first schedule of conv3x3 x4 at II 30:
-        # 5-6 s with them, 2-3 s without, over three seeds).
-        model.m.ClearObjective()
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
-    watch = _Watch(model, accept, first) if accept else None
-    st = solver.Solve(model.m, watch)
-    if st == cp_model.INFEASIBLE:
-        return UNSAT, None, False
-    if watch is not None:
-        if watch.found is None:
-            return UNKNOWN, None, False
-        return SAT, watch.found, st == cp_model.OPTIMAL and watch.found.length == solver.Value(model.length)
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SAT, model.decode(solver), st == cp_model.OPTIMAL
-    return UNKNOWN, None, False
+        model.m.ClearObjective()  # (the first schedule ends the search anyway)
+    return cpsat_model.run(model, deadline, best_length=best_length, accept=accept, first=first, workers=workers,
+                           tune=_first_schedule if first else None)

@@ -66,15 +66,29 @@ def _indexed_stages(problem: LoopProblem, ii: int, beat: int | None) -> range:
 
 def _feasible(solve_ii, problem, ii, deadline, near: int, beat: int | None = None, indexed: bool = False):
     """Phase 1 at one II: any schedule the checker accepts, in up to four tries that share
-    the time left: (0) with `indexed`, the time-indexed model (`timeindexed.py`) over the
-    fewest stages that can still total fewer cycles than `beat` (the incumbent's), with
-    80% of the time: small, with exact registers, and the one that packs tight bodies, but
-    its unsat proves nothing; (1) only the aggregate register bound (a relaxation: much easier, and most
+    the time left: (1) only the aggregate register bound (a relaxation: much easier, and most
     schedules it finds fit the register files anyway) with starts below `near` (about twice
-    the heuristic's length: small domains, fast, but its unsat proves nothing); (2) the
-    relaxation over the full horizon, whose unsat proves this II infeasible; (3) the exact
-    register model."""
+    the heuristic's length: small domains, fast, but its unsat proves nothing), a quarter of
+    the time; (1b) with `indexed`, the time-indexed model (`timeindexed.py`) over the fewest
+    stages that can still total fewer cycles than `beat` (the incumbent's), with 80% of what
+    is left: small, with exact registers, and the one that packs tight bodies, but its unsat
+    proves nothing either; (2) the relaxation over the full horizon, whose unsat proves this
+    II infeasible; (3) the exact register model. (The order: the random 64-op body of
+    bench/modulo_sizes.py is found by (1) at once and its length then minimized from a short
+    schedule; conv3x3 x4 at its bound only by (1b).)"""
     full = _horizon(problem, ii)
+
+    def integer(horizon, registers, share):
+        left = deadline - time.monotonic()
+        if left <= 0.01:
+            return UNKNOWN, None
+        status, found, _ = solve_ii(problem, ii, horizon, time.monotonic() + share * left, registers=registers,
+                                    accept=_valid, first=True)
+        return status, found
+
+    status, found = integer(min(near, full), "total", 0.25)
+    if status == SAT or (status == UNSAT and near >= full):
+        return status, found
     until = time.monotonic() + 0.8 * (deadline - time.monotonic())
     for stages in (_indexed_stages(problem, ii, beat) if indexed else ()):
         status, found, _ = timeindexed.solve_ii(problem, ii, min(full, stages * ii), until, accept=_valid,
@@ -83,17 +97,12 @@ def _feasible(solve_ii, problem, ii, deadline, near: int, beat: int | None = Non
             return status, found
         if status == UNKNOWN:  # (more stages: a larger model, no faster)
             break
-    tries = ((min(near, full), "total", 0.4), (full, "total", 0.5), (full, "exact", 1.0))
     status = UNKNOWN
-    for horizon, registers, share in tries:
-        left = deadline - time.monotonic()
-        if left <= 0.01:
-            break
-        status, found, _ = solve_ii(problem, ii, horizon, time.monotonic() + share * left, registers=registers,
-                                    accept=_valid, first=True)
+    for horizon, registers, share in ((full, "total", 0.5), (full, "exact", 1.0)):
+        status, found = integer(horizon, registers, share)
         if status == SAT:
             return status, found
-        if status == UNSAT and horizon == full:
+        if status == UNSAT:
             return status, None
     return UNKNOWN, None
 
@@ -192,9 +201,10 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
     if exact:
         ii, last_ii = ii_lb, (best.ii if incumbent else 4 * best.ii)
         while ii < last_ii and time.monotonic() < deadline:
-            # Half the time left per II while an incumbent exists: an II the solver cannot
-            # decide leaves time for the descent below.
-            until = deadline if not incumbent else time.monotonic() + (deadline - time.monotonic()) / 2
+            # 70% of the time left per II while an incumbent exists: an II the solver cannot
+            # decide leaves time for the descent below. (More than half: the first II, the
+            # bound, is where the time-indexed try packs tight bodies, conv3x3 x4 in ~4 s.)
+            until = deadline if not incumbent else time.monotonic() + 0.7 * (deadline - time.monotonic())
             status, found = _feasible(solve_ii, problem, ii, until, 2 * best.length + ii,
                                       best.total_cycles if incumbent else None, solver == "cp-sat")
             if status == UNSAT:

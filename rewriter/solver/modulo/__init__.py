@@ -68,8 +68,8 @@ def _feasible(solve_ii, problem, ii, deadline, near: int, beat: int | None = Non
     """Phase 1 at one II: any schedule the checker accepts, in up to four tries that share
     the time left: (1) only the aggregate register bound (a relaxation: much easier, and most
     schedules it finds fit the register files anyway) with starts below `near` (about twice
-    the heuristic's length: small domains, fast, but its unsat proves nothing), a quarter of
-    the time; (1b) with `indexed`, the time-indexed model (`timeindexed.py`) over the fewest
+    the heuristic's length: small domains, fast, but its unsat proves nothing), 15% of the
+    time; (1b) with `indexed`, the time-indexed model (`timeindexed.py`) over the fewest
     stages that can still total fewer cycles than `beat` (the incumbent's), with 80% of what
     is left: small, with exact registers, and the one that packs tight bodies, but its unsat
     proves nothing either; (2) the relaxation over the full horizon, whose unsat proves this
@@ -86,7 +86,7 @@ def _feasible(solve_ii, problem, ii, deadline, near: int, beat: int | None = Non
                                     accept=_valid, first=True)
         return status, found
 
-    status, found = integer(min(near, full), "total", 0.25)
+    status, found = integer(min(near, full), "total", 0.15)
     if status == SAT or (status == UNSAT and near >= full):
         return status, found
     until = time.monotonic() + 0.8 * (deadline - time.monotonic())

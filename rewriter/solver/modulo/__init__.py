@@ -58,7 +58,7 @@ def _indexed_stages(problem: LoopProblem, ii: int, beat: int | None) -> range:
     critical path allows, then one more, as far as a schedule with that many stages still
     totals fewer cycles than `beat` (the incumbent's; None: no incumbent). Each stage more
     adds II cycles to every op's window, and the model grows with it (measured on conv3x3
-    x4: a first schedule in ~6 s at 2 stages, none in 40 s at 3)."""
+    x4: a first schedule in 2-5 s at 2 stages, none in 40 s at 3)."""
     need = max(1, math.ceil(critical_path(problem) / ii))
     cap = need + 1 if beat is None else min(need + 1, (beat - 1) // ii - problem.trips + 1)
     return range(need, cap + 1)
@@ -97,7 +97,6 @@ def _feasible(solve_ii, problem, ii, deadline, near: int, beat: int | None = Non
             return status, found
         if status == UNKNOWN:  # (more stages: a larger model, no faster)
             break
-    status = UNKNOWN
     for horizon, registers, share in ((full, "total", 0.5), (full, "exact", 1.0)):
         status, found = integer(horizon, registers, share)
         if status == SAT:

@@ -73,7 +73,8 @@ class _Model:
         self.p, self.ii = problem, ii
         m = self.m = cp_model.CpModel()
         asap, alap = self.asap, self.alap = bounds or windows(problem, horizon, ii)
-        self.empty = any(asap[o.name] > alap[o.name] for o in problem.ops if o.name not in problem.choice_of())
+        where = problem.choice_of()
+        self.empty = any(asap[o.name] > alap[o.name] for o in problem.ops if o.name not in where)
         if self.empty:
             return
         self.z = []
@@ -81,13 +82,14 @@ class _Model:
             zs = [m.NewBoolVar(f"z_{ci}_{a}") for a in range(len(c.alternatives))]
             m.AddExactlyOne(zs)
             self.z.append(zs)
-        where = problem.choice_of()
-        self.issued, self.x, self.by = {}, {}, {}
+        #: per op: its (cycle, option) Booleans, its "issued by cycle c" steps over its window,
+        #: the last cycle of that window, and the step there ("issued at all")
+        self.issued, self.x, self.by, self.last, self.done = {}, {}, {}, {}, {}
         for o in problem.ops:
             n = o.name
             lo, hi = asap[n], max(asap[n], alap[n])
             iss = self.z[where[n][0]][where[n][1]] if n in where else None
-            self.issued[n] = iss
+            self.issued[n], self.last[n] = iss, hi
             x = self.x[n] = {(c, k): m.NewBoolVar(f"x_{n}_{c}_{k}") for c in range(lo, hi + 1)
                              for k in range(len(o.options))}
             if iss is None:
@@ -100,14 +102,17 @@ class _Model:
                 b = m.NewBoolVar(f"by_{n}_{c}")
                 m.Add(b == acc)
                 by[c] = b
-            self.by[n] = by
+            self.by[n], self.done[n] = by, by[hi]
         for d in problem.deps:
             self._precede(d)
-        for row in range(ii):
-            cells = [(o, k, b) for o in problem.ops for (c, k), b in self.x[o.name].items() if c % ii == row]
-            m.Add(sum(b for _, _, b in cells) <= problem.machine.issue_width)
+        rows: list[list] = [[] for _ in range(ii)]  # (op, option, Boolean) by row c % II, in one pass
+        for o in problem.ops:
+            for (c, k), b in self.x[o.name].items():
+                rows[c % ii].append((o, k, b))
+        for in_row in rows:
+            m.Add(sum(b for _, _, b in in_row) <= problem.machine.issue_width)
             for res, cap in problem.machine.capacity.items():
-                terms = [(o.options[k][res], b) for o, k, b in cells if o.options[k].get(res, 0)]
+                terms = [(o.options[k][res], b) for o, k, b in in_row if o.options[k].get(res, 0)]
                 if sum(w for w, _ in terms) > cap:
                     m.Add(sum(w * b for w, b in terms) <= cap)
         if registers != "none":
@@ -119,19 +124,16 @@ class _Model:
 
     def _by(self, n: str, c: int):
         """'op n has issued by cycle c' as a literal or a constant."""
-        by = self.by[n]
         if c < self.asap[n]:
             return 0
-        if c in by:
-            return by[c]
-        return by[max(by)]  # after the window: issued exactly when picked
+        return self.by[n][c] if c <= self.last[n] else self.done[n]  # (after: issued exactly when picked)
 
     def _precede(self, d) -> None:
         shift = d.latency - self.ii * d.distance  # t_dst >= t_src + shift
         src_iss = self.issued[d.src]
         for c in self.by[d.dst]:
             need = self._by(d.src, c - shift)
-            if need is self.by[d.src].get(max(self.by[d.src])) and src_iss is None:
+            if need is self.done[d.src] and src_iss is None:
                 continue  # the source has surely issued by then
             lhs = self.by[d.dst][c]
             if isinstance(need, int):
@@ -154,9 +156,8 @@ class _Model:
         rows: dict = {}
         for v in p.values:
             n = v.op
-            ends = [max(self.by[d.dst]) + self.ii * d.distance for d in uses.get(n, ())]
-            last = max([max(self.by[n])] + ends)
-            for c in range(self.asap[n], last + 1):
+            ends = [self.last[d.dst] + ii * d.distance for d in uses.get(n, ())]
+            for c in range(self.asap[n], max([self.last[n]] + ends) + 1):
                 at = self._by(n, c)
                 live = m.NewBoolVar(f"live_{n}_{c}")
                 if not uses.get(n):  # a value nobody reads still holds its register one cycle

@@ -169,8 +169,7 @@ def _optimize_hexagon(args) -> int:
     kernel = load_kernel(args.kernel)
     if args.explain and args.scheduler != "global":
         raise RewriterError("--explain needs --scheduler global (the alternatives are the global scheduler's)")
-    if args.time_limit is not None and args.scheduler != "global":
-        raise RewriterError("--time-limit needs --scheduler global (the list scheduler does not search)")
+    _check_time_limit(args)
     out, inputs = _optimize_io(args, kernel)
     code = compile_hexagon(kernel, load_library(args.rules or default_rule_paths()), scheduler=args.scheduler,
                            time_limit=args.time_limit)
@@ -218,13 +217,21 @@ def _write_or_print(out, text: str, what: str) -> None:
         sys.stdout.write(text)
 
 
+def _check_time_limit(args) -> None:
+    """--time-limit is the global scheduler's (Hexagon's) search budget: refused elsewhere."""
+    from rewriter.pipeline import check_target_options
+
+    check_target_options(args.target, time_limit=args.time_limit is not None)
+    if args.time_limit is not None and args.scheduler != "global":
+        raise RewriterError("--time-limit needs --scheduler global (the list scheduler does not search)")
+
+
 def cmd_optimize(args) -> int:
     if args.target == "hexagon":
         return _optimize_hexagon(args)
     if args.explain:
         raise RewriterError("--explain is for --target hexagon (the global scheduler's alternatives)")
-    if args.time_limit is not None:
-        raise RewriterError("--time-limit is for --target hexagon (the global scheduler's search)")
+    _check_time_limit(args)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -324,10 +331,9 @@ def cmd_bench(args) -> int:
 
     # Checked before the (long) run, not after it.
     args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
+    _check_time_limit(args)
     if args.target == "hexagon":
         return _bench_hexagon(args)
-    if args.time_limit is not None:
-        raise RewriterError("--time-limit is for --target hexagon (the global scheduler's search)")
     return run_bench(args)
 
 

@@ -65,7 +65,8 @@ def target_desc(name: str):
 
 
 #: Options only some targets have: (keyword, command-line flag, the targets that take it).
-TARGET_OPTIONS = (("fp_contract", "--fp-contract", ("cuda",)), ("tensor_cores", "--tensor-cores", ("cuda",)))
+TARGET_OPTIONS = (("fp_contract", "--fp-contract", ("cuda",)), ("tensor_cores", "--tensor-cores", ("cuda",)),
+                  ("time_limit", "--time-limit", ("hexagon",)))
 
 
 def check_target_options(target: str, **given) -> None:

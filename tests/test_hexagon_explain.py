@@ -168,14 +168,15 @@ def test_cli_explain_needs_the_global_scheduler(capsys):
     assert "--explain needs --scheduler global" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["optimize", "bench"])
 @pytest.mark.parametrize("argv, says", [
     (["--target", "hexagon", "--scheduler", "list", "--time-limit", "1"], "--time-limit needs --scheduler global"),
     (["--target", "cpu", "--time-limit", "1"], "--time-limit is for --target hexagon"),
 ])
-def test_cli_time_limit_is_refused_where_nothing_searches(capsys, argv, says):
+def test_cli_time_limit_is_refused_where_nothing_searches(capsys, command, argv, says):
     from rewriter.cli import main
 
-    assert main(["optimize", str(REPO / "examples/dot_i8.ir"), *argv]) == 2
+    assert main([command, str(REPO / "examples/dot_i8.ir"), *argv]) == 2
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
 

@@ -1,6 +1,6 @@
 """The WGSL emitter's faster forms: packed 8/16-bit lanes a word at a time
-(`backends/wgsl_swar.py`), 16-byte `vec4` bindings (`wgsl._vec4_buffers`) and small loops
-unrolled with constant indices (`wgsl._unrolled`): run through wgpu (lavapipe in CI) and
+(`backends/wgsl_swar.py`), 16-byte `vec4` bindings (`wgsl_shape.vec4_buffers`) and small loops
+unrolled with constant indices (`wgsl_shape.unrolled`): run through wgpu (lavapipe in CI) and
 compared bit for bit with the reference interpreter."""
 from __future__ import annotations
 

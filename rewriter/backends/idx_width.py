@@ -17,7 +17,7 @@ from __future__ import annotations
 from rewriter.errors import SourceError
 from rewriter.ir.ops import OPS
 from rewriter.ir.uop import UOp
-from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store, walk
 
 Interval = tuple
 
@@ -104,11 +104,11 @@ class IndexWidths:
         self.acc_bits: dict[str, int] = {}  # accumulator -> width of its slot
         body = prog.body
         for k, s in enumerate(body):
-            loc = next((x.loc for x in _walk(body[k:]) if isinstance(x, Store)), None)
+            loc = next((x.loc for x in walk(body[k:]) if isinstance(x, Store)), None)
             # One loop nest at a time: a loop variable with step w only takes the values
             # 0, w, ..., stop - w (so `broadcast(i) + lanes` stays below stop), and the same
             # range may be vectorized in one nest and not in another.
-            self.cache = {lp.var: (0, lp.stop - lp.step) for lp in _walk((s,)) if isinstance(lp, Loop)}
+            self.cache = {lp.var: (0, lp.stop - lp.step) for lp in walk((s,)) if isinstance(lp, Loop)}
             for stmt, loops in _nest((s,), ()):
                 self._check_stmt(stmt, loops, loc)
 
@@ -188,13 +188,6 @@ def _nest(stmts, loops):
         yield s, loops
         if isinstance(s, Loop):
             yield from _nest(s.body, loops + (s,))
-
-
-def _walk(stmts):
-    for s in stmts:
-        yield s
-        if isinstance(s, Loop):
-            yield from _walk(s.body)
 
 
 def _bound(v) -> str:

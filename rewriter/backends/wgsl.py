@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rewriter.backends.wgsl_ops import EMIT, HELPER_DEPS, HELPERS
+from rewriter.backends.wgsl_shape import substituted, unrolled, vec4_buffers, walk, whole_words
 from rewriter.backends.wgsl_swar import SWAR, lane_spec
 from rewriter.backends.wgsl_types import WgslError, carrier, from_bits, is_f16, literal, storage, to_bits, words
 from rewriter.ir.concrete import ConcreteDomain
@@ -116,97 +117,6 @@ def _grid(groups: int, limits: WebGPULimits) -> tuple[int, int, int]:
         raise WgslError(f"{groups} workgroups exceed WebGPU's {limits.max_groups_per_dim}^2 grid")
     gx = -(-groups // gy)
     return (max(gx, 1), max(gy, 1), 1)
-
-
-def _walk(stmts):
-    for s in stmts:
-        yield s
-        if isinstance(s, (Loop, If)):
-            yield from _walk(s.body)
-
-
-def _whole_words(s: Store, kernel_buffers: dict, multiples: dict) -> bool:
-    """Whether store `s` writes whole 4-byte words (always, for an unpacked buffer)."""
-    st = storage(kernel_buffers[s.buffer].dtype)
-    if not st.packed:
-        return True
-    lanes = s.value.dtype.lanes
-    return lanes % st.per_word == 0 and index_alignment(s.index, multiples) % st.per_word == 0
-
-
-def _program_values(body):
-    """Every UOp a statement list reads (values, indices, conditions), nodes in topological order."""
-    for s in _walk(body):
-        for f in ("value", "cond", "index"):
-            u = getattr(s, f, None)
-            if isinstance(u, UOp):
-                yield from u.toposort()
-
-
-def _vec4_buffers(gp: GpuProgram, atomic: set) -> frozenset:
-    """The buffers bound as `array<vec4<word>>`: every access to them, in every launch, is a
-    vector load or store of whole 16-byte groups at a 16-byte-aligned index. One such access
-    is then one 128-bit load/store (what PTX's `ld.global.v4` does) instead of four 32-bit
-    ones, which the shader compiler does not merge by itself."""
-    bufs = {b.name: b for b in gp.buffers}
-    ok = {}  # buffer -> still eligible
-
-    def access(name: str, lanes: int, index: UOp, multiples: dict):
-        b = bufs[name]
-        st = storage(b.dtype)
-        per_vec = 16 * 8 // st.bits  # elements in one vec4 of words
-        good = (st.elem_bytes == 4 and name not in atomic and words(b.dtype, b.size) % 4 == 0
-                and lanes % per_vec == 0 and index_alignment(index, multiples) % per_vec == 0)
-        ok[name] = ok.get(name, True) and good
-
-    for launch in gp.launches:
-        mult = dict(launch.multiples)
-        for u in _program_values(launch.body):
-            if u.op == "vload":
-                access(u.arg, u.dtype.lanes, u.src[0], mult)
-            elif u.op in ("load", "gather"):
-                ok[u.arg] = False
-        for s in _walk(launch.body):
-            if isinstance(s, Store):
-                access(s.buffer, s.value.dtype.lanes, s.index, mult)
-    return frozenset(n for n, good in ok.items() if good)
-
-
-#: Loops of at most this many iterations and body statements (counted through nested
-#: loops) are printed unrolled, with the loop variable a constant in every copy.
-UNROLL_TRIPS = 16
-UNROLL_STATEMENTS = 64
-
-
-def _size(body) -> int:
-    return sum(1 + (_size(s.body) * (s.stop // s.step) if isinstance(s, Loop) else
-                    _size(s.body) if isinstance(s, If) else 0) for s in body)
-
-
-def _unrolled(loop: Loop) -> bool:
-    """Whether `loop` is printed as straight-line copies. The PTX path gets this from LLVM
-    (its loop unroller and then CSE of the loop-invariant loads, e.g. conv3x3's weights);
-    WGSL's `for` reaches the driver's compiler after naga, so the emitter does it: each copy's
-    indices fold to constants and the copies share every value that does not read the
-    variable (the memo), as one WGSL function scope."""
-    trips = -(-loop.stop // loop.step)
-    return trips <= UNROLL_TRIPS and _size(loop.body) * trips <= UNROLL_STATEMENTS
-
-
-def _substituted(stmt, mapping: dict):
-    """`stmt` with `mapping` applied to every value it holds (through nested bodies)."""
-    from dataclasses import fields, replace
-
-    changes = {}
-    for f in fields(stmt):
-        v = getattr(stmt, f.name)
-        if f.name == "var":
-            continue  # the variable a Loop / Let binds, not a read of it
-        if isinstance(v, UOp):
-            changes[f.name] = v.substitute(mapping)
-        elif f.name == "body":
-            changes[f.name] = tuple(_substituted(b, mapping) for b in v)
-    return replace(stmt, **changes)
 
 
 class _Emitter:
@@ -617,9 +527,9 @@ class _Emitter:
     # -- statements ---------------------------------------------------------------------------
     def stmts(self, body):
         for s in body:
-            if isinstance(s, Loop) and _unrolled(s):
+            if isinstance(s, Loop) and unrolled(s):
                 for k in range(0, s.stop, s.step):
-                    self.stmts(tuple(_substituted(b, {s.var: const(idx, k)}) for b in s.body))
+                    self.stmts(tuple(substituted(b, {s.var: const(idx, k)}) for b in s.body))
             elif isinstance(s, Loop):
                 name = self.fresh(f"r_{s.var.arg.name}_")
                 with self.block(f"for (var {name}: i32 = 0i; {name} < {s.stop}i; {name} = {name} + {s.step}i)"):
@@ -672,7 +582,7 @@ class _Emitter:
         lanes = s.value.dtype.lanes
         i = self.value(s.index)
         sh = st.per_word.bit_length() - 1
-        if st.packed and _whole_words(s, self.bufs, self.multiples) and self.swar_ok(s.value):
+        if st.packed and whole_words(s, self.bufs, self.multiples) and self.swar_ok(s.value):
             self.put_words(b, i, [self.swar_word(s.value, w) for w in range(lanes // st.per_word)])
             return
         vals = [self.lane(s.value, j) for j in range(lanes)]
@@ -688,7 +598,7 @@ class _Emitter:
             for j, v in enumerate(vals):
                 put(i if lanes == 1 else f"{i} + {j}i", v)
             return
-        if _whole_words(s, self.bufs, self.multiples):
+        if whole_words(s, self.bufs, self.multiples):
             for w in range(lanes // st.per_word):
                 parts = [f"({to_bits(b.dtype, vals[w * st.per_word + q])} << {q * st.bits}u)"
                          for q in range(st.per_word)]
@@ -758,10 +668,10 @@ def render_wgsl(gp: GpuProgram, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslSh
     atomic = set()
     for launch in gp.launches:
         mult = dict(launch.multiples)
-        for s in _walk(launch.body):
-            if isinstance(s, Store) and not _whole_words(s, bufs, mult):
+        for s in walk(launch.body):
+            if isinstance(s, Store) and not whole_words(s, bufs, mult):
                 atomic.add(s.buffer)
-    vec4 = _vec4_buffers(gp, atomic)
+    vec4 = vec4_buffers(gp, atomic)
     decls, helpers, bodies, dispatches = [], set(), [], []
     for b in binds:
         access = "read" if b.role == "input" else "read_write"

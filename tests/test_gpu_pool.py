@@ -221,3 +221,15 @@ def test_without_window_direct_maxpool_is_window_tiled_again():
     kernel = simplify_kernel(load_kernel("examples/maxpool2x2_u8.ir"), rewriter())
     gp = lower_gpu(kernel, rewriter(), strategies=tuple(s for s in STRATEGIES if s != "window-direct"))
     assert [l.strategy for l in gp.launches] == ["window-tiled"]
+
+
+def test_a_lane_pick_prints_and_carries_no_poison_flags():
+    """vshuffle's arg is its lane indices, not poison flags: the term prints (it crashed in
+    the pattern printer, which took the indices for flags) and counts as flag-free."""
+    from rewriter.ir.dtype import parse_dtype
+    from rewriter.ir.uop import UOp, var
+
+    v = var(parse_dtype("u8x16"), "v")
+    picked = UOp("vshuffle", parse_dtype("u8x8"), (v,), (0, 2, 4, 6, 8, 10, 12, 14))
+    assert picked.flags == ()
+    assert "vshuffle" in repr(picked)

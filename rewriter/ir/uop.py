@@ -77,7 +77,9 @@ class UOp:
     # -- convenience ---------------------------------------------------------------------
     @property
     def flags(self) -> tuple[str, ...]:
-        return self.arg if isinstance(self.arg, tuple) and self.op not in ("const", "var") else ()
+        # A tuple arg is poison flags, except where the op's arg is data: a constant's or
+        # variable's value, vshuffle's lane indices (the GPU lowering's lane picks).
+        return self.arg if isinstance(self.arg, tuple) and self.op not in ("const", "var", "vshuffle") else ()
 
     def replace(self, **kw) -> "UOp":
         fields = {"op": self.op, "dtype": self.dtype, "src": self.src, "arg": self.arg}

@@ -434,19 +434,19 @@ class _Emitter:
             out.append(w)
         return out
 
-    def fetch_tile_word(self, tile: str):
+    def word_fetcher(self, read):
+        """`span_words`' fetch: word index -> a fresh `let` holding the word `read(index)` names."""
         def fetch(wi: str) -> str:
             w = self.fresh("w")
-            self.line(f"let {w}: u32 = {self.tile_name(tile)}[{wi}];")
+            self.line(f"let {w}: u32 = {read(wi)};")
             return w
         return fetch
 
+    def fetch_tile_word(self, tile: str):
+        return self.word_fetcher(lambda wi: f"{self.tile_name(tile)}[{wi}]")
+
     def fetch_buffer_word(self, buf: str):
-        def fetch(wi: str) -> str:
-            w = self.fresh("w")
-            self.line(f"let {w}: u32 = {self.word(buf, wi)};")
-            return w
-        return fetch
+        return self.word_fetcher(lambda wi: self.word(buf, wi))
 
     def tile_row_lane(self, u: UOp, i: int) -> str:
         """Lane `i` of a vector read of consecutive elements of a word-packed tile: the words

@@ -66,7 +66,8 @@ def _without(strategy: str, k, lib):
     """(CUDA GpuProgram, its PTX, WgslShader) of `k` lowered without `strategy`: the
     comparison rows that time a new strategy against what it replaced in the same run."""
     from rewriter.backends.ptx import emit_ptx
-    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.backends.wgsl import render_wgsl
+    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import STRATEGIES, lower_gpu
     from rewriter.lower.gpu_ops import WEBGPU
     from rewriter.pipeline import make_rewriter, simplify_kernel
@@ -86,7 +87,8 @@ def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
     `GpuSpec.window_tile_words`), timed next to the packed one in the same run."""
     from dataclasses import replace
 
-    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.backends.wgsl import render_wgsl
+    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import lower_gpu
     from rewriter.lower.gpu_ops import WEBGPU
     from rewriter.pipeline import make_rewriter, simplify_kernel
@@ -126,19 +128,19 @@ def prepare(out_dir: str) -> None:
     for label, text, small in _kernels():
         k = parse_kernels(text)[0]
         cuda = optimize(k, lib, "cuda")
-        record(label, text, small, cuda.gpu, cuda.ptx, optimize(k, lib, "webgpu").wgsl)
-        if not small and any(l.strategy == "window-direct" for l in cuda.gpu.launches):
+        record(label, text, small, cuda.program, cuda.text("ptx"), optimize(k, lib, "webgpu").code)
+        if not small and any(l.strategy == "window-direct" for l in cuda.program.launches):
             later.append((f"{label} [without window-direct]", text, k))
     for label, text, k in later:  # the same kernel as lowered before window-direct, same run
         record(label, text, False, *_without("window-direct", k, lib))
     for label, text, small in _kernels():  # WebGPU window tiles at forced widths, same CUDA code
         k = parse_kernels(text)[0]
         cuda = optimize(k, lib, "cuda")
-        if small or not any(l.strategy == "window-tiled" for l in cuda.gpu.launches):
+        if small or not any(l.strategy == "window-tiled" for l in cuda.program.launches):
             continue
         for w in (1, 2, 4):
-            record(f"{label} [WebGPU {w} outputs a thread]", text, False, cuda.gpu, cuda.ptx, _webgpu_at(k, lib, w))
-        record(f"{label} [WebGPU 32-bit carriers, 2 outputs a thread]", text, False, cuda.gpu, cuda.ptx,
+            record(f"{label} [WebGPU {w} outputs a thread]", text, False, cuda.program, cuda.text("ptx"), _webgpu_at(k, lib, w))
+        record(f"{label} [WebGPU 32-bit carriers, 2 outputs a thread]", text, False, cuda.program, cuda.text("ptx"),
                _webgpu_at(k, lib, 2, tile_words=0))
 
 

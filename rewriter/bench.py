@@ -8,14 +8,17 @@ are faster). Outputs are checked against the reference interpreter before timing
 from __future__ import annotations
 
 import datetime
-import glob
 import platform
+import shlex
 import sys
 import time
 
 import numpy as np
 
-from rewriter.rules_path import default_rule_paths
+from rewriter.bench_hexagon import bench_ours_vs_llvm, render_markdown, report_header
+from rewriter.kernel.parser import load_kernel
+from rewriter.kernel.reference import random_inputs
+from rewriter.pipeline import check_against_reference, compare, load, optimize
 
 
 def _sat_add_u8(a, b):
@@ -57,27 +60,34 @@ def _best(fn, repeat: int) -> float:
     return best
 
 
-def run_bench(args) -> int:
-    from rewriter.dsl.rule import load_library
-    from rewriter.kernel.parser import load_kernel
-    from rewriter.kernel.reference import random_inputs
-    from rewriter.pipeline import check_against_reference, compare, compile_cpu, optimize
+def run_bench(args, library, paths) -> int:
+    """`rewriter bench --target T`: every kernel of `paths` through T's pipeline, checked
+    against the reference interpreter, with the target's peer where it has one (numpy for
+    the CPU, LLVM -O3 on the same QEMU for Hexagon) and timings alone elsewhere."""
+    report = PEER_REPORTS.get(args.target, bench_timings)
+    return report(args, library, paths)
 
-    paths = args.kernels or sorted(glob.glob("examples/*.ir"))
-    lib = load_library(args.rules or default_rule_paths())
+
+def _time_ours(args, library, path):
+    """(kernel, inputs, outputs, seconds, correct) of our code for one kernel file."""
+    kernel = load_kernel(path)
+    inputs = random_inputs(kernel, 0)
+    run = load(optimize(kernel, library, args.target)).run(inputs, repeat=args.repeat)
+    ok = not check_against_reference(kernel, run.outputs, inputs)
+    return kernel, inputs, run, ok
+
+
+def bench_vs_numpy(args, library, paths) -> int:
     rows = []
     status = 0
     for path in paths:
-        kernel = load_kernel(path)
-        inputs = random_inputs(kernel, 0)
-        compiled = compile_cpu(optimize(kernel, lib, args.target))
-        ok = not check_against_reference(kernel, compiled(inputs), inputs)
+        kernel, inputs, run, ok = _time_ours(args, library, path)
         status |= 0 if ok else 1
-        ours = compiled.time(inputs, args.repeat)
+        ours = run.seconds
         ref = NUMPY.get(kernel.name)
         theirs = None
         if ref is not None:
-            ok &= not compare(kernel, ref(**inputs), compiled(inputs))
+            ok &= not compare(kernel, ref(**inputs), run.outputs)
             theirs = _best(lambda: ref(**inputs), args.repeat)
         rows.append((kernel.name, ok, ours, theirs))
     lines = [f"# rewriter bench --target {args.target}",
@@ -91,10 +101,43 @@ def run_bench(args) -> int:
     ratios = [theirs / ours for _, _, ours, theirs in rows if theirs]
     if ratios:
         lines.append(f"\ngeometric mean numpy / ours: {float(np.exp(np.mean(np.log(ratios)))):.2f}x")
-    text = "\n".join(lines)
+    return _report(args, "\n".join(lines), status)
+
+
+def bench_timings(args, library, paths) -> int:
+    """A target without a peer here: our timing (or the runtime's own account) per kernel."""
+    rows, status = [], 0
+    for path in paths:
+        kernel, _, run, ok = _time_ours(args, library, path)
+        status |= 0 if ok else 1
+        rows.append(f"| {kernel.name} | {'yes' if ok else 'NO'} | {run.summary} |")
+    lines = [f"# rewriter bench --target {args.target}",
+             f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
+             f"python {sys.version.split()[0]}, {args.repeat} runs", "",
+             "| kernel | correct | ours |", "|---|---|---|", *rows]
+    return _report(args, "\n".join(lines), status)
+
+
+def bench_hexagon_vs_llvm(args, library, paths) -> int:
+    """Our packets vs LLVM -O3's on QEMU, the resource bound, the distance to it and the HVX
+    ALU saturation (rewriter/bench_hexagon.py)."""
+    rows = bench_ours_vs_llvm(paths, library, scheduler=args.scheduler, time_limit=args.time_limit)
+    command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" \
+        + (f" --time-limit {args.time_limit:g}" if args.time_limit is not None else "") \
+        + "".join(f" {shlex.quote(a)}" for a in args.kernels)
+    text = report_header(command) + render_markdown(rows)
+    wrong = [r.kernel for r in rows if (r.ours and r.ours.counts and not r.ours.correct) or not r.llvm.correct]
+    return _report(args, text, 1 if wrong else 0)
+
+
+def _report(args, text: str, status: int) -> int:
     print(text)
-    if args.out:
-        out = args.safe_out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n")
+    if args.safe_out:
+        args.safe_out.parent.mkdir(parents=True, exist_ok=True)
+        args.safe_out.write_text(text + "\n")
+        print(f"wrote {args.safe_out}")
     return status
+
+
+#: Targets whose bench compares with a peer: the strongest form of the peer we run here.
+PEER_REPORTS = {"cpu": bench_vs_numpy, "hexagon": bench_hexagon_vs_llvm}

@@ -21,8 +21,17 @@ from __future__ import annotations
 import argparse
 import datetime
 import glob
+import json
+import os
 import sys
 import time
+
+import numpy as np
+
+from rewriter.dsl.rule import load_library
+from rewriter.kernel.parser import load_kernel
+from rewriter.kernel.reference import numpy_dtype, random_inputs
+from rewriter.runtime.cuda import CudaCode, CudaModule, Driver, run_cuda
 
 
 def _torch_refs(torch):
@@ -84,9 +93,6 @@ def _time_torch(torch, fn, repeat: int) -> float:
 
 
 def _random_tensor(torch, b, gen):
-    from rewriter.kernel.reference import numpy_dtype
-    import numpy as np
-
     nt = numpy_dtype(b.dtype)
     tt = getattr(torch, np.dtype(nt).name if np.dtype(nt).name != "bool" else "bool")
     shape = b.shape or ()
@@ -113,12 +119,6 @@ def compiled(lib, path: str, code_dir: str | None):
     tiling buys; one ending in "#tiled" without window-direct (maxpool's shared window tile,
     as before it); "#w1" / "#w8" with the window tile's outputs a thread forced to 1 (the
     form before the cost model chose W) / 8, next to the cost model's choice."""
-    import json
-    import os
-
-    from rewriter.kernel.parser import load_kernel
-    from rewriter.runtime.cuda import CudaCode
-
     contract = path.endswith("#fma")
     map_only = path.endswith("#map")
     tiled = path.endswith("#tiled")
@@ -129,7 +129,7 @@ def compiled(lib, path: str, code_dir: str | None):
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
         return k, CudaCode.from_json(d), d["strategies"], d["compile_s"]
-    from rewriter.pipeline import compile_cuda, optimize
+    from rewriter.pipeline import optimize
 
     t0 = time.time()
     if map_only or tiled or width:  # the same kernel another way, for comparison
@@ -145,7 +145,7 @@ def compiled(lib, path: str, code_dir: str | None):
         gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=replace(H100, window_outputs=width or 0))
         return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
     opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
-    return k, compile_cuda(opt), [l.strategy for l in opt.gpu.launches], time.time() - t0
+    return k, opt.code, [l.strategy for l in opt.program.launches], time.time() - t0
 
 
 def _code_name(path: str) -> str:
@@ -153,9 +153,6 @@ def _code_name(path: str) -> str:
 
 
 def prepare(lib, paths, code_dir: str) -> None:
-    import json
-    import os
-
     os.makedirs(code_dir, exist_ok=True)
     for p in paths:
         k, code, strategies, secs = compiled(lib, p, None)
@@ -181,9 +178,7 @@ def correctness(lib, paths, lines, code_dir=None) -> int:
 
 
 def _check_one(lib, p, code_dir, lines) -> int:
-    from rewriter.kernel.reference import random_inputs
     from rewriter.pipeline import check_against_reference
-    from rewriter.runtime.cuda import run_cuda
 
     k, code, strategies, _ = compiled(lib, p, code_dir)
     oks, t = [], 0.0
@@ -220,8 +215,6 @@ def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None) -> int:
 
 
 def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int:
-    from rewriter.runtime.cuda import CudaModule, Driver
-
     k, code, strategies, compile_s = compiled(lib, p, code_dir)
     mod = CudaModule(code, Driver.get())
     ins = {b.name: _random_tensor(torch, b, gen) for b in k.inputs}
@@ -264,15 +257,10 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
 
 
 def _torch_dtype(torch, b):
-    from rewriter.kernel.reference import numpy_dtype
-    import numpy as np
-
     return getattr(torch, np.dtype(numpy_dtype(b.dtype)).name)
 
 
 def _itemsize(nt) -> int:
-    import numpy as np
-
     return np.dtype(nt).itemsize
 
 
@@ -308,14 +296,10 @@ def main(argv=None) -> int:
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
-        from rewriter.dsl.rule import load_library
-
         prepare(load_library(["rules"]), small + large, args.prepare)
         return 0
     import torch
 
-    from rewriter.dsl.rule import load_library
-    from rewriter.runtime.cuda import Driver
 
     torch.cuda.init()
     torch.zeros(1, device="cuda")

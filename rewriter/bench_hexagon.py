@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import glob
 import math
 import platform
 import shlex
@@ -31,10 +30,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import llvmlite
+import llvmlite.binding as llvm
+
+from rewriter.backends.hexagon import compile_hexagon
+from rewriter.backends.hexagon.schedule import alu_work, resource_bound
+from rewriter.backends.hexagon_llvm import compile_llvm_baseline
+from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
-from rewriter.runtime.hexagon import HexagonCounts
-from rewriter.rules_path import default_rule_paths
+from rewriter.kernel.parser import load_kernel
+from rewriter.kernel.reference import random_inputs
+from rewriter.pipeline import check_against_reference
+from rewriter.rules_path import default_kernel_paths, default_rule_paths
+from rewriter.runtime.hexagon import HexagonCounts, find_toolchain, run_on_qemu
 
 
 @dataclass
@@ -82,9 +91,6 @@ class Row:
 
 
 def _measure(kernel: Kernel, inputs, build: Callable[[], str | bytes]) -> Side:
-    from rewriter.pipeline import check_against_reference
-    from rewriter.runtime.hexagon import run_on_qemu
-
     try:
         run = run_on_qemu(kernel, build(), inputs)
     except RewriterError as e:
@@ -97,10 +103,6 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
     """One row per kernel file: LLVM's packets, ours when `ours(kernel) -> assembly text` is
     given, and `lower_bound(kernel)` when given. A compiler that fails on a kernel gets its
     error in its cell; the other columns are still filled."""
-    from rewriter.backends.hexagon_llvm import compile_llvm_baseline
-    from rewriter.kernel.parser import load_kernel
-    from rewriter.kernel.reference import random_inputs
-
     rows = []
     for path in paths:
         kernel = load_kernel(path)
@@ -118,9 +120,6 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
                        time_limit: float | None = None) -> list[Row]:
     """Our HVX code generator (software-pipelined by the global scheduler unless `scheduler`
     says "list") against LLVM -O3, with our resource bound and ALU saturation."""
-    from rewriter.backends.hexagon import compile_hexagon
-    from rewriter.backends.hexagon.schedule import alu_work, resource_bound
-
     compiled: dict = {}
 
     def ours(kernel: Kernel):
@@ -180,11 +179,6 @@ def render_markdown(rows: list[Row]) -> str:
 
 def report_header(command: str) -> str:
     """Date, command and tool versions, for the results file."""
-    import llvmlite
-    import llvmlite.binding as llvm
-
-    from rewriter.runtime.hexagon import find_toolchain
-
     v = find_toolchain().versions()
     llvm_v = ".".join(map(str, llvm.llvm_version_info))
     return "\n".join([
@@ -203,14 +197,12 @@ def report_header(command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from rewriter.dsl.rule import load_library
-
     ap = argparse.ArgumentParser(prog="python -m rewriter.bench_hexagon", description=__doc__.splitlines()[0])
     ap.add_argument("kernels", nargs="*", help="kernel files (default: examples/*.ir)")
     ap.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     ap.add_argument("--out", help="also write the report to this markdown file")
     args = ap.parse_args(argv)
-    paths = args.kernels or sorted(glob.glob("examples/*.ir"))
+    paths = args.kernels or default_kernel_paths()
     if args.out and Path(args.out).resolve() in {Path(p).resolve() for p in paths}:
         ap.error("--out would overwrite an input file")
     rows = bench_hexagon(paths, load_library(args.rules or default_rule_paths()))

@@ -12,8 +12,23 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
+from rewriter.bench import run_bench
+from rewriter.dsl.overlap import find_shadowed
+from rewriter.dsl.parser import parse_rules
+from rewriter.dsl.rule import format_rules_keeping_comments, load_library
 from rewriter.errors import RewriterError, SourceError
-from rewriter.rules_path import default_rule_paths
+from rewriter.fuzz import add_arguments as add_fuzz_arguments
+from rewriter.fuzz import run_from_args
+from rewriter.kernel.parser import load_kernel
+from rewriter.kernel.reference import random_inputs, run_reference
+from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
+from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
+from rewriter.rules_path import default_kernel_paths, default_rule_paths
+from rewriter.target import Options
+from rewriter.verifier.report import format_json, format_text
+from rewriter.verifier.runner import default_cache_dir, verify_instances
 
 
 def _progress_printer(stream):
@@ -32,10 +47,6 @@ def _progress_printer(stream):
 
 
 def cmd_verify(args) -> int:
-    from rewriter.dsl.rule import load_library
-    from rewriter.verifier.report import format_json, format_text
-    from rewriter.verifier.runner import default_cache_dir, verify_instances
-
     start = time.monotonic()
     lib = load_library(args.paths or default_rule_paths())
     instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
@@ -56,8 +67,6 @@ def cmd_verify(args) -> int:
 
 
 def cmd_simplify(args) -> int:
-    from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
-
     decls = [parse_var_decl(v) for v in args.var]
     names = [d.name for d in decls]
     for name in names:
@@ -80,10 +89,6 @@ def cmd_simplify(args) -> int:
 
 
 def _load_inputs(kernel, args):
-    import numpy as np
-
-    from rewriter.kernel.reference import random_inputs
-
     if getattr(args, "inputs", None):
         try:
             with np.load(args.inputs) as data:
@@ -120,34 +125,14 @@ def _rule_sources(paths) -> list[str]:
 
 
 def cmd_run(args) -> int:
-    import numpy as np
-
-    from rewriter.kernel.parser import load_kernel
-
     kernel = load_kernel(args.kernel)
+    if args.target != "ref":
+        TARGETS.get(args.target)  # an unknown target is refused before the inputs are read
     inputs = _load_inputs(kernel, args)
     if args.target == "ref":
-        from rewriter.kernel.reference import run_reference
-
         outputs = run_reference(kernel, inputs)
-    elif args.target == "cuda":
-        from rewriter.dsl.rule import load_library
-        from rewriter.pipeline import compile_cuda, optimize
-        from rewriter.runtime.cuda import run_cuda
-
-        code = compile_cuda(optimize(kernel, load_library(args.rules or ["rules"]), "cuda"))
-        outputs, _ = run_cuda(kernel, code, inputs, repeat=0)
     else:
-        from rewriter.dsl.rule import load_library
-        from rewriter.pipeline import compile_cpu, optimize
-
-        opt = optimize(kernel, load_library(args.rules or default_rule_paths()), args.target)
-        if args.target == "webgpu":
-            from rewriter.pipeline import compile_webgpu
-
-            outputs = compile_webgpu(opt)(inputs)
-        else:
-            outputs = compile_cpu(opt)(inputs)
+        outputs = load(optimize(kernel, _library(args.rules), args.target))(inputs)
     out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "",
                        *_rule_sources(args.rules))
     np.savez(out, **outputs)
@@ -157,45 +142,46 @@ def cmd_run(args) -> int:
     return 0
 
 
-def _optimize_hexagon(args) -> int:
-    """`optimize --target hexagon`: our HVX code generator; --run/--check run it on QEMU."""
-    from rewriter.backends.hexagon import compile_hexagon
-    from rewriter.dsl.rule import load_library
-    from rewriter.kernel.parser import load_kernel
+def _library(paths):
+    return load_library(paths or default_rule_paths())
 
-    from rewriter.pipeline import check_target_options
 
-    check_target_options("hexagon", fp_contract=args.fp_contract, tensor_cores=args.tensor_cores)
+def _options(args) -> Options:
+    """The compile options of `optimize` / `bench` from their flags (`bench` has fewer)."""
+    get = lambda name, default: getattr(args, name, default)  # noqa: E731
+    return Options(engine=get("engine", "greedy"), vectorize=not get("no_vectorize", False),
+                   unroll=get("unroll", 1), fp_contract=get("fp_contract", False),
+                   tensor_cores=get("tensor_cores", False), scheduler=get("scheduler", "global"),
+                   time_limit=get("time_limit", None), validate=get("validate_ir", False))
+
+
+def cmd_optimize(args) -> int:
+    """Compile for the target; print or write the emitted text; --run/--check execute it."""
     kernel = load_kernel(args.kernel)
-    if args.explain and args.scheduler != "global":
-        raise RewriterError("--explain needs --scheduler global (the alternatives are the global scheduler's)")
-    _check_time_limit(args)
+    options = _options(args)
+    target = TARGETS.check_options(args.target, options)  # refused before a long compile
+    emit = args.emit or target.emits[0]
+    target.check_emit(emit)
     out, inputs = _optimize_io(args, kernel)
-    code = compile_hexagon(kernel, load_library(args.rules or default_rule_paths()), scheduler=args.scheduler,
-                           time_limit=args.time_limit)
+    svg = _safe_output(args.schedule_svg, args.kernel, flag="--schedule-svg") if args.schedule_svg else None
+    TARGETS.check_reports(args.target, options, explain=args.explain, diagram=svg is not None)
+    opt = optimize(kernel, _library(args.rules), args.target, options)
     if args.explain:
-        sys.stdout.write("".join(f"# {line}\n" for line in code.explanation.render().splitlines()))
-    if args.schedule_svg:
-        if code.modulo is None:
-            raise RewriterError("--schedule-svg needs --scheduler global (a modulo-scheduled loop)")
-        from rewriter.solver.modulo.diagram import schedule_svg
-
-        svg = _safe_output(args.schedule_svg, args.kernel, flag="--schedule-svg")
-        svg.write_text(schedule_svg(code.modulo.schedule, f"{kernel.name}: steady-state loop"))
+        sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
+    if svg:
+        svg.write_text(target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
         print(f"# wrote {svg} (packets x units of the steady-state loop)")
-    if code.modulo is not None:
-        print(f"# {code.modulo.line()}")
-    if args.emit == "llvm":
-        raise RewriterError("--emit llvm: the hexagon target emits assembly (--emit asm) or machine IR (--emit ir)")
-    text = code.asm if args.emit == "asm" else "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
-    _write_or_print(out, text, args.emit)
+    for line in target.summary(opt.lowered):
+        print(f"# {line}")
+    _write_or_print(out, opt.text(emit), emit)
+    if args.stats:
+        print(f"# rules fired on {kernel.name}:")
+        for name, count in opt.stats.most_common():
+            print(f"#   {count:4d}  {name}  ({opt.rule_locs[name]})")
     if not (args.run or args.check):
         return 0
-    from rewriter.runtime.hexagon import run_on_qemu
-
-    run = run_on_qemu(kernel, code.asm, inputs)
-    print(f"# ran {kernel.name} on qemu-hexagon: {run.counts.packets} packets, {run.counts.insns} "
-          f"instructions ({run.counts.hvx_insns} HVX); model cycles {code.model_cycles}")
+    run = load(opt).run(inputs, repeat=args.repeat)
+    print(f"# ran {kernel.name} on {target.name}: {run.summary}")
     return _check_outputs(kernel, run.outputs, inputs, args.check)
 
 
@@ -217,62 +203,8 @@ def _write_or_print(out, text: str, what: str) -> None:
         sys.stdout.write(text)
 
 
-def _check_time_limit(args) -> None:
-    """--time-limit is the global scheduler's (Hexagon's) search budget: refused elsewhere."""
-    from rewriter.pipeline import check_target_options
-
-    check_target_options(args.target, time_limit=args.time_limit is not None)
-    if args.time_limit is not None and args.scheduler != "global":
-        raise RewriterError("--time-limit needs --scheduler global (the list scheduler does not search)")
-
-
-def cmd_optimize(args) -> int:
-    if args.target == "hexagon":
-        return _optimize_hexagon(args)
-    if args.explain:
-        raise RewriterError("--explain is for --target hexagon (the global scheduler's alternatives)")
-    _check_time_limit(args)
-    from rewriter.dsl.rule import load_library
-    from rewriter.kernel.parser import load_kernel
-    from rewriter.kernel.printer import format_kernel
-    from rewriter.lower.program import format_program
-    from rewriter.pipeline import compile_cpu, optimize
-
-    kernel = load_kernel(args.kernel)
-    lib = load_library(args.rules or default_rule_paths())
-    out, inputs = _optimize_io(args, kernel)
-    opt = optimize(kernel, lib, args.target, vectorize=not args.no_vectorize, unroll=args.unroll,
-                   engine=args.engine, fp_contract=args.fp_contract, tensor_cores=args.tensor_cores)
-    if args.target == "webgpu":
-        return _optimize_webgpu(args, kernel, opt, out, inputs)
-    compiled = None
-    emit = args.emit
-    if args.target == "cuda":
-        return _optimize_cuda(args, kernel, opt, out, inputs)
-    if emit == "ptx":
-        raise RewriterError("--emit ptx needs --target cuda")
-    if emit == "asm" or args.run or args.check:
-        compiled = compile_cpu(opt)
-    text = {"ir": format_kernel(opt.simplified) + "\n" + _as_comments(format_program(opt.program)),
-            "llvm": opt.llvm_ir, "asm": compiled.asm if compiled else ""}[emit]
-    _write_or_print(out, text, emit)
-    if args.stats:
-        print(f"# rules fired on {kernel.name}:")
-        for name, count in opt.stats.most_common():
-            print(f"#   {count:4d}  {name}  ({opt.rule_locs[name]})")
-    status = 0
-    if compiled is not None and (args.run or args.check):
-        got = compiled(inputs)
-        seconds = compiled.time(inputs, repeat=args.repeat)
-        print(f"# ran {kernel.name} on {args.target}: {seconds * 1e6:.1f} us per call (best of {args.repeat})")
-        status = _check_outputs(kernel, got, inputs, args.check)
-    return status
-
-
 def _check_outputs(kernel, got, inputs, check: bool) -> int:
     """--check: compare a target's outputs with the reference interpreter (exit 1 on a mismatch)."""
-    from rewriter.pipeline import check_against_reference
-
     if not check:
         return 0
     bad = check_against_reference(kernel, got, inputs)
@@ -282,89 +214,14 @@ def _check_outputs(kernel, got, inputs, check: bool) -> int:
     return 1 if bad else 0
 
 
-def _optimize_cuda(args, kernel, opt, out, inputs) -> int:
-    """`optimize --target cuda`: emit the GPU program, its LLVM IR or PTX (no GPU needed);
-    --run/--check run it through the driver API (exit 2 without a GPU)."""
-    from rewriter.kernel.printer import format_kernel
-    from rewriter.lower.gpu_program import format_gpu_program
-    from rewriter.pipeline import compile_cuda
-
-    text = {"ir": format_kernel(opt.simplified) + "\n" + format_gpu_program(opt.gpu),
-            "llvm": opt.llvm_ir, "ptx": opt.ptx, "asm": opt.ptx}[args.emit]
-    _write_or_print(out, text, args.emit)
-    if not (args.run or args.check):
-        return 0
-    from rewriter.runtime.cuda import run_cuda
-
-    got, seconds = run_cuda(kernel, compile_cuda(opt), inputs, repeat=args.repeat)
-    print(f"# ran {kernel.name} on cuda: {seconds * 1e6:.1f} us per call (mean of {args.repeat})")
-    return _check_outputs(kernel, got, inputs, args.check)
-
-
-def _optimize_webgpu(args, kernel, opt, out, inputs) -> int:
-    """`optimize --target webgpu`: print (or write) the WGSL; --run/--check dispatch it."""
-    from rewriter.pipeline import compile_webgpu
-    from rewriter.runtime.webgpu import run_webgpu
-
-    text = opt.wgsl.code
-    _write_or_print(out, text, "wgsl")
-    for note in opt.wgsl.notes:
-        print(f"# {note}")
-    if not (args.run or args.check):
-        return 0
-    compiled = compile_webgpu(opt)
-    got, seconds, kind = run_webgpu(kernel, compiled, inputs, repeat=args.repeat)
-    print(f"# ran {kernel.name} on webgpu ({compiled.ctx.description}): {seconds * 1e6:.1f} us "
-          f"({kind}, best of {args.repeat})")
-    return _check_outputs(kernel, got, inputs, args.check)
-
-
-def _as_comments(text: str) -> str:
-    """The loop program as `#` comments, so `--emit ir` output is a kernel file that parses
-    (`rewriter run out.ir`) and still shows the schedule."""
-    return "".join(line if line.startswith("#") else f"#   {line}" if line.strip() else line
-                   for line in text.splitlines(keepends=True))
-
-
 def cmd_bench(args) -> int:
-    from rewriter.bench import run_bench
-
     # Checked before the (long) run, not after it.
     args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
-    _check_time_limit(args)
-    if args.target == "hexagon":
-        return _bench_hexagon(args)
-    return run_bench(args)
-
-
-def _bench_hexagon(args) -> int:
-    """`bench --target hexagon`: our packets vs LLVM -O3's on QEMU, the resource bound, the
-    distance to it and the HVX ALU saturation (rewriter/bench_hexagon.py)."""
-    import glob
-    import shlex
-
-    from rewriter.bench_hexagon import bench_ours_vs_llvm, render_markdown, report_header
-    from rewriter.dsl.rule import load_library
-
-    paths = args.kernels or sorted(glob.glob("examples/*.ir"))
-    rows = bench_ours_vs_llvm(paths, load_library(args.rules or ["rules"]), scheduler=args.scheduler,
-                              time_limit=args.time_limit)
-    command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" \
-        + (f" --time-limit {args.time_limit:g}" if args.time_limit is not None else "") \
-        + "".join(f" {shlex.quote(a)}" for a in args.kernels)
-    text = report_header(command) + render_markdown(rows) + "\n"
-    sys.stdout.write(text)
-    if args.safe_out:
-        args.safe_out.write_text(text)
-        print(f"wrote {args.safe_out}")
-    wrong = [r.kernel for r in rows if (r.ours and r.ours.counts and not r.ours.correct) or not r.llvm.correct]
-    return 1 if wrong else 0
+    TARGETS.check_options(args.target, _options(args))
+    return run_bench(args, _library(args.rules), args.kernels or default_kernel_paths())
 
 
 def cmd_lint(args) -> int:
-    from rewriter.dsl.overlap import find_shadowed
-    from rewriter.dsl.rule import load_library
-
     lib = load_library(args.paths or default_rule_paths())
     found = find_shadowed(lib)
     for s in found:
@@ -375,9 +232,6 @@ def cmd_lint(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from rewriter.dsl.parser import parse_rules
-    from rewriter.dsl.rule import format_rules_keeping_comments
-
     for p in args.files:
         text = Path(p).read_text()
         sys.stdout.write(format_rules_keeping_comments(text, parse_rules(text, p)))
@@ -385,8 +239,6 @@ def cmd_fmt(args) -> int:
 
 
 def cmd_fuzz(args) -> int:
-    from rewriter.fuzz import run_from_args
-
     return run_from_args(args)
 
 
@@ -402,6 +254,10 @@ def _at_least(low, kind=int, what="an integer"):
             raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
         return v
     return parse
+
+
+def _target_help() -> str:
+    return "; ".join(f"{t.name}: {t.doc}" for t in TARGETS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -431,12 +287,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     s.add_argument("--explain", action="store_true",
                    help="every step: the rule that fired, where it is defined, the rules it won against")
-    s.add_argument("--engine", choices=["greedy", "saturate"], default="greedy")
+    s.add_argument("--engine", choices=ENGINES, default="greedy")
     s.set_defaults(func=cmd_simplify)
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
     r.add_argument("kernel", help="a .ir file")
-    r.add_argument("--target", choices=["ref", "cpu", "cuda", "webgpu"], default="ref")
+    r.add_argument("--target", choices=["ref", *TARGETS.names()], default="ref",
+                   help="ref: the reference interpreter; " + _target_help())
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
     r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
@@ -445,11 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
     o.add_argument("kernel", help="a .ir file")
-    o.add_argument("--target", choices=["cpu", "hexagon", "cuda", "webgpu"], default="cpu")
-    o.add_argument("--emit", choices=["ir", "llvm", "asm", "ptx"], default="ir",
+    o.add_argument("--target", choices=TARGETS.names(), default="cpu", help=_target_help())
+    o.add_argument("--emit", choices=TARGETS.emit_kinds(), default=None,
                    help="ir: simplified kernel (runnable) with the lowered program as # comments; "
                    "llvm: LLVM IR; asm: machine code (HVX assembly for --target hexagon); "
-                   "ptx: PTX for sm_90 (--target cuda)")
+                   "ptx: PTX for sm_90 (--target cuda); wgsl: the WGSL module (--target webgpu). "
+                   "Default: the target's first kind (" + ", ".join(f"{t.name}: {t.emits[0]}" for t in TARGETS) + ")")
     o.add_argument("-o", "--output", help="write the emitted text here (never over the input)")
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")
@@ -458,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--repeat", type=_at_least(1), default=20, help="timing repetitions")
     o.add_argument("--unroll", type=_at_least(1), default=1, help="unroll the innermost reduce loop")
     o.add_argument("--no-vectorize", action="store_true", help="scalar loops only")
-    o.add_argument("--engine", choices=["greedy", "saturate"], default="greedy",
+    o.add_argument("--engine", choices=ENGINES, default="greedy",
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
                    "rule, cheapest equivalent extracted")
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
@@ -478,11 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hexagon --scheduler global: every alternative tried (selection form, unroll, "
                    "solver or list placement) with its costs, the chosen one first; II, bounds, gap, "
                    "saturations and the solver's search log")
+    o.add_argument("--validate-ir", action="store_true",
+                   help="check the IR at every stage boundary (parsed, simplified, lowered) against the op "
+                   "vocabulary; a violation is an internal error naming the node")
     o.set_defaults(func=cmd_optimize)
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
     b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")
-    b.add_argument("--target", choices=["cpu", "hexagon"], default="cpu",
+    b.add_argument("--target", choices=TARGETS.names(), default="cpu",
                    help="cpu: ours vs numpy (time); hexagon: ours vs LLVM -O3 (QEMU packets)")
     b.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
@@ -500,8 +361,6 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")
     f.add_argument("files", nargs="+")
     f.set_defaults(func=cmd_fmt)
-
-    from rewriter.fuzz import add_arguments as add_fuzz_arguments
 
     fz = sub.add_parser("fuzz", help="random terms and kernels through the rules and targets, "
                         "checked against the interpreter; failures shrunk and saved")

@@ -1,144 +1,74 @@
-"""The optimizer's pipeline, as a library: kernel -> simplified kernel -> loop program ->
-target code -> (optionally) compiled and run. The CLI is a thin layer over this."""
+"""The optimizer's pipeline, as a library, the same for every target:
+
+    kernel --simplify (portable rules)--> simplified kernel
+           --target.lower--> Lowered --target.emit--> text
+                                     --target.load--> Executable --run--> outputs, timing
+           --compare--> the reference interpreter's outputs
+
+Targets come from the registry (`rewriter/targets/`); nothing here knows their names. The
+CLI, bench and fuzz are thin layers over `optimize`, `load` and `check_against_reference`.
+"""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import run_reference
-from rewriter.lower.lower import lower
-from rewriter.lower.program import Program
-from rewriter.rewrite.engine import Rewriter
+from rewriter.kernel.simplify import ENGINES, make_rewriter, simplify_kernel
+from rewriter.target import Executable, Lowered, Options, Target
+from rewriter.targets import TARGETS
 
-TARGETS = ("cpu", "cuda", "webgpu")
-ENGINES = ("greedy", "saturate")
+__all__ = ["ENGINES", "TARGETS", "Optimized", "optimize", "load", "make_rewriter", "simplify_kernel",
+           "compare", "check_against_reference", "Mismatch", "Options"]
 
 
 @dataclass
 class Optimized:
+    """A kernel through one target's pipeline: what was written, what the rules made of it,
+    and the target's lowered form."""
+
+    target: Target
     kernel: Kernel  # as written
     simplified: Kernel  # after the rule library
-    program: Program
-    stats: Counter
-    rule_locs: dict
-    llvm_ir: str = ""
-    wgsl: object = None  # a WgslShader (target "webgpu")
-    notes: list = field(default_factory=list)
-    ptx: str = ""  # target cuda: the PTX for sm_90
-    gpu: object = None  # target cuda: the GpuProgram (lower/gpu_program.py)
+    lowered: Lowered
+    stats: Counter  # rule name -> times fired while simplifying
+    rule_locs: dict  # rule name -> file:line:col
+
+    @property
+    def program(self):
+        return self.lowered.program
+
+    @property
+    def code(self):
+        return self.lowered.code
+
+    @property
+    def notes(self) -> list:
+        return self.lowered.notes
+
+    def text(self, kind: str) -> str:
+        """What `--emit kind` prints."""
+        return self.target.emit(self.lowered, kind)
 
 
-def make_rewriter(library, engine: str = "greedy"):
-    """The term rewriter: the greedy first-match engine (rules in library order) or equality
-    saturation with cost-based extraction (every rule, in any order)."""
-    if engine == "greedy":
-        return Rewriter(library)
-    if engine == "saturate":
-        from rewriter.solver import SaturatingRewriter
-
-        return SaturatingRewriter(library)
-    raise RewriterError(f"unknown engine '{engine}' (choose from: {', '.join(ENGINES)})")
-
-
-def simplify_kernel(kernel: Kernel, rewriter: Rewriter) -> Kernel:
-    return kernel.with_stores(rewriter.normalize(s) for s in kernel.stores)
-
-
-def target_desc(name: str):
-    if name == "cpu":
-        from rewriter.lower.target import cpu_target
-
-        return cpu_target()
-    if name == "cuda":
-        from rewriter.lower.gpu import cuda_target
-
-        return cuda_target()
-    if name == "webgpu":
-        from rewriter.backends.wgsl import webgpu_target
-
-        return webgpu_target()
-    raise RewriterError(f"unknown target '{name}' (this build has: {', '.join(TARGETS)})")
-
-
-#: Options only some targets have: (keyword, command-line flag, the targets that take it).
-TARGET_OPTIONS = (("fp_contract", "--fp-contract", ("cuda",)), ("tensor_cores", "--tensor-cores", ("cuda",)),
-                  ("time_limit", "--time-limit", ("hexagon",)))
-
-
-def check_target_options(target: str, **given) -> None:
-    """Refuse an option the target does not have, rather than ignore it silently."""
-    for key, flag, targets in TARGET_OPTIONS:
-        if given.get(key) and target not in targets:
-            raise RewriterError(f"{flag} is for --target {' / '.join(targets)}, not {target}")
-
-
-def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = True,
-             unroll: int = 1, engine: str = "greedy", fp_contract: bool = False,
-             tensor_cores: bool | str = False) -> Optimized:
-    check_target_options(target, fp_contract=fp_contract, tensor_cores=tensor_cores)
-    desc = target_desc(target)
-    rw = make_rewriter(library, engine)
+def optimize(kernel: Kernel, library, target: str = "cpu", options: Options | None = None, **kw) -> Optimized:
+    """Simplify `kernel` with `library` and lower it for `target` (a registered name).
+    Options are an `Options` or its fields as keywords (`vectorize=False`, `fp_contract=True`);
+    one the target does not take is refused."""
+    options = options or Options(**kw)
+    t = TARGETS.check_options(target, options)
+    rw = make_rewriter(library, options.engine)
     simple = simplify_kernel(kernel, rw)
-    if target == "cuda":
-        return _optimize_cuda(kernel, simple, rw, fp_contract, tensor_cores)
-    if target == "webgpu":
-        return _optimize_webgpu(kernel, simple, rw)
-    prog = lower(simple, desc, rw, vectorize=vectorize, unroll=unroll)
-    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs)
-    if target == "cpu":
-        from rewriter.backends.cpu import emit_llvm
-
-        out.llvm_ir = emit_llvm(prog)
-    return out
+    lowered = t.lower(kernel, simple, rw, library, options)
+    return Optimized(t, kernel, simple, lowered, rw.stats, rw.rule_locs)
 
 
-def _optimize_webgpu(kernel: Kernel, simple: Kernel, rw) -> Optimized:
-    """The GPU lowering under WebGPU's limits (backends/wgsl.py), rendered as WGSL; `gpu`
-    holds the GpuProgram it renders."""
-    from rewriter.backends.wgsl import emit_wgsl
-
-    shader = emit_wgsl(simple, rw)
-    gp = shader.program
-    prog = Program(simple, (), gp.target, gp.notes)
-    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(shader.notes), gpu=gp)
-    out.wgsl = shader
-    return out
-
-
-def _optimize_cuda(kernel: Kernel, simple: Kernel, rw, fp_contract: bool = False,
-                   tensor_cores: bool | str = False) -> Optimized:
-    from rewriter.backends.ptx import emit_ptx
-    from rewriter.lower.gpu import lower_gpu
-
-    gp = lower_gpu(simple, rw, contract=fp_contract, tensor_cores=tensor_cores)
-    prog = Program(simple, (), gp.target, gp.notes)
-    out = Optimized(kernel, simple, prog, rw.stats, rw.rule_locs, notes=list(gp.notes), gpu=gp)
-    out.llvm_ir, out.ptx = emit_ptx(gp)
-    return out
-
-
-def compile_cuda(opt: Optimized):
-    """The runtime's view of a cuda-optimized kernel (PTX, launches, scratch buffers)."""
-    from rewriter.runtime.cuda import CudaCode
-
-    return CudaCode.from_program(opt.gpu, opt.ptx)
-
-
-def compile_cpu(opt: Optimized):
-    from rewriter.runtime.cpu import compile_ir
-
-    return compile_ir(opt.kernel, opt.llvm_ir, opt.kernel.name)
-
-
-def compile_webgpu(opt: Optimized):
-    """The WGSL compiled by wgpu into compute pipelines (callable like a CPU kernel)."""
-    from rewriter.runtime.webgpu import compile_webgpu as compile_shader
-
-    return compile_shader(opt.wgsl)
+def load(opt: Optimized) -> Executable:
+    """The optimized kernel loaded by its target's runtime: callable on inputs, `run` timed."""
+    return opt.target.load(opt.lowered)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Where the project's rule library is when no `--rules` is given.
+"""Where the project's rule library and example kernels are when a command is given none.
 
 The library is the `rules/` folder of the checkout the package runs from (the package is
 installed editable by `scripts/setup.sh`), found from the package's own location, so the
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from rewriter.errors import RewriterError
 
-_LIBRARY = Path(__file__).resolve().parent.parent / "rules"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_LIBRARY = _CHECKOUT / "rules"
+_EXAMPLES = _CHECKOUT / "examples"
 
 
 def default_rule_paths() -> list[str]:
@@ -27,3 +29,17 @@ def default_rule_paths() -> list[str]:
     except OSError:  # the current directory may be gone
         pass
     return [str(_LIBRARY)]
+
+
+def default_kernel_paths() -> list[str]:
+    """The example kernels `rewriter bench` runs when given none (`examples/*.ir` of the
+    checkout the package runs from), relative when run from the repository root."""
+    found = sorted(_EXAMPLES.glob("*.ir"))
+    if not found:
+        raise RewriterError(f"no example kernels in {_EXAMPLES}: name the .ir files to benchmark")
+    try:
+        if Path("examples").resolve() == _EXAMPLES:
+            return [f"examples/{p.name}" for p in found]
+    except OSError:  # the current directory may be gone
+        pass
+    return [str(p) for p in found]

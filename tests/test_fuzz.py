@@ -13,7 +13,7 @@ import pytest
 
 from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
-from rewriter.fuzz import main
+from rewriter.fuzz.__main__ import fuzz_main as main
 from rewriter.fuzz.corpus import new_entry, write_new, wrap_term
 from rewriter.fuzz.runner import FuzzConfig, parse_duration, run_fuzz
 from rewriter.fuzz.targets import TARGETS, TargetCrash, call_isolated, register_target, run_target
@@ -118,12 +118,12 @@ def test_mul_add_const_terminates():
 ])
 def test_fuzz_found_kernels_match_the_reference(src, inputs):
     from rewriter.kernel.reference import run_reference
-    from rewriter.pipeline import compile_cpu, optimize
+    from rewriter.pipeline import load, optimize
 
     k = parse_kernels(src)[0]
     want = run_reference(k, inputs)
     for vectorize in (True, False):
-        got = call_isolated(compile_cpu(optimize(k, load_library(["rules"]), "cpu", vectorize=vectorize)), inputs)
+        got = call_isolated(load(optimize(k, load_library(["rules"]), "cpu", vectorize=vectorize)), inputs)
         for name in want:
             np.testing.assert_array_equal(got[name], want[name])
 

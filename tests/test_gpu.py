@@ -17,7 +17,7 @@ from rewriter.errors import ToolchainError
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.lower import gpu, gpu_tiles
-from rewriter.pipeline import compile_cuda, optimize
+from rewriter.pipeline import optimize
 from rewriter.runtime.cuda import CudaCode
 from rewriter.solver import banks
 
@@ -50,18 +50,18 @@ def test_example_ptx_assembles_for_sm90(path, tmp_path):
         pytest.skip("ptxas not on PATH (CUDA toolkit; CI has it)")
     opt = cuda(path)
     f = tmp_path / "k.ptx"
-    f.write_text(opt.ptx)
+    f.write_text(opt.text("ptx"))
     r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "spill" not in r.stderr or "0 bytes spill stores" in r.stderr, r.stderr
-    for launch in opt.gpu.launches:
-        assert f".entry {launch.name}(" in opt.ptx
-        assert f".maxntid {launch.block}" in opt.ptx
+    for launch in opt.program.launches:
+        assert f".entry {launch.name}(" in opt.text("ptx")
+        assert f".maxntid {launch.block}" in opt.text("ptx")
 
 
 def test_strategies_follow_the_kernel_shape():
-    strat = {p: [l.strategy for l in cuda(p).gpu.launches] for p in EXAMPLES}
+    strat = {p: [l.strategy for l in cuda(p).program.launches] for p in EXAMPLES}
     assert strat["examples/relu_f32.ir"] == ["map"]
     assert strat["examples/dot_i8.ir"] == ["block-reduce"]
     assert strat["examples/matmul_i8.ir"] == ["tiled-matmul"]
@@ -74,18 +74,18 @@ def test_strategies_follow_the_kernel_shape():
 
 
 def test_contiguous_accesses_are_128_bit_and_reductions_shuffle():
-    relu = cuda("examples/gpu/relu_f32.ir").ptx
+    relu = cuda("examples/gpu/relu_f32.ir").text("ptx")
     assert "ld.global.nc.v4.b32" in relu and "st.global.v4.b32" in relu
-    add = cuda("examples/gpu/add_sat_u8.ir").ptx  # 16 bytes = 16 u8 lanes
+    add = cuda("examples/gpu/add_sat_u8.ir").text("ptx")  # 16 bytes = 16 u8 lanes
     assert add.count("ld.global.nc.v4.b32") == 2
-    dot = cuda("examples/gpu/dot_i8.ir").ptx
+    dot = cuda("examples/gpu/dot_i8.ir").text("ptx")
     assert "shfl.sync.down.b32" in dot and "bar.sync" in dot and ".shared" in dot
-    mm = cuda("examples/gpu/matmul_f32.ir").ptx
+    mm = cuda("examples/gpu/matmul_f32.ir").text("ptx")
     assert "ld.shared.v4" in mm  # micro-tile reads: 16 bytes a lane
 
 
 def test_launch_dimensions_come_from_the_cost_model():
-    g = cuda("examples/gpu/relu_f32.ir").gpu.launches[0]
+    g = cuda("examples/gpu/relu_f32.ir").program.launches[0]
     assert g.grid * g.block * 4 == 1 << 26  # four floats a thread, every element covered once
     b, _ = gpu._block_size(1 << 24, gpu.H100)
     assert b >= 128  # 32-thread blocks would cap an SM at 1024 resident threads
@@ -136,8 +136,8 @@ def test_wide_accesses_conflict_per_quarter_warp():
 
 def test_matmul_layout_is_conflict_free_by_brute_force():
     opt = cuda("examples/gpu/matmul_f32.ir")
-    launch = opt.gpu.launches[0]
-    note = next(n for n in opt.gpu.notes if "tiled matmul" in n)
+    launch = opt.program.launches[0]
+    note = next(n for n in opt.program.notes if "tiled matmul" in n)
     tiles = {t.name: t for t in launch.shared}
     cfg = next(c for c in gpu_tiles._matmul_config(4096, 4096, 4096, 4, gpu.H100)
                if f"{c.bm}x{c.bn}x{c.bk} tiles, {c.tm}x{c.tn}" in note)
@@ -150,7 +150,7 @@ def test_matmul_layout_is_conflict_free_by_brute_force():
 
 # -- runtime ------------------------------------------------------------------------------------
 def test_code_round_trips_through_json():
-    code = compile_cuda(cuda("examples/gpu/dot_i8.ir"))
+    code = cuda("examples/gpu/dot_i8.ir").code
     assert CudaCode.from_json(code.to_json()) == code
     assert code.scratch and code.scratch[0][2] == 4096 or code.scratch[0][2] > 1
 
@@ -161,7 +161,7 @@ def test_running_without_a_gpu_is_one_line_and_exit_2(capsys):
 
     k = load_kernel("examples/relu_f32.ir")
     with pytest.raises(ToolchainError):
-        run_cuda(k, compile_cuda(cuda("examples/relu_f32.ir")), random_inputs(k, 0))
+        run_cuda(k, cuda("examples/relu_f32.ir").code, random_inputs(k, 0))
     assert main(["optimize", "examples/relu_f32.ir", "--target", "cuda", "--emit", "ptx", "--check"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "GPU" in err
@@ -176,7 +176,7 @@ def test_example_runs_on_the_gpu(path):
 
     k = load_kernel(path)
     inputs = random_inputs(k, 0)
-    got, seconds = run_cuda(k, compile_cuda(cuda(path)), inputs, repeat=2)
+    got, seconds = run_cuda(k, cuda(path).code, inputs, repeat=2)
     assert check_against_reference(k, got, inputs) == [] and seconds > 0
 
 
@@ -196,10 +196,10 @@ kernel short_sum(x: i16[10, 7]) -> (out: i32[10]) { r = range(10); j = range(7, 
 """
     for k in parse_kernels(src, "edge.ir"):
         opt = optimize(k, library(), "cuda")
-        assert opt.gpu.launches[0].strategy == "map"
+        assert opt.program.launches[0].strategy == "map"
         if shutil.which("ptxas"):
             f = tmp_path / f"{k.name}.ptx"
-            f.write_text(opt.ptx)
+            f.write_text(opt.text("ptx"))
             assert subprocess.run(["ptxas", "-arch=sm_90", str(f), "-o", "/dev/null"]).returncode == 0
 
 
@@ -211,7 +211,7 @@ def test_example_gpu_program_matches_reference(path):
 
     k = load_kernel(path)
     inputs = random_inputs(k, 3)
-    assert check_against_reference(k, simulate(cuda(path).gpu, inputs), inputs) == []
+    assert check_against_reference(k, simulate(cuda(path).program, inputs), inputs) == []
 
 
 _SHAPES = """
@@ -236,9 +236,9 @@ def test_split_reduction_tiles_and_fused_rows_match_reference():
     strategies = {}
     for k in parse_kernels(_SHAPES, "shapes.ir"):
         opt = optimize(k, library(), "cuda")
-        strategies[k.name] = [l.strategy for l in opt.gpu.launches]
+        strategies[k.name] = [l.strategy for l in opt.program.launches]
         inputs = random_inputs(k, 5)
-        assert check_against_reference(k, simulate(opt.gpu, inputs), inputs) == [], k.name
+        assert check_against_reference(k, simulate(opt.program, inputs), inputs) == [], k.name
     assert strategies == {"long_dot": ["block-reduce", "block-reduce"], "mm": ["tiled-matmul"],
                           "pool": ["window-tiled"], "rows": ["fused-rows"]}
 
@@ -254,9 +254,9 @@ def test_fp_contract_fuses_the_matmul_products():
       c[m, n] = sum(a[m, k] * b[k, n], k) }"""
     k = parse_kernels(src, "mm.ir")[0]
     exact, fused = optimize(k, library(), "cuda"), optimize(k, library(), "cuda", fp_contract=True)
-    assert "fma.rn.f32" in fused.ptx and "fma.rn.f32" not in exact.ptx
+    assert "fma.rn.f32" in fused.text("ptx") and "fma.rn.f32" not in exact.text("ptx")
     inputs = random_inputs(k, 1)
-    assert check_against_reference(k, simulate(fused.gpu, inputs), inputs) == []
+    assert check_against_reference(k, simulate(fused.program, inputs), inputs) == []
 
 
 def test_simulator_catches_a_broken_reduction():
@@ -276,7 +276,7 @@ def test_simulator_catches_a_broken_reduction():
             out.append(dataclasses.replace(s, body=tuple(drop(s.body))) if isinstance(s, If) else s)
         return out
 
-    gp = cuda("examples/dot_i8.ir").gpu
+    gp = cuda("examples/dot_i8.ir").program
     broken = dataclasses.replace(gp, launches=tuple(dataclasses.replace(l, body=tuple(drop(l.body)))
                                                     for l in gp.launches))
     k = load_kernel("examples/dot_i8.ir")
@@ -295,10 +295,10 @@ def test_log2_and_f64_transcendentals_never_reach_llvm_abort(tmp_path):
     src = "kernel lg(x: f32[256]) -> (out: f32[256]) { i = range(256)\n out[i] = log2(x[i] * x[i] + 1.0) }"
     k = parse_kernels(src, "lg.ir")[0]
     opt = optimize(k, library(), "cuda")
-    assert "lg2.approx.f32" in opt.ptx
+    assert "lg2.approx.f32" in opt.text("ptx")
     inputs = random_inputs(k, 0)
     from rewriter.kernel.reference import run_reference
-    assert compare(k, simulate(opt.gpu, inputs), run_reference(k, inputs)) == []
+    assert compare(k, simulate(opt.program, inputs), run_reference(k, inputs)) == []
     f64 = parse_kernels(src.replace("f32", "f64"), "lg64.ir")[0]
     with pytest.raises(EmitError, match="not supported on cuda yet"):
         optimize(f64, library(), "cuda")
@@ -350,11 +350,11 @@ def test_f16_products_are_exact_in_f32_on_every_kind_of_value():
 def test_f16_matmul_uses_fma_without_opt_in_and_f32_does_not():
     from rewriter.backends.ptx import emit_ptx
     f16 = cuda("examples/gpu/matmul_f16.ir")
-    assert any("as fma (the product is exact" in n for n in f16.gpu.notes)
-    assert "fma.rn.f32" in emit_ptx(f16.gpu)[1]
+    assert any("as fma (the product is exact" in n for n in f16.program.notes)
+    assert "fma.rn.f32" in emit_ptx(f16.program)[1]
     f32 = cuda("examples/gpu/matmul_f32.ir")
-    assert not any("fma" in n for n in f32.gpu.notes)
-    assert "fma.rn.f32" not in emit_ptx(f32.gpu)[1]
+    assert not any("fma" in n for n in f32.program.notes)
+    assert "fma.rn.f32" not in emit_ptx(f32.program)[1]
 
 
 def test_vector_where_does_not_take_the_unselected_arms_poison():
@@ -370,7 +370,7 @@ def test_vector_where_does_not_take_the_unselected_arms_poison():
       out[i] = where(c, a[i], div.exact(b[i], 2))
     }""")[0]
     opt = optimize(k, library(), "cuda")
-    assert any(u.op == "where" and u.dtype.lanes > 1 for s in opt.gpu.launches[0].body
+    assert any(u.op == "where" and u.dtype.lanes > 1 for s in opt.program.launches[0].body
                for u in getattr(getattr(s, "value", None), "toposort", lambda: [])())
     ins = {"c": np.array(True), "a": np.array([5, -7], dtype=np.int8), "b": np.array([3, 1], dtype=np.int8)}
-    assert np.array_equal(simulate(opt.gpu, ins)["out"], run_reference(k, ins)["out"])
+    assert np.array_equal(simulate(opt.program, ins)["out"], run_reference(k, ins)["out"])

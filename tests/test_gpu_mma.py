@@ -247,13 +247,13 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     ptxas = shutil.which("ptxas")
     assert ptxas, "ptxas (CUDA toolkit) is needed: scripts/setup.sh installs it"
     opt = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores=True)
-    assert [l.strategy for l in opt.gpu.launches] == ["mma-matmul"]
-    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in opt.ptx
-    assert "cp.async.cg.shared.global" in opt.ptx and "cp.async.wait_group" in opt.ptx
-    assert "ldmatrix.sync.aligned.m8n8.x4.shared.b16" in opt.ptx
-    assert "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16" in opt.ptx
+    assert [l.strategy for l in opt.program.launches] == ["mma-matmul"]
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in opt.text("ptx")
+    assert "cp.async.cg.shared.global" in opt.text("ptx") and "cp.async.wait_group" in opt.text("ptx")
+    assert "ldmatrix.sync.aligned.m8n8.x4.shared.b16" in opt.text("ptx")
+    assert "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16" in opt.text("ptx")
     f = tmp_path / "k.ptx"
-    f.write_text(opt.ptx)
+    f.write_text(opt.text("ptx"))
     r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -261,7 +261,7 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--tensor-cores", "--emit", "ptx"]) == 0
     assert "mma.sync" in capsys.readouterr().out
     regs = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores="registers")
-    f.write_text(regs.ptx)
+    f.write_text(regs.text("ptx"))
     r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "0 bytes spill stores" in r.stderr, r.stderr
@@ -269,14 +269,13 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
 
 @pytest.mark.skipif(not _has_gpu(), reason="needs an NVIDIA GPU (CI has none: the simulator tests check the program)")
 def test_tensor_core_matmul_runs_on_the_gpu():
-    from rewriter.pipeline import compile_cuda
     from rewriter.runtime.cuda import run_cuda
 
     k = _mm(128, 256, 64)
     for pipeline in ("cp.async", "registers"):
         opt = optimize(k, library(), "cuda", tensor_cores=pipeline)
         inputs = random_inputs(k, 0)
-        got, seconds = run_cuda(k, compile_cuda(opt), inputs, repeat=2)
+        got, seconds = run_cuda(k, opt.code, inputs, repeat=2)
         assert check_against_reference(k, got, inputs) == [] and seconds > 0, pipeline
 
 

@@ -18,7 +18,7 @@ from rewriter.kernel.reference import random_inputs, run_reference
 from rewriter.lower.gpu import STRATEGIES, lower_gpu
 from rewriter.lower.gpu_ops import H100, WEBGPU, WEBGPU_WORD_STORES
 from rewriter.lower.gpu_sim import simulate
-from rewriter.pipeline import compare, compile_webgpu, make_rewriter, optimize, simplify_kernel
+from rewriter.pipeline import compare, make_rewriter, optimize, simplify_kernel
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,18 +128,18 @@ def test_window_direct_ptx_assembles_and_wgsl_runs_bit_exact(name, tmp_path):
     kernel = _kernel(name)
     if shutil.which("ptxas"):  # the CUDA toolkit (CI has it); the WGSL half runs regardless
         f = tmp_path / "k.ptx"
-        f.write_text(optimize(kernel, library(), "cuda").ptx)
+        f.write_text(optimize(kernel, library(), "cuda").text("ptx"))
         r = subprocess.run(["ptxas", "-arch=sm_90", str(f), "-o", str(tmp_path / "k.cubin")],
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
     from rewriter.runtime.webgpu import run_webgpu
 
     opt = optimize(kernel, library(), "webgpu")
-    assert [d.mode for d in opt.wgsl.dispatches] == ["window-direct"]
+    assert [d.mode for d in opt.code.dispatches] == ["window-direct"]
     inputs = _inputs(kernel, 1)
     if any(b.dtype.is_float for b in kernel.buffers):  # WGSL may assume no inf/NaN (docs/WEBGPU.md)
         inputs = random_inputs(kernel, 1)
-    got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    got, _, _ = run_webgpu(kernel, opt.code, inputs)
     want = run_reference(kernel, inputs)
     assert compare(kernel, got, want) == []
     if not any(b.dtype.is_float for b in kernel.buffers):
@@ -157,7 +157,7 @@ def test_maxpool_examples_take_window_direct_with_eight_outputs_a_thread_on_both
             (launch,) = gp.launches
             assert launch.strategy == "window-direct" and dict(launch.multiples) == {"x": 8}
         assert progs[0].launches == progs[1].launches == progs[2].launches
-    ptx = optimize(load_kernel("examples/gpu/maxpool2x2_u8.ir"), library(), "cuda").ptx
+    ptx = optimize(load_kernel("examples/gpu/maxpool2x2_u8.ir"), library(), "cuda").text("ptx")
     assert ptx.count("ld.global.nc.v4.b32") == 2 and ptx.count("st.global.v2.b32") == 1
     assert "ld.global.nc.u8" not in ptx and "st.global.u8" not in ptx
     for path in ("examples/conv3x3_u8.ir", "examples/gpu/conv3x3_u8.ir"):

@@ -243,16 +243,16 @@ def test_window_tiles_run_as_wgsl(name):
     """The WebGPU programs above rendered as WGSL and run through wgpu (lavapipe in CI): f32
     tiles take the packed row reads there too (an f32 is its own 32-bit carrier), and so do
     u8 ones, their tile packed four to a word (`GpuSpec.window_tile_words`)."""
-    from rewriter.pipeline import compare, compile_webgpu, optimize
+    from rewriter.pipeline import compare, optimize
     from rewriter.runtime.webgpu import run_webgpu
 
     kernel = _kernel(name)
     opt = optimize(kernel, library(), "webgpu")
-    assert [d.mode for d in opt.wgsl.dispatches] == ["window-tiled"]
+    assert [d.mode for d in opt.code.dispatches] == ["window-tiled"]
     assert any("shared read" in n for n in opt.notes), opt.notes
-    assert [t.word_bytes for t in opt.wgsl.program.launches[0].shared] == [0 if name.endswith("_f32") else 4]
+    assert [t.word_bytes for t in opt.code.program.launches[0].shared] == [0 if name.endswith("_f32") else 4]
     inputs = _inputs(kernel, 2, nan=False)  # WGSL may assume no NaN (docs/WEBGPU.md)
-    got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    got, _, _ = run_webgpu(kernel, opt.code, inputs)
     assert compare(kernel, got, run_reference(kernel, inputs)) == []
 
 
@@ -264,7 +264,8 @@ def test_word_packed_window_tiles_are_exact_as_wgsl(name, w):
     rows as words funnelled by the row's offset (conv3x3_u8_odd's rows start 1 byte into a
     word, the global rows 131 bytes: every staging word spans two global words, and the
     footprint's last word a row is a part word)."""
-    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.backends.wgsl import render_wgsl
+    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.pipeline import compare
     from rewriter.runtime.webgpu import run_webgpu
 

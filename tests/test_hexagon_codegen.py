@@ -60,7 +60,7 @@ def test_target_rules_stay_out_of_the_portable_library(library):
     from rewriter.pipeline import optimize
 
     opt = optimize(load_kernel(REPO / "examples/requant_u8.ir"), library)
-    assert "hvx." not in str(opt.simplified.stores) and "hvx." not in opt.llvm_ir
+    assert "hvx." not in str(opt.simplified.stores) and "hvx." not in opt.text("llvm")
 
 
 def test_dotted_table_op_is_an_op_and_flags_still_parse():

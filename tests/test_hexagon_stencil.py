@@ -58,7 +58,7 @@ def _check_on_qemu(kernel, code, seed):
 @pytest.mark.parametrize("name", sorted(KERNELS))
 @pytest.mark.parametrize("unroll", [2, 4, 8])
 def test_unrolled_stencil_loads_each_input_row_once(name, unroll, library):
-    from rewriter.backends.hexagon.select import select
+    from rewriter.backends.hexagon.selection import select
     from rewriter.rewrite.engine import Rewriter
 
     kernel, nky = KERNELS[name], NKY[name]
@@ -107,7 +107,7 @@ def test_global_unrolled_stencil_matches_reference_on_qemu(name, unroll, form, l
 def test_sliding_form_loads_each_row_as_one_pair(unroll, library):
     """Per input row: two vmemu (the row and the row 4 bytes on) feeding `vrmpy(Vuu.ub,
     Rt.b, #0)` and `#1` per output row that reads it; no single-vector vrmpy left."""
-    from rewriter.backends.hexagon.select import select
+    from rewriter.backends.hexagon.selection import select
     from rewriter.rewrite.engine import Rewriter
 
     kernel = KERNELS["conv3x3_u8"]
@@ -123,7 +123,8 @@ def test_sliding_form_loads_each_row_as_one_pair(unroll, library):
 
 
 def test_sliding_form_is_refused_where_it_changes_nothing(library):
-    from rewriter.backends.hexagon.select import FormNotApplicable, select
+    from rewriter.backends.hexagon.select import FormNotApplicable
+    from rewriter.backends.hexagon.selection import select
     from rewriter.rewrite.engine import Rewriter
 
     portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
@@ -137,7 +138,7 @@ def test_sliding_form_is_refused_where_it_changes_nothing(library):
 def test_sliding_lanes_need_the_proven_rules(library):
     """Without the `hvx-vrmpyi-ubb-*` rules the selector cannot show that a half of
     vrmpy(Vuu.ub, Rt.b, #u1) is the window it wants, and refuses the form."""
-    from rewriter.backends.hexagon.select import select
+    from rewriter.backends.hexagon.selection import select
     from rewriter.rewrite.engine import Rewriter
 
     kernel = KERNELS["conv3x3_u8"]

@@ -16,7 +16,7 @@ from rewriter.errors import SourceError
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.printer import format_kernel
 from rewriter.kernel.reference import KernelRunError, random_inputs, run_reference
-from rewriter.pipeline import check_against_reference, compile_cpu, optimize
+from rewriter.pipeline import check_against_reference, load, optimize
 
 EXAMPLES = sorted(glob.glob("examples/*.ir"))
 
@@ -32,7 +32,7 @@ def test_example_on_cpu_matches_reference(path):
     for unroll, vectorize, engine in ((1, True, "greedy"), (2, True, "greedy"), (1, False, "greedy"),
                                       (1, True, "saturate")):
         opt = optimize(kernel, library(), "cpu", vectorize=vectorize, unroll=unroll, engine=engine)
-        compiled = compile_cpu(opt)
+        compiled = load(opt)
         for seed in (0, 1):
             inputs = random_inputs(kernel, seed)
             assert check_against_reference(kernel, compiled(inputs), inputs) == [], (path, unroll, vectorize, engine)
@@ -187,7 +187,7 @@ def test_random_kernels_cpu_matches_reference(text, seed, vectorize):
         want = run_reference(kernel, inputs)
     except KernelRunError:
         assume(False)  # UB/poison on these inputs: nothing to compare
-    got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
+    got = load(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
     from rewriter.pipeline import compare
 
     assert compare(kernel, got, want) == [], text
@@ -268,7 +268,7 @@ def test_idx_wider_than_i64_is_computed_exactly(text):
     if "b" in inputs:  # values at the top of u64, where an i64 reading turns negative
         inputs["b"] = np.array([2**64 - 1 - k for k in range(16)], dtype=np.uint64)
     for vectorize in (True, False):
-        compiled = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))
+        compiled = load(optimize(kernel, library(), "cpu", vectorize=vectorize))
         assert check_against_reference(kernel, compiled(inputs), inputs) == [], (text, vectorize)
 
 
@@ -321,7 +321,7 @@ def test_injective_stores_and_same_element_reads_are_accepted():
            "  v[4 * a + b] = x[b]\n  v[4 * a + b] = v[4 * a + b] + 1\n}\n")
     kernel = parse_kernels(src, "ok.ir")[0]
     inputs = random_inputs(kernel, 1)
-    compiled = compile_cpu(optimize(kernel, library(), "cpu"))
+    compiled = load(optimize(kernel, library(), "cpu"))
     assert check_against_reference(kernel, compiled(inputs), inputs) == []
 
 
@@ -367,7 +367,7 @@ def test_float_max_min_reductions_fold_nan_and_signed_zeros_like_the_reference(t
         inputs = {"a": x, "b": b, "c": c}
         want = run_reference(kernel, inputs)
         for vectorize in (True, False):
-            got = compile_cpu(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
+            got = load(optimize(kernel, library(), "cpu", vectorize=vectorize))(inputs)
             for name in ("mx", "mn", "s", "rows", "cols"):
                 assert _same_floats(got[name], want[name]), (name, vectorize, x[:4], got[name], want[name])
 

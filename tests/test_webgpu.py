@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from rewriter.backends.wgsl import DEFAULT_LIMITS, emit_wgsl
+from rewriter.backends.wgsl import DEFAULT_LIMITS, render_wgsl
 from rewriter.backends.wgsl_types import WgslError
 from rewriter.dsl.rule import load_library
 from rewriter.errors import ToolchainError
@@ -29,8 +29,9 @@ from rewriter.fuzz.values import kernel_inputs
 from rewriter.ir import dtype as dt
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import KernelRunError, random_inputs, run_reference
+from rewriter.lower.gpu import lower_webgpu
 from rewriter.lower.gpu_ops import GpuLoweringError
-from rewriter.pipeline import check_against_reference, compare, compile_webgpu, optimize
+from rewriter.pipeline import check_against_reference, compare, load, optimize
 from rewriter.runtime import webgpu as runtime
 from rewriter.runtime.webgpu import run_webgpu
 
@@ -45,7 +46,7 @@ def library():
 
 def webgpu(kernel):
     opt = optimize(kernel, library(), "webgpu")
-    return opt, compile_webgpu(opt)
+    return opt, load(opt).compiled
 
 
 @pytest.mark.parametrize("path", EXAMPLES)
@@ -58,24 +59,24 @@ def test_example_through_webgpu_matches_reference(path):
         assert check_against_reference(kernel, out, inputs) == [], (path, seed)
         assert seconds > 0 and kind in ("gpu-timestamps", "wall-clock")
     # Within WebGPU's default limits, so the module runs on any adapter.
-    for d in opt.wgsl.dispatches:
+    for d in opt.code.dispatches:
         assert d.workgroup_size <= DEFAULT_LIMITS.max_invocations
         assert max(d.groups) <= DEFAULT_LIMITS.max_groups_per_dim
-    for t, size in re.findall(r"var<workgroup> \w+: array<(\w+), (\d+)>", opt.wgsl.code):
+    for t, size in re.findall(r"var<workgroup> \w+: array<(\w+), (\d+)>", opt.code.code):
         assert int(size) * 4 <= DEFAULT_LIMITS.max_workgroup_bytes
-    code = "\n".join(line.split("//")[0] for line in opt.wgsl.code.splitlines())
+    code = "\n".join(line.split("//")[0] for line in opt.code.code.splitlines())
     assert not re.search(r"\b(u8|i8|i16|u16|i64|u64|f64)\b", code)  # only WGSL's own types
 
 
 def test_reductions_use_workgroup_memory_and_barriers():
     opt, _ = webgpu(load_kernel("examples/softmax_f32.ir"))
-    modes = [d.mode for d in opt.wgsl.dispatches]
+    modes = [d.mode for d in opt.code.dispatches]
     assert modes == ["fused-rows"]  # row max, row sum and the output in one workgroup a row
-    assert "var<workgroup>" in opt.wgsl.code and "workgroupBarrier();" in opt.wgsl.code
-    assert "subgroup" not in opt.wgsl.code  # no fixed subgroup size in WebGPU: a tree instead
+    assert "var<workgroup>" in opt.code.code and "workgroupBarrier();" in opt.code.code
+    assert "subgroup" not in opt.code.code  # no fixed subgroup size in WebGPU: a tree instead
     opt, _ = webgpu(load_kernel("examples/add_sat_u8.ir"))
     # whole words only, 16 bytes an access
-    assert "array<vec4<u32>>" in opt.wgsl.code and "atomic" not in opt.wgsl.code
+    assert "array<vec4<u32>>" in opt.code.code and "atomic" not in opt.code.code
 
 
 def test_sub_word_stores_are_atomic_and_correct():
@@ -89,8 +90,8 @@ def test_sub_word_stores_are_atomic_and_correct():
     """
     kernel = parse_kernels(src)[0]
     opt, compiled = webgpu(kernel)
-    assert [d.mode for d in opt.wgsl.dispatches] == ["block-reduce"]
-    assert "array<atomic<u32>>" in opt.wgsl.code and "atomicOr" in opt.wgsl.code
+    assert [d.mode for d in opt.code.dispatches] == ["block-reduce"]
+    assert "array<atomic<u32>>" in opt.code.code and "atomicOr" in opt.code.code
     for seed in (0, 1):
         inputs = random_inputs(kernel, seed)
         got, _, _ = run_webgpu(kernel, compiled, inputs)
@@ -237,7 +238,7 @@ def test_random_kernels_through_webgpu_match_reference(case):
         assume(False)
     got, _, _ = run_webgpu(k, compiled, inputs)
     tol = {"rtol": 1e-4, "atol": 1e-5} if not case.exact_floats else {"rtol": 0, "atol": 0}
-    assert compare(k, got, want, **tol) == [], case.text + "\n" + opt.wgsl.code
+    assert compare(k, got, want, **tol) == [], case.text + "\n" + opt.code.code
 
 
 def test_64_bit_types_are_rejected_with_a_clear_error():
@@ -258,7 +259,7 @@ def test_missing_adapter_is_a_toolchain_error(monkeypatch):
 def test_rejected_wgsl_is_an_error_not_a_crash():
     k = load_kernel("examples/relu_f32.ir")
     opt = optimize(k, library(), "webgpu")
-    bad = type(opt.wgsl)(k, opt.wgsl.code.replace("select(", "selekt("), opt.wgsl.bindings, opt.wgsl.dispatches)
+    bad = type(opt.code)(k, opt.code.code.replace("select(", "selekt("), opt.code.bindings, opt.code.dispatches)
     with pytest.raises(WgslError, match="rejected"):
         runtime.compile_webgpu(bad)
 
@@ -298,7 +299,8 @@ def test_grids_wider_than_one_dimension_allows_fold_into_two():
         simple = optimize(kernel, library(), "webgpu").simplified
         from rewriter.pipeline import make_rewriter
 
-        shader = emit_wgsl(simple, make_rewriter(library()), limits)
+        rw = make_rewriter(library())
+        shader = render_wgsl(lower_webgpu(simple, rw), limits)
         assert all(d.groups[0] <= 16 and d.groups[1] <= 16 for d in shader.dispatches)
         assert any(d.groups[1] > 1 for d in shader.dispatches)
         inputs = random_inputs(kernel, 5)
@@ -365,7 +367,6 @@ def _beyond_webgpu(launch) -> str:
 def test_webgpu_and_cuda_make_the_same_lowering_decisions(path):
     """One optimizer: the WebGPU program is the CUDA program wherever every CUDA launch fits
     WebGPU's default limits; where one does not, the difference is that limit's."""
-    from rewriter.backends.wgsl import lower_webgpu
     from rewriter.lower.gpu import lower_gpu
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
@@ -386,7 +387,6 @@ def test_webgpu_lowering_is_right_before_it_is_wgsl(path):
     """The GpuProgram WebGPU renders (256-thread blocks, shared-memory tree folds instead of
     shuffles) through the lockstep simulator, against the reference: a wrong tree or tile is a
     lowering bug, found without the shader compiler."""
-    from rewriter.backends.wgsl import lower_webgpu
     from rewriter.lower.gpu_sim import simulate
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
@@ -427,8 +427,8 @@ def _values(s):
 def test_matmul_shaped_stores_run_as_cuda_lowers_them(src):
     k = parse_kernels(src)[0]
     opt, compiled = webgpu(k)
-    cuda = optimize(k, library(), "cuda").gpu
-    assert [d.mode for d in opt.wgsl.dispatches] == [l.strategy for l in cuda.launches]
+    cuda = optimize(k, library(), "cuda").program
+    assert [d.mode for d in opt.code.dispatches] == [l.strategy for l in cuda.launches]
     for seed in (0, 1):
         inputs = random_inputs(k, seed)
         got, _, _ = run_webgpu(k, compiled, inputs)

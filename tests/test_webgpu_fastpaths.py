@@ -12,7 +12,7 @@ import numpy as np
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs, run_reference
-from rewriter.pipeline import compare, compile_webgpu, optimize
+from rewriter.pipeline import compare, optimize
 from rewriter.runtime.webgpu import run_webgpu
 
 
@@ -25,9 +25,9 @@ def _run(src: str, inputs_of):
     kernel = parse_kernels(src)[0]
     opt = optimize(kernel, library(), "webgpu")
     inputs = inputs_of(kernel)
-    got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    got, _, _ = run_webgpu(kernel, opt.code, inputs)
     assert compare(kernel, got, run_reference(kernel, inputs)) == []
-    return opt.wgsl.code
+    return opt.code.code
 
 
 BYTE_PAIRS = """
@@ -103,11 +103,11 @@ def test_odd_sizes_keep_scalar_bindings_and_stay_exact():
 def test_f32_maps_bind_16_byte_vectors():
     kernel = load_kernel("examples/axpy_f32.ir")
     opt = optimize(kernel, library(), "webgpu")
-    code = opt.wgsl.code
+    code = opt.code.code
     assert re.search(r"b_x: array<vec4<f32>>", code) and re.search(r"b_out: array<vec4<f32>>", code)
     assert "b_alpha: array<f32>" in code  # the scalar is read as a scalar
     inputs = random_inputs(kernel, 1)
-    got, _, _ = run_webgpu(kernel, compile_webgpu(opt), inputs)
+    got, _, _ = run_webgpu(kernel, opt.code, inputs)
     assert compare(kernel, got, run_reference(kernel, inputs)) == []
 
 
@@ -128,7 +128,7 @@ def test_small_reduction_loops_unroll_and_share_their_invariant_loads():
         return ins
 
     code = _run(src, inputs)
-    assert "window-tiled" in optimize(parse_kernels(src)[0], library(), "webgpu").wgsl.dispatches[0].mode
+    assert "window-tiled" in optimize(parse_kernels(src)[0], library(), "webgpu").code.dispatches[0].mode
     assert "for (" not in code
     assert code.count("b_w[") == 9
 
@@ -149,7 +149,8 @@ def _word_stores(src: str, inputs):
     """`src` lowered under `gpu_ops.WEBGPU_WORD_STORES` (word-granular stores) without the
     window-direct strategy (so a pooling kernel takes the window tile), rendered as WGSL, run
     through wgpu and compared bit for bit with the reference; returns the WGSL."""
-    from rewriter.backends.wgsl import render_wgsl, webgpu_target
+    from rewriter.backends.wgsl import render_wgsl
+    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import STRATEGIES, lower_gpu
     from rewriter.lower.gpu_ops import WEBGPU_WORD_STORES
     from rewriter.pipeline import make_rewriter, simplify_kernel

@@ -46,13 +46,16 @@ reported as an `UnsupportedByBaseline` error naming it.
 """
 from __future__ import annotations
 
+from rewriter.backends.elf import undefined_symbols
+from rewriter.backends.hexagon.abi import VECTOR_BYTES, padded, storage_bytes
+from rewriter.backends.hexagon.isa import hexagon_target
 from rewriter.backends.hexagon_support import PROVIDED, predicted, support_ir
 from rewriter.backends.llvm_emit import emit_module
+from rewriter.backends.llvm_tools import binding, optimize
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
+from rewriter.kernel.simplify import make_rewriter, simplify_kernel
 from rewriter.lower.lower import lower
-from rewriter.lower.target import hexagon_target
-from rewriter.runtime.hexagon_start import VECTOR_BYTES, ImageLayout, padded
 
 #: cl::opts set on llvmlite's LLVM before compiling (process-wide in LLVM; setting them again
 #: is harmless, so no once-only guard is needed).
@@ -65,10 +68,7 @@ class UnsupportedByBaseline(RewriterError):
 
 
 def _llvm():
-    import llvmlite.binding as llvm
-
-    llvm.initialize_all_targets()
-    llvm.initialize_all_asmprinters()
+    llvm = binding()
     for opt in LLVM_OPTIONS:
         llvm.set_option("rewriter", opt)
     return llvm
@@ -83,8 +83,6 @@ def hexagon_target_machine():
 
 def baseline_llvm_ir(kernel: Kernel, library, engine: str = "greedy") -> str:
     """The kernel as plain scalar loops in LLVM IR for Hexagon (before LLVM's optimizer)."""
-    from rewriter.pipeline import make_rewriter, simplify_kernel
-
     rw = make_rewriter(library, engine)
     prog = lower(simplify_kernel(kernel, rw), hexagon_target(), rw, vectorize=False)
     tm = hexagon_target_machine()
@@ -92,19 +90,16 @@ def baseline_llvm_ir(kernel: Kernel, library, engine: str = "greedy") -> str:
     # The runtime's ABI: every buffer 128-byte aligned and padded (see hexagon_start.py). Our
     # code generator may rely on that, so LLVM is told too -- what a C programmer would say
     # with __builtin_assume_aligned(p, 128) and a known allocation size.
-    layout = ImageLayout.of(kernel)
     fn = mod.get_global(kernel.name)
     for arg, buf in zip(fn.args, kernel.buffers):
         arg.attributes.align = VECTOR_BYTES
-        arg.attributes.dereferenceable = padded(layout.slots[buf.name].nbytes)
+        arg.attributes.dereferenceable = padded(buf.size * storage_bytes(buf))
     return str(mod)
 
 
 def optimized_module(llvm_ir: str, tm=None, routines=()):
     """LLVM's O3 pipeline for Hexagon (HVX auto-vectorization on) over `llvm_ir`, with the
     support routines named in `routines` linked in first."""
-    from rewriter.runtime.cpu import optimize
-
     llvm = _llvm()
     tm = tm or hexagon_target_machine()
     if not routines:
@@ -118,8 +113,6 @@ def _compile(kernel: Kernel, library, engine: str, emit: str):
     """Optimize, link the support routines the optimized IR suggests (`predicted`), emit the
     object; if it still calls provided routines that were not linked, again with them (most
     kernels need none, and linking all of them would triple the compile time)."""
-    from rewriter.runtime.hexagon import undefined_symbols
-
     tm = hexagon_target_machine()
     ir = baseline_llvm_ir(kernel, library, engine)
     routines = predicted(str(optimized_module(ir, tm)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from rewriter.errors import SourceError
 from rewriter.ir.ops import OPS
 from rewriter.ir.uop import UOp
-from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store, walk
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store, _fmt, walk
 
 Interval = tuple
 
@@ -195,8 +195,6 @@ def _bound(v) -> str:
 
 
 def _show(u: UOp) -> str:
-    from rewriter.lower.program import _fmt
-
     return _fmt(u)
 
 

@@ -35,11 +35,21 @@ from llvmlite import ir
 from rewriter.backends.idx_width import I64Widths
 from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
+from rewriter.backends.llvm_tools import binding, optimize
 from rewriter.errors import ToolchainError
 from rewriter.ir.dtype import DType
-from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
-                                        SharedStore)
 from rewriter.lower.gpu_ops import pieces
+from rewriter.lower.gpu_program import (
+    Barrier,
+    CopyAsync,
+    CopyCommit,
+    CopyWait,
+    GpuProgram,
+    If,
+    Launch,
+    Let,
+    SharedStore,
+)
 from rewriter.lower.lower import affine, index_alignment
 
 TRIPLE = "nvptx64-nvidia-cuda"
@@ -354,12 +364,9 @@ _NV = None
 
 
 def _nvptx():
-    global _NV
-    import llvmlite.binding as llvm
-
+    global _NV  # one target machine per process: creating it costs more than a kernel's PTX
+    llvm = binding()
     if _NV is None:
-        llvm.initialize_all_targets()
-        llvm.initialize_all_asmprinters()
         try:
             target = llvm.Target.from_triple(TRIPLE)
         except RuntimeError as e:
@@ -390,8 +397,6 @@ def emit_llvm(gp: GpuProgram) -> str:
 
 def emit_ptx(gp: GpuProgram) -> tuple[str, str]:
     """(optimized LLVM IR, PTX text for sm_90)."""
-    from rewriter.runtime.cpu import optimize
-
     tm = _nvptx()
     mod = optimize(emit_llvm(gp), tm)
     return str(mod), tm.emit_assembly(mod)

@@ -45,14 +45,13 @@ from rewriter.backends.wgsl_shape import substituted, unrolled, vec4_buffers, wa
 from rewriter.backends.wgsl_swar import SWAR, lane_spec
 from rewriter.backends.wgsl_types import WgslError, carrier, from_bits, is_f16, literal, storage, to_bits, words
 from rewriter.ir.concrete import ConcreteDomain
-from rewriter.ir.interp import apply_op
 from rewriter.ir.dtype import idx
+from rewriter.ir.interp import apply_op
 from rewriter.ir.uop import UOp, const
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
 from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
 from rewriter.lower.lower import index_alignment
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
-from rewriter.lower.target import TargetDesc
 
 
 @dataclass(frozen=True)
@@ -69,11 +68,6 @@ class WebGPULimits:
 
 
 DEFAULT_LIMITS = WebGPULimits()
-
-
-def webgpu_target() -> TargetDesc:
-    """The lowering's view of WebGPU: 16-byte vectors (one vec4<u32> a thread), as CUDA's."""
-    return TargetDesc("webgpu", 16, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -638,20 +632,6 @@ _HEAD = ("@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 def bindings(gp: GpuProgram) -> tuple[Binding, ...]:
     return tuple(Binding(b.name, b.dtype, b.size, words(b.dtype, b.size), b.role, i)
                  for i, b in enumerate(gp.buffers))
-
-
-def lower_webgpu(kernel: Kernel, rewriter=None) -> GpuProgram:
-    """The GPU lowering for WebGPU: CUDA's strategies and cost models under WebGPU's limits."""
-    from rewriter.lower.gpu import lower_gpu
-    from rewriter.lower.gpu_ops import WEBGPU
-
-    return lower_gpu(kernel, rewriter, spec=WEBGPU, target=webgpu_target())
-
-
-def emit_wgsl(kernel: Kernel, rewriter=None, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslShader:
-    """The WGSL module of `kernel` (already simplified; `rewriter` simplifies the flat
-    indices the lowering builds). Raises WgslError for what WGSL cannot express."""
-    return render_wgsl(lower_webgpu(kernel, rewriter), limits)
 
 
 def render_wgsl(gp: GpuProgram, limits: WebGPULimits = DEFAULT_LIMITS) -> WgslShader:

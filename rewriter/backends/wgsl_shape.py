@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import fields, replace
+
 from rewriter.backends.wgsl_types import storage, words
 from rewriter.ir.uop import UOp
 from rewriter.lower.gpu_program import GpuProgram, If
@@ -92,8 +94,6 @@ def unrolled(loop: Loop) -> bool:
 
 def substituted(stmt, mapping: dict):
     """`stmt` with `mapping` applied to every value it holds (through nested bodies)."""
-    from dataclasses import fields, replace
-
     changes = {}
     for f in fields(stmt):
         v = getattr(stmt, f.name)

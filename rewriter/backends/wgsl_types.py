@@ -28,6 +28,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+import numpy as np
+
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import DType
 
@@ -150,7 +152,6 @@ def literal(t: DType, v) -> str:
         f = float(v)
         if f != f or f in (float("inf"), float("-inf")) or (f == 0 and str(f).startswith("-")):
             # No literal for inf/NaN; -0.0h would be the negation of a literal: go through the bits.
-            import numpy as np
 
             bits = int(np.array([f], dtype=np.float16).view(np.uint16)[0])
             return f"f16(unpack2x16float({hex(bits)}u).x)"

@@ -16,14 +16,15 @@ Modules (each one job):
   modes.py    the two modes: check one case, save a failure
   runner.py   the loop: rounds, time limit, shrinking, summary (`run_fuzz`, `FuzzConfig`)
 
-This module stays light (no hypothesis import) so the CLI can build its parser cheaply.
 Exit codes: 0 no failure, 1 failures found, 2 bad input (a `RewriterError`).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from rewriter.fuzz.runner import FuzzConfig, format_summary, parse_duration, run_fuzz
 from rewriter.rules_path import default_rule_paths
 
 
@@ -47,10 +48,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args):
-    from pathlib import Path
-
-    from rewriter.fuzz.runner import FuzzConfig, parse_duration
-
     targets = [t.strip() for spec in (args.target or ["cpu"]) for t in spec.split(",") if t.strip()]
     return FuzzConfig(rules=args.rules or default_rule_paths(), targets=targets, time_s=parse_duration(args.time),
                       seed=args.seed, corpus=Path(args.corpus), mode=args.mode,
@@ -61,8 +58,6 @@ def config_from_args(args):
 def run_from_args(args, out=None) -> int:
     """Run from parsed arguments, print the summary; the exit code. `RewriterError`s propagate
     (the CLI prints them)."""
-    from rewriter.fuzz.runner import format_summary, run_fuzz
-
     out = out or sys.stdout
     config = config_from_args(args)
 
@@ -74,18 +69,4 @@ def run_from_args(args, out=None) -> int:
     return report.exit_code
 
 
-def main(argv=None) -> int:
-    """`python -m rewriter.fuzz ...`: exactly `rewriter fuzz ...` (the CLI prints the errors)."""
-    from rewriter.cli import main as cli_main
-
-    return cli_main(["fuzz", *(sys.argv[1:] if argv is None else argv)])
-
-
-def run_fuzz(config, log=print):
-    """See `rewriter.fuzz.runner.run_fuzz`."""
-    from rewriter.fuzz.runner import run_fuzz as _run
-
-    return _run(config, log)
-
-
-__all__ = ["add_arguments", "config_from_args", "run_from_args", "main", "run_fuzz"]
+__all__ = ["add_arguments", "config_from_args", "run_from_args", "run_fuzz"]

@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from rewriter.errors import RewriterError
+from rewriter.fuzz.targets import get_target
 from rewriter.ir import dtype as dt
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import Buffer, Kernel, RangeDecl
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.printer import format_kernel
-from rewriter.kernel.reference import numpy_dtype
+from rewriter.kernel.reference import KernelRunError, numpy_dtype, run_reference
 
 MAX_GRID = 1 << 16
 
@@ -114,9 +115,6 @@ def wrap_term(term: UOp, samples: dict, indices: list[int], grid: bool = True):
 
 def reproduces_with_ref(kernel: Kernel, inputs: dict, library) -> tuple[bool, str]:
     """Does the kernel show the failure with the rule library alone (target ref)?"""
-    from rewriter.fuzz.targets import get_target
-    from rewriter.kernel.reference import KernelRunError, run_reference
-
     try:
         want = run_reference(kernel, inputs)
     except KernelRunError as e:

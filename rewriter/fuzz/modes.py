@@ -23,17 +23,18 @@ from pathlib import Path
 import numpy as np
 
 from rewriter.dsl.pattern import format_uop
-from rewriter.fuzz.corpus import new_entry, quote_rules, reproduces_with_ref, term_kernel, write_inputs, \
-    write_new
+from rewriter.fuzz.corpus import new_entry, quote_rules, reproduces_with_ref, term_kernel, write_inputs, write_new
 from rewriter.fuzz.kernels import KERNEL_DTYPES, KernelCase, kernel_cases
 from rewriter.fuzz.refine import TermOutcome, TracingRewriter, check_term
-from rewriter.rewrite.engine import ORDER
 from rewriter.fuzz.targets import Target, default_tolerance
 from rewriter.fuzz.terms import TERM_DTYPES, TermCase, rule_templates, term_cases
-from rewriter.fuzz.values import kernel_inputs
+from rewriter.fuzz.values import kernel_inputs, term_samples
 from rewriter.ir import dtype as dt
 from rewriter.ir.ops import type_class
+from rewriter.kernel.printer import format_kernel
 from rewriter.kernel.reference import KernelRunError, run_reference
+from rewriter.pipeline import compare
+from rewriter.rewrite.engine import ORDER
 
 
 @dataclass
@@ -182,8 +183,6 @@ class TermMode:
         return entry
 
     def _kernel(self, term, case: TermCase, sample: int):
-        from rewriter.fuzz.values import term_samples
-
         with quiet():
             _, _, py = term_samples(term, case.seed, self.samples)
             return term_kernel(term, py, sample, self.samples, self.library)
@@ -221,8 +220,6 @@ def _unsupported(e: Exception) -> bool:
 
 
 def compare_outputs(kernel, got: dict, want: dict, tolerance) -> list[str]:
-    from rewriter.pipeline import compare
-
     for b in kernel.outputs:
         if b.name not in got:
             return [f"output '{b.name}' is missing"]
@@ -343,8 +340,6 @@ class KernelMode:
                                        if ok else f"with the rule library alone the kernel is right ({note}): "
                                        f"the lowering or the '{d.target}' backend is wrong"), ""]
         if d.simplified is not None:
-            from rewriter.kernel.printer import format_kernel
-
             lines += ["the kernel after the rule library:", format_kernel(d.simplified).rstrip(), ""]
         lines += ["rules that fired while optimizing (count, name, defined at):",
                   _rules_table(d.stats, d.locs).rstrip("\n"), "", "reproduce:"]

@@ -25,6 +25,7 @@ from rewriter.ir.interp import interpret
 from rewriter.ir.uop import UOp
 from rewriter.rewrite.engine import Rewriter, Step
 
+
 def TracingRewriter(library, **kw) -> Rewriter:
     """A `Rewriter` that records its steps in `.steps` (see rewriter.rewrite.engine.Step)."""
     return Rewriter(library, trace=True, **kw)

@@ -22,9 +22,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 
+from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
 from rewriter.fuzz.modes import KernelMode, RunInfo, TermMode
 from rewriter.fuzz.targets import get_target
+from rewriter.fuzz.terms import TERM_DTYPES
+from rewriter.ir.dtype import parse_dtype
 from rewriter.rules_path import default_rule_paths
 
 MODES = ("terms", "kernels", "both")
@@ -171,9 +174,6 @@ def make_modes(config: FuzzConfig, library) -> list:
 
 def parse_types(names) -> tuple:
     """`["i32", "f32,u8"]` -> DTypes; only scalar types the evaluator runs (not bf16)."""
-    from rewriter.fuzz.terms import TERM_DTYPES
-    from rewriter.ir.dtype import parse_dtype
-
     out = []
     for spec in names or []:
         for name in str(spec).split(","):
@@ -195,8 +195,6 @@ def run_fuzz(config: FuzzConfig, log=print) -> FuzzReport:
     for t in config.targets:
         get_target(t)  # unknown targets are bad input, before anything runs
     if config.library is None:
-        from rewriter.dsl.rule import load_library
-
         library = load_library(config.rules)
     else:
         library = config.library

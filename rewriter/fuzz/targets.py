@@ -1,5 +1,7 @@
 """Fuzz targets: where a kernel can run, as a registry every backend plugs into.
 
+Every target of the pipeline's registry (`rewriter/targets/`) is one here, built through
+`pipeline.optimize` with the faithfulness it declares; besides them, `ref` and `cuda-sim`.
 A target turns a kernel and a rule library into something that runs on inputs:
 
     build(kernel, library) -> Built(run=inputs -> outputs, stats, rule_locs, simplified)
@@ -8,16 +10,12 @@ A target turns a kernel and a rule library into something that runs on inputs:
 `fn(kernel, library, inputs) -> outputs` registers it with `register_target(name, run=fn)`
 (it is then rebuilt for every input set, and the rules it fired are those of simplifying the
 kernel's statements). `run_target(name, kernel, library, inputs)` is that simple form for
-every target. Two targets exist now:
+every target.
 
-  ref   the reference interpreter run on the kernel *after* the rule library: a self-check of
-        the rules and the engine that needs no code generator (compared with the interpreter
-        on the kernel as written);
-  cpu   the whole pipeline (`pipeline.optimize` -> LLVM -> MCJIT); LLVM and the generated code
-        run in a forked child, so a crash (SIGSEGV, SIGFPE, an LLVM abort) is a finding
-        instead of the end of the run.
-
-Hexagon, CUDA and WebGPU register theirs the same way.
+  ref       the reference interpreter run on the kernel *after* the rule library: a self-check
+            of the rules and the engine that needs no code generator;
+  cuda-sim  the CUDA lowering run by the lockstep GPU simulator (no GPU needed);
+  and every pipeline target (cpu, hexagon, cuda, webgpu).
 """
 from __future__ import annotations
 
@@ -32,8 +30,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from rewriter.errors import RewriterError
-from rewriter.ir import dtype as dt
 from rewriter.kernel.kernel import Kernel
+from rewriter.kernel.reference import run_reference
+from rewriter.lower.gpu_sim import simulate
+from rewriter.pipeline import TARGETS as PIPELINE_TARGETS
+from rewriter.pipeline import load, optimize
+from rewriter.rewrite.engine import Rewriter
+from rewriter.target import Options
+from rewriter.target import Target as PipelineTarget
 
 
 class TargetCrash(RewriterError):
@@ -95,8 +99,6 @@ def run_target(name: str, kernel: Kernel, library, inputs: dict) -> dict:
 
 
 def simplify_with_stats(kernel: Kernel, library):
-    from rewriter.rewrite.engine import Rewriter
-
     rw = Rewriter(library)
     simplified = kernel.with_stores(rw.normalize(s) for s in kernel.stores)
     return simplified, rw.stats, rw.index.locs
@@ -158,69 +160,38 @@ def call_isolated(fn: Callable, arg, timeout_s: float = 30.0):
 
 
 # -------------------------------------------------------------------------------------------
-# The targets of this build
+# The targets of this build: the reference, every registered pipeline target, the simulator
 # -------------------------------------------------------------------------------------------
 def _build_ref(kernel: Kernel, library) -> Built:
-    from rewriter.kernel.reference import run_reference
-
     simplified, stats, locs = simplify_with_stats(kernel, library)
     return Built(lambda inputs: run_reference(simplified, inputs), stats, locs, simplified)
 
 
-def _build_cpu(kernel: Kernel, library) -> Built:
-    from rewriter.pipeline import compile_cpu, optimize
+def _pipeline_build(target: PipelineTarget) -> Callable[[Kernel, object], Built]:
+    """Build through `pipeline.optimize` for `target`; native code that may crash (the target
+    says `isolate`) runs in a forked child, so a crash is a finding, not the end of the run."""
+    options = Options(**dict(target.fuzz_options))
 
-    opt = optimize(kernel, library, "cpu")  # rules, lowering, LLVM IR text: Python only
+    def build(kernel: Kernel, library) -> Built:
+        opt = optimize(kernel, library, target.name, options)
+        if target.isolate:  # lowering and emission ran here (Python); LLVM, the JIT and the code in the child
+            def run(inputs):
+                return call_isolated(lambda ins: load(opt)(ins), inputs)
+        else:
+            run = load(opt)
+        return Built(run, opt.stats, opt.rule_locs, opt.simplified)
 
-    def run(inputs):  # LLVM's optimizer, the JIT and the code itself run in the child
-        return call_isolated(lambda ins: compile_cpu(opt)(ins), inputs)
-
-    return Built(run, opt.stats, opt.rule_locs, opt.simplified)
-
-
-def _build_webgpu(kernel: Kernel, library) -> Built:
-    from rewriter.pipeline import compile_webgpu, optimize
-
-    opt = optimize(kernel, library, "webgpu")
-    compiled = compile_webgpu(opt)  # in process: a forked child must not inherit a Vulkan device
-    return Built(compiled, opt.stats, opt.rule_locs, opt.simplified)
-
-
-def _build_hexagon(kernel: Kernel, library) -> Built:
-    from rewriter.backends.hexagon import compile_hexagon
-    from rewriter.runtime.hexagon import run_on_qemu
-
-    code = compile_hexagon(kernel, library)  # HexagonUnsupported: counted as unsupported
-    simplified, stats, locs = simplify_with_stats(kernel, library)
-    return Built(lambda inputs: run_on_qemu(kernel, code.asm, inputs).outputs, stats, locs, simplified)
-
-
-register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
-register_target("cpu", _build_cpu, doc="optimized for the host CPU through LLVM, run in a child process")
-register_target("hexagon", _build_hexagon, doc="our HVX code generator, run on qemu-hexagon (a process per run)")
+    return build
 
 
 def _build_cuda_sim(kernel: Kernel, library) -> Built:
-    from rewriter.lower.gpu_sim import simulate
-    from rewriter.pipeline import optimize
-
     opt = optimize(kernel, library, "cuda")  # GPU lowering and PTX emission (no GPU needed)
-    return Built(lambda inputs: simulate(opt.gpu, inputs), opt.stats, opt.rule_locs, opt.simplified)
+    return Built(lambda inputs: simulate(opt.program, inputs), opt.stats, opt.rule_locs, opt.simplified)
 
 
-def _build_cuda(kernel: Kernel, library) -> Built:
-    from rewriter.pipeline import compile_cuda, optimize
-    from rewriter.runtime.cuda import run_cuda
-
-    opt = optimize(kernel, library, "cuda")
-    code = compile_cuda(opt)
-    return Built(lambda inputs: run_cuda(kernel, code, inputs, repeat=0)[0], opt.stats, opt.rule_locs, opt.simplified)
-
-
+register_target("ref", _build_ref, doc="the reference interpreter on the kernel after the rule library")
+for _t in PIPELINE_TARGETS:
+    register_target(_t.name, _pipeline_build(_t), doc=_t.doc, tolerance=_t.tolerance,
+                    unfaithful=_t.unfaithful, finite_only=_t.finite_only)
 register_target("cuda-sim", _build_cuda_sim,
                 doc="lowered for the GPU and emitted as PTX; the GPU program run by the lockstep simulator")
-register_target("cuda", _build_cuda, doc="PTX run on the GPU through the CUDA driver API (needs a GPU)")
-# f16 arithmetic: lavapipe evaluates it at f32 precision; inf/NaN: WGSL lets an implementation
-# assume none occurs (docs/WEBGPU.md, "Known gaps"; the random-kernel tests skip both too).
-register_target("webgpu", _build_webgpu, doc="WGSL through wgpu (lavapipe without a GPU), run in process",
-                unfaithful=frozenset({dt.f16}), finite_only=True)

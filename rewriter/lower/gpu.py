@@ -37,8 +37,8 @@ from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
 from rewriter.ir.ranges import ranges
-from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _c, _decompose,
-                                    _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
+from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, WEBGPU, GpuLoweringError, GpuSpec, _c, _decompose,
+                                    _pow2_floor, _reduce_of, cuda_target, webgpu_target, iadd, idiv, ieq, ilt,
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_pool import _window_direct
@@ -433,3 +433,8 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
                 launches += got
                 break
     return GpuProgram(kernel, tuple(launches), tuple(scratch), tuple(notes + lw.notes), target)
+
+
+def lower_webgpu(kernel: Kernel, rewriter=None, strategies=None) -> GpuProgram:
+    """The GPU lowering for WebGPU: CUDA's strategies and cost models under WebGPU's limits."""
+    return lower_gpu(kernel, rewriter, spec=WEBGPU, target=webgpu_target(), strategies=strategies)

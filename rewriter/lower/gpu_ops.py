@@ -88,6 +88,11 @@ def cuda_target() -> TargetDesc:
     return TargetDesc("cuda", H100.vector_bytes, 255, 255, "nvptx64-nvidia-cuda", "sm_90", "+ptx80")
 
 
+def webgpu_target() -> TargetDesc:
+    """The lowering's view of WebGPU: 16-byte vectors (one vec4<u32> a thread), as CUDA's."""
+    return TargetDesc("webgpu", 16, 0, 0)
+
+
 # -- idx arithmetic on UOps ------------------------------------------------------------------
 def _c(v: int) -> UOp:
     return const(idx, int(v))

@@ -8,22 +8,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rewriter.errors import RewriterError, ToolchainError
+from rewriter.backends.llvm_tools import binding, host_target_machine, optimize
+from rewriter.errors import ToolchainError
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import check_inputs, numpy_dtype
 
-_INITIALIZED = False
-
 
 def _llvm():
-    global _INITIALIZED
-    import llvmlite.binding as llvm
-
-    if not _INITIALIZED:
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
+    """LLVM, with libgcc loaded for the JIT's wide-integer helpers (once)."""
+    llvm = binding()
+    if not _LIBGCC_TRIED:
         _load_libgcc(llvm)
-        _INITIALIZED = True
     return llvm
 
 
@@ -33,10 +28,12 @@ def _llvm():
 _LIBCALLS = ("__divti3", "__modti3", "__udivti3", "__umodti3", "__divei4", "__modei4",
              "__udivei4", "__umodei4")
 _LIBGCC_LOADED = False
+_LIBGCC_TRIED = False
 
 
 def _load_libgcc(llvm) -> None:
-    global _LIBGCC_LOADED
+    global _LIBGCC_LOADED, _LIBGCC_TRIED  # a library loads into the process once
+    _LIBGCC_TRIED = True
     path = ctypes.util.find_library("gcc_s")
     if path:
         try:
@@ -50,29 +47,6 @@ def _check_libcalls(asm: str) -> None:
     if not _LIBGCC_LOADED and any(name in asm for name in _LIBCALLS):
         raise ToolchainError("this kernel computes idx values wider than 64 bits and needs "
                              "libgcc's division helpers: install the Debian package libgcc-s1")
-
-
-def host_target_machine(opt: int = 3):
-    llvm = _llvm()
-    target = llvm.Target.from_triple(llvm.get_process_triple())
-    return target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
-                                        opt=opt, jit=True)
-
-
-def optimize(llvm_ir: str, tm, level: int = 3):
-    """Parse, verify and run LLVM's O3 pipeline; returns the module."""
-    llvm = _llvm()
-    try:
-        mod = llvm.parse_assembly(llvm_ir)
-        mod.verify()
-    except RuntimeError as e:
-        raise RewriterError(f"internal error: emitted LLVM IR is invalid: {e}") from None
-    pto = llvm.create_pipeline_tuning_options(speed_level=level)
-    pto.loop_vectorization = True
-    pto.slp_vectorization = True
-    pb = llvm.create_pass_builder(tm, pto)
-    pb.getModulePassManager().run(mod, pb)
-    return mod
 
 
 @dataclass

@@ -53,10 +53,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rewriter.backends.hexagon.abi import padded, storage_bytes, storage_numpy
 from rewriter.kernel.kernel import Buffer, Kernel
 from rewriter.kernel.reference import numpy_dtype
 
-VECTOR_BYTES = 128  # HVX 128-byte mode
 HEADER_BYTES = 128
 STACK_BYTES = 1 << 20
 
@@ -82,20 +82,6 @@ def tfrcpp_word(dst_pair: int, ctl_pair: int) -> int:
     if dst_pair % 2 or ctl_pair % 2 or not (0 <= dst_pair < 32 and 0 <= ctl_pair < 32):
         raise ValueError("register pairs are named by their even register, 0..30")
     return 0x68000000 | (ctl_pair << 16) | (0b11 << 14) | dst_pair
-
-
-def storage_bytes(buf: Buffer) -> int:
-    """Bytes of one element as the kernel stores it (bool is one byte, as in llvm_emit)."""
-    return np.dtype(storage_numpy(buf)).itemsize
-
-
-def storage_numpy(buf: Buffer):
-    return np.uint8 if buf.dtype.is_bool else numpy_dtype(buf.dtype)
-
-
-def padded(nbytes: int) -> int:
-    """A multiple of one vector, plus one spare vector."""
-    return -(-nbytes // VECTOR_BYTES) * VECTOR_BYTES + VECTOR_BYTES
 
 
 @dataclass(frozen=True)

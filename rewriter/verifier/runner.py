@@ -17,12 +17,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import z3
 
 from rewriter.dsl.typecheck import RuleInstance
+from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
 from rewriter.ir.uop import UOp
 from rewriter.verifier.refine import check_concrete
+from rewriter.verifier.strategies import run_portfolio
 
 CACHE_FORMAT = 2
 _SEMANTIC_SOURCES = ["ir/ops.py", "ir/concrete.py", "ir/smt.py", "ir/interp.py", "ir/dtype.py",
@@ -86,10 +89,6 @@ def format_value(t: DType, v) -> str:
         s = u - (1 << t.bits) if u >> (t.bits - 1) else u
         return f"0x{u:0{t.bits // 4}x} (unsigned {u}, signed {s})"
     if t.is_float:
-        import numpy as np
-
-        from rewriter.ir.concrete import np_float
-
         ft = np_float(t)
         bits = int(np.array([v], dtype=ft).view({16: np.uint16, 32: np.uint32, 64: np.uint64}[t.bits])[0])
         return f"{float(v)!r} (0x{bits:0{t.bits // 4}x})"
@@ -122,8 +121,6 @@ def error_result(inst: RuleInstance, e: BaseException, seconds: float = 0.0) -> 
 
 
 def _verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
-    from rewriter.verifier.strategies import run_portfolio
-
     out = run_portfolio(inst, timeout_s)
     res = InstanceResult(inst.name, str(inst.loc), str(inst.dtype), out.status, out.strategy,
                          round(out.seconds, 4), note=out.note if out.status != "counterexample" else "")

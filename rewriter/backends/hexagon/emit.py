@@ -1,4 +1,4 @@
-"""Assembly text for llvm-mc, and the backend's public entry point `compile_hexagon`.
+"""Assembly text for llvm-mc, and the list-scheduled compile (`compile_list`).
 
 The function follows the standard Hexagon ABI: `void name(ptr buf0, ptr buf1, ...)` with the
 buffer pointers in r0-r5 in `kernel.buffers` order, the return address in r31 (`jumpr r31`),
@@ -7,17 +7,24 @@ loop: `loop0(label, Rs)` in the prologue's last packet and `:endloop0` on the bo
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mir import MachineFunction
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.regalloc import allocate, reg_name
-from rewriter.backends.hexagon.schedule import (Schedule, ScheduleError, check_schedule, estimate_cycles,
-                                                schedule_function)
 from rewriter.backends.hexagon.rotate import rotate_loads
-from rewriter.backends.hexagon.select import select
+from rewriter.backends.hexagon.schedule import (
+    Schedule,
+    ScheduleError,
+    check_schedule,
+    estimate_cycles,
+    schedule_function,
+)
+from rewriter.backends.hexagon.selection import select
+from rewriter.errors import ToolchainError
 from rewriter.kernel.kernel import Kernel
-from rewriter.errors import RewriterError
 
 
 @dataclass
@@ -52,31 +59,13 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
 UNROLL_FACTORS = (1, 2, 4, 8)
 
 
-def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
-                    rotate: bool | None = None, scheduler: str = "list",
-                    time_limit: float | None = None) -> HexagonCode:
-    """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
-    rules simplify the kernel; its Hexagon target rules select HVX ops). `unroll` fixes the
-    blocks per loop iteration and `rotate` the loop rotation; by default each factor of
-    `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it) is
-    scheduled with and without loop rotation (`rotate.py`) and the fewest model cycles wins.
-    Raises `HexagonUnsupported` for kernels outside what the backend handles yet.
-    `scheduler="global"`: the loop is software-pipelined by the modulo solver instead
-    (`global_sched.py`, docs/SCHEDULING.md), with `time_limit` seconds per candidate loop
-    body (default `global_sched.DEFAULT_TIME_LIMIT`)."""
-    from rewriter.backends.hexagon.mir import HexagonUnsupported
-
-    if scheduler == "global":
-        from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
-        return compile_global(kernel, library, unroll=unroll,
-                              time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
-    if scheduler != "list":
-        raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: list, global)")
-    from rewriter.rewrite.engine import Rewriter
-
-    portable = Rewriter(library)
-    selector = Rewriter(library.for_target("hexagon"))
-    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+def compile_list(simple: Kernel, portable, selector, unroll: int | None = None,
+                 rotate: bool | None = None) -> HexagonCode:
+    """The list-scheduled code of the simplified kernel `simple`: each factor of
+    `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it), with and
+    without loop rotation (`rotate.py`), fewest model cycles wins; `unroll` and `rotate` fix
+    either. `portable` simplifies what selection builds, `selector` holds the Hexagon target
+    rules. Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
     best, first_error = None, None
     for factor in ([unroll] if unroll else UNROLL_FACTORS):
         for rot in ((False, True) if rotate is None else (rotate,)):
@@ -119,11 +108,6 @@ LLVM_MC_PACKAGE = "llvm-14"
 def assemble(asm: str, obj_path) -> None:
     """Assemble `asm` into the object file `obj_path` with llvm-mc; a missing assembler or
     a rejected packet raises `ToolchainError` (with llvm-mc's own message)."""
-    import shutil
-    import subprocess
-
-    from rewriter.errors import ToolchainError
-
     exe = shutil.which(LLVM_MC[0]) or shutil.which(LLVM_MC[0] + "-14")
     if exe is None:
         raise ToolchainError(f"llvm-mc not found: install the Debian package {LLVM_MC_PACKAGE}")

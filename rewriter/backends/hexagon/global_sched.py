@@ -1,4 +1,4 @@
-"""`compile_hexagon(..., scheduler="global")`: the loop placed by the global modulo solver.
+"""`compile_global` (`compile_hexagon(..., scheduler="global")`): the loop placed by the global modulo solver.
 
 Per selection form (`select.SELECTION_FORMS`) and unroll factor the selector produces a
 `MachineFunction`; its loop body becomes a
@@ -17,19 +17,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import product
 
+from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_list, emit_asm
 from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mixed import mixed_body, mixed_problem, projected_schedule
 from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.backends.hexagon.mixed import mixed_body, mixed_problem, projected_schedule
 from rewriter.backends.hexagon.pipeline_emit import pipeline
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.regalloc import allocate
+
 # (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
 # fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
-from rewriter.backends.hexagon.select import SELECTION_FORMS, select
+from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS
+from rewriter.backends.hexagon.selection import select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
+from rewriter.rewrite.engine import Rewriter
 from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
 from rewriter.solver.modulo.bounds import alu_ceiling, mii, rec_mii, res_mii, total_lower_bound
@@ -111,8 +115,6 @@ def kernel_elements(kernel: Kernel) -> int:
     the product of its ranges, leaving out the small reduce ranges the selector unrolls
     (sum3's three taps, a 3x3 filter): outputs for elementwise kernels and stencils, products
     for dot and matmul."""
-    from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE
-
     n = 1
     for r in kernel.ranges:
         if not (r.reduce and r.size <= MAX_UNROLLED_REDUCE):
@@ -205,17 +207,17 @@ def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: fl
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
-                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS)):
-    """Like `compile_hexagon`, with the loop body software-pipelined by the modulo solver.
+                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS), *,
+                   simplified: Kernel | None = None, portable=None):
+    """Like `compile_list`, with the loop body software-pipelined by the modulo solver.
     Every alternative tried (selection form of `forms` x unroll factor x placement, and per
     factor the mixed body where the solver picks a form per copy) is recorded in the
-    returned code's `explanation` (`explain.Explanation`, for --explain)."""
-    from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
-    from rewriter.rewrite.engine import Rewriter
-
-    portable = Rewriter(library)
+    returned code's `explanation` (`explain.Explanation`, for --explain). `simplified` and
+    `portable` are the pipeline's simplified kernel and its rewriter (by default the greedy
+    engine over `library`)."""
+    portable = portable or Rewriter(library)
     selector = Rewriter(library.for_target("hexagon"))
-    simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     elements = kernel_elements(kernel)
     explanation = Explanation(kernel.name)
     logs: dict = {}  # (form, factor) -> the solver's search log on that body
@@ -234,9 +236,9 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             if not mf.trip or not mf.loop.insns:
                 # Straight-line code at this factor (the loop unrolled away): nothing to pipeline,
                 # the list scheduler's code is the candidate.
-                code = compile_hexagon(kernel, library, unroll=factor, rotate=False) if form == "native" \
+                code = compile_list(simple, portable, selector, unroll=factor, rotate=False) if form == "native" \
                     else None
-                if code is None:  # (compile_hexagon selects the native form only)
+                if code is None:  # (compile_list selects the native form only)
                     refused.setdefault("straight-line code is compiled in the native form only", []).append(
                         f"{form} x{factor}")
                     continue
@@ -267,7 +269,7 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     if best is None:
         if first_error is not None and not dropped:
             raise first_error
-        code = compile_hexagon(kernel, library, unroll=unroll)
+        code = compile_list(simple, portable, selector, unroll=unroll)
         code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
                           + "); list-scheduled code")
         code.explanation = explanation

@@ -378,6 +378,10 @@ MODEL = MachineModel()
 
 
 def hexagon_target() -> TargetDesc:
-    """The lowering's view of the machine: 128-byte vectors, 32 V and 32 R registers."""
-    return TargetDesc("hexagon", 128, 32, 32, triple="hexagon", cpu="hexagonv66",
+    """Hexagon v66 with HVX in 128-byte mode: 32 vector registers of 128 bytes (V0..V31) and
+    32 general registers (R0..R31), per the Hexagon V66 HVX Programmer's Reference Manual.
+    The triple is the bare-metal one: our runtime (rewriter/runtime/hexagon.py) links a
+    freestanding image with no libc. The one description of the machine for the lowering
+    and for the LLVM baseline (`backends/hexagon_llvm.py`)."""
+    return TargetDesc("hexagon", 128, 32, 32, triple="hexagon-unknown-elf", cpu="hexagonv66",
                       features="+hvxv66,+hvx-length128b")

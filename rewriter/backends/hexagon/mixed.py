@@ -36,9 +36,10 @@ import copy
 from dataclasses import dataclass, replace
 
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
-from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.select import SELECTION_FORMS, VBYTES, FormNotApplicable, Selector, _elem_bytes
+from rewriter.backends.hexagon.selection import select
 from rewriter.lower.lower import flatten
 from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
 
@@ -91,9 +92,6 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
     `GENERATION_ORDER`).
     Raises `FormNotApplicable` where no copy has a second alternative, `HexagonUnsupported`
     where the selector cannot compile the kernel (see `select.select`)."""
-    from rewriter.backends.hexagon.mir import HexagonUnsupported
-    from rewriter.backends.hexagon.select import select
-
     select(kernel, simplify, select_rw, unroll, "native")  # (the same refusals as the pure body)
     usable = []
     for f in forms:  # the forms the selector compiles here as whole bodies (else: no alternative)

@@ -22,11 +22,10 @@ from itertools import product
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.schedule import carried_edges, dependences
+from rewriter.solver.modulo import Dep, LoopProblem, Machine, SchedOp, Value
 
 
 def machine(model: MachineModel = MODEL):
-    from rewriter.solver.modulo import Machine
-
     capacity = {f"slot{s}": 1 for s in model.slots}
     capacity.update({r: 1 for r in model.hvx_resources})
     capacity["words"] = model.max_words
@@ -52,8 +51,6 @@ def _options(desc) -> tuple[dict, ...]:
 
 def loop_problem(mf: MachineFunction, model: MachineModel = MODEL):
     """The global scheduler's problem for `mf`'s loop body."""
-    from rewriter.solver.modulo import Dep, LoopProblem, SchedOp, Value
-
     body = mf.loop
     if not mf.trip or not body.insns:
         raise HexagonUnsupported(f"a modulo schedule of {mf.name}, which has no loop")

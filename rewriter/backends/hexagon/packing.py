@@ -21,7 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations_with_replacement
 
+from ortools.sat.python import cp_model
+
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
+from rewriter.backends.hexagon.packet import packet_fits
 
 #: Seconds CP-SAT may take for one block (the suite's blocks take milliseconds).
 TIME_LIMIT = 5.0
@@ -29,8 +32,6 @@ TIME_LIMIT = 5.0
 
 def patterns(kinds: tuple, model: MachineModel = MODEL) -> list[tuple[int, ...]]:
     """Every legal packet over `kinds` (instruction descriptions), as counts per kind."""
-    from rewriter.backends.hexagon.schedule import packet_fits
-
     found = []
     for size in range(1, model.max_insns + 1):
         for combo in combinations_with_replacement(range(len(kinds)), size):
@@ -50,8 +51,6 @@ def packing_bound(descs, model: MachineModel = MODEL) -> int:
 
 
 def _solve(kinds: tuple, need: tuple, model: MachineModel) -> int:
-    from ortools.sat.python import cp_model
-
     pats = patterns(kinds, model)
     if any(not any(p[k] for p in pats) for k in range(len(kinds))):
         raise ValueError("an instruction fits no packet on its own")

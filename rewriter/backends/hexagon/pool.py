@@ -9,6 +9,7 @@ max and min are associative and commutative on integers.
 """
 from __future__ import annotations
 
+from rewriter.backends.hexagon.select import LANE_ROWS
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.kernel.kernel import REDUCTIONS
 from rewriter.lower.lower import affine
@@ -16,8 +17,6 @@ from rewriter.lower.lower import affine
 
 def pool2x2(sel, st) -> MachineFunction:
     """`sel` is a `select.Selector`; the store is `out[y, x] = reduce_max|min(img[...], dy, dx)`."""
-    from rewriter.backends.hexagon.select import LANE_ROWS
-
     k = sel.k
     *indices, value = st.src
     out = k.buffer(st.arg)

@@ -11,13 +11,12 @@ first; this is the general case behind it.
 """
 from __future__ import annotations
 
+from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.kernel.kernel import REDUCTIONS
 
 
 def reduce_all(sel, st) -> MachineFunction:
-    from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin
-
     (value,) = st.src
     out = sel.k.buffer(st.arg)
     kind, names = value.arg
@@ -43,8 +42,6 @@ def reduce_all(sel, st) -> MachineFunction:
         if identity == 0:
             sel.pro.add(insn("vzero", d=acc))
         else:
-            from rewriter.backends.hexagon.select import _splat_bits
-
             sel.pro.add(insn("vsplatw", d=acc, t=sel.scalar_const(_splat_bits(identity, t))))
         accs.append(acc)
     for u in range(sel.unroll):

@@ -8,9 +8,7 @@ The data a later global solver consumes and must beat:
     to the same buffer is strict; the branch goes last (distance 0). `latency` is when a RAW
     consumer can issue without a stall.
   * `Schedule`: per block, packets of instruction indices with their issue cycle.
-  * `packet_fits(model, insns)`: the packet rules: at most 4 instructions and 4 words, each
-    instruction (each part of a bundle) in one of its scalar slots, the HVX resources it takes (one alternative of
-    its resource class each) all distinct, slot 1 empty beside vmemu.
+  * `packet_fits(model, insns)` (`packet.py`): the packet rules.
 The scheduler is cycle-driven list scheduling by critical path: at each cycle it fills one
 packet with the ready instructions of highest priority that fit; an instruction whose
 operand is not ready yet waits, and a cycle with nothing ready is a stall (no packet is
@@ -23,6 +21,7 @@ from itertools import permutations, product
 
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
+from rewriter.backends.hexagon.packet import packet_fits
 from rewriter.backends.hexagon.packing import packing_bound
 from rewriter.errors import RewriterError
 
@@ -65,49 +64,6 @@ def dependences(block: Block) -> list[Dep]:
             if b.desc.side_effect in ("branch", "loop"):
                 deps.append(Dep(i, j, 0, 0, "branch"))
     return deps
-
-
-def packet_fits(model: MachineModel, descs) -> bool:
-    """Whether instructions with these descriptions can form one packet."""
-    descs = list(descs)
-    if sum(d.parts for d in descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
-        return False
-    if not _slots_ok(descs, forbid={1} if any(d.no_slot1 for d in descs) else frozenset()):
-        return False
-    return _resources_ok(descs)
-
-
-def _slots_ok(descs, forbid=frozenset()) -> bool:
-    # A matching of machine instructions (a bundle's parts each) to distinct slots.
-    slots = [s for s in MODEL.slots if s not in forbid]
-    sets = sorted((s for d in descs for s in d.slot_sets), key=len)
-    if len(sets) > len(slots):
-        return False
-    return _match([tuple(s for s in ss if s not in forbid) for ss in sets], set())
-
-
-def _match(options, used) -> bool:
-    if not options:
-        return True
-    for s in options[0]:
-        if s not in used and _match(options[1:], used | {s}):
-            return True
-    return False
-
-
-def _resources_ok(descs) -> bool:
-    hvx = [d.resource_options for d in descs if d.is_hvx]
-    for choice in product(*hvx):
-        taken: set = set()
-        ok = True
-        for res in choice:
-            if taken & res:
-                ok = False
-                break
-            taken |= res
-        if ok:
-            return True
-    return False
 
 
 @dataclass

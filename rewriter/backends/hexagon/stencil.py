@@ -16,6 +16,7 @@ into scalar registers once, in the prologue (`memub` + `|= asl`).
 """
 from __future__ import annotations
 
+from rewriter.backends.hexagon.select import substitute as _subst
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, var
@@ -33,8 +34,6 @@ SLIDING_HALVES = {1: ("hvx.vrmpyi_ubb_lo1", (True, False, False, False)),
 
 def stencil(sel, st: UOp) -> MachineFunction:
     """`sel` is a `select.Selector`; the store is `out[y, x] = sum(... , ky, kx)`."""
-    from rewriter.backends.hexagon.select import substitute as _subst
-
     k = sel.k
     *indices, value = st.src
     out = k.buffer(st.arg)

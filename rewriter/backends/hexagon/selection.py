@@ -1,0 +1,53 @@
+"""`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
+code and small unrolled reductions (`select.Selector`), a byte dot product (vrmpy) or a
+reduction to a scalar (`reduce.py`), a matrix product (`matmul.py`), a 2x2 pool (`pool.py`),
+a stencil (`stencil.py`)."""
+from __future__ import annotations
+
+from rewriter.backends.hexagon.matmul import matmul
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
+from rewriter.backends.hexagon.pool import pool2x2
+from rewriter.backends.hexagon.reduce import reduce_all
+from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
+from rewriter.backends.hexagon.stencil import stencil
+from rewriter.kernel.kernel import Kernel
+
+
+def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native") -> MachineFunction:
+    """The machine function for `kernel` (simplified already); `simplify` normalizes terms
+    with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
+    `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
+    raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "widened" and
+    "unaligned", byte stencils "sliding")."""
+    if form not in SELECTION_FORMS:
+        raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
+    if len(kernel.stores) != 1:
+        raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
+    if kernel.temps:
+        raise HexagonUnsupported("temporary buffers")
+    (st,) = kernel.stores
+    if any(b.dtype.is_float for b in kernel.buffers):
+        raise HexagonUnsupported("floating-point buffers")
+    value = st.src[-1]
+    reduces = [n for n in value.toposort() if n.op == "reduce"]
+    loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
+        len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
+    stencil_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
+        and value.arg[0] not in ("reduce_max", "reduce_min")
+    if form != "native" and loop_shape and not (form == "sliding" and stencil_shape):
+        raise FormNotApplicable("only elementwise kernels (and byte stencils: sliding) have selection "
+                                "forms other than native")
+    if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
+        try:  # a byte dot product: vrmpy
+            return Selector(kernel, simplify, select_rw, unroll).dot(st)
+        except HexagonUnsupported:
+            return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
+        return matmul(Selector(kernel, simplify, select_rw, unroll), st)
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
+        if value.arg[0] in ("reduce_max", "reduce_min"):
+            return pool2x2(Selector(kernel, simplify, select_rw, unroll), st)
+        return stencil(Selector(kernel, simplify, select_rw, unroll, form), st)
+    if reduces and len(st.src) == 1:
+        raise HexagonUnsupported("a reduction to a scalar of this form")
+    return Selector(kernel, simplify, select_rw, unroll, form).elementwise(st)

@@ -1,0 +1,50 @@
+"""The WebGPU target: the GPU lowering under WebGPU's limits (`lower/gpu.py` with
+`gpu_ops.WEBGPU`), rendered as WGSL (`backends/wgsl.py`), run through wgpu
+(`runtime/webgpu.py`; Mesa's lavapipe without a GPU, so CI runs it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.backends.wgsl import render_wgsl
+from rewriter.ir import dtype as dt
+from rewriter.kernel.printer import format_kernel
+from rewriter.lower.gpu import lower_webgpu
+from rewriter.lower.gpu_ops import webgpu_target
+from rewriter.lower.gpu_program import format_gpu_program
+from rewriter.runtime.webgpu import CompiledWebGPU, compile_webgpu, run_webgpu
+from rewriter.target import Executable, Lowered, Options, Run, Target
+
+
+@dataclass
+class WebGPUExecutable(Executable):
+    compiled: CompiledWebGPU  # the shader module and its pipelines on a device
+
+    def run(self, inputs: dict, repeat: int = 1) -> Run:
+        outputs, seconds, kind = run_webgpu(self.compiled.kernel, self.compiled, inputs, repeat=max(repeat, 1))
+        if repeat < 1:
+            return Run(outputs, "ran once")
+        return Run(outputs, f"{self.compiled.ctx.description}: {seconds * 1e6:.1f} us ({kind}, best of {repeat})",
+                   seconds)
+
+
+class WebGPUTarget(Target):
+    def describe(self):
+        return webgpu_target()
+
+    def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
+        gp = lower_webgpu(simplified, rewriter)
+        shader = render_wgsl(gp)
+        listing = format_kernel(simplified) + "\n" + format_gpu_program(gp)
+        return Lowered(kernel, simplified, gp, shader, list(shader.notes),
+                       texts={"ir": listing, "wgsl": shader.code + "".join(f"// {n}\n" for n in shader.notes)})
+
+    def load(self, lowered: Lowered) -> WebGPUExecutable:
+        # In process: a forked child must not inherit a Vulkan device.
+        return WebGPUExecutable(compile_webgpu(lowered.code))
+
+
+# f16 arithmetic: lavapipe evaluates it at f32 precision; inf/NaN: WGSL lets an implementation
+# assume none occurs (docs/WEBGPU.md, "Known gaps").
+TARGET = WebGPUTarget("webgpu", "the GPU lowering under WebGPU's limits as WGSL, run through wgpu "
+                      "(lavapipe without a GPU)", emits=("wgsl", "ir"), unfaithful=frozenset({dt.f16}),
+                      finite_only=True, needs="a Vulkan driver (mesa-vulkan-drivers gives lavapipe)")

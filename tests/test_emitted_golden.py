@@ -81,6 +81,7 @@ PINNED_CPU = "x86-64-v4"
 PINNED_FEATURES = ("sse4.2", "popcnt", "avx", "avx2", "fma", "bmi", "bmi2", "avx512f", "avx512bw",
                    "avx512cd", "avx512dq", "avx512vl")
 DIFF_LINES = 60
+REGENERATE = "REWRITER_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_emitted_golden.py"
 
 
 def examples() -> list[str]:
@@ -96,7 +97,7 @@ def golden_path(target: str, example: str) -> Path:
 _TIME = re.compile(r"\b\d+(?:\.\d+)? (ms|s)\b")
 _LANES = re.compile(r"conflicts \(lanes \d+ and \d+\)")
 _COMMENT = ("#", "//", ";")
-_HOST_LINE = re.compile(r'^(target (?:triple|datalayout) = )".*"$', re.M)
+_HOST_LINE = re.compile(r'^(target (?:triple|datalayout) = )".*"$', re.MULTILINE)
 _HOST_ATTR = re.compile(r'"(target-cpu|target-features)"="[^"]*"')
 
 
@@ -156,7 +157,7 @@ def _diff(expected: str, actual: str, path: Path) -> str:
     shown = "".join(line if line.endswith("\n") else line + "\n" for line in lines[:DIFF_LINES])
     more = f"... ({len(lines) - DIFF_LINES} more diff lines)\n" if len(lines) > DIFF_LINES else ""
     return (f"emitted code differs from {rel}; if the change is intended, regenerate with\n"
-            f"  REWRITER_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_emitted_golden.py\n"
+            f"  {REGENERATE}\n"
             f"and review `git diff tests/golden/emitted`.\n{shown}{more}")
 
 
@@ -178,7 +179,8 @@ def test_emitted_code(target: str, example: str, capsys, monkeypatch, pinned_hos
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text() != actual:
             path.write_text(actual)
-    assert path.exists(), f"{path} is missing: run with REWRITER_UPDATE_GOLDEN=1"
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(REPO).as_posix()} is missing: write it with\n  {REGENERATE}", pytrace=False)
     expected = path.read_text()
     if expected != actual:
         pytest.fail(_diff(expected, actual, path), pytrace=False)

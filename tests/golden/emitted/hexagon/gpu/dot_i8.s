@@ -1,0 +1,29 @@
+	.text
+	.globl	dot_i8
+	.type	dot_i8,@function
+	.p2align	4
+dot_i8:
+	{ v0 = vxor(v0,v0); v2 = vxor(v2,v2); r8 = #1048575; v1 = vmem(r0++#2) }
+	{ r9 = #64; r10 = #32; r11 = #16; v3 = vmem(r1++#2) }
+	{ r12 = #8; r13 = #4; v4 = vmem(r0+#-1) }
+	{ v5 = vmem(r1+#-1); loop0(.Ldot_i8_loop,r8) }
+.Ldot_i8_loop:
+	{ v0.w += vrmpy(v1.b,v3.b); v1 = vmem(r0++#2) }
+	{ v2.w += vrmpy(v4.b,v5.b); v3 = vmem(r1++#2) }
+	{ v4 = vmem(r0+#-1) }
+	{ v5 = vmem(r1+#-1) }:endloop0
+	{ v0.w += vrmpy(v1.b,v3.b) }
+	{ v2.w += vrmpy(v4.b,v5.b) }
+	{ v0.w = vadd(v0.w,v2.w) }
+	{ v1 = vror(v0,r9) }
+	{ v0.w = vadd(v0.w,v1.w) }
+	{ v1 = vror(v0,r10) }
+	{ v0.w = vadd(v0.w,v1.w) }
+	{ v1 = vror(v0,r11) }
+	{ v0.w = vadd(v0.w,v1.w) }
+	{ v1 = vror(v0,r12) }
+	{ v0.w = vadd(v0.w,v1.w) }
+	{ v1 = vror(v0,r13) }
+	{ v0.w = vadd(v0.w,v1.w) }
+	{ vmem(r2+#0) = v0; jumpr r31 }
+	.size	dot_i8, .-dot_i8

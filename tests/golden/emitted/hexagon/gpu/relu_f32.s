@@ -1,0 +1,2 @@
+exit 2
+rewriter: error: hexagon: floating-point buffers not supported yet

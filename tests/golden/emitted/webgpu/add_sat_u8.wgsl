@@ -37,6 +37,6 @@ fn k0_add_sat_u8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_inv
   let v27: u32 = (v24 | v26);
   b_out[(r_i_5 >> 4u) + 0i] = vec4<u32>(v12, v17, v22, v27);
 }
-# add_sat_u8_0_out: map, 512 threads of 32-thread blocks x 16 blocks, 16 elements a thread
-# out: loops i; vectorize 'i' x16 (parallel)
-# k0_add_sat_u8_0_out: map, 16 workgroups of 32
+// add_sat_u8_0_out: map, 512 threads of 32-thread blocks x 16 blocks, 16 elements a thread
+// out: loops i; vectorize 'i' x16 (parallel)
+// k0_add_sat_u8_0_out: map, 16 workgroups of 32

@@ -27,6 +27,6 @@ fn k0_axpy_f32_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   let v16: f32 = (v15 + q9[3]);
   b_out[(r_i_5 >> 2u) + 0i] = vec4<f32>(v10, v12, v14, v16);
 }
-# axpy_f32_0_out: map, 16384 threads of 64-thread blocks x 256 blocks, 4 elements a thread
-# out: loops i; vectorize 'i' x4 (parallel)
-# k0_axpy_f32_0_out: map, 256 workgroups of 64
+// axpy_f32_0_out: map, 16384 threads of 64-thread blocks x 256 blocks, 4 elements a thread
+// out: loops i; vectorize 'i' x4 (parallel)
+// k0_axpy_f32_0_out: map, 256 workgroups of 64

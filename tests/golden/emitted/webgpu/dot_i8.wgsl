@@ -353,5 +353,5 @@ fn k0_dot_i8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocat
     b_out[0i] = v258;
   }
 }
-# dot_i8_0_out: block-reduce over 'i' (8192), 1 blocks of 256, 16 elements a thread per step
-# k0_dot_i8_0_out: block-reduce, 1 workgroups of 256
+// dot_i8_0_out: block-reduce over 'i' (8192), 1 blocks of 256, 16 elements a thread per step
+// k0_dot_i8_0_out: block-reduce, 1 workgroups of 256

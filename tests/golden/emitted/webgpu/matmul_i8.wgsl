@@ -375,5 +375,5 @@ fn k0_matmul_i8_0_c(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoca
   let v300: i32 = (v299 + r_n_298);
   b_c[v300] = acc_1_3;
 }
-# matmul_i8_0_c: tiled matmul 32x64x32 tiles, 2x4 per thread, 256 threads x 2 blocks; shared layout by the bank model: pad A 4, pad B 0, blocked micro-tiles (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 2, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
-# k0_matmul_i8_0_c: tiled-matmul, 2 workgroups of 256
+// matmul_i8_0_c: tiled matmul 32x64x32 tiles, 2x4 per thread, 256 threads x 2 blocks; shared layout by the bank model: pad A 4, pad B 0, blocked micro-tiles (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 2, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
+// k0_matmul_i8_0_c: tiled-matmul, 2 workgroups of 256

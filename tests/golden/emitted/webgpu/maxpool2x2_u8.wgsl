@@ -55,5 +55,5 @@ fn k0_maxpool2x2_u8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_
   b_out[(v10 >> 2u) + 0i] = v31;
   b_out[(v10 >> 2u) + 1i] = v45;
 }
-# maxpool2x2_u8_0_out: window-direct (windows disjoint along 'x', stride 2), 8 adjacent outputs a thread, 2 row load(s) of 16 x u8 each, folded rows lane-wise, then x by de-interleaving lanes; 1024 threads of 32 x 32 blocks
-# k0_maxpool2x2_u8_0_out: window-direct, 32 workgroups of 32
+// maxpool2x2_u8_0_out: window-direct (windows disjoint along 'x', stride 2), 8 adjacent outputs a thread, 2 row load(s) of 16 x u8 each, folded rows lane-wise, then x by de-interleaving lanes; 1024 threads of 32 x 32 blocks
+// k0_maxpool2x2_u8_0_out: window-direct, 32 workgroups of 32

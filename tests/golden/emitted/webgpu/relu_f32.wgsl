@@ -19,6 +19,6 @@ fn k0_relu_f32_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   let v10: f32 = select(q6[3], 0.0f, q6[3] < 0.0f);
   b_out[(r_i_5 >> 2u) + 0i] = vec4<f32>(v7, v8, v9, v10);
 }
-# relu_f32_0_out: map, 16384 threads of 64-thread blocks x 256 blocks, 4 elements a thread
-# out: loops i; vectorize 'i' x4 (parallel)
-# k0_relu_f32_0_out: map, 256 workgroups of 64
+// relu_f32_0_out: map, 16384 threads of 64-thread blocks x 256 blocks, 4 elements a thread
+// out: loops i; vectorize 'i' x4 (parallel)
+// k0_relu_f32_0_out: map, 256 workgroups of 64

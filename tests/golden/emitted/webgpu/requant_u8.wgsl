@@ -35,6 +35,6 @@ fn k0_requant_u8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_inv
   let v26: u32 = (bitcast<u32>(v25) & 0xffu);
   b_out[(r_i_5 >> 2u) + 0i] = ((v11 & 0xffu) << 0u) | ((v16 & 0xffu) << 8u) | ((v21 & 0xffu) << 16u) | ((v26 & 0xffu) << 24u);
 }
-# requant_u8_0_out: map, 2048 threads of 32-thread blocks x 64 blocks, 4 elements a thread
-# out: loops i; vectorize 'i' x4 (parallel)
-# k0_requant_u8_0_out: map, 64 workgroups of 32
+// requant_u8_0_out: map, 2048 threads of 32-thread blocks x 64 blocks, 4 elements a thread
+// out: loops i; vectorize 'i' x4 (parallel)
+// k0_requant_u8_0_out: map, 64 workgroups of 32

@@ -247,5 +247,5 @@ fn k0_softmax_f32_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_inv
   let v142: f32 = (v141 / v126);
   b_out[(v121 >> 2u) + 0i] = vec4<f32>(v127, v132, v137, v142);
 }
-# softmax_f32_rows: fused rows, 64 blocks of 256, one per row of r: m (block reduce over 'j', x4); s (block reduce over 'j', x4); out (map over 'i', x4)
-# k0_softmax_f32_rows: fused-rows, 64 workgroups of 256
+// softmax_f32_rows: fused rows, 64 blocks of 256, one per row of r: m (block reduce over 'j', x4); s (block reduce over 'j', x4); out (map over 'i', x4)
+// k0_softmax_f32_rows: fused-rows, 64 workgroups of 256

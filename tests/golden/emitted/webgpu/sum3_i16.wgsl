@@ -113,6 +113,6 @@ fn k0_sum3_i16_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   acc1_7 = v72;
   b_out[(r_i_5 >> 3u) + 0i] = vec4<u32>(((bitcast<u32>(acc1_0) & 0xffffu) << 0u) | ((bitcast<u32>(acc1_1) & 0xffffu) << 16u), ((bitcast<u32>(acc1_2) & 0xffffu) << 0u) | ((bitcast<u32>(acc1_3) & 0xffffu) << 16u), ((bitcast<u32>(acc1_4) & 0xffffu) << 0u) | ((bitcast<u32>(acc1_5) & 0xffffu) << 16u), ((bitcast<u32>(acc1_6) & 0xffffu) << 0u) | ((bitcast<u32>(acc1_7) & 0xffffu) << 16u));
 }
-# sum3_i16_0_out: map, 1024 threads of 32-thread blocks x 32 blocks, 8 elements a thread
-# out: loops i, k; vectorize 'i' x8 (parallel)
-# k0_sum3_i16_0_out: map, 32 workgroups of 32
+// sum3_i16_0_out: map, 1024 threads of 32-thread blocks x 32 blocks, 8 elements a thread
+// out: loops i, k; vectorize 'i' x8 (parallel)
+// k0_sum3_i16_0_out: map, 32 workgroups of 32

@@ -811,5 +811,5 @@ fn k0_conv3x3_u8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_inv
   let v616: i32 = (r_x_524 + v615);
   b_out[(v616 >> 2u) + 0i] = vec4<i32>(acc3_0, acc3_1, acc3_2, acc3_3);
 }
-# conv3x3_u8_0_out: window tiles of 32x128 outputs (256 threads, 4 rows x 4 adjacent outputs each) x 4096 blocks; shared input tile 34x130, pad 2 (bank model); each input row of a thread's windows one 6-element shared read; W = 4 by the cost model (1.62 shared/global accesses an output)
-# k0_conv3x3_u8_0_out: window-tiled, 4096 workgroups of 256
+// conv3x3_u8_0_out: window tiles of 32x128 outputs (256 threads, 4 rows x 4 adjacent outputs each) x 4096 blocks; shared input tile 34x130, pad 2 (bank model); each input row of a thread's windows one 6-element shared read; W = 4 by the cost model (1.62 shared/global accesses an output)
+// k0_conv3x3_u8_0_out: window-tiled, 4096 workgroups of 256

@@ -1629,5 +1629,5 @@ fn k0_matmul_f16_0_c(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   let v1157: i32 = (v1156 + r_n_1155);
   b_c[v1157] = acc_7_15;
 }
-# matmul_f16_0_c: tiled matmul 128x256x16 tiles, 8x16 per thread, 256 threads x 512 blocks; shared layout by the bank model: pad A 4, pad B 0, strided micro-tiles; a * b + acc as fma (the product is exact: same result) (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 4, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
-# k0_matmul_f16_0_c: tiled-matmul, 512 workgroups of 256
+// matmul_f16_0_c: tiled matmul 128x256x16 tiles, 8x16 per thread, 256 threads x 512 blocks; shared layout by the bank model: pad A 4, pad B 0, strided micro-tiles; a * b + acc as fma (the product is exact: same result) (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 4, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
+// k0_matmul_f16_0_c: tiled-matmul, 512 workgroups of 256

@@ -1500,5 +1500,5 @@ fn k0_matmul_f32_0_c(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invoc
   let v1065: i32 = (v1064 + r_n_1063);
   b_c[v1065] = acc_7_15;
 }
-# matmul_f32_0_c: tiled matmul 128x256x8 tiles, 8x16 per thread, 256 threads x 512 blocks; shared layout by the bank model: pad A 4, pad B 0, strided micro-tiles (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 4, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
-# k0_matmul_f32_0_c: tiled-matmul, 512 workgroups of 256
+// matmul_f32_0_c: tiled matmul 128x256x8 tiles, 8x16 per thread, 256 threads x 512 blocks; shared layout by the bank model: pad A 4, pad B 0, strided micro-tiles (rejected: pad A 0, pad B 0, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 0, strided micro-tiles: 'A tile store' conflicts (lanes <L> and <L>); pad A 0, pad B 4, blocked micro-tiles: 'A tile store' conflicts (lanes <L> and <L>) ...)
+// k0_matmul_f32_0_c: tiled-matmul, 512 workgroups of 256

@@ -55,5 +55,5 @@ fn k0_maxpool2x2_u8_0_out(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_
   b_out[(v10 >> 2u) + 0i] = v31;
   b_out[(v10 >> 2u) + 1i] = v45;
 }
-# maxpool2x2_u8_0_out: window-direct (windows disjoint along 'x', stride 2), 8 adjacent outputs a thread, 2 row load(s) of 16 x u8 each, folded rows lane-wise, then x by de-interleaving lanes; 2097152 threads of 256 x 8192 blocks
-# k0_maxpool2x2_u8_0_out: window-direct, 8192 workgroups of 256
+// maxpool2x2_u8_0_out: window-direct (windows disjoint along 'x', stride 2), 8 adjacent outputs a thread, 2 row load(s) of 16 x u8 each, folded rows lane-wise, then x by de-interleaving lanes; 2097152 threads of 256 x 8192 blocks
+// k0_maxpool2x2_u8_0_out: window-direct, 8192 workgroups of 256

@@ -81,7 +81,7 @@ def optimize(kernel: Kernel, library, target: str = "cpu", *, vectorize: bool = 
              tensor_cores: bool | str = False) -> Optimized:
     check_target_options(target, fp_contract=fp_contract, tensor_cores=tensor_cores)
     desc = target_desc(target)
-    rw = make_rewriter(library, engine)
+    rw = make_rewriter(library.for_target(target), engine)  # portable rules + the target's
     simple = simplify_kernel(kernel, rw)
     if target == "cuda":
         return _optimize_cuda(kernel, simple, rw, fp_contract, tensor_cores)

@@ -74,8 +74,8 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None,
         raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: list, global)")
     from rewriter.rewrite.engine import Rewriter
 
-    portable = Rewriter(library)
-    selector = Rewriter(library.for_target("hexagon"))
+    portable = Rewriter(library.portable())
+    selector = Rewriter(library.target_rules("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     best, first_error = None, None
     for factor in ([unroll] if unroll else UNROLL_FACTORS):

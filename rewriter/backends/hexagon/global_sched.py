@@ -213,8 +213,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_hexagon, emit_asm
     from rewriter.rewrite.engine import Rewriter
 
-    portable = Rewriter(library)
-    selector = Rewriter(library.for_target("hexagon"))
+    portable = Rewriter(library.portable())
+    selector = Rewriter(library.target_rules("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     elements = kernel_elements(kernel)
     explanation = Explanation(kernel.name)

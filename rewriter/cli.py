@@ -56,7 +56,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_simplify(args) -> int:
-    from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
+    from rewriter.simplify import parse_var_decl, simplify_expr
 
     decls = [parse_var_decl(v) for v in args.var]
     names = [d.name for d in decls]
@@ -66,7 +66,7 @@ def cmd_simplify(args) -> int:
                                 "declare each variable once")
     res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
                         check=args.check,
-                        engine=args.engine, explain=args.explain)
+                        engine=args.engine, explain=args.explain, target=args.target)
     for line in res.explanation:
         print(line)
     print(res.text)
@@ -369,7 +369,7 @@ def cmd_lint(args) -> int:
     found = find_shadowed(lib)
     for s in found:
         print(s)
-    print(f"{len(lib)} rules, {sum(len(r.instances) for r in lib)} instances; "
+    print(f"{len(lib.all_rules())} rules, {len(list(lib.all_instances()))} instances; "
           f"{len(found)} shadowed (rules are tried in file order, first match wins)")
     return 1 if found else 0
 
@@ -432,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--explain", action="store_true",
                    help="every step: the rule that fired, where it is defined, the rules it won against")
     s.add_argument("--engine", choices=["greedy", "saturate"], default="greedy")
+    s.add_argument("--target", metavar="NAME",
+                   help="also apply this target's rules (cuda, webgpu, hexagon); default: portable rules only")
     s.set_defaults(func=cmd_simplify)
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")

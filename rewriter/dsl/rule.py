@@ -87,7 +87,6 @@ class RuleLibrary:
     rules: list[Rule] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     every: list[Rule] | None = None  # every loaded rule, all scopes; None: just `rules`
-    scope: str = PORTABLE  # what `rules` are, for messages: "portable", "portable+cuda", "cuda"
 
     def __iter__(self):
         return iter(self.rules)
@@ -113,24 +112,24 @@ class RuleLibrary:
         """The target scopes that have rules, in the order their first rule comes."""
         return list(dict.fromkeys(r.scope for r in self.all_rules() if r.scope != PORTABLE))
 
-    def _view(self, scopes: tuple[str, ...], name: str) -> "RuleLibrary":
+    def _view(self, *scopes: str) -> "RuleLibrary":
         return RuleLibrary([r for r in self.all_rules() if r.scope in scopes], list(self.files),
-                           self.all_rules(), name)
+                           self.all_rules())
 
     def portable(self) -> "RuleLibrary":
         """The portable rules: what a target-neutral simplifier applies."""
-        return self._view((PORTABLE,), PORTABLE)
+        return self._view(PORTABLE)
 
     def for_target(self, target: str) -> "RuleLibrary":
         """The portable rules and `target`'s, in priority order: what `target`'s lowering
         applies (for cpu, which has no rule file, the portable rules)."""
         _check_target(target)
-        return self._view((PORTABLE, target), f"{PORTABLE}+{target}")
+        return self._view(PORTABLE, target)
 
     def target_rules(self, target: str) -> "RuleLibrary":
         """Only `target`'s rules, in priority order (e.g. the Hexagon selector's library)."""
         _check_target(target)
-        return self._view((target,), target)
+        return self._view(target)
 
     def by_name(self, name: str) -> Rule:
         for r in self.all_rules():
@@ -211,16 +210,17 @@ def read_manifest(folder: Path) -> list[Path]:
             raise SourceError(f"'{entry}' is listed twice (first at {listed[entry]})", loc, text)
         if not entry.endswith(".rules"):
             raise SourceError(f"'{entry}' is not a .rules file", loc, text)
-        if entry not in found:
-            raise SourceError(f"'{entry}': no such file in {folder} (renamed or removed? list the "
-                              f".rules files that are there: {', '.join(f for f in found if f not in listed)})",
-                              loc, text)
         listed[entry] = loc
-    missing = [f for f in found if f not in listed]
-    if missing:
+    unlisted = [f for f in found if f not in listed]
+    for entry, loc in listed.items():
+        if entry not in found:
+            hint = f": {', '.join(unlisted)} is there but not listed here" if unlisted else ""
+            raise SourceError(f"'{entry}': no such file in {folder} (renamed or removed?){hint}",
+                              loc, text)
+    if unlisted:
         end = text.rstrip("\n").count("\n") + 1
-        raise SourceError(f"{', '.join(missing)} in {folder} but not listed here: add "
-                          f"{'it' if len(missing) == 1 else 'each'} where its rules should rank "
+        raise SourceError(f"{', '.join(unlisted)} in {folder} but not listed here: add "
+                          f"{'it' if len(unlisted) == 1 else 'each'} where its rules should rank "
                           "(earlier lines win)", SourceLoc(str(manifest), end, 1), text)
     return [folder / f for f in listed]
 
@@ -256,7 +256,7 @@ def load_library(paths) -> RuleLibrary:
             first[rule.name] = rule
             every.append(rule)
         files.append(path)
-    return RuleLibrary([r for r in every if r.scope == PORTABLE], files, every, PORTABLE)
+    return RuleLibrary([r for r in every if r.scope == PORTABLE], files, every)
 
 
 def format_rule(decl: RuleDecl) -> str:

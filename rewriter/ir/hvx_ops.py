@@ -6,10 +6,10 @@ derived from this one definition (`rewriter verify rules/hexagon.rules` proves t
 instruction-selection rules that produce them). Operands and result have fixed types (the
 signature names them), because an HVX instruction reads and writes fixed element types.
 
-These are *target* ops (`target="hexagon"`): only a rule file that declares `scope hexagon`
-may use them (a portable rule that does is an error), so the CPU pipeline never rewrites to
-them; only the Hexagon selector (`rewriter/backends/hexagon/select.py`, over
-`RuleLibrary.target_rules("hexagon")`) applies those rules.
+These are *target* ops (`target="hexagon"`): a rule whose right side uses one is a target
+rule, kept out of the portable library (`RuleLibrary.target_rules`), so the CPU pipeline
+never rewrites to them; only the Hexagon selector (`rewriter/backends/hexagon/select.py`)
+applies those rules.
 
 Semantics follow the Hexagon V66 HVX Programmer's Reference Manual (80-N2040-44), and the
 instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:

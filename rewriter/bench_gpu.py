@@ -140,7 +140,7 @@ def compiled(lib, path: str, code_dir: str | None):
         from rewriter.lower.gpu_ops import H100
         from rewriter.pipeline import make_rewriter, simplify_kernel
 
-        rw = make_rewriter(lib)
+        rw = make_rewriter(lib.for_target("cuda"))
         order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct") if tiled else None
         gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=replace(H100, window_outputs=width or 0))
         return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0

@@ -24,7 +24,7 @@ from rewriter.fuzz import run_from_args
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs, run_reference
 from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
-from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
+from rewriter.simplify import parse_var_decl, simplify_expr
 from rewriter.rules_path import default_kernel_paths, default_rule_paths
 from rewriter.target import Options
 from rewriter.verifier.report import format_json, format_text
@@ -48,7 +48,7 @@ def _progress_printer(stream):
 
 def cmd_verify(args) -> int:
     start = time.monotonic()
-    lib = load_library(args.paths or default_rule_paths())
+    lib = _library(args.paths)
     instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
     if args.rule:
         instances = [i for i in instances if i.name in set(args.rule)]
@@ -75,7 +75,7 @@ def cmd_simplify(args) -> int:
                                 "declare each variable once")
     res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
                         check=args.check,
-                        engine=args.engine, explain=args.explain)
+                        engine=args.engine, explain=args.explain, target=args.target)
     for line in res.explanation:
         print(line)
     print(res.text)
@@ -143,7 +143,11 @@ def cmd_run(args) -> int:
 
 
 def _library(paths):
-    return load_library(paths or default_rule_paths())
+    """The rule library at `paths` (default: the project's), its scopes checked against the
+    registered targets."""
+    library = load_library(paths or default_rule_paths())
+    TARGETS.check_scopes(library)
+    return library
 
 
 def _options(args) -> Options:
@@ -222,11 +226,11 @@ def cmd_bench(args) -> int:
 
 
 def cmd_lint(args) -> int:
-    lib = load_library(args.paths or default_rule_paths())
+    lib = _library(args.paths)
     found = find_shadowed(lib)
     for s in found:
         print(s)
-    print(f"{len(lib)} rules, {sum(len(r.instances) for r in lib)} instances; "
+    print(f"{len(lib.all_rules())} rules, {len(list(lib.all_instances()))} instances; "
           f"{len(found)} shadowed (rules are tried in file order, first match wins)")
     return 1 if found else 0
 
@@ -288,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--explain", action="store_true",
                    help="every step: the rule that fired, where it is defined, the rules it won against")
     s.add_argument("--engine", choices=ENGINES, default="greedy")
+    s.add_argument("--target", choices=TARGETS.names(),
+                   help="also apply this target's rules; default: the portable rules only")
     s.set_defaults(func=cmd_simplify)
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")

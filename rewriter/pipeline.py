@@ -60,7 +60,7 @@ def optimize(kernel: Kernel, library, target: str = "cpu", options: Options | No
     one the target does not take is refused."""
     options = options or Options(**kw)
     t = TARGETS.check_options(target, options)
-    rw = make_rewriter(library, options.engine)
+    rw = make_rewriter(library.for_target(t.name) if t.rules_in_simplify else library.portable(), options.engine)
     simple = simplify_kernel(kernel, rw)
     lowered = t.lower(kernel, simple, rw, library, options)
     return Optimized(t, kernel, simple, lowered, rw.stats, rw.rule_locs)

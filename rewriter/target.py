@@ -17,8 +17,9 @@ that registry; docs/ARCHITECTURE.md shows the steps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
-from rewriter.errors import RewriterError
+from rewriter.errors import RewriterError, SourceError
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,10 @@ class Target:
     fuzz_options: tuple = ()
     #: What running needs beyond Python (said in its help): "", "a GPU", "QEMU".
     needs: str = ""
+    #: Whether the target's own rules (`scope NAME` files) join the portable ones in the
+    #: pipeline's simplification (cuda, webgpu), or its lowering applies them itself to the
+    #: terms it builds (hexagon: its rules rewrite to its instructions, for the selector).
+    rules_in_simplify: bool = True
     #: Reports beyond the emitted code: "explain" (`--explain`: the alternatives tried) and
     #: "diagram" (`--schedule-svg`: the schedule drawn).
     reports: frozenset = frozenset()
@@ -202,6 +207,19 @@ class TargetRegistry:
                 raise RewriterError(f"{flag} is for --target {' / '.join(having)}, not {name}")
         if explain or diagram:
             target.check_reports(options, explain, diagram)
+
+    def check_scopes(self, library) -> None:
+        """Every `scope NAME` of the library's rule files names a target of this build: a
+        misspelt one would leave its rules applied by no pipeline at all."""
+        for rule in library.all_rules():
+            if rule.scope != "portable" and rule.scope not in self._targets:
+                loc = rule.scope_loc or rule.decl.loc
+                try:
+                    text = Path(loc.file).read_text()
+                except OSError:
+                    text = None
+                raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable' or a target "
+                                  f"({', '.join(self._targets)})", loc, text)
 
     def emit_kinds(self) -> tuple[str, ...]:
         seen: list[str] = []

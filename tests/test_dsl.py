@@ -19,7 +19,7 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from rewriter.dsl.parser import RuleDecl, parse_expr, parse_rules
+from rewriter.dsl.parser import RuleDecl, parse_expr, parse_rule_file, parse_rules
 from rewriter.dsl.pattern import Pattern, format_pattern, format_uop
 from rewriter.dsl.rule import build_rules, format_rule, format_rules
 from rewriter.dsl.typecheck import instantiate_rule
@@ -171,13 +171,15 @@ def test_library_file_round_trips(path: Path):
     text = path.read_text()
     rel = str(path.relative_to(REPO))
     try:
-        decls = parse_rules(text, rel)
+        parsed = parse_rule_file(text, rel)
     except SourceError as e:
         pytest.skip(f"does not parse (work in progress?): {e.render()}")
-    printed = format_rules(decls)
-    back = parse_rules(printed, rel)
-    assert [dkey(d) for d in back] == [dkey(d) for d in decls]
-    assert format_rules(back) == printed
+    decls = parsed.rules
+    printed = format_rules(decls, scope=parsed.scope)
+    back = parse_rule_file(printed, rel)
+    assert back.scope == parsed.scope
+    assert [dkey(d) for d in back.rules] == [dkey(d) for d in decls]
+    assert format_rules(back.rules, scope=back.scope) == printed
     try:
         rules = build_rules(text, rel)
     except TypeCheckError as e:

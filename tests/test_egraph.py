@@ -17,7 +17,7 @@ from rewriter.dsl.rule import build_rules, load_library
 from rewriter.ir import dtype as dt
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import Rewriter
-from rewriter.rewrite.simplify import parse_var_decl, typed_expr
+from rewriter.simplify import parse_var_decl, typed_expr
 from rewriter.solver import (
     NODE_LIMIT,
     SATURATED,
@@ -267,7 +267,7 @@ def test_extraction_costs_and_determinism():
 _DETERMINISM_SCRIPT = """
 from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import build_rules
-from rewriter.rewrite.simplify import parse_var_decl, typed_expr
+from rewriter.simplify import parse_var_decl, typed_expr
 from rewriter.solver import simplify_saturating
 rules = build_rules('''{rules}''', "ac.rules")
 term = typed_expr("(c + b + a) * (c + b) + b * a", [parse_var_decl(v + ":i32") for v in "abc"])

@@ -45,9 +45,9 @@ def library():
 
 
 def _body(kernel, library, unroll):
-    portable = Rewriter(library)
+    portable = Rewriter(library.portable())
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
-    return mixed_body(simple, portable.normalize, Rewriter(library.for_target("hexagon")), unroll)
+    return mixed_body(simple, portable.normalize, Rewriter(library.target_rules("hexagon")), unroll)
 
 
 def _run_picks(kernel, body, picks, seed):

@@ -53,9 +53,11 @@ def test_hexagon_rules_are_proven(capsys):
 
 
 def test_target_rules_stay_out_of_the_portable_library(library):
-    assert library.target_rules and all(r.target == "hexagon" for r in library.target_rules)
+    hexagon = library.target_rules("hexagon")
+    assert len(hexagon) and all(r.target == "hexagon" == r.scope for r in hexagon)
     assert not any(r.target for r in library)  # what every engine and the CPU pipeline use
-    names = {r.name for r in library.for_target("hexagon")}
+    assert not any(r.target for r in library.portable())
+    names = {r.name for r in hexagon}
     assert {"hvx-vrmpy-bb", "hvx-vsat-ubw"} <= names
     from rewriter.pipeline import optimize
 

@@ -62,7 +62,7 @@ def test_unrolled_stencil_loads_each_input_row_once(name, unroll, library):
     from rewriter.rewrite.engine import Rewriter
 
     kernel, nky = KERNELS[name], NKY[name]
-    portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
+    portable, selector = Rewriter(library.portable()), Rewriter(library.target_rules("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     mf = select(simple, portable.normalize, selector, unroll)
     body = [i.desc.name for i in mf.loop.insns]
@@ -111,7 +111,7 @@ def test_sliding_form_loads_each_row_as_one_pair(unroll, library):
     from rewriter.rewrite.engine import Rewriter
 
     kernel = KERNELS["conv3x3_u8"]
-    portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
+    portable, selector = Rewriter(library.portable()), Rewriter(library.target_rules("hexagon"))
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     mf = select(simple, portable.normalize, selector, unroll, "sliding")
     body = [i.desc.name for i in mf.loop.insns]
@@ -127,7 +127,7 @@ def test_sliding_form_is_refused_where_it_changes_nothing(library):
     from rewriter.backends.hexagon.selection import select
     from rewriter.rewrite.engine import Rewriter
 
-    portable, selector = Rewriter(library), Rewriter(library.for_target("hexagon"))
+    portable, selector = Rewriter(library.portable()), Rewriter(library.target_rules("hexagon"))
     for name in ("add_sat_u8", "dot_i8", "matmul_i8"):
         kernel = load_kernel(REPO / f"examples/{name}.ir")
         simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
@@ -142,10 +142,10 @@ def test_sliding_lanes_need_the_proven_rules(library):
     from rewriter.rewrite.engine import Rewriter
 
     kernel = KERNELS["conv3x3_u8"]
-    portable = Rewriter(library)
+    portable = Rewriter(library.portable())
     from rewriter.dsl.rule import RuleLibrary
 
-    rules = RuleLibrary([r for r in library.for_target("hexagon") if not r.name.startswith("hvx-vrmpyi-")])
+    rules = RuleLibrary([r for r in library.target_rules("hexagon") if not r.name.startswith("hvx-vrmpyi-")])
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     with pytest.raises(HexagonUnsupported, match="sliding vrmpy at byte shift 1"):
         select(simple, portable.normalize, Rewriter(rules), 1, "sliding")

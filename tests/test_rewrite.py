@@ -15,7 +15,7 @@ from rewriter.errors import RewriterError
 from rewriter.ir import dtype as dt
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import RuleCycleError, Rewriter
-from rewriter.rewrite.simplify import parse_var_decl, simplify_expr, typed_expr
+from rewriter.simplify import parse_var_decl, simplify_expr, typed_expr
 from tests.refinement import assert_refines, engine_terms
 
 @functools.lru_cache(maxsize=1)

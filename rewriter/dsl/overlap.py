@@ -1,7 +1,7 @@
 """The shadowing checker: which rules can never fire because an earlier rule always wins.
 
-Rules are tried in library order (files sorted by path, then by line) and the first match
-wins, so order *is* priority — no numbers. A later rule B is shadowed by an earlier rule A
+Rules are tried in library order (files in the order of the folder's manifest rules/ORDER,
+then by line) and the first match wins, so order *is* priority — no numbers. A later rule B is shadowed by an earlier rule A
 when, at a type both are instantiated at, A has no precondition and A's left side matches
 every term B's left side matches (B's left side is an instance of A's). `rewriter lint`
 reports each such pair with both locations, so a user can see which rule wins and why.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rewriter.dsl.rule import RuleLibrary
 from rewriter.ir.ops import commutes
 from rewriter.ir.uop import UOp
 
@@ -54,7 +55,22 @@ def _generalizes(p: UOp, t: UOp, pc, tc, b: dict) -> bool:
 
 
 def find_shadowed(library) -> list[Shadowing]:
-    rules = list(library)
+    """The shadowed rules of a `RuleLibrary`, every scope of it: each set of rules a
+    pipeline applies together is checked (the portable rules, and the portable rules with
+    each target's), so a target's rule is never compared with another target's. Any other
+    iterable of rules is checked as one ordered set."""
+    if not isinstance(library, RuleLibrary):
+        return _shadowed(list(library))
+    out, seen = [], set()
+    for view in [library.portable()] + [library.for_target(t) for t in library.targets]:
+        for s in _shadowed(list(view)):
+            if (s.shadowed.name, s.winner.name) not in seen:
+                seen.add((s.shadowed.name, s.winner.name))
+                out.append(s)
+    return out
+
+
+def _shadowed(rules) -> list[Shadowing]:
     out = []
     for j, later in enumerate(rules):
         for earlier in rules[:j]:

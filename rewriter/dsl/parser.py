@@ -15,6 +15,7 @@ import lark
 from rewriter.dsl.pattern import Pattern
 from rewriter.errors import RewriterError, SourceError, SourceLoc
 from rewriter.ir.dtype import DType, parse_dtype
+from rewriter.ir.ops import OPS
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -31,7 +32,7 @@ _TERMINAL_TEXT = {
     "ARROW": "'=>'", "RULE_NAME": "a rule name", "TYPE_NAME": "a type", "VAR_NAME": "a variable",
     "CONST_NAME": "a constant", "INT": "an integer", "FLOAT": "a float", "LPAR": "'('",
     "RPAR": "')'", "COLON": "':'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "RULE": "'rule'",
-    "IF": "'if'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "PERCENT": "'%'", "DOTTED_NAME": "an op",
+    "IF": "'if'", "SCOPE": "'scope'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "PERCENT": "'%'", "DOTTED_NAME": "an op",
     "GENERIC_NAME": "a cast", "$END": "end of input", "TRUE": "'true'", "FALSE": "'false'",
     "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
     "SHL": "'<<'", "SHR": "'>>'", "TILDE": "'~'",
@@ -60,16 +61,34 @@ def _parser(start: str) -> lark.Lark:
                      maybe_placeholders=False)
 
 
-def parse_rules(text: str, filename: str = "<string>") -> list[RuleDecl]:
-    """Parse a whole `.rules` file."""
+@dataclass(frozen=True)
+class RuleFile:
+    """A parsed `.rules` file: its declared scope (`scope NAME`; None when the file does not
+    declare one, which means portable) and its rules in file order."""
+
+    scope: str | None
+    scope_loc: SourceLoc | None
+    rules: list[RuleDecl]
+
+
+def parse_rule_file(text: str, filename: str = "<string>") -> RuleFile:
+    """Parse a whole `.rules` file, its scope declaration included."""
     tree = _parse(text, filename, "start")
     builder = _Builder(filename, text)
     comments = _comment_lines(text)
-    rules = []
+    scope, scope_loc, rules = None, None, []
     for node in tree.children:
-        decl = builder.rule(node)
-        rules.append(_with_doc(decl, comments))
-    return rules
+        if node.data == "scope_decl":
+            tok = node.children[0]
+            scope, scope_loc = str(tok), builder.loc(tok)
+            continue
+        rules.append(_with_doc(builder.rule(node), comments))
+    return RuleFile(scope, scope_loc, rules)
+
+
+def parse_rules(text: str, filename: str = "<string>") -> list[RuleDecl]:
+    """Parse a whole `.rules` file: its rules (the scope declaration: `parse_rule_file`)."""
+    return parse_rule_file(text, filename).rules
 
 
 def parse_expr(text: str, filename: str = "<expr>") -> Pattern:
@@ -89,7 +108,9 @@ def _parse(text: str, filename: str, start: str) -> lark.Tree:
         got = "end of input" if tok.type == "$END" else repr(str(tok))
         expected = sorted({_TERMINAL_TEXT.get(t, t) for t in e.expected})
         msg = f"unexpected {got}"
-        if expected and len(expected) <= 6:
+        if tok.type == "SCOPE":
+            msg += ": a file declares its scope once, before its first rule"
+        elif expected and len(expected) <= 6:
             msg += f", expected {' or '.join(expected)}"
         if tok.type == "$END":
             # lark's $END borrows the position of the last token, which is not where anything
@@ -222,8 +243,6 @@ def _split_flags(text: str) -> tuple[str, tuple[str, ...]]:
     """`add.nsw` is op `add` with flag `nsw`, but a dotted name that is itself a table op
     (`hvx.vrmpy_bb`, a target instruction) is that op: the longest dotted prefix that names
     a table op is the op, the rest are flags."""
-    from rewriter.ir.ops import OPS
-
     parts = text.split(".")
     for n in range(len(parts), 1, -1):
         if ".".join(parts[:n]) in OPS:

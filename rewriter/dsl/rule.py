@@ -1,18 +1,41 @@
 """`Rule` and `RuleLibrary`: rules as data, loaded from `.rules` files and checked.
 
-A `Rule` is a declaration (name, sides, precondition, types, location, doc comment) plus its
-typed instances. `load_library(paths)` reads files or folders (recursively, sorted, so rule
-order — which is also the order the rewrite engine tries rules in — is deterministic),
-type-checks every rule and enforces unique names across the whole library.
+A `Rule` is a declaration (name, sides, precondition, types, location, doc comment), its
+typed instances and its *scope*. `load_library(paths)` reads files or folders, type-checks
+every rule and enforces unique names across the whole library.
+
+Scope (which pipelines apply a rule) is declared per file: `scope portable` (the default
+when a file declares none) or `scope TARGET`, TARGET the name of a registered target (the
+registry, `rewriter/targets/`, checks that it is one where a library is used). Portable rules
+are target-neutral facts every simplifier applies; a target's rules (HVX instruction
+selection, the WebGPU emitter's certificates, CUDA strength reductions) are applied only
+by that target's lowering. A portable rule may not use a target's instructions (`hvx.*`
+ops), nor a target's rule another target's: both are errors at the op.
+
+Priority (which rule wins where several match) is the library order: earlier wins. Files
+given one by one keep the order they are given in; a folder's files are in the order its
+manifest `ORDER` lists them (`read_manifest`); within a file, rules keep file order. A
+folder with several `.rules` files and no manifest, or a manifest that misses a file or
+names one that is not there, is an error: renaming a file can never silently change which
+rule wins.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rewriter.dsl.parser import RuleDecl, parse_rules
+from rewriter.dsl.parser import RuleDecl, parse_rule_file
 from rewriter.dsl.pattern import Pattern, format_pattern
-from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
+from rewriter.dsl.typecheck import check_bindings, instantiate_rule  # check_bindings: re-exported
+from rewriter.errors import RewriterError, SourceError, SourceLoc
+from rewriter.ir.ops import OPS
+
+#: The scope of a file that declares none: rules every pipeline applies.
+PORTABLE = "portable"
+#: The targets a file may be scoped to (`scope cuda`). A target without a rule file (cpu)
+#: applies the portable rules only.
+#: The name of a rule folder's priority manifest.
+MANIFEST = "ORDER"
 
 
 @dataclass(frozen=True)
@@ -20,6 +43,8 @@ class Rule:
     decl: RuleDecl
     instances: tuple = ()
     skipped: tuple = ()  # (DType, reason) for default types it does not apply to
+    scope: str = PORTABLE  # PORTABLE or a target's name, as the rule's file declares
+    scope_loc: SourceLoc | None = None  # where the file declares it (None: by default)
 
     @property
     def name(self) -> str:
@@ -35,15 +60,8 @@ class Rule:
 
     @property
     def target(self) -> str | None:
-        """The target whose instructions the right side uses (a *target rule*, e.g. an HVX
-        instruction-selection rule), or None for a portable rule."""
-        from rewriter.ir.ops import OPS
-
-        for p in self.decl.rhs.walk():
-            od = OPS.get(p.op) if p.kind == "op" else None
-            if od is not None and od.target:
-                return od.target
-        return None
+        """The target whose lowering alone applies this rule, or None for a portable rule."""
+        return None if self.scope == PORTABLE else self.scope
 
     def __str__(self) -> str:
         return format_rule(self.decl)
@@ -51,14 +69,25 @@ class Rule:
 
 @dataclass
 class RuleLibrary:
-    """The portable rules (`rules`: what iterating, `len` and `instances()` see, so every
-    rewriting engine and the CPU pipeline) and, kept apart, the target rules (`target_rules`:
-    rules that rewrite to a target's instructions, used only by that target's selector via
-    `for_target`). The verifier proves both (`all_instances()`)."""
+    """Rules in priority order (earlier wins), and the scope they are applied in.
+
+    `rules` are the rules this library *applies*: what iterating, `len` and `instances()`
+    see, so what a `Rewriter` or `SaturatingRewriter` built over it uses. A library from
+    `load_library` applies its portable rules; these views pick another set, all in the
+    library's priority order:
+
+      `portable()`          the portable rules (the target-neutral simplifier);
+      `for_target(name)`    the portable rules and `name`'s rules (that target's lowering);
+      `target_rules(name)`  only `name`'s rules (a selector pass after the portable one,
+                            e.g. Hexagon's instruction selection).
+
+    `all_rules()` / `all_instances()` are every rule of every scope (what `rewriter verify`
+    proves and `rewriter lint` checks); `targets` the target scopes the library has.
+    """
 
     rules: list[Rule] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    target_rules: list[Rule] = field(default_factory=list)
+    every: list[Rule] | None = None  # every loaded rule, all scopes; None: just `rules`
 
     def __iter__(self):
         return iter(self.rules)
@@ -70,59 +99,129 @@ class RuleLibrary:
         for r in self.rules:
             yield from r.instances
 
+    def all_rules(self) -> list[Rule]:
+        """Every rule of every scope, in priority order."""
+        return list(self.rules if self.every is None else self.every)
+
     def all_instances(self):
-        """Every instance, portable and target rules alike (what `rewriter verify` proves)."""
-        yield from self.instances()
-        for r in self.target_rules:
+        """Every instance of every scope (what `rewriter verify` proves)."""
+        for r in self.all_rules():
             yield from r.instances
 
+    @property
+    def targets(self) -> list[str]:
+        """The target scopes that have rules, in the order their first rule comes."""
+        return list(dict.fromkeys(r.scope for r in self.all_rules() if r.scope != PORTABLE))
+
+    def _view(self, *scopes: str) -> "RuleLibrary":
+        return RuleLibrary([r for r in self.all_rules() if r.scope in scopes], list(self.files),
+                           self.all_rules())
+
+    def portable(self) -> "RuleLibrary":
+        """The portable rules: what a target-neutral simplifier applies."""
+        return self._view(PORTABLE)
+
     def for_target(self, target: str) -> "RuleLibrary":
-        """The target rules of `target` as a library of their own (the selector's rules)."""
-        return RuleLibrary([r for r in self.target_rules if r.target == target], list(self.files))
+        """The portable rules and `target`'s, in priority order: what `target`'s lowering
+        applies (for a target without rules, such as cpu, the portable rules)."""
+        return self._view(PORTABLE, target)
+
+    def target_rules(self, target: str) -> "RuleLibrary":
+        """Only `target`'s rules, in priority order (e.g. the Hexagon selector's library)."""
+        return self._view(target)
 
     def by_name(self, name: str) -> Rule:
-        for r in self.rules + self.target_rules:
+        for r in self.all_rules():
             if r.name == name:
                 return r
         raise KeyError(name)
 
 
-def check_bindings(decl: RuleDecl, text: str | None) -> None:
-    """Structural checks that need no types: a left side that is an operation, and every name
-    on the right side or in the precondition bound by the left side."""
-    if decl.lhs.kind != "op":
-        raise TypeCheckError("the left side of a rule must be an operation, not a lone "
-                             f"{'variable' if decl.lhs.kind != 'lit' else 'literal'}",
-                             decl.lhs.loc or decl.loc, text)
-    bound = decl.lhs.names()
-    for side, what in ((decl.rhs, "right side"), (decl.pre, "precondition")):
-        if side is None:
-            continue
-        for p in side.walk():
-            if p.kind in ("var", "const") and p.name not in bound:
-                raise TypeCheckError(f"'{p.name}' on the {what} is not bound by the left side",
-                                     p.loc or decl.loc, text)
+def file_scope(declared: str | None, loc: SourceLoc | None, text: str) -> str:
+    """The scope a file's `scope NAME` declares (PORTABLE when it declares none)."""
+    if declared is None:
+        return PORTABLE
+    return declared
+
+
+def check_scope(decl: RuleDecl, scope: str, text: str | None) -> None:
+    """A rule may use a target's instructions (ops whose `OpDef.target` is set, `hvx.*`) only
+    in a file scoped to that target."""
+    for side in (decl.lhs, decl.rhs, decl.pre):
+        for p in side.walk() if side is not None else ():
+            od = OPS.get(p.op) if p.kind == "op" else None
+            if od is None or not od.target or od.target == scope:
+                continue
+            where = ("a portable rule" if scope == PORTABLE else f"a rule of scope '{scope}'")
+            raise SourceError(f"'{p.op}' is a {od.target} instruction, not allowed in {where}: "
+                              f"put the rule in a file that declares 'scope {od.target}'",
+                              p.loc or decl.loc, text)
 
 
 def build_rules(text: str, filename: str) -> list[Rule]:
-    """Parse and type-check one file's text."""
-    from rewriter.dsl.typecheck import instantiate_rule
-
+    """Parse and type-check one file's text; each rule carries the file's scope."""
+    parsed = parse_rule_file(text, filename)
+    scope = file_scope(parsed.scope, parsed.scope_loc, text)
     rules = []
-    for decl in parse_rules(text, filename):
+    for decl in parsed.rules:
+        check_scope(decl, scope, text)
         instances, skipped = instantiate_rule(decl, text)
-        rules.append(Rule(decl, tuple(instances), tuple(skipped)))
+        rules.append(Rule(decl, tuple(instances), tuple(skipped), scope, parsed.scope_loc))
     return rules
 
 
+def read_manifest(folder: Path) -> list[Path]:
+    """The `.rules` files of `folder` (searched recursively) in the priority order its
+    manifest `folder/ORDER` gives: one path per line, relative to the folder, highest
+    priority first; `#` starts a comment. Every `.rules` file must be listed exactly once
+    and every listed path must be a `.rules` file (errors at `ORDER:line:col`). A folder
+    holding a single `.rules` file needs no manifest."""
+    found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.rules"))
+    if not found:  # an empty library would "verify" with nothing proven
+        raise RewriterError(f"{folder}: no .rules files in this folder")
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        if len(found) == 1:
+            return [folder / found[0]]
+        listing = "".join(f"\n    {f}" for f in found)
+        raise RewriterError(f"{folder}: {len(found)} .rules files and no {manifest} to give their "
+                            f"priority: write {manifest} listing them, one a line, the file whose "
+                            f"rules win first, e.g.{listing}")
+    try:
+        text = manifest.read_text()
+    except (OSError, UnicodeDecodeError) as e:
+        raise RewriterError(f"{manifest}: cannot read: {e}") from None
+    listed: dict[str, SourceLoc] = {}
+    for n, line in enumerate(text.split("\n"), 1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        loc = SourceLoc(str(manifest), n, line.index(entry) + 1)
+        if entry in listed:
+            raise SourceError(f"'{entry}' is listed twice (first at {listed[entry]})", loc, text)
+        if not entry.endswith(".rules"):
+            raise SourceError(f"'{entry}' is not a .rules file", loc, text)
+        listed[entry] = loc
+    unlisted = [f for f in found if f not in listed]
+    for entry, loc in listed.items():
+        if entry not in found:
+            hint = f": {', '.join(unlisted)} is there but not listed here" if unlisted else ""
+            raise SourceError(f"'{entry}': no such file in {folder} (renamed or removed?){hint}",
+                              loc, text)
+    if unlisted:
+        end = text.rstrip("\n").count("\n") + 1
+        raise SourceError(f"{', '.join(unlisted)} in {folder} but not listed here: add "
+                          f"{'it' if len(unlisted) == 1 else 'each'} where its rules should rank "
+                          "(earlier lines win)", SourceLoc(str(manifest), end, 1), text)
+    return [folder / f for f in listed]
+
+
 def rule_files(paths) -> list[Path]:
+    """The files of `paths` in priority order: files as given, folders by their manifest."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(p.rglob("*.rules"))
-            if not found:  # an empty library would "verify" with nothing proven
-                raise RewriterError(f"{p}: no .rules files in this folder")
-            out.extend(found)
+            out.extend(read_manifest(p))
         elif p.is_file():
             out.append(p)
         else:
@@ -131,7 +230,10 @@ def rule_files(paths) -> list[Path]:
 
 
 def load_library(paths) -> RuleLibrary:
-    lib = RuleLibrary()
+    """Every rule of `paths` (priority order: `rule_files`), as a library that applies its
+    portable rules (`RuleLibrary` for the other views)."""
+    every: list[Rule] = []
+    files: list[Path] = []
     first: dict[str, Rule] = {}
     for path in rule_files(paths):
         try:
@@ -143,9 +245,9 @@ def load_library(paths) -> RuleLibrary:
                 raise SourceError(f"duplicate rule name '{rule.name}' (first defined at "
                                   f"{first[rule.name].loc})", rule.loc, text)
             first[rule.name] = rule
-            (lib.target_rules if rule.target else lib.rules).append(rule)
-        lib.files.append(path)
-    return lib
+            every.append(rule)
+        files.append(path)
+    return RuleLibrary([r for r in every if r.scope == PORTABLE], files, every)
 
 
 def format_rule(decl: RuleDecl) -> str:
@@ -159,18 +261,27 @@ def format_rule(decl: RuleDecl) -> str:
     return (f"# {decl.doc}\n" if decl.doc else "") + body
 
 
-def format_rules(decls) -> str:
-    return "\n\n".join(format_rule(d) for d in decls) + "\n"
+def format_rules(decls, scope: str | None = None) -> str:
+    """Rules as a `.rules` file, headed by `scope NAME` when `scope` is given."""
+    return "\n\n".join(([f"scope {scope}"] if scope else []) + [format_rule(d) for d in decls]) + "\n"
 
 
 def format_rules_keeping_comments(text: str, decls) -> str:
     """`rewriter fmt`: every rule in canonical form, and every comment of `text` kept where it
     was (section comments before the rule that followed them, doc comments verbatim directly
-    above their rule, a comment after code on a rule's line right after the rule). Blocks are
+    above their rule, a comment after code on a rule's line right after the rule; the `scope`
+    declaration where it was). Blocks are
     separated by one blank line, so no comment becomes another rule's doc. Idempotent."""
     lines = text.split("\n")
     blocks: list[str] = []
     pos = 0  # first line (0-based) not yet looked at
+    parsed = parse_rule_file(text, "<fmt>")
+    if parsed.scope_loc is not None:  # `scope NAME`: a block of its own, where it was
+        at = parsed.scope_loc.line - 1
+        blocks += _comment_groups(lines[pos:at])
+        trailing = _trailing_comment(lines[at])
+        blocks.append("\n".join([f"scope {parsed.scope}"] + ([trailing] if trailing else [])))
+        pos = at + 1
     for d in decls:
         start = d.loc.line - 1
         doc_from = start
@@ -211,6 +322,7 @@ def _comment_groups(lines) -> list[str]:
     return groups
 
 
-__all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "format_rule", "format_rules",
+__all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "read_manifest", "rule_files",
+           "PORTABLE", "MANIFEST", "format_rule", "format_rules",
            "format_rules_keeping_comments",
            "Pattern", "check_bindings"]

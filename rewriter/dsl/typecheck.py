@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rewriter.dsl.parser import RuleDecl
 from rewriter.dsl.pattern import SUGAR, Pattern
 from rewriter.errors import SourceLoc, TypeCheckError
 from rewriter.ir.dtype import DEFAULT_RULE_TYPES, DType, bool_, parse_dtype
@@ -290,11 +291,26 @@ def _reject_ignored_types(decl, ty: Typing, text: str | None) -> None:
                                  f"write [{fixed}])", locs[i] if i < len(locs) else decl.loc, text)
 
 
+def check_bindings(decl: RuleDecl, text: str | None) -> None:
+    """Structural checks that need no types: a left side that is an operation, and every name
+    on the right side or in the precondition bound by the left side."""
+    if decl.lhs.kind != "op":
+        raise TypeCheckError("the left side of a rule must be an operation, not a lone "
+                             f"{'variable' if decl.lhs.kind != 'lit' else 'literal'}",
+                             decl.lhs.loc or decl.loc, text)
+    bound = decl.lhs.names()
+    for side, what in ((decl.rhs, "right side"), (decl.pre, "precondition")):
+        if side is None:
+            continue
+        for p in side.walk():
+            if p.kind in ("var", "const") and p.name not in bound:
+                raise TypeCheckError(f"'{p.name}' on the {what} is not bound by the left side",
+                                     p.loc or decl.loc, text)
+
+
 def instantiate_rule(decl, text: str | None):
     """Type-check a `RuleDecl` and build its instances. Returns (instances, skipped) where
     skipped lists (type, reason) for default types the rule does not apply to."""
-    from rewriter.dsl.rule import check_bindings
-
     check_bindings(decl, text)
     _check_rule_types(decl, text)
     ty = Typing(text)

@@ -66,7 +66,7 @@ class HexagonTarget(Target):
 
 TARGET = HexagonTarget("hexagon", "HVX v66 (128-byte) by our selector and modulo scheduler, run on qemu-hexagon",
                        emits=("ir", "asm"), options=frozenset({"scheduler", "time_limit"}),
-                       reports=frozenset({"explain", "diagram"}),
+                       reports=frozenset({"explain", "diagram"}), rules_in_simplify=False,
                        # The list scheduler: the fuzzer checks selection and emission; the
                        # solver's schedules have their own independent checker.
                        fuzz_options=(("scheduler", "list"),),

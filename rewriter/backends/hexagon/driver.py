@@ -24,9 +24,9 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None, rotate: 
     Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
     if scheduler not in SCHEDULERS:
         raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: {', '.join(SCHEDULERS)})")
-    portable = portable or Rewriter(library)
+    portable = portable or Rewriter(library.portable())
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     if scheduler == "global":
         return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable,
                               time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
-    return compile_list(simple, portable, Rewriter(library.for_target("hexagon")), unroll, rotate)
+    return compile_list(simple, portable, Rewriter(library.target_rules("hexagon")), unroll, rotate)

@@ -215,8 +215,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     returned code's `explanation` (`explain.Explanation`, for --explain). `simplified` and
     `portable` are the pipeline's simplified kernel and its rewriter (by default the greedy
     engine over `library`)."""
-    portable = portable or Rewriter(library)
-    selector = Rewriter(library.for_target("hexagon"))
+    portable = portable or Rewriter(library.portable())
+    selector = Rewriter(library.target_rules("hexagon"))
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     elements = kernel_elements(kernel)
     explanation = Explanation(kernel.name)

@@ -3,6 +3,11 @@
 This is the index-arithmetic workhorse a tensor compiler needs: `(a*4 + b) / 4` with
 a in 0..100 and b in 0..3 is `a`. `--check` proves the result equal to the input with Z3
 (under the declared ranges), through the same refinement check the rule verifier uses.
+
+It applies the library's portable rules (`RuleLibrary.portable()`), or with `target` that
+target's scope too (`RuleLibrary.for_target`), with either engine: the greedy `Rewriter`
+(rewriter.rewrite) or equality saturation (rewriter.solver). Since it picks between the two
+it sits above both (layers, bottom first: dsl, verifier, rewrite, solver, this front end).
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.pattern import format_uop
-from rewriter.dsl.rule import load_library
+from rewriter.dsl.rule import PORTABLE, RuleLibrary, load_library
 from rewriter.dsl.typecheck import RuleInstance, Typing, _NotAtType, to_uop
 from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
 from rewriter.ir.dtype import DType, idx, parse_dtype
@@ -20,6 +25,8 @@ from rewriter.ir.ops import ANY
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp
 from rewriter.rewrite.engine import Rewriter
+from rewriter.solver import SaturatingRewriter
+from rewriter.verifier.strategies import run_portfolio
 
 _DECL = re.compile(r"^([a-z_][a-z0-9_]*):([a-z0-9*]+)(?:=(-?\d+)\.\.(-?\d+))?$")
 
@@ -98,19 +105,21 @@ def format_range(u: UOp) -> str:
 
 
 def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = False,
-                  engine: str = "greedy", explain: bool = False) -> SimplifyResult:
+                  engine: str = "greedy", explain: bool = False,
+                  target: str | None = None) -> SimplifyResult:
+    """Simplify `text` with the portable rules of `rule_paths` (and `target`'s, if given).
+    `rule_locs` of the result says where each rule is, and its scope for a target's rule."""
     term = typed_expr(text, decls)
-    lib = load_library(rule_paths)
-    if engine == "saturate":
-        from rewriter.solver import SaturatingRewriter
-
-        rw = SaturatingRewriter(lib)
-    else:
-        rw = Rewriter(lib, trace=explain)
+    full = load_library(rule_paths)
+    lib = full.for_target(target) if target else full.portable()
+    rw = SaturatingRewriter(lib) if engine == "saturate" else Rewriter(lib, trace=explain)
     out = rw.normalize(term)
-    res = SimplifyResult(term, out, rw.stats, rw.rule_locs)
-    if explain:
-        res.explanation = explain_greedy(rw) if engine != "saturate" else rw.results[-1].report().split("\n")
+    where = rule_places(lib)
+    res = SimplifyResult(term, out, rw.stats, {n: where.get(n, loc) for n, loc in rw.rule_locs.items()})
+    if explain and engine == "saturate":
+        res.explanation = [_with_scopes(line, lib) for line in rw.results[-1].report().split("\n")]
+    elif explain:
+        res.explanation = explain_greedy(rw, where)
     rng = format_range(out)
     res.text = f"{format_uop(out)}    # {out.dtype}" + (f", {rng}" if rng else "")
     if check:
@@ -118,24 +127,36 @@ def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = Fal
     return res
 
 
-def explain_greedy(rw: Rewriter) -> list[str]:
-    """One line per step, with the rule's location and the rules it won against."""
+def rule_places(lib: RuleLibrary) -> dict[str, str]:
+    """Rule name -> `file:line:col`, followed by `, scope NAME` for a target's rule."""
+    return {r.name: str(r.loc) + ("" if r.scope == PORTABLE else f", scope {r.scope}") for r in lib}
+
+
+def _with_scopes(line: str, lib: RuleLibrary) -> str:
+    """A line of the saturation report, each target rule's `(file:line:col)` given its scope."""
+    for r in lib:
+        if r.scope != PORTABLE and f"  {r.name}  ({r.loc})" in line:
+            line = line.replace(f"({r.loc})", f"({r.loc}, scope {r.scope})")
+    return line
+
+
+def explain_greedy(rw: Rewriter, where: dict[str, str] | None = None) -> list[str]:
+    """One line per step, with the rule's location (`where`, default the rewriter's
+    `rule_locs`) and the rules it won against."""
+    where = {**rw.rule_locs, **(where or {})}
     lines = []
     for i, s in enumerate(rw.steps, 1):
-        where = f"{s.what}  {rw.rule_locs[s.what]}" if s.what in rw.rule_locs else s.what
-        lines.append(f"{i:3d}. {format_uop(s.before)}  =>  {format_uop(s.after)}    [{where}]")
+        what = f"{s.what}  {where[s.what]}" if s.what in where else s.what
+        lines.append(f"{i:3d}. {format_uop(s.before)}  =>  {format_uop(s.after)}    [{what}]")
         if s.also:
-            lost = ", ".join(f"{n} ({rw.rule_locs[n]})" for n in s.also)
+            lost = ", ".join(f"{n} ({where[n]})" for n in s.also)
             lines.append(f"     also matched, but later in the library: {lost}")
     return lines
 
 
 def check_equal(before: UOp, after: UOp, timeout_s: float = 30.0) -> str:
     """Prove with Z3 that `after` refines `before` under the variables' declared bounds."""
-    from rewriter.errors import SourceLoc as Loc
-    from rewriter.verifier.strategies import run_portfolio
-
-    inst = RuleInstance("simplify", Loc("<expr>", 1, 1), before.dtype, before, after, None,
+    inst = RuleInstance("simplify", SourceLoc("<expr>", 1, 1), before.dtype, before, after, None,
                         {v.arg.name: v.dtype for v in before.vars()}, frozenset())
     out = run_portfolio(inst, timeout_s)
     if out.status == "proven":

@@ -58,6 +58,7 @@ def _best(fn, repeat: int) -> float:
 
 
 def run_bench(args) -> int:
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.reference import random_inputs

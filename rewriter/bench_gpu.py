@@ -308,12 +308,14 @@ def main(argv=None) -> int:
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
+        import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
         from rewriter.dsl.rule import load_library
 
         prepare(load_library(["rules"]), small + large, args.prepare)
         return 0
     import torch
 
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.runtime.cuda import Driver
 

@@ -203,6 +203,7 @@ def report_header(command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
 
     ap = argparse.ArgumentParser(prog="python -m rewriter.bench_hexagon", description=__doc__.splitlines()[0])

@@ -32,6 +32,7 @@ def _progress_printer(stream):
 
 
 def cmd_verify(args) -> int:
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.verifier.report import format_json, format_text
     from rewriter.verifier.runner import default_cache_dir, verify_instances
@@ -56,6 +57,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_simplify(args) -> int:
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.rewrite.simplify import parse_var_decl, simplify_expr
 
     decls = [parse_var_decl(v) for v in args.var]
@@ -131,6 +133,7 @@ def cmd_run(args) -> int:
 
         outputs = run_reference(kernel, inputs)
     elif args.target == "cuda":
+        import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cuda, optimize
         from rewriter.runtime.cuda import run_cuda
@@ -138,6 +141,7 @@ def cmd_run(args) -> int:
         code = compile_cuda(optimize(kernel, load_library(args.rules or ["rules"]), "cuda"))
         outputs, _ = run_cuda(kernel, code, inputs, repeat=0)
     else:
+        import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
         from rewriter.dsl.rule import load_library
         from rewriter.pipeline import compile_cpu, optimize
 
@@ -160,6 +164,7 @@ def cmd_run(args) -> int:
 def _optimize_hexagon(args) -> int:
     """`optimize --target hexagon`: our HVX code generator; --run/--check run it on QEMU."""
     from rewriter.backends.hexagon import compile_hexagon
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
 
@@ -232,6 +237,7 @@ def cmd_optimize(args) -> int:
     if args.explain:
         raise RewriterError("--explain is for --target hexagon (the global scheduler's alternatives)")
     _check_time_limit(args)
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.kernel.printer import format_kernel
@@ -344,6 +350,7 @@ def _bench_hexagon(args) -> int:
     import shlex
 
     from rewriter.bench_hexagon import bench_ours_vs_llvm, render_markdown, report_header
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
 
     paths = args.kernels or sorted(glob.glob("examples/*.ir"))
@@ -363,6 +370,7 @@ def _bench_hexagon(args) -> int:
 
 def cmd_lint(args) -> int:
     from rewriter.dsl.overlap import find_shadowed
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
 
     lib = load_library(args.paths or default_rule_paths())
@@ -375,6 +383,7 @@ def cmd_lint(args) -> int:
 
 
 def cmd_fmt(args) -> int:
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.parser import parse_rules
     from rewriter.dsl.rule import format_rules_keeping_comments
 

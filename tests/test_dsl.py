@@ -20,7 +20,8 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from rewriter.dsl.parser import RuleDecl, parse_expr, parse_rules
-from rewriter.dsl.pattern import Pattern, format_pattern, format_uop
+from rewriter.dsl.pattern import Pattern, format_pattern
+from rewriter.ir.printer import format_uop
 from rewriter.dsl.rule import build_rules, format_rule, format_rules
 from rewriter.dsl.typecheck import instantiate_rule
 from rewriter.errors import SourceError, SourceLoc, TypeCheckError
@@ -86,7 +87,7 @@ def test_parsed_locations_point_at_the_source(p):
     """Every parsed node's location is where its text starts: names, callees, operators."""
     text = format_pattern(p)
     back = parse_expr(text)
-    from rewriter.dsl.pattern import _BINARY, _UNARY
+    from rewriter.ir.printer import BINARY as _BINARY, UNARY as _UNARY
 
     for n in back.walk():
         assert n.loc is not None and n.loc.line == 1, n

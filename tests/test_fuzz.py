@@ -79,7 +79,7 @@ def test_planted_rule_is_found_in_kernels(tmp_path):
 # -- the real library ----------------------------------------------------------------------------
 # Bugs the fuzzer found in the project, each pinned by its minimal repro.
 def test_float_max_keeps_its_operand_order():
-    from rewriter.dsl.pattern import format_uop
+    from rewriter.ir.printer import format_uop
     from rewriter.rewrite.engine import Rewriter
 
     a32 = var(dt.f32, "a")  # max(0.5, a) != max(a, 0.5) for a = NaN or -0.0 / +0.0 pairs

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import (
     DEFAULT_RULE_TYPES,

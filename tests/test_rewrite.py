@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.dsl.rule import build_rules, load_library
 from rewriter.errors import RewriterError
 from rewriter.ir import dtype as dt

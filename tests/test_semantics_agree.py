@@ -18,7 +18,7 @@ import z3
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.errors import NotEncodable
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.dtype import bool_, f16, f32, f64, i8, i32, i64, idx, parse_dtype, u8, u64

@@ -36,11 +36,11 @@ from rewriter.backends.idx_width import I64Widths
 from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
 from rewriter.errors import ToolchainError
+from rewriter.ir.analysis import affine, index_alignment
 from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.gpu_ops import pieces
-from rewriter.lower.lower import affine, index_alignment
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"

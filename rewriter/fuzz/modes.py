@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.fuzz.corpus import new_entry, quote_rules, reproduces_with_ref, term_kernel, write_inputs, \
     write_new
 from rewriter.fuzz.kernels import KERNEL_DTYPES, KernelCase, kernel_cases

@@ -195,6 +195,7 @@ def run_fuzz(config: FuzzConfig, log=print) -> FuzzReport:
     for t in config.targets:
         get_target(t)  # unknown targets are bad input, before anything runs
     if config.library is None:
+        import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
         from rewriter.dsl.rule import load_library
 
         library = load_library(config.rules)

@@ -20,7 +20,7 @@ from typing import Callable
 
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.fuzz.values import IDX_EDGES, float_edges, int_edges
 from rewriter.ir import dtype as dt
 from rewriter.ir.dtype import DType

@@ -20,6 +20,7 @@ from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
 from rewriter.dsl.typecheck import Typing, _NotAtType
 from rewriter.errors import RewriterError, SourceError, TypeCheckError
+from rewriter.ir.analysis import affine
 from rewriter.ir.dtype import DType, bool_, f16, f32, f64, i8, i16, i32, i64, idx
 from rewriter.ir.ops import ANY, BOOL, FLOAT, IDX, INT, NUMERIC
 from rewriter.ir.ranges import ranges
@@ -303,8 +304,6 @@ class _KernelBuilder:
         one element race under parallel execution (and the reference keeps an arbitrary
         one). The flat index must be affine in the ranges with strides that cannot collide:
         sorted by magnitude, each stride exceeds the farthest the smaller ones reach."""
-        from rewriter.lower.lower import affine  # the lowering's own notion of affine
-
         where = next((p.loc for p in index_ps if p.loc), loc)
         strides, flat = [1] * len(buf.shape), {}
         for d in range(len(buf.shape) - 2, -1, -1):

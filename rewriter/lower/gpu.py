@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 
+from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
@@ -44,7 +45,7 @@ from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Laun
 from rewriter.lower.gpu_pool import _window_direct
 from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
-from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer, split_identity
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 

@@ -45,11 +45,12 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
 from rewriter.lower.gpu_ops import GpuSpec, _c, _decompose, _reduce_of, iadd, ilt, imul
 from rewriter.lower.gpu_program import CTAID, TID, If, Launch
-from rewriter.lower.lower import _Lowerer, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer
 from rewriter.lower.program import Store
 
 #: The most window elements a thread folds (the fold is unrolled straight-line code).

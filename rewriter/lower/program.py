@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rewriter.dsl.pattern import Pattern, format_uop
 from rewriter.ir.dtype import DType
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp
 
 
@@ -73,7 +73,7 @@ def walk(stmts):
 
 
 def _leaf(u: UOp):
-    """Lowered ops print as opaque leaves inside the ordinary infix syntax."""
+    """Lowered ops print as opaque leaves (atoms) inside the ordinary infix syntax."""
     text = None
     if u.op == "vload":
         text = f"{u.arg}[{_fmt(u.src[0])} : +{u.dtype.lanes}]"
@@ -89,7 +89,7 @@ def _leaf(u: UOp):
         text = u.arg
     elif u.op == "hreduce":
         text = f"hreduce_{u.arg}({_fmt(u.src[0])})"
-    return None if text is None else Pattern("var", name=text)
+    return text
 
 
 def _fmt(u: UOp) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rewriter.dsl.parser import parse_expr
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.dsl.rule import load_library
 from rewriter.dsl.typecheck import RuleInstance, Typing, _NotAtType, to_uop
 from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError

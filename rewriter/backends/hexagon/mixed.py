@@ -39,7 +39,7 @@ from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.select import SELECTION_FORMS, VBYTES, FormNotApplicable, Selector, _elem_bytes
-from rewriter.lower.lower import flatten
+from rewriter.ir.analysis import flatten
 from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
 
 

@@ -10,8 +10,8 @@ max and min are associative and commutative on integers.
 from __future__ import annotations
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.ir.analysis import affine
 from rewriter.kernel.kernel import REDUCTIONS
-from rewriter.lower.lower import affine
 
 
 def pool2x2(sel, st) -> MachineFunction:

@@ -37,6 +37,7 @@ from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
+from rewriter.kernel.validate import validate_kernel
 from rewriter.ir.ranges import ranges
 from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _c, _decompose,
                                     _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
@@ -47,6 +48,7 @@ from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower.validate import validate_gpu_program
 
 
 # -- strategy: map ---------------------------------------------------------------------------
@@ -384,7 +386,8 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False, target=None, tensor_cores: bool | str = False) -> GpuProgram:
+              contract: bool = False, target=None, tensor_cores: bool | str = False,
+              validate: bool = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
@@ -397,7 +400,17 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     so the result matches the reference within the float tolerance only; targets without
     tensor cores (`spec.tensor_cores` False: WebGPU) never take it. A pipeline name
     ("cp.async", "registers") instead of True fixes how its K slices reach shared memory
-    (for measuring one against the other); True lets its cost model choose."""
+    (for measuring one against the other); True lets its cost model choose. `validate`
+    checks the kernel at the "kernel" stage and the result at the "gpu" stage
+    (rewriter.lower.validate), raising IRValidationError."""
+    if validate:
+        validate_kernel(kernel)
+    gp = _lower_gpu(kernel, rewriter, spec, strategies, contract, target, tensor_cores)
+    return validate_gpu_program(gp) if validate else gp
+
+
+def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bool, target,
+               tensor_cores: bool | str) -> GpuProgram:
     target = target or cuda_target()
     _check_index_width(kernel, spec.index_bits)
     lw = _Lowerer(kernel, target, rewriter)

@@ -20,8 +20,10 @@ from rewriter.ir.dtype import DType, idx
 from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
+from rewriter.kernel.validate import validate_kernel
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store
 from rewriter.lower.target import TargetDesc
+from rewriter.lower.validate import validate_program
 
 
 class LoweringError(RewriterError):
@@ -248,9 +250,13 @@ class _Lowerer:
 
 
 def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = True,
-          unroll: int = 1) -> Program:
+          unroll: int = 1, validate: bool = False) -> Program:
     """Lower every store of `kernel` in order; `rewriter` simplifies indices and values;
-    `unroll` copies the innermost reduce loop's body that many times per iteration."""
+    `unroll` copies the innermost reduce loop's body that many times per iteration.
+    `validate` checks the kernel at the "kernel" stage and the program at the "lowered" stage
+    (rewriter.lower.validate), raising IRValidationError."""
+    if validate:
+        validate_kernel(kernel)
     if unroll < 1:
         raise LoweringError(f"unroll factor must be >= 1, got {unroll}")
     lw = _Lowerer(kernel, target, rewriter, vectorize, unroll)
@@ -258,4 +264,5 @@ def lower(kernel: Kernel, target: TargetDesc, rewriter=None, vectorize: bool = T
     locs = kernel.store_locs or (None,) * len(kernel.stores)
     for st, loc in zip(kernel.stores, locs):
         body += lw.store(st, loc)
-    return Program(kernel, tuple(body), target, tuple(lw.notes))
+    program = Program(kernel, tuple(body), target, tuple(lw.notes))
+    return validate_program(program) if validate else program

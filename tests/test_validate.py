@@ -219,3 +219,13 @@ def test_examples_validate_at_every_stage(path, rw):
                 lower_gpu(s, rw, tensor_cores=True, validate=True)
         else:
             lower_gpu(s, rw, tensor_cores=True, validate=True)
+
+
+def test_unknown_target_op_in_a_rule_is_a_clean_source_error(tmp_path):
+    from rewriter.errors import TypeCheckError
+
+    f = tmp_path / "bad.rules"
+    f.write_text("rule r: x + 0 => hvx.vfoo(x)\n")
+    with pytest.raises(TypeCheckError) as e:
+        load_library([str(f)])
+    assert str(e.value.loc) == f"{f}:1:18" and "unknown op 'hvx.vfoo'" in e.value.render()

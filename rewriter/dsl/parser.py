@@ -15,6 +15,7 @@ import lark
 from rewriter.dsl.pattern import Pattern
 from rewriter.errors import RewriterError, SourceError, SourceLoc
 from rewriter.ir.dtype import DType, parse_dtype
+from rewriter.ir.ops import OPS
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -222,8 +223,6 @@ def _split_flags(text: str) -> tuple[str, tuple[str, ...]]:
     """`add.nsw` is op `add` with flag `nsw`, but a dotted name that is itself a table op
     (`hvx.vrmpy_bb`, a target instruction) is that op: the longest dotted prefix that names
     a table op is the op, the rest are flags."""
-    from rewriter.ir.ops import OPS
-
     parts = text.split(".")
     for n in range(len(parts), 1, -1):
         if ".".join(parts[:n]) in OPS:

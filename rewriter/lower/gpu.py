@@ -23,7 +23,7 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)
     and any small reductions serially. Here.
 
-Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
+Launch dimensions are chosen by small cost models (`gpu_ops._block_size`, `_reduce_config`,
 `gpu_tiles._matmul_config`) over the legal configurations and recorded in the program's
 notes. Hardware facts: `gpu_ops.GpuSpec`: `H100` for the CUDA backend, `WEBGPU` for the
 WebGPU one (backends/wgsl.py), which caps blocks at 256 threads and shared memory at 16 KiB and
@@ -39,8 +39,8 @@ from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
 from rewriter.kernel.validate import validate_kernel
 from rewriter.ir.ranges import ranges
-from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _c, _decompose,
-                                    _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
+from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, GpuLoweringError, GpuSpec, _block_size, _block_sizes, _c,
+                                    _decompose, _pow2_floor, _reduce_of, cuda_target, iadd, idiv, ieq, ilt,
                                     imod, imul)
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_pool import _window_direct
@@ -52,30 +52,10 @@ from rewriter.lower.validate import validate_gpu_program
 
 
 # -- strategy: map ---------------------------------------------------------------------------
-def _block_sizes(spec: GpuSpec) -> tuple:
-    """The block sizes the cost models choose from: whole warps up to the target's limit."""
-    return tuple(b for b in (1024, 512, 256, 128, 64, 32) if b <= spec.max_block)
-
-
 def _reduce_tile(t: DType, block: int, spec: GpuSpec) -> SharedTile:
     """The shared memory of a block reduce: a slot a warp (shuffles fold inside warps), or a
     slot a thread for the shared-memory tree of a target without shuffles."""
     return SharedTile("warp_sums", t, 1, 32 if spec.shuffles else block)
-
-
-def _block_size(n_threads: int, spec: GpuSpec):
-    """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
-    (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
-    as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
-    best = None
-    for b in _block_sizes(spec):
-        blocks = -(-n_threads // b)
-        per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
-        waves = -(-blocks // per_wave)
-        cost = (waves, -min(blocks, spec.sms), abs(math.log2(b) - 8))
-        if best is None or cost < best[1]:
-            best = (b, cost)
-    return best
 
 
 def _map_launch(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list) -> Launch:

@@ -16,6 +16,9 @@ Values are UOps over the op table plus a few lowered ops:
   lanes    ()                                 idx vector 0, 1, ..., W-1
   acc      () arg=name                        the current value of an accumulator
   hreduce  (vector,) arg=op                   fold the lanes with a table op, in lane order
+
+(declared in `rewriter.ir.ops.VOCAB`; `rewriter.lower.validate.validate_program` checks a
+program against the declarations at the "lowered" stage).
 """
 from __future__ import annotations
 

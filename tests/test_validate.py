@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
 
 import rewriter.backends.target_ops  # noqa: F401  (hvx.* registered)
 from rewriter.dsl.rule import load_library
 from rewriter.errors import IRValidationError, RewriterError
+from rewriter.fuzz.kernels import kernel_cases
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.dtype import bool_, f32, i8, i32, idx, u8
 from rewriter.ir.interp import interpret
@@ -25,8 +27,8 @@ from rewriter.ir.uop import UOp, const, var
 from rewriter.ir.validate import validate_uops
 from rewriter.kernel.parser import load_kernels, parse_kernels
 from rewriter.lower.gpu import lower_gpu
-from rewriter.lower.gpu_ops import WEBGPU
-from rewriter.lower.lower import lower
+from rewriter.lower.gpu_ops import H100, WEBGPU, GpuLoweringError
+from rewriter.lower.lower import LoweringError, lower
 from rewriter.lower.target import cpu_target
 from rewriter.lower.validate import validate
 from rewriter.pipeline import simplify_kernel
@@ -194,9 +196,12 @@ def test_kernel_checks_buffers():
 
 
 # -- every example at every stage ------------------------------------------------------------
+_RW = Rewriter(load_library([str(ROOT / "rules")]))
+
+
 @pytest.fixture(scope="module")
 def rw():
-    return Rewriter(load_library([str(ROOT / "rules")]))
+    return _RW
 
 
 #: Found by the validator, left for the GPU lowering's owner: the tensor-core strategy's XOR
@@ -229,3 +234,41 @@ def test_unknown_target_op_in_a_rule_is_a_clean_source_error(tmp_path):
     with pytest.raises(TypeCheckError) as e:
         load_library([str(f)])
     assert str(e.value.loc) == f"{f}:1:18" and "unknown op 'hvx.vfoo'" in e.value.render()
+
+
+def test_hexagon_selection_output_validates_at_its_target_stage():
+    """The Hexagon selector's rules (rules/hexagon.rules) rewrite a four-product sum to
+    hvx.vrmpy_bb: valid at "target:hexagon", rejected at the portable "kernel" stage."""
+    lib = load_library([str(ROOT / "rules")])
+    selector = Rewriter(lib.for_target("hexagon"))
+    prods = [UOp("mul", i32, (UOp("cast", i32, (var(i8, f"a{q}"),)), UOp("cast", i32, (var(i8, f"b{q}"),))))
+             for q in range(4)]
+    term = prods[0]
+    for p in prods[1:]:
+        term = UOp("add", i32, (term, p))
+    selected = selector.normalize(term)
+    assert any(n.op == "hvx.vrmpy_bb" for n in selected.toposort()), selected
+    validate_uops(selected, "target:hexagon")
+    _rejects(selected, "kernel", "'hvx.vrmpy_bb' is not allowed here")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(kernel_cases(max_depth=2))
+def test_random_kernels_validate_at_every_stage(case):
+    """The fuzzer's random kernels (every dtype, reductions, temporaries) validate after
+    parsing, simplification, the CPU lowering and the GPU lowerings."""
+    k = case.kernel
+    assert k is not None, case.parse_error
+    assume(all(b.size <= 1 << 16 for b in k.buffers))
+    validate(k)
+    s = validate(simplify_kernel(k, _RW))
+    for vectorize in (True, False):
+        try:
+            lower(s, cpu_target(), _RW, vectorize=vectorize, validate=True)
+        except LoweringError:  # a kernel the CPU lowering refuses (nested reductions...)
+            pass
+    for spec in (H100, WEBGPU):
+        try:
+            lower_gpu(s, _RW, spec=spec, validate=True)
+        except (GpuLoweringError, LoweringError):
+            pass

@@ -31,6 +31,7 @@ EXTRA = [(128, 128, 16, 8, 8), (128, 128, 32, 8, 8), (128, 64, 8, 8, 8), (64, 12
 
 def prepare(kernel_path: str, out_dir: str, top: int, contract: bool) -> None:
     from rewriter.backends.ptx import emit_ptx
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel
     from rewriter.lower import gpu_tiles

@@ -100,6 +100,7 @@ def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
 
 def prepare(out_dir: str) -> None:
     from rewriter.pipeline import optimize
+    import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.runtime.cuda import CudaCode
 

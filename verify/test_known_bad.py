@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.*)
 from rewriter.cli import main
 
 KNOWN_BAD = Path(__file__).resolve().parent / "known-bad"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import rewriter.backends.target_ops  # noqa: F401  (registers target ops: hvx.* of hexagon.rules)
 from rewriter.dsl.rule import load_library
 
 RULES = Path(__file__).resolve().parent.parent / "rules"

@@ -1,4 +1,15 @@
-"""THE op table: every IR op's arity, typing rule, semantics and range transfer, defined once.
+"""THE op vocabulary: every op a UOp may carry, declared once (`VOCAB`, `op_info`).
+
+Each declaration (`OpDef`) gives the op's arity, typing rule (`Sig`), what its `arg` holds
+(`OpDef.arg`: poison flags, a constant's value, a buffer name, lane indices...), the IR
+stages it may appear in (`OpDef.stages`: kernel, lowered, gpu, target:<name>) and its flags.
+Ops with semantics form the op table proper (`OPS`): their meaning, range transfer and where
+they may be UB (`OpDef.undefined_if`) are defined here. Structural ops (const, var, load,
+store, reduce, acc, vload, gather, hreduce, sload, shfl, mma, ...: `structural=True`) have
+no semantics here; they are declared with their typing and stages at the end of this file.
+Target instructions (`hvx.*`) are registered by their target's package with `register_op`
+(`rewriter.backends.hexagon.ops`); this module imports no target. `rewriter.ir.validate`
+checks nodes against these declarations.
 
 Semantics are written against the `Domain` protocol (`rewriter.ir.domain`): a small algebra of
 primitives (wrapping add, truncating division, overflow tests, IEEE arithmetic, `ite`...) that

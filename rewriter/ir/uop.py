@@ -4,7 +4,8 @@ A UOp is immutable and hash-consed: constructing `UOp(op, dtype, src, arg)` twic
 fields returns the same object, so structural equality is identity (`is`), hashing is O(1),
 and common subexpressions are shared for free. `arg` holds what is not an operand: a constant's
 value, a variable's `Var` record, a cast's target type is the node's own dtype, and arithmetic
-ops keep their poison flags (`nsw`, `nuw`, `exact`) there as a sorted tuple.
+ops keep their poison flags (`nsw`, `nuw`, `exact`) there as a sorted tuple. What `arg` holds
+is declared per op (`rewriter.ir.ops.OpDef.arg`), and `flags` reads it from there.
 """
 from __future__ import annotations
 

@@ -783,33 +783,41 @@ _structural("var", Sig((), "@", ANY),
             "variables. Every stage", ARG_VAR, EVERY_STAGE)
 _structural("load", Sig(("idx*",), "@", ANY),
             "one element of a buffer (arg: its name): one index per dimension in a kernel "
-            "(the parser makes it), one flat index once lowered", ARG_BUFFER, EVERY_STAGE)
+            "(the parser makes it), one flat index once lowered; read by the reference interpreter, the "
+            "lowerings, the Hexagon selector and every emitter", ARG_BUFFER, EVERY_STAGE)
 _structural("store", Sig(("idx*", "T"), "T", ANY),
             "a kernel statement: the last operand stored at the indices of the buffer named by "
-            "arg. Made by the kernel parser; the lowerings turn it into Store statements",
+            "arg. Made by the kernel parser; run by the reference interpreter; the lowerings and the "
+            "Hexagon selector turn it into Store statements / machine stores",
             ARG_BUFFER, (KERNEL,))
 _structural("reduce", Sig(("T",), "T", NUMERIC),
             "the body combined over reduce ranges; arg: (kind, (range, ...)) with kind a "
             "reduction of rewriter.kernel.kernel.REDUCTIONS (sum, reduce_max, reduce_min). "
-            "Made by the kernel parser; lowering turns it into an accumulator loop",
+            "Made by the kernel parser; run by the reference interpreter; the lowerings turn it into "
+            "accumulator loops",
             ARG_REDUCE, (KERNEL,))
 _structural("acc", Sig((), "@", ANY),
             "the current value of the accumulator named by arg (lowered programs' AccInit / "
-            "AccUpdate); made by the CPU and GPU lowerings", ARG_NAME, _ALL_BUT_KERNEL)
+            "AccUpdate); made by the CPU and GPU lowerings, read by the LLVM, PTX and WGSL emitters "
+            "and the GPU simulator", ARG_NAME, _ALL_BUT_KERNEL)
 _structural("lanes", Sig((), "@", frozenset({IDX})),
-            "the idx vector 0, 1, ..., W-1 (vectorization); made by the lowerings",
+            "the idx vector 0, 1, ..., W-1 (vectorization); made by the lowerings, read by the emitters",
             ARG_NONE, _ALL_BUT_KERNEL, check=_check_lanes)
 _structural("broadcast", Sig(("lane",), "@", ANY),
-            "a scalar repeated in every lane; made by vectorization", ARG_NONE, _ALL_BUT_KERNEL)
+            "a scalar repeated in every lane; made by vectorization, read by the emitters",
+            ARG_NONE, _ALL_BUT_KERNEL)
 _structural("vload", Sig(("idx",), "@", ANY),
             "consecutive elements of the buffer named by arg, from a flat index, as a vector; "
-            "made by vectorization", ARG_BUFFER, _ALL_BUT_KERNEL)
+            "made by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
 _structural("gather", Sig(("idx~",), "@", ANY),
             "one element of the buffer named by arg per lane, at a vector of flat indices; made "
-            "by vectorization", ARG_BUFFER, _ALL_BUT_KERNEL)
+            "by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
 _structural("hreduce", Sig(("vec",), "@", ANY),
             "the lanes of a vector folded in lane order with the binary table op named by arg; "
-            "made by vectorized reductions", ARG_OP, _ALL_BUT_KERNEL, check=_check_hreduce)
+            "made by vectorized reductions, read by the emitters", ARG_OP, _ALL_BUT_KERNEL,
+            check=_check_hreduce)
+# The GPU-only ops below are made by the GPU lowering (lower/gpu*.py) and read by the PTX and
+# WGSL emitters (backends/ptx.py, wgsl*.py) and the lockstep simulator (lower/gpu_sim.py).
 _structural("sload", Sig(("idx",), "@", ANY),
             "element(s) of the GPU shared-memory tile named by arg at a flat index (a vector "
             "result reads consecutive elements); made by the GPU lowering", ARG_BUFFER, (GPU,))

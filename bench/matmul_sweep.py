@@ -30,6 +30,7 @@ EXTRA = [(128, 128, 16, 8, 8), (128, 128, 32, 8, 8), (128, 64, 8, 8, 8), (64, 12
 
 
 def prepare(kernel_path: str, out_dir: str, top: int, contract: bool) -> None:
+    import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
     from rewriter.backends.ptx import emit_ptx
     from rewriter.dsl.rule import load_library
     from rewriter.kernel.parser import load_kernel

@@ -67,9 +67,8 @@ def _without(strategy: str, k, lib):
     comparison rows that time a new strategy against what it replaced in the same run."""
     from rewriter.backends.ptx import emit_ptx
     from rewriter.backends.wgsl import render_wgsl
-    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import STRATEGIES, lower_gpu
-    from rewriter.lower.gpu_ops import WEBGPU
+    from rewriter.lower.gpu_ops import WEBGPU, webgpu_target
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
     rw = make_rewriter(lib)
@@ -88,9 +87,8 @@ def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
     from dataclasses import replace
 
     from rewriter.backends.wgsl import render_wgsl
-    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import lower_gpu
-    from rewriter.lower.gpu_ops import WEBGPU
+    from rewriter.lower.gpu_ops import WEBGPU, webgpu_target
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
     rw = make_rewriter(lib)
@@ -101,8 +99,9 @@ def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
 
 
 def prepare(out_dir: str) -> None:
-    from rewriter.pipeline import optimize
+    import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
     from rewriter.dsl.rule import load_library
+    from rewriter.pipeline import optimize
     from rewriter.runtime.cuda import CudaCode
 
     lib = load_library(["rules"])

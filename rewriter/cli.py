@@ -24,8 +24,8 @@ from rewriter.fuzz import run_from_args
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs, run_reference
 from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
-from rewriter.simplify import parse_var_decl, simplify_expr
 from rewriter.rules_path import default_kernel_paths, default_rule_paths
+from rewriter.simplify import parse_var_decl, simplify_expr
 from rewriter.target import Options
 from rewriter.verifier.report import format_json, format_text
 from rewriter.verifier.runner import default_cache_dir, verify_instances
@@ -161,7 +161,7 @@ def _options(args) -> Options:
 
 def cmd_optimize(args) -> int:
     """Compile for the target; print or write the emitted text; --run/--check execute it."""
-    kernel = load_kernel(args.kernel)
+    kernel = load_kernel(args.kernel, validate=args.validate_ir)
     options = _options(args)
     target = TARGETS.check_options(args.target, options)  # refused before a long compile
     emit = args.emit or target.emits[0]

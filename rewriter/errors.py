@@ -73,3 +73,14 @@ class NotEncodable(RewriterError):
 
 class ToolchainError(RewriterError):
     """A required external tool is missing or failed."""
+
+
+class IRValidationError(RewriterError):
+    """A node (or statement) breaks the IR's declared vocabulary at a stage: an undeclared op,
+    a wrong operand count or type, an arg of the wrong kind, an op not allowed at the stage.
+    `node` is the offending UOp (None for a statement-level problem), `rule` the rule broken
+    (e.g. "arity", "operand type", "stage"), `stage` the stage checked."""
+
+    def __init__(self, message: str, node=None, rule: str = "", stage: str = ""):
+        super().__init__(message)
+        self.node, self.rule, self.stage = node, rule, stage

@@ -18,6 +18,7 @@ import numpy as np
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import run_reference
 from rewriter.kernel.simplify import ENGINES, make_rewriter, simplify_kernel
+from rewriter.kernel.validate import validate_kernel
 from rewriter.target import Executable, Lowered, Options, Target
 from rewriter.targets import TARGETS
 
@@ -61,7 +62,11 @@ def optimize(kernel: Kernel, library, target: str = "cpu", options: Options | No
     options = options or Options(**kw)
     t = TARGETS.check_options(target, options)
     rw = make_rewriter(library.for_target(t.name) if t.rules_in_simplify else library.portable(), options.engine)
+    if options.validate:
+        validate_kernel(kernel)
     simple = simplify_kernel(kernel, rw)
+    if options.validate:  # the lowering checks its own output (Options.validate reaches it)
+        validate_kernel(simple)
     lowered = t.lower(kernel, simple, rw, library, options)
     return Optimized(t, kernel, simple, lowered, rw.stats, rw.rule_locs)
 

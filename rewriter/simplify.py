@@ -16,12 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rewriter.dsl.parser import parse_expr
-from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import PORTABLE, RuleLibrary, load_library
 from rewriter.dsl.typecheck import RuleInstance, Typing, _NotAtType, to_uop
 from rewriter.errors import RewriterError, SourceError, SourceLoc, TypeCheckError
 from rewriter.ir.dtype import DType, idx, parse_dtype
 from rewriter.ir.ops import ANY
+from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp
 from rewriter.rewrite.engine import Rewriter

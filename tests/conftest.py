@@ -24,6 +24,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
+
 _COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 
 settings.register_profile("default", max_examples=100, **_COMMON)

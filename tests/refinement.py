@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.fuzz.refine import refinement_problems
 from rewriter.fuzz.values import term_samples
-from rewriter.ir.interp import interpret
 from rewriter.ir import dtype as dt
+from rewriter.ir.interp import interpret
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp, const, var
 
 

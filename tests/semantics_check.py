@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import z3
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp
 from tests.strategies import float_bits
 

@@ -20,11 +20,12 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from rewriter.dsl.parser import RuleDecl, parse_expr, parse_rule_file, parse_rules
-from rewriter.dsl.pattern import Pattern, format_pattern, format_uop
+from rewriter.dsl.pattern import Pattern, format_pattern
 from rewriter.dsl.rule import build_rules, format_rule, format_rules
 from rewriter.dsl.typecheck import instantiate_rule
 from rewriter.errors import SourceError, SourceLoc, TypeCheckError
 from rewriter.ir.dtype import bool_, f32, i8, i32, idx, parse_dtype
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp, const, var
 from tests.strategies import patterns, rule_decls, typed_rule_decls
 
@@ -86,7 +87,8 @@ def test_parsed_locations_point_at_the_source(p):
     """Every parsed node's location is where its text starts: names, callees, operators."""
     text = format_pattern(p)
     back = parse_expr(text)
-    from rewriter.dsl.pattern import _BINARY, _UNARY
+    from rewriter.ir.printer import BINARY as _BINARY
+    from rewriter.ir.printer import UNARY as _UNARY
 
     for n in back.walk():
         assert n.loc is not None and n.loc.line == 1, n

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import build_rules, load_library
 from rewriter.ir import dtype as dt
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import Rewriter
 from rewriter.simplify import parse_var_decl, typed_expr
@@ -265,7 +265,7 @@ def test_extraction_costs_and_determinism():
 
 
 _DETERMINISM_SCRIPT = """
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.dsl.rule import build_rules
 from rewriter.simplify import parse_var_decl, typed_expr
 from rewriter.solver import simplify_saturating

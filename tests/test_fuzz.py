@@ -14,7 +14,7 @@ import pytest
 from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
 from rewriter.fuzz.__main__ import fuzz_main as main
-from rewriter.fuzz.corpus import new_entry, write_new, wrap_term
+from rewriter.fuzz.corpus import new_entry, wrap_term, write_new
 from rewriter.fuzz.runner import FuzzConfig, parse_duration, run_fuzz
 from rewriter.fuzz.targets import TARGETS, TargetCrash, call_isolated, register_target, run_target
 from rewriter.ir import dtype as dt
@@ -79,7 +79,7 @@ def test_planted_rule_is_found_in_kernels(tmp_path):
 # -- the real library ----------------------------------------------------------------------------
 # Bugs the fuzzer found in the project, each pinned by its minimal repro.
 def test_float_max_keeps_its_operand_order():
-    from rewriter.dsl.pattern import format_uop
+    from rewriter.ir.printer import format_uop
     from rewriter.rewrite.engine import Rewriter
 
     a32 = var(dt.f32, "a")  # max(0.5, a) != max(a, 0.5) for a = NaN or -0.0 / +0.0 pairs

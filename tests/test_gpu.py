@@ -363,6 +363,7 @@ def test_vector_where_does_not_take_the_unselected_arms_poison():
     `div.exact`) but never selected. The simulator tracks poison per vector, and used to OR
     in the unselected arm's: it refused a correct program ("stores an undefined value")."""
     import numpy as np
+
     from rewriter.kernel.reference import run_reference
     from rewriter.lower.gpu_sim import simulate
     k = parse_kernels("""kernel k(c: bool, a: i8[2], b: i8[2]) -> (out: i8[2]) {

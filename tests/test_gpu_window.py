@@ -23,9 +23,6 @@ from rewriter.lower.gpu_sim import simulate
 from rewriter.pipeline import simplify_kernel
 from tests.test_gpu_pool import library, rewriter
 
-
-
-
 # name -> (source, outputs a thread W the CUDA cost model picks); every one takes window-tiled.
 KERNELS = {
     # an odd input width (global rows 1-aligned) and a constant column offset

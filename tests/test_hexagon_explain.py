@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.explain import Candidate, Explanation
-from rewriter.dsl.rule import load_library
+from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference

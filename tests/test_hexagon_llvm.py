@@ -46,6 +46,7 @@ _SCALAR_BUILD = """
 import json, sys
 import rewriter.backends.hexagon_llvm as H
 H.LLVM_OPTIONS = tuple(o for o in H.LLVM_OPTIONS if o != "-hexagon-autohvx")
+import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.errors import RewriterError
 from rewriter.ir.dtype import (
     DEFAULT_RULE_TYPES,
@@ -30,6 +29,7 @@ from rewriter.ir.dtype import (
     u8,
     u16,
 )
+from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges, vmax, vmin
 from rewriter.ir.uop import UOp, const, var
 from tests.semantics_check import concrete_meanings

@@ -11,7 +11,8 @@
     backends                        emitters: LLVM IR, PTX, WGSL, Hexagon HVX
     runtime                         build, load, run and time on each target
     target, targets                 the Target interface and the registry of targets
-    pipeline                        kernel -> simplified -> lowered -> loaded, for any target
+    pipeline, simplify              kernel -> simplified -> lowered -> loaded, for any target;
+                                    `rewriter simplify` of one expression
     bench, bench_hexagon, bench_gpu `rewriter bench` and the device benchmark
     fuzz                            `rewriter fuzz`
     cli, __main__                   the command line (entry points)
@@ -27,7 +28,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "rewriter"
 
 LAYERS = (("errors", "rules_path"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",), ("kernel",),
-          ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline",),
+          ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
           ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("cli", "__main__", "__init__"))
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 

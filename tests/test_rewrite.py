@@ -9,14 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.dsl.rule import build_rules, load_library
 from rewriter.errors import RewriterError
 from rewriter.ir import dtype as dt
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp, const, var
-from rewriter.rewrite.engine import RuleCycleError, Rewriter
+from rewriter.rewrite.engine import Rewriter, RuleCycleError
 from rewriter.simplify import parse_var_decl, simplify_expr, typed_expr
 from tests.refinement import assert_refines, engine_terms
+
 
 @functools.lru_cache(maxsize=1)
 def library():

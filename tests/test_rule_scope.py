@@ -78,7 +78,7 @@ def test_views_partition_the_library(library):
 
 
 def _normal(lib, text: str, *decls: str) -> str:
-    from rewriter.dsl.pattern import format_uop
+    from rewriter.ir.printer import format_uop
 
     return format_uop(Rewriter(lib).normalize(typed_expr(text, [parse_var_decl(d) for d in decls])))
 

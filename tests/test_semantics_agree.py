@@ -18,12 +18,12 @@ import z3
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.errors import NotEncodable
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.dtype import bool_, f16, f32, f64, i8, i32, i64, idx, parse_dtype, u8, u64
 from rewriter.ir.interp import interpret, operand_type
 from rewriter.ir.ops import OPS, type_class
+from rewriter.ir.printer import format_uop
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.ir.uop import UOp, const, var
 from tests.semantics_check import compare, concrete_meanings, describe_inputs, same_value

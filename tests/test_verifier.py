@@ -81,8 +81,8 @@ def test_cache_does_not_confuse_nullary_op_types(tmp_path: Path):
 
 def test_typed_text_tells_apart_terms_that_print_alike():
     """format_uop prints terms as rules are written; the cache key must not confuse any two."""
-    from rewriter.dsl.pattern import format_uop
     from rewriter.ir.dtype import bool_, i8, i16, i32, u8
+    from rewriter.ir.printer import format_uop
     from rewriter.ir.uop import UOp, const, var
     from rewriter.verifier.runner import typed_text
 

@@ -150,9 +150,8 @@ def _word_stores(src: str, inputs):
     window-direct strategy (so a pooling kernel takes the window tile), rendered as WGSL, run
     through wgpu and compared bit for bit with the reference; returns the WGSL."""
     from rewriter.backends.wgsl import render_wgsl
-    from rewriter.lower.gpu_ops import webgpu_target
     from rewriter.lower.gpu import STRATEGIES, lower_gpu
-    from rewriter.lower.gpu_ops import WEBGPU_WORD_STORES
+    from rewriter.lower.gpu_ops import WEBGPU_WORD_STORES, webgpu_target
     from rewriter.pipeline import make_rewriter, simplify_kernel
 
     rw = make_rewriter(library(), "greedy")

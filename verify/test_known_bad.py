@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
 from rewriter.cli import main
 
 KNOWN_BAD = Path(__file__).resolve().parent / "known-bad"

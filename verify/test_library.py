@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
 from rewriter.dsl.rule import load_library
 
 RULES = Path(__file__).resolve().parent.parent / "rules"

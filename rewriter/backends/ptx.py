@@ -37,6 +37,7 @@ from rewriter.backends.llvm_emit import ProgramEmitter
 from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
 from rewriter.backends.llvm_tools import binding, optimize
 from rewriter.errors import ToolchainError
+from rewriter.ir.analysis import affine, index_alignment
 from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_ops import pieces
 from rewriter.lower.gpu_program import (
@@ -50,7 +51,6 @@ from rewriter.lower.gpu_program import (
     Let,
     SharedStore,
 )
-from rewriter.lower.lower import affine, index_alignment
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"

@@ -44,13 +44,13 @@ from rewriter.backends.wgsl_ops import EMIT, HELPER_DEPS, HELPERS
 from rewriter.backends.wgsl_shape import substituted, unrolled, vec4_buffers, walk, whole_words
 from rewriter.backends.wgsl_swar import SWAR, lane_spec
 from rewriter.backends.wgsl_types import WgslError, carrier, from_bits, is_f16, literal, storage, to_bits, words
+from rewriter.ir.analysis import index_alignment
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.dtype import idx
 from rewriter.ir.interp import apply_op
 from rewriter.ir.uop import UOp, const
 from rewriter.kernel.kernel import REDUCTIONS, Kernel
 from rewriter.lower.gpu_program import Barrier, GpuProgram, If, Launch, Let, SharedStore
-from rewriter.lower.lower import index_alignment
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 

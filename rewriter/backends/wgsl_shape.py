@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from rewriter.backends.wgsl_types import storage, words
+from rewriter.ir.analysis import index_alignment
 from rewriter.ir.uop import UOp
 from rewriter.lower.gpu_program import GpuProgram, If
-from rewriter.lower.lower import index_alignment
 from rewriter.lower.program import Loop, Store
 
 

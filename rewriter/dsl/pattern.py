@@ -14,11 +14,11 @@ re-parsed rule compares equal to the original. Literals compare by type and repr
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from rewriter.errors import SourceLoc
 from rewriter.ir.dtype import DType
+from rewriter.ir.printer import BINARY, UNARY, UNARY_PREC, format_call, format_literal
 
 #: Surface sugar: (op in patterns) -> (table op, swap operands?)
 SUGAR = {"gt": ("lt", True), "ge": ("le", True), "land": ("and", False),
@@ -69,29 +69,8 @@ class Pattern:
 
 
 # Printing ------------------------------------------------------------------------------
-# (symbol, precedence): higher binds tighter, matching the grammar.
-_BINARY = {
-    "lor": ("||", 1), "land": ("&&", 2), "or": ("|", 3), "xor": ("^", 4), "and": ("&", 5),
-    "eq": ("==", 6), "ne": ("!=", 6), "lt": ("<", 7), "le": ("<=", 7), "gt": (">", 7),
-    "ge": (">=", 7), "shl": ("<<", 8), "shr": (">>", 8), "add": ("+", 9), "sub": ("-", 9),
-    "mul": ("*", 10), "div": ("/", 10), "mod": ("%", 10),
-}
-_UNARY = {"neg": "-", "not": "~", "lnot": "!"}
-_UNARY_PREC = 11
-
-
-def format_literal(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    return str(value)
-
-
+# The precedence table and literal spelling are the UOp printer's (`rewriter.ir.printer`):
+# a rule and a term print the same way.
 def format_pattern(p: Pattern, prec: int = 0) -> str:
     if p.kind in ("var", "const"):
         return p.name + (f":{p.dtype}" if p.dtype is not None else "")
@@ -100,40 +79,16 @@ def format_pattern(p: Pattern, prec: int = 0) -> str:
     if p.kind == "lit":
         text = format_literal(p.value)
         return f"({text})" if text.startswith("-") and prec > 0 else text
-    if p.op in _BINARY and not p.flags and len(p.args) == 2:
-        sym, mine = _BINARY[p.op]
+    if p.op in BINARY and not p.flags and len(p.args) == 2:
+        sym, mine = BINARY[p.op]
         # Left-associative: the right operand needs parentheses at equal precedence.
         text = f"{format_pattern(p.args[0], mine)} {sym} {format_pattern(p.args[1], mine + 1)}"
         return f"({text})" if mine < prec else text
     # neg of a number literal prints as a call: `-1` and `-(1)` both parse back to the
     # literal -1 (the parser folds a minus into a number), which is a different pattern.
-    if p.op in _UNARY and not p.flags and len(p.args) == 1 and not (
+    if p.op in UNARY and not p.flags and len(p.args) == 1 and not (
             p.op == "neg" and p.args[0].kind == "lit" and not isinstance(p.args[0].value, bool)):
-        text = _UNARY[p.op] + format_pattern(p.args[0], _UNARY_PREC)
-        return f"({text})" if _UNARY_PREC < prec else text
-    callee = p.op + "".join("." + f for f in p.flags)
-    if p.dtype is not None:
-        callee += f"<{p.dtype}>"
-    return f"{callee}({', '.join(format_pattern(a) for a in p.args)})"
+        text = UNARY[p.op] + format_pattern(p.args[0], UNARY_PREC)
+        return f"({text})" if UNARY_PREC < prec else text
+    return format_call(p.op, p.flags, p.dtype, [format_pattern(a) for a in p.args])
 
-
-def uop_to_pattern(u, leaf=None) -> Pattern:
-    """View a UOp as a pattern, so terms print in the same surface syntax as rules.
-    `leaf(u)` may return a pattern to print in place of a node (for ops the syntax lacks)."""
-    if leaf is not None and (p := leaf(u)) is not None:
-        return p
-    if u.op == "var":
-        return Pattern("var", name=u.arg.name)
-    if u.op == "const":
-        return Pattern("lit", value=u.arg)
-    if u.op == "load":
-        return Pattern("index", name=u.arg, args=tuple(uop_to_pattern(s, leaf) for s in u.src))
-    if u.op == "reduce":
-        kind, names = u.arg
-        return Pattern("op", kind, (uop_to_pattern(u.src[0], leaf),) + tuple(Pattern("var", name=n) for n in names))
-    dtype = u.dtype if u.op in ("cast", "bitcast") else None
-    return Pattern("op", u.op, tuple(uop_to_pattern(s, leaf) for s in u.src), dtype=dtype, flags=u.flags)
-
-
-def format_uop(u, leaf=None) -> str:
-    return format_pattern(uop_to_pattern(u, leaf))

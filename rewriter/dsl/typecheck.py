@@ -137,7 +137,13 @@ class Typing:
         opname = SUGAR[name][0] if name in SUGAR else name
         opdef = OPS.get(opname)
         if opdef is None:
-            raise TypeCheckError(f"unknown op '{p.op}'", p.loc, self.text)
+            # `ns.name(...)` of an op not registered parses as op `ns` with flags: name it whole.
+            written = ".".join((p.op,) + p.flags)
+            known_ns = any(n.startswith(p.op + ".") for n in OPS)
+            hint = (f" (no op of namespace '{p.op}' is registered: target ops are registered by "
+                    "their target's package, import rewriter.targets, the registry)"
+                    if p.flags and not known_ns else "")
+            raise TypeCheckError(f"unknown op '{written}'{hint}", p.loc, self.text)
         if len(p.args) != opdef.arity:
             raise TypeCheckError(f"'{p.op}' takes {opdef.arity} operand{'s' * (opdef.arity != 1)}, "
                                  f"got {len(p.args)}", p.loc, self.text)

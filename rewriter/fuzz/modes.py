@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.fuzz.corpus import new_entry, quote_rules, reproduces_with_ref, term_kernel, write_inputs, write_new
 from rewriter.fuzz.kernels import KERNEL_DTYPES, KernelCase, kernel_cases
 from rewriter.fuzz.refine import TermOutcome, TracingRewriter, check_term
@@ -31,6 +30,7 @@ from rewriter.fuzz.terms import TERM_DTYPES, TermCase, rule_templates, term_case
 from rewriter.fuzz.values import kernel_inputs, term_samples
 from rewriter.ir import dtype as dt
 from rewriter.ir.ops import type_class
+from rewriter.ir.printer import format_uop
 from rewriter.kernel.printer import format_kernel
 from rewriter.kernel.reference import KernelRunError, run_reference
 from rewriter.pipeline import compare

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.fuzz.terms import TermCase
 from rewriter.fuzz.values import term_samples
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp
 from rewriter.rewrite.engine import Rewriter, Step
 

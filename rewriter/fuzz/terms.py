@@ -20,11 +20,11 @@ from typing import Callable
 
 from hypothesis import strategies as st
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.fuzz.values import IDX_EDGES, float_edges, int_edges
 from rewriter.ir import dtype as dt
 from rewriter.ir.dtype import DType
 from rewriter.ir.ops import OPS, type_class
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp, const, var
 from rewriter.rewrite.engine import fold_constant
 from rewriter.rewrite.matcher import substitute

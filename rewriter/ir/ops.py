@@ -1,4 +1,15 @@
-"""THE op table: every IR op's arity, typing rule, semantics and range transfer, defined once.
+"""THE op vocabulary: every op a UOp may carry, declared once (`VOCAB`, `op_info`).
+
+Each declaration (`OpDef`) gives the op's arity, typing rule (`Sig`), what its `arg` holds
+(`OpDef.arg`: poison flags, a constant's value, a buffer name, lane indices...), the IR
+stages it may appear in (`OpDef.stages`: kernel, lowered, gpu, target:<name>) and its flags.
+Ops with semantics form the op table proper (`OPS`): their meaning, range transfer and where
+they may be UB (`OpDef.undefined_if`) are defined here. Structural ops (const, var, load,
+store, reduce, acc, vload, gather, hreduce, sload, shfl, mma, ...: `structural=True`) have
+no semantics here; they are declared with their typing and stages at the end of this file.
+Target instructions (`hvx.*`) are registered by their target's package with `register_op`
+(`rewriter.backends.hexagon.ops`); this module imports no target. `rewriter.ir.validate`
+checks nodes against these declarations.
 
 Semantics are written against the `Domain` protocol (`rewriter.ir.domain`): a small algebra of
 primitives (wrapping add, truncating division, overflow tests, IEEE arithmetic, `ite`...) that
@@ -52,11 +63,45 @@ class Sig:
     """A typing rule. Parameters and result are `"T"` (the op's type variable, constrained to
     `T`), `"bool"`, `"@"` (the result type is the node's own explicit type: casts and
     nullary constants), or a scalar type name such as `"i8"` (a fixed type: target
-    instructions read and write fixed element types)."""
+    instructions read and write fixed element types). A vector node's operands have its
+    lane count (`bool` and fixed types included).
+
+    Structural ops (loads, lanes of vectors...) use a few more parameter forms, relative to
+    the node's own type: `"idx"` (a scalar index), `"idx~"` (an idx vector with the node's
+    lanes), `"lane"` (the node's lane type, a scalar), `"vec"` (a vector of the node's lane
+    type), `"any"` (any value). A parameter ending in `*` stands for zero or more operands
+    (a load's indices); an op with one has no fixed arity."""
 
     params: tuple[str, ...]
     result: str
     T: frozenset = NUMERIC
+
+    @property
+    def variadic(self) -> bool:
+        return any(p.endswith("*") for p in self.params)
+
+
+# What a node's `arg` holds, per op (`OpDef.arg`). Only ARG_FLAGS is read as poison flags
+# (`UOp.flags`); every other kind is data.
+ARG_FLAGS = "flags"  # None or a sorted tuple of the op's declared flags (nsw, nuw, exact)
+ARG_NONE = "none"  # nothing: None
+ARG_VALUE = "value"  # a constant's value: bool / int / float, or a tuple of lane values
+ARG_VAR = "var"  # a `Var` record (name, bounds)
+ARG_BUFFER = "buffer"  # the name of a buffer (or of a GPU shared-memory tile)
+ARG_REDUCE = "reduce"  # (kind, (range name, ...)): kind names a reduction (sum, reduce_max...)
+ARG_NAME = "name"  # a name: an accumulator, a GPU special index, a shuffle or mma shape
+ARG_LANE = "lane"  # one lane index (int)
+ARG_LANES = "lanes"  # a tuple of lane indices
+ARG_OP = "op"  # the name of a table op (the fold of an hreduce)
+ARG_TILE = "tile"  # (tile name, transposed?) of an ldmatrix
+ARG_KINDS = frozenset({ARG_FLAGS, ARG_NONE, ARG_VALUE, ARG_VAR, ARG_BUFFER, ARG_REDUCE, ARG_NAME,
+                       ARG_LANE, ARG_LANES, ARG_OP, ARG_TILE})
+
+# Stages of the IR (what `rewriter.ir.validate` checks against). An op lists the stages it
+# may appear in; a target stage `target:<name>` admits the kernel and lowered vocabularies
+# plus the ops registered with that target.
+KERNEL, LOWERED, GPU = "kernel", "lowered", "gpu"
+EVERY_STAGE = frozenset({KERNEL, LOWERED, GPU})
 
 
 @dataclass
@@ -84,6 +129,15 @@ Interval = tuple  # (lo, hi), either may be None (unbounded); for integral types
 
 @dataclass(frozen=True)
 class OpDef:
+    """One op of the vocabulary: every op a UOp may carry is declared by one OpDef.
+
+    Ops with semantics (`sem`) are the op table proper (`OPS`): the evaluator, the Z3
+    encoders, the range analysis and the rule DSL know them. Structural ops
+    (`structural=True`: const, var, load, reduce, acc, vload, shfl...) have no semantics of
+    their own here; they are the leaves and plumbing that kernels, lowered programs and GPU
+    programs are made of, declared with the same arity, typing, arg kind and stages so that
+    `rewriter.ir.validate` checks every node against one table."""
+
     name: str
     sig: Sig
     sem: dict[str, Callable]  # keyed by type class of T ("int" covers idx too) or "any"
@@ -100,10 +154,30 @@ class OpDef:
     # The target whose instruction this op models (e.g. "hexagon" for `hvx.*` ops), or None
     # for portable ops. Rules rewriting to a target op are kept out of the portable library.
     target: str | None = None
-    arity: int = field(init=False)
+    # What the node's arg holds (ARG_*): poison flags for table ops, data for the others.
+    arg: str = ARG_FLAGS
+    # The IR stages the op may appear in (KERNEL, LOWERED, GPU, "target:<name>").
+    stages: frozenset = EVERY_STAGE
+    structural: bool = False  # no evaluator semantics: a leaf or plumbing op (see above)
+    # (node, ranges) -> whether evaluating the node may be UB or poison *of its own* (not from
+    # its operands), given `ranges` (rewriter.ir.ranges) of its operands. None: never (a
+    # total op). Stated next to the semantics that call `fx.ub` / `fx.poison`; poison flags
+    # are the other source, read off the node (`UOp.flags`). The rewrite engine's
+    # `may_be_undefined` is this predicate over a term.
+    undefined_if: Callable | None = None
+    # Extra typing of a structural op, beyond `sig`: (node) -> a message, or None when fine.
+    check: Callable | None = None
+    arity: int | None = field(init=False)  # None for a variadic op
 
     def __post_init__(self):
-        object.__setattr__(self, "arity", len(self.sig.params))
+        assert self.arg in ARG_KINDS, (self.name, self.arg)
+        assert self.structural or self.sem, f"{self.name}: an op with no semantics is structural"
+        object.__setattr__(self, "arity", None if self.sig.variadic else len(self.sig.params))
+
+    @property
+    def partial(self) -> bool:
+        """Whether the op itself may be UB or poison on some operands (`undefined_if`)."""
+        return self.undefined_if is not None
 
     def commutes_at(self, operand: DType) -> bool:
         """Whether op(a, b) == op(b, a) for operands of type `operand`."""
@@ -115,13 +189,37 @@ class OpDef:
         return self.sem.get(key) or self.sem.get("any")
 
 
+#: Every declared op, structural ones included: what `op_info` answers and the validator
+#: checks nodes against.
+VOCAB: dict[str, OpDef] = {}
+#: The op table proper: the ops with semantics (portable and target instructions). The
+#: evaluator, the Z3 encoders, the range analysis and the rule DSL read this one.
 OPS: dict[str, OpDef] = {}
+#: DSL infix symbol -> op name (filled as ops register). `>`, `>=` are sugar: the parser
+#: swaps operands.
+INFIX: dict[str, str] = {}
+
+
+def register_op(d: OpDef) -> OpDef:
+    """Declare an op. Target packages register their instructions with this (e.g.
+    `rewriter.backends.hexagon.ops` for `hvx.*`), so the portable table imports no target."""
+    if d.name in VOCAB:
+        raise ValueError(f"op '{d.name}' is declared twice")
+    VOCAB[d.name] = d
+    if not d.structural:
+        OPS[d.name] = d
+    if d.infix:
+        INFIX[d.infix] = d.name
+    return d
+
+
+def op_info(name: str) -> OpDef | None:
+    """The declaration of op `name` (table or structural), or None if it is not declared."""
+    return VOCAB.get(name)
 
 
 def _op(name, sig, sem, doc, **kw) -> OpDef:
-    assert name not in OPS, name
-    OPS[name] = OpDef(name, sig, sem, doc, **kw)
-    return OPS[name]
+    return register_op(OpDef(name, sig, sem, doc, **kw))
 
 
 # ----------------------------------------------------------------------------------------
@@ -525,6 +623,36 @@ def _s_nullary(which):
 
 
 # ----------------------------------------------------------------------------------------
+# Where the semantics above may be UB or poison (`OpDef.undefined_if`), read off the operand
+# ranges: the conditions `fx.ub` / `fx.poison` test, over-approximated by intervals.
+# ----------------------------------------------------------------------------------------
+def _u_div(n, rng) -> bool:
+    """Integer / and %: the divisor may be 0, or -1 for a signed type (MIN / -1)."""
+    t = n.src[0].dtype
+    if not t.is_integral:
+        return False  # float division is total (IEEE)
+    lo, hi = rng[n.src[1]]
+    return lo is None or hi is None or lo <= 0 <= hi or (t.is_int and t.signed and lo <= -1 <= hi)
+
+
+def _u_shift(n, rng) -> bool:
+    """<< and >>: the amount may leave [0, bits)."""
+    lo, hi = rng[n.src[1]]
+    return lo is None or hi is None or lo < 0 or hi >= n.src[0].dtype.bits
+
+
+def _u_log2(n, rng) -> bool:
+    """Integer log2: the operand may be <= 0."""
+    lo = rng[n.src[0]][0]
+    return n.src[0].dtype.is_integral and (lo is None or lo <= 0)
+
+
+def _u_cast(n, rng) -> bool:
+    """float -> int or bool: NaN or out of range is poison (a conservative yes)."""
+    return n.src[0].dtype.is_float and not n.dtype.is_float
+
+
+# ----------------------------------------------------------------------------------------
 # The table
 # ----------------------------------------------------------------------------------------
 TT = ("T", "T")
@@ -541,15 +669,15 @@ _op("neg", Sig(("T",), "T"), {INT: _s_neg, FLOAT: _f1("fneg")}, "negation (wraps
 _op("div", Sig(TT, "T"), {INT: _s_div, FLOAT: _f2("fdiv")},
     "division truncating toward zero; /0, MIN/-1 and division by a poison divisor are UB "
     "(LLVM; a poison dividend over -1 may be MIN/-1: UB too)", flags=frozenset({"exact"}),
-    infix="/", range=_r_div)
+    infix="/", range=_r_div, undefined_if=_u_div)
 _op("mod", Sig(TT, "T", INTEGRAL), {INT: _s_mod},
     "remainder with the dividend's sign (C %); %0, MIN%-1 and % by a poison divisor are UB "
-    "(as for division)", infix="%", range=_r_mod)
+    "(as for division)", infix="%", range=_r_mod, undefined_if=_u_div)
 _op("shl", Sig(TT, "T", frozenset({INT})), {INT: _s_shl}, "shift left; amount >= bits is poison",
-    flags=ARITH_FLAGS, infix="<<", range=_r_shl, encodable_int=False)
+    flags=ARITH_FLAGS, infix="<<", range=_r_shl, encodable_int=False, undefined_if=_u_shift)
 _op("shr", Sig(TT, "T", frozenset({INT})), {INT: _s_shr},
     "shift right: arithmetic for signed types, logical for unsigned", flags=frozenset({"exact"}),
-    infix=">>", range=_r_shr, encodable_int=False)
+    infix=">>", range=_r_shr, encodable_int=False, undefined_if=_u_shift)
 _op("and", Sig(TT, "T", BITS), {INT: _f2("and_"), BOOL: _b2("band")}, "bitwise / logical and",
     commutative=ANY, infix="&", range=_r_and, encodable_int=False)
 _op("or", Sig(TT, "T", BITS), {INT: _f2("or_"), BOOL: _b2("bor")}, "bitwise / logical or",
@@ -582,7 +710,7 @@ _op("where", Sig(("bool", "T", "T"), "T", ANY),
     range=_r_where, select_poison=True)
 _op("cast", Sig(("T",), "@", ANY), {"any": _s_cast},
     "conversion: trunc/sext/zext by source signedness, int<->float, float<->float",
-    range=_r_cast)
+    range=_r_cast, undefined_if=_u_cast)
 # Floats in the IR have one NaN, as in Z3: arithmetic may return any NaN (LLVM leaves the
 # payload unspecified, x86 and numpy keep the first operand's), so the one place bits become
 # visible, a bitcast from a float, reads every NaN as the canonical quiet NaN. Rewrites such as
@@ -600,7 +728,8 @@ _op("sqrt", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fsqrt")}, "square
 _op("exp2", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _f1("fexp2")},
     "2**x (uninterpreted in Z3: only congruence is provable)")
 _op("log2", Sig(("T",), "T", NUMERIC), {INT: _s_log2_int, FLOAT: _f1("flog2")},
-    "floats: log2 (uninterpreted in Z3); integers: floor(log2(x)), poison for x <= 0")
+    "floats: log2 (uninterpreted in Z3); integers: floor(log2(x)), poison for x <= 0",
+    undefined_if=_u_log2)
 _op("recip", Sig(("T",), "T", frozenset({FLOAT})), {FLOAT: _s_recip}, "1 / x")
 _op("fma", Sig(("T", "T", "T"), "T", frozenset({FLOAT})), {FLOAT: _s_fma},
     "fused multiply-add, one rounding")
@@ -611,8 +740,102 @@ _op("int_min", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_min")},
     "smallest value of the type")
 _op("bits", Sig((), "@", frozenset({INT})), {"any": _s_nullary("bits")}, "bit width of the type")
 
-# Target instructions with their own per-lane meaning (`hvx.*`), registered in this table.
-from rewriter.ir import hvx_ops  # noqa: E402,F401  (registers on import)
 
-#: DSL infix symbol -> op name. `>`, `>=` are sugar: the parser swaps operands.
-INFIX = {d.infix: d.name for d in OPS.values() if d.infix}
+
+# ----------------------------------------------------------------------------------------
+# Structural ops: no semantics in the table (the kernel reference, the lowerings and the
+# backends give them meaning), declared here with their typing, arg and stages so that
+# every op a UOp carries is in one vocabulary.
+# ----------------------------------------------------------------------------------------
+def _structural(name, sig, doc, arg, stages, check=None) -> OpDef:
+    return register_op(OpDef(name, sig, {}, doc, arg=arg, stages=frozenset(stages),
+                             structural=True, check=check))
+
+
+def _check_lanes(n):
+    return None if n.dtype.lanes > 1 else "is a vector of lane indices, not a scalar"
+
+
+def _check_vshuffle(n):
+    if len(n.arg) != n.dtype.lanes:
+        return f"picks {len(n.arg)} lanes into a {n.dtype.lanes}-lane result"
+    if any(not 0 <= i < n.src[0].dtype.lanes for i in n.arg):
+        return f"picks a lane outside 0..{n.src[0].dtype.lanes - 1}"
+    return None
+
+
+def _check_extract(n):
+    lanes = n.src[0].dtype.lanes
+    return None if 0 <= n.arg < lanes else f"extracts lane {n.arg} of {lanes}"
+
+
+def _check_hreduce(n):
+    return None if n.arg in OPS and OPS[n.arg].arity == 2 else f"folds with '{n.arg}', not a binary table op"
+
+
+_ALL_BUT_KERNEL = (LOWERED, GPU)
+
+_structural("const", Sig((), "@", ANY),
+            "a constant; arg is its value (a tuple of lane values for a vector constant). "
+            "Every stage", ARG_VALUE, EVERY_STAGE)
+_structural("var", Sig((), "@", ANY),
+            "a named input with optional bounds (arg: Var): rule variables, kernel ranges, loop "
+            "variables. Every stage", ARG_VAR, EVERY_STAGE)
+_structural("load", Sig(("idx*",), "@", ANY),
+            "one element of a buffer (arg: its name): one index per dimension in a kernel "
+            "(the parser makes it), one flat index once lowered; read by the reference interpreter, the "
+            "lowerings, the Hexagon selector and every emitter", ARG_BUFFER, EVERY_STAGE)
+_structural("store", Sig(("idx*", "T"), "T", ANY),
+            "a kernel statement: the last operand stored at the indices of the buffer named by "
+            "arg. Made by the kernel parser; run by the reference interpreter; the lowerings and the "
+            "Hexagon selector turn it into Store statements / machine stores",
+            ARG_BUFFER, (KERNEL,))
+_structural("reduce", Sig(("T",), "T", NUMERIC),
+            "the body combined over reduce ranges; arg: (kind, (range, ...)) with kind a "
+            "reduction of rewriter.kernel.kernel.REDUCTIONS (sum, reduce_max, reduce_min). "
+            "Made by the kernel parser; run by the reference interpreter; the lowerings turn it into "
+            "accumulator loops",
+            ARG_REDUCE, (KERNEL,))
+_structural("acc", Sig((), "@", ANY),
+            "the current value of the accumulator named by arg (lowered programs' AccInit / "
+            "AccUpdate); made by the CPU and GPU lowerings, read by the LLVM, PTX and WGSL emitters "
+            "and the GPU simulator", ARG_NAME, _ALL_BUT_KERNEL)
+_structural("lanes", Sig((), "@", frozenset({IDX})),
+            "the idx vector 0, 1, ..., W-1 (vectorization); made by the lowerings, read by the emitters",
+            ARG_NONE, _ALL_BUT_KERNEL, check=_check_lanes)
+_structural("broadcast", Sig(("lane",), "@", ANY),
+            "a scalar repeated in every lane; made by vectorization, read by the emitters",
+            ARG_NONE, _ALL_BUT_KERNEL)
+_structural("vload", Sig(("idx",), "@", ANY),
+            "consecutive elements of the buffer named by arg, from a flat index, as a vector; "
+            "made by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
+_structural("gather", Sig(("idx~",), "@", ANY),
+            "one element of the buffer named by arg per lane, at a vector of flat indices; made "
+            "by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
+_structural("hreduce", Sig(("vec",), "@", ANY),
+            "the lanes of a vector folded in lane order with the binary table op named by arg; "
+            "made by vectorized reductions, read by the emitters", ARG_OP, _ALL_BUT_KERNEL,
+            check=_check_hreduce)
+# The GPU-only ops below are made by the GPU lowering (lower/gpu*.py) and read by the PTX and
+# WGSL emitters (backends/ptx.py, wgsl*.py) and the lockstep simulator (lower/gpu_sim.py).
+_structural("sload", Sig(("idx",), "@", ANY),
+            "element(s) of the GPU shared-memory tile named by arg at a flat index (a vector "
+            "result reads consecutive elements); made by the GPU lowering", ARG_BUFFER, (GPU,))
+_structural("special", Sig((), "@", frozenset({IDX})),
+            "a GPU launch index named by arg (thread / block ids); made by the GPU lowering",
+            ARG_NAME, (GPU,))
+_structural("extract", Sig(("vec",), "@", ANY),
+            "lane arg (an int) of a vector; made by the GPU lowering", ARG_LANE, (GPU,),
+            check=_check_extract)
+_structural("vshuffle", Sig(("vec",), "@", ANY),
+            "the lanes of a vector picked by arg (a tuple of lane indices) into a vector; made "
+            "by the GPU lowering", ARG_LANES, (GPU,), check=_check_vshuffle)
+_structural("shfl", Sig(("T", "idx"), "T", ANY),
+            "a warp shuffle: the first operand of the lane that many lanes away, in the direction "
+            "named by arg ('down'); made by the GPU warp reductions", ARG_NAME, (GPU,))
+_structural("ldmatrix", Sig(("idx",), "@", ANY),
+            "a warp's matrix fragment from a shared tile; arg: (tile name, transposed?); made by "
+            "the tensor-core lowering", ARG_TILE, (GPU,))
+_structural("mma", Sig(("any", "any", "T"), "T", frozenset({FLOAT})),
+            "a warp's tensor-core multiply-accumulate a x b + c of fragments; arg names the "
+            "shape (m16n8k16); made by the tensor-core lowering", ARG_NAME, (GPU,))

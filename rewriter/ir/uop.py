@@ -4,7 +4,8 @@ A UOp is immutable and hash-consed: constructing `UOp(op, dtype, src, arg)` twic
 fields returns the same object, so structural equality is identity (`is`), hashing is O(1),
 and common subexpressions are shared for free. `arg` holds what is not an operand: a constant's
 value, a variable's `Var` record, a cast's target type is the node's own dtype, and arithmetic
-ops keep their poison flags (`nsw`, `nuw`, `exact`) there as a sorted tuple.
+ops keep their poison flags (`nsw`, `nuw`, `exact`) there as a sorted tuple. What `arg` holds
+is declared per op (`rewriter.ir.ops.OpDef.arg`), and `flags` reads it from there.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rewriter.ir.dtype import DType
+from rewriter.ir.ops import ARG_FLAGS, VOCAB
+from rewriter.ir.printer import format_uop
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,11 @@ class UOp:
     # -- convenience ---------------------------------------------------------------------
     @property
     def flags(self) -> tuple[str, ...]:
-        # A tuple arg is poison flags, except where the op's arg is data: a constant's or
-        # variable's value, vshuffle's lane indices (the GPU lowering's lane picks).
-        return self.arg if isinstance(self.arg, tuple) and self.op not in ("const", "var", "vshuffle") else ()
+        """The node's poison flags (`nsw`, `nuw`, `exact`): its arg, for an op whose declared
+        arg is flags (`OpDef.arg`); () for every other op, whose arg is data (a constant's
+        value, a buffer name, a reduction's kind and ranges, lane indices...)."""
+        d = VOCAB.get(self.op)
+        return self.arg if d is not None and d.arg == ARG_FLAGS and isinstance(self.arg, tuple) else ()
 
     def replace(self, **kw) -> "UOp":
         fields = {"op": self.op, "dtype": self.dtype, "src": self.src, "arg": self.arg}
@@ -129,8 +134,6 @@ class UOp:
         return d[self]
 
     def __repr__(self) -> str:
-        from rewriter.dsl.pattern import format_uop
-
         if self.depth() > _REPR_DEPTH:  # format_uop recurses: print deep terms abridged
             return f"<UOp {self.op}(...) : {self.dtype}, {len(self.toposort())} nodes>"
         return f"<UOp {format_uop(self)} : {self.dtype}>"

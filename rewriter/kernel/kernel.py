@@ -10,6 +10,9 @@ statements are `UOp` trees over four kernel-level ops beside the op table's ALU 
           named reduce ranges with the table op of `kind` (sum -> add, reduce_max -> max,
           reduce_min -> min), in index order;
   store   `UOp("store", T, (i0, i1, ..., value), arg=buffer)`.
+
+They are declared (arity, types, arg kind, stage) in `rewriter.ir.ops.VOCAB` beside the table
+ops; `rewriter.kernel.validate.validate_kernel` checks a kernel against those declarations.
 """
 from __future__ import annotations
 

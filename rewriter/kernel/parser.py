@@ -20,30 +20,34 @@ from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
 from rewriter.dsl.typecheck import Typing, _NotAtType
 from rewriter.errors import RewriterError, SourceError, TypeCheckError
+from rewriter.ir.analysis import affine
 from rewriter.ir.dtype import DType, bool_, f16, f32, f64, i8, i16, i32, i64, idx
 from rewriter.ir.ops import ANY, BOOL, FLOAT, IDX, INT, NUMERIC
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel, RangeDecl
+from rewriter.kernel.validate import validate_kernel
 
 
-def load_kernels(path) -> list[Kernel]:
+def load_kernels(path, validate: bool = False) -> list[Kernel]:
     p = Path(path)
     try:
         text = p.read_text()
     except (OSError, UnicodeDecodeError) as e:
         raise RewriterError(f"{p}: cannot read: {e}") from None
-    return parse_kernels(text, str(p))
+    return parse_kernels(text, str(p), validate)
 
 
-def load_kernel(path) -> Kernel:
-    ks = load_kernels(path)
+def load_kernel(path, validate: bool = False) -> Kernel:
+    ks = load_kernels(path, validate)
     if len(ks) != 1:
         raise RewriterError(f"{path}: expected one kernel, found {len(ks)}")
     return ks[0]
 
 
-def parse_kernels(text: str, filename: str = "<ir>") -> list[Kernel]:
+def parse_kernels(text: str, filename: str = "<ir>", validate: bool = False) -> list[Kernel]:
+    """The kernels of `.ir` text; `validate` checks each at the "kernel" stage
+    (rewriter.kernel.validate), raising IRValidationError."""
     tree = _parse(text, filename, "kernel_file")
     b = _Builder(filename, text)
     kernels = [_KernelBuilder(b, text).build(k) for k in tree.children]
@@ -52,6 +56,8 @@ def parse_kernels(text: str, filename: str = "<ir>") -> list[Kernel]:
         if k.name in seen:
             raise SourceError(f"duplicate kernel name '{k.name}'", k.loc, text)
         seen.add(k.name)
+        if validate:
+            validate_kernel(k)
     return kernels
 
 
@@ -303,8 +309,6 @@ class _KernelBuilder:
         one element race under parallel execution (and the reference keeps an arbitrary
         one). The flat index must be affine in the ranges with strides that cannot collide:
         sorted by magnitude, each stride exceeds the farthest the smaller ones reach."""
-        from rewriter.lower.lower import affine  # the lowering's own notion of affine
-
         where = next((p.loc for p in index_ps if p.loc), loc)
         strides, flat = [1] * len(buf.shape), {}
         for d in range(len(buf.shape) - 2, -1, -1):

@@ -1,7 +1,7 @@
 """Kernels back to `.ir` text; `parse_kernels(format_kernel(k))` gives `k` again."""
 from __future__ import annotations
 
-from rewriter.dsl.pattern import format_uop
+from rewriter.ir.printer import format_uop
 from rewriter.kernel.kernel import Kernel
 
 

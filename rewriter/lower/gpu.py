@@ -23,7 +23,7 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)
     and any small reductions serially. Here.
 
-Launch dimensions are chosen by small cost models (`_block_size`, `_reduce_config`,
+Launch dimensions are chosen by small cost models (`gpu_ops._block_size`, `_reduce_config`,
 `gpu_tiles._matmul_config`) over the legal configurations and recorded in the program's
 notes. Hardware facts: `gpu_ops.GpuSpec`: `H100` for the CUDA backend, `WEBGPU` for the
 WebGPU one (backends/wgsl.py), which caps blocks at 256 threads and shared memory at 16 KiB and
@@ -33,46 +33,47 @@ from __future__ import annotations
 
 import math
 
+from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.dtype import DType, idx
+from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
-from rewriter.ir.ranges import ranges
-from rewriter.lower.gpu_ops import (BLOCK_REDUCE_MIN, H100, WEBGPU, GpuLoweringError, GpuSpec, _c, _decompose,
-                                    _pow2_floor, _reduce_of, cuda_target, webgpu_target, iadd, idiv, ieq, ilt,
-                                    imod, imul)
-from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
-from rewriter.lower.gpu_pool import _window_direct
+from rewriter.kernel.validate import validate_kernel
 from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
+from rewriter.lower.gpu_ops import (
+    BLOCK_REDUCE_MIN,
+    H100,
+    WEBGPU,
+    GpuLoweringError,
+    GpuSpec,
+    _block_size,
+    _block_sizes,
+    _c,
+    _decompose,
+    _pow2_floor,
+    _reduce_of,
+    cuda_target,
+    iadd,
+    idiv,
+    ieq,
+    ilt,
+    imod,
+    imul,
+    webgpu_target,
+)
+from rewriter.lower.gpu_pool import _window_direct
+from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
-from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer, split_identity
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower.validate import validate_gpu_program
 
 
 # -- strategy: map ---------------------------------------------------------------------------
-def _block_sizes(spec: GpuSpec) -> tuple:
-    """The block sizes the cost models choose from: whole warps up to the target's limit."""
-    return tuple(b for b in (1024, 512, 256, 128, 64, 32) if b <= spec.max_block)
-
-
 def _reduce_tile(t: DType, block: int, spec: GpuSpec) -> SharedTile:
     """The shared memory of a block reduce: a slot a warp (shuffles fold inside warps), or a
     slot a thread for the shared-memory tree of a target without shuffles."""
     return SharedTile("warp_sums", t, 1, 32 if spec.shuffles else block)
-
-
-def _block_size(n_threads: int, spec: GpuSpec):
-    """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
-    (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
-    as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
-    best = None
-    for b in _block_sizes(spec):
-        blocks = -(-n_threads // b)
-        per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
-        waves = -(-blocks // per_wave)
-        cost = (waves, -min(blocks, spec.sms), abs(math.log2(b) - 8))
-        if best is None or cost < best[1]:
-            best = (b, cost)
-    return best
 
 
 def _map_launch(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list) -> Launch:
@@ -383,7 +384,8 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False, target=None, tensor_cores: bool | str = False) -> GpuProgram:
+              contract: bool = False, target=None, tensor_cores: bool | str = False,
+              validate: bool = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
@@ -396,7 +398,17 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     so the result matches the reference within the float tolerance only; targets without
     tensor cores (`spec.tensor_cores` False: WebGPU) never take it. A pipeline name
     ("cp.async", "registers") instead of True fixes how its K slices reach shared memory
-    (for measuring one against the other); True lets its cost model choose."""
+    (for measuring one against the other); True lets its cost model choose. `validate`
+    checks the kernel at the "kernel" stage and the result at the "gpu" stage
+    (rewriter.lower.validate), raising IRValidationError."""
+    if validate:
+        validate_kernel(kernel)
+    gp = _lower_gpu(kernel, rewriter, spec, strategies, contract, target, tensor_cores)
+    return validate_gpu_program(gp) if validate else gp
+
+
+def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bool, target,
+               tensor_cores: bool | str) -> GpuProgram:
     target = target or cuda_target()
     _check_index_width(kernel, spec.index_bits)
     lw = _Lowerer(kernel, target, rewriter)
@@ -435,6 +447,7 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     return GpuProgram(kernel, tuple(launches), tuple(scratch), tuple(notes + lw.notes), target)
 
 
-def lower_webgpu(kernel: Kernel, rewriter=None, strategies=None) -> GpuProgram:
+def lower_webgpu(kernel: Kernel, rewriter=None, strategies=None, validate: bool = False) -> GpuProgram:
     """The GPU lowering for WebGPU: CUDA's strategies and cost models under WebGPU's limits."""
-    return lower_gpu(kernel, rewriter, spec=WEBGPU, target=webgpu_target(), strategies=strategies)
+    return lower_gpu(kernel, rewriter, spec=WEBGPU, target=webgpu_target(), strategies=strategies,
+                     validate=validate)

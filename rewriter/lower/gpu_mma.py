@@ -40,12 +40,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import f16, f32, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, imod, imul
-from rewriter.lower.gpu_program import (CTAID, TID, Barrier, CopyAsync, CopyCommit, CopyWait, Launch, Let,
-                                        SharedStore, SharedTile)
-from rewriter.lower.lower import _Lowerer, affine, flatten
+from rewriter.lower.gpu_program import (
+    CTAID,
+    TID,
+    Barrier,
+    CopyAsync,
+    CopyCommit,
+    CopyWait,
+    Launch,
+    Let,
+    SharedStore,
+    SharedTile,
+)
+from rewriter.lower.lower import _Lowerer
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.solver import banks
 

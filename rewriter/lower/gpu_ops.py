@@ -3,10 +3,11 @@ description, idx arithmetic on UOps (also the bank model's ops interface, so the
 the model checks are the ones the program uses), and small term utilities."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from rewriter.errors import RewriterError
-from rewriter.ir.dtype import bool_, idx
+from rewriter.ir.dtype import bool_, idx, u32
 from rewriter.ir.uop import UOp, const
 from rewriter.lower.gpu_program import Let
 from rewriter.lower.target import TargetDesc
@@ -148,7 +149,9 @@ class UOpOps:
 
     @staticmethod
     def xor(a, b):
-        return UOp("xor", idx, (_as(a), _as(b)))
+        # The op table defines bitwise ops at fixed widths only (idx is an unbounded integer):
+        # the swizzle's operands are small non-negative chunk numbers, so xor them as u32.
+        return UOp("cast", idx, (UOp("xor", u32, (UOp("cast", u32, (_as(a),)), UOp("cast", u32, (_as(b),)))),))
 
 
 def pieces(nbytes: int, align: int, widest: int) -> list:
@@ -189,3 +192,21 @@ def _reduce_of(value: UOp):
     return reds[0]
 
 
+def _block_sizes(spec: GpuSpec) -> tuple:
+    """The block sizes the cost models choose from: whole warps up to the target's limit."""
+    return tuple(b for b in (1024, 512, 256, 128, 64, 32) if b <= spec.max_block)
+
+
+def _block_size(n_threads: int, spec: GpuSpec):
+    """Threads per block for a map over `n_threads`: the fewest waves of resident blocks
+    (small blocks hit the 32-blocks-an-SM limit before the 2048-threads one), then blocks on
+    as many SMs as possible, then 256 threads (8 warps) on ties. Returns (block, cost)."""
+    best = None
+    for b in _block_sizes(spec):
+        blocks = -(-n_threads // b)
+        per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
+        waves = -(-blocks // per_wave)
+        cost = (waves, -min(blocks, spec.sms), abs(math.log2(b) - 8))
+        if best is None or cost < best[1]:
+            best = (b, cost)
+    return best

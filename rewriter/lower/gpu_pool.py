@@ -45,11 +45,12 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
-from rewriter.lower.gpu_ops import GpuSpec, _c, _decompose, _reduce_of, iadd, ilt, imul
+from rewriter.lower.gpu_ops import GpuSpec, _block_size, _c, _decompose, _reduce_of, iadd, ilt, imul
 from rewriter.lower.gpu_program import CTAID, TID, If, Launch
-from rewriter.lower.lower import _Lowerer, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer
 from rewriter.lower.program import Store
 
 #: The most window elements a thread folds (the fold is unrolled straight-line code).
@@ -157,8 +158,6 @@ def _row_length(p: _Plan, w: int, xsz: int) -> int:
 
 def _choose_width(p: _Plan, xsz: int, outputs: int, spec: GpuSpec):
     """(W, L, block, cost) by the cost model in the module docstring."""
-    from rewriter.lower.gpu import _block_size  # here: gpu.py imports this module
-
     eb, ob = _bytes(p.wl.dtype), _bytes(p.out.dtype)
     row_mult = math.gcd(p.wbuf.shape[-1], p.c1) if len(p.wbuf.shape) > 1 else p.c1
     best = None

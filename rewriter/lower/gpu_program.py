@@ -47,7 +47,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.ir.dtype import DType, idx
-from rewriter.ir.uop import UOp
+from rewriter.ir.uop import UOp, var
+from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower.program import _fmt as _fmt_plain
 
 
 @dataclass(frozen=True)
@@ -164,10 +166,6 @@ CTAID = special("ctaid.x")
 
 def format_gpu_program(gp: GpuProgram) -> str:
     """The launches and their per-thread bodies, for --emit ir and --explain."""
-    from rewriter.ir.uop import var
-    from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
-    from rewriter.lower.program import _fmt as _fmt_plain
-
     def _fmt(u: UOp) -> str:
         """Thread and block ids print by name (tid.x, ctaid.x), shared loads by tile."""
         memo: dict = {}

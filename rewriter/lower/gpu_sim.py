@@ -22,12 +22,22 @@ from __future__ import annotations
 import numpy as np
 
 from rewriter.errors import RewriterError
-from rewriter.ir.concrete import ConcreteDomain
+from rewriter.ir.concrete import ConcreteDomain, np_float
 from rewriter.ir.interp import Meaning, apply_op
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.reference import _domain_array, check_inputs, to_numpy
-from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
-                                        SharedStore)
+from rewriter.lower.gpu_mma import CHUNK, a_elem, b_elem, c_elem, ldmatrix_source
+from rewriter.lower.gpu_program import (
+    Barrier,
+    CopyAsync,
+    CopyCommit,
+    CopyWait,
+    GpuProgram,
+    If,
+    Launch,
+    Let,
+    SharedStore,
+)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 
@@ -37,8 +47,6 @@ class SimulationError(RewriterError):
 
 def _zeros(t, n: int):
     if t.is_float:
-        from rewriter.ir.concrete import np_float
-
         return np.zeros(n, dtype=np_float(t))
     if t.is_bool:
         return np.zeros(n, dtype=bool)
@@ -150,8 +158,6 @@ class _Launch:
     def ldmatrix(self, u, mask, memo) -> Meaning:
         """ldmatrix.x4(.trans).b16: lane l gives the row address of row l % 8 of matrix
         l / 8; register q of lane l holds the two halves `ldmatrix_source` names."""
-        from rewriter.lower.gpu_mma import CHUNK, ldmatrix_source
-
         self._whole_warps(mask, "ldmatrix")
         tile_name, trans = u.arg
         tile, arr = self.tiles[tile_name]
@@ -178,8 +184,6 @@ class _Launch:
         A (16x16), B (16x8), C (16x8) by the PTX ISA layouts, D = A B + C. The products of
         halves are exact in f32; the tensor core's sum order is its own: modelled as the exact
         sum rounded once to f32 (compared with the reference within its float tolerance)."""
-        from rewriter.lower.gpu_mma import a_elem, b_elem, c_elem
-
         self._whole_warps(mask, "mma")
         a, b, c = (self.value(s, mask, memo) for s in u.src)
         nw, lane = self.n // 32, np.arange(32)

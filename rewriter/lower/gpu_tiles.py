@@ -14,16 +14,16 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS
 from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, ilt, imod, imul, pieces
 from rewriter.lower.gpu_pool import MAX_TERMS, _pick
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, If, Launch, Let, SharedStore, SharedTile
-from rewriter.lower.lower import _Lowerer, split_identity, affine, depends, flatten
+from rewriter.lower.lower import _Lowerer, split_identity
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.solver import banks
-
 
 # -- strategy: window tiles (convolution, pooling) ---------------------------------------------
 #: Outputs a thread along x the window tile's cost model chooses from (with the target's

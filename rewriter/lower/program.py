@@ -16,13 +16,16 @@ Values are UOps over the op table plus a few lowered ops:
   lanes    ()                                 idx vector 0, 1, ..., W-1
   acc      () arg=name                        the current value of an accumulator
   hreduce  (vector,) arg=op                   fold the lanes with a table op, in lane order
+
+(declared in `rewriter.ir.ops.VOCAB`; `rewriter.lower.validate.validate_program` checks a
+program against the declarations at the "lowered" stage).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rewriter.dsl.pattern import Pattern, format_uop
 from rewriter.ir.dtype import DType
+from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp
 
 
@@ -73,7 +76,7 @@ def walk(stmts):
 
 
 def _leaf(u: UOp):
-    """Lowered ops print as opaque leaves inside the ordinary infix syntax."""
+    """Lowered ops print as opaque leaves (atoms) inside the ordinary infix syntax."""
     text = None
     if u.op == "vload":
         text = f"{u.arg}[{_fmt(u.src[0])} : +{u.dtype.lanes}]"
@@ -89,7 +92,7 @@ def _leaf(u: UOp):
         text = u.arg
     elif u.op == "hreduce":
         text = f"hreduce_{u.arg}({_fmt(u.src[0])})"
-    return None if text is None else Pattern("var", name=text)
+    return text
 
 
 def _fmt(u: UOp) -> str:

@@ -21,11 +21,11 @@ import copy
 from collections import Counter
 from dataclasses import dataclass
 
-from rewriter.dsl.pattern import format_uop
 from rewriter.errors import EvalError, RewriterError
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.interp import interpret
 from rewriter.ir.ops import OPS
+from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, const
 from rewriter.rewrite.matcher import RuleIndex, substitute
@@ -77,22 +77,14 @@ def fold_constant(node: UOp) -> UOp:
 
 
 def may_be_undefined(root: UOp, rng: dict) -> bool:
-    """Could evaluating `root` hit UB or poison? (Preconditions must be defined to count.)"""
+    """Could evaluating `root` hit UB or poison? (Preconditions must be defined to count.)
+    A poison flag, or an op whose table entry says it may be undefined at these operand
+    ranges (`OpDef.undefined_if`, stated next to its semantics)."""
     for n in root.toposort():
-        if n.flags and n.op not in ("const", "var"):
+        if n.flags:
             return True
-        t = n.src[0].dtype if n.src else n.dtype
-        if n.op in ("div", "mod") and t.is_integral:
-            lo, hi = rng[n.src[1]]
-            if lo is None or hi is None or lo <= 0 <= hi or (t.is_int and t.signed and lo <= -1 <= hi):
-                return True
-        if n.op in ("shl", "shr"):
-            lo, hi = rng[n.src[1]]
-            if lo is None or hi is None or lo < 0 or hi >= t.bits:
-                return True
-        if n.op == "log2" and t.is_integral and (rng[n.src[0]][0] is None or rng[n.src[0]][0] <= 0):
-            return True
-        if n.op == "cast" and t.is_float and not n.dtype.is_float:
+        d = OPS.get(n.op)
+        if d is not None and d.undefined_if is not None and d.undefined_if(n, rng):
             return True
     return False
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from rewriter.dsl.pattern import format_uop
-from rewriter.ir.uop import UOp
 from rewriter.ir.ops import commutes
+from rewriter.ir.printer import format_uop
+from rewriter.ir.uop import UOp
 from rewriter.solver.egraph import EGraph
 
 CostFn = Callable[[str, object, object, tuple], float]

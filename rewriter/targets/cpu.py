@@ -40,7 +40,8 @@ class CpuTarget(Target):
         return host_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        prog = lower(simplified, self.describe(), rewriter, vectorize=options.vectorize, unroll=options.unroll)
+        prog = lower(simplified, self.describe(), rewriter, vectorize=options.vectorize, unroll=options.unroll,
+                     validate=options.validate)
         return Lowered(kernel, simplified, prog, emit_llvm(prog), list(prog.notes))
 
     def emit(self, lowered: Lowered, kind: str) -> str:

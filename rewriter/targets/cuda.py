@@ -30,7 +30,8 @@ class CudaTarget(Target):
         return cuda_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=options.tensor_cores)
+        gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=options.tensor_cores,
+                       validate=options.validate)
         llvm_ir, ptx = emit_ptx(gp)
         listing = format_kernel(simplified) + "\n" + format_gpu_program(gp)
         return Lowered(kernel, simplified, gp, CudaCode.from_program(gp, ptx), list(gp.notes),

@@ -32,7 +32,7 @@ class WebGPUTarget(Target):
         return webgpu_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        gp = lower_webgpu(simplified, rewriter)
+        gp = lower_webgpu(simplified, rewriter, validate=options.validate)
         shader = render_wgsl(gp)
         listing = format_kernel(simplified) + "\n" + format_gpu_program(gp)
         return Lowered(kernel, simplified, gp, shader, list(shader.notes),

@@ -1,6 +1,7 @@
 """The Hexagon v66 HVX-128 backend: machine model (`isa`), instruction selection (`select`),
 list scheduling and its checker (`schedule`), register allocation (`regalloc`), assembly
 (`emit`). docs/HEXAGON.md describes it; `compile_hexagon` is the entry point."""
+from rewriter.backends.hexagon import ops  # noqa: F401  (first: registers the hvx.* ops)
 from rewriter.backends.hexagon.driver import compile_hexagon
 from rewriter.backends.hexagon.emit import HexagonCode
 from rewriter.backends.hexagon.isa import MODEL, MachineModel, hexagon_target

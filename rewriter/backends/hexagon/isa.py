@@ -276,7 +276,7 @@ ROWS: tuple[InsnDesc, ...] = (
          tied=(("d", "d"),)),
     # The sliding-window form: Vuu = (x, x + 4 bytes) as a pair; #0 gives the byte shifts 0
     # (low) and 2 (high), #1 the shifts 1 and 3, of the filter row in Rt (QEMU's
-    # gen_vrmpyubi / mmvec ext.idef; the lanes are hvx.vrmpyi_ubb_* of rewriter/ir/hvx_ops.py).
+    # gen_vrmpyubi / mmvec ext.idef; the lanes are hvx.vrmpyi_ubb_* of rewriter/backends/hexagon/ops.py).
     _row("vrmpybusi", "V6_vrmpybusi", "{dd}.w = vrmpy({uu}.ub,{t}.b,#{imm})", [("lo", "V"), ("hi", "V")],
          [("ulo", "V"), ("uhi", "V"), ("t", "R")],
          "lo:hi = the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm (hvx.vrmpyi_ubb_*)",

@@ -16,10 +16,10 @@ accumulators), so the quads are rebuilt per row: no scratch memory, no stack fra
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.select import substitute
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.backends.hexagon.select import substitute
+from rewriter.ir.analysis import affine, depends
 from rewriter.ir.uop import UOp, var
-from rewriter.lower.lower import affine, depends
 
 
 def matmul(sel, st: UOp) -> MachineFunction:

@@ -40,9 +40,8 @@ from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunc
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.select import SELECTION_FORMS, VBYTES, FormNotApplicable, Selector, _elem_bytes
 from rewriter.backends.hexagon.selection import select
-from rewriter.lower.lower import flatten
+from rewriter.ir.analysis import flatten
 from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
-
 
 #: The order each copy's alternatives are generated in, which is the body's sequential order.
 #: It matters because registers are not renamed (loop-carried anti-dependences): the

@@ -9,10 +9,10 @@ max and min are associative and commutative on integers.
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.select import LANE_ROWS
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.backends.hexagon.select import LANE_ROWS
+from rewriter.ir.analysis import affine
 from rewriter.kernel.kernel import REDUCTIONS
-from rewriter.lower.lower import affine
 
 
 def pool2x2(sel, st) -> MachineFunction:

@@ -11,8 +11,8 @@ first; this is the general case behind it.
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
 from rewriter.kernel.kernel import REDUCTIONS
 
 

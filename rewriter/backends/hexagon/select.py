@@ -26,12 +26,12 @@ from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
-from rewriter.errors import RewriterError
 from rewriter.dsl.parser import parse_expr
+from rewriter.errors import RewriterError
+from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import Kernel
-from rewriter.lower.lower import affine, flatten
 
 VBYTES = MODEL.vector_bytes
 

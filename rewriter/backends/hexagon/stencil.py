@@ -16,16 +16,16 @@ into scalar registers once, in the prologue (`memub` + `|= asl`).
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.select import substitute as _subst
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.backends.hexagon.select import substitute as _subst
+from rewriter.ir.analysis import affine, depends
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, var
-from rewriter.lower.lower import affine, depends
 
 #: The hvx op a row's products select (by the image's signedness) -> (row, accumulating row).
 SCALAR_RMPY = {"hvx.vrmpy_ubb": ("vrmpybus", "vrmpybus_acc")}
 #: The sliding form's byte shifts s = 1, 2, 3: the half of `vrmpy(Vuu.ub, Rt.b, #u1)` that
-#: computes it (an op of rewriter/ir/hvx_ops.py) and, per byte position q of its word lane,
+#: computes it (an op of rewriter/backends/hexagon/ops.py) and, per byte position q of its word lane,
 #: whether the byte comes from Vuu.v1 (the row 4 bytes on) or from v0 (the row).
 SLIDING_HALVES = {1: ("hvx.vrmpyi_ubb_lo1", (True, False, False, False)),
                   2: ("hvx.vrmpyi_ubb_hi0", (True, True, False, False)),

@@ -6,7 +6,11 @@ derived from this one definition (`rewriter verify rules/hexagon.rules` proves t
 instruction-selection rules that produce them). Operands and result have fixed types (the
 signature names them), because an HVX instruction reads and writes fixed element types.
 
-These are *target* ops (`target="hexagon"`): a rule whose right side uses one is a target
+They are registered into the op table (`rewriter.ir.ops.register_op`) when this module is
+imported: importing `rewriter.backends.hexagon` (or the target registry `rewriter.targets`, every
+target's ops) does it; the portable table in `rewriter/ir/` imports no target.
+
+These are *target* ops (`target="hexagon"`, stage `target:hexagon`): a rule whose right side uses one is a target
 rule, kept out of the portable library (`RuleLibrary.target_rules`), so the CPU pipeline
 never rewrites to them; only the Hexagon selector (`rewriter/backends/hexagon/select.py`)
 applies those rules.
@@ -29,7 +33,14 @@ instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
 from __future__ import annotations
 
 from rewriter.ir.dtype import i8, i16, i32, u8
-from rewriter.ir.ops import INT, Sig, _op
+from rewriter.ir.ops import INT, OpDef, Sig, register_op
+
+#: The IR stage at which hvx ops may appear (`rewriter.ir.validate`).
+STAGE = "target:hexagon"
+
+
+def _op(name, sig, sem, doc):
+    return register_op(OpDef(name, sig, sem, doc, target="hexagon", stages=frozenset({STAGE})))
 
 
 def _rmpy(a_type):
@@ -77,24 +88,19 @@ def _rmpy_rotated(pairing):
 
 _B4 = ("i8",) * 4
 _op("hvx.vrmpy_bb", Sig(_B4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(i8)},
-    "HVX vrmpy(Vu.b,Vv.b), one word lane: sum of four signed byte products",
-    target="hexagon")
+    "HVX vrmpy(Vu.b,Vv.b), one word lane: sum of four signed byte products")
 _op("hvx.vrmpy_ubb", Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(u8)},
-    "HVX vrmpy(Vu.ub,Vv.b), one word lane: sum of four unsigned-by-signed byte products",
-    target="hexagon")
+    "HVX vrmpy(Vu.ub,Vv.b), one word lane: sum of four unsigned-by-signed byte products")
 _op("hvx.vmpyi_wb", Sig(("i32", "i8"), "i32", frozenset({INT})), {"any": _s_mpyi_wb},
-    "HVX vmpyi(Vu.w,Rt.b), one word lane: word times sign-extended byte, low 32 bits",
-    target="hexagon")
+    "HVX vmpyi(Vu.w,Rt.b), one word lane: word times sign-extended byte, low 32 bits")
 _op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i16)},
-    "HVX vpack(Vu.w,Vv.w):sat, one half lane: the word saturated to a signed half",
-    target="hexagon")
+    "HVX vpack(Vu.w,Vv.w):sat, one half lane: the word saturated to a signed half")
 _op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u8)},
-    "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte",
-    target="hexagon")
+    "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte")
 #: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
 VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
                  "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}
 for _name, _pairing in VRMPYI_HALVES.items():
     _op(_name, Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy_rotated(_pairing)},
         f"HVX vrmpy(Vuu.ub,Rt.b,#u1), one word lane of a sliding half: byte position q (of "
-        f"Vuu.v1 or v0) times Rt.b[{', '.join(map(str, _pairing))}][q]", target="hexagon")
+        f"Vuu.v1 or v0) times Rt.b[{', '.join(map(str, _pairing))}][q]")

@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -133,8 +134,6 @@ def compiled(lib, path: str, code_dir: str | None):
 
     t0 = time.time()
     if map_only or tiled or width:  # the same kernel another way, for comparison
-        from dataclasses import replace
-
         from rewriter.backends.ptx import emit_ptx
         from rewriter.lower.gpu import STRATEGIES, lower_gpu
         from rewriter.lower.gpu_ops import H100

@@ -40,17 +40,8 @@ from rewriter.errors import ToolchainError
 from rewriter.ir.analysis import affine, index_alignment
 from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_ops import pieces
-from rewriter.lower.gpu_program import (
-    Barrier,
-    CopyAsync,
-    CopyCommit,
-    CopyWait,
-    GpuProgram,
-    If,
-    Launch,
-    Let,
-    SharedStore,
-)
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"

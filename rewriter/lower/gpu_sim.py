@@ -27,17 +27,8 @@ from rewriter.ir.interp import Meaning, apply_op
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.reference import _domain_array, check_inputs, to_numpy
 from rewriter.lower.gpu_mma import CHUNK, a_elem, b_elem, c_elem, ldmatrix_source
-from rewriter.lower.gpu_program import (
-    Barrier,
-    CopyAsync,
-    CopyCommit,
-    CopyWait,
-    GpuProgram,
-    If,
-    Launch,
-    Let,
-    SharedStore,
-)
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
+                                        SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rewriter.dsl.rule import build_rules
-from rewriter.verifier import strategies
+from rewriter.verifier import runner, strategies
 from rewriter.verifier.runner import instance_key, semantics_version, verify_instances
 
 RULES = """\
@@ -128,7 +128,7 @@ def _crash_on_u16(real):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crashing_instance_is_an_error_not_the_end_of_the_run(monkeypatch, tmp_path, jobs):
-    monkeypatch.setattr(strategies, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
+    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))  # where the runner calls it
     res = verify_instances(instances(RULES), jobs=jobs, timeout_s=10, cache_dir=tmp_path)
     assert [(r.dtype, r.status) for r in res] == [
         ("i8", "proven"), ("u16", "error"), ("u8", "counterexample"), ("f32", "counterexample")]
@@ -141,7 +141,7 @@ def test_a_crashing_instance_is_an_error_not_the_end_of_the_run(monkeypatch, tmp
 def test_cli_reports_an_error_and_exits_1(monkeypatch, tmp_path, capsys):
     from rewriter.cli import main
 
-    monkeypatch.setattr(strategies, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
+    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))  # where the runner calls it
     path = tmp_path / "t.rules"
     path.write_text("rule add-zero [i8, u16]: x + 0 => x\n")
     assert main(["verify", str(path), "--no-cache", "-j", "1"]) == 1

@@ -21,7 +21,7 @@ from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
 from rewriter.dsl.rule import format_rules_keeping_comments, load_library
 from rewriter.errors import RewriterError, SourceError
-from rewriter.flags import COUNT, SEED, UNROLL, seconds
+from rewriter.flags import COUNT, JOBS, SEED, UNROLL, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
 from rewriter.fuzz import run_from_args
 from rewriter.kernel.inputs import read_inputs
@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
     v.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
-    v.add_argument("-j", "--jobs", type=COUNT, default=None,
+    v.add_argument("-j", "--jobs", type=JOBS, default=None,
                    help="worker processes (default: all cores)")
     v.add_argument("--timeout", type=seconds(), default=30.0,
                    help="longest Z3 attempt per instance, seconds")

@@ -25,6 +25,10 @@ MAX_COUNT = 1_000_000
 #: (and a compile that takes minutes).
 MAX_UNROLL = 1024
 
+#: The most worker processes `-j` starts: each holds its own Z3, so far more than any machine's
+#: cores only exhausts memory.
+MAX_JOBS = 1024
+
 
 def integer(low: int, high: int = MAX_COUNT) -> Callable[[str], int]:
     """An argparse type: an integer in low..high (inclusive)."""
@@ -62,3 +66,4 @@ def seconds(high: float = MAX_SECONDS) -> Callable[[str], float]:
 SEED = integer(0, MAX_SEED)
 COUNT = integer(1)
 UNROLL = integer(1, MAX_UNROLL)
+JOBS = integer(1, MAX_JOBS)

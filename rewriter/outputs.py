@@ -69,9 +69,9 @@ class Outputs:
     def claim(self, path: str, flag: str = "-o", *, suffix: str = "", report_mark: str = "") -> Path:
         """The path an output will be written to, refused (`RewriterError`) if writing it could
         destroy something. `suffix` is appended when the name lacks it (numpy's rule for
-        .npz), before anything is checked. `report_mark`: an existing source-suffixed file
-        may be replaced when its first lines contain this text (a report this command wrote
-        before, e.g. `bench --out bench/results/cpu.md`)."""
+        .npz), before anything is checked. `report_mark`: an existing markdown file may be
+        replaced when its head contains this text: a report this command wrote before
+        (`bench --out bench/results/cpu.md` again), not a document someone wrote."""
         if not path:
             raise RewriterError(f"{flag} needs a file name")
         out = Path(path if not suffix or path.endswith(suffix) else path + suffix)
@@ -80,8 +80,9 @@ class Outputs:
             raise RewriterError(f"{shown} is a folder; name a file")
         ident = _identity(out)
         if ident is not None and ident in self._reads:
-            raise RewriterError(f"{shown} would overwrite {self._reads[ident]}, which this command reads")
-        if out.exists() and _is_source(out) and not (report_mark and _has_mark(out, report_mark)):
+            raise RewriterError(f"{shown} would overwrite the input file {self._reads[ident]}")
+        report = report_mark and out.suffix.lower() == ".md" and _has_mark(out, report_mark)
+        if out.exists() and _is_source(out) and not report:
             raise RewriterError(f"{shown} would overwrite an existing source file "
                                 f"({out.suffix or out.name}); choose another path")
         key = ident if ident is not None else out.resolve()

@@ -51,7 +51,9 @@ def read_inputs(path: str | Path, kernel: Kernel) -> dict[str, np.ndarray]:
     except OSError as e:
         raise fail(f"cannot read inputs: {e.strerror or e}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as e:
-        raise fail(f"cannot read inputs: a damaged or truncated .npz ({e})") from None
+        # numpy's messages run to several sentences of advice on pickles: the first says what
+        first = str(e).split(". ")[0].rstrip(".")
+        raise fail(f"cannot read inputs: a damaged or truncated .npz ({first})") from None
 
 
 def _read(z: zipfile.ZipFile, kernel: Kernel, fail) -> dict[str, np.ndarray]:

@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from rewriter import __version__
 from rewriter.bench import run_bench
 from rewriter.dsl.overlap import find_shadowed
@@ -68,11 +66,11 @@ def cmd_verify(args) -> int:
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     results = verify_instances(instances, jobs=args.jobs or 0, timeout_s=args.timeout, cache_dir=cache_dir,
                                progress=_progress_printer(sys.stderr) if args.format == "text" else None)
-    seconds = time.monotonic() - start
+    elapsed = time.monotonic() - start
     if args.format == "json":
-        print(format_json(results, seconds))
+        print(format_json(results, elapsed))
     else:
-        print(format_text(results, seconds, verbose=args.verbose))
+        print(format_text(results, elapsed, verbose=args.verbose))
     return 0 if all(r.status == "proven" for r in results) else 1
 
 
@@ -99,7 +97,7 @@ def cmd_simplify(args) -> int:
 
 
 def _load_inputs(kernel, args):
-    if getattr(args, "inputs", None):
+    if getattr(args, "inputs", None) is not None:  # `--inputs ""` is a missing file, not "random"
         return read_inputs(args.inputs, kernel)
     return random_inputs(kernel, args.seed)
 
@@ -114,7 +112,8 @@ def cmd_run(args) -> int:
     if args.target != "ref":
         TARGETS.get(args.target)  # an unknown target is refused before the inputs are read
     # The name written is settled (".npz" appended, as numpy would) and checked first.
-    out = _outputs(args, args.kernel, args.inputs).claim(args.output or f"{kernel.name}.out.npz", suffix=".npz")
+    out = _outputs(args, args.kernel, args.inputs).claim(
+        f"{kernel.name}.out.npz" if args.output is None else args.output, suffix=".npz")
     inputs = _load_inputs(kernel, args)
     if args.target == "ref":
         outputs = run_reference(kernel, inputs)

@@ -19,7 +19,8 @@ it afterwards (`-o in` next to `--inputs in.npz` replaced the inputs).
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 from pathlib import Path
 from typing import Iterable
@@ -124,17 +125,18 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def _write(path: Path, fill) -> None:
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temporary(path)
     except OSError as e:
         raise RewriterError(f"{path}: cannot write: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             fill(f)
-        # mkstemp makes the file private (0600); an output gets the usual mode, as open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
+        try:  # a replaced file keeps its mode, as when it is opened and rewritten
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException as e:
         try:
@@ -146,7 +148,12 @@ def _write(path: Path, fill) -> None:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it; put it back at once
-    os.umask(mask)
-    return mask
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new file next to `path` (same file system, so `os.replace` is one rename), created
+    with mode 0666 less the umask, as `open(path, "w")` would make `path`."""
+    while True:
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue

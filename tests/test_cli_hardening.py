@@ -18,6 +18,7 @@ from rewriter.cli import main
 from rewriter.errors import ToolchainError
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs, run_reference
+from rewriter.outputs import write_npz
 
 REPO = Path(__file__).resolve().parent.parent
 RELU = REPO / "examples" / "relu_f32.ir"  # relu_f32(x: f32[65536]) -> (out: f32[65536])
@@ -327,17 +328,34 @@ def test_two_outputs_of_one_command_may_not_be_one_file(kernel, tmp_path, capsys
     one_line_error(capsys, "is also the file of -o")
 
 
-def test_outputs_are_written_atomically_with_the_usual_mode(kernel, tmp_path, capsys):
+def test_outputs_are_written_atomically_keeping_the_mode(kernel, tmp_path, capsys):
     """The output replaces its path in one step (a temporary file in the same folder, then
-    os.replace): no temporary is left, and a hard link elsewhere keeps the old text."""
+    os.replace): no temporary is left, a hard link elsewhere keeps the old text, and the
+    replaced file's mode stays; a new file gets 0666 less the umask, as open() gives."""
     out = tmp_path / "sub" / "k.ll"
     out.parent.mkdir()
     out.write_text("old\n")
+    out.chmod(0o640)
     keep = tmp_path / "keep.ll"
     os.link(out, keep)
     assert main(["optimize", str(kernel), "--emit", "llvm", "-o", str(out)]) == 0
     assert "define void" in out.read_text() and keep.read_text() == "old\n"
     assert sorted(p.name for p in out.parent.iterdir()) == ["k.ll"]
-    umask = os.umask(0o022)
-    os.umask(umask)
-    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert out.stat().st_mode & 0o777 == 0o640
+    new = tmp_path / "new" / "k.ll"  # its folder is made
+    assert main(["optimize", str(kernel), "--emit", "llvm", "-o", str(new)]) == 0
+    plain = tmp_path / "plain"
+    plain.write_text("")
+    assert new.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
+def test_an_unwritable_output_is_one_line_and_a_failed_write_keeps_the_old_file(kernel, tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    assert main(["optimize", str(kernel), "-o", str(blocker / "x.ll")]) == 2
+    one_line_error(capsys, f"{blocker / 'x.ll'}: cannot write")
+    out = tmp_path / "o.npz"
+    out.write_bytes(b"old")
+    with pytest.raises(ValueError):  # an object array cannot be written without pickles
+        write_npz(out, {"a": np.zeros(2), "b": np.array([None], dtype=object)})
+    assert out.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["afile", "k.ir", "o.npz"]

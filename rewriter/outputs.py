@@ -75,7 +75,9 @@ class Outputs:
         (`bench --out bench/results/cpu.md` again), not a document someone wrote."""
         if not path:
             raise RewriterError(f"{flag} needs a file name")
-        out = Path(path if not suffix or path.endswith(suffix) else path + suffix)
+        given = Path(path)
+        special = given.exists() and not given.is_file() and not given.is_dir()  # /dev/null, a pipe
+        out = given if not suffix or path.endswith(suffix) or special else Path(path + suffix)
         shown = f"{flag} {path}" + (f" (written as {out})" if str(out) != path else "")
         if out.is_dir():
             raise RewriterError(f"{shown} is a folder; name a file")
@@ -125,6 +127,14 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def _write(path: Path, fill) -> None:
+    if path.exists() and not path.is_file():
+        # A device or a pipe (`-o /dev/null`, `-o /dev/stdout`): written to, never replaced.
+        try:
+            with open(path, "wb") as f:
+                fill(f)
+        except OSError as e:
+            raise RewriterError(f"{path}: cannot write: {e.strerror or e}") from None
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _temporary(path)

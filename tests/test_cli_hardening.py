@@ -359,3 +359,13 @@ def test_an_unwritable_output_is_one_line_and_a_failed_write_keeps_the_old_file(
     with pytest.raises(ValueError):  # an object array cannot be written without pickles
         write_npz(out, {"a": np.zeros(2), "b": np.array([None], dtype=object)})
     assert out.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["afile", "k.ir", "o.npz"]
+
+
+def test_a_device_is_written_to_never_replaced(kernel, capsys):
+    """`-o /dev/null` discards the output: a device is opened and written, not replaced by a
+    renamed file (nor given an `.npz` suffix, which made a new file in /dev)."""
+    null = Path(os.devnull)
+    assert main(["optimize", str(kernel), "-o", str(null)]) == 0
+    assert main(["run", str(kernel), "-o", str(null)]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"wrote {null}")
+    assert null.is_char_device() and not Path(f"{null}.npz").exists()

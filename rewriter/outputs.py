@@ -89,7 +89,7 @@ class Outputs:
             raise RewriterError(f"{shown} would overwrite an existing source file "
                                 f"({out.suffix or out.name}); choose another path")
         key = ident if ident is not None else out.resolve()
-        if key in self._claimed:
+        if key in self._claimed and not special:  # two outputs may both go to /dev/null
             other_flag, other = self._claimed[key]
             raise RewriterError(f"{shown} is also the file of {other_flag} {other}; name two files")
         self._claimed[key] = (flag, out)

@@ -132,10 +132,9 @@ def bench_hexagon_vs_llvm(args, library, paths) -> int:
 
 def _report(args, text: str, status: int) -> int:
     print(text)
-    if args.safe_out:
-        args.safe_out.parent.mkdir(parents=True, exist_ok=True)
-        args.safe_out.write_text(text + "\n")
-        print(f"wrote {args.safe_out}")
+    if args.save_report:  # the CLI's writer: its path checked before the run, written atomically
+        written = args.save_report(text + "\n")
+        print(f"wrote {written}")
     return status
 
 

@@ -7,22 +7,25 @@ a file, no traceback); 141 stdout was closed by its reader (as for a tool killed
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
+from rewriter import __version__
 from rewriter.bench import run_bench
 from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
 from rewriter.dsl.rule import format_rules_keeping_comments, load_library
 from rewriter.errors import RewriterError, SourceError
+from rewriter.flags import COUNT, JOBS, SEED, UNROLL, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
 from rewriter.fuzz import run_from_args
+from rewriter.kernel.inputs import read_inputs
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs, run_reference
+from rewriter.outputs import Outputs, write_npz, write_text
 from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
 from rewriter.rules_path import default_kernel_paths, default_rule_paths
 from rewriter.simplify import parse_var_decl, simplify_expr
@@ -50,6 +53,11 @@ def cmd_verify(args) -> int:
     start = time.monotonic()
     lib = _library(args.paths)
     instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
+    if not instances:
+        # As for a folder without .rules files: "0 rules: all proven" would pass a CI step
+        # whose path has a typo or whose file lost its rules.
+        where = ", ".join(args.paths or default_rule_paths())
+        raise RewriterError(f"{where}: no rules to verify")
     if args.rule:
         instances = [i for i in instances if i.name in set(args.rule)]
         if not instances:
@@ -58,11 +66,11 @@ def cmd_verify(args) -> int:
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     results = verify_instances(instances, jobs=args.jobs or 0, timeout_s=args.timeout, cache_dir=cache_dir,
                                progress=_progress_printer(sys.stderr) if args.format == "text" else None)
-    seconds = time.monotonic() - start
+    elapsed = time.monotonic() - start
     if args.format == "json":
-        print(format_json(results, seconds))
+        print(format_json(results, elapsed))
     else:
-        print(format_text(results, seconds, verbose=args.verbose))
+        print(format_text(results, elapsed, verbose=args.verbose))
     return 0 if all(r.status == "proven" for r in results) else 1
 
 
@@ -89,53 +97,29 @@ def cmd_simplify(args) -> int:
 
 
 def _load_inputs(kernel, args):
-    if getattr(args, "inputs", None):
-        try:
-            with np.load(args.inputs) as data:
-                return {k: data[k] for k in data.files}
-        except (OSError, ValueError) as e:
-            raise RewriterError(f"{args.inputs}: cannot read inputs: {e}") from None
+    if getattr(args, "inputs", None) is not None:  # `--inputs ""` is a missing file, not "random"
+        return read_inputs(args.inputs, kernel)
     return random_inputs(kernel, args.seed)
 
 
-#: Files that only people write: an output path never replaces one of these.
-_SOURCE_SUFFIXES = (".ir", ".rules", ".py", ".lark", ".toml")
-
-
-def _safe_output(path: str, *protected: str, flag: str = "-o") -> Path:
-    """An output path that does not overwrite what the user wrote: an input of this command,
-    or any existing source file (kernels, rules, code, docs)."""
-    out = Path(path)
-    for p in protected:
-        if p and out.resolve() == Path(p).resolve():
-            raise RewriterError(f"{flag} {path} would overwrite the input file {p}")
-    if out.exists() and out.suffix in _SOURCE_SUFFIXES:
-        raise RewriterError(f"{flag} {path} would overwrite an existing {out.suffix} file; "
-                            f"choose another path")
-    return out
-
-
-def _rule_sources(paths) -> list[str]:
-    """The rule files a command reads (folders expanded), which no output may replace."""
-    out = []
-    for p in paths or default_rule_paths():
-        path = Path(p)
-        out += [str(f) for f in sorted(path.rglob("*.rules"))] if path.is_dir() else [p]
-    return out
+def _outputs(args, *reads) -> Outputs:
+    """The outputs of a command, never over a file it reads: `reads` and the rule files."""
+    return Outputs([p for p in (*reads, *(args.rules or default_rule_paths())) if p])
 
 
 def cmd_run(args) -> int:
     kernel = load_kernel(args.kernel)
     if args.target != "ref":
         TARGETS.get(args.target)  # an unknown target is refused before the inputs are read
+    # The name written is settled (".npz" appended, as numpy would) and checked first.
+    out = _outputs(args, args.kernel, args.inputs).claim(
+        f"{kernel.name}.out.npz" if args.output is None else args.output, suffix=".npz")
     inputs = _load_inputs(kernel, args)
     if args.target == "ref":
         outputs = run_reference(kernel, inputs)
     else:
         outputs = load(optimize(kernel, _library(args.rules), args.target))(inputs)
-    out = _safe_output(args.output or f"{kernel.name}.out.npz", args.kernel, args.inputs or "",
-                       *_rule_sources(args.rules))
-    np.savez(out, **outputs)
+    write_npz(out, outputs)
     for name, arr in outputs.items():
         print(f"{name}: {arr.dtype}{list(arr.shape)}  min {arr.min()}  max {arr.max()}")
     print(f"wrote {out}")
@@ -166,14 +150,13 @@ def cmd_optimize(args) -> int:
     target = TARGETS.check_options(args.target, options)  # refused before a long compile
     emit = args.emit or target.emits[0]
     target.check_emit(emit)
-    out, inputs = _optimize_io(args, kernel)
-    svg = _safe_output(args.schedule_svg, args.kernel, flag="--schedule-svg") if args.schedule_svg else None
+    out, svg, inputs = _optimize_io(args, kernel)
     TARGETS.check_reports(args.target, options, explain=args.explain, diagram=svg is not None)
     opt = optimize(kernel, _library(args.rules), args.target, options)
     if args.explain:
         sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
     if svg:
-        svg.write_text(target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
+        write_text(svg, target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
         print(f"# wrote {svg} (packets x units of the steady-state loop)")
     for line in target.summary(opt.lowered):
         print(f"# {line}")
@@ -190,18 +173,19 @@ def cmd_optimize(args) -> int:
 
 
 def _optimize_io(args, kernel):
-    """(output path or None, inputs or None), both settled before anything is compiled: the
-    emitted text never replaces the kernel, the inputs or a rule file, and bad inputs are
-    refused before a long compile."""
-    out = _safe_output(args.output, args.kernel, args.inputs or "", *_rule_sources(args.rules)) \
-        if args.output else None
+    """(-o path or None, --schedule-svg path or None, inputs or None), settled before
+    anything is compiled: no output replaces the kernel, the inputs or a rule file, and bad
+    inputs are refused before a long compile."""
+    outputs = _outputs(args, args.kernel, args.inputs)
+    out = outputs.claim(args.output) if args.output is not None else None
+    svg = outputs.claim(args.schedule_svg, "--schedule-svg") if args.schedule_svg is not None else None
     inputs = _load_inputs(kernel, args) if (args.run or args.check) else None
-    return out, inputs
+    return out, svg, inputs
 
 
 def _write_or_print(out, text: str, what: str) -> None:
     if out is not None:
-        out.write_text(text)
+        write_text(out, text)
         print(f"wrote {out} ({what})")
     else:
         sys.stdout.write(text)
@@ -219,10 +203,21 @@ def _check_outputs(kernel, got, inputs, check: bool) -> int:
 
 
 def cmd_bench(args) -> int:
-    # Checked before the (long) run, not after it.
-    args.safe_out = _safe_output(args.out, *args.kernels, flag="--out") if args.out else None
+    # Checked before the (long) run, not after it. A previous report may be replaced (its
+    # header names the command), any other markdown file may not.
+    kernels = args.kernels or default_kernel_paths()
+    out = _outputs(args, *kernels).claim(args.out, "--out", report_mark="rewriter bench") \
+        if args.out is not None else None
+    args.save_report = _report_writer(out) if out else None
     TARGETS.check_options(args.target, _options(args))
-    return run_bench(args, _library(args.rules), args.kernels or default_kernel_paths())
+    return run_bench(args, _library(args.rules), kernels)
+
+
+def _report_writer(out):
+    def save(text: str):
+        write_text(out, text)
+        return out
+    return save
 
 
 def cmd_lint(args) -> int:
@@ -246,18 +241,13 @@ def cmd_fuzz(args) -> int:
     return run_from_args(args)
 
 
-def _at_least(low, kind=int, what="an integer"):
-    """An argparse type: a number >= low (> 0 for floats with low=0), one-line error else."""
-    def parse(text: str):
-        try:
-            v = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if v < low or (kind is float and low == 0 and not v > 0):
-            bound = "positive" if kind is float and low == 0 else f">= {low}"
-            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
-        return v
-    return parse
+def version() -> str:
+    """The installed distribution's version; the package's own where it is run from a
+    checkout that was never installed."""
+    try:
+        return importlib.metadata.version("rewriter")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 def _target_help() -> str:
@@ -267,13 +257,14 @@ def _target_help() -> str:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rewriter", description="Verified rewrite rules and a "
                                  "constraint-solving superoptimizer for ML/DSP kernels.")
+    ap.add_argument("--version", action="version", version=f"rewriter {version()}")
     sub = ap.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("verify", help="prove every rule sound with Z3 (or show a counterexample)")
     v.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
-    v.add_argument("-j", "--jobs", type=_at_least(1), default=None,
+    v.add_argument("-j", "--jobs", type=JOBS, default=None,
                    help="worker processes (default: all cores)")
-    v.add_argument("--timeout", type=_at_least(0, float, "a number"), default=30.0,
+    v.add_argument("--timeout", type=seconds(), default=30.0,
                    help="longest Z3 attempt per instance, seconds")
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.add_argument("--rule", action="append", help="verify only this rule (repeatable)")
@@ -301,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--target", choices=["ref", *TARGETS.names()], default="ref",
                    help="ref: the reference interpreter; " + _target_help())
     r.add_argument("--inputs", help=".npz with one array per input buffer (default: random)")
-    r.add_argument("--seed", type=int, default=0, help="seed for random inputs")
+    r.add_argument("--seed", type=SEED, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
     r.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     r.set_defaults(func=cmd_run)
@@ -318,9 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--run", action="store_true", help="compile and run it, print the time")
     o.add_argument("--check", action="store_true", help="run it and compare with the reference interpreter")
     o.add_argument("--inputs", help=".npz inputs for --run/--check (default: random)")
-    o.add_argument("--seed", type=int, default=0)
-    o.add_argument("--repeat", type=_at_least(1), default=20, help="timing repetitions")
-    o.add_argument("--unroll", type=_at_least(1), default=1, help="unroll the innermost reduce loop")
+    o.add_argument("--seed", type=SEED, default=0, help="seed for random inputs")
+    o.add_argument("--repeat", type=COUNT, default=20, help="timing repetitions")
+    o.add_argument("--unroll", type=UNROLL, default=1, help="unroll the innermost reduce loop")
     o.add_argument("--no-vectorize", action="store_true", help="scalar loops only")
     o.add_argument("--engine", choices=ENGINES, default="greedy",
                    help="greedy: first matching rule in library order; saturate: e-graph with every "
@@ -334,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
-    o.add_argument("--time-limit", type=_at_least(0, float, "seconds"), metavar="SECONDS",
+    o.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
                    help="hexagon --scheduler global: solver seconds per candidate loop body (default 2; "
                    "the anytime search keeps its best schedule and reports the gap)")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
@@ -353,9 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cpu: ours vs numpy (time); hexagon: ours vs LLVM -O3 (QEMU packets)")
     b.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
-    b.add_argument("--time-limit", type=_at_least(0, float, "seconds"), metavar="SECONDS",
+    b.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
                    help="hexagon --scheduler global: solver seconds per candidate loop body (default 2)")
-    b.add_argument("--repeat", type=_at_least(1), default=50)
+    b.add_argument("--repeat", type=COUNT, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     b.set_defaults(func=cmd_bench)

@@ -1,6 +1,7 @@
 """The package's layer order, enforced: a module imports only from its own layer or below.
 
-    errors, rules_path              typed errors; where the default rules and examples are
+    errors, rules_path, flags       typed errors; where the default rules and examples are;
+                                    the numeric command-line values
     ir                              the IR: dtypes, UOps, the op table, evaluators, analyses
     dsl                             the rule language: grammar, parser, typing, rule library
     verifier                        Z3 refinement proofs of rules
@@ -15,7 +16,7 @@
                                     `rewriter simplify` of one expression
     bench, bench_hexagon, bench_gpu `rewriter bench` and the device benchmark
     fuzz                            `rewriter fuzz`
-    cli, __main__                   the command line (entry points)
+    cli, outputs, __main__          the command line (entry points); the files it writes
 
 An import placed inside a function hides such an edge from a reader, so those are refused
 too, except where they keep an optional dependency optional (`OPTIONAL_IMPORTS`).
@@ -27,9 +28,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "rewriter"
 
-LAYERS = (("errors", "rules_path"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",), ("kernel",),
+LAYERS = (("errors", "rules_path", "flags"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",), ("kernel",),
           ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
-          ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("cli", "__main__", "__init__"))
+          ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("cli", "outputs", "__main__", "__init__"))
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 #: Function-local imports that stay, each for a dependency that may be absent where the code runs.

@@ -24,6 +24,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from rewriter.flags import COUNT, SEED
 from rewriter.fuzz.runner import FuzzConfig, format_summary, parse_duration, run_fuzz
 from rewriter.rules_path import default_rule_paths
 
@@ -34,14 +35,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target", action="append",
                    help="where kernels run, repeatable or comma-separated: cpu, ref (default: cpu)")
     p.add_argument("--time", default="60s", help="how long to search: 60, 60s, 2m (default: 60s)")
-    p.add_argument("--seed", type=int, help="seed of the run (default: random, printed); the same seed "
+    p.add_argument("--seed", type=SEED, help="seed of the run (default: random, printed); the same seed "
                    "replays the same cases")
     p.add_argument("--corpus", default="fuzz-corpus", help="folder for failures (default: fuzz-corpus/)")
     p.add_argument("--mode", choices=["terms", "kernels", "both"], default="both",
                    help="random terms (checked with the evaluator), kernels (run on the targets), or both")
     p.add_argument("--types", action="append",
                    help="only these scalar types, comma-separated, e.g. i32,u8,f32 (default: all)")
-    p.add_argument("--max-failures", type=int, default=1,
+    p.add_argument("--max-failures", type=COUNT, default=1,
                    help="stop after this many distinct failures (default: 1)")
     p.add_argument("--shrink-time", default="30s",
                    help="time to shrink each failure, may run past --time (default: 30s)")

@@ -24,8 +24,9 @@ from hypothesis import seed as hypothesis_seed
 
 from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
+from rewriter.flags import MAX_SECONDS
 from rewriter.fuzz.modes import KernelMode, RunInfo, TermMode
-from rewriter.fuzz.targets import get_target
+from rewriter.fuzz.targets import check_runs_here, get_target
 from rewriter.fuzz.terms import TERM_DTYPES
 from rewriter.ir.dtype import parse_dtype
 from rewriter.rules_path import default_rule_paths
@@ -45,6 +46,8 @@ def parse_duration(text) -> float:
         seconds = float(m.group(1)) * {None: 1, "s": 1, "ms": 1e-3, "m": 60, "min": 60, "h": 3600}[m.group(2)]
     if seconds <= 0:
         raise RewriterError(f"bad duration {text!r}: it must be positive")
+    if not seconds <= MAX_SECONDS:  # the same ceiling as every time flag (rewriter/flags.py)
+        raise RewriterError(f"bad duration {text!r}: at most {MAX_SECONDS:g} s")
     return seconds
 
 
@@ -199,6 +202,9 @@ def run_fuzz(config: FuzzConfig, log=print) -> FuzzReport:
     else:
         library = config.library
     modes = make_modes(config, library)  # bad modes, types and targets fail here, before any work
+    if config.mode in ("kernels", "both"):
+        for t in config.targets:
+            check_runs_here(t, library)  # a target without its driver or tools is refused once
     seed = config.seed if config.seed is not None else random.SystemRandom().randrange(1 << 32)
     report = FuzzReport(seed, rules=len(library))
     for m in modes:

@@ -29,8 +29,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from rewriter.errors import RewriterError
+import numpy as np
+
+from rewriter.errors import RewriterError, ToolchainError
 from rewriter.kernel.kernel import Kernel
+from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import run_reference
 from rewriter.lower.gpu_sim import simulate
 from rewriter.pipeline import TARGETS as PIPELINE_TARGETS
@@ -96,6 +99,24 @@ def get_target(name: str) -> Target:
 def run_target(name: str, kernel: Kernel, library, inputs: dict) -> dict:
     """The simple form: run `kernel` optimized with `library` on target `name`."""
     return get_target(name).build(kernel, library).run(inputs)
+
+
+#: The smallest kernel a target can run: what `check_runs_here` builds and runs.
+_PROBE = "kernel probe(a: i32[4]) -> (out: i32[4]) {\n  i = range(4)\n  out[i] = a[i] + 1\n}\n"
+
+
+def check_runs_here(name: str, library) -> None:
+    """Refuse (`RewriterError`, once, before any fuzzing) a target that cannot run on this
+    machine: a missing driver or tool is a fact about the machine, not a finding, and was
+    recorded as a failure with a corpus case. Anything else the probe hits is left to the
+    fuzzer to find and shrink."""
+    kernel = parse_kernels(_PROBE, "<probe>")[0]
+    try:
+        get_target(name).build(kernel, library).run({"a": np.arange(4, dtype=np.int32)})
+    except ToolchainError as e:
+        raise RewriterError(f"--target {name} cannot run here: {e}") from None
+    except Exception:  # noqa: BLE001 - a finding for the fuzzer, not a verdict on the machine
+        pass
 
 
 def simplify_with_stats(kernel: Kernel, library):

@@ -58,13 +58,13 @@ class CompiledKernel:
     optimized_ir: str
 
     def __call__(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        arrays, args = self.prepare(inputs)
-        self.fn(*args)
+        arrays, argv = self.prepare(inputs)
+        self.fn(argv)
         return {b.name: arrays[b.name] for b in self.kernel.outputs}
 
     def prepare(self, inputs):
-        """Contiguous arrays for every buffer and the raw pointers to pass. The caller must
-        keep `arrays` alive while the pointers are in use."""
+        """Contiguous arrays for every buffer and the array of their pointers to pass. The
+        caller must keep `arrays` alive while the pointers are in use."""
         check_inputs(self.kernel, inputs)
         arrays = {}
         for b in self.kernel.buffers:
@@ -73,29 +73,46 @@ class CompiledKernel:
                 arrays[b.name] = np.ascontiguousarray(np.asarray(inputs[b.name]).astype(nt, copy=False))
             else:
                 arrays[b.name] = np.zeros(b.shape, dtype=nt)
-        args = [arrays[b.name].ctypes.data for b in self.kernel.buffers]
-        return arrays, args
+        pointers = [arrays[b.name].ctypes.data for b in self.kernel.buffers]
+        return arrays, (ctypes.c_void_p * max(len(pointers), 1))(*pointers)
 
     def time(self, inputs, repeat: int = 50) -> float:
         """Best wall time of one call, in seconds."""
-        arrays, args = self.prepare(inputs)  # noqa: F841 (keeps the buffers alive)
-        self.fn(*args)
+        arrays, argv = self.prepare(inputs)  # noqa: F841 (keeps the buffers alive)
+        self.fn(argv)
         best = float("inf")
         for _ in range(repeat):
             t0 = time.perf_counter()
-            self.fn(*args)
+            self.fn(argv)
             best = min(best, time.perf_counter() - t0)
         return best
+
+
+def argv_entry(llvm_ir: str, fn_name: str, buffers: int) -> tuple[str, str]:
+    """`llvm_ir` with an entry `void @"<fn_name>.argv"(ptr %argv)` that loads the buffers'
+    pointers from an array and calls the kernel with them, and that entry's name. ctypes
+    calls a function of at most 1024 arguments, and a kernel has one per buffer (over a
+    thousand temporaries are possible). The call is not inlined, so the host assembly
+    (`--emit asm`) shows the kernel as before, next to this small entry."""
+    entry = f"{fn_name}.argv"
+    lines = [f'define void @"{entry}"(ptr %argv) {{']
+    for i in range(buffers):
+        lines += [f"  %p{i} = getelementptr inbounds ptr, ptr %argv, i64 {i}",
+                  f"  %a{i} = load ptr, ptr %p{i}, align 8"]
+    args = ", ".join(f"ptr %a{i}" for i in range(buffers))
+    lines += [f'  call void @"{fn_name}"({args}) noinline', "  ret void", "}"]
+    return llvm_ir + "\n" + "\n".join(lines) + "\n", entry
 
 
 def compile_ir(kernel: Kernel, llvm_ir: str, fn_name: str) -> CompiledKernel:
     llvm = _llvm()
     tm = host_target_machine()
+    llvm_ir, entry = argv_entry(llvm_ir, fn_name, len(kernel.buffers))
     mod = optimize(llvm_ir, tm)
     asm = tm.emit_assembly(mod)
     _check_libcalls(asm)
     engine = llvm.create_mcjit_compiler(mod, tm)
     engine.finalize_object()
-    addr = engine.get_function_address(fn_name)
-    fn = ctypes.CFUNCTYPE(None, *[ctypes.c_void_p] * len(kernel.buffers))(addr)
+    addr = engine.get_function_address(entry)
+    fn = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_void_p))(addr)
     return CompiledKernel(kernel, engine, fn, asm, str(mod))

@@ -137,7 +137,7 @@ def _check_tree(tree: lark.Tree, filename: str, text: str, limits: Limits) -> No
                 raise SourceError(f"expression nested deeper than {limits.max_depth} levels (each "
                                   f"operator of a chain such as a + b + c is a level; the limit is "
                                   f"{limit_name('max_depth')})", SourceLoc(filename, line, col), text)
-        stack.extend((c, depth) for c in node.children)
+        stack.extend((c, depth) for c in reversed(node.children))  # source order: the first offender
 
 
 def _first_position(node: lark.Tree) -> tuple[int, int]:

@@ -10,9 +10,15 @@ import pytest
 
 from rewriter.cli import main
 from rewriter.dsl.parser import parse_expr, parse_rules
+from rewriter.dsl.rule import load_library
 from rewriter.errors import SourceError
+from rewriter.ir import printer
+from rewriter.ir.dtype import i32
+from rewriter.ir.printer import format_uop
+from rewriter.ir.uop import UOp, var
 from rewriter.kernel.parser import parse_kernels
 from rewriter.limits import Limits
+from rewriter.rules_path import default_rule_paths
 
 
 def _refused(capsys, argv, where: str, message: str) -> str:
@@ -154,3 +160,31 @@ def test_long_names_are_refused_and_the_limit_can_be_raised(tmp_path, capsys):
     _refused(capsys, ["run", str(ir)], f"{ir}:1:10",
              "a name of 1100 characters exceeds the limit of 256 (rewriter.limits.Limits.max_name_length)")
     assert parse_kernels(text, limits=Limits(max_name_length=1100))[0].inputs[0].name == name
+
+
+# -- printing deep terms -----------------------------------------------------------------------
+
+def test_format_uop_prints_terms_deeper_than_the_recursion_limit():
+    x, y = var(i32, "x"), var(i32, "y")
+    chain, neg = x, x
+    for _ in range(5000):
+        chain = UOp("add", i32, (chain, y))
+        neg = UOp("neg", i32, (neg,))
+    assert format_uop(chain) == "x" + " + y" * 5000
+    assert format_uop(neg) == "-" * 5000 + "x"
+    right = y
+    for _ in range(3000):  # right-nested: every level parenthesized
+        right = UOp("sub", i32, (x, right))
+    assert format_uop(right) == "x - (" * 2999 + "x - y" + ")" * 2999
+
+
+def test_the_iterative_printer_agrees_with_the_recursive_one():
+    """Two spellings of one printer (the recursive one is the fast path): every term of the
+    rule library, with and without a `leaf` override, prints the same through both."""
+    library = load_library(default_rule_paths())
+    leaf = lambda n: "K" if n.op == "const" and n.arg == 1 else None  # noqa: E731
+    terms = [t for inst in library.all_instances() for t in (inst.lhs, inst.rhs, inst.pre) if t is not None]
+    assert len(terms) > 500
+    for t in terms:
+        for lf in (None, leaf):
+            assert printer._fmt_iterative(t, lf) == printer._fmt(t, 0, lf, 10 ** 6)

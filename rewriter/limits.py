@@ -8,9 +8,12 @@ limits=...)`. Every error says which field it is (`limit_name`), so the fix is f
 
 Why each limit exists:
   max_depth         expressions are walked recursively downstream (typing, rewriting,
-                    lowering, the reference, the printers), each level several Python frames:
-                    128 levels stay well inside Python's default recursion limit (1000)
-                    everywhere. A chain `a + b + ... + z` nests one level per operator.
+                    lowering, the reference), each level several Python frames: 128 levels
+                    stay well inside Python's default recursion limit (1000) everywhere
+                    (tests/test_limits.py compiles, runs and checks a kernel at the limit).
+                    A chain `a + b + ... + z` nests one level per operator. Raising it past
+                    ~200 also needs a deeper Python stack (sys.setrecursionlimit): only the
+                    parser's check and `format_uop` are iterative.
   max_literal_bits  an integer literal's magnitude; Python refuses to convert more than 4300
                     decimal digits, and no type holds more than 64 bits (idx values compile
                     to at most i256, rewriter/backends/idx_width.py).

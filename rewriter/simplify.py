@@ -63,6 +63,9 @@ def parse_var_decl(text: str, limits: Limits = Limits()) -> VarDecl:
         t = parse_dtype(m.group(2))
     except RewriterError as e:
         raise RewriterError(f"--var {text!r}: {e}") from None
+    if t.is_vector:
+        raise RewriterError(f"--var {text!r}: {t} is a vector type: expressions are written at "
+                            f"scalar types (here {t.scalar})")
     lo, hi = (_bound(text, m.group(g), limits) for g in (3, 4))
     if lo is not None:
         if lo > hi:
@@ -81,6 +84,11 @@ def typed_expr(text: str, decls: list[VarDecl], filename: str = "<expr>",
     by_name = {d.name: d for d in decls}
     ty = Typing(text)
     for p in pattern.walk():
+        if p.dtype is not None and p.dtype.is_vector:
+            # As in rules (typecheck._check_rule_types): terms are scalar; a scalar cast to a
+            # vector type and back was "proven equal" to the scalar.
+            raise TypeCheckError(f"{p.dtype} is a vector type: expressions are written at scalar "
+                                 f"types (here {p.dtype.scalar})", p.loc, text)
         if p.kind in ("var", "const") and p.name not in by_name:
             raise SourceError(f"undeclared variable '{p.name}': declare it with --var {p.name}:TYPE",
                               p.loc, text)

@@ -188,3 +188,17 @@ def test_the_iterative_printer_agrees_with_the_recursive_one():
     for t in terms:
         for lf in (None, leaf):
             assert printer._fmt_iterative(t, lf) == printer._fmt(t, 0, lf, 10 ** 6)
+
+
+# -- vector types where terms are scalar -------------------------------------------------------
+
+def test_vector_types_in_kernels_and_simplify_are_refused(tmp_path, capsys):
+    """`cast<i32x99999999999>(a[i])` hung the reference (it evaluated every lane); in
+    `rewriter simplify` a scalar cast to a vector and back was "proven equal"."""
+    ir = tmp_path / "vec.ir"
+    ir.write_text(_kernel("o[i] = cast<i32>(cast<i32x99999999999>(a[i]))"))
+    _refused(capsys, ["run", str(ir)], f"{ir}:3:20", "kernels compute on scalars: i32x99999999999")
+    _refused(capsys, ["simplify", "cast<i32>(cast<i32x4>(x))", "--var", "x:i32"], "<expr>:1:11",
+             "i32x4 is a vector type")
+    assert main(["simplify", "x", "--var", "x:i32x4"]) == 2
+    assert "vector type" in capsys.readouterr().err

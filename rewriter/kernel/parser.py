@@ -75,6 +75,11 @@ class _KernelTyping(Typing):
 
     def _infer(self, p: Pattern) -> int:
         env, kb = self.env, self.kb
+        if p.dtype is not None and p.dtype.is_vector:
+            # Vector widths are the targets' decision; the reference would evaluate every
+            # lane of `cast<i32x99999999999>` (hanging), and the lowering re-vectorizes it.
+            raise TypeCheckError(f"kernels compute on scalars: {p.dtype} is a vector type (the "
+                                 f"targets choose vector widths; write {p.dtype.scalar})", p.loc, self.text)
         if p.kind == "index":
             buf = kb.buffer_for_load(p)
             for a in p.args:

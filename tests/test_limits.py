@@ -162,7 +162,8 @@ def test_long_names_are_refused_and_the_limit_can_be_raised(tmp_path, capsys):
     assert parse_kernels(text, limits=Limits(max_name_length=1100))[0].inputs[0].name == name
     # At the limit, the kernel's and the buffer's names go through LLVM (a name of ~1 KiB made
     # the emitted IR invalid).
-    ir.write_text(_kernel(f"o[i] = {'b' * 256}[i] + 1", f"{'b' * 256}: i32[64]").replace("kernel k(", f"kernel {'k' * 256}("))
+    at_limit = _kernel(f"o[i] = {'b' * 256}[i] + 1", f"{'b' * 256}: i32[64]")
+    ir.write_text(at_limit.replace("kernel k(", f"kernel {'k' * 256}("))
     assert main(["optimize", str(ir), "--check"]) == 0
     assert "check against the reference interpreter: ok" in capsys.readouterr().out
 

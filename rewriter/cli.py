@@ -17,7 +17,7 @@ from rewriter import __version__
 from rewriter.bench import run_bench
 from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
-from rewriter.dsl.rule import format_rules_keeping_comments, load_library
+from rewriter.dsl.rule import format_rules_keeping_comments, load_library, read_rule_text
 from rewriter.errors import RewriterError, SourceError
 from rewriter.flags import COUNT, JOBS, SEED, UNROLL, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
@@ -232,7 +232,7 @@ def cmd_lint(args) -> int:
 
 def cmd_fmt(args) -> int:
     for p in args.files:
-        text = Path(p).read_text()
+        text = read_rule_text(p)
         sys.stdout.write(format_rules_keeping_comments(text, parse_rules(text, p)))
     return 0
 

@@ -24,6 +24,7 @@ from rewriter.ir.ops import ANY
 from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp
+from rewriter.limits import Limits, limit_name
 from rewriter.rewrite.engine import Rewriter
 from rewriter.solver import SaturatingRewriter
 from rewriter.verifier.strategies import run_portfolio
@@ -39,7 +40,21 @@ class VarDecl:
     hi: int | None = None
 
 
-def parse_var_decl(text: str) -> VarDecl:
+def _bound(decl: str, digits: str | None, limits: Limits) -> int | None:
+    """A --var bound, at most `max_literal_bits` bits like a literal (checked on the digit
+    count first: Python converts at most 4300 digits)."""
+    if digits is None:
+        return None
+    n = len(digits.lstrip("-").lstrip("0"))
+    value = int(digits) if n * 3 <= limits.max_literal_bits + 3 else None
+    if value is None or abs(value).bit_length() > limits.max_literal_bits:
+        name = decl.split(":", 1)[0]
+        raise RewriterError(f"--var {name}: a bound of {n} digits exceeds the limit of "
+                            f"{limits.max_literal_bits} bits ({limit_name('max_literal_bits')})")
+    return value
+
+
+def parse_var_decl(text: str, limits: Limits = Limits()) -> VarDecl:
     """`a:idx=0..100` (bounds inclusive and optional) -> VarDecl."""
     m = _DECL.match(text.strip())
     if not m:
@@ -48,8 +63,10 @@ def parse_var_decl(text: str) -> VarDecl:
         t = parse_dtype(m.group(2))
     except RewriterError as e:
         raise RewriterError(f"--var {text!r}: {e}") from None
-    lo = int(m.group(3)) if m.group(3) is not None else None
-    hi = int(m.group(4)) if m.group(4) is not None else None
+    if t.is_vector:
+        raise RewriterError(f"--var {text!r}: {t} is a vector type: expressions are written at "
+                            f"scalar types (here {t.scalar})")
+    lo, hi = (_bound(text, m.group(g), limits) for g in (3, 4))
     if lo is not None:
         if lo > hi:
             raise RewriterError(f"--var {text!r}: empty range {lo}..{hi}")
@@ -60,12 +77,18 @@ def parse_var_decl(text: str) -> VarDecl:
     return VarDecl(m.group(1), t, lo, hi)
 
 
-def typed_expr(text: str, decls: list[VarDecl], filename: str = "<expr>") -> UOp:
+def typed_expr(text: str, decls: list[VarDecl], filename: str = "<expr>",
+               limits: Limits = Limits()) -> UOp:
     """Parse and type an expression over declared variables (undeclared ones are errors)."""
-    pattern = parse_expr(text, filename)
+    pattern = parse_expr(text, filename, limits)
     by_name = {d.name: d for d in decls}
     ty = Typing(text)
     for p in pattern.walk():
+        if p.dtype is not None and p.dtype.is_vector:
+            # As in rules (typecheck._check_rule_types): terms are scalar; a scalar cast to a
+            # vector type and back was "proven equal" to the scalar.
+            raise TypeCheckError(f"{p.dtype} is a vector type: expressions are written at scalar "
+                                 f"types (here {p.dtype.scalar})", p.loc, text)
         if p.kind in ("var", "const") and p.name not in by_name:
             raise SourceError(f"undeclared variable '{p.name}': declare it with --var {p.name}:TYPE",
                               p.loc, text)
@@ -106,10 +129,10 @@ def format_range(u: UOp) -> str:
 
 def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = False,
                   engine: str = "greedy", explain: bool = False,
-                  target: str | None = None) -> SimplifyResult:
+                  target: str | None = None, limits: Limits = Limits()) -> SimplifyResult:
     """Simplify `text` with the portable rules of `rule_paths` (and `target`'s, if given).
     `rule_locs` of the result says where each rule is, and its scope for a target's rule."""
-    term = typed_expr(text, decls)
+    term = typed_expr(text, decls, limits=limits)
     full = load_library(rule_paths)
     lib = full.for_target(target) if target else full.portable()
     rw = SaturatingRewriter(lib) if engine == "saturate" else Rewriter(lib, trace=explain)

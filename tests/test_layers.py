@@ -1,7 +1,7 @@
 """The package's layer order, enforced: a module imports only from its own layer or below.
 
-    errors, rules_path, flags       typed errors; where the default rules and examples are;
-                                    the numeric command-line values
+    errors, rules_path, flags,      typed errors; where the default rules and examples are;
+    limits                          the numeric command-line values; how big an input may be
     ir                              the IR: dtypes, UOps, the op table, evaluators, analyses
     dsl                             the rule language: grammar, parser, typing, rule library
     verifier                        Z3 refinement proofs of rules
@@ -28,7 +28,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "rewriter"
 
-LAYERS = (("errors", "rules_path", "flags"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",), ("kernel",),
+LAYERS = (("errors", "rules_path", "flags", "limits"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",),
+          ("kernel",),
           ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
           ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("cli", "outputs", "__main__", "__init__"))
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}

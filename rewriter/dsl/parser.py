@@ -16,6 +16,7 @@ from rewriter.dsl.pattern import Pattern
 from rewriter.errors import RewriterError, SourceError, SourceLoc
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.ops import OPS
+from rewriter.limits import Limits, limit_name
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
 
@@ -71,10 +72,11 @@ class RuleFile:
     rules: list[RuleDecl]
 
 
-def parse_rule_file(text: str, filename: str = "<string>") -> RuleFile:
-    """Parse a whole `.rules` file, its scope declaration included."""
-    tree = _parse(text, filename, "start")
-    builder = _Builder(filename, text)
+def parse_rule_file(text: str, filename: str = "<string>", limits: Limits = Limits()) -> RuleFile:
+    """Parse a whole `.rules` file, its scope declaration included; `limits` bounds nesting,
+    literals and names (rewriter.limits)."""
+    tree = _parse(text, filename, "start", limits)
+    builder = _Builder(filename, text, limits)
     comments = _comment_lines(text)
     scope, scope_loc, rules = None, None, []
     for node in tree.children:
@@ -86,18 +88,69 @@ def parse_rule_file(text: str, filename: str = "<string>") -> RuleFile:
     return RuleFile(scope, scope_loc, rules)
 
 
-def parse_rules(text: str, filename: str = "<string>") -> list[RuleDecl]:
+def parse_rules(text: str, filename: str = "<string>", limits: Limits = Limits()) -> list[RuleDecl]:
     """Parse a whole `.rules` file: its rules (the scope declaration: `parse_rule_file`)."""
-    return parse_rule_file(text, filename).rules
+    return parse_rule_file(text, filename, limits).rules
 
 
-def parse_expr(text: str, filename: str = "<expr>") -> Pattern:
+def parse_expr(text: str, filename: str = "<expr>", limits: Limits = Limits()) -> Pattern:
     """Parse a standalone expression (as used by `rewriter simplify`)."""
-    _parser_expr = _parse(text, filename, "expr")
-    return _Builder(filename, text).expr(_parser_expr)
+    _parser_expr = _parse(text, filename, "expr", limits)
+    return _Builder(filename, text, limits).expr(_parser_expr)
 
 
-def _parse(text: str, filename: str, start: str) -> lark.Tree:
+def _parse(text: str, filename: str, start: str, limits: Limits = Limits()) -> lark.Tree:
+    """Lark's tree of `text`, checked against `limits` (depth, names) before anything walks
+    it recursively."""
+    tree = _lark_parse(text, filename, start)
+    _check_tree(tree, filename, text, limits)
+    return tree
+
+
+#: Tree nodes that are structure around expressions, not a level of one.
+_STRUCTURE = frozenset({"start", "kernel_file", "kernel_def", "rule_def", "scope_decl", "type_list",
+                        "precondition", "param", "shape", "define", "store", "annotation", "callee"})
+#: Tokens that are names (what `max_name_length` bounds).
+_NAMES = frozenset({"RULE_NAME", "VAR_NAME", "CONST_NAME", "DOTTED_NAME", "GENERIC_NAME"})
+
+
+def _check_tree(tree: lark.Tree, filename: str, text: str, limits: Limits) -> None:
+    """Expression nesting within `limits.max_depth` and names within `max_name_length`.
+    Iterative: this is what keeps the recursive builder, the type checker and every later
+    pass (rewriting, lowering, the printers) from running out of Python stack. Lark's LALR
+    parser itself has no recursion, so any depth arrives here."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, lark.Token):
+            if node.type in _NAMES and len(node) > limits.max_name_length:
+                raise SourceError(f"a name of {len(node)} characters exceeds the limit of "
+                                  f"{limits.max_name_length} ({limit_name('max_name_length')})",
+                                  SourceLoc(filename, node.line, node.column), text)
+            continue
+        if node is None:
+            continue
+        if node.data not in _STRUCTURE:
+            depth += 1
+            if depth > limits.max_depth:
+                line, col = _first_position(node)
+                raise SourceError(f"expression nested deeper than {limits.max_depth} levels (each "
+                                  f"operator of a chain such as a + b + c is a level; the limit is "
+                                  f"{limit_name('max_depth')})", SourceLoc(filename, line, col), text)
+        stack.extend((c, depth) for c in reversed(node.children))  # source order: the first offender
+
+
+def _first_position(node: lark.Tree) -> tuple[int, int]:
+    """(line, col) where a tree starts: its meta, or its first token."""
+    meta = node.meta
+    if not getattr(meta, "empty", True):
+        return meta.line, meta.column
+    while isinstance(node, lark.Tree):
+        node = next((c for c in node.children if c is not None), None)
+    return (node.line, node.column) if node is not None else (1, 1)
+
+
+def _lark_parse(text: str, filename: str, start: str) -> lark.Tree:
     try:
         return _parser(start).parse(text)
     except lark.exceptions.UnexpectedCharacters as e:
@@ -155,9 +208,10 @@ def _with_doc(decl: RuleDecl, comments: dict[int, str]) -> RuleDecl:
 
 
 class _Builder:
-    def __init__(self, filename: str, text: str):
+    def __init__(self, filename: str, text: str, limits: Limits = Limits()):
         self.filename = filename
         self.text = text
+        self.limits = limits
 
     def loc(self, tok) -> SourceLoc:
         return SourceLoc(self.filename, tok.line, tok.column)
@@ -200,7 +254,30 @@ class _Builder:
 
     def _int_lit(self, node):
         tok = node.children[0]
-        return Pattern("lit", value=int(str(tok), 0), loc=self.loc(tok))
+        return Pattern("lit", value=self.int_value(tok), loc=self.loc(tok))
+
+    def int_value(self, tok) -> int:
+        """An INT token's value: decimal without a leading zero (C would read `010` as octal,
+        Python refuses it: neither is guessed), or hex; at most `max_literal_bits` bits,
+        checked on the digits before converting (Python converts at most 4300 digits)."""
+        text = str(tok)
+        hexa = text[:2].lower() == "0x"
+        if not hexa and len(text) > 1 and text[0] == "0":
+            raise SourceError(f"integer literal '{text}' has a leading zero (write "
+                              f"{text.lstrip('0') or '0'}; there are no octal literals)", self.loc(tok), self.text)
+        digits = (text[2:] if hexa else text).lstrip("0")
+        # A bound on the bits from the digit count: 4 per hex digit, log2(10) < 3.33 per decimal.
+        too_many = len(digits) * 4 > self.limits.max_literal_bits + 4 if hexa else \
+            len(digits) * 3 > self.limits.max_literal_bits + 3
+        try:
+            value = None if too_many else int(text, 0)
+        except ValueError:  # over Python's digit limit (a `max_literal_bits` raised that far)
+            value = None
+        if value is None or value.bit_length() > self.limits.max_literal_bits:
+            raise SourceError(f"integer literal of {len(digits)} {'hex ' if hexa else ''}digits exceeds the limit "
+                              f"of {self.limits.max_literal_bits} bits ({limit_name('max_literal_bits')})",
+                              self.loc(tok), self.text)
+        return value
 
     def _float_lit(self, node):
         tok = node.children[0]

@@ -26,9 +26,11 @@ from pathlib import Path
 
 from rewriter.dsl.parser import RuleDecl, parse_rule_file
 from rewriter.dsl.pattern import Pattern, format_pattern
+from rewriter.dsl.source import read_source
 from rewriter.dsl.typecheck import check_bindings, instantiate_rule  # check_bindings: re-exported
 from rewriter.errors import RewriterError, SourceError, SourceLoc
 from rewriter.ir.ops import OPS
+from rewriter.limits import Limits
 
 #: The scope of a file that declares none: rules every pipeline applies.
 PORTABLE = "portable"
@@ -158,9 +160,9 @@ def check_scope(decl: RuleDecl, scope: str, text: str | None) -> None:
                               p.loc or decl.loc, text)
 
 
-def build_rules(text: str, filename: str) -> list[Rule]:
+def build_rules(text: str, filename: str, limits: Limits = Limits()) -> list[Rule]:
     """Parse and type-check one file's text; each rule carries the file's scope."""
-    parsed = parse_rule_file(text, filename)
+    parsed = parse_rule_file(text, filename, limits)
     scope = file_scope(parsed.scope, parsed.scope_loc, text)
     rules = []
     for decl in parsed.rules:
@@ -187,10 +189,7 @@ def read_manifest(folder: Path) -> list[Path]:
         raise RewriterError(f"{folder}: {len(found)} .rules files and no {manifest} to give their "
                             f"priority: write {manifest} listing them, one a line, the file whose "
                             f"rules win first, e.g.{listing}")
-    try:
-        text = manifest.read_text()
-    except (OSError, UnicodeDecodeError) as e:
-        raise RewriterError(f"{manifest}: cannot read: {e}") from None
+    text = read_source(manifest)
     listed: dict[str, SourceLoc] = {}
     for n, line in enumerate(text.split("\n"), 1):
         entry = line.split("#", 1)[0].strip()
@@ -229,18 +228,16 @@ def rule_files(paths) -> list[Path]:
     return out
 
 
-def load_library(paths) -> RuleLibrary:
+def load_library(paths, limits: Limits = Limits()) -> RuleLibrary:
     """Every rule of `paths` (priority order: `rule_files`), as a library that applies its
-    portable rules (`RuleLibrary` for the other views)."""
+    portable rules (`RuleLibrary` for the other views). `limits` bounds what the parser
+    accepts (rewriter.limits)."""
     every: list[Rule] = []
     files: list[Path] = []
     first: dict[str, Rule] = {}
     for path in rule_files(paths):
-        try:
-            text = path.read_text()
-        except (OSError, UnicodeDecodeError) as e:
-            raise RewriterError(f"{path}: cannot read: {e}") from None
-        for rule in build_rules(text, str(path)):
+        text = read_source(path)
+        for rule in build_rules(text, str(path), limits):
             if rule.name in first:
                 raise SourceError(f"duplicate rule name '{rule.name}' (first defined at "
                                   f"{first[rule.name].loc})", rule.loc, text)
@@ -326,3 +323,8 @@ __all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "read_manifest"
            "PORTABLE", "MANIFEST", "format_rule", "format_rules",
            "format_rules_keeping_comments",
            "Pattern", "check_bindings"]
+
+
+def read_rule_text(path) -> str:
+    """A rule file's text, as every command reads it (rewriter.dsl.source.read_source)."""
+    return read_source(path)

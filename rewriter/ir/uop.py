@@ -134,7 +134,7 @@ class UOp:
         return d[self]
 
     def __repr__(self) -> str:
-        if self.depth() > _REPR_DEPTH:  # format_uop recurses: print deep terms abridged
+        if self.depth() > _REPR_DEPTH:  # a repr stays readable: deep terms abridged
             return f"<UOp {self.op}(...) : {self.dtype}, {len(self.toposort())} nodes>"
         return f"<UOp {format_uop(self)} : {self.dtype}>"
 

@@ -18,6 +18,7 @@ import lark
 
 from rewriter.dsl.parser import _Builder, _parse
 from rewriter.dsl.pattern import Pattern
+from rewriter.dsl.source import read_source
 from rewriter.dsl.typecheck import Typing, _NotAtType
 from rewriter.errors import RewriterError, SourceError, TypeCheckError
 from rewriter.ir.analysis import affine
@@ -27,29 +28,28 @@ from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel, RangeDecl
 from rewriter.kernel.validate import validate_kernel
+from rewriter.limits import Limits, limit_name
 
 
-def load_kernels(path, validate: bool = False) -> list[Kernel]:
+def load_kernels(path, validate: bool = False, limits: Limits = Limits()) -> list[Kernel]:
     p = Path(path)
-    try:
-        text = p.read_text()
-    except (OSError, UnicodeDecodeError) as e:
-        raise RewriterError(f"{p}: cannot read: {e}") from None
-    return parse_kernels(text, str(p), validate)
+    return parse_kernels(read_source(p), str(p), validate, limits)
 
 
-def load_kernel(path, validate: bool = False) -> Kernel:
-    ks = load_kernels(path, validate)
+def load_kernel(path, validate: bool = False, limits: Limits = Limits()) -> Kernel:
+    ks = load_kernels(path, validate, limits)
     if len(ks) != 1:
         raise RewriterError(f"{path}: expected one kernel, found {len(ks)}")
     return ks[0]
 
 
-def parse_kernels(text: str, filename: str = "<ir>", validate: bool = False) -> list[Kernel]:
+def parse_kernels(text: str, filename: str = "<ir>", validate: bool = False,
+                  limits: Limits = Limits()) -> list[Kernel]:
     """The kernels of `.ir` text; `validate` checks each at the "kernel" stage
-    (rewriter.kernel.validate), raising IRValidationError."""
-    tree = _parse(text, filename, "kernel_file")
-    b = _Builder(filename, text)
+    (rewriter.kernel.validate), raising IRValidationError. `limits` bounds nesting, names,
+    literals, dimensions, ranges and buffer sizes (rewriter.limits)."""
+    tree = _parse(text, filename, "kernel_file", limits)
+    b = _Builder(filename, text, limits)
     kernels = [_KernelBuilder(b, text).build(k) for k in tree.children]
     seen = set()
     for k in kernels:
@@ -75,6 +75,11 @@ class _KernelTyping(Typing):
 
     def _infer(self, p: Pattern) -> int:
         env, kb = self.env, self.kb
+        if p.dtype is not None and p.dtype.is_vector:
+            # Vector widths are the targets' decision; the reference would evaluate every
+            # lane of `cast<i32x99999999999>` (hanging), and the lowering re-vectorizes it.
+            raise TypeCheckError(f"kernels compute on scalars: {p.dtype} is a vector type (the "
+                                 f"targets choose vector widths; write {p.dtype.scalar})", p.loc, self.text)
         if p.kind == "index":
             buf = kb.buffer_for_load(p)
             for a in p.args:
@@ -196,14 +201,28 @@ class _KernelBuilder:
         name_tok, type_tok = node.children[0], node.children[1]
         shape = ()
         if len(node.children) > 2:
-            shape = tuple(int(str(t), 0) for t in node.children[2].children)
-            for t, s in zip(node.children[2].children, shape):
+            dims = node.children[2].children
+            if len(dims) > self.b.limits.max_dims:
+                self.err(f"a buffer of {len(dims)} dimensions exceeds the limit of {self.b.limits.max_dims} "
+                         f"({limit_name('max_dims')})", self.b.loc(dims[self.b.limits.max_dims]))
+            shape = tuple(self.b.int_value(t) for t in dims)
+            for t, s in zip(dims, shape):
                 if s <= 0:
                     self.err(f"dimension must be positive, got {s}", self.b.loc(t))
         if str(name_tok) in self.buffers:
             self.err(f"duplicate parameter '{name_tok}'", self.b.loc(name_tok))
         dtype = self.scalar_type(type_tok)
-        self.buffers[str(name_tok)] = Buffer(str(name_tok), dtype, shape, role)
+        buf = Buffer(str(name_tok), dtype, shape, role)
+        self.check_size(buf, self.b.loc(name_tok))
+        self.buffers[str(name_tok)] = buf
+
+    def check_size(self, buf: Buffer, loc):
+        """A buffer every runner can allocate: at most `max_buffer_bytes` (numpy would fail
+        with a MemoryError, and the reference keeps integers as Python objects)."""
+        nbytes = buf.size * max(1, buf.dtype.bits // 8)
+        if nbytes > self.b.limits.max_buffer_bytes:
+            self.err(f"buffer '{buf.name}' of {nbytes} bytes exceeds the limit of "
+                     f"{self.b.limits.max_buffer_bytes} bytes ({limit_name('max_buffer_bytes')})", loc)
 
     def define(self, node: lark.Tree):
         name_tok, _, value = node.children
@@ -220,6 +239,9 @@ class _KernelBuilder:
                      p.loc or self.b.loc(name_tok))
         if p.args[0].value <= 0:
             self.err("a range needs a positive size", p.args[0].loc)
+        if p.args[0].value > self.b.limits.max_range_extent:
+            self.err(f"a range of {p.args[0].value} exceeds the limit of {self.b.limits.max_range_extent} "
+                     f"({limit_name('max_range_extent')})", p.args[0].loc)
         if name in self.ranges or name in self.buffers:
             self.err(f"'{name}' is already defined", self.b.loc(name_tok))
         self.ranges[name] = RangeDecl(name, p.args[0].value, len(p.args) == 2)
@@ -280,6 +302,9 @@ class _KernelBuilder:
         return UOp("store", value.dtype, tuple(indices) + (value,), name), loc
 
     def new_temp(self, name, index_ps, dtype: DType, loc) -> Buffer:
+        if len(index_ps) > self.b.limits.max_dims:
+            self.err(f"a buffer of {len(index_ps)} dimensions exceeds the limit of {self.b.limits.max_dims} "
+                     f"({limit_name('max_dims')})", index_ps[self.b.limits.max_dims].loc or loc)
         shape = []
         for ip in index_ps:
             if ip.kind != "var" or ip.name not in self.ranges or self.ranges[ip.name].reduce:
@@ -287,6 +312,7 @@ class _KernelBuilder:
                          f"with parallel ranges only", ip.loc or loc)
             shape.append(self.ranges[ip.name].size)
         buf = Buffer(name, dtype, tuple(shape), "temp")
+        self.check_size(buf, loc)
         self.buffers[name] = buf
         return buf
 

@@ -384,6 +384,12 @@ def main(argv=None) -> int:
     except OSError as e:
         print(f"rewriter: error: {e}", file=sys.stderr)
         return 2
+    except MemoryError:
+        # Sizes within rewriter.limits.Limits can still exceed this machine's memory (the
+        # reference interpreter holds exact integers as Python objects): one line, not a trace.
+        print("rewriter: error: out of memory: the kernel's buffers or the work on them do not fit "
+              "in this machine's memory (make the kernel smaller)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("rewriter: interrupted", file=sys.stderr)
         return 130

@@ -369,3 +369,16 @@ def test_a_device_is_written_to_never_replaced(kernel, capsys):
     assert main(["run", str(kernel), "-o", str(null)]) == 0
     assert capsys.readouterr().out.strip().endswith(f"wrote {null}")
     assert null.is_char_device() and not Path(f"{null}.npz").exists()
+
+
+def test_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys):
+    """Sizes within the limits can still exceed the machine's memory: exit 2, one line."""
+    import rewriter.cli as cli
+
+    def exhausted(*args, **kw):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "run_reference", exhausted)
+    assert main(["run", "examples/add_sat_u8.ir", "-o", "/dev/null"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rewriter: error: out of memory") and err.count("\n") == 1 and "Traceback" not in err

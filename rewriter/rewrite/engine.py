@@ -28,6 +28,7 @@ from rewriter.ir.ops import OPS
 from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, const
+from rewriter.rewrite.linear import fold_compare, fold_divmod, fold_sum
 from rewriter.rewrite.matcher import RuleIndex, substitute
 
 
@@ -44,6 +45,7 @@ class RewriteLimitError(RewriterError):
 
 FOLD = "(engine: constant / range folding)"
 ORDER = "(engine: canonical operand order)"
+LINEAR = "(engine: linear sums at idx)"
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,9 @@ def _canon_key(u: UOp) -> tuple:
 
 
 class Rewriter:
-    def __init__(self, library, max_rewrites: int = 100_000, trace: bool = False):
+    def __init__(self, library, max_rewrites: int = 100_000, trace: bool = False, linear: bool = True):
         self.index = RuleIndex(library)
+        self.linear = linear
         self.trace = trace
         self.steps: list[Step] = []
         self.max_rewrites = max_rewrites
@@ -167,7 +170,18 @@ class Rewriter:
             n = n.replace(src=n.src[::-1])
         return n
 
+    def _linear(self, n: UOp) -> UOp | None:
+        """The linear-sum normal form and its div/mod/compare folds (rewrite/linear.py),
+        tried before the rules: an idx sum is collected before any rule sees its shape."""
+        rng = lambda u: ranges(u, self._ranges)[u]  # noqa: E731
+        return fold_sum(n, self.normalize) or fold_divmod(n, rng) or fold_compare(n, rng)
+
     def _apply_first(self, n: UOp):
+        new = self._linear(n) if self.linear else None
+        if new is not None:
+            if self.trace:
+                self.steps.append(Step(n, new, LINEAR))
+            return new, LINEAR
         fired = next(self._applicable(n), None)
         if fired is not None and self.trace:
             also = dict.fromkeys(name for _, name in self._applicable(n) if name != fired[1])

@@ -13,6 +13,7 @@ rewrites a term into itself). The identities used, with d, d1, d2 > 0:
   * y == (y / d) * d + y % d                          (C division, any sign of y)
   * (y / d1) / d2 == y / (d1 * d2)                    (truncation composes)
   * y % d1 + ((y / d1) % d2) * d1 == y % (d1 * d2)    (any sign of y)
+  * (y % D) % d == y % d  where d divides D             (any sign of y)
   * for s >= 0 division truncates as it floors: s = d*Q + R with Q an integer-valued linear
     form gives s / d == Q + R / d where R >= 0, and == Q + m where m*d <= R < (m+1)*d.
 """
@@ -200,7 +201,8 @@ def fold_divmod(n: UOp, rng) -> UOp | None:
     # K - (u + r) / d (from (k - u) / d) may be larger by the `+ r`, but it turns the
     # quotient of a negated sum into one of a sum of positive terms, which the sum around
     # it (typically `... + 50`) then folds; its own quotient never takes this path again.
-    slack = 2 if out.op == "sub" and out.src[1].op == "div" else -1
+    # -((-s) / d) for s <= 0 is allowed its size: it hands the rules a non-negative dividend.
+    slack = 2 if out.op == "sub" and out.src[1].op == "div" else 0 if out.op == "neg" else -1
     return out if tree_size(out) <= tree_size(n) + slack else None
 
 
@@ -212,12 +214,18 @@ def tree_size(u: UOp) -> int:
 
 
 def _fold_divmod(n: UOp, rng) -> UOp | None:
-    if not (_is_idx(n) and n.op in ("div", "mod") and _const(n.src[1]) is not None):
+    if not (_is_idx(n) and n.op in ("div", "mod")):
         return None
+    if _const(n.src[1]) is None:
+        return _fold_symbolic_divisor(n)
     d = n.src[1].arg
     if d <= 0:
         return None
     s = n.src[0]
+    if n.op == "mod" and s.op == "mod" and _is_idx(s) and (_const(s.src[1]) or 0) > 0 and s.src[1].arg % d == 0:
+        # (y % D) % d == y % d when d divides D: y and y % D differ by a multiple of d and
+        # have the same sign, so their C remainders agree
+        return UOp("mod", idx, (s.src[0], n.src[1]))
     lin = linear(s)
     if all(c % d == 0 for c in lin.terms.values()) and lin.k % d == 0 and d > 1:
         # an exact quotient, whatever the signs
@@ -233,8 +241,30 @@ def _fold_divmod(n: UOp, rng) -> UOp | None:
         lin = linear(s)
         neg = Linear({a: -c for a, c in lin.terms.items()}, -lin.k, lin.leaves)
         out = _divmod_nonneg(n.op, neg, d, rng, None)
-        return None if out is None else UOp("neg", idx, (out,))
+        if out is None:  # still flip the sign, so the rules (stated for x >= 0) see it
+            out = UOp(n.op, idx, (build(neg.terms, neg.k), n.src[1]))
+        return UOp("neg", idx, (out,))
     return None
+
+
+def _fold_symbolic_divisor(n: UOp) -> UOp | None:
+    """s / (y * C) and s % (y * C) where g = gcd(C, s's coefficients and constant) > 1:
+    truncating division and remainder scale, (g*s') / (g*t) == s' / t and
+    (g*s') % (g*t) == (s' % t) * g, for any signs (g > 0)."""
+    y, c = n.src[1].src if n.src[1].op == "mul" else (None, None)
+    if y is None or _const(c) is None or c.arg <= 1 or not _is_idx(n.src[1]):
+        return None
+    lin = linear(n.src[0])
+    g = c.arg
+    for v in [*lin.terms.values(), lin.k]:
+        g = gcd(g, v)
+    if g <= 1:
+        return None
+    s = build({a: v // g for a, v in lin.terms.items()}, lin.k // g)
+    t = y if c.arg == g else UOp("mul", idx, (y, const(idx, c.arg // g)))
+    if n.op == "div":
+        return UOp("div", idx, (s, t))
+    return UOp("mul", idx, (UOp("mod", idx, (s, t)), const(idx, g)))
 
 
 def _nonneg(a: UOp, rng) -> bool:
@@ -280,14 +310,29 @@ def _divmod_nonneg(op: str, lin: Linear, d: int, rng, orig: UOp | None) -> UOp |
             q_terms = {a: (terms[a] - r) // d for a, r in zip(atoms, rs) if terms[a] != r}
             return build(q_terms, (k - rk) // d + m)
         return build(r_terms, rk - m * d)
-    # 2. split the multiples of d out: s == d*Q + R with R's coefficients in [0, d), R >= 0.
+    # 2. a factor g of d dividing the big terms, the small ones (and k % g) in [0, g):
+    #    s == g*B + S, so s / d == B / (d/g), and B >= 0 since s >= 0 and S < g.
+    for g in range(d, 1, -1):
+        if d % g:
+            continue
+        big = {a: c // g for a, c in terms.items() if c % g == 0}
+        sm = {a: c for a, c in terms.items() if c % g}
+        slo, shi = _range_of(sm, k % g, rng)
+        if not big or slo is None or slo < 0 or shi >= g:
+            continue
+        b = build(big, k // g)
+        if op == "div":
+            return UOp("div", idx, (b, const(idx, d // g))) if g < d else b
+        rem = UOp("mod", idx, (b, const(idx, d // g))) if g < d else const(idx, 0)
+        return _plus(UOp("mul", idx, (rem, const(idx, g))), build(sm, k % g))
+    # 3. split the multiples of d out: s == d*Q + R with R's coefficients in [0, d), R >= 0.
     q_terms = {a: terms[a] // d for a in atoms if terms[a] // d != 0}
     r_terms = {a: terms[a] % d for a in atoms if terms[a] % d != 0}
     rk = k % d
     rlo, _ = _range_of(r_terms, rk, rng)
     if rlo is None or rlo < 0:  # R / d must truncate as it floors: R >= 0
         return None
-    # 3. a factor g of d that divides the big part of R, the small part in [0, g):
+    # 4. a factor g of d that divides the big part of R, the small part in [0, g):
     #    R == g*B + S gives R / d == B / (d/g) and R % d == (B % (d/g)) * g + S.
     big, small, g = r_terms, {}, 1
     for cand in range(d, 1, -1):

@@ -5,7 +5,9 @@
      poison: `1 / 0` stays as written),
   2. folds integer terms whose range is a single value (`x % 4 < 4` is `true` for any x >= 0),
   3. orders commutative operands canonically (constants to the right), and
-  4. applies the first rule, in library order, whose left side matches and whose precondition
+  4. at idx, takes the linear-sum step (rewrite/linear.py: like terms, div/mod of a sum by
+     the ranges of its terms, div/mod recombination, compare folding) where it applies, else
+  5. applies the first rule, in library order, whose left side matches and whose precondition
      the range analysis proves; the result is normalized again.
 Normal forms are memoized per term (rules are context-free: a variable's bounds live in the
 variable). A rewrite that comes back to a term already being normalized is a rule cycle and

@@ -151,8 +151,10 @@ def simplify_expr(text: str, decls: list[VarDecl], rule_paths, check: bool = Fal
 
 
 def rule_places(lib: RuleLibrary) -> dict[str, str]:
-    """Rule name -> `file:line:col`, followed by `, scope NAME` for a target's rule."""
-    return {r.name: str(r.loc) + ("" if r.scope == PORTABLE else f", scope {r.scope}") for r in lib}
+    """Rule name -> `file:line:col`, followed by `, scope NAME` for a target's rule and
+    `, from "..."` where the rule says where it comes from."""
+    return {r.name: str(r.loc) + ("" if r.scope == PORTABLE else f", scope {r.scope}")
+            + (f', from "{r.decl.source}"' if r.decl.source else "") for r in lib}
 
 
 def _with_scopes(line: str, lib: RuleLibrary) -> str:

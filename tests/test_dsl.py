@@ -524,3 +524,60 @@ def test_fmt_keeps_every_comment(tmp_path, capsys):
         assert [ln for ln in once.splitlines() if ln.startswith("#")] == comments, path
         f.write_text(once)
         assert main(["fmt", str(f)]) == 0 and capsys.readouterr().out == once, path
+
+
+# ---- type parameter T, named type classes, MIN<..>/MAX<..>, provenance -------------------
+def test_type_parameter_makes_one_rule_at_every_listed_type():
+    text = "rule cast-id [ints, idx, bool, floats]: cast<T>(x:T) => x\n"
+    (decl,) = parse_rules(text, "t.rules")
+    insts, _ = instantiate_rule(decl, text)
+    assert [str(i.dtype) for i in insts] == ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
+                                             "idx", "bool", "f16", "f32", "f64"]
+    assert all(i.lhs.op == "cast" and i.lhs.src[0].dtype == i.dtype for i in insts)
+    assert format_rule(decl) == "rule cast-id [ints, idx, bool, floats]: cast<T>(x:T) => x"
+
+
+def test_type_classes_expand_in_lists():
+    (decl,) = parse_rules("rule r [signed, idx]: x - x => 0\n", "t.rules")
+    assert [str(t) for t in decl.types] == ["i8", "i16", "i32", "i64", "idx"]
+
+
+def test_bounds_are_literals_of_their_type():
+    text = ("rule r [signed]: sat_add(x, y) => x + y if y >= 0 && x <= MAX<T> - y\n"
+            "rule s: cast<idx>(cast<i32>(x:idx)) => x if x >= MIN<i32> && x <= MAX<i32>\n")
+    r, s = parse_rules(text, "t.rules")
+    insts, _ = instantiate_rule(r, text)
+    assert [format_uop(i.pre) for i in insts] == [f"0 <= y & x <= {m} - y" for m in (127, 32767, 2**31 - 1, 2**63 - 1)]
+    (inst,) = instantiate_rule(s, text)[0]
+    assert format_uop(inst.pre) == "(-2147483648) <= x & x <= 2147483647"
+    assert parse_rules(format_rule(s), "again")[0] == s
+
+
+@pytest.mark.parametrize("text, message", [
+    ("rule r: cast<T>(x:T) => x\n", "uses the type parameter T: list its types"),
+    ("rule r [idx]: x + MAX<T> => x\n", "MAX<T> is not a number: idx has no maximum"),
+    ("rule r: x + MIN<f32> => x\n", "only fixed-width integer types have bounds"),
+])
+def test_type_parameter_and_bound_errors(text, message):
+    with pytest.raises(SourceError) as e:
+        for d in parse_rules(text, "t.rules"):
+            instantiate_rule(d, text)
+    assert message in str(e.value) and e.value.loc.line == 1
+
+
+def test_provenance_is_kept_and_printed():
+    text = 'rule add-zero: x + 0 => x if x >= 0 from "LLVM InstCombine: InstCombineAddSub.cpp"\n'
+    (decl,) = parse_rules(text, "t.rules")
+    assert decl.source == "LLVM InstCombine: InstCombineAddSub.cpp"
+    assert format_rule(decl) == text.strip()
+    # `from` stays an ordinary variable name elsewhere
+    (d2,) = parse_rules("rule r: from + 0 => from\n", "t.rules")
+    assert d2.lhs.args[0].name == "from"
+
+
+def test_explain_shows_provenance(capsys):
+    from rewriter.cli import main
+
+    assert main(["simplify", "sat_add(a, b)", "--var", "a:i32=0..100", "--var", "b:i32=-5..5", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert '[sat-add-in-range  rules/algebra.rules:' in out and 'from "LLVM InstCombine: InstCombineCalls.cpp' in out

@@ -89,10 +89,20 @@ def test_precondition_on_variable_needs_range_proof():
 def test_explain_names_the_winner_and_the_rules_it_beat(capsys):
     from rewriter.cli import main
 
+    # At i32 (at idx the engine's linear-sum step, not a rule, takes `% 4 % 4` first).
+    assert main(["simplify", "a % 4 % 4", "--var", "a:i32=0..100", "--explain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("  1. a % 4 % 4  =>  a % 4    [mod-small  rules/divmod.rules:")
+    assert out[1].startswith("     also matched, but later in the library: mod-small-signed (rules/divmod.rules:")
+    assert out[-1] == "a % 4    # i32, range [0, 3]"
+
+
+def test_explain_names_the_engine_linear_step(capsys):
+    from rewriter.cli import main
+
     assert main(["simplify", "(a*4 + b) / 4", "--var", "a:idx=0..100", "--var", "b:idx=0..3", "--explain"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("  1. (a * 4 + b) / 4  =>  a + b / 4    [div-add-mul  rules/divmod.rules:")
-    assert out[1].startswith("     also matched, but later in the library: div-add-mul-multiple (rules/divmod.rules:")
+    assert out[0] == "  1. (a * 4 + b) / 4  =>  a    [(engine: linear sums at idx)]"
     assert out[-1] == "a    # idx, range [0, 100]"
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import lark
 
-from rewriter.dsl.pattern import Pattern
+from rewriter.dsl.pattern import TYPE_PARAM, Bound, Pattern
 from rewriter.errors import RewriterError, SourceError, SourceLoc
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.ops import OPS
@@ -34,7 +34,8 @@ _TERMINAL_TEXT = {
     "CONST_NAME": "a constant", "INT": "an integer", "FLOAT": "a float", "LPAR": "'('",
     "RPAR": "')'", "COLON": "':'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "RULE": "'rule'",
     "IF": "'if'", "SCOPE": "'scope'", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "PERCENT": "'%'", "DOTTED_NAME": "an op",
-    "GENERIC_NAME": "a cast", "$END": "end of input", "TRUE": "'true'", "FALSE": "'false'",
+    "GENERIC_NAME": "a cast", "BOUND": "a bound (MIN<i32>)", "TYPE_PARAM": "the type parameter T",
+    "STRING": "a string", "FROM": "'from'", "$END": "end of input", "TRUE": "'true'", "FALSE": "'false'",
     "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
     "SHL": "'<<'", "SHR": "'>>'", "TILDE": "'~'",
     "BANG": "'!'", "BAR": "'|'", "AMP": "'&'", "CARET": "'^'", "OROR": "'||'", "ANDAND": "'&&'",
@@ -54,6 +55,19 @@ class RuleDecl:
     doc: str = field(default="", compare=False)
     # Where each entry of `types` is written, so an error about one type points at it.
     type_locs: tuple[SourceLoc, ...] | None = field(default=None, compare=False)
+    # Where the rule comes from (`from "InstCombine: InstCombineAddSub.cpp"`), "" if unsaid.
+    source: str = field(default="", compare=False)
+    # The [..] list as written (a class name like `signed` stays one entry), for printing.
+    type_names: tuple[str, ...] | None = field(default=None, compare=False)
+
+
+# Named type classes for [..] lists: `rule r [signed, idx]` is `[i8, i16, i32, i64, idx]`.
+TYPE_CLASSES = {
+    "signed": ("i8", "i16", "i32", "i64"),
+    "unsigned": ("u8", "u16", "u32", "u64"),
+    "ints": ("i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"),
+    "floats": ("f16", "f32", "f64"),
+}
 
 
 @functools.lru_cache(maxsize=None)
@@ -204,7 +218,7 @@ def _with_doc(decl: RuleDecl, comments: dict[int, str]) -> RuleDecl:
         lines.append(comments[n])
         n -= 1
     doc = " ".join(reversed(lines)).strip()
-    return RuleDecl(decl.name, decl.lhs, decl.rhs, decl.pre, decl.types, decl.loc, doc, decl.type_locs)
+    return replace(decl, doc=doc)
 
 
 class _Builder:
@@ -217,6 +231,8 @@ class _Builder:
         return SourceLoc(self.filename, tok.line, tok.column)
 
     def dtype(self, tok) -> DType:
+        if str(tok) == "T":
+            return TYPE_PARAM
         try:
             return parse_dtype(str(tok))
         except RewriterError as e:
@@ -225,16 +241,27 @@ class _Builder:
     def rule(self, node: lark.Tree) -> RuleDecl:
         kids = list(node.children)
         name_tok = kids.pop(0)
-        types, type_locs = None, None
+        types, type_locs, names = None, None, None
         if isinstance(kids[0], lark.Tree) and kids[0].data == "type_list":
             tl = kids.pop(0)
-            types = tuple(self.dtype(t) for t in tl.children)
-            type_locs = tuple(self.loc(t) for t in tl.children)
+            types, type_locs = [], []
+            for t in tl.children:  # a class name stands for its types, each at the name
+                for name in TYPE_CLASSES.get(str(t), (t,)):
+                    types.append(self.dtype(t if name is t else _SubToken(t, name, 0)))
+                    type_locs.append(self.loc(t))
+            types, type_locs = tuple(types), tuple(type_locs)
+            names = tuple(str(t) for t in tl.children)
         lhs = self.expr(kids.pop(0))
         kids.pop(0)  # ARROW
         rhs = self.expr(kids.pop(0))
-        pre = self.expr(kids[0].children[0]) if kids else None
-        return RuleDecl(str(name_tok), lhs, rhs, pre, types, self.loc(name_tok), "", type_locs)
+        pre = source = None
+        for k in kids:
+            if k.data == "precondition":
+                pre = self.expr(k.children[0])
+            else:  # provenance: the string without its quotes
+                source = str(k.children[0])[1:-1]
+        return RuleDecl(str(name_tok), lhs, rhs, pre, types, self.loc(name_tok), "", type_locs,
+                        source or "", names)
 
     def expr(self, node) -> Pattern:
         if isinstance(node, lark.Token):  # a bare terminal (should not happen: atoms are trees)
@@ -289,6 +316,15 @@ class _Builder:
 
     def _annot(self, node):
         return self.dtype(node.children[1].children[0]) if len(node.children) > 1 else None
+
+    def _bound_lit(self, node):
+        tok = node.children[0]
+        m = re.fullmatch(r"(MIN|MAX)<(.+)>", str(tok))
+        t = self.dtype(_SubToken(tok, m.group(2), 4))
+        if t is not TYPE_PARAM and (not t.is_int):
+            raise SourceError(f"{m.group(1)}<{t}>: only fixed-width integer types have bounds",
+                              self.loc(tok), self.text)
+        return Pattern("lit", value=Bound(m.group(1), t), loc=self.loc(tok))
 
     def _var(self, node):
         tok = node.children[0]

@@ -32,6 +32,35 @@ def _literal_key(value) -> tuple:
     return (type(value).__name__, repr(value))
 
 
+class _TypeParam(DType):
+    """The rule's type parameter `T` (in `x:T`, `cast<T>(..)`, `MAX<T>`): the type checker
+    instantiates the rule once per entry of its [..] list with T replaced by that type."""
+
+    def __str__(self) -> str:
+        return "T"
+
+    __repr__ = __str__
+
+
+TYPE_PARAM = _TypeParam("param")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A named bound literal, MIN<i32> or MAX<T>: the type's smallest or largest value."""
+
+    which: str  # "MIN" | "MAX"
+    dtype: DType
+
+    def __str__(self) -> str:
+        return f"{self.which}<{self.dtype}>"
+
+    def value_at(self, t: DType) -> int | None:
+        """Its value with T meaning `t` (None: the type has no such bound, e.g. idx)."""
+        d = t if self.dtype is TYPE_PARAM else self.dtype
+        return d.min if self.which == "MIN" else d.max
+
+
 @dataclass(frozen=True, eq=False)
 class Pattern:
     kind: str  # "op" | "var" | "const" | "lit" | "index"
@@ -76,6 +105,8 @@ def format_pattern(p: Pattern, prec: int = 0) -> str:
         return p.name + (f":{p.dtype}" if p.dtype is not None else "")
     if p.kind == "index":  # a scalar buffer is read by its bare name
         return f"{p.name}[{', '.join(format_pattern(a) for a in p.args)}]" if p.args else p.name
+    if p.kind == "lit" and isinstance(p.value, Bound):
+        return str(p.value)
     if p.kind == "lit":
         text = format_literal(p.value)
         return f"({text})" if text.startswith("-") and prec > 0 else text

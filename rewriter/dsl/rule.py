@@ -21,7 +21,7 @@ rule wins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rewriter.dsl.parser import RuleDecl, parse_rule_file
@@ -251,10 +251,12 @@ def format_rule(decl: RuleDecl) -> str:
     """One rule as `.rules` text (its doc comment above it); parses back to an equal rule."""
     head = f"rule {decl.name}"
     if decl.types is not None:
-        head += f" [{', '.join(str(t) for t in decl.types)}]"
+        head += f" [{', '.join(decl.type_names or [str(t) for t in decl.types])}]"
     body = f"{head}: {format_pattern(decl.lhs)} => {format_pattern(decl.rhs)}"
     if decl.pre is not None:
         body += f" if {format_pattern(decl.pre)}"
+    if decl.source:
+        body += f' from "{decl.source}"'
     return (f"# {decl.doc}\n" if decl.doc else "") + body
 
 
@@ -285,7 +287,7 @@ def format_rules_keeping_comments(text: str, decls) -> str:
         while doc_from > pos and _is_comment(lines[doc_from - 1]):
             doc_from -= 1
         blocks += _comment_groups(lines[pos:doc_from])
-        rule = format_rule(RuleDecl(d.name, d.lhs, d.rhs, d.pre, d.types, d.loc, "", d.type_locs))
+        rule = format_rule(replace(d, doc=""))
         doc = [ln.strip() for ln in lines[doc_from:start]]
         trailing = _trailing_comment(lines[start])
         blocks.append("\n".join(doc + [rule] + ([trailing] if trailing else [])))

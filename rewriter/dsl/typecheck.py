@@ -8,10 +8,10 @@ All type errors are found here, before Z3 is ever called.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rewriter.dsl.parser import RuleDecl
-from rewriter.dsl.pattern import SUGAR, Pattern
+from rewriter.dsl.pattern import SUGAR, TYPE_PARAM, Bound, Pattern
 from rewriter.errors import SourceLoc, TypeCheckError
 from rewriter.ir.dtype import DEFAULT_RULE_TYPES, DType, bool_, parse_dtype
 from rewriter.ir.ops import ANY, BOOL, FLOAT, NUMERIC, OPS, type_class
@@ -314,9 +314,59 @@ def check_bindings(decl: RuleDecl, text: str | None) -> None:
                                      p.loc or decl.loc, text)
 
 
+def _uses(decl, what) -> bool:
+    return any(what(p) for r in (decl.lhs, decl.rhs, decl.pre) if r is not None for p in r.walk())
+
+
+def _is_param(p: Pattern) -> bool:
+    return p.dtype is TYPE_PARAM or (p.kind == "lit" and isinstance(p.value, Bound)
+                                     and p.value.dtype is TYPE_PARAM)
+
+
+def _substitute(p: Pattern | None, t: DType | None, text: str | None) -> Pattern | None:
+    """`p` with the type parameter T as `t` and every MIN<..>/MAX<..> as its number."""
+    if p is None:
+        return None
+    if p.kind == "lit" and isinstance(p.value, Bound):
+        v = p.value.value_at(t) if t is not None or p.value.dtype is not TYPE_PARAM else None
+        if v is None:
+            raise TypeCheckError(f"{p.value} is not a number: {t} has no {p.value.which.lower()}imum",
+                                 p.loc, text)
+        return replace(p, value=v)
+    return replace(p, args=tuple(_substitute(a, t, text) for a in p.args),
+                   dtype=t if p.dtype is TYPE_PARAM else p.dtype)
+
+
+def _instantiate_param(decl, text: str | None):
+    """A rule over the type parameter T: one plain rule per entry of its [..] list, with T
+    (and MIN<T>, MAX<T>) replaced by that type; the instances of all of them."""
+    if decl.types is None:
+        raise TypeCheckError(f"rule '{decl.name}' uses the type parameter T: list its types, as in "
+                             "[signed, idx]", decl.loc, text)
+    instances = []
+    for i, t in enumerate(decl.types):
+        loc = decl.type_locs[i] if decl.type_locs and i < len(decl.type_locs) else decl.loc
+        plain = replace(decl, lhs=_substitute(decl.lhs, t, text), rhs=_substitute(decl.rhs, t, text),
+                        pre=_substitute(decl.pre, t, text), types=None, type_locs=None, type_names=None)
+        try:
+            got, _ = instantiate_rule(plain, text)
+        except TypeCheckError as e:
+            raise TypeCheckError(f"rule '{decl.name}' at T = {t}: {e.message}", loc, text) from None
+        # T may fix the instance's type (cast<T>(x:T)) or only a bound's value (MAX<T>, the
+        # rest polymorphic): then keep the instance at T itself.
+        at_t = [x for x in got if x.dtype == t]
+        instances += at_t if at_t else got
+    return instances, []
+
+
 def instantiate_rule(decl, text: str | None):
     """Type-check a `RuleDecl` and build its instances. Returns (instances, skipped) where
     skipped lists (type, reason) for default types the rule does not apply to."""
+    if _uses(decl, _is_param):
+        return _instantiate_param(decl, text)
+    if _uses(decl, lambda p: p.kind == "lit" and isinstance(p.value, Bound)):
+        decl = replace(decl, lhs=_substitute(decl.lhs, None, text), rhs=_substitute(decl.rhs, None, text),
+                       pre=_substitute(decl.pre, None, text))
     check_bindings(decl, text)
     _check_rule_types(decl, text)
     ty = Typing(text)

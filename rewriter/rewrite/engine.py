@@ -5,7 +5,9 @@
      poison: `1 / 0` stays as written),
   2. folds integer terms whose range is a single value (`x % 4 < 4` is `true` for any x >= 0),
   3. orders commutative operands canonically (constants to the right), and
-  4. applies the first rule, in library order, whose left side matches and whose precondition
+  4. at idx, takes the linear-sum step (rewrite/linear.py: like terms, div/mod of a sum by
+     the ranges of its terms, div/mod recombination, compare folding) where it applies, else
+  5. applies the first rule, in library order, whose left side matches and whose precondition
      the range analysis proves; the result is normalized again.
 Normal forms are memoized per term (rules are context-free: a variable's bounds live in the
 variable). A rewrite that comes back to a term already being normalized is a rule cycle and
@@ -28,6 +30,7 @@ from rewriter.ir.ops import OPS
 from rewriter.ir.printer import format_uop
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, const
+from rewriter.rewrite.linear import fold_compare, fold_divmod, fold_sum
 from rewriter.rewrite.matcher import RuleIndex, substitute
 
 
@@ -44,6 +47,7 @@ class RewriteLimitError(RewriterError):
 
 FOLD = "(engine: constant / range folding)"
 ORDER = "(engine: canonical operand order)"
+LINEAR = "(engine: linear sums at idx)"
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,9 @@ def _canon_key(u: UOp) -> tuple:
 
 
 class Rewriter:
-    def __init__(self, library, max_rewrites: int = 100_000, trace: bool = False):
+    def __init__(self, library, max_rewrites: int = 100_000, trace: bool = False, linear: bool = True):
         self.index = RuleIndex(library)
+        self.linear = linear
         self.trace = trace
         self.steps: list[Step] = []
         self.max_rewrites = max_rewrites
@@ -167,7 +172,18 @@ class Rewriter:
             n = n.replace(src=n.src[::-1])
         return n
 
+    def _linear(self, n: UOp) -> UOp | None:
+        """The linear-sum normal form and its div/mod/compare folds (rewrite/linear.py),
+        tried before the rules: an idx sum is collected before any rule sees its shape."""
+        rng = lambda u: ranges(u, self._ranges)[u]  # noqa: E731
+        return fold_sum(n, self.normalize) or fold_divmod(n, rng) or fold_compare(n, rng)
+
     def _apply_first(self, n: UOp):
+        new = self._linear(n) if self.linear else None
+        if new is not None:
+            if self.trace:
+                self.steps.append(Step(n, new, LINEAR))
+            return new, LINEAR
         fired = next(self._applicable(n), None)
         if fired is not None and self.trace:
             also = dict.fromkeys(name for _, name in self._applicable(n) if name != fired[1])

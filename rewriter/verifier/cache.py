@@ -99,8 +99,12 @@ class ProofCache:
         if valid_result(result):
             self.entries[key] = self._new[key] = result
 
+    def due_in(self) -> float:
+        """Seconds until the next periodic save (`save_if_due`)."""
+        return max(0.0, self._last_save + self.save_every_s - time.monotonic())
+
     def save_if_due(self):
-        if time.monotonic() - self._last_save >= self.save_every_s:
+        if self.due_in() == 0.0:
             self.save()
 
     def save(self):

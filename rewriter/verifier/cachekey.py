@@ -49,7 +49,7 @@ def settings(timeout_s: float) -> dict:
     """The verifier settings a verdict depends on (a proof found within 30 s is not one
     found within 5 s: an "unknown" is not cached, but a strategy's choice is). Add a setting
     here (a Z3 rlimit, a seed) and every key that depends on it changes."""
-    return {"timeout_s": timeout_s}
+    return {"timeout_s": float(timeout_s)}  # 30 and 30.0 are one setting
 
 
 def typed_text(u: UOp | None) -> str:

@@ -121,6 +121,12 @@ def default_cache_dir() -> Path:
     return Path(base) / "rewriter"
 
 
+def key_maker(timeout_s: float) -> KeyMaker:
+    """The proof cache's keys for a run with these settings."""
+    # This module builds the stored verdict (a counterexample's text): part of the meaning.
+    return KeyMaker(settings(timeout_s), extra_modules=[sys.modules[__name__]])
+
+
 def _ignore_sigint():
     # A worker is stopped by its parent (terminate), never by Ctrl-C: the terminal sends
     # SIGINT to the whole process group, and a worker idle in the executor's queue would
@@ -164,8 +170,7 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
     so far are saved."""
     instances = list(instances)
     cache = ProofCache(cache_dir)
-    # This module builds the stored verdict (a counterexample's text): part of the meaning.
-    keys = KeyMaker(settings(timeout_s), extra_modules=[sys.modules[__name__]])
+    keys = key_maker(timeout_s)
     key_of = [keys.key(i) for i in instances]
     results: list[InstanceResult | None] = [None] * len(instances)
     todo = []
@@ -180,17 +185,22 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
         if todo:
             with _workers(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
                 futures = {pool.submit(verify_instance, instances[n], timeout_s): n for n in todo}
-                for fut in cf.as_completed(futures):
-                    n = futures[fut]
-                    try:
-                        results[n] = fut.result()
-                    except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
-                        results[n] = error_result(instances[n], e)
-                    cache.put(key_of[n], results[n].stored())
+                pending = set(futures)
+                while pending:
+                    # wake up for the periodic save too: a proof found just before a long
+                    # query is saved within seconds, not when that query ends
+                    finished, pending = cf.wait(pending, timeout=cache.due_in(), return_when=cf.FIRST_COMPLETED)
+                    for fut in finished:
+                        n = futures[fut]
+                        try:
+                            results[n] = fut.result()
+                        except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
+                            results[n] = error_result(instances[n], e)
+                        cache.put(key_of[n], results[n].stored())
+                        done += 1
+                        if progress:
+                            progress(results[n], done, total)
                     cache.save_if_due()
-                    done += 1
-                    if progress:
-                        progress(results[n], done, total)
     finally:
         cache.save()
     return results  # type: ignore[return-value]

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ from rewriter.verifier.strategies import run_portfolio
 
 #: How long a terminated worker gets to exit before it is killed.
 _STOP_GRACE_S = 2.0
+#: How often a worker looks whether its parent is still there.
+_PARENT_POLL_S = 0.5
 
 
 @dataclass
@@ -127,11 +130,22 @@ def key_maker(timeout_s: float) -> KeyMaker:
     return KeyMaker(settings(timeout_s), extra_modules=[sys.modules[__name__]])
 
 
-def _ignore_sigint():
+def _worker_init():
     # A worker is stopped by its parent (terminate), never by Ctrl-C: the terminal sends
     # SIGINT to the whole process group, and a worker idle in the executor's queue would
     # print a KeyboardInterrupt traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, the OOM killer) terminates nobody: its workers would
+    # finish their queries and then wait on the task queue forever (holding the parent's
+    # stdout open, too). They go with it instead (the thread runs during a query: Z3 is
+    # called through ctypes, which releases the GIL).
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int):
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
 
 
 def _stop_now(pool: cf.ProcessPoolExecutor):
@@ -152,7 +166,7 @@ def _stop_now(pool: cf.ProcessPoolExecutor):
 @contextlib.contextmanager
 def _workers(jobs: int):
     ctx = multiprocessing.get_context("fork")
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_sigint)
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
     try:
         yield pool
     except BaseException:  # KeyboardInterrupt above all: stop now, keep what is done

@@ -61,9 +61,11 @@ def valid_entry(key, entry) -> bool:
             and valid_result(entry["result"]) and entry["check"] == entry_check(key, entry["result"]))
 
 
-def read_entries(path: Path) -> tuple[dict[str, dict], int]:
-    """The valid entries of the cache file (key -> result) and how many were not: a file that
-    is not a cache counts as one bad entry. A missing file is an empty cache."""
+def _read(path: Path, known: dict[str, dict] | None = None) -> tuple[dict[str, dict], int]:
+    """The valid entries of the cache file (key -> {result, check}) and how many were not: a
+    file that is not a cache counts as one. Entries equal to one in `known` (checked before)
+    are not hashed again: a save re-reads the whole file every few seconds."""
+    known = known or {}
     try:
         data = json.loads(path.read_text())
     except FileNotFoundError:
@@ -72,8 +74,14 @@ def read_entries(path: Path) -> tuple[dict[str, dict], int]:
         return {}, 1
     if not (isinstance(data, dict) and data.get("format") == KEY_FORMAT and isinstance(data.get("entries"), dict)):
         return {}, 1
-    good = {k: e["result"] for k, e in data["entries"].items() if valid_entry(k, e)}
+    good = {k: e for k, e in data["entries"].items() if known.get(k) == e or valid_entry(k, e)}
     return good, len(data["entries"]) - len(good)
+
+
+def read_entries(path: Path) -> tuple[dict[str, dict], int]:
+    """The valid verdicts of the cache file (key -> result), and how many entries were not."""
+    good, bad = _read(path)
+    return {k: e["result"] for k, e in good.items()}, bad
 
 
 class ProofCache:
@@ -84,20 +92,26 @@ class ProofCache:
     def __init__(self, directory: Path | None, save_every_s: float = 2.0):
         self.path = Path(directory) / FILE if directory else None
         self.save_every_s = save_every_s
-        self.entries: dict[str, dict] = {}
         self.bad = 0  # entries dropped on load: the file is rewritten without them
+        self._entries: dict[str, dict] = {}  # key -> {result, check}, every one checked
         self._new: dict[str, dict] = {}
         self._last_save = time.monotonic()
         if self.path:
-            self.entries, self.bad = read_entries(self.path)
+            self._entries, self.bad = _read(self.path)
+
+    @property
+    def entries(self) -> dict[str, dict]:
+        """key -> result."""
+        return {k: e["result"] for k, e in self._entries.items()}
 
     def get(self, key: str) -> dict | None:
-        return self.entries.get(key)
+        e = self._entries.get(key)
+        return e["result"] if e else None
 
     def put(self, key: str, result: dict):
         """Keep a verdict (the STORED fields of a result); anything else is not kept."""
         if valid_result(result):
-            self.entries[key] = self._new[key] = result
+            self._entries[key] = self._new[key] = {"result": result, "check": entry_check(key, result)}
 
     def due_in(self) -> float:
         """Seconds until the next periodic save (`save_if_due`)."""
@@ -114,10 +128,10 @@ class ProofCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
-            on_disk, _ = read_entries(self.path)  # what other runs saved since we loaded
+            on_disk, _ = _read(self.path, known=self._entries)  # with what other runs saved since
             on_disk.update(self._new)
             self._write(on_disk)
-        self.entries.update(on_disk)
+        self._entries.update(on_disk)
         self._new.clear()
         self.bad = 0
 
@@ -131,10 +145,8 @@ class ProofCache:
         # Only a lock holder writes a temporary file, so one found now is a killed writer's.
         for stale in self.path.parent.glob(FILE + ".*.tmp"):
             stale.unlink(missing_ok=True)
-        data = {"format": KEY_FORMAT,
-                "entries": {k: {"result": r, "check": entry_check(k, r)} for k, r in entries.items()}}
         tmp = self.path.with_name(f"{FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data))
+        tmp.write_text(json.dumps({"format": KEY_FORMAT, "entries": entries}))
         # Atomic: a reader sees the old file or the new one. No fsync: a file lost to a power
         # cut is only a slower next run (a damaged one is dropped on load).
         os.replace(tmp, self.path)

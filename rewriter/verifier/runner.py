@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -175,6 +176,16 @@ def _workers(jobs: int):
     pool.shutdown(wait=True)
 
 
+def _next_finished(finished: queue.SimpleQueue, cache: ProofCache) -> cf.Future:
+    """The next finished check; meanwhile, the periodic saves: a proof found just before a
+    long query is saved within seconds, not when that query ends."""
+    while True:
+        try:
+            return finished.get(timeout=cache.due_in())
+        except queue.Empty:
+            cache.save_if_due()
+
+
 def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeout_s: float = 30.0,
                      cache_dir: Path | None = None,
                      progress: Callable[[InstanceResult, int, int], None] | None = None
@@ -199,22 +210,21 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
         if todo:
             with _workers(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
                 futures = {pool.submit(verify_instance, instances[n], timeout_s): n for n in todo}
-                pending = set(futures)
-                while pending:
-                    # wake up for the periodic save too: a proof found just before a long
-                    # query is saved within seconds, not when that query ends
-                    finished, pending = cf.wait(pending, timeout=cache.due_in(), return_when=cf.FIRST_COMPLETED)
-                    for fut in finished:
-                        n = futures[fut]
-                        try:
-                            results[n] = fut.result()
-                        except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
-                            results[n] = error_result(instances[n], e)
-                        cache.put(key_of[n], results[n].stored())
-                        done += 1
-                        if progress:
-                            progress(results[n], done, total)
+                finished: queue.SimpleQueue = queue.SimpleQueue()
+                for fut in futures:
+                    fut.add_done_callback(finished.put)
+                for _ in futures:
+                    fut = _next_finished(finished, cache)
+                    n = futures[fut]
+                    try:
+                        results[n] = fut.result()
+                    except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
+                        results[n] = error_result(instances[n], e)
+                    cache.put(key_of[n], results[n].stored())
                     cache.save_if_due()
+                    done += 1
+                    if progress:
+                        progress(results[n], done, total)
     finally:
         cache.save()
     return results  # type: ignore[return-value]

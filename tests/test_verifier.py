@@ -7,7 +7,8 @@ import pytest
 
 from rewriter.dsl.rule import build_rules
 from rewriter.verifier import runner, strategies
-from rewriter.verifier.runner import instance_key, semantics_version, verify_instances
+from rewriter.verifier.cachekey import KeyMaker, settings
+from rewriter.verifier.runner import verify_instances
 
 RULES = """\
 rule add-zero [i8, u16]: x + 0 => x
@@ -51,15 +52,14 @@ def test_corrupt_cache_is_only_slower(tmp_path: Path):
     assert [r.status for r in res][:2] == ["proven", "proven"]
 
 
-def test_cache_key_depends_on_types_flags_and_version():
-    v = semantics_version()
+def test_cache_key_depends_on_types_flags_and_settings():
+    keys = KeyMaker(settings(30.0))
     a, b = instances("rule r [i8, i16]: add.nsw(x, 1) => x + 1\n")
-    keys = {instance_key(a, v, 30.0), instance_key(b, v, 30.0)}
-    assert len(keys) == 2  # i8 vs i16
+    assert keys.key(a) != keys.key(b)  # i8 vs i16
     c = instances("rule r [i8]: x + 1 => x + 1\n")[0]
-    assert instance_key(a, v, 30.0) != instance_key(c, v, 30.0)  # nsw flag
-    assert instance_key(a, v, 30.0) != instance_key(a, v, 5.0)
-    assert instance_key(a, v, 30.0) != instance_key(a, "other-version", 30.0)
+    assert keys.key(a) != keys.key(c)  # nsw flag
+    assert keys.key(a) != KeyMaker(settings(5.0)).key(a)
+    assert keys.key(a) == KeyMaker(settings(30.0)).key(a)
 
 
 def test_process_pool_gives_the_serial_results():
@@ -84,7 +84,7 @@ def test_typed_text_tells_apart_terms_that_print_alike():
     from rewriter.ir.dtype import bool_, i8, i16, i32, u8
     from rewriter.ir.printer import format_uop
     from rewriter.ir.uop import UOp, const, var
-    from rewriter.verifier.runner import typed_text
+    from rewriter.verifier.cachekey import typed_text
 
     x = var(i32, "x")
     pairs = [(UOp("int_max", i8), UOp("int_max", i16)),
@@ -128,7 +128,7 @@ def _crash_on_u16(real):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crashing_instance_is_an_error_not_the_end_of_the_run(monkeypatch, tmp_path, jobs):
-    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))  # where the runner calls it
+    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
     res = verify_instances(instances(RULES), jobs=jobs, timeout_s=10, cache_dir=tmp_path)
     assert [(r.dtype, r.status) for r in res] == [
         ("i8", "proven"), ("u16", "error"), ("u8", "counterexample"), ("f32", "counterexample")]
@@ -141,7 +141,7 @@ def test_a_crashing_instance_is_an_error_not_the_end_of_the_run(monkeypatch, tmp
 def test_cli_reports_an_error_and_exits_1(monkeypatch, tmp_path, capsys):
     from rewriter.cli import main
 
-    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))  # where the runner calls it
+    monkeypatch.setattr(runner, "run_portfolio", _crash_on_u16(strategies.run_portfolio))
     path = tmp_path / "t.rules"
     path.write_text("rule add-zero [i8, u16]: x + 0 => x\n")
     assert main(["verify", str(path), "--no-cache", "-j", "1"]) == 1

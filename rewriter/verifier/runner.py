@@ -1,35 +1,42 @@
-"""Verify a rule library: every instance through the portfolio, in parallel, with a proof cache.
+"""Verify a rule library: every instance through the portfolio, in worker processes, with a
+proof cache (`cache.py`, keyed by `cachekey.py`: the typed instance, the settings, Z3's version
+and the source of every module that defines what the rule means).
 
-Results are cached by content: the key hashes the typed instance (both sides, precondition,
-input types), the time limit, the Z3 version and the source of every module that defines
-what a rule means (op table, domains, interpreter, refinement, strategies). Editing one rule
-re-verifies only that rule; changing semantics re-verifies everything.
+The checks run in worker processes, `-j 1` too: Z3 takes SIGINT for itself during a query
+(it cancels that query, and the portfolio goes on to the next strategy), so Ctrl-C reaches
+Python promptly only in a process that runs no Z3. On an interrupt, or any other exception,
+the workers are terminated at once rather than left to finish their queries, and the
+verdicts found so far are saved.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
-import json
+import contextlib
 import multiprocessing
 import os
+import queue
+import signal
+import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
-import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
-from rewriter.ir.uop import UOp
+from rewriter.verifier.cache import STORED, ProofCache
+from rewriter.verifier.cachekey import KeyMaker, settings
 from rewriter.verifier.refine import check_concrete
 from rewriter.verifier.strategies import run_portfolio
 
-CACHE_FORMAT = 2
-_SEMANTIC_SOURCES = ["ir/ops.py", "ir/concrete.py", "ir/smt.py", "ir/interp.py", "ir/dtype.py",
-                     "dsl/typecheck.py", "verifier/refine.py", "verifier/strategies.py"]
+#: How long a terminated worker gets to exit before it is killed.
+_STOP_GRACE_S = 2.0
+#: How often a worker looks whether its parent is still there.
+_PARENT_POLL_S = 0.5
 
 
 @dataclass
@@ -50,33 +57,9 @@ class InstanceResult:
     def to_json(self) -> dict:
         return asdict(self)
 
-
-def semantics_version() -> str:
-    h = hashlib.sha256(f"{CACHE_FORMAT}|z3 {z3.get_version_string()}".encode())
-    root = Path(__file__).resolve().parent.parent
-    for rel in _SEMANTIC_SOURCES:
-        h.update((root / rel).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def typed_text(u: UOp | None) -> str:
-    """A fully typed serialization of a term: every node's op, dtype, flags/arg (with its
-    Python type: 1 vs True vs 1.0, -0.0 vs 0.0) and operands by index, in topological order.
-    Unlike format_uop, which prints terms as rules are written (the types of nullary ops,
-    constants and most nodes left implicit), two different terms never give the same text."""
-    if u is None:
-        return ""
-    order = u.toposort()
-    index = {n: i for i, n in enumerate(order)}
-    return ";".join(f"{n.op}:{n.dtype}:{type(n.arg).__name__}:{n.arg!r}:{[index[s] for s in n.src]}"
-                    for n in order)
-
-
-def instance_key(inst: RuleInstance, version: str, timeout_s: float) -> str:
-    types = ",".join(f"{k}:{v}" for k, v in sorted(inst.var_types.items()))
-    text = "|".join([version, str(timeout_s), str(inst.dtype), types,
-                     typed_text(inst.lhs), typed_text(inst.rhs), typed_text(inst.pre)])
-    return hashlib.sha256(text.encode()).hexdigest()
+    def stored(self) -> dict:
+        """The fields the proof cache keeps (cache.STORED)."""
+        return {k: getattr(self, k) for k in STORED}
 
 
 # -- formatting counterexample values ------------------------------------------------------
@@ -135,38 +118,6 @@ def _verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
     return res
 
 
-def _task(args):
-    inst, timeout_s = args
-    return verify_instance(inst, timeout_s)
-
-
-class ProofCache:
-    def __init__(self, directory: Path | None):
-        self.path = directory / "verify.json" if directory else None
-        self.entries: dict[str, dict] = {}
-        self.dirty = False
-        if self.path and self.path.exists():
-            try:
-                self.entries = json.loads(self.path.read_text())
-            except (OSError, ValueError):
-                self.entries = {}  # a corrupt cache is only a slower run
-
-    def get(self, key: str) -> dict | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, res: InstanceResult):
-        if res.status in ("proven", "counterexample"):  # unknown is worth retrying
-            self.entries[key] = {k: v for k, v in res.to_json().items()
-                                 if k not in ("rule", "loc", "dtype", "cached")}
-            self.dirty = True
-
-    def save(self):
-        if not (self.path and self.dirty):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(self.entries))
-        tmp.replace(self.path)
 
 
 def default_cache_dir() -> Path:
@@ -174,46 +125,106 @@ def default_cache_dir() -> Path:
     return Path(base) / "rewriter"
 
 
+def key_maker(timeout_s: float) -> KeyMaker:
+    """The proof cache's keys for a run with these settings."""
+    # This module builds the stored verdict (a counterexample's text): part of the meaning.
+    return KeyMaker(settings(timeout_s), extra_modules=[sys.modules[__name__]])
+
+
+def _worker_init():
+    # A worker is stopped by its parent (terminate), never by Ctrl-C: the terminal sends
+    # SIGINT to the whole process group, and a worker idle in the executor's queue would
+    # print a KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, the OOM killer) terminates nobody: its workers would
+    # finish their queries and then wait on the task queue forever (holding the parent's
+    # stdout open, too). They go with it instead (the thread runs during a query: Z3 is
+    # called through ctypes, which releases the GIL).
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int):
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
+
+
+def _stop_now(pool: cf.ProcessPoolExecutor):
+    """Stop a pool without waiting for its running checks (a Z3 query may run for minutes)."""
+    # Python 3.14 has pool.terminate_workers(); before it, the executor's own table of
+    # processes is the only handle on them (taken first: shutdown forgets it).
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(_STOP_GRACE_S)
+        if p.is_alive():
+            p.kill()
+            p.join()
+
+
+@contextlib.contextmanager
+def _workers(jobs: int):
+    ctx = multiprocessing.get_context("fork")
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+    try:
+        yield pool
+    except BaseException:  # KeyboardInterrupt above all: stop now, keep what is done
+        _stop_now(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _next_finished(finished: queue.SimpleQueue, cache: ProofCache) -> cf.Future:
+    """The next finished check; meanwhile, the periodic saves: a proof found just before a
+    long query is saved within seconds, not when that query ends."""
+    while True:
+        try:
+            return finished.get(timeout=cache.due_in())
+        except queue.Empty:
+            cache.save_if_due()
+
+
 def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeout_s: float = 30.0,
                      cache_dir: Path | None = None,
                      progress: Callable[[InstanceResult, int, int], None] | None = None
                      ) -> list[InstanceResult]:
-    """Verify instances (cache first, then a process pool); results in input order."""
+    """Verify instances (cache first, then worker processes); results in input order. An
+    interrupt (KeyboardInterrupt) stops the workers and propagates, after the verdicts found
+    so far are saved."""
     instances = list(instances)
     cache = ProofCache(cache_dir)
-    version = semantics_version()
-    keys = [instance_key(i, version, timeout_s) for i in instances]
+    keys = key_maker(timeout_s)
+    key_of = [keys.key(i) for i in instances]
     results: list[InstanceResult | None] = [None] * len(instances)
     todo = []
-    for n, (inst, key) in enumerate(zip(instances, keys)):
+    for n, (inst, key) in enumerate(zip(instances, key_of)):
         hit = cache.get(key)
         if hit is not None:
             results[n] = InstanceResult(inst.name, str(inst.loc), str(inst.dtype), cached=True, **hit)
         else:
             todo.append(n)
-    done = len(instances) - len(todo)
-    total = len(instances)
-    jobs = jobs or os.cpu_count() or 1
-    if todo and (jobs == 1 or len(todo) == 1):
-        for n in todo:
-            results[n] = verify_instance(instances[n], timeout_s)
-            cache.put(keys[n], results[n])
-            done += 1
-            if progress:
-                progress(results[n], done, total)
-    elif todo:
-        ctx = multiprocessing.get_context("fork")
-        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-            futures = {pool.submit(_task, (instances[n], timeout_s)): n for n in todo}
-            for fut in cf.as_completed(futures):
-                n = futures[fut]
-                try:
-                    results[n] = fut.result()
-                except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
-                    results[n] = error_result(instances[n], e)
-                cache.put(keys[n], results[n])
-                done += 1
-                if progress:
-                    progress(results[n], done, total)
-    cache.save()
+    done, total = len(instances) - len(todo), len(instances)
+    try:
+        if todo:
+            with _workers(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
+                futures = {pool.submit(verify_instance, instances[n], timeout_s): n for n in todo}
+                finished: queue.SimpleQueue = queue.SimpleQueue()
+                for fut in futures:
+                    fut.add_done_callback(finished.put)
+                for _ in futures:
+                    fut = _next_finished(finished, cache)
+                    n = futures[fut]
+                    try:
+                        results[n] = fut.result()
+                    except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
+                        results[n] = error_result(instances[n], e)
+                    cache.put(key_of[n], results[n].stored())
+                    cache.save_if_due()
+                    done += 1
+                    if progress:
+                        progress(results[n], done, total)
+    finally:
+        cache.save()
     return results  # type: ignore[return-value]

@@ -1,8 +1,21 @@
-"""The CPU runtime: LLVM IR -> optimized (O3, host CPU) -> MCJIT -> called on numpy buffers."""
+"""The CPU runtime: LLVM IR -> optimized (O3, host CPU) -> MCJIT -> called on numpy buffers.
+
+A call runs the native code in a forked child writing into shared memory (`run_isolated`):
+integer division by zero or MIN / -1 left in a kernel (undefined behaviour the kernel itself
+has) traps on x86 with SIGFPE, and a signal must never kill the process. Why not check the
+inputs with the reference interpreter first: it costs a full reference evaluation on every
+run, and it guards only the UB the reference knows about, not a backend bug that faults. The
+fork costs about a millisecond; a trapped run is explained by the reference afterwards (which
+store, which index, which operand). Timing repeats run in-process, after an isolated call on
+the same inputs showed the code does not trap on them.
+"""
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import mmap
+import os
+import signal
 import time
 from dataclasses import dataclass
 
@@ -11,7 +24,11 @@ import numpy as np
 from rewriter.backends.llvm_tools import binding, host_target_machine, optimize
 from rewriter.errors import ToolchainError
 from rewriter.kernel.kernel import Kernel
-from rewriter.kernel.reference import check_inputs, numpy_dtype
+from rewriter.kernel.reference import KernelRunError, check_inputs, numpy_dtype, run_reference
+
+
+class NativeTrap(KernelRunError):
+    """The generated code died by a signal (SIGFPE on a division the kernel leaves undefined)."""
 
 
 def _llvm():
@@ -58,13 +75,14 @@ class CompiledKernel:
     optimized_ir: str
 
     def __call__(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        arrays, args = self.prepare(inputs)
-        self.fn(*args)
+        arrays, args = self.prepare(inputs, shared=True)
+        run_isolated(self.fn, args, self.kernel, inputs)
         return {b.name: arrays[b.name] for b in self.kernel.outputs}
 
-    def prepare(self, inputs):
+    def prepare(self, inputs, shared: bool = False):
         """Contiguous arrays for every buffer and the raw pointers to pass. The caller must
-        keep `arrays` alive while the pointers are in use."""
+        keep `arrays` alive while the pointers are in use. `shared`: outputs and temporaries
+        in memory shared with a forked child (see `run_isolated`)."""
         check_inputs(self.kernel, inputs)
         arrays = {}
         for b in self.kernel.buffers:
@@ -72,20 +90,65 @@ class CompiledKernel:
             if b.role == "input":
                 arrays[b.name] = np.ascontiguousarray(np.asarray(inputs[b.name]).astype(nt, copy=False))
             else:
-                arrays[b.name] = np.zeros(b.shape, dtype=nt)
+                arrays[b.name] = _shared_zeros(b.shape, nt) if shared else np.zeros(b.shape, dtype=nt)
         args = [arrays[b.name].ctypes.data for b in self.kernel.buffers]
         return arrays, args
 
     def time(self, inputs, repeat: int = 50) -> float:
         """Best wall time of one call, in seconds."""
-        arrays, args = self.prepare(inputs)  # noqa: F841 (keeps the buffers alive)
-        self.fn(*args)
+        arrays, args = self.prepare(inputs, shared=True)  # noqa: F841 (keeps the buffers alive)
+        run_isolated(self.fn, args, self.kernel, inputs)  # it does not trap on these inputs
         best = float("inf")
         for _ in range(repeat):
             t0 = time.perf_counter()
             self.fn(*args)
             best = min(best, time.perf_counter() - t0)
         return best
+
+
+def _shared_zeros(shape, nt) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: a forked child's writes are seen here."""
+    count = int(np.prod(shape)) if shape else 1
+    buf = mmap.mmap(-1, max(1, count * np.dtype(nt).itemsize), flags=mmap.MAP_SHARED)
+    return np.frombuffer(buf, dtype=nt, count=count).reshape(shape)  # keeps `buf` alive
+
+
+def run_isolated(fn, args, kernel: Kernel, inputs) -> None:
+    """`fn(*args)` in a forked child (outputs in shared memory, see `_shared_zeros`). A child
+    killed by a signal raises `NativeTrap`, explained by the reference interpreter where it
+    finds undefined behaviour on these inputs. Without fork, calls in-process."""
+    if not hasattr(os, "fork"):
+        fn(*args)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: runs the code and exits, never returns into Python's callers
+        code = 0
+        try:
+            fn(*args)
+        except BaseException:  # noqa: BLE001 - the parent sees the status
+            code = 3
+        os._exit(code)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # an interrupt while waiting: the child must not outlive us
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if os.WIFSIGNALED(status):
+        _explain_trap(kernel, inputs, signal.Signals(os.WTERMSIG(status)).name)
+    if os.WEXITSTATUS(status) != 0:
+        raise NativeTrap(f"{kernel.name}: the generated code's process exited with status "
+                         f"{os.WEXITSTATUS(status)}")
+
+
+def _explain_trap(kernel: Kernel, inputs, sig: str):
+    """Raise the reference interpreter's account of the UB the native code trapped on."""
+    try:
+        run_reference(kernel, inputs)
+    except KernelRunError as e:
+        raise NativeTrap(f"{e} (the cpu code was stopped by {sig})") from None
+    raise NativeTrap(f"{kernel.name}: the generated code was stopped by {sig}, yet the reference "
+                     f"interpreter computes these inputs without undefined behaviour (a backend bug)")
 
 
 def compile_ir(kernel: Kernel, llvm_ir: str, fn_name: str) -> CompiledKernel:

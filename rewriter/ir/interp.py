@@ -26,6 +26,14 @@ class Meaning:
     value: Any
     defined: Any
     poison: Any
+    # A vector's definedness lane by lane, where known (None: `defined` for every lane). A
+    # `where` on vectors needs it: lanes selecting the other arm must not count an arm's UB.
+    lanes_defined: tuple | None = None
+
+
+def lane_defined(m: Meaning, i: int, is_vec: bool):
+    """Whether lane i of `m` is defined (a scalar operand's definedness for every lane)."""
+    return m.lanes_defined[i] if is_vec and m.lanes_defined is not None else m.defined
 
 
 def operand_type(node: UOp):
@@ -115,22 +123,29 @@ def _lane(m: Meaning, i: int, is_vec: bool):
 
 def _eval_lanes(node, d, t, sem, srcs, lanes):
     """Elementwise lifting: lane i of the result is the scalar op on lane i of each operand.
-    Poison and UB are tracked for the whole vector (any lane): a lane's check that asks whether
-    an operand is poison sees the whole operand's poison; a `where` counts an arm's poison only
-    where some lane selects that arm."""
-    values, defined, poison = [], d.true(), d.false()
+    UB is tracked lane by lane (`lanes_defined`; `defined` is every lane's), so a `where`
+    counts an arm's UB only in the lanes selecting it. Poison is tracked for the whole vector
+    (any lane): a lane's check that asks whether an operand is poison sees the whole operand's
+    poison; a `where` counts an arm's poison only where some lane selects that arm."""
+    values, defined, poison, lane_defs = [], d.true(), d.false(), []
     vec = [s.dtype.lanes > 1 for s in node.src]
     scalar_node = node.replace(dtype=node.dtype.scalar)
+    select = OPS[node.op].select_poison
     for i in range(lanes):
         fx = Effects(d, d.true(), d.false(), tuple(s.poison for s in srcs))
         values.append(sem(d, fx, t, *[_lane(m, i, v) for m, v in zip(srcs, vec)], scalar_node))
-        defined = d.band(defined, fx.defined)
+        ops = [Meaning(None, lane_defined(m, i, v), m.poison) for m, v in zip(srcs, vec)]
+        if select:  # C's ?: lane by lane: this lane's arm only
+            ci = _lane(srcs[0], i, vec[0])
+            lane_def = _select_defined(d, ops, ci, d.bnot(ci), fx.defined)
+        else:
+            lane_def = _all_defined(d, ops, fx.defined)
+        lane_defs.append(lane_def)
+        defined = d.band(defined, lane_def)
         poison = d.bor(poison, fx.poison_)
-    if OPS[node.op].select_poison:
-        picks_a, picks_b = _picks(d, srcs[0], vec[0], lanes)
-        return Meaning(tuple(values), _select_defined(d, srcs, picks_a, picks_b, defined),
-                       _select_poison_vec(d, srcs, vec, lanes, poison))
-    return Meaning(tuple(values), _all_defined(d, srcs, defined), _poison_vec(d, srcs, poison))
+    if select:
+        return Meaning(tuple(values), defined, _select_poison_vec(d, srcs, vec, lanes, poison), tuple(lane_defs))
+    return Meaning(tuple(values), defined, _poison_vec(d, srcs, poison), tuple(lane_defs))
 
 
 def _poison_vec(d, srcs, own):

@@ -43,6 +43,11 @@ def _int_width(ty) -> int:
 
 
 class ProgramEmitter:
+    # The where-arm guard in effect: an LLVM i1 (or <N x i1>) or None, and the key of the UOp
+    # conditions it is made of (class defaults: subclasses set up their own state).
+    guard = None
+    guard_key: tuple = ()
+
     def __init__(self, prog: Program, module: ir.Module, fn_name: str | None = None):
         self.prog = prog
         self.k = prog.kernel
@@ -61,9 +66,6 @@ class ProgramEmitter:
         self.scopes: list[dict] = [{}]
         self.loop_vars: dict[str, ir.AllocaInstr] = {}
         self.widths: IndexWidths | None = None
-        # The where-arm guard in effect: (llvm i1 value or None, key of the UOp conditions).
-        self.guard, self.guard_key = None, ()
-        self._traps: dict[UOp, bool] = {}
 
     def emit(self) -> ir.Function:
         self.widths = check_idx_fits(self.prog)
@@ -151,10 +153,11 @@ class ProgramEmitter:
 
     def traps(self, u: UOp) -> bool:
         """Whether `u` holds an integer division that may trap (a divisor not a safe constant)."""
-        hit = self._traps.get(u)
+        cache = self.__dict__.setdefault("_traps", {})
+        hit = cache.get(u)
         if hit is None:
             hit = _may_trap(u) or any(self.traps(s) for s in u.src)
-            self._traps[u] = hit
+            cache[u] = hit
         return hit
 
     def guarded_where(self, u: UOp):

@@ -7,6 +7,7 @@ error instead of a signal death, and the reference's memory bound (issue 15).
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -221,3 +222,18 @@ def test_reference_stays_within_its_memory_bound(t, n):
     q = np.where(ins["b"] != 0, ins["a"] // np.where(ins["b"] != 0, ins["b"], 1), ins["a"]) + 1
     assert np.array_equal(small.outputs["o"], q.astype(nt))
     assert int(small.outputs["s"]) == int(np.sum(ins["a"].astype(np.int64) & 3)) % (1 << 32 if t == "i32" else 256)
+
+
+def test_optimize_check_says_it_checked_in_chunks(tmp_path, monkeypatch, capsys):
+    from rewriter import cli
+    from rewriter.kernel import reference
+
+    monkeypatch.setattr(reference, "WORK_BYTES", 64 << 10)  # the default bound, read per call
+    (tmp_path / "k.ir").write_text("kernel k(a: i32[5000]) -> (o: i32[5000]) {\n  i = range(5000)\n"
+                                   "  o[i] = where(a[i] != 0, 1000 / a[i], -1)\n}\n")
+    np.savez(tmp_path / "in.npz", a=np.arange(5000, dtype=np.int32) % 5)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["optimize", "--target", "cpu", "--check", "k.ir", "--inputs", "in.npz", "-o", "k.ll"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^# checked in \d+ chunks \(memory bound\)$", out, re.MULTILINE), out
+    assert "# check against the reference interpreter: ok" in out

@@ -123,16 +123,18 @@ class ReferenceRun:
 
 
 def run_reference(kernel: Kernel, inputs: dict[str, np.ndarray],
-                  max_bytes: int = WORK_BYTES) -> dict[str, np.ndarray]:
+                  max_bytes: int | None = None) -> dict[str, np.ndarray]:
     """The kernel's outputs on `inputs`; `max_bytes` bounds the working memory (see
     `reference_run`)."""
     return reference_run(kernel, inputs, max_bytes).outputs
 
 
-def reference_run(kernel: Kernel, inputs: dict[str, np.ndarray], max_bytes: int = WORK_BYTES) -> ReferenceRun:
+def reference_run(kernel: Kernel, inputs: dict[str, np.ndarray], max_bytes: int | None = None) -> ReferenceRun:
     """Evaluate every store exactly, over its points in chunks small enough that the values
-    under evaluation fit in about `max_bytes` (a reduction's range is folded in chunks too).
-    Buffers are held at their own width, so the bound is on top of the buffers themselves."""
+    under evaluation fit in about `max_bytes` (default `WORK_BYTES`, read at the call; a
+    reduction's range is folded in chunks too). Buffers are held at their own width, so the
+    bound is on top of the buffers themselves."""
+    max_bytes = WORK_BYTES if max_bytes is None else max_bytes
     check_inputs(kernel, inputs)
     state: dict[str, np.ndarray] = {}
     for b in kernel.buffers:

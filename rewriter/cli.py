@@ -195,7 +195,10 @@ def _check_outputs(kernel, got, inputs, check: bool) -> int:
     """--check: compare a target's outputs with the reference interpreter (exit 1 on a mismatch)."""
     if not check:
         return 0
-    bad = check_against_reference(kernel, got, inputs)
+    notes: list = []
+    bad = check_against_reference(kernel, got, inputs, notes)
+    for n in notes:
+        print(f"# {n}")  # how the reference evaluated (chunks under its memory bound)
     for m in bad:
         print(f"# CHECK FAILED: {m}", file=sys.stderr)
     print(f"# check against the reference interpreter: {'FAILED' if bad else 'ok'}")

@@ -4,6 +4,12 @@ Each kernel becomes `void @<name>(ptr %buf, ...)` over its buffers in declaratio
 (inputs, outputs, temporaries). Loop variables and accumulators live in allocas that
 LLVM's mem2reg turns into SSA; values are emitted once per loop level (a value computed
 outside a loop dominates its body and is reused there), except reads of accumulators.
+
+`where(c, a, b)` is C's `?:` (the op table): UB in the arm it does not select is not UB. LLVM's
+`select` evaluates both arms, and an `sdiv`/`udiv`/`srem`/`urem` by zero (or MIN / -1) is UB
+in LLVM and traps on x86, so an integer division inside an arm divides by `select(g, d, 1)`,
+where `g` is the (frozen) conjunction of the conditions selecting that arm: where the arm is
+selected it divides by `d` as written, where not, by 1, and its value is discarded.
 """
 from __future__ import annotations
 
@@ -37,6 +43,11 @@ def _int_width(ty) -> int:
 
 
 class ProgramEmitter:
+    # The where-arm guard in effect: an LLVM i1 (or <N x i1>) or None, and the key of the UOp
+    # conditions it is made of (class defaults: subclasses set up their own state).
+    guard = None
+    guard_key: tuple = ()
+
     def __init__(self, prog: Program, module: ir.Module, fn_name: str | None = None):
         self.prog = prog
         self.k = prog.kernel
@@ -128,18 +139,58 @@ class ProgramEmitter:
         return None
 
     def value(self, u: UOp):
-        hit = self.lookup(u)
+        # A term holding a guarded division is a different value under each guard.
+        key = (u, self.guard_key) if self.guard_key and self.traps(u) else u
+        hit = self.lookup(key)
         if hit is not None:
             return hit
         v = self._value(u)
         # Cached in the current loop level only (popped when the loop ends, so every reuse is
         # dominated); accumulator reads change with each update and are never cached.
         if not _reads_acc(u):
-            self.scopes[-1][u] = v
+            self.scopes[-1][key] = v
         return v
+
+    def traps(self, u: UOp) -> bool:
+        """Whether `u` holds an integer division that may trap (a divisor not a safe constant)."""
+        cache = self.__dict__.setdefault("_traps", {})
+        hit = cache.get(u)
+        if hit is None:
+            hit = _may_trap(u) or any(self.traps(s) for s in u.src)
+            cache[u] = hit
+        return hit
+
+    def guarded_where(self, u: UOp):
+        """`where` whose arms may trap: each arm emitted under its own guard (see the module)."""
+        c = self.value(u.src[0])
+        arms = []
+        for cond, arm in ((c, u.src[1]), (self.b.not_(c), u.src[2])):
+            if not self.traps(arm):
+                arms.append(self.value(arm))
+                continue
+            saved = self.guard, self.guard_key
+            g = _freeze(self.b, cond)
+            self.guard = g if saved[0] is None else self.b.and_(_lanes_as(self.b, saved[0], g.type), g)
+            self.guard_key = saved[1] + ((u.src[0], arm is u.src[1]),)
+            try:
+                arms.append(self.value(arm))
+            finally:
+                self.guard, self.guard_key = saved
+        return self.b.select(c, *arms)
+
+    def safe_divisor(self, u: UOp, divisor):
+        """The divisor of an integer division under the current guard: itself where the guard
+        holds, 1 where not (then the quotient is discarded by the `where` above)."""
+        if self.guard is None or not _may_trap(u):
+            return divisor
+        one = ir.Constant(divisor.type, 1) if not isinstance(divisor.type, ir.VectorType) else \
+            ir.Constant(divisor.type, [ir.Constant(divisor.type.element, 1)] * divisor.type.count)
+        return self.b.select(_lanes_as(self.b, self.guard, divisor.type), divisor, one)
 
     def _value(self, u: UOp):
         b = self.b
+        if u.op == "where" and (self.traps(u.src[1]) or self.traps(u.src[2])):
+            return self.guarded_where(u)
         wide = u.dtype.scalar.is_idx and self.widths.width(u) > 64
         if u.op == "const":
             return const_value(_wide_int(self.widths.width(u), u.dtype.lanes) if wide else u.dtype, u.arg)
@@ -166,8 +217,11 @@ class ProgramEmitter:
             raise EmitError(f"no LLVM emitter for op '{u.op}'")
         if self.widths.op_width(u) > 64:
             return self._wide(u, fn)
+        args = [self.value(s) for s in u.src]
+        if _may_trap(u):
+            args[1] = self.safe_divisor(u, args[1])
         return fn(b, u, operand_type(u).vec(u.dtype.lanes) if u.dtype.lanes > 1 and u.src else operand_type(u),
-                  *[self.value(s) for s in u.src])
+                  *args)
 
     def _fit(self, v, ty):
         """An idx value at the width of the slot it goes to (exact: both widths hold every
@@ -188,6 +242,8 @@ class ProgramEmitter:
             if s.dtype.scalar.is_idx and self.widths.width(s) < w:
                 v = self.b.sext(v, llvm_type(_wide_int(w, s.dtype.lanes)))
             args.append(v)
+        if _may_trap(u):
+            args[1] = self.safe_divisor(u, args[1])
         t = operand_type(u)
         t = _wide_int(w, 1) if t.is_idx else t
         t = t.vec(lanes) if lanes > 1 and u.src else t
@@ -236,6 +292,45 @@ class ProgramEmitter:
         for i in range(1, u.src[0].dtype.lanes):
             acc = fn(self.b, node, t, acc, self.b.extract_element(vec, ir.Constant(ir.IntType(32), i)))
         return acc
+
+
+def _may_trap(u: UOp) -> bool:
+    """An integer division or remainder whose divisor is not a constant other than 0 and -1
+    (x86's idiv traps on a zero divisor and on MIN / -1)."""
+    if u.op not in ("div", "mod") or not u.src[0].dtype.scalar.is_integral:
+        return False
+    d = u.src[1]
+    if d.op == "const" and d.dtype.lanes == 1 and d.arg not in (0, -1):
+        return False
+    return True
+
+
+def _freeze(b: ir.IRBuilder, v):
+    """`freeze v`: a poison condition picks one arm rather than making the divisor poison
+    (llvmlite has no builder method; the instruction prints as `freeze <type> <value>`)."""
+    instr = ir.instructions.Instruction(b.block, v.type, "freeze", [v])
+    b._insert(instr)
+    return instr
+
+
+def _lanes_as(b: ir.IRBuilder, g, ty):
+    """The guard `g` (i1 or <N x i1>) shaped like a value of type `ty`: a scalar guard is
+    splat across a vector; a vector guard over a scalar division holds if any lane holds."""
+    want = ty.count if isinstance(ty, ir.VectorType) else 1
+    have = g.type.count if isinstance(g.type, ir.VectorType) else 1
+    if want == have:
+        return g
+    if have > 1:  # any lane selects the arm: the scalar division runs for it
+        acc = b.extract_element(g, ir.Constant(ir.IntType(32), 0))
+        for i in range(1, have):
+            acc = b.or_(acc, b.extract_element(g, ir.Constant(ir.IntType(32), i)))
+        g = acc
+    if want == 1:
+        return g
+    vt = ir.VectorType(ir.IntType(1), want)
+    one = b.insert_element(ir.Constant(vt, ir.Undefined), g, ir.Constant(ir.IntType(32), 0))
+    return b.shuffle_vector(one, ir.Constant(vt, ir.Undefined),
+                            ir.Constant(ir.VectorType(ir.IntType(32), want), [0] * want))
 
 
 def _reads_acc(u: UOp) -> bool:

@@ -24,7 +24,8 @@ A semantics function is `sem(d, fx, t, *args, node)`:
   t     the dispatch type (the type of the operands, `T` in the signature),
   args  operand values, node the UOp (for its dtype, flags and arg).
 Poison from operands propagates automatically (`interpret` does it); `where` is the one op
-that only propagates the poison of the arm it selects.
+that only propagates the poison of the arm it selects, and the one op that guards its arms as
+C's `?:` does: UB in the arm it does not select is not UB (`where(b != 0, a / b, 0)`).
 
 Integer values are mathematical values under the type's signedness (see `dtype.py`).
 Flags follow LLVM: `nsw`/`nuw` make signed/unsigned overflow poison, `exact` makes a lossy
@@ -706,7 +707,7 @@ _op("ne", Sig(TT, "bool", ANY),
     "inequality (floats: IEEE, NaN != anything)", commutative=ANY, infix="!=",
     range=_cmp_range(lambda a, b: None if (r := _eq_decide(a, b)) is None else 1 - r))
 _op("where", Sig(("bool", "T", "T"), "T", ANY),
-    {"any": lambda d, fx, t, c, a, b, n: d.ite(c, a, b)}, "select: c ? a : b",
+    {"any": lambda d, fx, t, c, a, b, n: d.ite(c, a, b)}, "select: c ? a : b; the arm not selected is neither UB nor poison (C's ?:)",
     range=_r_where, select_poison=True)
 _op("cast", Sig(("T",), "@", ANY), {"any": _s_cast},
     "conversion: trunc/sext/zext by source signedness, int<->float, float<->float",

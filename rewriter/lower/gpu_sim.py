@@ -23,7 +23,7 @@ import numpy as np
 
 from rewriter.errors import RewriterError
 from rewriter.ir.concrete import ConcreteDomain, np_float
-from rewriter.ir.interp import Meaning, apply_op
+from rewriter.ir.interp import Meaning, apply_op, lane_defined
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.reference import _domain_array, check_inputs, to_numpy
 from rewriter.lower.gpu_mma import CHUNK, a_elem, b_elem, c_elem, ldmatrix_source
@@ -113,10 +113,11 @@ class _Launch:
             return Meaning((s.value,) * u.dtype.lanes, s.defined, s.poison)
         if u.op == "extract":
             s = self.value(u.src[0], mask, memo)
-            return Meaning(s.value[u.arg], s.defined, s.poison)
+            return Meaning(s.value[u.arg], lane_defined(s, u.arg, True), s.poison)
         if u.op == "vshuffle":
             s = self.value(u.src[0], mask, memo)
-            return Meaning(tuple(s.value[i] for i in u.arg), s.defined, s.poison)
+            lanes = None if s.lanes_defined is None else tuple(s.lanes_defined[i] for i in u.arg)
+            return Meaning(tuple(s.value[i] for i in u.arg), s.defined, s.poison, lanes)
         if u.op in ("load", "vload", "gather", "sload"):
             return self.load(u, mask, memo)
         if u.op == "hreduce":

@@ -83,14 +83,30 @@ def fold_constant(node: UOp) -> UOp:
 def may_be_undefined(root: UOp, rng: dict) -> bool:
     """Could evaluating `root` hit UB or poison? (Preconditions must be defined to count.)
     A poison flag, or an op whose table entry says it may be undefined at these operand
-    ranges (`OpDef.undefined_if`, stated next to its semantics)."""
-    for n in root.toposort():
-        if n.flags:
-            return True
-        d = OPS.get(n.op)
-        if d is not None and d.undefined_if is not None and d.undefined_if(n, rng):
-            return True
-    return False
+    ranges (`OpDef.undefined_if`, stated next to its semantics). A `where` guards its arms
+    (C's `?:`): an arm its condition's range never selects cannot make it undefined."""
+    memo: dict[UOp, bool] = {}
+    for n in root.toposort():  # operands first, so memo holds every operand
+        memo[n] = _own_undefined(n, rng) or any(memo[s] for s in _evaluated(n, rng))
+    return memo[root]
+
+
+def _own_undefined(n: UOp, rng: dict) -> bool:
+    if n.flags:
+        return True
+    d = OPS.get(n.op)
+    return d is not None and d.undefined_if is not None and bool(d.undefined_if(n, rng))
+
+
+def _evaluated(n: UOp, rng: dict) -> tuple:
+    """The operands of `n` whose UB or poison can reach it."""
+    if n.op == "where":
+        c = rng.get(n.src[0])
+        if c == (1, 1):
+            return n.src[:2]
+        if c == (0, 0):
+            return (n.src[0], n.src[2])
+    return n.src
 
 
 def _canon_key(u: UOp) -> tuple:

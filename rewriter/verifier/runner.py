@@ -24,7 +24,7 @@ from rewriter.dsl.typecheck import RuleInstance
 from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
 from rewriter.ir.uop import UOp
-from rewriter.verifier.refine import check_concrete
+from rewriter.verifier.refine import POISON, check_concrete
 from rewriter.verifier.strategies import run_portfolio
 
 CACHE_FORMAT = 2
@@ -82,6 +82,8 @@ def instance_key(inst: RuleInstance, version: str, timeout_s: float) -> str:
 # -- formatting counterexample values ------------------------------------------------------
 def format_value(t: DType, v) -> str:
     """ints: hex (two's complement at the width), unsigned and signed; floats: value and bits."""
+    if v is POISON:
+        return "poison"
     if t.is_bool:
         return "true" if v else "false"
     if t.is_int:

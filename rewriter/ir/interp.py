@@ -46,21 +46,25 @@ def operand_type(node: UOp):
     return node.dtype.scalar
 
 
-def interpret(roots: list[UOp], d, env: Mapping[UOp, Any]) -> dict[UOp, Meaning]:
-    """Evaluate `roots` in domain `d`; `env` maps each `var` UOp to its domain value."""
+def interpret(roots: list[UOp], d, env: Mapping[UOp, Any],
+              poison: Mapping[UOp, Any] | None = None) -> dict[UOp, Meaning]:
+    """Evaluate `roots` in domain `d`; `env` maps each `var` UOp to its domain value.
+    `poison` maps a `var` to whether it is poison (a domain bool; absent: never poison): the
+    verifier's inputs stand for arbitrary terms, which may themselves be poison."""
     out: dict[UOp, Meaning] = {}
+    poison = poison or {}
     for root in roots:
         for node in root.toposort():
             if node not in out:
-                out[node] = _eval_node(node, d, env, out)
+                out[node] = _eval_node(node, d, env, poison, out)
     return out
 
 
-def _eval_node(node: UOp, d, env, out) -> Meaning:
+def _eval_node(node: UOp, d, env, poison, out) -> Meaning:
     if node.op == "var":
         if node not in env:
             raise EvalError(f"no value for input '{node.arg.name}'")
-        return Meaning(env[node], d.true(), d.false())
+        return Meaning(env[node], d.true(), poison.get(node, d.false()))
     return apply_op(node, d, [out[s] for s in node.src])
 
 

@@ -23,6 +23,8 @@ from rewriter.errors import NotEncodable
 from rewriter.ir.dtype import DType
 
 RNE = z3.RNE
+# Every z3.fp* call below names its context: z3py builds fp terms in the default context
+# when none is given, whatever the operands' context (the verifier gives each query its own).
 _IDX_POW2_LIMIT = 62  # idx constants in pow2/log2 facts are assumed below 2**62
 
 
@@ -203,51 +205,51 @@ class Z3IntDomain:
         return self._wrap(dst, a)
 
     def i2f(self, src, dst, a):
-        return z3.fpRealToFP(RNE(self.ctx), z3.ToReal(a), fp_sort(dst, self.ctx))
+        return z3.fpRealToFP(RNE(self.ctx), z3.ToReal(a), fp_sort(dst, self.ctx), ctx=self.ctx)
 
     def _trunc_int(self, a):
-        return z3.ToInt(z3.fpToReal(z3.fpRoundToIntegral(z3.RTZ(self.ctx), a)))
+        return z3.ToInt(z3.fpToReal(z3.fpRoundToIntegral(z3.RTZ(self.ctx), a, ctx=self.ctx), ctx=self.ctx))
 
     def f2i_in_range(self, src, dst, a):
-        finite = z3.Not(z3.Or(z3.fpIsNaN(a), z3.fpIsInf(a)))
+        finite = z3.Not(z3.Or(z3.fpIsNaN(a, ctx=self.ctx), z3.fpIsInf(a, ctx=self.ctx)))
         if dst.is_idx:
             return finite
-        r = z3.fpToReal(z3.fpRoundToIntegral(z3.RTZ(self.ctx), a))
+        r = z3.fpToReal(z3.fpRoundToIntegral(z3.RTZ(self.ctx), a, ctx=self.ctx), ctx=self.ctx)
         return z3.And(finite, r >= dst.min, r <= dst.max)
 
     def f2i(self, src, dst, a):
         return self._wrap(dst, self._trunc_int(a))
 
     def f2f(self, src, dst, a):
-        return z3.fpFPToFP(RNE(self.ctx), a, fp_sort(dst, self.ctx))
+        return z3.fpFPToFP(RNE(self.ctx), a, fp_sort(dst, self.ctx), ctx=self.ctx)
 
     def bitcast(self, src, dst, a):
         self._no("bitcast")
 
     # -- floats -------------------------------------------------------------------------
     def fadd(self, t, a, b):
-        return z3.fpAdd(RNE(self.ctx), a, b)
+        return z3.fpAdd(RNE(self.ctx), a, b, ctx=self.ctx)
 
     def fsub(self, t, a, b):
-        return z3.fpSub(RNE(self.ctx), a, b)
+        return z3.fpSub(RNE(self.ctx), a, b, ctx=self.ctx)
 
     def fmul(self, t, a, b):
-        return z3.fpMul(RNE(self.ctx), a, b)
+        return z3.fpMul(RNE(self.ctx), a, b, ctx=self.ctx)
 
     def fdiv(self, t, a, b):
-        return z3.fpDiv(RNE(self.ctx), a, b)
+        return z3.fpDiv(RNE(self.ctx), a, b, ctx=self.ctx)
 
     def fneg(self, t, a):
-        return z3.fpNeg(a)
+        return z3.fpNeg(a, ctx=self.ctx)
 
     def fabs(self, t, a):
-        return z3.fpAbs(a)
+        return z3.fpAbs(a, ctx=self.ctx)
 
     def fsqrt(self, t, a):
-        return z3.fpSqrt(RNE(self.ctx), a)
+        return z3.fpSqrt(RNE(self.ctx), a, ctx=self.ctx)
 
     def ffma(self, t, a, b, c):
-        return z3.fpFMA(RNE(self.ctx), a, b, c)
+        return z3.fpFMA(RNE(self.ctx), a, b, c, ctx=self.ctx)
 
     def _uf(self, name, t):
         key = (name, t)
@@ -262,17 +264,14 @@ class Z3IntDomain:
     def flog2(self, t, a):
         return self._uf("log2", t)(a)
 
-    @staticmethod
-    def flt(t, a, b):
-        return z3.fpLT(a, b)
+    def flt(self, t, a, b):
+        return z3.fpLT(a, b, ctx=self.ctx)
 
-    @staticmethod
-    def fle(t, a, b):
-        return z3.fpLEQ(a, b)
+    def fle(self, t, a, b):
+        return z3.fpLEQ(a, b, ctx=self.ctx)
 
-    @staticmethod
-    def feq(t, a, b):
-        return z3.fpEQ(a, b)
+    def feq(self, t, a, b):
+        return z3.fpEQ(a, b, ctx=self.ctx)
 
     @staticmethod
     def same(t, a, b):
@@ -409,21 +408,21 @@ class Z3BVDomain(Z3IntDomain):
         if not src.is_int:
             return super().i2f(src, dst, a)
         conv = z3.fpSignedToFP if src.signed else z3.fpUnsignedToFP
-        return conv(RNE(self.ctx), a, fp_sort(dst, self.ctx))
+        return conv(RNE(self.ctx), a, fp_sort(dst, self.ctx), ctx=self.ctx)
 
     def f2i(self, src, dst, a):
         if not dst.is_int:
             return super().f2i(src, dst, a)
         conv = z3.fpToSBV if dst.signed else z3.fpToUBV
-        return conv(z3.RTZ(self.ctx), a, z3.BitVecSort(dst.bits, ctx=self.ctx))
+        return conv(z3.RTZ(self.ctx), a, z3.BitVecSort(dst.bits, ctx=self.ctx), ctx=self.ctx)
 
     def bitcast(self, src, dst, a):
         bits = self._float_bits(src, a) if src.is_float else a
-        return z3.fpBVToFP(bits, fp_sort(dst, self.ctx)) if dst.is_float else bits
+        return z3.fpBVToFP(bits, fp_sort(dst, self.ctx), ctx=self.ctx) if dst.is_float else bits
 
     def _float_bits(self, t: DType, a):
         # fp.to_ieee_bv is unspecified on NaN (Z3 picks any NaN pattern): say which one.
-        return z3.If(z3.fpIsNaN(a), self._nan_bits(t), z3.fpToIEEEBV(a))
+        return z3.If(z3.fpIsNaN(a, ctx=self.ctx), self._nan_bits(t), z3.fpToIEEEBV(a, ctx=self.ctx))
 
     def _nan_bits(self, t: DType):
         """The canonical quiet NaN's bits: sign 0, exponent all ones, top mantissa bit set."""
@@ -439,4 +438,4 @@ def _fp_to_float(v) -> float:
         return float("-inf") if v.isNegative() else float("inf")
     if v.isZero():
         return -0.0 if v.isNegative() else 0.0
-    return float(z3.simplify(z3.fpToReal(v)).as_fraction())
+    return float(z3.simplify(z3.fpToReal(v, ctx=v.ctx)).as_fraction())

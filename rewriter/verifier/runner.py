@@ -30,7 +30,7 @@ from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
 from rewriter.verifier.cache import STORED, ProofCache
 from rewriter.verifier.cachekey import KeyMaker, settings
-from rewriter.verifier.refine import check_concrete
+from rewriter.verifier.refine import POISON, check_concrete
 from rewriter.verifier.strategies import run_portfolio
 
 #: How long a terminated worker gets to exit before it is killed.
@@ -65,6 +65,8 @@ class InstanceResult:
 # -- formatting counterexample values ------------------------------------------------------
 def format_value(t: DType, v) -> str:
     """ints: hex (two's complement at the width), unsigned and signed; floats: value and bits."""
+    if v is POISON:
+        return "poison"
     if t.is_bool:
         return "true" if v else "false"
     if t.is_int:

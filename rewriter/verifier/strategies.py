@@ -29,9 +29,12 @@ from rewriter.dsl.typecheck import RuleInstance
 from rewriter.errors import EvalError, NotEncodable
 from rewriter.ir.dtype import DType, bf16, f16
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
-from rewriter.verifier.refine import FAILURES, check_concrete, refinement_query
+from rewriter.verifier.refine import FAILURES, POISON, check_concrete, may_be_poison, refinement_query
 
-EXHAUSTIVE_LIMIT = 1 << 17
+# Inputs including poison (one more point per variable): 2**18 keeps every space of up to
+# 2**17 plain values that the strategy enumerated before inputs could be poison (two i8 and a
+# bool: 257 * 257 * 3).
+EXHAUSTIVE_LIMIT = 1 << 18
 PER_CONST_LIMIT = 1 << 10
 
 
@@ -58,35 +61,129 @@ def _nonlinear(inst: RuleInstance) -> bool:
                for r in (inst.lhs, inst.rhs, inst.pre) if r is not None for n in r.toposort())
 
 
-def _solve(q, timeout_ms: int, name: str, extra=None, seed: int = 0) -> Outcome:
-    s = z3.Solver()
-    s.set("timeout", timeout_ms)
-    if seed:
-        s.set("random_seed", seed)
-    s.add(q.formula)
-    if extra is not None:
-        s.add(extra)
-    r = s.check()
-    if r == z3.unsat:
-        return Outcome("proven", name)
-    if r == z3.unknown:
-        return Outcome("unknown", name, note=s.reason_unknown())
-    m = s.model()
-    vals = {k: q.domain.to_python(u.dtype, m, v) for k, (u, v) in q.inputs.items()}
-    return Outcome("counterexample", name, vals)
+# -- deterministic limits -----------------------------------------------------------------
+# Z3 is stopped by a resource limit (its own count of work: `rlimit`), never by the clock, and
+# runs with fixed seeds in a fresh context per query, so a verdict depends on the query alone:
+# not on the machine, its load, or the terms earlier queries left in the process (term ids
+# steer Z3's heuristics; with one shared context a rule proven alone could fail in a pool).
+# Which solver also matters: Z3's default solver picks a tactic by logic, and the tactics for
+# nonlinear integers race sub-strategies against the clock (`try_for`), so their work and
+# verdict vary from run to run (mul-mod-factor at idx: 10.3M, 13.7M, 13.8M rlimit for one
+# query, proven in 0.6 s or unknown after 32 s). Queries with Ints therefore go to the plain
+# SMT core (`SimpleSolver`, deterministic, and it proves mul-mod-factor in 0.1M); pure
+# bitvector/float/bool queries keep the default solver, whose bit-blasting tactic has no
+# clock in it and is far faster on them (fdiv-one at f64: 1.9M vs 54M).
+# Calibrated on the library with scripts/calibrate_rlimit.py (the counts are in the notes of
+# `rewriter verify --format json`): SHORT_RLIMIT (bit-blasting) is over twice the 99th
+# percentile of the bitvector proofs' counts (0.84M), INT_SHORT_RLIMIT 1.5 times the largest
+# Int proof's (0.34M), LONG_RLIMIT 8 times the largest proof's (2.4M). These constants decide verdicts: the proof
+# cache's key hashes this file.
+QUICK_RLIMIT = 100_000  # the probe before a nonlinear instance's Int query (p90: 70K)
+SHORT_RLIMIT = 2_000_000
+INT_SHORT_RLIMIT = 500_000  # the short runs of Int queries (each of the two solvers)
+LONG_RLIMIT = 20_000_000
+SEED = 0  # smt.random_seed and sat.random_seed of every query (Z3's defaults)
+LONG_SEEDS = (0, 11, 23)  # the long runs try each: still deterministic, one rarely unlucky
 
 
-def smt(inst: RuleInstance, domain_cls, timeout_ms: int, seed: int = 0) -> Outcome:
+class Budget:
+    """The wall-clock safety net: a deadline for a whole instance. It never decides a verdict
+    that the resource limits would have decided differently on a fast, idle machine; it only
+    stops a pathological query, reported as "unknown (timeout)"."""
+
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+
+    def left_ms(self) -> int:
+        return max(1, int((self.deadline - time.monotonic()) * 1000))
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+def make_solver(ctx: z3.Context, rlimit: int, budget: Budget | None, seed: int = SEED,
+                simple: bool = True) -> z3.Solver:
+    """A solver bounded by `rlimit`; `simple`: the plain SMT core (see above for why)."""
+    s = z3.SimpleSolver(ctx=ctx) if simple else z3.Solver(ctx=ctx)
+    s.set("rlimit", rlimit)
+    s.set("random_seed", seed)  # smt.random_seed; the solver takes no sat.* parameter
+    z3.set_param("sat.random_seed", SEED)  # global (the bit-blasting SAT core): Z3's default,
+    # pinned so that no other code in the process can change it under the verifier
+    if budget is not None:
+        s.set("timeout", budget.left_ms())
+    return s
+
+
+def _rlimit_used(s: z3.Solver) -> int:
+    st = s.statistics()
+    return int(st.get_key_value("rlimit count")) if "rlimit count" in st.keys() else 0
+
+
+def unknown_reason(s: z3.Solver, rlimit: int) -> str:
+    """"resource limit" (deterministic: more rlimit or another strategy may decide it) or
+    "timeout" (the wall-clock net: the machine was too slow or the query pathological)."""
+    if _rlimit_used(s) >= rlimit:
+        return f"unknown (resource limit {rlimit})"
+    why = s.reason_unknown()
+    if why in ("timeout", "canceled"):
+        return "unknown (timeout)"
+    return f"unknown ({why})"
+
+
+def _has_ints(formula: z3.ExprRef) -> bool:
+    """Whether a query mentions an Int or Real term (idx, or the Int encoding)."""
+    seen, todo = set(), [formula]
+    while todo:
+        e = todo.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if e.sort_kind() in (z3.Z3_INT_SORT, z3.Z3_REAL_SORT):
+            return True
+        todo.extend(e.children())
+    return False
+
+
+def _solve(q, rlimit: int, name: str, budget: Budget | None, extra=None, seed: int = SEED) -> Outcome:
+    ints = _has_ints(q.formula)
+    # Int queries: the plain SMT core first (deterministic), then the default solver, whose
+    # nonlinear preprocessing settles some at once that the core cannot (mul-nsw-mod-same at
+    # i32: 14K rlimit, where the core gives up at 20M). It is deterministic too unless its
+    # clocked branch (`try_for`) is reached: the one residue of wall-clock dependence.
+    solvers = [True, False] if ints else [False]
+    if ints:
+        rlimit = min(rlimit, INT_SHORT_RLIMIT) if rlimit <= SHORT_RLIMIT else rlimit
+    out = None
+    for simple in solvers:
+        s = make_solver(q.domain.ctx, rlimit, budget, seed, simple=simple)
+        s.add(q.formula)
+        if extra is not None:
+            s.add(extra)
+        r = s.check()
+        used = _rlimit_used(s)
+        how = "" if simple or not ints else ", default solver"
+        if r == z3.unsat:
+            return Outcome("proven", name, note=f"rlimit {used}{how}")
+        if r == z3.sat:
+            return Outcome("counterexample", name, q.read_model(s.model()))
+        out = Outcome("unknown", name, note=unknown_reason(s, rlimit))
+        if budget is not None and budget.expired():
+            break
+    return out
+
+
+def smt(inst: RuleInstance, domain_cls, rlimit: int, budget: Budget | None = None,
+        seed: int = SEED) -> Outcome:
     name = "smt-bv" if domain_cls is Z3BVDomain else "smt-int"
     if domain_cls is Z3BVDomain and not _has_fixed_ints(inst) and not inst.lhs.dtype.is_float:
         name = "smt-int"  # idx (and bool-over-idx) instances are Ints in either domain
     if domain_cls is Z3IntDomain and not _has_fixed_ints(inst):
         return Outcome("n/a", name, note="no fixed-width integers: smt-bv already used Ints")
     try:
-        q = refinement_query(inst, domain_cls())
+        q = refinement_query(inst, domain_cls(z3.Context()))
     except NotEncodable as e:
         return Outcome("n/a", name, note=str(e))
-    return _solve(q, timeout_ms, name, seed=seed)
+    return _solve(q, rlimit, name, budget, seed=seed)
 
 
 def _domain_size(t: DType) -> int | None:
@@ -115,15 +212,25 @@ def _space_size(types) -> int:
     return math.prod(_domain_size(t) for t in types)
 
 
+def _input_space(inst: RuleInstance, v) -> list:
+    """The values input v ranges over: its type's, and poison for a variable (refine.py)."""
+    vals = list(_domain_values(v.dtype))
+    return vals + [POISON] if may_be_poison(inst, v) else vals
+
+
+def _input_space_size(inst: RuleInstance) -> int:
+    return math.prod(_domain_size(v.dtype) + may_be_poison(inst, v) for v in inst.inputs)
+
+
 def exhaustive(inst: RuleInstance) -> Outcome:
     for v in inst.inputs:
         if _domain_size(v.dtype) is None:
             return Outcome("n/a", "exhaustive", note=f"{v.dtype} is not enumerable")
-    total = _space_size(v.dtype for v in inst.inputs)
+    total = _input_space_size(inst)
     if total > EXHAUSTIVE_LIMIT:
         return Outcome("n/a", "exhaustive", note=f"{total} input combinations")
-    spaces = [_domain_values(v.dtype) for v in inst.inputs]
-    grids = np.meshgrid(*[np.asarray(list(s), dtype=object) for s in spaces], indexing="ij") if spaces else []
+    spaces = [_input_space(inst, v) for v in inst.inputs]
+    grids = np.meshgrid(*[np.asarray(s, dtype=object) for s in spaces], indexing="ij") if spaces else []
     inputs = {v.arg.name: g.ravel() for v, g in zip(inst.inputs, grids)}
     try:
         ev = check_concrete(inst, inputs)
@@ -136,7 +243,7 @@ def exhaustive(inst: RuleInstance) -> Outcome:
     return Outcome("counterexample", "exhaustive", {k: v[i] for k, v in inputs.items()})
 
 
-def per_const(inst: RuleInstance, timeout_ms: int, budget_s: float) -> Outcome:
+def per_const(inst: RuleInstance, rlimit: int, budget: Budget | None = None) -> Outcome:
     consts = [v for v in inst.inputs if v.arg.name in inst.consts]
     if not consts or not all(v.dtype.is_int or v.dtype.is_bool for v in consts):
         return Outcome("n/a", "per-const", note="no fixed-width constant symbols")
@@ -144,26 +251,22 @@ def per_const(inst: RuleInstance, timeout_ms: int, budget_s: float) -> Outcome:
     if total > PER_CONST_LIMIT:
         return Outcome("n/a", "per-const", note=f"{total} constant combinations")
     spaces = [_domain_values(v.dtype) for v in consts]
-    d = Z3BVDomain()
+    d = Z3BVDomain(z3.Context())
     q = refinement_query(inst, d)
-    s = z3.Solver()
-    s.set("timeout", timeout_ms)
+    s = make_solver(d.ctx, rlimit, budget)
     s.add(q.formula)
-    deadline = time.monotonic() + budget_s
     for combo in itertools.product(*spaces):
-        if time.monotonic() > deadline:
-            return Outcome("unknown", "per-const", note="time budget exhausted")
+        if budget is not None and budget.expired():
+            return Outcome("unknown", "per-const", note="unknown (timeout)")
         s.push()
         for v, val in zip(consts, combo):
             s.add(q.inputs[v.arg.name][1] == d.const(v.dtype, val))
         r = s.check()
         if r == z3.sat:
-            m = s.model()
-            vals = {k: d.to_python(u.dtype, m, z) for k, (u, z) in q.inputs.items()}
-            return Outcome("counterexample", "per-const", vals)
-        s.pop()
+            return Outcome("counterexample", "per-const", q.read_model(s.model()))
         if r == z3.unknown:
-            return Outcome("unknown", "per-const", note=f"unknown at constants {combo}")
+            return Outcome("unknown", "per-const", note=f"{unknown_reason(s, rlimit)} at constants {combo}")
+        s.pop()
     return Outcome("proven", "per-const")
 
 
@@ -182,6 +285,8 @@ def _uses(inst: RuleInstance, pred) -> bool:
 
 
 def _show(v) -> str:
+    if v is POISON:
+        return "poison"
     return repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)
 
 
@@ -201,27 +306,37 @@ def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> 
 
 
 def run_portfolio(inst: RuleInstance, timeout_s: float = 30.0) -> Outcome:
-    """Decide one instance: proven, a confirmed counterexample, or unknown."""
-    long_ms = int(timeout_s * 1000)
-    plan = [
-        lambda: smt(inst, Z3BVDomain, min(2000, long_ms)),
-        lambda: smt(inst, Z3IntDomain, min(4000, long_ms)),
-        lambda: exhaustive(inst),
-        lambda: per_const(inst, min(1000, long_ms), timeout_s),
-        # The long runs, each split over three random seeds: nonlinear integer queries
-        # sometimes take a path that does not end in any time (Z3's choices depend on the
-        # process's earlier terms, so a rule proven in 0.5 s alone can time out in a pool),
-        # while another seed settles them at once.
-        *(lambda seed=seed: smt(inst, Z3BVDomain, long_ms // 3, seed) for seed in (0, 11, 23)),
-        *(lambda seed=seed: smt(inst, Z3IntDomain, long_ms // 3, seed) for seed in (0, 11, 23)),
-    ]
+    """Decide one instance: proven, a confirmed counterexample, or unknown. The strategies
+    are bounded by resource limits (deterministic); `timeout_s` is only the safety net."""
+    budget = Budget(timeout_s)
+    domains = [Z3BVDomain, Z3IntDomain]
     if _nonlinear(inst):
         # Wide multiplication/division bit-blasts badly; the Int encoding usually settles it
-        # in milliseconds, so ask it first.
-        plan.insert(0, lambda: smt(inst, Z3IntDomain, min(1000, long_ms)))
+        # at once, so ask it first.
+        domains.reverse()
+    short = [lambda dom=dom: smt(inst, dom, SHORT_RLIMIT, budget) for dom in domains]
+    if _nonlinear(inst):
+        # ...but first a quick bitvector probe: a multiplication by a constant symbol is often
+        # settled by bit-blasting in ~100 rlimit, while the Int query would spend its whole
+        # limit first (neg-of-mul-const at u64: 3.7 s, of which 114 rlimit proved it).
+        short.insert(0, lambda: smt(inst, Z3BVDomain, QUICK_RLIMIT, budget))
+    plan = [
+        *short,
+        lambda: exhaustive(inst),
+        lambda: per_const(inst, SHORT_RLIMIT // 4, budget),
+        # The long runs, each with three fixed seeds: a query may take a path that does not
+        # end within any limit, while another seed settles it at once (bad-fadd-reassociate
+        # at f32: seed 0 finds no counterexample in 11M, seed 11 finds one in 0.5M).
+        *(lambda seed=seed, dom=dom: smt(inst, dom, LONG_RLIMIT, budget, seed)
+          for seed in LONG_SEEDS for dom in domains),
+    ]
     attempts, notes = [], []
     start = time.monotonic()
     for step in plan:
+        if budget.expired():
+            attempts.append(("portfolio", "unknown", 0.0))
+            notes.append("unknown (timeout): the wall-clock safety net stopped the portfolio")
+            break
         t0 = time.monotonic()
         out = step()
         out.seconds = time.monotonic() - t0

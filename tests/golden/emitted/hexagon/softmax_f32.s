@@ -17,106 +17,108 @@ softmax_f32:
 	}
 	{
 		r19:18 = combine(r0,r1)
-		r1:0 = combine(#0,#16)
-		memd(r29+#24) = r27:26
+		r1:0 = combine(#0,#8)
+		memd(r29+#32) = r25:24
 		memd(r29+#56) = r19:18
 	}
 	{
-		r3:2 = combine(#0,#15)
-		r26 = #1023
+		r3:2 = combine(#0,#7)
+		r24 = #1023
 		memw(r29+#4) = r3
 		memw(r29+#0) = r2
 	}
 	{
-		r27 = #0
+		r25 = #0
 		memd(r29+#64) = r17:16
 		memd(r29+#48) = r21:20
 	}
 	{
 		memd(r29+#40) = r23:22
-		memd(r29+#32) = r25:24
+		memd(r29+#24) = r27:26
 	}
 	.p2align	4
 .LBB0_1:
 	{
 		r13:12 = asl(r5:4,#10)
-		r15:14 = combine(#0,#0)
+		r11:10 = combine(#0,#0)
 	}
 	{
-		r28 = memw(r19+r12<<#2)
+		r14 = memw(r19+r12<<#2)
 	}
 	.p2align	4
 .LBB0_2:
 	{
-		r17:16 = or(r15:14,r13:12)
-		r11:10 = or(r15:14,r3:2)
-	}
-	{
-		r20 = addasl(r19,r16,#2)
 		r17:16 = or(r11:10,r13:12)
-		r21 = memw(r19+r16<<#2)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r21)
-		p0 = cmp.gtu(r27:26,r11:10)
-		r16 = memw(r19+r16<<#2)
+		r15 = addasl(r19,r16,#2)
+		r17:16 = or(r11:10,r3:2)
+		r28 = memw(r19+r16<<#2)
 	}
 	{
-		r15:14 = add(r15:14,r1:0)
-		r17 = memw(r20+#4)
-		r23:22 = memd(r20+#8)
+		r28 = sfmax(r14,r28)
+		r21:20 = or(r17:16,r13:12)
 	}
 	{
-		r28 = sfmax(r28,r17)
-		r25:24 = memd(r20+#16)
+		p1 = cmp.gtu(r25:24,r17:16)
+		if (!p0) r14 = add(r28,#0)
+		r26 = memw(r15+#4)
+		r23:22 = memd(r15+#8)
 	}
 	{
-		r28 = sfmax(r28,r22)
+		r28 = sfmax(r14,r26)
+		p0 = sfcmp.uo(r14,r14)
+		r27 = memw(r19+r20<<#2)
 	}
 	{
-		r28 = sfmax(r28,r23)
-		r23:22 = memd(r20+#24)
+		r11:10 = add(r11:10,r1:0)
+		if (!p0) r14 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		r28 = sfmax(r14,r22)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r25)
-		r25:24 = memd(r20+#32)
+		if (!p0) r14 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r22)
+		r28 = sfmax(r14,r23)
+		p0 = sfcmp.uo(r14,r14)
+		r23:22 = memd(r15+#16)
+		r15 = memw(r15+#24)
 	}
 	{
-		r28 = sfmax(r28,r23)
-		r23:22 = memd(r20+#40)
+		if (!p0) r14 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		r28 = sfmax(r14,r22)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r25)
-		r25:24 = memd(r20+#48)
-		r20 = memw(r20+#56)
+		if (!p0) r14 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r22)
+		r28 = sfmax(r14,r23)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r23)
+		if (!p0) r14 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		r15 = sfmax(r14,r15)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r25)
+		if (!p0) r14 = add(r15,#0)
 	}
 	{
-		r28 = sfmax(r28,r20)
+		r15 = sfmax(r14,r27)
+		p0 = sfcmp.uo(r14,r14)
 	}
 	{
-		r28 = sfmax(r28,r16)
-		if (p0) jump:nt .LBB0_2
+		if (!p0) r14 = add(r15,#0)
+		if (p1) jump:nt .LBB0_2
 	}
 	{
 		p0 = cmp.gtu(r9:8,r5:4)
@@ -125,7 +127,7 @@ softmax_f32:
 	{
 		r5:4 = add(r5:4,r7:6)
 		if (p0) jump:nt .LBB0_1
-		memw(r12+r4<<#2) = r28
+		memw(r12+r4<<#2) = r14
 	}
 	{
 		r16 = ##1069066811
@@ -246,13 +248,13 @@ softmax_f32:
 	}
 	{
 		r17 = sfadd(r17,r0)
-		r3:2 = combine(#0,#8)
-		r4 = #1023
-		r5 = #0
+		r5:4 = combine(#0,#8)
+		r2 = #1023
+		r3 = #0
 	}
 	{
-		p0 = cmp.gtu(r5:4,r25:24)
-		r23:22 = add(r23:22,r3:2)
+		p0 = cmp.gtu(r3:2,r25:24)
+		r23:22 = add(r23:22,r5:4)
 		if (p0.new) jump:t .LBB0_6
 	}
 	{

@@ -11,8 +11,8 @@
 rowmax_f32:
 	{
 		r5:4 = combine(#0,#0)
-		r3:2 = combine(#0,#15)
-		r7:6 = combine(#0,#16)
+		r3:2 = combine(#0,#7)
+		r7:6 = combine(#0,#8)
 		r8 = #4095
 	}
 	{
@@ -22,19 +22,18 @@ rowmax_f32:
 		r15 = #0
 	}
 	{
-		r29 = add(r29,#-48)
+		r29 = add(r29,#-40)
 	}
 	{
-		memd(r29+#40) = r17:16
-		memd(r29+#32) = r19:18
+		memd(r29+#32) = r17:16
+		memd(r29+#24) = r19:18
 	}
 	{
-		memd(r29+#24) = r21:20
-		memd(r29+#16) = r23:22
+		memd(r29+#16) = r21:20
+		memd(r29+#8) = r23:22
 	}
 	{
-		memd(r29+#8) = r25:24
-		memd(r29+#0) = r27:26
+		memd(r29+#0) = r25:24
 	}
 	.p2align	4
 .LBB0_1:
@@ -48,75 +47,77 @@ rowmax_f32:
 	.p2align	4
 .LBB0_2:
 	{
-		r21:20 = or(r17:16,r11:10)
+		r19:18 = or(r17:16,r11:10)
+		p0 = sfcmp.uo(r28,r28)
+	}
+	{
+		r22 = addasl(r0,r18,#2)
 		r19:18 = or(r17:16,r3:2)
+		r20 = memw(r0+r18<<#2)
 	}
 	{
-		r22 = addasl(r0,r20,#2)
+		r23 = sfmax(r28,r20)
 		r21:20 = or(r19:18,r11:10)
-		r23 = memw(r0+r20<<#2)
 	}
 	{
-		r28 = sfmax(r28,r23)
-		p0 = cmp.gtu(r9:8,r19:18)
-		r20 = memw(r0+r20<<#2)
-	}
-	{
-		r17:16 = add(r17:16,r7:6)
+		p1 = cmp.gtu(r9:8,r19:18)
+		if (!p0) r28 = add(r23,#0)
 		r21 = memw(r22+#4)
 		r25:24 = memd(r22+#8)
 	}
 	{
-		r28 = sfmax(r28,r21)
-		r27:26 = memd(r22+#16)
+		r21 = sfmax(r28,r21)
+		p0 = sfcmp.uo(r28,r28)
+		r20 = memw(r0+r20<<#2)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		r17:16 = add(r17:16,r7:6)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r25)
-		r25:24 = memd(r22+#24)
+		r21 = sfmax(r28,r24)
+		p0 = sfcmp.uo(r28,r28)
 	}
 	{
-		r28 = sfmax(r28,r26)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r27)
-		r27:26 = memd(r22+#32)
+		r21 = sfmax(r28,r25)
+		p0 = sfcmp.uo(r28,r28)
+		r25:24 = memd(r22+#16)
+		r22 = memw(r22+#24)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r25)
-		r25:24 = memd(r22+#40)
+		r21 = sfmax(r28,r24)
+		p0 = sfcmp.uo(r28,r28)
 	}
 	{
-		r28 = sfmax(r28,r26)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r27)
-		r27:26 = memd(r22+#48)
-		r22 = memw(r22+#56)
+		r21 = sfmax(r28,r25)
+		p0 = sfcmp.uo(r28,r28)
 	}
 	{
-		r28 = sfmax(r28,r24)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r25)
+		r21 = sfmax(r28,r22)
+		p0 = sfcmp.uo(r28,r28)
 	}
 	{
-		r28 = sfmax(r28,r26)
+		if (!p0) r28 = add(r21,#0)
 	}
 	{
-		r28 = sfmax(r28,r27)
+		r18 = sfmax(r28,r20)
+		p0 = sfcmp.uo(r28,r28)
 	}
 	{
-		r28 = sfmax(r28,r22)
-	}
-	{
-		r28 = sfmax(r28,r20)
-		if (p0) jump:nt .LBB0_2
+		if (!p0) r28 = add(r18,#0)
+		if (p1) jump:nt .LBB0_2
 	}
 	{
 		p0 = cmp.gtu(r15:14,r5:4)
@@ -125,18 +126,17 @@ rowmax_f32:
 		memw(r1+r4<<#2) = r28
 	}
 	{
-		r17:16 = memd(r29+#40)
-		r19:18 = memd(r29+#32)
+		r17:16 = memd(r29+#32)
+		r19:18 = memd(r29+#24)
 	}
 	{
-		r21:20 = memd(r29+#24)
-		r23:22 = memd(r29+#16)
+		r21:20 = memd(r29+#16)
+		r23:22 = memd(r29+#8)
 	}
 	{
-		r29 = add(r29,#48)
+		r29 = add(r29,#40)
 		jumpr r31
-		r25:24 = memd(r29+#8)
-		r27:26 = memd(r29+#0)
+		r25:24 = memd(r29+#0)
 	}
 .Lfunc_end0:
 	.size	rowmax_f32, .Lfunc_end0-rowmax_f32

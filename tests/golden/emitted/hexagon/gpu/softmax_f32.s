@@ -17,20 +17,20 @@ softmax_f32:
 	}
 	{
 		r19:18 = combine(r0,r1)
-		r1:0 = combine(#0,#16)
-		memd(r29+#32) = r25:24
+		r1:0 = combine(#0,#8)
+		memd(r29+#40) = r23:22
 		memd(r29+#56) = r19:18
 	}
 	{
-		r3:2 = combine(#0,#15)
-		r24 = #4095
+		r3:2 = combine(#0,#7)
+		r22 = #4095
 		memw(r29+#4) = r3
 		memw(r29+#0) = r2
 	}
 	{
-		r25 = #0
+		r23 = #0
 		memd(r29+#48) = r21:20
-		memd(r29+#40) = r23:22
+		memd(r29+#32) = r25:24
 	}
 	{
 		memd(r29+#24) = r27:26
@@ -39,83 +39,85 @@ softmax_f32:
 .LBB0_1:
 	{
 		r9:8 = asl(r5:4,#12)
-		r13:12 = combine(#0,#0)
+		r15:14 = combine(#0,#0)
 	}
 	{
-		r28 = memw(r19+r8<<#2)
+		r12 = memw(r19+r8<<#2)
 	}
 	.p2align	4
 .LBB0_2:
 	{
-		r11:10 = or(r13:12,r9:8)
-		r15:14 = or(r13:12,r3:2)
-	}
-	{
-		r16 = addasl(r19,r10,#2)
 		r11:10 = or(r15:14,r9:8)
-		r17 = memw(r19+r10<<#2)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r28,r17)
-		p0 = cmp.gtu(r25:24,r15:14)
-		r10 = memw(r19+r10<<#2)
+		r13 = addasl(r19,r10,#2)
+		r25:24 = or(r15:14,r3:2)
+		r28 = memw(r19+r10<<#2)
 	}
 	{
-		r13:12 = add(r13:12,r1:0)
-		r11 = memw(r16+#4)
-		r21:20 = memd(r16+#8)
+		r28 = sfmax(r12,r28)
+		r17:16 = or(r25:24,r9:8)
 	}
 	{
-		r28 = sfmax(r28,r11)
-		r23:22 = memd(r16+#16)
+		p1 = cmp.gtu(r23:22,r25:24)
+		if (!p0) r12 = add(r28,#0)
+		r26 = memw(r13+#4)
+		r21:20 = memd(r13+#8)
 	}
 	{
-		r28 = sfmax(r28,r20)
+		r28 = sfmax(r12,r26)
+		p0 = sfcmp.uo(r12,r12)
+		r27 = memw(r19+r16<<#2)
 	}
 	{
-		r28 = sfmax(r28,r21)
-		r21:20 = memd(r16+#24)
+		r15:14 = add(r15:14,r1:0)
+		if (!p0) r12 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r22)
-		r26 = memw(r16+#56)
+		r28 = sfmax(r12,r20)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r28,r23)
-		r23:22 = memd(r16+#32)
+		if (!p0) r12 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r20)
+		r28 = sfmax(r12,r21)
+		p0 = sfcmp.uo(r12,r12)
+		r21:20 = memd(r13+#16)
+		r13 = memw(r13+#24)
 	}
 	{
-		r28 = sfmax(r28,r21)
-		r21:20 = memd(r16+#40)
+		if (!p0) r12 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r22)
+		r28 = sfmax(r12,r20)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r28,r23)
-		r23:22 = memd(r16+#48)
+		if (!p0) r12 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r20)
+		r28 = sfmax(r12,r21)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r28,r21)
+		if (!p0) r12 = add(r28,#0)
 	}
 	{
-		r28 = sfmax(r28,r22)
+		r13 = sfmax(r12,r13)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r28,r23)
+		if (!p0) r12 = add(r13,#0)
 	}
 	{
-		r27 = sfmax(r28,r26)
+		r13 = sfmax(r12,r27)
+		p0 = sfcmp.uo(r12,r12)
 	}
 	{
-		r28 = sfmax(r27,r10)
-		if (p0) jump:nt .LBB0_2
+		if (!p0) r12 = add(r13,#0)
+		if (p1) jump:nt .LBB0_2
 	}
 	{
 		r8 = #16383
@@ -128,7 +130,7 @@ softmax_f32:
 	{
 		r5:4 = add(r5:4,r7:6)
 		if (p0) jump:nt .LBB0_1
-		memw(r27+r4<<#2) = r28
+		memw(r27+r4<<#2) = r12
 	}
 	{
 		r16 = ##1069066811

@@ -34,13 +34,16 @@ class Options:
     tensor_cores: bool | str = False  # cuda: f16 matmul on mma.sync
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"
     time_limit: float | None = None  # hexagon global scheduler: seconds per loop body
+    versus_llvm: bool = True  # hexagon: also build LLVM -O3's code, keep the fewer packets on QEMU
     validate: bool = False  # check the IR at every stage boundary (ir/validate.py)
 
 
 #: Options every target takes, and how each target-specific one is spelled on the command line.
 COMMON_OPTIONS = frozenset({"engine", "validate"})
 OPTION_FLAGS = {"vectorize": "--no-vectorize", "unroll": "--unroll", "fp_contract": "--fp-contract",
-                "tensor_cores": "--tensor-cores", "scheduler": "--scheduler", "time_limit": "--time-limit"}
+                "tensor_cores": "--tensor-cores", "scheduler": "--scheduler", "time_limit": "--time-limit",
+                # (no flag: a library option, `Options(versus_llvm=False)`)
+                "versus_llvm": "versus_llvm"}
 _DEFAULTS = Options()
 
 

@@ -60,3 +60,19 @@ def test_cli_bench_hexagon_reports_ours_llvm_bound_and_saturation(tmp_path, caps
     bound = resource_bound(compile_hexagon(load_kernel("examples/dot_i8.ir"), load_library(["rules"])).machine)
     assert int(cells[8]) == bound <= ours
     assert cells[9] == f"{ours / bound:.2f}x" and cells[10].endswith("%")
+
+
+def test_bench_says_who_made_the_code_and_how_long_it_took():
+    """`code made by`: our selection, or LLVM's code as the fallback (with our selection's
+    reason); a fallback's "ours" packets are LLVM's own."""
+    from rewriter.bench_hexagon import bench_ours_vs_llvm
+
+    lib = load_library([ROOT / "rules"])
+    rows = bench_ours_vs_llvm([ROOT / "examples/add_sat_u8.ir", ROOT / "examples/relu_f32.ir"], lib, scheduler="list")
+    add, relu = rows
+    assert add.made_by == "ours" and add.ours.correct and add.compile_s is not None
+    assert relu.made_by.startswith("fallback: LLVM -O3 (our selection: HexagonUnsupported")
+    assert relu.ours.correct and relu.ours.counts.packets == relu.llvm.counts.packets and relu.lower_bound is None
+    table = render_markdown(rows)
+    assert "| code made by |" in table and "| ours |" in table
+    assert "our selection made code for 1 of 2 kernels" in table and "LLVM -O3 is the fallback for 1" in table

@@ -366,10 +366,22 @@ def test_cli_optimize_hexagon_checks_on_qemu(capsys, tmp_path):
     assemble(asm.read_text(), tmp_path / "sum3.o")
 
 
-def test_cli_optimize_hexagon_unsupported_is_bad_input(capsys):
-    assert main(["optimize", str(REPO / "examples/relu_f32.ir"), "--target", "hexagon"]) == 2
+def test_cli_optimize_hexagon_unsupported_falls_back_to_llvm_and_says_so(capsys, tmp_path):
+    """Floats are outside our selection: LLVM -O3's code runs instead, said above the code
+    (tests/test_hexagon_fallback.py has the rest). A kernel neither can compile (f64
+    multiply: a soft-float routine the image lacks) is still a one-line exit 2."""
+    _runtime()
+    assert main(["optimize", str(REPO / "examples/relu_f32.ir"), "--target", "hexagon", "--scheduler", "list",
+                 "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: floating-point" in out
+    assert "check against the reference interpreter: ok" in out
+    k = tmp_path / "mul_f64.ir"
+    k.write_text("kernel mul_f64(a: f64[64], b: f64[64]) -> (out: f64[64]) {\n  i = range(64)\n"
+                 "  out[i] = a[i] * b[i]\n}\n")
+    assert main(["optimize", str(k), "--target", "hexagon", "--scheduler", "list"]) == 2
     err = capsys.readouterr().err
-    assert "hexagon: " in err and "not supported yet" in err
+    assert "__hexagon_muldf3" in err and "not supported yet" in err
 
 
 # ---- the global scheduler's view of our loops ------------------------------------------------

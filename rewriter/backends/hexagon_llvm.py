@@ -46,6 +46,8 @@ reported as an `UnsupportedByBaseline` error naming it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rewriter.backends.elf import undefined_symbols
 from rewriter.backends.hexagon.abi import VECTOR_BYTES, padded, storage_bytes
 from rewriter.backends.hexagon.isa import hexagon_target
@@ -109,7 +111,17 @@ def optimized_module(llvm_ir: str, tm=None, routines=()):
     return optimize(str(mod), tm, OPT_LEVEL)
 
 
-def _compile(kernel: Kernel, library, engine: str, emit: str):
+@dataclass(frozen=True)
+class LlvmHexagonObject:
+    """One LLVM compilation of a kernel: the object QEMU links, its assembly (for reading,
+    `--emit asm`) and the optimized LLVM IR it came from (`--emit ir`)."""
+
+    object: bytes
+    asm: str
+    llvm_ir: str
+
+
+def compile_llvm_code(kernel: Kernel, library, engine: str = "greedy") -> LlvmHexagonObject:
     """Optimize, link the support routines the optimized IR suggests (`predicted`), emit the
     object; if it still calls provided routines that were not linked, again with them (most
     kernels need none, and linking all of them would triple the compile time)."""
@@ -125,16 +137,16 @@ def _compile(kernel: Kernel, library, engine: str, emit: str):
             raise UnsupportedByBaseline(f"LLVM's code for '{kernel.name}' calls {', '.join(sorted(unknown))}, "
                                         f"which the freestanding Hexagon image does not provide")
         if not missing - routines:
-            return obj if emit == "object" else tm.emit_assembly(mod)
+            return LlvmHexagonObject(obj, tm.emit_assembly(mod), str(mod))
         routines |= missing
 
 
 def compile_llvm_baseline(kernel: Kernel, library, engine: str = "greedy") -> bytes:
     """ELF relocatable object for Hexagon v66/HVX-128B defining `kernel.name` (and the
     support routines it calls), compiled by LLVM -O3 with `-hexagon-autohvx`."""
-    return _compile(kernel, library, engine, "object")
+    return compile_llvm_code(kernel, library, engine).object
 
 
 def baseline_assembly(kernel: Kernel, library, engine: str = "greedy") -> str:
     """The same compilation as `compile_llvm_baseline`, as assembly text (for reading)."""
-    return _compile(kernel, library, engine, "assembly")
+    return compile_llvm_code(kernel, library, engine).asm

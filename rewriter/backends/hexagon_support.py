@@ -3,7 +3,7 @@
 The image our Hexagon runtime links has no libc, libm or compiler-rt, but LLVM's code for
 Hexagon calls some of their routines: `llvm.exp2.f32` becomes a call of `exp2f`, integer
 division and remainder become calls of compiler-rt's `__hexagon_{div,udiv,mod,umod}{si,di}3`
-(v66 has no divide instruction), zeroing and copying loops become `memset` / `memcpy` /
+(v66 has no divide instruction; i128, from widened idx arithmetic, `__{div,udiv,mod,umod}ti3`), zeroing and copying loops become `memset` / `memcpy` /
 `memmove`. The routines here are linked into the kernel's LLVM module (llvmlite's
 `Module.link_in`) before -O3, so they are compiled by the same LLVM for the same target.
 They are written against the C semantics LLVM expects of them; each uses only operations
@@ -278,19 +278,19 @@ exit:
 
 declare i{n} @llvm.ctlz.i{n}(i{n}, i1)
 
-define i{n} @__hexagon_udiv{suffix}(i{n} %a, i{n} %b) {{
+define i{n} @{prefix}udiv{suffix}(i{n} %a, i{n} %b) {{
   %qr = call {{ i{n}, i{n} }} @rewriter.udivmod{n}(i{n} %a, i{n} %b)
   %q = extractvalue {{ i{n}, i{n} }} %qr, 0
   ret i{n} %q
 }}
 
-define i{n} @__hexagon_umod{suffix}(i{n} %a, i{n} %b) {{
+define i{n} @{prefix}umod{suffix}(i{n} %a, i{n} %b) {{
   %qr = call {{ i{n}, i{n} }} @rewriter.udivmod{n}(i{n} %a, i{n} %b)
   %r = extractvalue {{ i{n}, i{n} }} %qr, 1
   ret i{n} %r
 }}
 
-define i{n} @__hexagon_div{suffix}(i{n} %a, i{n} %b) {{
+define i{n} @{prefix}div{suffix}(i{n} %a, i{n} %b) {{
   %sa = icmp slt i{n} %a, 0
   %sb = icmp slt i{n} %b, 0
   %na = sub i{n} 0, %a
@@ -305,7 +305,7 @@ define i{n} @__hexagon_div{suffix}(i{n} %a, i{n} %b) {{
   ret i{n} %res
 }}
 
-define i{n} @__hexagon_mod{suffix}(i{n} %a, i{n} %b) {{
+define i{n} @{prefix}mod{suffix}(i{n} %a, i{n} %b) {{
   %sa = icmp slt i{n} %a, 0
   %sb = icmp slt i{n} %b, 0
   %na = sub i{n} 0, %a
@@ -406,9 +406,9 @@ class Group:
     hint: str  # regular expression over the optimized LLVM IR
 
 
-def _divisions(n: int, suffix: str, widths: str) -> Group:
-    return Group(tuple(f"__hexagon_{op}{suffix}" for op in ("div", "udiv", "mod", "umod")),
-                 _UDIVMOD.format(n=n, top=n - 1, suffix=suffix),
+def _divisions(n: int, suffix: str, widths: str, prefix: str = "__hexagon_") -> Group:
+    return Group(tuple(f"{prefix}{op}{suffix}" for op in ("div", "udiv", "mod", "umod")),
+                 _UDIVMOD.format(n=n, top=n - 1, suffix=suffix, prefix=prefix),
                  rf"= [su](?:div|rem)(?: exact)? (?:<\d+ x )?i(?:{widths})\b")
 
 
@@ -419,6 +419,9 @@ GROUPS = (
     Group(("__extendhfsf2", "__truncsfhf2"), _HALF, r"\bhalf\b"),
     _divisions(32, "si3", "8|16|32"),
     _divisions(64, "di3", "64"),
+    # idx arithmetic the range analysis widens past 64 bits (backends/idx_width.py): LLVM
+    # calls compiler-rt's generic names for i128 (no __hexagon_ variant exists).
+    _divisions(128, "ti3", "128", prefix="__"),
     Group(("memset", "memcpy", "memmove", "__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes"), _LIBC,
           r"@(?:llvm\.)?mem(?:set|cpy|move)\b"),
 )

@@ -110,7 +110,14 @@ def _minmax(which):
         if t.scalar.is_float:
             # min: b < a ? b : a      max: a < b ? b : a   (the op table's definitions)
             cond = b.fcmp_ordered("<", c, a) if which == "min" else b.fcmp_ordered("<", a, c)
-            return b.select(cond, c, a)
+            out = b.select(cond, c, a)
+            if "hexagon" in b.module.triple:
+                # LLVM's Hexagon backend selects this compare-and-select as sfmin/sfmax,
+                # which return the other operand when `a` is NaN (IEEE minNum); ours
+                # returns `a`. An explicit NaN test keeps the op table's result (found by
+                # `rewriter fuzz --target hexagon`: min(NaN, 7.0) gave 7.0).
+                out = b.select(b.fcmp_unordered("uno", a, a), a, out)
+            return out
         return intrinsic(b, ("s" if _signed(t) else "u") + which, t, [a, c])
     return emit
 

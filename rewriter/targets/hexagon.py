@@ -1,29 +1,132 @@
 """The Hexagon target: HVX v66 (128-byte vectors) by our selector and the global modulo
 scheduler (`backends/hexagon/`), assembled with llvm-mc, linked with ld.lld and run on
-qemu-hexagon with exact packet counts (`runtime/hexagon.py`)."""
+qemu-hexagon with exact packet counts (`runtime/hexagon.py`).
+
+Every kernel the CPU target accepts compiles here too. Where our selection cannot cover a
+kernel (a `HexagonUnsupported`, `LoweringError`, `ScheduleError`...), the code is LLVM's:
+`compile_llvm_code`, LLVM -O3 with HVX auto-vectorization and the same freestanding ABI,
+and the notes and `--explain` say so ("fallback: LLVM -O3 (our selection: <reason>)").
+
+No kernel is ever slower than LLVM's: where our selection does make code, LLVM's is built
+too and both run once on QEMU with the kernel's seeded random inputs (`random_inputs(k, 0)`,
+what `rewriter bench` uses); the one with fewer packets is kept, both counts in the notes.
+Measured rather than estimated: our model's cycles and a static count of LLVM's loop
+packets are not the same quantity (stalls, trip counts of nested loops, LLVM's runtime
+checks), and QEMU's counters are exact. Packet counts depend on the data only through
+data-dependent control flow (LLVM's division routines), so one input set speaks for the
+kernel. `Options.versus_llvm=False` skips the race (the fuzzer: it checks our code), and
+without qemu-hexagon it is skipped with a note.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon import compile_hexagon, hexagon_target
-from rewriter.errors import RewriterError
-from rewriter.runtime.hexagon import run_on_qemu
+from rewriter.backends.hexagon_llvm import LlvmHexagonObject, UnsupportedByBaseline, compile_llvm_code
+from rewriter.errors import IRValidationError, RewriterError, SourceError, ToolchainError
+from rewriter.kernel.reference import random_inputs
+from rewriter.runtime.hexagon import find_toolchain, run_on_qemu
 from rewriter.solver.modulo.diagram import schedule_svg
 from rewriter.target import Executable, Lowered, Options, Run, Target
 
+OURS = "ours"
+LLVM_FASTER = "llvm-faster"
+FALLBACK = "fallback"
+#: The note `_race` leaves on our code (shown above the emitted code too).
+VERSUS = "versus LLVM -O3: "
+
 
 @dataclass
+class LlvmCode:
+    """LLVM's code standing in for ours: `made_by` is FALLBACK (our selection failed,
+    `reason` says why) or LLVM_FASTER (ours ran more packets, `reason` gives both counts)."""
+
+    llvm: LlvmHexagonObject
+    made_by: str
+    reason: str
+    notes: list
+    ours: object = None  # our HexagonCode when LLVM's was merely faster
+    modulo = None
+    model_cycles = None
+
+    @property
+    def asm(self) -> str:
+        return self.llvm.asm
+
+    def headline(self) -> str:
+        if self.made_by == FALLBACK:
+            return f"fallback: LLVM -O3 (our selection: {self.reason})"
+        return f"LLVM -O3's code: {self.reason}"
+
+
+class HexagonFallbackError(RewriterError):
+    """Neither our selection nor LLVM's baseline could compile the kernel."""
+
+
+def _our_failure(e: RewriterError) -> bool:
+    """Errors of our selection that LLVM's code can stand in for. Not: the kernel's own
+    errors (a SourceError: every target refuses it), a missing tool, or IR that fails
+    validation (a bug to report, never to paper over)."""
+    return not isinstance(e, (SourceError, ToolchainError, IRValidationError))
+
+
+def _reason(e: Exception) -> str:
+    lines = [ln.strip() for ln in str(e).strip().splitlines()]
+    if not lines:
+        return type(e).__name__
+    # A tool's message: its headline ends in ':' and the first line below says what.
+    head = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
+    return f"{type(e).__name__}: {head}"
+
+
+def _packets(kernel, code, inputs) -> tuple[int | None, str]:
+    """(packets on QEMU, "") or (None, why it did not run)."""
+    try:
+        return run_on_qemu(kernel, code, inputs).counts.packets, ""
+    except RewriterError as e:
+        return None, _reason(e)
+
+
+def _race(kernel, ours, library, options: Options):
+    """Our code, or LLVM's where it runs fewer packets on QEMU (module docstring)."""
+    try:
+        find_toolchain()
+    except ToolchainError as e:
+        ours.notes.append(f"{VERSUS}not compared ({_reason(e)})")
+        return ours
+    try:
+        llvm = compile_llvm_code(kernel, library, options.engine)
+    except RewriterError as e:
+        ours.notes.append(f"{VERSUS}not compared (LLVM: {_reason(e)})")
+        return ours
+    inputs = random_inputs(kernel, 0)
+    (mine, my_error), (theirs, their_error) = _packets(kernel, ours.asm, inputs), _packets(kernel, llvm.object, inputs)
+    if theirs is None:
+        ours.notes.append(f"{VERSUS}its code did not run on QEMU ({their_error}): ours kept")
+        return ours
+    if mine is not None and mine <= theirs:
+        ours.notes.append(f"{VERSUS}{theirs} packets on QEMU, ours {mine} (random_inputs seed 0): ours kept")
+        return ours
+    why = (f"{theirs} packets on QEMU, ours {mine} (random_inputs seed 0)" if mine is not None
+           else f"our code failed on QEMU ({my_error}), LLVM's ran {theirs} packets")
+    return LlvmCode(llvm, LLVM_FASTER, why, list(ours.notes) + [f"LLVM -O3's code kept: {why}"], ours)
+
+
 class HexagonExecutable(Executable):
-    kernel: object
-    asm: str
-    model_cycles: int
+    def __init__(self, kernel, code, model_cycles: int | None, made_by: str):
+        self.kernel, self.code, self.model_cycles, self.made_by = kernel, code, model_cycles, made_by
 
     def run(self, inputs: dict, repeat: int = 1) -> Run:
         # QEMU's counters are exact, so one run is the measurement: `repeat` adds nothing.
-        run = run_on_qemu(self.kernel, self.asm, inputs)
+        run = run_on_qemu(self.kernel, self.code, inputs)
         c = run.counts
-        return Run(run.outputs, f"{c.packets} packets, {c.insns} instructions ({c.hvx_insns} HVX); "
-                   f"model cycles {self.model_cycles}", None)
+        tail = f"model cycles {self.model_cycles}" if self.model_cycles is not None else self.made_by
+        return Run(run.outputs, f"{c.packets} packets, {c.insns} instructions ({c.hvx_insns} HVX); {tail}", None)
+
+
+def made_by(code) -> str:
+    """OURS, LLVM_FASTER or FALLBACK: who made the code the target ships."""
+    return code.made_by if isinstance(code, LlvmCode) else OURS
 
 
 class HexagonTarget(Target):
@@ -39,36 +142,78 @@ class HexagonTarget(Target):
             raise RewriterError("--schedule-svg needs --scheduler global (a modulo-scheduled loop)")
 
     def summary(self, lowered: Lowered) -> list[str]:
-        modulo = lowered.code.modulo
-        return [modulo.line()] if modulo is not None else []
+        code = lowered.code
+        if isinstance(code, LlvmCode):
+            return [code.headline()]
+        race = [n for n in code.notes if n.startswith(VERSUS)]
+        return race + ([code.modulo.line()] if code.modulo is not None else [])
 
     def explain(self, lowered: Lowered) -> str:
-        return lowered.code.explanation.render()
+        code = lowered.code
+        if not isinstance(code, LlvmCode):
+            return code.explanation.render()
+        ours = code.ours.explanation.render() + "\n" if code.ours is not None and code.ours.explanation else ""
+        return f"{code.headline()}\n{ours}"
 
     def schedule_svg(self, lowered: Lowered, title: str) -> str:
-        if lowered.code.modulo is None:
+        code = lowered.code
+        if isinstance(code, LlvmCode):
+            raise RewriterError(f"--schedule-svg: the code is LLVM's ({code.headline()}), no modulo schedule of ours")
+        if code.modulo is None:
             raise RewriterError("--schedule-svg: no loop was modulo-scheduled (straight-line or list-scheduled code)")
-        return schedule_svg(lowered.code.modulo.schedule, title)
+        return schedule_svg(code.modulo.schedule, title)
 
     def describe(self):
         return hexagon_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        code = compile_hexagon(kernel, library, scheduler=options.scheduler, time_limit=options.time_limit,
-                               simplified=simplified, portable=rewriter)
+        try:
+            code = compile_hexagon(kernel, library, scheduler=options.scheduler, time_limit=options.time_limit,
+                                   simplified=simplified, portable=rewriter)
+        except RewriterError as e:
+            if not _our_failure(e):
+                raise
+            return self._fallback(kernel, simplified, library, options, e)
+        if options.versus_llvm:
+            code = _race(kernel, code, library, options)
+        if isinstance(code, LlvmCode):
+            return self._llvm_lowered(kernel, simplified, code)
         listing = "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
         return Lowered(kernel, simplified, code.machine, code, list(code.notes),
-                       texts={"ir": listing, "asm": code.asm}, report=code)
+                       texts={"ir": "# made by: our HVX selection\n" + listing, "asm": code.asm}, report=code)
+
+    def _fallback(self, kernel, simplified, library, options: Options, error: RewriterError) -> Lowered:
+        try:
+            llvm = compile_llvm_code(kernel, library, options.engine)
+        except RewriterError as e:
+            # A routine the freestanding image lacks (f64 multiply/divide: compiler-rt's soft
+            # float) is a known gap, worded as the fuzzer's "not supported yet" refusals are.
+            gap = " (not supported yet)" if isinstance(e, UnsupportedByBaseline) else ""
+            raise HexagonFallbackError(f"hexagon: our selection failed ({_reason(error)}) and so did LLVM's "
+                                       f"baseline ({_reason(e)}){gap}") from e
+        code = LlvmCode(llvm, FALLBACK, _reason(error), [])
+        code.notes.append(code.headline())
+        return self._llvm_lowered(kernel, simplified, code)
+
+    def _llvm_lowered(self, kernel, simplified, code: LlvmCode) -> Lowered:
+        listing = "# made by: LLVM -O3 with HVX auto-vectorization\n" + "".join(f"# {n}\n" for n in code.notes)
+        return Lowered(kernel, simplified, code.llvm.llvm_ir, code, list(code.notes),
+                       texts={"ir": listing + code.llvm.llvm_ir, "asm": code.asm}, report=code)
 
     def load(self, lowered: Lowered) -> HexagonExecutable:
-        return HexagonExecutable(lowered.kernel, lowered.code.asm, lowered.code.model_cycles)
+        code = lowered.code
+        if isinstance(code, LlvmCode):
+            return HexagonExecutable(lowered.kernel, code.llvm.object, None, code.headline())
+        return HexagonExecutable(lowered.kernel, code.asm, code.model_cycles, OURS)
 
 
-TARGET = HexagonTarget("hexagon", "HVX v66 (128-byte) by our selector and modulo scheduler, run on qemu-hexagon",
-                       emits=("ir", "asm"), options=frozenset({"scheduler", "time_limit"}),
+TARGET = HexagonTarget("hexagon", "HVX v66 (128-byte) by our selector and modulo scheduler (LLVM -O3's code where "
+                       "ours cannot or runs more packets), run on qemu-hexagon",
+                       emits=("ir", "asm"), options=frozenset({"scheduler", "time_limit", "versus_llvm"}),
                        reports=frozenset({"explain", "diagram"}), rules_in_simplify=False,
-                       # The list scheduler: the fuzzer checks selection and emission; the
-                       # solver's schedules have their own independent checker.
-                       fuzz_options=(("scheduler", "list"),),
+                       # The list scheduler, and our code only (no race with LLVM's): the
+                       # fuzzer checks selection and emission (and LLVM's code where ours
+                       # fails); the solver's schedules have their own independent checker.
+                       fuzz_options=(("scheduler", "list"), ("versus_llvm", False)),
                        isolate=False, needs="llvm-mc, ld.lld and qemu-hexagon-static (Debian llvm, lld, "
                        "qemu-user-static)")

@@ -20,7 +20,7 @@ import time
 from dataclasses import replace
 
 from rewriter.solver.modulo.bounds import critical_path, mii, min_registers, rec_mii, res_mii
-from rewriter.solver.modulo.heuristic import default_picks, heuristic_schedule
+from rewriter.solver.modulo.heuristic import Budget, default_picks, heuristic_schedule
 from rewriter.solver.modulo.problem import Choice, Dep, LoopProblem, Machine, SchedOp, ScheduleError, Value
 from rewriter.solver.modulo.schedule import (FALLBACK, FEASIBLE, OPTIMAL, ModuloSchedule, Violation,
                                              check_schedule, max_live)
@@ -32,7 +32,7 @@ from rewriter.solver.modulo.z3model import SAT, UNKNOWN, UNSAT
 SOLVERS = {"cp-sat": cpsat_model.solve_ii, "z3": z3model.solve_ii}
 
 __all__ = ["LoopProblem", "SchedOp", "Dep", "Value", "Choice", "Machine", "ScheduleError", "ModuloSchedule",
-           "Violation", "check_schedule", "max_live", "solve", "heuristic_schedule", "default_picks", "mii",
+           "Violation", "check_schedule", "max_live", "solve", "heuristic_schedule", "Budget", "default_picks", "mii",
            "res_mii", "rec_mii", "min_registers", "critical_path", "OPTIMAL", "FEASIBLE", "FALLBACK"]
 
 
@@ -132,13 +132,15 @@ def uniform_picks(problem: LoopProblem) -> list[tuple]:
     return [tuple(min(k, len(c.alternatives) - 1) for c in problem.choices) for k in range(most)]
 
 
-def _seed(problem: LoopProblem) -> ModuloSchedule | None:
+def _seed(problem: LoopProblem, budget: Budget | None = None) -> ModuloSchedule | None:
     """The heuristic's best schedule over the default picks and every uniform pick vector
     (valid ones first, then the fewest total cycles): the incumbent is at least as good as
-    every pure form's heuristic schedule."""
+    every pure form's heuristic schedule. All of it within `budget` (the solve's deadline):
+    out of time, each further pick vector gets the list schedule only."""
     found = []
+    budget = budget or Budget()
     for picks in dict.fromkeys([default_picks(problem)] + uniform_picks(problem)):
-        s = heuristic_schedule(problem, picks)
+        s = heuristic_schedule(problem, picks, budget)
         if s is not None:
             found.append(s)
     if not found:
@@ -163,7 +165,8 @@ def solve(problem: LoopProblem, time_limit: float = 10.0, *, solver: str = "cp-s
         if need > problem.machine.registers[cls]:
             raise ScheduleError(f"the loop needs at least {need} '{cls}' registers at every II; the machine has "
                                 f"{problem.machine.registers[cls]} (spilling is not modelled)")
-    best = _seed(problem)
+    # The heuristic shares the deadline: it is part of the search `time_limit` bounds.
+    best = _seed(problem, Budget(deadline))
     if best is None:
         raise ScheduleError("no schedule exists: a dependence cycle within one iteration has no distance")
     log = [f"heuristic ({best.solver}): II {best.ii}, length {best.length}, total {best.total_cycles}"]

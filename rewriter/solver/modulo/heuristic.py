@@ -7,12 +7,56 @@ still has a free issue option in the modulo reservation table and that keeps eve
 already-placed successor reachable. If that fails, or registers overflow, II grows. When no
 II up to the non-pipelined length works, the loop is not pipelined at all: a plain list
 schedule with II = its length plus the longest latency, which is always valid.
+
+The search is bounded by a `Budget` (a monotonic deadline and a cap on placement steps):
+a large body at a large II made the II walk and `_sink` cost minutes (an 8-tap FIR with
+literal taps took 695 s whatever `--time-limit` said). Out of budget, the heuristic
+returns the best it has -- the plain list schedule at worst, computed first.
 """
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 from rewriter.solver.modulo.bounds import mii
 from rewriter.solver.modulo.problem import LoopProblem
 from rewriter.solver.modulo.schedule import FALLBACK, FEASIBLE, ModuloSchedule, check_schedule
+
+
+class OutOfBudget(Exception):
+    """Internal: the budget ran out in the middle of one placement (caught in this module)."""
+
+
+@dataclass
+class Budget:
+    """How much search the heuristic may do: until `deadline` (time.monotonic(); None: no
+    deadline) and at most `max_steps` placement steps (None: no cap). `steps` counts the
+    work done -- candidate cycles tried by placement and by `_sink` -- so tests can bound
+    the search by work instead of by wall time on a loaded machine."""
+
+    deadline: float | None = None
+    max_steps: int | None = None
+    steps: int = 0
+    exhausted: bool = False
+    #: Steps between two reads of the clock (reading it on every step would cost more than
+    #: a step).
+    CLOCK_EVERY = 256
+
+    @classmethod
+    def seconds(cls, limit: float | None) -> "Budget":
+        return cls(None if limit is None else time.monotonic() + max(0.0, limit))
+
+    def tick(self, n: int = 1) -> None:
+        """Count `n` steps; raise `OutOfBudget` once the cap or the deadline is passed."""
+        before = self.steps
+        self.steps += n
+        if self.max_steps is not None and self.steps > self.max_steps:
+            self.exhausted = True
+        elif self.deadline is not None and (before // self.CLOCK_EVERY != self.steps // self.CLOCK_EVERY) \
+                and time.monotonic() > self.deadline:
+            self.exhausted = True
+        if self.exhausted:
+            raise OutOfBudget
 
 
 def default_picks(problem: LoopProblem) -> tuple:
@@ -87,7 +131,8 @@ def _adjacency(problem: LoopProblem, names: set):
     return preds, succs
 
 
-def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, bottom_up: bool = False):
+def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, budget: Budget,
+            bottom_up: bool = False):
     """One II, one direction. Top-down places each op at the first free cycle after its
     inputs, then sinks ops towards their uses; bottom-up places each op at the last free cycle
     before its uses (short lifetimes by construction) and shifts the result to start at 0."""
@@ -117,6 +162,7 @@ def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, 
             base = lo if lo is not None else 0
             cycles = [c for c in range(base, base + ii) if hi is None or c <= hi]
         placed = False
+        budget.tick(len(cycles))
         for c in cycles:
             k = next((k for k in prefer[n] if _fits(problem, table, count, c % ii, op.options[k])), None)
             if k is not None:
@@ -132,7 +178,7 @@ def _try_ii(problem: LoopProblem, picks: tuple, order: list[str], ii: int, adj, 
         shift = -min(start.values(), default=0)
         start = {n: c + shift for n, c in start.items()}
     else:
-        _sink(problem, ii, order, start, option, table, count, adj, prefer)
+        _sink(problem, ii, order, start, option, table, count, adj, prefer, budget)
     sched = ModuloSchedule(problem, ii, start, option, picks, FEASIBLE, "heuristic")
     return sched if not check_schedule(sched) else None
 
@@ -165,22 +211,28 @@ def _chain_order(order: list[str], adj) -> list[str]:
     return out
 
 
-def _best_at(problem, picks, orders, ii, adj):
+def _best_at(problem, picks, orders, ii, adj, budget: Budget):
     """The shortest valid schedule of three placements: top-down in height order, bottom-up
-    in height order, bottom-up chain by chain."""
+    in height order, bottom-up chain by chain (those finished before the budget ran out)."""
     height, chains = orders
-    tries = (_try_ii(problem, picks, height, ii, adj), _try_ii(problem, picks, height, ii, adj, True),
-             _try_ii(problem, picks, chains, ii, adj, True))
-    found = [s for s in tries if s is not None]
+    found = []
+    for order, bottom_up in ((height, False), (height, True), (chains, True)):
+        try:
+            s = _try_ii(problem, picks, order, ii, adj, budget, bottom_up)
+        except OutOfBudget:
+            break
+        if s is not None:
+            found.append(s)
     return min(found, key=lambda s: s.length) if found else None
 
 
 def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: dict, table, count, adj,
-          prefer: dict) -> None:
+          prefer: dict, budget: Budget) -> None:
     """Move every op as late as its consumers allow (consumers first), where a packet has
     room: placing ops as early as possible stretches the lifetimes of the values they define
     (a load issued long before its use holds a register all that time). Moves keep every
-    dependence, so the schedule stays valid."""
+    dependence, so the schedule stays valid. Out of budget it stops between two ops: the
+    ops not yet moved stay where placement put them, which is valid too."""
     preds_of, succs_of = adj
     for n in reversed(order):
         succ = [d for d in succs_of[n] if d.dst != n]
@@ -190,6 +242,8 @@ def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: 
         preds = [d for d in preds_of[n] if d.src != n]
         if latest <= start[n]:
             continue
+        if not _afford(budget, latest - start[n]):
+            return
         r0 = start[n] % ii
         count[r0] -= 1
         for r, u in problem.op(n).options[option[n]].items():
@@ -206,6 +260,14 @@ def _sink(problem: LoopProblem, ii: int, order: list[str], start: dict, option: 
         count[rc] += 1
         for r, u in problem.op(n).options[option[n]].items():
             table[rc][r] = table[rc].get(r, 0) + u
+
+
+def _afford(budget: Budget, steps: int) -> bool:
+    try:
+        budget.tick(steps)
+        return True
+    except OutOfBudget:
+        return False
 
 
 def _list_schedule(problem: LoopProblem, picks: tuple, order: list[str]) -> ModuloSchedule:
@@ -237,10 +299,14 @@ def _list_schedule(problem: LoopProblem, picks: tuple, order: list[str]) -> Modu
     return ModuloSchedule(problem, ii, start, option, picks, FALLBACK, "list")
 
 
-def heuristic_schedule(problem: LoopProblem, picks: tuple | None = None) -> ModuloSchedule | None:
-    """The best II the heuristic finds for these picks (default: `default_picks`); None only
-    when a same-iteration dependence cycle makes the problem infeasible. The result can
-    overflow a register file when nothing the heuristic tries fits (the checker says so)."""
+def heuristic_schedule(problem: LoopProblem, picks: tuple | None = None,
+                       budget: Budget | None = None) -> ModuloSchedule | None:
+    """The best II the heuristic finds for these picks (default: `default_picks`) within
+    `budget` (default: unbounded); None only when a same-iteration dependence cycle makes
+    the problem infeasible. The result can overflow a register file when nothing the
+    heuristic tries fits (the checker says so). Out of budget: the best schedule found so
+    far, the list schedule when there is none (`budget.exhausted` says it happened)."""
+    budget = budget or Budget()
     picks = default_picks(problem) if picks is None else tuple(picks)
     names = {o.name for o in problem.issued(picks)}
     order = _order(problem, names)
@@ -250,15 +316,19 @@ def heuristic_schedule(problem: LoopProblem, picks: tuple | None = None) -> Modu
     orders = (order, _chain_order(order, adj))
     fallback = _list_schedule(problem, picks, order)
     for ii in range(mii(problem), fallback.ii):
-        s = _best_at(problem, picks, orders, ii, adj)
+        if budget.exhausted:
+            return fallback
+        s = _best_at(problem, picks, orders, ii, adj, budget)
         if s is not None:
             return s
-    if not check_schedule(fallback):
+    if not check_schedule(fallback) or budget.exhausted:
         return fallback
     # The list schedule overflows a register file (it issues everything as early as it can):
     # a modulo schedule at a larger II, whose ops sink towards their uses, may still fit.
     for ii in range(fallback.ii, 3 * fallback.ii):
-        s = _best_at(problem, picks, orders, ii, adj)
+        if budget.exhausted:
+            break
+        s = _best_at(problem, picks, orders, ii, adj, budget)
         if s is not None:
             return s
     return fallback

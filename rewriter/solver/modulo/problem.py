@@ -145,10 +145,17 @@ class LoopProblem:
 
     # -- lookups ---------------------------------------------------------------------------------
     def op(self, name: str) -> SchedOp:
-        for o in self.ops:
-            if o.name == name:
-                return o
-        raise ScheduleError(f"unknown op '{name}'")
+        # A dict built on first use (the dataclass is frozen, hence object.__setattr__): the
+        # heuristic and the checker look ops up by name in their inner loops, and a linear
+        # scan made that quadratic in the body (seconds on a 300-op FIR body).
+        index = self.__dict__.get("_op_index")
+        if index is None:
+            index = {o.name: o for o in self.ops}
+            object.__setattr__(self, "_op_index", index)
+        try:
+            return index[name]
+        except KeyError:
+            raise ScheduleError(f"unknown op '{name}'") from None
 
     def index(self) -> dict[str, int]:
         return {o.name: i for i, o in enumerate(self.ops)}

@@ -1,3 +1,4 @@
+# versus LLVM -O3: 139 packets on QEMU, ours 133 (random_inputs seed 0): ours kept
 	.text
 	.globl	add_sat_u8
 	.type	add_sat_u8,@function

@@ -1,3 +1,4 @@
+# versus LLVM -O3: 697 packets on QEMU, ours 142 (random_inputs seed 0): ours kept
 	.text
 	.globl	dot_i8
 	.type	dot_i8,@function

@@ -1,3 +1,4 @@
+# versus LLVM -O3: 311751 packets on QEMU, ours 3971 (random_inputs seed 0): ours kept
 	.text
 	.globl	matmul_i8
 	.type	matmul_i8,@function

@@ -1,3 +1,4 @@
+# versus LLVM -O3: 371 packets on QEMU, ours 262 (random_inputs seed 0): ours kept
 	.text
 	.globl	maxpool2x2_u8
 	.type	maxpool2x2_u8,@function

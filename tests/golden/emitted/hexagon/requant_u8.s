@@ -1,3 +1,4 @@
+# versus LLVM -O3: 612 packets on QEMU, ours 456 (random_inputs seed 0): ours kept
 	.text
 	.globl	requant_u8
 	.type	requant_u8,@function

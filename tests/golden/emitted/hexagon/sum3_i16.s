@@ -1,3 +1,4 @@
+# versus LLVM -O3: 516 packets on QEMU, ours 357 (random_inputs seed 0): ours kept
 	.text
 	.globl	sum3_i16
 	.type	sum3_i16,@function

@@ -1,0 +1,198 @@
+"""A `VizReport` as one HTML file: inline style and script, no network, every text escaped.
+
+Section ids are stable (tests and links use them): `source`, `steps`, `egraph`, `program`,
+`code`, `schedule` (with `slot-grid`, `unit-grid`, `pressure`), `launches` (with one
+`bank-map-L-T` per shared tile).
+"""
+from __future__ import annotations
+
+from html import escape
+
+from rewriter.viz.assets import CSS, JS
+from rewriter.viz.model import EGraphView, LaunchView, ScheduleView, VizReport
+from rewriter.viz.schedule import UNIT_ORDER
+
+_UNITS = (*UNIT_ORDER, "scalar")
+
+
+def render_html(rep: VizReport) -> str:
+    sections = [("source", "Source", _source(rep)), ("steps", "Rewrite steps", _steps(rep))]
+    if rep.egraphs:
+        sections.append(("egraph", "E-graph", _egraphs(rep.egraphs)))
+    sections += [("program", "Lowered program", _program(rep)),
+                 ("code", f"Emitted code ({rep.code_kind})" if rep.code_kind else "Emitted code", _pre(rep.code))]
+    if rep.schedule is not None:
+        sections.append(("schedule", "Modulo schedule", _schedule(rep.schedule)))
+    if rep.launches:
+        sections.append(("launches", "Launches and shared memory", _launches(rep.launches)))
+    nav = "".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
+    body = "".join(f'<section id="{sid}"><h2>{escape(title)}</h2>{html}</section>' for sid, title, html in sections)
+    summary = "".join(f'<div class="sub mono">{escape(line)}</div>' for line in rep.summary)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(rep.kernel)} on {escape(rep.target)} - rewriter viz</title><style>{CSS}</style></head>'
+            f'<body><header><h1>{escape(rep.kernel)} <span class="t">on {escape(rep.target)}</span></h1>'
+            f'<div class="sub">{escape(rep.target_doc)} &middot; engine {escape(rep.engine)}</div>{summary}'
+            f'<nav>{nav}</nav></header><main>{body}</main><script>{JS}</script></body></html>\n')
+
+
+def _pre(text: str, cls: str = "") -> str:
+    if cls == "src":
+        return '<pre class="src">' + "".join(f"<span>{escape(line)}</span>" for line in text.splitlines()) + "</pre>"
+    return f'<pre class="{cls}">{escape(text)}</pre>'
+
+
+def _source(rep: VizReport) -> str:
+    return (_pre(rep.source, "src") + "<h3>After the rules</h3>" + _pre(rep.simplified, "src"))
+
+
+def _loc(loc: str) -> str:
+    return f' <span class="loc">{escape(loc)}</span>' if loc else ""
+
+
+def _steps(rep: VizReport) -> str:
+    out = [f'<p class="muted">{escape(rep.steps_note)}</p>' if rep.steps_note else ""]
+    if rep.steps:
+        out.append('<input class="filter" placeholder="filter by rule or term" oninput="filterSteps(this.value)">')
+        rows = []
+        for i, s in enumerate(rep.steps, 1):
+            rule = (f'<span class="rule">{escape(s.rule)}</span>{_loc(s.loc)}' if s.loc
+                    else f'<span class="engine">{escape(s.rule)}</span>')
+            if s.beaten:
+                lost = ", ".join(f"{escape(n)}{_loc(loc)}" for n, loc in s.beaten)
+                rule += f'<div class="beaten">beat (later in the library): {lost}</div>'
+            rows.append(f'<tr class="step" data-rule="{escape(s.rule)}"><td class="num">{i}</td><td class="num">{s.store}</td>'
+                        f'<td>{rule}</td><td class="term">{escape(s.before)}</td><td class="arrow">&rarr;</td>'
+                        f'<td class="term">{escape(s.after)}</td></tr>')
+        out.append('<table class="steps"><thead><tr><th class="num">#</th><th class="num">store</th><th>rule</th>'
+                   '<th>before</th><th></th><th>after</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    if rep.rules_fired:
+        rows = "".join(f'<tr><td class="num">{n}</td><td><span class="rule">{escape(r)}</span>{_loc(loc)}</td></tr>'
+                       for r, n, loc in rep.rules_fired)
+        out.append(f'<details><summary>Rules fired in the pipeline ({len(rep.rules_fired)})</summary>'
+                   f'<table><thead><tr><th class="num">times</th><th>rule</th></tr></thead><tbody>{rows}</tbody></table></details>')
+    return "".join(out)
+
+
+def _egraphs(views: list[EGraphView]) -> str:
+    out = []
+    for v in views:
+        out.append(f'<h3>Store {v.store}: {escape(v.stop_reason)} after {v.iterations} iterations, {v.nodes} nodes, '
+                   f'{v.classes} classes, {v.seconds:.3f} s</h3><div class="mono">extracted: {escape(v.term)}</div>')
+        hist = "".join(f'<tr><td class="num">{i}</td><td class="num">{n}</td><td class="num">{c}</td><td class="num">{m}</td></tr>'
+                       for i, (n, c, m) in enumerate(v.history, 1))
+        out.append('<details><summary>Growth per iteration</summary><table><thead><tr><th class="num">iteration</th>'
+                   '<th class="num">nodes</th><th class="num">classes</th><th class="num">matches applied</th></tr></thead>'
+                   f'<tbody>{hist}</tbody></table></details>')
+        rules = "".join(f'<tr><td class="num">{m}</td><td class="num">{g}</td><td><span class="rule">{escape(r)}</span>{_loc(loc)}</td></tr>'
+                        for r, loc, m, g in v.rules)
+        out.append('<details><summary>Rules by matches</summary><table><thead><tr><th class="num">matches</th>'
+                   f'<th class="num">merges</th><th>rule</th></tr></thead><tbody>{rules}</tbody></table></details>')
+        classes = "".join(
+            f'<tr class="{"egraph-root" if c.id == v.root else ""}"><td class="num"><span class="id">c{c.id}</span></td>'
+            f'<td class="term mono">{escape(c.best)}</td><td class="mono">{"<br>".join(escape(n) for n in c.nodes)}</td></tr>'
+            for c in v.shown)
+        out.append(f'<table class="steps eclass"><thead><tr><th class="num">class</th><th>cheapest term</th>'
+                   f'<th>e-nodes (operands are classes)</th></tr></thead><tbody>{classes}</tbody></table>')
+    return "".join(out)
+
+
+def _program(rep: VizReport) -> str:
+    notes = "".join(f"<li>{escape(n)}</li>" for n in rep.notes)
+    return (f'<ul class="notes muted">{notes}</ul>' if notes else "") + _pre(rep.program)
+
+
+def _card(key: str, value: str, cls: str = "") -> str:
+    return f'<div class="card {cls}"><div class="k">{escape(key)}</div><div class="v">{escape(value)}</div></div>'
+
+
+def _schedule(s: ScheduleView) -> str:
+    cards = "".join([
+        _card("II (bound)", f"{s.ii} ({s.ii_bound})", "good" if s.ii == s.ii_bound else "warn"),
+        _card("loop cycles (bound)", f"{s.total} ({s.bound})"),
+        _card("gap", f"{s.gap:.1%}", "good" if s.gap == 0 else "warn"),
+        _card("stages", str(s.stages)), _card("status", f"{s.status} ({s.solver})"),
+        _card("critical", ", ".join(f"{r} {s.saturation[r]:.0%}" for r in s.critical) or "-", "warn"),
+    ])
+    legend = "".join(f'<span style="--c:var(--{u})">{u}</span>' for u in _UNITS)
+    out = [f'<div class="cards">{cards}</div><p class="muted">The II bound is set by {escape(s.binding)}.</p>',
+           f"<h3>Packets &times; slots: the steady-state loop, a row per cycle of the II window, up to {s.issue_width} "
+           f"instructions a packet, coloured by the unit each takes (sN: from the iteration N windows back)</h3><div class=\"legend\">{legend}</div>",
+           _slot_grid(s), "<h3>Packets &times; units (the critical resource in red)</h3>", _unit_grid(s),
+           "<h3>Register pressure over the loop</h3>", _pressure(s)]
+    if s.explanation:
+        out.append(f"<details><summary>Every alternative tried (--explain)</summary>{_pre(s.explanation)}</details>")
+    return "".join(out)
+
+
+def _slot_grid(s: ScheduleView) -> str:
+    cells = ['<div class="h"></div>'] + [f'<div class="h">issue {k}</div>' for k in range(s.issue_width)]
+    for p, ops in enumerate(s.slots):
+        cells.append(f'<div class="rowh">packet {p}</div>')
+        for k in range(s.issue_width):
+            if k < len(ops):
+                c = ops[k]
+                cells.append(f'<div class="cell busy" id="slot-{p}-{k}" data-op="{escape(c.op)}" style="--c:var(--{c.unit})" '
+                             f'title="{escape(c.op)}: {escape(c.text)} | {c.unit} | cycle {c.start}, stage {c.stage}">'
+                             f'<span class="stage">s{c.stage}</span>{escape(c.text)}</div>')
+            else:
+                cells.append(f'<div class="cell" id="slot-{p}-{k}">idle</div>')
+    cols = f"80px repeat({s.issue_width}, minmax(150px, 1fr))"
+    return f'<div class="grid" id="slot-grid" style="grid-template-columns:{cols}">{"".join(cells)}</div>'
+
+
+def _unit_grid(s: ScheduleView) -> str:
+    """Rows are packets; a column per unit of every resource, grouped under its resource's
+    name (the machine's order), the fullest resources in red."""
+    columns = [(r, u) for r, cap in s.resources for u in range(cap)]
+    crit = set(s.critical)
+    cells = ['<div class="h"></div>']
+    for r, cap in s.resources:
+        cells.append(f'<div class="h group{" critical" if r in crit else ""}" style="grid-column:span {cap}" '
+                     f'title="{escape(r)}: {cap} a cycle, {s.saturation[r]:.0%} busy">{escape(r)} '
+                     f'<span class="sat">{s.saturation[r]:.0%}</span></div>')
+    for p in range(s.ii):
+        cells.append(f'<div class="rowh">{p}</div>')
+        for r, u in columns:
+            held = s.units.get((p, r), ())
+            op = held[u] if u < len(held) else None
+            cls = "ucell" + (" busy" if op else "") + (" critical" if r in crit else "") + (" first" if u == 0 else "")
+            cells.append(f'<div class="{cls}"' + (f' data-op="{escape(op)}" title="{escape(op)}"' if op else "") + ">"
+                         + (escape(op) if op else "") + "</div>")
+    cols = f"40px repeat({len(columns)}, minmax(30px, 1fr))"
+    return f'<div class="grid" id="unit-grid" style="grid-template-columns:{cols}">{"".join(cells)}</div>'
+
+
+def _pressure(s: ScheduleView) -> str:
+    out = []
+    for cls, row in s.pressure.items():
+        limit = s.registers.get(cls, 0)
+        top = max(max(row, default=0), limit, 1)
+        bars = "".join(f'<div class="b{" over" if n > limit else ""}" style="height:{100 * n / top:.1f}%" '
+                       f'title="packet {p}: {n} live"></div>' for p, n in enumerate(row))
+        line = f'<div class="limit" style="bottom:{100 * limit / top:.1f}%" title="{limit} registers"></div>'
+        out.append(f'<div><div class="mono">{escape(cls)}: max {max(row, default=0)} live of {limit}</div>'
+                   f'<div class="bars">{bars}{line}</div></div>')
+    return f'<div class="pressure" id="pressure">{"".join(out)}</div>'
+
+
+def _launches(launches: list[LaunchView]) -> str:
+    rows = "".join(f'<tr><td class="mono">{escape(ln.name)}</td><td class="num">{ln.grid}</td><td class="num">{ln.block}</td>'
+                   f'<td class="num">{ln.grid * ln.block}</td><td>{escape(ln.strategy)}</td><td class="num">{ln.shared_bytes}</td></tr>'
+                   for ln in launches)
+    out = ['<table id="launch-table"><thead><tr><th>launch</th><th class="num">grid (blocks)</th><th class="num">block (threads)</th>'
+           '<th class="num">threads</th><th>strategy</th><th class="num">shared bytes</th></tr></thead>'
+           f'<tbody>{rows}</tbody></table>']
+    for i, ln in enumerate(launches):
+        for j, t in enumerate(ln.tiles):
+            out.append(f'<h3>{escape(ln.name)}: shared <span class="mono">{escape(t.name)}</span> {escape(t.dtype)}'
+                       f'[{t.rows}][{t.cols}+{t.pad}], {t.elem_bytes} B an element, {t.row_words} words a row</h3>'
+                       f'<p class="muted">Bank of each 32-bit word (bank = word mod 32); hatched words hold only padding. '
+                       f'Word 0 of the first {min(t.rows, 32)} rows falls in {t.column_banks} distinct banks.</p>')
+            cells = "".join(f'<div class="{"pad" if w >= t.pad_from else ""}" style="background-color:hsl({b * 360 // 32},70%,82%)" '
+                            f'title="row {r}, word {w}: bank {b}">{b}</div>'
+                            for r, row in enumerate(t.banks) for w, b in enumerate(row))
+            width = len(t.banks[0]) if t.banks else 1
+            out.append(f'<div class="banks bank-map" id="bank-map-{i}-{j}" '
+                       f'style="grid-template-columns:repeat({width}, 20px)">{cells}</div>')
+    return "".join(out)

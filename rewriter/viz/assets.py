@@ -25,6 +25,10 @@ pre.src { counter-reset:ln; }
 pre.src span { display:block; }
 pre.src span::before { counter-increment:ln; content:counter(ln); display:inline-block; width:3em; color:#a0a8b8; text-align:right; margin-right:1em; }
 table { border-collapse:collapse; width:100%; }
+table.steps { table-layout:fixed; }
+.pair { display:grid; grid-template-columns:1fr 1fr; gap:16px; }
+.pair h3 { margin-top:0; }
+.pair > div { min-width:0; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:12px; color:var(--muted); font-weight:600; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }

@@ -19,12 +19,14 @@ def render_html(rep: VizReport) -> str:
     sections = [("source", "Source", _source(rep)), ("steps", "Rewrite steps", _steps(rep))]
     if rep.egraphs:
         sections.append(("egraph", "E-graph", _egraphs(rep.egraphs)))
-    sections += [("program", "Lowered program", _program(rep)),
-                 ("code", f"Emitted code ({rep.code_kind})" if rep.code_kind else "Emitted code", _pre(rep.code))]
+    # The target's picture before the listings: it is what a reader came for, and the
+    # listings are long.
     if rep.schedule is not None:
         sections.append(("schedule", "Modulo schedule", _schedule(rep.schedule)))
     if rep.launches:
         sections.append(("launches", "Launches and shared memory", _launches(rep.launches)))
+    sections += [("program", "Lowered program", _program(rep)),
+                 ("code", f"Emitted code ({rep.code_kind})" if rep.code_kind else "Emitted code", _pre(rep.code))]
     nav = "".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
     body = "".join(f'<section id="{sid}"><h2>{escape(title)}</h2>{html}</section>' for sid, title, html in sections)
     summary = "".join(f'<div class="sub mono">{escape(line)}</div>' for line in rep.summary)
@@ -43,7 +45,8 @@ def _pre(text: str, cls: str = "") -> str:
 
 
 def _source(rep: VizReport) -> str:
-    return (_pre(rep.source, "src") + "<h3>After the rules</h3>" + _pre(rep.simplified, "src"))
+    return (f'<div class="pair"><div><h3>As written</h3>{_pre(rep.source, "src")}</div>'
+            f'<div><h3>After the rules</h3>{_pre(rep.simplified, "src")}</div></div>')
 
 
 def _loc(loc: str) -> str:
@@ -64,7 +67,8 @@ def _steps(rep: VizReport) -> str:
             rows.append(f'<tr class="step" data-rule="{escape(s.rule)}"><td class="num">{i}</td><td class="num">{s.store}</td>'
                         f'<td>{rule}</td><td class="term">{escape(s.before)}</td><td class="arrow">&rarr;</td>'
                         f'<td class="term">{escape(s.after)}</td></tr>')
-        out.append('<table class="steps"><thead><tr><th class="num">#</th><th class="num">store</th><th>rule</th>'
+        out.append('<table class="steps"><colgroup><col style="width:3em"><col style="width:4em"><col style="width:30%">'
+                   '<col><col style="width:2em"><col></colgroup><thead><tr><th class="num">#</th><th class="num">store</th><th>rule</th>'
                    '<th>before</th><th></th><th>after</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
     if rep.rules_fired:
         rows = "".join(f'<tr><td class="num">{n}</td><td><span class="rule">{escape(r)}</span>{_loc(loc)}</td></tr>'
@@ -98,7 +102,8 @@ def _egraphs(views: list[EGraphView]) -> str:
 
 
 def _program(rep: VizReport) -> str:
-    notes = "".join(f"<li>{escape(n)}</li>" for n in rep.notes)
+    # Notes the listing already carries as comments are not repeated above it.
+    notes = "".join(f"<li>{escape(n)}</li>" for n in rep.notes if n not in rep.program)
     return (f'<ul class="notes muted">{notes}</ul>' if notes else "") + _pre(rep.program)
 
 
@@ -112,13 +117,13 @@ def _schedule(s: ScheduleView) -> str:
         _card("loop cycles (bound)", f"{s.total} ({s.bound})"),
         _card("gap", f"{s.gap:.1%}", "good" if s.gap == 0 else "warn"),
         _card("stages", str(s.stages)), _card("status", f"{s.status} ({s.solver})"),
-        _card("critical", ", ".join(f"{r} {s.saturation[r]:.0%}" for r in s.critical) or "-", "warn"),
+        _card("critical resource", ", ".join(f"{r} {s.saturation[r]:.0%}" for r in s.critical) or "-", "warn"),
     ])
     legend = "".join(f'<span style="--c:var(--{u})">{u}</span>' for u in _UNITS)
     out = [f'<div class="cards">{cards}</div><p class="muted">The II bound is set by {escape(s.binding)}.</p>',
            f"<h3>Packets &times; slots: the steady-state loop, a row per cycle of the II window, up to {s.issue_width} "
            f"instructions a packet, coloured by the unit each takes (sN: from the iteration N windows back)</h3><div class=\"legend\">{legend}</div>",
-           _slot_grid(s), "<h3>Packets &times; units (the critical resource in red)</h3>", _unit_grid(s),
+           _slot_grid(s), "<h3>Packets &times; units, busy per II window (the critical resource in red)</h3>", _unit_grid(s),
            "<h3>Register pressure over the loop</h3>", _pressure(s)]
     if s.explanation:
         out.append(f"<details><summary>Every alternative tried (--explain)</summary>{_pre(s.explanation)}</details>")

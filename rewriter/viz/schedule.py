@@ -28,13 +28,23 @@ def schedule_view(report, explanation: str = "") -> ScheduleView:
                 units.setdefault((row, r), []).extend([name] * n)
         slots.append(tuple(cells))
     saturation = {r: s.saturation([r]) for r in cap}
-    top = max(saturation.values(), default=0.0)
-    critical = tuple(r for r, v in saturation.items() if top > 0 and v == top)
     _, why = binding_bound(p)
+    critical = _critical(why, saturation)
     return ScheduleView(report.line(), ii, s.ii_lower_bound, s.stages, s.total_cycles, s.lower_bound, s.gap,
                         s.status, s.solver, p.machine.issue_width, tuple(slots), tuple(cap.items()),
                         {k: tuple(v) for k, v in units.items()}, saturation, critical, why,
                         pressure(p, ii, s.start), dict(p.machine.registers), explanation)
+
+
+def _critical(why: str, saturation: dict) -> tuple[str, ...]:
+    """The resources that set the II bound (`binding_bound` names a resource group as
+    "a+b: N units / M per cycle"); where the bound is not a resource's (the issue width, a
+    recurrence, the packet floor), the fullest resources of the schedule."""
+    named = tuple(r for r in why.split(":", 1)[0].split("+") if r in saturation)
+    if named:
+        return named
+    top = max(saturation.values(), default=0.0)
+    return tuple(r for r, v in saturation.items() if top > 0 and v == top)
 
 
 def pressure(problem, ii: int, start: dict) -> dict:

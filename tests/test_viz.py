@@ -3,10 +3,13 @@ compiler's own results, the page's sections, the local server, the CLI, and the 
 rendered by a real browser (headless Chromium; its screenshot kept in tests/artifacts/)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -143,6 +146,26 @@ def test_the_server_serves_the_page_on_localhost_only():
         server.server_close()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_cli_serves_until_ctrl_c(demo, tmp_path):
+    """`--serve` end to end: the URL it prints answers with the page it wrote; SIGINT ends
+    it with exit 0 (closing the page is not an error). Every wait is bounded."""
+    out = tmp_path / "served.html"
+    cmd = [sys.executable, "-m", "rewriter.cli", "viz", str(demo), "-o", str(out), "--serve", "--no-browser"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]  # "wrote ...", then "serving URL ..."
+        url = re.search(r"serving (http://127\.0\.0\.1:\d+/)", lines[1]).group(1)
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert r.read() == out.read_bytes()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_cli_writes_the_page_and_never_over_its_input(demo, tmp_path, capsys):

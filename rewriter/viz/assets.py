@@ -32,8 +32,7 @@ table.steps { table-layout:fixed; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-size:12px; color:var(--muted); font-weight:600; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
-.steps td.term { font-family:Menlo, Consolas, monospace; font-size:12px; word-break:break-all; }
-.steps td.arrow { color:var(--muted); }
+.steps .mono { word-break:break-all; }
 .rule { font-weight:600; color:#1f3a93; }
 .loc { color:var(--muted); font-size:11px; font-family:Menlo, Consolas, monospace; }
 .beaten { font-size:11px; color:#8a5a00; }

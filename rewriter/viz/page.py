@@ -53,28 +53,45 @@ def _loc(loc: str) -> str:
     return f' <span class="loc">{escape(loc)}</span>' if loc else ""
 
 
+def _table(head, rows, cls: str = "", widths=(), row_attrs=(), id: str = "") -> str:  # noqa: A002 (HTML's name)
+    """A table of already-escaped cells. `head`: column titles, a title starting with "#"
+    right-aligns its column (numbers; the "#" is dropped); `widths`: CSS widths per column
+    ("" for the rest); `row_attrs`: extra attributes per row."""
+    num = [h.startswith("#") for h in head]
+    cols = "".join(f'<col style="width:{w}">' if w else "<col>" for w in widths)
+    ths = "".join(f'<th class="num">{h[1:]}</th>' if n else f"<th>{h}</th>" for h, n in zip(head, num))
+    trs = "".join(f"<tr{(' ' + row_attrs[i]) if i < len(row_attrs) else ''}>"
+                  + "".join(f'<td class="num">{c}</td>' if n else f"<td>{c}</td>" for c, n in zip(row, num)) + "</tr>"
+                  for i, row in enumerate(rows))
+    group = f"<colgroup>{cols}</colgroup>" if cols else ""
+    ident = f' id="{id}"' if id else ""
+    return f'<table class="{cls}"{ident}>{group}<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>'
+
+
+def _rule(name: str, loc: str) -> str:
+    return f'<span class="rule">{escape(name)}</span>{_loc(loc)}'
+
+
+def _term(text: str) -> str:
+    return f'<span class="mono">{escape(text)}</span>'
+
+
 def _steps(rep: VizReport) -> str:
     out = [f'<p class="muted">{escape(rep.steps_note)}</p>' if rep.steps_note else ""]
     if rep.steps:
         out.append('<input class="filter" placeholder="filter by rule or term" oninput="filterSteps(this.value)">')
         rows = []
         for i, s in enumerate(rep.steps, 1):
-            rule = (f'<span class="rule">{escape(s.rule)}</span>{_loc(s.loc)}' if s.loc
-                    else f'<span class="engine">{escape(s.rule)}</span>')
+            rule = _rule(s.rule, s.loc) if s.loc else f'<span class="engine">{escape(s.rule)}</span>'
             if s.beaten:
                 lost = ", ".join(f"{escape(n)}{_loc(loc)}" for n, loc in s.beaten)
                 rule += f'<div class="beaten">beat (later in the library): {lost}</div>'
-            rows.append(f'<tr class="step" data-rule="{escape(s.rule)}"><td class="num">{i}</td><td class="num">{s.store}</td>'
-                        f'<td>{rule}</td><td class="term">{escape(s.before)}</td><td class="arrow">&rarr;</td>'
-                        f'<td class="term">{escape(s.after)}</td></tr>')
-        out.append('<table class="steps"><colgroup><col style="width:3em"><col style="width:4em"><col style="width:30%">'
-                   '<col><col style="width:2em"><col></colgroup><thead><tr><th class="num">#</th><th class="num">store</th><th>rule</th>'
-                   '<th>before</th><th></th><th>after</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+            rows.append([str(i), str(s.store), rule, _term(s.before), "&rarr;", _term(s.after)])
+        out.append(_table(["##", "#store", "rule", "before", "", "after"], rows, "steps",
+                          ("3em", "4em", "30%", "", "2em", ""), [f'data-rule="{escape(s.rule)}"' for s in rep.steps]))
     if rep.rules_fired:
-        rows = "".join(f'<tr><td class="num">{n}</td><td><span class="rule">{escape(r)}</span>{_loc(loc)}</td></tr>'
-                       for r, n, loc in rep.rules_fired)
-        out.append(f'<details><summary>Rules fired in the pipeline ({len(rep.rules_fired)})</summary>'
-                   f'<table><thead><tr><th class="num">times</th><th>rule</th></tr></thead><tbody>{rows}</tbody></table></details>')
+        table = _table(["#times", "rule"], [[str(n), _rule(r, loc)] for r, n, loc in rep.rules_fired])
+        out.append(f"<details><summary>Rules fired in the pipeline ({len(rep.rules_fired)})</summary>{table}</details>")
     return "".join(out)
 
 
@@ -83,21 +100,16 @@ def _egraphs(views: list[EGraphView]) -> str:
     for v in views:
         out.append(f'<h3>Store {v.store}: {escape(v.stop_reason)} after {v.iterations} iterations, {v.nodes} nodes, '
                    f'{v.classes} classes, {v.seconds:.3f} s</h3><div class="mono">extracted: {escape(v.term)}</div>')
-        hist = "".join(f'<tr><td class="num">{i}</td><td class="num">{n}</td><td class="num">{c}</td><td class="num">{m}</td></tr>'
-                       for i, (n, c, m) in enumerate(v.history, 1))
-        out.append('<details><summary>Growth per iteration</summary><table><thead><tr><th class="num">iteration</th>'
-                   '<th class="num">nodes</th><th class="num">classes</th><th class="num">matches applied</th></tr></thead>'
-                   f'<tbody>{hist}</tbody></table></details>')
-        rules = "".join(f'<tr><td class="num">{m}</td><td class="num">{g}</td><td><span class="rule">{escape(r)}</span>{_loc(loc)}</td></tr>'
-                        for r, loc, m, g in v.rules)
-        out.append('<details><summary>Rules by matches</summary><table><thead><tr><th class="num">matches</th>'
-                   f'<th class="num">merges</th><th>rule</th></tr></thead><tbody>{rules}</tbody></table></details>')
-        classes = "".join(
-            f'<tr class="{"egraph-root" if c.id == v.root else ""}"><td class="num"><span class="id">c{c.id}</span></td>'
-            f'<td class="term mono">{escape(c.best)}</td><td class="mono">{"<br>".join(escape(n) for n in c.nodes)}</td></tr>'
-            for c in v.shown)
-        out.append(f'<table class="steps eclass"><thead><tr><th class="num">class</th><th>cheapest term</th>'
-                   f'<th>e-nodes (operands are classes)</th></tr></thead><tbody>{classes}</tbody></table>')
+        hist = _table(["#iteration", "#nodes", "#classes", "#matches applied"],
+                      [[str(i), str(n), str(c), str(m)] for i, (n, c, m) in enumerate(v.history, 1)])
+        out.append(f"<details><summary>Growth per iteration</summary>{hist}</details>")
+        rules = _table(["#matches", "#merges", "rule"], [[str(m), str(g), _rule(r, loc)] for r, loc, m, g in v.rules])
+        out.append(f"<details><summary>Rules by matches</summary>{rules}</details>")
+        rows = [[f'<span class="id">c{c.id}</span>', _term(c.best), "<br>".join(_term(n) for n in c.nodes)]
+                for c in v.shown]
+        marks = ['class="egraph-root"' if c.id == v.root else "" for c in v.shown]
+        out.append(_table(["#class", "cheapest term", "e-nodes (operands are classes)"], rows, "steps eclass",
+                          ("5em", "48%", ""), marks))
     return "".join(out)
 
 
@@ -121,9 +133,10 @@ def _schedule(s: ScheduleView) -> str:
     ])
     legend = "".join(f'<span style="--c:var(--{u})">{u}</span>' for u in _UNITS)
     out = [f'<div class="cards">{cards}</div><p class="muted">The II bound is set by {escape(s.binding)}.</p>',
-           f"<h3>Packets &times; slots: the steady-state loop, a row per cycle of the II window, up to {s.issue_width} "
-           f"instructions a packet, coloured by the unit each takes (sN: from the iteration N windows back)</h3><div class=\"legend\">{legend}</div>",
-           _slot_grid(s), "<h3>Packets &times; units, busy per II window (the critical resource in red)</h3>", _unit_grid(s),
+           f"<h3>Packets &times; slots: the steady-state loop, a row per cycle of the II window, up to "
+           f"{s.issue_width} instructions a packet, coloured by the unit each takes (sN: from the iteration N "
+           f'windows back)</h3><div class="legend">{legend}</div>', _slot_grid(s),
+           "<h3>Packets &times; units, busy per II window (the critical resource in red)</h3>", _unit_grid(s),
            "<h3>Register pressure over the loop</h3>", _pressure(s)]
     if s.explanation:
         out.append(f"<details><summary>Every alternative tried (--explain)</summary>{_pre(s.explanation)}</details>")
@@ -137,9 +150,10 @@ def _slot_grid(s: ScheduleView) -> str:
         for k in range(s.issue_width):
             if k < len(ops):
                 c = ops[k]
-                cells.append(f'<div class="cell busy" id="slot-{p}-{k}" data-op="{escape(c.op)}" style="--c:var(--{c.unit})" '
-                             f'title="{escape(c.op)}: {escape(c.text)} | {c.unit} | cycle {c.start}, stage {c.stage}">'
-                             f'<span class="stage">s{c.stage}</span>{escape(c.text)}</div>')
+                cells.append(f'<div class="cell busy" id="slot-{p}-{k}" data-op="{escape(c.op)}" '
+                             f'style="--c:var(--{c.unit})" title="{escape(c.op)}: {escape(c.text)} | {c.unit} | '
+                             f'cycle {c.start}, stage {c.stage}"><span class="stage">s{c.stage}</span>'
+                             f'{escape(c.text)}</div>')
             else:
                 cells.append(f'<div class="cell" id="slot-{p}-{k}">idle</div>')
     cols = f"80px repeat({s.issue_width}, minmax(150px, 1fr))"
@@ -154,16 +168,16 @@ def _unit_grid(s: ScheduleView) -> str:
     cells = ['<div class="h"></div>']
     for r, cap in s.resources:
         cells.append(f'<div class="h group{" critical" if r in crit else ""}" style="grid-column:span {cap}" '
-                     f'title="{escape(r)}: {cap} a cycle, {s.saturation[r]:.0%} busy">{escape(r)} '
+                     f'title="{escape(r)}: {cap} a cycle, {s.saturation[r]:.0%} busy">{escape(r)}<br>'
                      f'<span class="sat">{s.saturation[r]:.0%}</span></div>')
     for p in range(s.ii):
         cells.append(f'<div class="rowh">{p}</div>')
         for r, u in columns:
             held = s.units.get((p, r), ())
             op = held[u] if u < len(held) else None
-            cls = "ucell" + (" busy" if op else "") + (" critical" if r in crit else "") + (" first" if u == 0 else "")
-            cells.append(f'<div class="{cls}"' + (f' data-op="{escape(op)}" title="{escape(op)}"' if op else "") + ">"
-                         + (escape(op) if op else "") + "</div>")
+            cls = "ucell" + (" busy" if op else "") + (" critical" if r in crit else "")
+            attrs = f' data-op="{escape(op)}" title="{escape(op)}"' if op else ""
+            cells.append(f'<div class="{cls}"{attrs}>{escape(op or "")}</div>')
     cols = f"40px repeat({len(columns)}, minmax(30px, 1fr))"
     return f'<div class="grid" id="unit-grid" style="grid-template-columns:{cols}">{"".join(cells)}</div>'
 
@@ -182,19 +196,19 @@ def _pressure(s: ScheduleView) -> str:
 
 
 def _launches(launches: list[LaunchView]) -> str:
-    rows = "".join(f'<tr><td class="mono">{escape(ln.name)}</td><td class="num">{ln.grid}</td><td class="num">{ln.block}</td>'
-                   f'<td class="num">{ln.grid * ln.block}</td><td>{escape(ln.strategy)}</td><td class="num">{ln.shared_bytes}</td></tr>'
-                   for ln in launches)
-    out = ['<table id="launch-table"><thead><tr><th>launch</th><th class="num">grid (blocks)</th><th class="num">block (threads)</th>'
-           '<th class="num">threads</th><th>strategy</th><th class="num">shared bytes</th></tr></thead>'
-           f'<tbody>{rows}</tbody></table>']
+    rows = [[_term(ln.name), str(ln.grid), str(ln.block), str(ln.grid * ln.block), escape(ln.strategy),
+             str(ln.shared_bytes)] for ln in launches]
+    out = [_table(["launch", "#grid (blocks)", "#block (threads)", "#threads", "strategy", "#shared bytes"], rows,
+                  id="launch-table")]
     for i, ln in enumerate(launches):
         for j, t in enumerate(ln.tiles):
             out.append(f'<h3>{escape(ln.name)}: shared <span class="mono">{escape(t.name)}</span> {escape(t.dtype)}'
                        f'[{t.rows}][{t.cols}+{t.pad}], {t.elem_bytes} B an element, {t.row_words} words a row</h3>'
-                       f'<p class="muted">Bank of each 32-bit word (bank = word mod 32); hatched words hold only padding. '
-                       f'Word 0 of the first {min(t.rows, 32)} rows falls in {t.column_banks} distinct banks.</p>')
-            cells = "".join(f'<div class="{"pad" if w >= t.pad_from else ""}" style="background-color:hsl({b * 360 // 32},70%,82%)" '
+                       f'<p class="muted">Bank of each 32-bit word (bank = word mod 32) of the first '
+                       f'{len(t.banks)} rows; hatched words hold only padding. Word 0 of the first '
+                       f'{min(t.rows, 32)} rows falls in {t.column_banks} distinct banks.</p>')
+            cells = "".join(f'<div class="{"pad" if w >= t.pad_from else ""}" '
+                            f'style="background-color:hsl({b * 360 // 32},70%,82%)" '
                             f'title="row {r}, word {w}: bank {b}">{b}</div>'
                             for r, row in enumerate(t.banks) for w, b in enumerate(row))
             width = len(t.banks[0]) if t.banks else 1

@@ -19,12 +19,16 @@ import pytest
 
 from rewriter.cli import main
 from rewriter.dsl.rule import load_library
+from rewriter.ir.dtype import f32
 from rewriter.kernel.parser import load_kernel
+from rewriter.lower.gpu_program import SharedTile
 from rewriter.pipeline import optimize
 from rewriter.rules_path import default_rule_paths
 from rewriter.solver.modulo.schedule import check_schedule, max_live
 from rewriter.target import Options
 from rewriter.viz import collect_file, make_server, render_html
+from rewriter.viz.gpu import MAX_WORDS, TAIL, tile_view
+from rewriter.viz.page import _bank_map
 from rewriter.viz.schedule import schedule_view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +120,17 @@ def test_launches_and_the_bank_map_follow_the_gpu_program(cuda):
     # 132-byte rows: word 0 of row r is word 33r, bank r mod 32: a column is conflict-free.
     assert [row[0] for row in t.banks[:33]] == [r % 32 for r in range(33)] and t.column_banks == 32
     assert cuda.code_kind == "ptx" and ".entry" in cuda.code
+
+
+def test_a_wide_rows_bank_map_keeps_its_padding_in_view():
+    """A matmul's f32 tile of 128 + 4 columns: 132 words a row, the middle left out, the
+    last words (the 4 of padding among them) shown; row r starts 132r words in: bank 4r."""
+    t = tile_view(SharedTile("a_tile", f32, 8, 128, 4))
+    assert t.row_words == 132 and t.pad_from == 128
+    assert t.words[:2] == (0, 1) and t.words[-TAIL:] == tuple(range(124, 132)) and len(t.words) == MAX_WORDS
+    assert [row[0] for row in t.banks] == [4 * r % 32 for r in range(8)] and t.column_banks == 8
+    assert [t.banks[0][k] for k, w in enumerate(t.words) if w >= t.pad_from] == [0, 1, 2, 3]
+    assert "&hellip;" in _bank_map(t, "m")  # the left-out middle is marked
 
 
 def test_the_page_has_every_section_and_escapes_text(hexagon, cuda):

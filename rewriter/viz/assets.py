@@ -70,6 +70,9 @@ input.filter { padding:5px 9px; border:1px solid var(--line); border-radius:6px;
 .pressure { display:grid; grid-template-columns:repeat(auto-fill, minmax(320px, 1fr)); gap:14px; }
 .banks { display:grid; gap:1px; margin:4px 0 12px; }
 .banks div { width:20px; height:16px; font-size:9px; text-align:center; line-height:16px; color:#1d2330; font-family:Menlo, monospace; }
+.banks div.rowh, .banks div.wh { font-size:9px; color:#98a2b3; background:none; padding:0; }
+.banks div.gap { background:none; color:#98a2b3; }
+.scroll { overflow-x:auto; }
 .banks div.pad { background-image:repeating-linear-gradient(45deg, rgba(0,0,0,.18) 0 2px, transparent 2px 5px); }
 details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 .notes li { margin:2px 0; }

@@ -7,8 +7,9 @@ from rewriter.solver.banks import BANK_BYTES, BANKS
 from rewriter.viz.model import LaunchView, TileView
 
 #: The bank map shows at most this many rows and words a row (a 34 x 130 tile is 34 x 33
-#: words; a matmul's f32 tiles are wider, and the pattern repeats).
-MAX_ROWS, MAX_WORDS = 34, 72
+#: words); of a wider row (a matmul's f32 tiles, 132 words) the first words and the last
+#: `TAIL` (where the padding is), since the pattern repeats every 32 words.
+MAX_ROWS, MAX_WORDS, TAIL = 34, 48, 8
 
 
 def launch_views(gp, least_bytes: int = 1) -> list[LaunchView]:
@@ -32,7 +33,9 @@ def tile_view(tile, least_bytes: int = 1) -> TileView:
     row_bytes = tile.row_stride * elem
     words = -(-row_bytes // BANK_BYTES)
     bank = lambda r, w: (r * row_bytes // BANK_BYTES + w) % BANKS  # noqa: E731  (row starts may be mid-word)
-    shown = tuple(tuple(bank(r, w) for w in range(min(words, MAX_WORDS))) for r in range(min(tile.rows, MAX_ROWS)))
+    cols = tuple(range(words)) if words <= MAX_WORDS else \
+        tuple(range(MAX_WORDS - TAIL)) + tuple(range(words - TAIL, words))
+    shown = tuple(tuple(bank(r, w) for w in cols) for r in range(min(tile.rows, MAX_ROWS)))
     column = len({bank(r, 0) for r in range(min(tile.rows, BANKS))})
-    return TileView(tile.name, str(tile.dtype), tile.rows, tile.cols, tile.pad, elem, words, shown,
+    return TileView(tile.name, str(tile.dtype), tile.rows, tile.cols, tile.pad, elem, words, cols, shown,
                     -(-tile.cols * elem // BANK_BYTES), column)

@@ -91,7 +91,8 @@ class TileView:
     pad: int
     elem_bytes: int
     row_words: int  # words per (padded) row
-    banks: tuple[tuple[int, ...], ...]  # bank of each word of the first rows shown
+    words: tuple[int, ...]  # the words of a row shown (all, or the first ones and the last ones)
+    banks: tuple[tuple[int, ...], ...]  # bank of each shown word of the first rows
     pad_from: int  # words at this index and beyond in a row hold only padding
     column_banks: int  # distinct banks of word 0 over the first 32 rows: 32 = a column is conflict-free
 

@@ -206,12 +206,24 @@ def _launches(launches: list[LaunchView]) -> str:
                        f'[{t.rows}][{t.cols}+{t.pad}], {t.elem_bytes} B an element, {t.row_words} words a row</h3>'
                        f'<p class="muted">Bank of each 32-bit word (bank = word mod 32) of the first '
                        f'{len(t.banks)} rows; hatched words hold only padding. Word 0 of the first '
-                       f'{min(t.rows, 32)} rows falls in {t.column_banks} distinct banks.</p>')
-            cells = "".join(f'<div class="{"pad" if w >= t.pad_from else ""}" '
-                            f'style="background-color:hsl({b * 360 // 32},70%,82%)" '
-                            f'title="row {r}, word {w}: bank {b}">{b}</div>'
-                            for r, row in enumerate(t.banks) for w, b in enumerate(row))
-            width = len(t.banks[0]) if t.banks else 1
-            out.append(f'<div class="banks bank-map" id="bank-map-{i}-{j}" '
-                       f'style="grid-template-columns:repeat({width}, 20px)">{cells}</div>')
+                       f'{min(t.rows, 32)} rows falls in {t.column_banks} distinct bank(s).</p>')
+            out.append(_bank_map(t, f"bank-map-{i}-{j}"))
     return "".join(out)
+
+
+def _bank_map(t, ident: str) -> str:
+    """Rows of the tile by its words, each coloured by its bank; a gap column where the
+    middle of a long row is left out."""
+    head, cells = ['<div class="rowh"></div>'], []
+    gaps = {k for k in range(1, len(t.words)) if t.words[k] != t.words[k - 1] + 1}
+    for k, w in enumerate(t.words):
+        head += ['<div class="gap"></div>'] * (k in gaps) + [f'<div class="wh">{w}</div>']
+    for r, row in enumerate(t.banks):
+        cells.append(f'<div class="rowh">{r}</div>')
+        for k, (w, b) in enumerate(zip(t.words, row)):
+            cells += ['<div class="gap">&hellip;</div>'] * (k in gaps)
+            cells.append(f'<div class="{"pad" if w >= t.pad_from else ""}" style="background-color:hsl({b * 360 // 32},70%,82%)" '
+                         f'title="row {r}, word {w}: bank {b}">{b}</div>')
+    width = len(t.words) + len(gaps)
+    return (f'<div class="scroll"><div class="banks bank-map" id="{ident}" '
+            f'style="grid-template-columns:28px repeat({width}, 20px)">{"".join(head + cells)}</div></div>')

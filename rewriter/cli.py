@@ -212,9 +212,12 @@ def cmd_viz(args) -> int:
     options = _options(args)
     TARGETS.check_options(args.target, options)  # refused before a long compile
     out = _outputs(args, args.kernel).claim(args.output or f"{Path(args.kernel).stem}.{args.target}.html")
-    html = render_html(collect_file(args.kernel, _library(args.rules), args.target, options))
+    report = collect_file(args.kernel, _library(args.rules), args.target, options)
+    html = render_html(report)
     write_text(out, html)
     print(f"wrote {out}")
+    if report.error:  # the page is still made: the source and the steps, with the refusal on top
+        print(f"rewriter: note: {args.target} refused the kernel: {report.error}", file=sys.stderr)
     if not args.serve:
         return 0
     server = make_server(html, args.port)

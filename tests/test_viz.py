@@ -163,6 +163,19 @@ def test_the_server_serves_the_page_on_localhost_only():
     assert not thread.is_alive()
 
 
+def test_a_refused_kernel_still_gets_a_page(library, tmp_path, capsys):
+    """Hexagon takes no float buffers: the page shows why, above the source and the steps."""
+    kernel = ROOT / "examples" / "relu_f32.ir"
+    rep = collect_file(kernel, library, "hexagon")
+    assert "floating-point buffers not supported" in rep.error
+    assert rep.simplified.startswith("kernel relu_f32") and rep.schedule is None and not rep.code
+    page = render_html(rep)
+    assert page.index('id="error"') < page.index('id="source"') and 'id="code"' not in page
+    out = tmp_path / "relu.html"
+    assert main(["viz", str(kernel), "--target", "hexagon", "-o", str(out)]) == 0
+    assert "refused the kernel" in capsys.readouterr().err and 'id="error"' in out.read_text()
+
+
 def test_cli_serves_until_ctrl_c(demo, tmp_path):
     """`--serve` end to end: the URL it prints answers with the page it wrote; SIGINT ends
     it with exit 0 (closing the page is not an error). Every wait is bounded."""

@@ -74,6 +74,9 @@ input.filter { padding:5px 9px; border:1px solid var(--line); border-radius:6px;
 .banks div.gap { background:none; color:#98a2b3; }
 .scroll { overflow-x:auto; }
 .banks div.pad { background-image:repeating-linear-gradient(45deg, rgba(0,0,0,.18) 0 2px, transparent 2px 5px); }
+#error { border-color:#fda29b; background:#fffbfa; }
+#error h2 { color:#b42318; }
+pre.error { background:#fef3f2; border-color:#fecdca; color:#912018; white-space:pre-wrap; }
 details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 .notes li { margin:2px 0; }
 .eclass { margin:0 0 6px; }

@@ -17,7 +17,7 @@ from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.printer import format_kernel
 from rewriter.lower.gpu_program import GpuProgram
-from rewriter.pipeline import Optimized, optimize
+from rewriter.pipeline import TARGETS, Optimized, optimize
 from rewriter.rewrite.engine import Rewriter
 from rewriter.simplify import rule_places
 from rewriter.solver.extract import Extractor
@@ -43,17 +43,27 @@ def collect_file(path, library, target: str, options: Options | None = None) -> 
 
 
 def collect(kernel: Kernel, source: str, library, target: str, options: Options | None = None) -> VizReport:
-    """Optimize `kernel` for `target` and gather everything the page shows."""
+    """Optimize `kernel` for `target` and gather everything the page shows. A target that
+    refuses the kernel (`hexagon: floating-point buffers not supported yet`) still gives a
+    page: the source, the rewrite steps, and the refusal as its `error`."""
     options = options or Options()
-    opt = optimize(kernel, library, target, options)
-    t = opt.target
+    t = TARGETS.check_options(target, options)  # options the target does not take are the caller's error
     lib = library.for_target(t.name) if t.rules_in_simplify else library.portable()
     where = rule_places(lib)
-    rep = VizReport(kernel.name, t.name, t.doc, options.engine, source, format_kernel(opt.simplified))
-    if options.engine == "saturate":
-        _saturation(rep, kernel, lib, where)
-    else:
-        _greedy_steps(rep, kernel, opt, lib, where)
+    rep = VizReport(kernel.name, t.name, t.doc, options.engine, source, "")
+    try:
+        opt = optimize(kernel, library, target, options)
+    except RewriterError as e:
+        rep.error = str(e)
+        opt = None
+    trace = _saturation if options.engine == "saturate" else _greedy_steps
+    stores = trace(rep, kernel, lib, where)
+    if opt is None:
+        rep.simplified = format_kernel(kernel.with_stores(stores))
+        return rep
+    if stores != list(opt.simplified.stores):
+        rep.steps_note += " (note: the traced run ended elsewhere than the pipeline's simplification)"
+    rep.simplified = format_kernel(opt.simplified)
     rep.rules_fired = [(n, c, where.get(n, opt.rule_locs.get(n, ""))) for n, c in opt.stats.most_common()]
     rep.program = opt.text("ir") if "ir" in t.emits else ""
     kind = next((k for k in CODE_KINDS if k in t.emits), None)
@@ -68,32 +78,35 @@ def collect(kernel: Kernel, source: str, library, target: str, options: Options 
     return rep
 
 
-def _greedy_steps(rep: VizReport, kernel: Kernel, opt: Optimized, lib, where: dict) -> None:
+def _greedy_steps(rep: VizReport, kernel: Kernel, lib, where: dict) -> list:
+    """Every step of the greedy engine on each store (the engine's own trace); the stores
+    it ends with."""
     rw = Rewriter(lib, trace=True)
+    outs = []
     for i, store in enumerate(kernel.stores):
         first = len(rw.steps)
-        out = rw.normalize(store)
-        if out is not opt.simplified.stores[i]:
-            rep.steps_note = (f"note: the traced run of store {i} ended in {format_uop(out)}, the pipeline's in "
-                              f"{format_uop(opt.simplified.stores[i])}")
+        outs.append(rw.normalize(store))
         for s in rw.steps[first:]:
             rep.steps.append(RewriteStep(i, s.what, where.get(s.what, ""), format_uop(s.before),
                                          format_uop(s.after), tuple((n, where.get(n, "")) for n in s.also)))
     if not rep.steps:
-        rep.steps_note = rep.steps_note or "no rule applies: the kernel is already in normal form"
+        rep.steps_note = "no rule applies: the kernel is already in normal form"
+    return outs
 
 
-def _saturation(rep: VizReport, kernel: Kernel, lib, where: dict) -> None:
+def _saturation(rep: VizReport, kernel: Kernel, lib, where: dict) -> list:
     """Saturation rewrites no term in sequence: each store grows an e-graph from which the
     cheapest term is extracted, so the page shows the e-graph instead of steps."""
     rep.steps_note = ("--engine saturate: every rule adds equalities to an e-graph at once; there is no "
                       "sequence of steps. The e-graph of each store is below.")
     rw = SaturatingRewriter(lib)
+    outs = []
     for i, store in enumerate(kernel.stores):
         seen = len(rw.results)
-        rw.normalize(store)
+        outs.append(rw.normalize(store))
         if len(rw.results) > seen:  # a store equal to an earlier one is memoized
             rep.egraphs.append(_egraph_view(i, rw.results[-1], where))
+    return outs
 
 
 def _egraph_view(store: int, res, where: dict) -> EGraphView:

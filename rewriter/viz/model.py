@@ -126,3 +126,4 @@ class VizReport:
     summary: list[str] = field(default_factory=list)
     schedule: ScheduleView | None = None
     launches: list[LaunchView] = field(default_factory=list)
+    error: str = ""  # why the target refused the kernel (then only source and steps are shown)

@@ -17,6 +17,8 @@ _UNITS = (*UNIT_ORDER, "scalar")
 
 def render_html(rep: VizReport) -> str:
     sections = [("source", "Source", _source(rep)), ("steps", "Rewrite steps", _steps(rep))]
+    if rep.error:
+        sections.insert(0, ("error", f"{rep.target} refused the kernel", f'<pre class="error">{escape(rep.error)}</pre>'))
     if rep.egraphs:
         sections.append(("egraph", "E-graph", _egraphs(rep.egraphs)))
     # The target's picture before the listings: it is what a reader came for, and the
@@ -25,8 +27,9 @@ def render_html(rep: VizReport) -> str:
         sections.append(("schedule", "Modulo schedule", _schedule(rep.schedule)))
     if rep.launches:
         sections.append(("launches", "Launches and shared memory", _launches(rep.launches)))
-    sections += [("program", "Lowered program", _program(rep)),
-                 ("code", f"Emitted code ({rep.code_kind})" if rep.code_kind else "Emitted code", _pre(rep.code))]
+    if not rep.error:
+        code = f"Emitted code ({rep.code_kind})" if rep.code_kind else "Emitted code"
+        sections += [("program", "Lowered program", _program(rep)), ("code", code, _pre(rep.code))]
     nav = "".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
     body = "".join(f'<section id="{sid}"><h2>{escape(title)}</h2>{html}</section>' for sid, title, html in sections)
     summary = "".join(f'<div class="sub mono">{escape(line)}</div>' for line in rep.summary)

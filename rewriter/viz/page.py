@@ -18,7 +18,8 @@ _UNITS = (*UNIT_ORDER, "scalar")
 def render_html(rep: VizReport) -> str:
     sections = [("source", "Source", _source(rep)), ("steps", "Rewrite steps", _steps(rep))]
     if rep.error:
-        sections.insert(0, ("error", f"{rep.target} refused the kernel", f'<pre class="error">{escape(rep.error)}</pre>'))
+        refusal = f'<pre class="error">{escape(rep.error)}</pre>'
+        sections.insert(0, ("error", f"{rep.target} refused the kernel", refusal))
     if rep.egraphs:
         sections.append(("egraph", "E-graph", _egraphs(rep.egraphs)))
     # The target's picture before the listings: it is what a reader came for, and the
@@ -225,7 +226,8 @@ def _bank_map(t, ident: str) -> str:
         cells.append(f'<div class="rowh">{r}</div>')
         for k, (w, b) in enumerate(zip(t.words, row)):
             cells += ['<div class="gap">&hellip;</div>'] * (k in gaps)
-            cells.append(f'<div class="{"pad" if w >= t.pad_from else ""}" style="background-color:hsl({b * 360 // 32},70%,82%)" '
+            cells.append(f'<div class="{"pad" if w >= t.pad_from else ""}" '
+                         f'style="background-color:hsl({b * 360 // 32},70%,82%)" '
                          f'title="row {r}, word {w}: bank {b}">{b}</div>')
     width = len(t.words) + len(gaps)
     return (f'<div class="scroll"><div class="banks bank-map" id="{ident}" '

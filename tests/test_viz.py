@@ -164,14 +164,17 @@ def test_the_server_serves_the_page_on_localhost_only():
 
 
 def test_a_refused_kernel_still_gets_a_page(library, tmp_path, capsys):
-    """Hexagon takes no float buffers: the page shows why, above the source and the steps."""
-    kernel = ROOT / "examples" / "relu_f32.ir"
-    rep = collect_file(kernel, library, "hexagon")
-    assert "floating-point buffers not supported" in rep.error
-    assert rep.simplified.startswith("kernel relu_f32") and rep.schedule is None and not rep.code
+    """Hexagon compiles no f64 multiply (neither our selector nor, where it falls back, LLVM's
+    code without a soft-float routine): the page shows why, above the source and the steps."""
+    kernel = tmp_path / "mul_f64.ir"
+    kernel.write_text("kernel mul_f64(a: f64[64], b: f64[64]) -> (out: f64[64]) {\n  i = range(64)\n"
+                      "  out[i] = a[i] * b[i]\n}\n")
+    rep = collect_file(kernel, library, "hexagon", Options(scheduler="list"))
+    assert "not supported" in rep.error
+    assert rep.simplified.startswith("kernel mul_f64") and rep.schedule is None and not rep.code
     page = render_html(rep)
     assert page.index('id="error"') < page.index('id="source"') and 'id="code"' not in page
-    out = tmp_path / "relu.html"
+    out = tmp_path / "mul.html"
     assert main(["viz", str(kernel), "--target", "hexagon", "-o", str(out)]) == 0
     assert "refused the kernel" in capsys.readouterr().err and 'id="error"' in out.read_text()
 

@@ -11,6 +11,7 @@ import importlib.metadata
 import os
 import sys
 import time
+import webbrowser
 from pathlib import Path
 
 from rewriter import __version__
@@ -19,7 +20,7 @@ from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
 from rewriter.dsl.rule import format_rules_keeping_comments, load_library, read_rule_text
 from rewriter.errors import RewriterError, SourceError
-from rewriter.flags import COUNT, JOBS, SEED, UNROLL, seconds
+from rewriter.flags import COUNT, JOBS, SEED, UNROLL, integer, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
 from rewriter.fuzz import run_from_args
 from rewriter.kernel.inputs import read_inputs
@@ -32,6 +33,7 @@ from rewriter.simplify import parse_var_decl, simplify_expr
 from rewriter.target import Options
 from rewriter.verifier.report import format_json, format_text
 from rewriter.verifier.runner import default_cache_dir, verify_instances
+from rewriter.viz import collect_file, make_server, render_html
 
 
 def _progress_printer(stream):
@@ -205,6 +207,33 @@ def _check_outputs(kernel, got, inputs, check: bool) -> int:
     return 1 if bad else 0
 
 
+def cmd_viz(args) -> int:
+    """One kernel through one target as a web page: written to a file, served with --serve."""
+    options = _options(args)
+    TARGETS.check_options(args.target, options)  # refused before a long compile
+    out = _outputs(args, args.kernel).claim(args.output or f"{Path(args.kernel).stem}.{args.target}.html")
+    report = collect_file(args.kernel, _library(args.rules), args.target, options)
+    html = render_html(report)
+    write_text(out, html)
+    print(f"wrote {out}")
+    if report.error:  # the page is still made: the source and the steps, with the refusal on top
+        print(f"rewriter: note: {args.target} refused the kernel: {report.error}", file=sys.stderr)
+    if not args.serve:
+        return 0
+    server = make_server(html, args.port)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(f"serving {url} (Ctrl-C stops)", flush=True)
+    if not args.no_browser:
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # the way a served page is closed: not an error
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_bench(args) -> int:
     # Checked before the (long) run, not after it. A previous report may be replaced (its
     # header names the command), any other markdown file may not.
@@ -340,6 +369,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the IR at every stage boundary (parsed, simplified, lowered) against the op "
                    "vocabulary; a violation is an internal error naming the node")
     o.set_defaults(func=cmd_optimize)
+
+    vz = sub.add_parser("viz", help="one kernel through one target as a web page: source, rewrite steps, "
+                        "e-graph, program, code, schedule or launches")
+    vz.add_argument("kernel", help="a .ir file")
+    vz.add_argument("--target", choices=TARGETS.names(), default="cpu", help=_target_help())
+    vz.add_argument("--engine", choices=ENGINES, default="greedy",
+                    help="greedy: every step with its rule; saturate: the e-graph of each store")
+    vz.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
+                    help="hexagon: solver seconds per candidate loop body (default 2)")
+    vz.add_argument("-o", "--output", help="the HTML file (default: KERNEL.TARGET.html; never over an input)")
+    vz.add_argument("--serve", action="store_true", help="also serve it on 127.0.0.1 until Ctrl-C, and open it")
+    vz.add_argument("--port", type=integer(0, 65535), default=0, help="--serve's port (default: a free one)")
+    vz.add_argument("--no-browser", action="store_true", help="--serve without opening a browser")
+    vz.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
+    vz.set_defaults(func=cmd_viz)
 
     b = sub.add_parser("bench", help="time optimized kernels against numpy doing the same computation")
     b.add_argument("kernels", nargs="*", help=".ir files (default: examples/*.ir)")

@@ -45,3 +45,11 @@ if ! dpkg -s mesa-vulkan-drivers libvulkan1 >/dev/null 2>&1; then
     "${APT[@]}" install -y --no-install-recommends mesa-vulkan-drivers libvulkan1 \
         || { "${APT[@]}" update && "${APT[@]}" install -y --no-install-recommends mesa-vulkan-drivers libvulkan1; }
 fi
+
+# The browser test of `rewriter viz` (tests/test_viz.py): headless Chromium renders the page and
+# takes a screenshot (kept in tests/artifacts/). Installed only when missing.
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then APT=(apt-get); else APT=(sudo apt-get); fi
+    DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y --no-install-recommends chromium \
+        || { "${APT[@]}" update && DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y --no-install-recommends chromium; }
+fi

@@ -16,6 +16,7 @@
                                     `rewriter simplify` of one expression
     bench, bench_hexagon, bench_gpu `rewriter bench` and the device benchmark
     fuzz                            `rewriter fuzz`
+    viz                             `rewriter viz`: one kernel's pipeline as a web page
     cli, outputs, __main__          the command line (entry points); the files it writes
 
 An import placed inside a function hides such an edge from a reader, so those are refused
@@ -31,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rewriter"
 LAYERS = (("errors", "rules_path", "flags", "limits"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",),
           ("kernel",),
           ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
-          ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("cli", "outputs", "__main__", "__init__"))
+          ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("viz",), ("cli", "outputs", "__main__", "__init__"))
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 #: Function-local imports that stay, each for a dependency that may be absent where the code runs.

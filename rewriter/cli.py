@@ -20,12 +20,13 @@ from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
 from rewriter.dsl.rule import format_rules_keeping_comments, load_library, read_rule_text
 from rewriter.errors import RewriterError, SourceError
-from rewriter.flags import COUNT, JOBS, SEED, UNROLL, integer, seconds
+from rewriter.flags import COUNT, JOBS, SEED, UNROLL, integer, limit_override, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
 from rewriter.fuzz import run_from_args
 from rewriter.kernel.inputs import read_inputs
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs, run_reference
+from rewriter.limits import Limits
 from rewriter.outputs import Outputs, write_npz, write_text
 from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
 from rewriter.rules_path import default_kernel_paths, default_rule_paths
@@ -53,7 +54,7 @@ def _progress_printer(stream):
 
 def cmd_verify(args) -> int:
     start = time.monotonic()
-    lib = _library(args.paths)
+    lib = _library(args.paths, _limits(args))
     instances = list(lib.all_instances())  # target rules (rules/hexagon.rules) too
     if not instances:
         # As for a folder without .rules files: "0 rules: all proven" would pass a CI step
@@ -77,13 +78,13 @@ def cmd_verify(args) -> int:
 
 
 def cmd_simplify(args) -> int:
-    decls = [parse_var_decl(v) for v in args.var]
+    decls = [parse_var_decl(v, _limits(args)) for v in args.var]
     names = [d.name for d in decls]
     for name in names:
         if names.count(name) > 1:
             raise RewriterError(f"--var {name} is declared {names.count(name)} times: "
                                 "declare each variable once")
-    res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(),
+    res = simplify_expr(args.expr, decls, rule_paths=args.rules or default_rule_paths(), limits=_limits(args),
                         check=args.check,
                         engine=args.engine, explain=args.explain, target=args.target)
     for line in res.explanation:
@@ -110,7 +111,7 @@ def _outputs(args, *reads) -> Outputs:
 
 
 def cmd_run(args) -> int:
-    kernel = load_kernel(args.kernel)
+    kernel = load_kernel(args.kernel, limits=_limits(args))
     if args.target != "ref":
         TARGETS.get(args.target)  # an unknown target is refused before the inputs are read
     # The name written is settled (".npz" appended, as numpy would) and checked first.
@@ -120,7 +121,7 @@ def cmd_run(args) -> int:
     if args.target == "ref":
         outputs = run_reference(kernel, inputs)
     else:
-        outputs = load(optimize(kernel, _library(args.rules), args.target))(inputs)
+        outputs = load(optimize(kernel, _library(args.rules, _limits(args)), args.target))(inputs)
     write_npz(out, outputs)
     for name, arr in outputs.items():
         print(f"{name}: {arr.dtype}{list(arr.shape)}  min {arr.min()}  max {arr.max()}")
@@ -128,10 +129,15 @@ def cmd_run(args) -> int:
     return 0
 
 
-def _library(paths):
+def _limits(args) -> Limits:
+    """`--limit NAME=VALUE` (repeatable) over the default `rewriter.limits.Limits`."""
+    return Limits(**dict(getattr(args, "limit", None) or ()))
+
+
+def _library(paths, limits: Limits = Limits()):
     """The rule library at `paths` (default: the project's), its scopes checked against the
     registered targets."""
-    library = load_library(paths or default_rule_paths())
+    library = load_library(paths or default_rule_paths(), limits)
     TARGETS.check_scopes(library)
     return library
 
@@ -147,14 +153,14 @@ def _options(args) -> Options:
 
 def cmd_optimize(args) -> int:
     """Compile for the target; print or write the emitted text; --run/--check execute it."""
-    kernel = load_kernel(args.kernel, validate=args.validate_ir)
+    kernel = load_kernel(args.kernel, validate=args.validate_ir, limits=_limits(args))
     options = _options(args)
     target = TARGETS.check_options(args.target, options)  # refused before a long compile
     emit = args.emit or target.emits[0]
     target.check_emit(emit)
     out, svg, inputs = _optimize_io(args, kernel)
     TARGETS.check_reports(args.target, options, explain=args.explain, diagram=svg is not None)
-    opt = optimize(kernel, _library(args.rules), args.target, options)
+    opt = optimize(kernel, _library(args.rules, _limits(args)), args.target, options)
     if args.explain:
         sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
     if svg:
@@ -253,7 +259,7 @@ def _report_writer(out):
 
 
 def cmd_lint(args) -> int:
-    lib = _library(args.paths)
+    lib = _library(args.paths, _limits(args))
     found = find_shadowed(lib)
     for s in found:
         print(s)
@@ -286,6 +292,12 @@ def _target_help() -> str:
     return "; ".join(f"{t.name}: {t.doc}" for t in TARGETS)
 
 
+def _add_limit_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", action="append", type=limit_override, metavar="NAME=VALUE",
+                   help="raise (or lower) one of the input limits for this command, e.g. "
+                   "max_buffer_bytes=8e9 (rewriter/limits.py lists them)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rewriter", description="Verified rewrite rules and a "
                                  "constraint-solving superoptimizer for ML/DSP kernels.")
@@ -303,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-cache", action="store_true", help="ignore and do not write the proof cache")
     v.add_argument("--cache-dir", help="proof cache folder (default: $XDG_CACHE_HOME/rewriter)")
     v.add_argument("-v", "--verbose", action="store_true", help="one line per instance")
+    _add_limit_flag(v)
     v.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("simplify", help="rewrite an expression with the rule library to a fixpoint")
@@ -317,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=ENGINES, default="greedy")
     s.add_argument("--target", choices=TARGETS.names(),
                    help="also apply this target's rules; default: the portable rules only")
+    _add_limit_flag(s)
     s.set_defaults(func=cmd_simplify)
 
     r = sub.add_parser("run", help="run a kernel on inputs (random, or --inputs) and save its outputs")
@@ -327,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=SEED, default=0, help="seed for random inputs")
     r.add_argument("-o", "--output", help="output .npz (default: <kernel>.out.npz)")
     r.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
+    _add_limit_flag(r)
     r.set_defaults(func=cmd_run)
 
     o = sub.add_parser("optimize", help="optimize a kernel for a target; emit, run and check it")
@@ -368,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--validate-ir", action="store_true",
                    help="check the IR at every stage boundary (parsed, simplified, lowered) against the op "
                    "vocabulary; a violation is an internal error naming the node")
+    _add_limit_flag(o)
     o.set_defaults(func=cmd_optimize)
 
     vz = sub.add_parser("viz", help="one kernel through one target as a web page: source, rewrite steps, "
@@ -400,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     li = sub.add_parser("lint", help="find rules that never fire because an earlier rule always wins")
     li.add_argument("paths", nargs="*", help="rule files or folders (default: the project's rules/)")
+    _add_limit_flag(li)
     li.set_defaults(func=cmd_lint)
 
     f = sub.add_parser("fmt", help="print rule files in canonical form (to stdout; never in place)")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import math
+from dataclasses import fields
 from typing import Callable
+
+from rewriter.limits import Limits
 
 #: The longest time a flag may give a solver or a timer: a week. Far below Z3's limit
 #: (2**32 - 1 ms, about 49 days); anything longer is a typo, not a plan.
@@ -67,3 +70,19 @@ SEED = integer(0, MAX_SEED)
 COUNT = integer(1)
 UNROLL = integer(1, MAX_UNROLL)
 JOBS = integer(1, MAX_JOBS)
+
+
+def limit_override(text: str) -> tuple[str, int]:
+    """`--limit NAME=VALUE`: one field of `rewriter.limits.Limits` raised (or lowered) for
+    this command, VALUE a positive integer (`8e9` and `1_000_000` are read too)."""
+    name, eq, value = text.partition("=")
+    names = [f.name for f in fields(Limits)]
+    if not eq or name.strip() not in names:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(names)}, got {text!r}")
+    try:
+        number = float(value.replace("_", "")) if any(c in value for c in ".eE") else int(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: expected a whole number, got {value!r}") from None
+    if not math.isfinite(number) or number != int(number) or number < 1 or number > 1 << 64:
+        raise argparse.ArgumentTypeError(f"{name}: must be a whole number from 1 to 2**64, got {value}")
+    return name.strip(), int(number)

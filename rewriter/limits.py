@@ -1,8 +1,8 @@
 """How big an input may be, as data: the limits the parsers enforce on `.rules`, `.ir` and
 `rewriter simplify` text, each refused with a `file:line:col` error that names the limit.
 
-A limit is raised by passing another `Limits` to the parser (no environment switch, no
-global): `parse_kernels(text, filename, limits=Limits(max_depth=256))`,
+A limit is raised for one command with `--limit NAME=VALUE` (repeatable), and in Python by
+passing another `Limits` to the parser (no environment switch, no global): `parse_kernels(text, filename, limits=Limits(max_depth=256))`,
 `parse_rule_file(..., limits=...)`, `parse_expr(..., limits=...)`, `load_library(paths,
 limits=...)`. Every error says which field it is (`limit_name`), so the fix is findable.
 
@@ -42,5 +42,6 @@ class Limits:
 
 
 def limit_name(field: str) -> str:
-    """Where a limit is set, as error messages name it."""
-    return f"rewriter.limits.Limits.{field}"
+    """Where a limit is set, as error messages name it: the field, and the command-line flag
+    that raises it for one command."""
+    return f"rewriter.limits.Limits.{field}; raise it with --limit {field}=N"

@@ -18,6 +18,7 @@ it afterwards (`-o in` next to `--inputs in.npz` replaced the inputs).
 """
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import stat
@@ -129,9 +130,13 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
 def _write(path: Path, fill) -> None:
     if path.exists() and not path.is_file():
         # A device or a pipe (`-o /dev/null`, `-o /dev/stdout`): written to, never replaced.
+        # The content is made in memory first: a zip archive seeks back to write its
+        # directory, which a device or a pipe cannot do.
+        buffer = io.BytesIO()
+        fill(buffer)
         try:
             with open(path, "wb") as f:
-                fill(f)
+                f.write(buffer.getvalue())
         except OSError as e:
             raise RewriterError(f"{path}: cannot write: {e.strerror or e}") from None
         return

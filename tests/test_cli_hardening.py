@@ -382,3 +382,24 @@ def test_out_of_memory_is_one_line_not_a_traceback(monkeypatch, capsys):
     assert main(["run", "examples/add_sat_u8.ir", "-o", "/dev/null"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("rewriter: error: out of memory") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_run_writes_its_npz_to_a_device(capsys):
+    """`-o /dev/null` for `run`: the archive is made in memory (a zip seeks back to write its
+    directory, which a device cannot do), then written; before, a struct.error traceback."""
+    assert main(["run", "examples/add_sat_u8.ir", "-o", "/dev/null"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_limit_is_raised_for_one_command(tmp_path, capsys):
+    """Every limit error names its flag, and `--limit NAME=VALUE` raises it for one command."""
+    k = tmp_path / "k.ir"
+    k.write_text("kernel k(a: u8[100000]) -> (o: u8[4]) {\n  i = range(4)\n  o[i] = a[i]\n}\n")
+    assert main(["run", str(k), "--limit", "max_buffer_bytes=1000", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{k}:1:10: buffer 'a' of 100000 bytes exceeds the limit of 1000 bytes" in err
+    assert "raise it with --limit max_buffer_bytes=N" in err
+    assert main(["run", str(k), "--limit", "max_buffer_bytes=1e6", "-o", str(tmp_path / "o")]) == 0
+    with pytest.raises(SystemExit):  # argparse: an unknown limit name, exit 2
+        main(["run", str(k), "--limit", "max_widgets=3"])
+    assert "NAME one of max_depth" in capsys.readouterr().err

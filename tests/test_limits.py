@@ -61,7 +61,7 @@ def test_huge_literals_name_the_limit(tmp_path, capsys, literal, what):
     rules = tmp_path / "big.rules"
     rules.write_text(f"rule r: x + {literal} => x\n")
     _refused(capsys, ["verify", "--no-cache", str(rules)], f"{rules}:1:13",
-             f"literal of {what} exceeds the limit of 128 bits (rewriter.limits.Limits.max_literal_bits)")
+             f"literal of {what} exceeds the limit of 128 bits (rewriter.limits.Limits.max_literal_bits; raise it with --limit max_literal_bits=N)")
 
 
 def test_the_literal_limit_is_exact_and_can_be_raised():
@@ -131,10 +131,10 @@ def test_a_kernel_at_the_depth_limit_compiles_runs_and_checks(tmp_path, capsys):
 @pytest.mark.parametrize("params,outs,body,where,message", [
     ("a: u8[100000000000]", "o: u8[64]", "o[i] = a[i]", "1:10",
      "buffer 'a' of 100000000000 bytes exceeds the limit of 4294967296 bytes "
-     "(rewriter.limits.Limits.max_buffer_bytes)"),
+     "(rewriter.limits.Limits.max_buffer_bytes; raise it with --limit max_buffer_bytes=N)"),
     ("a: f32[64]", "o: f32[100000, 100000]", "o[i, i * 0 + 1] = a[i]", "1:26", "40000000000 bytes"),
     ("a: u8[" + ", ".join(["2"] * 40) + "]", "o: u8[64]", "o[i] = 0", "1:40",
-     "40 dimensions exceeds the limit of 8 (rewriter.limits.Limits.max_dims)"),
+     "40 dimensions exceeds the limit of 8 (rewriter.limits.Limits.max_dims; raise it with --limit max_dims=N)"),
     ("a: u8[4]", "o: u8", "k = range(1000000000000000000000000000000, reduce)\n  o = sum(a[k % 4], k)", "3:13",
      "a range of 1000000000000000000000000000000 exceeds the limit of 4294967296"),
 ])
@@ -158,7 +158,7 @@ def test_long_names_are_refused_and_the_limit_can_be_raised(tmp_path, capsys):
     ir = tmp_path / "long.ir"
     ir.write_text(text)
     _refused(capsys, ["run", str(ir)], f"{ir}:1:10",
-             "a name of 1100 characters exceeds the limit of 256 (rewriter.limits.Limits.max_name_length)")
+             "a name of 1100 characters exceeds the limit of 256 (rewriter.limits.Limits.max_name_length; raise it with --limit max_name_length=N)")
     assert parse_kernels(text, limits=Limits(max_name_length=1100))[0].inputs[0].name == name
     # At the limit, the kernel's and the buffer's names go through LLVM (a name of ~1 KiB made
     # the emitted IR invalid).

@@ -286,7 +286,7 @@ ROWS: tuple[InsnDesc, ...] = (
          "lo:hi += the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm", "VX_DV", SLOTS_23, 2,
          imms=("imm",), pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi")), tied=(("lo", "lo"), ("hi", "hi"))),
     _row("vsplatw", "V6_lvsplatw", "{d} = vsplat({t})", [_D], [("t", "R")],
-         "d.w[i] = t (a 32-bit pattern in every word)", "VX", SLOTS_23, 2),
+         "d.w[i] = t:i32", "VX", SLOTS_23, 2),
     # ---- permutes (VP) ----
     _row("vpackwh_sat", "V6_vpackwh_sat", "{d}.h = vpack({u}.w,{v}.w):sat", [_D], [_U, _V],
          "hvx.vsat_hw(lane): d.h[i] = sat(v.w[i]), d.h[i+32] = sat(u.w[i])", "VP", SLOTS_ANY, 2),
@@ -316,16 +316,18 @@ ROWS: tuple[InsnDesc, ...] = (
          pairs=(("dd", "lo", "hi"),)),
     # A three-tap sliding sum on the multipliers (both: VX_DV; llvm-mc rejects it beside any
     # other multiply, and beside three VA ops): the pair uu is v(2k+1):2k, ulo the low vector.
-    # Checked on qemu-hexagon (tests/test_hexagon_choice.py): lo.w[i] = ulo.h[2i]*t.b[0] +
-    # ulo.h[2i+1]*t.b[1] + uhi.h[2i], hi.w[i] = ulo.h[2i+1]*t.b[0] + uhi.h[2i]*t.b[1] + uhi.h[2i+1].
+    # Word lane i multiplies by Rt bytes 2(i%2) and 2(i%2)+1 (odd lanes use the upper two): the
+    # differential test (tests/test_hexagon_isa_qemu.py) found that the earlier statement here,
+    # t.b[0] and t.b[1] for every lane, disagrees with qemu-hexagon on odd lanes.
     _row("vtmpyhb", "V6_vtmpyhb", "{dd}.w = vtmpy({uu}.h,{t}.b)", [("lo", "V"), ("hi", "V")],
          [("ulo", "V"), ("uhi", "V"), ("t", "R")],
-         "lo.w[i] = ulo.h[2i]*t.b[0] + ulo.h[2i+1]*t.b[1] + uhi.h[2i]; hi.w[i] = ulo.h[2i+1]*t.b[0] + "
-         "uhi.h[2i]*t.b[1] + uhi.h[2i+1]", "VX_DV", SLOTS_23, 2,
+         "lo.w[i] = add(add(mul(cast<i32>(uu.h[2i]), cast<i32>(t.b[2*(i%2)])), mul(cast<i32>(uu.h[2i+1]), "
+         "cast<i32>(t.b[2*(i%2)+1]))), cast<i32>(uu.h[2i+64])); hi.w[i] = add(add(mul(cast<i32>(uu.h[2i+1]), "
+         "cast<i32>(t.b[2*(i%2)])), mul(cast<i32>(uu.h[2i+64]), cast<i32>(t.b[2*(i%2)+1]))), cast<i32>(uu.h[2i+65]))", "VX_DV", SLOTS_23, 2,
          pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi"))),
     # The even halves of two vectors interleaved (VA: llvm-mc takes four in one packet).
     _row("vshuffeh", "V6_vshufeh", "{d}.h = vshuffe({u}.h,{v}.h)", [_D], [_U, _V],
-         "d.h[2i] = v.h[2i], d.h[2i+1] = u.h[2i] (the low halves of v's and u's words, v first)", "VA",
+         "d.h[2i] = v.h[2i]; d.h[2i+1] = u.h[2i]", "VA",
          SLOTS_ANY, 1),
     _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
          "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),

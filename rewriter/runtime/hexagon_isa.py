@@ -33,6 +33,9 @@ _EDGES = {1: (0, 1, 0xFF, 0x80, 0x7F), 2: (0, 1, 0xFFFF, 0x8000, 0x7FFF),
           4: (0, 1, 0xFFFFFFFF, 0x80000000, 0x7FFFFFFF)}
 _WIDTH = {"b": 1, "ub": 1, "h": 2, "uh": 2, "w": 4, "uw": 4}
 #: Immediate values a row's `#imm` field accepts (assembler ranges), by row name pattern.
+#: Scalar operand values a row is tested with where it restricts them (vshuff/vdeal take a
+#: unit of -t bytes, a power of two: the general Rt form is a butterfly network).
+SCALAR_CHOICES = {"vshuffvdd": tuple(-(1 << k) for k in range(7)), "vdealvdd": tuple(-(1 << k) for k in range(7))}
 IMM_RANGES = {"valigni": ("imm", 0, 7), "vlaligni": ("imm", 0, 7), "vrmpybusi": ("imm", 0, 1),
               "vrmpybusi_acc": ("imm", 0, 1)}
 
@@ -61,6 +64,8 @@ def _vector(rng, width: int, edges: bool) -> np.ndarray:
 
 
 def _scalar(rng, row: InsnDesc, edges: bool) -> int:
+    if row.name in SCALAR_CHOICES:
+        return int(rng.choice(SCALAR_CHOICES[row.name])) & 0xFFFFFFFF
     m = re.search(r"\bt < (\d+)", row.note)
     if m:  # a shift amount: the row's note bounds it
         return int(rng.integers(0, int(m.group(1))))
@@ -123,7 +128,7 @@ def _registers(row: InsnDesc) -> tuple[dict[str, str], dict[str, int]]:
             text[n] = "q0"
     for n, c in row.defs:
         if c == "Q":
-            text[n] = "q1"
+            text[n] = "q0" if n in text else "q1"  # Qx &= ...: the use's register
     if nxt > _Q_SLOT:
         raise ValueError(f"{row.name}: too many vector operands for the harness")
     text.update({n: f"v{r}" for n, r in vreg.items()})

@@ -125,6 +125,24 @@ def _row(name, llvm, asm, defs, uses, sem, rclass, slots, latency, **kw) -> Insn
 
 _D, _U, _V = ("d", "V"), ("u", "V"), ("v", "V")
 
+
+def _rmpy4(op: str, a: str, b: str) -> str:
+    """`op` over four a lanes then four b lanes; `{q}` in a or b is the byte position 0..3."""
+    return f"{op}({', '.join(a.format(q=q) for q in range(4))}, {', '.join(b.format(q=q) for q in range(4))})"
+
+
+def _rmpyi(acc: bool) -> str:
+    """vrmpy(Vuu.ub, Rt.b, #u1) as lane equations. Byte position q of word lane i comes from
+    Vuu.v1 (uu.ub[128 + ..]) when q < imm (low result) or q < 2 + imm (high result), else
+    from Vuu.v0, and multiplies Rt byte (q - imm) mod 4 (low) or (q + 2 - imm) mod 4 (high):
+    QEMU's gen_vrmpyubi (target/hexagon/genptr.c), the pairing hvx.vrmpyi_ubb_* spell out."""
+    lo = _rmpy4("hvx.vrmpy_ubb", "uu.ub[4i+{q}+128*({q}<imm)]", "t.b[({q}+4-imm)%4]")
+    hi = _rmpy4("hvx.vrmpy_ubb", "uu.ub[4i+{q}+128*({q}<2+imm)]", "t.b[({q}+6-imm)%4]")
+    if acc:
+        lo, hi = f"add(lo.w[i], {lo})", f"add(hi.w[i], {hi})"
+    return f"lo.w[i] = {lo}; hi.w[i] = {hi}"
+
+
 ROWS: tuple[InsnDesc, ...] = (
     # ---- HVX memory ----
     _row("vmem_ld", "V6_vL32b_ai", "{d} = vmem({p}+#{off})", [_D], [("p", "R")],
@@ -223,21 +241,21 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vcmpeq_w", "V6_veqw", "{d} = vcmp.eq({u}.w,{v}.w)", [("d", "Q")], [_U, _V],
          "eq(u:i32, v:i32)", "VA", SLOTS_ANY, 1, lanewise=False, note="either signedness"),
     _row("vmux", "V6_vmux", "{d} = vmux({q},{u},{v})", [_D], [("q", "Q"), _U, _V],
-         "where(q, u, v) per byte (q from a compare of the same lane width)", "VA", SLOTS_ANY, 1),
+         "d.b[i] = where(q.q[i], u.b[i], v.b[i])", "VA", SLOTS_ANY, 1),
     _row("vabsh", "V6_vabsh", "{d}.h = vabs({u}.h)", [_D], [_U], "abs(u:i16)", "VA", SLOTS_ANY, 1),
     _row("vabsw", "V6_vabsw", "{d}.w = vabs({u}.w)", [_D], [_U], "abs(u:i32)", "VA", SLOTS_ANY, 1),
     # ---- widening (into pairs, even and odd lanes apart) ----
     _row("vzxtb", "V6_vzb", "{dd}.uh = vzxt({u}.ub)", [("lo", "V"), ("hi", "V")], [_U],
-         "zext: lo.uh[i] = u.ub[2i], hi.uh[i] = u.ub[2i+1] (even lanes low)", "VA_DV",
+         "lo.uh[i] = cast<u16>(u.ub[2i]); hi.uh[i] = cast<u16>(u.ub[2i+1])", "VA_DV",
          SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     _row("vsxtb", "V6_vsb", "{dd}.h = vsxt({u}.b)", [("lo", "V"), ("hi", "V")], [_U],
-         "sext: lo.h[i] = u.b[2i], hi.h[i] = u.b[2i+1] (even lanes low)", "VA_DV",
+         "lo.h[i] = cast<i16>(u.b[2i]); hi.h[i] = cast<i16>(u.b[2i+1])", "VA_DV",
          SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     _row("vzxth", "V6_vzh", "{dd}.uw = vzxt({u}.uh)", [("lo", "V"), ("hi", "V")], [_U],
-         "zext: lo.uw[i] = u.uh[2i], hi.uw[i] = u.uh[2i+1] (even lanes low)", "VA_DV",
+         "lo.uw[i] = cast<u32>(u.uh[2i]); hi.uw[i] = cast<u32>(u.uh[2i+1])", "VA_DV",
          SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     _row("vsxth", "V6_vsh", "{dd}.w = vsxt({u}.h)", [("lo", "V"), ("hi", "V")], [_U],
-         "sext: lo.w[i] = u.h[2i], hi.w[i] = u.h[2i+1] (even lanes low)", "VA_DV",
+         "lo.w[i] = cast<i32>(u.h[2i]); hi.w[i] = cast<i32>(u.h[2i+1])", "VA_DV",
          SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     # ---- shifts by a scalar (VS) ----
     _row("vasrw", "V6_vasrw", "{d}.w = vasr({u}.w,{t})", [_D], [_U, ("t", "R")],
@@ -260,49 +278,48 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vmpyih", "V6_vmpyih", "{d}.h = vmpyi({u}.h,{v}.h)", [_D], [_U, _V], "mul(u:i16, v:i16)",
          "VX_DV", SLOTS_23, 2),
     _row("vrmpybv", "V6_vrmpybv", "{d}.w = vrmpy({u}.b,{v}.b)", [_D], [_U, _V],
-         "hvx.vrmpy_bb(u.b[4i..4i+3], v.b[4i..4i+3])", "VX", SLOTS_23, 2),
+         "d.w[i] = " + _rmpy4("hvx.vrmpy_bb", "u.b[4i+{q}]", "v.b[4i+{q}]"), "VX", SLOTS_23, 2),
     _row("vrmpybv_acc", "V6_vrmpybv_acc", "{d}.w += vrmpy({u}.b,{v}.b)", [_D], [_D, _U, _V],
-         "add(d:i32, hvx.vrmpy_bb(u.b[4i..4i+3], v.b[4i..4i+3]))", "VX_DV", SLOTS_23, 2,
+         "d.w[i] = add(d.w[i], " + _rmpy4("hvx.vrmpy_bb", "u.b[4i+{q}]", "v.b[4i+{q}]") + ")", "VX_DV", SLOTS_23, 2,
          tied=(("d", "d"),)),
     _row("vrmpyubv", "V6_vrmpybusv", "{d}.w = vrmpy({u}.ub,{v}.b)", [_D], [_U, _V],
-         "hvx.vrmpy_ubb(u.ub[4i..4i+3], v.b[4i..4i+3])", "VX", SLOTS_23, 2),
+         "d.w[i] = " + _rmpy4("hvx.vrmpy_ubb", "u.ub[4i+{q}]", "v.b[4i+{q}]"), "VX", SLOTS_23, 2),
     _row("vrmpyubv_acc", "V6_vrmpybusv_acc", "{d}.w += vrmpy({u}.ub,{v}.b)", [_D], [_D, _U, _V],
-         "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], v.b[4i..4i+3]))", "VX_DV", SLOTS_23, 2,
+         "d.w[i] = add(d.w[i], " + _rmpy4("hvx.vrmpy_ubb", "u.ub[4i+{q}]", "v.b[4i+{q}]") + ")", "VX_DV", SLOTS_23, 2,
          tied=(("d", "d"),)),
     _row("vrmpybus", "V6_vrmpybus", "{d}.w = vrmpy({u}.ub,{t}.b)", [_D], [_U, ("t", "R")],
-         "hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3])", "VX", SLOTS_23, 2),
+         "d.w[i] = " + _rmpy4("hvx.vrmpy_ubb", "u.ub[4i+{q}]", "t.b[{q}]"), "VX", SLOTS_23, 2),
     _row("vrmpybus_acc", "V6_vrmpybus_acc", "{d}.w += vrmpy({u}.ub,{t}.b)", [_D], [_D, _U, ("t", "R")],
-         "add(d:i32, hvx.vrmpy_ubb(u.ub[4i..4i+3], t.b[0..3]))", "VX", SLOTS_23, 2,
+         "d.w[i] = add(d.w[i], " + _rmpy4("hvx.vrmpy_ubb", "u.ub[4i+{q}]", "t.b[{q}]") + ")", "VX", SLOTS_23, 2,
          tied=(("d", "d"),)),
     # The sliding-window form: Vuu = (x, x + 4 bytes) as a pair; #0 gives the byte shifts 0
     # (low) and 2 (high), #1 the shifts 1 and 3, of the filter row in Rt (QEMU's
     # gen_vrmpyubi / mmvec ext.idef; the lanes are hvx.vrmpyi_ubb_* of rewriter/backends/hexagon/ops.py).
     _row("vrmpybusi", "V6_vrmpybusi", "{dd}.w = vrmpy({uu}.ub,{t}.b,#{imm})", [("lo", "V"), ("hi", "V")],
          [("ulo", "V"), ("uhi", "V"), ("t", "R")],
-         "lo:hi = the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm (hvx.vrmpyi_ubb_*)",
+         _rmpyi(False),
          "VX_DV", SLOTS_23, 2, imms=("imm",), pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi"))),
     _row("vrmpybusi_acc", "V6_vrmpybusi_acc", "{dd}.w += vrmpy({uu}.ub,{t}.b,#{imm})",
          [("lo", "V"), ("hi", "V")], [("lo", "V"), ("hi", "V"), ("ulo", "V"), ("uhi", "V"), ("t", "R")],
-         "lo:hi += the two sliding halves of vrmpy(uhi:ulo.ub, t.b) at #imm", "VX_DV", SLOTS_23, 2,
+         _rmpyi(True), "VX_DV", SLOTS_23, 2,
          imms=("imm",), pairs=(("dd", "lo", "hi"), ("uu", "ulo", "uhi")), tied=(("lo", "lo"), ("hi", "hi"))),
     _row("vsplatw", "V6_lvsplatw", "{d} = vsplat({t})", [_D], [("t", "R")],
          "d.w[i] = t:i32", "VX", SLOTS_23, 2),
     # ---- permutes (VP) ----
     _row("vpackwh_sat", "V6_vpackwh_sat", "{d}.h = vpack({u}.w,{v}.w):sat", [_D], [_U, _V],
-         "hvx.vsat_hw(lane): d.h[i] = sat(v.w[i]), d.h[i+32] = sat(u.w[i])", "VP", SLOTS_ANY, 2),
+         "d.h[i] = hvx.vsat_hw(v.w[i]); d.h[i+32] = hvx.vsat_hw(u.w[i])", "VP", SLOTS_ANY, 2),
     _row("vpackhub_sat", "V6_vpackhub_sat", "{d}.ub = vpack({u}.h,{v}.h):sat", [_D], [_U, _V],
-         "hvx.vsat_ubh(lane): d.ub[i] = sat(v.h[i]), d.ub[i+64] = sat(u.h[i])", "VP", SLOTS_ANY, 2),
+         "d.ub[i] = hvx.vsat_ubh(v.h[i]); d.ub[i+64] = hvx.vsat_ubh(u.h[i])", "VP", SLOTS_ANY, 2),
     _row("vpackeb", "V6_vpackeb", "{d}.b = vpacke({u}.h,{v}.h)", [_D], [_U, _V],
-         "cast<i8>(lane): d.b[i] = low byte of v.h[i], d.b[i+64] = of u.h[i]", "VP", SLOTS_ANY, 2),
+         "d.b[i] = cast<i8>(v.h[i]); d.b[i+64] = cast<i8>(u.h[i])", "VP", SLOTS_ANY, 2),
     _row("vpackeh", "V6_vpackeh", "{d}.h = vpacke({u}.w,{v}.w)", [_D], [_U, _V],
-         "cast<i16>(lane): d.h[i] = low half of v.w[i], d.h[i+32] = of u.w[i]", "VP", SLOTS_ANY, 2),
+         "d.h[i] = cast<i16>(v.w[i]); d.h[i+32] = cast<i16>(u.w[i])", "VP", SLOTS_ANY, 2),
     _row("valigni", "V6_valignbi", "{d} = valign({u},{v},#{imm})", [_D], [_U, _V],
-         "d = bytes imm..imm+127 of u:v (v low); imm < 8", "VP", SLOTS_ANY, 2, imms=("imm",)),
+         "d.b[i] = v.b[i+imm]; d.b[i+128-imm] = u.b[i]", "VP", SLOTS_ANY, 2, imms=("imm",)),
     _row("valign", "V6_valignb", "{d} = valign({u},{v},{t})", [_D], [_U, _V, ("t", "R8")],
-         "d = bytes t..t+127 of u:v (v low)", "VP", SLOTS_ANY, 2),
+         "d.b[i] = v.b[i+t%128]; d.b[i+128-t%128] = u.b[i]", "VP", SLOTS_ANY, 2),
     _row("vshuffvdd", "V6_vshuffvdd", "{dd} = vshuff({u},{v},{t})", [("lo", "V"), ("hi", "V")],
-         [_U, _V, ("t", "R8")], "lo:hi = v and u interleaved in units of -t bytes (v first); "
-         "lo holds the first halves", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
+         [_U, _V, ("t", "R8")], "dd.b[2*(-t)*(i//(-t))+i%(-t)] = v.b[i]; dd.b[2*(-t)*(i//(-t))-t+i%(-t)] = u.b[i]", "VP_VS", SLOTS_ANY, 2, pairs=(("dd", "lo", "hi"),)),
     # The same vshuff with its low result stored by a new-value store in the same packet
     # (V6_vS32b_new_ai, slot 0 only: `vmem(Rt+#s4) = Os8.new`): the store takes no VA unit,
     # so a packet holds a double multiply, this vshuff and the store together.
@@ -311,8 +328,8 @@ ROWS: tuple[InsnDesc, ...] = (
          "as vshuffvdd; then the 128 bytes at p + off*128 = lo", "VP_VS+ST_NEW", SLOTS_ANY, 2,
          imms=("off",), words=2, side_effect="store", bundle=(SLOTS_ST,), pairs=(("dd", "lo", "hi"),)),
     _row("vdealvdd", "V6_vdealvdd", "{dd} = vdeal({u},{v},{t})", [("lo", "V"), ("hi", "V")],
-         [_U, _V, ("t", "R8")], "v:u split into units of -t bytes: lo = the even units, hi = "
-         "the odd ones (v first; the inverse of vshuff)", "VP_VS", SLOTS_ANY, 2,
+         [_U, _V, ("t", "R8")], "dd.b[((i%(-2*t))//(-t))*128+(-t)*(i//(-2*t))+i%(-t)] = v.b[i]; "
+         "dd.b[(((i+128)%(-2*t))//(-t))*128+(-t)*((i+128)//(-2*t))+i%(-t)] = u.b[i]", "VP_VS", SLOTS_ANY, 2,
          pairs=(("dd", "lo", "hi"),)),
     # A three-tap sliding sum on the multipliers (both: VX_DV; llvm-mc rejects it beside any
     # other multiply, and beside three VA ops): the pair uu is v(2k+1):2k, ulo the low vector.

@@ -53,15 +53,26 @@ def is_equations(sem: str) -> bool:
     return _LHS.match(sem.split(";")[0].split("=")[0]) is not None and "=" in sem
 
 
+@lru_cache(maxsize=None)
+def _parses(sem: str) -> bool:
+    try:
+        _typed(sem)
+    except Exception:  # prose: not a pattern of the op-table language
+        return False
+    return True
+
+
 def has_meaning(row: InsnDesc) -> bool:
     """Whether the op table can evaluate this row's `sem` (lane-wise or lane equations)."""
-    return (row.lanewise or _is_lanewise_pred(row) or is_equations(row.sem)) and not row.side_effect
+    if row.side_effect or not row.defs:
+        return False
+    if is_equations(row.sem):
+        equations(row.sem)  # a malformed equation is an error, not prose
+        return True
+    return _parses(row.sem)
 
 
-def _is_lanewise_pred(row: InsnDesc) -> bool:
-    return bool(row.defs) and row.defs[0][1] == "Q" and not is_equations(row.sem)
-
-
+@lru_cache(maxsize=None)
 def _typed(text: str) -> UOp:
     p = parse_expr(text)
     ty = Typing(text)
@@ -148,7 +159,7 @@ def row_meaning(row: InsnDesc, operands: dict[str, np.ndarray], imms: dict[str, 
         if lo in ops and hi in ops:
             ops[pair] = np.concatenate([ops[lo], ops[hi]])
     sizes = operand_bytes(row)
-    scalars = {n: int(_lanes(ops[n], "u32")[0]) for n, c in row.uses if c in ("R", "R8")}
+    scalars = {n: int(_lanes(ops[n], "i32")[0]) for n, c in row.uses if c in ("R", "R8")}
     if not is_equations(row.sem):
         return _lanewise_meaning(row, ops, scalars)
     outs: dict[str, np.ndarray] = {}
@@ -174,8 +185,8 @@ def row_meaning(row: InsnDesc, operands: dict[str, np.ndarray], imms: dict[str, 
             idx.append(o)
             for a, (name, op, t, _f) in zip(at, eq.refs):
                 env[name].append(int(lanes_of[(op, t)][a]))
-        if not idx:
-            raise SemError(f"{row.name}: equation for {eq.out} covers no lane")
+        if not idx:  # (valign by 0: the second source contributes nothing)
+            continue
         for v in eq.term.vars():  # a scalar operand named whole, at the variable's type
             if v.arg.name not in env:
                 env[v.arg.name] = [v.dtype.scalar.wrap(names[v.arg.name])] * len(idx)

@@ -216,15 +216,21 @@ class Mismatch:
     want: int
 
 
+#: Result bytes the meaning left uncompared (poison or undefined), by row name: filled by
+#: `compare`, so a test can check that no row passes by comparing nothing.
+UNCOMPARED: dict[str, int] = {}
+
+
 def compare(cases: list[Case], written: np.ndarray) -> list[Mismatch]:
     """Every byte where QEMU and the row's meaning differ (bytes the meaning leaves poison are
-    not compared)."""
+    not compared; `UNCOMPARED` counts them)."""
     bad = []
     for k, c in enumerate(cases):
         want = row_meaning(c.row, c.operands, c.imms)
         for j, (n, _cls) in enumerate(c.row.defs):
             got = written[k * BLOCK + (12 + j) * 128: k * BLOCK + (13 + j) * 128]
             exp, ok = want[n]
+            UNCOMPARED[c.row.name] = UNCOMPARED.get(c.row.name, 0) + int((~ok).sum())
             diff = np.nonzero((got != exp) & ok)[0]
             if len(diff):
                 b = int(diff[0])

@@ -4,12 +4,20 @@ edge lanes (0, 1, -1, MIN, MAX at the operand's lane width), all rows in one QEM
 (rewriter/runtime/hexagon_isa.py)."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
+import z3
 
 from rewriter.backends.hexagon.isa import INSNS
-from rewriter.backends.hexagon.lanesem import SemError, has_meaning, row_meaning
+from rewriter.backends.hexagon.lanesem import SemError, has_meaning, lane_term, row_meaning
+from rewriter.dsl.parser import parse_expr
+from rewriter.dsl.typecheck import Typing, to_uop
 from rewriter.errors import ToolchainError
+from rewriter.ir.interp import interpret
+from rewriter.ir.smt import Z3BVDomain
+from rewriter.ir.uop import UOp, var
 from rewriter.runtime import hexagon_isa
 from rewriter.runtime.hexagon import find_toolchain
 
@@ -37,7 +45,6 @@ def test_rows_match_qemu_many_seeds():
 
 def test_the_harness_catches_a_wrong_meaning():
     """A row whose meaning is wrong (vaddh stated as vsubh) disagrees with QEMU."""
-    import dataclasses
     wrong = dataclasses.replace(INSNS["vaddh"], sem="sub(u:i16, v:i16)")
     _n, bad = hexagon_isa.check_rows([wrong], trials=2, toolchain=_toolchain())
     assert bad and bad[0].row == "vaddh"
@@ -54,7 +61,6 @@ def test_meanings_write_every_output_byte_once():
 
 
 def test_an_equation_with_a_gap_is_refused():
-    import dataclasses
     gap = dataclasses.replace(INSNS["vshuffeh"], sem="d.h[2i] = v.h[2i]")
     with pytest.raises(SemError):
         row_meaning(gap, {"u": np.zeros(128, np.uint8), "v": np.zeros(128, np.uint8)})
@@ -79,3 +85,46 @@ def test_row_names_and_llvm_opcodes():
     for family in ("vmpy", "vmpyi", "vmpa", "vdmpy", "vtmpy", "vrmpy", "vavg", "vnavg", "vabsdiff", "vshuff",
                    "vdeal", "vpack", "vunpack", "vround", "vasr", "vsat", "valign", "vlalign", "vmux", "vswap"):
         assert any(n.startswith(family) for n in names), family
+
+
+def _z3_equal(a, b) -> bool:
+    """Whether two op-table terms agree for every value of their variables (Z3, bitvectors)."""
+    d = Z3BVDomain()
+    env = {v: d.var(v.dtype, v.arg.name)[0] for v in {*a.vars(), *b.vars()}}
+    m = interpret([a, b], d, env)
+    s = z3.Solver()
+    s.add(m[a].value != m[b].value)
+    return s.check() == z3.unsat
+
+
+@pytest.mark.parametrize("imm", [0, 1])
+def test_sliding_vrmpy_lanes_are_the_ops_the_rules_prove(imm):
+    """The selector reads `vrmpy(Vuu.ub, Rt.b, #u1)`'s lanes as the ops hvx.vrmpy_ubb /
+    hvx.vrmpyi_ubb_* of rules/hexagon.rules (operands in byte-position order, v1 bytes where
+    the window wraps). Proven with Z3 against the row's lane equations, which QEMU checks."""
+    row = INSNS["vrmpybusi"]
+    ops = {("lo", 0): "hvx.vrmpy_ubb", ("hi", 0): "hvx.vrmpyi_ubb_hi0",
+           ("lo", 1): "hvx.vrmpyi_ubb_lo1", ("hi", 1): "hvx.vrmpyi_ubb_hi1"}
+    v1 = {("lo", 0): 0, ("hi", 0): 2, ("lo", 1): 1, ("hi", 1): 3}  # positions read from Vuu.v1
+    for out in ("lo", "hi"):
+        for lane in (0, 5, 31):
+            pos = [f"x{q}:u8" for q in range(4)]
+            text = f"{ops[(out, imm)]}({', '.join(pos)}, t0:i8, t1:i8, t2:i8, t3:i8)"
+            p = parse_expr(text)
+            ty = Typing(text)
+            ty.infer(p)
+            want = to_uop(p, ty, None)
+            names = {f"x{q}": f"uu.ub[{4 * lane + q + (128 if q < v1[(out, imm)] else 0)}]" for q in range(4)}
+            names.update({f"t{q}": f"t.b[{q}]" for q in range(4)})
+            want = want.substitute({v: var(v.dtype, names[v.arg.name]) for v in want.vars()})
+            got = lane_term(row, out, lane, {"imm": imm})
+            assert _z3_equal(got, want), (out, lane)
+
+
+def test_pack_rows_are_the_saturations_the_rules_prove():
+    """vpack(Vu.w,Vv.w):sat's lanes are hvx.vsat_hw of the rule hvx-vsat-hw: lane 3 of the
+    result is v's word 3 saturated, lane 35 is u's word 3 (Z3)."""
+    row = INSNS["vpackwh_sat"]
+    for lane, src in ((3, "v.w[3]"), (35, "u.w[3]")):
+        want = UOp("hvx.vsat_hw", lane_term(row, "d", lane).dtype, (var(lane_term(row, "d", lane).src[0].dtype, src),))
+        assert _z3_equal(lane_term(row, "d", lane), want)

@@ -35,7 +35,7 @@ from rewriter.dsl.typecheck import Typing, to_uop
 from rewriter.ir.concrete import ConcreteDomain
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.interp import interpret
-from rewriter.ir.uop import UOp
+from rewriter.ir.uop import UOp, var
 
 #: Lane type suffixes of HVX assembly (`V.ub`, `V.h`, ...) -> op-table types; `q`: one
 #: predicate bit per byte (a Q register, or a vector read as 0/1 bytes).
@@ -230,3 +230,34 @@ def _lanewise_meaning(row: InsnDesc, ops, scalars):
         b = _bytes_of(vals, str(term.dtype.scalar))
     return {row.defs[0][0]: (b, np.repeat(ok, width))}
 
+
+
+def lane_term(row: InsnDesc, out: str, lane: int, imms: dict | None = None, scalars: dict | None = None) -> UOp:
+    """Output lane `lane` of `out` (as the equation's lane type) as one op-table term whose
+    variables are the input lanes it reads, named `operand.T[index]` (`uu.ub[133]`): the
+    form a Z3 domain encodes (`rewriter.ir.smt`), so a row's meaning can be proven against
+    the ops the selection rules produce. Index arithmetic is resolved with `imms` and the
+    concrete `scalars` it reads (a scalar read as lanes, `t.b[0]`, stays a variable)."""
+    names = {**(imms or {}), **(scalars or {})}
+    sizes = operand_bytes(row)
+    for eq in equations(row.sem):
+        if eq.out != out:
+            continue
+        for i in range(2 * max(sizes.values())):
+            names["i"] = i
+            if eval(eq.out_index, {}, names) != lane:
+                continue
+            at = [eval(f, {}, names) for _n, _op, _t, f in eq.refs]
+            if any(not 0 <= a < sizes[op] // _bytes(t) for a, (_n, op, t, _f) in zip(at, eq.refs)):
+                continue
+            named = {name: f"{op}.{_SUFFIX[t]}[{a}]" for a, (name, op, t, _f) in zip(at, eq.refs)}
+            return eq.term.substitute({v: var(v.dtype, named[v.arg.name]) for v in eq.term.vars()
+                                       if v.arg.name in named})
+    raise SemError(f"{row.name}: no equation writes {out} lane {lane}")
+
+
+_SUFFIX = {v: k for k, v in LANE_TYPES.items() if k != "b" or v == "i8"}
+
+
+def _bytes(t: str) -> int:
+    return 1 if t == "bool" else parse_dtype(t).bits // 8

@@ -3,10 +3,30 @@
 A row (`InsnDesc`) says how an instruction is written (an assembly template whose `{name}`
 fields are operands), what its operands are (register classes: R scalar, R8 = r0..r7 for
 the `Rt8` fields of valign, V vector, Q vector predicate, plus immediates), what it means
-(`sem`: a pattern in the op-table language over the per-lane value of its V operands, or a
-note for memory and cross-lane moves), where it may issue (`slots`: scalar slots 0-3, every
+(`sem`, below), where it may issue (`slots`: scalar slots 0-3, every
 instruction takes one) and which HVX resources it takes (`hvx`: alternatives, each a set),
 and when its result may be read (`latency`, in packets).
+
+Meaning (`sem`), in one of three forms (rewriter/backends/hexagon/lanesem.py evaluates the
+first two with the op table's numpy evaluator; `lane_term` gives one output lane as an
+op-table term for the Z3 encoders):
+  * lane-wise: one op-table pattern over typed operand variables, `sat_add(u:u8, v:u8)`
+    (output lane i = the pattern over the operands' lane i). Rows marked `lanewise` are the
+    selector's pattern table (select.py covers kernel terms with them); the compares into Q
+    are read by the selector the same way.
+  * lane equations, for cross-lane rows: `out.T[index] = pattern; ...`, where the pattern's
+    leaves may be lane references `x.T[index]` (T: b ub h uh w uw, or q for a predicate's
+    byte bits; a register pair such as `uu` is one 256-byte operand, low register first) and
+    `index` is integer arithmetic in the lane counter i, immediates and scalar operands:
+    `d.w[i] = hvx.vrmpy_bb(u.b[4i], u.b[4i+1], ..., v.b[4i+3])`, `d.h[i+32] = hvx.vsat_hw(u.w[i])`.
+    i ranges over every value that keeps all of the equation's references in range, and
+    every output byte must be written exactly once.
+  * prose, for memory, control and scalar rows (no lane meaning).
+Every HVX row with a meaning (236 of them) is executed on qemu-hexagon against it, on random
+vectors and vectors of edge lanes (0, 1, -1, MIN, MAX), by tests/test_hexagon_isa_qemu.py
+(rewriter/runtime/hexagon_isa.py: all rows in one QEMU program). The instruction semantics
+they state come from QEMU's target/hexagon/imported/mmvec/ext.idef and the Hexagon V66 HVX
+Programmer's Reference Manual (80-N2040-44); QEMU is the arbiter where they were unclear.
 
 Facts and where they come from:
   * HVX resources: two multipliers (MPY0, MPY1), SHIFT, XLANE (permute), LD and ST. A vector
@@ -70,8 +90,8 @@ SLOTS_ANY, SLOTS_MEM, SLOTS_ST, SLOTS_23, SLOTS_2, SLOTS_3 = (0, 1, 2, 3), (0, 1
 class InsnDesc:
     """One machine instruction. Operand names in `asm` are `{d}` (defs) and `{u}`, `{v}`...
     (uses), each listed with its register class in `defs` / `uses`; immediates are `{imm}`
-    fields named in `imms`. `sem` is the meaning in the op-table language over one lane
-    (operands as pattern variables) or, for memory and lane moves, a plain description."""
+    fields named in `imms`. `sem` is the meaning: a lane-wise op-table pattern, lane
+    equations, or for memory and control a plain description (see the module docstring)."""
 
     name: str
     llvm: str  # the LLVM opcode (HexagonDepInstrInfo.td), for reference
@@ -659,7 +679,23 @@ def _mk_rows():
     # v's bytes 0 of each word, then v's bytes 2, then u's (QEMU disagreed with v/u alternating).
     add(_x("vdealb4w", "V6_vdealb4w", "{d}.b = vdeale({u}.b,{v}.b)", [_D], [_U, _V],
            "d.b[i] = v.b[4i]; d.b[i+32] = v.b[4i+2]; d.b[i+64] = u.b[4i]; d.b[i+96] = u.b[4i+2]", "VP"))
+    # vdelta / vrdelta: a Benes network of 7 stages whose switch at byte j of stage `off`
+    # is bit `off` of control byte v.ub[j] (QEMU ext.idef: tmp = Vu; per stage d.ub[k] =
+    # (Vv.ub[k] & off) ? tmp.ub[k ^ off] : tmp.ub[k]; vdelta from off = 64 down to 1,
+    # vrdelta from 1 up). The positions are static, so each output byte is a term of 127
+    # `where`s over 128 input bytes.
+    for nm, offs in (("vdelta", (64, 32, 16, 8, 4, 2, 1)), ("vrdelta", (1, 2, 4, 8, 16, 32, 64))):
+        add(_x(nm, f"V6_{nm}", f"{{d}} = {nm}({{u}},{{v}})", [_D], [_U, _V], f"d.b[i] = {_benes('i', offs)}", "VP"))
     return tuple(r for r in rows if r is not None)
+
+
+def _benes(at: str, offs: tuple[int, ...]) -> str:
+    """Byte `at` after the network stages `offs` (the last one outermost) applied to u."""
+    if not offs:
+        return f"u.b[{at}]"
+    off = offs[-1]
+    return (f"where(ne(and(v.ub[{at}], {off}), 0), {_benes(f'({at})^{off}', offs[:-1])}, "
+            f"{_benes(at, offs[:-1])})")
 
 
 ROWS = ROWS + _mk_rows()

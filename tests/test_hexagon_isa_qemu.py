@@ -5,13 +5,17 @@ edge lanes (0, 1, -1, MIN, MAX at the operand's lane width), all rows in one QEM
 from __future__ import annotations
 
 import dataclasses
+import re
+import subprocess
 
 import numpy as np
 import pytest
 import z3
 
-from rewriter.backends.hexagon.isa import INSNS
+from rewriter.backends.hexagon.emit import LLVM_MC
+from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.lanesem import SemError, has_meaning, lane_term, row_meaning
+from rewriter.backends.hexagon.schedule import packet_fits
 from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.typecheck import Typing, to_uop
 from rewriter.errors import ToolchainError
@@ -128,3 +132,36 @@ def test_pack_rows_are_the_saturations_the_rules_prove():
     for lane, src in ((3, "v.w[3]"), (35, "u.w[3]")):
         want = UOp("hvx.vsat_hw", lane_term(row, "d", lane).dtype, (var(lane_term(row, "d", lane).src[0].dtype, src),))
         assert _z3_equal(lane_term(row, "d", lane), want)
+
+
+# Probe instructions of each resource class, on registers no instance uses (v24+, r20+, q3).
+_PROBES = {"vaddubsat": "v24.ub = vadd(v25.ub,v26.ub):sat", "vasrw": "v27.w = vasr(v25.w,r20)",
+           "vmpyiwb": "v28.w = vmpyi(v25.w,r21.b)", "vrmpybv_acc": "v29.w += vrmpy(v25.b,v26.b)",
+           "vpackwh_sat": "v30.h = vpack(v25.w,v26.w):sat", "vshuffvdd": "v31:30 = vshuff(v25,v26,r7)",
+           "vmem_ld": "v24 = vmem(r22+#0)", "vmem_st": "vmem(r23+#0) = v25"}
+
+
+def test_resource_classes_agree_with_llvm_mc(tmp_path):
+    """Each row with a meaning in a packet with itself, with a probe of every resource class,
+    and with itself and a probe: the model's verdict (slots and HVX resources) equals
+    llvm-mc's, which encodes LLVM's itineraries (HexagonDepIICHVX.td)."""
+    rows = hexagon_isa.testable_rows()
+    packets, verdicts = [], []
+    for row in rows:
+        a, b = hexagon_isa.instance(row, 0, 0, 0), hexagon_isa.instance(row, 12, 8, 2)
+        combos = [([row, row], [a, b])]
+        for probe, text in _PROBES.items():
+            combos.append(([row, INSNS[probe]], [a, text]))
+            combos.append(([row, row, INSNS[probe]], [a, b, text]))
+        for descs, parts in combos:
+            packets.append("\t{ " + "; ".join(parts) + " }")
+            verdicts.append(packet_fits(MODEL, descs))
+    header = ["\t.text", "f:"]
+    src = tmp_path / "packets.s"
+    src.write_text("\n".join(header + packets) + "\n")
+    res = subprocess.run([*LLVM_MC, "-filetype=obj", str(src), "-o", str(tmp_path / "p.o")],
+                         capture_output=True, text=True)
+    rejected = {int(m.group(1)) - len(header) - 1 for m in re.finditer(r"packets\.s:(\d+):\d+: error", res.stderr)}
+    wrong = [packets[k] + ("  (model: legal)" if verdicts[k] else "  (model: illegal)")
+             for k in range(len(packets)) if verdicts[k] == (k in rejected)]
+    assert not wrong, f"{len(wrong)} disagreements:\n" + "\n".join(wrong[:40])

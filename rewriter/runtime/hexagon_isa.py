@@ -242,3 +242,19 @@ def check_rows(rows=None, trials: int = 4, seed: int = 0, toolchain=None) -> tup
     """Run `rows` (default: every HVX row with a meaning) on QEMU; (cases run, mismatches)."""
     cases = make_cases(testable_rows() if rows is None else rows, trials, seed)
     return len(cases), compare(cases, run_cases(cases, toolchain))
+
+
+def instance(row: InsnDesc, vbase: int, rbase: int, qbase: int, imms: dict | None = None) -> str:
+    """The row's assembly with its registers moved up by vbase / rbase / qbase (pairs stay
+    even-aligned when vbase is even): distinct copies for packets of several instructions."""
+    text, _vreg = _registers(row)
+
+    def shift(m):
+        kind, n = m.group(1), int(m.group(2))
+        return f"{kind}{n + {'v': vbase, 'r': rbase, 'q': qbase}[kind]}"
+    fields = {k: re.sub(r"v(\d+):(\d+)", lambda m: f"v{int(m.group(1)) + vbase}:{int(m.group(2)) + vbase}", t)
+              if ":" in t else re.sub(r"([vrq])(\d+)", shift, t) for k, t in text.items()}
+    fields.update({k: str(v) for k, v in (imms or {}).items()})
+    for name in row.imms:
+        fields.setdefault(name, str(IMM_RANGES.get(row.name, (name, 0, 0))[1]))
+    return row.asm.format(**fields)

@@ -507,9 +507,11 @@ def _mk_rows():
            "d.q[i] = or(d.q[i], ne(and(u.ub[i], t.ub[i%4]), 0))", "VX"))
     # Widening add/sub and multiplies into pairs: even lanes to the low vector, odd lanes to
     # the high one (PRM "Vdd.h = vadd(Vu.ub,Vv.ub)", "vmpy").
-    for op, nm, t, r, s, rc in (("add", "vaddubh", "ub", "h", "u", "VA_DV"), ("add", "vadduhw", "uh", "w", "u", "VA_DV"),
-                                ("add", "vaddhw", "h", "w", "", "VA_DV"), ("sub", "vsububh", "ub", "h", "u", "VA_DV"),
-                                ("sub", "vsubuhw", "uh", "w", "u", "VA_DV"), ("sub", "vsubhw", "h", "w", "", "VA_DV")):
+    # They take both multipliers (CVI_VX_DV), not a pair of ALU units: llvm-mc rejects
+    # them beside any multiply (tests/test_hexagon_isa_qemu.py, the packet probes).
+    for op, nm, t, r, s, rc in (("add", "vaddubh", "ub", "h", "u", "VX_DV"), ("add", "vadduhw", "uh", "w", "u", "VX_DV"),
+                                ("add", "vaddhw", "h", "w", "", "VX_DV"), ("sub", "vsububh", "ub", "h", "u", "VX_DV"),
+                                ("sub", "vsubuhw", "uh", "w", "u", "VX_DV"), ("sub", "vsubhw", "h", "w", "", "VX_DV")):
         R = _TYPES[r]
         for acc in (False, True) if op == "add" else (False,):
             body = lambda j: f"{op}(cast<{R}>(u.{t}[2i+{j}]), cast<{R}>(v.{t}[2i+{j}]))"
@@ -544,13 +546,14 @@ def _mk_rows():
            f"lo.w[i] = sat_add(lo.w[i], {body(0)}); hi.w[i] = sat_add(hi.w[i], {body(1)})", "VX_DV"))
     # vmpyi: the low bits of lane products (no widening).
     for nm, asm, term, rc, accs in (
-            ("vmpyiwh", "{d}.w {op} vmpyi({u}.w,{t}.h)", "mul(u.w[i], cast<i32>(t.h[i%2]))", "VX", (False, True)),
+            # Word-by-half products take both multipliers (llvm-mc: none beside another multiply).
+            ("vmpyiwh", "{d}.w {op} vmpyi({u}.w,{t}.h)", "mul(u.w[i], cast<i32>(t.h[i%2]))", "VX_DV", (False, True)),
             ("vmpyiwub", "{d}.w {op} vmpyi({u}.w,{t}.ub)", "mul(u.w[i], cast<i32>(t.ub[i%4]))", "VX", (False, True)),
             # The product lands in the upper half (<< 16): QEMU disagreed with the plain product.
             ("vmpyieoh", "{d}.w {op} vmpyieo({u}.h,{v}.h)",
              "cast<i32>(shl(mul(cast<i64>(u.h[2i]), cast<i64>(v.h[2i+1])), 16))", "VX", (False,)),
-            ("vmpyiewuh", "{d}.w {op} vmpyie({u}.w,{v}.uh)", "mul(u.w[i], cast<i32>(v.uh[2i]))", "VX", (False, True)),
-            ("vmpyiowh", "{d}.w {op} vmpyio({u}.w,{v}.h)", "mul(u.w[i], cast<i32>(v.h[2i+1]))", "VX", (False,)),
+            ("vmpyiewuh", "{d}.w {op} vmpyie({u}.w,{v}.uh)", "mul(u.w[i], cast<i32>(v.uh[2i]))", "VX_DV", (False, True)),
+            ("vmpyiowh", "{d}.w {op} vmpyio({u}.w,{v}.h)", "mul(u.w[i], cast<i32>(v.h[2i+1]))", "VX_DV", (False,)),
             ("vmpyih", "{d}.h {op} vmpyi({u}.h,{v}.h)", "mul(u.h[i], v.h[i])", "VX_DV", (True,)),
             ("vmpyihb", "{d}.h {op} vmpyi({u}.h,{t}.b)", "mul(u.h[i], cast<i16>(t.b[i%4]))", "VX", (True,)),
             ("vmpyiwb", "{d}.w {op} vmpyi({u}.w,{t}.b)", "mul(u.w[i], cast<i32>(t.b[i%4]))", "VX", (True,))):
@@ -560,6 +563,7 @@ def _mk_rows():
             add(_x(nm + ("_acc" if acc else ""), f"V6_{nm}" + ("_acc" if acc else ""), asm.replace("{op}", "+=" if acc else "="),
                    [_D], ([_D] if acc else []) + uses, f"d.{r}[i] = {_acc('add', f'd.{r}[i]', term, acc)}", rc))
     # vdmpy: two adjacent products summed (Rt lanes by lane position, as vmpy).
+    # The saturating half-by-half forms take both multipliers (llvm-mc's packet verdicts).
     for nm, asm, r, ta, tb, k, sat, accs in (
             ("vdmpybus", "{d}.h {op} vdmpy({u}.ub,{t}.b)", "h", "ub", "b", 4, False, (False, True)),
             ("vdmpyhb", "{d}.w {op} vdmpy({u}.h,{t}.b)", "w", "h", "b", 4, False, (False, True)),
@@ -575,10 +579,10 @@ def _mk_rows():
                 total = _sat(total, r, "i64")
             add(_x(nm + ("_acc" if acc else ""), f"V6_{nm}" + ("_acc" if acc else ""),
                    asm.replace("{op}", "+=" if acc else "="), [_D], ([_D] if acc else []) + [_U, _T],
-                   f"d.{r}[i] = {total}", "VX"))
+                   f"d.{r}[i] = {total}", "VX_DV" if tb in ("h", "uh") else "VX"))
     prods = [f"mul(cast<i64>(u.h[2i+{j}]), cast<i64>(v.h[2i+{j}]))" for j in (0, 1)]
     add(_x("vdmpyhvsat", "V6_vdmpyhvsat", "{d}.w = vdmpy({u}.h,{v}.h):sat", [_D], [_U, _V],
-           f"d.w[i] = {_sat(f'add({prods[0]}, {prods[1]})', 'w', 'i64')}", "VX"))
+           f"d.w[i] = {_sat(f'add({prods[0]}, {prods[1]})', 'w', 'i64')}", "VX_DV"))
     # vdmpy of a pair and vmpa: the high result pairs the odd byte of v0 with the even of v1
     # (HVX PRM "vdmpy" / "vmpa" figures).
     for acc in (False, True):
@@ -611,7 +615,7 @@ def _mk_rows():
         for acc in (False, True):
             add(_x(nm + ("_acc" if acc else ""), llvm + ("_acc" if acc else ""), asm.replace("{op}", "+=" if acc else "="),
                    [_D], ([_D] if acc else []) + [_U, _T if "{t}" in asm else _V],
-                   f"d.uw[i] = {_acc('add', 'd.uw[i]', total, acc)}", "VX"))
+                   f"d.uw[i] = {_acc('add', 'd.uw[i]', total, acc)}", "VX_DV" if acc and "{v}" in asm else "VX"))
     # vtmpy on bytes: the vtmpyhb pattern at half lanes.
     for nm, ta in (("vtmpyb", "b"), ("vtmpybus", "ub")):
         for acc in (False, True):

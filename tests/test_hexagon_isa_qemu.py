@@ -87,7 +87,8 @@ def test_row_names_and_llvm_opcodes():
     assert all(r.llvm.startswith("V6_") for r in rows)
     names = {r.name for r in rows}
     for family in ("vmpy", "vmpyi", "vmpa", "vdmpy", "vtmpy", "vrmpy", "vavg", "vnavg", "vabsdiff", "vshuff",
-                   "vdeal", "vpack", "vunpack", "vround", "vasr", "vsat", "valign", "vlalign", "vmux", "vswap"):
+                   "vdeal", "vpack", "vunpack", "vround", "vasr", "vsat", "valign", "vlalign", "vmux", "vswap", "vlut",
+                   "vdelta", "vrdelta", "vgt", "veq", "vmin", "vmax"):
         assert any(n.startswith(family) for n in names), family
 
 

@@ -22,7 +22,7 @@ op-table term for the Z3 encoders):
     i ranges over every value that keeps all of the equation's references in range, and
     every output byte must be written exactly once.
   * prose, for memory, control and scalar rows (no lane meaning).
-Every HVX row with a meaning (236 of them) is executed on qemu-hexagon against it, on random
+Every HVX row with a meaning (238 of them) is executed on qemu-hexagon against it, on random
 vectors and vectors of edge lanes (0, 1, -1, MIN, MAX), by tests/test_hexagon_isa_qemu.py
 (rewriter/runtime/hexagon_isa.py: all rows in one QEMU program). The instruction semantics
 they state come from QEMU's target/hexagon/imported/mmvec/ext.idef and the Hexagon V66 HVX
@@ -690,7 +690,29 @@ def _mk_rows():
     # `where`s over 128 input bytes.
     for nm, offs in (("vdelta", (64, 32, 16, 8, 4, 2, 1)), ("vrdelta", (1, 2, 4, 8, 16, 32, 64))):
         add(_x(nm, f"V6_{nm}", f"{{d}} = {nm}({{u}},{{v}})", [_D], [_U, _V], f"d.b[i] = {_benes('i', offs)}", "VP"))
+    # Table lookups (QEMU ext.idef V6_vlutvvb / V6_vlutvwh, 128-byte vectors): byte lane i
+    # looks up entry u.ub[i] mod 64 (vlut32: bytes, half `oddhalf` = bit 1 of Rt of the
+    # half-words of v) where its top three bits equal Rt's low three, else 0; vlut16 the same
+    # with 32 word entries, four matched bits, into a pair (even bytes low). The entry is
+    # data, so it is chosen through a `where` tree over the index bits.
+    m32 = "eq(and(cast<i32>(u.ub[i]), 224), shl(and(t:i32, 7), 5))"
+    add(_x("vlut32", "V6_vlutvvb", "{d}.b = vlut32({u}.b,{v}.b,{t})", [_D], [_U, _V, ("t", "R8")],
+           f"d.b[i] = where({m32}, {_select('u.ub[i]', 6, lambda j: f'v.b[2*{j}+(t>>1)%2]')}, 0)", "VP"))
+    m16 = lambda at: f"eq(and(cast<i32>(u.ub[{at}]), 240), shl(and(t:i32, 15), 4))"
+    sel = lambda at: _select(f"u.ub[{at}]", 5, lambda j: f"v.h[2*{j}+(t>>1)%2]")
+    add(_x("vlut16", "V6_vlutvwh", "{dd}.h = vlut16({u}.b,{v}.h,{t})", list(_PAIR_D), [_U, _V, ("t", "R8")],
+           f"lo.h[i] = where({m16('2i')}, {sel('2i')}, 0); hi.h[i] = where({m16('2i+1')}, {sel('2i+1')}, 0)",
+           "VP_VS"))
     return tuple(r for r in rows if r is not None)
+
+
+def _select(index: str, bits: int, leaf, base: int = 0) -> str:
+    """Entry `index mod 2**bits` of the leaves leaf(0..2**bits-1), as a `where` tree."""
+    if bits == 0:
+        return leaf(base)
+    half = 1 << (bits - 1)
+    return (f"where(ne(and({index}, {half}), 0), {_select(index, bits - 1, leaf, base + half)}, "
+            f"{_select(index, bits - 1, leaf, base)})")
 
 
 def _benes(at: str, offs: tuple[int, ...]) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
+from rewriter.backends.hexagon.lanesem import is_equations
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.dsl.parser import parse_expr
 from rewriter.errors import RewriterError
@@ -99,7 +100,9 @@ def _compare_rows() -> dict:
     """(op, lane type) -> (row, operand names in order) for the compares into Q registers."""
     table = {}
     for row in INSNS.values():
-        if row.defs and row.defs[0][1] == "Q":
+        # A lane-wise compare (`lt(v:u8, u:u8)`), not one stated as lane equations (the
+        # accumulating `Qx &= vcmp..` and `vand` rows, which selection does not use).
+        if row.defs and row.defs[0][1] == "Q" and not is_equations(row.sem):
             p = parse_expr(row.sem)
             table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
     return table

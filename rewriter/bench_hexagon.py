@@ -117,14 +117,16 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
 
 
 def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
-                       time_limit: float | None = None) -> list[Row]:
+                       time_limit: float | None = None, progress=None) -> list[Row]:
     """Our HVX code generator (software-pipelined by the global scheduler unless `scheduler`
-    says "list") against LLVM -O3, with our resource bound and ALU saturation."""
+    says "list") against LLVM -O3, with our resource bound and ALU saturation. `progress` is
+    the global scheduler's (`compile_hexagon`)."""
     compiled: dict = {}
 
     def ours(kernel: Kernel):
         if kernel.name not in compiled:
-            compiled[kernel.name] = compile_hexagon(kernel, library, scheduler=scheduler, time_limit=time_limit)
+            compiled[kernel.name] = compile_hexagon(kernel, library, scheduler=scheduler, time_limit=time_limit,
+                                                    progress=progress)
         return compiled[kernel.name]
 
     rows = bench_hexagon(paths, library, lambda k: ours(k).asm, seed=seed,
@@ -133,6 +135,12 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
         if row.kernel in compiled:
             row.alu_work = alu_work(compiled[row.kernel].machine)
     return rows
+
+
+def hexagon_row(path, library, scheduler: str = "global", time_limit: float | None = None,
+                progress=None) -> Row:
+    """One kernel's row of `bench_ours_vs_llvm` (what one `--cluster` worker runs)."""
+    return bench_ours_vs_llvm([path], library, scheduler=scheduler, time_limit=time_limit, progress=progress)[0]
 
 
 def _compiles(ours, kernel) -> bool:

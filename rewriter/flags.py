@@ -1,4 +1,4 @@
-"""Numeric command-line values, checked in one place.
+"""Numeric command-line values (and `--cluster`'s), checked in one place.
 
 Every numeric flag of every command parses through one of these argparse types, so each is
 refused the same way (argparse's exit 2 and one `error:` line) before any work starts: a
@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import math
 from typing import Callable
+
+from rewriter.cluster import ClusterError, parse_cluster
 
 #: The longest time a flag may give a solver or a timer: a week. Far below Z3's limit
 #: (2**32 - 1 ms, about 49 days); anything longer is a typo, not a plan.
@@ -67,3 +69,11 @@ SEED = integer(0, MAX_SEED)
 COUNT = integer(1)
 UNROLL = integer(1, MAX_UNROLL)
 JOBS = integer(1, MAX_JOBS)
+
+
+def cluster(text: str):
+    """`--cluster local | local:N | tcp://host:port` (rewriter/cluster.py), refused as a usage error."""
+    try:
+        return parse_cluster(text)
+    except ClusterError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e

@@ -55,7 +55,7 @@ class HexagonTarget(Target):
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
         code = compile_hexagon(kernel, library, scheduler=options.scheduler, time_limit=options.time_limit,
-                               simplified=simplified, portable=rewriter)
+                               simplified=simplified, portable=rewriter, progress=options.progress)
         listing = "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
         return Lowered(kernel, simplified, code.machine, code, list(code.notes),
                        texts={"ir": listing, "asm": code.asm}, report=code)

@@ -96,7 +96,10 @@ class Cluster:
             if self.spec.address is None:
                 self._local = distributed.LocalCluster(
                     n_workers=self.spec.local_workers(), threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                    # The scheduler's HTTP routes start without a dashboard too, by default on
+                    # 8787: a second cluster on this host (another run) would warn of the port.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
                 self.client = distributed.Client(self._local, timeout=CONNECT_TIMEOUT_S)
             else:
                 self.client = distributed.Client(self.spec.address, timeout=CONNECT_TIMEOUT_S)

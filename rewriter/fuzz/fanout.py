@@ -31,7 +31,7 @@ def worker_seeds(seed: int, workers: int) -> list[int]:
     return [round_seed(seed, -1 - k) % (1 << _SEED_BITS) for k in range(workers)]
 
 
-def fuzz_one_seed(config: FuzzConfig, seed: int) -> tuple[FuzzReport, dict[str, bytes]]:
+def fuzz_one_seed(seed: int, config: FuzzConfig) -> tuple[FuzzReport, dict[str, bytes]]:
     """What one worker runs: `run_fuzz` under `seed` into a temporary corpus; the report (its
     failures' paths relative to that corpus) and the corpus' files by relative path."""
     with tempfile.TemporaryDirectory(prefix="rewriter-fuzz-") as tmp:

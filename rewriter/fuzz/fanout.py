@@ -21,7 +21,8 @@ from typing import Callable
 
 from rewriter.cluster import Cluster
 from rewriter.dsl.rule import load_library
-from rewriter.fuzz.runner import Failure, FuzzConfig, FuzzReport, round_seed, run_fuzz
+from rewriter.errors import RewriterError
+from rewriter.fuzz.runner import Failure, FuzzConfig, FuzzReport, make_modes, round_seed, run_fuzz
 
 #: Derived seeds fit the range `--seed` takes, so each one can be replayed by hand.
 _SEED_BITS = 32
@@ -48,6 +49,9 @@ def run_fuzz_on_cluster(config: FuzzConfig, cluster: Cluster, log=print,
     """Fuzz on every worker of `cluster` (module doc); the merged report, failures written
     under `config.corpus`. `progress(merged so far, seconds)` as each worker's run returns."""
     library = config.library if config.library is not None else load_library(config.rules)
+    if config.max_failures < 1:
+        raise RewriterError("--max-failures must be at least 1")
+    make_modes(config, library)  # bad modes, types and targets are refused here, before any worker runs
     seed = config.seed if config.seed is not None else round_seed(time.time_ns(), 0) % (1 << _SEED_BITS)
     seeds = worker_seeds(seed, cluster.workers)
     log(f"rewriter fuzz: seed {seed}, {config.time_s:g} s on {len(seeds)} workers (seeds {', '.join(map(str, seeds))}); "

@@ -65,6 +65,8 @@ def cmd_verify(args) -> int:
         if not instances:
             where = ", ".join(args.paths or default_rule_paths())
             raise RewriterError(f"no rule named {', '.join(args.rule)} in {where}")
+    if args.cluster is not None and args.jobs:
+        raise RewriterError("-j sizes the local process pool; with --cluster, local:N sets the workers")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     bar = _progress(args, "verify")
     try:
@@ -293,8 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cache-dir", help="proof cache folder (default: $XDG_CACHE_HOME/rewriter)")
     v.add_argument("-v", "--verbose", action="store_true", help="one line per instance")
     v.add_argument("--cluster", type=cluster, metavar="local[:N]|ADDRESS",
-                   help="the instances the cache does not answer, verified on Dask workers: a LocalCluster of N worker processes (default: one per "
-                   "core) or a running scheduler's address (tcp://host:8786)")
+                   help="verify what the cache does not answer on Dask workers: a LocalCluster of N "
+                   "processes (default: one per core) or a running scheduler's address (tcp://host:8786)")
     v.add_argument("--no-progress", action="store_true", help="no progress line on stderr (shown only on a terminal)")
     v.set_defaults(func=cmd_verify)
 
@@ -377,8 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     b.add_argument("--cluster", type=cluster, metavar="local[:N]|ADDRESS",
-                   help="one kernel per task, compiled, run and checked on Dask workers: a LocalCluster of N worker processes (default: one per "
-                   "core) or a running scheduler's address (tcp://host:8786)")
+                   help="one kernel per task, compiled, run and checked on Dask workers: a LocalCluster of "
+                   "N processes (default: one per core) or a running scheduler's address (tcp://host:8786)")
     b.add_argument("--no-progress", action="store_true", help="no progress line on stderr (shown only on a terminal)")
     b.set_defaults(func=cmd_bench)
 

@@ -114,3 +114,9 @@ def test_cli_verify_json_with_a_local_cluster(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)
     entries, _ = read_entries(tmp_path / "c" / FILE)
     assert len(entries) == len(list(load_library([str(tmp_path / "r.rules")]).all_instances()))
+
+
+def test_jobs_and_a_cluster_together_are_refused_before_any_worker_starts(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text(RULES)
+    assert main(["verify", str(tmp_path / "r.rules"), "--no-cache", "--cluster", "local:2", "-j", "2"]) == 2
+    assert "local:N sets the workers" in capsys.readouterr().err

@@ -12,6 +12,7 @@ into one folder, and a case folder's README names the seed that replays it alone
 """
 from __future__ import annotations
 
+import random
 import tempfile
 import time
 from collections import Counter
@@ -52,10 +53,10 @@ def run_fuzz_on_cluster(config: FuzzConfig, cluster: Cluster, log=print,
     if config.max_failures < 1:
         raise RewriterError("--max-failures must be at least 1")
     make_modes(config, library)  # bad modes, types and targets are refused here, before any worker runs
-    seed = config.seed if config.seed is not None else round_seed(time.time_ns(), 0) % (1 << _SEED_BITS)
+    seed = config.seed if config.seed is not None else random.SystemRandom().randrange(1 << _SEED_BITS)
     seeds = worker_seeds(seed, cluster.workers)
-    log(f"rewriter fuzz: seed {seed}, {config.time_s:g} s on {len(seeds)} workers (seeds {', '.join(map(str, seeds))}); "
-        f"failures go to {config.corpus}/seed-<seed>/")
+    log(f"rewriter fuzz: seed {seed}, {config.time_s:g} s on {len(seeds)} workers "
+        f"(seeds {', '.join(map(str, seeds))}); failures go to {config.corpus}/seed-<seed>/")
     merged = FuzzReport(seed, rules=len(library))
     start = time.monotonic()
     # The library travels loaded: a worker elsewhere need not have our rule files.

@@ -88,6 +88,9 @@ def run_from_args(args, out=None, cluster=None, progress=None) -> int:
         if progress is not None:
             progress.finish()
     print(format_summary(report, config), file=out, flush=True)
+    if cluster is not None and report.failures:
+        print(f"  (the seeds of {cluster.workers} workers: replay with the same --cluster, or one case alone "
+              "with the seed its README names)", file=out, flush=True)
     return report.exit_code
 
 

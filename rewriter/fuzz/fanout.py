@@ -5,10 +5,11 @@ A cluster of N workers runs N seeds (derived from the run's seed, as rounds are:
 run's wall-clock budget is unchanged and its CPU budget is N times a single run's.
 
 Failures: a worker fuzzes into a temporary corpus of its own and sends back the files of
-each failure it saved; this process writes them under `<corpus>/seed-<seed>/`. So workers
-need no shared file system (a remote scheduler's workers have none of ours), no two write
-into one folder, and a case folder's README names the seed that replays it alone
-(`rewriter fuzz --seed <seed>` without `--cluster`).
+each failure it saved; this process writes them under `<corpus>/seed-<seed>/` (a failure
+another worker reported already is only counted). So workers need no shared file system
+(a remote scheduler's workers have none of ours), no two write into one folder, and a case
+folder's README names the seed that replays it alone (`rewriter fuzz --seed <seed>`
+without `--cluster`).
 """
 from __future__ import annotations
 
@@ -72,15 +73,23 @@ def run_fuzz_on_cluster(config: FuzzConfig, cluster: Cluster, log=print,
 
 
 def _merge(merged: FuzzReport, report: FuzzReport, files: dict[str, bytes], folder: Path, log):
-    for rel, data in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    """Add one worker's run: its counts, and its failures with their files, except a failure
+    another worker reported already (two seeds often find the same bug first)."""
     merged.rounds += report.rounds
     for mode, counts in report.counts.items():
         merged.counts.setdefault(mode, Counter()).update(counts)
         merged.first_cases.setdefault(mode, report.first_cases.get(mode, []))
+    seen = {(f.mode, f.kind, f.message) for f in merged.failures}
     for f in report.failures:
+        if (f.mode, f.kind, f.message) in seen:
+            merged.counts[f.mode]["a known failure again"] += 1
+            continue
+        seen.add((f.mode, f.kind, f.message))
+        for rel, data in files.items():
+            if Path(rel).parts[:len(f.path.parts)] == f.path.parts:
+                path = folder / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
         moved = Failure(f.mode, f.kind, f.message, folder / f.path, f.round)
         merged.failures.append(moved)
         log(f"FAILURE ({f.mode}): {f.message}")

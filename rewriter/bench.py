@@ -4,6 +4,13 @@ The numpy versions are what a numpy user would write for each example kernel (ve
 array expressions, `@` for matmul). Both sides run in the same process on the same inputs;
 each time is the best of `--repeat` calls; the ratio is numpy's time over ours (> 1: we
 are faster). Outputs are checked against the reference interpreter before timing.
+
+With `--cluster` (`args.cluster`, an open `rewriter.cluster.Cluster`), each kernel is one
+task: a worker compiles, runs and checks it (and times numpy beside it, in the same
+process) and sends back its row. Hexagon packet counts are exact wherever they run; CPU
+times taken on workers that share cores are noisier than a sequential run's. `args.progress`
+(a `rewriter.progress.Progress`) counts kernels, and shows the global scheduler's candidates
+when the kernels compile here.
 """
 from __future__ import annotations
 
@@ -12,13 +19,15 @@ import platform
 import shlex
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from rewriter.bench_hexagon import bench_ours_vs_llvm, render_markdown, report_header
+from rewriter.bench_hexagon import hexagon_row, render_markdown, report_header
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference, compare, load, optimize
+from rewriter.progress import Progress
 
 
 def _sat_add_u8(a, b):
@@ -68,28 +77,60 @@ def run_bench(args, library, paths) -> int:
     return report(args, library, paths)
 
 
-def _time_ours(args, library, path):
+def _each_kernel(args, fn, paths, *extra, scheduler_progress: bool = False) -> list:
+    """`fn(path, *extra)` for every kernel, results in the order of `paths`: on the cluster's
+    workers when there is one, else here one after another. A kernel whose task raises
+    raises here, as it would without a cluster. With `scheduler_progress`, a local run also
+    passes `progress=` (the global scheduler's candidates) to `fn`."""
+    bar = getattr(args, "progress", None) or Progress(None)
+    cluster = getattr(args, "cluster", None)
+    results: list = [None] * len(paths)
+    try:
+        if cluster is not None:
+            for k, done in enumerate(cluster.map_tasks(fn, paths, *extra), 1):
+                if done.error is not None:
+                    raise done.error
+                results[done.index] = done.value
+                bar.update(k, Path(paths[done.index]).name, total=len(paths))
+        else:
+            def candidates(tried, total, label):
+                bar.detail(f"candidate {tried}/{total} {label}" if label else "")
+            kw = {"progress": candidates} if scheduler_progress and bar.active else {}
+            for n, path in enumerate(paths):
+                bar.update(n, Path(path).name, total=len(paths))
+                results[n] = fn(path, *extra, **kw)
+            bar.update(len(paths), "", total=len(paths))
+    finally:
+        bar.finish()
+    return results
+
+
+def _time_ours(target, library, path, repeat):
     """(kernel, inputs, outputs, seconds, correct) of our code for one kernel file."""
     kernel = load_kernel(path)
     inputs = random_inputs(kernel, 0)
-    run = load(optimize(kernel, library, args.target)).run(inputs, repeat=args.repeat)
+    run = load(optimize(kernel, library, target)).run(inputs, repeat=repeat)
     ok = not check_against_reference(kernel, run.outputs, inputs)
     return kernel, inputs, run, ok
 
 
+def numpy_row(path, library, target: str, repeat: int):
+    """(kernel name, ours correct, ours and numpy agree, our seconds, numpy's or None): one
+    kernel of `bench_vs_numpy` (what one `--cluster` worker runs)."""
+    kernel, inputs, run, ok = _time_ours(target, library, path, repeat)
+    agree = ok
+    ref = NUMPY.get(kernel.name)
+    theirs = None
+    if ref is not None:
+        agree &= not compare(kernel, ref(**inputs), run.outputs)
+        theirs = _best(lambda: ref(**inputs), repeat)
+    return kernel.name, ok, agree, run.seconds, theirs
+
+
 def bench_vs_numpy(args, library, paths) -> int:
-    rows = []
-    status = 0
-    for path in paths:
-        kernel, inputs, run, ok = _time_ours(args, library, path)
-        status |= 0 if ok else 1
-        ours = run.seconds
-        ref = NUMPY.get(kernel.name)
-        theirs = None
-        if ref is not None:
-            ok &= not compare(kernel, ref(**inputs), run.outputs)
-            theirs = _best(lambda: ref(**inputs), args.repeat)
-        rows.append((kernel.name, ok, ours, theirs))
+    measured = _each_kernel(args, numpy_row, paths, library, args.target, args.repeat)
+    rows = [(name, agree, ours, theirs) for name, _, agree, ours, theirs in measured]
+    status = 0 if all(ok for _, ok, _, _, _ in measured) else 1
     lines = [f"# rewriter bench --target {args.target}",
              f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
              f"python {sys.version.split()[0]}, numpy {np.__version__}, best of {args.repeat}", "",
@@ -104,13 +145,17 @@ def bench_vs_numpy(args, library, paths) -> int:
     return _report(args, "\n".join(lines), status)
 
 
+def timing_row(path, library, target: str, repeat: int):
+    """(table row, correct): one kernel of `bench_timings`."""
+    kernel, _, run, ok = _time_ours(target, library, path, repeat)
+    return f"| {kernel.name} | {'yes' if ok else 'NO'} | {run.summary} |", ok
+
+
 def bench_timings(args, library, paths) -> int:
     """A target without a peer here: our timing (or the runtime's own account) per kernel."""
-    rows, status = [], 0
-    for path in paths:
-        kernel, _, run, ok = _time_ours(args, library, path)
-        status |= 0 if ok else 1
-        rows.append(f"| {kernel.name} | {'yes' if ok else 'NO'} | {run.summary} |")
+    measured = _each_kernel(args, timing_row, paths, library, args.target, args.repeat)
+    rows = [row for row, _ in measured]
+    status = 0 if all(ok for _, ok in measured) else 1
     lines = [f"# rewriter bench --target {args.target}",
              f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
              f"python {sys.version.split()[0]}, {args.repeat} runs", "",
@@ -121,7 +166,8 @@ def bench_timings(args, library, paths) -> int:
 def bench_hexagon_vs_llvm(args, library, paths) -> int:
     """Our packets vs LLVM -O3's on QEMU, the resource bound, the distance to it and the HVX
     ALU saturation (rewriter/bench_hexagon.py)."""
-    rows = bench_ours_vs_llvm(paths, library, scheduler=args.scheduler, time_limit=args.time_limit)
+    rows = _each_kernel(args, hexagon_row, paths, library, args.scheduler, args.time_limit,
+                        scheduler_progress=True)
     command = f"rewriter bench --target hexagon --scheduler {args.scheduler}" \
         + (f" --time-limit {args.time_limit:g}" if args.time_limit is not None else "") \
         + "".join(f" {shlex.quote(a)}" for a in args.kernels)

@@ -120,20 +120,20 @@ def bench_hexagon(paths, library, ours: Callable[[Kernel], str] | None = None, *
 
 
 def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
-                       time_limit: float | None = None) -> list[Row]:
+                       time_limit: float | None = None, progress=None) -> list[Row]:
     """What `rewriter optimize --target hexagon` makes (software-pipelined by the global
     scheduler unless `scheduler` says "list") against LLVM -O3, with our resource bound and
     ALU saturation. The "ours" side is our selection's code, or LLVM's where our selection
     falls back (its packets are then LLVM's); `made_by` says which, and says "LLVM (fewer
     packets)" where the target would ship LLVM's code because ours ran more packets (the
-    target's own race is off here: this bench measures both sides anyway)."""
+    target's own race is off here: this bench measures both sides anyway). `progress` is the global scheduler's (`Options.progress`)."""
     compiled: dict = {}
     seconds: dict = {}
 
     def ours(kernel: Kernel):
         if kernel.name not in compiled:
             t0 = time.perf_counter()
-            options = Options(scheduler=scheduler, time_limit=time_limit, versus_llvm=False)
+            options = Options(scheduler=scheduler, time_limit=time_limit, versus_llvm=False, progress=progress)
             compiled[kernel.name] = optimize(kernel, library, "hexagon", options).lowered.code
             seconds[kernel.name] = time.perf_counter() - t0
         return compiled[kernel.name]
@@ -161,6 +161,12 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
                       and row.llvm.counts.packets < row.ours.counts.packets)
             row.made_by = "LLVM (fewer packets)" if faster else "ours"
     return rows
+
+
+def hexagon_row(path, library, scheduler: str = "global", time_limit: float | None = None,
+                progress=None) -> Row:
+    """One kernel's row of `bench_ours_vs_llvm` (what one `--cluster` worker runs)."""
+    return bench_ours_vs_llvm([path], library, scheduler=scheduler, time_limit=time_limit, progress=progress)[0]
 
 
 def _compiles(ours, kernel) -> bool:

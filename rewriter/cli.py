@@ -7,6 +7,8 @@ a file, no traceback); 141 stdout was closed by its reader (as for a tool killed
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import importlib.metadata
 import os
 import sys
@@ -16,11 +18,12 @@ from pathlib import Path
 
 from rewriter import __version__
 from rewriter.bench import run_bench
+from rewriter.cluster import Cluster
 from rewriter.dsl.overlap import find_shadowed
 from rewriter.dsl.parser import parse_rules
 from rewriter.dsl.rule import format_rules_keeping_comments, load_library, read_rule_text
 from rewriter.errors import RewriterError, SourceError
-from rewriter.flags import COUNT, JOBS, SEED, UNROLL, integer, limit_override, seconds
+from rewriter.flags import COUNT, JOBS, SEED, UNROLL, cluster, integer, limit_override, seconds
 from rewriter.fuzz import add_arguments as add_fuzz_arguments
 from rewriter.fuzz import run_from_args
 from rewriter.kernel.inputs import read_inputs
@@ -29,27 +32,26 @@ from rewriter.kernel.reference import random_inputs, run_reference
 from rewriter.limits import Limits
 from rewriter.outputs import Outputs, write_npz, write_text
 from rewriter.pipeline import ENGINES, TARGETS, check_against_reference, load, optimize
+from rewriter.progress import Progress
 from rewriter.rules_path import default_kernel_paths, default_rule_paths
 from rewriter.simplify import parse_var_decl, simplify_expr
 from rewriter.target import Options
+from rewriter.targets import register_target_ops
 from rewriter.verifier.report import format_json, format_text
 from rewriter.verifier.runner import default_cache_dir, verify_instances
 from rewriter.viz import collect_file, make_server, render_html
 
 
-def _progress_printer(stream):
-    if not stream.isatty():
-        return None
+def _open_cluster(args):
+    """The `--cluster` of a command, open for its duration (nothing without the flag)."""
+    spec = getattr(args, "cluster", None)
+    return Cluster(spec, setup=register_target_ops) if spec is not None else contextlib.nullcontext(None)
 
-    def show(res, done, total):
-        width = 30
-        fill = int(width * done / max(total, 1))
-        stream.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} {res.rule[:40]:<40}")
-        if done == total:
-            stream.write("\r" + " " * (width + 60) + "\r")
-        stream.flush()
 
-    return show
+def _progress(args, label: str) -> Progress:
+    """The progress line on stderr: shown on a terminal, never with --format json or --no-progress."""
+    return Progress(sys.stderr, label=label,
+                    enabled=getattr(args, "format", "text") == "text" and not getattr(args, "no_progress", False))
 
 
 def cmd_verify(args) -> int:
@@ -66,9 +68,17 @@ def cmd_verify(args) -> int:
         if not instances:
             where = ", ".join(args.paths or default_rule_paths())
             raise RewriterError(f"no rule named {', '.join(args.rule)} in {where}")
+    if args.cluster is not None and args.jobs:
+        raise RewriterError("-j sizes the local process pool; with --cluster, local:N sets the workers")
     cache_dir = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    results = verify_instances(instances, jobs=args.jobs or 0, timeout_s=args.timeout, cache_dir=cache_dir,
-                               progress=_progress_printer(sys.stderr) if args.format == "text" else None)
+    bar = _progress(args, "verify")
+    try:
+        with _open_cluster(args) as on:
+            results = verify_instances(instances, jobs=args.jobs or 0, timeout_s=args.timeout, cache_dir=cache_dir,
+                                       progress=lambda res, done, total: bar.update(done, res.rule, total=total),
+                                       cluster=on)
+    finally:
+        bar.finish()
     elapsed = time.monotonic() - start
     if args.format == "json":
         print(format_json(results, elapsed))
@@ -160,7 +170,13 @@ def cmd_optimize(args) -> int:
     target.check_emit(emit)
     out, svg, inputs = _optimize_io(args, kernel)
     TARGETS.check_reports(args.target, options, explain=args.explain, diagram=svg is not None)
-    opt = optimize(kernel, _library(args.rules, _limits(args)), args.target, options)
+    bar = _progress(args, f"{kernel.name}: scheduling")
+    try:
+        opt = optimize(kernel, _library(args.rules, _limits(args)), args.target,
+                       dataclasses.replace(options, progress=lambda tried, total, item: bar.update(tried, item,
+                                                                                                   total=total)))
+    finally:
+        bar.finish()
     if args.explain:
         sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
     if svg:
@@ -248,7 +264,10 @@ def cmd_bench(args) -> int:
         if args.out is not None else None
     args.save_report = _report_writer(out) if out else None
     TARGETS.check_options(args.target, _options(args))
-    return run_bench(args, _library(args.rules), kernels)
+    library = _library(args.rules)
+    args.progress = _progress(args, "bench")
+    with _open_cluster(args) as args.cluster:
+        return run_bench(args, library, kernels)
 
 
 def _report_writer(out):
@@ -276,7 +295,8 @@ def cmd_fmt(args) -> int:
 
 
 def cmd_fuzz(args) -> int:
-    return run_from_args(args)
+    with _open_cluster(args) as on:
+        return run_from_args(args, cluster=on, progress=_progress(args, "fuzz"))
 
 
 def version() -> str:
@@ -316,6 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cache-dir", help="proof cache folder (default: $XDG_CACHE_HOME/rewriter)")
     v.add_argument("-v", "--verbose", action="store_true", help="one line per instance")
     _add_limit_flag(v)
+    v.add_argument("--cluster", type=cluster, metavar="local[:N]|ADDRESS",
+                   help="verify what the cache does not answer on Dask workers: a LocalCluster of N "
+                   "processes (default: one per core) or a running scheduler's address (tcp://host:8786)")
+    v.add_argument("--no-progress", action="store_true", help="no progress line on stderr (shown only on a terminal)")
     v.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("simplify", help="rewrite an expression with the rule library to a fixpoint")
@@ -384,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the IR at every stage boundary (parsed, simplified, lowered) against the op "
                    "vocabulary; a violation is an internal error naming the node")
     _add_limit_flag(o)
+    o.add_argument("--no-progress", action="store_true",
+                   help="no progress line on stderr (hexagon --scheduler global: candidates tried; terminal only)")
     o.set_defaults(func=cmd_optimize)
 
     vz = sub.add_parser("viz", help="one kernel through one target as a web page: source, rewrite steps, "
@@ -412,6 +438,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--repeat", type=COUNT, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
+    b.add_argument("--cluster", type=cluster, metavar="local[:N]|ADDRESS",
+                   help="one kernel per task, compiled, run and checked on Dask workers: a LocalCluster of "
+                   "N processes (default: one per core) or a running scheduler's address (tcp://host:8786)")
+    b.add_argument("--no-progress", action="store_true", help="no progress line on stderr (shown only on a terminal)")
     b.set_defaults(func=cmd_bench)
 
     li = sub.add_parser("lint", help="find rules that never fire because an earlier rule always wins")
@@ -426,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     fz = sub.add_parser("fuzz", help="random terms and kernels through the rules and targets, "
                         "checked against the interpreter; failures shrunk and saved")
     add_fuzz_arguments(fz)
+    fz.add_argument("--no-progress", action="store_true", help="no progress line on stderr (shown only on a terminal)")
     fz.set_defaults(func=cmd_fuzz)
     return ap
 

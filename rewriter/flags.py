@@ -1,4 +1,4 @@
-"""Numeric command-line values, checked in one place.
+"""Numeric command-line values (and `--cluster`'s), checked in one place.
 
 Every numeric flag of every command parses through one of these argparse types, so each is
 refused the same way (argparse's exit 2 and one `error:` line) before any work starts: a
@@ -13,6 +13,7 @@ import math
 from dataclasses import fields
 from typing import Callable
 
+from rewriter.cluster import ClusterError, parse_cluster
 from rewriter.limits import Limits
 
 #: The longest time a flag may give a solver or a timer: a week. Far below Z3's limit
@@ -86,3 +87,11 @@ def limit_override(text: str) -> tuple[str, int]:
     if not math.isfinite(number) or number != int(number) or number < 1 or number > 1 << 64:
         raise argparse.ArgumentTypeError(f"{name}: must be a whole number from 1 to 2**64, got {value}")
     return name.strip(), int(number)
+
+
+def cluster(text: str):
+    """`--cluster local | local:N | tcp://host:port` (rewriter/cluster.py), refused as a usage error."""
+    try:
+        return parse_cluster(text)
+    except ClusterError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Callable
 
 from rewriter.errors import RewriterError, SourceError
 
@@ -36,10 +37,13 @@ class Options:
     time_limit: float | None = None  # hexagon global scheduler: seconds per loop body
     versus_llvm: bool = True  # hexagon: also build LLVM -O3's code, keep the fewer packets on QEMU
     validate: bool = False  # check the IR at every stage boundary (ir/validate.py)
+    # Told of a long search's steps (the hexagon global scheduler: tried, total, candidate),
+    # for the CLI's progress line; no effect on the code made, so every target takes it.
+    progress: Callable[[int, int, str], None] | None = field(default=None, compare=False)
 
 
 #: Options every target takes, and how each target-specific one is spelled on the command line.
-COMMON_OPTIONS = frozenset({"engine", "validate"})
+COMMON_OPTIONS = frozenset({"engine", "validate", "progress"})
 OPTION_FLAGS = {"vectorize": "--no-vectorize", "unroll": "--unroll", "fp_contract": "--fp-contract",
                 "tensor_cores": "--tensor-cores", "scheduler": "--scheduler", "time_limit": "--time-limit",
                 # (no flag: a library option, `Options(versus_llvm=False)`)

@@ -1,7 +1,8 @@
 """The package's layer order, enforced: a module imports only from its own layer or below.
 
     errors, rules_path, flags,      typed errors; where the default rules and examples are;
-    limits                          the numeric command-line values; how big an input may be
+    limits, progress, cluster       the numeric command-line values; how big an input may be;
+                                    the terminal's progress line; fanning work out to Dask
     ir                              the IR: dtypes, UOps, the op table, evaluators, analyses
     dsl                             the rule language: grammar, parser, typing, rule library
     verifier                        Z3 refinement proofs of rules
@@ -29,14 +30,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "rewriter"
 
-LAYERS = (("errors", "rules_path", "flags", "limits"), ("ir",), ("dsl",), ("verifier",), ("rewrite",), ("solver",),
-          ("kernel",),
-          ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
+LAYERS = (("errors", "rules_path", "flags", "limits", "progress", "cluster"), ("ir",), ("dsl",), ("verifier",),
+          ("rewrite",), ("solver",), ("kernel",), ("lower",), ("backends",), ("runtime",), ("target", "targets"), ("pipeline", "simplify"),
           ("bench", "bench_hexagon", "bench_gpu"), ("fuzz",), ("viz",), ("cli", "outputs", "__main__", "__init__"))
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 #: Function-local imports that stay, each for a dependency that may be absent where the code runs.
 OPTIONAL_IMPORTS = {
+    # --cluster only: distributed costs 0.3 s to import, which every other command would pay,
+    # and a machine without it still runs everything else.
+    ("rewriter.cluster", "distributed"),
     # wgpu needs a Vulkan loader to be useful; a missing package becomes a one-line
     # ToolchainError when WebGPU is used, not an import failure of every command.
     ("rewriter.runtime.webgpu", "wgpu"),

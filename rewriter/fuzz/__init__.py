@@ -24,7 +24,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from rewriter.flags import COUNT, SEED
+from rewriter.flags import COUNT, SEED, cluster
+from rewriter.fuzz.fanout import run_fuzz_on_cluster
 from rewriter.fuzz.runner import FuzzConfig, format_summary, parse_duration, run_fuzz
 from rewriter.rules_path import default_rule_paths
 
@@ -46,6 +47,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="stop after this many distinct failures (default: 1)")
     p.add_argument("--shrink-time", default="30s",
                    help="time to shrink each failure, may run past --time (default: 30s)")
+    p.add_argument("--cluster", type=cluster, metavar="local[:N]|ADDRESS",
+                   help="one seed per Dask worker, each for the whole --time: a LocalCluster of N workers "
+                   "(default: one per core) or a scheduler's address (tcp://host:8786); failures under "
+                   "<corpus>/seed-<seed>/")
 
 
 def config_from_args(args):
@@ -56,17 +61,36 @@ def config_from_args(args):
                       types=args.types or [])
 
 
-def run_from_args(args, out=None) -> int:
+def run_from_args(args, out=None, cluster=None, progress=None) -> int:
     """Run from parsed arguments, print the summary; the exit code. `RewriterError`s propagate
-    (the CLI prints them)."""
+    (the CLI prints them). `cluster`: an open `rewriter.cluster.Cluster` to fan seeds out to;
+    `progress`: a `rewriter.progress.Progress` for rounds and failures over time."""
     out = out or sys.stdout
     config = config_from_args(args)
 
     def log(line):
+        if progress is not None:
+            progress.finish()  # the line is redrawn by the next update, below what is printed
         print(line, file=out, flush=True)
 
-    report = run_fuzz(config, log=log)
+    def show(report, seconds):
+        if progress is not None:
+            failures = len(report.failures)
+            progress.update(report.rounds, note=f"rounds, {failures} failure{'s' * (failures != 1)}, "
+                            f"{sum(c['cases'] for c in report.counts.values())} cases")
+
+    try:
+        if cluster is not None:
+            report = run_fuzz_on_cluster(config, cluster, log=log, progress=show)
+        else:
+            report = run_fuzz(config, log=log, progress=show)
+    finally:
+        if progress is not None:
+            progress.finish()
     print(format_summary(report, config), file=out, flush=True)
+    if cluster is not None and report.failures:
+        print(f"  (the seeds of {cluster.workers} workers: replay with the same --cluster, or one case alone "
+              "with the seed its README names)", file=out, flush=True)
     return report.exit_code
 
 

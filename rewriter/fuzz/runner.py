@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
@@ -190,9 +191,10 @@ def parse_types(names) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
-def run_fuzz(config: FuzzConfig, log=print) -> FuzzReport:
+def run_fuzz(config: FuzzConfig, log=print, progress: Callable[[FuzzReport, float], None] | None = None
+             ) -> FuzzReport:
     """Fuzz for `config.time_s` seconds; failures go to `config.corpus`. `log(line)` is told
-    about each failure as it is saved."""
+    about each failure as it is saved, `progress(report so far, seconds)` after each round."""
     if config.max_failures < 1:
         raise RewriterError("--max-failures must be at least 1")
     for t in config.targets:
@@ -232,6 +234,9 @@ def run_fuzz(config: FuzzConfig, log=print) -> FuzzReport:
             log(f"FAILURE ({mode.name}): {finding.message}")
             log(f"  saved to {path}/  (seed {seed}, round {index})")
         index += 1
+        if progress is not None:
+            report.rounds = index
+            progress(report, time.monotonic() - start)
     report.rounds = index
     report.elapsed = time.monotonic() - start
     return report

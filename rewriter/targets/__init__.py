@@ -6,4 +6,12 @@ from rewriter.targets import cpu, cuda, hexagon, webgpu
 
 TARGETS = TargetRegistry((cpu.TARGET, hexagon.TARGET, cuda.TARGET, webgpu.TARGET))
 
-__all__ = ["TARGETS"]
+
+
+def register_target_ops() -> None:
+    """Nothing to do here: importing this package registers every target's ops (`hvx.*`).
+    A process that unpickles this function imports the package: a Dask worker runs it
+    (`rewriter.cluster.Cluster(setup=...)`) before it evaluates a target rule."""
+
+
+__all__ = ["TARGETS", "register_target_ops"]

@@ -169,7 +169,7 @@ class HexagonTarget(Target):
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
         try:
             code = compile_hexagon(kernel, library, scheduler=options.scheduler, time_limit=options.time_limit,
-                                   simplified=simplified, portable=rewriter)
+                                   simplified=simplified, portable=rewriter, progress=options.progress)
         except RewriterError as e:
             if not _our_failure(e):
                 raise

@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from rewriter.cluster import Cluster
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
@@ -190,11 +191,11 @@ def _next_finished(finished: queue.SimpleQueue, cache: ProofCache) -> cf.Future:
 
 def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeout_s: float = 30.0,
                      cache_dir: Path | None = None,
-                     progress: Callable[[InstanceResult, int, int], None] | None = None
-                     ) -> list[InstanceResult]:
-    """Verify instances (cache first, then worker processes); results in input order. An
-    interrupt (KeyboardInterrupt) stops the workers and propagates, after the verdicts found
-    so far are saved."""
+                     progress: Callable[[InstanceResult, int, int], None] | None = None,
+                     cluster: Cluster | None = None) -> list[InstanceResult]:
+    """Verify instances (cache first, then worker processes, or `cluster`'s workers); results
+    in input order. An interrupt (KeyboardInterrupt) stops the workers and propagates, after
+    the verdicts found so far are saved."""
     instances = list(instances)
     cache = ProofCache(cache_dir)
     keys = key_maker(timeout_s)
@@ -208,8 +209,22 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
         else:
             todo.append(n)
     done, total = len(instances) - len(todo), len(instances)
+
+    def record(n: int, result: InstanceResult):
+        nonlocal done
+        results[n] = result
+        cache.put(key_of[n], result.stored())
+        cache.save_if_due()
+        done += 1
+        if progress:
+            progress(result, done, total)
+
     try:
-        if todo:
+        if todo and cluster is not None:
+            for d in cluster.map_tasks(verify_instance, [instances[n] for n in todo], timeout_s):
+                n = todo[d.index]
+                record(n, d.value if d.error is None else error_result(instances[n], d.error))
+        elif todo:
             with _workers(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
                 futures = {pool.submit(verify_instance, instances[n], timeout_s): n for n in todo}
                 finished: queue.SimpleQueue = queue.SimpleQueue()
@@ -219,14 +234,10 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
                     fut = _next_finished(finished, cache)
                     n = futures[fut]
                     try:
-                        results[n] = fut.result()
+                        result = fut.result()
                     except Exception as e:  # noqa: BLE001 - e.g. a worker killed, a result not picklable
-                        results[n] = error_result(instances[n], e)
-                    cache.put(key_of[n], results[n].stored())
-                    cache.save_if_due()
-                    done += 1
-                    if progress:
-                        progress(results[n], done, total)
+                        result = error_result(instances[n], e)
+                    record(n, result)
     finally:
         cache.save()
     return results  # type: ignore[return-value]

@@ -13,20 +13,21 @@ SCHEDULERS = ("global", "list")
 
 def compile_hexagon(kernel: Kernel, library, unroll: int | None = None, rotate: bool | None = None,
                     scheduler: str = "list", time_limit: float | None = None, *,
-                    simplified: Kernel | None = None, portable=None) -> HexagonCode:
+                    simplified: Kernel | None = None, portable=None, progress=None) -> HexagonCode:
     """Compile `kernel` for Hexagon v66 HVX-128. `library` is the rule library (its portable
     rules simplify the kernel, its Hexagon target rules select HVX ops); `simplified` and
     `portable` are the pipeline's simplified kernel and its rewriter, when it has them.
     `scheduler="list"`: each unroll factor with and without loop rotation, list-scheduled,
     fewest model cycles wins (`unroll`, `rotate` fix either). `scheduler="global"`: the loop is
     software-pipelined by the modulo solver (docs/SCHEDULING.md), `time_limit` seconds per
-    candidate loop body (default `global_sched.DEFAULT_TIME_LIMIT`).
+    candidate loop body (default `global_sched.DEFAULT_TIME_LIMIT`); `progress(tried, total,
+    candidate)` is told as the global scheduler starts each candidate body.
     Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
     if scheduler not in SCHEDULERS:
         raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: {', '.join(SCHEDULERS)})")
     portable = portable or Rewriter(library.portable())
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     if scheduler == "global":
-        return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable,
+        return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable, progress=progress,
                               time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
     return compile_list(simple, portable, Rewriter(library.target_rules("hexagon")), unroll, rotate)

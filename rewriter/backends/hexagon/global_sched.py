@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Callable
 
 from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_list, emit_asm
 from rewriter.backends.hexagon.explain import Candidate, Explanation
@@ -208,13 +209,15 @@ def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: fl
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
                    time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS), *,
-                   simplified: Kernel | None = None, portable=None):
+                   simplified: Kernel | None = None, portable=None,
+                   progress: Callable[[int, int, str], None] | None = None):
     """Like `compile_list`, with the loop body software-pipelined by the modulo solver.
     Every alternative tried (selection form of `forms` x unroll factor x placement, and per
     factor the mixed body where the solver picks a form per copy) is recorded in the
     returned code's `explanation` (`explain.Explanation`, for --explain). `simplified` and
     `portable` are the pipeline's simplified kernel and its rewriter (by default the greedy
-    engine over `library`)."""
+    engine over `library`). `progress(tried, total, candidate)` is told as each candidate
+    body starts (the caller's display: a search may take `time_limit` per candidate)."""
     portable = portable or Rewriter(library.portable())
     selector = Rewriter(library.target_rules("hexagon"))
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
@@ -224,8 +227,19 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     refused: dict = {}  # the selector's refusal -> the (form, factor)s it refused
     best, first_error, dropped = None, None, []
     factors = [unroll] if unroll else list(UNROLL_FACTORS)
+    mixed = "native" in forms and len(forms) > 1
+    total = len(forms) * len(factors) + (len(factors) if mixed else 0)
+    tried = 0
+
+    def tell(label: str):
+        nonlocal tried
+        if progress is not None:
+            progress(tried, total, label)
+        tried += 1
+
     for form in forms:
         for factor in factors:
+            tell(f"{form} x{factor}")
             try:
                 mf = select(simple, portable.normalize, selector, factor, form)
             except HexagonUnsupported as e:
@@ -261,10 +275,13 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             if fallback is not None:
                 candidates.append(fallback)
             best = _place(mf, problem, candidates, (form, factor), elements, explanation, dropped, best)
-    if "native" in forms and len(forms) > 1:
+    if mixed:
         for factor in factors:
+            tell(f"mixed x{factor}")
             best = _mixed(simple, portable, selector, factor, tuple(forms), time_limit, elements, explanation,
                           dropped, logs, refused, best)
+    if progress is not None:
+        progress(total, total, "")
     explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]
     if best is None:
         if first_error is not None and not dropped:

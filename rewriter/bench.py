@@ -127,13 +127,18 @@ def numpy_row(path, library, target: str, repeat: int):
     return kernel.name, ok, agree, run.seconds, theirs
 
 
+def _header(args, how: str) -> list[str]:
+    """The report's title and the machine it ran on, then a blank line."""
+    return [f"# rewriter bench --target {args.target}",
+            f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
+            f"python {sys.version.split()[0]}, {how}", ""]
+
+
 def bench_vs_numpy(args, library, paths) -> int:
     measured = _each_kernel(args, numpy_row, paths, library, args.target, args.repeat)
     rows = [(name, agree, ours, theirs) for name, _, agree, ours, theirs in measured]
     status = 0 if all(ok for _, ok, _, _, _ in measured) else 1
-    lines = [f"# rewriter bench --target {args.target}",
-             f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
-             f"python {sys.version.split()[0]}, numpy {np.__version__}, best of {args.repeat}", "",
+    lines = [*_header(args, f"numpy {np.__version__}, best of {args.repeat}"),
              "| kernel | correct | ours (us) | numpy (us) | numpy / ours |", "|---|---|---:|---:|---:|"]
     for name, ok, ours, theirs in rows:
         ratio = f"{theirs / ours:.2f}x" if theirs else "-"
@@ -156,10 +161,7 @@ def bench_timings(args, library, paths) -> int:
     measured = _each_kernel(args, timing_row, paths, library, args.target, args.repeat)
     rows = [row for row, _ in measured]
     status = 0 if all(ok for _, ok in measured) else 1
-    lines = [f"# rewriter bench --target {args.target}",
-             f"date {datetime.date.today()}, {platform.processor() or platform.machine()}, "
-             f"python {sys.version.split()[0]}, {args.repeat} runs", "",
-             "| kernel | correct | ours |", "|---|---|---|", *rows]
+    lines = [*_header(args, f"{args.repeat} runs"), "| kernel | correct | ours |", "|---|---|---|", *rows]
     return _report(args, "\n".join(lines), status)
 
 

@@ -16,6 +16,7 @@ that registry; docs/ARCHITECTURE.md shows the steps.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
@@ -75,18 +76,19 @@ class Run:
     seconds: float | None = None
 
 
-class Executable:
+class Executable(ABC):
     """Loaded code: callable on inputs (outputs by name), `run` with timing."""
 
     def __call__(self, inputs: dict) -> dict:
         return self.run(inputs, repeat=0).outputs
 
-    def run(self, inputs: dict, repeat: int = 1) -> Run:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def run(self, inputs: dict, repeat: int = 1) -> Run:
+        """The outputs and, with `repeat` >= 1, the timing line (`repeat` 0: just run)."""
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(ABC):
     """A code generator as the pipeline sees it. Subclasses set the data fields and the
     four steps; see the module docstring."""
 
@@ -116,17 +118,18 @@ class Target:
     reports: frozenset = frozenset()
 
     # -- data ----------------------------------------------------------------------------
+    @abstractmethod
     def describe(self):
         """The machine as data: a `lower.target.TargetDesc` (vector bytes, registers)."""
-        raise NotImplementedError
 
     def tolerance(self, dtype) -> tuple[float, float]:
         """(rtol, atol) for float outputs of this type; integers and bools are exact."""
         return (1e-2, 1e-2) if dtype.bits == 16 else (1e-4, 1e-5)
 
     # -- steps ---------------------------------------------------------------------------
+    @abstractmethod
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        raise NotImplementedError
+        """The simplified kernel in this target's form: its program, its code, the notes."""
 
     def emit(self, lowered: Lowered, kind: str) -> str:
         """The text `--emit kind` prints: made during lowering (`Lowered.texts`) unless a
@@ -134,8 +137,9 @@ class Target:
         self.check_emit(kind)
         return lowered.texts[kind]
 
+    @abstractmethod
     def load(self, lowered: Lowered) -> Executable:
-        raise NotImplementedError
+        """The lowered code, loaded by this target's runtime."""
 
     # -- reports -------------------------------------------------------------------------
     def summary(self, lowered: Lowered) -> list[str]:
@@ -143,12 +147,13 @@ class Target:
         return []
 
     def explain(self, lowered: Lowered) -> str:
-        """`--explain`: every alternative the target tried, the chosen one first."""
-        raise NotImplementedError
+        """`--explain`: every alternative the target tried, the chosen one first (a target
+        with "explain" in `reports` overrides this; the registry refuses the flag elsewhere)."""
+        raise RewriterError(f"--explain: --target {self.name} has no alternatives to explain")
 
     def schedule_svg(self, lowered: Lowered, title: str) -> str:
-        """`--schedule-svg`: the schedule as an SVG picture."""
-        raise NotImplementedError
+        """`--schedule-svg`: the schedule as an SVG picture (targets with "diagram")."""
+        raise RewriterError(f"--schedule-svg: --target {self.name} has no schedule to draw")
 
     # -- checks --------------------------------------------------------------------------
     def check_options(self, options: Options) -> None:

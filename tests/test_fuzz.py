@@ -11,12 +11,18 @@ import signal
 import numpy as np
 import pytest
 
+from rewriter.cli import main as cli_main
 from rewriter.dsl.rule import load_library
 from rewriter.errors import RewriterError
-from rewriter.fuzz.__main__ import fuzz_main as main
 from rewriter.fuzz.corpus import new_entry, wrap_term, write_new
 from rewriter.fuzz.runner import FuzzConfig, parse_duration, run_fuzz
-from rewriter.fuzz.targets import TARGETS, TargetCrash, call_isolated, register_target, run_target
+from rewriter.fuzz.targets import (
+    TARGETS,
+    TargetCrash,
+    call_isolated,
+    register_target,
+    run_target,
+)
 from rewriter.ir import dtype as dt
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.parser import parse_kernels
@@ -208,7 +214,7 @@ def test_durations(text, seconds):
     (["--types", "bf16", "--time", "1s"], "cannot fuzz at bf16"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):
-    assert main(argv + ["--corpus", str(tmp_path)]) == 2
+    assert cli_main(["fuzz", *argv, "--corpus", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 

@@ -31,7 +31,7 @@ from rewriter.rules_path import default_rule_paths
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The `fuzz` subcommand's options (shared by `rewriter fuzz` and `python -m rewriter.fuzz`)."""
+    """The `fuzz` subcommand's options (of `rewriter fuzz`)."""
     p.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     p.add_argument("--target", action="append",
                    help="where kernels run, repeatable or comma-separated: cpu, ref (default: cpu)")

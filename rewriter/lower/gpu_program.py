@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 from rewriter.ir.dtype import DType, idx
 from rewriter.ir.uop import UOp, var
+from rewriter.kernel.printer import format_kernel
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.lower.program import _fmt as _fmt_plain
 
@@ -229,3 +230,8 @@ def format_gpu_program(gp: GpuProgram) -> str:
         lines.append(f"launch {l.name} <<<{l.grid}, {l.block}>>>  # {l.strategy}" + (f"; shared {tiles}" if tiles else ""))
         emit(l.body, 1)
     return "\n".join(lines) + "\n"
+
+
+def gpu_listing(simplified, gp: GpuProgram) -> str:
+    """What `--emit ir` shows for a GPU target: the simplified kernel, then its GPU program."""
+    return format_kernel(simplified) + "\n" + format_gpu_program(gp)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.backends.ptx import emit_ptx
-from rewriter.kernel.printer import format_kernel
 from rewriter.lower.gpu import cuda_target, lower_gpu
-from rewriter.lower.gpu_program import format_gpu_program
+from rewriter.lower.gpu_program import gpu_listing
 from rewriter.runtime.cuda import CudaCode, run_cuda
 from rewriter.target import Executable, Lowered, Options, Run, Target
 
@@ -33,7 +32,7 @@ class CudaTarget(Target):
         gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=options.tensor_cores,
                        validate=options.validate)
         llvm_ir, ptx = emit_ptx(gp)
-        listing = format_kernel(simplified) + "\n" + format_gpu_program(gp)
+        listing = gpu_listing(simplified, gp)
         return Lowered(kernel, simplified, gp, CudaCode.from_program(gp, ptx), list(gp.notes),
                        texts={"ir": listing, "llvm": llvm_ir, "ptx": ptx, "asm": ptx})
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from rewriter.backends.wgsl import render_wgsl
 from rewriter.ir import dtype as dt
-from rewriter.kernel.printer import format_kernel
 from rewriter.lower.gpu import lower_webgpu
 from rewriter.lower.gpu_ops import webgpu_target
-from rewriter.lower.gpu_program import format_gpu_program
+from rewriter.lower.gpu_program import gpu_listing
 from rewriter.runtime.webgpu import CompiledWebGPU, compile_webgpu, run_webgpu
 from rewriter.target import Executable, Lowered, Options, Run, Target
 
@@ -34,7 +33,7 @@ class WebGPUTarget(Target):
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
         gp = lower_webgpu(simplified, rewriter, validate=options.validate)
         shader = render_wgsl(gp)
-        listing = format_kernel(simplified) + "\n" + format_gpu_program(gp)
+        listing = gpu_listing(simplified, gp)
         return Lowered(kernel, simplified, gp, shader, list(shader.notes),
                        texts={"ir": listing, "wgsl": shader.code + "".join(f"// {n}\n" for n in shader.notes)})
 

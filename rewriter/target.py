@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
+from rewriter.dsl.rule import EXPAND
 from rewriter.errors import RewriterError, SourceError
 
 
@@ -224,14 +225,15 @@ class TargetRegistry:
         """Every `scope NAME` of the library's rule files names a target of this build: a
         misspelt one would leave its rules applied by no pipeline at all."""
         for rule in library.all_rules():
-            if rule.scope != "portable" and rule.scope not in self._targets:
+            if rule.scope != "portable" and rule.scope.removesuffix(EXPAND) not in self._targets:
                 loc = rule.scope_loc or rule.decl.loc
                 try:
                     text = Path(loc.file).read_text()
                 except OSError:
                     text = None
-                raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable' or a target "
-                                  f"({', '.join(self._targets)})", loc, text)
+                raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable', a target "
+                                  f"({', '.join(self._targets)}) or a target's expansions "
+                                  f"(TARGET{EXPAND})", loc, text)
 
     def emit_kinds(self) -> tuple[str, ...]:
         seen: list[str] = []

@@ -154,7 +154,7 @@ def test_sliding_lanes_need_the_proven_rules(library):
 def test_unroll_must_divide_the_rows(library):
     (k,) = parse_kernels(STENCIL_5X4.replace("out: i32[16, 128]", "out: i32[6, 128]")
                          .replace("range(16)", "range(6)").replace("u8[21, 131]", "u8[11, 131]"), "st6.ir")
-    with pytest.raises(HexagonUnsupported, match="unrolling a stencil of 6 rows by 4"):
+    with pytest.raises(HexagonUnsupported, match="unrolling (a stencil of )?6 rows by 4"):
         compile_hexagon(k, library, unroll=4)
     assert compile_hexagon(k, library, unroll=2).machine.trip == 3
 

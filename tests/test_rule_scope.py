@@ -52,10 +52,14 @@ def test_files_declare_their_scope(library):
     for r in library.all_rules():
         scopes.setdefault(Path(r.loc.file).name, set()).add(r.scope)
     assert scopes.pop("hexagon.rules") == {"hexagon"}
+    assert scopes.pop("hexagon-expand.rules") == {"hexagon-expand"}
     assert scopes.pop("cuda.rules") == {"cuda"}
     assert scopes.pop("webgpu.rules") == {"webgpu"}
     assert all(s == {PORTABLE} for s in scopes.values()), scopes
-    assert library.targets == ["cuda", "webgpu", "hexagon"]  # rules/ORDER's order
+    assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand"]  # rules/ORDER's order
+    # Expansions are their own view: the selector's normalizing rules never include them.
+    assert "hvx-mul-w" not in {r.name for r in library.target_rules("hexagon")}
+    assert [r.name for r in library.target_rules("hexagon-expand")] == ["hvx-mul-w", "hvx-mul-uw"]
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
     assert library.by_name("mul-mod-factor").scope == PORTABLE  # moved to divmod.rules
 
@@ -210,7 +214,8 @@ def test_renaming_a_rule_file_is_an_error_until_the_manifest_says_so(tmp_path, l
 
 
 def test_project_manifests_list_every_file():
-    assert [p.name for p in read_manifest(RULES)][-3:] == ["cuda.rules", "webgpu.rules", "hexagon.rules"]
+    assert [p.name for p in read_manifest(RULES)][-4:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
+                                                           "hexagon-expand.rules"]
     assert len(read_manifest(REPO / "verify" / "known-bad")) == len(list((REPO / "verify/known-bad").glob("*.rules")))
 
 

@@ -9,7 +9,10 @@ when a file declares none) or `scope TARGET`, TARGET the name of a registered ta
 registry, `rewriter/targets/`, checks that it is one where a library is used). Portable rules
 are target-neutral facts every simplifier applies; a target's rules (HVX instruction
 selection, the WebGPU emitter's certificates, CUDA strength reductions) are applied only
-by that target's lowering. A portable rule may not use a target's instructions (`hvx.*`
+by that target's lowering. `scope TARGET-expand` holds a target's *expansions*: rules its
+selector applies only at a node no single instruction covers (a 32-bit product on HVX is
+two multiplies), never while normalizing, where they would break up the larger patterns
+other rules look for (a vrmpy's four byte products). A portable rule may not use a target's instructions (`hvx.*`
 ops), nor a target's rule another target's: both are errors at the op.
 
 Priority (which rule wins where several match) is the library order: earlier wins. Files
@@ -34,8 +37,8 @@ from rewriter.limits import Limits
 
 #: The scope of a file that declares none: rules every pipeline applies.
 PORTABLE = "portable"
-#: The targets a file may be scoped to (`scope cuda`). A target without a rule file (cpu)
-#: applies the portable rules only.
+#: The suffix of a target's expansion scope (`scope hexagon-expand`).
+EXPAND = "-expand"
 #: The name of a rule folder's priority manifest.
 MANIFEST = "ORDER"
 
@@ -152,7 +155,7 @@ def check_scope(decl: RuleDecl, scope: str, text: str | None) -> None:
     for side in (decl.lhs, decl.rhs, decl.pre):
         for p in side.walk() if side is not None else ():
             od = OPS.get(p.op) if p.kind == "op" else None
-            if od is None or not od.target or od.target == scope:
+            if od is None or not od.target or od.target == scope.removesuffix(EXPAND):
                 continue
             where = ("a portable rule" if scope == PORTABLE else f"a rule of scope '{scope}'")
             raise SourceError(f"'{p.op}' is a {od.target} instruction, not allowed in {where}: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rewriter.backends.hexagon.emit import HexagonCode, compile_list
 from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
+from rewriter.backends.hexagon.select import SelectionRewriter
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.rewrite.engine import Rewriter
@@ -30,4 +31,4 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None, rotate: 
     if scheduler == "global":
         return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable, progress=progress,
                               time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
-    return compile_list(simple, portable, Rewriter(library.target_rules("hexagon")), unroll, rotate)
+    return compile_list(simple, portable, SelectionRewriter(library), unroll, rotate)

@@ -89,11 +89,17 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
         mf = rotate_loads(mf)
         if mf is None:
             return None
-    sched = schedule_function(mf, MODEL)
-    problems = check_schedule(mf, sched, MODEL)
-    if problems:  # the scheduler and the checker are independent: a bug in one shows here
-        raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
-    assignment = allocate(mf, sched, MODEL)
+    for in_order in (False, True):  # the critical path first; in order where it needs too many registers
+        sched = schedule_function(mf, MODEL, in_order=in_order)
+        problems = check_schedule(mf, sched, MODEL)
+        if problems:  # the scheduler and the checker are independent: a bug in one shows here
+            raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
+        try:
+            assignment = allocate(mf, sched, MODEL)
+            break
+        except HexagonUnsupported:
+            if in_order:
+                raise
     cycles = estimate_cycles(mf, sched)
     notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]

@@ -30,7 +30,7 @@ from rewriter.backends.hexagon.regalloc import allocate
 # (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
 # fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
-from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS
+from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, SelectionRewriter
 from rewriter.backends.hexagon.selection import select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
@@ -219,7 +219,7 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     engine over `library`). `progress(tried, total, candidate)` is told as each candidate
     body starts (the caller's display: a search may take `time_limit` per candidate)."""
     portable = portable or Rewriter(library.portable())
-    selector = Rewriter(library.target_rules("hexagon"))
+    selector = SelectionRewriter(library)
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     elements = kernel_elements(kernel)
     explanation = Explanation(kernel.name)

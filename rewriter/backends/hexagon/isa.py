@@ -75,6 +75,9 @@ RESOURCE_CLASSES: dict[str, tuple[frozenset, ...]] = {
     "VP_VS": (frozenset({SHIFT, XLANE}),),
     "LOAD": tuple(frozenset({LD}) | r for r in _VA),
     "LOADU": (frozenset({LD, XLANE}),),
+    # An unaligned store rotates through the permute network as the unaligned load does
+    # (llvm-mc: no vpacke or vdeal beside `vmemu(..) = Vs`).
+    "STOREU": (frozenset({ST, XLANE}),),
     "STORE": tuple(frozenset({ST}) | r for r in _VA),
     # A permute whose result a new-value store writes in the same packet: the store part
     # takes ST alone (llvm-mc accepts `vrmpy + vshuff + vmem(..) = v.new` in one packet,
@@ -177,6 +180,9 @@ ROWS: tuple[InsnDesc, ...] = (
          imms=("off",), no_slot1=True, side_effect="load"),
     _row("vmem_st", "V6_vS32b_ai", "vmem({p}+#{off}) = {u}", [], [("p", "R"), _U],
          "the 128 bytes at p + off*128 = u", "STORE", SLOTS_ST, 1, imms=("off",), side_effect="store"),
+    _row("vmemu_st", "V6_vS32Ub_ai", "vmemu({p}+#{off}) = {u}", [], [("p", "R"), _U],
+         "the 128 bytes at p + off*128 = u, any alignment", "STOREU", SLOTS_ST, 1, imms=("off",),
+         no_slot1=True, side_effect="store"),
     _row("vmem_st_pi", "V6_vS32b_pi", "vmem({p}++#{inc}) = {u}", [("p", "R")], [("p", "R"), _U],
          "the 128 bytes at p = u; p += inc*128", "STORE", SLOTS_ST, 1, imms=("inc",),
          tied=(("p", "p"),), side_effect="store"),
@@ -367,6 +373,13 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vshuffeh", "V6_vshufeh", "{d}.h = vshuffe({u}.h,{v}.h)", [_D], [_U, _V],
          "d.h[2i] = v.h[2i]; d.h[2i+1] = u.h[2i]", "VA",
          SLOTS_ANY, 1),
+    # The two halves of a 32-bit product (LLVM's HexagonPatternsHVX.td `mul` of words):
+    # the selector's view of the `vmpyieoh` / `vmpyiewuh_acc` rows below, as the ops the
+    # expansion rule `hvx-mul-w` (rules/hexagon-expand.rules) writes.
+    _row("vmpyieo_w", "V6_vmpyieoh", "{d}.w = vmpyieo({u}.h,{v}.h)", [_D], [_U, _V],
+         "hvx.vmpyieo(u:i32, v:i32)", "VX", SLOTS_23, 2),
+    _row("vmpyie_acc_w", "V6_vmpyiewuh_acc", "{d}.w += vmpyie({u}.w,{v}.uh)", [_D], [_D, _U, _V],
+         "hvx.vmpyie_acc(d:i32, u:i32, v:i32)", "VX_DV", SLOTS_23, 2, tied=(("d", "d"),)),
     _row("vror", "V6_vror", "{d} = vror({u},{t})", [_D], [_U, ("t", "R")],
          "d.b[i] = u.b[(i + t) % 128]", "VP", SLOTS_ANY, 2),
     # ---- scalar core ----
@@ -376,6 +389,15 @@ ROWS: tuple[InsnDesc, ...] = (
          "NONE", SLOTS_ANY, 1, imms=("imm",), words=2),
     _row("memub", "L2_loadrub_io", "{d} = memub({p}+#{off})", [("d", "R")], [("p", "R")],
          "d = the byte at p + off, zero-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("memb", "L2_loadrb_io", "{d} = memb({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the byte at p + off, sign-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("memuh", "L2_loadruh_io", "{d} = memuh({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the halfword at p + off (off even), zero-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
+         side_effect="load"),
+    _row("memh", "L2_loadrh_io", "{d} = memh({p}+#{off})", [("d", "R")], [("p", "R")],
+         "d = the halfword at p + off (off even), sign-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
          side_effect="load"),
     _row("memw", "L2_loadri_io", "{d} = memw({p}+#{off})", [("d", "R")], [("p", "R")],
          "d = the word at p + off (off a multiple of 4)", "NONE", SLOTS_MEM, 2, imms=("off",),

@@ -32,7 +32,7 @@ instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
 """
 from __future__ import annotations
 
-from rewriter.ir.dtype import i8, i16, i32, u8
+from rewriter.ir.dtype import i8, i16, i32, u8, u16
 from rewriter.ir.ops import INT, OpDef, Sig, register_op
 
 #: The IR stage at which hvx ops may appear (`rewriter.ir.validate`).
@@ -104,3 +104,20 @@ for _name, _pairing in VRMPYI_HALVES.items():
     _op(_name, Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy_rotated(_pairing)},
         f"HVX vrmpy(Vuu.ub,Rt.b,#u1), one word lane of a sliding half: byte position q (of "
         f"Vuu.v1 or v0) times Rt.b[{', '.join(map(str, _pairing))}][q]")
+
+
+def _s_mpyieo(d, fx, t, x, y, node):
+    """(low half of x) * (high half of y), shifted to the high half: modulo 2^32 that is
+    x * (y - zext(low half of y)), which is how it is stated (no shift or extract op)."""
+    low = d.icast(u16, i32, d.icast(i32, u16, y))
+    return d.mul(i32, x, d.sub(i32, y, low))
+
+
+def _s_mpyie_acc(d, fx, t, acc, x, y, node):
+    return d.add(i32, acc, d.mul(i32, x, d.icast(u16, i32, d.icast(i32, u16, y))))
+
+
+_op("hvx.vmpyieo", Sig(("i32", "i32"), "i32", frozenset({INT})), {"any": _s_mpyieo},
+    "HVX vmpyieo(Vu.h,Vv.h), one word lane: u's low half times v's high half, in the high half")
+_op("hvx.vmpyie_acc", Sig(("i32", "i32", "i32"), "i32", frozenset({INT})), {"any": _s_mpyie_acc},
+    "HVX Vx.w += vmpyie(Vu.w,Vv.uh), one word lane: x plus u times v's low half (unsigned)")

@@ -108,9 +108,13 @@ def carried_edges(block: Block) -> list[tuple[int, int, int]]:
     return out
 
 
-def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False) -> BlockSchedule:
+def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False,
+                   in_order: bool = False) -> BlockSchedule:
     """`cyclic`: the block is a loop body, so a value it passes to the next iteration (a
-    rotated load) is as urgent as the path that consumes it there."""
+    rotated load) is as urgent as the path that consumes it there. `in_order`: priority is
+    the block's own order instead of the critical path, which keeps each value's lifetime
+    close to the selector's (the retry where the critical path needs more registers than
+    there are: it starts every load first)."""
     n = len(block.insns)
     deps = dependences(block)
     preds: list[list[Dep]] = [[] for _ in range(n)]
@@ -122,7 +126,9 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
     prio = [0] * n
     for i in reversed(range(n)):
         prio[i] = max([max(d.latency, d.distance) + prio[d.dst] for d in succs[i]], default=0) + 1
-    if cyclic:
+    if in_order:
+        prio = [0] * n
+    elif cyclic:
         for i, j, lat in carried_edges(block):
             prio[i] = max(prio[i], lat + prio[j])
     packet_of: dict[int, int] = {}
@@ -170,10 +176,10 @@ def _ready(i, preds, packet_of, cycle_of, current, pidx, cycle) -> bool:
     return True
 
 
-def schedule_function(mf: MachineFunction, model: MachineModel = MODEL) -> Schedule:
+def schedule_function(mf: MachineFunction, model: MachineModel = MODEL, in_order: bool = False) -> Schedule:
     s = Schedule()
     for b in mf.blocks:
-        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0)
+        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0, in_order=in_order)
     return s
 
 

@@ -28,11 +28,13 @@ from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.lanesem import is_equations
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.dsl.parser import parse_expr
+from rewriter.dsl.rule import EXPAND, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import DType, parse_dtype
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import Kernel
+from rewriter.rewrite.engine import Rewriter
 
 VBYTES = MODEL.vector_bytes
 
@@ -122,6 +124,26 @@ WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
                "eq": ("eq", False, False), "ne": ("eq", False, True)}
 
 
+def _lane_coverable(rhs) -> bool:
+    """Whether every target op of a rule's right side has a lane-wise row (or pack)."""
+    covered = {op for op, _ in LANE_ROWS} | {op for op, _ in COMPARE_ROWS} | set(PACKS)
+    return all(p.op in covered for p in rhs.walk() if p.kind == "op" and p.op.startswith("hvx."))
+
+
+class SelectionRewriter(Rewriter):
+    """The Hexagon target rules (scope hexagon), which selection normalizes terms with, and
+    `expand`: the expansions (scope hexagon-expand), applied only at a node no instruction
+    row covers (`Selector._gen`)."""
+
+    def __init__(self, library):
+        super().__init__(library.target_rules("hexagon"))
+        self.expand = Rewriter(library.target_rules("hexagon" + EXPAND))
+        #: The target rules whose results lane-wise rows cover (`rows.py` computes each lane
+        #: on its own: a vrmpy's four-lane sums are for the strategies that regroup lanes).
+        self.lanewise = Rewriter(RuleLibrary([r for r in library.target_rules("hexagon")
+                                              if _lane_coverable(r.decl.rhs)]))
+
+
 class FormNotApplicable(HexagonUnsupported):
     """A selection form other than "native" that does not apply to this kernel (nothing in it
     for the form to change): not a missing feature, so its message says just that."""
@@ -165,6 +187,7 @@ class Selector:
 
     def __init__(self, kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native"):
         self.k = kernel
+        self.expand = select_rw.expand if isinstance(select_rw, SelectionRewriter) else None
         self.unroll = unroll  # blocks per loop iteration
         self.form = form  # a key of SELECTION_FORMS
         self.set_form(form)
@@ -306,12 +329,19 @@ class Selector:
             key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS and u.op in BITWISE:
             key = (u.op, parse_dtype("i8"))
+        if (key not in LANE_ROWS or u.flags) and self.expand is not None:
+            expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
+            if expanded is not u:
+                return self.gen(self.rw.normalize(expanded), rname, memo)
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]
+        tied = {use for _, use in row.tied}
         operands = []
         for s, name, ty in zip(u.src, names, types):
-            if any(n == name for n, c in row.uses if c == "V"):
+            if name in tied:  # an accumulator the row overwrites: registers of its own
+                operands.append(("V", self._gen(s, rname, memo)))
+            elif any(n == name for n, c in row.uses if c == "V"):
                 operands.append(("V", self.gen(s, rname, memo)))
             else:  # a scalar register operand: constants only
                 if s.op != "const":
@@ -321,12 +351,11 @@ class Selector:
                 operands.append(("R", self.scalar_const(reg_value)))
         out = []
         for j in range(n):
-            d = self.reg("V", u.op)
-            fields = {"d": d}
+            fields = {"d": self.reg("V", u.op)}
             for (kind, val), name in zip(operands, names):
                 fields[name] = val[j] if kind == "V" else val
             self.body.add(insn(row.name, **fields))
-            out.append(d)
+            out.append(fields["d"])  # (a tied accumulator's register, updated in place)
         return out
 
     def three_tap(self, u: UOp, rname: str) -> list[Reg] | None:

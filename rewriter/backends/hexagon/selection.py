@@ -8,12 +8,31 @@ from rewriter.backends.hexagon.matmul import matmul
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.pool import pool2x2
 from rewriter.backends.hexagon.reduce import reduce_all
+from rewriter.backends.hexagon.rows import RowSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
 from rewriter.backends.hexagon.stencil import stencil
 from rewriter.kernel.kernel import Kernel
 
 
 def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native") -> MachineFunction:
+    """The machine function for `kernel` (simplified already): a shape-specific strategy
+    where one applies (`_shaped`), else the general lowering (`rows.RowSelector`). `simplify`
+    normalizes terms with the portable rules, `select_rw` with the Hexagon target rules;
+    `form` (a key of `SELECTION_FORMS`) picks among the selection alternatives. Raises
+    `HexagonUnsupported` (the general lowering's reason) where neither covers the kernel."""
+    try:
+        return _shaped(kernel, simplify, select_rw, unroll, form)
+    except FormNotApplicable:
+        raise
+    except HexagonUnsupported as e:
+        specific = e
+    try:
+        return RowSelector(kernel, simplify, select_rw, unroll, form).rows()
+    except FormNotApplicable:
+        raise specific from None
+
+
+def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "native") -> MachineFunction:
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"

@@ -1,0 +1,369 @@
+"""The general HVX lowering: any nest of stores whose values are lane-wise (after small
+reductions are unrolled), at any size, as one hardware loop over vector blocks.
+
+The shape-specific strategies of `selection.py` (vrmpy dot products, byte stencils, 2x2
+pools, matrix products) come first; this is what covers everything else of that kind, with
+no fixed size:
+
+  * **Lanes.** The store's innermost range (coefficient 1 in its buffer) is the lane
+    dimension; outer ranges join it while every access walks them contiguously too
+    (`out[y, x]` over whole rows of every buffer is one range of `Y*X` lanes). A block is
+    128 bytes of the narrowest type in the nest (`select.Selector.nvec`).
+  * **Accesses.** Each load's flat index is affine in the store's ranges; per access, its
+    coefficient on the lane range picks the load: 1 reads a vector (aligned `vmem`, two
+    aligned loads and a `valign`, or `vmemu` where the alignment is not known at compile
+    time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
+    prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
+    (`vpacke`: stride-2 windows, decimation).
+  * **Loop.** With no outer range left, the loop runs over blocks; otherwise the outer
+    ranges fuse into one row index (they must walk every buffer row-major) and the loop runs
+    over rows, each iteration computing the whole row (at most `MAX_ROW_BLOCKS` blocks).
+  * **Tails.** A row or range that is not a multiple of the block ends with one block that
+    overlaps the one before (it ends on the last lane): recomputing lanes is harmless because
+    no store's buffer is read by the nest. Blocks left over by unrolling go to the epilogue.
+  * **Values.** Small reductions (`sum`, `reduce_max`, `reduce_min` over constant ranges, at
+    most `MAX_TERMS` terms) become their terms; the rest is `Selector.gen`: the portable and
+    the Hexagon target rules, then the ISA table's lane-wise rows.
+
+Anything else raises `HexagonUnsupported` naming it, and the target falls back to LLVM.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.select import (
+    VBYTES,
+    FormNotApplicable,
+    SelectionRewriter,
+    Selector,
+    _elem_bytes,
+    substitute,
+)
+from rewriter.ir.analysis import affine, flatten
+from rewriter.ir.dtype import parse_dtype
+from rewriter.ir.uop import UOp, const, var
+from rewriter.kernel.kernel import REDUCTIONS
+
+#: The most terms an unrolled reduction may have (a 5x5 window is 25; a 256-long dot product
+#: is a loop, not an unrolled sum).
+MAX_TERMS = 64
+#: The most blocks one row may take when the loop runs over rows (the row is unrolled).
+MAX_ROW_BLOCKS = 8
+#: The most distinct `valign` shift registers (r0-r7, which the buffer pointers share) one
+#: body holds; further off-grid reads are `vmemu`.
+MAX_SHIFT_REGS = 2
+#: Scalar loads by (element bytes, signed): the row and its offset's scale (#s11:scale).
+SCALAR_LOADS = {(1, False): ("memub", 1), (1, True): ("memb", 1), (2, False): ("memuh", 2),
+                (2, True): ("memh", 2), (4, False): ("memw", 4), (4, True): ("memw", 4)}
+#: Lane splats by element bytes.
+SPLATS = {1: "vsplatb", 2: "vsplath", 4: "vsplatw"}
+#: Even lanes of two vectors (the low one's first) by element bytes: a stride-2 read.
+EVEN_LANES = {1: "vpackeb", 2: "vpackeh"}
+
+
+@dataclass(frozen=True)
+class Stream:
+    """How one buffer is walked: `lane` elements per lane (0: a splatted element, 1: a
+    vector, 2: every other element) and `row` elements per row of the loop."""
+
+    lane: int
+    row: int
+
+
+class RowSelector(Selector):
+    """`Selector` with the general addressing of the module docstring (`rows()`)."""
+
+    def rows(self) -> MachineFunction:
+        if self.form != "native":
+            raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
+        k = self.k
+        if k.temps:
+            raise HexagonUnsupported("temporary buffers")
+        if any(b.dtype.is_float for b in k.buffers):
+            raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
+        stores = list(k.stores)
+        written = {st.arg for st in stores}
+        names = [tuple(i.arg.name if i.op == "var" else None for i in st.src[:-1]) for st in stores]
+        if any(None in n for n in names) or len(set(names)) != 1:
+            raise HexagonUnsupported("stores over different ranges (or at computed indices)")
+        if isinstance(self.rw, SelectionRewriter):
+            self.rw = self.rw.lanewise
+        values = []
+        for st in stores:
+            value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]))))
+            if any(n.op == "load" and n.arg in written for n in value.toposort()):
+                raise HexagonUnsupported("a store whose buffer the kernel reads")
+            values.append(value)
+        outer, lanes, width = self._lane_ranges(stores, values)
+        rows = 1
+        for n in outer:
+            rows *= k.range(n).size
+        streams = self._streams(stores, values, outer, lanes)
+        types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
+        types += [k.buffer(st.arg).dtype for st in stores]
+        self.block = VBYTES // min(_elem_bytes(t) for t in types)
+        if width < self.block:
+            raise HexagonUnsupported(f"rows of {width} lanes (narrower than a block of {self.block})")
+        lane_name = "_".join(lanes)
+        self.lane_name = lane_name
+        self.streams = streams
+        self.vloads: dict = {}
+        self.sloads: dict = {}
+        if rows == 1:  # the loop runs over blocks
+            blocks = width // self.block
+            trip = blocks // self.unroll
+            if trip == 0:
+                raise HexagonUnsupported(f"unrolling {blocks} blocks by {self.unroll}")
+            for u in range(self.unroll):
+                self._block(stores, values, 0, u * self.block)
+            step = self.unroll * self.block
+            self._advance({b: s.lane * step for b, s in streams.items()})
+            self.body, body = self.epi, self.body  # the leftover blocks and the tail: epilogue
+            self.vloads = {}
+            for j in range(blocks - trip * self.unroll):
+                self._block(stores, values, 0, j * self.block)
+            if width % self.block:
+                self._block(stores, values, 0, width - self.block - trip * step)
+            self.body = body
+            self.notes.append(f"{'; '.join(st.arg for st in stores)}: {trip} iterations of "
+                              f"{self.unroll} x {self.block} lanes over {lane_name}"
+                              + (f", the last {width % self.block} lanes by an overlapping block"
+                                 if width % self.block else ""))
+            return self.finish(trip)
+        nblocks = -(-width // self.block)
+        if nblocks > MAX_ROW_BLOCKS:
+            raise HexagonUnsupported(f"rows of {width} lanes ({nblocks} blocks; nested loops)")
+        if rows % self.unroll:
+            raise HexagonUnsupported(f"unrolling {rows} rows by {self.unroll}")
+        offsets = [j * self.block for j in range(width // self.block)]
+        if width % self.block:
+            offsets.append(width - self.block)
+        for u in range(self.unroll):
+            for o in offsets:
+                self._block(stores, values, u, o)
+        self._advance({b: s.row * self.unroll for b, s in streams.items()})
+        self.notes.append(f"{'; '.join(st.arg for st in stores)}: {rows // self.unroll} iterations of "
+                          f"{self.unroll} row(s) over {'_'.join(outer)}, each {len(offsets)} block(s) of "
+                          f"{self.block} lanes over {lane_name}"
+                          + (" (the last overlapping)" if width % self.block else ""))
+        return self.finish(rows // self.unroll)
+
+    # -- the nest --------------------------------------------------------------------------------
+    def _affine(self, load: UOp, names: set) -> dict:
+        a = affine(load.src[0])
+        if a is None or set(a) - names - {None}:
+            raise HexagonUnsupported(f"the access {load.arg}[{load.src[0]}] (not affine in the store's ranges)")
+        return a
+
+    def _accesses(self, stores, values):
+        """(buffer, affine flat index) of every store and load."""
+        names = {i.arg.name for i in stores[0].src[:-1]}
+        out = []
+        for st, value in zip(stores, values):
+            buf = self.k.buffer(st.arg)
+            flat = affine(self.simplify(flatten(st.src[:-1], buf.shape)))
+            out.append((st.arg, flat))
+            out += [(n.arg, self._affine(n, names)) for n in value.toposort() if n.op == "load"]
+        return out
+
+    def _lane_ranges(self, stores, values):
+        """(outer ranges outermost first, lane ranges, lanes per row)."""
+        accesses = self._accesses(stores, values)
+        store_a = accesses[0][1]
+        order = sorted((n for n in store_a if n), key=lambda n: -store_a[n])
+        if not order or store_a[order[-1]] != 1:
+            raise HexagonUnsupported(f"the store {stores[0].arg} (its innermost range is not contiguous)")
+        lane = order[-1]
+        for buf, a in accesses:
+            if a.get(lane, 0) not in (0, 1, 2) or (buf in {st.arg for st in stores} and a.get(lane) != 1):
+                raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
+        lanes, width = [lane], self.k.range(lane).size
+        for n in reversed(order[:-1]):  # join outer ranges walked contiguously by every access
+            if all(a.get(n, 0) == a.get(lane, 0) * width for _, a in accesses):
+                lanes.insert(0, n)
+                width *= self.k.range(n).size
+            else:
+                break
+        outer = [n for n in order if n not in lanes]
+        for buf, a in accesses:  # the outer ranges as one row index: row-major in every buffer
+            for o, inner in zip(outer, outer[1:]):
+                if a.get(o, 0) != a.get(inner, 0) * self.k.range(inner).size:
+                    raise HexagonUnsupported(f"the access {buf} over {o}, {inner} (not one row index; "
+                                             "nested loops)")
+        return outer, lanes, width
+
+    def _streams(self, stores, values, outer, lanes) -> dict:
+        streams = {}
+        for buf, a in self._accesses(stores, values):
+            s = Stream(a.get(lanes[-1], 0), a.get(outer[-1], 0) if outer else 0)
+            if streams.setdefault(buf, s) != s:
+                raise HexagonUnsupported(f"accesses walking {buf} in different ways")
+        return streams
+
+    def unroll_small(self, u: UOp) -> UOp:
+        """Reductions over constant ranges as their terms, folded by the reduction's op."""
+        memo: dict = {}
+        for n in u.toposort():
+            n2 = n.replace(src=tuple(memo[s] for s in n.src)) if n.src else n
+            if n.op == "reduce":
+                kind, names = n.arg
+                terms = [n2.src[0]]
+                for name in names:
+                    size = self.k.range(name).size
+                    if len(terms) * size > MAX_TERMS:
+                        raise HexagonUnsupported(f"a reduction of more than {MAX_TERMS} terms in a lane-wise nest")
+                    rv = var(parse_dtype("idx"), name, 0, size - 1)
+                    terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
+                acc = terms[0]
+                for t in terms[1:]:
+                    acc = UOp(REDUCTIONS[kind], n.dtype, (acc, t))
+                n2 = acc
+            memo[n] = n2
+        return memo[u]
+
+    # -- one block -------------------------------------------------------------------------------
+    def _block(self, stores, values, row: int, lane: int) -> None:
+        """Every store's block of lanes starting at `lane` of row `row` of the iteration
+        (element offsets relative to the pointers as they are at that point)."""
+        self.here = (row, lane)
+        memo: dict = {}
+        for st, value in zip(stores, values):
+            regs = self.gen(value, self.lane_name, memo)
+            buf = self.k.buffer(st.arg)
+            s = self.streams[st.arg]
+            lanes_per_vec = VBYTES // _elem_bytes(buf.dtype)
+            for j, r in enumerate(regs):
+                self._store(st.arg, (row * s.row + lane + j * lanes_per_vec) * _elem_bytes(buf.dtype), r)
+
+    def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
+        if u.op == "load":
+            return self._load(u)
+        if u.op == "var":
+            raise HexagonUnsupported(f"the range {u.arg.name} used as a value")
+        return super()._gen(u, rname, memo)
+
+    def _load(self, u: UOp) -> list[Reg]:
+        t = u.dtype
+        if t.is_float or t.is_bool or t.scalar.bits > 32:
+            raise HexagonUnsupported(f"values of type {t}")
+        eb, n = _elem_bytes(t), self.nvec(t)
+        s = self.streams[u.arg]
+        row, lane = self.here
+        a = affine(u.src[0])
+        first = a.get(None, 0) + row * s.row + s.lane * lane  # element offset of lane 0
+        if s.lane == 0:
+            return [self._splat(u.arg, first * eb, t)] * n
+        per_vec = VBYTES // eb
+        if s.lane == 1:
+            return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
+        if eb not in EVEN_LANES:
+            raise HexagonUnsupported(f"a stride-2 read of {t}")
+        out = []
+        for j in range(n):
+            base = (first + 2 * j * per_vec) * eb
+            lo, hi = self._vector(u.arg, base), self._vector(u.arg, base + VBYTES)
+            key = ("even", lo, hi)
+            if key not in self.vloads:
+                d = self.reg("V", f"{u.arg}+{base}B/2")
+                self.body.add(insn(EVEN_LANES[eb], d=d, u=hi, v=lo))
+                self.vloads[key] = d
+            out.append(self.vloads[key])
+        return out
+
+    def _aligned(self, buf: str) -> bool:
+        """Whether the pointer of `buf` stays 128-byte aligned (buffers start aligned)."""
+        eb = _elem_bytes(self.k.buffer(buf).dtype)
+        s = self.streams[buf]
+        return (s.row * eb) % VBYTES == 0 and (s.lane * self.block * eb) % VBYTES == 0
+
+    def _address(self, buf: str, byte: int) -> tuple[Reg, int]:
+        """(base register, #s4 vector offset) reaching `byte` bytes past the pointer."""
+        if byte % VBYTES == 0 and -8 <= byte // VBYTES <= 7:
+            return self.ptr[buf], byte // VBYTES
+        key = ("addr", buf, byte)
+        if key not in self.vloads:
+            a = self.reg("R", f"&{buf}+{byte}B")
+            self.body.add(insn("addi", d=a, u=self.ptr[buf], imm=byte))
+            self.vloads[key] = a
+        return self.vloads[key], 0
+
+    def _vector(self, buf: str, byte: int) -> Reg:
+        """The 128 bytes at `byte` past the pointer of `buf`, from the section's *bases*: a
+        base is an address register (the pointer itself first) whose vectors `#k` a load
+        reaches directly (aligned `vmem` where the pointer is aligned, else `vmemu`); a read
+        between two of them is one `valign` of the pair. So a window's taps in one row share
+        two loads, and only a read out of every base's reach (or needing a shift register
+        past `MAX_SHIFT_REGS`) starts a new base."""
+        key = ("v", buf, byte)
+        if key in self.vloads:
+            return self.vloads[key]
+        bases = self.vloads.setdefault(("bases", buf), [(0, self.ptr[buf])])
+        shifts = {c[1] for c in self.consts if c[0] == "r" and c[2] == "R8"}
+        d = None
+        for within in (True, False):  # a direct load first, then a valign of a pair
+            for b, reg in bases:
+                k, shift = divmod(byte - b, VBYTES)
+                if within and shift == 0 and -8 <= k <= 7:
+                    d = self._grid(buf, b, reg, k)
+                elif not within and -8 <= k <= 6 and (shift < 8 or shift in shifts or len(shifts) < MAX_SHIFT_REGS):
+                    lo, hi = self._grid(buf, b, reg, k), self._grid(buf, b, reg, k + 1)
+                    d = self.reg("V", f"{buf}+{byte}B")
+                    if shift < 8:
+                        self.body.add(insn("valigni", d=d, u=hi, v=lo, imm=shift))
+                    else:
+                        self.body.add(insn("valign", d=d, u=hi, v=lo, t=self.scalar_const(shift, "R8")))
+                if d is not None:
+                    self.vloads[key] = d
+                    return d
+        reg = self.reg("R", f"&{buf}+{byte}B")
+        self.body.add(insn("addi", d=reg, u=self.ptr[buf], imm=byte))
+        bases.append((byte, reg))
+        d = self.vloads[key] = self._grid(buf, byte, reg, 0)
+        return d
+
+    def _grid(self, buf: str, base: int, reg: Reg, k: int) -> Reg:
+        """Vector `#k` of the base at byte `base` (register `reg`), loaded once a section."""
+        key = ("grid", buf, base, k)
+        if key not in self.vloads:
+            d = self.reg("V", f"{buf}+{base + k * VBYTES}B")
+            row = "vmem_ld" if self._aligned(buf) and base % VBYTES == 0 else "vmemu_ld"
+            self.body.add(insn(row, mem=buf, d=d, p=reg, off=k))
+            self.vloads[key] = d
+        return self.vloads[key]
+
+    def _splat(self, buf: str, byte: int, t) -> Reg:
+        """One element of `buf` in every lane: hoisted to the prologue where the pointer never
+        moves, else loaded in the section."""
+        fixed = self.streams[buf] == Stream(0, 0)
+        cache = self.sloads if fixed else self.vloads
+        key = ("splat", buf, byte, t.scalar)
+        if key in cache:
+            return cache[key]
+        block = self.pro if fixed else self.body
+        eb = _elem_bytes(t)
+        row, scale = SCALAR_LOADS[(eb, t.signed)]
+        p, off = self.ptr[buf], byte
+        if not -1024 * scale <= byte < 1024 * scale:
+            p, off = self.reg("R", f"&{buf}+{byte}B"), 0
+            block.add(insn("addi", d=p, u=self.ptr[buf], imm=byte))
+        r, d = self.reg("R", f"{buf}+{byte}B"), self.reg("V", f"splat {buf}+{byte}B")
+        block.add(insn(row, mem=buf, d=r, p=p, off=off))
+        block.add(insn(SPLATS[eb], d=d, t=r))
+        cache[key] = d
+        return d
+
+    def _store(self, buf: str, byte: int, r: Reg) -> None:
+        if self._aligned(buf) and byte % VBYTES == 0:
+            p, off = self._address(buf, byte)
+            self.body.add(insn("vmem_st", mem=buf, p=p, u=r, off=off))
+            return
+        p, off = self._address(buf, byte)
+        self.body.add(insn("vmemu_st", mem=buf, p=p, u=r, off=off))
+
+    def _advance(self, elements: dict) -> None:
+        """Every moving pointer by its elements per iteration, at the end of the body."""
+        for buf, n in sorted(elements.items()):
+            if n:
+                p = self.ptr[buf]
+                self.body.add(insn("addi", d=p, u=p, imm=n * _elem_bytes(self.k.buffer(buf).dtype)))

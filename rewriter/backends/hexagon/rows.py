@@ -103,21 +103,20 @@ class RowSelector(Selector):
         types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
-        if width < self.block:
-            raise HexagonUnsupported(f"rows of {width} lanes (narrower than a block of {self.block})")
         lane_name = "_".join(lanes)
         self.lane_name = lane_name
         self.streams = streams
         self.vloads: dict = {}
         self.sloads: dict = {}
-        if rows == 1:  # the loop runs over blocks
+        if rows == 1 and width >= self.block:  # the loop runs over blocks
             blocks = width // self.block
             trip = blocks // self.unroll
             if trip == 0:
                 raise HexagonUnsupported(f"unrolling {blocks} blocks by {self.unroll}")
+            step = self.unroll * self.block
+            self._set_reach(trip, {b: s.lane * step for b, s in streams.items()})
             for u in range(self.unroll):
                 self._block(stores, values, 0, u * self.block)
-            step = self.unroll * self.block
             self._advance({b: s.lane * step for b, s in streams.items()})
             self.body, body = self.epi, self.body  # the leftover blocks and the tail: epilogue
             self.vloads = {}
@@ -137,16 +136,20 @@ class RowSelector(Selector):
         if rows % self.unroll:
             raise HexagonUnsupported(f"unrolling {rows} rows by {self.unroll}")
         offsets = [j * self.block for j in range(width // self.block)]
-        if width % self.block:
+        if width % self.block and width > self.block:
             offsets.append(width - self.block)
+        self._set_reach(rows // self.unroll, {b: s.row * self.unroll for b, s in streams.items()})
         for u in range(self.unroll):
             for o in offsets:
                 self._block(stores, values, u, o)
+            if width < self.block:  # one block, its first `width` lanes stored
+                self._block(stores, values, u, 0, valid=width)
         self._advance({b: s.row * self.unroll for b, s in streams.items()})
         self.notes.append(f"{'; '.join(st.arg for st in stores)}: {rows // self.unroll} iterations of "
-                          f"{self.unroll} row(s) over {'_'.join(outer)}, each {len(offsets)} block(s) of "
+                          f"{self.unroll} row(s) over {'_'.join(outer) or 'one row'}, each {max(len(offsets), 1)} block(s) of "
                           f"{self.block} lanes over {lane_name}"
-                          + (" (the last overlapping)" if width % self.block else ""))
+                          + (" (the last overlapping)" if width % self.block and width > self.block else "")
+                          + (f", {width} lanes stored by predicated stores" if width < self.block else ""))
         return self.finish(rows // self.unroll)
 
     # -- the nest --------------------------------------------------------------------------------
@@ -223,9 +226,24 @@ class RowSelector(Selector):
         return memo[u]
 
     # -- one block -------------------------------------------------------------------------------
-    def _block(self, stores, values, row: int, lane: int) -> None:
+    def _set_reach(self, trip: int, step: dict) -> None:
+        """How far past each pointer a vector load may read, per section: a buffer is laid out
+        rounded up to 128 bytes plus one spare vector (`runtime/hexagon_start.py`), and the
+        pointer moves `step` elements an iteration (the loop's last iteration, or after it)."""
+        self.reach = {}
+        for b in self.k.buffers:
+            eb = _elem_bytes(b.dtype)
+            room = -(-b.size * eb // VBYTES) * VBYTES + VBYTES
+            for section, moved in (("loop", trip - 1), ("epilogue", trip)):
+                self.reach[(section, b.name)] = room - max(moved, 0) * step.get(b.name, 0) * eb
+
+    def _fits(self, buf: str, end: int) -> bool:
+        return end <= self.reach[(self.body.name, buf)]
+
+    def _block(self, stores, values, row: int, lane: int, valid: int | None = None) -> None:
         """Every store's block of lanes starting at `lane` of row `row` of the iteration
-        (element offsets relative to the pointers as they are at that point)."""
+        (element offsets relative to the pointers as they are at that point); `valid`: only
+        that many lanes are stored (a row narrower than a block)."""
         self.here = (row, lane)
         memo: dict = {}
         for st, value in zip(stores, values):
@@ -234,7 +252,12 @@ class RowSelector(Selector):
             s = self.streams[st.arg]
             lanes_per_vec = VBYTES // _elem_bytes(buf.dtype)
             for j, r in enumerate(regs):
-                self._store(st.arg, (row * s.row + lane + j * lanes_per_vec) * _elem_bytes(buf.dtype), r)
+                at = (row * s.row + lane + j * lanes_per_vec) * _elem_bytes(buf.dtype)
+                keep = lanes_per_vec if valid is None else min(lanes_per_vec, valid - j * lanes_per_vec)
+                if keep == lanes_per_vec:
+                    self._store(st.arg, at, r)
+                elif keep > 0:
+                    self._partial_store(st.arg, at, r, keep * _elem_bytes(buf.dtype))
 
     def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
         if u.op == "load":
@@ -304,9 +327,10 @@ class RowSelector(Selector):
         for within in (True, False):  # a direct load first, then a valign of a pair
             for b, reg in bases:
                 k, shift = divmod(byte - b, VBYTES)
-                if within and shift == 0 and -8 <= k <= 7:
+                if within and shift == 0 and -8 <= k <= 7 and self._fits(buf, b + (k + 1) * VBYTES):
                     d = self._grid(buf, b, reg, k)
-                elif not within and -8 <= k <= 6 and (shift < 8 or shift in shifts or len(shifts) < MAX_SHIFT_REGS):
+                elif not within and -8 <= k <= 6 and self._fits(buf, b + (k + 2) * VBYTES) and (
+                        shift < 8 or shift in shifts or len(shifts) < MAX_SHIFT_REGS):
                     lo, hi = self._grid(buf, b, reg, k), self._grid(buf, b, reg, k + 1)
                     d = self.reg("V", f"{buf}+{byte}B")
                     if shift < 8:
@@ -316,6 +340,9 @@ class RowSelector(Selector):
                 if d is not None:
                     self.vloads[key] = d
                     return d
+        if not self._fits(buf, byte + VBYTES):
+            raise HexagonUnsupported(f"a vector read past the end of {buf} (a row or window narrower than a block "
+                                     "at the buffer's end)")
         reg = self.reg("R", f"&{buf}+{byte}B")
         self.body.add(insn("addi", d=reg, u=self.ptr[buf], imm=byte))
         bases.append((byte, reg))
@@ -360,6 +387,34 @@ class RowSelector(Selector):
             return
         p, off = self._address(buf, byte)
         self.body.add(insn("vmemu_st", mem=buf, p=p, u=r, off=off))
+
+    def _partial_store(self, buf: str, byte: int, r: Reg, n: int) -> None:
+        """The first `n` bytes of `r` at `byte` past the pointer of `buf`, any alignment, and
+        no other byte written: `r` rotated right by the address's offset m in its line, then
+        two aligned stores predicated on the bytes [m, m + n) of the line and the bytes
+        [0, m + n - 128) of the next (empty when the bytes fit one line)."""
+        addr = self.ptr[buf]
+        if byte:
+            addr = self.reg("R", f"&{buf}+{byte}B")
+            self.body.add(insn("addi", d=addr, u=self.ptr[buf], imm=byte))
+        m, back, end = self.reg("R", "m"), self.reg("R", "128-m"), self.reg("R", "m+n")
+        self.body.add(insn("andi", d=m, u=addr, imm=VBYTES - 1))
+        self.body.add(insn("subri", d=back, u=m, imm=VBYTES))
+        self.body.add(insn("addi", d=end, u=m, imm=n))
+        rot = self.reg("V", f"{buf} rotated")
+        self.body.add(insn("vror", d=rot, u=r, t=back))
+        first_end, second_end = self.reg("R", "min(m+n,128)"), self.reg("R", "max(m+n-128,0)")
+        self.body.add(insn("minr", d=first_end, u=end, v=self.scalar_const(VBYTES)))
+        over = self.reg("R", "m+n-128")
+        self.body.add(insn("addi", d=over, u=end, imm=-VBYTES))
+        self.body.add(insn("maxr", d=second_end, u=over, v=self.scalar_const(0)))
+        upto, before, first, second = (self.reg("Q", x) for x in ("upto", "before", "line", "next"))
+        self.body.add(insn("vsetq2", d=upto, t=first_end))
+        self.body.add(insn("vsetq", d=before, t=m))
+        self.body.add(insn("qand_not", d=first, q=upto, r=before))
+        self.body.add(insn("vsetq", d=second, t=second_end))
+        self.body.add(insn("vmem_st_q", mem=buf, q=first, p=addr, u=rot, off=0))
+        self.body.add(insn("vmem_st_q", mem=buf, q=second, p=addr, u=rot, off=1))
 
     def _advance(self, elements: dict) -> None:
         """Every moving pointer by its elements per iteration, at the end of the body."""

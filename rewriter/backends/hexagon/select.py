@@ -104,7 +104,7 @@ def _compare_rows() -> dict:
     for row in INSNS.values():
         # A lane-wise compare (`lt(v:u8, u:u8)`), not one stated as lane equations (the
         # accumulating `Qx &= vcmp..` and `vand` rows, which selection does not use).
-        if row.defs and row.defs[0][1] == "Q" and not is_equations(row.sem):
+        if row.defs and row.defs[0][1] == "Q" and row.lanewise and not is_equations(row.sem):
             p = parse_expr(row.sem)
             table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
     return table

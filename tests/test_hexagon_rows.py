@@ -92,6 +92,15 @@ def test_rows_narrower_than_a_block_store_only_their_lanes(t, rows, w, pitch, li
     assert "if (q" in opt.text("asm")
 
 
+@pytest.mark.parametrize("w", [128, 200])
+def test_a_temporary_read_where_written_is_computed_in_place(w, library):
+    """unsharp's shape: `blur` is written and read at [y, x] only, so it is inlined."""
+    _ours_checked(f"""kernel k(inp: u8[5, {w + 2}]) -> (out: u8[3, {w}]) {{
+      y = range(3); x = range({w}); ky = range(3, reduce); kx = range(3, reduce)
+      blur[y, x] = sum(cast<i16>(inp[y + ky, x + kx]), ky, kx) >> 3
+      out[y, x] = cast<u8>(min(max(cast<i16>(inp[y + 1, x + 1]) * 2 - blur[y, x], 0), 255)) }}""", library)
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

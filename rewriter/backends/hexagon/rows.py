@@ -78,11 +78,9 @@ class RowSelector(Selector):
         if self.form != "native":
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         k = self.k
-        if k.temps:
-            raise HexagonUnsupported("temporary buffers")
         if any(b.dtype.is_float for b in k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
-        stores = list(k.stores)
+        stores = self._inline_temps(list(k.stores))
         written = {st.arg for st in stores}
         names = [tuple(i.arg.name if i.op == "var" else None for i in st.src[:-1]) for st in stores]
         if any(None in n for n in names) or len(set(names)) != 1:
@@ -151,6 +149,34 @@ class RowSelector(Selector):
                           + (" (the last overlapping)" if width % self.block and width > self.block else "")
                           + (f", {width} lanes stored by predicated stores" if width < self.block else ""))
         return self.finish(rows // self.unroll)
+
+    def _inline_temps(self, stores: list) -> list:
+        """The stores with every temporary computed where it is read: a temporary written
+        once and read only at the indices it is written at (`blur[y, x]` in the nest that
+        wrote it) is its value there, so it needs no memory. Anything else is refused."""
+        temps = {b.name for b in self.k.temps}
+        if not temps:
+            return stores
+        defs = {st.arg: st for st in stores if st.arg in temps}
+        if len(defs) != len(temps) or sum(st.arg in temps for st in stores) != len(temps):
+            raise HexagonUnsupported("a temporary buffer written more than once (or never)")
+        out = []
+        for st in stores:
+            if st.arg in temps:
+                continue
+            memo = {}
+            for n in st.toposort():
+                new = n.replace(src=tuple(memo[x] for x in n.src)) if n.src else n
+                if n.op == "load" and n.arg in temps:
+                    d = defs[n.arg]
+                    if n.src != d.src[:-1]:
+                        raise HexagonUnsupported(f"the temporary {n.arg} read at other indices than written")
+                    new = memo[d.src[-1]] if d.src[-1] in memo else d.src[-1]
+                memo[n] = new
+            if any(n.op == "load" and n.arg in temps for n in memo[st].toposort()):
+                raise HexagonUnsupported("a temporary computed from another temporary")
+            out.append(memo[st])
+        return out
 
     # -- the nest --------------------------------------------------------------------------------
     def _affine(self, load: UOp, names: set) -> dict:

@@ -101,6 +101,19 @@ def test_a_temporary_read_where_written_is_computed_in_place(w, library):
       out[y, x] = cast<u8>(min(max(cast<i16>(inp[y + 1, x + 1]) * 2 - blur[y, x], 0), 255)) }}""", library)
 
 
+@pytest.mark.parametrize("kind, t, acc, rows, w", [("sum", "i16", "i32", 3, 256), ("sum", "u8", "u32", 2, 300),
+                                                  ("reduce_min", "i16", "i16", 4, 100), ("reduce_max", "u8", "u8", 1, 77),
+                                                  ("sum", "i8", "i16", 5, 129)])
+def test_long_reductions_along_rows(kind, t, acc, rows, w, library):
+    """`out[r] = kind(x[r, j], j)` with j too long to unroll: j is the lane range, blocks
+    accumulate (a partial last block's extra lanes set to the identity), a vror tree folds
+    the lanes, and one element a row is stored."""
+    body = f"cast<{acc}>(x[r, j])" if acc != t else "x[r, j]"
+    _ours_checked(f"""kernel k(x: {t}[{rows}, {w + 3}]) -> (out: {acc}[{rows}]) {{
+      r = range({rows}); j = range({w}, reduce)
+      out[r] = {kind}({body}, j) }}""", library)
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

@@ -194,7 +194,7 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("vsetq2", "V6_pred_scalar2v2", "{d} = vsetq2({t})", [("d", "Q")], [("t", "R")],
          "d[i] = i <= (t - 1) mod 128", "VP", SLOTS_23, 1),
     _row("qand_not", "V6_pred_and_n", "{d} = and({q},!{r})", [("d", "Q")], [("q", "Q"), ("r", "Q")],
-         "d[i] = q[i] and not r[i]", "VA", SLOTS_23, 1),
+         "d[i] = q[i] and not r[i]", "VA_DV", SLOTS_ANY, 1, note="two HVX units (llvm-mc: not beside a vshuff and a vmem)"),
     _row("vmem_st_pi", "V6_vS32b_pi", "vmem({p}++#{inc}) = {u}", [("p", "R")], [("p", "R"), _U],
          "the 128 bytes at p = u; p += inc*128", "STORE", SLOTS_ST, 1, imms=("inc",),
          tied=(("p", "p"),), side_effect="store"),

@@ -33,11 +33,14 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.select import (
+    LANE_ROWS,
+    SIGNLESS,
     VBYTES,
     FormNotApplicable,
     SelectionRewriter,
     Selector,
     _elem_bytes,
+    _signed_twin,
     substitute,
 )
 from rewriter.ir.analysis import affine, flatten
@@ -87,6 +90,7 @@ class RowSelector(Selector):
             raise HexagonUnsupported("stores over different ranges (or at computed indices)")
         if isinstance(self.rw, SelectionRewriter):
             self.rw = self.rw.lanewise
+        self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:
             value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]))))
@@ -106,7 +110,7 @@ class RowSelector(Selector):
         self.streams = streams
         self.vloads: dict = {}
         self.sloads: dict = {}
-        if rows == 1 and width >= self.block:  # the loop runs over blocks
+        if rows == 1 and width >= self.block and self.lane_reduce is None:  # the loop runs over blocks
             blocks = width // self.block
             trip = blocks // self.unroll
             if trip == 0:
@@ -137,6 +141,20 @@ class RowSelector(Selector):
         if width % self.block and width > self.block:
             offsets.append(width - self.block)
         self._set_reach(rows // self.unroll, {b: s.row * self.unroll for b, s in streams.items()})
+        if self.lane_reduce is not None:
+            (st,), (value,) = stores, values
+            for u in range(self.unroll):
+                self.here = (u, 0)
+                regs = self.gen(value, self.lane_name, {})
+                out = self.k.buffer(st.arg)
+                eb = _elem_bytes(out.dtype)
+                self._partial_store(st.arg, u * streams[st.arg].row * eb, regs[0], eb)
+            self._advance({b: s.row * self.unroll for b, s in streams.items()})
+            kind = self.lane_reduce.arg[0]
+            self.notes.append(f"{st.arg}: {rows // self.unroll} iterations of {self.unroll} row(s), each a {kind} "
+                              f"over {width} lanes of {lane_name} in {-(-width // self.block)} block(s) of "
+                              f"{self.block}, folded by a vror tree, one element stored")
+            return self.finish(rows // self.unroll)
         for u in range(self.unroll):
             for o in offsets:
                 self._block(stores, values, u, o)
@@ -187,7 +205,7 @@ class RowSelector(Selector):
 
     def _accesses(self, stores, values):
         """(buffer, affine flat index) of every store and load."""
-        names = {i.arg.name for i in stores[0].src[:-1]}
+        names = {i.arg.name for i in stores[0].src[:-1]} | (set(self.lane_reduce.arg[1]) if self.lane_reduce else set())
         out = []
         for st, value in zip(stores, values):
             buf = self.k.buffer(st.arg)
@@ -201,6 +219,13 @@ class RowSelector(Selector):
         accesses = self._accesses(stores, values)
         store_a = accesses[0][1]
         order = sorted((n for n in store_a if n), key=lambda n: -store_a[n])
+        if self.lane_reduce is not None:  # the reduction's range is the lane range
+            (lane,) = self.lane_reduce.arg[1]
+            for buf, a in accesses:
+                if a.get(lane, 0) not in (0, 1, 2):
+                    raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
+            self._one_row_index(accesses, order)
+            return order, [lane], self.k.range(lane).size
         if not order or store_a[order[-1]] != 1:
             raise HexagonUnsupported(f"the store {stores[0].arg} (its innermost range is not contiguous)")
         lane = order[-1]
@@ -215,12 +240,27 @@ class RowSelector(Selector):
             else:
                 break
         outer = [n for n in order if n not in lanes]
-        for buf, a in accesses:  # the outer ranges as one row index: row-major in every buffer
+        self._one_row_index(accesses, outer)
+        return outer, lanes, width
+
+    def _one_row_index(self, accesses, outer) -> None:
+        """The outer ranges as one row index: they must walk every buffer row-major."""
+        for buf, a in accesses:
             for o, inner in zip(outer, outer[1:]):
                 if a.get(o, 0) != a.get(inner, 0) * self.k.range(inner).size:
                     raise HexagonUnsupported(f"the access {buf} over {o}, {inner} (not one row index; "
                                              "nested loops)")
-        return outer, lanes, width
+
+    def _lane_reduction(self, stores):
+        """The reduction whose range becomes the lane range (`out[r] = sum(x[r, j], j)` with
+        j too long to unroll), or None: one store, one such reduction over one range."""
+        big = [n for st in stores for n in st.src[-1].toposort() if n.op == "reduce"
+               and _terms(self.k, n) > MAX_TERMS]
+        if not big:
+            return None
+        if len(stores) != 1 or len(big) != 1 or len(big[0].arg[1]) != 1:
+            raise HexagonUnsupported("a long reduction beside other stores or reductions (or over several ranges)")
+        return big[0]
 
     def _streams(self, stores, values, outer, lanes) -> dict:
         streams = {}
@@ -235,7 +275,9 @@ class RowSelector(Selector):
         memo: dict = {}
         for n in u.toposort():
             n2 = n.replace(src=tuple(memo[s] for s in n.src)) if n.src else n
-            if n.op == "reduce":
+            if n.op == "reduce" and self.lane_reduce is not None and n.arg == self.lane_reduce.arg:
+                self.lane_reduce = n2  # (its body unrolled inside)
+            elif n.op == "reduce":
                 kind, names = n.arg
                 terms = [n2.src[0]]
                 for name in names:
@@ -288,9 +330,61 @@ class RowSelector(Selector):
     def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
         if u.op == "load":
             return self._load(u)
+        if u.op == "reduce":
+            return self._reduce_lanes(u, rname)
         if u.op == "var":
             raise HexagonUnsupported(f"the range {u.arg.name} used as a value")
         return super()._gen(u, rname, memo)
+
+    def _reduce_lanes(self, u: UOp, rname: str) -> list[Reg]:
+        """The lane reduction of the current row: its body a block at a time combined by the
+        reduction's lane row into accumulator vectors (the lanes past the row's end of a
+        last, partial block set to the identity by a `vmux`), the vectors into one, then a
+        `vror` tree folds the lanes into lane 0. Every vector of the value holds it there."""
+        if u.dtype.is_float or u.dtype.scalar.bits > 32:
+            raise HexagonUnsupported(f"a reduction at {u.dtype}")
+        kind = u.arg[0]
+        t = u.dtype.scalar
+        op = REDUCTIONS[kind]
+        key = (op, t) if (op, t) in LANE_ROWS or op not in SIGNLESS else (op, _signed_twin(t))
+        if key not in LANE_ROWS:
+            raise HexagonUnsupported(f"a {kind} at {t}")
+        row_desc, fields, _ = LANE_ROWS[key]
+
+        def combine(a: Reg, b: Reg) -> Reg:
+            d = self.reg("V", kind)
+            self.body.add(insn(row_desc.name, d=d, **{fields[0]: a, fields[1]: b}))
+            return d
+
+        identity = self.vector_const({"add": 0, "max": t.min, "min": t.max}[op], t)
+        row, _ = self.here
+        width = self.k.range(u.arg[1][0]).size
+        eb = _elem_bytes(t)
+        acc = None
+        for lane in range(0, width, self.block):
+            self.here = (row, lane)
+            regs = self.gen(u.src[0], rname, {})
+            valid = min(self.block, width - lane) * eb  # bytes of real lanes in the block
+            for j, r in enumerate(regs):
+                keep = min(max(valid - j * VBYTES, 0), VBYTES)
+                if keep == 0:
+                    regs[j] = identity
+                elif keep < VBYTES:
+                    q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
+                    self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
+                    self.body.add(insn("vmux", d=d, q=q, u=r, v=identity))
+                    regs[j] = d
+            acc = regs if acc is None else [combine(a, b) for a, b in zip(acc, regs)]
+        self.here = (row, 0)
+        total = acc[0]
+        for other in acc[1:]:
+            total = combine(total, other)
+        shift = VBYTES // 2
+        while shift >= eb:
+            rot = self.reg("V", f"ror{shift}")
+            self.body.add(insn("vror", d=rot, u=total, t=self.scalar_const(shift)))
+            total, shift = combine(total, rot), shift // 2
+        return [total] * len(acc)
 
     def _load(self, u: UOp) -> list[Reg]:
         t = u.dtype
@@ -448,3 +542,10 @@ class RowSelector(Selector):
             if n:
                 p = self.ptr[buf]
                 self.body.add(insn("addi", d=p, u=p, imm=n * _elem_bytes(self.k.buffer(buf).dtype)))
+
+
+def _terms(kernel, reduce: UOp) -> int:
+    n = 1
+    for name in reduce.arg[1]:
+        n *= kernel.range(name).size
+    return n

@@ -56,7 +56,7 @@ def is_equations(sem: str) -> bool:
 @lru_cache(maxsize=None)
 def _parses(sem: str) -> bool:
     try:
-        _typed(sem)
+        typed_term(sem)
     except Exception:  # prose: not a pattern of the op-table language
         return False
     return True
@@ -73,7 +73,8 @@ def has_meaning(row: InsnDesc) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _typed(text: str) -> UOp:
+def typed_term(text: str) -> UOp:
+    """A row meaning in the op-table language as a typed term (its operands are vars)."""
     p = parse_expr(text)
     ty = Typing(text)
     ty.infer(p)
@@ -111,7 +112,7 @@ def equations(sem: str) -> tuple[_Equation, ...]:
             refs.append((name, r.group(1), LANE_TYPES[r.group(2)], _index_fn(r.group(3))))
             return f"{name}:{LANE_TYPES[r.group(2)]}"
 
-        term = _typed(_REF.sub(sub, rhs.strip()))
+        term = typed_term(_REF.sub(sub, rhs.strip()))
         eqs.append(_Equation(m.group(1), LANE_TYPES[m.group(2)], _index_fn(m.group(3)), term, tuple(refs)))
     return tuple(eqs)
 
@@ -212,7 +213,7 @@ def row_meaning(row: InsnDesc, operands: dict[str, np.ndarray], imms: dict[str, 
 
 
 def _lanewise_meaning(row: InsnDesc, ops, scalars):
-    term = _typed(row.sem)
+    term = typed_term(row.sem)
     vtypes = {v.arg.name: v.dtype.scalar for v in term.vars()}
     lane_t = next(t for n, t in vtypes.items() if dict(row.uses).get(n) == "V")
     n = 128 // (lane_t.bits // 8)

@@ -63,6 +63,8 @@ SCALAR_LOADS = {(1, False): ("memub", 1), (1, True): ("memb", 1), (2, False): ("
 SPLATS = {1: "vsplatb", 2: "vsplath", 4: "vsplatw"}
 #: Even lanes of two vectors (the low one's first) by element bytes: a stride-2 read.
 EVEN_LANES = {1: "vpackeb", 2: "vpackeh"}
+#: The odd lanes likewise.
+ODD_LANES = {1: "vpackob", 2: "vpackoh"}
 
 
 @dataclass(frozen=True)
@@ -402,14 +404,17 @@ class RowSelector(Selector):
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
         if eb not in EVEN_LANES:
             raise HexagonUnsupported(f"a stride-2 read of {t}")
+        # The pair of vectors from the even element at or before `first`: its even lanes
+        # (vpacke) or its odd ones (vpacko), so x[2i] and x[2i + 1] share the two loads.
+        odd = first % 2
         out = []
         for j in range(n):
-            base = (first + 2 * j * per_vec) * eb
+            base = (first - odd + 2 * j * per_vec) * eb
             lo, hi = self._vector(u.arg, base), self._vector(u.arg, base + VBYTES)
-            key = ("even", lo, hi)
+            key = ("odd" if odd else "even", lo, hi)
             if key not in self.vloads:
-                d = self.reg("V", f"{u.arg}+{base}B/2")
-                self.body.add(insn(EVEN_LANES[eb], d=d, u=hi, v=lo))
+                d = self.reg("V", f"{u.arg}+{base}B/2{'+1' if odd else ''}")
+                self.body.add(insn((ODD_LANES if odd else EVEN_LANES)[eb], d=d, u=hi, v=lo))
                 self.vloads[key] = d
             out.append(self.vloads[key])
         return out

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
-from rewriter.backends.hexagon.lanesem import is_equations
+from rewriter.backends.hexagon.lanesem import is_equations, typed_term
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.rule import EXPAND, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import DType, parse_dtype
+from rewriter.ir.ops import OPS
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import Kernel
 from rewriter.rewrite.engine import Rewriter
@@ -111,6 +112,51 @@ def _compare_rows() -> dict:
 
 
 COMPARE_ROWS = _compare_rows()
+
+
+def _term_rows() -> dict:
+    """root op -> [(pattern, row)] for the rows whose meaning is one term over their vector
+    operands at one lane width (`vavg`, `vnavg`, `vabsdiff`: `cast<u8>(shr(add(cast<u16>(u:u8),
+    cast<u16>(v:u8)), 1))`): the selector covers a kernel term with the row where the term
+    matches the row's own meaning (`Selector._term_row`), so the table is the selection rule,
+    and QEMU checks the table (tests/test_hexagon_isa_qemu.py)."""
+    table: dict = {}
+    for row in INSNS.values():
+        if row.lanewise or row.tied or len(row.defs) != 1 or row.defs[0][1] != "V" or is_equations(row.sem) \
+                or any(c != "V" for _, c in row.uses):
+            continue
+        try:
+            p = typed_term(row.sem)
+        except RewriterError:
+            continue
+        leaves = [n for n in p.toposort() if n.op == "var"]
+        if {n.arg.name for n in leaves} != {n for n, _ in row.uses} or any(
+                n.dtype.scalar.bits != p.dtype.scalar.bits for n in leaves):
+            continue
+        table.setdefault(p.op, []).append((p, row))
+    return table
+
+
+TERM_ROWS = _term_rows()
+
+
+def _match(pattern: UOp, term: UOp, binding: dict) -> bool:
+    """Whether `term` is `pattern` with its variables bound (consistently) to subterms."""
+    if pattern.op == "var":
+        bound = binding.setdefault(pattern.arg.name, term)
+        return bound is term and term.dtype == pattern.dtype
+    if pattern.op != term.op or pattern.dtype != term.dtype or pattern.arg != term.arg \
+            or len(pattern.src) != len(term.src):
+        return False
+    orders = [term.src]
+    if len(term.src) == 2 and term.op in OPS and OPS[term.op].commutes_at(term.src[0].dtype):
+        orders.append(term.src[::-1])  # canonical operand order may differ between the two
+    for src in orders:
+        trial = dict(binding)
+        if all(_match(p, t, trial) for p, t in zip(pattern.src, src)):
+            binding.update(trial)
+            return True
+    return False
 #: (source lane bits, source signed) -> the widening row; lane bits -> the truncating pack.
 _EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, True): "vsxth"}
 _TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
@@ -302,6 +348,9 @@ class Selector:
             return self.load_vectors(self.access(u, rname), t, n)
         if u.op == "const":
             return [self.vector_const(int(u.arg), t)] * n
+        out = self._term_row(u, rname, memo)
+        if out is not None:
+            return out
         if u.op == "cast" and u.src[0].dtype.is_int and t.is_int:
             return self.convert(u, rname, memo)
         if u.op in PACKS:
@@ -357,6 +406,25 @@ class Selector:
             self.body.add(insn(row.name, **fields))
             out.append(fields["d"])  # (a tied accumulator's register, updated in place)
         return out
+
+    def _term_row(self, u: UOp, rname: str, memo) -> list[Reg] | None:
+        """`u` by one row of `TERM_ROWS` whose meaning it is (the row's pattern normalized by
+        the same portable rules as the kernel, so both are in one canonical form), or None."""
+        for pattern, row in TERM_ROWS.get(u.op, ()):
+            key = ("pattern", row.name)
+            if key not in self.consts:
+                self.consts[key] = self.simplify(pattern)
+            binding: dict = {}
+            if not _match(self.consts[key], u, binding):
+                continue
+            operands = {name: self.gen(binding[name], rname, memo) for name, _ in row.uses}
+            out = []
+            for j in range(self.nvec(u.dtype)):
+                d = self.reg("V", row.name)
+                self.body.add(insn(row.name, d=d, **{name: regs[j] for name, regs in operands.items()}))
+                out.append(d)
+            return out
+        return None
 
     def three_tap(self, u: UOp, rname: str) -> list[Reg] | None:
         """`x[i + c] + x[i + c + 1] + x[i + c + 2]` at 16-bit lanes (an add tree of exactly those

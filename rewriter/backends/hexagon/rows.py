@@ -48,9 +48,12 @@ from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS
 
-#: The most terms an unrolled reduction may have (a 5x5 window is 25; a 256-long dot product
-#: is a loop, not an unrolled sum).
-MAX_TERMS = 64
+#: The most terms an unrolled reduction may have (a 5x5 window is 25; a longer one is a lane
+#: reduction where its range can be the lanes, else refused).
+MAX_TERMS = 32
+#: The most instructions one loop body may hold: the schedulers' work grows with it faster
+#: than linearly, and a body this long gains nothing from being one (compile time is bounded).
+MAX_BODY = 1500
 #: The most blocks one row may take when the loop runs over rows (the row is unrolled).
 MAX_ROW_BLOCKS = 8
 #: The most distinct `valign` shift registers (r0-r7, which the buffer pointers share) one
@@ -314,6 +317,8 @@ class RowSelector(Selector):
         """Every store's block of lanes starting at `lane` of row `row` of the iteration
         (element offsets relative to the pointers as they are at that point); `valid`: only
         that many lanes are stored (a row narrower than a block)."""
+        if len(self.body.insns) > MAX_BODY:
+            raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
         self.here = (row, lane)
         memo: dict = {}
         for st, value in zip(stores, values):

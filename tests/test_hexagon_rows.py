@@ -71,6 +71,17 @@ def test_word_products_by_the_expansion_rule(t, n, library):
     assert "vmpyieo(" in asm and "+= vmpyie(" in asm
 
 
+@pytest.mark.parametrize("a, b, w", [("i16", "i16", "i32"), ("u8", "u8", "u16"), ("u8", "i8", "i16"),
+                                     ("i8", "i8", "i16"), ("u16", "u16", "u32"), ("u16", "i16", "i32")])
+def test_widening_products(a, b, w, library):
+    """`cast<W>(a) * cast<W>(b)`, W twice as wide: one widening vmpy a vector (its even and odd
+    lanes in a pair) and a vshuff back to lane order; a 3-tap row filter by a weight vector."""
+    opt = _ours_checked(f"""kernel k(x: {a}[2, 200], t: {b}[3]) -> (out: {w}[2, 190]) {{
+      y = range(2); i = range(190); k = range(3, reduce)
+      out[y, i] = sum(cast<{w}>(x[y, i + k]) * cast<{w}>(t[k]), k) }}""", library)
+    assert "= vmpy(" in opt.text("asm")
+
+
 def test_per_row_scalars_and_two_stores(library):
     """`scale[y]` is one element a row (loaded and splatted each iteration); two stores over
     one nest share the loop and the loads."""

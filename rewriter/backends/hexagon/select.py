@@ -44,6 +44,11 @@ VBYTES = MODEL.vector_bytes
 PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
 #: Byte dot products: the hvx op -> the accumulating row.
 RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
+#: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
+#: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
+WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (
+    ("i8", "i8", "vmpybv"), ("u8", "u8", "vmpyubv"), ("u8", "i8", "vmpybusv"),
+    ("i16", "i16", "vmpyhv"), ("u16", "u16", "vmpyuhv"), ("i16", "u16", "vmpyhus"))}
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
 #: Selection forms: the alternatives the selector can produce for one kernel, which the global
@@ -105,7 +110,7 @@ def _compare_rows() -> dict:
     for row in INSNS.values():
         # A lane-wise compare (`lt(v:u8, u:u8)`), not one stated as lane equations (the
         # accumulating `Qx &= vcmp..` and `vand` rows, which selection does not use).
-        if row.defs and row.defs[0][1] == "Q" and row.lanewise and not is_equations(row.sem):
+        if row.defs and row.defs[0][1] == "Q" and not is_equations(row.sem) and "[" not in row.sem:
             p = parse_expr(row.sem)
             table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
     return table
@@ -351,6 +356,10 @@ class Selector:
         out = self._term_row(u, rname, memo)
         if out is not None:
             return out
+        if u.op == "mul" and not u.flags:
+            out = self.widening_mul(u, rname, memo)
+            if out is not None:
+                return out
         if u.op == "cast" and u.src[0].dtype.is_int and t.is_int:
             return self.convert(u, rname, memo)
         if u.op in PACKS:
@@ -460,6 +469,31 @@ class Selector:
             self.body.add(insn("vshuffeh", d=d, u=hi, v=lo))
             out.append(d)
         self.changed += 1
+        return out
+
+    def widening_mul(self, u: UOp, rname: str, memo) -> list[Reg] | None:
+        """`cast<W>(a) * cast<W>(b)` with a, b half W's width: per input vector one widening
+        multiply row (`WIDENING_MULS`: its lanes 2i into the low vector of a pair, 2i + 1
+        into the high, as the row's QEMU-checked meaning says) and a `vshuff` back to lane
+        order, as `convert` does for an extension. Their product is the exact one, so its low
+        W bits are the kernel's whatever W's signedness. None where `u` is not that shape."""
+        a, b = u.src
+        if a.op != "cast" or b.op != "cast":
+            return None
+        key = (a.src[0].dtype.scalar, b.src[0].dtype.scalar)
+        row = WIDENING_MULS.get(key) or WIDENING_MULS.get(key[::-1])
+        if row is None or any(2 * x.bits != u.dtype.scalar.bits for x in key):
+            return None
+        if key not in WIDENING_MULS:
+            a, b = b, a
+        ra, rb = self.gen(a.src[0], rname, memo), self.gen(b.src[0], rname, memo)
+        unit = self.scalar_const(-u.dtype.scalar.bits // 8, "R8")
+        out = []
+        for x, y in zip(ra, rb):
+            lo, hi, nlo, nhi = (self.reg("V", f"{row}.{k}") for k in ("lo", "hi", "nlo", "nhi"))
+            self.body.add(insn(row, lo=lo, hi=hi, u=x, v=y))
+            self.body.add(insn("vshuffvdd", lo=nlo, hi=nhi, u=hi, v=lo, t=unit))
+            out += [nlo, nhi]
         return out
 
     def convert(self, u: UOp, rname: str, memo) -> list[Reg]:

@@ -150,9 +150,11 @@ def compiled(lib, path: str, code_dir: str | None):
     as before it); "#w1" / "#w8" with the window tile's outputs a thread forced to 1 (the
     form before the cost model chose W) / 8, next to the cost model's choice."""
     contract = path.endswith("#fma")
-    map_only = path.endswith("#map")
+    map_only = "#map" in path
     tiled = path.endswith("#tiled")
     width = {"#w1": 1, "#w8": 8}.get(path[path.rfind("#"):] if "#" in path else "")
+    rows32 = path.endswith("#d32")
+    plain = path.endswith("#plain")
     tensor_cores = {"#tc": True, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", False)
     k = load_kernel(path.split("#")[0])
     if path.endswith("#big"):  # a suite kernel at a size that measures the memory system
@@ -164,7 +166,7 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.pipeline import optimize
 
     t0 = time.time()
-    if map_only or tiled or width:  # the same kernel another way, for comparison
+    if map_only or tiled or width or rows32 or plain:  # the same kernel another way, for comparison
         from rewriter.backends.ptx import emit_ptx
         from rewriter.lower.gpu import STRATEGIES, lower_gpu
         from rewriter.lower.gpu_ops import H100
@@ -172,8 +174,10 @@ def compiled(lib, path: str, code_dir: str | None):
 
         rw = make_rewriter(lib.for_target("cuda"))
         order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct") if tiled else None
-        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=replace(H100, window_outputs=width or 0))
-        return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
+        spec = replace(H100, window_outputs=width or 0, row_load_bytes=32 if rows32 else H100.row_load_bytes)
+        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=spec)
+        ptx = emit_ptx(gp, window_loads=not plain)[1]
+        return k, CudaCode.from_program(gp, ptx), [l.strategy for l in gp.launches], time.time() - t0
     opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
     return k, opt.code, [l.strategy for l in opt.program.launches], time.time() - t0
 
@@ -320,7 +324,8 @@ def _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peer
     tag = p.partition("#")[2]
     label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)", "tc": " (tensor cores)",
                       "tc-regs": " (tensor cores, register-staged)", "w1": " (1 output a thread)",
-                      "w8": " (8 outputs a thread)"}.get(tag, "")
+                      "w8": " (8 outputs a thread)", "d32": " (32-byte rows, 16 outputs a thread)",
+                      "plain": " (no window loads)", "map#plain": " (map only, no window loads)"}.get(tag, "")
     if tag == "big":
         label = f"{k.name} (suite, {'x'.join(map(str, k.outputs[0].shape)) or 'scalar'})"
     lines.append(f"| {label} | {'yes' if ok else 'NO'} | {ours * 1e6:.1f} | {eager * 1e6:.1f} | "
@@ -382,7 +387,8 @@ def main(argv=None) -> int:
         suite = [p for p in suite if any(p.endswith(f"/{n}.ir#big") for n in args.only)]
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
-    large += [p + "#tiled" for p in large if p.endswith("/maxpool2x2_u8.ir")]
+    large += [p + sfx for p in large if p.endswith("/maxpool2x2_u8.ir") for sfx in ("#tiled", "#d32")]
+    large += [p + "#plain" for p in large if p.endswith(("/sum3_i16.ir", "/conv3x3_u8.ir#map"))]
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:

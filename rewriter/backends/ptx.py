@@ -481,14 +481,19 @@ def _nvptx():
     return _NV
 
 
-def emit_llvm(gp: GpuProgram) -> str:
-    """The program's LLVM IR for NVPTX (one function per launch)."""
+def emit_llvm(gp: GpuProgram, window_loads: bool = True) -> str:
+    """The program's LLVM IR for NVPTX (one function per launch); `window_loads=False` emits
+    misaligned vector loads as they are (LLVM splits them into element loads), the form
+    before `_window_load`, for the benchmark's comparison row."""
     tm = _nvptx()
     mod = ir.Module(name=gp.kernel.name)
     mod.triple = TRIPLE
     mod.data_layout = str(tm.target_data)
     for launch in gp.launches:
-        LaunchEmitter(gp, launch, mod).emit()
+        e = LaunchEmitter(gp, launch, mod)
+        if not window_loads:
+            e.unroll_full, e._window_split = set(), lambda *a: None
+        e.emit()
     text = str(mod)
     # llvmlite has no string function attributes: give each kernel its block size, so ptxas
     # may use the registers a thread can have at that size (.maxntid).
@@ -501,8 +506,8 @@ def emit_llvm(gp: GpuProgram) -> str:
     return text
 
 
-def emit_ptx(gp: GpuProgram) -> tuple[str, str]:
+def emit_ptx(gp: GpuProgram, window_loads: bool = True) -> tuple[str, str]:
     """(optimized LLVM IR, PTX text for sm_90)."""
     tm = _nvptx()
-    mod = optimize(emit_llvm(gp), tm)
+    mod = optimize(emit_llvm(gp, window_loads), tm)
     return str(mod), tm.emit_assembly(mod)

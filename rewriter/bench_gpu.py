@@ -255,6 +255,10 @@ def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None, compile_peer
     return failed
 
 
+#: (kernel name, buffer shapes) -> (eager seconds, compiled seconds or None, compile note)
+_PEERS: dict = {}
+
+
 def _compiled_peer(torch, k, fn, origin, ins, mode, repeat):
     """(seconds a run, compile seconds, outputs by name) of torch.compile(fn), or (None, 0,
     the error text). The array_ref translation is traced to an aten graph first (make_fx
@@ -300,18 +304,22 @@ def _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peer
     ref, origin = peer(torch, k)
     want = ref(**ins)
     ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype) for n, w in want.items())
-    eager = _time_torch(torch, lambda: ref(**ins), repeat)
     del want
-    comp, comp_s, comp_note = None, 0.0, "not run"
+    key = (k.name, tuple(b.shape for b in k.buffers))
     mode = compile_mode(k.name, origin)
-    if compile_peers:
-        comp, comp_s, out = _compiled_peer(torch, k, ref, origin, ins, mode, repeat)
-        if comp is None:
-            comp_note = f"compile failed: {out}"
-        else:
-            comp_ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype) for n, w in out.items())
-            comp_note = f"compile {mode} {comp_s:.0f} s" + ("" if comp_ok else ", its result DIFFERS")
-            del out
+    if key not in _PEERS:  # the variant rows of one kernel (fma, map, ...) share its peers' times
+        eager = _time_torch(torch, lambda: ref(**ins), repeat)
+        comp, comp_s, comp_note = None, 0.0, "not run"
+        if compile_peers:
+            comp, comp_s, out = _compiled_peer(torch, k, ref, origin, ins, mode, repeat)
+            if comp is None:
+                comp_note = f"compile failed: {out}"
+            else:
+                comp_ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype) for n, w in out.items())
+                comp_note = f"compile {mode} {comp_s:.0f} s" + ("" if comp_ok else ", its result DIFFERS")
+                del out
+        _PEERS[key] = (eager, comp, comp_note)
+    eager, comp, comp_note = _PEERS[key]
     ours = mod.time(ptrs, repeat)
     nbytes = sum(b.size * max(1, b.dtype.bits // 8) for b in k.inputs + k.outputs)
     flops = _matmul_flops(k)

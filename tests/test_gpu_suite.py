@@ -1,6 +1,6 @@
 """Every kernel of the shared suite (`bench/kernels/`) on the GPU backends, without a GPU:
 the CUDA lowering simulated against the reference interpreter, its PTX assembled by ptxas,
-the WebGPU lowering run on lavapipe (slow), and the two pieces the device benchmark adds --
+the WebGPU lowering run on lavapipe (about 10 s for all 44), and the two pieces the device benchmark adds --
 the PyTorch peer written from the kernel (`kernel.array_ref`, checked here through its numpy
 twin) and the GPU-sized version of each kernel (`kernel.scale`). The PTX window loads
 (`backends/ptx._window_load`) are checked for the instructions they are meant to give; what
@@ -52,7 +52,6 @@ def test_suite_kernel_gpu_program_matches_reference(path):
         assert run.returncode == 0, run.stderr.decode()[:500]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", SUITE, ids=IDS)
 def test_suite_kernel_through_webgpu_matches_reference(path):
     k = load_kernel(path)

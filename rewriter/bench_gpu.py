@@ -333,7 +333,7 @@ def _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peer
     label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)", "tc": " (tensor cores)",
                       "tc-regs": " (tensor cores, register-staged)", "w1": " (1 output a thread)",
                       "w8": " (8 outputs a thread)", "d32": " (32-byte rows, 16 outputs a thread)",
-                      "plain": " (no window loads)", "map#plain": " (map only, no window loads)"}.get(tag, "")
+                      "plain": " (without window loads, byte pairs)", "map#plain": " (map only, without window loads)"}.get(tag, "")
     if tag == "big":
         label = f"{k.name} (suite, {'x'.join(map(str, k.outputs[0].shape)) or 'scalar'})"
     lines.append(f"| {label} | {'yes' if ok else 'NO'} | {ours * 1e6:.1f} | {eager * 1e6:.1f} | "
@@ -396,7 +396,7 @@ def main(argv=None) -> int:
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
     large += [p + sfx for p in large if p.endswith("/maxpool2x2_u8.ir") for sfx in ("#tiled", "#d32")]
-    large += [p + "#plain" for p in large if p.endswith(("/sum3_i16.ir", "/conv3x3_u8.ir#map"))]
+    large += [p + "#plain" for p in large if p.endswith(("/sum3_i16.ir", "/conv3x3_u8.ir#map", "/maxpool2x2_u8.ir"))]
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:

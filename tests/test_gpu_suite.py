@@ -159,3 +159,52 @@ def test_window_loads_stay_within_what_the_kernel_reads():
 kernel s3(x: i16[4098]) -> (out: i16[4096]) { i = range(4096); k = range(3, reduce)
   out[i] = sum(x[i + k], k) }""")
     assert re.search(r"ld\.global\.nc\.(b32|u32)\s+%r\d+, \[%rd\d+\+16\]", ptx), ptx
+
+
+# -- byte min/max as 16-bit pairs ----------------------------------------------------------------
+def test_byte_minmax_matches_lane_wise_min_and_max():
+    """`ptx.byte_minmax` is plain LLVM IR (masks, shifts, llvm.umax/umin on i16 pairs): run it
+    on this machine's CPU against numpy for every op, signedness and edge byte."""
+    import ctypes
+
+    from llvmlite import ir
+
+    from rewriter.backends.llvm_tools import binding, host_target_machine
+    from rewriter.backends.ptx import byte_minmax
+
+    b = binding()
+    mod = ir.Module("bytes")
+    mod.triple = b.get_process_triple()
+    vec = ir.VectorType(ir.IntType(8), 16)
+    cases = [(op, signed) for op in ("max", "min") for signed in (False, True)]
+    for op, signed in cases:
+        fn = ir.Function(mod, ir.FunctionType(ir.VoidType(), [ir.PointerType()] * 3), name=f"{op}{int(signed)}")
+        bld = ir.IRBuilder(fn.append_basic_block())
+        x, y = (bld.load(a, typ=vec, align=1) for a in fn.args[:2])
+        bld.store(byte_minmax(bld, op, signed, x, y), fn.args[2], align=1)
+        bld.ret_void()
+    llmod = b.parse_assembly(str(mod))
+    engine = b.create_mcjit_compiler(llmod, host_target_machine())
+    engine.finalize_object()
+    rng = np.random.default_rng(0)
+    edges = np.array([0, 1, 127, 128, 129, 255, 254, 0x80, 0x7F, 0xFF, 0, 0x01, 0xFE, 0x81, 0x40, 0xC0], np.uint8)
+    pairs = [(edges, edges[::-1].copy()), (edges, np.roll(edges, 3))] + \
+        [tuple(rng.integers(0, 256, 16, dtype=np.uint8) for _ in range(2)) for _ in range(200)]
+    for op, signed in cases:
+        f = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)(
+            engine.get_function_address(f"{op}{int(signed)}"))
+        for a, c in pairs:
+            a, c = np.ascontiguousarray(a), np.ascontiguousarray(c)
+            out = np.zeros(16, np.uint8)
+            f(a.ctypes.data, c.ctypes.data, out.ctypes.data)
+            va, vc = (a.view(np.int8), c.view(np.int8)) if signed else (a, c)
+            want = (np.maximum if op == "max" else np.minimum)(va, vc)
+            assert np.array_equal(out.view(want.dtype), want), (op, signed, a, c, out)
+
+
+def test_byte_max_uses_16_bit_pairs():
+    ptx = _ptx("""
+kernel mp(inp: u8[64, 256]) -> (out: u8[32, 128]) {
+  y = range(32); x = range(128); dy = range(2, reduce); dx = range(2, reduce)
+  out[y, x] = reduce_max(inp[y * 2 + dy, x * 2 + dx], dy, dx) }""")
+    assert "max.u16x2" in ptx and "max.u16 " not in ptx

@@ -239,7 +239,7 @@ def _copy_bandwidth(repeat: int):
 
 
 def run(code_dir: str, repeat: int, out: str | None) -> int:
-    from rewriter.pipeline import check_against_reference
+    from rewriter.kernel.check import check_against_reference
     from rewriter.runtime.cuda import CudaCode, Driver
     from rewriter.runtime.webgpu import compile_webgpu, gpu_context, run_webgpu
 

@@ -29,9 +29,9 @@ from dataclasses import replace
 
 import numpy as np
 
-import rewriter.targets  # noqa: F401  (the registry: the rules name every target's ops, e.g. hvx.*)
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.array_ref import TorchOps, array_kernel, same_bits
+from rewriter.kernel.check import check_against_reference
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import numpy_dtype, random_inputs
 from rewriter.kernel.scale import scale_kernel
@@ -100,6 +100,14 @@ def peer(torch, k):
 def compile_mode(name: str, origin: str) -> str:
     return "max-autotune-no-cudagraphs" if origin == "hand-written" and \
         (name.startswith(("matmul", "gemv")) or name.startswith("conv")) else "default"
+
+
+def _library():
+    """The rule library, for compiling here (not on the GPU machine: the target registry
+    imports Z3 and llvmlite, which it does not have)."""
+    import rewriter.targets  # noqa: F401  (the rules name every target's ops, e.g. hvx.*)
+
+    return load_library(["rules"])
 
 
 def _time_torch(torch, fn, repeat: int) -> float:
@@ -213,8 +221,6 @@ def correctness(lib, paths, lines, code_dir=None, torch=None) -> int:
 
 
 def _check_one(lib, p, code_dir, lines, torch=None) -> int:
-    from rewriter.pipeline import check_against_reference
-
     k, code, strategies, _ = compiled(lib, p, code_dir)
     oks, t, port = [], 0.0, []
     for seed in (0, 1):
@@ -400,7 +406,7 @@ def main(argv=None) -> int:
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
-        prepare(load_library(["rules"]), small + large + suite, args.prepare)
+        prepare(_library(), small + large + suite, args.prepare)
         return 0
     small = small if "correctness" in parts else []
     large = (large if "examples" in parts else []) + (suite if "suite" in parts else [])
@@ -412,7 +418,7 @@ def main(argv=None) -> int:
     drv = Driver.get()
     torch.backends.cudnn.allow_tf32 = False  # PyTorch's references in full f32
     torch.backends.cuda.matmul.allow_tf32 = False
-    lib = None if args.code else load_library(["rules"])
+    lib = None if args.code else _library()
     lines = ["# GPU benchmark (rewriter --target cuda)", "",
              f"date {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, device {drv.device_name()}, "
              f"torch {torch.__version__}, python {sys.version.split()[0]}, mean of {args.repeat} runs after warm-up", "",

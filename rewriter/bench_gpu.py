@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from rewriter.dsl.rule import load_library
-from rewriter.kernel.array_ref import TorchOps, array_kernel, same_bits
+from rewriter.kernel.array_ref import TorchOps, array_kernel
 from rewriter.kernel.check import check_against_reference
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import numpy_dtype, random_inputs

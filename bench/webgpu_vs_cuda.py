@@ -53,11 +53,24 @@ def _fit(text: str) -> str:
     return text
 
 
-def _kernels():
-    """(label, kernel source, small) for every kernel of the benchmark."""
+def _kernels(suite: bool = True):
+    """(label, kernel source, small) for every kernel of the benchmark: the examples at their
+    own sizes and at realistic ones, and (`suite`) every kernel of `bench/kernels/` at its own
+    size and scaled up (`scale_kernel`: the largest buffer <= 64 MiB, within WebGPU's
+    default 128 MiB binding)."""
+    from rewriter.kernel.parser import load_kernel
+    from rewriter.kernel.printer import format_kernel
+    from rewriter.kernel.scale import scale_kernel
+
     out = [(os.path.basename(p)[:-3], open(p).read(), True) for p in sorted(glob.glob("examples/*.ir"))]
     out += [(os.path.basename(p)[:-3] + " (gpu)", _fit(open(p).read()), False)
             for p in sorted(glob.glob("examples/gpu/*.ir"))]
+    if suite:
+        paths = sorted(glob.glob("bench/kernels/*.ir"))
+        out += [(os.path.basename(p)[:-3] + " (suite)", open(p).read(), True) for p in paths]
+        for p in paths:
+            big, g = scale_kernel(load_kernel(p))
+            out.append((f"{big.name} (suite x{g})", format_kernel(big), False))
     return out
 
 
@@ -98,7 +111,7 @@ def _webgpu_at(k, lib, outputs: int, tile_words: int | None = None):
     return render_wgsl(lower_gpu(simplify_kernel(k, rw), rw, spec=spec, target=webgpu_target()))
 
 
-def prepare(out_dir: str) -> None:
+def prepare(out_dir: str, suite: bool = True, extras: bool = True) -> None:
     import rewriter.targets  # noqa: F401  (the registry: each target registers its ops, e.g. hvx.*)
     from rewriter.dsl.rule import load_library
     from rewriter.pipeline import optimize
@@ -124,15 +137,16 @@ def prepare(out_dir: str) -> None:
               f"{'; '.join(f'{x.mode} <<<{x.blocks},{x.workgroup_size}>>>' for x in web.dispatches)}", flush=True)
 
     later = []
-    for label, text, small in _kernels():
+    for label, text, small in _kernels(suite):
         k = parse_kernels(text)[0]
         cuda = optimize(k, lib, "cuda")
         record(label, text, small, cuda.program, cuda.text("ptx"), optimize(k, lib, "webgpu").code)
-        if not small and any(l.strategy == "window-direct" for l in cuda.program.launches):
+        if extras and not small and "(suite" not in label and \
+                any(l.strategy == "window-direct" for l in cuda.program.launches):
             later.append((f"{label} [without window-direct]", text, k))
     for label, text, k in later:  # the same kernel as lowered before window-direct, same run
         record(label, text, False, *_without("window-direct", k, lib))
-    for label, text, small in _kernels():  # WebGPU window tiles at forced widths, same CUDA code
+    for label, text, small in (_kernels(False) if extras else []):  # WebGPU window tiles at forced widths
         k = parse_kernels(text)[0]
         cuda = optimize(k, lib, "cuda")
         if small or not any(l.strategy == "window-tiled" for l in cuda.program.launches):
@@ -194,17 +208,21 @@ def _torch_check(k, inputs: dict, outs: dict):
     try:
         import torch
 
-        from rewriter.bench_gpu import _close, _torch_refs
+        from rewriter.bench_gpu import _close, peer
     except ImportError:
         return None
-    ref = _torch_refs(torch).get(k.name)
-    if ref is None or not torch.cuda.is_available():
+    if not torch.cuda.is_available():
         return None
+    ref = peer(torch, k)[0]
     ins = {n: torch.from_numpy(np.ascontiguousarray(v)).cuda() if np.ndim(v) else torch.tensor(v).cuda()
            for n, v in inputs.items()}
     want = ref(**ins)
-    ok = all(_close(torch, torch.from_numpy(np.ascontiguousarray(outs[n])).cuda().reshape(w.shape), w,
-                    k.buffer(n).dtype.is_float) for n, w in want.items())
+    def signed(a):  # u16/u32/u64 as the signed type of their width: the same bits, more torch ops
+        a = np.ascontiguousarray(a)
+        return a.view(f"int{a.itemsize * 8}") if a.dtype.kind == "u" and a.itemsize > 1 else a
+
+    ok = all(_close(torch, torch.from_numpy(signed(outs[n])).cuda().reshape(w.shape), w,
+                    k.buffer(n).dtype) for n, w in want.items())
     del ins, want
     torch.cuda.empty_cache()
     return ok
@@ -221,7 +239,7 @@ def _copy_bandwidth(repeat: int):
 
 
 def run(code_dir: str, repeat: int, out: str | None) -> int:
-    from rewriter.pipeline import check_against_reference
+    from rewriter.kernel.check import check_against_reference
     from rewriter.runtime.cuda import CudaCode, Driver
     from rewriter.runtime.webgpu import compile_webgpu, gpu_context, run_webgpu
 
@@ -282,9 +300,12 @@ def main(argv=None) -> int:
     ap.add_argument("--code", metavar="DIR")
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--out")
+    ap.add_argument("--no-suite", action="store_true", help="--prepare: without bench/kernels")
+    ap.add_argument("--no-extras", action="store_true",
+                    help="--prepare: without the comparison rows (strategies left out, forced widths)")
     args = ap.parse_args(argv)
     if args.prepare:
-        prepare(args.prepare)
+        prepare(args.prepare, not args.no_suite, not args.no_extras)
         return 0
     if not args.code:
         ap.error("--prepare DIR or --code DIR")

@@ -30,8 +30,11 @@ from dataclasses import replace
 import numpy as np
 
 from rewriter.dsl.rule import load_library
+from rewriter.kernel.array_ref import TorchOps, array_kernel
+from rewriter.kernel.check import check_against_reference
 from rewriter.kernel.parser import load_kernel
 from rewriter.kernel.reference import numpy_dtype, random_inputs
+from rewriter.kernel.scale import scale_kernel
 from rewriter.runtime.cuda import CudaCode, CudaModule, Driver, run_cuda
 
 
@@ -78,7 +81,33 @@ def _torch_refs(torch):
         "matmul_f32": lambda a, b: {"c": a @ b},
         "matmul_f16": lambda a, b: {"c": (a @ b).to(torch.float32)},
         "matmul_i8": lambda a, b: {"c": (a.to(torch.float32) @ b.to(torch.float32)).to(torch.int32)},
+        "gemv_f32": lambda a, v: {"out": a @ v},
     }
+
+
+def peer(torch, k):
+    """(PyTorch function of the input tensors by name -> {output: tensor}, its origin): the
+    hand-written formulation where there is one, else the kernel as whole-array ops."""
+    ref = _torch_refs(torch).get(k.name)
+    if ref is not None and not k.name.startswith("matmul_i"):  # matmul_i8's ref is for its i8 example only
+        return ref, "hand-written"
+    return array_kernel(k, TorchOps(torch)), "array_ref"
+
+
+#: torch.compile modes by kernel: max-autotune where PyTorch's function is a matrix product or a
+#: convolution (Triton templates against cuBLAS/cuDNN); elsewhere inductor's fusion is the
+#: whole story and the default mode compiles the same kernels in less time.
+def compile_mode(name: str, origin: str) -> str:
+    return "max-autotune-no-cudagraphs" if origin == "hand-written" and \
+        (name.startswith(("matmul", "gemv")) or name.startswith("conv")) else "default"
+
+
+def _library():
+    """The rule library, for compiling here (not on the GPU machine: the target registry
+    imports Z3 and llvmlite, which it does not have)."""
+    import rewriter.targets  # noqa: F401  (the rules name every target's ops, e.g. hvx.*)
+
+    return load_library(["rules"])
 
 
 def _time_torch(torch, fn, repeat: int) -> float:
@@ -94,19 +123,27 @@ def _time_torch(torch, fn, repeat: int) -> float:
 
 
 def _random_tensor(torch, b, gen):
-    nt = numpy_dtype(b.dtype)
-    tt = getattr(torch, np.dtype(nt).name if np.dtype(nt).name != "bool" else "bool")
+    tt = _torch_dtype(torch, b)
     shape = b.shape or ()
     if b.dtype.is_float:
         return torch.randn(shape, dtype=tt, device="cuda", generator=gen)
-    info = np.iinfo(nt)
+    if b.dtype.is_bool:
+        return torch.randint(0, 2, shape, dtype=torch.bool, device="cuda", generator=gen)
+    info = torch.iinfo(tt)
     return torch.randint(int(info.min), int(info.max), shape, dtype=tt, device="cuda", generator=gen)
 
 
-def _close(torch, got, want, is_float: bool) -> bool:
-    if is_float:
+def _close(torch, got, want, dtype) -> bool:
+    """Floats within rtol/atol 1e-3; integers bit for bit at the kernel's type (`dtype`; a
+    carrier or a signed reinterpretation of an unsigned buffer compares equal)."""
+    if dtype.is_float:
         return bool(torch.allclose(got.to(torch.float64), want.to(torch.float64), rtol=1e-3, atol=1e-3))
-    return bool(torch.equal(got, want.to(got.dtype)))
+    if dtype.is_bool:
+        return bool(torch.equal(got.to(torch.bool), want.to(torch.bool)))
+    g, w = got.to(torch.int64).reshape(-1), want.to(torch.int64).reshape(-1)
+    if dtype.bits < 64:
+        g, w = g & ((1 << dtype.bits) - 1), w & ((1 << dtype.bits) - 1)
+    return g.shape == w.shape and bool(torch.equal(g, w))
 
 
 def compiled(lib, path: str, code_dir: str | None):
@@ -121,11 +158,15 @@ def compiled(lib, path: str, code_dir: str | None):
     as before it); "#w1" / "#w8" with the window tile's outputs a thread forced to 1 (the
     form before the cost model chose W) / 8, next to the cost model's choice."""
     contract = path.endswith("#fma")
-    map_only = path.endswith("#map")
+    map_only = "#map" in path
     tiled = path.endswith("#tiled")
     width = {"#w1": 1, "#w8": 8}.get(path[path.rfind("#"):] if "#" in path else "")
+    rows32 = path.endswith("#d32")
+    plain = path.endswith("#plain")
     tensor_cores = {"#tc": True, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", False)
     k = load_kernel(path.split("#")[0])
+    if path.endswith("#big"):  # a suite kernel at a size that measures the memory system
+        k = scale_kernel(k)[0]
     if code_dir:
         with open(os.path.join(code_dir, _code_name(path))) as f:
             d = json.load(f)
@@ -133,7 +174,7 @@ def compiled(lib, path: str, code_dir: str | None):
     from rewriter.pipeline import optimize
 
     t0 = time.time()
-    if map_only or tiled or width:  # the same kernel another way, for comparison
+    if map_only or tiled or width or rows32 or plain:  # the same kernel another way, for comparison
         from rewriter.backends.ptx import emit_ptx
         from rewriter.lower.gpu import STRATEGIES, lower_gpu
         from rewriter.lower.gpu_ops import H100
@@ -141,8 +182,10 @@ def compiled(lib, path: str, code_dir: str | None):
 
         rw = make_rewriter(lib.for_target("cuda"))
         order = ("map",) if map_only else tuple(s for s in STRATEGIES if s != "window-direct") if tiled else None
-        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=replace(H100, window_outputs=width or 0))
-        return k, CudaCode.from_program(gp, emit_ptx(gp)[1]), [l.strategy for l in gp.launches], time.time() - t0
+        spec = replace(H100, window_outputs=width or 0, row_load_bytes=32 if rows32 else H100.row_load_bytes)
+        gp = lower_gpu(simplify_kernel(k, rw), rw, strategies=order, spec=spec)
+        ptx = emit_ptx(gp, window_loads=not plain)[1]
+        return k, CudaCode.from_program(gp, ptx), [l.strategy for l in gp.launches], time.time() - t0
     opt = optimize(k, lib, "cuda", fp_contract=contract, tensor_cores=tensor_cores)
     return k, opt.code, [l.strategy for l in opt.program.launches], time.time() - t0
 
@@ -162,25 +205,24 @@ def prepare(lib, paths, code_dir: str) -> None:
         print(f"{p}: {len(code.launches)} launch(es), {', '.join(strategies)}, {secs:.1f} s")
 
 
-def correctness(lib, paths, lines, code_dir=None) -> int:
-    lines += ["## Correctness: examples/*.ir against the reference interpreter", "",
-              "| kernel | launches | strategy | correct (seeds 0, 1) | time (us) |", "|---|---:|---|---|---:|"]
+def correctness(lib, paths, lines, code_dir=None, torch=None) -> int:
+    lines += ["## Correctness: examples/*.ir and bench/kernels/*.ir against the reference interpreter", "",
+              "| kernel | launches | strategy | correct (seeds 0, 1) | time (us) | PyTorch port (array_ref) correct |",
+              "|---|---:|---|---|---:|---|"]
     failed = 0
     for p in paths:
         try:
-            failed += _check_one(lib, p, code_dir, lines)
+            failed += _check_one(lib, p, code_dir, lines, torch)
         except Exception as e:  # keep going: one table row says what broke
             failed += 1
-            lines.append(f"| {p} | - | - | ERROR {type(e).__name__}: {e} | - |")
+            lines.append(f"| {p} | - | - | ERROR {type(e).__name__}: {e} | - | - |")
             print(lines[-1], flush=True)
     return failed
 
 
-def _check_one(lib, p, code_dir, lines) -> int:
-    from rewriter.pipeline import check_against_reference
-
+def _check_one(lib, p, code_dir, lines, torch=None) -> int:
     k, code, strategies, _ = compiled(lib, p, code_dir)
-    oks, t = [], 0.0
+    oks, t, port = [], 0.0, []
     for seed in (0, 1):
         inputs = random_inputs(k, seed)
         got, t = run_cuda(k, code, inputs, repeat=10)
@@ -188,32 +230,69 @@ def _check_one(lib, p, code_dir, lines) -> int:
         oks.append(not bad)
         if bad:
             print(f"{k.name}: {bad[0]}", file=sys.stderr)
+        if torch is not None:  # the peer's formulation, on the GPU, against the same reference
+            ins = {n: torch.from_numpy(np.ascontiguousarray(v)).cuda() for n, v in inputs.items()}
+            out = array_kernel(k, TorchOps(torch))(**ins)
+            port.append(not check_against_reference(k, {n: v.cpu().numpy() for n, v in out.items()}, inputs))
     strat = ", ".join(sorted(set(strategies)))
-    lines.append(f"| {k.name} | {len(code.launches)} | {strat} | {'yes' if all(oks) else 'NO'} | {t * 1e6:.1f} |")
+    ported = "-" if not port else "yes" if all(port) else "NO"
+    lines.append(f"| {k.name} | {len(code.launches)} | {strat} | {'yes' if all(oks) else 'NO'} | {t * 1e6:.1f} | {ported} |")
     print(lines[-1], flush=True)
-    return 0 if all(oks) else 1
+    return 0 if all(oks) and ported != "NO" else 1
 
 
-def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None) -> int:
-    refs = _torch_refs(torch)
-    lines += ["", "## Speed: examples/gpu/*.ir (realistic sizes)", "",
+def speed(torch, lib, paths, repeat, lines, copy_bw, code_dir=None, compile_peers=True) -> int:
+    lines += ["", "## Speed: examples/gpu/*.ir (realistic sizes) and bench/kernels/*.ir scaled up", "",
               f"Copy bandwidth measured in this run: {copy_bw / 1e9:.0f} GB/s (device-to-device, 1 GiB).", "",
-              "| kernel | correct vs PyTorch | ours (us) | PyTorch (us) | PyTorch / ours | ours | % of copy BW | notes |",
-              "|---|---|---:|---:|---:|---:|---:|---|"]
+              "| kernel | correct vs PyTorch | ours (us) | PyTorch eager (us) | torch.compile (us) | best peer / ours "
+              "| ours | % of copy BW | best peer % of copy | notes |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     failed = 0
     gen = torch.Generator(device="cuda")
     gen.manual_seed(0)
     for p in paths:
         try:
-            failed += _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw)
+            failed += _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peers)
         except Exception as e:  # keep going: one table row says what broke
             failed += 1
-            lines.append(f"| {p} | ERROR {type(e).__name__}: {e} | | | | | | |")
+            lines.append(f"| {p} | ERROR {type(e).__name__}: {str(e)[:300]} | | | | | | | | |")
             print(lines[-1], flush=True)
+        torch.cuda.empty_cache()
     return failed
 
 
-def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int:
+#: (kernel name, buffer shapes) -> (eager seconds, compiled seconds or None, compile note)
+_PEERS: dict = {}
+
+
+def _compiled_peer(torch, k, fn, origin, ins, mode, repeat):
+    """(seconds a run, compile seconds, outputs by name) of torch.compile(fn), or (None, 0,
+    the error text). The array_ref translation is traced to an aten graph first (make_fx
+    runs its Python once; dynamo then sees only tensor ops, not the kernel's IR walk)."""
+    try:
+        torch._dynamo.reset()
+        t0 = time.time()
+        if origin == "array_ref":
+            from torch.fx.experimental.proxy_tensor import make_fx
+
+            names, outs = [b.name for b in k.inputs], [b.name for b in k.outputs]
+            gm = make_fx(lambda *xs: tuple(fn(**dict(zip(names, xs)))[n] for n in outs))(*(ins[n] for n in names))
+            cg = torch.compile(gm, mode=mode, dynamic=False)
+            args = [ins[n] for n in names]
+
+            def cf(**_):
+                return dict(zip(outs, cg(*args)))
+        else:
+            cf = torch.compile(fn, mode=mode, dynamic=False)
+        out = cf(**ins)
+        torch.cuda.synchronize()
+        secs = time.time() - t0
+        return _time_torch(torch, lambda: cf(**ins), repeat), secs, out
+    except Exception as e:  # a peer that does not compile is a finding, not a crash
+        return None, 0.0, f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+
+
+def _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peers=True) -> int:
     k, code, strategies, compile_s = compiled(lib, p, code_dir)
     mod = CudaModule(code, Driver.get())
     ins = {b.name: _random_tensor(torch, b, gen) for b in k.inputs}
@@ -228,34 +307,57 @@ def _time_one(torch, lib, p, code_dir, refs, gen, repeat, lines, copy_bw) -> int
     ptrs = [bufs[b.name].data_ptr() for b in k.buffers] + [s.data_ptr() for s in scratch]
     mod.launch_all(ptrs)
     torch.cuda.synchronize()
-    ref = refs.get(k.name)
-    ok, theirs = None, None
-    if ref is not None:
-        want = ref(**ins)
-        ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype.is_float) for n, w in want.items())
-        theirs = _time_torch(torch, lambda: ref(**ins), repeat)
+    ref, origin = peer(torch, k)
+    want = ref(**ins)
+    ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype) for n, w in want.items())
+    del want
+    key = (k.name, tuple(b.shape for b in k.buffers))
+    mode = compile_mode(k.name, origin)
+    if key not in _PEERS:  # the variant rows of one kernel (fma, map, ...) share its peers' times
+        eager = _time_torch(torch, lambda: ref(**ins), repeat)
+        comp, comp_s, comp_note = None, 0.0, "not run"
+        if compile_peers:
+            comp, comp_s, out = _compiled_peer(torch, k, ref, origin, ins, mode, repeat)
+            if comp is None:
+                comp_note = f"compile failed: {out}"
+            else:
+                comp_ok = all(_close(torch, bufs[n], w, k.buffer(n).dtype) for n, w in out.items())
+                comp_note = f"compile {mode} {comp_s:.0f} s" + ("" if comp_ok else ", its result DIFFERS")
+                del out
+        _PEERS[key] = (eager, comp, comp_note)
+    eager, comp, comp_note = _PEERS[key]
     ours = mod.time(ptrs, repeat)
     nbytes = sum(b.size * max(1, b.dtype.bits // 8) for b in k.inputs + k.outputs)
     flops = _matmul_flops(k)
-    perf = f"{flops / ours / 1e12:.1f} TFLOP/s" if flops else f"{nbytes / ours / 1e9:.0f} GB/s"
+    unit = "TFLOP/s" if k.inputs[0].dtype.is_float else "TOP/s"
+    perf = f"{flops / ours / 1e12:.1f} {unit}" if flops else f"{nbytes / ours / 1e9:.0f} GB/s"
     pct = "-" if flops else f"{100 * nbytes / ours / copy_bw:.0f}%"
-    ratio = f"{theirs / ours:.2f}x" if theirs else "-"
+    best = min(t for t in (eager, comp) if t)
+    best_pct = "-" if flops else f"{100 * nbytes / best / copy_bw:.0f}%"
     strat = "; ".join(f"{s} <<<{l.grid},{l.block}>>>" for s, l in zip(strategies, code.launches))
+    tag = p.partition("#")[2]
     label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)", "tc": " (tensor cores)",
-                      "tc-regs": " (tensor cores, register-staged)",
-                      "w1": " (1 output a thread)", "w8": " (8 outputs a thread)"}.get(p.partition("#")[2], "")
-    lines.append(f"| {label} | {'-' if ok is None else ('yes' if ok else 'NO')} | {ours * 1e6:.1f} | "
-                 f"{theirs * 1e6:.1f} | {ratio} | {perf} | {pct} | {strat}; compile {compile_s:.1f} s |"
-                 if theirs else
-                 f"| {label} | - | {ours * 1e6:.1f} | - | - | {perf} | {pct} | {strat} |")
+                      "tc-regs": " (tensor cores, register-staged)", "w1": " (1 output a thread)",
+                      "w8": " (8 outputs a thread)", "d32": " (32-byte rows, 16 outputs a thread)",
+                      "plain": " (without window loads, byte pairs)", "map#plain": " (map only, without window loads)"}.get(tag, "")
+    if tag == "big":
+        label = f"{k.name} (suite, {'x'.join(map(str, k.outputs[0].shape)) or 'scalar'})"
+    lines.append(f"| {label} | {'yes' if ok else 'NO'} | {ours * 1e6:.1f} | {eager * 1e6:.1f} | "
+                 f"{comp * 1e6:.1f} | {best / ours:.2f}x | {perf} | {pct} | {best_pct} | " if comp else
+                 f"| {label} | {'yes' if ok else 'NO'} | {ours * 1e6:.1f} | {eager * 1e6:.1f} | - | {eager / ours:.2f}x "
+                 f"| {perf} | {pct} | {best_pct} | ")
+    lines[-1] += f"{strat}; ours compiled in {compile_s:.1f} s; peer {origin}, {comp_note} |"
     print(lines[-1], flush=True)
     mod.unload()
     del ins, bufs, scratch
-    torch.cuda.empty_cache()
-    return 1 if ok is False else 0
+    return 0 if ok else 1
 
 
 def _torch_dtype(torch, b):
+    """The tensor type a buffer is held in: its own, or for u16/u32/u64 (few CUDA ops in
+    PyTorch) the signed type of its width, the same bits."""
+    if b.dtype.is_integral and not b.dtype.signed and b.dtype.bits > 8:
+        return getattr(torch, f"int{b.dtype.bits}")
     return getattr(torch, np.dtype(numpy_dtype(b.dtype)).name)
 
 
@@ -285,18 +387,29 @@ def main(argv=None) -> int:
     ap.add_argument("--only", action="append", help="speed part: only these kernel names")
     ap.add_argument("--prepare", metavar="DIR", help="compile every example into DIR and stop (no GPU needed)")
     ap.add_argument("--code", metavar="DIR", help="run the code --prepare wrote into DIR instead of compiling")
+    ap.add_argument("--parts", default="correctness,examples,suite",
+                    help="comma-separated: correctness (small kernels vs the interpreter), examples "
+                         "(examples/gpu), suite (bench/kernels scaled up)")
+    ap.add_argument("--no-compile", action="store_true", help="time PyTorch eager only (no torch.compile)")
     args = ap.parse_args(argv)
-    small, large = sorted(glob.glob("examples/*.ir")), sorted(glob.glob("examples/gpu/*.ir"))
+    parts = set(args.parts.split(","))
+    small = sorted(glob.glob("examples/*.ir")) + sorted(glob.glob("bench/kernels/*.ir"))
+    large = sorted(glob.glob("examples/gpu/*.ir"))
+    suite = [p + "#big" for p in sorted(glob.glob("bench/kernels/*.ir"))]
     if args.only:
         large = [p for p in large if any(p.endswith(f"/{n}.ir") for n in args.only)]
+        suite = [p for p in suite if any(p.endswith(f"/{n}.ir#big") for n in args.only)]
     large += [p + "#fma" for p in large if "/matmul_" in p]
     large += [p + "#map" for p in large if "/conv3x3_" in p or "/maxpool2x2_" in p]
-    large += [p + "#tiled" for p in large if p.endswith("/maxpool2x2_u8.ir")]
+    large += [p + sfx for p in large if p.endswith("/maxpool2x2_u8.ir") for sfx in ("#tiled", "#d32")]
+    large += [p + "#plain" for p in large if p.endswith(("/sum3_i16.ir", "/conv3x3_u8.ir#map", "/maxpool2x2_u8.ir"))]
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
     large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#tc", "#tc-regs")]
     if args.prepare:
-        prepare(load_library(["rules"]), small + large, args.prepare)
+        prepare(_library(), small + large + suite, args.prepare)
         return 0
+    small = small if "correctness" in parts else []
+    large = (large if "examples" in parts else []) + (suite if "suite" in parts else [])
     import torch
 
 
@@ -305,14 +418,14 @@ def main(argv=None) -> int:
     drv = Driver.get()
     torch.backends.cudnn.allow_tf32 = False  # PyTorch's references in full f32
     torch.backends.cuda.matmul.allow_tf32 = False
-    lib = None if args.code else load_library(["rules"])
+    lib = None if args.code else _library()
     lines = ["# GPU benchmark (rewriter --target cuda)", "",
              f"date {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, device {drv.device_name()}, "
              f"torch {torch.__version__}, python {sys.version.split()[0]}, mean of {args.repeat} runs after warm-up", "",
              "command: `" + " ".join(["python3 -m rewriter.bench_gpu"] + (argv if argv is not None else sys.argv[1:])) + "`", ""]
-    failed = correctness(lib, small, lines, args.code)
+    failed = correctness(lib, small, lines, args.code, torch) if small else 0
     bw = copy_bandwidth(torch, args.repeat)
-    failed += speed(torch, lib, large, args.repeat, lines, bw, args.code)
+    failed += speed(torch, lib, large, args.repeat, lines, bw, args.code, not args.no_compile)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -47,7 +47,8 @@ OPTIONAL_IMPORTS = {
     # OR-Tools nor llvmlite's NVPTX: it imports the compiler only where it compiles
     # (`--prepare`, or without `--code`), and torch only where the peers are timed.
     *(("rewriter.bench_gpu", m) for m in ("rewriter.pipeline", "rewriter.backends.ptx", "rewriter.lower.gpu",
-                                          "rewriter.lower.gpu_ops", "torch")),
+                                          "rewriter.lower.gpu_ops", "rewriter.targets", "torch",
+                                          "torch.fx.experimental.proxy_tensor")),
 }
 
 

@@ -20,7 +20,14 @@ statements and values of lower/gpu_program.py:
 Vector loads and stores carry the alignment the program proves (Launch.multiples: a range
 that steps by its width keeps every index a multiple of it), so NVPTX emits
 ld.global.v4 / st.global.v4 rather than splitting them into scalar accesses. Device
-allocations (cuMemAlloc) are 256-byte aligned, so a buffer's base never lowers it.
+allocations (cuMemAlloc) are 256-byte aligned, so a buffer's base never lowers it. A vector
+load at an aligned index plus a small offset (`x[i + k : +8]`, k a short loop's variable or a
+constant: stencils and FIRs under the map strategy) is a *window load*: the aligned vector
+at the aligned part, the aligned pieces of the next `max offset` elements, and the lanes
+wanted shifted out of their concatenation (`_window_load`); LLVM merges the aligned loads of
+the unrolled offsets, so sum3 i16 reads 16 + 4 bytes a thread instead of ten 2-byte loads.
+Byte vectors' min and max are computed four lanes a word as two 16-bit-pair ops
+(`byte_minmax`: max.u16x2), not a prmt + cvt + max.u16 a lane as LLVM splits them.
 
 NVPTX facts: LLVM's NVPTXUsage.rst (address spaces 1 global / 3 shared, the ptx_kernel
 calling convention, the nvvm.maxntid function attribute, the sreg/shfl/barrier intrinsics).
@@ -40,8 +47,11 @@ from rewriter.errors import ToolchainError
 from rewriter.ir.analysis import affine, index_alignment
 from rewriter.ir.dtype import DType
 from rewriter.lower.gpu_ops import pieces
+from rewriter.ir.dtype import idx
+from rewriter.ir.uop import UOp, const
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
+from rewriter.lower.program import Loop
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"
@@ -75,6 +85,18 @@ class LaunchEmitter(ProgramEmitter):
         self.module = module
         self.launch = launch
         self.multiple = dict(launch.multiples)
+        self.byte_pairs = True  # byte min/max as 16-bit pairs (`byte_minmax`)
+        self.loop_max = {}  # loop variable -> its largest value (window loads bound offsets by it)
+        _loop_bounds(launch.body, self.loop_max)
+        # Loops whose variable offsets a window load are unrolled here, so that every shift
+        # of the joined window is a constant (a variable one goes through local memory).
+        self.unroll_full = set()
+        for u in _uops(launch.body):
+            if u.op in ("load", "vload") and u.dtype.lanes > 1:
+                t = gp.buffers[[b.name for b in gp.buffers].index(u.arg)].dtype
+                split = self._window_split(u.src[0], u.dtype.lanes, max(1, t.bits // 8))
+                if split is not None:
+                    self.unroll_full |= {v.arg.name for v in split[1].vars()}
         params = [ir.PointerType(addrspace=1) for _ in self.k.buffers]
         self.fn = ir.Function(module, ir.FunctionType(ir.VoidType(), params), name=launch.name)
         self.fn.calling_convention = "ptx_kernel"
@@ -130,6 +152,17 @@ class LaunchEmitter(ProgramEmitter):
             else:
                 super().stmts([s])
 
+    def loop(self, lp):
+        if lp.var.arg.name not in self.unroll_full:
+            return super().loop(lp)
+        slot = self.alloca(_I64, lp.var.arg.name)
+        self.loop_vars[lp.var.arg.name] = slot
+        for v in range(0, lp.stop, lp.step):  # every iteration, the variable a constant
+            self.b.store(ir.Constant(_I64, v), slot)
+            self.scopes.append({})
+            self.stmts(lp.body)
+            self.scopes.pop()
+
     def tile_ptr(self, g, index):
         # Typed-pointer GEP (llvmlite types globals that way): element `index` of the array.
         return self.b.gep(g, [ir.Constant(_I64, 0), index], inbounds=True)
@@ -183,6 +216,9 @@ class LaunchEmitter(ProgramEmitter):
             return self.mma(u)
         if u.op in ("exp2", "log2") and u.dtype.is_float:
             return self.transcendental(u)
+        t = u.dtype
+        if u.op in ("max", "min") and t.lanes % 4 == 0 and t.scalar.is_int and t.scalar.bits == 8 and self.byte_pairs:
+            return byte_minmax(self.b, u.op, t.scalar.signed, self.value(u.src[0]), self.value(u.src[1]))
         return super()._value(u)
 
     def shared_load(self, u):
@@ -321,10 +357,68 @@ class LaunchEmitter(ProgramEmitter):
             elems *= 2
         return ebytes * elems
 
+    def _window_split(self, index, lanes: int, elem: int):
+        """(aligned part, offset part, largest offset) of a vector index whose aligned part
+        is a multiple of `lanes` and whose offset is a non-negative sum of constants and
+        short loops' variables, at most 48 bytes of `elem`-byte elements (or `lanes`);
+        None for any other index."""
+        a = affine(index)
+        if a is None:
+            return None
+        vars_ = {v.arg.name: v for v in index.vars()}
+        aligned, offset, most = const(idx, 0), const(idx, 0), 0
+        for name, c in a.items():
+            if name is None:
+                q, r = divmod(c, lanes)
+                aligned, offset, most = UOp("add", idx, (aligned, const(idx, q * lanes))), \
+                    UOp("add", idx, (offset, const(idx, r))), most + r
+                continue
+            term = UOp("mul", idx, (vars_[name], const(idx, c)))
+            if (c * self.multiple.get(name, 1)) % lanes == 0:
+                aligned = UOp("add", idx, (aligned, term))
+            elif c > 0 and name in self.loop_max and self.loop_max[name] < 16:
+                offset, most = UOp("add", idx, (offset, term)), most + c * self.loop_max[name]
+            else:
+                return None
+        return (aligned, offset, most) if 0 < most <= max(lanes, 48 // elem) else None
+
+    def _window_load(self, u, t: DType, lanes: int):
+        """The vector `buf[aligned + off : +lanes]` (0 <= off <= most) as the aligned
+        vector at `aligned` and the aligned pieces of the `most` elements after it, joined as
+        one integer and shifted right by `off` elements; None where the index is not of that
+        form. Reads exactly the elements the offsets reach (no access past them)."""
+        e = max(1, t.bits // 8)
+        if t.is_bool or lanes == 1 or lanes & (lanes - 1) or lanes * e > 16 or \
+                index_alignment(u.src[0], self.multiple) % lanes == 0:
+            return None
+        split = self._window_split(u.src[0], lanes, e)
+        if split is None:
+            return None
+        aligned, offset, most = split
+        st = storage_type(t)
+        bits = lanes * e * 8
+        wide = ir.IntType(bits + most * e * 8)
+        base = self.b.load(self.element_ptr(u.arg, self.value(aligned)), typ=ir.VectorType(st, lanes), align=lanes * e)
+        joined = self.b.zext(self.b.bitcast(base, ir.IntType(bits)), wide)
+        after = self.value(UOp("add", idx, (aligned, const(idx, lanes))))
+        for start, nbytes in pieces(most * e, lanes * e, 16):
+            ptr = self.element_ptr(u.arg, self.b.add(after, ir.Constant(after.type, start // e)))
+            piece = self.b.load(ptr, typ=ir.IntType(nbytes * 8), align=nbytes)
+            piece = self.b.shl(self.b.zext(piece, wide), ir.Constant(wide, bits + start * 8))
+            joined = self.b.or_(joined, piece)
+        off = self.value(offset)
+        off = self.b.zext(off, wide) if off.type.width < wide.width else self.b.trunc(off, wide) \
+            if off.type.width > wide.width else off
+        shifted = self.b.lshr(joined, self.b.mul(off, ir.Constant(wide, e * 8)))
+        return self.b.bitcast(self.b.trunc(shifted, ir.IntType(bits)), ir.VectorType(st, lanes))
+
     def load(self, u):
         t = self.k.buffer(u.arg).dtype
-        ptr = self.element_ptr(u.arg, self.value(u.src[0]))
         lanes = u.dtype.lanes
+        window = self._window_load(u, t, lanes)
+        if window is not None:
+            return window
+        ptr = self.element_ptr(u.arg, self.value(u.src[0]))
         st = storage_type(t)
         ty = ir.VectorType(st, lanes) if lanes > 1 else st
         v = self.b.load(ptr, typ=ty, align=self._align(u.src[0], t, lanes))
@@ -339,6 +433,63 @@ class LaunchEmitter(ProgramEmitter):
         if t.is_bool:
             val = self.b.zext(val, ir.VectorType(ir.IntType(8), lanes) if lanes > 1 else ir.IntType(8))
         self.b.store(val, self.element_ptr(s.buffer, self.value(s.index)), align=self._align(s.index, t, lanes))
+
+
+def byte_minmax(b: ir.IRBuilder, op: str, signed: bool, x, y):
+    """Lane-wise max/min of two <4n x i8> vectors, four lanes a 32-bit word: the even and the
+    odd bytes of each word widened in place to 16-bit lanes (masks and a shift) and compared
+    by one `llvm.umax/umin.v2i16` each (sm_90's max.u16x2), then merged back. LLVM splits an
+    i8 vector max into a prmt, a cvt and a max.u16 a lane; this is ~2.5 instructions a lane.
+    Signed bytes compare as unsigned after flipping their sign bits (and flip back)."""
+    n = x.type.count // 4
+    words = ir.VectorType(_I32, n)
+    halves = ir.VectorType(ir.IntType(16), 2 * n)
+
+    def splat(v):
+        return ir.Constant(words, [ir.Constant(_I32, v)] * n)
+
+    xs, ys = b.bitcast(x, words), b.bitcast(y, words)
+    if signed:
+        xs, ys = b.xor(xs, splat(0x80808080)), b.xor(ys, splat(0x80808080))
+    mask, eight = splat(0x00FF00FF), splat(8)
+    name = f"llvm.u{op}.v{2 * n}i16"
+    fn = b.module.globals.get(name) or ir.Function(b.module, ir.FunctionType(halves, [halves, halves]), name=name)
+    parts = []
+    for shift in (False, True):
+        a = b.and_(b.lshr(xs, eight) if shift else xs, mask)
+        c = b.and_(b.lshr(ys, eight) if shift else ys, mask)
+        parts.append(b.bitcast(b.call(fn, [b.bitcast(a, halves), b.bitcast(c, halves)]), words))
+    r = b.or_(parts[0], b.shl(parts[1], eight))
+    if signed:
+        r = b.xor(r, splat(0x80808080))
+    return b.bitcast(r, x.type)
+
+
+def _uops(stmts):
+    """Every UOp node the statements hold (their values, indices, conditions, nested)."""
+    seen = set()
+    for s in stmts:
+        for v in vars(s).values() if hasattr(s, "__dict__") else (getattr(s, f) for f in s.__dataclass_fields__):
+            items = v if isinstance(v, tuple) else (v,)
+            for x in items:
+                if isinstance(x, UOp):
+                    for n in x.toposort():
+                        if n not in seen:
+                            seen.add(n)
+                            yield n
+                elif hasattr(x, "__dataclass_fields__"):
+                    yield from _uops((x,))
+
+
+def _loop_bounds(stmts, out: dict) -> None:
+    """Every Loop's variable -> its largest value, through nested statements."""
+    for s in stmts:
+        if isinstance(s, Loop):
+            out[s.var.arg.name] = (s.stop - 1) // s.step * s.step
+        for field in ("body", "then", "orelse"):
+            sub = getattr(s, field, None)
+            if isinstance(sub, tuple):
+                _loop_bounds(sub, out)
 
 
 def _contiguous_base(index):
@@ -366,14 +517,20 @@ def _nvptx():
     return _NV
 
 
-def emit_llvm(gp: GpuProgram) -> str:
-    """The program's LLVM IR for NVPTX (one function per launch)."""
+def emit_llvm(gp: GpuProgram, window_loads: bool = True) -> str:
+    """The program's LLVM IR for NVPTX (one function per launch); `window_loads=False` emits
+    misaligned vector loads as they are (LLVM splits them into element loads) and byte
+    min/max as LLVM's i8 vector ops, the forms before `_window_load` and `byte_minmax`, for
+    the benchmark's comparison rows."""
     tm = _nvptx()
     mod = ir.Module(name=gp.kernel.name)
     mod.triple = TRIPLE
     mod.data_layout = str(tm.target_data)
     for launch in gp.launches:
-        LaunchEmitter(gp, launch, mod).emit()
+        e = LaunchEmitter(gp, launch, mod)
+        if not window_loads:
+            e.unroll_full, e._window_split, e.byte_pairs = set(), lambda *a: None, False
+        e.emit()
     text = str(mod)
     # llvmlite has no string function attributes: give each kernel its block size, so ptxas
     # may use the registers a thread can have at that size (.maxntid).
@@ -386,8 +543,8 @@ def emit_llvm(gp: GpuProgram) -> str:
     return text
 
 
-def emit_ptx(gp: GpuProgram) -> tuple[str, str]:
+def emit_ptx(gp: GpuProgram, window_loads: bool = True) -> tuple[str, str]:
     """(optimized LLVM IR, PTX text for sm_90)."""
     tm = _nvptx()
-    mod = optimize(emit_llvm(gp), tm)
+    mod = optimize(emit_llvm(gp, window_loads), tm)
     return str(mod), tm.emit_assembly(mod)

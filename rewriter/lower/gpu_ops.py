@@ -47,6 +47,10 @@ class GpuSpec:
     # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost
     # model choose; N forces N where it is legal (the benchmark's one-output `#w1` row).
     window_outputs: int = 0
+    # The most bytes one input row of a window-direct thread may take (lower/gpu_pool.py): one
+    # vector by default; 32 lets maxpool2x2 u8 give a thread 16 outputs (two 16-byte loads a
+    # row, one 16-byte store), the benchmark's `#d32` row.
+    row_load_bytes: int = 16
     # Window tiles of 8/16-bit integers packed into shared words of this many bytes (0: the
     # tile is byte addressable as it is on CUDA). WGSL's `var<workgroup>` memory has no
     # 8/16-bit stores, so a u8 tile is otherwise one u8 per 32-bit carrier (4x the memory,

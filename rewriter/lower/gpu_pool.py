@@ -28,7 +28,8 @@ reference interpreter's order from its first element, so float max/min/sum are b
 with the reference.
 
 W: a small cost model over the target's `GpuSpec` (`_choose_width`): W is a power of two
-dividing the x extent, a row load fits one vector (W*sx*elem <= vector_bytes), a thread's
+dividing the x extent, a row load fits one vector (W*sx*elem <= vector_bytes, or the
+target's `row_load_bytes`; `window_outputs` forces W where legal), a thread's
 outputs fit 16 registers; ranked by (stores narrower than `store_bytes`, -bytes in flight,
 memory instructions per output). The bytes in flight are the resident threads (the SMs'
 thread and block limits, with `_block_size`'s block) times each thread's row loads, all
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rewriter.ir.analysis import affine, depends, flatten
 from rewriter.ir.uop import UOp, var
@@ -162,8 +163,8 @@ def _choose_width(p: _Plan, xsz: int, outputs: int, spec: GpuSpec):
     row_mult = math.gcd(p.wbuf.shape[-1], p.c1) if len(p.wbuf.shape) > 1 else p.c1
     best = None
     w = 1
-    while w == 1 or (w * p.sx * eb <= spec.vector_bytes and w * ob <= MAX_OUTPUT_BYTES):
-        if xsz % w == 0:
+    while w == 1 or (w * p.sx * eb <= max(spec.vector_bytes, spec.row_load_bytes) and w * ob <= MAX_OUTPUT_BYTES):
+        if xsz % w == 0 and (not spec.window_outputs or w == spec.window_outputs):
             length = _row_length(p, w, xsz)
             threads = outputs // w
             block, _ = _block_size(threads, spec)
@@ -179,6 +180,8 @@ def _choose_width(p: _Plan, xsz: int, outputs: int, spec: GpuSpec):
             if best is None or cost < best[3]:
                 best = (w, length, block, cost)
         w *= 2
+    if best is None:  # the forced W is not legal here: the model's choice
+        return _choose_width(p, xsz, outputs, replace(spec, window_outputs=0))
     return best
 
 

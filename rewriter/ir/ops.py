@@ -35,6 +35,7 @@ is never decided from a poison operand's value, which is garbage that differs be
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -201,17 +202,49 @@ OPS: dict[str, OpDef] = {}
 INFIX: dict[str, str] = {}
 
 
+#: op name -> (its OpDef, the module whose top-level code registered it, or None): how
+#: another process gets the same op (`registered_by`).
+_REGISTRARS: dict[str, tuple[OpDef, str | None]] = {}
+
+
 def register_op(d: OpDef) -> OpDef:
     """Declare an op. Target packages register their instructions with this (e.g.
     `rewriter.backends.hexagon.ops` for `hvx.*`), so the portable table imports no target."""
     if d.name in VOCAB:
         raise ValueError(f"op '{d.name}' is declared twice")
+    _REGISTRARS[d.name] = (d, _importing_module())
+    install_op(d)
+    return d
+
+
+def install_op(d: OpDef) -> None:
+    """Put `d` in the tables under its name, replacing an op of that name: how a verifier
+    worker receives an op that importing no module registers (one a test made on the fly)."""
     VOCAB[d.name] = d
     if not d.structural:
         OPS[d.name] = d
     if d.infix:
         INFIX[d.infix] = d.name
-    return d
+
+
+def _importing_module() -> str | None:
+    """The module whose import is registering an op: the caller of `register_op` is that
+    module's top-level code, or a helper of that module called from it (`_op`). None when
+    the op is registered from a running function (made at run time, as a test does)."""
+    f = sys._getframe(2)  # register_op's caller
+    name = f.f_globals.get("__name__")
+    while f is not None and f.f_globals.get("__name__") == name:
+        if f.f_code.co_name == "<module>":
+            return name
+        f = f.f_back
+    return None
+
+
+def registered_by(d: OpDef) -> str | None:
+    """The module whose import registers `d` (this very OpDef), or None: then importing no
+    module gives another process this op (it was made or replaced at run time)."""
+    got = _REGISTRARS.get(d.name)
+    return got[1] if got is not None and got[0] is d else None
 
 
 def op_info(name: str) -> OpDef | None:

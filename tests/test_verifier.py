@@ -1,11 +1,15 @@
 """The verification runner: statuses, the proof cache, and the process pool."""
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import z3
 
 from rewriter.dsl.rule import build_rules
 from rewriter.ir import ops
@@ -14,6 +18,7 @@ from rewriter.verifier import strategies
 from rewriter.verifier.cachekey import KeyMaker, settings
 from rewriter.verifier.runner import verify_instances
 
+ROOT = Path(__file__).resolve().parent.parent
 RULES = """\
 rule add-zero [i8, u16]: x + 0 => x
 rule wrong [u8]: x + 1 > x => true
@@ -98,6 +103,32 @@ def test_typed_text_tells_apart_terms_that_print_alike():
     for a, b in pairs:
         assert format_uop(a) == format_uop(b)
         assert typed_text(a) != typed_text(b)
+
+
+# ------------------------------------------------------------------------------------------
+# A verdict does not depend on the caller's history (issue 14)
+# ------------------------------------------------------------------------------------------
+# A fresh process proves it in 15K rlimit (the default solver after the plain core); in a
+# process where any other Z3 context is alive the same query ran past every resource limit,
+# and forked workers used to inherit the caller's contexts (075a80e: after the Z3 work of
+# test_semantics_agree, verify/test_library's in-process run found it unknown).
+HISTORY_RULE = "rule mod-add-mul-nuw [u16, u32]: add.nuw(mul.nuw(x, C), y) % C => y if y < C\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_verdict_does_not_depend_on_the_callers_z3_work(tmp_path, jobs):
+    live = z3.Context()  # the caller's Z3 work, still alive: a context of its own and the main one
+    z3.Solver(ctx=live).check(z3.Int("x", ctx=live) * z3.Int("y", ctx=live) == 6)
+    z3.simplify(z3.Int("x") + 0)
+    here = verify_instances(instances(HISTORY_RULE), jobs=jobs, timeout_s=30)
+    path = tmp_path / "t.rules"
+    path.write_text(HISTORY_RULE)
+    run = subprocess.run([sys.executable, "-m", "rewriter.cli", "verify", str(path), "--no-cache", "--format", "json"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    fresh = json.loads(run.stdout)["results"]
+    assert [(r.dtype, r.status, r.strategy, r.note) for r in here] == \
+        [(r["dtype"], r["status"], r["strategy"], r["note"]) for r in fresh]
+    assert [r.status for r in here] == ["proven", "proven"]
 
 
 # ------------------------------------------------------------------------------------------

@@ -298,7 +298,9 @@ def _watch_parent(parent: int):
 
 def _exit_with_parent(parent: int, fd: int | None):
     if fd is not None:
-        select.select([fd], [], [])  # readable when the process has ended
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.poll()  # readable when the process has ended
     else:
         while _alive(parent):
             time.sleep(_PARENT_POLL_S)

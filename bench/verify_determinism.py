@@ -2,7 +2,10 @@
 60 s on 2 cores, and 0 unknowns in 10 cold runs while another process keeps both cores busy.
 
     PYTHONPATH=. .venv/bin/python bench/verify_determinism.py [--idle 3] [--loaded 10] [--hogs 2]
-        [--out bench/results/verify.md]
+        [--out bench/results/verify.md] [--root TREE]
+
+`--root` runs the CLI of another source tree (e.g. `git archive <commit>` unpacked), to compare
+the same command before and after a change under the same conditions.
 
 Each run is the CLI in a fresh process (`--format json`, no cache), as a user runs it. Before
 each run the machine's load (`os.getloadavg`, what `uptime` shows) is recorded: other users'
@@ -34,7 +37,7 @@ def _spin():
         pass
 
 
-def run_once(hogs: int) -> dict:
+def run_once(hogs: int, root: Path = ROOT) -> dict:
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_spin, daemon=True) for _ in range(hogs)]
     for p in procs:
@@ -44,8 +47,8 @@ def run_once(hogs: int) -> dict:
     load = os.getloadavg()
     start = time.monotonic()
     try:
-        proc = subprocess.run([sys.executable, *COMMAND], cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.run([sys.executable, *COMMAND], cwd=root, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
     finally:
         wall = time.monotonic() - start
         for p in procs:
@@ -64,9 +67,10 @@ def _row(n: int, r: dict) -> str:
             f"{c['proven']} | {c['unknown']} | {c['counterexample'] + c['error']} | {r['exit']} |")
 
 
-def report(runs: list[dict]) -> str:
+def report(runs: list[dict], root: Path = ROOT) -> str:
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"date {date}, {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}", "",
+    lines = [f"date {date}, {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"tree {root}", "",
              "command (per run):", "", f"    PYTHONPATH=. python {' '.join(COMMAND)}", "",
              "| run | busy-loop hogs | load 1/5/15 min before | wall s | proven | unknown | other | exit |",
              "|---:|---:|---|---:|---:|---:|---:|---:|"]
@@ -90,13 +94,14 @@ def main() -> None:
     ap.add_argument("--loaded", type=int, default=10, help="runs with --hogs busy loops")
     ap.add_argument("--hogs", type=int, default=2)
     ap.add_argument("--out", type=Path, help="append the report to this file")
+    ap.add_argument("--root", type=Path, default=ROOT, help="the source tree whose CLI runs")
     args = ap.parse_args()
     runs = []
     for hogs, n in ((0, args.idle), (args.hogs, args.loaded)):
         for _ in range(n):
-            runs.append(run_once(hogs))
+            runs.append(run_once(hogs, args.root.resolve()))
             print(_row(len(runs), runs[-1]), flush=True)
-    text = report(runs)
+    text = report(runs, args.root.resolve())
     print(text)
     if args.out:
         with args.out.open("a") as f:

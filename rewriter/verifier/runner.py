@@ -2,14 +2,18 @@
 proof cache (`cache.py`, keyed by `cachekey.py`: the typed instance, the settings, Z3's version
 and the source of every module that defines what the rule means).
 
-Every check runs in a process of its own, forked for it by a worker that never runs Z3, and
+Every check runs in a process of its own, forked for it by a worker that runs no Z3 of its
+own (beyond a fixed warm-up, `_warm_up`, whose contexts are gone before the first fork), and
 the workers are forks of a clean fork server, not of this process. Z3's work in a fresh
 Context depends on what else the process holds: mod-add-mul-nuw at u32 is proven in 15K
 rlimit in a fresh process and runs past every limit once any other Z3 context is alive, even
-an empty one. A check that ran beside earlier checks (in a long-lived worker), or in a fork
-of a process that used Z3 (a test suite), had a verdict that depended on that history; now
-each starts from the same state, and its verdict is a function of the instance, as the
-cache's key assumes. A job carries the ops its instance uses: the package modules whose
+an empty one. A check in a fork of a process that used Z3 (a test suite) got a verdict that
+depended on that history (075a80e), and one in a long-lived worker could depend on which
+checks that worker ran before; now each starts from the same state, and its verdict is a
+function of the instance, as the cache's key assumes. The price is a fork and a hand-off per
+check: small on an idle machine (the library: 47 s against 40 s), large on a loaded one,
+where each new process and each wake-up waits behind other users' work (2.5x:
+bench/results/verify.md). A job carries the ops its instance uses: the package modules whose
 import registers them, and by value (cloudpickle) any op made at run time (a test's).
 Like any fork-server pool, the workers import a script's `__main__` again: a script that
 calls `verify_instances` must do it under `if __name__ == "__main__":`.

@@ -58,7 +58,7 @@ def run_once(hogs: int, root: Path = ROOT) -> dict:
     return {"load": load, "wall": wall, "exit": proc.returncode, "hogs": hogs,
             "counts": Counter(r["status"] for r in results),
             "unknown": [f"{r['rule']} at {r['dtype']}: {r['note']}" for r in results if r["status"] != "proven"],
-            "verdicts": {(r["loc"], r["rule"], r["dtype"]): (r["status"], r["strategy"]) for r in results}}
+            "verdicts": {(r["loc"], r["rule"], r["dtype"]): (r["status"], r["strategy"], r["note"]) for r in results}}
 
 
 def _row(n: int, r: dict) -> str:
@@ -81,7 +81,8 @@ def report(runs: list[dict], root: Path = ROOT) -> str:
         lines.append(f"\n{hogs} hogs: {len(walls)} runs, wall min {min(walls):.1f} s, median "
                      f"{sorted(walls)[len(walls) // 2]:.1f} s, max {max(walls):.1f} s; {unknown} unknown in all")
     same = all(r["verdicts"] == runs[0]["verdicts"] for r in runs)
-    lines.append(f"\nEvery run gave every instance the same verdict and strategy: {'yes' if same else 'NO'}")
+    lines.append(f"\nEvery run gave every instance the same verdict, strategy and note (a proof's rlimit count): "
+                 f"{'yes' if same else 'NO'}")
     for n, r in enumerate(runs):
         for u in r["unknown"]:
             lines.append(f"- run {n + 1}: {u}")

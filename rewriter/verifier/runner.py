@@ -2,33 +2,32 @@
 proof cache (`cache.py`, keyed by `cachekey.py`: the typed instance, the settings, Z3's version
 and the source of every module that defines what the rule means).
 
-Every check runs in a process of its own, forked for it by a worker that runs no Z3 of its
-own (beyond a fixed warm-up, `_warm_up`, whose contexts are gone before the first fork), and
-the workers are forks of a clean fork server, not of this process. Z3's work in a fresh
-Context depends on what else the process holds: mod-add-mul-nuw at u32 is proven in 15K
-rlimit in a fresh process and runs past every limit once any other Z3 context is alive, even
-an empty one. A check in a fork of a process that used Z3 (a test suite) got a verdict that
-depended on that history (075a80e), and one in a long-lived worker could depend on which
-checks that worker ran before; now each starts from the same state, and its verdict is a
-function of the instance, as the cache's key assumes. The price is a fork and a hand-off per
-check: small on an idle machine (the library: 47 s against 40 s), large on a loaded one,
-where each new process and each wake-up waits behind other users' work (2.5x:
-bench/results/verify.md). A job carries the ops its instance uses: the package modules whose
-import registers them, and by value (cloudpickle) any op made at run time (a test's).
+The checks run in workers that are forks of a clean fork server, not of this process: Z3's
+work in a fresh Context depends on what else the process holds. mod-add-mul-nuw at u32 is
+proven in 15K rlimit in a fresh process and runs past every limit once any other Z3 context
+is alive, even an empty one; a check in a fork of a process that used Z3 (a test suite) got
+a verdict that depended on that history (075a80e). A worker runs a fixed warm-up
+(`_warm_up`) and then its checks one after another; every check's Z3 contexts are gone when
+it ends (tests/test_verifier.py checks it), so each starts from the same Z3 state whatever
+ran before it. Measured: the whole library checked this way and checked with a process forked
+per check (the stricter design, 2.5x slower on a loaded 2-core machine: each new process and
+each wake-up waits behind other users' work) gives every instance the same verdict, strategy
+and rlimit count (bench/results/verify.md). A job carries the ops its instance uses: the
+package modules whose import registers them, and by value (cloudpickle) any op made at run
+time (a test's): the workers are not forks of the caller.
 Like any fork-server pool, the workers import a script's `__main__` again: a script that
 calls `verify_instances` must do it under `if __name__ == "__main__":`.
 
 The checks run in worker processes, `-j 1` too: Z3 takes SIGINT for itself during a query
 (it cancels that query, and the portfolio goes on to the next strategy), so Ctrl-C reaches
 Python promptly only in a process that runs no Z3. On an interrupt, or any other exception,
-the workers (and their checks) are terminated at once rather than left to finish their
+the workers are terminated at once rather than left to finish their
 queries, and the verdicts found so far are saved.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import ctypes
 import gc
 import importlib
 import multiprocessing
@@ -114,8 +113,8 @@ def _meaning(t: DType, m, i: int = 0) -> str:
 
 
 def verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
-    """Run the portfolio on one instance (what a check's process runs: `run_job`). A crash
-    in the check is that instance's "error" result, not the end of the whole run."""
+    """Run the portfolio on one instance (what a worker runs: `run_job`). A crash in the
+    check is that instance's "error" result, not the end of the whole run."""
     start = time.monotonic()
     try:
         return _verify_instance(inst, timeout_s)
@@ -203,9 +202,8 @@ def _pickle_ops(defs: list[OpDef]) -> bytes:
 
 
 def run_job(job: Job) -> InstanceResult:
-    """Check one job in a child process forked for it (what a worker executes): its Z3 state
-    is the worker's, which runs no Z3, whatever checks ran before."""
-    return _in_child(_check_job, job)
+    """Check one job (what a worker executes)."""
+    return _check_job(job)
 
 
 def _check_job(job: Job) -> InstanceResult:
@@ -217,66 +215,12 @@ def _check_job(job: Job) -> InstanceResult:
     return verify_instance(pickle.loads(job.instance), job.timeout_s)
 
 
-class CheckDied(Exception):
-    """The process of a check ended without a result (a signal: a crash in Z3, the OOM killer)."""
-
-
-#: The child running a check in this worker (killed with the worker: `_on_terminate`).
-_child: int | None = None
-
-
-def _in_child(fn, arg):
-    """fn(arg) in a child process: its return value, or its exception raised here."""
-    global _child
-    r, w = os.pipe()
-    worker = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: report and leave, never return into the worker's code
-        code = 0
-        try:
-            os.close(r)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            _die_with(worker)
-            try:
-                out = (True, fn(arg))
-            except BaseException as e:  # noqa: BLE001 - sent to the worker, raised there
-                out = (False, e)
-            try:
-                data = pickle.dumps(out)
-            except Exception as e:  # noqa: BLE001 - e.g. an exception that does not pickle
-                data = pickle.dumps((False, RuntimeError(f"{type(out[1]).__name__}: {e}")))
-            with os.fdopen(w, "wb") as f:
-                f.write(data)
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    _child = pid
-    try:
-        os.close(w)
-        with os.fdopen(r, "rb") as f:
-            data = f.read()
-        _, status = os.waitpid(pid, 0)
-    finally:
-        _child = None
-    if not data:
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            raise CheckDied(f"the check's process was killed by signal {sig} ({signal.Signals(sig).name})")
-        raise CheckDied(f"the check's process exited with status {os.waitstatus_to_exitcode(status)}")
-    ok, value = pickle.loads(data)
-    if not ok:
-        raise value
-    return value
-
-
 # -- the workers -----------------------------------------------------------------------------
 def _worker_init(parent: int, modules: tuple[str, ...]):
     # A worker is stopped by its parent (terminate), never by Ctrl-C: the terminal sends
     # SIGINT to the whole process group, and a worker idle in the executor's queue would
     # print a KeyboardInterrupt traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_terminate)
     # A parent killed outright (SIGKILL, the OOM killer) terminates nobody: its workers would
     # finish their queries and then wait on the task queue forever (holding the parent's
     # stdout open, too). They go with it instead. The parent is `parent`, not getppid(): a
@@ -287,11 +231,10 @@ def _worker_init(parent: int, modules: tuple[str, ...]):
     _warm_up()
 
 
-#: Checked once by every worker before its first job, so that the work every check does the
-#: first time in a process (Z3's global initialization, the evaluator's and the strategies'
-#: first calls) is done once, not once per check: a check's process starts warm (~13 ms for a
-#: quick bitvector proof instead of ~17). The same fixed work in every worker, and no Z3
-#: context outlives it, so every check still starts from one state.
+#: Checked once by every worker before its first job: Z3's global initialization and the
+#: first calls of the evaluator and the strategies happen there, so that a worker's first check
+#: starts from the state its later ones do (Z3 used before, no context alive), not from a
+#: process that never ran Z3. The same fixed work in every worker.
 WARM_UP = "rule warm-up [i8, i32, f32, idx]: x + 0 => x\n"
 
 
@@ -300,31 +243,6 @@ def _warm_up():
         for inst in rule.instances:
             verify_instance(inst, 30.0)
     gc.collect()  # its Z3 contexts included
-    gc.freeze()  # the checks' processes do not copy the worker's objects to collect them
-
-
-def _on_terminate(signum, frame):
-    if _child is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(_child, signal.SIGKILL)
-    os._exit(1)
-
-
-def _die_with(parent: int):
-    """A check's process goes when its worker does: killed by the kernel (PR_SET_PDEATHSIG)
-    where Linux offers it, else the watchdog thread. Not a thread on Linux: a thread's start
-    waits for the scheduler, which on a loaded machine cost a check several ms."""
-    try:
-        ok = ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux: no prctl
-        ok = False
-    if not ok:
-        _watch_parent(parent)
-    elif os.getppid() != parent:  # the worker went before the request was made
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _watch_parent(parent: int):

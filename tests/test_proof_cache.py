@@ -1,6 +1,7 @@
 """The proof cache: damaged or tampered files, what the key covers, interrupts, concurrent runs."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -230,6 +231,42 @@ def test_ctrl_c_stops_a_cold_verify_within_seconds(tmp_path: Path, jobs: str):
     assert stopped < 5, f"took {stopped:.1f} s to stop"
     assert err.decode().strip() == "rewriter: interrupted"
     assert_clean(cache, 4)
+
+
+def _session(sid: int) -> list[int]:
+    """The live processes of session `sid` (zombies, which hold nothing, left out)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[3]) == sid and fields[0] != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_verify_leaves_no_process_behind(tmp_path: Path):
+    """SIGKILL to the CLI alone (the OOM killer): its fork server, the workers (whose parent
+    is the fork server) and the checks they forked all exit within seconds."""
+    rules = tmp_path / "mix.rules"
+    rules.write_text(QUICK + HARD)
+    cache = tmp_path / "cache"
+    proc = subprocess.Popen(cli("verify", str(rules), "-j", "2", "--timeout", "30", "--cache-dir", str(cache)),
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for_entries(cache, 4, proc)  # the workers are in the hard checks now
+        assert len(_session(proc.pid)) >= 5  # the CLI, the fork server, 2 workers, their checks
+        proc.kill()
+        proc.wait()
+        end = time.monotonic() + 5
+        while _session(proc.pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert _session(proc.pid) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 # ------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ stages it may appear in (`OpDef.stages`: kernel, lowered, gpu, target:<name>) an
 Ops with semantics form the op table proper (`OPS`): their meaning, range transfer and where
 they may be UB (`OpDef.undefined_if`) are defined here. Structural ops (const, var, load,
 store, reduce, acc, vload, gather, hreduce, sload, shfl, mma, ...: `structural=True`) have
-no semantics here; they are declared with their typing and stages at the end of this file.
+no semantics here; they are declared with their typing and stages in `rewriter.ir.structural`,
+which this module imports last.
 Target instructions (`hvx.*`) are registered by their target's package with `register_op`
 (`rewriter.backends.hexagon.ops`); this module imports no target. `rewriter.ir.validate`
 checks nodes against these declarations.
@@ -35,6 +36,7 @@ is never decided from a poison operand's value, which is garbage that differs be
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -201,17 +203,49 @@ OPS: dict[str, OpDef] = {}
 INFIX: dict[str, str] = {}
 
 
+#: op name -> (its OpDef, the module whose top-level code registered it, or None): how
+#: another process gets the same op (`registered_by`).
+_REGISTRARS: dict[str, tuple[OpDef, str | None]] = {}
+
+
 def register_op(d: OpDef) -> OpDef:
     """Declare an op. Target packages register their instructions with this (e.g.
     `rewriter.backends.hexagon.ops` for `hvx.*`), so the portable table imports no target."""
     if d.name in VOCAB:
         raise ValueError(f"op '{d.name}' is declared twice")
+    _REGISTRARS[d.name] = (d, _importing_module())
+    install_op(d)
+    return d
+
+
+def install_op(d: OpDef) -> None:
+    """Put `d` in the tables under its name, replacing an op of that name: how a verifier
+    worker receives an op that importing no module registers (one a test made on the fly)."""
     VOCAB[d.name] = d
     if not d.structural:
         OPS[d.name] = d
     if d.infix:
         INFIX[d.infix] = d.name
-    return d
+
+
+def _importing_module() -> str | None:
+    """The module whose import is registering an op: the caller of `register_op` is that
+    module's top-level code, or a helper of that module called from it (`_op`). None when
+    the op is registered from a running function (made at run time, as a test does)."""
+    f = sys._getframe(2)  # register_op's caller
+    name = f.f_globals.get("__name__")
+    while f is not None and f.f_globals.get("__name__") == name:
+        if f.f_code.co_name == "<module>":
+            return name
+        f = f.f_back
+    return None
+
+
+def registered_by(d: OpDef) -> str | None:
+    """The module whose import registers `d` (this very OpDef), or None: then importing no
+    module gives another process this op (it was made or replaced at run time)."""
+    got = _REGISTRARS.get(d.name)
+    return got[1] if got is not None and got[0] is d else None
 
 
 def op_info(name: str) -> OpDef | None:
@@ -742,101 +776,6 @@ _op("int_min", Sig((), "@", frozenset({INT})), {"any": _s_nullary("int_min")},
 _op("bits", Sig((), "@", frozenset({INT})), {"any": _s_nullary("bits")}, "bit width of the type")
 
 
-
-# ----------------------------------------------------------------------------------------
-# Structural ops: no semantics in the table (the kernel reference, the lowerings and the
-# backends give them meaning), declared here with their typing, arg and stages so that
-# every op a UOp carries is in one vocabulary.
-# ----------------------------------------------------------------------------------------
-def _structural(name, sig, doc, arg, stages, check=None) -> OpDef:
-    return register_op(OpDef(name, sig, {}, doc, arg=arg, stages=frozenset(stages),
-                             structural=True, check=check))
-
-
-def _check_lanes(n):
-    return None if n.dtype.lanes > 1 else "is a vector of lane indices, not a scalar"
-
-
-def _check_vshuffle(n):
-    if len(n.arg) != n.dtype.lanes:
-        return f"picks {len(n.arg)} lanes into a {n.dtype.lanes}-lane result"
-    if any(not 0 <= i < n.src[0].dtype.lanes for i in n.arg):
-        return f"picks a lane outside 0..{n.src[0].dtype.lanes - 1}"
-    return None
-
-
-def _check_extract(n):
-    lanes = n.src[0].dtype.lanes
-    return None if 0 <= n.arg < lanes else f"extracts lane {n.arg} of {lanes}"
-
-
-def _check_hreduce(n):
-    return None if n.arg in OPS and OPS[n.arg].arity == 2 else f"folds with '{n.arg}', not a binary table op"
-
-
-_ALL_BUT_KERNEL = (LOWERED, GPU)
-
-_structural("const", Sig((), "@", ANY),
-            "a constant; arg is its value (a tuple of lane values for a vector constant). "
-            "Every stage", ARG_VALUE, EVERY_STAGE)
-_structural("var", Sig((), "@", ANY),
-            "a named input with optional bounds (arg: Var): rule variables, kernel ranges, loop "
-            "variables. Every stage", ARG_VAR, EVERY_STAGE)
-_structural("load", Sig(("idx*",), "@", ANY),
-            "one element of a buffer (arg: its name): one index per dimension in a kernel "
-            "(the parser makes it), one flat index once lowered; read by the reference interpreter, the "
-            "lowerings, the Hexagon selector and every emitter", ARG_BUFFER, EVERY_STAGE)
-_structural("store", Sig(("idx*", "T"), "T", ANY),
-            "a kernel statement: the last operand stored at the indices of the buffer named by "
-            "arg. Made by the kernel parser; run by the reference interpreter; the lowerings and the "
-            "Hexagon selector turn it into Store statements / machine stores",
-            ARG_BUFFER, (KERNEL,))
-_structural("reduce", Sig(("T",), "T", NUMERIC),
-            "the body combined over reduce ranges; arg: (kind, (range, ...)) with kind a "
-            "reduction of rewriter.kernel.kernel.REDUCTIONS (sum, reduce_max, reduce_min). "
-            "Made by the kernel parser; run by the reference interpreter; the lowerings turn it into "
-            "accumulator loops",
-            ARG_REDUCE, (KERNEL,))
-_structural("acc", Sig((), "@", ANY),
-            "the current value of the accumulator named by arg (lowered programs' AccInit / "
-            "AccUpdate); made by the CPU and GPU lowerings, read by the LLVM, PTX and WGSL emitters "
-            "and the GPU simulator", ARG_NAME, _ALL_BUT_KERNEL)
-_structural("lanes", Sig((), "@", frozenset({IDX})),
-            "the idx vector 0, 1, ..., W-1 (vectorization); made by the lowerings, read by the emitters",
-            ARG_NONE, _ALL_BUT_KERNEL, check=_check_lanes)
-_structural("broadcast", Sig(("lane",), "@", ANY),
-            "a scalar repeated in every lane; made by vectorization, read by the emitters",
-            ARG_NONE, _ALL_BUT_KERNEL)
-_structural("vload", Sig(("idx",), "@", ANY),
-            "consecutive elements of the buffer named by arg, from a flat index, as a vector; "
-            "made by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
-_structural("gather", Sig(("idx~",), "@", ANY),
-            "one element of the buffer named by arg per lane, at a vector of flat indices; made "
-            "by vectorization, read by the emitters", ARG_BUFFER, _ALL_BUT_KERNEL)
-_structural("hreduce", Sig(("vec",), "@", ANY),
-            "the lanes of a vector folded in lane order with the binary table op named by arg; "
-            "made by vectorized reductions, read by the emitters", ARG_OP, _ALL_BUT_KERNEL,
-            check=_check_hreduce)
-# The GPU-only ops below are made by the GPU lowering (lower/gpu*.py) and read by the PTX and
-# WGSL emitters (backends/ptx.py, wgsl*.py) and the lockstep simulator (lower/gpu_sim.py).
-_structural("sload", Sig(("idx",), "@", ANY),
-            "element(s) of the GPU shared-memory tile named by arg at a flat index (a vector "
-            "result reads consecutive elements); made by the GPU lowering", ARG_BUFFER, (GPU,))
-_structural("special", Sig((), "@", frozenset({IDX})),
-            "a GPU launch index named by arg (thread / block ids); made by the GPU lowering",
-            ARG_NAME, (GPU,))
-_structural("extract", Sig(("vec",), "@", ANY),
-            "lane arg (an int) of a vector; made by the GPU lowering", ARG_LANE, (GPU,),
-            check=_check_extract)
-_structural("vshuffle", Sig(("vec",), "@", ANY),
-            "the lanes of a vector picked by arg (a tuple of lane indices) into a vector; made "
-            "by the GPU lowering", ARG_LANES, (GPU,), check=_check_vshuffle)
-_structural("shfl", Sig(("T", "idx"), "T", ANY),
-            "a warp shuffle: the first operand of the lane that many lanes away, in the direction "
-            "named by arg ('down'); made by the GPU warp reductions", ARG_NAME, (GPU,))
-_structural("ldmatrix", Sig(("idx",), "@", ANY),
-            "a warp's matrix fragment from a shared tile; arg: (tile name, transposed?); made by "
-            "the tensor-core lowering", ARG_TILE, (GPU,))
-_structural("mma", Sig(("any", "any", "T"), "T", frozenset({FLOAT})),
-            "a warp's tensor-core multiply-accumulate a x b + c of fragments; arg names the "
-            "shape (m16n8k16); made by the tensor-core lowering", ARG_NAME, (GPU,))
+# The structural ops (const, var, load, store, reduce, ...), declared after the table ops: the
+# module imports the names above from this one, which is complete by now.
+import rewriter.ir.structural  # noqa: E402,F401  (registers them)

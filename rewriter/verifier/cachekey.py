@@ -30,6 +30,7 @@ import rewriter.ir.dtype as dtype
 import rewriter.ir.interp as interp
 import rewriter.ir.ops as ops
 import rewriter.ir.smt as smt
+import rewriter.ir.structural as structural
 import rewriter.verifier.refine as refine
 import rewriter.verifier.strategies as strategies
 from rewriter.dsl.typecheck import RuleInstance
@@ -40,9 +41,10 @@ from rewriter.ir.uop import UOp
 KEY_FORMAT = 3
 
 #: Meaning that no op registration names: the primitives' domains (numpy, Z3 bitvectors and
-#: Ints), the interpreter and the op table's module (structural ops, flags, type classes),
+#: Ints), the interpreter, the op table's modules (flags, type classes; the structural ops),
 #: typing (rule instantiation) and the verifier (refinement query, strategy portfolio).
-BASE_MODULES: tuple[types.ModuleType, ...] = (ops, concrete, smt, interp, dtype, typecheck, refine, strategies)
+BASE_MODULES: tuple[types.ModuleType, ...] = (ops, structural, concrete, smt, interp, dtype, typecheck, refine,
+                                               strategies)
 
 
 def settings(timeout_s: float) -> dict:

@@ -2,19 +2,39 @@
 proof cache (`cache.py`, keyed by `cachekey.py`: the typed instance, the settings, Z3's version
 and the source of every module that defines what the rule means).
 
+The checks run in workers that are forks of a clean fork server, not of this process: Z3's
+work in a fresh Context depends on what else the process holds. mod-add-mul-nuw at u32 is
+proven in 15K rlimit in a fresh process and runs past every limit once any other Z3 context
+is alive, even an empty one; a check in a fork of a process that used Z3 (a test suite) got
+a verdict that depended on that history (075a80e). A worker runs a fixed warm-up
+(`_warm_up`) and then its checks one after another; every check's Z3 contexts are gone when
+it ends (tests/test_verifier.py checks it), so each starts from the same Z3 state whatever
+ran before it. Measured: the whole library checked this way and checked with a process forked
+per check (the stricter design, 2.5x slower on a loaded 2-core machine: each new process and
+each wake-up waits behind other users' work) gives every instance the same verdict, strategy
+and rlimit count (bench/results/verify.md). A job carries the ops its instance uses: the
+package modules whose import registers them, and by value (cloudpickle) any op made at run
+time (a test's): the workers are not forks of the caller.
+Like any fork-server pool, the workers import a script's `__main__` again: a script that
+calls `verify_instances` must do it under `if __name__ == "__main__":`.
+
 The checks run in worker processes, `-j 1` too: Z3 takes SIGINT for itself during a query
 (it cancels that query, and the portfolio goes on to the next strategy), so Ctrl-C reaches
 Python promptly only in a process that runs no Z3. On an interrupt, or any other exception,
-the workers are terminated at once rather than left to finish their queries, and the
-verdicts found so far are saved.
+the workers are terminated at once rather than left to finish their
+queries, and the verdicts found so far are saved.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
+import importlib
 import multiprocessing
 import os
+import pickle
 import queue
+import select
 import signal
 import sys
 import threading
@@ -23,14 +43,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import cloudpickle
 import numpy as np
 
 from rewriter.cluster import Cluster
+from rewriter.dsl.rule import build_rules
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType
+from rewriter.ir.ops import VOCAB, OpDef, install_op, registered_by
 from rewriter.verifier.cache import STORED, ProofCache
-from rewriter.verifier.cachekey import KeyMaker, settings
+from rewriter.verifier.cachekey import KeyMaker, instance_ops, op_modules, settings
 from rewriter.verifier.refine import POISON, check_concrete
 from rewriter.verifier.strategies import run_portfolio
 
@@ -90,8 +113,8 @@ def _meaning(t: DType, m, i: int = 0) -> str:
 
 
 def verify_instance(inst: RuleInstance, timeout_s: float) -> InstanceResult:
-    """Run the portfolio on one instance (this is what worker processes execute). A crash in
-    the check is that instance's "error" result, not the end of the whole run."""
+    """Run the portfolio on one instance (what a worker runs: `run_job`). A crash in the
+    check is that instance's "error" result, not the end of the whole run."""
     start = time.monotonic()
     try:
         return _verify_instance(inst, timeout_s)
@@ -134,22 +157,130 @@ def key_maker(timeout_s: float) -> KeyMaker:
     return KeyMaker(settings(timeout_s), extra_modules=[sys.modules[__name__]])
 
 
-def _worker_init():
+# -- jobs: one check in a process of its own ----------------------------------------------
+@dataclass(frozen=True)
+class Job:
+    """One instance to check, as a worker receives it (bytes: the worker itself unpickles
+    nothing that could need an op it lacks)."""
+    instance: bytes  # the pickled RuleInstance
+    timeout_s: float
+    modules: tuple[str, ...]  # the package modules whose import registers the ops it uses
+    ops: bytes = b""  # cloudpickled OpDefs that no import registers (made at run time)
+
+
+def _in_package(module: str | None) -> bool:
+    return module is not None and (module == "rewriter" or module.startswith("rewriter."))
+
+
+def make_job(inst: RuleInstance, timeout_s: float) -> Job:
+    modules, by_value = set(), []
+    for name in sorted(instance_ops(inst)):
+        d = VOCAB.get(name)
+        if d is None:
+            continue
+        mod = registered_by(d)
+        if _in_package(mod):
+            modules.add(mod)
+        else:
+            by_value.append(d)
+    ops = _pickle_ops(by_value) if by_value else b""
+    return Job(pickle.dumps(inst), timeout_s, tuple(sorted(modules)), ops)
+
+
+def _pickle_ops(defs: list[OpDef]) -> bytes:
+    """The OpDefs by value: their functions' code too where the modules that define them are
+    not the package's (a test's module, `__main__`), which a worker may not be able to import."""
+    mods = {m for d in defs for m in op_modules(d)
+            if not _in_package(m.__name__) and m.__name__ in sys.modules and m.__name__ != "__main__"}
+    for m in mods:
+        cloudpickle.register_pickle_by_value(m)
+    try:
+        return cloudpickle.dumps(defs)
+    finally:
+        for m in mods:
+            cloudpickle.unregister_pickle_by_value(m)
+
+
+def run_job(job: Job) -> InstanceResult:
+    """Check one job (what a worker executes)."""
+    return _check_job(job)
+
+
+def _check_job(job: Job) -> InstanceResult:
+    for name in job.modules:
+        importlib.import_module(name)  # already there: the fork server preloads them
+    if job.ops:
+        for d in pickle.loads(job.ops):
+            install_op(d)
+    return verify_instance(pickle.loads(job.instance), job.timeout_s)
+
+
+# -- the workers -----------------------------------------------------------------------------
+def _worker_init(parent: int, modules: tuple[str, ...]):
     # A worker is stopped by its parent (terminate), never by Ctrl-C: the terminal sends
     # SIGINT to the whole process group, and a worker idle in the executor's queue would
     # print a KeyboardInterrupt traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A parent killed outright (SIGKILL, the OOM killer) terminates nobody: its workers would
     # finish their queries and then wait on the task queue forever (holding the parent's
-    # stdout open, too). They go with it instead (the thread runs during a query: Z3 is
-    # called through ctypes, which releases the GIL).
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # stdout open, too). They go with it instead. The parent is `parent`, not getppid(): a
+    # worker's parent process is the fork server.
+    _watch_parent(parent)
+    for name in modules:  # the fork server's preloads: nothing to do unless it predates them
+        importlib.import_module(name)
+    _warm_up()
 
 
-def _exit_with_parent(parent: int):
-    while os.getppid() == parent:
-        time.sleep(_PARENT_POLL_S)
+#: Checked once by every worker before its first job: Z3's global initialization and the
+#: first calls of the evaluator and the strategies happen there, so that a worker's first check
+#: starts from the state its later ones do (Z3 used before, no context alive), not from a
+#: process that never ran Z3. The same fixed work in every worker.
+WARM_UP = "rule warm-up [i8, i32, f32, idx]: x + 0 => x\n"
+
+
+def _warm_up():
+    for rule in build_rules(WARM_UP, "<warm-up>"):
+        for inst in rule.instances:
+            verify_instance(inst, 30.0)
+    gc.collect()  # its Z3 contexts included
+
+
+def _watch_parent(parent: int):
+    """Exit when process `parent` does (a thread: it runs during a query, since Z3 is called
+    through ctypes, which releases the GIL)."""
+    try:
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (an old kernel), or the parent is gone
+        fd = None
+    threading.Thread(target=_exit_with_parent, args=(parent, fd), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, fd: int | None):
+    if fd is not None:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.poll()  # readable when the process has ended
+    else:
+        while _alive(parent):
+            time.sleep(_PARENT_POLL_S)
     os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _preloads() -> tuple[str, ...]:
+    """What a worker needs before its first job: this module, and every package module whose
+    import registers an op (derived from the op table, as the cache key's modules are)."""
+    mods = {registered_by(d) for d in VOCAB.values()}
+    return (__name__, *sorted(m for m in mods if _in_package(m) and m != __name__))
 
 
 def _stop_now(pool: cf.ProcessPoolExecutor):
@@ -169,8 +300,14 @@ def _stop_now(pool: cf.ProcessPoolExecutor):
 
 @contextlib.contextmanager
 def _workers(jobs: int):
-    ctx = multiprocessing.get_context("fork")
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+    # A fork server, started once per process from a fresh interpreter with the preloads
+    # imported: a worker is a fork of it, holding none of this process's Z3 state (not a
+    # fork of this process) and importing nothing per job.
+    ctx = multiprocessing.get_context("forkserver")
+    preloads = _preloads()
+    ctx.set_forkserver_preload(list(preloads))
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                  initargs=(os.getpid(), preloads))
     try:
         yield pool
     except BaseException:  # KeyboardInterrupt above all: stop now, keep what is done
@@ -221,12 +358,12 @@ def verify_instances(instances: Iterable[RuleInstance], *, jobs: int = 0, timeou
 
     try:
         if todo and cluster is not None:
-            for d in cluster.map_tasks(verify_instance, [instances[n] for n in todo], timeout_s):
+            for d in cluster.map_tasks(run_job, [make_job(instances[n], timeout_s) for n in todo]):
                 n = todo[d.index]
                 record(n, d.value if d.error is None else error_result(instances[n], d.error))
         elif todo:
             with _workers(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
-                futures = {pool.submit(verify_instance, instances[n], timeout_s): n for n in todo}
+                futures = {pool.submit(run_job, make_job(instances[n], timeout_s)): n for n in todo}
                 finished: queue.SimpleQueue = queue.SimpleQueue()
                 for fut in futures:
                     fut.add_done_callback(finished.put)

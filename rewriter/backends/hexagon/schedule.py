@@ -46,28 +46,31 @@ def value_latency(ins, regs) -> int:
 
 
 def dependences(block: Block) -> list[Dep]:
+    """Every ordering edge of the block, in (later, earlier) instruction order: raw, else waw,
+    else war for a pair sharing a register one of them writes; mem for two accesses to a
+    buffer one of them stores to; branch into the block's branch or loop instruction. The
+    pairs come from per-register and per-buffer indexes (`_related_pairs`), not from all
+    n^2 pairs: bodies of a thousand instructions are common (the general lowering)."""
     deps: list[Dep] = []
     insns = block.insns
-    # Each instruction's register sets once (`uses` is computed on every access): the pair
-    # loop below is quadratic, and rebuilding them per pair made it most of the compile
-    # time of a 300-instruction body (the 8-tap FIR of bench/kernels/).
     defs = [set(x.defs) for x in insns]
     uses = [set(x.uses) for x in insns]
-    for j, b in enumerate(insns):
-        bdefs, buses = defs[j], uses[j]
-        for i in range(j):
-            a = insns[i]
-            adefs, auses = defs[i], uses[i]
-            if adefs & buses:
-                deps.append(Dep(i, j, 1, value_latency(a, adefs & buses), "raw"))
-            elif adefs & bdefs:
-                deps.append(Dep(i, j, 1, 1, "waw"))
-            elif auses & bdefs:
-                deps.append(Dep(i, j, 0, 0, "war"))
-            if a.mem and a.mem == b.mem and "store" in (a.desc.side_effect, b.desc.side_effect):
-                deps.append(Dep(i, j, 1, 1, "mem"))
-            if b.desc.side_effect in ("branch", "loop"):
-                deps.append(Dep(i, j, 0, 0, "branch"))
+    related = sorted(_related_pairs(block), key=lambda p: (p[1], p[0]))
+    branches = [j for j, b in enumerate(insns) if b.desc.side_effect in ("branch", "loop")]
+    pairs = sorted(set(related) | {(i, j) for j in branches for i in range(j)}, key=lambda p: (p[1], p[0]))
+    for i, j in pairs:
+        a, b = insns[i], insns[j]
+        adefs, auses, bdefs, buses = defs[i], uses[i], defs[j], uses[j]
+        if adefs & buses:
+            deps.append(Dep(i, j, 1, value_latency(a, adefs & buses), "raw"))
+        elif adefs & bdefs:
+            deps.append(Dep(i, j, 1, 1, "waw"))
+        elif auses & bdefs:
+            deps.append(Dep(i, j, 0, 0, "war"))
+        if a.mem and a.mem == b.mem and "store" in (a.desc.side_effect, b.desc.side_effect):
+            deps.append(Dep(i, j, 1, 1, "mem"))
+        if b.desc.side_effect in ("branch", "loop"):
+            deps.append(Dep(i, j, 0, 0, "branch"))
     return deps
 
 
@@ -97,14 +100,18 @@ class Schedule:
 def carried_edges(block: Block) -> list[tuple[int, int, int]]:
     """(def, use, latency) of the values a loop body passes to its next iteration: `use`
     reads a register before any write to it in the block, `def` is the block's last write."""
+    first_def, last_def = {}, {}
+    for k, ins in enumerate(block.insns):
+        for r in ins.defs:
+            first_def.setdefault(r, k)
+            last_def[r] = k
     out = []
     for j, ins in enumerate(block.insns):
         for r in ins.uses:
-            if any(r in a.defs for a in block.insns[:j]):
+            if first_def.get(r, j) < j:
                 continue
-            last = [i for i in range(j, len(block.insns)) if r in block.insns[i].defs]
-            if last:
-                out.append((last[-1], j, value_latency(block.insns[last[-1]], {r})))
+            if r in last_def and last_def[r] >= j:
+                out.append((last_def[r], j, value_latency(block.insns[last_def[r]], {r})))
     return out
 
 
@@ -205,24 +212,24 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
         where = {i: k for k, p in enumerate(bs.packets) for i in p}
         cycle = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p} \
             if len(bs.cycles) == len(bs.packets) else {}
+        for i, j in _related_pairs(b):
+            a, ins = b.insns[i], b.insns[j]
+            pa, pj = where[i], where[j]
+            if set(a.defs) & set(ins.uses) and not pa < pj:
+                errors.append(f"{b.name}: '{ins}' reads a register '{a}' writes in packet {pa} (at {pj})")
+            elif set(a.defs) & set(ins.uses) and cycle and \
+                    cycle[j] - cycle[i] < value_latency(a, set(a.defs) & set(ins.uses)):
+                # The core would stall here: the schedule's cycles claim too little time.
+                errors.append(f"{b.name}: '{ins}' issues {cycle[j] - cycle[i]} cycle(s) after "
+                              f"'{a}', whose latency is {a.desc.latency}")
+            if set(a.defs) & set(ins.defs) and not pa < pj:
+                errors.append(f"{b.name}: '{a}' and '{ins}' write the same register in packets {pa}, {pj}")
+            if set(a.uses) & set(ins.defs) and not pa <= pj:
+                errors.append(f"{b.name}: '{ins}' overwrites a register '{a}' still reads (packets {pj} < {pa})")
+            if a.mem and a.mem == ins.mem and "store" in (a.desc.side_effect, ins.desc.side_effect) \
+                    and not pa < pj:
+                errors.append(f"{b.name}: memory order of '{a}' and '{ins}' on {a.mem}")
         for j, ins in enumerate(b.insns):
-            for i in range(j):
-                a = b.insns[i]
-                pa, pj = where[i], where[j]
-                if set(a.defs) & set(ins.uses) and not pa < pj:
-                    errors.append(f"{b.name}: '{ins}' reads a register '{a}' writes in packet {pa} (at {pj})")
-                elif set(a.defs) & set(ins.uses) and cycle and \
-                        cycle[j] - cycle[i] < value_latency(a, set(a.defs) & set(ins.uses)):
-                    # The core would stall here: the schedule's cycles claim too little time.
-                    errors.append(f"{b.name}: '{ins}' issues {cycle[j] - cycle[i]} cycle(s) after "
-                                  f"'{a}', whose latency is {a.desc.latency}")
-                if set(a.defs) & set(ins.defs) and not pa < pj:
-                    errors.append(f"{b.name}: '{a}' and '{ins}' write the same register in packets {pa}, {pj}")
-                if set(a.uses) & set(ins.defs) and not pa <= pj:
-                    errors.append(f"{b.name}: '{ins}' overwrites a register '{a}' still reads (packets {pj} < {pa})")
-                if a.mem and a.mem == ins.mem and "store" in (a.desc.side_effect, ins.desc.side_effect) \
-                        and not pa < pj:
-                    errors.append(f"{b.name}: memory order of '{a}' and '{ins}' on {a.mem}")
             if ins.desc.side_effect in ("branch", "loop") and where[j] != len(bs.packets) - 1:
                 errors.append(f"{b.name}: '{ins}' is not in the last packet")
         for k, p in enumerate(bs.packets):
@@ -233,6 +240,35 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
         if any(c2 <= c1 for c1, c2 in zip(bs.cycles, bs.cycles[1:])) or len(bs.cycles) != len(bs.packets):
             errors.append(f"{b.name}: packet cycles {bs.cycles} do not increase")
     return errors
+
+
+def _related_pairs(b: Block) -> list[tuple[int, int]]:
+    """The pairs i < j of instructions that share a register one of them writes, or a buffer
+    one of them stores to: the only pairs with an order to check (every other pair may go
+    anywhere). Found per register and per buffer, not over all n^2 pairs (a 1000-instruction
+    body took minutes to check)."""
+    writers, readers, stores, mem = {}, {}, {}, {}
+    for k, ins in enumerate(b.insns):
+        for r in set(ins.defs):
+            writers.setdefault(r, []).append(k)
+        for r in set(ins.uses):
+            readers.setdefault(r, []).append(k)
+        if ins.mem:
+            mem.setdefault(ins.mem, []).append(k)
+            if ins.desc.side_effect == "store":
+                stores.setdefault(ins.mem, []).append(k)
+    pairs = set()
+    for r, ws in writers.items():
+        for w in ws:
+            for x in ws + readers.get(r, []):
+                if x != w:
+                    pairs.add((min(w, x), max(w, x)))
+    for buf, ss in stores.items():
+        for st in ss:
+            for x in mem[buf]:
+                if x != st:
+                    pairs.add((min(st, x), max(st, x)))
+    return sorted(pairs)
 
 
 def _packet_legal(model: MachineModel, descs) -> bool:
@@ -278,11 +314,16 @@ def estimate_cycles(mf: MachineFunction, sched: Schedule) -> dict:
 def _carried_length(block: Block, bs: BlockSchedule) -> int:
     cyc = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p}
     need = bs.length
+    writers: dict = {}
+    for i, a in enumerate(block.insns):
+        for r in set(a.defs):
+            writers.setdefault(r, []).append(i)
     for j, ins in enumerate(block.insns):
-        for i, a in enumerate(block.insns):
+        uses = set(ins.uses)
+        for i in sorted({i for r in uses for i in writers.get(r, ()) if i >= j}):
             # a's value reaches ins of the next iteration when ins reads it before any redefinition.
-            if set(a.defs) & set(ins.uses) and i >= j:
-                need = max(need, cyc[i] + value_latency(a, set(a.defs) & set(ins.uses)) - cyc[j])
+            a = block.insns[i]
+            need = max(need, cyc[i] + value_latency(a, set(a.defs) & uses) - cyc[j])
     return need
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import deque
 
 from rewriter.solver.modulo.problem import LoopProblem, SchedOp
 
@@ -48,29 +49,94 @@ def res_mii(problem: LoopProblem) -> int:
     return max(bound, math.ceil(issued / problem.machine.issue_width))
 
 
-def _has_positive_cycle(names: list[str], deps, ii: int) -> bool:
+def _cyclic_parts(names: list[str], deps) -> list[set]:
+    """The strongly connected components with a cycle (Tarjan, iterative): a positive cycle
+    lies inside one, so only they need Bellman-Ford (a loop body's recurrences are few and
+    small; the whole body is hundreds of ops)."""
+    succ: dict = {n: [] for n in names}
+    for d in deps:
+        if d.src in succ and d.dst in succ:
+            succ[d.src].append(d.dst)
+    index, low, on, stack, out, counter = {}, {}, set(), [], [], [0]
+    for root in names:
+        if root in index:
+            continue
+        work = [(root, iter(succ[root]))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter[0]
+                    counter[0] += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(succ[w])))
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    part = set()
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        part.add(w)
+                        if w == v:
+                            break
+                    if len(part) > 1 or v in succ[v]:
+                        out.append(part)
+    return out
+
+
+def _has_positive_cycle(names: list[str], deps, ii: int, parts: list | None = None) -> bool:
     """Whether the graph with edge weights latency - ii * distance has a positive cycle
-    (Bellman-Ford on longest paths from a virtual source)."""
+    (Bellman-Ford on longest paths from a virtual source, within each cyclic component;
+    `parts`: those components, when the caller has them)."""
+    parts = _cyclic_parts(names, deps) if parts is None else parts
+    return any(_has_positive_cycle_in(sorted(part), deps, ii) for part in parts)
+
+
+def _has_positive_cycle_in(names: list[str], deps, ii: int) -> bool:
+    """Bellman-Ford with a work queue (only the successors of a node whose distance grew
+    are relaxed again): a node relaxed as many times as there are nodes lies on a positive
+    cycle."""
     dist = {n: 0 for n in names}
-    edges = [(d.src, d.dst, d.latency - ii * d.distance) for d in deps if d.src in dist and d.dst in dist]
-    for _ in range(len(names)):
-        changed = False
-        for s, t, w in edges:
+    succ: dict = {n: [] for n in names}
+    for d in deps:
+        if d.src in dist and d.dst in dist:
+            succ[d.src].append((d.dst, d.latency - ii * d.distance))
+    queue, queued, count = deque(names), set(names), dict.fromkeys(names, 0)
+    while queue:
+        s = queue.popleft()
+        queued.discard(s)
+        for t, w in succ[s]:
             if dist[s] + w > dist[t]:
                 dist[t] = dist[s] + w
-                changed = True
-        if not changed:
-            return False
-    return True
+                count[t] += 1
+                if count[t] >= len(names):
+                    return True
+                if t not in queued:
+                    queue.append(t)
+                    queued.add(t)
+    return False
 
 
 def _rec_mii_of(names: list[str], deps) -> int:
     hi = max(1, sum(max(0, d.latency) for d in deps))
-    if not _has_positive_cycle(names, deps, hi):
+    parts = _cyclic_parts(names, deps)
+    inner = [d for d in deps if any(d.src in p and d.dst in p for p in parts)]
+    if not _has_positive_cycle(names, inner, hi, parts):
         lo = 1
         while lo < hi:  # smallest II without a positive cycle
             mid = (lo + hi) // 2
-            if _has_positive_cycle(names, deps, mid):
+            if _has_positive_cycle(names, inner, mid, parts):
                 lo = mid + 1
             else:
                 hi = mid

@@ -1,4 +1,4 @@
-# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: a stencil into out: i32[4096, 4096] (rows of 128 words, a sum) not supported yet)
+# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: rows of 4096 lanes (32 blocks; nested loops) not supported yet)
 	.attribute	4, 66
 	.attribute	5, 66
 	.attribute	8, 1

@@ -1,4 +1,4 @@
-# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: the window inp[<UOp (dy + y * 2) * 8192 + (dx + x * 2) : idx>] (2x2, stride 2, 128-byte rows) not supported yet)
+# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: rows of 4096 lanes (32 blocks; nested loops) not supported yet)
 	.attribute	4, 66
 	.attribute	5, 66
 	.attribute	8, 1

@@ -4,7 +4,7 @@
 	.type	add_sat_u8,@function
 	.p2align	4
 add_sat_u8:
-	{ r8 = #524287; v0 = vmem(r0+#0) }
+	{ r8 = ##524287; v0 = vmem(r0+#0) }
 	{ v1 = vmem(r1+#0) }
 	{ v2 = vmem(r0+#1) }
 	{ v3 = vmem(r1+#1) }

@@ -4,7 +4,7 @@
 	.type	sum3_i16,@function
 	.p2align	4
 sum3_i16:
-	{ r9 = #131071; v0 = vmem(r0+#0); r8 = add(r0,#898) }
+	{ r9 = ##131071; v0 = vmem(r0+#0); r8 = add(r0,#898) }
 	{ v1 = vmem(r0+#1) }
 	{ v2 = vmem(r0+#2) }
 	{ v3 = vmem(r0+#3) }

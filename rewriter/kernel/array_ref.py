@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rewriter.errors import RewriterError
 from rewriter.ir.dtype import DType
 from rewriter.kernel.kernel import Kernel
 
@@ -357,7 +358,7 @@ class _Lowering:
             return xp.const(1.0, c) / a[0]
         if op == "fma":
             return a[0] * a[1] + a[2]
-        raise NotImplementedError(f"array_kernel: op '{op}'")
+        raise RewriterError(f"array_kernel: the op '{op}' has no whole-array translation")
 
     def run(self, inputs: dict) -> dict:
         xp = self.xp

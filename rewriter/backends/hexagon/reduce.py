@@ -16,6 +16,29 @@ from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_
 from rewriter.kernel.kernel import REDUCTIONS
 
 
+def reduction_row(kind: str, t):
+    """(row, operand fields, identity) of the lane row that combines two partial results of
+    the reduction `kind` at lane type `t` (signless adds use the signed row of the width)."""
+    op = REDUCTIONS[kind]
+    key = (op, t) if (op, t) in LANE_ROWS or op not in SIGNLESS else (op, _signed_twin(t))
+    if key not in LANE_ROWS or t.bits > 32:
+        raise HexagonUnsupported(f"a {kind} reduction at {t}")
+    row, fields, _ = LANE_ROWS[key]
+    return row, fields, {"add": 0, "max": t.min, "min": t.max}[op]
+
+
+def fold_lanes(sel, block, acc, row, fields, elem_bytes: int):
+    """The lanes of vector `acc` folded into lane 0 in `block`: rotate by half the live
+    bytes and combine with `row`, down to one element."""
+    shift = VBYTES // 2
+    while shift >= elem_bytes:
+        rot, d = sel.reg("V", f"ror{shift}"), sel.reg("V", "fold")
+        block.add(insn("vror", d=rot, u=acc, t=sel.scalar_const(shift)))
+        block.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: rot}))
+        acc, shift = d, shift // 2
+    return acc
+
+
 def reduce_all(sel, st) -> MachineFunction:
     (value,) = st.src
     out = sel.k.buffer(st.arg)
@@ -24,18 +47,13 @@ def reduce_all(sel, st) -> MachineFunction:
         raise HexagonUnsupported(f"a reduction into {out} over {len(names)} ranges")
     (rname,) = names
     t = value.dtype.scalar
-    op = REDUCTIONS[kind]
-    key = (op, t) if (op, t) in LANE_ROWS or op not in SIGNLESS else (op, _signed_twin(t))
-    if key not in LANE_ROWS or t.bits > 32:
-        raise HexagonUnsupported(f"a {kind} reduction at {t}")
-    row, fields, _ = LANE_ROWS[key]
+    row, fields, identity = reduction_row(kind, t)
     body = sel.rw.normalize(sel.simplify(sel.unroll_reductions(sel.flat_loads(value.src[0]))))
     types = [n.dtype for n in body.toposort() if n.op != "var" and not n.dtype.is_idx] + [t]
     sel.block = VBYTES // min(_elem_bytes(x) for x in types)
     size = sel.k.range(rname).size
     if size % (sel.block * sel.unroll):
         raise HexagonUnsupported(f"a reduction over {size} lanes in blocks of {sel.block} x{sel.unroll}")
-    identity = {"add": 0, "max": t.min, "min": t.max}[op]
     accs = []
     for j in range(sel.nvec(t)):  # fresh registers: the accumulators are written in the loop
         acc = sel.reg("V", f"acc{j}")
@@ -57,12 +75,7 @@ def reduce_all(sel, st) -> MachineFunction:
         d = sel.reg("V", "fold")
         sel.epi.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: other}))
         acc = d
-    shift = VBYTES // 2
-    while shift >= _elem_bytes(t):  # its lanes into lane 0
-        rot, d = sel.reg("V", f"ror{shift}"), sel.reg("V", "fold")
-        sel.epi.add(insn("vror", d=rot, u=acc, t=sel.scalar_const(shift)))
-        sel.epi.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: rot}))
-        acc, shift = d, shift // 2
+    acc = fold_lanes(sel, sel.epi, acc, row, fields, _elem_bytes(t))
     sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))
     sel.notes.append(f"{out.name}: {kind} over {size} lanes, {size // sel.block // sel.unroll} iterations "
                      f"of {sel.unroll} x {sel.block} lanes into {len(accs)} accumulator(s) ({row.name}), "

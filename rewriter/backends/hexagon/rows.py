@@ -32,15 +32,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.reduce import fold_lanes, reduction_row
 from rewriter.backends.hexagon.select import (
-    LANE_ROWS,
-    SIGNLESS,
     VBYTES,
     FormNotApplicable,
     SelectionRewriter,
     Selector,
     _elem_bytes,
-    _signed_twin,
     substitute,
 )
 from rewriter.ir.analysis import affine, flatten
@@ -102,11 +100,12 @@ class RowSelector(Selector):
             if any(n.op == "load" and n.arg in written for n in value.toposort()):
                 raise HexagonUnsupported("a store whose buffer the kernel reads")
             values.append(value)
-        outer, lanes, width = self._lane_ranges(stores, values)
+        accesses = self._accesses(stores, values)
+        outer, lanes, width = self._lane_ranges(stores, accesses)
         rows = 1
         for n in outer:
             rows *= k.range(n).size
-        streams = self._streams(stores, values, outer, lanes)
+        streams = self._streams(accesses, outer, lanes)
         types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
@@ -219,9 +218,9 @@ class RowSelector(Selector):
             out += [(n.arg, self._affine(n, names)) for n in value.toposort() if n.op == "load"]
         return out
 
-    def _lane_ranges(self, stores, values):
-        """(outer ranges outermost first, lane ranges, lanes per row)."""
-        accesses = self._accesses(stores, values)
+    def _lane_ranges(self, stores, accesses):
+        """(outer ranges outermost first, lane ranges, lanes per row); `accesses` is
+        `_accesses(stores, values)`."""
         store_a = accesses[0][1]
         order = sorted((n for n in store_a if n), key=lambda n: -store_a[n])
         if self.lane_reduce is not None:  # the reduction's range is the lane range
@@ -267,9 +266,9 @@ class RowSelector(Selector):
             raise HexagonUnsupported("a long reduction beside other stores or reductions (or over several ranges)")
         return big[0]
 
-    def _streams(self, stores, values, outer, lanes) -> dict:
+    def _streams(self, accesses, outer, lanes) -> dict:
         streams = {}
-        for buf, a in self._accesses(stores, values):
+        for buf, a in accesses:
             s = Stream(a.get(lanes[-1], 0), a.get(outer[-1], 0) if outer else 0)
             if streams.setdefault(buf, s) != s:
                 raise HexagonUnsupported(f"accesses walking {buf} in different ways")
@@ -348,22 +347,18 @@ class RowSelector(Selector):
         reduction's lane row into accumulator vectors (the lanes past the row's end of a
         last, partial block set to the identity by a `vmux`), the vectors into one, then a
         `vror` tree folds the lanes into lane 0. Every vector of the value holds it there."""
-        if u.dtype.is_float or u.dtype.scalar.bits > 32:
+        if u.dtype.is_float:
             raise HexagonUnsupported(f"a reduction at {u.dtype}")
         kind = u.arg[0]
         t = u.dtype.scalar
-        op = REDUCTIONS[kind]
-        key = (op, t) if (op, t) in LANE_ROWS or op not in SIGNLESS else (op, _signed_twin(t))
-        if key not in LANE_ROWS:
-            raise HexagonUnsupported(f"a {kind} at {t}")
-        row_desc, fields, _ = LANE_ROWS[key]
+        row_desc, fields, identity_value = reduction_row(kind, t)
 
         def combine(a: Reg, b: Reg) -> Reg:
             d = self.reg("V", kind)
             self.body.add(insn(row_desc.name, d=d, **{fields[0]: a, fields[1]: b}))
             return d
 
-        identity = self.vector_const({"add": 0, "max": t.min, "min": t.max}[op], t)
+        identity = self.vector_const(identity_value, t)
         row, _ = self.here
         width = self.k.range(u.arg[1][0]).size
         eb = _elem_bytes(t)
@@ -386,12 +381,7 @@ class RowSelector(Selector):
         total = acc[0]
         for other in acc[1:]:
             total = combine(total, other)
-        shift = VBYTES // 2
-        while shift >= eb:
-            rot = self.reg("V", f"ror{shift}")
-            self.body.add(insn("vror", d=rot, u=total, t=self.scalar_const(shift)))
-            total, shift = combine(total, rot), shift // 2
-        return [total] * len(acc)
+        return [fold_lanes(self, self.body, total, row_desc, fields, eb)] * len(acc)
 
     def _load(self, u: UOp) -> list[Reg]:
         t = u.dtype

@@ -252,6 +252,7 @@ class Selector:
         if len(kernel.buffers) > len(MODEL.arg_registers):
             raise HexagonUnsupported(f"{len(kernel.buffers)} buffers (r0-r5 carry at most 6)")
         self.consts: dict = {}
+        self.patterns: dict = {}  # TERM_ROWS' meanings in this selector's normal form, by row
         self.loads: dict = {}
         self.qregs: dict = {}  # the rotating predicate registers (select_lanes)
         self.q_uses: list = []
@@ -420,11 +421,10 @@ class Selector:
         """`u` by one row of `TERM_ROWS` whose meaning it is (the row's pattern normalized by
         the same portable rules as the kernel, so both are in one canonical form), or None."""
         for pattern, row in TERM_ROWS.get(u.op, ()):
-            key = ("pattern", row.name)
-            if key not in self.consts:
-                self.consts[key] = self.simplify(pattern)
+            if row.name not in self.patterns:
+                self.patterns[row.name] = self.simplify(pattern)
             binding: dict = {}
-            if not _match(self.consts[key], u, binding):
+            if not _match(self.patterns[row.name], u, binding):
                 continue
             operands = {name: self.gen(binding[name], rname, memo) for name, _ in row.uses}
             out = []

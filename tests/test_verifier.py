@@ -145,6 +145,29 @@ def test_exhaustive_counts_points_without_overflow(text, total):
     assert (out.status, out.note) == ("n/a", f"{total} input combinations")
 
 
+# A reciprocal multiply for x / C at u32 (x < 2^12, 3 <= C <= 40): m = 2^18 / C + 1 is
+# exact for every such x and C (x * (m * C - 2^18) < 2^18); m = 2^14 / C + 1 is not.
+MAGIC = "rule r [u32]: x / C => (x * ((1 << {s}) / C + 1)) >> {s} if x < 4096 && 3 <= C && C <= 40 && !is_pow2(C)\n"
+
+
+def test_exhaustive_enumerates_within_the_preconditions_bounds_a_constant_at_a_time():
+    """x:u32 and C:u32 are 2^64 points, but the precondition bounds them by literals: 4096
+    values of x for each of 38 values of C, one batch per constant."""
+    assert strategies.exhaustive(instances(MAGIC.format(s=18))[0]).status == "proven"
+    out = strategies.exhaustive(instances(MAGIC.format(s=14))[0])
+    assert out.status == "counterexample"
+    x, c = int(out.inputs["x"]), int(out.inputs["C"])
+    assert x < 4096 and 3 <= c <= 40 and x // c != (x * ((1 << 14) // c + 1)) >> 14
+
+
+def test_per_const_enumerates_only_the_constants_the_precondition_allows():
+    """C:u32 has 2^32 values, the precondition allows 40: forty small queries."""
+    text = "rule r [u32]: x * C - x => x * (C - 1) if 1 <= C && C <= 40\n"
+    assert strategies.per_const(instances(text)[0], 100_000).status == "proven"
+    unbounded = strategies.per_const(instances(text.replace(" if 1 <= C && C <= 40", ""))[0], 100_000)
+    assert (unbounded.status, unbounded.note) == ("n/a", f"{1 << 32} constant combinations")
+
+
 def test_per_const_counts_constants_without_overflow():
     out = strategies.per_const(instances("rule r [i64]: x + C => C + x\n")[0], 1000)
     assert (out.status, out.note) == ("n/a", f"{1 << 64} constant combinations")

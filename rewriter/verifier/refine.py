@@ -125,17 +125,21 @@ def _filler(t):
     return False if t.is_bool else 0.0 if t.is_float else 0
 
 
+_is_poison = np.frompyfunc(lambda x: x is POISON, 1, 1)
+
+
 def check_concrete(inst: RuleInstance, inputs: dict) -> Evaluation:
     """`inputs`: name -> list/array of Python values or POISON (one per sample)."""
     n = len(next(iter(inputs.values()))) if inputs else 1
     d = ConcreteDomain(n)
     env, poison = {}, {}
     for v in inst.inputs:
-        col = list(inputs[v.arg.name])
-        mask = np.array([x is POISON for x in col], dtype=bool)
-        env[v] = d.from_python(v.dtype, [_filler(v.dtype) if x is POISON else x for x in col])
+        col = np.array(inputs[v.arg.name], dtype=object)  # a copy: the fillers go into it
+        mask = np.asarray(_is_poison(col), dtype=bool)
         if mask.any():
+            col[mask] = _filler(v.dtype)
             poison[v] = mask
+        env[v] = d.from_python(v.dtype, col)
     m = interpret([inst.lhs, inst.rhs], d, env, poison)
     src, tgt = m[inst.lhs], m[inst.rhs]
     pre_ok = d.true()

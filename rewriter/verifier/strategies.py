@@ -6,10 +6,12 @@
               multiplication and division at 32/64 bits is where bit-blasting stalls.
               Not applicable to bitwise ops and shifts.
   exhaustive  Every input combination, evaluated by the concrete evaluator (ints and bools
-              whose input space is at most 2**17 points, or a lone f16). A proof by
-              enumeration that shares no code with Z3.
+              whose input space is at most 2**17 points, or a lone f16; the precondition's
+              literal bounds narrow it, and a larger space is split by the constant symbols'
+              values). A proof by enumeration that shares no code with Z3.
   per-const   One small Z3 query per value of the rule's constant symbols, for narrow types
-              whose constant space is small: constants make nonlinear terms linear.
+              whose constant space is small, or which the precondition bounds by literals
+              (`C <= 255`): constants make nonlinear terms linear.
 
 `run_portfolio` tries them cheapest first and then again with longer time limits; any
 strategy's proof is a proof, and every counterexample is confirmed by the concrete evaluator
@@ -213,44 +215,83 @@ def _space_size(types) -> int:
 
 
 def _input_space(inst: RuleInstance, v) -> list:
-    """The values input v ranges over: its type's, and poison for a variable (refine.py)."""
-    vals = list(_domain_values(v.dtype))
+    """The values input v ranges over where the rule applies (`_bounded_values`), and
+    poison for a variable (refine.py)."""
+    vals = list(_bounded_values(inst, v))
     return vals + [POISON] if may_be_poison(inst, v) else vals
 
 
-def _input_space_size(inst: RuleInstance) -> int:
-    return math.prod(_domain_size(v.dtype) + may_be_poison(inst, v) for v in inst.inputs)
-
-
 def exhaustive(inst: RuleInstance) -> Outcome:
+    """Every input combination where the rule applies, through the concrete evaluator: each
+    input's values narrowed by the precondition's literal bounds (`_bounded_values`). A
+    space too large for one batch is split by the constant symbols' values, one batch each,
+    when each batch and the number of batches are small enough (x:u16 / C with C <= 255)."""
     for v in inst.inputs:
         if _domain_size(v.dtype) is None:
             return Outcome("n/a", "exhaustive", note=f"{v.dtype} is not enumerable")
-    total = _input_space_size(inst)
+    spaces = {v: _bounded_values(inst, v) for v in inst.inputs}  # ranges: nothing listed yet
+    total = math.prod(_size(sp) + may_be_poison(inst, v) for v, sp in spaces.items())
+    batches = [{}]
     if total > EXHAUSTIVE_LIMIT:
-        return Outcome("n/a", "exhaustive", note=f"{total} input combinations")
-    spaces = [_input_space(inst, v) for v in inst.inputs]
-    grids = np.meshgrid(*[np.asarray(s, dtype=object) for s in spaces], indexing="ij") if spaces else []
-    inputs = {v.arg.name: g.ravel() for v, g in zip(inst.inputs, grids)}
-    try:
-        ev = check_concrete(inst, inputs)
-    except EvalError as e:
-        return Outcome("n/a", "exhaustive", note=str(e))
-    bad = np.nonzero(ev.failure >= 0)[0]
-    if len(bad) == 0:
-        return Outcome("proven", "exhaustive")
-    i = int(bad[0])
-    return Outcome("counterexample", "exhaustive", {k: v[i] for k, v in inputs.items()})
+        consts = [v for v in inst.inputs if v.arg.name in inst.consts]
+        n_batches = math.prod(_size(spaces[v]) for v in consts)
+        if not consts or n_batches > PER_CONST_LIMIT or total // n_batches > EXHAUSTIVE_LIMIT:
+            return Outcome("n/a", "exhaustive", note=f"{total} input combinations")
+        batches = [dict(zip(consts, combo)) for combo in itertools.product(*(spaces[v] for v in consts))]
+    listed = {v: _input_space(inst, v) for v in inst.inputs if v not in batches[0]}
+    for fixed in batches:
+        cols = [[fixed[v]] if v in fixed else listed[v] for v in inst.inputs]
+        grids = np.meshgrid(*[np.asarray(c, dtype=object) for c in cols], indexing="ij") if cols else []
+        inputs = {v.arg.name: g.ravel() for v, g in zip(inst.inputs, grids)}
+        try:
+            ev = check_concrete(inst, inputs)
+        except EvalError as e:
+            return Outcome("n/a", "exhaustive", note=str(e))
+        bad = np.nonzero(ev.failure >= 0)[0]
+        if len(bad):
+            i = int(bad[0])
+            return Outcome("counterexample", "exhaustive", {k: v[i] for k, v in inputs.items()})
+    return Outcome("proven", "exhaustive")
+
+
+def _size(values) -> int:
+    """len(values), also for a range past sys.maxsize (all of i64)."""
+    return values.stop - values.start if isinstance(values, range) else len(values)
+
+
+def _bounded_values(inst: RuleInstance, v):
+    """The values input v (a variable or constant symbol) takes where the rule applies: its type's, narrowed
+    by the precondition's top-level conjuncts that bound it by a literal (`C <= 255`,
+    `1 < C`). Outside those bounds the precondition is false, so leaving the values out
+    loses nothing (a division by a small constant is then a few hundred small queries)."""
+    if not v.dtype.is_int:
+        return _domain_values(v.dtype)
+    lo, hi = v.dtype.min, v.dtype.max
+    todo = [inst.pre] if inst.pre is not None else []
+    while todo:
+        n = todo.pop()
+        if n.op == "and" and n.dtype.is_bool:
+            todo.extend(n.src)
+            continue
+        if n.op not in ("lt", "le"):
+            continue
+        a, b = n.src
+        strict = n.op == "lt"
+        if a is v and b.op == "const":
+            hi = min(hi, int(b.arg) - strict)
+        elif b is v and a.op == "const":
+            lo = max(lo, int(a.arg) + strict)
+    return range(lo, hi + 1)
 
 
 def per_const(inst: RuleInstance, rlimit: int, budget: Budget | None = None) -> Outcome:
     consts = [v for v in inst.inputs if v.arg.name in inst.consts]
     if not consts or not all(v.dtype.is_int or v.dtype.is_bool for v in consts):
         return Outcome("n/a", "per-const", note="no fixed-width constant symbols")
-    total = _space_size(v.dtype for v in consts)
+    spaces = [_bounded_values(inst, v) for v in consts]
+    total = math.prod(_size(sp) for sp in spaces)
     if total > PER_CONST_LIMIT:
         return Outcome("n/a", "per-const", note=f"{total} constant combinations")
-    spaces = [_domain_values(v.dtype) for v in consts]
     d = Z3BVDomain(z3.Context())
     q = refinement_query(inst, d)
     s = make_solver(d.ctx, rlimit, budget)

@@ -321,6 +321,26 @@ def test_ranges_of_fixed_width_wrap_to_the_type():
     assert ranges(s)[s] == (0, 80)
 
 
+def test_ranges_of_kernel_reductions():
+    """A sum of n terms is within n times the body's interval where that fits the type (a
+    mean of 200 bytes stays below 51001, which the u32 division rules need); max and min
+    keep the body's; a sum that could wrap, or over a range the body does not use, is the
+    whole type."""
+    from rewriter.ir.dtype import u32
+
+    j = var(idx, "j", 0, 199)
+    x = UOp("load", u8, (j,), arg="x")
+    body = UOp("cast", u32, (x,))
+    total = UOp("reduce", u32, (body,), arg=("sum", ("j",)))
+    assert ranges(total)[total] == (0, 200 * 255)
+    biggest = UOp("reduce", u8, (x,), arg=("reduce_max", ("j",)))
+    assert ranges(biggest)[biggest] == (0, 255)
+    wraps = UOp("reduce", u8, (x,), arg=("sum", ("j",)))
+    assert ranges(wraps)[wraps] == (0, 255)
+    unused = UOp("reduce", u32, (body,), arg=("sum", ("j", "k")))
+    assert ranges(unused)[unused] == (0, (1 << 32) - 1)
+
+
 @pytest.mark.parametrize("t", [u8, i32, idx], ids=str)
 def test_mod_range_lower_bound(t):
     a, b = var(t, "a", 1, 1), var(t, "b", 1, 5)

@@ -43,6 +43,8 @@ def _node_range(node: UOp, out) -> Interval:
         lo, hi = _full(node)
         a = node.arg
         return (a.lo if a.lo is not None else lo, a.hi if a.hi is not None else hi)
+    if node.op == "reduce":
+        return _reduce_range(node, out)
     opdef = OPS.get(node.op)
     if opdef is None or opdef.range is None or any(s.dtype.scalar.is_float for s in node.src):
         return _full(node)
@@ -55,6 +57,28 @@ def _node_range(node: UOp, out) -> Interval:
     if lo is not None and hi is not None and lo > hi:
         return _full(node)
     return (lo, hi)
+
+
+def _reduce_range(node: UOp, out) -> Interval:
+    """A kernel reduction (`rewriter/kernel/kernel.py`): max and min stay within the body's
+    interval; a sum of n terms within n times it, where that does not wrap the type. The
+    term count is read off the reduce ranges' variables in the body (`var(idx, name, 0,
+    size - 1)`); a range the body does not use leaves the count unknown."""
+    kind, names = node.arg
+    lo, hi = out[node.src[0]]
+    if kind in ("reduce_max", "reduce_min"):
+        return (lo, hi) if lo is not None and hi is not None else _full(node)
+    sizes = {n.arg.name: n.arg.hi + 1 for n in node.src[0].toposort()
+             if n.op == "var" and n.arg.name in names and n.arg.lo == 0 and n.arg.hi is not None}
+    if kind != "sum" or lo is None or hi is None or set(sizes) != set(names):
+        return _full(node)
+    count = 1
+    for size in sizes.values():
+        count *= size
+    flo, fhi = _full(node)
+    lo, hi = lo * count, hi * count
+    fits = (flo is None or flo <= lo) and (fhi is None or hi <= fhi)  # idx: unbounded, never wraps
+    return (lo, hi) if fits else _full(node)
 
 
 def vmin(node: UOp):

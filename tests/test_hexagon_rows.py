@@ -125,6 +125,47 @@ def test_long_reductions_along_rows(kind, t, acc, rows, w, library):
       out[r] = {kind}({body}, j) }}""", library)
 
 
+@pytest.mark.parametrize("a, b, acc, rows, w", [("u8", "i8", "i32", 3, 256), ("u8", "i8", "i32", 2, 200),
+                                                ("i8", "i8", "i32", 4, 130), ("u8", "u8", "u32", 2, 390)])
+def test_byte_dot_products_along_rows_regroup_onto_vrmpy(a, b, acc, rows, w, library):
+    """`out[r] = sum(cast(a[r, j]) * cast(v[j]), j)` (a gemv): four lanes at a time are one
+    word lane of vrmpy (rules/hexagon.rules), so each 128-byte block is one `+= vrmpy`; a
+    partial last block's bytes past the row are zeroed."""
+    opt = _ours_checked(f"""kernel k(x: {a}[{rows}, {w + 5}], v: {b}[{w}]) -> (out: {acc}[{rows}]) {{
+      r = range({rows}); j = range({w}, reduce)
+      out[r] = sum(cast<{acc}>(x[r, j]) * cast<{acc}>(v[j]), j) }}""", library)
+    assert "+= vrmpy(" in opt.text("asm")
+
+
+@pytest.mark.parametrize("t, acc, n", [("u8", "i32", 1024), ("i8", "i32", 512), ("u8", "u32", 768)])
+def test_byte_sums_regroup_onto_vrmpy_against_ones(t, acc, n, library):
+    """A sum of bytes, four lanes at a time, is vrmpy against 0x01010101 (a splatted vector
+    for signed bytes, which have no scalar form): one instruction per 128 bytes."""
+    opt = _ours_checked(f"""kernel k(x: {t}[{n}]) -> (out: {acc}) {{
+      i = range({n}, reduce)
+      out = sum(cast<{acc}>(x[i]), i) }}""", library)
+    assert "+= vrmpy(" in opt.text("asm")
+
+
+@pytest.mark.parametrize("k, d, pitch", [(3, 9, 140), (2, 3, 130), (3, 7, 129)])
+def test_division_by_a_constant_is_a_proven_reciprocal_multiply(k, d, pitch, library):
+    """`sum / d` at u16 (the sum's range, from the reduction, keeps it below 2^15): the
+    expansion rule hvx-div-u16-const (proven divisor by divisor) makes it a multiply and a
+    shift; HVX has no divide."""
+    _ours_checked(f"""kernel k(inp: u8[{2 * 4 + k}, {pitch}]) -> (out: u8[4, 60]) {{
+      y = range(4); x = range(60); dy = range({k}, reduce); dx = range({k}, reduce)
+      out[y, x] = cast<u8>(sum(cast<u16>(inp[y * 2 + dy, x * 2 + dx]), dy, dx) / {d}) }}""", library)
+
+
+@pytest.mark.parametrize("rows, w", [(3, 200), (2, 100), (4, 150)])
+def test_row_means_divide_by_even_constants(rows, w, library):
+    """`sum(cast<u32>(x[r, j]), j) / w`: an even divisor's twos first (a shift), then the
+    reciprocal multiply on a dividend the reduction's range keeps below 2^15."""
+    _ours_checked(f"""kernel k(x: u8[{rows}, {w}]) -> (out: u8[{rows}]) {{
+      r = range({rows}); j = range({w}, reduce)
+      out[r] = cast<u8>(sum(cast<u32>(x[r, j]), j) / {w}) }}""", library)
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

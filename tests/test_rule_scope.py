@@ -59,7 +59,8 @@ def test_files_declare_their_scope(library):
     assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand"]  # rules/ORDER's order
     # Expansions are their own view: the selector's normalizing rules never include them.
     assert "hvx-mul-w" not in {r.name for r in library.target_rules("hexagon")}
-    assert [r.name for r in library.target_rules("hexagon-expand")] == ["hvx-mul-w", "hvx-mul-uw"]
+    assert [r.name for r in library.target_rules("hexagon-expand")] == [
+        "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const"]
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
     assert library.by_name("mul-mod-factor").scope == PORTABLE  # moved to divmod.rules
 

@@ -17,7 +17,8 @@ applies those rules.
 
 Semantics follow the Hexagon V66 HVX Programmer's Reference Manual (80-N2040-44), and the
 instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
-  vrmpy       Vd.w[i] = sum_{k<4} Vu.b[4i+k] * Vv.b[4i+k]    (also Vu.ub x Vv.b / Rt.b)
+  vrmpy       Vd.w[i] = sum_{k<4} Vu.b[4i+k] * Vv.b[4i+k]    (also Vu.ub x Vv.b / Rt.b,
+              and Vd.uw from Vu.ub x Vv.ub / Rt.ub)
   vrmpy #u1   Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1): per word lane i, each half sums four byte
               products of bytes of Vuu.v0.w[i] / Vuu.v1.w[i] with *rotated* bytes of Rt
               (QEMU's `gen_vrmpyubi` in target/hexagon/genptr.c spells the pairing out):
@@ -32,7 +33,7 @@ instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
 """
 from __future__ import annotations
 
-from rewriter.ir.dtype import i8, i16, i32, u8, u16
+from rewriter.ir.dtype import i8, i16, i32, u8, u16, u32
 from rewriter.ir.ops import INT, OpDef, Sig, register_op
 
 #: The IR stage at which hvx ops may appear (`rewriter.ir.validate`).
@@ -43,15 +44,15 @@ def _op(name, sig, sem, doc):
     return register_op(OpDef(name, sig, sem, doc, target="hexagon", stages=frozenset({STAGE})))
 
 
-def _rmpy(a_type):
+def _rmpy(a_type, b_type=i8, out=i32):
     """Per 32-bit lane of vrmpy: the sum of four byte products, widened to 32 bits first
-    (|sum| <= 4 * 255 * 128 < 2^31, so the i32 additions never wrap)."""
+    (|sum| <= 4 * 255 * 255 < 2^31, so the additions never wrap)."""
 
     def sem(d, fx, t, a0, a1, a2, a3, b0, b1, b2, b3, node):
-        total = d.const(i32, 0)
+        total = d.const(out, 0)
         for a, b in ((a0, b0), (a1, b1), (a2, b2), (a3, b3)):
-            prod = d.mul(i32, d.icast(a_type, i32, a), d.icast(i8, i32, b))
-            total = d.add(i32, total, prod)
+            prod = d.mul(out, d.icast(a_type, out, a), d.icast(b_type, out, b))
+            total = d.add(out, total, prod)
         return total
 
     return sem
@@ -91,6 +92,8 @@ _op("hvx.vrmpy_bb", Sig(_B4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(i8)},
     "HVX vrmpy(Vu.b,Vv.b), one word lane: sum of four signed byte products")
 _op("hvx.vrmpy_ubb", Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _rmpy(u8)},
     "HVX vrmpy(Vu.ub,Vv.b), one word lane: sum of four unsigned-by-signed byte products")
+_op("hvx.vrmpy_uub", Sig(("u8",) * 8, "u32", frozenset({INT})), {"any": _rmpy(u8, u8, u32)},
+    "HVX vrmpy(Vu.ub,Vv.ub) / (Vu.ub,Rt.ub), one word lane: sum of four unsigned byte products")
 _op("hvx.vmpyi_wb", Sig(("i32", "i8"), "i32", frozenset({INT})), {"any": _s_mpyi_wb},
     "HVX vmpyi(Vu.w,Rt.b), one word lane: word times sign-extended byte, low 32 bits")
 _op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i16)},

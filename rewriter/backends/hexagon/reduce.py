@@ -6,14 +6,95 @@ identity (0, the type's minimum or maximum) with the reduction's own lane row (`
 `vmax`, `vmin`). After the loop the accumulator vectors fold into one, then a `vror` / op
 tree folds its lanes (64, 32, ... bytes, down to one element) into lane 0, which is stored.
 Integer add, max and min are associative and commutative, so the regrouping is exact
-(adds wrap in both orders alike). Byte dot products take the `vrmpy` path (`Selector.dot`)
-first; this is the general case behind it.
+(adds wrap in both orders alike).
+
+A sum over bytes regroups first (`regroup_rmpy`): four consecutive lanes written as one
+term, which the target rules may turn into one word lane of `vrmpy` (a dot product of byte
+vectors, or of a byte vector and a constant word such as 0x01010101 for a plain sum). Then
+one `Vx += vrmpy` per 128 bytes does what widening and adding would take several
+instructions for. The general lowering's lane reductions use the same regrouping (rows.py).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
+from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
+
+#: The vrmpy ops of the target rules (one word lane: four byte products summed) -> the
+#: accumulating rows that compute them on whole vectors: (Vx += vrmpy(Vu, Vv), Vx +=
+#: vrmpy(Vu, Rt) or None where HVX has no scalar form (signed bytes: a splatted vector).
+RMPY_ACC = {"hvx.vrmpy_bb": ("vrmpybv_acc", None),
+            "hvx.vrmpy_ubb": ("vrmpyubv_acc", "vrmpybus_acc"),
+            "hvx.vrmpy_uub": ("vrmpyubv_uw_acc", "vrmpyub_acc")}
+
+
+@dataclass(frozen=True)
+class Regrouped:
+    """A byte reduction's body as vrmpy: `u`, a byte-valued lane term of the body (a load,
+    or a lane-wise term over loads; its four consecutive lanes are the instruction's Vu
+    bytes), and `v`, another such term (Vv) or the constant word whose bytes Rt holds;
+    `op` the target rule's vrmpy op (a key of RMPY_ACC)."""
+
+    op: str
+    u: UOp
+    v: UOp | int
+
+
+def regroup_rmpy(sel, body: UOp, rw) -> Regrouped | None:
+    """`body` (one lane of a sum over the lane range) as vrmpy, or None: four consecutive
+    lanes of it summed as one term (each load of `body` a variable per lane), normalized by
+    `rw` (the Hexagon target rules, whose vrmpy rules are proven). It qualifies where that
+    becomes one vrmpy op whose Vu operands are one lane term at lanes 0, 1, 2, 3 in order
+    and whose Vv operands are another, or four constants."""
+    loads = sorted({n for n in body.toposort() if n.op == "load"}, key=lambda n: (n.arg, str(n.src)))
+    if not loads or any(_elem_bytes(ld.dtype) != 1 for ld in loads):
+        return None
+    lane_vars = [{ld: var(ld.dtype, f"L{j}@{q}") for j, ld in enumerate(loads)} for q in range(4)]
+    four = None
+    for q in range(4):
+        lane = body.substitute(lane_vars[q])
+        four = lane if four is None else UOp("add", body.dtype, (four, lane))
+    got = rw.normalize(sel.simplify(four))
+    if got.op not in RMPY_ACC:
+        return None
+    back = {v: ld for ld, v in lane_vars[0].items()}
+
+    def lane_term(xs):
+        """The lane term whose lanes 0..3 `xs` are, or None."""
+        for q in range(1, 4):
+            if xs[0].substitute({lane_vars[0][ld]: lane_vars[q][ld] for ld in loads}) is not xs[q]:
+                return None
+        return xs[0].substitute(back)
+
+    u, v = lane_term(got.src[:4]), lane_term(got.src[4:])
+    if u is None or u.op == "const" or not any(n.op == "load" for n in u.toposort()):
+        return None
+    if v is not None and v.op == "const" and all(x.op == "const" for x in got.src[4:]):
+        v = None
+    if v is None:
+        if any(x.op != "const" for x in got.src[4:]):
+            return None
+        v = sum((int(x.arg) & 0xFF) << (8 * q) for q, x in enumerate(got.src[4:]))
+    return Regrouped(got.op, u, v)
+
+
+def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg) -> None:
+    """`acc += vrmpy(u_reg, v)` in `block`: Vv = `v_reg` (the term `g.v`'s vector), or Rt
+    = the constant word (a splatted vector where the op has no scalar form)."""
+    vec_row, scalar_row = RMPY_ACC[g.op]
+    if isinstance(g.v, int) and scalar_row is not None:
+        block.add(insn(scalar_row, d=acc, u=u_reg, t=sel.scalar_const(g.v)))
+        return
+    if isinstance(g.v, int):
+        v_reg = sel.consts.get(("rmpy", g.v))
+        if v_reg is None:
+            v_reg = sel.reg("V", f"splat {g.v:#x}")
+            sel.pro.add(insn("vsplatw", d=v_reg, t=sel.scalar_const(g.v)))
+            sel.consts[("rmpy", g.v)] = v_reg
+    block.add(insn(vec_row, d=acc, u=u_reg, v=v_reg))
 
 
 def reduction_row(kind: str, t):
@@ -49,6 +130,9 @@ def reduce_all(sel, st) -> MachineFunction:
     t = value.dtype.scalar
     row, fields, identity = reduction_row(kind, t)
     body = sel.rw.normalize(sel.simplify(sel.unroll_reductions(sel.flat_loads(value.src[0]))))
+    g = regroup_rmpy(sel, body, sel.rw) if kind == "sum" else None
+    if g is not None:
+        return _reduce_rmpy(sel, st, g, rname)
     types = [n.dtype for n in body.toposort() if n.op != "var" and not n.dtype.is_idx] + [t]
     sel.block = VBYTES // min(_elem_bytes(x) for x in types)
     size = sel.k.range(rname).size
@@ -81,3 +165,39 @@ def reduce_all(sel, st) -> MachineFunction:
                      f"of {sel.unroll} x {sel.block} lanes into {len(accs)} accumulator(s) ({row.name}), "
                      "then a vror tree")
     return sel.finish(size // sel.block // sel.unroll)
+
+
+def _reduce_rmpy(sel, st, g: Regrouped, rname: str) -> MachineFunction:
+    """A whole sum over bytes as `Vx += vrmpy` (`regroup_rmpy`): one accumulator per
+    unrolled copy, so the copies' chains overlap, then the accumulators and their 32 word
+    lanes folded (integer adds: the regrouping is exact)."""
+    out = sel.k.buffer(st.arg)
+    t = st.src[0].dtype.scalar
+    size = sel.k.range(rname).size
+    sel.block = VBYTES
+    if size % (VBYTES * sel.unroll):
+        raise HexagonUnsupported(f"a reduction over {size} bytes in blocks of {VBYTES} x{sel.unroll}")
+    accs = []
+    for u in range(sel.unroll):
+        sel.lane_offset = u * VBYTES
+        acc = sel.reg("V", f"acc{u}")
+        sel.pro.add(insn("vzero", d=acc))
+        (ur,) = sel.gen(g.u, rname, {})
+        vr = None if isinstance(g.v, int) else sel.gen(g.v, rname, {})[0]
+        rmpy_step(sel, sel.body, acc, g, ur, vr)
+        accs.append(acc)
+    steps = {b: sel.unroll * VBYTES for b in sorted({i.mem for i in sel.body.insns if i.mem})}
+    sel.advance_pointers(sel.body, steps)
+    row, fields, _ = reduction_row("sum", t)
+    acc = accs[0]
+    for other in accs[1:]:
+        d = sel.reg("V", "fold")
+        sel.epi.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: other}))
+        acc = d
+    acc = fold_lanes(sel, sel.epi, acc, row, fields, 4)
+    if out.dtype.scalar.bits != 32:
+        raise HexagonUnsupported(f"a byte sum into {out}")
+    sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))
+    sel.notes.append(f"{out.name}: sum over {size} bytes, {size // VBYTES // sel.unroll} iterations of "
+                     f"{sel.unroll} x vrmpy ({g.op} from rules/hexagon.rules), then a vror tree")
+    return sel.finish(size // VBYTES // sel.unroll)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
-from rewriter.backends.hexagon.reduce import fold_lanes, reduction_row
+from rewriter.backends.hexagon.reduce import fold_lanes, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import (
     VBYTES,
     FormNotApplicable,
@@ -91,6 +91,7 @@ class RowSelector(Selector):
         names = [tuple(i.arg.name if i.op == "var" else None for i in st.src[:-1]) for st in stores]
         if any(None in n for n in names) or len(set(names)) != 1:
             raise HexagonUnsupported("stores over different ranges (or at computed indices)")
+        self.regroup_rw = self.rw  # every target rule: a lane reduction's vrmpy (reduce.regroup_rmpy)
         if isinstance(self.rw, SelectionRewriter):
             self.rw = self.rw.lanewise
         self.lane_reduce = self._lane_reduction(stores)
@@ -358,10 +359,13 @@ class RowSelector(Selector):
             self.body.add(insn(row_desc.name, d=d, **{fields[0]: a, fields[1]: b}))
             return d
 
-        identity = self.vector_const(identity_value, t)
         row, _ = self.here
         width = self.k.range(u.arg[1][0]).size
         eb = _elem_bytes(t)
+        g = regroup_rmpy(self, u.src[0], self.regroup_rw) if kind == "sum" and self.block == VBYTES else None
+        if g is not None:
+            return [self._reduce_rmpy(g, rname, width, row_desc, fields)] * self.nvec(t)
+        identity = self.vector_const(identity_value, t)
         acc = None
         for lane in range(0, width, self.block):
             self.here = (row, lane)
@@ -382,6 +386,32 @@ class RowSelector(Selector):
         for other in acc[1:]:
             total = combine(total, other)
         return [fold_lanes(self, self.body, total, row_desc, fields, eb)] * len(acc)
+
+    def _reduce_rmpy(self, g, rname: str, width: int, row_desc, fields) -> Reg:
+        """The current row's sum over bytes as `Vx += vrmpy` a block at a time
+        (`reduce.regroup_rmpy`); a last, partial block's Vu bytes past the row's end are
+        zeroed by a `vmux`, so they add nothing. Then a `vror` tree folds the word lanes."""
+        row, _ = self.here
+        acc = self.reg("V", "acc")
+        self.body.add(insn("vzero", d=acc))
+        zero = self.vector_const(0, parse_dtype("u8"))
+        for lane in range(0, width, self.block):
+            self.here = (row, lane)
+            (ur,) = self.gen(g.u, rname, {})
+            vr = None if isinstance(g.v, int) else self.gen(g.v, rname, {})[0]
+            valid = min(self.block, width - lane)
+            if valid < self.block:
+                q, d = self.reg("Q", f"first {valid}B"), self.reg("V", "masked")
+                self.body.add(insn("vsetq", d=q, t=self.scalar_const(valid)))
+                self.body.add(insn("vmux", d=d, q=q, u=ur, v=zero))
+                ur = d
+            rmpy_step(self, self.body, acc, g, ur, vr)
+        self.here = (row, 0)
+        note = (f"a sum over {width} bytes a row: {-(-width // self.block)} vrmpy "
+                f"({g.op} from rules/hexagon.rules) and a vror tree")
+        if note not in self.notes:
+            self.notes.append(note)
+        return fold_lanes(self, self.body, acc, row_desc, fields, 4)
 
     def _load(self, u: UOp) -> list[Reg]:
         t = u.dtype

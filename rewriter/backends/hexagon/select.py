@@ -42,8 +42,6 @@ VBYTES = MODEL.vector_bytes
 #: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
 #: from two input vectors (`Vu` high half, `Vv` low half).
 PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
-#: Byte dot products: the hvx op -> the accumulating row.
-RMPY_ACC = {"hvx.vrmpy_bb": "vrmpybv_acc", "hvx.vrmpy_ubb": "vrmpyubv_acc"}
 #: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
 #: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
 WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (
@@ -713,72 +711,6 @@ class Selector:
         return memo[u]
 
     # -- multiply-reduce kernels (vrmpy) ---------------------------------------------------------
-    def dot(self, st: UOp) -> MachineFunction:
-        (value,) = st.src
-        out = self.k.buffer(st.arg)
-        if value.op != "reduce" or value.arg[0] != "sum" or len(value.arg[1]) != 1:
-            raise HexagonUnsupported("a reduction other than one sum over one range")
-        (rname,) = value.arg[1]
-        body = self.flat_loads(value.src[0])
-        loads = [n for n in body.toposort() if n.op == "load"]
-        for ld in loads:
-            acc = self.access(ld, rname)
-            if acc.offset != 0 or _elem_bytes(ld.dtype) != 1:
-                raise HexagonUnsupported(f"a multiply-reduce reading {ld.arg} (only bytes at [i])")
-        size = self.k.range(rname).size
-        if size % VBYTES:
-            raise HexagonUnsupported(f"a reduction over {size} bytes (not a multiple of {VBYTES})")
-        # i = 128 t + 4 j + q: the four lanes q of word lane j, as the target rules see them.
-        terms = []
-        for q in range(4):
-            t = body
-            for ld in loads:
-                t = substitute(t, ld, var(ld.dtype, f"{ld.arg}@{q}"))
-            terms.append(t)
-        four = UOp("add", value.dtype, (UOp("add", value.dtype, (UOp("add", value.dtype, (terms[0], terms[1])),
-                                                                  terms[2])), terms[3]))
-        sel = self.rw.normalize(self.simplify(four))
-        if sel.op not in RMPY_ACC:
-            raise HexagonUnsupported(f"the multiply-reduce {body} (no vrmpy rule matched: {sel})")
-        u_bufs = [s.arg.name.split("@") for s in sel.src]
-        if any(s.op != "var" for s in sel.src) or [q for _, q in u_bufs] != ["0", "1", "2", "3"] * 2 \
-                or len({b for b, _ in u_bufs[:4]}) != 1 or len({b for b, _ in u_bufs[4:]}) != 1:
-            raise HexagonUnsupported(f"vrmpy operands {sel} (four lanes of one vector each)")
-        ua, ub = u_bufs[0][0], u_bufs[4][0]
-        self.block = VBYTES
-        if (size // VBYTES) % self.unroll:
-            raise HexagonUnsupported(f"unrolling {size // VBYTES} iterations by {self.unroll}")
-        # One accumulator per unrolled copy, so the copies' vrmpy chains overlap.
-        accs = []
-        for u in range(self.unroll):
-            accv = self.reg("V", f"acc{u}")
-            self.pro.add(insn("vzero", d=accv))
-            va, vb = self.aligned(ua, u), self.aligned(ub, u)
-            self.body.add(insn(RMPY_ACC[sel.op], d=accv, u=va, v=vb))
-            accs.append(accv)
-        self.advance_pointers(self.body, {b: VBYTES * self.unroll for b in sorted({ua, ub})})
-        while len(accs) > 1:  # pairwise sums of the accumulators (integer adds: exact)
-            nxt = []
-            for x, y in zip(accs[::2], accs[1::2]):
-                d = self.reg("V", "acc")
-                self.epi.add(insn("vaddw", d=d, u=x, v=y))
-                nxt.append(d)
-            accs = nxt + accs[len(accs) // 2 * 2:]
-        accv = accs[0]
-        # Fold the 32 word lanes: rotate by half the live bytes and add, five times.
-        for shift in (64, 32, 16, 8, 4):
-            rot = self.reg("V", f"ror{shift}")
-            self.epi.add(insn("vror", d=rot, u=accv, t=self.scalar_const(shift)))
-            nxt = self.reg("V", "acc")
-            self.epi.add(insn("vaddw", d=nxt, u=accv, v=rot))
-            accv = nxt
-        if out.dtype.scalar.bits != 32 or out.shape:
-            raise HexagonUnsupported(f"a multiply-reduce into {out}")
-        self.epi.add(insn("vmem_st", mem=out.name, p=self.ptr[out.name], u=accv, off=0))
-        self.notes.append(f"{out.name}: {size // VBYTES} iterations of vrmpy over {VBYTES} bytes "
-                          f"({sel.op} from rules/hexagon.rules), then a 5-step vror/vadd tree")
-        return self.finish(size // VBYTES // self.unroll)
-
     def finish(self, trip: int) -> MachineFunction:
         if trip > 1:
             count = self.scalar_const(trip)

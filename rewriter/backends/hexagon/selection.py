@@ -1,6 +1,6 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
-code and small unrolled reductions (`select.Selector`), a byte dot product (vrmpy) or a
-reduction to a scalar (`reduce.py`), a matrix product (`matmul.py`), a 2x2 pool (`pool.py`),
+code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
+vrmpy where it regroups onto one), a matrix product (`matmul.py`), a 2x2 pool (`pool.py`),
 a stencil (`stencil.py`)."""
 from __future__ import annotations
 
@@ -57,10 +57,7 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
         raise FormNotApplicable("only elementwise kernels (and byte stencils: sliding) have selection "
                                 "forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
-        try:  # a byte dot product: vrmpy
-            return Selector(kernel, simplify, select_rw, unroll).dot(st)
-        except HexagonUnsupported:
-            return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
+        return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
         return matmul(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:

@@ -398,7 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
     o.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
                    help="hexagon --scheduler global: solver seconds per candidate loop body (default 2; "
-                   "the anytime search keeps its best schedule and reports the gap)")
+                   "the anytime search keeps its best schedule and reports the gap); the whole search "
+                   "ends after that many seconds per candidate, heuristics and list scheduling included")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
     o.add_argument("--explain", action="store_true",
                    help="hexagon --scheduler global: every alternative tried (selection form, unroll, "
@@ -434,7 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")
     b.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
-                   help="hexagon --scheduler global: solver seconds per candidate loop body (default 2)")
+                   help="hexagon --scheduler global: solver seconds per candidate loop body (default 2; "
+                   "the whole search ends after that many seconds per candidate)")
     b.add_argument("--repeat", type=COUNT, default=50)
     b.add_argument("--out", help="also write the table (markdown) to this file")
     b.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")

@@ -197,3 +197,18 @@ def test_cli_time_limit_reaches_the_solver(capsys, monkeypatch):
     assert main(["optimize", str(REPO / "examples/dot_i8.ir"), "--target", "hexagon", "--time-limit", "0.3"]) == 0
     assert main(["optimize", str(REPO / "examples/dot_i8.ir"), "--target", "hexagon"]) == 0
     assert seen == [0.3, global_sched.DEFAULT_TIME_LIMIT]
+
+
+@pytest.mark.parametrize("n", [1000, 3000])
+def test_the_time_limit_bounds_the_whole_search(n, library):
+    """`time_limit` times the number of candidates is the whole search: with a limit far
+    shorter than one candidate takes, the first is tried and every later one is skipped,
+    named in --explain; the code is still correct."""
+    kernel = parse_kernels(f"""kernel k(a: u8[{n}], b: u8[{n}]) -> (out: u8[{n}]) {{
+      i = range({n})
+      out[i] = max(a[i], b[i]) - min(a[i], b[i]) }}""")[0]
+    code = compile_global(kernel, library, time_limit=1e-4)
+    skipped = [line for line in code.explanation.not_applicable if "skipped: the search's time" in line]
+    assert len(skipped) == 1 and skipped[0].count(" x") >= 10, code.explanation.not_applicable
+    inputs = random_inputs(kernel, 3)
+    assert check_against_reference(kernel, hexagon.run_on_qemu(kernel, code.asm, inputs).outputs, inputs) == []

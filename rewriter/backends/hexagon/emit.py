@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
@@ -60,15 +61,19 @@ UNROLL_FACTORS = (1, 2, 4, 8)
 
 
 def compile_list(simple: Kernel, portable, selector, unroll: int | None = None,
-                 rotate: bool | None = None) -> HexagonCode:
+                 rotate: bool | None = None, deadline: float | None = None) -> HexagonCode:
     """The list-scheduled code of the simplified kernel `simple`: each factor of
     `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it), with and
     without loop rotation (`rotate.py`), fewest model cycles wins; `unroll` and `rotate` fix
     either. `portable` simplifies what selection builds, `selector` holds the Hexagon target
-    rules. Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
-    best, first_error = None, None
+    rules. `deadline` (time.monotonic()): no variant is started after it but the first.
+    Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
+    best, first_error, started = None, None, 0
     for factor in ([unroll] if unroll else UNROLL_FACTORS):
         for rot in ((False, True) if rotate is None else (rotate,)):
+            if started and deadline is not None and time.monotonic() >= deadline:
+                break
+            started += 1
             try:
                 code = _compile(simple, portable, selector, factor, rot)
             except HexagonUnsupported as e:

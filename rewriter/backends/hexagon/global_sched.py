@@ -14,6 +14,7 @@ kept, beaten or dropped, is recorded in `HexagonCode.explanation` (`explain.py`,
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable
@@ -39,7 +40,9 @@ from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
 from rewriter.solver.modulo.bounds import alu_ceiling, mii, rec_mii, res_mii, total_lower_bound
 
-#: Seconds the solver may spend on one candidate loop body.
+#: Seconds the solver may spend on one candidate loop body. The whole search (every
+#: candidate: selection, solver, heuristics, list scheduling, allocation) ends once it has
+#: taken as many limits as there are candidates (`compile_global`).
 DEFAULT_TIME_LIMIT = 2.0
 
 
@@ -217,7 +220,10 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     returned code's `explanation` (`explain.Explanation`, for --explain). `simplified` and
     `portable` are the pipeline's simplified kernel and its rewriter (by default the greedy
     engine over `library`). `progress(tried, total, candidate)` is told as each candidate
-    body starts (the caller's display: a search may take `time_limit` per candidate)."""
+    body starts (the caller's display: a search may take `time_limit` per candidate). The
+    whole search ends after `time_limit` times the number of candidates: the candidates
+    not started by then are skipped, and so are the list scheduler's factors where no
+    candidate was placed (the target then falls back to LLVM's code)."""
     portable = portable or Rewriter(library.portable())
     selector = SelectionRewriter(library)
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
@@ -230,16 +236,29 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     mixed = "native" in forms and len(forms) > 1
     total = len(forms) * len(factors) + (len(factors) if mixed else 0)
     tried = 0
+    # The whole search is bounded by the limit: `total` candidates, `time_limit` each. A
+    # candidate whose selection or list scheduling ran long leaves the later ones less
+    # solver time; once the time is spent the rest are skipped (--explain lists them).
+    deadline = time.monotonic() + time_limit * total
 
-    def tell(label: str):
+    def tell(label: str) -> float | None:
+        """Start candidate `label`: its solver seconds, or None when the time is spent."""
         nonlocal tried
         if progress is not None:
             progress(tried, total, label)
         tried += 1
+        left = deadline - time.monotonic()
+        if left <= 0:
+            refused.setdefault(f"skipped: the search's time ({total} candidates x --time-limit "
+                               f"{time_limit:g} s) was spent", []).append(label)
+            return None
+        return min(time_limit, left)
 
     for form in forms:
         for factor in factors:
-            tell(f"{form} x{factor}")
+            share = tell(f"{form} x{factor}")
+            if share is None:
+                continue
             try:
                 mf = select(simple, portable.normalize, selector, factor, form)
             except HexagonUnsupported as e:
@@ -265,7 +284,7 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             problem = pipeline_problem(mf, MODEL)
             candidates = []
             try:
-                candidates.append(solve(problem, time_limit))
+                candidates.append(solve(problem, share))
                 logs[(form, factor)] = candidates[-1].log
             except RewriterError as e:
                 dropped.append(f"{form} x{factor}: {str(e).splitlines()[0]}")
@@ -277,16 +296,17 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             best = _place(mf, problem, candidates, (form, factor), elements, explanation, dropped, best)
     if mixed:
         for factor in factors:
-            tell(f"mixed x{factor}")
-            best = _mixed(simple, portable, selector, factor, tuple(forms), time_limit, elements, explanation,
-                          dropped, logs, refused, best)
+            share = tell(f"mixed x{factor}")
+            if share is not None:
+                best = _mixed(simple, portable, selector, factor, tuple(forms), share, elements, explanation,
+                              dropped, logs, refused, best)
     if progress is not None:
         progress(total, total, "")
     explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]
     if best is None:
         if first_error is not None and not dropped:
             raise first_error
-        code = compile_list(simple, portable, selector, unroll=unroll)
+        code = compile_list(simple, portable, selector, unroll=unroll, deadline=deadline)
         code.notes.append("global scheduler: no candidate pipelined (" + "; ".join(dropped or ["no loop"])
                           + "); list-scheduled code")
         code.explanation = explanation

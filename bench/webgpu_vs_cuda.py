@@ -87,7 +87,7 @@ def _without(strategy: str, k, lib):
     rw = make_rewriter(lib)
     simple = simplify_kernel(k, rw)
     rest = tuple(s for s in STRATEGIES if s != strategy)
-    gp = lower_gpu(simple, rw, strategies=rest)
+    gp = lower_gpu(simple, rw, strategies=tuple(s for s in rest if s != "mma-matmul"))
     web = render_wgsl(lower_gpu(simple, rw, spec=WEBGPU, target=webgpu_target(), strategies=rest))
     return gp, emit_ptx(gp)[1], web
 
@@ -139,7 +139,9 @@ def prepare(out_dir: str, suite: bool = True, extras: bool = True) -> None:
     later = []
     for label, text, small in _kernels(suite):
         k = parse_kernels(text)[0]
-        cuda = optimize(k, lib, "cuda")
+        # CUDA without the tensor cores (WebGPU has none): both renderings of one set of decisions;
+        # rewriter.bench_gpu times CUDA's default (mma-matmul for f16 matmuls) against PyTorch
+        cuda = optimize(k, lib, "cuda", tensor_cores=False)
         record(label, text, small, cuda.program, cuda.text("ptx"), optimize(k, lib, "webgpu").code)
         if extras and not small and "(suite" not in label and \
                 any(l.strategy == "window-direct" for l in cuda.program.launches):
@@ -148,7 +150,7 @@ def prepare(out_dir: str, suite: bool = True, extras: bool = True) -> None:
         record(label, text, False, *_without("window-direct", k, lib))
     for label, text, small in (_kernels(False) if extras else []):  # WebGPU window tiles at forced widths
         k = parse_kernels(text)[0]
-        cuda = optimize(k, lib, "cuda")
+        cuda = optimize(k, lib, "cuda", tensor_cores=False)
         if small or not any(l.strategy == "window-tiled" for l in cuda.program.launches):
             continue
         for w in (1, 2, 4):

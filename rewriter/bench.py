@@ -109,8 +109,9 @@ def _time_ours(target, library, path, repeat):
     """(kernel, inputs, outputs, seconds, correct) of our code for one kernel file."""
     kernel = load_kernel(path)
     inputs = random_inputs(kernel, 0)
-    run = load(optimize(kernel, library, target)).run(inputs, repeat=repeat)
-    ok = not check_against_reference(kernel, run.outputs, inputs)
+    opt = optimize(kernel, library, target)
+    run = load(opt).run(inputs, repeat=repeat)
+    ok = not check_against_reference(kernel, run.outputs, inputs, tolerance=opt.lowered.tolerance)
     return kernel, inputs, run, ok
 
 

@@ -157,7 +157,7 @@ def _options(args) -> Options:
     get = lambda name, default: getattr(args, name, default)  # noqa: E731
     return Options(engine=get("engine", "greedy"), vectorize=not get("no_vectorize", False),
                    unroll=get("unroll", 1), fp_contract=get("fp_contract", False),
-                   tensor_cores=get("tensor_cores", False), scheduler=get("scheduler", "global"),
+                   tensor_cores=get("tensor_cores", None), scheduler=get("scheduler", "global"),
                    time_limit=get("time_limit", None), validate=get("validate_ir", False))
 
 
@@ -193,7 +193,7 @@ def cmd_optimize(args) -> int:
         return 0
     run = load(opt).run(inputs, repeat=args.repeat)
     print(f"# ran {kernel.name} on {target.name}: {run.summary}")
-    return _check_outputs(kernel, run.outputs, inputs, args.check)
+    return _check_outputs(kernel, run.outputs, inputs, args.check, opt.lowered.tolerance)
 
 
 def _optimize_io(args, kernel):
@@ -215,12 +215,13 @@ def _write_or_print(out, text: str, what: str) -> None:
         sys.stdout.write(text)
 
 
-def _check_outputs(kernel, got, inputs, check: bool) -> int:
-    """--check: compare a target's outputs with the reference interpreter (exit 1 on a mismatch)."""
+def _check_outputs(kernel, got, inputs, check: bool, tolerance=None) -> int:
+    """--check: compare a target's outputs with the reference interpreter (exit 1 on a
+    mismatch), floats within the tolerance the target states (`Lowered.tolerance`)."""
     if not check:
         return 0
     notes: list = []
-    bad = check_against_reference(kernel, got, inputs, notes)
+    bad = check_against_reference(kernel, got, inputs, notes, tolerance)
     for n in notes:
         print(f"# {n}")  # how the reference evaluated (chunks under its memory bound)
     for m in bad:
@@ -390,9 +391,10 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--stats", action="store_true", help="which rules fired, how often, from where")
     o.add_argument("--fp-contract", action="store_true",
                    help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
-    o.add_argument("--tensor-cores", action="store_true",
-                   help="cuda: f16 matmuls on the tensor cores (mma.sync; their own f32 summation order: "
-                   "not bit-exact)")
+    o.add_argument("--tensor-cores", action=argparse.BooleanOptionalAction, default=None,
+                   help="cuda: f16 matmuls on the tensor cores (the default; mma.sync k16 steps summed in "
+                   "f32 in their own order: checked within rtol/atol 1e-3, not bit-exact); "
+                   "--no-tensor-cores: CUDA cores only, the reference's order")
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")

@@ -34,7 +34,10 @@ class Options:
     vectorize: bool = True  # cpu: vector loops (False: scalar only)
     unroll: int = 1  # cpu: unroll the innermost reduce loop
     fp_contract: bool = False  # cuda: fuse the tiled matmul's a * b + acc into one fma
-    tensor_cores: bool | str = False  # cuda: f16 matmul on mma.sync
+    # cuda: f16 matmuls on mma.sync. None (the default) and True: wherever the strategy applies,
+    # its cost model picking the pipeline; a pipeline name ("cp.async", "registers") fixes it;
+    # False (`--no-tensor-cores`): CUDA cores only (the tiled matmul, the reference's order).
+    tensor_cores: bool | str | None = None
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"
     time_limit: float | None = None  # hexagon global scheduler: seconds per loop body
     versus_llvm: bool = True  # hexagon: also build LLVM -O3's code, keep the fewer packets on QEMU
@@ -47,7 +50,8 @@ class Options:
 #: Options every target takes, and how each target-specific one is spelled on the command line.
 COMMON_OPTIONS = frozenset({"engine", "validate", "progress"})
 OPTION_FLAGS = {"vectorize": "--no-vectorize", "unroll": "--unroll", "fp_contract": "--fp-contract",
-                "tensor_cores": "--tensor-cores", "scheduler": "--scheduler", "time_limit": "--time-limit",
+                "tensor_cores": "--tensor-cores / --no-tensor-cores",
+                "scheduler": "--scheduler", "time_limit": "--time-limit",
                 # (no flag: a library option, `Options(versus_llvm=False)`)
                 "versus_llvm": "versus_llvm"}
 _DEFAULTS = Options()
@@ -66,6 +70,10 @@ class Lowered:
     notes: list = field(default_factory=list)
     texts: dict = field(default_factory=dict)  # --emit kind -> text, for what is made eagerly
     report: object = None  # what --explain / --schedule-svg show, where the target has it
+    #: (rtol, atol) the check against the reference interpreter uses for float outputs, where
+    #: the code sums in another order than the reference on purpose (CUDA's tensor cores);
+    #: None: `kernel.check.FLOAT_TOLERANCE`.
+    tolerance: tuple | None = None
 
 
 @dataclass

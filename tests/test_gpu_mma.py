@@ -1,7 +1,8 @@
-"""The opt-in tensor-core matmul (lower/gpu_mma.py): fragment layouts against the PTX ISA's
-tables, whole GPU programs through the lockstep simulator against the reference interpreter
-(every operand orientation, several blocks, an epilogue), the bank model's layouts by brute
-force, ptxas for sm_90, and that nothing changes without the flag or on WebGPU."""
+"""The tensor-core matmul (lower/gpu_mma.py), CUDA's default for f16 matmuls: fragment layouts
+against the PTX ISA's tables, whole GPU programs through the lockstep simulator against the
+reference interpreter (every operand orientation, several blocks, an epilogue), the bank
+model's layouts by brute force, ptxas for sm_90, that it is the default (and its stated check
+tolerance) and `--no-tensor-cores` turns it off, and that WebGPU never takes it."""
 from __future__ import annotations
 
 import functools
@@ -230,7 +231,34 @@ def test_chosen_shared_layouts_are_conflict_free_by_brute_force():
     assert worst["A ldmatrix"] > 1 and worst["B ldmatrix.trans"] > 1
 
 
-def test_tensor_cores_are_opt_in_and_never_on_webgpu():
+def test_tensor_cores_are_the_default_for_f16_and_can_be_turned_off(capsys):
+    """Issue 16: an f16 matmul takes mma-matmul without asking, and is checked within the
+    stated TENSOR_CORE_TOLERANCE; tensor_cores=False / --no-tensor-cores gives the tiled
+    matmul on the CUDA cores (the reference's order, the default float tolerance)."""
+    from rewriter.kernel.check import TENSOR_CORE_TOLERANCE
+
+    k = load_kernel("examples/gpu/matmul_f16.ir")
+    on = optimize(k, library(), "cuda")
+    assert [l.strategy for l in on.program.launches] == ["mma-matmul"]
+    assert on.lowered.tolerance == TENSOR_CORE_TOLERANCE == (1e-3, 1e-3)
+    off = optimize(k, library(), "cuda", tensor_cores=False)
+    assert [l.strategy for l in off.program.launches] == ["tiled-matmul"] and off.lowered.tolerance is None
+    rw = make_rewriter(library())
+    assert [l.strategy for l in lower_gpu(simplify_kernel(k, rw), rw).launches] == ["mma-matmul"]
+    assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--emit", "ir"]) == 0
+    assert "mma-matmul" in capsys.readouterr().out
+    assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--no-tensor-cores",
+                 "--emit", "ir"]) == 0
+    out = capsys.readouterr().out
+    assert "tiled-matmul" in out and "mma-matmul" not in out
+    small = _mm(128, 128, 64)  # simulated under the default, checked within the stated tolerance
+    gp = optimize(small, library(), "cuda").program
+    assert [l.strategy for l in gp.launches] == ["mma-matmul"]
+    inputs = random_inputs(small, 3)
+    assert check_against_reference(small, simulate(gp, inputs), inputs, tolerance=TENSOR_CORE_TOLERANCE) == []
+
+
+def test_tensor_cores_are_never_on_webgpu_nor_for_f32():
     k = load_kernel("examples/gpu/matmul_f16.ir")
     assert [l.strategy for l in _lower(k, tensor_cores=False).launches] == ["tiled-matmul"]
     assert [l.strategy for l in _lower(k, spec=WEBGPU).launches] != ["mma-matmul"]
@@ -279,11 +307,13 @@ def test_tensor_core_matmul_runs_on_the_gpu():
         assert check_against_reference(k, got, inputs) == [] and seconds > 0, pipeline
 
 
-@pytest.mark.parametrize("target, flag", [("hexagon", "--tensor-cores"), ("webgpu", "--tensor-cores"),
-                                          ("cpu", "--tensor-cores"), ("cpu", "--fp-contract")])
+@pytest.mark.parametrize("target, flag", [("hexagon", "--tensor-cores"), ("webgpu", "--no-tensor-cores"),
+                                          ("cpu", "--tensor-cores"), ("cpu", "--no-tensor-cores"),
+                                          ("cpu", "--fp-contract")])
 def test_cuda_only_flags_are_refused_elsewhere_not_ignored(capsys, target, flag):
-    """--tensor-cores and --fp-contract change only the CUDA lowering; on another target they
-    used to be accepted and silently ignored. Now: one line, exit 2."""
+    """--[no-]tensor-cores and --fp-contract change only the CUDA lowering; on another target
+    they used to be accepted and silently ignored. Now: one line, exit 2."""
     assert main(["optimize", "examples/matmul_i8.ir", "--target", target, flag]) == 2
     err = capsys.readouterr().err
-    assert f"{flag} is for --target cuda, not {target}" in err and "Traceback" not in err
+    said = "--tensor-cores / --no-tensor-cores" if "tensor-cores" in flag else flag
+    assert f"{said} is for --target cuda, not {target}" in err and "Traceback" not in err

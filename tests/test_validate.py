@@ -216,14 +216,14 @@ def test_examples_validate_at_every_stage(path, rw):
         s = validate(simplify_kernel(k, rw))  # after simplification
         lower(s, cpu_target(), rw, validate=True)  # the CPU loop program
         lower(s, cpu_target(), rw, vectorize=False, unroll=2, validate=True)
-        lower_gpu(s, rw, validate=True)  # CUDA
         lower_gpu(s, rw, spec=WEBGPU, validate=True)  # WebGPU
-        known = KNOWN.get((k.name, "tensor_cores"))
+        known = KNOWN.get((k.name, "tensor_cores"))  # CUDA: the tensor cores (default) for f16 matmuls
         if known:
             with pytest.raises(IRValidationError, match=known):
-                lower_gpu(s, rw, tensor_cores=True, validate=True)
+                lower_gpu(s, rw, validate=True)
         else:
-            lower_gpu(s, rw, tensor_cores=True, validate=True)
+            lower_gpu(s, rw, validate=True)
+        lower_gpu(s, rw, tensor_cores=False, validate=True)  # CUDA without them (--no-tensor-cores)
 
 
 def test_unknown_target_op_in_a_rule_is_a_clean_source_error(tmp_path):

@@ -4,8 +4,9 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
   * "fused-rows" (the whole kernel): row reductions into temporaries, then one store over
     the same rows reading them at [row] (softmax) -> one launch, a block per row, the
     reduced values broadcast through shared memory. Here.
-  * "mma-matmul" (opt-in: `tensor_cores=True`): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k)
-    on the tensor cores (mma.sync m16n8k16, ldmatrix). lower/gpu_mma.py.
+  * "mma-matmul" (the default for f16 products summed in f32; `tensor_cores=False` leaves it
+    out): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k) on the tensor cores (mma.sync
+    m16n8k16, ldmatrix), checked within `kernel.check.TENSOR_CORE_TOLERANCE`. lower/gpu_mma.py.
   * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) -> shared-memory K slices and
     register micro-tiles, layout by the Z3 bank model. lower/gpu_tiles.py.
   * "window-direct": window reductions whose windows do not overlap along x (pooling,
@@ -359,7 +360,9 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: The strategies in the order they are tried (the first that applies to a store wins).
 #: window-direct comes before window-tiled: a window that no two outputs along x share
 #: gains nothing from a shared tile (lower/gpu_pool.py); overlapping ones (conv) go on.
-STRATEGIES = ("fused-rows", "tiled-matmul", "window-direct", "window-tiled", "block-reduce", "map")
+#: mma-matmul applies to f16 products summed in f32 only, on targets with tensor cores
+#: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul.
+STRATEGIES = ("fused-rows", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled", "block-reduce", "map")
 def _mma_pipelines(tensor_cores) -> tuple:
     """`lower_gpu`'s tensor_cores argument as the pipelines the strategy may choose from."""
     if tensor_cores is True or tensor_cores is False:
@@ -384,7 +387,7 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
-              contract: bool = False, target=None, tensor_cores: bool | str = False,
+              contract: bool = False, target=None, tensor_cores: bool | str = True,
               validate: bool = False) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
@@ -393,12 +396,14 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     -fmad=true). Off by default: the op table's semantics round twice. `spec` and `target`
     describe the machine (GpuSpec) and the backend's TargetDesc: CUDA by default; the WebGPU
     backend passes `gpu_ops.WEBGPU` and its own TargetDesc, so both make the same decisions
-    within WebGPU's limits. `tensor_cores` (opt-in) tries the "mma-matmul" strategy first for
-    f16 products summed in f32: the tensor core's summation order and precision are its own,
-    so the result matches the reference within the float tolerance only; targets without
-    tensor cores (`spec.tensor_cores` False: WebGPU) never take it. A pipeline name
-    ("cp.async", "registers") instead of True fixes how its K slices reach shared memory
-    (for measuring one against the other); True lets its cost model choose. `validate`
+    within WebGPU's limits. `tensor_cores` (on by default) lets the "mma-matmul" strategy take
+    f16 products summed in f32 before the tiled matmul: the tensor core's summation order and
+    precision are its own (k16 steps added to an f32 accumulator), so the result matches the
+    reference within `kernel.check.TENSOR_CORE_TOLERANCE` only; False leaves the strategy out
+    (CUDA cores, the reference's order); targets without tensor cores (`spec.tensor_cores`
+    False: WebGPU) never take it. A pipeline name ("cp.async", "registers") instead of True
+    fixes how its K slices reach shared memory (for measuring one against the other); True
+    lets its cost model choose. An explicit `strategies` order is taken as given. `validate`
     checks the kernel at the "kernel" stage and the result at the "gpu" stage
     (rewriter.lower.validate), raising IRValidationError."""
     if validate:
@@ -416,8 +421,8 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
     scratch: list = []
     launches: list = []
     order = strategies or STRATEGIES
-    if tensor_cores and "mma-matmul" not in order:
-        order = tuple(s for s in order if s == "fused-rows") + ("mma-matmul",) + tuple(s for s in order if s != "fused-rows")
+    if not tensor_cores:
+        order = tuple(s for s in order if s != "mma-matmul")
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:

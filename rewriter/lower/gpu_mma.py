@@ -1,8 +1,9 @@
 """Strategy "mma-matmul": c[m, n] = sum(cast<f32>(A(m, k)) * cast<f32>(B(k, n)), k) with f16
 A and B on the tensor cores (`mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32`, sm_80 and
-later). OPT-IN (`lower_gpu(..., tensor_cores=True)`): the tensor core sums a k16 step's
-products in its own order and precision, not the op table's sequential IEEE f32 fold, so the
-result matches the reference only within the float tolerance (docs/GPU.md, "Floating point").
+later). The DEFAULT for such matmuls on CUDA (`lower_gpu(..., tensor_cores=False)` /
+`--no-tensor-cores` turns it off): the tensor core sums a k16 step's products in its own
+order and precision, not the op table's sequential IEEE f32 fold, so the result matches the
+reference only within `kernel.check.TENSOR_CORE_TOLERANCE` (docs/GPU.md, "Floating point").
 
 What a block does (a BM x BN tile of c, `MmaConfig`): its warps form a grid of WM x WN warp
 tiles; each warp keeps (WM/16) x (WN/8) accumulators of f32x4 (one m16n8 C fragment each).
@@ -421,7 +422,7 @@ def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, pi
     c, ops_, lays = chosen
     body, multiples, tiles = _program(lw, c, ops_, lays, buf, indices, value, r, kname, kk, n)
     ntiles = (m // c.bm) * (n // c.bn)
-    notes.append(f"{name}: mma-matmul (tensor cores, mma.sync m16n8k16 f32 += f16 x f16; opt-in) {c}, "
+    notes.append(f"{name}: mma-matmul (tensor cores, mma.sync m16n8k16 f32 += f16 x f16; off: --no-tensor-cores) {c}, "
                  f"{c.threads} threads x {ntiles} blocks; shared layout by the bank model: A {lays[0]}, B {lays[1]}"
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
     resident = max(1, min(spec.threads_per_sm // c.threads, spec.regs_per_sm // (c.regs * c.threads)))

@@ -41,7 +41,7 @@ class GpuSpec:
     # word other invocations also write, so strategies that can give a thread this many bytes
     # of adjacent outputs along the contiguous dimension do (whole-word, atomic-free stores).
     store_bytes: int = 1
-    # Warp-level matrix instructions (mma.sync, ldmatrix; sm_80+): the opt-in "mma-matmul"
+    # Warp-level matrix instructions (mma.sync, ldmatrix; sm_80+): the "mma-matmul"
     # strategy (lower/gpu_mma.py). WGSL has none.
     tensor_cores: bool = True
     # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost

@@ -29,7 +29,7 @@ and values (UOps) beside the loop program's ones:
                                                     window-direct strategy de-interleaves
                                                     row loads with it)
 
-warp-level matrix values (the opt-in tensor-core strategy, lower/gpu_mma.py; every lane of
+warp-level matrix values (the tensor-core strategy, lower/gpu_mma.py; every lane of
 the warp executes them together, never under an `If`):
 
   ldmatrix (index,) arg=(tile, trans)   ldmatrix.sync.aligned.m8n8.x4{.trans}.shared.b16: the

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.backends.ptx import emit_ptx
+from rewriter.kernel.check import tolerance_for
 from rewriter.lower.gpu import cuda_target, lower_gpu
 from rewriter.lower.gpu_program import gpu_listing
 from rewriter.runtime.cuda import CudaCode, run_cuda
@@ -29,12 +30,14 @@ class CudaTarget(Target):
         return cuda_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
-        gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=options.tensor_cores,
+        tensor_cores = True if options.tensor_cores is None else options.tensor_cores  # on by default
+        gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=tensor_cores,
                        validate=options.validate)
         llvm_ir, ptx = emit_ptx(gp)
         listing = gpu_listing(simplified, gp)
         return Lowered(kernel, simplified, gp, CudaCode.from_program(gp, ptx), list(gp.notes),
-                       texts={"ir": listing, "llvm": llvm_ir, "ptx": ptx, "asm": ptx})
+                       texts={"ir": listing, "llvm": llvm_ir, "ptx": ptx, "asm": ptx},
+                       tolerance=tolerance_for(l.strategy for l in gp.launches))
 
     def load(self, lowered: Lowered) -> CudaExecutable:
         return CudaExecutable(lowered.kernel, lowered.code)

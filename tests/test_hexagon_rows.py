@@ -166,6 +166,19 @@ def test_row_means_divide_by_even_constants(rows, w, library):
       out[r] = cast<u8>(sum(cast<u32>(x[r, j]), j) / {w}) }}""", library)
 
 
+@pytest.mark.parametrize("a, b, acc, m, n, k", [("u8", "i8", "i32", 5, 128, 64), ("i8", "i8", "i32", 4, 64, 32),
+                                                ("i8", "u8", "i32", 3, 96, 16), ("u8", "u8", "u32", 2, 256, 8),
+                                                ("i16", "i16", "i32", 4, 64, 8), ("u8", "i8", "i32", 6, 32, 12)])
+def test_matrix_products_of_any_shape_and_signedness(a, b, acc, m, n, k, library):
+    """`c[i, j] = sum(cast(a[i, k]) * cast(b[k, j]), k)`: bytes by vrmpy on quads of b's rows
+    (the rules pick which operand is the unsigned Vu), any M, N a multiple of 32 (two rows a
+    vector at 64, blocks of 128 columns otherwise), K a multiple of 4; halves through the
+    general lowering's widening products."""
+    _ours_checked(f"""kernel k(a: {a}[{m}, {k}], b: {b}[{k}, {n}]) -> (c: {acc}[{m}, {n}]) {{
+      i = range({m}); j = range({n}); r = range({k}, reduce)
+      c[i, j] = sum(cast<{acc}>(a[i, r]) * cast<{acc}>(b[r, j]), r) }}""", library)
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

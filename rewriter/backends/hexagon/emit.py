@@ -56,6 +56,9 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: How far past the first unplaced instruction the last register-pressure retry may place
+#: one (`schedule.schedule_block`'s window).
+IN_ORDER_WINDOW = 16
 #: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
 UNROLL_FACTORS = (1, 2, 4, 8)
 
@@ -94,8 +97,10 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
         mf = rotate_loads(mf)
         if mf is None:
             return None
-    for in_order in (False, True):  # the critical path first; in order where it needs too many registers
-        sched = schedule_function(mf, MODEL, in_order=in_order)
+    # The critical path first; in order where it needs too many registers; then in order
+    # with a bounded lookahead (loads that would all start at once otherwise).
+    for in_order, window in ((False, None), (True, None), (True, IN_ORDER_WINDOW)):
+        sched = schedule_function(mf, MODEL, in_order=in_order, window=window)
         problems = check_schedule(mf, sched, MODEL)
         if problems:  # the scheduler and the checker are independent: a bug in one shows here
             raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
@@ -103,7 +108,7 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
             assignment = allocate(mf, sched, MODEL)
             break
         except HexagonUnsupported:
-            if in_order:
+            if window is not None:
                 raise
     cycles = estimate_cycles(mf, sched)
     notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"

@@ -60,6 +60,8 @@ MAX_SHIFT_REGS = 2
 #: Scalar loads by (element bytes, signed): the row and its offset's scale (#s11:scale).
 SCALAR_LOADS = {(1, False): ("memub", 1), (1, True): ("memb", 1), (2, False): ("memuh", 2),
                 (2, True): ("memh", 2), (4, False): ("memw", 4), (4, True): ("memw", 4)}
+#: Splatted elements hoisted out of the loop at most (`RowSelector._splat`).
+MAX_HOISTED_SPLATS = 8
 #: Lane splats by element bytes.
 SPLATS = {1: "vsplatb", 2: "vsplath", 4: "vsplatw"}
 #: Even lanes of two vectors (the low one's first) by element bytes: a stride-2 read.
@@ -511,10 +513,14 @@ class RowSelector(Selector):
 
     def _splat(self, buf: str, byte: int, t) -> Reg:
         """One element of `buf` in every lane: hoisted to the prologue where the pointer never
-        moves, else loaded in the section."""
-        fixed = self.streams[buf] == Stream(0, 0)
-        cache = self.sloads if fixed else self.vloads
+        moves (at most MAX_HOISTED_SPLATS of them: each holds a vector register through the
+        loop, and a 16-tap filter's weights would take half the file), else loaded in the
+        section."""
         key = ("splat", buf, byte, t.scalar)
+        if key in self.sloads:
+            return self.sloads[key]
+        fixed = self.streams[buf] == Stream(0, 0) and len(self.sloads) < MAX_HOISTED_SPLATS
+        cache = self.sloads if fixed else self.vloads
         if key in cache:
             return cache[key]
         block = self.pro if fixed else self.body

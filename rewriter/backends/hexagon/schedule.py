@@ -116,12 +116,14 @@ def carried_edges(block: Block) -> list[tuple[int, int, int]]:
 
 
 def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False,
-                   in_order: bool = False) -> BlockSchedule:
+                   in_order: bool = False, window: int | None = None) -> BlockSchedule:
     """`cyclic`: the block is a loop body, so a value it passes to the next iteration (a
     rotated load) is as urgent as the path that consumes it there. `in_order`: priority is
     the block's own order instead of the critical path, which keeps each value's lifetime
     close to the selector's (the retry where the critical path needs more registers than
-    there are: it starts every load first)."""
+    there are: it starts every load first). `window`: no instruction is placed more than
+    that many places after the first one not placed yet, which bounds how far loads run
+    ahead of their users (independent scalar loads in a free slot would all go first)."""
     n = len(block.insns)
     deps = dependences(block)
     preds: list[list[Dep]] = [[] for _ in range(n)]
@@ -151,7 +153,9 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
         progress = True
         while progress:
             progress = False
-            for i in sorted((i for i in range(n) if i not in packet_of and i not in current),
+            first = next(i for i in range(n) if i not in packet_of)
+            end = n if window is None else min(n, first + window)
+            for i in sorted((i for i in range(first, end) if i not in packet_of and i not in current),
                             key=lambda i: (-prio[i], i)):
                 if not _ready(i, preds, packet_of, cycle_of, current, pidx, cycle):
                     continue
@@ -183,10 +187,12 @@ def _ready(i, preds, packet_of, cycle_of, current, pidx, cycle) -> bool:
     return True
 
 
-def schedule_function(mf: MachineFunction, model: MachineModel = MODEL, in_order: bool = False) -> Schedule:
+def schedule_function(mf: MachineFunction, model: MachineModel = MODEL, in_order: bool = False,
+                      window: int | None = None) -> Schedule:
     s = Schedule()
     for b in mf.blocks:
-        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0, in_order=in_order)
+        s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0, in_order=in_order,
+                                          window=window)
     return s
 
 

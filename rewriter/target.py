@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
-from rewriter.dsl.rule import EXPAND
+from rewriter.dsl.rule import EXPAND, REGROUP, scope_target
 from rewriter.errors import RewriterError, SourceError
 
 
@@ -233,7 +233,7 @@ class TargetRegistry:
         """Every `scope NAME` of the library's rule files names a target of this build: a
         misspelt one would leave its rules applied by no pipeline at all."""
         for rule in library.all_rules():
-            if rule.scope != "portable" and rule.scope.removesuffix(EXPAND) not in self._targets:
+            if rule.scope != "portable" and scope_target(rule.scope) not in self._targets:
                 loc = rule.scope_loc or rule.decl.loc
                 try:
                     text = Path(loc.file).read_text()
@@ -241,7 +241,7 @@ class TargetRegistry:
                     text = None
                 raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable', a target "
                                   f"({', '.join(self._targets)}) or a target's expansions "
-                                  f"(TARGET{EXPAND})", loc, text)
+                                  f"(TARGET{EXPAND}) or regroupings (TARGET{REGROUP})", loc, text)
 
     def emit_kinds(self) -> tuple[str, ...]:
         seen: list[str] = []

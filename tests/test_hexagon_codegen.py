@@ -104,8 +104,11 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     assert conv.count("vshuff(") % 4 == 0 and conv.count("vmemu(") == 4 * (rows + 2) > 0
     assert "+= vrmpy(" in asm["conv3x3_u8"] and ".b)" in asm["conv3x3_u8"]  # scalar filter rows
     assert asm["maxpool2x2_u8"].count("vmax(") == 3 * asm["maxpool2x2_u8"].count("vdeal(") > 0
-    mm = asm["matmul_i8"]  # per 4 k: 3 vshuffs build b's quads, 2 vrmpy accumulate two halves
-    assert mm.count("+= vrmpy(") == 2 * mm.count("vsplat(") == 2 * mm.count("vshuff(") // 3 > 0
+    mm = asm["matmul_i8"]  # per 4 k: 3 vshuffs build b's quads, shared by the U rows of an
+    # iteration: a splat of a's word and 2 vrmpy (two halves of 64 words) per row
+    groups = mm.count("vshuff(") // 3
+    assert mm.count("vshuff(") % 3 == 0 and groups > 0 and mm.count("vsplat(") % groups == 0
+    assert mm.count("+= vrmpy(") == 2 * mm.count("vsplat(")
 
 
 

@@ -179,6 +179,41 @@ def test_matrix_products_of_any_shape_and_signedness(a, b, acc, m, n, k, library
       c[i, j] = sum(cast<{acc}>(a[i, r]) * cast<{acc}>(b[r, j]), r) }}""", library)
 
 
+@pytest.mark.parametrize("img, wt, acc, taps, n", [("u8", "i8", "i32", 16, 1000), ("u8", "i8", "i32", 5, 300),
+                                                   ("i8", "i8", "i32", 7, 256), ("u8", "u8", "u32", 3, 130),
+                                                   ("u8", "i8", "i32", 2, 100)])
+def test_fir_filters_regroup_their_taps_onto_vrmpy(img, wt, acc, taps, n, library):
+    """`y[i] = sum(cast(x[i + k]) * cast(h[k]), k)`: taps by fours (a last group of 1-3
+    zero-padded, rules/hexagon-regroup.rules), four byte shifts into four accumulators,
+    vshuffs back to lane order; lengths off the block grid end with an overlapping block."""
+    opt = _ours_checked(f"""kernel k(x: {img}[{n + taps - 1}], h: {wt}[{taps}]) -> (y: {acc}[{n}]) {{
+      i = range({n}); k = range({taps}, reduce)
+      y[i] = sum(cast<{acc}>(x[i + k]) * cast<{acc}>(h[k]), k) }}""", library)
+    assert any("a window of" in note for note in opt.notes), opt.notes
+
+
+@pytest.mark.parametrize("t, acc, ky, kx, h, w", [("u8", "i32", 5, 5, 3, 128), ("u8", "i32", 3, 3, 2, 100),
+                                                 ("i8", "i32", 2, 7, 2, 200), ("u8", "u32", 4, 6, 3, 64)])
+def test_box_sums_of_bytes_regroup_onto_vrmpy_against_ones(t, acc, ky, kx, h, w, library):
+    """A box filter's sum of bytes is a product by the constant 1 per tap
+    (hvx-regroup-*-1c): Rt = 0x01010101 (and zeros where a row's taps run out)."""
+    opt = _ours_checked(f"""kernel k(inp: {t}[{h + ky - 1}, {w + kx + 3}]) -> (out: {acc}[{h}, {w}]) {{
+      y = range({h}); x = range({w}); a = range({ky}, reduce); b = range({kx}, reduce)
+      out[y, x] = sum(cast<{acc}>(inp[y + a, x + b]), a, b) }}""", library)
+    assert any("a window of" in note for note in opt.notes), opt.notes
+
+
+def test_weighted_windows_then_narrowed(library):
+    """A 5x5 weighted blur into bytes: the window's words (u8 x u8 in u32, ten groups, more
+    weight words than stay in registers: packed where used), then the rounding shift and
+    the narrowing casts of the general lowering."""
+    opt = _ours_checked("""kernel k(inp: u8[7, 140], w: u8[5, 5]) -> (out: u8[3, 136]) {
+      y = range(3); x = range(136); ky = range(5, reduce); kx = range(5, reduce)
+      out[y, x] = cast<u8>((sum(cast<u32>(inp[y + ky, x + kx]) * cast<u32>(w[ky, kx]), ky, kx) + 128) >> 13) }""",
+                        library)
+    assert any("a window of 10 vrmpy groups" in note for note in opt.notes), opt.notes
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

@@ -53,12 +53,15 @@ def test_files_declare_their_scope(library):
         scopes.setdefault(Path(r.loc.file).name, set()).add(r.scope)
     assert scopes.pop("hexagon.rules") == {"hexagon"}
     assert scopes.pop("hexagon-expand.rules") == {"hexagon-expand"}
+    assert scopes.pop("hexagon-regroup.rules") == {"hexagon-regroup"}
     assert scopes.pop("cuda.rules") == {"cuda"}
     assert scopes.pop("webgpu.rules") == {"webgpu"}
     assert all(s == {PORTABLE} for s in scopes.values()), scopes
-    assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand"]  # rules/ORDER's order
+    assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand", "hexagon-regroup"]  # ORDER's
     # Expansions are their own view: the selector's normalizing rules never include them.
     assert "hvx-mul-w" not in {r.name for r in library.target_rules("hexagon")}
+    assert not {r.name for r in library.target_rules("hexagon")} & {
+        r.name for r in library.target_rules("hexagon-regroup")}  # a lone product stays a product
     assert [r.name for r in library.target_rules("hexagon-expand")] == [
         "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const"]
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
@@ -215,8 +218,8 @@ def test_renaming_a_rule_file_is_an_error_until_the_manifest_says_so(tmp_path, l
 
 
 def test_project_manifests_list_every_file():
-    assert [p.name for p in read_manifest(RULES)][-4:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
-                                                           "hexagon-expand.rules"]
+    assert [p.name for p in read_manifest(RULES)][-5:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
+                                                           "hexagon-expand.rules", "hexagon-regroup.rules"]
     assert len(read_manifest(REPO / "verify" / "known-bad")) == len(list((REPO / "verify/known-bad").glob("*.rules")))
 
 

@@ -12,7 +12,9 @@ selection, the WebGPU emitter's certificates, CUDA strength reductions) are appl
 by that target's lowering. `scope TARGET-expand` holds a target's *expansions*: rules its
 selector applies only at a node no single instruction covers (a 32-bit product on HVX is
 two multiplies), never while normalizing, where they would break up the larger patterns
-other rules look for (a vrmpy's four byte products). A portable rule may not use a target's instructions (`hvx.*`
+other rules look for (a vrmpy's four byte products). `scope TARGET-regroup` holds rules its
+selector applies only to sums it builds four lanes or taps at a time (a lone byte product
+as a zero-padded vrmpy lane). A portable rule may not use a target's instructions (`hvx.*`
 ops), nor a target's rule another target's: both are errors at the op.
 
 Priority (which rule wins where several match) is the library order: earlier wins. Files
@@ -39,6 +41,20 @@ from rewriter.limits import Limits
 PORTABLE = "portable"
 #: The suffix of a target's expansion scope (`scope hexagon-expand`).
 EXPAND = "-expand"
+#: The suffix of a target's regrouping scope (`scope hexagon-regroup`): rules its selector
+#: applies only to a sum it has written four lanes or taps at a time.
+REGROUP = "-regroup"
+#: The scope suffixes a target's rule file may declare after the target's name.
+SCOPE_SUFFIXES = (EXPAND, REGROUP)
+
+
+def scope_target(scope: str) -> str:
+    """The target a scope belongs to (`hexagon` for hexagon, hexagon-expand and
+    hexagon-regroup); a portable scope is its own."""
+    for suffix in SCOPE_SUFFIXES:
+        if scope.endswith(suffix):
+            return scope.removesuffix(suffix)
+    return scope
 #: The name of a rule folder's priority manifest.
 MANIFEST = "ORDER"
 
@@ -155,7 +171,7 @@ def check_scope(decl: RuleDecl, scope: str, text: str | None) -> None:
     for side in (decl.lhs, decl.rhs, decl.pre):
         for p in side.walk() if side is not None else ():
             od = OPS.get(p.op) if p.kind == "op" else None
-            if od is None or not od.target or od.target == scope.removesuffix(EXPAND):
+            if od is None or not od.target or od.target == scope_target(scope):
                 continue
             where = ("a portable rule" if scope == PORTABLE else f"a rule of scope '{scope}'")
             raise SourceError(f"'{p.op}' is a {od.target} instruction, not allowed in {where}: "

@@ -41,6 +41,7 @@ from rewriter.backends.hexagon.select import (
     _elem_bytes,
     substitute,
 )
+from rewriter.backends.hexagon.window import gen_window, window_plan
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -94,7 +95,9 @@ class RowSelector(Selector):
         if any(None in n for n in names) or len(set(names)) != 1:
             raise HexagonUnsupported("stores over different ranges (or at computed indices)")
         self.regroup_rw = self.rw  # every target rule: a lane reduction's vrmpy (reduce.regroup_rmpy)
+        self.windows = None  # the regrouping rules (window.py), once the lanes are known
         if isinstance(self.rw, SelectionRewriter):
+            self.windows = self.rw.regroup
             self.rw = self.rw.lanewise
         self.lane_reduce = self._lane_reduction(stores)
         values = []
@@ -112,6 +115,14 @@ class RowSelector(Selector):
         types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
+        self.lane_var = lanes[-1]
+        self.window_plans: dict = {}
+        if self.block == VBYTES and self.windows is not None:
+            # Byte windows stay reductions, regrouped onto vrmpy where generated (window.py).
+            kept = [self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._window)))
+                    for st in stores]
+            if any(n.op == "reduce" and self._window(n) for v in kept for n in v.toposort()):
+                values = kept
         lane_name = "_".join(lanes)
         self.lane_name = lane_name
         self.streams = streams
@@ -277,13 +288,16 @@ class RowSelector(Selector):
                 raise HexagonUnsupported(f"accesses walking {buf} in different ways")
         return streams
 
-    def unroll_small(self, u: UOp) -> UOp:
-        """Reductions over constant ranges as their terms, folded by the reduction's op."""
+    def unroll_small(self, u: UOp, keep=None) -> UOp:
+        """Reductions over constant ranges as their terms, folded by the reduction's op;
+        `keep(node)`: a reduction to leave as it is (a window regrouped onto vrmpy)."""
         memo: dict = {}
         for n in u.toposort():
             n2 = n.replace(src=tuple(memo[s] for s in n.src)) if n.src else n
             if n.op == "reduce" and self.lane_reduce is not None and n.arg == self.lane_reduce.arg:
                 self.lane_reduce = n2  # (its body unrolled inside)
+            elif n.op == "reduce" and keep is not None and keep(n2):
+                pass
             elif n.op == "reduce":
                 kind, names = n.arg
                 terms = [n2.src[0]]
@@ -339,8 +353,13 @@ class RowSelector(Selector):
     def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
         if u.op == "load":
             return self._load(u)
-        if u.op == "reduce":
+        if u.op == "reduce" and self.lane_reduce is not None and u.arg == self.lane_reduce.arg:
             return self._reduce_lanes(u, rname)
+        if u.op == "reduce":
+            plan = self._window(u)
+            if plan is None:  # (normalizing after the unroll changed it: unroll it now)
+                return self.gen(self.rw.normalize(self.simplify(self.unroll_small(u))), rname, memo)
+            return gen_window(self, plan, self._image_vector)
         if u.op == "var":
             raise HexagonUnsupported(f"the range {u.arg.name} used as a value")
         return super()._gen(u, rname, memo)
@@ -414,6 +433,19 @@ class RowSelector(Selector):
         if note not in self.notes:
             self.notes.append(note)
         return fold_lanes(self, self.body, acc, row_desc, fields, 4)
+
+    def _window(self, u: UOp):
+        """The window plan of reduce node `u` (window.py), or None; memoized by node."""
+        if u not in self.window_plans:
+            self.window_plans[u] = window_plan(self, u, self.lane_var, self.windows) if self.block == VBYTES else None
+        return self.window_plans[u]
+
+    def _image_vector(self, load: UOp, extra: int) -> Reg:
+        """The vector of `load`'s buffer `extra` elements past its first lane in this block."""
+        s = self.streams[load.arg]
+        row, lane = self.here
+        first = affine(load.src[0]).get(None, 0) + row * s.row + s.lane * lane + extra
+        return self._vector(load.arg, first * _elem_bytes(load.dtype))
 
     def _load(self, u: UOp) -> list[Reg]:
         t = u.dtype

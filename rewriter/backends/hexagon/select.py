@@ -28,7 +28,7 @@ from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.lanesem import is_equations, typed_term
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.dsl.parser import parse_expr
-from rewriter.dsl.rule import EXPAND, RuleLibrary
+from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import DType, parse_dtype
@@ -180,13 +180,16 @@ def _lane_coverable(rhs) -> bool:
 
 
 class SelectionRewriter(Rewriter):
-    """The Hexagon target rules (scope hexagon), which selection normalizes terms with, and
+    """The Hexagon target rules (scope hexagon), which selection normalizes terms with,
     `expand`: the expansions (scope hexagon-expand), applied only at a node no instruction
-    row covers (`Selector._gen`)."""
+    row covers (`Selector._gen`), and `regroup` (scope hexagon-regroup, `window.py`)."""
 
     def __init__(self, library):
         super().__init__(library.target_rules("hexagon"))
         self.expand = Rewriter(library.target_rules("hexagon" + EXPAND))
+        #: The regrouping rules (scope hexagon-regroup): only for the sums `window.py` writes
+        #: four taps at a time.
+        self.regroup = Rewriter(library.target_rules("hexagon" + REGROUP))
         #: The target rules whose results lane-wise rows cover (`rows.py` computes each lane
         #: on its own: a vrmpy's four-lane sums are for the strategies that regroup lanes).
         self.lanewise = Rewriter(RuleLibrary([r for r in library.target_rules("hexagon")

@@ -214,6 +214,17 @@ def test_weighted_windows_then_narrowed(library):
     assert any("a window of 10 vrmpy groups" in note for note in opt.notes), opt.notes
 
 
+@pytest.mark.parametrize("row", [961, 300])
+def test_reads_far_from_the_pointer_use_extended_immediates(row, library):
+    """A base `row * 79` bytes past the pointer needs more than #s16 (found by the fuzzer:
+    llvm-mc extended the add itself, a word the packet did not have room for)."""
+    opt = _ours_checked(f"""kernel k(x: u8[1000, 79]) -> (out: u8[32]) {{
+      i = range(32)
+      out[i] = x[{row}, i + 16] + 128 }}""", library)
+    assert ("add(r1,##" in opt.text("asm").replace(" ", "") or "add(r0,##" in opt.text("asm").replace(" ", "")) \
+        == (row * 79 > 32767)
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

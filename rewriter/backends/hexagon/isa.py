@@ -426,6 +426,8 @@ ROWS: tuple[InsnDesc, ...] = (
          "NONE", SLOTS_23, 1),
     _row("addi", "A2_addi", "{d} = add({u},#{imm})", [("d", "R")], [("u", "R")], "d = u + imm",
          "NONE", SLOTS_ANY, 1, imms=("imm",)),
+    _row("addi_ext", "A2_addi", "{d} = add({u},##{imm})", [("d", "R")], [("u", "R")],
+         "d = u + imm (32-bit, extended)", "NONE", SLOTS_ANY, 1, imms=("imm",), words=2),
     _row("loop0", "J2_loop0r", "loop0({label},{u})", [], [("u", "R")],
          "hardware loop 0: the body from label runs u times", "NONE", SLOTS_3, 1,
          imms=("label",), side_effect="loop"),

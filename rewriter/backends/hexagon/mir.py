@@ -67,8 +67,16 @@ class MInsn:
         return self.text(str)
 
 
+#: Rows whose immediate is #s16, and their constant-extended twins (`##`: a second word in
+#: the packet), which `insn` picks for an immediate out of that range.
+EXTENDED = {"addi": "addi_ext", "movi": "movi_ext"}
+
+
 def insn(name: str, mem: str | None = None, comment: str = "", **operands) -> MInsn:
-    """An instruction of row `name`; keyword operands are registers or immediates by field."""
+    """An instruction of row `name`; keyword operands are registers or immediates by field.
+    An `addi` / `movi` whose immediate needs more than 16 bits is its `##` twin (llvm-mc
+    would extend it itself, a word the packet rules did not count)."""
+    name = EXTENDED.get(name, name) if not -32768 <= operands.get("imm", 0) <= 32767 else name
     desc = INSNS[name]
     reg_fields = {n for n, _ in desc.defs} | {n for n, _ in desc.uses}
     regs = {k: v for k, v in operands.items() if k in reg_fields}
@@ -78,6 +86,12 @@ def insn(name: str, mem: str | None = None, comment: str = "", **operands) -> MI
     if missing or extra:
         raise RewriterError(f"hexagon: {name} operands: missing {sorted(missing)}, unknown {sorted(extra)}")
     return MInsn(desc, regs, imms, mem, comment)
+
+
+def extended(i: MInsn) -> MInsn:
+    """`i` again after its immediate changed: the extended twin where it needs one now."""
+    base = next((b for b, e in EXTENDED.items() if e == i.desc.name), i.desc.name)
+    return insn(base, mem=i.mem, comment=i.comment, **i.regs, **i.imms)
 
 
 @dataclass

@@ -123,7 +123,7 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
     head = [_clone(i) for i in mf.prologue.insns if i is not loop0]
     if not any(old_count in i.uses for b in (mf.prologue, mf.loop, mf.epilogue) for i in b.insns if i is not loop0):
         head = [i for i in head if old_count not in i.defs]
-    head.append(insn("movi" if kernel_trips <= 32767 else "movi_ext", d=count, imm=kernel_trips))
+    head.append(insn("movi", d=count, imm=kernel_trips))  # (movi_ext past 16 bits: mir.insn)
     pro = _list_part(head, model)
     ramp = [(start[k] + j * ii, (j, k), _clone(body[k]))
             for j in range(stages - 1) for k in range(len(body)) if start[k] + j * ii < (stages - 1) * ii]

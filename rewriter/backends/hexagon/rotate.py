@@ -68,7 +68,7 @@ def rotate_loads(mf: MachineFunction) -> MachineFunction | None:
     others = [i for b in (pro, mf.loop, mf.epilogue) for i in b.insns if old_count in i.uses]
     if not others:  # the old trip count had no other reader
         pro.insns = [i for i in pro.insns if old_count not in i.defs]
-    pro.insns.append(insn("movi" if mf.trip - 1 <= 32767 else "movi_ext", d=count, imm=mf.trip - 1))
+    pro.insns.append(insn("movi", d=count, imm=mf.trip - 1))  # (movi_ext past 16 bits: mir.insn)
     pro.insns += [_clone(i) for i in loads]
     pro.insns.append(insn("loop0", u=count, label=loop0.imms["label"]))
     loop = Block(mf.loop.name, rest + loads)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.lanesem import is_equations, typed_term
-from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
 from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
@@ -273,8 +273,7 @@ class Selector:
         key = ("r", value, cls)
         if key not in self.consts:
             r = self.reg(cls, f"#{value}")
-            row = "movi" if -32768 <= value <= 32767 else "movi_ext"
-            self.pro.add(insn(row, d=r, imm=value))
+            self.pro.add(insn("movi", d=r, imm=value))  # (movi_ext past 16 bits: mir.insn)
             self.consts[key] = r
         return self.consts[key]
 
@@ -602,6 +601,7 @@ class Selector:
                     block.insns[k].imms["off"] -= inc
                 for k in addresses:
                     block.insns[k].imms["imm"] -= nbytes
+                    block.insns[k] = extended(block.insns[k])
             else:
                 block.add(insn("addi", d=p, u=p, imm=nbytes))
 

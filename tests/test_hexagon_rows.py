@@ -225,6 +225,17 @@ def test_reads_far_from_the_pointer_use_extended_immediates(row, library):
         == (row * 79 > 32767)
 
 
+@pytest.mark.parametrize("t, h, w, c", [("i16", 4, 4, 64), ("i16", 3, 5, 40), ("i16", 2, 6, 128), ("i32", 3, 2, 32)])
+def test_channels_last_nests_unroll_the_positions_between_row_and_lanes(t, h, w, c, library):
+    """`out[y, x, c]` read at `inp[y + ky, x + kx, c]`: y and x are not one row index (the
+    input's rows are wider), so the loop runs over y and the x positions are unrolled in
+    the body, each an element offset per access; the lanes are the channels."""
+    opt = _ours_checked(f"""kernel k(inp: {t}[{h + 2}, {w + 2}, {c}], wt: {t}[3, 3, {c}]) -> (out: {t}[{h}, {w}, {c}]) {{
+      y = range({h}); x = range({w}); ch = range({c}); ky = range(3, reduce); kx = range(3, reduce)
+      out[y, x, ch] = sum(inp[y + ky, x + kx, ch] * wt[ky, kx, ch], ky, kx) }}""", library)
+    assert any(f"positions of x (unrolled)" in note for note in opt.notes), opt.notes
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

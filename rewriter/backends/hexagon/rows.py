@@ -29,6 +29,7 @@ Anything else raises `HexagonUnsupported` naming it, and the target falls back t
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
@@ -61,6 +62,10 @@ MAX_SHIFT_REGS = 2
 #: Scalar loads by (element bytes, signed): the row and its offset's scale (#s11:scale).
 SCALAR_LOADS = {(1, False): ("memub", 1), (1, True): ("memb", 1), (2, False): ("memuh", 2),
                 (2, True): ("memh", 2), (4, False): ("memw", 4), (4, True): ("memw", 4)}
+#: Positions of the ranges between the row and the lanes that one row's body unrolls.
+MAX_INNER_POSITIONS = 16
+#: Loaded vectors the next position may share with the ones before it (more: loaded again).
+MAX_SHARED_VECTORS = 16
 #: Splatted elements hoisted out of the loop at most (`RowSelector._splat`).
 MAX_HOISTED_SPLATS = 8
 #: Lane splats by element bytes.
@@ -108,6 +113,9 @@ class RowSelector(Selector):
             values.append(value)
         accesses = self._accesses(stores, values)
         outer, lanes, width = self._lane_ranges(stores, accesses)
+        outer, self.inner = self._split_rows(accesses, outer)
+        self.inner_pos: dict = {}
+        self.store_affine = {buf: a for buf, a in accesses if buf in written}
         rows = 1
         for n in outer:
             rows *= k.range(n).size
@@ -128,7 +136,7 @@ class RowSelector(Selector):
         self.streams = streams
         self.vloads: dict = {}
         self.sloads: dict = {}
-        if rows == 1 and width >= self.block and self.lane_reduce is None:  # the loop runs over blocks
+        if rows == 1 and width >= self.block and self.lane_reduce is None and not self.inner:  # over blocks
             blocks = width // self.block
             trip = blocks // self.unroll
             if trip == 0:
@@ -153,6 +161,7 @@ class RowSelector(Selector):
         nblocks = -(-width // self.block)
         if nblocks > MAX_ROW_BLOCKS:
             raise HexagonUnsupported(f"rows of {width} lanes ({nblocks} blocks; nested loops)")
+        positions = [dict(zip(self.inner, p)) for p in itertools.product(*(range(k.range(n).size) for n in self.inner))]
         if rows % self.unroll:
             raise HexagonUnsupported(f"unrolling {rows} rows by {self.unroll}")
         offsets = [j * self.block for j in range(width // self.block)]
@@ -160,6 +169,8 @@ class RowSelector(Selector):
             offsets.append(width - self.block)
         self._set_reach(rows // self.unroll, {b: s.row * self.unroll for b, s in streams.items()})
         if self.lane_reduce is not None:
+            if self.inner:
+                raise HexagonUnsupported(f"a long reduction in a nest over {', '.join(self.inner)} (nested loops)")
             (st,), (value,) = stores, values
             for u in range(self.unroll):
                 self.here = (u, 0)
@@ -174,13 +185,20 @@ class RowSelector(Selector):
                               f"{self.block}, folded by a vror tree, one element stored")
             return self.finish(rows // self.unroll)
         for u in range(self.unroll):
-            for o in offsets:
-                self._block(stores, values, u, o)
-            if width < self.block:  # one block, its first `width` lanes stored
-                self._block(stores, values, u, 0, valid=width)
+            for pos in positions:
+                self.inner_pos = pos
+                if sum(key[0] in ("v", "grid") for key in self.vloads) > MAX_SHARED_VECTORS:
+                    self.vloads = {}  # (loaded again: sharing them all would hold too many registers)
+                for o in offsets:
+                    self._block(stores, values, u, o)
+                if width < self.block:  # one block, its first `width` lanes stored
+                    self._block(stores, values, u, 0, valid=width)
+        self.inner_pos = {}
         self._advance({b: s.row * self.unroll for b, s in streams.items()})
         self.notes.append(f"{'; '.join(st.arg for st in stores)}: {rows // self.unroll} iterations of "
-                          f"{self.unroll} row(s) over {'_'.join(outer) or 'one row'}, each {max(len(offsets), 1)} block(s) of "
+                          f"{self.unroll} row(s) over {'_'.join(outer) or 'one row'}, each "
+                          + (f"{len(positions)} positions of {', '.join(self.inner)} (unrolled) x " if self.inner else "")
+                          + f"{max(len(offsets), 1)} block(s) of "
                           f"{self.block} lanes over {lane_name}"
                           + (" (the last overlapping)" if width % self.block and width > self.block else "")
                           + (f", {width} lanes stored by predicated stores" if width < self.block else ""))
@@ -242,7 +260,6 @@ class RowSelector(Selector):
             for buf, a in accesses:
                 if a.get(lane, 0) not in (0, 1, 2):
                     raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
-            self._one_row_index(accesses, order)
             return order, [lane], self.k.range(lane).size
         if not order or store_a[order[-1]] != 1:
             raise HexagonUnsupported(f"the store {stores[0].arg} (its innermost range is not contiguous)")
@@ -258,8 +275,30 @@ class RowSelector(Selector):
             else:
                 break
         outer = [n for n in order if n not in lanes]
-        self._one_row_index(accesses, outer)
         return outer, lanes, width
+
+    def _split_rows(self, accesses, outer) -> tuple[list, list]:
+        """(row ranges, inner ranges) of the outer ranges: the longest outermost run that
+        walks every buffer as one row index is the loop's row; the ranges inside it are
+        unrolled in the body, each position an element offset per access (a channels-last
+        nest: rows over y, the x positions unrolled, the lanes over c), at most
+        MAX_INNER_POSITIONS of them."""
+        for cut in range(len(outer), -1, -1):
+            row, inner = outer[:cut], outer[cut:]
+            count = 1
+            for n in inner:
+                count *= self.k.range(n).size
+            if count > MAX_INNER_POSITIONS:
+                break
+            if all(a.get(o, 0) == a.get(i, 0) * self.k.range(i).size
+                   for _, a in accesses for o, i in zip(row, row[1:])):
+                return row, inner
+        self._one_row_index(accesses, outer)  # (raises: says which access)
+        return outer, []
+
+    def _inner_offset(self, a: dict) -> int:
+        """Elements the current inner position adds to an access with affine index `a`."""
+        return sum(a.get(n, 0) * v for n, v in self.inner_pos.items())
 
     def _one_row_index(self, accesses, outer) -> None:
         """The outer ranges as one row index: they must walk every buffer row-major."""
@@ -343,7 +382,8 @@ class RowSelector(Selector):
             s = self.streams[st.arg]
             lanes_per_vec = VBYTES // _elem_bytes(buf.dtype)
             for j, r in enumerate(regs):
-                at = (row * s.row + lane + j * lanes_per_vec) * _elem_bytes(buf.dtype)
+                at = (row * s.row + lane + j * lanes_per_vec + self._inner_offset(self.store_affine[st.arg])) \
+                    * _elem_bytes(buf.dtype)
                 keep = lanes_per_vec if valid is None else min(lanes_per_vec, valid - j * lanes_per_vec)
                 if keep == lanes_per_vec:
                     self._store(st.arg, at, r)
@@ -444,7 +484,8 @@ class RowSelector(Selector):
         """The vector of `load`'s buffer `extra` elements past its first lane in this block."""
         s = self.streams[load.arg]
         row, lane = self.here
-        first = affine(load.src[0]).get(None, 0) + row * s.row + s.lane * lane + extra
+        a = affine(load.src[0])
+        first = a.get(None, 0) + row * s.row + s.lane * lane + extra + self._inner_offset(a)
         return self._vector(load.arg, first * _elem_bytes(load.dtype))
 
     def _load(self, u: UOp) -> list[Reg]:
@@ -455,7 +496,7 @@ class RowSelector(Selector):
         s = self.streams[u.arg]
         row, lane = self.here
         a = affine(u.src[0])
-        first = a.get(None, 0) + row * s.row + s.lane * lane  # element offset of lane 0
+        first = a.get(None, 0) + row * s.row + s.lane * lane + self._inner_offset(a)  # element offset of lane 0
         if s.lane == 0:
             return [self._splat(u.arg, first * eb, t)] * n
         per_vec = VBYTES // eb

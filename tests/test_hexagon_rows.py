@@ -236,6 +236,27 @@ def test_channels_last_nests_unroll_the_positions_between_row_and_lanes(t, h, w,
     assert any(f"positions of x (unrolled)" in note for note in opt.notes), opt.notes
 
 
+@pytest.mark.parametrize("w", [128, 200])
+def test_the_unaligned_form_reads_off_grid_by_vmemu(w, library):
+    """The general lowering's "unaligned" form (an alternative the global scheduler weighs):
+    a read off the vector grid is one vmemu from its own address instead of two grid loads
+    and a valign; both forms check on QEMU."""
+    from rewriter.backends.hexagon.global_sched import compile_global
+    from rewriter.runtime.hexagon import run_on_qemu
+
+    kernel = parse_kernels(f"""kernel k(inp: u8[4, {w + 2}]) -> (a: i16[2, {w}], b: i16[2, {w}]) {{
+      y = range(2); x = range({w})
+      a[y, x] = cast<i16>(inp[y, x + 2]) - cast<i16>(inp[y + 2, x])
+      b[y, x] = cast<i16>(inp[y + 1, x + 1]) * 3 }}""")[0]
+    inputs = random_inputs(kernel, 2)
+    asm = {}
+    for form in ("native", "unaligned"):
+        asm[form] = compile_global(kernel, library, unroll=1, forms=(form,), time_limit=0.5).asm
+        assert check_against_reference(kernel, run_on_qemu(kernel, asm[form], inputs).outputs, inputs) == []
+    assert "valign(" in asm["native"] and "valign(" not in asm["unaligned"]
+    assert "vmemu(" in asm["unaligned"]
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

@@ -103,6 +103,8 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
             pass
     if not usable:
         raise FormNotApplicable("no selection form other than native applies to this kernel")
+    if len(kernel.stores) != 1:  # (the general lowering's forms apply to whole bodies only)
+        raise HexagonUnsupported(f"a mixed body of {len(kernel.stores)} stores")
     forms = tuple(f for f in GENERATION_ORDER if f == "native" or f in usable) \
         + tuple(f for f in usable if f not in GENERATION_ORDER)
     (st,) = kernel.stores

@@ -89,7 +89,16 @@ class RowSelector(Selector):
     """`Selector` with the general addressing of the module docstring (`rows()`)."""
 
     def rows(self) -> MachineFunction:
-        if self.form != "native":
+        """The machine function of the kernel by the general lowering. Its forms: "native",
+        and "unaligned" (reads off the vector grid by `vmemu` rather than `valign`), which
+        the global scheduler tries as an alternative where it changes something."""
+        mf = self._rows()
+        if self.form != "native" and not self.changed:
+            raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
+        return mf
+
+    def _rows(self) -> MachineFunction:
+        if self.form not in ("native", "unaligned"):
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         k = self.k
         if any(b.dtype.is_float for b in k.buffers):
@@ -549,6 +558,15 @@ class RowSelector(Selector):
         bases = self.vloads.setdefault(("bases", buf), [(0, self.ptr[buf])])
         shifts = {c[1] for c in self.consts if c[0] == "r" and c[2] == "R8"}
         d = None
+        if self.unaligned and any((byte - b) % VBYTES for b, _ in bases) and self._fits(buf, byte + VBYTES):
+            # The "unaligned" form: a read off every base's grid is one vmemu from its own
+            # address (load slots) instead of two grid loads and a valign (a permute slot).
+            addr = self.reg("R", f"&{buf}+{byte}B")
+            self.body.add(insn("addi", d=addr, u=self.ptr[buf], imm=byte))
+            d = self.vloads[key] = self.reg("V", f"{buf}+{byte}B")
+            self.body.add(insn("vmemu_ld", mem=buf, d=d, p=addr, off=0))
+            self.changed += 1
+            return d
         for within in (True, False):  # a direct load first, then a valign of a pair
             for b, reg in bases:
                 k, shift = divmod(byte - b, VBYTES)

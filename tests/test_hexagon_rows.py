@@ -257,6 +257,18 @@ def test_the_unaligned_form_reads_off_grid_by_vmemu(w, library):
     assert "vmemu(" in asm["unaligned"]
 
 
+@pytest.mark.parametrize("a, b, acc, n", [("u8", "i8", "i32", 200), ("i8", "i8", "i32", 130), ("u8", "u8", "u32", 256)])
+def test_word_products_of_bytes_are_widening_byte_multiplies(a, b, acc, n, library):
+    """`cast<W>(a) * cast<W>(b)` of bytes into words: the product fits 16 bits, so the
+    expansion rules (hvx-mul-w-bytes-*) make it the widening byte multiply, widened once
+    more, rather than two 32-bit multiplies per word vector."""
+    opt = _ours_checked(f"""kernel k(x: {a}[{n}], y: {b}[{n}]) -> (out: {acc}[{n}]) {{
+      i = range({n})
+      out[i] = cast<{acc}>(x[i]) * cast<{acc}>(y[i]) + cast<{acc}>(x[i]) }}""", library)
+    asm = opt.text("asm")
+    assert "vmpyieo(" not in asm and "vmpy(" in asm
+
+
 def test_what_it_cannot_cover_says_why(library):
     """An index that is not affine in the store's ranges is refused by name (the target then
     falls back to LLVM's code)."""

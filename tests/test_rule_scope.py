@@ -63,6 +63,7 @@ def test_files_declare_their_scope(library):
     assert not {r.name for r in library.target_rules("hexagon")} & {
         r.name for r in library.target_rules("hexagon-regroup")}  # a lone product stays a product
     assert [r.name for r in library.target_rules("hexagon-expand")] == [
+        "hvx-mul-w-bytes-ub", "hvx-mul-w-bytes-b", "hvx-mul-w-bytes-uu", "hvx-mul-uw-bytes-uu",
         "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const"]
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
     assert library.by_name("mul-mod-factor").scope == PORTABLE  # moved to divmod.rules

@@ -53,7 +53,7 @@ from rewriter.kernel.kernel import REDUCTIONS
 MAX_TERMS = 32
 #: The most instructions one loop body may hold: the schedulers' work grows with it faster
 #: than linearly, and a body this long gains nothing from being one (compile time is bounded).
-MAX_BODY = 1500
+MAX_BODY = 3000
 #: The most blocks one row may take when the loop runs over rows (the row is unrolled).
 MAX_ROW_BLOCKS = 8
 #: The most distinct `valign` shift registers (r0-r7, which the buffer pointers share) one

@@ -101,6 +101,8 @@ def window_plan(sel, u: UOp, lane: str, rw) -> Window | None:
             for q in range(t):
                 term = body.substitute({**fixed, rvar[tap]: const(rvar[tap].dtype, 4 * c + q)})
                 ti, tw = _shape(term, u.dtype)
+                if isinstance(tw, UOp) and not -1024 <= affine(tw.src[0]).get(None, 0) < 1024:
+                    return None  # (a weight beyond memub's #s11 offset)
                 loads.append(ti)
                 weights.append(tw)
                 x = var(ti.dtype, f"x@{q}")

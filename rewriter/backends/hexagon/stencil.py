@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.backends.hexagon.select import substitute as _subst
+from rewriter.backends.hexagon.window import interleave_words
 from rewriter.ir.analysis import affine, depends
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, var
@@ -94,7 +95,7 @@ def stencil(sel, st: UOp) -> MachineFunction:
     rows, unroll = k.range(yv).size, sel.unroll
     if rows % unroll:
         raise HexagonUnsupported(f"unrolling a stencil of {rows} rows by {unroll}")
-    words, pairs = sel.scalar_const(-4, "R8"), sel.scalar_const(-8, "R8")
+    pairs = sel.scalar_const(-8, "R8")
     # Loop body: `unroll` output rows, which read nky - 1 + unroll input rows. Each input
     # row's four shifted vectors are loaded once and feed every output row u that needs it
     # (filter row ky = r - u): 12 vrmpy per output row as before, but 4 (unroll + 2) vmemu
@@ -129,7 +130,7 @@ def stencil(sel, st: UOp) -> MachineFunction:
                     if 0 <= ky < nky:
                         sel.body.add(insn(plain if ky == 0 else acc_row, d=accs[u][s], u=v, t=filt[ky]))
         if 0 <= r - (nky - 1) < unroll:
-            _store_row(sel, out.name, r - (nky - 1), accs[r - (nky - 1)], words, pairs, store_base)
+            _store_row(sel, out.name, r - (nky - 1), accs[r - (nky - 1)], pairs, store_base)
     sel.body.add(insn("addi", d=p, u=p, imm=stride * unroll))
     sel.advance_pointers(sel.body, {out.name: 128 * 4 * unroll})
     sel.notes.append(f"{out.name}: {rows} rows of 128 words, {unroll} a loop iteration"
@@ -158,18 +159,13 @@ def _check_sliding_lanes(sel):
                                      f"vrmpy_ubb by the target rules)")
 
 
-def _store_row(sel, out: str, u: int, accs: list, words, pairs, bases: dict):
+def _store_row(sel, out: str, u: int, accs: list, pairs, bases: dict):
     """Output row u of the iteration: its accumulators `acc_s[j] = out[y, 4j + s]` back in
     natural order by two rounds of vshuff (words, then pairs of words), stored as the
     vectors 4u .. 4u + 3 from the output pointer. `#s4` reaches vectors -8 .. 7, so vectors
     beyond get a base register `out + 1024 k` (computed in the body: one add per 8 vectors,
     read before the pointer's own advance at the end of the body)."""
-    halves = []
-    for hi_acc, lo_acc in ((accs[1], accs[0]), (accs[3], accs[2])):
-        lo, hi = sel.reg("V", "shuf.lo"), sel.reg("V", "shuf.hi")
-        sel.body.add(insn("vshuffvdd", lo=lo, hi=hi, u=hi_acc, v=lo_acc, t=words))
-        halves.append((lo, hi))
-    (plo, phi), (qlo, qhi) = halves
+    (plo, phi), (qlo, qhi) = interleave_words(sel, accs)
 
     def base(vec: int):
         if vec // 8 not in bases:

@@ -177,14 +177,8 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
                 sel.body.add(insn(vec_row, d=accs[s], u=vu, v=word))
             else:
                 sel.body.add(insn(scalar_row, d=accs[s], u=vu, t=word))
-    # acc_s[j] = lane 4j + s: interleave words (acc0, acc1), (acc2, acc3), then pairs of words.
-    words, pairs = sel.scalar_const(-4, "R8"), sel.scalar_const(-8, "R8")
-    halves = []
-    for hi, lo in ((accs[1], accs[0]), (accs[3], accs[2])):
-        d0, d1 = sel.reg("V", "window.w"), sel.reg("V", "window.w")
-        sel.body.add(insn("vshuffvdd", lo=d0, hi=d1, u=hi, v=lo, t=words))
-        halves.append((d0, d1))
-    (plo, phi), (qlo, qhi) = halves
+    (plo, phi), (qlo, qhi) = interleave_words(sel, accs)
+    pairs = sel.scalar_const(-8, "R8")
     out = []
     for x, y in ((qlo, plo), (qhi, phi)):
         d0, d1 = sel.reg("V", "window"), sel.reg("V", "window")
@@ -194,6 +188,20 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
     if note not in sel.notes:
         sel.notes.append(note)
     return out
+
+
+def interleave_words(sel, accs: list) -> list:
+    """The first of the two vshuff rounds that put four accumulators `acc_s[j]` (lane
+    4j + s) back in lane order: words of (acc0, acc1) and of (acc2, acc3) interleaved, two
+    register pairs; the second round interleaves their pairs of words (the caller's: into
+    registers here, straight into stores in `stencil.py`)."""
+    words = sel.scalar_const(-4, "R8")
+    halves = []
+    for hi, lo in ((accs[1], accs[0]), (accs[3], accs[2])):
+        d0, d1 = sel.reg("V", "shuf.lo"), sel.reg("V", "shuf.hi")
+        sel.body.add(insn("vshuffvdd", lo=d0, hi=d1, u=hi, v=lo, t=words))
+        halves.append((d0, d1))
+    return halves
 
 
 def _word(sel, weights: tuple, hoist: bool):

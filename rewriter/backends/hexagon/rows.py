@@ -196,7 +196,7 @@ class RowSelector(Selector):
         for u in range(self.unroll):
             for pos in positions:
                 self.inner_pos = pos
-                if sum(key[0] in ("v", "grid") for key in self.vloads) > MAX_SHARED_VECTORS:
+                if self.inner and sum(key[0] in ("v", "grid") for key in self.vloads) > MAX_SHARED_VECTORS:
                     self.vloads = {}  # (loaded again: sharing them all would hold too many registers)
                 for o in offsets:
                     self._block(stores, values, u, o)

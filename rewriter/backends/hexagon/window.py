@@ -96,35 +96,44 @@ def window_plan(sel, u: UOp, lane: str, rw) -> Window | None:
     for values in itertools.product(*(range(size[n]) for n in others)):
         fixed = {rvar[n]: const(rvar[n].dtype, v) for n, v in zip(others, values)}
         for c in range(ngroups):
-            t = min(4, size[tap] - 4 * c)
-            loads, weights, four = [], [], None
-            for q in range(t):
-                term = body.substitute({**fixed, rvar[tap]: const(rvar[tap].dtype, 4 * c + q)})
-                ti, tw = _shape(term, u.dtype)
-                if isinstance(tw, UOp) and not -1024 <= affine(tw.src[0]).get(None, 0) < 1024:
-                    return None  # (a weight beyond memub's #s11 offset)
-                loads.append(ti)
-                weights.append(tw)
-                x = var(ti.dtype, f"x@{q}")
-                wq = var(tw.dtype, f"w@{q}") if isinstance(tw, UOp) else const(wtype, tw)
-                prod = UOp("mul", u.dtype, (UOp("cast", u.dtype, (x,)), UOp("cast", u.dtype, (wq,))))
-                four = prod if four is None else UOp("add", u.dtype, (four, prod))
-            got = rw.normalize(four)
-            names = [s.arg.name if s.op == "var" else None for s in got.src]
-            if got.op in RMPY_ACC and names[4:4 + t] == [f"x@{q}" for q in range(t)] \
-                    and got.src[0].dtype == got.src[4].dtype:  # (u8 x u8, i8 x i8: the rules may put w first)
-                got = got.replace(src=got.src[4:] + got.src[:4])
-            want_u = [f"x@{q}" for q in range(t)]
-            if got.op not in RMPY_ACC or [s.arg.name if s.op == "var" else None for s in got.src[:t]] != want_u \
-                    or any(s.op != "const" or s.arg != 0 for s in got.src[t:4] + got.src[4 + t:]):
+            taps = [_shape(body.substitute({**fixed, rvar[tap]: const(rvar[tap].dtype, 4 * c + q)}), u.dtype)
+                    for q in range(min(4, size[tap] - 4 * c))]
+            if None in taps or any(isinstance(w, UOp) and not -1024 <= affine(w.src[0]).get(None, 0) < 1024
+                                   for _, w in taps):
+                return None  # (a weight beyond memub's #s11 offset)
+            got = _group_op(rw, taps, u.dtype, wtype)
+            if got is None or op not in (None, got):
                 return None
-            if any((s.op == "var") != isinstance(weights[q], UOp) for q, s in enumerate(got.src[4:4 + t])):
-                return None
-            if op not in (None, got.op):
-                return None
-            op = got.op
-            groups.append(Group(loads[0], tuple(weights) + (0,) * (4 - t)))
+            op = got
+            groups.append(Group(taps[0][0], tuple(w for _, w in taps) + (0,) * (4 - len(taps))))
     return Window(op, tuple(groups))
+
+
+def _group_op(rw, taps: list, t, wtype) -> str | None:
+    """The vrmpy op of one group's taps ((image load, weight) each), by the regrouping
+    rules: their products summed, each operand a variable per byte position, must normalize
+    to one vrmpy op with the image bytes in order as Vu and the weights as Rt, zero-padded."""
+    n = len(taps)
+    four = None
+    for q, (x, w) in enumerate(taps):
+        wq = var(w.dtype, f"w@{q}") if isinstance(w, UOp) else const(wtype, w)
+        prod = UOp("mul", t, (UOp("cast", t, (var(x.dtype, f"x@{q}"),)), UOp("cast", t, (wq,))))
+        four = prod if four is None else UOp("add", t, (four, prod))
+    got = rw.normalize(four)
+    if got.op not in RMPY_ACC:
+        return None
+    xs = [f"x@{q}" for q in range(n)]
+
+    def named(srcs):
+        return [s.arg.name if s.op == "var" else None for s in srcs]
+
+    if named(got.src[4:4 + n]) == xs and got.src[0].dtype == got.src[4].dtype:
+        got = got.replace(src=got.src[4:] + got.src[:4])  # (u8 x u8, i8 x i8: the rules may put w first)
+    if named(got.src[:n]) != xs or any(s.op != "const" or s.arg != 0 for s in got.src[n:4] + got.src[4 + n:]):
+        return None
+    if any((s.op == "var") != isinstance(w, UOp) for s, (_, w) in zip(got.src[4:4 + n], taps)):
+        return None
+    return got.op
 
 
 def _count(names, size) -> int:

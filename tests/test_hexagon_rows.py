@@ -4,6 +4,7 @@ against the reference interpreter. Sizes are chosen off the vector grid on purpo
 rows narrower or wider than a block, row pitches that leave the rows unaligned."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,23 @@ def test_word_products_of_bytes_are_widening_byte_multiplies(a, b, acc, n, libra
       out[i] = cast<{acc}>(x[i]) * cast<{acc}>(y[i]) + cast<{acc}>(x[i]) }}""", library)
     asm = opt.text("asm")
     assert "vmpyieo(" not in asm and "vmpy(" in asm
+
+
+def test_unrolled_rows_share_their_input_rows(library):
+    """Two output rows of a 5x5 window read 6 input rows, not 10: the second row's loads are
+    the first's where they overlap (a regression once dropped them between rows)."""
+    from rewriter.backends.hexagon.driver import compile_hexagon
+
+    kernel = parse_kernels("""kernel k(inp: u8[12, 140]) -> (out: i32[8, 128]) {
+      y = range(8); x = range(128); ky = range(5, reduce); kx = range(5, reduce)
+      out[y, x] = sum(cast<i32>(inp[y + ky, x + kx]), ky, kx) }""")[0]
+
+    def loads(unroll):
+        code = compile_hexagon(kernel, library, unroll=unroll, rotate=False, scheduler="list")
+        return sum(len(re.findall(r"= vmemu?\(", line)) for line in code.asm.splitlines()
+                   if not line.lstrip().startswith("//"))
+
+    assert loads(2) < 2 * loads(1)
 
 
 def test_what_it_cannot_cover_says_why(library):

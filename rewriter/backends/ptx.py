@@ -91,6 +91,10 @@ class LaunchEmitter(ProgramEmitter):
         # Loops whose variable offsets a window load are unrolled here, so that every shift
         # of the joined window is a constant (a variable one goes through local memory).
         self.unroll_full = set()
+        if launch.strategy == "fused-rows":  # the passes over the row unrolled alike, so that
+            # the later passes' loads of the input row are the first pass's (invariant.load):
+            # the row stays in registers between the passes (short rows only)
+            self.unroll_full |= {lp.var.arg.name for lp in _loops(launch.body) if lp.stop // lp.step <= 16}
         for u in _uops(launch.body):
             if u.op in ("load", "vload") and u.dtype.lanes > 1:
                 t = gp.buffers[[b.name for b in gp.buffers].index(u.arg)].dtype
@@ -104,6 +108,11 @@ class LaunchEmitter(ProgramEmitter):
             arg.name = buf.name
             arg.add_attribute("noalias")
         self.ptr = {buf.name: arg for arg, buf in zip(self.fn.args, self.k.buffers)}
+        # Loads of an input (never written by the program) carry !invariant.load in fused-rows
+        # launches, so LLVM reuses the first pass's loads of the row across the barriers (other
+        # strategies keep their code as measured)
+        self.inputs = {buf.name for buf in gp.kernel.inputs} if launch.strategy == "fused-rows" else set()
+        self.invariant = module.add_metadata([])
         self.entry = ir.IRBuilder(self.fn.append_basic_block("entry"))
         self.b = ir.IRBuilder(self.fn.append_basic_block("body"))
         self.slots, self.scopes, self.loop_vars = {}, [{}], {}
@@ -422,6 +431,8 @@ class LaunchEmitter(ProgramEmitter):
         st = storage_type(t)
         ty = ir.VectorType(st, lanes) if lanes > 1 else st
         v = self.b.load(ptr, typ=ty, align=self._align(u.src[0], t, lanes))
+        if u.arg in self.inputs:
+            v.set_metadata("invariant.load", self.invariant)
         if t.is_bool:
             v = self.b.trunc(v, llvm_type(u.dtype))
         return v
@@ -479,6 +490,17 @@ def _uops(stmts):
                             yield n
                 elif hasattr(x, "__dataclass_fields__"):
                     yield from _uops((x,))
+
+
+def _loops(stmts):
+    """Every Loop of a body, nested ones too."""
+    for s in stmts:
+        if isinstance(s, Loop):
+            yield s
+        for attr in ("body", "then", "orelse"):
+            sub = getattr(s, attr, None)
+            if isinstance(sub, tuple):
+                yield from _loops(sub)
 
 
 def _loop_bounds(stmts, out: dict) -> None:

@@ -265,8 +265,12 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     the same rows (softmax: m[r], s[r], out[r, i]) runs as ONE launch, a block per row: each
     reduction is a block reduce whose result thread 0 leaves in shared memory (`row_vals`),
     read by every thread after a barrier wherever a later store loads that temporary at
-    [r]; the last store is a vectorized map over the row's remaining range. The input row is
-    read from DRAM once; the re-reads of the row hit L1/L2."""
+    [r]; the last store is a vectorized map over the row's remaining range. Every pass's
+    loads are aligned to its vector width (Launch.multiples, so 128-bit ld/st.global.v4). The
+    PTX emitter unrolls the passes of a fused-rows launch (16 steps a thread at most) and marks
+    loads of kernel inputs !invariant.load, so LLVM reuses the first pass's loads in the later
+    ones: the row is read once into registers and written once (longer rows re-read it from
+    L1/L2)."""
     k = lw.k
     stores = list(k.stores)
     if len(stores) < 2:
@@ -318,7 +322,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     swap = {UOp("load", r.dtype, (row_flat[st.arg],), st.arg): UOp("sload", r.dtype, (_c(n),), "row_vals")
             for n, (st, _, r) in enumerate(red)}
     stmts: list = list(_decompose(CTAID, dims))
-    parts = []
+    parts, widths = [], {}
     for n, (st, value, r) in enumerate(red):
         value, r2 = value.substitute(swap), None
         r2 = _reduce_of(value)
@@ -333,6 +337,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
                                     value.substitute({r2: ph}), ph, "warp_sums", ("row_vals", _c(n)), tag=str(n),
                                     spec=spec)
         stmts.append(Barrier())
+        widths[rname] = min(w, widths.get(rname, w))  # the loads' alignment (Launch.multiples)
         parts.append(f"{st.arg} (block reduce over '{rname}', x{w})")
     lvalue = lvalue.substitute(swap)
     size = k.range(qname).size
@@ -352,7 +357,8 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
     name = f"{k.name}_rows"
     notes.append(f"{name}: fused rows, {outputs} blocks of {block}, one per row of {', '.join(rows)}: "
                  + "; ".join(parts))
-    mult = tuple((r.arg[1][0], 1) for _, _, r in red) + ((qname, w),)
+    widths[qname] = min(w, widths.get(qname, w))
+    mult = tuple(widths.items())
     return [Launch(name, outputs, block, tuple(stmts), tiles, "fused-rows", mult)]
 
 

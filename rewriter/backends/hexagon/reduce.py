@@ -81,20 +81,25 @@ def regroup_rmpy(sel, body: UOp, rw) -> Regrouped | None:
     return Regrouped(got.op, u, v)
 
 
+def rmpy_insn(op: str, acc, u, v):
+    """`acc += vrmpy(u, v)` for the vrmpy op `op` (a key of RMPY_ACC): Vv where `v` is a
+    vector register, Rt where it is a scalar one (the op must have that form)."""
+    vec_row, scalar_row = RMPY_ACC[op]
+    if v.cls == "V":
+        return insn(vec_row, d=acc, u=u, v=v)
+    return insn(scalar_row, d=acc, u=u, t=v)
+
+
 def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg) -> None:
     """`acc += vrmpy(u_reg, v)` in `block`: Vv = `v_reg` (the term `g.v`'s vector), or Rt
     = the constant word (a splatted vector where the op has no scalar form)."""
-    vec_row, scalar_row = RMPY_ACC[g.op]
-    if isinstance(g.v, int) and scalar_row is not None:
-        block.add(insn(scalar_row, d=acc, u=u_reg, t=sel.scalar_const(g.v)))
-        return
     if isinstance(g.v, int):
-        v_reg = sel.consts.get(("rmpy", g.v))
+        v_reg = sel.scalar_const(g.v) if RMPY_ACC[g.op][1] is not None else sel.consts.get(("rmpy", g.v))
         if v_reg is None:
             v_reg = sel.reg("V", f"splat {g.v:#x}")
             sel.pro.add(insn("vsplatw", d=v_reg, t=sel.scalar_const(g.v)))
             sel.consts[("rmpy", g.v)] = v_reg
-    block.add(insn(vec_row, d=acc, u=u_reg, v=v_reg))
+    block.add(rmpy_insn(g.op, acc, u_reg, v_reg))
 
 
 def reduction_row(kind: str, t):
@@ -106,6 +111,17 @@ def reduction_row(kind: str, t):
         raise HexagonUnsupported(f"a {kind} reduction at {t}")
     row, fields, _ = LANE_ROWS[key]
     return row, fields, {"add": 0, "max": t.min, "min": t.max}[op]
+
+
+def fold_all(sel, block, accs: list, row, fields, elem_bytes: int, hint: str = "fold"):
+    """The accumulator vectors `accs` combined with `row` into one, in order, then its
+    lanes folded into lane 0 (`fold_lanes`)."""
+    acc = accs[0]
+    for other in accs[1:]:
+        d = sel.reg("V", hint)
+        block.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: other}))
+        acc = d
+    return fold_lanes(sel, block, acc, row, fields, elem_bytes)
 
 
 def fold_lanes(sel, block, acc, row, fields, elem_bytes: int):
@@ -154,12 +170,7 @@ def reduce_all(sel, st) -> MachineFunction:
     steps = {b: sel.unroll * sel.block * _elem_bytes(sel.k.buffer(b).dtype)
              for b in sorted({i.mem for i in sel.body.insns if i.mem})}
     sel.advance_pointers(sel.body, steps)
-    acc = accs[0]
-    for other in accs[1:]:  # the accumulator vectors into one
-        d = sel.reg("V", "fold")
-        sel.epi.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: other}))
-        acc = d
-    acc = fold_lanes(sel, sel.epi, acc, row, fields, _elem_bytes(t))
+    acc = fold_all(sel, sel.epi, accs, row, fields, _elem_bytes(t))
     sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))
     sel.notes.append(f"{out.name}: {kind} over {size} lanes, {size // sel.block // sel.unroll} iterations "
                      f"of {sel.unroll} x {sel.block} lanes into {len(accs)} accumulator(s) ({row.name}), "
@@ -189,12 +200,7 @@ def _reduce_rmpy(sel, st, g: Regrouped, rname: str) -> MachineFunction:
     steps = {b: sel.unroll * VBYTES for b in sorted({i.mem for i in sel.body.insns if i.mem})}
     sel.advance_pointers(sel.body, steps)
     row, fields, _ = reduction_row("sum", t)
-    acc = accs[0]
-    for other in accs[1:]:
-        d = sel.reg("V", "fold")
-        sel.epi.add(insn(row.name, d=d, **{fields[0]: acc, fields[1]: other}))
-        acc = d
-    acc = fold_lanes(sel, sel.epi, acc, row, fields, 4)
+    acc = fold_all(sel, sel.epi, accs, row, fields, 4)
     if out.dtype.scalar.bits != 32:
         raise HexagonUnsupported(f"a byte sum into {out}")
     sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))

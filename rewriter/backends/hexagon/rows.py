@@ -33,7 +33,7 @@ import itertools
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
-from rewriter.backends.hexagon.reduce import fold_lanes, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import (
     VBYTES,
     FormNotApplicable,
@@ -446,16 +446,10 @@ class RowSelector(Selector):
                 if keep == 0:
                     regs[j] = identity
                 elif keep < VBYTES:
-                    q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
-                    self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
-                    self.body.add(insn("vmux", d=d, q=q, u=r, v=identity))
-                    regs[j] = d
+                    regs[j] = self._first_bytes(r, keep, identity)
             acc = regs if acc is None else [combine(a, b) for a, b in zip(acc, regs)]
         self.here = (row, 0)
-        total = acc[0]
-        for other in acc[1:]:
-            total = combine(total, other)
-        return [fold_lanes(self, self.body, total, row_desc, fields, eb)] * len(acc)
+        return [fold_all(self, self.body, acc, row_desc, fields, eb, hint=kind)] * len(acc)
 
     def _reduce_rmpy(self, g, rname: str, width: int, row_desc, fields) -> Reg:
         """The current row's sum over bytes as `Vx += vrmpy` a block at a time
@@ -471,17 +465,22 @@ class RowSelector(Selector):
             vr = None if isinstance(g.v, int) else self.gen(g.v, rname, {})[0]
             valid = min(self.block, width - lane)
             if valid < self.block:
-                q, d = self.reg("Q", f"first {valid}B"), self.reg("V", "masked")
-                self.body.add(insn("vsetq", d=q, t=self.scalar_const(valid)))
-                self.body.add(insn("vmux", d=d, q=q, u=ur, v=zero))
-                ur = d
+                ur = self._first_bytes(ur, valid, zero)
             rmpy_step(self, self.body, acc, g, ur, vr)
         self.here = (row, 0)
         note = (f"a sum over {width} bytes a row: {-(-width // self.block)} vrmpy "
                 f"({g.op} from rules/hexagon.rules) and a vror tree")
         if note not in self.notes:
             self.notes.append(note)
-        return fold_lanes(self, self.body, acc, row_desc, fields, 4)
+        return fold_all(self, self.body, [acc], row_desc, fields, 4)
+
+    def _first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
+        """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial
+        block's lanes past the row's end set to the reduction's identity."""
+        q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
+        self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
+        self.body.add(insn("vmux", d=d, q=q, u=r, v=rest))
+        return d
 
     def _window(self, u: UOp):
         """The window plan of reduce node `u` (window.py), or None; memoized by node."""
@@ -491,11 +490,15 @@ class RowSelector(Selector):
 
     def _image_vector(self, load: UOp, extra: int) -> Reg:
         """The vector of `load`'s buffer `extra` elements past its first lane in this block."""
+        return self._vector(load.arg, (self._first(load) + extra) * _elem_bytes(load.dtype))
+
+    def _first(self, load: UOp) -> int:
+        """The element of `load`'s buffer its first lane reads in the current block (row,
+        lane offset, inner position), relative to the pointer."""
         s = self.streams[load.arg]
         row, lane = self.here
         a = affine(load.src[0])
-        first = a.get(None, 0) + row * s.row + s.lane * lane + extra + self._inner_offset(a)
-        return self._vector(load.arg, first * _elem_bytes(load.dtype))
+        return a.get(None, 0) + row * s.row + s.lane * lane + self._inner_offset(a)
 
     def _load(self, u: UOp) -> list[Reg]:
         t = u.dtype
@@ -503,9 +506,7 @@ class RowSelector(Selector):
             raise HexagonUnsupported(f"values of type {t}")
         eb, n = _elem_bytes(t), self.nvec(t)
         s = self.streams[u.arg]
-        row, lane = self.here
-        a = affine(u.src[0])
-        first = a.get(None, 0) + row * s.row + s.lane * lane + self._inner_offset(a)  # element offset of lane 0
+        first = self._first(u)
         if s.lane == 0:
             return [self._splat(u.arg, first * eb, t)] * n
         per_vec = VBYTES // eb

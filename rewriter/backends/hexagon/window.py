@@ -25,7 +25,7 @@ import itertools
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import Reg, insn
-from rewriter.backends.hexagon.reduce import RMPY_ACC
+from rewriter.backends.hexagon.reduce import RMPY_ACC, rmpy_insn
 from rewriter.backends.hexagon.select import _elem_bytes
 from rewriter.ir.analysis import affine
 from rewriter.ir.dtype import parse_dtype
@@ -171,21 +171,16 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
     """The window's 128 lanes as four word vectors in lane order, emitted into the current
     section of `sel` (a `rows.RowSelector`); `image_vector(load, extra)` is the vector of
     the load's buffer `extra` elements past the load's first lane in this block."""
-    vec_row, scalar_row = RMPY_ACC[w.op]
     accs = [sel.reg("V", f"window.acc{s}") for s in range(4)]
     for acc in accs:
         sel.body.add(insn("vzero", d=acc))
     hoist = len({g.weights for g in w.groups}) <= MAX_HOISTED_WORDS
     for g in w.groups:
         word = _word(sel, g.weights, hoist)
-        if scalar_row is None:  # (signed bytes: no Rt form, the word splatted)
+        if RMPY_ACC[w.op][1] is None:  # (signed bytes: no Rt form, the word splatted)
             word = _splat(sel, word, hoist)
         for s in range(4):
-            vu = image_vector(g.image, s)
-            if scalar_row is None:
-                sel.body.add(insn(vec_row, d=accs[s], u=vu, v=word))
-            else:
-                sel.body.add(insn(scalar_row, d=accs[s], u=vu, t=word))
+            sel.body.add(rmpy_insn(w.op, accs[s], image_vector(g.image, s), word))
     (plo, phi), (qlo, qhi) = interleave_words(sel, accs)
     pairs = sel.scalar_const(-8, "R8")
     out = []

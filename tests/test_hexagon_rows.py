@@ -204,6 +204,22 @@ def test_box_sums_of_bytes_regroup_onto_vrmpy_against_ones(t, acc, ky, kx, h, w,
     assert any("a window of" in note for note in opt.notes), opt.notes
 
 
+@pytest.mark.parametrize("t, ky, kx", [("u8", 4, 10), ("i8", 6, 6)])
+def test_windows_of_more_terms_than_unroll_stay_windows(t, ky, kx, library):
+    """A window of more than 32 taps (4x10) is not unrolled while the lanes are found, so it
+    reaches the regrouping; one that is no byte window is refused by name."""
+    opt = _ours_checked(f"""kernel k(img: {t}[{ky + 4}, {kx + 140}]) -> (out: i32[5, 141]) {{
+      y = range(5); x = range(141); a = range({ky}, reduce); b = range({kx}, reduce)
+      out[y, x] = sum(cast<i32>(img[y + a, x + b]), a, b) }}""", library)
+    assert any("a window of" in note for note in opt.notes), opt.notes
+    k = parse_kernels("""kernel k(img: i16[10, 150]) -> (out: i32[5, 141]) {
+      y = range(5); x = range(141); a = range(4, reduce); b = range(10, reduce)
+      out[y, x] = sum(cast<i32>(img[y + a, x + b]), a, b) }""")[0]
+    opt = optimize(k, library, "hexagon", Options(scheduler="list"))
+    assert made_by(opt.code) != OURS
+    assert any("a reduction of more than 32 terms in a lane-wise nest" in n for n in opt.notes), opt.notes
+
+
 def test_weighted_windows_then_narrowed(library):
     """A 5x5 weighted blur into bytes: the window's words (u8 x u8 in u32, ten groups, more
     weight words than stay in registers: packed where used), then the rounding shift and

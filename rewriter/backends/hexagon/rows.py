@@ -116,7 +116,7 @@ class RowSelector(Selector):
         self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:
-            value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]))))
+            value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._long_window)))
             if any(n.op == "load" and n.arg in written for n in value.toposort()):
                 raise HexagonUnsupported("a store whose buffer the kernel reads")
             values.append(value)
@@ -250,7 +250,8 @@ class RowSelector(Selector):
 
     def _accesses(self, stores, values):
         """(buffer, affine flat index) of every store and load."""
-        names = {i.arg.name for i in stores[0].src[:-1]} | (set(self.lane_reduce.arg[1]) if self.lane_reduce else set())
+        names = {i.arg.name for i in stores[0].src[:-1]} | {
+            r for v in values for n in v.toposort() if n.op == "reduce" for r in n.arg[1]}
         out = []
         for st, value in zip(stores, values):
             buf = self.k.buffer(st.arg)
@@ -322,8 +323,8 @@ class RowSelector(Selector):
         j too long to unroll), or None: one store, one such reduction over one range."""
         big = [n for st in stores for n in st.src[-1].toposort() if n.op == "reduce"
                and _terms(self.k, n) > MAX_TERMS]
-        if not big:
-            return None
+        if all(len(n.arg[1]) > 1 for n in big):
+            return None  # (a long reduction over several ranges may be a window: `_long_window`)
         if len(stores) != 1 or len(big) != 1 or len(big[0].arg[1]) != 1:
             raise HexagonUnsupported("a long reduction beside other stores or reductions (or over several ranges)")
         return big[0]
@@ -473,6 +474,12 @@ class RowSelector(Selector):
         if note not in self.notes:
             self.notes.append(note)
         return fold_all(self, self.body, [acc], row_desc, fields, 4)
+
+    def _long_window(self, u: UOp) -> bool:
+        """Whether reduce node `u` stays a reduction while the lanes are found: one of more
+        than MAX_TERMS terms over several ranges, which only a window (window.py) covers;
+        once the lanes are known, one that is not a window is refused by `unroll_small`."""
+        return len(u.arg[1]) > 1 and _terms(self.k, u) > MAX_TERMS
 
     def _first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
         """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial

@@ -681,7 +681,7 @@ def _mk_rows():
     add(_x("vpackoh", "V6_vpackoh", "{d}.h = vpacko({u}.w,{v}.w)", [_D], [_U, _V],
            "d.h[i] = v.h[2i+1]; d.h[i+32] = u.h[2i+1]", "VP"))
     add(_x("vpackhb_sat", "V6_vpackhb_sat", "{d}.b = vpack({u}.h,{v}.h):sat", [_D], [_U, _V],
-           f"d.b[i] = {_sat('v.h[i]', 'b', 'i16')}; d.b[i+64] = {_sat('u.h[i]', 'b', 'i16')}", "VP"))
+           "d.b[i] = hvx.vsat_bh(v.h[i]); d.b[i+64] = hvx.vsat_bh(u.h[i])", "VP"))
     add(_x("vpackwuh_sat", "V6_vpackwuh_sat", "{d}.uh = vpack({u}.w,{v}.w):sat", [_D], [_U, _V],
            f"d.uh[i] = {_sat('v.w[i]', 'uh', 'i32')}; d.uh[i+32] = {_sat('u.w[i]', 'uh', 'i32')}", "VP"))
     add(_x("vsatwh", "V6_vsatwh", "{d}.h = vsat({u}.w,{v}.w)", [_D], [_U, _V],

@@ -100,6 +100,8 @@ _op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i
     "HVX vpack(Vu.w,Vv.w):sat, one half lane: the word saturated to a signed half")
 _op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u8)},
     "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte")
+_op("hvx.vsat_bh", Sig(("i16",), "i8", frozenset({INT})), {"any": _clamp(i16, i8)},
+    "HVX vpack(Vu.h,Vv.h):sat into .b, one byte lane: the half saturated to a signed byte")
 #: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
 VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
                  "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}

@@ -83,6 +83,35 @@ def test_widening_products(a, b, w, library):
     assert "= vmpy(" in opt.text("asm")
 
 
+@pytest.mark.parametrize("a, b, w, taps, n", [("i16", "i16", "i32", 9, 150), ("u8", "u8", "u16", 5, 300),
+                                              ("i8", "i8", "i16", 12, 129), ("u16", "i16", "i32", 4, 70)])
+def test_sums_of_widening_products_accumulate_then_shuffle_once(a, b, w, taps, n, library):
+    """A sum of `taps` widening products accumulates in the multiply rows' even/odd lane
+    order (`Vdd += vmpy(Vu, Vv)`, in independent chains) and takes one `vshuff` back to lane
+    order per output vector, not one per product."""
+    opt = _ours_checked(f"""kernel k(x: {a}[3, {n + taps}], t: {b}[{taps}]) -> (out: {w}[3, {n}]) {{
+      y = range(3); i = range({n}); k = range({taps}, reduce)
+      out[y, i] = sum(cast<{w}>(x[y, i + k]) * cast<{w}>(t[k]), k) + cast<{w}>(x[y, i]) }}""", library)
+    asm = opt.text("asm")
+    assert "+= vmpy(" in asm
+    assert asm.count("vshuff(") < asm.count("vmpy(")
+
+
+@pytest.mark.parametrize("acc_t, scale_t, out_t, rows, c, shift", [
+    ("i32", "i16", "i8", 6, 128, 15), ("i32", "i16", "i8", 10, 96, 12), ("i32", "u8", "u8", 12, 200, 7),
+    ("i16", "i8", "i8", 9, 64, 5)])
+def test_per_channel_invariants_are_hoisted_out_of_the_loop(acc_t, scale_t, out_t, rows, c, shift, library):
+    """`scale[c]` does not depend on the row: its vectors, extension and shuffles are loaded
+    and computed once, before the loop (licm.py), however many rows the body unrolls; the
+    clamp to the output's range is a saturating pack (hvx-vsat-* rules)."""
+    lo, hi = (-128, 127) if out_t == "i8" else (0, 255)
+    opt = _ours_checked(f"""kernel k(acc: {acc_t}[{rows}, {c}], scale: {scale_t}[{c}]) -> (out: {out_t}[{rows}, {c}]) {{
+      y = range({rows}); ch = range({c})
+      out[y, ch] = cast<{out_t}>(min(max((acc[y, ch] * cast<{acc_t}>(scale[ch]) + {1 << (shift - 1)}) >> {shift},
+                                         {lo}), {hi})) }}""", library)
+    assert any("hoisted to the prologue" in note for note in opt.notes), opt.notes
+
+
 def test_per_row_scalars_and_two_stores(library):
     """`scale[y]` is one element a row (loaded and splatted each iteration); two stores over
     one nest share the loop and the loads."""

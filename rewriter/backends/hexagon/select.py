@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from rewriter.backends.hexagon.isa import INSNS, MODEL
 from rewriter.backends.hexagon.lanesem import is_equations, typed_term
+from rewriter.backends.hexagon.licm import hoist_invariants
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
 from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
@@ -41,12 +42,14 @@ VBYTES = MODEL.vector_bytes
 
 #: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
 #: from two input vectors (`Vu` high half, `Vv` low half).
-PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat"}
+PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat"}
 #: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
 #: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
 WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (
     ("i8", "i8", "vmpybv"), ("u8", "u8", "vmpyubv"), ("u8", "i8", "vmpybusv"),
     ("i16", "i16", "vmpyhv"), ("u16", "u16", "vmpyuhv"), ("i16", "u16", "vmpyhus"))}
+#: The most independent accumulators a sum of widening products splits into (`widening_dot`).
+MAX_DOT_CHAINS = 2
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
 #: Selection forms: the alternatives the selector can produce for one kernel, which the global
@@ -354,6 +357,10 @@ class Selector:
             return self.load_vectors(self.access(u, rname), t, n)
         if u.op == "const":
             return [self.vector_const(int(u.arg), t)] * n
+        if u.op == "add" and not u.flags:
+            out = self.widening_dot(u, rname, memo)
+            if out is not None:
+                return out
         out = self._term_row(u, rname, memo)
         if out is not None:
             return out
@@ -469,6 +476,87 @@ class Selector:
             self.body.add(insn("vshuffeh", d=d, u=hi, v=lo))
             out.append(d)
         self.changed += 1
+        return out
+
+    def _widening_operands(self, u: UOp):
+        """(row, a, b) where `u` is `cast<W>(a) * cast<W>(b)` with a, b half W's width and a
+        widening multiply row for their types (`WIDENING_MULS`, operands in the row's order),
+        else None."""
+        if u.op != "mul" or u.flags:
+            return None
+        a, b = u.src
+        if a.op != "cast" or b.op != "cast":
+            return None
+        key = (a.src[0].dtype.scalar, b.src[0].dtype.scalar)
+        row = WIDENING_MULS.get(key) or WIDENING_MULS.get(key[::-1])
+        if row is None or any(2 * x.bits != u.dtype.scalar.bits for x in key):
+            return None
+        return (row, a.src[0], b.src[0]) if key in WIDENING_MULS else (row, b.src[0], a.src[0])
+
+    def widening_dot(self, u: UOp, rname: str, memo) -> list[Reg] | None:
+        """A sum with two or more widening products among its terms (`x0*y0 + x1*y1 + ...`,
+        each `cast<W>(a) * cast<W>(b)` of `widening_mul`'s shape): the products accumulate in
+        the rows' own lane order (`Vdd += vmpy(Vu, Vv)`: lanes 2i in the low vector, 2i + 1
+        in the high) and one `vshuff` puts the sum in lane order, instead of one `vshuff`
+        and one add per product. Equal: a lane permutation commutes with lane-wise wrapping
+        addition, and the accumulating row adds the exact product modulo 2^W as `add` does.
+        The other terms are added after. None where fewer than two terms are such products."""
+        t = u.dtype
+        terms, stack = [], [u]
+        while stack:
+            n = stack.pop()
+            if n.op == "add" and n.dtype == t and not n.flags:
+                stack += reversed(n.src)
+            else:
+                terms.append(n)
+        products = [(n, self._widening_operands(n)) for n in terms]
+        products = [(n, p) for n, p in products if p is not None]
+        if len(products) < 2:
+            return None
+        # Several independent accumulators: one chain of `+=` is a recurrence as long as its
+        # products times the multiply latency, and the next iteration's chain reuses its
+        # registers, so a single chain would bound the software pipeline's II by it.
+        nchains = max(1, min(MAX_DOT_CHAINS, len(products) // 4))
+        chains: list[list | None] = [None] * nchains  # per chain, per input vector: (lo, hi)
+        for k, (_, (row, a, b)) in enumerate(products):
+            ra, rb = self.gen(a, rname, memo), self.gen(b, rname, memo)
+            c = k % nchains
+            if chains[c] is None:
+                chains[c] = [(self.reg("V", f"{row}.lo"), self.reg("V", f"{row}.hi")) for _ in ra]
+                for (lo, hi), x, y in zip(chains[c], ra, rb):
+                    self.body.add(insn(row, lo=lo, hi=hi, u=x, v=y))
+            else:
+                for (lo, hi), x, y in zip(chains[c], ra, rb):
+                    self.body.add(insn(row + "_acc", lo=lo, hi=hi, u=x, v=y))
+        add_row = LANE_ROWS[("add", _signed_twin(t))][0].name
+        acc = chains[0]
+        for other in chains[1:]:
+            summed = []
+            for (lo, hi), (lo2, hi2) in zip(acc, other):
+                nlo, nhi = self.reg("V", "dot.lo"), self.reg("V", "dot.hi")
+                self.body.add(insn(add_row, d=nlo, u=lo, v=lo2))
+                self.body.add(insn(add_row, d=nhi, u=hi, v=hi2))
+                summed.append((nlo, nhi))
+            acc = summed
+        unit = self.scalar_const(-t.scalar.bits // 8, "R8")
+        out = []
+        for lo, hi in acc:
+            nlo, nhi = self.reg("V", "dot.lo"), self.reg("V", "dot.hi")
+            self.body.add(insn("vshuffvdd", lo=nlo, hi=nhi, u=hi, v=lo, t=unit))
+            out += [nlo, nhi]
+        rest = [n for n in terms if all(n is not m for m, _ in products)]
+        if rest:
+            other = rest[0]
+            for n in rest[1:]:
+                other = UOp("add", t, (other, n))
+            key = ("add", t.scalar) if ("add", t.scalar) in LANE_ROWS else ("add", _signed_twin(t))
+            row, names, _ = LANE_ROWS[key]
+            summed = []
+            for x, y in zip(out, self.gen(other, rname, memo)):
+                d = self.reg("V", "add")
+                self.body.add(insn(row.name, d=d, **dict(zip(names, (x, y)))))
+                summed.append(d)
+            out = summed
         return out
 
     def widening_mul(self, u: UOp, rname: str, memo) -> list[Reg] | None:
@@ -716,6 +804,9 @@ class Selector:
     # -- multiply-reduce kernels (vrmpy) ---------------------------------------------------------
     def finish(self, trip: int) -> MachineFunction:
         if trip > 1:
+            hoisted = hoist_invariants(self.pro, self.body, self.epi)
+            if hoisted:
+                self.notes.append(f"{hoisted} loop-invariant instruction(s) hoisted to the prologue (licm.py)")
             count = self.scalar_const(trip)
             self.pro.add(insn("loop0", u=count, label=f".L{self.k.name}_loop"))
             loop = self.body

@@ -96,10 +96,15 @@ def test_nearest_upsampling(t, d, h, w, library):
 @pytest.mark.parametrize("t, wide, n", [("u8", "u16", 4096), ("u8", "u16", 300), ("i16", "i32", 150), ("u16", "u32", 77)])
 def test_linear_upsampling(t, wide, n, library):
     """`y[i] = (x[i / 2] + x[(i + 1) / 2] + 1) >> 1`: the even outputs copy, the odd ones
-    average the neighbours (one read off the grid), interleaved."""
-    _ours_checked(f"""kernel k(x: {t}[{n + 1}]) -> (y: {t}[{2 * n}]) {{
+    average the neighbours (one read off the grid), interleaved. At unsigned types the
+    average written with unsigned widening is `vavg:rnd` (rules/hexagon.rules), and the even
+    outputs' `(x + x + 1) >> 1` is x (rules/bitwise.rules)."""
+    opt = _ours_checked(f"""kernel k(x: {t}[{n + 1}]) -> (y: {t}[{2 * n}]) {{
       i = range({2 * n})
       y[i] = cast<{t}>((cast<{wide}>(x[i / 2]) + cast<{wide}>(x[(i + 1) / 2]) + 1) >> 1) }}""", library)
+    asm = opt.text("asm")
+    if t.startswith("u"):
+        assert "):rnd" in asm and "vzxt(" not in asm
 
 
 @qemu

@@ -137,6 +137,16 @@ def test_rows_only_split(t, h, w, library):
 
 
 @qemu
+@pytest.mark.parametrize("t, h, w", [("u8", 5, 100), ("i16", 3, 70), ("i32", 4, 33)])
+def test_columns_only_split(t, h, w, library):
+    """`out[y, x] = inp[y, x / 2]`: the rows of both buffers stay contiguous over the split
+    lane range, so they join it into one run of lanes (no row loop)."""
+    _ours_checked(f"""kernel k(inp: {t}[{h}, {w}]) -> (out: {t}[{h}, {2 * w}]) {{
+      y = range({h}); x = range({2 * w})
+      out[y, x] = inp[y, x / 2] }}""", library)
+
+
+@qemu
 def test_what_the_split_cannot_cover_falls_back_by_name(library):
     """A divisor of 3 on the lanes would interleave three stores, which vshuff (pairs) does
     not: refused by name, and LLVM's code runs."""

@@ -215,7 +215,9 @@ class RowSelector(Selector):
                           + f"{max(len(offsets), 1)} block(s) of "
                           f"{self.block} lanes over {lane_name}"
                           + (" (the last overlapping)" if width % self.block and width > self.block else "")
-                          + (f", {width} lanes stored by predicated stores" if width < self.block else ""))
+                          + (f", {width} lanes stored by predicated stores" if width < self.block and any(
+                              width * streams[g.buffer].lane * _elem_bytes(k.buffer(g.buffer).dtype) % VBYTES
+                              for g in self.groups) else ""))
         return self.finish(rows // self.unroll)
 
     def _inline_temps(self, stores: list) -> list:

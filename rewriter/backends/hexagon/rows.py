@@ -15,6 +15,9 @@ no fixed size:
     time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
     prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
     (`vpacke`: stride-2 windows, decimation).
+  * **Index division.** An index dividing a range by a constant (`x[i / 2]`) is made affine
+    first by splitting the range (`split.py`); a split lane range's stores, a lane apart,
+    are interleaved by `vshuff`.
   * **Loop.** With no outer range left, the loop runs over blocks; otherwise the outer
     ranges fuse into one row index (they must walk every buffer row-major) and the loop runs
     over rows, each iteration computing the whole row (at most `MAX_ROW_BLOCKS` blocks).

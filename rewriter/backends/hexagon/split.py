@@ -58,20 +58,20 @@ def split_divided_ranges(kernel: Kernel) -> Kernel:
     ranges, stores = list(kernel.ranges), list(kernel.stores)
     locs = list(kernel.store_locs) or [None] * len(stores)
     for _ in range(MAX_ROUNDS):
-        sizes = {r.name: r for r in ranges}
+        decls = {r.name: r for r in ranges}
         needs: dict = {}
-        forms = [_index_forms(st, sizes, needs) for st in stores]
+        forms = [_index_forms(st, decls, needs) for st in stores]
         if not needs:
-            stores = [_resolved(st, f, sizes) for st, f in zip(stores, forms)]
+            stores = [_resolved(st, f, decls) for st, f in zip(stores, forms)]
             return Kernel(kernel.name, kernel.buffers, tuple(ranges), tuple(stores), kernel.loc, tuple(locs))
         for name, (d, where) in needs.items():
-            r = sizes[name]
+            r = decls[name]
             if r.size % d:
                 raise HexagonUnsupported(f"the index {where} over the range {name} of {r.size} (not a multiple "
                                          f"of {d}, which the split by the divisor needs)")
-            new = _fresh(f"{name}_{d}", sizes)
-            sizes[new] = RangeDecl(new, r.size // d)
-            ranges[ranges.index(r)] = sizes[new]
+            new = _fresh(f"{name}_{d}", decls)
+            decls[new] = RangeDecl(new, r.size // d)
+            ranges[ranges.index(r)] = decls[new]
             n2 = var(IDX, new, 0, r.size // d - 1)
             split, split_locs = [], []
             for st, loc in zip(stores, locs):

@@ -53,9 +53,9 @@ FALLBACKS = {
     "strided": """kernel k(x: u8[600]) -> (out: u8[200]) {
       i = range(200)
       out[i] = max(x[i * 3], x[i * 3 + 2]) }""",
-    "halved_index": """kernel k(x: u8[70]) -> (out: u8[140]) {
-      i = range(140)
-      out[i] = x[i / 2] + 1 }""",
+    "thirded_index": """kernel k(x: u8[47]) -> (out: u8[141]) {
+      i = range(141)
+      out[i] = x[i / 3] + 1 }""",
     "temporary": """kernel k(x: u8[10, 140]) -> (out: u8[10, 140]) {
       r = range(10); j = range(140); k = range(140, reduce)
       m[r]: u8 = reduce_max(x[r, k], k)

@@ -15,6 +15,9 @@ no fixed size:
     time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
     prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
     (`vpacke`: stride-2 windows, decimation).
+  * **Index division.** An index dividing a range by a constant (`x[i / 2]`) is made affine
+    first by splitting the range (`split.py`); a split lane range's stores, a lane apart,
+    are interleaved by `vshuff`.
   * **Loop.** With no outer range left, the loop runs over blocks; otherwise the outer
     ranges fuse into one row index (they must walk every buffer row-major) and the loop runs
     over rows, each iteration computing the whole row (at most `MAX_ROW_BLOCKS` blocks).
@@ -42,6 +45,7 @@ from rewriter.backends.hexagon.select import (
     _elem_bytes,
     substitute,
 )
+from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
 from rewriter.backends.hexagon.window import gen_window, window_plan
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -100,14 +104,15 @@ class RowSelector(Selector):
     def _rows(self) -> MachineFunction:
         if self.form not in ("native", "unaligned"):
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
-        k = self.k
-        if any(b.dtype.is_float for b in k.buffers):
+        if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
+        k = self.k = split_divided_ranges(self.k)  # (index divisions made affine: split.py)
         stores = self._inline_temps(list(k.stores))
         written = {st.arg for st in stores}
-        names = [tuple(i.arg.name if i.op == "var" else None for i in st.src[:-1]) for st in stores]
-        if any(None in n for n in names) or len(set(names)) != 1:
-            raise HexagonUnsupported("stores over different ranges (or at computed indices)")
+        self.store_forms = [self._store_form(st) for st in stores]
+        self.store_names = {n for n in self.store_forms[0] if n is not None}
+        if any({n for n in f if n is not None} != self.store_names for f in self.store_forms):
+            raise HexagonUnsupported("stores over different ranges")
         self.regroup_rw = self.rw  # every target rule: a lane reduction's vrmpy (reduce.regroup_rmpy)
         self.windows = None  # the regrouping rules (window.py), once the lanes are known
         if isinstance(self.rw, SelectionRewriter):
@@ -124,7 +129,10 @@ class RowSelector(Selector):
         outer, lanes, width = self._lane_ranges(stores, accesses)
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
-        self.store_affine = {buf: a for buf, a in accesses if buf in written}
+        self.groups = store_groups(stores, self.store_forms, lanes[-1], lambda b: _elem_bytes(k.buffer(b).dtype))
+        if any(g.factor > 1 for g in self.groups):
+            self.notes.append(f"{'; '.join(dict.fromkeys(g.buffer for g in self.groups if g.factor > 1))}: "
+                              "stores a lane apart interleaved by vshuff (split.py)")
         rows = 1
         for n in outer:
             rows *= k.range(n).size
@@ -162,7 +170,7 @@ class RowSelector(Selector):
             if width % self.block:
                 self._block(stores, values, 0, width - self.block - trip * step)
             self.body = body
-            self.notes.append(f"{'; '.join(st.arg for st in stores)}: {trip} iterations of "
+            self.notes.append(f"{'; '.join(dict.fromkeys(st.arg for st in stores))}: {trip} iterations of "
                               f"{self.unroll} x {self.block} lanes over {lane_name}"
                               + (f", the last {width % self.block} lanes by an overlapping block"
                                  if width % self.block else ""))
@@ -204,13 +212,15 @@ class RowSelector(Selector):
                     self._block(stores, values, u, 0, valid=width)
         self.inner_pos = {}
         self._advance({b: s.row * self.unroll for b, s in streams.items()})
-        self.notes.append(f"{'; '.join(st.arg for st in stores)}: {rows // self.unroll} iterations of "
+        self.notes.append(f"{'; '.join(dict.fromkeys(st.arg for st in stores))}: {rows // self.unroll} iterations of "
                           f"{self.unroll} row(s) over {'_'.join(outer) or 'one row'}, each "
                           + (f"{len(positions)} positions of {', '.join(self.inner)} (unrolled) x " if self.inner else "")
                           + f"{max(len(offsets), 1)} block(s) of "
                           f"{self.block} lanes over {lane_name}"
                           + (" (the last overlapping)" if width % self.block and width > self.block else "")
-                          + (f", {width} lanes stored by predicated stores" if width < self.block else ""))
+                          + (f", {width} lanes stored by predicated stores" if width < self.block and any(
+                              width * streams[g.buffer].lane * _elem_bytes(k.buffer(g.buffer).dtype) % VBYTES
+                              for g in self.groups) else ""))
         return self.finish(rows // self.unroll)
 
     def _inline_temps(self, stores: list) -> list:
@@ -242,6 +252,15 @@ class RowSelector(Selector):
         return out
 
     # -- the nest --------------------------------------------------------------------------------
+    def _store_form(self, st: UOp) -> dict:
+        """The affine flat index of store `st` over the ranges (the split of `split.py` makes
+        them `2x' + r`)."""
+        a = affine(self.simplify(flatten(st.src[:-1], self.k.buffer(st.arg).shape)))
+        if a is None or any(n is not None and self.k.range(n).reduce for n in a):
+            raise HexagonUnsupported(f"the store {st.arg}[{', '.join(map(str, st.src[:-1]))}] (not affine in "
+                                     "the ranges)")
+        return a
+
     def _affine(self, load: UOp, names: set) -> dict:
         a = affine(load.src[0])
         if a is None or set(a) - names - {None}:
@@ -250,12 +269,9 @@ class RowSelector(Selector):
 
     def _accesses(self, stores, values):
         """(buffer, affine flat index) of every store and load."""
-        names = {i.arg.name for i in stores[0].src[:-1]} | {
-            r for v in values for n in v.toposort() if n.op == "reduce" for r in n.arg[1]}
+        names = self.store_names | {r for v in values for n in v.toposort() if n.op == "reduce" for r in n.arg[1]}
         out = []
-        for st, value in zip(stores, values):
-            buf = self.k.buffer(st.arg)
-            flat = affine(self.simplify(flatten(st.src[:-1], buf.shape)))
+        for st, value, flat in zip(stores, values, self.store_forms):
             out.append((st.arg, flat))
             out += [(n.arg, self._affine(n, names)) for n in value.toposort() if n.op == "load"]
         return out
@@ -271,11 +287,12 @@ class RowSelector(Selector):
                 if a.get(lane, 0) not in (0, 1, 2):
                     raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
             return order, [lane], self.k.range(lane).size
-        if not order or store_a[order[-1]] != 1:
+        if not order or store_a[order[-1]] != 1 and not self._interleaved(stores, order[-1]):
             raise HexagonUnsupported(f"the store {stores[0].arg} (its innermost range is not contiguous)")
         lane = order[-1]
+        written = {st.arg for st in stores}
         for buf, a in accesses:
-            if a.get(lane, 0) not in (0, 1, 2) or (buf in {st.arg for st in stores} and a.get(lane) != 1):
+            if buf not in written and a.get(lane, 0) not in (0, 1, 2) or buf in written and a.get(lane, 0) < 1:
                 raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
         lanes, width = [lane], self.k.range(lane).size
         for n in reversed(order[:-1]):  # join outer ranges walked contiguously by every access
@@ -286,6 +303,12 @@ class RowSelector(Selector):
                 break
         outer = [n for n in order if n not in lanes]
         return outer, lanes, width
+
+    def _interleaved(self, stores, lane: str) -> bool:
+        """Whether the stores walk `lane` several elements a lane, the elements between
+        written by other stores: the remainders of a split lane range (`split.py`)."""
+        return any(g.factor > 1 for g in store_groups(stores, self.store_forms, lane,
+                                                        lambda b: _elem_bytes(self.k.buffer(b).dtype)))
 
     def _split_rows(self, accesses, outer) -> tuple[list, list]:
         """(row ranges, inner ranges) of the outer ranges: the longest outermost run that
@@ -386,19 +409,20 @@ class RowSelector(Selector):
             raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
         self.here = (row, lane)
         memo: dict = {}
-        for st, value in zip(stores, values):
-            regs = self.gen(value, self.lane_name, memo)
-            buf = self.k.buffer(st.arg)
-            s = self.streams[st.arg]
-            lanes_per_vec = VBYTES // _elem_bytes(buf.dtype)
+        values = [self.gen(value, self.lane_name, memo) for value in values]
+        for g in self.groups:
+            eb = _elem_bytes(self.k.buffer(g.buffer).dtype)
+            regs = values[g.members[0]] if g.factor == 1 else interleave(self, [values[m] for m in g.members], eb)
+            s = self.streams[g.buffer]
+            lanes_per_vec = VBYTES // eb
+            first = row * s.row + s.lane * lane + g.form.get(None, 0) + self._inner_offset(g.form)
             for j, r in enumerate(regs):
-                at = (row * s.row + lane + j * lanes_per_vec + self._inner_offset(self.store_affine[st.arg])) \
-                    * _elem_bytes(buf.dtype)
-                keep = lanes_per_vec if valid is None else min(lanes_per_vec, valid - j * lanes_per_vec)
+                at = (first + j * lanes_per_vec) * eb
+                keep = lanes_per_vec if valid is None else min(lanes_per_vec, valid * s.lane - j * lanes_per_vec)
                 if keep == lanes_per_vec:
-                    self._store(st.arg, at, r)
+                    self._store(g.buffer, at, r)
                 elif keep > 0:
-                    self._partial_store(st.arg, at, r, keep * _elem_bytes(buf.dtype))
+                    self._partial_store(g.buffer, at, r, keep * eb)
 
     def _gen(self, u: UOp, rname: str, memo) -> list[Reg]:
         if u.op == "load":

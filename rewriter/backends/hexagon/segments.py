@@ -1,0 +1,244 @@
+"""Segmented lane reductions for the general lowering (`rows.py`): each output lane reduces
+a *segment* of S consecutive input lanes, `out[.., g] = f(kind(body(x[.., g * S + j]), j, ..))`
+(block sums such as SAD 16x16, `reduce_max(x[g * 16 + j], j)`, `sum(x[y, g * 8 + j], j)`).
+
+  * **Lanes.** The store's innermost range g (the kept lanes) and a reduced range j of size S
+    whose coefficient, in every load of the reduction's body, is 1/S of g's combine into one
+    input lane index l = g * S + j. Each load walks l as `rows.py` walks its lanes: a vector
+    (coefficient 1 on j), every other element (2), or a splatted element (0). The other
+    reduced ranges (dy) are *positions*, unrolled: each an element offset per access, their
+    blocks combined lane-wise by the reduction's row (`vadd`, `vmax`, `vmin`).
+  * **Chunks.** B output lanes (a block: 128 bytes of the narrowest type in the nest) take
+    S * B input lanes, S blocks, so a row of X output lanes is ceil(X / B) chunks. Input lanes
+    past the row's end (a partial last chunk) form whole segments past the last output lane:
+    they are computed, never stored, so they need no masking.
+  * **Segments to lanes.** `vdeal(Vu, Vv, -e)` of two vectors of e-byte elements puts the
+    even elements of the concatenation (Vv first) in the low result and the odd ones in the
+    high (the row's lane equations in `isa.py`, checked on QEMU), so adding (or max-ing) the
+    two halves gives, in lane order, the reduction of each pair of neighbouring lanes. Over
+    a chunk's vectors paired in order, one such round halves every segment; log2(S) rounds
+    leave one lane per segment, in order, in the first vectors (the last vector of an odd
+    count is paired with itself: its upper half is lanes past the chunk's end). S must be a
+    power of two.
+  * **Byte sums.** A sum whose body regroups onto vrmpy (`reduce.regroup_rmpy`: the proven
+    rules of rules/hexagon.rules; `|a - b|` of bytes is vabsdiff widened, hvx-absdiff-ub-w)
+    accumulates `Vx.w += vrmpy(Vu, 0x01010101)` over the positions: each word holds the sum
+    of four lanes of one segment (S a multiple of 4), so only log2(S / 4) rounds remain, at
+    word width.
+  * **Values and stores.** The rest of the store's value is lane-wise over the output lanes
+    (`Selector.gen`: casts, shifts, loads that stay put within the row), and each row's
+    output lanes are stored whole vectors first, then a predicated partial store
+    (`RowSelector._partial_store`). The loop runs over the store's outer ranges as rows
+    (`RowSelector._split_rows`: one row index, positions inside it unrolled).
+
+What does not fit (S not a power of two, a load that repeats every S lanes, a load outside
+the reduction that moves with the lanes, rows that are not one index) raises
+`HexagonUnsupported` naming it, so the target falls back to LLVM's code.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
+from rewriter.ir.analysis import affine, flatten
+from rewriter.ir.uop import UOp
+
+
+@dataclass(frozen=True)
+class Segments:
+    """A segmented reduction: `red`, the reduce node of the store's (flat, normalized)
+    `value`; `lane`, the kept lane range g; `seg`, the segment range j of `size` S lanes;
+    `others`, the remaining reduced ranges (unrolled positions); `rmpy`, the body as vrmpy
+    (or None)."""
+
+    store: UOp
+    value: UOp
+    red: UOp
+    lane: str
+    seg: str
+    size: int
+    others: tuple
+    rmpy: Regrouped | None
+
+
+def segment_plan(sel, stores, max_terms: int) -> Segments | None:
+    """The segmented reduction of the nest (`sel` a `rows.RowSelector`), or None where the
+    nest is not one (`rows.py` goes on). It is taken only where the rest of `rows.py` cannot
+    cover it: some load of the reduction's body steps more than 2 elements a lane (its
+    strided loads read 0, 1 or 2), or the reduction has more than `max_terms` terms."""
+    if len(stores) != 1:
+        return None
+    (st,) = stores
+    value = sel.rw.normalize(sel.simplify(sel.flat_loads(st.src[-1])))
+    reds = [n for n in value.toposort() if n.op == "reduce"]
+    if len(reds) != 1 or any(n.op == "reduce" for n in reds[0].src[0].toposort()):
+        return None
+    (red,) = reds
+    out = sel.k.buffer(st.arg)
+    store_a = affine(sel.simplify(flatten(st.src[:-1], out.shape)))
+    if store_a is None:
+        return None
+    lanes = [n for n in store_a if n and store_a[n] == 1]
+    if len(lanes) != 1:
+        return None
+    (g,) = lanes
+    names = {n for n in store_a if n} | set(red.arg[1])
+    body_loads = [(n, sel._affine(n, names)) for n in red.src[0].toposort() if n.op == "load"]
+    size = {n: sel.k.range(n).size for n in red.arg[1]}
+    found = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) for _, a in body_loads)
+             and all(a.get(g, 0) == size[j] * a.get(j, 0) for _, a in body_loads)]
+    if not found:
+        return None
+    terms = 1
+    for n in red.arg[1]:
+        terms *= size[n]
+    if all(a.get(g, 0) in (0, 1, 2) for _, a in body_loads) and terms <= max_terms:
+        return None  # (rows.py's strided loads cover it)
+    j = found[0]
+    s = size[j]
+    if s & (s - 1):
+        raise HexagonUnsupported(f"a segmented reduction of {s} lanes a segment (the deal rounds halve "
+                                 "segments: powers of two only)")
+    for ld, a in body_loads:
+        if a.get(j, 0) not in (0, 1, 2):
+            raise HexagonUnsupported(f"the access {ld.arg} with {a.get(j)} elements per lane of {j} in a "
+                                     "segmented reduction")
+    inside = set(red.toposort())
+    for n in value.toposort():
+        if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0):
+            raise HexagonUnsupported(f"the access {n.arg} beside a segmented reduction (it moves with the "
+                                     f"output lanes of {g})")
+    rmpy = None
+    if red.arg[0] == "sum" and s % 4 == 0:
+        rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
+    others = tuple(n for n in red.arg[1] if n != j)
+    return Segments(st, value, red, g, j, s, others, rmpy)
+
+
+def lower_segments(sel, plan: Segments) -> MachineFunction:
+    """The machine function of the nest (`sel` a `rows.RowSelector`): the loop over rows,
+    each row's chunks reduced (`_chunk`) and stored."""
+    from rewriter.backends.hexagon.rows import Stream  # (rows.py imports this module)
+
+    k = sel.k
+    st, value, red = plan.store, plan.value, plan.red
+    out = k.buffer(st.arg)
+    store_a = affine(sel.simplify(flatten(st.src[:-1], out.shape)))
+    names = {n for n in store_a if n} | set(red.arg[1])
+    accesses = [(st.arg, store_a)] + [(n.arg, sel._affine(n, names)) for n in value.toposort() if n.op == "load"]
+    outer = sorted((n for n in store_a if n and n != plan.lane), key=lambda n: -store_a[n])
+    rows_r, inner = sel._split_rows(accesses, outer)
+    streams: dict = {}
+    for buf, a in accesses:
+        s = Stream(1 if buf == st.arg else a.get(plan.seg, 0), a.get(rows_r[-1], 0) if rows_r else 0)
+        if streams.setdefault(buf, s) != s:
+            raise HexagonUnsupported(f"accesses walking {buf} in different ways")
+    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+    sel.block = VBYTES // min(_elem_bytes(t) for t in types)
+    if plan.rmpy is not None and sel.block != VBYTES:
+        plan = replace(plan, rmpy=None)  # (vrmpy reads 128 byte lanes a block)
+    sel.streams, sel.store_affine = streams, {st.arg: store_a}
+    sel.lane_reduce, sel.lane_var = None, plan.seg
+    sel.lane_name = f"{plan.lane}_{plan.seg}"
+    sel.vloads, sel.sloads = {}, {}
+    rows = 1
+    for n in rows_r:
+        rows *= k.range(n).size
+    if rows % sel.unroll:
+        raise HexagonUnsupported(f"unrolling {rows} rows by {sel.unroll}")
+    trip = rows // sel.unroll
+    sel._set_reach(trip, {b: s.row * sel.unroll for b, s in streams.items()})
+    width = k.range(plan.lane).size
+    positions = [dict(zip(inner, p)) for p in itertools.product(*(range(k.range(n).size) for n in inner))]
+    for u in range(sel.unroll):
+        for pos in positions:
+            for first in range(0, width, sel.block):
+                _chunk(sel, plan, u, pos, first, min(sel.block, width - first))
+    sel.inner_pos = {}
+    sel._advance({b: s.row * sel.unroll for b, s in streams.items()})
+    rounds = (plan.size // 4 if plan.rmpy else plan.size).bit_length() - 1
+    sel.notes.append(
+        f"{st.arg}: {trip} iterations of {sel.unroll} row(s) over {'_'.join(rows_r) or 'one row'}, each "
+        f"{width} lanes of {plan.lane}, a {red.arg[0]} of segments of {plan.size} lanes of {plan.seg}"
+        + (f" over {len(_positions(k, plan.others))} positions of {', '.join(plan.others)}" if plan.others else "")
+        + (f" (vrmpy: {plan.rmpy.op} from rules/hexagon.rules)" if plan.rmpy else "")
+        + f", {rounds} vdeal round(s)")
+    return sel.finish(trip)
+
+
+def _positions(k, names) -> list[dict]:
+    return [dict(zip(names, p)) for p in itertools.product(*(range(k.range(n).size) for n in names))]
+
+
+def _chunk(sel, plan: Segments, row: int, pos: dict, first: int, count: int) -> None:
+    """Output lanes [first, first + count) of row `row` at the outer position `pos`: their
+    S * count input lanes a block at a time (`_block`), the segments reduced to lanes by
+    deal rounds, the rest of the value, the store."""
+    red = plan.red
+    t = red.dtype
+    row_desc, fields, _ = reduction_row(red.arg[0], t.scalar)
+    vecs: list = []
+    for lane in range(0, count * plan.size, sel.block):
+        vecs += _block(sel, plan, row, pos, first * plan.size + lane, row_desc, fields)
+    seg, eb = (plan.size // 4, 4) if plan.rmpy else (plan.size, _elem_bytes(t))
+    while seg > 1:
+        vecs = [_halve(sel, vecs[i], vecs[min(i + 1, len(vecs) - 1)], eb, row_desc, fields)
+                for i in range(0, len(vecs), 2)]
+        seg //= 2
+    n = sel.nvec(t)
+    vecs += [vecs[-1]] * (n - len(vecs))  # (vectors wholly past the chunk's end: never stored)
+    sel.inner_pos, sel.here = dict(pos), (row, 0)
+    regs = sel.gen(plan.value, sel.lane_name, {red: vecs})
+    out = sel.k.buffer(plan.store.arg)
+    eb_out = _elem_bytes(out.dtype)
+    per = VBYTES // eb_out
+    at = row * sel.streams[out.name].row + first + sel._inner_offset(sel.store_affine[out.name])
+    for j, r in enumerate(regs):
+        keep = min(per, count - j * per)
+        if keep == per:
+            sel._store(out.name, (at + j * per) * eb_out, r)
+        elif keep > 0:
+            sel._partial_store(out.name, (at + j * per) * eb_out, r, keep * eb_out)
+
+
+def _block(sel, plan: Segments, row: int, pos: dict, lane: int, row_desc, fields) -> list[Reg]:
+    """The input lanes [lane, lane + block) of the row, the reduction's body combined over
+    every position of the other reduced ranges: the body's vectors (combined by the
+    reduction's row), or one vector of four-lane word sums (`Vx += vrmpy`)."""
+    from rewriter.backends.hexagon.rows import MAX_BODY
+
+    acc = None
+    for p in _positions(sel.k, plan.others):
+        if len(sel.body.insns) > MAX_BODY:
+            raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
+        sel.inner_pos, sel.here = {**pos, **p}, (row, lane)
+        g = plan.rmpy
+        if g is not None:
+            if acc is None:
+                acc = [sel.reg("V", "seg.acc")]
+                sel.body.add(insn("vzero", d=acc[0]))
+            (ur,) = sel.gen(g.u, sel.lane_name, {})
+            vr = None if isinstance(g.v, int) else sel.gen(g.v, sel.lane_name, {})[0]
+            rmpy_step(sel, sel.body, acc[0], g, ur, vr)
+            continue
+        regs = sel.gen(plan.red.src[0], sel.lane_name, {})
+        if acc is None:
+            acc = list(regs)
+            continue
+        for i, r in enumerate(regs):
+            d = sel.reg("V", f"seg.{plan.red.arg[0]}")
+            sel.body.add(insn(row_desc.name, d=d, **{fields[0]: acc[i], fields[1]: r}))
+            acc[i] = d
+    return acc
+
+
+def _halve(sel, low: Reg, high: Reg, eb: int, row_desc, fields) -> Reg:
+    """One deal round on the pair (`low`, `high`) of e-byte lanes: lane i of the result is
+    the reduction of lanes 2i and 2i + 1 of their concatenation (`low` first)."""
+    even, odd, d = sel.reg("V", "seg.even"), sel.reg("V", "seg.odd"), sel.reg("V", "seg.half")
+    sel.body.add(insn("vdealvdd", lo=even, hi=odd, u=high, v=low, t=sel.scalar_const(-eb, "R8")))
+    sel.body.add(insn(row_desc.name, d=d, **{fields[0]: even, fields[1]: odd}))
+    return d

@@ -153,10 +153,18 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     sel._set_reach(trip, {b: s.row * sel.unroll for b, s in streams.items()})
     width = k.range(plan.lane).size
     positions = [dict(zip(inner, p)) for p in itertools.product(*(range(k.range(n).size) for n in inner))]
-    for u in range(sel.unroll):
+    # The unrolled rows as one lane sequence where their output rows are contiguous and
+    # each row's input lanes fill whole blocks (no lanes past a row's end between rows),
+    # and nothing outside the reduction is read (its loads may differ from row to row):
+    # the deal rounds then pair vectors of neighbouring rows and one store takes them all.
+    fused = (not inner and streams[st.arg].row == width and (width * plan.size) % sel.block == 0
+             and not any(n.op == "load" for n in value.toposort() if n not in set(red.toposort())))
+    groups = [list(range(sel.unroll))] if fused else [[u] for u in range(sel.unroll)]
+    for rows_in in groups:
         for pos in positions:
-            for first in range(0, width, sel.block):
-                _chunk(sel, plan, u, pos, first, min(sel.block, width - first))
+            at = rows_in[0] * streams[st.arg].row + sum(store_a.get(n, 0) * v for n, v in pos.items())
+            for first in range(0, width * len(rows_in), sel.block):
+                _chunk(sel, plan, rows_in, pos, first, min(sel.block, width * len(rows_in) - first), at + first)
     sel.inner_pos = {}
     sel._advance({b: s.row * sel.unroll for b, s in streams.items()})
     rounds = (plan.size // 4 if plan.rmpy else plan.size).bit_length() - 1
@@ -165,7 +173,7 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
         f"{width} lanes of {plan.lane}, a {red.arg[0]} of segments of {plan.size} lanes of {plan.seg}"
         + (f" over {len(_positions(k, plan.others))} positions of {', '.join(plan.others)}" if plan.others else "")
         + (f" (vrmpy: {plan.rmpy.op} from rules/hexagon.rules)" if plan.rmpy else "")
-        + f", {rounds} vdeal round(s)")
+        + f", {rounds} vdeal round(s)" + (f", the {sel.unroll} rows' lanes dealt and stored together" if fused and sel.unroll > 1 else ""))
     return sel.finish(trip)
 
 
@@ -173,16 +181,19 @@ def _positions(k, names) -> list[dict]:
     return [dict(zip(names, p)) for p in itertools.product(*(range(k.range(n).size) for n in names))]
 
 
-def _chunk(sel, plan: Segments, row: int, pos: dict, first: int, count: int) -> None:
-    """Output lanes [first, first + count) of row `row` at the outer position `pos`: their
-    S * count input lanes a block at a time (`_block`), the segments reduced to lanes by
-    deal rounds, the rest of the value, the store."""
+def _chunk(sel, plan: Segments, rows: list, pos: dict, first: int, count: int, at: int) -> None:
+    """Output lanes [first, first + count) of the lane sequence of rows `rows` (each row's
+    S * X input lanes after the one before) at the outer position `pos`: their input lanes
+    a block at a time (`_block`), the segments reduced to lanes by deal rounds, the rest of
+    the value, stored `at` elements past the output's pointer."""
     red = plan.red
     t = red.dtype
     row_desc, fields, _ = reduction_row(red.arg[0], t.scalar)
+    per_row = sel.k.range(plan.lane).size * plan.size
     vecs: list = []
-    for lane in range(0, count * plan.size, sel.block):
-        vecs += _block(sel, plan, row, pos, first * plan.size + lane, row_desc, fields)
+    for lane in range(first * plan.size, (first + count) * plan.size, sel.block):
+        row, within = divmod(lane, per_row)
+        vecs += _block(sel, plan, rows[row], pos, within, row_desc, fields)
     seg, eb = (plan.size // 4, 4) if plan.rmpy else (plan.size, _elem_bytes(t))
     while seg > 1:
         vecs = [_halve(sel, vecs[i], vecs[min(i + 1, len(vecs) - 1)], eb, row_desc, fields)
@@ -190,12 +201,11 @@ def _chunk(sel, plan: Segments, row: int, pos: dict, first: int, count: int) -> 
         seg //= 2
     n = sel.nvec(t)
     vecs += [vecs[-1]] * (n - len(vecs))  # (vectors wholly past the chunk's end: never stored)
-    sel.inner_pos, sel.here = dict(pos), (row, 0)
+    sel.inner_pos, sel.here = dict(pos), (rows[0], 0)
     regs = sel.gen(plan.value, sel.lane_name, {red: vecs})
     out = sel.k.buffer(plan.store.arg)
     eb_out = _elem_bytes(out.dtype)
     per = VBYTES // eb_out
-    at = row * sel.streams[out.name].row + first + sel._inner_offset(sel.store_affine[out.name])
     for j, r in enumerate(regs):
         keep = min(per, count - j * per)
         if keep == per:

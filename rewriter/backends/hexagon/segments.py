@@ -44,7 +44,8 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, R
 from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
-from rewriter.ir.uop import UOp
+from rewriter.ir.ranges import ranges
+from rewriter.ir.uop import UOp, var
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,10 @@ class Segments:
 
 def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     """The segmented reduction of the nest (`sel` a `rows.RowSelector`), or None where the
-    nest is not one (`rows.py` goes on). It is taken only where the rest of `rows.py` cannot
-    cover it: some load of the reduction's body steps more than 2 elements a lane (its
-    strided loads read 0, 1 or 2), or the reduction has more than `max_terms` terms."""
+    nest is not one (`rows.py` goes on). It is taken where the rest of `rows.py` cannot cover
+    it (some load of the reduction's body steps more than 2 elements a lane: its strided
+    loads read 0, 1 or 2; a reduction of more than `max_terms` terms over several ranges),
+    and for a long reduction over one range whose segments fit a block."""
     if len(stores) != 1:
         return None
     (st,) = stores
@@ -99,18 +101,34 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
         return None  # (rows.py's strided loads cover it)
     j = found[0]
     s = size[j]
+    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+    block = VBYTES // min(_elem_bytes(t) for t in types)
+    # A long reduction over one range is rows.py's lane reduction (the range the lanes, a
+    # vror tree a row): kept there where segments would not pay (a segment of more than a
+    # block: about one deal a vector, as many as the tree's rounds) or cannot be covered.
+    keep_rows = len(red.arg[1]) == 1 and terms > max_terms
+
+    def refuse(why: str):
+        if keep_rows:
+            return None
+        raise HexagonUnsupported(why)
+
+    if keep_rows and s > block:
+        return None
     if s & (s - 1):
-        raise HexagonUnsupported(f"a segmented reduction of {s} lanes a segment (the deal rounds halve "
-                                 "segments: powers of two only)")
+        return refuse(f"a segmented reduction of {s} lanes a segment (the deal rounds halve segments: "
+                      "powers of two only)")
     for ld, a in body_loads:
         if a.get(j, 0) not in (0, 1, 2):
-            raise HexagonUnsupported(f"the access {ld.arg} with {a.get(j)} elements per lane of {j} in a "
-                                     "segmented reduction")
+            return refuse(f"the access {ld.arg} with {a.get(j)} elements per lane of {j} in a segmented "
+                          "reduction")
+    if any(n.op == "load" and n.arg == st.arg for n in value.toposort()):
+        return refuse("a store whose buffer the kernel reads")
     inside = set(red.toposort())
     for n in value.toposort():
         if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0):
-            raise HexagonUnsupported(f"the access {n.arg} beside a segmented reduction (it moves with the "
-                                     f"output lanes of {g})")
+            return refuse(f"the access {n.arg} beside a segmented reduction (it moves with the output lanes "
+                          f"of {g})")
     rmpy = None
     if red.arg[0] == "sum" and s % 4 == 0:
         rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
@@ -120,7 +138,9 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
 
 def lower_segments(sel, plan: Segments) -> MachineFunction:
     """The machine function of the nest (`sel` a `rows.RowSelector`): the loop over rows,
-    each row's chunks reduced (`_chunk`) and stored."""
+    each row's chunks reduced (`_chunk`) and stored. With no outer range, the loop runs
+    over the chunks of the one row instead (B output lanes an iteration; what is left of
+    the unrolled iterations and a partial last chunk in the epilogue)."""
     from rewriter.backends.hexagon.rows import Stream  # (rows.py imports this module)
 
     k = sel.k
@@ -131,78 +151,123 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     accesses = [(st.arg, store_a)] + [(n.arg, sel._affine(n, names)) for n in value.toposort() if n.op == "load"]
     outer = sorted((n for n in store_a if n and n != plan.lane), key=lambda n: -store_a[n])
     rows_r, inner = sel._split_rows(accesses, outer)
-    streams: dict = {}
-    for buf, a in accesses:
-        s = Stream(1 if buf == st.arg else a.get(plan.seg, 0), a.get(rows_r[-1], 0) if rows_r else 0)
-        if streams.setdefault(buf, s) != s:
-            raise HexagonUnsupported(f"accesses walking {buf} in different ways")
     types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     sel.block = VBYTES // min(_elem_bytes(t) for t in types)
     if plan.rmpy is not None and sel.block != VBYTES:
         plan = replace(plan, rmpy=None)  # (vrmpy reads 128 byte lanes a block)
+    width = k.range(plan.lane).size
+    by_chunks = not rows_r and not inner and width > sel.block
+    streams: dict = {}
+    for buf, a in accesses:
+        if by_chunks:  # a "row" is a chunk: B output lanes, B * S input lanes
+            s = Stream(1 if buf == st.arg else a.get(plan.seg, 0), a.get(plan.lane, 0) * sel.block)
+        else:
+            s = Stream(1 if buf == st.arg else a.get(plan.seg, 0), a.get(rows_r[-1], 0) if rows_r else 0)
+        if streams.setdefault(buf, s) != s:
+            raise HexagonUnsupported(f"accesses walking {buf} in different ways")
     sel.streams, sel.store_affine = streams, {st.arg: store_a}
     sel.lane_reduce, sel.lane_var = None, plan.seg
     sel.lane_name = f"{plan.lane}_{plan.seg}"
     sel.vloads, sel.sloads = {}, {}
-    rows = 1
-    for n in rows_r:
-        rows *= k.range(n).size
-    if rows % sel.unroll:
-        raise HexagonUnsupported(f"unrolling {rows} rows by {sel.unroll}")
+    if by_chunks:
+        rows, row_width = width // sel.block, sel.block
+    else:
+        rows, row_width = 1, width
+        for n in rows_r:
+            rows *= k.range(n).size
+        if rows % sel.unroll:
+            raise HexagonUnsupported(f"unrolling {rows} rows by {sel.unroll}")
     trip = rows // sel.unroll
-    sel._set_reach(trip, {b: s.row * sel.unroll for b, s in streams.items()})
-    width = k.range(plan.lane).size
+    if trip == 0:
+        raise HexagonUnsupported(f"unrolling {rows} chunks by {sel.unroll}")
+    step = {b: s.row * sel.unroll for b, s in streams.items()}
+    sel._set_reach(trip, step)
     positions = [dict(zip(inner, p)) for p in itertools.product(*(range(k.range(n).size) for n in inner))]
     # The unrolled rows as one lane sequence where their output rows are contiguous and
     # each row's input lanes fill whole blocks (no lanes past a row's end between rows),
     # and nothing outside the reduction is read (its loads may differ from row to row):
     # the deal rounds then pair vectors of neighbouring rows and one store takes them all.
-    fused = (not inner and streams[st.arg].row == width and (width * plan.size) % sel.block == 0
+    fused = (not inner and streams[st.arg].row == row_width and (row_width * plan.size) % sel.block == 0
              and not any(n.op == "load" for n in value.toposort() if n not in set(red.toposort())))
-    groups = [list(range(sel.unroll))] if fused else [[u] for u in range(sel.unroll)]
-    for rows_in in groups:
-        for pos in positions:
-            at = rows_in[0] * streams[st.arg].row + sum(store_a.get(n, 0) * v for n, v in pos.items())
-            for first in range(0, width * len(rows_in), sel.block):
-                _chunk(sel, plan, rows_in, pos, first, min(sel.block, width * len(rows_in) - first), at + first)
+    _rows(sel, plan, [list(range(sel.unroll))] if fused else [[u] for u in range(sel.unroll)],
+          positions, row_width, store_a)
     sel.inner_pos = {}
-    sel._advance({b: s.row * sel.unroll for b, s in streams.items()})
+    sel._advance(step)
+    left = width - trip * sel.unroll * row_width if by_chunks else 0
+    if left:  # (by chunks: the chunks past the unrolled iterations, at the advanced pointers)
+        sel.body, body = sel.epi, sel.body
+        sel.vloads = {}
+        _rows(sel, plan, [[0]], [{}], left, store_a)
+        sel.body = body
     rounds = (plan.size // 4 if plan.rmpy else plan.size).bit_length() - 1
     sel.notes.append(
-        f"{st.arg}: {trip} iterations of {sel.unroll} row(s) over {'_'.join(rows_r) or 'one row'}, each "
-        f"{width} lanes of {plan.lane}, a {red.arg[0]} of segments of {plan.size} lanes of {plan.seg}"
+        f"{st.arg}: {trip} iterations of {sel.unroll} {'chunk' if by_chunks else 'row'}(s) over "
+        f"{'_'.join(rows_r) or plan.lane}, each {row_width} lanes of {plan.lane}, a {red.arg[0]} of segments of "
+        f"{plan.size} lanes of {plan.seg}"
         + (f" over {len(_positions(k, plan.others))} positions of {', '.join(plan.others)}" if plan.others else "")
         + (f" (vrmpy: {plan.rmpy.op} from rules/hexagon.rules)" if plan.rmpy else "")
-        + f", {rounds} vdeal round(s)" + (f", the {sel.unroll} rows' lanes dealt and stored together" if fused and sel.unroll > 1 else ""))
+        + f", {rounds} vdeal round(s)"
+        + (f", the {sel.unroll} unrolled {'chunk' if by_chunks else 'row'}s' lanes dealt and stored together"
+           if fused and sel.unroll > 1 else "")
+        + (f"; the last {left} lanes in the epilogue" if left else ""))
     return sel.finish(trip)
+
+
+def _rows(sel, plan: Segments, groups: list, positions: list, width: int, store_a: dict) -> None:
+    """Every group of rows (one lane sequence each: `lower_segments`) at every position,
+    `width` output lanes a row, a chunk of B output lanes at a time."""
+    out_row = sel.streams[plan.store.arg].row
+    for rows_in in groups:
+        for pos in positions:
+            at = rows_in[0] * out_row + sum(store_a.get(n, 0) * v for n, v in pos.items())
+            n = width * len(rows_in)
+            for first in range(0, n, sel.block):
+                _chunk(sel, plan, rows_in, pos, width * plan.size, first, min(sel.block, n - first), at + first)
 
 
 def _positions(k, names) -> list[dict]:
     return [dict(zip(names, p)) for p in itertools.product(*(range(k.range(n).size) for n in names))]
 
 
-def _chunk(sel, plan: Segments, rows: list, pos: dict, first: int, count: int, at: int) -> None:
+def _chunk(sel, plan: Segments, rows: list, pos: dict, per_row: int, first: int, count: int, at: int) -> None:
     """Output lanes [first, first + count) of the lane sequence of rows `rows` (each row's
-    S * X input lanes after the one before) at the outer position `pos`: their input lanes
+    `per_row` input lanes after the one before) at the outer position `pos`: their input lanes
     a block at a time (`_block`), the segments reduced to lanes by deal rounds, the rest of
     the value, stored `at` elements past the output's pointer."""
     red = plan.red
     t = red.dtype
     row_desc, fields, _ = reduction_row(red.arg[0], t.scalar)
-    per_row = sel.k.range(plan.lane).size * plan.size
+    seg, eb = (plan.size // 4, 4) if plan.rmpy else (plan.size, _elem_bytes(t))
+    rounds = seg.bit_length() - 1
+    # The deal rounds as a binary counter over the vectors as they come (a pair is dealt
+    # as soon as both halves exist), so at most one vector a round waits in registers.
     vecs: list = []
+    waiting: list = []  # (round, vector), rounds decreasing: each the last of its round so far
+
+    def push(level: int, v: Reg) -> None:
+        while waiting and waiting[-1][0] == level:
+            v, level = _halve(sel, waiting.pop()[1], v, eb, row_desc, fields), level + 1
+        if level == rounds:
+            vecs.append(v)
+        else:
+            waiting.append((level, v))
+
     for lane in range(first * plan.size, (first + count) * plan.size, sel.block):
         row, within = divmod(lane, per_row)
-        vecs += _block(sel, plan, rows[row], pos, within, row_desc, fields)
-    seg, eb = (plan.size // 4, 4) if plan.rmpy else (plan.size, _elem_bytes(t))
-    while seg > 1:
-        vecs = [_halve(sel, vecs[i], vecs[min(i + 1, len(vecs) - 1)], eb, row_desc, fields)
-                for i in range(0, len(vecs), 2)]
-        seg //= 2
+        for v in _block(sel, plan, rows[row], pos, within, row_desc, fields):
+            push(0, v)
+    while waiting:  # (the last vector of its round, paired with itself: its upper half is past the end)
+        level, v = waiting.pop()
+        push(level + 1, _halve(sel, v, v, eb, row_desc, fields))
     n = sel.nvec(t)
     vecs += [vecs[-1]] * (n - len(vecs))  # (vectors wholly past the chunk's end: never stored)
     sel.inner_pos, sel.here = dict(pos), (rows[0], 0)
-    regs = sel.gen(plan.value, sel.lane_name, {red: vecs})
+    # The value with the reduction a variable of its range (so the expansion rules still
+    # know it, e.g. a mean's divisor): bound to the vectors here, and where a rewrite of the
+    # value lost it, `gen` refuses the variable rather than computing the reduction again.
+    lo, hi = ranges(red)[red]
+    held = var(t, "segments", lo, hi)
+    regs = sel.gen(plan.value.substitute({red: held}), sel.lane_name, {held: vecs})
     out = sel.k.buffer(plan.store.arg)
     eb_out = _elem_bytes(out.dtype)
     per = VBYTES // eb_out

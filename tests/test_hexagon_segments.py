@@ -121,6 +121,26 @@ def test_every_other_element_and_signed_bytes(library):
                   library)
 
 
+@pytest.mark.parametrize("text", [
+    """kernel k(x: i8[3, 200]) -> (out: i32[3, 24]) {
+      y = range(3); g = range(24); j = range(8, reduce)
+      out[y, g] = sum(cast<i32>(x[y, g * 8 + j]), j) }""",
+    """kernel k(a: u8[4, 260], b: i8[4, 260]) -> (out: i32[4, 16]) {
+      y = range(4); g = range(16); j = range(16, reduce)
+      out[y, g] = sum(cast<i32>(a[y, g * 16 + j]) * cast<i32>(b[y, g * 16 + j + 3]), j) }""",
+    """kernel k(x: u8[4, 3, 70]) -> (out: i32[3, 4, 8]) {
+      c = range(3); y = range(4); g = range(8); j = range(8, reduce)
+      out[c, y, g] = sum(cast<i32>(x[y, c, g * 8 + j]), j) }""",
+    """kernel k(x: u8[2, 3, 128]) -> (out: u8[2, 3, 8]) {
+      b = range(2); y = range(3); g = range(8); j = range(16, reduce)
+      out[b, y, g] = reduce_max(x[b, y, g * 16 + j], j) }"""])
+def test_segments_in_other_nests(text, library):
+    """Signed byte sums (vrmpy against a splatted ones vector: no scalar form), segment dot
+    products of two moving images, an outer range that is not the row index (unrolled
+    positions), two outer ranges fused into one row index."""
+    assert "segments of" in _segments(_ours_checked(text, library))
+
+
 @pytest.mark.parametrize("s", [3, 12])
 def test_segments_that_are_not_powers_of_two_say_why(s, library):
     """The deal rounds halve segments: a segment of 3 or 12 lanes is refused by name (the

@@ -202,7 +202,9 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     rounds = (plan.size // 4 if plan.rmpy else plan.size).bit_length() - 1
     sel.notes.append(
         f"{st.arg}: {trip} iterations of {sel.unroll} {'chunk' if by_chunks else 'row'}(s) over "
-        f"{'_'.join(rows_r) or plan.lane}, each {row_width} lanes of {plan.lane}, a {red.arg[0]} of segments of "
+        f"{'_'.join(rows_r) or plan.lane}, each "
+        + (f"{len(positions)} positions of {', '.join(inner)} (unrolled) x " if inner else "")
+        + f"{row_width} lanes of {plan.lane}, a {red.arg[0]} of segments of "
         f"{plan.size} lanes of {plan.seg}"
         + (f" over {len(_positions(k, plan.others))} positions of {', '.join(plan.others)}" if plan.others else "")
         + (f" (vrmpy: {plan.rmpy.op} from rules/hexagon.rules)" if plan.rmpy else "")

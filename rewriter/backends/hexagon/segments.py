@@ -262,6 +262,8 @@ def _chunk(sel, plan: Segments, rows: list, pos: dict, per_row: int, first: int,
         level, v = waiting.pop()
         push(level + 1, _halve(sel, v, v, eb, row_desc, fields))
     n = sel.nvec(t)
+    if len(vecs) > n:  # (B output lanes are n vectors of t: the rounds leave no more)
+        raise HexagonUnsupported(f"a segmented reduction leaving {len(vecs)} vectors of {t} for {sel.block} lanes")
     vecs += [vecs[-1]] * (n - len(vecs))  # (vectors wholly past the chunk's end: never stored)
     sel.inner_pos, sel.here = dict(pos), (rows[0], 0)
     # The value with the reduction a variable of its range (so the expansion rules still

@@ -44,6 +44,7 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, R
 from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
+from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import UOp, var
 
@@ -132,6 +133,16 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     rmpy = None
     if red.arg[0] == "sum" and s % 4 == 0:
         rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
+        t = red.dtype
+        if rmpy is None and t.is_int and t.scalar.bits < 32:
+            # A narrower sum accumulated in words, truncated after: exact, since wrapping
+            # addition commutes with truncation; in words a sum of bytes is vrmpy's.
+            wide = parse_dtype(f"{'i' if t.signed else 'u'}32")
+            body = sel.rw.normalize(sel.simplify(UOp("cast", wide, (red.src[0],))))
+            rmpy = regroup_rmpy(sel, body, sel.regroup_rw)
+            if rmpy is not None:
+                words = UOp("reduce", wide, (body,), red.arg)
+                value, red = value.substitute({red: UOp("cast", t, (words,))}), words
     others = tuple(n for n in red.arg[1] if n != j)
     return Segments(st, value, red, g, j, s, others, rmpy)
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
     VBYTES,
     FormNotApplicable,
@@ -118,6 +119,9 @@ class RowSelector(Selector):
         if isinstance(self.rw, SelectionRewriter):
             self.windows = self.rw.regroup
             self.rw = self.rw.lanewise
+        plan = segment_plan(self, stores, MAX_TERMS)  # (segments.py: each lane reduces S input lanes)
+        if plan is not None:
+            return lower_segments(self, plan)
         self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:

@@ -1,12 +1,11 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
-vrmpy where it regroups onto one), a matrix product (`matmul.py`), a 2x2 pool (`pool.py`),
-a stencil (`stencil.py`)."""
+vrmpy where it regroups onto one), a matrix product (`matmul.py`), a stencil (`stencil.py`);
+pools and everything else go to the general lowering (`rows.py`)."""
 from __future__ import annotations
 
 from rewriter.backends.hexagon.matmul import matmul
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
-from rewriter.backends.hexagon.pool import pool2x2
 from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
@@ -62,7 +61,7 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
         return matmul(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
         if value.arg[0] in ("reduce_max", "reduce_min"):
-            return pool2x2(Selector(kernel, simplify, select_rw, unroll), st)
+            raise HexagonUnsupported("a pool (the general lowering's: stride-2 reads and vmax)")
         return stencil(Selector(kernel, simplify, select_rw, unroll, form), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")

@@ -179,14 +179,14 @@ class TransposeSelector(RowSelector):
         self.pro.add(insn("andi", d=self.scratch, u=top, imm=-VBYTES))
 
         blocks, tail = I // L, I % L
-        self.bases: dict = {}
+        self.cursors: dict = {}
         if blocks:
             for j0 in self.row_tiles:
                 self._tile(0, j0, L)
             self._advance({load.arg: L, st.arg: L * self.out_pitch})
         trip = blocks
         self.body, body = self.epi, self.body
-        self.bases = {}
+        self.cursors = {}
         if tail and blocks:  # the last columns: a block overlapping the one before
             for j0 in self.row_tiles:
                 self._tile(tail - L, j0, L)
@@ -212,7 +212,6 @@ class TransposeSelector(RowSelector):
         g1, g2 = 1 << m, 1 << (n - m)
         stored: dict[int, _Vec] = {}  # scratch slot -> what it holds
         for g in range(g2):  # pass 1
-            self.bases = {}
             vecs = [self._row(i0, j0, g * g1 + r, rows, cols) for r in range(g1)]
             for t in range(m):
                 vecs = self._round(vecs, t, t)
@@ -221,7 +220,6 @@ class TransposeSelector(RowSelector):
                     self._put(v * g2 + g, x)
                     stored[v * g2 + g] = x
         for v in range(g1):  # pass 2
-            self.bases = {}
             vecs = [self._get(v * g2 + g, stored) for g in range(g2)]
             if all(x.empty for x in vecs):
                 continue
@@ -346,20 +344,25 @@ class TransposeSelector(RowSelector):
     def _access(self, mem: str, buf: str | None, byte: int, reg: Reg, load: bool) -> None:
         """A vector load into / store of `reg` at `byte` past the pointer of `buf` (None: the
         scratch); aligned `vmem` where the address is (pointers start aligned and move by
-        whole vectors), else `vmemu`. Addresses come from base registers (`addi`) that reach
-        `#-8..7` vectors around them, shared within one group of the network."""
+        whole vectors), else `vmemu`. Beyond the pointer's `#-8..7` vectors the address is a
+        *cursor*: one register per pointer and direction that walks along (`addi` in place),
+        so however many rows a tile touches, the addresses hold four scalar registers."""
         ptr = self.scratch if buf is None else self.ptr[buf]
         base, off = ptr, byte
         if not (byte % VBYTES == 0 and -8 <= byte // VBYTES <= 7):
-            for (p, b), r in self.bases.items():
-                if p == ptr and (byte - b) % VBYTES == 0 and -8 <= (byte - b) // VBYTES <= 7:
-                    base, off = r, byte - b
-                    break
-            else:
-                base = self.reg("R", f"&{mem}+{byte}B")
-                self.body.add(insn("addi", d=base, u=ptr, imm=byte))
-                self.bases[(ptr, byte)] = base
-                off = 0
+            key = (ptr, load)
+            cur = self.cursors.get(key)
+            if cur is None or (byte - cur[1]) % VBYTES or not -8 <= (byte - cur[1]) // VBYTES <= 7:
+                # Ahead of the access by 8 vectors: the walks go forward, so it reaches 16.
+                at = byte + 8 * VBYTES
+                if cur is None:
+                    cur = (self.reg("R", f"&{mem.split('.')[-1]} cursor"), at)
+                    self.body.add(insn("addi", d=cur[0], u=ptr, imm=at))
+                else:
+                    self.body.add(insn("addi", d=cur[0], u=cur[0], imm=at - cur[1]))
+                    cur = (cur[0], at)
+                self.cursors[key] = cur
+            base, off = cur[0], byte - cur[1]
         aligned = byte % VBYTES == 0
         if load:
             self.body.add(insn("vmem_ld" if aligned else "vmemu_ld", mem=mem, d=reg, p=base, off=off // VBYTES))

@@ -93,6 +93,11 @@ def _lane_nodes(value: UOp) -> list[UOp]:
     return out
 
 
+def _columns(x: "_Vec", L: int, E: int) -> np.ndarray:
+    """The tile columns whose elements `x` holds (sorted)."""
+    return np.unique(x.tags[x.tags >= 0] // E % L)
+
+
 @dataclass
 class _Vec:
     """A vector of the network: its register (None: nothing in it is needed) and, per byte,
@@ -178,15 +183,28 @@ class TransposeSelector(RowSelector):
         self.pro.add(insn("addi", d=top, u=SP, imm=VBYTES - 1))
         self.pro.add(insn("andi", d=self.scratch, u=top, imm=-VBYTES))
 
+        # Output rows shorter than a vector (fewer input rows than L) are stored whole, in
+        # increasing address order, each over the start of the rows after it, which are
+        # stored later: where the rows are contiguous (`spill`); the rows whose vector would
+        # pass the end of what the kernel writes take predicated stores, so they go to the
+        # epilogue (the last block always runs there). Increasing order needs the pass-2
+        # groups to be runs of consecutive output rows: vshuff rounds only (no swaps).
+        self.spill = J < L and self.out_pitch == J
+        self.swaps = not self.spill
         blocks, tail = I // L, I % L
+        if self.spill and blocks and not tail:
+            blocks, tail = blocks - 1, L
+        self.steps = {load.arg: L * E, st.arg: L * self.out_pitch * _elem_bytes(out.dtype)}
+        self.trip = blocks
         self.cursors: dict = {}
+        self.last_row = -1  # (spill: the output row stored last, to check the order)
         if blocks:
             for j0 in self.row_tiles:
                 self._tile(0, j0, L)
             self._advance({load.arg: L, st.arg: L * self.out_pitch})
-        trip = blocks
         self.body, body = self.epi, self.body
         self.cursors = {}
+        self.last_row = -1
         if tail and blocks:  # the last columns: a block overlapping the one before
             for j0 in self.row_tiles:
                 self._tile(tail - L, j0, L)
@@ -201,7 +219,7 @@ class TransposeSelector(RowSelector):
                                                                    else "")
             + f"; each tile {self.m} rounds, scratch, {self.n - self.m} rounds (vshuff"
             + (f", {'/'.join(SWAPS[E << t][0] for t in range(self.n) if E << t in SWAPS)}" if E < 4 else "") + ")")
-        return self.finish(trip)
+        return self.finish(blocks)
 
     # -- one tile -------------------------------------------------------------------------------
     def _tile(self, i0: int, j0: int, cols: int) -> None:
@@ -213,19 +231,21 @@ class TransposeSelector(RowSelector):
         stored: dict[int, _Vec] = {}  # scratch slot -> what it holds
         for g in range(g2):  # pass 1
             vecs = [self._row(i0, j0, g * g1 + r, rows, cols) for r in range(g1)]
-            for t in range(m):
-                vecs = self._round(vecs, t, t)
+            for bit, pos in self._plan(0, m):
+                vecs = self._round(vecs, bit, pos)
             for v, x in enumerate(vecs):
                 if not x.empty:
                     self._put(v * g2 + g, x)
                     stored[v * g2 + g] = x
-        for v in range(g1):  # pass 2
+        # Pass 2, its groups in the order of the first output row each holds (the rows it
+        # holds are the columns its inputs hold).
+        first = {v: min((int(c) for g in range(g2) if v * g2 + g in stored
+                         for c in _columns(stored[v * g2 + g], L, E)), default=None) for v in range(g1)}
+        for v in sorted((v for v in first if first[v] is not None), key=first.get):
             vecs = [self._get(v * g2 + g, stored) for g in range(g2)]
-            if all(x.empty for x in vecs):
-                continue
-            for t in range(m, n):
-                vecs = self._round(vecs, t, t - m)
-            for x in vecs:
+            for bit, pos in self._plan(m, n):
+                vecs = self._round(vecs, bit - m, pos)
+            for x in sorted((x for x in vecs if not x.empty), key=lambda x: _columns(x, L, E)[0]):
                 self._emit_row(x, i0, j0, rows, cols)
 
     def _row(self, i0: int, j0: int, r: int, rows: int, cols: int) -> _Vec:
@@ -249,13 +269,20 @@ class TransposeSelector(RowSelector):
     def _moved(self, buf: str) -> int:
         """Bytes the pointer of `buf` has moved when the current section runs (the loop's last
         iteration, or the epilogue after it)."""
-        if buf != self.load.arg:
-            return 0
-        iters = self.I // self.L
-        return (max(iters - 1, 0) if self.body.name == "loop" else iters) * self.L * self.E
+        return (max(self.trip - 1, 0) if self.body.name == "loop" else self.trip) * self.steps[buf]
 
-    def _round(self, vecs: list[_Vec], t: int, bit: int) -> list[_Vec]:
-        """Round t of the network over `vecs` (index bit `bit` tells the pair apart)."""
+    def _plan(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The rounds that move row bits lo..hi-1 into lane bits lo..hi-1: (row bit, lane bit
+        of the chunk). The swaps first (a 1- or 2-byte chunk: lane bit t for row bit t),
+        then vshuffs that all insert at the same lane bit p, the highest row bit first (each
+        insert pushes the ones before it up), so a pass needs one `Rt` register."""
+        swaps = [t for t in range(lo, hi) if self.swaps and (self.E << t) in SWAPS]
+        p = lo + len(swaps)
+        return [(t, t) for t in swaps] + [(t, p) for t in reversed(range(p, hi))]
+
+    def _round(self, vecs: list[_Vec], bit: int, t: int) -> list[_Vec]:
+        """A round over `vecs`: the pairs their index bit `bit` tells apart, exchanging chunks
+        of 2^t elements (lane bit t)."""
         size = self.E << t
         out = list(vecs)
         for a in range(len(vecs)):
@@ -267,7 +294,7 @@ class TransposeSelector(RowSelector):
                 continue
             u = hi_v.reg or lo_v.reg
             v = lo_v.reg or hi_v.reg
-            if size in SWAPS:
+            if size in SWAPS and self.swaps:
                 results = []
                 for name in SWAPS[size]:
                     (which, src), = _moves(name, None).values()
@@ -323,12 +350,18 @@ class TransposeSelector(RowSelector):
         self.current = x.reg
         regs = self.gen(self.value, "transposed", {self.load: [x.reg]})
         per_vec = VBYTES // eo
+        if self.spill:
+            row = i0 + c + self._moved(out.name) // (eo * self.out_pitch)
+            if row <= self.last_row:
+                raise HexagonUnsupported("a transpose whose output rows come out of order (internal)")
+            self.last_row = row
+        end = (self.out_base + self.out_pitch * (self.I - 1) + self.J) * eo  # of what the kernel writes
         for q, reg in enumerate(regs):
             keep = min(per_vec, rows - q * per_vec)
             if keep <= 0:
                 continue
             at = (self.out_base + self.out_pitch * (i0 + c) + j0 + q * per_vec) * eo
-            if keep == per_vec:
+            if keep == per_vec or self.spill and self._moved(out.name) + at + VBYTES <= end:
                 self._access(out.name, out.name, at, reg, load=False)
             else:
                 self._partial_store(out.name, at, reg, keep * eo)

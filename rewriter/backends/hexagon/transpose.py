@@ -159,7 +159,8 @@ class TransposeSelector(RowSelector):
         E = _elem_bytes(load.dtype)
         if load.dtype.is_bool or E > 4:
             raise HexagonUnsupported(f"a transpose of {load.dtype}")
-        types = [n.dtype for n in nodes if not n.dtype.is_idx] + [out.dtype]
+        # (constants are splats or scalar operands: `gen` refuses one that is narrower lanes)
+        types = [n.dtype for n in nodes if not n.dtype.is_idx and n.op != "const"] + [out.dtype]
         if min(_elem_bytes(t) for t in types) < E:
             raise HexagonUnsupported(f"a transpose of {load.dtype} into narrower lanes")
         L = VBYTES // E

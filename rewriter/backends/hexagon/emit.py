@@ -58,8 +58,8 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
 
 #: How far past the first unplaced instruction the last register-pressure retries may place
 #: one (`schedule.schedule_block`'s window): each is tried, the fewest packets that fit the
-#: registers win (a transpose's tile packs better with 32, a long body of loads needs 16).
-IN_ORDER_WINDOWS = (32, 16)
+#: registers win (a transpose tile packs better with 40, a long body of loads needs 16).
+IN_ORDER_WINDOWS = (40, 32, 16)
 #: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
 UNROLL_FACTORS = (1, 2, 4, 8)
 

@@ -44,6 +44,9 @@ def _ours_checked(text: str, library, seed: int = 5):
     ("i16", 20, 128),  # two whole column blocks, the loop over them; the last block's rows predicated
     ("i32", 40, 45),   # two row tiles (the second overlapping), 45 columns
     ("i32", 37, 20),   # fewer columns than lanes: the vectors for the missing ones never computed
+    ("i16", 20, 30),   # both sides shorter than a vector: straight-line code, no loop
+    ("u8", 5, 7),
+    ("i32", 3, 100),   # three rows: three iterations of output rows of 12 bytes, the last block predicated
 ])
 def test_transpose_off_the_grid(t, rows, cols, library):
     _ours_checked(f"""kernel k(inp: {t}[{rows}, {cols}]) -> (out: {t}[{cols}, {rows}]) {{

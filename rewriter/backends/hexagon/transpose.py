@@ -4,25 +4,28 @@ the one transposed read (constants, casts to wider types, arithmetic).
 
 **The network.** A *tile* is L input rows by L input columns, L = 128 / E lanes of the read's
 E-byte elements (a tile is L vectors). Number the rows r and the columns c by their bits
-r_0..r_{n-1}, c_0..c_{n-1} (n = log2 L). Loaded, vector r holds lane c. A round t pairs the
-vectors that differ only in row bit r_t and moves that bit into lane bit t:
+r_0..r_{n-1}, c_0..c_{n-1} (n = log2 L). Loaded, vector r holds lane c. A round pairs the
+vectors that differ only in one row bit and moves that bit into the lanes:
 
-  * `vshuff(Vu, Vv, Rt = -E*2^t)` (row `vshuffvdd`) interleaves 2^t-element chunks of Vv
-    and Vu: lane bits below t stay, r_t becomes lane bit t, the lane bits above shift up
-    and the top one leaves for the pair's lo/hi choice (a rotation of the bits). It takes
-    the shifter and the permute unit (one a packet).
+  * `vshuff(Vu, Vv, Rt = -E*2^p)` (row `vshuffvdd`) interleaves 2^p-element chunks of Vv
+    and Vu: lane bits below p stay, the row bit becomes lane bit p, the lane bits above
+    shift up and the top one leaves for the pair's lo/hi choice. It takes the shifter and
+    the permute unit (one a packet). Every vshuff of a pass inserts at the same lane bit p,
+    the highest row bit first (each insert pushes the earlier ones up), so a pass needs one
+    `Rt` register (there are six that `vshuff` can read).
   * For 1- and 2-byte chunks the even/odd pairs `vshuffe` / `vshuffo` (rows `vshuffeb`,
-    `vshuffob`, `vshuffeh`, `vshuffoh`) do the same job as a swap of r_t and lane bit t;
-    they are plain ALU ops (any of four units), so those rounds leave the permute unit free.
+    `vshuffob`, `vshuffeh`, `vshuffoh`) swap row bit t and lane bit t instead; they are plain
+    ALU ops (any of four units), so those rounds leave the permute unit free.
 
 After all n rounds each vector holds one output row segment: lane e = row e, one column c
 (which c each vector holds is read off the simulation below). L vectors do not fit the 32
 vector registers, so a tile runs in two passes through scratch memory on the stack: pass 1
-takes groups of 2^m consecutive rows through rounds 0..m-1 and stores them; pass 2 loads, for
-each pass-1 result index, the 2^(n-m) vectors of the different groups, runs rounds m..n-1 and
-stores output rows. Both passes are as cheap as one in permutes; the scratch traffic uses the
-load and store slots the permutes leave free. The scratch (L vectors, 128-byte aligned) is
-taken below the stack pointer in the prologue and given back in the epilogue.
+takes groups of 2^m consecutive rows (m = ceil(n/2)) through their m row bits and stores
+them; pass 2 loads, for each pass-1 result index, the 2^(n-m) vectors of the different
+groups and moves the other row bits, then stores output rows. Both passes together cost as
+many permutes as one; the scratch traffic uses load and store slots the permutes leave free.
+The scratch (L vectors, 128-byte aligned) is taken below the stack pointer in the prologue and
+given back in the epilogue.
 
 **Exactness.** Every permute's byte moves come from its ISA row's own meaning
 (`lanesem.row_meaning`, which tests/test_hexagon_isa_qemu.py checks against qemu-hexagon),

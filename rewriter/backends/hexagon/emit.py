@@ -56,9 +56,10 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: How far past the first unplaced instruction the last register-pressure retry may place
-#: one (`schedule.schedule_block`'s window).
-IN_ORDER_WINDOW = 16
+#: How far past the first unplaced instruction the last register-pressure retries may place
+#: one (`schedule.schedule_block`'s window): each is tried, the fewest packets that fit the
+#: registers win (a transpose tile packs better with 40, a long body of loads needs 16).
+IN_ORDER_WINDOWS = (40, 32, 16)
 #: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
 UNROLL_FACTORS = (1, 2, 4, 8)
 
@@ -99,21 +100,32 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
             return None
     # The critical path first; in order where it needs too many registers; then in order
     # with a bounded lookahead (loads that would all start at once otherwise).
-    for in_order, window in ((False, None), (True, None), (True, IN_ORDER_WINDOW)):
+    fits, error = None, None
+    for in_order, window in ((False, None), (True, None), *((True, w) for w in IN_ORDER_WINDOWS)):
+        if fits is not None and fits[2] is None:
+            break
         sched = schedule_function(mf, MODEL, in_order=in_order, window=window)
         problems = check_schedule(mf, sched, MODEL)
         if problems:  # the scheduler and the checker are independent: a bug in one shows here
             raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
         try:
             assignment = allocate(mf, sched, MODEL)
-            break
-        except HexagonUnsupported:
-            if window is not None:
-                raise
+        except HexagonUnsupported as e:
+            error = error or e
+            continue
+        if fits is None or _packets(sched) < _packets(fits[0]):
+            fits = (sched, assignment, window)
+    if fits is None:
+        raise error
+    sched, assignment, _ = fits
     cycles = estimate_cycles(mf, sched)
     notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
     return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
+
+
+def _packets(sched: Schedule) -> int:
+    return sum(len(b.packets) for b in sched.blocks.values())
 
 
 #: The assembler every emitted packet must satisfy (the Debian package that provides it).

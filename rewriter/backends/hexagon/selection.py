@@ -1,7 +1,7 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
-vrmpy where it regroups onto one), a matrix product (`matmul.py`), a stencil (`stencil.py`);
-pools and everything else go to the general lowering (`rows.py`)."""
+vrmpy where it regroups onto one), a matrix product (`matmul.py`), a stencil (`stencil.py`),
+a transpose (`transpose.py`); pools and everything else go to the general lowering (`rows.py`)."""
 from __future__ import annotations
 
 from rewriter.backends.hexagon.matmul import matmul
@@ -10,6 +10,7 @@ from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
 from rewriter.backends.hexagon.stencil import stencil
+from rewriter.backends.hexagon.transpose import TransposeSelector, transposed_read
 from rewriter.kernel.kernel import Kernel
 
 
@@ -65,4 +66,6 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
         return stencil(Selector(kernel, simplify, select_rw, unroll, form), st)
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
+    if not reduces and transposed_read(kernel, st, simplify):
+        return TransposeSelector(kernel, simplify, select_rw, unroll, form).transpose(st)
     return Selector(kernel, simplify, select_rw, unroll, form).elementwise(st)

@@ -1,7 +1,8 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
 vrmpy where it regroups onto one), a matrix product (`matmul.py`), a 2x2 pool (`pool.py`),
-a stencil (`stencil.py`)."""
+a stencil (`stencil.py`); float kernels on the scalar core (`scalar.py`: v66 HVX has no float
+lanes)."""
 from __future__ import annotations
 
 from rewriter.backends.hexagon.matmul import matmul
@@ -9,6 +10,7 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.pool import pool2x2
 from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
+from rewriter.backends.hexagon.scalar import ScalarSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
 from rewriter.backends.hexagon.stencil import stencil
 from rewriter.kernel.kernel import Kernel
@@ -20,6 +22,8 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     normalizes terms with the portable rules, `select_rw` with the Hexagon target rules;
     `form` (a key of `SELECTION_FORMS`) picks among the selection alternatives. Raises
     `HexagonUnsupported` (the general lowering's reason) where neither covers the kernel."""
+    if any(b.dtype.is_float for b in kernel.buffers):
+        return ScalarSelector(kernel, simplify, select_rw, unroll, form).scalar()
     try:
         return _shaped(kernel, simplify, select_rw, unroll, form)
     except FormNotApplicable:
@@ -45,8 +49,6 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     if kernel.temps:
         raise HexagonUnsupported("temporary buffers")
     (st,) = kernel.stores
-    if any(b.dtype.is_float for b in kernel.buffers):
-        raise HexagonUnsupported("floating-point buffers")
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (

@@ -104,14 +104,18 @@ def test_offsets_beyond_memw_reach_get_moving_bases(library):
 
 
 def test_refused_by_name(library):
-    """Outside the lowering: a reduction over two ranges, a non-f32 buffer beside f32 ones."""
+    """Outside the lowering: a reduction over two ranges, a non-f32 buffer beside f32 ones, a
+    whole sum to one element (exact means one chain: nothing to run in parallel)."""
     from rewriter.backends.hexagon.scalar import ScalarSelector
     for text, why in (("""kernel k(x: f32[4, 6, 6]) -> (out: f32[4]) {
                         i = range(4); a = range(6, reduce); b = range(6, reduce)
                         out[i] = sum(x[i, a, b], a, b) }""", "over 2 ranges"),
                       ("""kernel k(x: f32[8], n: i32[8]) -> (out: f32[8]) {
                         i = range(8)
-                        out[i] = x[i] }""", "other than f32")):
+                        out[i] = x[i] }""", "other than f32"),
+                      ("""kernel k(x: f32[50]) -> (out: f32) {
+                        i = range(50, reduce)
+                        out = sum(x[i], i) }""", "to one element")):
         k = parse_kernels(text)[0]
         with pytest.raises(HexagonUnsupported, match=why):
             ScalarSelector(k, lambda u: u, None, 1).scalar()

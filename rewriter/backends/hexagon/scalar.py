@@ -121,6 +121,8 @@ class ScalarSelector(Selector):
                     raise HexagonUnsupported(f"the f32 access {n.arg}[{n.src[0]}] (not affine in the nest's ranges)")
                 accesses.append((n.arg, a))
         run = _loop_run(names, sizes, [a for _b, a in accesses])
+        if not run:  # nothing to compute in parallel: exactness keeps a whole sum one chain
+            raise HexagonUnsupported(f"an f32 {self.kind or 'value'} to one element (one chain in the reference's order)")
         self.last, self.folded = run[-1], set(run[:-1])  # the loop index moves along `last`
         self.step: dict = {}  # buffer -> elements its pointer moves per position of the loop index
         for b, a in accesses:

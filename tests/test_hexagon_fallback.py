@@ -41,9 +41,10 @@ def _checked(kernel, library, inputs=None, **options):
 #: at sizes that are not multiples of the vector (and small: QEMU runs them in well under
 #: a second).
 FALLBACKS = {
-    "float_axpy": """kernel k(a: f32, x: f32[77], y: f32[77]) -> (out: f32[77]) {
+    "float_two_stores": """kernel k(a: f32, x: f32[77]) -> (p: f32[77], q: f32[77]) {
       i = range(77)
-      out[i] = a * x[i] + y[i] }""",
+      p[i] = a * x[i]
+      q[i] = x[i] - a }""",
     "division": """kernel k(x: i32[300], d: i32[300]) -> (q: i32[300]) {
       i = range(300)
       q[i] = x[i] / (d[i] % 7 + 9) }""",
@@ -118,7 +119,7 @@ def test_llvms_code_is_shipped_where_ours_does_not_run(library):
 
 
 def test_explain_says_fallback(library):
-    k = _kernel(FALLBACKS["float_axpy"])
+    k = _kernel(FALLBACKS["float_two_stores"])
     opt = optimize(k, library, "hexagon", Options(time_limit=0.5))
     assert opt.target.explain(opt.lowered).startswith("fallback: LLVM -O3 (our selection: HexagonUnsupported")
     with pytest.raises(RewriterError, match="the code is LLVM's"):

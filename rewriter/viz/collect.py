@@ -44,7 +44,7 @@ def collect_file(path, library, target: str, options: Options | None = None) -> 
 
 def collect(kernel: Kernel, source: str, library, target: str, options: Options | None = None) -> VizReport:
     """Optimize `kernel` for `target` and gather everything the page shows. A target that
-    refuses the kernel (`hexagon: floating-point buffers not supported yet`) still gives a
+    refuses the kernel (`hexagon: f32 kernels of several stores ... not supported yet`) still gives a
     page: the source, the rewrite steps, and the refusal as its `error`."""
     options = options or Options()
     t = TARGETS.check_options(target, options)  # options the target does not take are the caller's error

@@ -2,7 +2,9 @@
 
 The function follows the standard Hexagon ABI: `void name(ptr buf0, ptr buf1, ...)` with the
 buffer pointers in r0-r5 in `kernel.buffers` order, the return address in r31 (`jumpr r31`),
-and only caller-saved registers written (r0-r15, r28, v0-v31). The loop body is a hardware
+and only caller-saved registers written (r0-r15, r28, v0-v31), except where a function allows
+the callee-saved r16-r27 (`MachineFunction.callee_saved`): the ones used are saved in a frame
+(`allocframe`) and restored before `dealloc_return`. The loop body is a hardware
 loop: `loop0(label, Rs)` in the prologue's last packet and `:endloop0` on the body's last.
 """
 from __future__ import annotations
@@ -44,16 +46,50 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
     name = reg_name(assignment)
     lines = ["\t.text", f"\t.globl\t{mf.name}", f"\t.type\t{mf.name},@function", "\t.p2align\t4",
              f"{mf.name}:"]
+    saved = _saved_pairs(assignment)
+    lines += _frame_save(saved)
     for b in mf.blocks:
         bs = sched.blocks[b.name]
         if b is mf.loop and mf.trip:
             lines.append(f".L{mf.name}_loop:")
         for k, packet in enumerate(bs.packets):
-            body = "; ".join(b.insns[i].text(name) for i in packet)
+            texts = [b.insns[i].text(name) for i in packet]
+            if saved and b is mf.blocks[-1] and k == len(bs.packets) - 1:
+                # The return waits for the restores: `dealloc_return` below.
+                texts = [t for t in texts if t != "jumpr r31"]
+                if not texts:
+                    continue
             end = ":endloop0" if (b is mf.loop and mf.trip and k == len(bs.packets) - 1) else ""
-            lines.append(f"\t{{ {body} }}{end}")
+            lines.append(f"\t{{ {'; '.join(texts)} }}{end}")
+    lines += _frame_restore(saved)
     lines.append(f"\t.size\t{mf.name}, .-{mf.name}")
     return "\n".join(lines) + "\n"
+
+
+def _saved_pairs(assignment: dict) -> list[int]:
+    """The even halves of the callee-saved register pairs the allocation used (empty unless
+    the function allowed them: `MachineFunction.callee_saved`)."""
+    used = {p for r, p in assignment.items() if r.file == "R" and p in MODEL.callee_saved}
+    return sorted({p & ~1 for p in used})
+
+
+def _frame_save(pairs: list[int]) -> list[str]:
+    """A frame holding the callee-saved pairs (`allocframe` also saves r31:30, and sets r29
+    for the packets after it), stored two a packet (slots 0 and 1)."""
+    if not pairs:
+        return []
+    out = [f"\t{{ allocframe(#{8 * len(pairs)}) }}"]
+    stores = [f"memd(r29+#{8 * k}) = r{p + 1}:{p}" for k, p in enumerate(pairs)]
+    out += [f"\t{{ {'; '.join(stores[k:k + 2])} }}" for k in range(0, len(stores), 2)]
+    return out
+
+
+def _frame_restore(pairs: list[int]) -> list[str]:
+    """The saved pairs back, then `dealloc_return` (r31:30 and r29 restored, return)."""
+    if not pairs:
+        return []
+    loads = [f"r{p + 1}:{p} = memd(r29+#{8 * k})" for k, p in enumerate(pairs)]
+    return [f"\t{{ {'; '.join(loads[k:k + 2])} }}" for k in range(0, len(loads), 2)] + ["\t{ dealloc_return }"]
 
 
 #: How far past the first unplaced instruction the last register-pressure retries may place

@@ -414,6 +414,29 @@ ROWS: tuple[InsnDesc, ...] = (
     _row("memw", "L2_loadri_io", "{d} = memw({p}+#{off})", [("d", "R")], [("p", "R")],
          "d = the word at p + off (off a multiple of 4)", "NONE", SLOTS_MEM, 2, imms=("off",),
          side_effect="load"),
+    _row("memw_st", "S2_storeri_io", "memw({p}+#{off}) = {u}", [], [("p", "R"), ("u", "R")],
+         "the word at p + off (off a multiple of 4) = u", "NONE", SLOTS_MEM, 1, imms=("off",),
+         side_effect="store", note="two stores, or a store and a load, share a packet (llvm-mc)"),
+    # Single-precision floats on the scalar core (scalar.py): IEEE binary32, round to
+    # nearest even, one rounding per instruction (Hexagon V66 Programmer's Reference Manual
+    # 80-N2040-45, "XTYPE/FP"). llvm-mc places every one of them in slot 2 or 3 only ("can
+    # utilize slots: 2, 3": LLVM's HexagonDepIICScalar.td itineraries). Their meanings are
+    # op-table patterns over one value per register (`lanewise=False`: the HVX selector's
+    # table is vectors); tests/test_hexagon_scalar_isa_qemu.py runs each on QEMU against it.
+    # The latency is the model's approximation (QEMU's packet counts do not depend on it).
+    # No sfmin/sfmax: they return the number where one operand is NaN, the op table's
+    # min/max (`b < a ? b : a`) does not, so min/max are sfcmp.gt + mux (scalar.py).
+    _row("sfadd", "F2_sfadd", "{d} = sfadd({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "add(u:f32, v:f32)", "NONE", SLOTS_23, 2, lanewise=False),
+    _row("sfsub", "F2_sfsub", "{d} = sfsub({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "sub(u:f32, v:f32)", "NONE", SLOTS_23, 2, lanewise=False),
+    _row("sfmpy", "F2_sfmpy", "{d} = sfmpy({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "mul(u:f32, v:f32)", "NONE", SLOTS_23, 2, lanewise=False),
+    # u > v, false where either is NaN (an ordered compare): the op table's lt(v, u).
+    _row("sfcmpgt", "F2_sfcmpgt", "{d} = sfcmp.gt({u},{v})", [("d", "P")], [("u", "R"), ("v", "R")],
+         "lt(v:f32, u:f32)", "NONE", SLOTS_23, 1, lanewise=False),
+    _row("mux", "C2_mux", "{d} = mux({p},{u},{v})", [("d", "R")], [("p", "P"), ("u", "R"), ("v", "R")],
+         "where(p:bool, u:i32, v:i32)", "NONE", SLOTS_ANY, 1, lanewise=False, note="any 32-bit values"),
     _row("asl_or", "S2_asl_i_r_or", "{d} |= asl({u},#{imm})", [("d", "R")], [("d", "R"), ("u", "R")],
          "d = d | (u << imm)", "NONE", SLOTS_23, 1, imms=("imm",), tied=(("d", "d"),)),
     _row("andi", "A2_andir", "{d} = and({u},#{imm})", [("d", "R")], [("u", "R")], "d = u & imm",
@@ -788,10 +811,14 @@ class MachineModel:
     vector_registers: int = 32
     scalar_registers: int = 32
     predicate_registers: int = 4  # q0-q3
+    scalar_predicates: int = 4  # p0-p3 (caller-saved)
     # r0-r5 carry the buffer pointers, r29-r31 are sp/fp/lr; r16-r27 are callee-saved (we
     # never touch them, so nothing needs saving). r28 is a caller-saved temporary.
     free_scalar: tuple[int, ...] = (6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 28)
     arg_registers: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+    # Callee-saved: used only where a function allows it (`MachineFunction.callee_saved`),
+    # saved and restored in pairs by `emit.emit_asm`'s frame.
+    callee_saved: tuple[int, ...] = tuple(range(16, 28))
 
 
 MODEL = MachineModel()

@@ -25,14 +25,14 @@ class HexagonUnsupported(RewriterError):
 
 @dataclass(frozen=True)
 class Reg:
-    cls: str  # "R", "R8" (r0-r7), "V" or "Q" (vector predicate)
+    cls: str  # "R", "R8" (r0-r7), "V", "Q" (vector predicate) or "P" (scalar predicate)
     n: int
     phys: int | None = None  # fixed physical register (argument pointers), else virtual
     hint: str = ""
 
     @property
     def file(self) -> str:
-        return self.cls if self.cls in ("V", "Q") else "R"
+        return self.cls if self.cls in ("V", "Q", "P") else "R"
 
     def __str__(self) -> str:
         if self.phys is not None:
@@ -113,6 +113,9 @@ class MachineFunction:
     trip: int  # loop iterations (0: no loop)
     notes: list = field(default_factory=list)
     args: int = 6  # argument registers r0.. that carry buffers (the others are free to use)
+    #: May registers be the callee-saved r16-r27 too (`regalloc`; `emit_asm` then saves the
+    #: ones used in a frame): for the scalar core's register-hungry float code (scalar.py).
+    callee_saved: bool = False
 
     @property
     def blocks(self) -> list[Block]:

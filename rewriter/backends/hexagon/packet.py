@@ -4,6 +4,7 @@ its resource class each) all distinct, slot 1 empty beside vmemu. The list sched
 packing bound and the pipelined emission all ask this one predicate."""
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import product
 
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
@@ -11,7 +12,18 @@ from rewriter.backends.hexagon.isa import MODEL, MachineModel
 
 def packet_fits(model: MachineModel, descs) -> bool:
     """Whether instructions with these descriptions can form one packet."""
-    descs = list(descs)
+    descs = tuple(descs)
+    # The machine's own model is cached: the schedulers ask about the same few combinations
+    # of rows millions of times (a scalar float body of 3000 instructions).
+    return _fits_model(descs) if model is MODEL else _fits(model, descs)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fits_model(descs: tuple) -> bool:
+    return _fits(MODEL, descs)
+
+
+def _fits(model: MachineModel, descs: tuple) -> bool:
     if sum(d.parts for d in descs) > model.max_insns or sum(d.words for d in descs) > model.max_words:
         return False
     if not _slots_ok(descs, forbid={1} if any(d.no_slot1 for d in descs) else frozenset()):

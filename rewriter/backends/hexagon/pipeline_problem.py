@@ -151,14 +151,15 @@ def body_dependences(block: Block) -> list[Dep]:
 
 def usable_registers(mf: MachineFunction, model: MachineModel = MODEL) -> dict:
     """Register file -> registers the loop's own values may use: the allocator's pools (V,
-    Q, and the scalar registers r6-r15, r28 and unused argument registers) less the virtual
+    Q, P, and the scalar registers r6-r15, r28, unused argument registers and, where the
+    function allows them, r16-r27) less the virtual
     registers the body reads but never writes (invariants held through the loop)."""
     body = mf.loop.insns
     defined = {r for i in body for r in i.defs}
     invariant = {r for i in body for r in i.uses if r not in defined and r.phys is None}
     spare = [r for r in model.arg_registers if r >= mf.args]
-    pools = {"V": model.vector_registers, "Q": model.predicate_registers,
-             "R": len(set(model.free_scalar) | set(spare))}
+    pools = {"V": model.vector_registers, "Q": model.predicate_registers, "P": model.scalar_predicates,
+             "R": len(set(model.free_scalar) | set(spare) | set(model.callee_saved if mf.callee_saved else ()))}
     return {f: max(0, n - sum(1 for r in invariant if r.file == f)) for f, n in pools.items()}
 
 

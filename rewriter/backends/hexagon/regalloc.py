@@ -16,8 +16,9 @@ there. Two segments may touch at a packet: a packet reads its registers before i
 any, so a register last read in packet p can be written again in packet p (but two writes
 in one packet never share a register).
 
-Scalar registers come from the caller-saved ones beyond the argument pointers (r6-r15, r28:
-no callee-saved r16-r27 is used, so nothing needs saving); the `R8` class (the `Rt8` of
+Scalar registers come from the caller-saved ones beyond the argument pointers (r6-r15, r28),
+then, where the function allows it (`MachineFunction.callee_saved`: the scalar core's float
+code), the callee-saved r16-r27, which `emit.emit_asm` saves in a frame; the `R8` class (the `Rt8` of
 valign, vshuff, vdeal) is r0-r7: r6, r7 and the argument registers no buffer uses. Vector registers are v0-v31 (all
 caller-saved); a register pair (vshuff's Vdd) is v(2k+1):2k.
 """
@@ -110,7 +111,9 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
     spare = [r for r in model.arg_registers if r >= mf.args]
     low = sorted({6, 7} | set(spare))
     pools = {"V": list(range(model.vector_registers)), "Q": list(range(model.predicate_registers)),
-             "R": [r for r in model.free_scalar if r not in low] + low,
+             "P": list(range(model.scalar_predicates)),
+             "R": [r for r in model.free_scalar if r not in low] + low
+             + (list(model.callee_saved) if mf.callee_saved else []),  # the frame's last: it costs packets
              "R8": low}
     occupied: dict[tuple[str, int], list] = {}  # (file, phys) -> segments already placed there
 

@@ -140,6 +140,7 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
     elif cyclic:
         for i, j, lat in carried_edges(block):
             prio[i] = max(prio[i], lat + prio[j])
+    order = sorted(range(n), key=lambda i: (-prio[i], i))  # priorities are fixed: sort once
     packet_of: dict[int, int] = {}
     cycle_of: dict[int, int] = {}
     packets: list[list[int]] = []
@@ -155,11 +156,13 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
             progress = False
             first = next(i for i in range(n) if i not in packet_of)
             end = n if window is None else min(n, first + window)
-            for i in sorted((i for i in range(first, end) if i not in packet_of and i not in current),
-                            key=lambda i: (-prio[i], i)):
-                if not _ready(i, preds, packet_of, cycle_of, current, pidx, cycle):
+            full: set = set()  # rows that do not fit beside `current` (the same answer for every copy)
+            for i in (i for i in order if first <= i < end and i not in packet_of and i not in current):
+                if id(block.insns[i].desc) in full or not _ready(i, preds, packet_of, cycle_of, current, pidx, cycle):
                     continue
-                if packet_fits(model, [block.insns[k].desc for k in current + [i]]):
+                if not packet_fits(model, [block.insns[k].desc for k in current + [i]]):
+                    full.add(id(block.insns[i].desc))
+                else:
                     current.append(i)
                     progress = True
                     break

@@ -1,13 +1,15 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
 vrmpy where it regroups onto one), a matrix product (`matmul.py`), a stencil (`stencil.py`),
-a transpose (`transpose.py`); pools and everything else go to the general lowering (`rows.py`)."""
+a transpose (`transpose.py`); pools and everything else go to the general lowering (`rows.py`);
+float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
 from __future__ import annotations
 
 from rewriter.backends.hexagon.matmul import matmul
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
+from rewriter.backends.hexagon.scalar import ScalarSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
 from rewriter.backends.hexagon.stencil import stencil
 from rewriter.backends.hexagon.transpose import TransposeSelector, transposed_read
@@ -20,6 +22,8 @@ def select(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "na
     normalizes terms with the portable rules, `select_rw` with the Hexagon target rules;
     `form` (a key of `SELECTION_FORMS`) picks among the selection alternatives. Raises
     `HexagonUnsupported` (the general lowering's reason) where neither covers the kernel."""
+    if any(b.dtype.is_float for b in kernel.buffers):
+        return ScalarSelector(kernel, simplify, select_rw, unroll, form).scalar()
     try:
         return _shaped(kernel, simplify, select_rw, unroll, form)
     except FormNotApplicable:
@@ -45,8 +49,6 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     if kernel.temps:
         raise HexagonUnsupported("temporary buffers")
     (st,) = kernel.stores
-    if any(b.dtype.is_float for b in kernel.buffers):
-        raise HexagonUnsupported("floating-point buffers")
     value = st.src[-1]
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (

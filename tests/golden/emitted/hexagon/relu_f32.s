@@ -1,120 +1,32 @@
-# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: floating-point buffers (v66 HVX has no float lanes) not supported yet)
-	.attribute	4, 66
-	.attribute	5, 66
-	.attribute	8, 1
-	.attribute	10, 1
-	.file	"<string>"
+# versus LLVM -O3: 131076 packets on QEMU, ours 81924 (random_inputs seed 0): ours kept
 	.text
 	.globl	relu_f32
-	.p2align	4
 	.type	relu_f32,@function
-relu_f32:
-	{
-		r7:6 = combine(#0,#8)
-		r4 = #0
-		r3:2 = combine(#0,#0)
-	}
-	{
-		r8 = ##65536
-		r9 = #0
-		r29 = add(r29,#-16)
-	}
-	{
-		memd(r29+#8) = r17:16
-		memd(r29+#0) = r19:18
-	}
 	.p2align	4
-.LBB0_1:
-	{
-		r12 = asl(r2,#2)
-		r13 = memw(r0+r2<<#2)
-	}
-	{
-		r15 = sfmax(r13,r4)
-		r14 = setbit(r12,#2)
-		r28 = or(r12,#12)
-		r5 = or(r12,#20)
-	}
-	{
-		p0 = sfcmp.uo(r13,r13)
-		r11 = setbit(r12,#3)
-		r10 = memw(r0+r14<<#0)
-		r16 = memw(r0+r28<<#0)
-	}
-	{
-		r13 = sfmax(r10,r4)
-		p1 = sfcmp.uo(r10,r10)
-		if (p0) r15 = add(r13,#0)
-	}
-	{
-		if (p1) r13 = add(r10,#0)
-		r15 = memw(r0+r11<<#0)
-		memw(r1+r2<<#2) = r15
-	}
-	{
-		r13 = sfmax(r15,r4)
-		r17 = setbit(r12,#4)
-		memw(r1+r14<<#0) = r13
-	}
-	{
-		p1 = sfcmp.uo(r15,r15)
-		r19 = or(r12,#24)
-		if (p1.new) r13 = add(r15,#0)
-		r18 = memw(r0+r17<<#0)
-	}
-	{
-		r14 = sfmax(r16,r4)
-		p0 = sfcmp.uo(r16,r16)
-		r10 = memw(r0+r5<<#0)
-	}
-	{
-		r13 = sfmax(r18,r4)
-		if (p0) r14 = add(r16,#0)
-		r12 = or(r12,#28)
-		memw(r1+r11<<#0) = r13
-	}
-	{
-		p0 = sfcmp.uo(r18,r18)
-		r3:2 = add(r3:2,r7:6)
-		r15 = memw(r0+r19<<#0)
-		memw(r1+r28<<#0) = r14
-	}
-	{
-		r14 = sfmax(r10,r4)
-		p1 = sfcmp.uo(r10,r10)
-		if (p0) r13 = add(r18,#0)
-		r28 = memw(r0+r12<<#0)
-	}
-	{
-		r11 = sfmax(r15,r4)
-		p2 = cmp.eq(r3:2,r9:8)
-		if (p1) r14 = add(r10,#0)
-		memw(r1+r17<<#0) = r13
-	}
-	{
-		r13 = sfmax(r28,r4)
-		p0 = sfcmp.uo(r15,r15)
-		memw(r1+r5<<#0) = r14
-	}
-	{
-		p1 = sfcmp.uo(r28,r28)
-		if (p0) r11 = add(r15,#0)
-	}
-	{
-		if (p1) r13 = add(r28,#0)
-		memw(r1+r19<<#0) = r11
-	}
-	{
-		if (!p2) jump:nt .LBB0_1
-		memw(r1+r12<<#0) = r13
-	}
-	{
-		r29 = add(r29,#16)
-		jumpr r31
-		r17:16 = memd(r29+#8)
-		r19:18 = memd(r29+#0)
-	}
-.Lfunc_end0:
-	.size	relu_f32, .Lfunc_end0-relu_f32
-
-	.section	".note.GNU-stack","",@progbits
+relu_f32:
+	{ r9 = #0; r11 = #8191; r8 = memw(r0+#0); r10 = memw(r0+#4) }
+	{ r12 = memw(r0+#8); r13 = memw(r0+#12) }
+	{ r14 = memw(r0+#16); r15 = memw(r0+#20) }
+	{ r11 = memw(r0+#24); r28 = memw(r0+#28); r0 = add(r0,#32); loop0(.Lrelu_f32_loop,r11) }
+.Lrelu_f32_loop:
+	{ p0 = sfcmp.gt(r9,r8); p1 = sfcmp.gt(r9,r10) }
+	{ r2 = mux(p0,r9,r8); r3 = mux(p1,r9,r10); r8 = memw(r0+#0); r10 = memw(r0+#4) }
+	{ p0 = sfcmp.gt(r9,r12); p1 = sfcmp.gt(r9,r13); memw(r1+#0) = r2 }
+	{ r13 = mux(p0,r9,r12); r2 = mux(p1,r9,r13); memw(r1+#4) = r3; r12 = memw(r0+#8) }
+	{ p0 = sfcmp.gt(r9,r14); p1 = sfcmp.gt(r9,r15); memw(r1+#8) = r13; r13 = memw(r0+#12) }
+	{ r3 = mux(p0,r9,r14); r4 = mux(p1,r9,r15); memw(r1+#12) = r2; r14 = memw(r0+#16) }
+	{ p0 = sfcmp.gt(r9,r11); p1 = sfcmp.gt(r9,r28); memw(r1+#16) = r3; r15 = memw(r0+#20) }
+	{ r5 = mux(p0,r9,r11); r2 = mux(p1,r9,r28); memw(r1+#20) = r4; r11 = memw(r0+#24) }
+	{ memw(r1+#24) = r5; r28 = memw(r0+#28); r0 = add(r0,#32) }
+	{ memw(r1+#28) = r2; r1 = add(r1,#32) }:endloop0
+	{ p0 = sfcmp.gt(r9,r8); p1 = sfcmp.gt(r9,r10) }
+	{ r2 = mux(p0,r9,r8); r3 = mux(p1,r9,r10); p0 = sfcmp.gt(r9,r12); p1 = sfcmp.gt(r9,r13) }
+	{ r13 = mux(p0,r9,r12); r2 = mux(p1,r9,r13); p0 = sfcmp.gt(r9,r14); memw(r1+#0) = r2 }
+	{ r3 = mux(p0,r9,r14); p1 = sfcmp.gt(r9,r15); p0 = sfcmp.gt(r9,r11); memw(r1+#4) = r3 }
+	{ r4 = mux(p1,r9,r15); r5 = mux(p0,r9,r11); p1 = sfcmp.gt(r9,r28); memw(r1+#8) = r13 }
+	{ r2 = mux(p1,r9,r28); memw(r1+#12) = r2 }
+	{ memw(r1+#16) = r3 }
+	{ memw(r1+#20) = r4 }
+	{ memw(r1+#24) = r5 }
+	{ memw(r1+#28) = r2; r1 = add(r1,#32); jumpr r31 }
+	.size	relu_f32, .-relu_f32

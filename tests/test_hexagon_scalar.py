@@ -1,0 +1,121 @@
+"""f32 kernels on the scalar core (rewriter/backends/hexagon/scalar.py), compiled by our
+selection, run on QEMU and compared with the reference *bit for bit* (tolerance 0: the code
+keeps the reference's operations and order, so nothing but NaN payloads may differ)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rewriter.backends.hexagon import compile_hexagon
+from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.dsl.rule import load_library
+from rewriter.kernel.parser import parse_kernels
+from rewriter.kernel.reference import random_inputs
+from rewriter.pipeline import Options, check_against_reference, load, optimize
+from rewriter.runtime.hexagon import find_toolchain, run_on_qemu
+from rewriter.targets.hexagon import OURS, made_by
+
+ROOT = Path(__file__).resolve().parent.parent
+EXACT = (0.0, 0.0)
+
+pytestmark = pytest.mark.skipif(find_toolchain() is None, reason="needs llvm-mc, ld.lld and qemu-hexagon")
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([ROOT / "rules"])
+
+
+def _ours_exact(text: str, library, unroll: int | None = None, inputs=None, seed: int = 7):
+    """Compiled by our selection (through the pipeline; at one unroll factor by the backend
+    directly, so that factor's tail is the code that runs), exact on QEMU. The assembly."""
+    k = parse_kernels(text)[0]
+    inputs = inputs or random_inputs(k, seed)
+    if unroll is None:
+        opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
+        assert made_by(opt.code) == OURS, opt.notes
+        got, asm = load(opt)(inputs), opt.text("asm")
+    else:
+        code = compile_hexagon(k, library, unroll=unroll)
+        got, asm = run_on_qemu(k, code.asm, inputs).outputs, code.asm
+    bad = check_against_reference(k, got, inputs, tolerance=EXACT)
+    assert not bad, bad
+    return asm, got
+
+
+@pytest.mark.parametrize("n, taps, unroll", [(37, 5, 4), (1000, 3, 8), (9, 8, 2), (130, 1, None)])
+def test_fir_sums_in_reference_order(n, taps, unroll, library):
+    """`sum(x[i + k] * h[k], k)`: each output's products added in index order; n off the unroll."""
+    asm, _ = _ours_exact(f"""kernel k(x: f32[{n + taps - 1}], h: f32[{taps}]) -> (y: f32[{n}]) {{
+      i = range({n}); k = range({taps}, reduce)
+      y[i] = sum(x[i + k] * h[k], k) }}""", library, unroll)
+    assert "sfmpy(" in asm and ("sfadd(" in asm or taps == 1) and "+= sfmpy" not in asm
+
+
+@pytest.mark.parametrize("m, n, p, unroll", [(5, 7, 9, 1), (3, 12, 2, 2), (6, 1, 17, 4)])
+def test_matrix_products(m, n, p, unroll, library):
+    """A matmul loops over i (a's rows move, b stays), j and k unrolled in the body."""
+    _ours_exact(f"""kernel k(a: f32[{m}, {p}], b: f32[{p}, {n}]) -> (c: f32[{m}, {n}]) {{
+      i = range({m}); j = range({n}); k = range({p}, reduce)
+      c[i, j] = sum(a[i, k] * b[k, j], k) }}""", library, unroll)
+
+
+@pytest.mark.parametrize("op", ["a[y, x] + b[y, x]", "a[y, x] - b[y, x] * 0.75", "min(a[y, x], b[y, x])",
+                                "max(a[y, x] * b[y, x], s)", "where(a[y, x] < b[y, x], s, a[y, x])"])
+def test_elementwise_maps_over_a_fused_nest(op, library):
+    """y and x walk every buffer row-major: one loop over y_x (3 x 11 = 33 positions, off the
+    unroll), a scalar parameter `s` whose pointer stays put, a constant hoisted."""
+    _ours_exact(f"""kernel k(a: f32[3, 11], b: f32[3, 11], s: f32) -> (out: f32[3, 11]) {{
+      y = range(3); x = range(11)
+      out[y, x] = {op} }}""", library, unroll=4)
+
+
+@pytest.mark.parametrize("kind, r, n", [("reduce_max", 5, 13), ("reduce_min", 9, 4), ("sum", 2, 31)])
+def test_row_reductions(kind, r, n, library):
+    _ours_exact(f"""kernel k(x: f32[{r}, {n}]) -> (out: f32[{r}]) {{
+      i = range({r}); j = range({n}, reduce)
+      out[i] = {kind}(x[i, j], j) }}""", library)
+
+
+def test_min_max_with_nan_and_signed_zeros_as_the_op_table(library):
+    """min/max are `b < a ? b : a` / `a < b ? b : a` (sfcmp.gt + mux), not sfmin/sfmax, which
+    return the number beside a NaN: with NaNs and zeros of both signs in the inputs the
+    outputs still equal the reference's."""
+    text = """kernel k(a: f32[40], b: f32[40]) -> (lo: f32[40]) {
+      i = range(40)
+      lo[i] = max(min(a[i], b[i]), a[i] - b[i]) }"""
+    k = parse_kernels(text)[0]
+    vals = np.array([np.nan, 0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, 2.5], np.float32)
+    rng = np.random.default_rng(0)
+    inputs = {"a": rng.choice(vals, 40), "b": rng.choice(vals, 40)}
+    _asm, got = _ours_exact(text, library, inputs=inputs)
+    assert np.isnan(got["lo"]).any()
+
+
+def test_offsets_beyond_memw_reach_get_moving_bases(library):
+    """x[i + 1500] is 6000 bytes past the pointer (memw reaches 4092): a base register of its
+    own, moved with the pointer each iteration."""
+    asm, _ = _ours_exact("""kernel k(x: f32[1800]) -> (out: f32[300]) {
+      i = range(300)
+      out[i] = x[i] + x[i + 1500] }""", library, unroll=8)
+    assert "add(r0,#4096)" in asm.replace(" ", "")
+
+
+def test_refused_by_name(library):
+    """Outside the lowering: a reduction over two ranges, a non-f32 buffer beside f32 ones, a
+    whole sum to one element (exact means one chain: nothing to run in parallel)."""
+    from rewriter.backends.hexagon.scalar import ScalarSelector
+    for text, why in (("""kernel k(x: f32[4, 6, 6]) -> (out: f32[4]) {
+                        i = range(4); a = range(6, reduce); b = range(6, reduce)
+                        out[i] = sum(x[i, a, b], a, b) }""", "over 2 ranges"),
+                      ("""kernel k(x: f32[8], n: i32[8]) -> (out: f32[8]) {
+                        i = range(8)
+                        out[i] = x[i] }""", "other than f32"),
+                      ("""kernel k(x: f32[50]) -> (out: f32) {
+                        i = range(50, reduce)
+                        out = sum(x[i], i) }""", "to one element")):
+        k = parse_kernels(text)[0]
+        with pytest.raises(HexagonUnsupported, match=why):
+            ScalarSelector(k, lambda u: u, None, 1).scalar()

@@ -24,30 +24,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rewriter.backends.hexagon.isa import INSNS, MODEL
-from rewriter.backends.hexagon.lanesem import is_equations, typed_term
+from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.licm import hoist_invariants
+from rewriter.backends.hexagon.rowtables import (
+    PACKS, WIDENING_MULS, LANE_ROWS, COMPARE_ROWS, TERM_ROWS, _match,
+    _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, WHERE_FORMS, _lane_coverable,
+    _elem_bytes, _signed_twin, _splat_bits, _signed32,
+)
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
-from rewriter.dsl.parser import parse_expr
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import DType, parse_dtype
-from rewriter.ir.ops import OPS
 from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import Kernel
 from rewriter.rewrite.engine import Rewriter
 
 VBYTES = MODEL.vector_bytes
 
-#: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
-#: from two input vectors (`Vu` high half, `Vv` low half).
-PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat"}
-#: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
-#: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
-WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (
-    ("i8", "i8", "vmpybv"), ("u8", "u8", "vmpyubv"), ("u8", "i8", "vmpybusv"),
-    ("i16", "i16", "vmpyhv"), ("u16", "u16", "vmpyuhv"), ("i16", "u16", "vmpyhus"))}
 #: The most independent accumulators a sum of widening products splits into (`widening_dot`).
 MAX_DOT_CHAINS = 2
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
@@ -89,99 +83,6 @@ SELECTION_FORMS = {"native": Form(), "widened": Form(widen=True), "unaligned": F
                    "vtmpy": Form(tmpy=True), "sliding": Form(sliding=True)}
 
 
-def _lane_rows() -> dict:
-    """(op, lane type) -> (row, operand names in order) for every lane-wise ISA row."""
-    table = {}
-    for row in INSNS.values():
-        if not row.lanewise:
-            continue
-        p = parse_expr(row.sem)
-        names = [a.name for a in p.args]
-        t = p.args[0].dtype
-        table.setdefault((p.op, t), (row, names, [a.dtype for a in p.args]))
-    return table
-
-
-LANE_ROWS = _lane_rows()
-
-
-def _compare_rows() -> dict:
-    """(op, lane type) -> (row, operand names in order) for the compares into Q registers."""
-    table = {}
-    for row in INSNS.values():
-        # A lane-wise compare (`lt(v:u8, u:u8)`), not one stated as lane equations (the
-        # accumulating `Qx &= vcmp..` and `vand` rows, which selection does not use).
-        if row.defs and row.defs[0][1] == "Q" and not is_equations(row.sem) and "[" not in row.sem:
-            p = parse_expr(row.sem)
-            table[(p.op, p.args[0].dtype)] = (row, [a.name for a in p.args])
-    return table
-
-
-COMPARE_ROWS = _compare_rows()
-
-
-def _term_rows() -> dict:
-    """root op -> [(pattern, row)] for the rows whose meaning is one term over their vector
-    operands at one lane width (`vavg`, `vnavg`, `vabsdiff`: `cast<u8>(shr(add(cast<u16>(u:u8),
-    cast<u16>(v:u8)), 1))`): the selector covers a kernel term with the row where the term
-    matches the row's own meaning (`Selector._term_row`), so the table is the selection rule,
-    and QEMU checks the table (tests/test_hexagon_isa_qemu.py)."""
-    table: dict = {}
-    for row in INSNS.values():
-        if row.lanewise or row.tied or len(row.defs) != 1 or row.defs[0][1] != "V" or is_equations(row.sem) \
-                or any(c != "V" for _, c in row.uses):
-            continue
-        try:
-            p = typed_term(row.sem)
-        except RewriterError:
-            continue
-        leaves = [n for n in p.toposort() if n.op == "var"]
-        if {n.arg.name for n in leaves} != {n for n, _ in row.uses} or any(
-                n.dtype.scalar.bits != p.dtype.scalar.bits for n in leaves):
-            continue
-        table.setdefault(p.op, []).append((p, row))
-    return table
-
-
-TERM_ROWS = _term_rows()
-
-
-def _match(pattern: UOp, term: UOp, binding: dict) -> bool:
-    """Whether `term` is `pattern` with its variables bound (consistently) to subterms."""
-    if pattern.op == "var":
-        bound = binding.setdefault(pattern.arg.name, term)
-        return bound is term and term.dtype == pattern.dtype
-    if pattern.op != term.op or pattern.dtype != term.dtype or pattern.arg != term.arg \
-            or len(pattern.src) != len(term.src):
-        return False
-    orders = [term.src]
-    if len(term.src) == 2 and term.op in OPS and OPS[term.op].commutes_at(term.src[0].dtype):
-        orders.append(term.src[::-1])  # canonical operand order may differ between the two
-    for src in orders:
-        trial = dict(binding)
-        if all(_match(p, t, trial) for p, t in zip(pattern.src, src)):
-            binding.update(trial)
-            return True
-    return False
-#: (source lane bits, source signed) -> the widening row; lane bits -> the truncating pack.
-_EXTEND = {(8, False): "vzxtb", (8, True): "vsxtb", (16, False): "vzxth", (16, True): "vsxth"}
-_TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
-#: Wrapping ops whose result bits do not depend on the signedness: an unsigned lane uses the
-#: signed row of its width (vadd.b adds u8 lanes too).
-SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
-#: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
-BITWISE = frozenset({"and", "or", "xor", "not"})
-#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
-WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
-               "eq": ("eq", False, False), "ne": ("eq", False, True)}
-
-
-def _lane_coverable(rhs) -> bool:
-    """Whether every target op of a rule's right side has a lane-wise row (or pack)."""
-    covered = {op for op, _ in LANE_ROWS} | {op for op, _ in COMPARE_ROWS} | set(PACKS)
-    return all(p.op in covered for p in rhs.walk() if p.kind == "op" and p.op.startswith("hvx."))
-
-
 class SelectionRewriter(Rewriter):
     """The Hexagon target rules (scope hexagon), which selection normalizes terms with,
     `expand`: the expansions (scope hexagon-expand), applied only at a node no instruction
@@ -205,30 +106,6 @@ class FormNotApplicable(HexagonUnsupported):
 
     def __init__(self, why: str):
         RewriterError.__init__(self, f"hexagon: {why}")
-
-
-def _elem_bytes(t: DType) -> int:
-    return max(1, t.scalar.bits // 8)
-
-
-def _signed_twin(t: DType) -> DType:
-    """The signed type of t's width (equality does not depend on the signedness)."""
-    return parse_dtype(f"i{t.scalar.bits}")
-
-
-def _splat_bits(value: int, t: DType) -> int:
-    """A lane value replicated over 32 bits (what vsplat / the `Rt.b` operands read)."""
-    bits = t.scalar.bits
-    v = value & ((1 << bits) - 1)
-    out = 0
-    for k in range(32 // bits):
-        out |= v << (k * bits)
-    return out
-
-
-def _signed32(v: int) -> int:
-    v &= 0xFFFFFFFF
-    return v - (1 << 32) if v >> 31 else v
 
 
 @dataclass

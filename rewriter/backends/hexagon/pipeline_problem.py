@@ -17,7 +17,7 @@ backend's own adapter, states the body with true dependences only, to compare II
       - instruction words: `words` of capacity 4, each op its words (a `##` extender costs
         one more); at most 4 instructions: the machine's issue width.
       - HVX resources (MPY0, MPY1, SHIFT, XLANE, LD, ST), capacity 1 each: one option per
-        alternative of the op's resource class (`isa.RESOURCE_CLASSES`), the same "all taken
+        alternative of the op's resource class (`insn_desc.RESOURCE_CLASSES`), the same "all taken
         resources distinct" rule `packet_fits` checks.
     Nothing is left to a post-check: the test suite compares the two on packets.
   * dependences read off the body executed twice (`schedule.dependences` of body + body):

@@ -104,6 +104,10 @@ class Block:
         return i
 
 
+#: The constant pool's label: the function's name and this.
+POOL_SUFFIX = "_pool"
+
+
 @dataclass
 class MachineFunction:
     name: str
@@ -113,6 +117,9 @@ class MachineFunction:
     trip: int  # loop iterations (0: no loop)
     notes: list = field(default_factory=list)
     args: int = 6  # argument registers r0.. that carry buffers (the others are free to use)
+    #: Constant vectors the code loads from `<name>_pool` (POOL_SUFFIX), 128 bytes each,
+    #: in order: control vectors and byte masks (permute.py).
+    pool: tuple = ()
 
     @property
     def blocks(self) -> list[Block]:

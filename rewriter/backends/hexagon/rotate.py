@@ -74,7 +74,7 @@ def rotate_loads(mf: MachineFunction) -> MachineFunction | None:
     loop = Block(mf.loop.name, rest + loads)
     epi = Block(mf.epilogue.name, [_clone(i) for i in rest] + list(mf.epilogue.insns))
     notes = list(mf.notes) + ["loads rotated one iteration ahead (two-stage pipeline)"]
-    return MachineFunction(mf.name, pro, loop, epi, mf.trip - 1, notes, mf.args)
+    return MachineFunction(mf.name, pro, loop, epi, mf.trip - 1, notes, mf.args, mf.pool)
 
 
 def _clone(i):

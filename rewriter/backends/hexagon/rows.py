@@ -36,6 +36,7 @@ import itertools
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -107,7 +108,8 @@ class RowSelector(Selector):
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
-        k = self.k = split_divided_ranges(self.k)  # (index divisions made affine: split.py)
+        # (index divisions made affine: split.py; a small channel range unrolled: permute.py)
+        k = self.k = unroll_channels(split_divided_ranges(self.k))
         stores = self._inline_temps(list(k.stores))
         written = {st.arg for st in stores}
         self.store_forms = [self._store_form(st) for st in stores]
@@ -134,9 +136,10 @@ class RowSelector(Selector):
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
         self.groups = store_groups(stores, self.store_forms, lanes[-1], lambda b: _elem_bytes(k.buffer(b).dtype))
-        if any(g.factor > 1 for g in self.groups):
-            self.notes.append(f"{'; '.join(dict.fromkeys(g.buffer for g in self.groups if g.factor > 1))}: "
-                              "stores a lane apart interleaved by vshuff (split.py)")
+        if any(g.factor > 1 for g in self.groups):  # (the notes: how each interleaves)
+            how = {g.buffer: "a gather (permute.py)" if g.factor & (g.factor - 1) else "vshuff (split.py)"
+                   for g in self.groups if g.factor > 1}
+            self.notes += [f"{b}: stores a lane apart interleaved by {h}" for b, h in how.items()]
         rows = 1
         for n in outer:
             rows *= k.range(n).size
@@ -288,7 +291,7 @@ class RowSelector(Selector):
         if self.lane_reduce is not None:  # the reduction's range is the lane range
             (lane,) = self.lane_reduce.arg[1]
             for buf, a in accesses:
-                if a.get(lane, 0) not in (0, 1, 2):
+                if not _readable(a.get(lane, 0)):
                     raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
             return order, [lane], self.k.range(lane).size
         if not order or store_a[order[-1]] != 1 and not self._interleaved(stores, order[-1]):
@@ -296,7 +299,7 @@ class RowSelector(Selector):
         lane = order[-1]
         written = {st.arg for st in stores}
         for buf, a in accesses:
-            if buf not in written and a.get(lane, 0) not in (0, 1, 2) or buf in written and a.get(lane, 0) < 1:
+            if buf not in written and not _readable(a.get(lane, 0)) or buf in written and a.get(lane, 0) < 1:
                 raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
         lanes, width = [lane], self.k.range(lane).size
         for n in reversed(order[:-1]):  # join outer ranges walked contiguously by every access
@@ -547,6 +550,8 @@ class RowSelector(Selector):
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
+        if s.lane > 2:  # (a compile-time gather: permute.py)
+            return strided_read(self, u.arg, first, t, s.lane)
         if eb not in EVEN_LANES:
             raise HexagonUnsupported(f"a stride-2 read of {t}")
         # The pair of vectors from the even element at or before `first`: its even lanes
@@ -705,6 +710,12 @@ class RowSelector(Selector):
             if n:
                 p = self.ptr[buf]
                 self.body.add(insn("addi", d=p, u=p, imm=n * _elem_bytes(self.k.buffer(buf).dtype)))
+
+
+def _readable(elements_per_lane: int) -> bool:
+    """Whether a read walking this many elements a lane has a lowering: a splat (0), a
+    vector (1), even lanes (2), a gather (permute.py)."""
+    return 0 <= elements_per_lane <= MAX_STRIDE
 
 
 def _terms(kernel, reduce: UOp) -> int:

@@ -42,10 +42,12 @@ Bytes are the unit, so any element size works (halves are byte pairs).
 """
 from __future__ import annotations
 
+from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import POOL_SUFFIX, HexagonUnsupported, Reg, insn
 from rewriter.backends.hexagon.router import RoutingError, route
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
+from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import const
 from rewriter.kernel.kernel import Kernel
 
@@ -76,12 +78,16 @@ def strided_read(sel, buf: str, first: int, t, stride: int) -> list[Reg]:
         # Off an aligned pointer the grid vectors around the bytes are plain loads (the
         # routes absorb the offset); elsewhere the vectors start at the first byte.
         base = lo - lo % VBYTES if sel._aligned(buf) else lo
-        srcs = [sel._vector(buf, base + k * VBYTES) for k in range(-(-(hi - base) // VBYTES))]
+        # A source vector past the buffer's reach holds no real lane's bytes (a row narrower
+        # than a block: its lanes past the row are never stored), so it is not read.
+        srcs = [sel._vector(buf, base + k * VBYTES) if sel._fits(buf, base + (k + 1) * VBYTES) else None
+                for k in range(-(-(hi - base) // VBYTES))]
         spec = {}
         for i in range(per_vec):
             for e in range(eb):
                 g = (first + stride * (j * per_vec + i)) * eb + e - base
-                spec[i * eb + e] = (srcs[g // VBYTES], g % VBYTES)
+                if srcs[g // VBYTES] is not None:
+                    spec[i * eb + e] = (srcs[g // VBYTES], g % VBYTES)
         out += gather(sel, [spec])
     return out
 
@@ -111,6 +117,9 @@ def gather(sel, outputs: list[dict]) -> list[Reg]:
     key = ("gather", tuple(tuple(sorted(o.items(), key=lambda x: x[0])) for o in outputs))
     if key in sel.vloads:
         return sel.vloads[key]
+    if not all(outputs):  # (an output of no defined byte: any vector, the zero one)
+        zero = sel.vector_const(0, parse_dtype("u8"))
+        return [gather(sel, [o])[0] if o else zero for o in outputs]
     per_output = [min(_merge_first(o), _route_each(o), key=lambda p: p[0]) for o in outputs]
     shared = _shared(outputs)
     cost = tuple(sum(p[0][i] for p in per_output) for i in range(2))
@@ -255,9 +264,15 @@ def _mask(sel, positions: frozenset) -> Reg:
             sel.pool[index][p] |= 1 << bit
         sel.consts[("mask-bank",)] = (index, bit + 1)
         sel.consts[key] = (index, bit)
+    # The predicate made for these positions lately is still there while its rotating
+    # register has not been taken again (fewer than four takes since).
+    made = sel.vloads.get(("mask-q", positions))
+    if made is not None and len(sel.q_uses) - made[1] < MODEL.predicate_registers:
+        return made[0]
     index, bit = sel.consts[key]
     q = sel.rotating_q()
     sel.body.add(insn("vandvrt", d=q, u=_pool_load(sel, index), t=sel.scalar_const((1 << bit) * 0x01010101)))
+    sel.vloads[("mask-q", positions)] = (q, len(sel.q_uses))
     return q
 
 

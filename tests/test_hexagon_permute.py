@@ -108,6 +108,16 @@ def test_channel_sum_u8(s, h, w, library):
 
 
 @qemu
+@pytest.mark.parametrize("s, g", [(3, 8), (5, 30), (7, 19)])
+def test_segment_sums_not_of_powers_of_two(s, g, library):
+    """`sum(x[y, g*s + j], j)` with s not a power of two (which segments.py's deal rounds
+    halve): the terms unrolled, each a gather of s elements a lane."""
+    _ours_checked(f"""kernel k(x: u8[2, {g * s + 1}]) -> (out: i32[2, {g}]) {{
+      y = range(2); g = range({g}); j = range({s}, reduce)
+      out[y, g] = sum(cast<i32>(x[y, g * {s} + j]), j) }}""", library)
+
+
+@qemu
 @pytest.mark.parametrize("t, s, h, w, pitch", [("u8", 3, 3, 100, 101), ("i16", 3, 3, 50, 53), ("i16", 5, 2, 70, 70),
                                                 ("u8", 3, 4, 300, 300), ("u8", 4, 3, 90, 97)])
 def test_weighted_channels(t, s, h, w, pitch, library):

@@ -309,6 +309,8 @@ def unroll_channels(kernel: Kernel) -> Kernel:
         walks.append(a)
     if all(a.get(x, 0) == s * a.get(c, 0) for a in walks):
         return kernel  # (every access walks x and c as one range: the lanes join them)
+    if any(not 0 <= a.get(x, 0) <= MAX_STRIDE for a in walks):
+        return kernel  # (a read the lanes over x could not walk: another lowering's nest)
     olds = {n for st in kernel.stores for n in st.toposort() if n.op == "var" and n.arg.name == c}
     stores, locs = [], []
     for st, loc in zip(kernel.stores, list(kernel.store_locs) or [None] * len(kernel.stores)):

@@ -14,10 +14,13 @@ no fixed size:
     aligned loads and a `valign`, or `vmemu` where the alignment is not known at compile
     time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
     prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
-    (`vpacke`: stride-2 windows, decimation).
+    (`vpacke`: stride-2 windows, decimation), 3..8 is a compile-time gather of the s vectors
+    around the elements (`permute.py`: channels-last pixels).
   * **Index division.** An index dividing a range by a constant (`x[i / 2]`) is made affine
     first by splitting the range (`split.py`); a split lane range's stores, a lane apart,
-    are interleaved by `vshuff`.
+    are interleaved by `vshuff` (or a gather where they are not a power of two). A small
+    innermost store range that the accesses do not walk with the next one (a pixel's
+    channels) becomes constants first, so its stores interleave the same way (`permute.py`).
   * **Loop.** With no outer range left, the loop runs over blocks; otherwise the outer
     ranges fuse into one row index (they must walk every buffer row-major) and the loop runs
     over rows, each iteration computing the whole row (at most `MAX_ROW_BLOCKS` blocks).

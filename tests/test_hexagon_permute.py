@@ -181,3 +181,25 @@ def test_bgr_to_rgb_is_ours(library):
     text = (ROOT / "bench/kernels/bgr_to_rgb_u8.ir").read_text()
     opt = _ours_checked(text, library)
     assert "delta(" in opt.text("asm")
+
+
+@qemu
+@pytest.mark.parametrize("t, s, n", [("u8", 3, 200), ("i16", 5, 90), ("i32", 3, 50)])
+def test_compares_beside_gathers(t, s, n, library):
+    """A `where` on gathered channels: the compares and the gathers' byte masks share the
+    rotating predicate registers."""
+    _ours_checked(f"""kernel k(inp: {t}[{n}, {s}]) -> (out: {t}[{n}]) {{
+      x = range({n})
+      out[x] = where(inp[x, 0] > inp[x, 1], inp[x, {s - 1}], inp[x, 1] - inp[x, 0]) }}""", library)
+
+
+@qemu
+def test_gathers_under_the_global_scheduler(library):
+    """The software-pipelined loop keeps the pool loads and the routes' order."""
+    k = parse_kernels("""kernel k(inp: u8[300, 3]) -> (out: u8[300, 3]) {
+      x = range(300); c = range(3)
+      out[x, c] = inp[x, 2 - c] + inp[x, 1] }""")[0]
+    opt = optimize(k, library, "hexagon", Options(scheduler="global", versus_llvm=False))
+    assert made_by(opt.code) == OURS, opt.notes
+    inputs = random_inputs(k, 7)
+    assert not check_against_reference(k, load(opt)(inputs), inputs)

@@ -203,3 +203,25 @@ def test_gathers_under_the_global_scheduler(library):
     assert made_by(opt.code) == OURS, opt.notes
     inputs = random_inputs(k, 7)
     assert not check_against_reference(k, load(opt)(inputs), inputs)
+
+
+@qemu
+@pytest.mark.parametrize("t, s, n", [("u8", 4, 200), ("i16", 4, 70), ("u8", 8, 130)])
+def test_power_of_two_strides_are_rounds_of_packs(t, s, n, library):
+    """s = 4, 8: `vpacke`/`vpacko` of pairs, round after round (fewer permutes than the
+    gather's; the channels share every level), no delta network."""
+    opt = _ours_checked(f"""kernel k(x: {t}[{n}, {s}]) -> (out: {t}[{n}]) {{
+      i = range({n})
+      out[i] = max(x[i, 0] - x[i, {s - 1}], x[i, 1] + x[i, {s // 2}]) }}""", library)
+    asm = opt.text("asm")
+    assert "vpacke(" in asm and "vpacko(" in asm and "delta(" not in asm
+
+
+@qemu
+@pytest.mark.parametrize("s, n", [(2, 100), (3, 40)])
+def test_word_strides_by_gathers(s, n, library):
+    """Words have no `vpacke`: a stride-2 (or 3) read of i32 is a gather."""
+    opt = _ours_checked(f"""kernel k(x: i32[{s * n}]) -> (out: i32[{n}]) {{
+      i = range({n})
+      out[i] = x[{s} * i] - x[{s} * i + 1] }}""", library)
+    assert "delta(" in opt.text("asm")

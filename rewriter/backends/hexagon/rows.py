@@ -14,8 +14,9 @@ no fixed size:
     aligned loads and a `valign`, or `vmemu` where the alignment is not known at compile
     time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
     prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
-    (`vpacke`: stride-2 windows, decimation), 3..8 is a compile-time gather of the s vectors
-    around the elements (`permute.py`: channels-last pixels).
+    (`vpacke`: stride-2 windows, decimation; 4 and 8 by rounds of them), 3..8 otherwise a
+    compile-time gather of the s vectors around the elements (`permute.py`: channels-last
+    pixels).
   * **Index division.** An index dividing a range by a constant (`x[i / 2]`) is made affine
     first by splitting the range (`split.py`); a split lane range's stores, a lane apart,
     are interleaved by `vshuff` (or a gather where they are not a power of two). A small
@@ -553,24 +554,29 @@ class RowSelector(Selector):
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
-        if s.lane > 2:  # (a compile-time gather: permute.py)
-            return strided_read(self, u.arg, first, t, s.lane)
-        if eb not in EVEN_LANES:
-            raise HexagonUnsupported(f"a stride-2 read of {t}")
-        # The pair of vectors from the even element at or before `first`: its even lanes
-        # (vpacke) or its odd ones (vpacko), so x[2i] and x[2i + 1] share the two loads.
-        odd = first % 2
-        out = []
-        for j in range(n):
-            base = (first - odd + 2 * j * per_vec) * eb
-            lo, hi = self._vector(u.arg, base), self._vector(u.arg, base + VBYTES)
-            key = ("odd" if odd else "even", lo, hi)
-            if key not in self.vloads:
-                d = self.reg("V", f"{u.arg}+{base}B/2{'+1' if odd else ''}")
-                self.body.add(insn((ODD_LANES if odd else EVEN_LANES)[eb], d=d, u=hi, v=lo))
-                self.vloads[key] = d
-            out.append(self.vloads[key])
-        return out
+        if s.lane & (s.lane - 1) == 0 and eb in EVEN_LANES:  # 2, 4, 8: rounds of packs
+            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb) for j in range(n)]
+        return strided_read(self, u.arg, first, t, s.lane)  # (a compile-time gather: permute.py)
+
+    def _packed(self, buf: str, first: int, s: int, eb: int) -> Reg:
+        """The vector of elements first + s*i of `buf` (i over a vector's lanes), s a power of
+        two: the even lanes (`vpacke`) or the odd ones (`vpacko`) of the pair of stride-s/2
+        vectors from the even start at or before `first`, down to plain vectors. So x[2i]
+        and x[2i + 1] share two loads, and the s channels of `x[s*i + c]` share every level
+        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's)."""
+        if s == 1:
+            return self._vector(buf, first * eb)
+        h = s // 2
+        odd = (first // h) % 2
+        start = first - odd * h
+        lo = self._packed(buf, start, h, eb)
+        hi = self._packed(buf, start + h * (VBYTES // eb), h, eb)
+        key = ("odd" if odd else "even", lo, hi)
+        if key not in self.vloads:
+            d = self.reg("V", f"{buf}+{start * eb}B/{s}{f'+{h}' if odd else ''}")
+            self.body.add(insn((ODD_LANES if odd else EVEN_LANES)[eb], d=d, u=hi, v=lo))
+            self.vloads[key] = d
+        return self.vloads[key]
 
     def _aligned(self, buf: str) -> bool:
         """Whether the pointer of `buf` stays 128-byte aligned (buffers start aligned)."""

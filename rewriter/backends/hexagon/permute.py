@@ -28,9 +28,10 @@ from a base register set in the prologue) and `licm.py` hoists the loads out of 
 where registers allow.
 
 **Where they are used** (`rows.py`):
-  * a read with s >= 3 elements per lane (`strided_read`): each output vector's
-    `(s-1) * lanes + 1` elements span s aligned vectors (s + 1 off the grid), loaded once and
-    shared by every channel; s = 2 stays `vpacke`/`vpacko`;
+  * a read with s elements per lane (`strided_read`), s up to MAX_STRIDE and not a power of
+    two (2, 4, 8 are rounds of `vpacke`/`vpacko` in rows.py, fewer permutes) unless the
+    elements are words (no word pack): each output vector's `(s-1) * lanes + 1` elements
+    span s aligned vectors (s + 1 off the grid), loaded once and shared by every channel;
   * a store group of s stores a lane apart (`interleave`, called by `split.interleave` where
     s is not a power of two, which vshuff rounds cover): the s values' vectors interleaved
     element by element;

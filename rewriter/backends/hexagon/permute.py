@@ -43,7 +43,6 @@ Bytes are the unit, so any element size works (halves are byte pairs).
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import POOL_SUFFIX, HexagonUnsupported, Reg, insn
 from rewriter.backends.hexagon.router import RoutingError, route
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
@@ -234,10 +233,12 @@ def _pool_entry(sel, data: bytes) -> int:
     return sel.consts[key]
 
 
-def _pool_load(sel, index: int) -> Reg:
-    """Pool entry `index` loaded in the current section (hoisted by licm.py)."""
+def _pool_load(sel, index: int, hoisted: bool = False) -> Reg:
+    """Pool entry `index` loaded in the current section (where licm.py may hoist it), or
+    once in the prologue (`hoisted`: for a mask set there)."""
+    cache, block = (sel.consts, sel.pro) if hoisted else (sel.vloads, sel.body)
     key = ("pool-load", index)
-    if key not in sel.vloads:
+    if key not in cache:
         j, off = divmod(index, POOL_REACH)
         bkey = ("pool-base", j)
         if bkey not in sel.consts:
@@ -246,14 +247,15 @@ def _pool_load(sel, index: int) -> Reg:
             sel.pro.add(insn("movsym", d=base, sym=sym))
             sel.consts[bkey] = base
         d = sel.reg("V", f"pool[{index}]")
-        sel.body.add(insn("vmem_ld", mem=POOL_MEM, d=d, p=sel.consts[bkey], off=off))
-        sel.vloads[key] = d
-    return sel.vloads[key]
+        block.add(insn("vmem_ld", mem=POOL_MEM, d=d, p=sel.consts[bkey], off=off))
+        cache[key] = d
+    return cache[key]
 
 
 def _mask(sel, positions: frozenset) -> Reg:
     """A predicate true at the byte `positions`: bit b of a mask bank's bytes, `vandvrt`
-    with every byte of Rt set to that bit, into the next rotating Q register."""
+    with every byte of Rt set to that bit: into a Q register of its own set in the prologue
+    while `sel.q_fixed_budget` allows, else into the next rotating one."""
     key = ("mask", positions)
     if key not in sel.consts:
         bank = sel.consts.get(("mask-bank",))
@@ -265,12 +267,21 @@ def _mask(sel, positions: frozenset) -> Reg:
             sel.pool[index][p] |= 1 << bit
         sel.consts[("mask-bank",)] = (index, bit + 1)
         sel.consts[key] = (index, bit)
-    # The predicate made for these positions lately is still there while its rotating
-    # register has not been taken again (fewer than four takes since).
-    made = sel.vloads.get(("mask-q", positions))
-    if made is not None and len(sel.q_uses) - made[1] < MODEL.predicate_registers:
-        return made[0]
     index, bit = sel.consts[key]
+    fixed = sel.consts.get(("mask-fixed", positions))
+    if fixed is None and sel.q_fixed < sel.q_fixed_budget:
+        # A register of its own, set once in the prologue, while the nest leaves one.
+        fixed = sel.reg("Q", f"mask{index}.{bit}")
+        sel.pro.add(insn("vandvrt", d=fixed, u=_pool_load(sel, index, hoisted=True), t=sel.scalar_const((1 << bit) * 0x01010101)))
+        sel.consts[("mask-fixed", positions)] = fixed
+        sel.q_fixed += 1
+    if fixed is not None:
+        return fixed
+    # The predicate made for these positions lately is still there while its rotating
+    # register has not been taken again (fewer takes since than there are rotating ones).
+    made = sel.vloads.get(("mask-q", positions))
+    if made is not None and len(sel.q_uses) - made[1] < sel.q_rotation():
+        return made[0]
     q = sel.rotating_q()
     sel.body.add(insn("vandvrt", d=q, u=_pool_load(sel, index), t=sel.scalar_const((1 << bit) * 0x01010101)))
     sel.vloads[("mask-q", positions)] = (q, len(sel.q_uses))

@@ -39,6 +39,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
@@ -151,6 +152,10 @@ class RowSelector(Selector):
         types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
+        # Predicate registers the gathers' byte masks may hold through the loop: all but the
+        # compares' one rotating register, or one where partial stores take three at once.
+        partial = self.lane_reduce is not None or width < self.block
+        self.q_fixed_budget = MODEL.predicate_registers - (3 if partial else 1)
         self.lane_var = lanes[-1]
         self.window_plans: dict = {}
         if self.block == VBYTES and self.windows is not None:

@@ -123,6 +123,9 @@ def gather(sel, outputs: list[dict]) -> list[Reg]:
     per_output = [min(_merge_first(o), _route_each(o), key=lambda p: p[0]) for o in outputs]
     shared = _shared(outputs)
     cost = tuple(sum(p[0][i] for p in per_output) for i in range(2))
+    if min(shared[0], cost) >= _INF:
+        raise RoutingError("a gather that no arrangement of routes and merges makes (copies of a byte "
+                           "the Benes network cannot fan out)")
     if shared[0] < cost:
         regs = shared[1](sel)
     else:

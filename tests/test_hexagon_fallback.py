@@ -51,12 +51,12 @@ FALLBACKS = {
     "nest_3d": """kernel k(x: i16[5, 6, 40]) -> (out: i32[5, 40]) {
       a = range(5); c = range(40); b = range(6, reduce)
       out[a, c] = sum(cast<i32>(x[a, b, c]) * 3, b) }""",
-    "strided": """kernel k(x: u8[600]) -> (out: u8[200]) {
+    "strided": """kernel k(x: u8[1800]) -> (out: u8[200]) {
       i = range(200)
-      out[i] = max(x[i * 3], x[i * 3 + 2]) }""",
-    "thirded_index": """kernel k(x: u8[47]) -> (out: u8[141]) {
-      i = range(141)
-      out[i] = x[i / 3] + 1 }""",
+      out[i] = max(x[i * 9], x[i * 9 + 2]) }""",
+    "ninthed_index": """kernel k(x: u8[16]) -> (out: u8[144]) {
+      i = range(144)
+      out[i] = x[i / 9] + 1 }""",
     "temporary": """kernel k(x: u8[10, 140]) -> (out: u8[10, 140]) {
       r = range(10); j = range(140); k = range(140, reduce)
       m[r]: u8 = reduce_max(x[r, k], k)

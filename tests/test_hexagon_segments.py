@@ -148,10 +148,10 @@ def test_segments_in_other_nests(text, library):
     assert "segments of" in _segments(_ours_checked(text, library))
 
 
-@pytest.mark.parametrize("s", [3, 12])
+@pytest.mark.parametrize("s", [12])
 def test_segments_that_are_not_powers_of_two_say_why(s, library):
-    """The deal rounds halve segments: a segment of 3 or 12 lanes is refused by name (the
-    target falls back to LLVM's code)."""
+    """The deal rounds halve segments: a segment of 12 lanes is refused by name (the target
+    falls back to LLVM's code). (One of 3 is s gathers a block, unrolled: test_hexagon_permute.py.)"""
     k = parse_kernels(f"""kernel k(x: u8[2, {8 * s}]) -> (out: i32[2, 8]) {{
       y = range(2); g = range(8); j = range({s}, reduce)
       out[y, g] = sum(cast<i32>(x[y, g * {s} + j]), j) }}""")[0]

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
+from rewriter.backends.hexagon.mir import POOL_SUFFIX, HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.regalloc import allocate, reg_name
 from rewriter.backends.hexagon.rotate import rotate_loads
 from rewriter.backends.hexagon.schedule import (
@@ -63,6 +63,11 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
             lines.append(f"\t{{ {'; '.join(texts)} }}{end}")
     lines += _frame_restore(saved)
     lines.append(f"\t.size\t{mf.name}, .-{mf.name}")
+    if mf.pool:  # the constant vectors (permute.py), aligned for vmem
+        lines += ["\t.section\t.rodata", "\t.p2align\t7", f"{mf.name}{POOL_SUFFIX}:"]
+        for v in mf.pool:
+            lines += [f"\t.byte\t{', '.join(str(b) for b in v[k:k + 32])}" for k in range(0, len(v), 32)]
+        lines.append("\t.text")
     return "\n".join(lines) + "\n"
 
 

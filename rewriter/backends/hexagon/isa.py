@@ -311,6 +311,9 @@ ROWS: tuple[InsnDesc, ...] = (
          "NONE", SLOTS_ANY, 1, imms=("imm",)),
     _row("movi_ext", "A2_tfrsi", "{d} = ##{imm}", [("d", "R")], [], "d = imm (32-bit, extended)",
          "NONE", SLOTS_ANY, 1, imms=("imm",), words=2),
+    # The address of a label (the constant pool of permute.py), resolved by the linker.
+    _row("movsym", "A2_tfrsi", "{d} = ##{sym}", [("d", "R")], [], "d = the address sym (32-bit, extended)",
+         "NONE", SLOTS_ANY, 1, imms=("sym",), words=2),
     _row("memub", "L2_loadrub_io", "{d} = memub({p}+#{off})", [("d", "R")], [("p", "R")],
          "d = the byte at p + off, zero-extended", "NONE", SLOTS_MEM, 2, imms=("off",),
          side_effect="load"),

@@ -10,7 +10,7 @@ pointers, which are physical from the start (`Reg("R", 0, phys=0)`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 from rewriter.backends.hexagon.isa import INSNS, InsnDesc
 from rewriter.errors import RewriterError
@@ -104,6 +104,10 @@ class Block:
         return i
 
 
+#: The constant pool's label: the function's name and this.
+POOL_SUFFIX = "_pool"
+
+
 @dataclass
 class MachineFunction:
     name: str
@@ -113,9 +117,13 @@ class MachineFunction:
     trip: int  # loop iterations (0: no loop)
     notes: list = field(default_factory=list)
     args: int = 6  # argument registers r0.. that carry buffers (the others are free to use)
+    _: KW_ONLY  # (the fields below by name only: two branches added them in either order)
     #: May registers be the callee-saved r16-r27 too (`regalloc`; `emit_asm` then saves the
     #: ones used in a frame): for the scalar core's register-hungry float code (scalar.py).
     callee_saved: bool = False
+    #: Constant vectors the code loads from `<name>_pool` (POOL_SUFFIX), 128 bytes each,
+    #: in order: control vectors and byte masks (permute.py).
+    pool: tuple = ()
 
     @property
     def blocks(self) -> list[Block]:

@@ -236,7 +236,7 @@ def project(body: MixedBody, picks: tuple) -> MachineFunction:
             break
         pro = [i for i in pro if i not in dead]
     return MachineFunction(mf.name, Block(mf.prologue.name, pro), loop, mf.epilogue, mf.trip,
-                           list(mf.notes), mf.args, mf.callee_saved)
+                           list(mf.notes), mf.args, callee_saved=mf.callee_saved, pool=mf.pool)
 
 
 def projected_schedule(body: MixedBody, ms: ModuloSchedule, model: MachineModel = MODEL):

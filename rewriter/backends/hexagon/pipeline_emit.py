@@ -160,7 +160,7 @@ def pipeline(mf: MachineFunction, sched: ModuloSchedule, model: MachineModel = M
     out = {key: Block(name, part[0]) for key, (name, part) in blocks.items()}
     notes = list(mf.notes) + [f"software-pipelined: II {ii}, {stages} stage(s), kernel x{kernel_trips}"]
     new_mf = MachineFunction(mf.name, out["pro"], out["loop"], out["epi"], kernel_trips, notes, mf.args,
-                             mf.callee_saved)
+                             callee_saved=mf.callee_saved, pool=mf.pool)
     schedule = Schedule({name: BlockSchedule(name, part[1], part[2]) for name, part in blocks.values()
                          if part[0] or name == mf.prologue.name})
     return Pipelined(new_mf, schedule, stages, kernel_trips, ii)

@@ -74,7 +74,8 @@ def rotate_loads(mf: MachineFunction) -> MachineFunction | None:
     loop = Block(mf.loop.name, rest + loads)
     epi = Block(mf.epilogue.name, [_clone(i) for i in rest] + list(mf.epilogue.insns))
     notes = list(mf.notes) + ["loads rotated one iteration ahead (two-stage pipeline)"]
-    return MachineFunction(mf.name, pro, loop, epi, mf.trip - 1, notes, mf.args, mf.callee_saved)
+    return MachineFunction(mf.name, pro, loop, epi, mf.trip - 1, notes, mf.args, callee_saved=mf.callee_saved,
+                           pool=mf.pool)
 
 
 def _clone(i):

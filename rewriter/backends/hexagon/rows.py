@@ -14,10 +14,14 @@ no fixed size:
     aligned loads and a `valign`, or `vmemu` where the alignment is not known at compile
     time), 0 reads one element and splats it (`memub`.. + `vsplat`; hoisted to the
     prologue where the pointer never moves), 2 reads two vectors and keeps the even lanes
-    (`vpacke`: stride-2 windows, decimation).
+    (`vpacke`: stride-2 windows, decimation; 4 and 8 by rounds of them), 3..8 otherwise a
+    compile-time gather of the s vectors around the elements (`permute.py`: channels-last
+    pixels).
   * **Index division.** An index dividing a range by a constant (`x[i / 2]`) is made affine
     first by splitting the range (`split.py`); a split lane range's stores, a lane apart,
-    are interleaved by `vshuff`.
+    are interleaved by `vshuff` (or a gather where they are not a power of two). A small
+    innermost store range that the accesses do not walk with the next one (a pixel's
+    channels) becomes constants first, so its stores interleave the same way (`permute.py`).
   * **Loop.** With no outer range left, the loop runs over blocks; otherwise the outer
     ranges fuse into one row index (they must walk every buffer row-major) and the loop runs
     over rows, each iteration computing the whole row (at most `MAX_ROW_BLOCKS` blocks).
@@ -35,7 +39,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -107,7 +113,8 @@ class RowSelector(Selector):
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
-        k = self.k = split_divided_ranges(self.k)  # (index divisions made affine: split.py)
+        # (index divisions made affine: split.py; a small channel range unrolled: permute.py)
+        k = self.k = unroll_channels(split_divided_ranges(self.k))
         stores = self._inline_temps(list(k.stores))
         written = {st.arg for st in stores}
         self.store_forms = [self._store_form(st) for st in stores]
@@ -134,9 +141,10 @@ class RowSelector(Selector):
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
         self.groups = store_groups(stores, self.store_forms, lanes[-1], lambda b: _elem_bytes(k.buffer(b).dtype))
-        if any(g.factor > 1 for g in self.groups):
-            self.notes.append(f"{'; '.join(dict.fromkeys(g.buffer for g in self.groups if g.factor > 1))}: "
-                              "stores a lane apart interleaved by vshuff (split.py)")
+        if any(g.factor > 1 for g in self.groups):  # (the notes: how each interleaves)
+            how = {g.buffer: "a gather (permute.py)" if g.factor & (g.factor - 1) else "vshuff (split.py)"
+                   for g in self.groups if g.factor > 1}
+            self.notes += [f"{b}: stores a lane apart interleaved by {h}" for b, h in how.items()]
         rows = 1
         for n in outer:
             rows *= k.range(n).size
@@ -144,6 +152,10 @@ class RowSelector(Selector):
         types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
+        # Predicate registers the gathers' byte masks may hold through the loop: all but the
+        # compares' one rotating register, or one where partial stores take three at once.
+        partial = self.lane_reduce is not None or width < self.block
+        self.q_fixed_budget = MODEL.predicate_registers - (3 if partial else 1)
         self.lane_var = lanes[-1]
         self.window_plans: dict = {}
         if self.block == VBYTES and self.windows is not None:
@@ -288,7 +300,7 @@ class RowSelector(Selector):
         if self.lane_reduce is not None:  # the reduction's range is the lane range
             (lane,) = self.lane_reduce.arg[1]
             for buf, a in accesses:
-                if a.get(lane, 0) not in (0, 1, 2):
+                if not _readable(a.get(lane, 0)):
                     raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
             return order, [lane], self.k.range(lane).size
         if not order or store_a[order[-1]] != 1 and not self._interleaved(stores, order[-1]):
@@ -296,7 +308,7 @@ class RowSelector(Selector):
         lane = order[-1]
         written = {st.arg for st in stores}
         for buf, a in accesses:
-            if buf not in written and a.get(lane, 0) not in (0, 1, 2) or buf in written and a.get(lane, 0) < 1:
+            if buf not in written and not _readable(a.get(lane, 0)) or buf in written and a.get(lane, 0) < 1:
                 raise HexagonUnsupported(f"the access {buf} with {a.get(lane)} elements per lane of {lane}")
         lanes, width = [lane], self.k.range(lane).size
         for n in reversed(order[:-1]):  # join outer ranges walked contiguously by every access
@@ -547,22 +559,29 @@ class RowSelector(Selector):
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
-        if eb not in EVEN_LANES:
-            raise HexagonUnsupported(f"a stride-2 read of {t}")
-        # The pair of vectors from the even element at or before `first`: its even lanes
-        # (vpacke) or its odd ones (vpacko), so x[2i] and x[2i + 1] share the two loads.
-        odd = first % 2
-        out = []
-        for j in range(n):
-            base = (first - odd + 2 * j * per_vec) * eb
-            lo, hi = self._vector(u.arg, base), self._vector(u.arg, base + VBYTES)
-            key = ("odd" if odd else "even", lo, hi)
-            if key not in self.vloads:
-                d = self.reg("V", f"{u.arg}+{base}B/2{'+1' if odd else ''}")
-                self.body.add(insn((ODD_LANES if odd else EVEN_LANES)[eb], d=d, u=hi, v=lo))
-                self.vloads[key] = d
-            out.append(self.vloads[key])
-        return out
+        if s.lane & (s.lane - 1) == 0 and eb in EVEN_LANES:  # 2, 4, 8: rounds of packs
+            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb) for j in range(n)]
+        return strided_read(self, u.arg, first, t, s.lane)  # (a compile-time gather: permute.py)
+
+    def _packed(self, buf: str, first: int, s: int, eb: int) -> Reg:
+        """The vector of elements first + s*i of `buf` (i over a vector's lanes), s a power of
+        two: the even lanes (`vpacke`) or the odd ones (`vpacko`) of the pair of stride-s/2
+        vectors from the even start at or before `first`, down to plain vectors. So x[2i]
+        and x[2i + 1] share two loads, and the s channels of `x[s*i + c]` share every level
+        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's)."""
+        if s == 1:
+            return self._vector(buf, first * eb)
+        h = s // 2
+        odd = (first // h) % 2
+        start = first - odd * h
+        lo = self._packed(buf, start, h, eb)
+        hi = self._packed(buf, start + h * (VBYTES // eb), h, eb)
+        key = ("odd" if odd else "even", lo, hi)
+        if key not in self.vloads:
+            d = self.reg("V", f"{buf}+{start * eb}B/{s}{f'+{h}' if odd else ''}")
+            self.body.add(insn((ODD_LANES if odd else EVEN_LANES)[eb], d=d, u=hi, v=lo))
+            self.vloads[key] = d
+        return self.vloads[key]
 
     def _aligned(self, buf: str) -> bool:
         """Whether the pointer of `buf` stays 128-byte aligned (buffers start aligned)."""
@@ -705,6 +724,12 @@ class RowSelector(Selector):
             if n:
                 p = self.ptr[buf]
                 self.body.add(insn("addi", d=p, u=p, imm=n * _elem_bytes(self.k.buffer(buf).dtype)))
+
+
+def _readable(elements_per_lane: int) -> bool:
+    """Whether a read walking this many elements a lane has a lowering: a splat (0), a
+    vector (1), even lanes (2), a gather (permute.py)."""
+    return 0 <= elements_per_lane <= MAX_STRIDE
 
 
 def _terms(kernel, reduce: UOp) -> int:

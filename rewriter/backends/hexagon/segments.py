@@ -41,6 +41,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.permute import MAX_STRIDE
 from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
@@ -98,10 +99,11 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     terms = 1
     for n in red.arg[1]:
         terms *= size[n]
-    if all(a.get(g, 0) in (0, 1, 2) for _, a in body_loads) and terms <= max_terms:
-        return None  # (rows.py's strided loads cover it)
     j = found[0]
     s = size[j]
+    strides = {a.get(g, 0) for _, a in body_loads}
+    if terms <= max_terms and (strides <= {0, 1, 2} or s & (s - 1) and all(0 <= x <= MAX_STRIDE for x in strides)):
+        return None  # (rows.py's strided loads cover it: vpacke, or gathers (permute.py) where deals cannot)
     types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     block = VBYTES // min(_elem_bytes(t) for t in types)
     # A long reduction over one range is rows.py's lane reduction (the range the lanes, a

@@ -137,7 +137,27 @@ class Selector:
         self.loads: dict = {}
         self.qregs: dict = {}  # the rotating predicate registers (select_lanes)
         self.q_uses: list = []
+        # Predicate registers that byte masks may hold through the loop (set by a lowering
+        # that knows its other users), and how many they hold (permute.py).
+        self.q_fixed_budget, self.q_fixed = 0, 0
+        self.pool: list = []  # constant vectors (bytearrays), emitted after the code (permute.py)
         self.notes: list[str] = []
+
+    def rotating_q(self) -> Reg:
+        """The next of the rotating predicate registers: the four less those held by fixed
+        byte masks (`q_fixed`, permute.py), taken in turn (a reuse orders the new def after
+        the reader of the old one), so a body of many compares or byte masks never needs
+        more (and a register written again is never hoisted)."""
+        slot = len(self.q_uses) % self.q_rotation()
+        if slot not in self.qregs:
+            self.qregs[slot] = self.reg("Q", f"q{slot}")
+        q = self.qregs[slot]
+        self.q_uses.append(q)
+        return q
+
+    def q_rotation(self) -> int:
+        """How many predicate registers rotate (`rotating_q`)."""
+        return MODEL.predicate_registers - self.q_fixed
 
     def set_form(self, form: str) -> None:
         """Switch the selection form (`mixed.py` switches it per unrolled copy)."""
@@ -523,11 +543,7 @@ class Selector:
         for j in range(len(vx)):
             # Four predicate registers in all: the compares take them in turn (a reuse
             # orders each compare after the vmux that read the register before).
-            slot = len(self.q_uses) % MODEL.predicate_registers
-            if slot not in self.qregs:
-                self.qregs[slot] = self.reg("Q", f"q{slot}")
-            q = self.qregs[slot]
-            self.q_uses.append(q)
+            q = self.rotating_q()
             self.body.add(insn(row.name, d=q, **{names[0]: va[j], names[1]: vb[j]}))
             d = self.reg("V", "where")
             self.body.add(insn("vmux", d=d, q=q, u=vx[j], v=vy[j]))
@@ -692,7 +708,7 @@ class Selector:
             loop = Block("loop")
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
-                               len(self.k.buffers))
+                               len(self.k.buffers), pool=tuple(bytes(v) for v in self.pool))
 
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:

@@ -28,7 +28,7 @@ a store at a constant offset, which shares every load with the others. The remai
 lane range (x = 2x' + rx) makes d stores a lane apart, each walking d elements per lane:
 `store_groups` gathers them, and `interleave` merges their d values (one vector per remainder
 per block) into d output vectors by log2(d) rounds of `vshuff`, the inverse of the stride-2
-read that `vpacke` does. A block stays 128 bytes of the narrowest type over the *input's*
+read that `vpacke` does (d not a power of two: a gather, `permute.py`). A block stays 128 bytes of the narrowest type over the *input's*
 range n', so the loads stay whole vectors and the output is d vectors a block.
 """
 from __future__ import annotations
@@ -37,6 +37,8 @@ import math
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, Reg, insn
+from rewriter.backends.hexagon.permute import MAX_STRIDE
+from rewriter.backends.hexagon.permute import interleave as gather_interleave
 from rewriter.backends.hexagon.select import VBYTES
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -208,9 +210,10 @@ def store_groups(stores, forms, lane: str, elem_bytes) -> list[StoreGroup]:
         if d <= 1:  # (0: a lane reduction's one element; the lowering refuses a negative walk)
             order.append((st.arg, i))
             continue
-        if d & (d - 1) or d * elem_bytes(st.arg) > VBYTES:
+        if d & (d - 1) and d > MAX_STRIDE or d * elem_bytes(st.arg) > VBYTES:
             raise HexagonUnsupported(f"stores to {st.arg} {d} elements apart a lane (vshuff interleaves pairs: "
-                                     f"a power of two of at most {VBYTES // elem_bytes(st.arg)} elements)")
+                                     f"a power of two of at most {VBYTES // elem_bytes(st.arg)} elements; "
+                                     f"a gather at most {MAX_STRIDE})")
         key = (st.arg, tuple(sorted((k, v) for k, v in f.items() if k is not None)), c - c % d)
         if key not in groups:
             order.append(key)
@@ -241,7 +244,9 @@ def interleave(sel, parts: list, elem_bytes: int) -> list[Reg]:
     makes d/2 values whose units are two elements; the next round shuffles those at twice the
     granularity, until one value is left. Each vector k of a pair's parts gives the result's
     vectors 2k and 2k + 1. Shuffles of the same registers are shared (nearest-neighbour rows
-    store one interleaving twice)."""
+    store one interleaving twice). Where d is not a power of two: a gather (permute.py)."""
+    if len(parts) & (len(parts) - 1):
+        return gather_interleave(sel, parts, elem_bytes)
     g = elem_bytes
     while len(parts) > 1:
         unit = sel.scalar_const(-g, "R8")

@@ -31,8 +31,11 @@ def _ours_checked(text: str, library, seed: int = 5):
     k = parse_kernels(text)[0]
     opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
     assert made_by(opt.code) == OURS, opt.notes
-    assert any("a transpose of" in n for n in opt.notes), opt.notes
-    assert "vshuff(" in opt.text("asm")
+    # A transpose of few rows (three words a lane) is a compile-time gather (permute.py) now;
+    # every other one is the shuffle network.
+    if not any("gather" in n for n in opt.notes):
+        assert any("a transpose of" in n for n in opt.notes), opt.notes
+        assert "vshuff(" in opt.text("asm")
     inputs = random_inputs(k, seed)
     assert not check_against_reference(k, load(opt)(inputs), inputs)
     return opt

@@ -81,25 +81,28 @@ def regroup_rmpy(sel, body: UOp, rw) -> Regrouped | None:
     return Regrouped(got.op, u, v)
 
 
-def rmpy_insn(op: str, acc, u, v):
+def rmpy_insn(op: str, acc, u, v, fresh: bool = False):
     """`acc += vrmpy(u, v)` for the vrmpy op `op` (a key of RMPY_ACC): Vv where `v` is a
-    vector register, Rt where it is a scalar one (the op must have that form)."""
+    vector register, Rt where it is a scalar one (the op must have that form); `fresh`:
+    `acc = vrmpy(u, v)` (the row without `_acc`), no zeroed accumulator needed."""
     vec_row, scalar_row = RMPY_ACC[op]
-    if v.cls == "V":
-        return insn(vec_row, d=acc, u=u, v=v)
-    return insn(scalar_row, d=acc, u=u, t=v)
+    row = vec_row if v.cls == "V" else scalar_row
+    if fresh:
+        row = row.removesuffix("_acc")
+    return insn(row, d=acc, u=u, v=v) if v.cls == "V" else insn(row, d=acc, u=u, t=v)
 
 
-def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg) -> None:
-    """`acc += vrmpy(u_reg, v)` in `block`: Vv = `v_reg` (the term `g.v`'s vector), or Rt
-    = the constant word (a splatted vector where the op has no scalar form)."""
+def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg, fresh: bool = False) -> None:
+    """`acc += vrmpy(u_reg, v)` in `block` (`fresh`: `acc = vrmpy(..)`): Vv = `v_reg` (the
+    term `g.v`'s vector), or Rt = the constant word (a splatted vector where the op has no
+    scalar form)."""
     if isinstance(g.v, int):
         v_reg = sel.scalar_const(g.v) if RMPY_ACC[g.op][1] is not None else sel.consts.get(("rmpy", g.v))
         if v_reg is None:
             v_reg = sel.reg("V", f"splat {g.v:#x}")
             sel.pro.add(insn("vsplatw", d=v_reg, t=sel.scalar_const(g.v)))
             sel.consts[("rmpy", g.v)] = v_reg
-    block.add(rmpy_insn(g.op, acc, u_reg, v_reg))
+    block.add(rmpy_insn(g.op, acc, u_reg, v_reg, fresh))
 
 
 def reduction_row(kind: str, t):

@@ -54,7 +54,7 @@ class Segments:
     """A segmented reduction: `red`, the reduce node of the store's (flat, normalized)
     `value`; `lane`, the kept lane range g; `seg`, the segment range j of `size` S lanes;
     `others`, the remaining reduced ranges (unrolled positions); `rmpy`, the body as vrmpy
-    (or None)."""
+    (or None); `long`: a segment longer than a block or not a power of two (rowtree.py)."""
 
     store: UOp
     value: UOp
@@ -64,6 +64,7 @@ class Segments:
     size: int
     others: tuple
     rmpy: Regrouped | None
+    long: bool = False
 
 
 def segment_plan(sel, stores, max_terms: int) -> Segments | None:
@@ -91,34 +92,42 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     names = {n for n in store_a if n} | set(red.arg[1])
     body_loads = [(n, sel._affine(n, names)) for n in red.src[0].toposort() if n.op == "load"]
     size = {n: sel.k.range(n).size for n in red.arg[1]}
-    found = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) for _, a in body_loads)
-             and all(a.get(g, 0) == size[j] * a.get(j, 0) for _, a in body_loads)]
-    if not found:
-        return None
     terms = 1
     for n in red.arg[1]:
         terms *= size[n]
     if all(a.get(g, 0) in (0, 1, 2) for _, a in body_loads) and terms <= max_terms:
         return None  # (rows.py's strided loads cover it)
-    j = found[0]
+    # A long reduction over one range is also rows.py's lane reduction (the range the
+    # lanes, a vror tree a row): kept there where segments cannot cover it.
+    keep_rows = len(red.arg[1]) == 1 and terms > max_terms
+    found = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) for _, a in body_loads)
+             and all(a.get(g, 0) == size[j] * a.get(j, 0) for _, a in body_loads)]
+    # Rows of any pitch (or loads that stay put across rows: a gemv's vector), where rows.py
+    # cannot read the body lane-wise or the reduction is long: each output lane's row read on
+    # its own (rowtree.py), its lanes j one or two elements apart.
+    loose = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) in (1, 2) for _, a in body_loads)
+             and all(a.get(j, 0) in (0, 1, 2) for _, a in body_loads)]
+    if not (keep_rows or any(a.get(g, 0) not in (0, 1, 2) for _, a in body_loads)) or not sel.long_segments:
+        loose = []
+    if not found and not loose:
+        return None
+    j = found[0] if found else max(loose, key=lambda n: size[n])
     s = size[j]
     types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     block = VBYTES // min(_elem_bytes(t) for t in types)
-    # A long reduction over one range is rows.py's lane reduction (the range the lanes, a
-    # vror tree a row): kept there where segments would not pay (a segment of more than a
-    # block: about one deal a vector, as many as the tree's rounds) or cannot be covered.
-    keep_rows = len(red.arg[1]) == 1 and terms > max_terms
+    # A segment of more than a block, or not a power of two, or rows not one after the
+    # other, is a whole row per output lane (rowtree.py: each row to one vector, the rows'
+    # vectors to lanes by one tree), unless that was tried (`rows.RowSelector.rows`).
+    long = not found or s > block or bool(s & (s - 1))
 
     def refuse(why: str):
         if keep_rows:
             return None
         raise HexagonUnsupported(why)
 
-    if keep_rows and s > block:
-        return None
-    if s & (s - 1):
-        return refuse(f"a segmented reduction of {s} lanes a segment (the deal rounds halve segments: "
-                      "powers of two only)")
+    if long and not sel.long_segments:
+        return refuse(f"a segmented reduction of {s} lanes a segment (the deal rounds halve segments of "
+                      "a block at most: powers of two only)")
     for ld, a in body_loads:
         if a.get(j, 0) not in (0, 1, 2):
             return refuse(f"the access {ld.arg} with {a.get(j)} elements per lane of {j} in a segmented "
@@ -126,12 +135,12 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     if any(n.op == "load" and n.arg == st.arg for n in value.toposort()):
         return refuse("a store whose buffer the kernel reads")
     inside = set(red.toposort())
-    for n in value.toposort():
-        if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0):
+    for n in value.toposort():  # (a long segment's value reads them a vector of output lanes at a time)
+        if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0) not in ((0, 1, 2) if long else (0,)):
             return refuse(f"the access {n.arg} beside a segmented reduction (it moves with the output lanes "
                           f"of {g})")
     rmpy = None
-    if red.arg[0] == "sum" and s % 4 == 0:
+    if red.arg[0] == "sum" and (s % 4 == 0 or long):  # (a long segment's own vector: any S)
         rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
         t = red.dtype
         if rmpy is None and t.is_int and t.scalar.bits < 32:
@@ -144,7 +153,7 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
                 words = UOp("reduce", wide, (body,), red.arg)
                 value, red = value.substitute({red: UOp("cast", t, (words,))}), words
     others = tuple(n for n in red.arg[1] if n != j)
-    return Segments(st, value, red, g, j, s, others, rmpy)
+    return Segments(st, value, red, g, j, s, others, rmpy, long)
 
 
 def lower_segments(sel, plan: Segments) -> MachineFunction:
@@ -153,7 +162,10 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     over the chunks of the one row instead (B output lanes an iteration; what is left of
     the unrolled iterations and a partial last chunk in the epilogue)."""
     from rewriter.backends.hexagon.rows import Stream  # (rows.py imports this module)
+    from rewriter.backends.hexagon.rowtree import lower_long_segments
 
+    if plan.long:
+        return lower_long_segments(sel, plan)
     k = sel.k
     st, value, red = plan.store, plan.value, plan.red
     out = k.buffer(st.arg)

@@ -27,7 +27,7 @@ def _tree(opt) -> str:
     ("sum", "u8", "u32", 64, 200, 0), ("sum", "i16", "i32", 17, 1000, 3), ("reduce_min", "i16", "i16", 3, 200, 0),
     ("reduce_max", "u8", "u8", 1, 1000, 5), ("reduce_max", "i32", "i32", 64, 5, 0), ("sum", "u16", "u32", 3, 1000, 0),
     ("reduce_min", "u8", "u8", 64, 5, 2), ("sum", "u8", "i16", 17, 200, 1), ("sum", "i8", "i32", 3, 64, 7),
-    ("reduce_max", "i8", "i8", 17, 64, 1)])
+    ("reduce_max", "i8", "i8", 17, 64, 1), ("sum", "i16", "i16", 64, 130, 1)])
 def test_row_reductions_by_one_transposing_tree(kind, t, acc, rows, w, pad, library):
     """`out[r] = kind(x[r, j + pad], j)`: each row's blocks combined lane-wise (byte sums by
     vrmpy, a partial last block's lanes past the row set to the identity), then the rows'
@@ -42,6 +42,18 @@ def test_row_reductions_by_one_transposing_tree(kind, t, acc, rows, w, pad, libr
     # (no vror tree: the only rotations are the partial stores', one per two predicated stores)
     assert "vdeal(" in asm and 2 * asm.count("vror(") == asm.count("if (q"), _tree(opt)
     assert ("vrmpy(" in asm) == (kind == "sum" and t in ("u8", "i8")), _tree(opt)
+    assert ("vdmpy(" in asm) == (kind == "sum" and t == "i16"), _tree(opt)  # (two signed halves a word)
+
+
+@pytest.mark.parametrize("c, rows, w", [(-5, 17, 200), (127, 3, 1000), (300, 64, 100)])
+def test_weighted_sums_of_halves_regroup_onto_vdmpy(c, rows, w, library):
+    """`sum(cast<i32>(x[r, j]) * c, j)` of signed halves: two lanes a word lane of
+    `Vx.w += vdmpy(Vu.h, Rt.b)` (rules/hexagon-regroup.rules) where c fits Rt's byte;
+    otherwise widened and multiplied lane-wise, then the same tree."""
+    opt = _ours_checked(f"""kernel k(x: i16[{rows}, {w}]) -> (out: i32[{rows}]) {{
+      r = range({rows}); j = range({w}, reduce)
+      out[r] = sum(cast<i32>(x[r, j]) * {c}, j) }}""", library)
+    assert ("vdmpy(" in opt.text("asm")) == (-128 <= c <= 127), _tree(opt)
 
 
 @pytest.mark.parametrize("rows, w", [(64, 200), (17, 130), (3, 100)])

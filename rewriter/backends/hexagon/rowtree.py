@@ -34,12 +34,13 @@ along rows, `rows.RowSelector.rows` then tries its own lane reduction (a vror tr
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.reduce import reduction_row, rmpy_step
 from rewriter.backends.hexagon.segments import Segments, _halve, _positions
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
-from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.ranges import ranges
 from rewriter.ir.uop import var
 
@@ -72,10 +73,16 @@ def lower_long_segments(sel, plan: Segments) -> MachineFunction:
     g = plan.lane
     outer = sorted((n for n in store_a if n and n != g), key=lambda n: -store_a[n])
     rows_r, inner = sel._split_rows(accesses, outer)
-    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+    # The block: 128 bytes of the narrowest type (rows.py), of the reduction's body as it is
+    # computed (a regrouped body's Vu / Vv terms, not the weights its rule folded into Rt).
+    inside = set(red.toposort()) - {red}
+    terms = [n for n in value.toposort() if n not in inside] + (
+        [n for x in (plan.rmpy.u, plan.rmpy.v) if not isinstance(x, int) for n in x.toposort()]
+        if plan.rmpy is not None else list(inside))
+    types = [n.dtype for n in terms if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     sel.block = VBYTES // min(_elem_bytes(t) for t in types)
-    if plan.rmpy is not None and sel.block != VBYTES:
-        raise LongRowsUnsupported("a byte sum in a nest of wider lanes (vrmpy reads 128 byte lanes a block)")
+    if plan.rmpy is not None and sel.block * _elem_bytes(plan.rmpy.u.dtype) != VBYTES:
+        plan = replace(plan, rmpy=None)  # (vrmpy / vdmpy read one vector of Vu lanes a block)
     width = k.range(g).size
     nrows = 1
     for n in rows_r:
@@ -102,10 +109,10 @@ def lower_long_segments(sel, plan: Segments) -> MachineFunction:
     # Per lane: the body's loads walk a row's lanes (its blocks, `here`), the output lanes'
     # rows are offsets (`inner_pos`); the store and the loads beside the reduction walk the
     # output lanes (the value's vectors).
-    inside = {n.arg for n in red.toposort() if n.op == "load"}
+    read = {n.arg for n in red.toposort() if n.op == "load"}
     streams: dict = {}
     for buf, a in accesses:
-        s = Stream(a.get(plan.seg, 0) if buf in inside else a.get(g, 0), streams_row[buf])
+        s = Stream(a.get(plan.seg, 0) if buf in read else a.get(g, 0), streams_row[buf])
         if streams.setdefault(buf, s) != s:
             raise LongRowsUnsupported(f"accesses walking {buf} in different ways")
     sel.streams, sel.store_affine = streams, {st.arg: store_a}
@@ -142,7 +149,8 @@ def lower_long_segments(sel, plan: Segments) -> MachineFunction:
         + (f" at {len(positions)} positions of {', '.join(inner)} (unrolled)" if inner else "")
         + f", each lane a {red.arg[0]} of a row of {plan.size} lanes of {plan.seg}"
         + (f" over {len(_positions(k, plan.others))} positions of {', '.join(plan.others)}" if plan.others else "")
-        + (f" (vrmpy: {plan.rmpy.op} from rules/hexagon.rules)" if plan.rmpy else "")
+        + (f" ({plan.rmpy.op} from rules/hexagon{'' if plan.rmpy.lanes == 4 else '-regroup'}.rules, "
+           f"{plan.rmpy.lanes} lanes a word)" if plan.rmpy else "")
         + f" into one vector, the rows' vectors to lanes by a transposing tree of {L.bit_length() - 1} "
         "vdeal round(s), one store a chunk"
         + (f"; {left_rows * row_width * len(positions) + left} output lanes in the epilogue"
@@ -229,8 +237,8 @@ def _lane(sel, plan: Segments, u: int, pos: dict, lane: int, row_desc, fields) -
             if g is not None:
                 (ur,) = sel.gen(g.u, sel.lane_name, {})
                 vr = None if isinstance(g.v, int) else sel.gen(g.v, sel.lane_name, {})[0]
-                if valid < sel.block:
-                    ur = _first(sel, ur, valid, sel.vector_const(0, parse_dtype("u8")))
+                if valid < sel.block:  # (lanes past the row: zero, their products add nothing)
+                    ur = _first(sel, ur, valid * _elem_bytes(g.u.dtype), sel.vector_const(0, g.u.dtype))
                 fresh = acc is None
                 if fresh:
                     acc = [sel.reg("V", "row.acc")]

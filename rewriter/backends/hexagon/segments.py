@@ -41,7 +41,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
-from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_dmpy, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -141,14 +141,23 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
                           f"of {g})")
     rmpy = None
     if red.arg[0] == "sum" and (s % 4 == 0 or long):  # (a long segment's own vector: any S)
-        rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
+
+        def regroup(body):
+            """Four byte lanes a word (vrmpy), or two half lanes (vdmpy: long segments only,
+            whose rows are reduced on their own, so a word may hold any two lanes)."""
+            got = regroup_rmpy(sel, body, sel.regroup_rw)
+            if got is None and long and sel.windows is not None:
+                got = regroup_dmpy(sel, body, sel.windows)
+            return got
+
+        rmpy = regroup(red.src[0])
         t = red.dtype
         if rmpy is None and t.is_int and t.scalar.bits < 32:
             # A narrower sum accumulated in words, truncated after: exact, since wrapping
             # addition commutes with truncation; in words a sum of bytes is vrmpy's.
             wide = parse_dtype(f"{'i' if t.signed else 'u'}32")
             body = sel.rw.normalize(sel.simplify(UOp("cast", wide, (red.src[0],))))
-            rmpy = regroup_rmpy(sel, body, sel.regroup_rw)
+            rmpy = regroup(body)
             if rmpy is not None:
                 words = UOp("reduce", wide, (body,), red.arg)
                 value, red = value.substitute({red: UOp("cast", t, (words,))}), words

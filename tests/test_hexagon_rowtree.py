@@ -123,3 +123,16 @@ def test_many_rows_loop_over_chunks_with_a_tail(t, rows, w, library):
     assert check_against_reference(kernel, run_on_qemu(kernel, code.asm, inputs).outputs, inputs) == []
     (note,) = [n for n in code.notes if "transposing tree" in n]
     assert "iteration(s) of 2 x" in note and "in the epilogue" in note, note
+
+
+def test_what_the_tree_cannot_cover_is_the_lane_reduction(library, monkeypatch):
+    """Where the tree refuses (here: a chunk may read at most one block, a row takes two),
+    rows.py's lane reduction covers the nest instead: j the lanes, a vror tree a row."""
+    from rewriter.backends.hexagon import rowtree
+
+    monkeypatch.setattr(rowtree, "MAX_CHUNK_BLOCKS", 1)
+    opt = _ours_checked("""kernel k(x: u8[5, 200]) -> (out: u32[5]) {
+      r = range(5); j = range(200, reduce)
+      out[r] = sum(cast<u32>(x[r, j]), j) }""", library)
+    assert not [n for n in opt.notes if "transposing tree" in n]
+    assert any("vror tree" in n for n in opt.notes), opt.notes

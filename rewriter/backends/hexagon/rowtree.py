@@ -1,16 +1,20 @@
-"""Long segments (`segments.py`'s plans whose segment is longer than a block, or not a
-power of two): each output lane reduces a whole row of input lanes, `out[.., r] =
-f(kind(body(x[.., r * S + j]), j, ..))` (row sums, means, minima: `rowmean_u8`), and the
-rows are combined to lanes by one transposing reduction tree instead of a tree per row.
+"""Long segments (`segments.py`'s plans whose segment is longer than a block, not a power
+of two, or whose rows lie at any pitch): each output lane reduces a whole row of input
+lanes, `out[.., r] = f(kind(body(x[.., r, j]), j, ..))` (row sums, means, minima:
+`rowmean_u8`; a gemv), and the rows are combined to lanes by one transposing reduction tree
+instead of a tree per row.
 
   * **A row to one vector.** Each output lane's S input lanes are read a block at a time
-    and combined lane-wise by the reduction's row (`vadd`, `vmax`, `vmin`; a byte sum as
-    `Vx += vrmpy(Vu, 0x01010101)`, `reduce.regroup_rmpy`): one accumulator vector of L
-    lanes per output lane, whose lanes' reduction is the row's. A last, partial block's
-    lanes past the row's end (the next row's) are set to the reduction's identity by a
-    `vmux` (for vrmpy, the bytes of Vu zeroed: their products add nothing); the other
-    reduced ranges (positions) combine into the same vector. A segment of more than one
-    vector of the body (a widened sum: two word vectors a block) is combined into one.
+    (the lane's row an offset, `inner_pos`: any pitch) and combined lane-wise by the
+    reduction's row (`vadd`, `vmax`, `vmin`) into one accumulator vector of L lanes whose
+    lanes' reduction is the row's. Since a row is reduced on its own, its lanes may pair in
+    any order: byte sums are `Vx += vrmpy(Vu, 0x01010101)` (four lanes a word,
+    `reduce.regroup_rmpy`), sums of signed halves `Vx.w += vdmpy(Vu.h, Rt.b)` (two lanes a
+    word, `reduce.regroup_dmpy`). A last, partial block's lanes past the row's end (the
+    next row's) are set to the reduction's identity by a `vmux` (for vrmpy / vdmpy, the Vu
+    lanes zeroed: their products add nothing); the other reduced ranges (positions)
+    combine into the same vector, and a block of several vectors (a widened body) is
+    combined into one.
   * **Rows to lanes.** The accumulators of consecutive output lanes are segments of L
     lanes, one a vector: `segments.py`'s deal rounds (`vdeal` of a pair, then the
     reduction's row on the two halves) halve every segment per round, log2(L) rounds, so
@@ -19,8 +23,9 @@ rows are combined to lanes by one transposing reduction tree instead of a tree p
     is dealt as soon as both halves exist, so at most one vector a round waits). A `vror`
     tree a row would take log2(L) rotations and ops, and its own partial store.
   * **Values and stores.** The rest of the value is lane-wise on those vectors (division,
-    narrowing casts: `Selector.gen`) and a chunk of R output lanes is stored at once: whole
-    vectors, then a predicated partial store (`RowSelector._partial_store`).
+    narrowing casts: `Selector.gen`; a load beside the reduction walks the output lanes,
+    only the vectors the chunk's lanes need) and a chunk of R output lanes is stored at
+    once: whole vectors, then a predicated partial store (`RowSelector._partial_store`).
   * **Chunks and the loop.** R is the block (the output lanes of one vector group of the
     narrowest type), fewer where a chunk would read more than `MAX_CHUNK_BLOCKS` blocks
     (the body's size). Where every access walks the store's row ranges and its lanes as one
@@ -47,8 +52,6 @@ from rewriter.ir.uop import var
 #: The most input blocks (vector groups of the body) one chunk of output lanes reads: it
 #: bounds the loop body (the schedulers' work grows faster than linearly with it).
 MAX_CHUNK_BLOCKS = 256
-
-
 #: Address registers (besides a buffer's pointer) a row's reads may start from: the latest
 #: ones made (`RowSelector._vector`'s bases).
 MAX_LIVE_BASES = 2

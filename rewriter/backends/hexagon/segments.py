@@ -31,9 +31,12 @@ a *segment* of S consecutive input lanes, `out[.., g] = f(kind(body(x[.., g * S 
     (`RowSelector._partial_store`). The loop runs over the store's outer ranges as rows
     (`RowSelector._split_rows`: one row index, positions inside it unrolled).
 
-What does not fit (S not a power of two, a load that repeats every S lanes, a load outside
-the reduction that moves with the lanes, rows that are not one index) raises
-`HexagonUnsupported` naming it, so the target falls back to LLVM's code.
+A segment longer than a block or not a power of two, or rows of any pitch (each body load's
+coefficient on g not S times its coefficient on j: a gemv's vector, padded rows), is a *long*
+plan: each output lane's row to one vector, the rows' vectors to lanes by one tree
+(`rowtree.py`). What does not fit (a load that repeats every S lanes, a load outside the
+reduction that moves with the lanes, rows that are not one index) raises `HexagonUnsupported`
+naming it, so the target falls back to LLVM's code.
 """
 from __future__ import annotations
 
@@ -72,7 +75,8 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     nest is not one (`rows.py` goes on). It is taken where the rest of `rows.py` cannot cover
     it (some load of the reduction's body steps more than 2 elements a lane: its strided
     loads read 0, 1 or 2; a reduction of more than `max_terms` terms over several ranges),
-    and for a long reduction over one range whose segments fit a block."""
+    and for a long reduction over one range (a long plan unless its segments fit a block,
+    while `sel.long_segments`: rows.py's own lane reduction is the retry)."""
     if len(stores) != 1:
         return None
     (st,) = stores

@@ -146,9 +146,9 @@ def test_a_temporary_read_where_written_is_computed_in_place(w, library):
                                                   ("reduce_min", "i16", "i16", 4, 100), ("reduce_max", "u8", "u8", 1, 77),
                                                   ("sum", "i8", "i16", 5, 129)])
 def test_long_reductions_along_rows(kind, t, acc, rows, w, library):
-    """`out[r] = kind(x[r, j], j)` with j too long to unroll: j is the lane range, blocks
-    accumulate (a partial last block's extra lanes set to the identity), a vror tree folds
-    the lanes, and one element a row is stored."""
+    """`out[r] = kind(x[r, j], j)` with j too long to unroll: each row's blocks accumulate
+    (a partial last block's extra lanes set to the identity), the rows' vectors are dealt to
+    lanes by one tree and stored together (rowtree.py; tests/test_hexagon_rowtree.py)."""
     body = f"cast<{acc}>(x[r, j])" if acc != t else "x[r, j]"
     _ours_checked(f"""kernel k(x: {t}[{rows}, {w + 3}]) -> (out: {acc}[{rows}]) {{
       r = range({rows}); j = range({w}, reduce)

@@ -11,9 +11,8 @@ import pytest
 from rewriter.backends.hexagon.driver import compile_hexagon
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
-from rewriter.pipeline import Options, check_against_reference, optimize
+from rewriter.pipeline import check_against_reference
 from rewriter.runtime.hexagon import find_toolchain, run_on_qemu
-from rewriter.targets.hexagon import OURS, made_by
 from tests.test_hexagon_rows import _ours_checked, library  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.skipif(find_toolchain() is None, reason="needs llvm-mc, ld.lld and qemu-hexagon")
@@ -146,15 +145,3 @@ def test_segments_in_other_nests(text, library):
     products of two moving images, an outer range that is not the row index (unrolled
     positions), two outer ranges fused into one row index."""
     assert "segments of" in _segments(_ours_checked(text, library))
-
-
-@pytest.mark.parametrize("s", [12])
-def test_segments_that_are_not_powers_of_two_say_why(s, library):
-    """The deal rounds halve segments: a segment of 12 lanes is refused by name (the target
-    falls back to LLVM's code). (One of 3 is s gathers a block, unrolled: test_hexagon_permute.py.)"""
-    k = parse_kernels(f"""kernel k(x: u8[2, {8 * s}]) -> (out: i32[2, 8]) {{
-      y = range(2); g = range(8); j = range({s}, reduce)
-      out[y, g] = sum(cast<i32>(x[y, g * {s} + j]), j) }}""")[0]
-    opt = optimize(k, library, "hexagon", Options(scheduler="list"))
-    assert made_by(opt.code) != OURS
-    assert any(f"a segmented reduction of {s} lanes a segment" in n for n in opt.notes), opt.notes

@@ -28,6 +28,7 @@ instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
                     v1.w[i] = v1.ub[4i] Rt.b[1] + v1.ub[4i+1] Rt.b[2] + v1.ub[4i+2] Rt.b[3] + v0.ub[4i+3] Rt.b[0]
               the three sliding halves are the ops `hvx.vrmpyi_ubb_{lo1,hi0,hi1}` below,
               operands in byte-position order (q = 0..3, from v1 or v0 as above), then Rt.b[0..3].
+  vdmpy       Vd.w[i] = Vu.h[2i] * Rt.b[2i % 4] + Vu.h[2i+1] * Rt.b[(2i+1) % 4]
   vmpyi       Vd.w[i] = Vu.w[i] * Rt.b[i % 4]                 (low 32 bits)
   vpack:sat   Vd.h[i] = sat16(Vv.w[i]), Vd.h[i+32] = sat16(Vu.w[i])   (and .ub from .h)
 """
@@ -56,6 +57,15 @@ def _rmpy(a_type, b_type=i8, out=i32):
         return total
 
     return sem
+
+
+def _dmpy(d, fx, t, a0, a1, b0, b1, node):
+    """Per 32-bit lane of vdmpy(Vu.h, Rt.b): two half-by-byte products summed in 32 bits
+    (|sum| <= 2 * 2^15 * 2^7 = 2^23: the additions never wrap)."""
+    total = d.const(i32, 0)
+    for a, b in ((a0, b0), (a1, b1)):
+        total = d.add(i32, total, d.mul(i32, d.icast(i16, i32, a), d.icast(i8, i32, b)))
+    return total
 
 
 def _clamp(src, dst):
@@ -94,6 +104,8 @@ _op("hvx.vrmpy_ubb", Sig(("u8",) * 4 + _B4, "i32", frozenset({INT})), {"any": _r
     "HVX vrmpy(Vu.ub,Vv.b), one word lane: sum of four unsigned-by-signed byte products")
 _op("hvx.vrmpy_uub", Sig(("u8",) * 8, "u32", frozenset({INT})), {"any": _rmpy(u8, u8, u32)},
     "HVX vrmpy(Vu.ub,Vv.ub) / (Vu.ub,Rt.ub), one word lane: sum of four unsigned byte products")
+_op("hvx.vdmpy_hb", Sig(("i16", "i16", "i8", "i8"), "i32", frozenset({INT})), {"any": _dmpy},
+    "HVX vdmpy(Vu.h,Rt.b), one word lane: sum of two signed half-by-byte products")
 _op("hvx.vmpyi_wb", Sig(("i32", "i8"), "i32", frozenset({INT})), {"any": _s_mpyi_wb},
     "HVX vmpyi(Vu.w,Rt.b), one word lane: word times sign-extended byte, low 32 bits")
 _op("hvx.vsat_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _clamp(i32, i16)},

@@ -29,6 +29,10 @@ from rewriter.kernel.kernel import REDUCTIONS
 RMPY_ACC = {"hvx.vrmpy_bb": ("vrmpybv_acc", None),
             "hvx.vrmpy_ubb": ("vrmpyubv_acc", "vrmpybus_acc"),
             "hvx.vrmpy_uub": ("vrmpyubv_uw_acc", "vrmpyub_acc")}
+#: The vdmpy ops of the regrouping rules (one word lane: two half-by-byte products summed,
+#: rules/hexagon-regroup.rules) -> their accumulating rows, as RMPY_ACC (Rt only: HVX's
+#: Vv forms of vdmpy saturate).
+DMPY_ACC = {"hvx.vdmpy_hb": (None, "vdmpyhb_acc")}
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,13 @@ class Regrouped:
     """A byte reduction's body as vrmpy: `u`, a byte-valued lane term of the body (a load,
     or a lane-wise term over loads; its four consecutive lanes are the instruction's Vu
     bytes), and `v`, another such term (Vv) or the constant word whose bytes Rt holds;
-    `op` the target rule's vrmpy op (a key of RMPY_ACC)."""
+    `op` the target rule's vrmpy op (a key of RMPY_ACC, or of DMPY_ACC: a vdmpy of `lanes`
+    = 2 half lanes a word)."""
 
     op: str
     u: UOp
     v: UOp | int
+    lanes: int = 4
 
 
 def regroup_rmpy(sel, body: UOp, rw) -> Regrouped | None:
@@ -49,57 +55,73 @@ def regroup_rmpy(sel, body: UOp, rw) -> Regrouped | None:
     `rw` (the Hexagon target rules, whose vrmpy rules are proven). It qualifies where that
     becomes one vrmpy op whose Vu operands are one lane term at lanes 0, 1, 2, 3 in order
     and whose Vv operands are another, or four constants."""
+    return _regroup(sel, body, rw, 4, RMPY_ACC)
+
+
+def regroup_dmpy(sel, body: UOp, rw) -> Regrouped | None:
+    """`body` (one lane of a sum over the lane range, its loads halves) as vdmpy, as
+    `regroup_rmpy` does by fours: two consecutive lanes summed, normalized by `rw` (the
+    regrouping rules, rules/hexagon-regroup.rules), one `hvx.vdmpy_hb` against two constant
+    byte weights (Rt holds them twice: lane 2i reads Rt.b[2i % 4])."""
+    return _regroup(sel, body, rw, 2, DMPY_ACC)
+
+
+def _regroup(sel, body: UOp, rw, lanes: int, table: dict) -> Regrouped | None:
     loads = sorted({n for n in body.toposort() if n.op == "load"}, key=lambda n: (n.arg, str(n.src)))
-    if not loads or any(_elem_bytes(ld.dtype) != 1 for ld in loads):
+    if not loads or any(_elem_bytes(ld.dtype) != 4 // lanes for ld in loads):
         return None
-    lane_vars = [{ld: var(ld.dtype, f"L{j}@{q}") for j, ld in enumerate(loads)} for q in range(4)]
-    four = None
-    for q in range(4):
+    lane_vars = [{ld: var(ld.dtype, f"L{j}@{q}") for j, ld in enumerate(loads)} for q in range(lanes)]
+    group = None
+    for q in range(lanes):
         lane = body.substitute(lane_vars[q])
-        four = lane if four is None else UOp("add", body.dtype, (four, lane))
-    got = rw.normalize(sel.simplify(four))
-    if got.op not in RMPY_ACC:
+        group = lane if group is None else UOp("add", body.dtype, (group, lane))
+    got = rw.normalize(sel.simplify(group))
+    if got.op not in table:
         return None
     back = {v: ld for ld, v in lane_vars[0].items()}
 
     def lane_term(xs):
-        """The lane term whose lanes 0..3 `xs` are, or None."""
-        for q in range(1, 4):
+        """The lane term whose lanes 0.. `xs` are, or None."""
+        for q in range(1, lanes):
             if xs[0].substitute({lane_vars[0][ld]: lane_vars[q][ld] for ld in loads}) is not xs[q]:
                 return None
         return xs[0].substitute(back)
 
-    u, v = lane_term(got.src[:4]), lane_term(got.src[4:])
+    u, v = lane_term(got.src[:lanes]), lane_term(got.src[lanes:])
     if u is None or u.op == "const" or not any(n.op == "load" for n in u.toposort()):
         return None
-    if v is not None and v.op == "const" and all(x.op == "const" for x in got.src[4:]):
+    if v is not None and v.op == "const" and all(x.op == "const" for x in got.src[lanes:]):
         v = None
-    if v is None:
-        if any(x.op != "const" for x in got.src[4:]):
+    if v is None or table[got.op][0] is None:
+        if any(x.op != "const" for x in got.src[lanes:]):
             return None
-        v = sum((int(x.arg) & 0xFF) << (8 * q) for q, x in enumerate(got.src[4:]))
-    return Regrouped(got.op, u, v)
+        v = sum((int(got.src[lanes + q % lanes].arg) & 0xFF) << (8 * q) for q in range(4))
+    return Regrouped(got.op, u, v, lanes)
 
 
-def rmpy_insn(op: str, acc, u, v):
+def rmpy_insn(op: str, acc, u, v, fresh: bool = False):
     """`acc += vrmpy(u, v)` for the vrmpy op `op` (a key of RMPY_ACC): Vv where `v` is a
-    vector register, Rt where it is a scalar one (the op must have that form)."""
-    vec_row, scalar_row = RMPY_ACC[op]
-    if v.cls == "V":
-        return insn(vec_row, d=acc, u=u, v=v)
-    return insn(scalar_row, d=acc, u=u, t=v)
+    vector register, Rt where it is a scalar one (the op must have that form); `fresh`:
+    `acc = vrmpy(u, v)` (the row without `_acc`), no zeroed accumulator needed."""
+    vec_row, scalar_row = (RMPY_ACC | DMPY_ACC)[op]
+    row = vec_row if v.cls == "V" else scalar_row
+    if fresh:
+        row = row.removesuffix("_acc")
+    return insn(row, d=acc, u=u, v=v) if v.cls == "V" else insn(row, d=acc, u=u, t=v)
 
 
-def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg) -> None:
-    """`acc += vrmpy(u_reg, v)` in `block`: Vv = `v_reg` (the term `g.v`'s vector), or Rt
-    = the constant word (a splatted vector where the op has no scalar form)."""
+def rmpy_step(sel, block, acc, g: Regrouped, u_reg, v_reg, fresh: bool = False) -> None:
+    """`acc += vrmpy(u_reg, v)` in `block` (`fresh`: `acc = vrmpy(..)`): Vv = `v_reg` (the
+    term `g.v`'s vector), or Rt = the constant word (a splatted vector where the op has no
+    scalar form)."""
     if isinstance(g.v, int):
-        v_reg = sel.scalar_const(g.v) if RMPY_ACC[g.op][1] is not None else sel.consts.get(("rmpy", g.v))
+        v_reg = sel.scalar_const(g.v) if (RMPY_ACC | DMPY_ACC)[g.op][1] is not None else \
+            sel.consts.get(("rmpy", g.v))
         if v_reg is None:
             v_reg = sel.reg("V", f"splat {g.v:#x}")
             sel.pro.add(insn("vsplatw", d=v_reg, t=sel.scalar_const(g.v)))
             sel.consts[("rmpy", g.v)] = v_reg
-    block.add(rmpy_insn(g.op, acc, u_reg, v_reg))
+    block.add(rmpy_insn(g.op, acc, u_reg, v_reg, fresh))
 
 
 def reduction_row(kind: str, t):

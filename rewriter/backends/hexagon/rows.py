@@ -43,6 +43,7 @@ from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.rowtree import LongRowsUnsupported
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
     VBYTES,
@@ -99,11 +100,33 @@ class Stream:
 class RowSelector(Selector):
     """`Selector` with the general addressing of the module docstring (`rows()`)."""
 
+    #: Whether segments longer than a block (or not powers of two) are `rowtree.py`'s.
+    long_segments = True
+    #: Lanes of the block whose values are stored (None: all); loads leave the vectors past
+    #: them out (`rowtree.py`'s partial chunks: a vector there may be past the buffer's end).
+    live_lanes = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.args = (args, kwargs)
+
     def rows(self) -> MachineFunction:
         """The machine function of the kernel by the general lowering. Its forms: "native",
         and "unaligned" (reads off the vector grid by `vmemu` rather than `valign`), which
         the global scheduler tries as an alternative where it changes something."""
-        mf = self._rows()
+        try:
+            mf = self._rows()
+        except LongRowsUnsupported as e:
+            # (the transposing tree cannot cover it: a fresh selector, with a long reduction
+            # along rows as its own lane reduction, a vror tree a row)
+            retry = type(self)(*self.args[0], **self.args[1])
+            retry.long_segments = False
+            try:
+                return retry.rows()
+            except FormNotApplicable:
+                raise
+            except HexagonUnsupported:
+                raise e from None
         if self.form != "native" and not self.changed:
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
@@ -556,6 +579,15 @@ class RowSelector(Selector):
         first = self._first(u)
         if s.lane == 0:
             return [self._splat(u.arg, first * eb, t)] * n
+        per_vec = VBYTES // eb
+        if self.live_lanes is not None:  # (vectors wholly past the live lanes: a copy, never stored)
+            regs = self._load_vectors(u, s, first, eb, min(n, max(1, -(-self.live_lanes // per_vec))))
+            return regs + [regs[-1]] * (n - len(regs))
+        return self._load_vectors(u, s, first, eb, n)
+
+    def _load_vectors(self, u: UOp, s: Stream, first: int, eb: int, n: int) -> list[Reg]:
+        """The first `n` vectors of `u`'s lanes from element `first` (a vector or stride-2 read)."""
+        t = u.dtype
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]

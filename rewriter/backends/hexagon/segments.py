@@ -31,9 +31,12 @@ a *segment* of S consecutive input lanes, `out[.., g] = f(kind(body(x[.., g * S 
     (`RowSelector._partial_store`). The loop runs over the store's outer ranges as rows
     (`RowSelector._split_rows`: one row index, positions inside it unrolled).
 
-What does not fit (S not a power of two, a load that repeats every S lanes, a load outside
-the reduction that moves with the lanes, rows that are not one index) raises
-`HexagonUnsupported` naming it, so the target falls back to LLVM's code.
+A segment longer than a block or not a power of two, or rows of any pitch (each body load's
+coefficient on g not S times its coefficient on j: a gemv's vector, padded rows), is a *long*
+plan: each output lane's row to one vector, the rows' vectors to lanes by one tree
+(`rowtree.py`). What does not fit (a load that repeats every S lanes, a load outside the
+reduction that moves with the lanes, rows that are not one index) raises `HexagonUnsupported`
+naming it, so the target falls back to LLVM's code.
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from dataclasses import dataclass, replace
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE
-from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_dmpy, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -55,7 +58,7 @@ class Segments:
     """A segmented reduction: `red`, the reduce node of the store's (flat, normalized)
     `value`; `lane`, the kept lane range g; `seg`, the segment range j of `size` S lanes;
     `others`, the remaining reduced ranges (unrolled positions); `rmpy`, the body as vrmpy
-    (or None)."""
+    (or None); `long`: a segment longer than a block or not a power of two (rowtree.py)."""
 
     store: UOp
     value: UOp
@@ -65,6 +68,7 @@ class Segments:
     size: int
     others: tuple
     rmpy: Regrouped | None
+    long: bool = False
 
 
 def segment_plan(sel, stores, max_terms: int) -> Segments | None:
@@ -72,7 +76,8 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     nest is not one (`rows.py` goes on). It is taken where the rest of `rows.py` cannot cover
     it (some load of the reduction's body steps more than 2 elements a lane: its strided
     loads read 0, 1 or 2; a reduction of more than `max_terms` terms over several ranges),
-    and for a long reduction over one range whose segments fit a block."""
+    and for a long reduction over one range (a long plan unless its segments fit a block,
+    while `sel.long_segments`: rows.py's own lane reduction is the retry)."""
     if len(stores) != 1:
         return None
     (st,) = stores
@@ -92,35 +97,45 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     names = {n for n in store_a if n} | set(red.arg[1])
     body_loads = [(n, sel._affine(n, names)) for n in red.src[0].toposort() if n.op == "load"]
     size = {n: sel.k.range(n).size for n in red.arg[1]}
-    found = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) for _, a in body_loads)
-             and all(a.get(g, 0) == size[j] * a.get(j, 0) for _, a in body_loads)]
-    if not found:
-        return None
     terms = 1
     for n in red.arg[1]:
         terms *= size[n]
-    j = found[0]
+    if all(a.get(g, 0) in (0, 1, 2) for _, a in body_loads) and terms <= max_terms:
+        return None  # (rows.py's strided loads cover it)
+    # A long reduction over one range is also rows.py's lane reduction (the range the
+    # lanes, a vror tree a row): kept there where segments cannot cover it.
+    keep_rows = len(red.arg[1]) == 1 and terms > max_terms
+    found = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) for _, a in body_loads)
+             and all(a.get(g, 0) == size[j] * a.get(j, 0) for _, a in body_loads)]
+    # Rows of any pitch (or loads that stay put across rows: a gemv's vector), where rows.py
+    # cannot read the body lane-wise or the reduction is long: each output lane's row read on
+    # its own (rowtree.py), its lanes j one or two elements apart.
+    loose = [j for j in red.arg[1] if size[j] >= 2 and any(a.get(j, 0) in (1, 2) for _, a in body_loads)
+             and all(a.get(j, 0) in (0, 1, 2) for _, a in body_loads)]
+    if not (keep_rows or any(a.get(g, 0) not in (0, 1, 2) for _, a in body_loads)) or not sel.long_segments:
+        loose = []
+    if not found and not loose:
+        return None
+    j = found[0] if found else max(loose, key=lambda n: size[n])
     s = size[j]
     strides = {a.get(g, 0) for _, a in body_loads}
     if terms <= max_terms and (strides <= {0, 1, 2} or s & (s - 1) and all(0 <= x <= MAX_STRIDE for x in strides)):
         return None  # (rows.py's strided loads cover it: vpacke, or gathers (permute.py) where deals cannot)
     types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     block = VBYTES // min(_elem_bytes(t) for t in types)
-    # A long reduction over one range is rows.py's lane reduction (the range the lanes, a
-    # vror tree a row): kept there where segments would not pay (a segment of more than a
-    # block: about one deal a vector, as many as the tree's rounds) or cannot be covered.
-    keep_rows = len(red.arg[1]) == 1 and terms > max_terms
+    # A segment of more than a block, or not a power of two, or rows not one after the
+    # other, is a whole row per output lane (rowtree.py: each row to one vector, the rows'
+    # vectors to lanes by one tree), unless that was tried (`rows.RowSelector.rows`).
+    long = not found or s > block or bool(s & (s - 1))
 
     def refuse(why: str):
         if keep_rows:
             return None
         raise HexagonUnsupported(why)
 
-    if keep_rows and s > block:
-        return None
-    if s & (s - 1):
-        return refuse(f"a segmented reduction of {s} lanes a segment (the deal rounds halve segments: "
-                      "powers of two only)")
+    if long and not sel.long_segments:
+        return refuse(f"a segmented reduction of {s} lanes a segment (the deal rounds halve segments of "
+                      "a block at most: powers of two only)")
     for ld, a in body_loads:
         if a.get(j, 0) not in (0, 1, 2):
             return refuse(f"the access {ld.arg} with {a.get(j)} elements per lane of {j} in a segmented "
@@ -128,25 +143,34 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     if any(n.op == "load" and n.arg == st.arg for n in value.toposort()):
         return refuse("a store whose buffer the kernel reads")
     inside = set(red.toposort())
-    for n in value.toposort():
-        if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0):
+    for n in value.toposort():  # (a long segment's value reads them a vector of output lanes at a time)
+        if n.op == "load" and n not in inside and sel._affine(n, names).get(g, 0) not in ((0, 1, 2) if long else (0,)):
             return refuse(f"the access {n.arg} beside a segmented reduction (it moves with the output lanes "
                           f"of {g})")
     rmpy = None
-    if red.arg[0] == "sum" and s % 4 == 0:
-        rmpy = regroup_rmpy(sel, red.src[0], sel.regroup_rw)
+    if red.arg[0] == "sum" and (s % 4 == 0 or long):  # (a long segment's own vector: any S)
+
+        def regroup(body):
+            """Four byte lanes a word (vrmpy), or two half lanes (vdmpy: long segments only,
+            whose rows are reduced on their own, so a word may hold any two lanes)."""
+            got = regroup_rmpy(sel, body, sel.regroup_rw)
+            if got is None and long and sel.windows is not None:
+                got = regroup_dmpy(sel, body, sel.windows)
+            return got
+
+        rmpy = regroup(red.src[0])
         t = red.dtype
         if rmpy is None and t.is_int and t.scalar.bits < 32:
             # A narrower sum accumulated in words, truncated after: exact, since wrapping
             # addition commutes with truncation; in words a sum of bytes is vrmpy's.
             wide = parse_dtype(f"{'i' if t.signed else 'u'}32")
             body = sel.rw.normalize(sel.simplify(UOp("cast", wide, (red.src[0],))))
-            rmpy = regroup_rmpy(sel, body, sel.regroup_rw)
+            rmpy = regroup(body)
             if rmpy is not None:
                 words = UOp("reduce", wide, (body,), red.arg)
                 value, red = value.substitute({red: UOp("cast", t, (words,))}), words
     others = tuple(n for n in red.arg[1] if n != j)
-    return Segments(st, value, red, g, j, s, others, rmpy)
+    return Segments(st, value, red, g, j, s, others, rmpy, long)
 
 
 def lower_segments(sel, plan: Segments) -> MachineFunction:
@@ -155,7 +179,10 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     over the chunks of the one row instead (B output lanes an iteration; what is left of
     the unrolled iterations and a partial last chunk in the epilogue)."""
     from rewriter.backends.hexagon.rows import Stream  # (rows.py imports this module)
+    from rewriter.backends.hexagon.rowtree import lower_long_segments
 
+    if plan.long:
+        return lower_long_segments(sel, plan)
     k = sel.k
     st, value, red = plan.store, plan.value, plan.red
     out = k.buffer(st.arg)

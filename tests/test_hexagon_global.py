@@ -206,3 +206,21 @@ def test_cli_global_scheduler_checks_on_qemu_and_draws_the_loop(capsys, tmp_path
     assert rc == 0 and "check against the reference interpreter: ok" in out
     assert re.search(r"global schedule .*II \d+ \(bound \d+\)", out)
     assert svg.read_text().startswith("<svg") and ":endloop0" in (tmp_path / "k.s").read_text()
+
+
+@pytest.mark.parametrize("text", [
+    "kernel k(a: u8[1000], b: u8[1000]) -> (out: u8[1000]) { i = range(1000)\n out[i] = sat_add(a[i], b[i]) }",
+    "kernel k(a: i16[37, 150], b: i16[37, 150]) -> (out: i16[37, 150]) { y = range(37); x = range(150)\n"
+    " out[y, x] = sat_sub(a[y, x], b[y, x]) }",
+    "kernel k(a: u16[5000]) -> (out: u16[5000]) { i = range(5000)\n out[i] = min(max(a[i], 100), 60000) }",
+    "kernel k(x: u8[300]) -> (out: u8[297]) { i = range(297)\n"
+    " out[i] = cast<u8>((cast<u16>(x[i]) + cast<u16>(x[i + 1]) + cast<u16>(x[i + 2])) >> 2) }",
+])
+def test_lanes_off_the_unrolled_grid_keep_their_tail(text, library):
+    """Lanes that are not a whole number of unrolled iterations: the pure forms end with an
+    epilogue (leftover blocks, a last overlapping block); the mixed body has none, so it is
+    refused there rather than dropping the tail (it once did: unseen kernels, 2026-12-07)."""
+    k = parse_kernels(text)[0]
+    code = compile_hexagon(k, library, scheduler="global", time_limit=2.0)
+    inputs = random_inputs(k, 3)
+    assert not check_against_reference(k, hexagon.run_on_qemu(k, code.asm, inputs).outputs, inputs)

@@ -124,6 +124,11 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
     types = [n.dtype for n in values["native"].toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     sel.block = VBYTES // min(_elem_bytes(t) for t in types)
     trip = size // sel.block // unroll
+    if size % (sel.block * unroll):
+        # The mixed body is the loop alone: the blocks the unroll leaves over and a last,
+        # overlapping block are the pure forms' epilogue (rows.py), which it does not make.
+        raise FormNotApplicable(f"{size} lanes are not a whole number of {unroll} x {sel.block}-lane "
+                                "iterations (a mixed body has no epilogue)")
     if trip < 2:
         raise FormNotApplicable(f"unrolling by {unroll} leaves no loop (straight-line code has no mixed body)")
     body = sel.body

@@ -23,6 +23,12 @@ def _tree(opt) -> str:
     return note
 
 
+def _gathered(opt) -> bool:
+    """Whether short segments that are not a power of two went to the gathers (permute.py,
+    tried first: 64 rows of 5 i32 take 40 packets that way against the tree's 163)."""
+    return not any("transposing tree" in n for n in opt.notes)
+
+
 @pytest.mark.parametrize("kind, t, acc, rows, w, pad", [
     ("sum", "u8", "u32", 64, 200, 0), ("sum", "i16", "i32", 17, 1000, 3), ("reduce_min", "i16", "i16", 3, 200, 0),
     ("reduce_max", "u8", "u8", 1, 1000, 5), ("reduce_max", "i32", "i32", 64, 5, 0), ("sum", "u16", "u32", 3, 1000, 0),
@@ -36,7 +42,7 @@ def test_row_reductions_by_one_transposing_tree(kind, t, acc, rows, w, pad, libr
     opt = _ours_checked(f"""kernel k(x: {t}[{rows}, {w + pad}]) -> (out: {acc}[{rows}]) {{
       r = range({rows}); j = range({w}, reduce)
       out[r] = {kind}({body}, j) }}""", library)
-    if rows == 1:  # (one row: no range of output lanes, nothing to transpose: rows.py's vror tree)
+    if rows == 1 or (w == 5 and _gathered(opt)):  # (one row: rows.py's vror tree; rows of 5: gathers)
         return
     asm = opt.text("asm")
     # (no vror tree: the only rotations are the partial stores', one per two predicated stores)
@@ -87,6 +93,8 @@ def test_two_row_ranges(t, acc, b, rows, w, pitch, library):
     opt = _ours_checked(f"""kernel k(x: {t}[{b}, {rows}, {w + 1}]) -> (out: {acc}[{b}, {pitch}]) {{
       b = range({b}); r = range({rows}); j = range({w}, reduce)
       out[b, r] = {kind}({body}, j) }}""", library)
+    if w == 5 and _gathered(opt):
+        return
     assert ("a row over b" in _tree(opt)) == (pitch != rows), _tree(opt)
 
 
@@ -103,9 +111,10 @@ def test_matrix_vector_products_share_the_vector(a, v, rows, w, library):
 
 @pytest.mark.parametrize("s", [3, 12])
 def test_segments_that_are_not_powers_of_two(s, library):
-    """A segment of 3 or 12 lanes (the deal rounds of segments.py halve powers of two): each
-    output lane's segment is its own vector, then the tree."""
-    _tree(_ours_checked(f"""kernel k(x: u8[2, {8 * s}]) -> (out: i32[2, 8]) {{
+    """A segment of 3 or 12 lanes (the deal rounds of segments.py halve powers of two): the
+    gathers (permute.py) where they cover it, else each output lane's segment its own vector,
+    then the tree."""
+    (_ours_checked(f"""kernel k(x: u8[2, {8 * s}]) -> (out: i32[2, 8]) {{
       y = range(2); g = range(8); j = range({s}, reduce)
       out[y, g] = sum(cast<i32>(x[y, g * {s} + j]), j) }}""", library))
 

@@ -102,6 +102,10 @@ class RowSelector(Selector):
 
     #: Whether segments longer than a block (or not powers of two) are `rowtree.py`'s.
     long_segments = True
+    #: Whether short segments that are not a power of two are left to the gathers (permute.py)
+    #: first; `gathered_segments` says a nest was, so `rows()` retries it with the tree.
+    gather_segments = True
+    gathered_segments = False
     #: Lanes of the block whose values are stored (None: all); loads leave the vectors past
     #: them out (`rowtree.py`'s partial chunks: a vector there may be past the buffer's end).
     live_lanes = None
@@ -121,6 +125,20 @@ class RowSelector(Selector):
             # along rows as its own lane reduction, a vror tree a row)
             retry = type(self)(*self.args[0], **self.args[1])
             retry.long_segments = False
+            try:
+                return retry.rows()
+            except FormNotApplicable:
+                raise
+            except HexagonUnsupported:
+                raise e from None
+        except FormNotApplicable:
+            raise
+        except HexagonUnsupported as e:
+            if not self.gathered_segments:
+                raise
+            # (the gathers could not cover these segments: the transposing tree may)
+            retry = type(self)(*self.args[0], **self.args[1])
+            retry.gather_segments = False
             try:
                 return retry.rows()
             except FormNotApplicable:

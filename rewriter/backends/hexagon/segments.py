@@ -119,8 +119,11 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     j = found[0] if found else max(loose, key=lambda n: size[n])
     s = size[j]
     strides = {a.get(g, 0) for _, a in body_loads}
-    if terms <= max_terms and (strides <= {0, 1, 2} or s & (s - 1) and all(0 <= x <= MAX_STRIDE for x in strides)):
-        return None  # (rows.py's strided loads cover it: vpacke, or gathers (permute.py) where deals cannot)
+    if terms <= max_terms and strides <= {0, 1, 2}:
+        return None  # (rows.py's strided loads cover it: vpacke)
+    if terms <= max_terms and s & (s - 1) and all(0 <= x <= MAX_STRIDE for x in strides) and sel.gather_segments:
+        sel.gathered_segments = True  # (rows.rows retries with the tree where the gathers fail)
+        return None  # (gathers, permute.py, where deal rounds cannot halve the segments)
     types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
     block = VBYTES // min(_elem_bytes(t) for t in types)
     # A segment of more than a block, or not a power of two, or rows not one after the

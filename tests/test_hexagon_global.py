@@ -101,14 +101,16 @@ def global_code(library):
 def test_global_schedule_passes_both_checkers_and_matches_reference_on_qemu(name, global_code):
     code = global_code[name]
     report = code.modulo
-    assert report is not None, code.notes[-1]
-    assert check_modulo(report.schedule) == []
     assert check_schedule(code.machine, code.schedule, MODEL) == []
-    assert report.schedule.stages == report.stages and report.lower_bound <= report.total_cycles
     kernel = load_kernel(REPO / f"examples/{name}.ir")
     inputs = random_inputs(kernel, 11)
     run = hexagon.run_on_qemu(kernel, code.asm, inputs)
     assert check_against_reference(kernel, run.outputs, inputs) == []
+    if report is None:  # (only where the solver got no further than its heuristic: the list code won)
+        assert "the list scheduler's loop was best" in code.notes[-1], code.notes
+        return
+    assert check_modulo(report.schedule) == []
+    assert report.schedule.stages == report.stages and report.lower_bound <= report.total_cycles
     assert run.counts.packets == report.packets  # prologue + kernel x trips + epilogue, exactly
 
 
@@ -117,7 +119,7 @@ def test_pipelining_never_loses_to_the_list_scheduler_and_wins_where_it_overlaps
     rotates loads: a two-stage pipeline of its own), and strictly fewer on the kernels whose
     iterations the solver overlaps in three or more stages or at a proven-optimal II."""
     # (conv3x3 wins by its sliding form unrolled over 8 rows, which is best in one stage.)
-    assert {"sum3_i16", "requant_u8"} <= {n for n in SUPPORTED if global_code[n].modulo.stages > 1}
+    assert {"sum3_i16", "requant_u8"} <= {n for n in SUPPORTED if global_code[n].modulo and global_code[n].modulo.stages > 1}
     for name in SUPPORTED:
         kernel = load_kernel(REPO / f"examples/{name}.ir")
         listed = compile_hexagon(kernel, library)

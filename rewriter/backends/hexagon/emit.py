@@ -40,6 +40,7 @@ class HexagonCode:
     notes: list = field(default_factory=list)
     modulo: object = None  # global_sched.GlobalReport when scheduler="global" pipelined the loop
     explanation: object = None  # explain.Explanation: every alternative scheduler="global" tried
+    unroll: int = 1  # the loop's unrolling factor
 
 
 def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
@@ -162,7 +163,7 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
     cycles = estimate_cycles(mf, sched)
     notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
-    return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes)
+    return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes, unroll=unroll)
 
 
 def _packets(sched: Schedule) -> int:

@@ -40,7 +40,7 @@ class Candidate:
 
     form: str  # the selection form (a key of select.SELECTION_FORMS)
     unroll: int
-    placement: str  # "cp-sat", "z3", "heuristic", "list" (one stage), "straight-line"
+    placement: str  # "cp-sat", "z3", "heuristic", "list" (one stage), "straight-line", "list code" (compile_list)
     packets: int | None = None  # packets the whole function executes (what QEMU counts)
     model_cycles: int | None = None
     elements: int = 1  # iteration-space elements the kernel computes (packets per element)
@@ -184,6 +184,8 @@ class Explanation:
             if best.alu_ceiling is not None:
                 out.append(f"  ALU ceiling {best.alu_ceiling:.0%}: the most any schedule of this body reaches "
                            f"(ALU work / (ALU units x MII); MII set by {best.ceiling_why})")
+        elif best.placement == "list code":
+            out.append("  the list scheduler's loop (not software-pipelined): fewer model cycles than any pipelined body")
         else:
             out.append("  straight-line code: no loop to pipeline")
         out += self.render_choices()

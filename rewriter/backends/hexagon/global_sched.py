@@ -300,6 +300,25 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             if share is not None:
                 best = _mixed(simple, portable, selector, factor, tuple(forms), share, elements, explanation,
                               dropped, logs, refused, best)
+    if best is not None and "native" in forms and explanation.chosen is not None \
+            and explanation.chosen.placement == "heuristic":
+        # Where the solver placed nothing better than the heuristic within its time, the list
+        # scheduler's own code at the best candidate's factor (with and without its
+        # loads rotated one iteration ahead): a candidate too, so the global scheduler never
+        # ships more model cycles than `--scheduler list` would there (`list_modulo`'s II adds
+        # the back edge's latency, the straight-line schedule does not overlap it).
+        try:
+            listed = compile_list(simple, portable, selector, unroll=explanation.chosen.unroll)
+        except HexagonUnsupported:
+            listed = None
+        if listed is not None and listed.machine.trip:
+            executed = sum(len(listed.schedule.blocks[b.name].packets) * (listed.machine.trip if b is listed.machine.loop
+                                                                             else 1) for b in listed.machine.blocks)
+            explanation.candidates.append(Candidate("native", listed.unroll, "list code", executed,
+                                                    listed.model_cycles, elements))
+            key = (listed.model_cycles, executed)
+            if key < best[0]:
+                best = (key, listed)
     if progress is not None:
         progress(total, total, "")
     explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]
@@ -314,7 +333,8 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     chosen = explanation.chosen
     explanation.log = logs.get((chosen.form, chosen.unroll), ())
     if isinstance(best[1], HexagonCode):
-        best[1].notes.append("global scheduler: straight-line code (no loop at this unroll factor) was best")
+        best[1].notes.append("global scheduler: the list scheduler's loop was best" if best[1].machine.trip
+                             else "global scheduler: straight-line code (no loop at this unroll factor) was best")
         best[1].explanation = explanation
         return best[1]
     report, piped, assignment, form = best[1]

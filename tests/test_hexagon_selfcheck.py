@@ -1,10 +1,10 @@
 """The Hexagon target never ships code that disagrees with the reference interpreter on the
 inputs it runs at compile time (rewriter/targets/hexagon_check.py):
 
-  * the fuzzer's two LLVM 22 miscompiles (a word splat lowered as a byte splat; a memd
-    offset the packetizer made misaligned) now compile to right code through `optimize`
-    with default options, and the LLVM bugs themselves are pinned (strict xfail: when an
-    LLVM update fixes them, the test says so);
+  * the fuzzer's LLVM 22 miscompiles (a word splat lowered as a byte splat; a memd offset
+    the packetizer made misaligned; a byte kernel not reduced yet) now compile to right
+    code through `optimize` with default options, and the first two LLVM bugs are pinned
+    (strict xfail: when an LLVM update fixes them, the test says so);
   * a deliberately wrong candidate -- LLVM's object or our assembly for another kernel of
     the same signature -- is never shipped: in the race (ours wrong, LLVM's wrong, both,
     everything) and in the pure fallback; `versus_llvm=False` still runs nothing on QEMU;
@@ -70,6 +70,16 @@ def _memd_kernel(rows: int, cols: int) -> str:
       out[i, j] = sum(1.0, k, l) }}"""
 
 
+def _bytes_kernel(rows: int, cols: int) -> str:
+    """kernels-db20b203-seed7 (rows 16, cols 8), found after the check went in (the fuzzer
+    runs with `versus_llvm=False`): LLVM's HVX code for this byte kernel is wrong too; not
+    reduced yet, the check ships LLVM's scalar build."""
+    return f"""kernel fuzz(x0: i32[{cols}], x1: u8[{rows}]) -> (out: u8[{rows}, {cols}]) {{
+      i = range({rows})
+      j = range({cols})
+      out[i, j] = cast<u8>(x0[j]) & x1[i] + x1[i] }}"""
+
+
 FOUND = {
     "splat_15x3": (_splat_kernel(15, 3), {"x0": np.array(1505919583, np.int32)}),
     "splat_9x3": (_splat_kernel(9, 3), None),
@@ -77,6 +87,9 @@ FOUND = {
     "memd_63x3": (_memd_kernel(63, 3), {}),
     "memd_47x3": (_memd_kernel(47, 3), {}),
     "memd_33x5": (_memd_kernel(33, 5), {}),
+    "bytes_16x8": (_bytes_kernel(16, 8), None),
+    "bytes_13x8": (_bytes_kernel(13, 8), None),
+    "bytes_24x12": (_bytes_kernel(24, 12), None),
 }
 
 

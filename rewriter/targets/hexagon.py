@@ -72,7 +72,6 @@ class HexagonFallbackError(RewriterError):
     """Neither our selection nor LLVM's baseline could compile the kernel."""
 
 
-
 def _our_failure(e: RewriterError) -> bool:
     """Errors of our selection that LLVM's code can stand in for. Not: the kernel's own
     errors (a SourceError: every target refuses it), a missing tool, or IR that fails

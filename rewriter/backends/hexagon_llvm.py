@@ -43,6 +43,14 @@ from `rewriter/backends/hexagon_support.py`, in LLVM IR, linked into the kernel'
 before -O3 when the object needs them. Any other (f64 multiply/divide
 `__hexagon_muldf3`/`__hexagon_divdf3`, f64 libm) is found in the object's symbol table and
 reported as an `UnsupportedByBaseline` error naming it.
+
+Variants (`LlvmVariant`, `VARIANTS`): the settings above are `HVX`, the baseline. LLVM 22's
+Hexagon backend miscompiles some kernels (docs/HEXAGON.md, "LLVM's code is checked"), so
+the target checks LLVM's code on QEMU before shipping it and, where it is wrong, recompiles
+with the next variant: `SCALAR` (the same O3 pipeline with the loop and SLP vectorizers off:
+no HVX code from LLVM's optimizer) and `SCALAR_O0` (that IR through the code generator at
+-O0, which leaves out the backend's optimizing passes, the post-increment packetizing among
+them). Each gives up speed for fewer of the backend's transformations.
 """
 from __future__ import annotations
 
@@ -76,11 +84,34 @@ def _llvm():
     return llvm
 
 
-def hexagon_target_machine():
+@dataclass(frozen=True)
+class LlvmVariant:
+    """One way of compiling with LLVM: the O3 optimizer with or without its vectorizers, and
+    the code generator's optimization level. `name` is what notes and `--explain` say,
+    `short` the name in the target's one-line headline ("fallback: LLVM -O3 (...)"),
+    `description` the first line of `--emit ir`."""
+
+    name: str
+    short: str
+    description: str
+    vectorize: bool = True
+    codegen_opt: int = OPT_LEVEL
+
+
+HVX = LlvmVariant("LLVM -O3 (HVX)", "LLVM -O3", "LLVM -O3 with HVX auto-vectorization")
+SCALAR = LlvmVariant("LLVM -O3 scalar", "LLVM -O3 scalar", "LLVM -O3 without its vectorizers (scalar code)",
+                     vectorize=False)
+SCALAR_O0 = LlvmVariant("LLVM -O3 scalar, -O0 codegen", "LLVM -O3 scalar, -O0 codegen",
+                        "LLVM -O3 without its vectorizers, code generation at -O0", vectorize=False, codegen_opt=0)
+#: In the order the target tries them: fastest first (each is checked on QEMU).
+VARIANTS = (HVX, SCALAR, SCALAR_O0)
+
+
+def hexagon_target_machine(opt: int = OPT_LEVEL):
     llvm = _llvm()
     desc = hexagon_target()
     target = llvm.Target.from_triple(desc.triple)
-    return target.create_target_machine(cpu=desc.cpu, features=desc.features, opt=OPT_LEVEL, reloc="static")
+    return target.create_target_machine(cpu=desc.cpu, features=desc.features, opt=opt, reloc="static")
 
 
 def baseline_llvm_ir(kernel: Kernel, library, engine: str = "greedy") -> str:
@@ -99,16 +130,16 @@ def baseline_llvm_ir(kernel: Kernel, library, engine: str = "greedy") -> str:
     return str(mod)
 
 
-def optimized_module(llvm_ir: str, tm=None, routines=()):
-    """LLVM's O3 pipeline for Hexagon (HVX auto-vectorization on) over `llvm_ir`, with the
-    support routines named in `routines` linked in first."""
+def optimized_module(llvm_ir: str, tm=None, routines=(), vectorize: bool = True):
+    """LLVM's O3 pipeline for Hexagon (HVX auto-vectorization on, unless `vectorize` is
+    False) over `llvm_ir`, with the support routines named in `routines` linked in first."""
     llvm = _llvm()
     tm = tm or hexagon_target_machine()
     if not routines:
-        return optimize(llvm_ir, tm, OPT_LEVEL)
+        return optimize(llvm_ir, tm, OPT_LEVEL, vectorize)
     mod = llvm.parse_assembly(llvm_ir)
     mod.link_in(llvm.parse_assembly(support_ir(mod.triple, mod.data_layout, routines)))
-    return optimize(str(mod), tm, OPT_LEVEL)
+    return optimize(str(mod), tm, OPT_LEVEL, vectorize)
 
 
 @dataclass(frozen=True)
@@ -119,17 +150,20 @@ class LlvmHexagonObject:
     object: bytes
     asm: str
     llvm_ir: str
+    variant: LlvmVariant = HVX
 
 
-def compile_llvm_code(kernel: Kernel, library, engine: str = "greedy") -> LlvmHexagonObject:
+def compile_llvm_code(kernel: Kernel, library, engine: str = "greedy",
+                      variant: LlvmVariant = HVX) -> LlvmHexagonObject:
     """Optimize, link the support routines the optimized IR suggests (`predicted`), emit the
     object; if it still calls provided routines that were not linked, again with them (most
-    kernels need none, and linking all of them would triple the compile time)."""
-    tm = hexagon_target_machine()
+    kernels need none, and linking all of them would triple the compile time). `variant`:
+    how (the module docstring); the baseline by default."""
+    tm = hexagon_target_machine(variant.codegen_opt)
     ir = baseline_llvm_ir(kernel, library, engine)
-    routines = predicted(str(optimized_module(ir, tm)))
+    routines = predicted(str(optimized_module(ir, tm, vectorize=variant.vectorize)))
     while True:
-        mod = optimized_module(ir, tm, sorted(routines))
+        mod = optimized_module(ir, tm, sorted(routines), variant.vectorize)
         obj = tm.emit_object(mod)
         missing = set(undefined_symbols(obj))
         unknown = missing - set(PROVIDED)
@@ -137,7 +171,7 @@ def compile_llvm_code(kernel: Kernel, library, engine: str = "greedy") -> LlvmHe
             raise UnsupportedByBaseline(f"LLVM's code for '{kernel.name}' calls {', '.join(sorted(unknown))}, "
                                         f"which the freestanding Hexagon image does not provide")
         if not missing - routines:
-            return LlvmHexagonObject(obj, tm.emit_assembly(mod), str(mod))
+            return LlvmHexagonObject(obj, tm.emit_assembly(mod), str(mod), variant)
         routines |= missing
 
 

@@ -45,8 +45,9 @@ def host_target() -> TargetDesc:
     return TargetDesc("cpu", vbytes, vregs, 16, b.get_process_triple(), b.get_host_cpu_name(), feats.flatten())
 
 
-def optimize(llvm_ir: str, tm, level: int = 3):
-    """Parse, verify and run LLVM's O3 pipeline (loop and SLP vectorization on); the module."""
+def optimize(llvm_ir: str, tm, level: int = 3, vectorize: bool = True):
+    """Parse, verify and run LLVM's O3 pipeline (loop and SLP vectorization on unless
+    `vectorize` is False); the module."""
     b = binding()
     try:
         mod = b.parse_assembly(llvm_ir)
@@ -54,8 +55,8 @@ def optimize(llvm_ir: str, tm, level: int = 3):
     except RuntimeError as e:
         raise RewriterError(f"internal error: emitted LLVM IR is invalid: {e}") from None
     pto = b.create_pipeline_tuning_options(speed_level=level)
-    pto.loop_vectorization = True
-    pto.slp_vectorization = True
+    pto.loop_vectorization = vectorize
+    pto.slp_vectorization = vectorize
     pb = b.create_pass_builder(tm, pto)
     pb.getModulePassManager().run(mod, pb)
     return mod

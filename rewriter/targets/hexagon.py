@@ -16,18 +16,26 @@ checks), and QEMU's counters are exact. Packet counts depend on the data only th
 data-dependent control flow (LLVM's division routines), so one input set speaks for the
 kernel. `Options.versus_llvm=False` skips the race (the fuzzer: it checks our code), and
 without qemu-hexagon it is skipped with a note.
+
+Nothing wrong ships (`hexagon_check.py`): those same runs are compared with the reference
+interpreter, and a candidate that disagrees is out -- ours wrong: LLVM's, if right; LLVM's
+wrong: ours, if right; neither: LLVM recompiled without its vectorizers (then also with -O0
+code generation), each checked; nothing right: `HexagonNoCorrectCode`. The pure fallback
+(no code of ours) is checked the same way when `versus_llvm` is on. `versus_llvm=False`
+still means no QEMU run at compile time, so that code ships unchecked.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon import compile_hexagon, hexagon_target
-from rewriter.backends.hexagon_llvm import LlvmHexagonObject, UnsupportedByBaseline, compile_llvm_code
+from rewriter.backends.hexagon_llvm import HVX, VARIANTS, LlvmHexagonObject, UnsupportedByBaseline, compile_llvm_code
 from rewriter.errors import IRValidationError, RewriterError, SourceError, ToolchainError
-from rewriter.kernel.reference import random_inputs
 from rewriter.runtime.hexagon import find_toolchain, run_on_qemu
 from rewriter.solver.modulo.diagram import schedule_svg
 from rewriter.target import Executable, Lowered, Options, Run, Target
+from rewriter.targets.hexagon_check import HexagonNoCorrectCode, Probe, first_right_llvm, trial
+from rewriter.targets.hexagon_check import reason as _reason
 
 OURS = "ours"
 LLVM_FASTER = "llvm-faster"
@@ -39,7 +47,8 @@ VERSUS = "versus LLVM -O3: "
 @dataclass
 class LlvmCode:
     """LLVM's code standing in for ours: `made_by` is FALLBACK (our selection failed,
-    `reason` says why) or LLVM_FASTER (ours ran more packets, `reason` gives both counts)."""
+    `reason` says why) or LLVM_FASTER (ours ran more packets, or failed or was wrong on
+    QEMU: `reason` says which). `llvm.variant` is how LLVM compiled it."""
 
     llvm: LlvmHexagonObject
     made_by: str
@@ -55,8 +64,8 @@ class LlvmCode:
 
     def headline(self) -> str:
         if self.made_by == FALLBACK:
-            return f"fallback: LLVM -O3 (our selection: {self.reason})"
-        return f"LLVM -O3's code: {self.reason}"
+            return f"fallback: {self.llvm.variant.short} (our selection: {self.reason})"
+        return f"{self.llvm.variant.short}'s code: {self.reason}"
 
 
 class HexagonFallbackError(RewriterError):
@@ -70,46 +79,45 @@ def _our_failure(e: RewriterError) -> bool:
     return not isinstance(e, (SourceError, ToolchainError, IRValidationError))
 
 
-def _reason(e: Exception) -> str:
-    lines = [ln.strip() for ln in str(e).strip().splitlines()]
-    if not lines:
-        return type(e).__name__
-    # A tool's message: its headline ends in ':' and the first line below says what.
-    head = f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
-    return f"{type(e).__name__}: {head}"
-
-
-def _packets(kernel, code, inputs) -> tuple[int | None, str]:
-    """(packets on QEMU, "") or (None, why it did not run)."""
-    try:
-        return run_on_qemu(kernel, code, inputs).counts.packets, ""
-    except RewriterError as e:
-        return None, _reason(e)
-
-
 def _race(kernel, ours, library, options: Options):
-    """Our code, or LLVM's where it runs fewer packets on QEMU (module docstring)."""
+    """Our code, or LLVM's where it runs fewer packets on QEMU; never one that gives wrong
+    outputs there (module docstring)."""
     try:
         find_toolchain()
     except ToolchainError as e:
         ours.notes.append(f"{VERSUS}not compared ({_reason(e)})")
         return ours
+    probe = Probe.of(kernel)
+    if probe.note():
+        ours.notes.append(probe.note())
+    mine = trial(kernel, ours.asm, probe)
     try:
         llvm = compile_llvm_code(kernel, library, options.engine)
     except RewriterError as e:
+        if not mine.right:
+            raise HexagonNoCorrectCode(f"hexagon: our code {mine.failure()} and LLVM's baseline did not compile "
+                                       f"({_reason(e)})") from e
         ours.notes.append(f"{VERSUS}not compared (LLVM: {_reason(e)})")
         return ours
-    inputs = random_inputs(kernel, 0)
-    (mine, my_error), (theirs, their_error) = _packets(kernel, ours.asm, inputs), _packets(kernel, llvm.object, inputs)
-    if theirs is None:
-        ours.notes.append(f"{VERSUS}its code did not run on QEMU ({their_error}): ours kept")
+    theirs = trial(kernel, llvm.object, probe)
+    if mine.right and theirs.right and mine.packets <= theirs.packets:
+        ours.notes.append(f"{VERSUS}{theirs.packets} packets on QEMU, ours {mine.packets} "
+                          f"(random_inputs seed 0): ours kept")
         return ours
-    if mine is not None and mine <= theirs:
-        ours.notes.append(f"{VERSUS}{theirs} packets on QEMU, ours {mine} (random_inputs seed 0): ours kept")
+    if mine.right and not theirs.right:
+        ours.notes.append(f"{VERSUS}its code {theirs.failure()}: ours kept")
         return ours
-    why = (f"{theirs} packets on QEMU, ours {mine} (random_inputs seed 0)" if mine is not None
-           else f"our code failed on QEMU ({my_error}), LLVM's ran {theirs} packets")
-    return LlvmCode(llvm, LLVM_FASTER, why, list(ours.notes) + [f"LLVM -O3's code kept: {why}"], ours)
+    if mine.right:
+        why = f"{theirs.packets} packets on QEMU, ours {mine.packets} (random_inputs seed 0)"
+        return LlvmCode(llvm, LLVM_FASTER, why, list(ours.notes) + [f"LLVM -O3's code kept: {why}"], ours)
+    # Ours is out: LLVM's, the first variant that is right.
+    pick = first_right_llvm(kernel, library, options.engine, probe, VARIANTS, first=(llvm, theirs),
+                            before=(f"our code {mine.failure()}",))
+    why = f"our code {mine.failure()}, {pick.llvm.variant.short}'s ran {pick.trial.packets} packets"
+    if pick.rejected:
+        why += f" ({pick.note()})"
+    return LlvmCode(pick.llvm, LLVM_FASTER, why, list(ours.notes) + [f"{pick.llvm.variant.short}'s code kept: {why}"],
+                    ours)
 
 
 class HexagonExecutable(Executable):
@@ -153,7 +161,10 @@ class HexagonTarget(Target):
         if not isinstance(code, LlvmCode):
             return code.explanation.render()
         ours = code.ours.explanation.render() + "\n" if code.ours is not None and code.ours.explanation else ""
-        return f"{code.headline()}\n{ours}"
+        # The fallback's self-check (hexagon_check.py) in its notes after the headline; where
+        # LLVM's code won the race, the headline itself says what was rejected.
+        checked = "".join(f"{n}\n" for n in code.notes[1:]) if code.made_by == FALLBACK else ""
+        return f"{code.headline()}\n{checked}{ours}"
 
     def schedule_svg(self, lowered: Lowered, title: str) -> str:
         code = lowered.code
@@ -184,7 +195,9 @@ class HexagonTarget(Target):
 
     def _fallback(self, kernel, simplified, library, options: Options, error: RewriterError) -> Lowered:
         try:
-            llvm = compile_llvm_code(kernel, library, options.engine)
+            llvm, checked = self._fallback_code(kernel, library, options)
+        except HexagonNoCorrectCode as e:
+            raise HexagonNoCorrectCode(f"{e} (our selection: {_reason(error)})") from e
         except RewriterError as e:
             # A routine the freestanding image lacks (f64 multiply/divide: compiler-rt's soft
             # float) is a known gap, worded as the fuzzer's "not supported yet" refusals are.
@@ -192,11 +205,29 @@ class HexagonTarget(Target):
             raise HexagonFallbackError(f"hexagon: our selection failed ({_reason(error)}) and so did LLVM's "
                                        f"baseline ({_reason(e)}){gap}") from e
         code = LlvmCode(llvm, FALLBACK, _reason(error), [])
-        code.notes.append(code.headline())
+        code.notes += [code.headline()] + checked
         return self._llvm_lowered(kernel, simplified, code)
 
+    @staticmethod
+    def _fallback_code(kernel, library, options: Options) -> tuple[LlvmHexagonObject, list]:
+        """LLVM's code for a kernel ours cannot cover, and the notes of its check: with
+        `versus_llvm` (QEMU runs allowed at compile time), the first variant that is right
+        on QEMU; without, or without qemu-hexagon, the baseline unchecked."""
+        if not options.versus_llvm:
+            return compile_llvm_code(kernel, library, options.engine, HVX), []
+        try:
+            find_toolchain()
+        except ToolchainError as e:
+            return compile_llvm_code(kernel, library, options.engine, HVX), [f"not checked on QEMU ({_reason(e)})"]
+        probe = Probe.of(kernel)
+        pick = first_right_llvm(kernel, library, options.engine, probe, VARIANTS)
+        notes = [probe.note()] if probe.note() else []
+        if pick.rejected:
+            notes.append(pick.note())
+        return pick.llvm, notes
+
     def _llvm_lowered(self, kernel, simplified, code: LlvmCode) -> Lowered:
-        listing = "# made by: LLVM -O3 with HVX auto-vectorization\n" + "".join(f"# {n}\n" for n in code.notes)
+        listing = f"# made by: {code.llvm.variant.description}\n" + "".join(f"# {n}\n" for n in code.notes)
         return Lowered(kernel, simplified, code.llvm.llvm_ir, code, list(code.notes),
                        texts={"ir": listing + code.llvm.llvm_ir, "asm": code.asm}, report=code)
 

@@ -27,7 +27,8 @@ import numpy as np
 CASES = [(200, 264, 136, True, False), (128, 256, 64, True, False), (77, 80, 40, True, True),
          (136, 77, 8, True, True), (264, 192, 200, False, False), (96, 320, 72, False, True),
          (1000, 1000, 1000, True, False), (64, 128, 4096, True, False), (296, 520, 24, False, False),
-         (200, 264, 136, True, False, 256), (136, 200, 72, False, True, 192), (264, 600, 136, False, False, 128)]
+         (200, 264, 136, True, False, 256), (136, 200, 72, False, True, 192), (264, 600, 136, False, False, 128),
+         (1000, 1000, 1000, True, False, 0, 7), (520, 1032, 264, False, True, 256, 5)]
 BIG = 4096
 
 
@@ -78,8 +79,17 @@ def variants():
         "wgmma group 16": (t, lambda p: replace(p, group_m=16), True),
         "wgmma group 4": (t, lambda p: replace(p, group_m=4), True),
         "wgmma BN 128, 6 stages": (t, lambda p: _bn(p, 128), True),
+        "wgmma persistent (132 blocks)": (t, lambda p: replace(p, blocks=132), True),
+        "wgmma persistent, group 16": (t, lambda p: replace(p, blocks=132, group_m=16), True),
+        "wgmma persistent, group 16, 3 stages": (t, lambda p: replace(p, blocks=132, group_m=16, stages=3), True),
         "mma.sync (cp.async, before)": (t, None, "mma"),
     }
+
+
+def _edit(p, bn=0, blocks=0):
+    """A case's plan with B tiles bn wide and/or `blocks` persistent blocks."""
+    p = _bn(p, bn) if bn else p
+    return replace(p, blocks=blocks) if blocks else p
 
 
 def _bn(p, bn):
@@ -92,9 +102,9 @@ def _bn(p, bn):
 
 def prepare(out: str) -> None:
     os.makedirs(out, exist_ok=True)
-    jobs = {f"case_{m}x{n}x{k}_{'ak' if ak else 'am'}_{'bk' if bk else 'bn'}{'_bn%d' % bn[0] if bn else ''}":
-            (kernel_text(m, n, k, ak, bk), (lambda p, w=bn[0]: _bn(p, w)) if bn else None, True)
-            for m, n, k, ak, bk, *bn in CASES}
+    jobs = {f"case_{m}x{n}x{k}_{'ak' if ak else 'am'}_{'bk' if bk else 'bn'}{''.join('_%s%d' % kv for kv in zip(('bn', 'blocks'), x) if kv[1])}":
+            (kernel_text(m, n, k, ak, bk), (lambda p, x=tuple(x): _edit(p, *x)) if x else None, True)
+            for m, n, k, ak, bk, *x in CASES}
     jobs.update({f"time_{i}": v for i, v in enumerate(variants().values())})
     names = dict(zip((f"time_{i}" for i in range(len(variants()))), variants()))
     for key, (text, edit, tc) in jobs.items():

@@ -89,6 +89,17 @@ def test_every_tile_width_matches_reference(bn):
     assert _check(k, gp, 1) == []
 
 
+@pytest.mark.parametrize("blocks", [1, 3, 7])
+def test_persistent_blocks_match_reference(blocks):
+    """Fewer blocks than tiles: each walks tiles b, b + blocks, ... with its stage ring and
+    barrier phases running on across tiles."""
+    k = _mm(200, 264, 136)
+    gp = _with_plan(_lower(k), lambda p: replace(p, blocks=blocks))
+    p = native_plan(gp.launches[0])
+    assert p.grid == blocks < p.tiles and sorted(t for b in range(p.grid) for t in p.tiles_of_block(b)) == list(range(p.tiles))
+    assert _check(k, gp, 2) == []
+
+
 def test_4096_plan():
     """The cost model's choice at 4096^3: 128 x 256 tiles (m64n256k16, 128 accumulators a
     consumer thread), 4 stages of 48 KB, within the 227 KB a block may have."""

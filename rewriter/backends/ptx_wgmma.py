@@ -60,6 +60,29 @@ def _advance(t: _Text, p: WgmmaPlan, loop: str) -> None:
     t(f"@%p5 bra {loop};")
 
 
+def _tile(t: _Text, p: WgmmaPlan) -> None:
+    """m0 (%r10), n0 (%r11) of tile %r40 (WgmmaPlan.tile_of)."""
+    per_group = p.group_m * p.tiles_n
+    t(f"div.u32 %r4, %r40, {per_group};")
+    t(f"mul.lo.u32 %r5, %r4, {p.group_m};")
+    t(f"mov.u32 %r6, {p.tiles_m};")
+    t("sub.u32 %r6, %r6, %r5;")
+    t(f"min.u32 %r6, %r6, {p.group_m};")
+    t(f"rem.u32 %r7, %r40, {per_group};")
+    t("rem.u32 %r8, %r7, %r6;")
+    t("add.u32 %r8, %r8, %r5;")
+    t("div.u32 %r9, %r7, %r6;")
+    t(f"mul.lo.u32 %r10, %r8, {p.bm};")
+    t(f"mul.lo.u32 %r11, %r9, {p.bn};")
+
+
+def _next_tile(t: _Text, p: WgmmaPlan, label: str) -> None:
+    """The block's next tile (WgmmaPlan.tiles_of_block), if any."""
+    t(f"add.u32 %r40, %r40, {p.grid};")
+    t(f"setp.lt.u32 %p5, %r40, {p.tiles};")
+    t(f"@%p5 bra {label};")
+
+
 def _producer(t: _Text, p: WgmmaPlan, name: str) -> None:
     t(f"setmaxnreg.dec.sync.aligned.u32 {PRODUCER_REGS};")
     t("@!%p0 bra EXIT;")  # one thread issues every copy
@@ -67,9 +90,12 @@ def _producer(t: _Text, p: WgmmaPlan, name: str) -> None:
     t("cvta.param.u64 %rd0, %rd0;")
     t(f"mov.b64 %rd1, {name}_tma_b;")
     t("cvta.param.u64 %rd1, %rd1;")
-    t("mov.u32 %r13, 0;")  # slice
     t("mov.u32 %r14, 0;")  # stage
-    t("mov.u32 %r15, 0;")  # round (slices / S)
+    t("mov.u32 %r15, 0;")  # round (slices / S), over every tile of the block
+    t("mov.u32 %r40, %r1;")  # tile
+    t("P_TILE:")
+    _tile(t, p)
+    t("mov.u32 %r13, 0;")  # slice of the tile
     t("mov.u32 %r16, 0;")  # k0
     t("P_LOOP:")
     # The first S slices find their stages free; later ones wait for the consumers to have
@@ -100,6 +126,7 @@ def _producer(t: _Text, p: WgmmaPlan, name: str) -> None:
               f"[%r21], [{tm}, {{{coords[0]}, {coords[1]}}}], [%r19];")
     t(f"add.u32 %r16, %r16, {p.bk};")
     _advance(t, p, "P_LOOP")
+    _next_tile(t, p, "P_TILE")
     t("bra EXIT;")
 
 
@@ -110,17 +137,20 @@ def _consumer(t: _Text, p: WgmmaPlan) -> None:
     t("and.b32 %r23, %r0, 31;")  # lane
     t("shr.u32 %r24, %r0, 5;")
     t("and.b32 %r24, %r24, 3;")  # warp in the warpgroup
-    for i in range(nacc):
-        t(f"mov.f32 %f{i}, 0f00000000;")
     t("setp.eq.u32 %p7, %r0, %r0;")  # scale-d = true: D = A B + D (accumulators start at 0)
     a_cw = p.a.descriptor(WG_M, 0)[0] - p.a.descriptor(0, 0)[0]  # a consumer's 64 rows of A
     a_lbo, a_sbo, a_tr = p.a.descriptor(0, 0)[1:]
     b_lbo, b_sbo, b_tr = p.b.descriptor(0, 0)[1:]
     t(f"mov.u32 %r28, {_desc_hi(a_sbo)};")
     t(f"mov.u32 %r29, {_desc_hi(b_sbo)};")
-    t("mov.u32 %r13, 0;")
     t("mov.u32 %r14, 0;")
     t("mov.u32 %r15, 0;")
+    t("mov.u32 %r40, %r1;")
+    t("C_TILE:")
+    _tile(t, p)
+    for i in range(nacc):
+        t(f"mov.f32 %f{i}, 0f00000000;")
+    t("mov.u32 %r13, 0;")
     t("C_LOOP:")
     t("shl.b32 %r19, %r14, 3;")
     t("add.u32 %r19, %r19, %r3;")
@@ -149,6 +179,7 @@ def _consumer(t: _Text, p: WgmmaPlan) -> None:
     t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")
     _advance(t, p, "C_LOOP")
     _epilogue(t, p)
+    _next_tile(t, p, "C_TILE")
 
 
 def _epilogue(t: _Text, p: WgmmaPlan) -> None:
@@ -210,19 +241,6 @@ def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
     t(f"add.u32 %r2, %r2, {ATOM_BYTES - 1};")
     t(f"and.b32 %r2, %r2, {-ATOM_BYTES};")  # swizzle atoms start 1024-aligned
     t(f"add.u32 %r3, %r2, {p.stages * p.stage_bytes};")  # full[s] at +8 s, empty[s] at +8 (S + s)
-    # Tile of this block (WgmmaPlan.tile_of).
-    per_group = p.group_m * p.tiles_n
-    t(f"div.u32 %r4, %r1, {per_group};")
-    t(f"mul.lo.u32 %r5, %r4, {p.group_m};")
-    t(f"mov.u32 %r6, {p.tiles_m};")
-    t("sub.u32 %r6, %r6, %r5;")
-    t(f"min.u32 %r6, %r6, {p.group_m};")
-    t(f"rem.u32 %r7, %r1, {per_group};")
-    t("rem.u32 %r8, %r7, %r6;")
-    t("add.u32 %r8, %r8, %r5;")
-    t("div.u32 %r9, %r7, %r6;")
-    t(f"mul.lo.u32 %r10, %r8, {p.bm};")  # m0
-    t(f"mul.lo.u32 %r11, %r9, {p.bn};")  # n0
     t("setp.eq.u32 %p0, %r0, 0;")
     t("@!%p0 bra INIT_DONE;")
     for s in range(p.stages):
@@ -244,7 +262,7 @@ def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
     body = "\n".join(t.lines)
     entry = (f".visible .entry {name}(\n" + ",\n".join(params) + "\n)\n"
              f".maxntid {p.threads}, 1, 1\n.minnctapersm 1\n{{\n"
-             f"\t.reg .pred %p<10>;\n\t.reg .b32 %r<40>;\n\t.reg .b64 %rd<9>;\n\t.reg .f32 %f<{p.bn // 2}>;\n"
+             f"\t.reg .pred %p<10>;\n\t.reg .b32 %r<41>;\n\t.reg .b64 %rd<9>;\n\t.reg .f32 %f<{p.bn // 2}>;\n"
              f"{body}\n}}\n")
     return f".extern .shared .align 1024 .b8 {smem}[];\n", entry
 

@@ -178,6 +178,9 @@ class WgmmaPlan:
     ldc: int
     params: tuple  # names of the pointer parameters, in order
     group_m: int = GROUP_M
+    # Blocks launched (0: one a tile). Fewer: each block walks tiles b, b + blocks, ...
+    # (persistent), its producer filling the next tile's stages while the consumers store.
+    blocks: int = 0
 
     @property
     def consumers(self) -> int:
@@ -196,8 +199,15 @@ class WgmmaPlan:
         return -(-self.n // self.bn)
 
     @property
-    def grid(self) -> int:
+    def tiles(self) -> int:
         return self.tiles_m * self.tiles_n
+
+    @property
+    def grid(self) -> int:
+        return min(self.blocks, self.tiles) if self.blocks else self.tiles
+
+    def tiles_of_block(self, b: int) -> range:
+        return range(b, self.tiles, self.grid)
 
     @property
     def k_slices(self) -> int:
@@ -214,7 +224,7 @@ class WgmmaPlan:
         return self.stages * self.stage_bytes + 16 * self.stages + ALIGN_SLACK
 
     def tile_of(self, t: int) -> tuple:
-        """(tile row, tile column) of block t: GROUP_M tile rows are walked column by column,
+        """(tile row, tile column) of tile t: GROUP_M tile rows are walked column by column,
         so the blocks resident at once read few columns of B (L2 reuse)."""
         per_group = self.group_m * self.tiles_n
         first = (t // per_group) * self.group_m

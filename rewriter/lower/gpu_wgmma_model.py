@@ -85,7 +85,7 @@ def run(plan: WgmmaPlan, a_flat: np.ndarray, b_flat: np.ndarray, c_flat: np.ndar
     """Execute every block of the plan, storing into the flat f32 array `c_flat`."""
     ga, gb = _global(plan.a, a_flat), _global(plan.b, b_flat)
     lane = np.arange(32)
-    for t in range(plan.grid):
+    for t in (t for blk in range(plan.grid) for t in plan.tiles_of_block(blk)):
         tm, tn = plan.tile_of(t)
         m0, n0 = tm * plan.bm, tn * plan.bn
         acc = np.zeros((plan.consumers, WG_M, plan.bn), dtype=np.float32)

@@ -243,7 +243,7 @@ class WgmmaPlan:
 
 
 def choose_tile(m: int, n: int, kk: int, spec: GpuSpec, b_k_fast: bool) -> tuple:
-    """(BN, stages): of the wgmma widths that tile the block's B boxes, the one with the
+    """(BM, BN, BK, stages): of the wgmma widths that tile the block's B boxes, the one with the
     least estimated time = waves x a tile's cycles a K slice, max(tensor-core issue, L2
     traffic of its A and B slices); ties to the wider tile (fewer bytes a flop). Stages: as
     many as the shared memory holds (capped: the copies need only cover the load latency)."""
@@ -280,6 +280,8 @@ def _operand(lw, load, name: str, outer: str, kname: str, buffers: tuple, rows: 
     if stride <= 0 or (stride * 2) % 16:
         raise WgmmaUnsupported(f"{load.arg}'s rows are {stride} halves apart (the copy engine needs a multiple of 8)")
     size = lambda v: lw.k.range(v).size
+    if stride < size(kname if k_fast else outer):  # overlapping rows: not a tensor map the driver takes
+        raise WgmmaUnsupported(f"{load.arg}'s rows overlap ({stride} halves apart)")
     return WgOperand(name, load.arg, buffers.index(load.arg), k_fast, size(outer), size(kname), stride, rows, bk)
 
 

@@ -74,14 +74,11 @@ def variants():
     """name -> (kernel text, plan edit, tensor_cores) of the 4096^3 timing rows."""
     t = kernel_text(BIG, BIG, BIG, True, False, "matmul_f16")
     return {
-        "wgmma (default plan)": (t, None, True),
-        "wgmma 3 stages": (t, lambda p: replace(p, stages=3), True),
-        "wgmma group 16": (t, lambda p: replace(p, group_m=16), True),
-        "wgmma group 4": (t, lambda p: replace(p, group_m=4), True),
-        "wgmma BN 128, 6 stages": (t, lambda p: _bn(p, 128), True),
-        "wgmma persistent (132 blocks)": (t, lambda p: replace(p, blocks=132), True),
-        "wgmma persistent, group 16": (t, lambda p: replace(p, blocks=132, group_m=16), True),
-        "wgmma persistent, group 16, 3 stages": (t, lambda p: replace(p, blocks=132, group_m=16, stages=3), True),
+        "wgmma (default plan: persistent, 3 stages)": (t, None, True),
+        "wgmma persistent, 4 stages": (t, lambda p: replace(p, stages=4), True),
+        "wgmma persistent, group 16": (t, lambda p: replace(p, group_m=16), True),
+        "wgmma a block a tile, 4 stages (first version)": (t, lambda p: replace(p, blocks=0, stages=4), True),
+        "wgmma a block a tile, 3 stages": (t, lambda p: replace(p, blocks=0), True),
         "mma.sync (cp.async, before)": (t, None, "mma"),
     }
 

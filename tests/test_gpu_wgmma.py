@@ -57,8 +57,9 @@ def _with_plan(gp, edit):
 
 
 def _wide(p, bn):
-    """The plan with B tiles bn wide (the cost model picks by size; tests reach every width)."""
-    return replace(p, bn=bn, b=replace(p.b, rows=bn))
+    """The plan with B tiles bn wide (the cost model picks by size; tests reach every width),
+    one block a tile or a few persistent ones."""
+    return replace(p, bn=bn, b=replace(p.b, rows=bn), blocks=bn // 64 % 3)
 
 
 def _check(k, gp, seed=0):
@@ -102,13 +103,14 @@ def test_persistent_blocks_match_reference(blocks):
 
 def test_4096_plan():
     """The cost model's choice at 4096^3: 128 x 256 tiles (m64n256k16, 128 accumulators a
-    consumer thread), 4 stages of 48 KB, within the 227 KB a block may have."""
+    consumer thread), 3 stages of 48 KB, within the 227 KB a block may have; persistent, one
+    block an SM walking 512 tiles."""
     gp = _lower(load_kernel("examples/gpu/matmul_f16.ir"))
     p = native_plan(gp.launches[0])
-    assert (p.bm, p.bn, p.bk, p.stages, p.threads, p.grid) == (128, 256, 64, 4, 384, 512)
+    assert (p.bm, p.bn, p.bk, p.stages, p.threads, p.grid, p.tiles) == (128, 256, 64, 3, 384, 132, 512)
     assert p.shared_bytes <= gpu_wgmma.SHARED_LIMIT
     assert p.a.k_fast and not p.b.k_fast and p.b.boxes == 4
-    assert sorted(p.tile_of(t) for t in range(p.grid)) == [(i, j) for i in range(32) for j in range(16)]
+    assert sorted(p.tile_of(t) for b in range(p.grid) for t in p.tiles_of_block(b)) == [(i, j) for i in range(32) for j in range(16)]
 
 
 @pytest.mark.parametrize("mutation", ["swap-lbo-sbo", "no-trans", "tile-order", "skip-last-slice"])

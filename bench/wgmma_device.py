@@ -76,8 +76,8 @@ def variants():
     return {
         "wgmma (default plan: persistent, 3 stages)": (t, None, True),
         "wgmma persistent, 4 stages": (t, lambda p: replace(p, stages=4), True),
-        "wgmma persistent, group 16": (t, lambda p: replace(p, group_m=16), True),
-        "wgmma a block a tile, 4 stages (first version)": (t, lambda p: replace(p, blocks=0, stages=4), True),
+        "wgmma persistent, group 8": (t, lambda p: replace(p, group_m=8), True),
+        "wgmma a block a tile, 4 stages, group 8 (first version)": (t, lambda p: replace(p, blocks=0, stages=4, group_m=8), True),
         "wgmma a block a tile, 3 stages": (t, lambda p: replace(p, blocks=0), True),
         "mma.sync (cp.async, before)": (t, None, "mma"),
     }

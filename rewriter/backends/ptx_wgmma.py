@@ -115,7 +115,7 @@ def _producer(t: _Text, p: WgmmaPlan, name: str) -> None:
     t(f"mad.lo.u32 %r20, %r14, {p.stage_bytes}, %r2;")
     for op, base, tm, o0 in ((p.a, 0, "%rd0", "%r10"), (p.b, p.a.stage_bytes, "%rd1", "%r11")):
         for j in range(op.boxes):
-            off = op.box_at(j, 0, 0)[0]
+            off = op.box_at(j, 0, 0)[0]  # coordinates as box_at gives them, in registers
             t(f"add.u32 %r21, %r20, {base + off};")
             if op.k_fast:  # one box: (k0, o0)
                 coords = ("%r16", o0)

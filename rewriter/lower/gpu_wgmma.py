@@ -22,7 +22,10 @@ What a block does (`WgmmaPlan`): a BM x BN tile of c, BM = 64 x CONSUMERS. Its t
     the stage back to the producer;
   * the epilogue stores each consumer thread's accumulators straight from registers (the
     m64nN D fragment: PTX ISA 9.7.15.5.1.1, "Matrix Fragments for wgmma.m64nNk16"),
-    guarded by row < M and column < N where the tile overhangs the matrix.
+    guarded by row < M and column < N where the tile overhangs the matrix;
+  * persistent (`WgmmaPlan.blocks`, one block an SM by default): a block walks tiles b,
+    b + blocks, ... with its stage ring and barrier phases running on across tiles, so the
+    producer is already filling the next tile's stages while the consumers store.
 
 Any M, N, K: the tensor maps (`cuTensorMapEncodeTiled`, made by the runtime from the
 device pointers: runtime/cuda.py) describe the operands at their true extents, and the copy

@@ -152,8 +152,9 @@ def compiled(lib, path: str, code_dir: str | None):
     A path ending in "#fma" is compiled with fp contraction (the tiled matmul's a*b + acc as
     one fma: what nvcc does by default, and what cuBLAS computes); one ending in "#cc" without
     the tensor-core strategy (`tensor_cores=False`: an f16 matmul on the CUDA cores, which the
-    default mma-matmul replaced), "#tc-regs" the tensor cores with register-staged slices (the
-    default lets the cost model pick, cp.async slices at 4096^3); one ending
+    default mma-matmul replaced), "#tc-regs" the tensor cores with register-staged slices,
+    "#tc-mma" mma.sync with the pipeline its cost model picks (cp.async slices at 4096^3; the
+    default is wgmma-matmul on sm_90a); one ending
     in "#map" with the map strategy only (no shared-memory tiling), to measure what the
     tiling buys; one ending in "#tiled" without window-direct (maxpool's shared window tile,
     as before it); "#w1" / "#w8" with the window tile's outputs a thread forced to 1 (the
@@ -164,7 +165,7 @@ def compiled(lib, path: str, code_dir: str | None):
     width = {"#w1": 1, "#w8": 8}.get(path[path.rfind("#"):] if "#" in path else "")
     rows32 = path.endswith("#d32")
     plain = path.endswith("#plain")
-    tensor_cores = {"#cc": False, "#tc-regs": "registers"}.get(path[path.rfind("#"):] if "#" in path else "", None)
+    tensor_cores = {"#cc": False, "#tc-regs": "registers", "#tc-mma": "mma"}.get(path[path.rfind("#"):] if "#" in path else "", None)
     k = load_kernel(path.split("#")[0])
     if path.endswith("#big"):  # a suite kernel at a size that measures the memory system
         k = scale_kernel(k)[0]
@@ -340,7 +341,7 @@ def _time_one(torch, lib, p, code_dir, gen, repeat, lines, copy_bw, compile_peer
     tag = p.partition("#")[2]
     label = k.name + {"fma": " (fma)", "map": " (map only)", "tiled": " (window-tiled)",
                       "cc": " (CUDA cores, --no-tensor-cores)",
-                      "tc-regs": " (tensor cores, register-staged)", "w1": " (1 output a thread)",
+                      "tc-regs": " (tensor cores, register-staged)", "tc-mma": " (mma.sync, cp.async)", "w1": " (1 output a thread)",
                       "w8": " (8 outputs a thread)", "d32": " (32-byte rows, 16 outputs a thread)",
                       "plain": " (without window loads, byte pairs)", "map#plain": " (map only, without window loads)"}.get(tag, "")
     if tag == "big":
@@ -407,7 +408,7 @@ def main(argv=None) -> int:
     large += [p + sfx for p in large if p.endswith("/maxpool2x2_u8.ir") for sfx in ("#tiled", "#d32")]
     large += [p + "#plain" for p in large if p.endswith(("/sum3_i16.ir", "/conv3x3_u8.ir#map", "/maxpool2x2_u8.ir"))]
     large += [p + sfx for p in large if p.endswith("/conv3x3_u8.ir") for sfx in ("#w1", "#w8")]
-    large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#cc", "#tc-regs")]
+    large += [p + sfx for p in large if p.endswith("/matmul_f16.ir") for sfx in ("#cc", "#tc-regs", "#tc-mma")]
     if args.prepare:
         prepare(_library(), small + large + suite, args.prepare)
         return 0

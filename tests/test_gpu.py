@@ -51,7 +51,8 @@ def test_example_ptx_assembles_for_sm90(path, tmp_path):
     opt = cuda(path)
     f = tmp_path / "k.ptx"
     f.write_text(opt.text("ptx"))
-    r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
+    arch = "sm_90a" if ".target sm_90a" in opt.text("ptx") else "sm_90"  # wgmma modules are sm_90a
+    r = subprocess.run([ptxas, f"-arch={arch}", "-v", str(f), "-o", str(tmp_path / "k.cubin")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "spill" not in r.stderr or "0 bytes spill stores" in r.stderr, r.stderr

@@ -195,7 +195,7 @@ def test_simulator_catches_a_wrong_fragment_layout():
     from rewriter.lower.program import AccUpdate
 
     k = _mm(64, 64, 64)
-    gp = _lower(k)
+    gp = _lower(k, tensor_cores="mma")
 
     def flip(u):
         memo = {}
@@ -232,27 +232,30 @@ def test_chosen_shared_layouts_are_conflict_free_by_brute_force():
 
 
 def test_tensor_cores_are_the_default_for_f16_and_can_be_turned_off(capsys):
-    """Issue 16: an f16 matmul takes mma-matmul without asking, and is checked within the
-    stated TENSOR_CORE_TOLERANCE; tensor_cores=False / --no-tensor-cores gives the tiled
-    matmul on the CUDA cores (the reference's order, the default float tolerance)."""
+    """Issue 16: an f16 matmul takes the tensor cores without asking (wgmma-matmul on sm_90a,
+    mma-matmul with tensor_cores="mma"), and is checked within the stated
+    TENSOR_CORE_TOLERANCE; tensor_cores=False / --no-tensor-cores gives the tiled matmul on
+    the CUDA cores (the reference's order, the default float tolerance)."""
     from rewriter.kernel.check import TENSOR_CORE_TOLERANCE
 
     k = load_kernel("examples/gpu/matmul_f16.ir")
     on = optimize(k, library(), "cuda")
-    assert [l.strategy for l in on.program.launches] == ["mma-matmul"]
+    assert [l.strategy for l in on.program.launches] == ["wgmma-matmul"]
     assert on.lowered.tolerance == TENSOR_CORE_TOLERANCE == (1e-3, 1e-3)
+    mma = optimize(k, library(), "cuda", tensor_cores="mma")
+    assert [l.strategy for l in mma.program.launches] == ["mma-matmul"] and mma.lowered.tolerance == TENSOR_CORE_TOLERANCE
     off = optimize(k, library(), "cuda", tensor_cores=False)
     assert [l.strategy for l in off.program.launches] == ["tiled-matmul"] and off.lowered.tolerance is None
     rw = make_rewriter(library())
-    assert [l.strategy for l in lower_gpu(simplify_kernel(k, rw), rw).launches] == ["mma-matmul"]
+    assert [l.strategy for l in lower_gpu(simplify_kernel(k, rw), rw).launches] == ["wgmma-matmul"]
     assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--emit", "ir"]) == 0
-    assert "mma-matmul" in capsys.readouterr().out
+    assert "wgmma-matmul" in capsys.readouterr().out
     assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--no-tensor-cores",
                  "--emit", "ir"]) == 0
     out = capsys.readouterr().out
     assert "tiled-matmul" in out and "mma-matmul" not in out
-    small = _mm(128, 128, 64)  # simulated under the default, checked within the stated tolerance
-    gp = optimize(small, library(), "cuda").program
+    small = _mm(128, 128, 64)  # simulated under mma.sync, checked within the stated tolerance
+    gp = optimize(small, library(), "cuda", tensor_cores="mma").program
     assert [l.strategy for l in gp.launches] == ["mma-matmul"]
     inputs = random_inputs(small, 3)
     assert check_against_reference(small, simulate(gp, inputs), inputs, tolerance=TENSOR_CORE_TOLERANCE) == []
@@ -264,8 +267,8 @@ def test_tensor_cores_are_never_on_webgpu_nor_for_f32():
     assert [l.strategy for l in _lower(k, spec=WEBGPU).launches] != ["mma-matmul"]
     f32 = load_kernel("examples/gpu/matmul_f32.ir")  # f32 inputs: not this strategy
     assert [l.strategy for l in _lower(f32).launches] == ["tiled-matmul"]
-    odd = _mm(48, 40, 24)  # no tile divides it: another strategy, still right
-    gp = _lower(odd)
+    odd = _mm(48, 40, 24)  # no mma.sync tile divides it: another strategy, still right
+    gp = _lower(odd, tensor_cores="mma")
     assert "mma-matmul" not in [l.strategy for l in gp.launches]
     inputs = random_inputs(odd, 1)
     assert check_against_reference(odd, simulate(gp, inputs), inputs) == []
@@ -274,7 +277,7 @@ def test_tensor_cores_are_never_on_webgpu_nor_for_f32():
 def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     ptxas = shutil.which("ptxas")
     assert ptxas, "ptxas (CUDA toolkit) is needed: scripts/setup.sh installs it"
-    opt = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores=True)
+    opt = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores="mma")
     assert [l.strategy for l in opt.program.launches] == ["mma-matmul"]
     assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in opt.text("ptx")
     assert "cp.async.cg.shared.global" in opt.text("ptx") and "cp.async.wait_group" in opt.text("ptx")
@@ -287,7 +290,7 @@ def test_matmul_f16_ptx_assembles_for_sm90(tmp_path, capsys):
     assert r.returncode == 0, r.stderr
     assert "0 bytes spill stores" in r.stderr, r.stderr
     assert main(["optimize", "examples/gpu/matmul_f16.ir", "--target", "cuda", "--tensor-cores", "--emit", "ptx"]) == 0
-    assert "mma.sync" in capsys.readouterr().out
+    assert "wgmma.mma_async" in capsys.readouterr().out  # the default on sm_90a (tests/test_gpu_wgmma.py)
     regs = optimize(load_kernel("examples/gpu/matmul_f16.ir"), library(), "cuda", tensor_cores="registers")
     f.write_text(regs.text("ptx"))
     r = subprocess.run([ptxas, "-arch=sm_90", "-v", str(f), "-o", str(tmp_path / "k.cubin")],

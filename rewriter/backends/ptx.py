@@ -52,6 +52,8 @@ from rewriter.ir.uop import UOp, const
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.program import Loop
+from rewriter.backends.ptx_wgmma import merge
+from rewriter.lower.gpu_program import native_plan
 
 TRIPLE = "nvptx64-nvidia-cuda"
 SM = "sm_90"
@@ -549,6 +551,8 @@ def emit_llvm(gp: GpuProgram, window_loads: bool = True) -> str:
     mod.triple = TRIPLE
     mod.data_layout = str(tm.target_data)
     for launch in gp.launches:
+        if native_plan(launch) is not None:
+            continue  # written as PTX text (ptx_wgmma), appended by emit_ptx
         e = LaunchEmitter(gp, launch, mod)
         if not window_loads:
             e.unroll_full, e._window_split, e.byte_pairs = set(), lambda *a: None, False
@@ -569,4 +573,5 @@ def emit_ptx(gp: GpuProgram, window_loads: bool = True) -> tuple[str, str]:
     """(optimized LLVM IR, PTX text for sm_90)."""
     tm = _nvptx()
     mod = optimize(emit_llvm(gp, window_loads), tm)
-    return str(mod), tm.emit_assembly(mod)
+    plans = [native_plan(l) for l in gp.launches if native_plan(l) is not None]
+    return str(mod), merge(tm.emit_assembly(mod), plans, len(gp.buffers))

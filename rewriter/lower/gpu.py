@@ -4,7 +4,12 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
   * "fused-rows" (the whole kernel): row reductions into temporaries, then one store over
     the same rows reading them at [row] (softmax) -> one launch, a block per row, the
     reduced values broadcast through shared memory. Here.
-  * "mma-matmul" (the default for f16 products summed in f32; `tensor_cores=False` leaves it
+  * "wgmma-matmul" (the default for f16 products summed in f32 stored as they are, on sm_90a;
+    `tensor_cores=False` or "mma" leaves it out): the same product on warpgroup wgmma fed by
+    the tensor copy engine through mbarrier stages, a producer and two consumer warpgroups,
+    any M, N, K (zero-filled boxes, guarded stores). lower/gpu_wgmma.py, PTX by
+    backends/ptx_wgmma.py.
+  * "mma-matmul" (f16 products summed in f32 that wgmma-matmul does not take; `tensor_cores=False` leaves it
     out): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k) on the tensor cores (mma.sync
     m16n8k16, ldmatrix), checked within `kernel.check.TENSOR_CORE_TOLERANCE`. lower/gpu_mma.py.
   * "tiled-matmul": c[m, n] = reduce(f(A(m, k), B(k, n)), k) -> shared-memory K slices and
@@ -41,6 +46,7 @@ from rewriter.ir.uop import UOp, const, var
 from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
 from rewriter.kernel.validate import validate_kernel
 from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
+from rewriter.lower.gpu_wgmma import _wgmma_matmul
 from rewriter.lower.gpu_ops import (
     BLOCK_REDUCE_MIN,
     H100,
@@ -367,14 +373,22 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: window-direct comes before window-tiled: a window that no two outputs along x share
 #: gains nothing from a shared tile (lower/gpu_pool.py); overlapping ones (conv) go on.
 #: mma-matmul applies to f16 products summed in f32 only, on targets with tensor cores
-#: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul.
-STRATEGIES = ("fused-rows", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled", "block-reduce", "map")
+#: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul. wgmma-matmul (sm_90a,
+#: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
+STRATEGIES = ("fused-rows", "wgmma-matmul", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
+              "block-reduce", "map")
+#: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
+#: = mma.sync with that pipeline.
+MMA_ONLY = "mma"
+
+
 def _mma_pipelines(tensor_cores) -> tuple:
     """`lower_gpu`'s tensor_cores argument as the pipelines the strategy may choose from."""
-    if tensor_cores is True or tensor_cores is False:
+    if tensor_cores is True or tensor_cores is False or tensor_cores == MMA_ONLY:
         return PIPELINES
     if tensor_cores not in PIPELINES:
-        raise GpuLoweringError(f"unknown tensor-core pipeline {tensor_cores!r} (have: {', '.join(PIPELINES)})")
+        raise GpuLoweringError(f"unknown tensor-core pipeline {tensor_cores!r} (have: {MMA_ONLY}, "
+                               f"{', '.join(PIPELINES)})")
     return (tensor_cores,)
 
 
@@ -428,7 +442,10 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
     launches: list = []
     order = strategies or STRATEGIES
     if not tensor_cores:
-        order = tuple(s for s in order if s != "mma-matmul")
+        order = tuple(s for s in order if s not in ("mma-matmul", "wgmma-matmul"))
+    elif tensor_cores is not True:  # an mma.sync choice: "mma" or one of its pipelines
+        _mma_pipelines(tensor_cores)
+        order = tuple(s for s in order if s != "wgmma-matmul")
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -436,7 +453,9 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
     for n_store, st in enumerate(kernel.stores):
         name = f"{kernel.name}_{n_store}_{st.arg}"
         for strat in order:
-            if strat == "mma-matmul":
+            if strat == "wgmma-matmul":
+                got = _wgmma_matmul(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
+            elif strat == "mma-matmul":
                 got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":
                 got = _tiled_matmul(lw, st, name, spec, notes, contract)

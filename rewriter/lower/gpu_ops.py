@@ -44,6 +44,9 @@ class GpuSpec:
     # Warp-level matrix instructions (mma.sync, ldmatrix; sm_80+): the "mma-matmul"
     # strategy (lower/gpu_mma.py). WGSL has none.
     tensor_cores: bool = True
+    # Warpgroup matrix instructions and the tensor copy engine (wgmma, TMA, setmaxnreg; sm_90a):
+    # the "wgmma-matmul" strategy (lower/gpu_wgmma.py).
+    wgmma: bool = True
     # Adjacent outputs a thread along x in window tiles (lower/gpu_tiles.py): 0 lets the cost
     # model choose; N forces N where it is legal (the benchmark's one-output `#w1` row).
     window_outputs: int = 0
@@ -75,7 +78,7 @@ H100 = GpuSpec()
 # 2026-12-01 18:43 UTC, CUDA 33.8 us): packed, 71.2 us at W = 1, 49.6 at 2, 35.6-36.0 at 4
 # (the model's choice); with the 32-bit carriers of before, 51.4 us at W = 2.
 WEBGPU = GpuSpec(max_block=256, shared_per_block=16 * 1024, shuffles=False, shared_elem_bytes=4, index_bits=32,
-                 tensor_cores=False, window_tile_words=4)
+                 tensor_cores=False, wgmma=False, window_tile_words=4)
 # The same with word-granular stores (4 adjacent u8 outputs a thread in window tiles, no
 # atomics). Not the default: measured on the H200 (bench/results/webgpu.md, 2026-12-01 16:35
 # UTC) maxpool2x2_u8 took 108.7 us this way against 93.5 us with byte stores through atomics,

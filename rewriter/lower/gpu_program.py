@@ -16,6 +16,8 @@ Statements of a thread's body: the loop program's `Loop`, `AccInit`, `AccUpdate`
   SharedStore(tile, index, value)   one element of a block-shared tile
   CopyAsync(tile, index, vload)     an asynchronous 16-byte global -> shared copy (cp.async)
   CopyCommit() / CopyWait(n)        close the thread's group of copies / wait for all but n
+  NativeBody(plan)                  the whole body, as a plan its own emitter writes as PTX
+                                    (warpgroup wgmma + TMA: lower/gpu_wgmma.py)
 
 and values (UOps) beside the loop program's ones:
 
@@ -100,6 +102,21 @@ class CopyWait:
     makes them visible to the block)."""
 
     pending: int
+
+
+@dataclass(frozen=True)
+class NativeBody:
+    """A launch body that is not statements but a plan rendered as PTX text by its own
+    emitter (the only one: lower/gpu_wgmma.py's WgmmaPlan, emitted by backends/ptx_wgmma.py);
+    the simulator runs the plan's numpy model (lower/gpu_wgmma_model.py) instead."""
+
+    plan: object
+
+
+def native_plan(launch):
+    """The plan of a launch whose body is one NativeBody, else None."""
+    body = launch.body
+    return body[0].plan if len(body) == 1 and isinstance(body[0], NativeBody) else None
 
 
 @dataclass(frozen=True)
@@ -220,6 +237,10 @@ def format_gpu_program(gp: GpuProgram) -> str:
                 lines.append(f"{pad}{s.name}: {s.dtype} = {_fmt(s.value)}")
             elif isinstance(s, AccUpdate):
                 lines.append(f"{pad}{s.name} = {_fmt(s.value)}")
+            elif isinstance(s, NativeBody):  # PTX text (lower/gpu_wgmma.py), summarized
+                lines.append(f"{pad}native wgmma kernel: {s.plan}")
+                lines.append(f"{pad}  tensor maps: " + "; ".join(
+                    f"{t.dims} stride {t.stride_bytes} B box {t.box}" for t in s.plan.tensor_maps()))
             elif isinstance(s, Store):
                 lanes = s.value.dtype.lanes
                 tgt = f"{s.buffer}[{_fmt(s.index)}" + (f" : +{lanes}]" if lanes > 1 else "]")

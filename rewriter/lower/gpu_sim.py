@@ -30,6 +30,8 @@ from rewriter.lower.gpu_mma import CHUNK, a_elem, b_elem, c_elem, ldmatrix_sourc
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower import gpu_wgmma_model as wgmma_model
+from rewriter.lower.gpu_program import native_plan
 
 
 class SimulationError(RewriterError):
@@ -301,6 +303,10 @@ def simulate(gp: GpuProgram, inputs: dict, copies: str = "late") -> dict:
         state[b.name] = (_domain_array(b, inputs[b.name]) if b.role == "input" and b.name in inputs
                          else _zeros(b.dtype, b.size))
     for launch in gp.launches:
+        plan = native_plan(launch)
+        if plan is not None:  # PTX text, not statements: its numpy model (lower/gpu_wgmma_model.py)
+            wgmma_model.run(plan, state[plan.a.buffer], state[plan.b.buffer], state[plan.c_buffer])
+            continue
         sim = _Launch(gp, launch, state, copies)
         sim.run(launch.body, np.ones(sim.n, dtype=bool))
     return {b.name: to_numpy(b, state[b.name]) for b in k.outputs}

@@ -14,7 +14,8 @@ from rewriter.ir.uop import UOp
 from rewriter.ir.validate import validate_uops
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.validate import validate_kernel
-from rewriter.lower.gpu_program import Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Let, SharedStore
+from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Let, NativeBody,
+                                        SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Program, Store
 
 
@@ -93,6 +94,12 @@ class _Checker:
                 self.term(s.value, where)
             elif isinstance(s, (Barrier, CopyCommit, CopyWait)):
                 pass
+            elif isinstance(s, NativeBody):  # a plan rendered as PTX text: its buffers and types
+                p = s.plan
+                for name, want in ((p.a.buffer, "f16"), (p.b.buffer, "f16"), (p.c_buffer, "f32")):
+                    b = self.buffers.get(name)
+                    if b is None or str(b.dtype) != want:
+                        self.fail(f"wgmma plan: buffer {name} is {b and b.dtype}, not {want}")
             else:
                 self.fail(f"unknown statement {type(s).__name__}")
 

@@ -36,6 +36,10 @@ class LaunchSpec:
     name: str
     grid: int
     block: int
+    # Dynamic shared memory (bytes; above 48 KB the kernel's limit is raised at load) and the
+    # tensor maps passed by value after the pointers (`lower.gpu_wgmma.TensorMap` fields).
+    shared_bytes: int = 0
+    tensor_maps: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -49,20 +53,57 @@ class CudaCode:
     scratch: tuple = ()
 
     def to_json(self) -> dict:
-        return {"ptx": self.ptx, "launches": [[l.name, l.grid, l.block] for l in self.launches],
+        return {"ptx": self.ptx, "launches": [[l.name, l.grid, l.block, l.shared_bytes, [list(_tmap_fields(t)) for t in l.tensor_maps]]
+                                              for l in self.launches],
                 "scratch": [[n, np.dtype(nt).str, size] for n, nt, size in self.scratch]}
 
     @classmethod
     def from_json(cls, d: dict) -> "CudaCode":
         """The inverse of `to_json`: code compiled on one machine, run on another (the GPU
         machine then needs neither llvmlite's NVPTX target nor Z3)."""
-        return cls(d["ptx"], tuple(LaunchSpec(n, g, b) for n, g, b in d["launches"]),
+        return cls(d["ptx"], tuple(LaunchSpec(l[0], l[1], l[2], *(l[3:4] or [0]), tuple(TensorMapSpec(*t) for t in (l[4] if len(l) > 4 else [])))
+                                   for l in d["launches"]),
                    tuple((n, np.dtype(t), size) for n, t, size in d["scratch"]))
 
     @classmethod
     def from_program(cls, gp, ptx: str) -> "CudaCode":
-        return cls(ptx, tuple(LaunchSpec(l.name, l.grid, l.block) for l in gp.launches),
+        from rewriter.lower.gpu_program import native_plan
+
+        def spec(l):
+            p = native_plan(l)
+            if p is None:
+                return LaunchSpec(l.name, l.grid, l.block)
+            return LaunchSpec(l.name, l.grid, l.block, p.shared_bytes,
+                              tuple(TensorMapSpec(*_tmap_fields(t)) for t in p.tensor_maps()))
+
+        return cls(ptx, tuple(spec(l) for l in gp.launches),
                    tuple((b.name, numpy_dtype(b.dtype), b.size) for b in gp.scratch))
+
+
+@dataclass(frozen=True)
+class TensorMapSpec:
+    """cuTensorMapEncodeTiled's arguments but the address (that of kernel parameter `param`):
+    rank len(dims), dims and box innermost first, the stride of each outer dimension in bytes,
+    element strides 1, no interleave."""
+
+    param: int
+    dtype_code: int
+    dims: tuple
+    strides: tuple
+    box: tuple
+    swizzle: int
+    l2_promotion: int
+
+    def __post_init__(self):  # JSON gives lists
+        for f in ("dims", "strides", "box"):
+            object.__setattr__(self, f, tuple(getattr(self, f)))
+
+
+def _tmap_fields(t) -> tuple:
+    """A lower.gpu_wgmma.TensorMap (or a TensorMapSpec) as TensorMapSpec's fields."""
+    if isinstance(t, TensorMapSpec):
+        return (t.param, t.dtype_code, t.dims, t.strides, t.box, t.swizzle, t.l2_promotion)
+    return (t.param, t.dtype_code, tuple(t.dims), (t.stride_bytes,), tuple(t.box), t.swizzle, t.l2_promotion)
 
 
 class Driver:
@@ -133,6 +174,18 @@ class Driver:
         self.check(self.lib.cuMemsetD8_v2(ctypes.c_uint64(ptr), ctypes.c_ubyte(0), ctypes.c_size_t(nbytes)),
                    "cuMemsetD8")
 
+    def tensor_map(self, t: TensorMapSpec, address: int):
+        """A CUtensorMap (128 opaque bytes) for `t` at device address `address`; the copy
+        engine fills a box's elements outside `dims` with zeros (OOB fill NONE)."""
+        u64, u32 = ctypes.c_uint64, ctypes.c_uint32
+        rank = len(t.dims)
+        out = (u64 * 16)()
+        self.check(self.lib.cuTensorMapEncodeTiled(
+            ctypes.byref(out), t.dtype_code, u32(rank), ctypes.c_void_p(address), (u64 * rank)(*t.dims),
+            (u64 * max(1, rank - 1))(*t.strides), (u32 * rank)(*t.box), (u32 * rank)(*([1] * rank)),
+            0, t.swizzle, t.l2_promotion, 0), "cuTensorMapEncodeTiled")
+        return out
+
     def synchronize(self) -> None:
         self.check(self.lib.cuCtxSynchronize(), "cuCtxSynchronize")
 
@@ -168,14 +221,29 @@ class CudaModule:
             self.drv.check(self.drv.lib.cuModuleGetFunction(ctypes.byref(f), self.mod, l.name.encode()),
                            f"cuModuleGetFunction({l.name})")
             self.fns[l.name] = f
+            if l.shared_bytes > 48 * 1024:  # CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+                self.drv.check(self.drv.lib.cuFuncSetAttribute(f, 8, l.shared_bytes),
+                               f"cuFuncSetAttribute({l.name}, max dynamic shared {l.shared_bytes})")
+        self._params: dict = {}
+
+    def _launch_params(self, l: LaunchSpec, pointers: list[int]):
+        """The kernelParams array of one launch: a pointer to each buffer pointer, then to
+        each tensor map (encoded once per set of pointers, kept alive with the array)."""
+        key = (l.name, tuple(pointers))
+        got = self._params.get(key)
+        if got is None:
+            vals = [ctypes.c_uint64(p) for p in pointers]
+            vals += [self.drv.tensor_map(t, pointers[t.param]) for t in l.tensor_maps]
+            arr = (ctypes.c_void_p * len(vals))(*[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in vals])
+            got = self._params[key] = (arr, vals)
+        return got[0]
 
     def launch_all(self, pointers: list[int]) -> None:
         """Every launch in order on the default stream, each taking all `pointers`."""
-        vals = [ctypes.c_uint64(p) for p in pointers]
-        params = (ctypes.c_void_p * len(vals))(*[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in vals])
         for l in self.code.launches:
-            self.drv.check(self.drv.lib.cuLaunchKernel(self.fns[l.name], l.grid, 1, 1, l.block, 1, 1, 0, None,
-                                                       params, None), f"cuLaunchKernel({l.name})")
+            params = self._launch_params(l, pointers)
+            self.drv.check(self.drv.lib.cuLaunchKernel(self.fns[l.name], l.grid, 1, 1, l.block, 1, 1, l.shared_bytes,
+                                                       None, params, None), f"cuLaunchKernel({l.name})")
 
     def time(self, pointers: list[int], repeat: int = 20, warmup: int = 2) -> float:
         """Mean seconds of one run of every launch, over `repeat` back-to-back runs timed by

@@ -432,3 +432,11 @@ def test_inputs_that_an_integer_buffer_cannot_hold_are_refused(values, message, 
         assert message in err and len(err.strip().splitlines()) == 1
     np.savez(ins, a=np.full(8192, 7.0), b=np.zeros(8192, np.uint8))  # integral floats are exact
     assert main(["run", "examples/add_sat_u8.ir", "--inputs", str(ins), "-o", str(tmp_path / "o.npz")]) == 0
+
+
+def test_names_may_hold_capitals_after_their_first_letter():
+    """`scale_N`, `xIn`: names start lowercase (an initial capital is a rule constant, `C`)
+    but may hold capitals after it, as users write them."""
+    from rewriter.kernel.parser import parse_kernels
+    (k,) = parse_kernels("kernel scale_N(xIn: u8[4]) -> (outY: u8[4]) {\n  i = range(4)\n  outY[i] = xIn[i] + xIn[i]\n}\n")
+    assert k.name == "scale_N" and [b.name for b in k.buffers] == ["xIn", "outY"]

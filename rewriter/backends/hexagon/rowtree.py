@@ -43,11 +43,9 @@ from dataclasses import replace
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.reduce import reduction_row, rmpy_step
-from rewriter.backends.hexagon.segments import Segments, _halve, _positions
+from rewriter.backends.hexagon.segments import Segments, _positions, deal_rounds, store_value
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
-from rewriter.ir.ranges import ranges
-from rewriter.ir.uop import var
 
 #: The most input blocks (vector groups of the body) one chunk of output lanes reads: it
 #: bounds the loop body (the schedulers' work grows faster than linearly with it).
@@ -179,41 +177,14 @@ def _chunk(sel, plan: Segments, u: int, pos: dict, first: int, count: int, at: i
     row_desc, fields, _ = reduction_row(red.arg[0], t.scalar)
     eb = 4 if plan.rmpy else _elem_bytes(t)
     rounds = (VBYTES // eb).bit_length() - 1
-    vecs: list = []
-    waiting: list = []  # (round, vector), rounds decreasing (segments._chunk's binary counter)
-
-    def push(level: int, v: Reg) -> None:
-        while waiting and waiting[-1][0] == level:
-            v, level = _halve(sel, waiting.pop()[1], v, eb, row_desc, fields), level + 1
-        if level == rounds:
-            vecs.append(v)
-        else:
-            waiting.append((level, v))
-
-    for lane in range(first, first + count):
-        push(0, _lane(sel, plan, u, pos, lane, row_desc, fields))
-    while waiting:  # (the last vector of its round paired with itself: its upper half is past the end)
-        level, v = waiting.pop()
-        push(level + 1, _halve(sel, v, v, eb, row_desc, fields))
+    vecs = deal_rounds(sel, (_lane(sel, plan, u, pos, lane, row_desc, fields) for lane in range(first, first + count)),
+                       eb, rounds, row_desc, fields)
     n = sel.nvec(t)
     if len(vecs) > n:
         raise HexagonUnsupported(f"a chunk of {count} rows leaving {len(vecs)} vectors of {t}")
     vecs += [vecs[-1]] * (n - len(vecs))  # (lanes past the chunk's end: never stored)
     sel.inner_pos, sel.here = dict(pos), (u, first)
-    lo, hi = ranges(red)[red]
-    held = var(t, "segments", lo, hi)  # (as in segments._chunk: the value's rules still know the range)
-    sel.live_lanes = count
-    regs = sel.gen(plan.value.substitute({red: held}), sel.lane_name, {held: vecs})
-    sel.live_lanes = None
-    out = sel.k.buffer(plan.store.arg)
-    eb_out = _elem_bytes(out.dtype)
-    per = VBYTES // eb_out
-    for j, r in enumerate(regs):
-        keep = min(per, count - j * per)
-        if keep == per:
-            sel._store(out.name, (at + j * per) * eb_out, r)
-        elif keep > 0:
-            sel._partial_store(out.name, (at + j * per) * eb_out, r, keep * eb_out)
+    store_value(sel, plan, vecs, count, at, live=count)
 
 
 def _lane(sel, plan: Segments, u: int, pos: dict, lane: int, row_desc, fields) -> Reg:

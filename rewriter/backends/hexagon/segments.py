@@ -284,46 +284,16 @@ def _chunk(sel, plan: Segments, rows: list, pos: dict, per_row: int, first: int,
     row_desc, fields, _ = reduction_row(red.arg[0], t.scalar)
     seg, eb = (plan.size // 4, 4) if plan.rmpy else (plan.size, _elem_bytes(t))
     rounds = seg.bit_length() - 1
-    # The deal rounds as a binary counter over the vectors as they come (a pair is dealt
-    # as soon as both halves exist), so at most one vector a round waits in registers.
-    vecs: list = []
-    waiting: list = []  # (round, vector), rounds decreasing: each the last of its round so far
-
-    def push(level: int, v: Reg) -> None:
-        while waiting and waiting[-1][0] == level:
-            v, level = _halve(sel, waiting.pop()[1], v, eb, row_desc, fields), level + 1
-        if level == rounds:
-            vecs.append(v)
-        else:
-            waiting.append((level, v))
-
-    for lane in range(first * plan.size, (first + count) * plan.size, sel.block):
-        row, within = divmod(lane, per_row)
-        for v in _block(sel, plan, rows[row], pos, within, row_desc, fields):
-            push(0, v)
-    while waiting:  # (the last vector of its round, paired with itself: its upper half is past the end)
-        level, v = waiting.pop()
-        push(level + 1, _halve(sel, v, v, eb, row_desc, fields))
+    # The deal rounds over the vectors as they come (`deal_rounds`).
+    vecs = deal_rounds(sel, (v for lane in range(first * plan.size, (first + count) * plan.size, sel.block)
+                             for v in _block(sel, plan, rows[lane // per_row], pos, lane % per_row, row_desc, fields)),
+                       eb, rounds, row_desc, fields)
     n = sel.nvec(t)
     if len(vecs) > n:  # (B output lanes are n vectors of t: the rounds leave no more)
         raise HexagonUnsupported(f"a segmented reduction leaving {len(vecs)} vectors of {t} for {sel.block} lanes")
     vecs += [vecs[-1]] * (n - len(vecs))  # (vectors wholly past the chunk's end: never stored)
     sel.inner_pos, sel.here = dict(pos), (rows[0], 0)
-    # The value with the reduction a variable of its range (so the expansion rules still
-    # know it, e.g. a mean's divisor): bound to the vectors here, and where a rewrite of the
-    # value lost it, `gen` refuses the variable rather than computing the reduction again.
-    lo, hi = ranges(red)[red]
-    held = var(t, "segments", lo, hi)
-    regs = sel.gen(plan.value.substitute({red: held}), sel.lane_name, {held: vecs})
-    out = sel.k.buffer(plan.store.arg)
-    eb_out = _elem_bytes(out.dtype)
-    per = VBYTES // eb_out
-    for j, r in enumerate(regs):
-        keep = min(per, count - j * per)
-        if keep == per:
-            sel._store(out.name, (at + j * per) * eb_out, r)
-        elif keep > 0:
-            sel._partial_store(out.name, (at + j * per) * eb_out, r, keep * eb_out)
+    store_value(sel, plan, vecs, count, at)
 
 
 def _block(sel, plan: Segments, row: int, pos: dict, lane: int, row_desc, fields) -> list[Reg]:
@@ -355,6 +325,54 @@ def _block(sel, plan: Segments, row: int, pos: dict, lane: int, row_desc, fields
             sel.body.add(insn(row_desc.name, d=d, **{fields[0]: acc[i], fields[1]: r}))
             acc[i] = d
     return acc
+
+
+def deal_rounds(sel, vectors, eb: int, rounds: int, row_desc, fields) -> list[Reg]:
+    """`rounds` rounds of `_halve` over `vectors` (an iterable, drawn as the rounds go) as a
+    binary counter: a pair is dealt as soon as both halves exist, so at most one vector a
+    round waits in registers; a last vector of its round pairs with itself (its upper half
+    is past the end). The vectors that come out of the last round, in order."""
+    out: list = []
+    waiting: list = []  # (round, vector), rounds decreasing: each the last of its round so far
+
+    def push(level: int, v: Reg) -> None:
+        while waiting and waiting[-1][0] == level:
+            v, level = _halve(sel, waiting.pop()[1], v, eb, row_desc, fields), level + 1
+        if level == rounds:
+            out.append(v)
+        else:
+            waiting.append((level, v))
+
+    for v in vectors:
+        push(0, v)
+    while waiting:
+        level, v = waiting.pop()
+        push(level + 1, _halve(sel, v, v, eb, row_desc, fields))
+    return out
+
+
+def store_value(sel, plan: Segments, vecs: list, count: int, at: int, live: int | None = None) -> None:
+    """The rest of the store's value on the reduced vectors `vecs`, then its `count` output
+    lanes stored from element `at` (whole vectors, a partial store for the rest). The
+    reduction is a variable of its range there (so the expansion rules still know it, e.g. a
+    mean's divisor), bound to the vectors; where a rewrite of the value lost it, `gen`
+    refuses the variable rather than computing the reduction again. `live`: the lanes whose
+    values are stored (`RowSelector.live_lanes`: loads skip the vectors past them)."""
+    red = plan.red
+    lo, hi = ranges(red)[red]
+    held = var(red.dtype, "segments", lo, hi)
+    sel.live_lanes = live
+    regs = sel.gen(plan.value.substitute({red: held}), sel.lane_name, {held: vecs})
+    sel.live_lanes = None
+    out = sel.k.buffer(plan.store.arg)
+    eb_out = _elem_bytes(out.dtype)
+    per = VBYTES // eb_out
+    for j, r in enumerate(regs):
+        keep = min(per, count - j * per)
+        if keep == per:
+            sel._store(out.name, (at + j * per) * eb_out, r)
+        elif keep > 0:
+            sel._partial_store(out.name, (at + j * per) * eb_out, r, keep * eb_out)
 
 
 def _halve(sel, low: Reg, high: Reg, eb: int, row_desc, fields) -> Reg:

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from rewriter.backends.hexagon.router import NBYTES, RoutingError, apply, route
-from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import Options, check_against_reference, load, optimize
@@ -23,18 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 qemu = pytest.mark.skipif(find_toolchain() is None, reason="needs llvm-mc, ld.lld and qemu-hexagon")
 
 
-@pytest.fixture(scope="module")
-def library():
-    return load_library([ROOT / "rules"])
-
-
-def _ours_checked(text: str, library, seed: int = 5):
-    k = parse_kernels(text)[0]
-    opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
-    assert made_by(opt.code) == OURS, opt.notes
-    inputs = random_inputs(k, seed)
-    assert not check_against_reference(k, load(opt)(inputs), inputs)
-    return opt
+from tests.test_hexagon_rows import _ours_checked, library  # noqa: E402,F401 (the shared check; the fixture)
 
 
 # -- the router ---------------------------------------------------------------------------------

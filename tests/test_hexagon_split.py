@@ -5,7 +5,6 @@ its own; the kernels are compiled by our selection, run on QEMU and checked. Siz
 vector grid on purpose (tails, rows narrower than a block, odd heights)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,6 @@ from rewriter.pipeline import Options, optimize
 from rewriter.runtime.hexagon import find_toolchain
 from rewriter.targets.hexagon import OURS, made_by
 
-ROOT = Path(__file__).resolve().parent.parent
 qemu = pytest.mark.skipif(find_toolchain() is None, reason="needs llvm-mc, ld.lld and qemu-hexagon")
 
 

@@ -5,7 +5,6 @@ its own; the kernels are compiled by our selection, run on QEMU and checked. Siz
 vector grid on purpose (tails, rows narrower than a block, odd heights)."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

@@ -98,10 +98,12 @@ def test_the_fuzzers_llvm_miscompiles_now_check_correct(name, library):
     text, inputs = FOUND[name]
     k = _kernel(text)
     opt = optimize(k, library, "hexagon")  # default options: the self-check is on
-    assert made_by(opt.code) == FALLBACK
+    # (the byte kernels of 8 and 16 columns are our selection's own since the merges of
+    # 2026-12-07: checked all the same; the others are LLVM's, its HVX or scalar build)
+    assert made_by(opt.code) == FALLBACK or (name.startswith("bytes_") and made_by(opt.code) == OURS), opt.notes
     for ins in ([inputs] if inputs is not None else []) + [random_inputs(k, 5)]:
         assert not check_against_reference(k, load(opt)(ins), ins)
-    if opt.code.llvm.variant != HVX:
+    if made_by(opt.code) == FALLBACK and opt.code.llvm.variant != HVX:
         assert any("LLVM -O3 (HVX) gave wrong outputs on QEMU" in n and n.endswith(" shipped") for n in opt.notes)
         assert opt.code.headline().startswith(f"fallback: {opt.code.llvm.variant.short} (our selection: ")
 

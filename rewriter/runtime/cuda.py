@@ -23,6 +23,7 @@ import numpy as np
 
 from rewriter.errors import RewriterError, ToolchainError
 from rewriter.kernel.reference import check_inputs, numpy_dtype
+from rewriter.lower.gpu_program import native_plan
 
 _CU_EVENT_DEFAULT = 0
 
@@ -67,8 +68,6 @@ class CudaCode:
 
     @classmethod
     def from_program(cls, gp, ptx: str) -> "CudaCode":
-        from rewriter.lower.gpu_program import native_plan
-
         def spec(l):
             p = native_plan(l)
             if p is None:

@@ -37,13 +37,12 @@ Anything else raises `HexagonUnsupported` naming it, and the target falls back t
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
-from rewriter.backends.hexagon.rowtree import LongRowsUnsupported
+from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
     VBYTES,
@@ -54,6 +53,7 @@ from rewriter.backends.hexagon.select import (
     substitute,
 )
 from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
+from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.backends.hexagon.window import gen_window, window_plan
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -63,9 +63,6 @@ from rewriter.kernel.kernel import REDUCTIONS
 #: The most terms an unrolled reduction may have (a 5x5 window is 25; a longer one is a lane
 #: reduction where its range can be the lanes, else refused).
 MAX_TERMS = 32
-#: The most instructions one loop body may hold: the schedulers' work grows with it faster
-#: than linearly, and a body this long gains nothing from being one (compile time is bounded).
-MAX_BODY = 3000
 #: The most blocks one row may take when the loop runs over rows (the row is unrolled).
 MAX_ROW_BLOCKS = 8
 #: The most distinct `valign` shift registers (r0-r7, which the buffer pointers share) one
@@ -86,15 +83,6 @@ SPLATS = {1: "vsplatb", 2: "vsplath", 4: "vsplatw"}
 EVEN_LANES = {1: "vpackeb", 2: "vpackeh"}
 #: The odd lanes likewise.
 ODD_LANES = {1: "vpackob", 2: "vpackoh"}
-
-
-@dataclass(frozen=True)
-class Stream:
-    """How one buffer is walked: `lane` elements per lane (0: a splatted element, 1: a
-    vector, 2: every other element) and `row` elements per row of the loop."""
-
-    lane: int
-    row: int
 
 
 class RowSelector(Selector):
@@ -169,7 +157,7 @@ class RowSelector(Selector):
             self.rw = self.rw.lanewise
         plan = segment_plan(self, stores, MAX_TERMS)  # (segments.py: each lane reduces S input lanes)
         if plan is not None:
-            return lower_segments(self, plan)
+            return (lower_long_segments if plan.long else lower_segments)(self, plan)
         self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:

@@ -45,6 +45,7 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, R
 from rewriter.backends.hexagon.reduce import reduction_row, rmpy_step
 from rewriter.backends.hexagon.segments import Segments, _positions, deal_rounds, store_value
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
+from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.ir.analysis import affine, flatten
 
 #: The most input blocks (vector groups of the body) one chunk of output lanes reads: it
@@ -63,7 +64,6 @@ def lower_long_segments(sel, plan: Segments) -> MachineFunction:
     """The machine function of the nest (`sel` a `rows.RowSelector`) by the module's
     lowering: chunks of R output lanes, each lane's row reduced to one vector (`_row`),
     the vectors to lanes by deal rounds, the value, one store."""
-    from rewriter.backends.hexagon.rows import Stream  # (rows.py imports segments.py, which imports this)
 
     k = sel.k
     st, value, red = plan.store, plan.value, plan.red
@@ -191,7 +191,6 @@ def _lane(sel, plan: Segments, u: int, pos: dict, lane: int, row_desc, fields) -
     """Output lane `lane`'s row (of row `u` at position `pos`), its S lanes a block at a time
     over every position of the other reduced ranges, combined lane-wise into one vector
     (the lanes past the row's end of a last, partial block: the identity)."""
-    from rewriter.backends.hexagon.rows import MAX_BODY
 
     red, g = plan.red, plan.rmpy
     t = red.dtype

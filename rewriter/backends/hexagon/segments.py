@@ -47,6 +47,7 @@ from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, R
 from rewriter.backends.hexagon.permute import MAX_STRIDE
 from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_dmpy, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
+from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.ranges import ranges
@@ -177,15 +178,11 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
 
 
 def lower_segments(sel, plan: Segments) -> MachineFunction:
-    """The machine function of the nest (`sel` a `rows.RowSelector`): the loop over rows,
+    """The machine function of the nest (`sel` a `rows.RowSelector`; a long plan is
+    `rowtree.lower_long_segments`'): the loop over rows,
     each row's chunks reduced (`_chunk`) and stored. With no outer range, the loop runs
     over the chunks of the one row instead (B output lanes an iteration; what is left of
     the unrolled iterations and a partial last chunk in the epilogue)."""
-    from rewriter.backends.hexagon.rows import Stream  # (rows.py imports this module)
-    from rewriter.backends.hexagon.rowtree import lower_long_segments
-
-    if plan.long:
-        return lower_long_segments(sel, plan)
     k = sel.k
     st, value, red = plan.store, plan.value, plan.red
     out = k.buffer(st.arg)
@@ -300,7 +297,6 @@ def _block(sel, plan: Segments, row: int, pos: dict, lane: int, row_desc, fields
     """The input lanes [lane, lane + block) of the row, the reduction's body combined over
     every position of the other reduced ranges: the body's vectors (combined by the
     reduction's row), or one vector of four-lane word sums (`Vx += vrmpy`)."""
-    from rewriter.backends.hexagon.rows import MAX_BODY
 
     acc = None
     for p in _positions(sel.k, plan.others):

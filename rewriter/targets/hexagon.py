@@ -26,6 +26,8 @@ still means no QEMU run at compile time, so that code ships unchecked.
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon import compile_hexagon, hexagon_target
@@ -39,6 +41,9 @@ from rewriter.targets.hexagon_check import reason as _reason
 
 OURS = "ours"
 LLVM_FASTER = "llvm-faster"
+#: The most iteration steps (every range's size, multiplied) of a kernel whose fallback code
+#: is run on QEMU at compile time to check it: a GPU-sized matmul would run for hours there.
+SELF_CHECK_MAX_STEPS = 1 << 24
 FALLBACK = "fallback"
 #: The note `_race` leaves on our code (shown above the emitted code too).
 VERSUS = "versus LLVM -O3: "
@@ -215,6 +220,11 @@ class HexagonTarget(Target):
         on QEMU; without, or without qemu-hexagon, the baseline unchecked."""
         if not options.versus_llvm:
             return compile_llvm_code(kernel, library, options.engine, HVX), []
+        steps = math.prod(r.size for r in kernel.ranges)
+        if steps > SELF_CHECK_MAX_STEPS:
+            return compile_llvm_code(kernel, library, options.engine, HVX), [
+                f"not checked on QEMU at compile time ({steps} iteration steps, over the self-check's "
+                f"{SELF_CHECK_MAX_STEPS}; --check runs it)"]
         try:
             find_toolchain()
         except ToolchainError as e:

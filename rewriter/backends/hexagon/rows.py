@@ -109,33 +109,32 @@ class RowSelector(Selector):
         try:
             mf = self._rows()
         except LongRowsUnsupported as e:
-            # (the transposing tree cannot cover it: a fresh selector, with a long reduction
-            # along rows as its own lane reduction, a vror tree a row)
-            retry = type(self)(*self.args[0], **self.args[1])
-            retry.long_segments = False
-            try:
-                return retry.rows()
-            except FormNotApplicable:
-                raise
-            except HexagonUnsupported:
-                raise e from None
+            # (the transposing tree cannot cover it: a long reduction along rows as its own
+            # lane reduction, a vror tree a row)
+            return self._retry(e, long_segments=False)
         except FormNotApplicable:
             raise
         except HexagonUnsupported as e:
             if not self.gathered_segments:
                 raise
             # (the gathers could not cover these segments: the transposing tree may)
-            retry = type(self)(*self.args[0], **self.args[1])
-            retry.gather_segments = False
-            try:
-                return retry.rows()
-            except FormNotApplicable:
-                raise
-            except HexagonUnsupported:
-                raise e from None
+            return self._retry(e, gather_segments=False)
         if self.form != "native" and not self.changed:
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
+
+    def _retry(self, error: HexagonUnsupported, **flags) -> MachineFunction:
+        """`rows()` again on a fresh selector with `flags` set; where that fails too, the
+        first attempt's `error` is the reason given (a form that does not apply stays so)."""
+        retry = type(self)(*self.args[0], **self.args[1])
+        for name, value in flags.items():
+            setattr(retry, name, value)
+        try:
+            return retry.rows()
+        except FormNotApplicable:
+            raise
+        except HexagonUnsupported:
+            raise error from None
 
     def _rows(self) -> MachineFunction:
         if self.form not in ("native", "unaligned"):

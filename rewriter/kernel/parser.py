@@ -147,7 +147,12 @@ class _KernelTyping(Typing):
         if p.kind == "op" and p.op in REDUCTIONS:
             body = self.build(p.args[0], at, bounds)
             return UOp("reduce", body.dtype, (body,), (p.op, tuple(a.name for a in p.args[1:])))
-        return super().build(p, at, bounds)
+        u = super().build(p, at, bounds)
+        if u.op in ("div", "mod") and ranges(u.src[1])[u.src[1]] == (0, 0):
+            # Every element would divide by zero: a mistake, not a kernel (a data-dependent
+            # zero divisor is caught when the kernel runs).
+            kb.err(f"{'division' if u.op == 'div' else 'remainder'} by zero: the divisor is always 0", p.loc)
+        return u
 
 
 class _KernelBuilder:

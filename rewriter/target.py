@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
-from rewriter.dsl.rule import EXPAND, REGROUP, scope_target
+from rewriter.dsl.rule import CHOICE, EXPAND, REGROUP, scope_target
 from rewriter.errors import RewriterError, SourceError
 
 
@@ -241,7 +241,8 @@ class TargetRegistry:
                     text = None
                 raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable', a target "
                                   f"({', '.join(self._targets)}) or a target's expansions "
-                                  f"(TARGET{EXPAND}) or regroupings (TARGET{REGROUP})", loc, text)
+                                  f"(TARGET{EXPAND}), regroupings (TARGET{REGROUP}) or a named choice "
+                                  f"(TARGET{CHOICE}NAME)", loc, text)
 
     def emit_kinds(self) -> tuple[str, ...]:
         seen: list[str] = []

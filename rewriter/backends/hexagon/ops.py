@@ -114,6 +114,16 @@ _op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u
     "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte")
 _op("hvx.vsat_bh", Sig(("i16",), "i8", frozenset({INT})), {"any": _clamp(i16, i8)},
     "HVX vpack(Vu.h,Vv.h):sat into .b, one byte lane: the half saturated to a signed byte")
+
+
+def _s_tmpy3(d, fx, t, a0, a1, a2, node):
+    return d.add(i16, d.add(i16, a0, a1), a2)
+
+
+_op("hvx.vtmpy3_h", Sig(("i16", "i16", "i16"), "i16", frozenset({INT})), {"any": _s_tmpy3},
+    "HVX Vdd.w = vtmpy(Vuu.h, Rt.b) with Rt.b = 1, 1, then vshuffe(Vdd.v1.h, Vdd.v0.h), one half "
+    "lane: the wrapped sum of three halves. The pair reads lanes i and i + 2, so the selector "
+    "maps the operands to three neighbouring lanes of one buffer (select.py `three_tap`)")
 #: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
 VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
                  "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}

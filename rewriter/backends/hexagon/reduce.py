@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
 from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
+from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
 
@@ -171,7 +172,7 @@ def reduce_all(sel, st) -> MachineFunction:
     g = regroup_rmpy(sel, body, sel.rw) if kind == "sum" else None
     if g is not None:
         return _reduce_rmpy(sel, st, g, rname)
-    types = [n.dtype for n in body.toposort() if n.op != "var" and not n.dtype.is_idx] + [t]
+    types = lane_types(body) + [t]
     sel.block = VBYTES // min(_elem_bytes(x) for x in types)
     size = sel.k.range(rname).size
     if size % (sel.block * sel.unroll):

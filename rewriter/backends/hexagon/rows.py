@@ -52,6 +52,7 @@ from rewriter.backends.hexagon.select import (
     _elem_bytes,
     substitute,
 )
+from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
 from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.backends.hexagon.window import gen_window, window_plan
@@ -137,7 +138,7 @@ class RowSelector(Selector):
             raise error from None
 
     def _rows(self) -> MachineFunction:
-        if self.form not in ("native", "unaligned"):
+        if self.form not in ("native", "unaligned") and self.choice is None:
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
@@ -160,9 +161,12 @@ class RowSelector(Selector):
         self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:
-            value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._long_window)))
+            simple = self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._long_window))
+            value = self.rw.normalize(simple)
             if any(n.op == "load" and n.arg in written for n in value.toposort()):
                 raise HexagonUnsupported("a store whose buffer the kernel reads")
+            if self.choice is not None and value != self.base_rw.lanewise.normalize(simple):
+                self.changed += 1  # (the choice's rules rewrote the term)
             values.append(value)
         accesses = self._accesses(stores, values)
         outer, lanes, width = self._lane_ranges(stores, accesses)
@@ -177,7 +181,7 @@ class RowSelector(Selector):
         for n in outer:
             rows *= k.range(n).size
         streams = self._streams(accesses, outer, lanes)
-        types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
+        types = lane_types(*values)
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
         # Predicate registers the gathers' byte masks may hold through the loop: all but the

@@ -107,9 +107,6 @@ _TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
 SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
 #: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
 BITWISE = frozenset({"and", "or", "xor", "not"})
-#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
-WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
-               "eq": ("eq", False, False), "ne": ("eq", False, True)}
 
 
 def _lane_coverable(rhs) -> bool:
@@ -120,6 +117,13 @@ def _lane_coverable(rhs) -> bool:
 
 def _elem_bytes(t: DType) -> int:
     return max(1, t.scalar.bits // 8)
+
+
+def lane_types(*values) -> list[DType]:
+    """The types whose lanes a vector block of `values` holds: every node but variables, index
+    arithmetic and constants. A constant is a splat or a scalar register operand at whatever
+    type its op reads (vmpyi's `Rt.b` byte is no byte lane), so it sizes no block."""
+    return [n.dtype for v in values for n in v.toposort() if n.op not in ("var", "const") and not n.dtype.is_idx]
 
 
 def _signed_twin(t: DType) -> DType:

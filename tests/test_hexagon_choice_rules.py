@@ -1,0 +1,91 @@
+"""Rewrite choices are rule files: `scope hexagon-choice-NAME` makes NAME an alternative the
+Hexagon search compiles with those rules applied ahead of the target rules and without them,
+keeping what schedules best (`SelectionRewriter.forms`, global_sched.py, mixed.py).
+
+  * the library's choices are the project's files (vtmpy, widened) and any a user adds,
+    which the global scheduler then tries, `--explain` lists, and QEMU runs correctly;
+  * the two shipped choices compile kernels they were not written for (other types, sizes
+    off the vector grid) to correct code, each in its own form."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rewriter.backends.hexagon.global_sched import compile_global
+from rewriter.backends.hexagon.select import SELECTION_FORMS, SelectionRewriter
+from rewriter.dsl.rule import load_library
+from rewriter.kernel.parser import parse_kernels
+from rewriter.kernel.reference import random_inputs
+from rewriter.pipeline import check_against_reference
+from rewriter.runtime import hexagon
+from rewriter.runtime.hexagon import find_toolchain
+from rewriter.targets import TARGETS
+
+REPO = Path(__file__).resolve().parent.parent
+needs_qemu = pytest.mark.skipif(find_toolchain() is None, reason="needs llvm-mc, ld.lld and qemu-hexagon")
+
+#: A choice a user might add: a subtraction as an add of the complement plus one.
+SHIFT_CHOICE = """scope hexagon-choice-complement
+
+# x - y is x + ~y + 1 in two's complement (wrapping alike).
+rule hvx-sub-complement [i16, u16]: x - y => x + (y ^ -1) + 1
+"""
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([REPO / "rules"])
+
+
+@pytest.fixture(scope="module")
+def with_shift(tmp_path_factory):
+    rules = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    (rules / "hexagon-choice-shift.rules").write_text(SHIFT_CHOICE)
+    with open(rules / "ORDER", "a") as f:
+        f.write("hexagon-choice-shift.rules\n")
+    return load_library([rules])
+
+
+def test_the_forms_are_the_addressing_forms_then_the_choice_files(library, with_shift):
+    assert SelectionRewriter(library).forms == tuple(SELECTION_FORMS) + ("vtmpy", "widened")
+    assert SelectionRewriter(with_shift).forms[-1] == "complement"
+    TARGETS.check_scopes(with_shift)  # (a choice scope is one of the target's)
+
+
+def _run(kernel, code, seed=3):
+    inputs = random_inputs(kernel, seed)
+    run = hexagon.run_on_qemu(kernel, code.asm, inputs)
+    assert check_against_reference(kernel, run.outputs, inputs) == []
+    return run
+
+
+@needs_qemu
+def test_a_choice_file_a_user_adds_is_tried_and_runs(with_shift):
+    (kernel,) = parse_kernels("""kernel k(x: i16[700], y: i16[700]) -> (out: i16[700]) {
+      i = range(700)
+      out[i] = x[i] - y[i] }""")
+    code = compile_global(kernel, with_shift, unroll=1, time_limit=0.5)
+    assert "complement" in {c.form for c in code.explanation.candidates}
+    # One vsub never loses to a vxor and two vadds (and a tie keeps the form found first).
+    assert code.explanation.chosen.form != "complement"
+    chosen = compile_global(kernel, with_shift, unroll=1, time_limit=0.5, forms=("complement",))
+    assert chosen.explanation.chosen.form == "complement" and "vxor" in chosen.asm
+    _run(kernel, chosen)
+
+
+@needs_qemu
+@pytest.mark.parametrize("form, t, n, marks", [("vtmpy", "u16", 640, ("vtmpy", "vshuffe")),
+                                                 ("vtmpy", "i16", 192, ("vtmpy",)),
+                                                 ("widened", "u16", 1000, ("vzxt",)),
+                                                 ("widened", "i16", 320, ("vsxt",))])
+def test_the_shipped_choices_compile_other_types_and_sizes(library, form, t, n, marks):
+    (kernel,) = parse_kernels(f"""kernel k(x: {t}[{n + 3}]) -> (out: {t}[{n}]) {{
+      i = range({n})
+      out[i] = x[i + 1] + x[i] + x[i + 2] + x[i + 3] - x[i] }}""")
+    code = compile_global(kernel, library, unroll=1, time_limit=0.5, forms=(form,))
+    assert code.explanation.chosen.form == form and all(m in code.asm for m in marks), code.asm
+    run = _run(kernel, code)
+    assert run.counts.packets == code.explanation.chosen.packets

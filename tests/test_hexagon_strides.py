@@ -46,3 +46,34 @@ def test_rotated_half_turn(t, h, w, library):
     _ours_checked(f"""kernel k(x: {t}[{h}, {w}]) -> (out: {t}[{h}, {w}]) {{
       r = range({h}); j = range({w})
       out[r, j] = x[{h - 1} - r, {w - 1} - j] }}""", library)
+
+
+@pytest.mark.parametrize("t, acc, h, w", [("u8", "u32", 300, 70), ("i16", "i32", 40, 131), ("u8", "u16", 50, 200),
+                                          ("i32", "i32", 45, 33), ("i8", "i16", 37, 129)])
+def test_column_sums(t, acc, h, w, library):
+    """`out[j] = sum(x[r, j], r)`: the lanes are j (the store's and the read's unit stride),
+    the loop runs over r with the row's blocks in accumulators (accumulate.py)."""
+    opt = _ours_checked(f"""kernel k(x: {t}[{h}, {w}]) -> (out: {acc}[{w}]) {{
+      j = range({w}); r = range({h}, reduce)
+      out[j] = sum(cast<{acc}>(x[r, j]), r) }}""", library)
+    assert "as the loop" in " ".join(opt.notes)
+
+
+@pytest.mark.parametrize("t, kind, h, w", [("u8", "reduce_min", 77, 131), ("i16", "reduce_max", 50, 60),
+                                           ("i32", "reduce_max", 40, 20), ("i8", "reduce_min", 33, 300)])
+def test_column_extrema_with_a_bias(t, kind, h, w, library):
+    """A column min / max and a lane-wise term after it, whose read is outside the reduction."""
+    _ours_checked(f"""kernel k(x: {t}[{h}, {w}], b: {t}[{w}]) -> (out: {t}[{w}]) {{
+      j = range({w}); r = range({h}, reduce)
+      out[j] = max({kind}(x[r, j], r), b[j]) }}""", library)
+
+
+@pytest.mark.parametrize("t, w, m, n, kk", [("i16", "i32", 7, 5, 129), ("i16", "i32", 3, 70, 40),
+                                            ("u8", "u16", 2, 47, 65), ("i16", "i32", 9, 30, 40)])
+def test_odd_matrix_products(t, w, m, n, kk, library):
+    """`c[i, j] = sum(a[i, k] * b[k, j], k)` with k longer than an unrolled reduction: the
+    lanes are j; where every row's accumulators fit, the loop runs over k (a's elements
+    splatted, b's rows vectors), else over the rows i with k unrolled in the body."""
+    _ours_checked(f"""kernel k(a: {t}[{m}, {kk}], b: {t}[{kk}, {n}]) -> (c: {w}[{m}, {n}]) {{
+      i = range({m}); j = range({n}); k = range({kk}, reduce)
+      c[i, j] = sum(cast<{w}>(a[i, k]) * cast<{w}>(b[k, j]), k) }}""", library)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 
+from rewriter.backends.hexagon.accumulate import accumulates, lower_accumulation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
@@ -168,6 +169,8 @@ class RowSelector(Selector):
                 raise HexagonUnsupported("a store whose buffer the kernel reads")
             values.append(value)
         accesses = self._accesses(stores, values)
+        if self.lane_reduce is not None and accumulates(self, stores, accesses):
+            return lower_accumulation(self, stores, values, accesses)  # (the lanes: the store's)
         outer, lanes, width = self._lane_ranges(stores, accesses)
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
@@ -451,14 +454,15 @@ class RowSelector(Selector):
     def _fits(self, buf: str, end: int) -> bool:
         return end <= self.reach[(self.body.name, buf)]
 
-    def _block(self, stores, values, row: int, lane: int, valid: int | None = None) -> None:
+    def _block(self, stores, values, row: int, lane: int, valid: int | None = None, memo=None) -> None:
         """Every store's block of lanes starting at `lane` of row `row` of the iteration
         (element offsets relative to the pointers as they are at that point); `valid`: only
-        that many lanes are stored (a row narrower than a block)."""
+        that many lanes are stored (a row narrower than a block); `memo`: terms whose
+        vectors are known (an accumulated reduction's, accumulate.py)."""
         if len(self.body.insns) > MAX_BODY:
             raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
         self.here, self.valid_lanes = (row, lane), valid
-        memo: dict = {}
+        memo = {} if memo is None else dict(memo)
         values = [self.gen(value, self.lane_name, memo) for value in values]
         self.valid_lanes = None
         for g in self.groups:

@@ -49,7 +49,8 @@ def test_rotated_half_turn(t, h, w, library):
 
 
 @pytest.mark.parametrize("t, acc, h, w", [("u8", "u32", 300, 70), ("i16", "i32", 40, 131), ("u8", "u16", 50, 200),
-                                          ("i32", "i32", 45, 33), ("i8", "i16", 37, 129)])
+                                          ("i32", "i32", 45, 33), ("i8", "i16", 37, 129),
+                                          ("i8", "i32", 40, 260)])
 def test_column_sums(t, acc, h, w, library):
     """`out[j] = sum(x[r, j], r)`: the lanes are j (the store's and the read's unit stride),
     the loop runs over r with the row's blocks in accumulators (accumulate.py)."""
@@ -74,6 +75,15 @@ def test_odd_matrix_products(t, w, m, n, kk, library):
     """`c[i, j] = sum(a[i, k] * b[k, j], k)` with k longer than an unrolled reduction: the
     lanes are j; where every row's accumulators fit, the loop runs over k (a's elements
     splatted, b's rows vectors), else over the rows i with k unrolled in the body."""
+    _ours_checked(f"""kernel k(a: {t}[{m}, {kk}], b: {t}[{kk}, {n}]) -> (c: {w}[{m}, {n}]) {{
+      i = range({m}); j = range({n}); k = range({kk}, reduce)
+      c[i, j] = sum(cast<{w}>(a[i, k]) * cast<{w}>(b[k, j]), k) }}""", library)
+
+
+@pytest.mark.parametrize("t, w, m, n, kk", [("u8", "u32", 33, 47, 65), ("i8", "i32", 5, 20, 50)])
+def test_byte_matrix_products_into_words(t, w, m, n, kk, library):
+    """Bytes into words: the expansion rules' widening product, widened again, accumulated
+    in the rows' pair order and shuffled back once a row."""
     _ours_checked(f"""kernel k(a: {t}[{m}, {kk}], b: {t}[{kk}, {n}]) -> (c: {w}[{m}, {n}]) {{
       i = range({m}); j = range({n}); k = range({kk}, reduce)
       c[i, j] = sum(cast<{w}>(a[i, k]) * cast<{w}>(b[k, j]), k) }}""", library)

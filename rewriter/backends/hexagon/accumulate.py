@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, Reg, insn
 from rewriter.backends.hexagon.reduce import reduction_row
+from rewriter.backends.hexagon.rowtables import _EXTEND
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes, _splat_bits
 from rewriter.backends.hexagon.split import interleave, store_groups
 from rewriter.backends.hexagon.streams import Stream
@@ -153,21 +154,107 @@ def _offsets(sel, width: int) -> list:
 
 def _step(sel, plan: _Plan, accs, row: int, lane: int, valid, in_place: bool):
     """One reduction step of one block: the body's vectors (lanes from `lane`, row `row`, the
-    current positions) combined into `accs` (None: the step's vectors are the start)."""
+    current positions) in pair order (`_pair_order`), combined into `accs` (a list of
+    vectors in `_flat` order; None: the step's vectors are the start). Returns (the
+    accumulators, the pair-order tree they are the leaves of)."""
     kind = plan.red.arg[0]
     t = plan.red.dtype.scalar
     row_desc, fields, _ = reduction_row(kind, t)
     sel.here, sel.valid_lanes = (row, lane), valid
-    regs = sel.gen(plan.red.src[0], sel.lane_name, {})
+    body = plan.red.src[0]
+    mul = sel._widening_operands(body) if kind == "sum" else None
+    if mul is not None:  # (Vxx += vmpy(Vu, Vv): each product accumulated by its own row)
+        row_name, x, y = mul
+        memo: dict = {}
+        rx, ry = sel.gen(x, sel.lane_name, memo), sel.gen(y, sel.lane_name, memo)
+        if accs is None:  # (the first step's pairs: fresh registers, updated in place after)
+            accs = [sel.reg("V", f"{row_name}.{h}") for h in ("lo", "hi") for _ in rx]
+            fresh = True
+        else:
+            fresh = False
+        n = len(rx)
+        for j, (u, v) in enumerate(zip(rx, ry)):
+            sel.body.add(insn(row_name if fresh else row_name + "_acc", lo=accs[j], hi=accs[n + j], u=u, v=v))
+        sel.valid_lanes = None
+        return accs, ("pair", ("leaf", accs[:n]), ("leaf", accs[n:]))
+    tree = _pair_order(sel, body)
     sel.valid_lanes = None
+    regs = _flat(tree)
     if accs is None:
-        return regs
+        return regs, tree
     out = []
     for a, b in zip(accs, regs):
         d = a if in_place else sel.reg("V", kind)
         sel.body.add(insn(row_desc.name, d=d, **{fields[0]: a, fields[1]: b}))
         out.append(d)
-    return out
+    return out, tree
+
+
+def _pair_order(sel, u: UOp):
+    """The vectors of lane term `u` as a pair-order tree: ("leaf", vectors in lane order), or
+    ("pair", lo, hi), whose lanes in order are lo's and hi's interleaved element by element.
+    A widening cast extends each vector into a pair (`vzxt`/`vsxt`: even lanes low, odd lanes
+    high) and leaves it so, where `Selector.convert` would shuffle it back each time; a
+    widening product likewise (`Selector.widening_mul` without its `vshuff`)."""
+    mul = sel._widening_operands(u)
+    if mul is not None:  # (a widening product: its row's pair, not shuffled)
+        row, x, y = mul
+        memo: dict = {}
+        los, his = [], []
+        for a, b in zip(sel.gen(x, sel.lane_name, memo), sel.gen(y, sel.lane_name, memo)):
+            lo, hi = sel.reg("V", f"{row}.lo"), sel.reg("V", f"{row}.hi")
+            sel.body.add(insn(row, lo=lo, hi=hi, u=a, v=b))
+            los.append(lo)
+            his.append(hi)
+        return ("pair", ("leaf", los), ("leaf", his))
+    if u.op == "mul" and getattr(sel, "expand", None) is not None:
+        # (a product no row makes, such as bytes into words: the proven expansion rules'
+        # widening product widened again, rules/hexagon-expand.rules)
+        expanded = sel.rw.normalize(sel.expand.normalize(u))
+        if expanded is not u and expanded.op == "cast":
+            return _pair_order(sel, expanded)
+    src = u.src[0] if u.op == "cast" else None
+    if src is None or not (src.dtype.is_int and u.dtype.is_int) or src.dtype.scalar.bits >= u.dtype.scalar.bits:
+        return ("leaf", sel.gen(u, sel.lane_name, {}))
+    tree, bits = _pair_order(sel, src), src.dtype.scalar.bits
+    while bits < u.dtype.scalar.bits:
+        ext = _EXTEND.get((bits, src.dtype.signed))
+        if ext is None:
+            raise HexagonUnsupported(f"a cast from {src.dtype} to {u.dtype}")
+        tree, bits = _extend(sel, tree, ext), 2 * bits
+    return tree
+
+
+def _extend(sel, tree, ext: str):
+    if tree[0] == "pair":
+        return ("pair", _extend(sel, tree[1], ext), _extend(sel, tree[2], ext))
+    los, his = [], []
+    for r in tree[1]:
+        lo, hi = sel.reg("V", f"{ext}.lo"), sel.reg("V", f"{ext}.hi")
+        sel.body.add(insn(ext, lo=lo, hi=hi, u=r))
+        los.append(lo)
+        his.append(hi)
+    return ("pair", ("leaf", los), ("leaf", his))
+
+
+def _flat(tree) -> list:
+    return list(tree[1]) if tree[0] == "leaf" else _flat(tree[1]) + _flat(tree[2])
+
+
+def _rebuild(tree, regs: list):
+    """`tree`'s shape with the vectors `regs` (in `_flat` order) at its leaves."""
+    if tree[0] == "leaf":
+        return ("leaf", regs[:len(tree[1])])
+    n = len(_flat(tree[1]))
+    return ("pair", _rebuild(tree[1], regs[:n]), _rebuild(tree[2], regs[n:]))
+
+
+def _restore(sel, tree, elem_bytes: int) -> list:
+    """The vectors of a pair-order tree in lane order: each pair's halves interleaved
+    element by element (`vshuff`, split.interleave), innermost first."""
+    if tree[0] == "leaf":
+        return list(tree[1])
+    return interleave(sel, [_restore(sel, tree[1], elem_bytes), _restore(sel, tree[2], elem_bytes)], elem_bytes)
 
 
 def _over_reduction(sel, st: UOp, value: UOp, plan: _Plan):
@@ -192,11 +279,12 @@ def _over_reduction(sel, st: UOp, value: UOp, plan: _Plan):
                             else insn("vzero", d=a))
                 accs[(p, lane)].append(a)
     sel.vloads = {}
+    tree = None
     for u in range(sel.unroll):
         for p, pos in enumerate(plan.positions):
             sel.inner_pos = pos
             for lane, valid in blocks:
-                _step(sel, plan, accs[(p, lane)], u, lane, valid, True)
+                _, tree = _step(sel, plan, accs[(p, lane)], u, lane, valid, True)
     sel._advance(step)
     sel.body, body = sel.epi, sel.body
     sel.vloads = {}
@@ -205,11 +293,13 @@ def _over_reduction(sel, st: UOp, value: UOp, plan: _Plan):
             sel.inner_pos = pos
             for lane, valid in blocks:
                 _step(sel, plan, accs[(p, lane)], u, lane, valid, True)
+    eb = _elem_bytes(t)
     for p, pos in enumerate(plan.positions):
         sel.inner_pos = pos
         for lane, valid in blocks:
             # (the pointers walked along r have moved: no load outside the reduction reads them)
-            sel._block([st], [value], 0, lane, valid, memo={plan.red: accs[(p, lane)]})
+            natural = _restore(sel, _rebuild(tree, accs[(p, lane)]), eb)
+            sel._block([st], [value], 0, lane, valid, memo={plan.red: natural})
     sel.inner_pos = {}
     sel.body = body
     sel.notes.append(f"{st.arg}: a {plan.red.arg[0]} over {plan.r} as the loop ({trip} iterations of "
@@ -239,9 +329,10 @@ def _over_rows(sel, st: UOp, value: UOp, plan: _Plan):
             accs = None
             for v in range(size):
                 sel.inner_pos = {plan.r: v}
-                accs = _step(sel, plan, accs, u, lane, valid, False)
+                accs, tree = _step(sel, plan, accs, u, lane, valid, False)
             sel.inner_pos = {}
-            sel._block([st], [value], u, lane, valid, memo={plan.red: accs})
+            natural = _restore(sel, _rebuild(tree, accs), _elem_bytes(plan.red.dtype))
+            sel._block([st], [value], u, lane, valid, memo={plan.red: natural})
     sel._advance(step)
     sel.notes.append(f"{st.arg}: {trip} iterations of {sel.unroll} row(s) over {'_'.join(plan.rows) or 'one row'}, "
                      f"each a {plan.red.arg[0]} of {size} steps over {plan.r} unrolled into {len(blocks)} "

@@ -87,3 +87,16 @@ def test_byte_matrix_products_into_words(t, w, m, n, kk, library):
     _ours_checked(f"""kernel k(a: {t}[{m}, {kk}], b: {t}[{kk}, {n}]) -> (c: {w}[{m}, {n}]) {{
       i = range({m}); j = range({n}); k = range({kk}, reduce)
       c[i, j] = sum(cast<{w}>(a[i, k]) * cast<{w}>(b[k, j]), k) }}""", library)
+
+
+@pytest.mark.parametrize("t, h, w", [("u8", 48, 100), ("u8", 3, 129), ("u16", 5, 70)])
+def test_packed_colour_conversion(t, h, w, library):
+    """Three channels a pixel (a stride-3 gather) into three planes by nine coefficients,
+    three offsets: more scalar constants than the loop keeps in registers, so some are set
+    where they are read (remat.py)."""
+    cs = [(66, 129, 25, 16), (-38, -74, 112, 128), (112, -94, -18, 128)]
+    body = "\n".join(f"p{n}[y, x] = cast<{t}>((cast<i32>(rgb[y, x, 0]) * {a} + cast<i32>(rgb[y, x, 1]) * {b} + "
+                     f"cast<i32>(rgb[y, x, 2]) * {c} + 128 >> 8) + {d})" for n, (a, b, c, d) in enumerate(cs))
+    _ours_checked(f"""kernel k(rgb: {t}[{h}, {w}, 3]) -> (p0: {t}[{h}, {w}], p1: {t}[{h}, {w}], p2: {t}[{h}, {w}]) {{
+      y = range({h}); x = range({w})
+      {body} }}""", library)

@@ -43,6 +43,7 @@ from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.remat import sink_constants
 from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -126,6 +127,12 @@ class RowSelector(Selector):
         if self.form != "native" and not self.changed:
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
+
+    def finish(self, trip: int) -> MachineFunction:
+        sunk = sink_constants(self.pro, self.body, self.epi, len(self.k.buffers), self.reg) if trip > 1 else 0
+        if sunk:  # (more scalar constants than the loop has registers for: remat.py)
+            self.notes.append(f"{sunk} scalar constant(s) set where the loop reads them (remat.py)")
+        return super().finish(trip)
 
     def _retry(self, error: HexagonUnsupported, **flags) -> MachineFunction:
         """`rows()` again on a fresh selector with `flags` set; where that fails too, the

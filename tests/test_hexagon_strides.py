@@ -1,6 +1,8 @@
 """Accesses that do not walk the lanes forwards one element at a time, by the general
-lowering (`rows.py`, `permute.py`): mirrored reads (`x[n - 1 - i]`, a negative stride), each
-compiled by our selection (not LLVM's fallback), run on QEMU and checked against the
+lowering (`rows.py`, `permute.py`, `accumulate.py`, `remat.py`): mirrored and backward-strided
+reads (`x[n - 1 - i]`), long reductions over a range memory walks a row at a time (column
+sums, odd matrix products: the lanes are the store's), packed channels with many constants.
+Each is compiled by our selection (not LLVM's fallback), run on QEMU and checked against the
 reference interpreter. Sizes are off the vector grid on purpose: a tail block that overlaps
 the one before, rows narrower than a block (the lanes past the row would read below it)."""
 from __future__ import annotations
@@ -58,6 +60,14 @@ def test_column_sums(t, acc, h, w, library):
       j = range({w}); r = range({h}, reduce)
       out[j] = sum(cast<{acc}>(x[r, j]), r) }}""", library)
     assert "as the loop" in " ".join(opt.notes)
+
+
+@pytest.mark.parametrize("h, w", [(60, 70), (64, 300)])
+def test_column_means(h, w, library):
+    """A lane-wise term after the accumulated sum: its shift and narrowing in the epilogue."""
+    _ours_checked(f"""kernel k(x: u8[{h}, {w}]) -> (out: u8[{w}]) {{
+      j = range({w}); r = range({h}, reduce)
+      out[j] = cast<u8>(sum(cast<u16>(x[r, j]), r) >> 6) }}""", library)
 
 
 @pytest.mark.parametrize("t, kind, h, w", [("u8", "reduce_min", 77, 131), ("i16", "reduce_max", 50, 60),

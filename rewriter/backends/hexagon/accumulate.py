@@ -38,7 +38,7 @@ import itertools
 from dataclasses import dataclass
 
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mir import HexagonUnsupported, Reg, insn
+from rewriter.backends.hexagon.mir import HexagonUnsupported, insn
 from rewriter.backends.hexagon.reduce import reduction_row
 from rewriter.backends.hexagon.rowtables import _EXTEND
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes, _splat_bits
@@ -61,7 +61,7 @@ def accumulates(sel, stores: list, accesses: list) -> bool:
     (r,) = sel.lane_reduce.arg[1]
     store_a = accesses[0][1]
     unit = [n for n in store_a if n is not None and store_a[n] == 1]
-    if len(stores) != 1 or not unit:
+    if len(stores) != 1 or len(unit) != 1:
         return False
     (j,) = unit
     loads = accesses[1:]

@@ -38,10 +38,12 @@ from __future__ import annotations
 
 import itertools
 
+from rewriter.backends.hexagon.accumulate import accumulates, lower_accumulation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.remat import sink_constants
 from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -98,6 +100,9 @@ class RowSelector(Selector):
     #: Lanes of the block whose values are stored (None: all); loads leave the vectors past
     #: them out (`rowtree.py`'s partial chunks: a vector there may be past the buffer's end).
     live_lanes = None
+    #: Lanes of the current block that are stored (None: all): a partial row's block; reads
+    #: walking backwards read only these (their other lanes would be below the row).
+    valid_lanes = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +128,12 @@ class RowSelector(Selector):
         if self.form != "native" and not self.changed:
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
+
+    def finish(self, trip: int) -> MachineFunction:
+        sunk = sink_constants(self.pro, self.body, self.epi, len(self.k.buffers), self.reg) if trip > 1 else 0
+        if sunk:  # (more scalar constants than the loop has registers for: remat.py)
+            self.notes.append(f"{sunk} scalar constant(s) set where the loop reads them (remat.py)")
+        return super().finish(trip)
 
     def _retry(self, error: HexagonUnsupported, **flags) -> MachineFunction:
         """`rows()` again on a fresh selector with `flags` set; where that fails too, the
@@ -169,6 +180,8 @@ class RowSelector(Selector):
                 self.changed += 1  # (the choice's rules rewrote the term)
             values.append(value)
         accesses = self._accesses(stores, values)
+        if self.lane_reduce is not None and accumulates(self, stores, accesses):
+            return lower_accumulation(self, stores, values, accesses)  # (the lanes: the store's)
         outer, lanes, width = self._lane_ranges(stores, accesses)
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
@@ -443,21 +456,26 @@ class RowSelector(Selector):
         for b in self.k.buffers:
             eb = _elem_bytes(b.dtype)
             room = -(-b.size * eb // VBYTES) * VBYTES + VBYTES
-            for section, moved in (("loop", trip - 1), ("epilogue", trip)):
-                self.reach[(section, b.name)] = room - max(moved, 0) * step.get(b.name, 0) * eb
+            # (the loop's furthest pointer: its last iteration's, or its first's where the
+            # pointer walks backwards, a mirrored read)
+            for section, moved in (("loop", max(0, (trip - 1) * step.get(b.name, 0))),
+                                   ("epilogue", trip * step.get(b.name, 0))):
+                self.reach[(section, b.name)] = room - moved * eb
 
     def _fits(self, buf: str, end: int) -> bool:
         return end <= self.reach[(self.body.name, buf)]
 
-    def _block(self, stores, values, row: int, lane: int, valid: int | None = None) -> None:
+    def _block(self, stores, values, row: int, lane: int, valid: int | None = None, memo=None) -> None:
         """Every store's block of lanes starting at `lane` of row `row` of the iteration
         (element offsets relative to the pointers as they are at that point); `valid`: only
-        that many lanes are stored (a row narrower than a block)."""
+        that many lanes are stored (a row narrower than a block); `memo`: terms whose
+        vectors are known (an accumulated reduction's, accumulate.py)."""
         if len(self.body.insns) > MAX_BODY:
             raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
-        self.here = (row, lane)
-        memo: dict = {}
+        self.here, self.valid_lanes = (row, lane), valid
+        memo = {} if memo is None else dict(memo)
         values = [self.gen(value, self.lane_name, memo) for value in values]
+        self.valid_lanes = None
         for g in self.groups:
             eb = _elem_bytes(self.k.buffer(g.buffer).dtype)
             regs = values[g.members[0]] if g.factor == 1 else interleave(self, [values[m] for m in g.members], eb)
@@ -511,8 +529,9 @@ class RowSelector(Selector):
         identity = self.vector_const(identity_value, t)
         acc = None
         for lane in range(0, width, self.block):
-            self.here = (row, lane)
+            self.here, self.valid_lanes = (row, lane), min(self.block, width - lane)
             regs = self.gen(u.src[0], rname, {})
+            self.valid_lanes = None
             valid = min(self.block, width - lane) * eb  # bytes of real lanes in the block
             for j, r in enumerate(regs):
                 keep = min(max(valid - j * VBYTES, 0), VBYTES)
@@ -602,7 +621,8 @@ class RowSelector(Selector):
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
         if s.lane & (s.lane - 1) == 0 and eb in EVEN_LANES:  # 2, 4, 8: rounds of packs
             return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb) for j in range(n)]
-        return strided_read(self, u.arg, first, t, s.lane)  # (a compile-time gather: permute.py)
+        live = min((x for x in (self.live_lanes, self.valid_lanes) if x is not None), default=None)
+        return strided_read(self, u.arg, first, t, s.lane, n, live)  # (a compile-time gather: permute.py)
 
     def _packed(self, buf: str, first: int, s: int, eb: int) -> Reg:
         """The vector of elements first + s*i of `buf` (i over a vector's lanes), s a power of
@@ -769,8 +789,8 @@ class RowSelector(Selector):
 
 def _readable(elements_per_lane: int) -> bool:
     """Whether a read walking this many elements a lane has a lowering: a splat (0), a
-    vector (1), even lanes (2), a gather (permute.py)."""
-    return 0 <= elements_per_lane <= MAX_STRIDE
+    vector (1), even lanes (2), a gather (permute.py; backwards too: a mirror)."""
+    return -MAX_STRIDE <= elements_per_lane <= MAX_STRIDE
 
 
 def _terms(kernel, reduce: UOp) -> int:

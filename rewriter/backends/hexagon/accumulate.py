@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, insn
 from rewriter.backends.hexagon.reduce import reduction_row
-from rewriter.backends.hexagon.rowtables import _EXTEND
+from rewriter.backends.hexagon.rowtables import _EXTEND, lane_types
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes, _splat_bits
 from rewriter.backends.hexagon.split import interleave, store_groups
 from rewriter.backends.hexagon.streams import Stream
@@ -94,7 +94,7 @@ def lower_accumulation(sel, stores: list, values: list, accesses: list):
     if inside & outside:
         raise HexagonUnsupported(f"the buffer(s) {', '.join(sorted(inside & outside))} read both inside a long "
                                  "reduction and outside it")
-    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx]
+    types = lane_types(value)
     sel.block = VBYTES // min(_elem_bytes(t) for t in types + [k.buffer(st.arg).dtype])
     sel.lane_var = lanes[-1]
     sel.lane_name = "_".join(lanes)

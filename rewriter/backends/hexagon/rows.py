@@ -538,7 +538,7 @@ class RowSelector(Selector):
                 if keep == 0:
                     regs[j] = identity
                 elif keep < VBYTES:
-                    regs[j] = self._first_bytes(r, keep, identity)
+                    regs[j] = self.first_bytes(r, keep, identity)
             acc = regs if acc is None else [combine(a, b) for a, b in zip(acc, regs)]
         self.here = (row, 0)
         return [fold_all(self, self.body, acc, row_desc, fields, eb, hint=kind)] * len(acc)
@@ -557,7 +557,7 @@ class RowSelector(Selector):
             vr = None if isinstance(g.v, int) else self.gen(g.v, rname, {})[0]
             valid = min(self.block, width - lane)
             if valid < self.block:
-                ur = self._first_bytes(ur, valid, zero)
+                ur = self.first_bytes(ur, valid, zero)
             rmpy_step(self, self.body, acc, g, ur, vr)
         self.here = (row, 0)
         note = (f"a sum over {width} bytes a row: {-(-width // self.block)} vrmpy "
@@ -571,14 +571,6 @@ class RowSelector(Selector):
         than MAX_TERMS terms over several ranges, which only a window (window.py) covers;
         once the lanes are known, one that is not a window is refused by `unroll_small`."""
         return len(u.arg[1]) > 1 and _terms(self.k, u) > MAX_TERMS
-
-    def _first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
-        """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial
-        block's lanes past the row's end set to the reduction's identity."""
-        q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
-        self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
-        self.body.add(insn("vmux", d=d, q=q, u=r, v=rest))
-        return d
 
     def _window(self, u: UOp):
         """The window plan of reduce node `u` (window.py), or None; memoized by node."""

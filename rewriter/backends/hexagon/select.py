@@ -200,6 +200,14 @@ class Selector:
             self.consts[key] = v
         return self.consts[key]
 
+    def first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
+        """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial
+        block's lanes past a row's or a range's end set to the reduction's identity."""
+        q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
+        self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
+        self.body.add(insn("vmux", d=d, q=q, u=r, v=rest))
+        return d
+
     # -- loads ---------------------------------------------------------------------------------
     def aligned(self, buffer: str, vec: int) -> Reg:
         """The aligned vector `vec` vectors past the block's start in `buffer` (loaded once)."""

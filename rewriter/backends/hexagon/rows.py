@@ -600,35 +600,47 @@ class RowSelector(Selector):
         if s.lane == 0:
             return [self._splat(u.arg, first * eb, t)] * n
         per_vec = VBYTES // eb
-        if self.live_lanes is not None:  # (vectors wholly past the live lanes: a copy, never stored)
-            regs = self._load_vectors(u, s, first, eb, min(n, max(1, -(-self.live_lanes // per_vec))))
+        live = min((x for x in (self.live_lanes, self.valid_lanes) if x is not None), default=None)
+        if live is not None:
+            # Vectors wholly past the live (or stored) lanes: a copy, never stored. Lane-wise
+            # ops, packs and widenings keep a lane's value among the lanes of its own vector
+            # group, so no stored lane reads them; and a row narrower than a block at the
+            # buffer's end then reads no further than the row does.
+            regs = self._load_vectors(u, s, first, eb, min(n, max(1, -(-live // per_vec))), live)
             return regs + [regs[-1]] * (n - len(regs))
         return self._load_vectors(u, s, first, eb, n)
 
-    def _load_vectors(self, u: UOp, s: Stream, first: int, eb: int, n: int) -> list[Reg]:
-        """The first `n` vectors of `u`'s lanes from element `first` (a vector or stride-2 read)."""
+    def _load_vectors(self, u: UOp, s: Stream, first: int, eb: int, n: int, live: int | None = None) -> list[Reg]:
+        """The first `n` vectors of `u`'s lanes from element `first` (a vector or stride-2 read);
+        only the first `live` lanes (None: all) need be right."""
         t = u.dtype
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
         if s.lane & (s.lane - 1) == 0 and eb in EVEN_LANES:  # 2, 4, 8: rounds of packs
-            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb) for j in range(n)]
-        live = min((x for x in (self.live_lanes, self.valid_lanes) if x is not None), default=None)
+            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb,
+                                 None if live is None else min(per_vec, live - j * per_vec)) for j in range(n)]
         return strided_read(self, u.arg, first, t, s.lane, n, live)  # (a compile-time gather: permute.py)
 
-    def _packed(self, buf: str, first: int, s: int, eb: int) -> Reg:
+    def _packed(self, buf: str, first: int, s: int, eb: int, live: int | None = None) -> Reg:
         """The vector of elements first + s*i of `buf` (i over a vector's lanes), s a power of
         two: the even lanes (`vpacke`) or the odd ones (`vpacko`) of the pair of stride-s/2
         vectors from the even start at or before `first`, down to plain vectors. So x[2i]
         and x[2i + 1] share two loads, and the s channels of `x[s*i + c]` share every level
-        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's)."""
+        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's). Only
+        the first `live` lanes (None: all) need be right: where they all come from the low
+        vector of the pair, the high one is not read (a row at the buffer's end)."""
         if s == 1:
             return self._vector(buf, first * eb)
+        per_vec = VBYTES // eb
         h = s // 2
         odd = (first // h) % 2
         start = first - odd * h
-        lo = self._packed(buf, start, h, eb)
-        hi = self._packed(buf, start + h * (VBYTES // eb), h, eb)
+        lo = self._packed(buf, start, h, eb, None if live is None else min(per_vec, 2 * live))
+        if live is not None and 2 * live <= per_vec:  # (lane i reads lane 2i + odd of the pair)
+            hi = lo
+        else:
+            hi = self._packed(buf, start + h * per_vec, h, eb, None if live is None else 2 * live - per_vec)
         key = ("odd" if odd else "even", lo, hi)
         if key not in self.vloads:
             d = self.reg("V", f"{buf}+{start * eb}B/{s}{f'+{h}' if odd else ''}")

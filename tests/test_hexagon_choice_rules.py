@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rewriter.backends.hexagon.global_sched import compile_global
+from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.select import SELECTION_FORMS, SelectionRewriter
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import parse_kernels
@@ -89,3 +90,21 @@ def test_the_shipped_choices_compile_other_types_and_sizes(library, form, t, n, 
     assert code.explanation.chosen.form == form and all(m in code.asm for m in marks), code.asm
     run = _run(kernel, code)
     assert run.counts.packets == code.explanation.chosen.packets
+
+
+@needs_qemu
+@pytest.mark.parametrize("t, n", [("i16", 256), ("u16", 300)])
+def test_a_vtmpy_sum_off_neighbouring_lanes_is_the_adds_again(library, t, n):
+    """The choice rewrites every three-half sum; where its terms are not neighbouring reads
+    of one buffer the selector expands it back to the adds (`hvx-vtmpy3-adds`), which the
+    choice's own rules must not rewrite again (they would forever)."""
+    (kernel,) = parse_kernels(f"""kernel k(x: {t}[{n}], y: {t}[{n}], z: {t}[{n}]) -> (out: {t}[{n}]) {{
+      i = range({n})
+      out[i] = x[i] + y[i] + z[i] }}""")
+    try:
+        code = compile_global(kernel, library, unroll=1, time_limit=0.5, forms=("vtmpy",))
+    except HexagonUnsupported:  # (nothing for the form to change, or 300 lanes: not elementwise)
+        assert n % 64, "a whole number of blocks compiles in the vtmpy form"
+        return
+    assert "vtmpy" not in code.asm
+    _run(kernel, code)

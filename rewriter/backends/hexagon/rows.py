@@ -166,6 +166,7 @@ class RowSelector(Selector):
         if isinstance(self.rw, SelectionRewriter):
             self.windows = self.rw.regroup
             self.rw = self.rw.lanewise
+            self.plain_rw = self.plain_rw.lanewise
         plan = segment_plan(self, stores, MAX_TERMS)  # (segments.py: each lane reduces S input lanes)
         if plan is not None:
             return (lower_long_segments if plan.long else lower_segments)(self, plan)

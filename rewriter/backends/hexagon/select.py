@@ -174,6 +174,10 @@ class Selector:
         self.unaligned, self.sliding = SELECTION_FORMS.get(form, Form())
         self.rw = choices.get(form, self.base_rw)
         self.choice = form if form in choices else None
+        # What an expansion's result is normalized with: the target rules without the
+        # choice's, which would rewrite it straight back (vtmpy3 off its lanes -> the adds
+        # -> vtmpy3 again).
+        self.plain_rw = self.base_rw
 
     def reg(self, cls: str, hint: str = "") -> Reg:
         self.n_regs += 1
@@ -309,7 +313,7 @@ class Selector:
         if (key not in LANE_ROWS or u.flags) and self.expand is not None:
             expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
             if expanded is not u:
-                return self.gen(self.rw.normalize(expanded), rname, memo)
+                return self.gen(self.plain_rw.normalize(expanded), rname, memo)
         if key not in LANE_ROWS or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
         row, names, types = LANE_ROWS[key]
@@ -532,7 +536,7 @@ class Selector:
         if c.op not in ("lt", "eq") or c.src[0].dtype.scalar.bits != u.dtype.scalar.bits:
             expanded = self.expand.normalize(u) if self.expand is not None else u
             if expanded is not u:
-                return self.gen(self.rw.normalize(expanded), rname, memo)
+                return self.gen(self.plain_rw.normalize(expanded), rname, memo)
             cmp_type = f" of {c.src[0].dtype}" if c.src else ""
             raise HexagonUnsupported(f"a select on {c.op}{cmp_type} choosing {u.dtype}")
         a, b = c.src

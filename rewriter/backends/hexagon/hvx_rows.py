@@ -83,7 +83,9 @@ def _mk_rows():
         T, W = _TYPES[t], _WIDER[t]
         add(_x(f"vabs{t}_sat", f"V6_vabs{t}_sat", f"{{d}}.{t} = vabs({{u}}.{t}):sat", [_D], [_U],
                _sat(f"abs(cast<{W}>(u:{T}))", t, W), "VA"))
-    add(_x("vabsb", "V6_vabsb", "{d}.b = vabs({u}.b)", [_D], [_U], "cast<i8>(abs(cast<i16>(u:i8)))", "VA"))
+    # abs at i8 wraps at -128 as the op table's abs does (-128 stays -128): the selector's row
+    # for abs at i8 (V6_vabsb, HVX v65+; Q6_Vb_vabs_Vb, CVI_VA, slots 0-3).
+    add(_x("vabsb", "V6_vabsb", "{d}.b = vabs({u}.b)", [_D], [_U], "abs(u:i8)", "VA", lanewise=True))
     add(_x("vsubbsat", "V6_vsubbsat", "{d}.b = vsub({u}.b,{v}.b):sat", [_D], [_U, _V], "sat_sub(u:i8, v:i8)", "VA"))
     add(_x("vadduwsat", "V6_vadduwsat", "{d}.uw = vadd({u}.uw,{v}.uw):sat", [_D], [_U, _V],
            "sat_add(u:u32, v:u32)", "VA"))
@@ -91,7 +93,23 @@ def _mk_rows():
            "sat_sub(u:u32, v:u32)", "VA"))
     add(_x("vaddububb_sat", "V6_vaddububb_sat", "{d}.ub = vadd({u}.ub,{v}.b):sat", [_D], [_U, _V],
            _sat("add(cast<i16>(u:u8), cast<i16>(v:i8))", "ub", "i16"), "VA"))
-    add(_x("vlsrb", "V6_vlsrb", "{d}.ub = vlsr({u}.ub,{t})", [_D], [_U, _T], "shr(u:u8, t:u8)", "VS", note="t < 8"))
+    # The one byte shift HVX has (V6_vlsrb, v62+): the selector's row for shr at u8 by a constant.
+    add(_x("vlsrb", "V6_vlsrb", "{d}.ub = vlsr({u}.ub,{t})", [_D], [_U, _T], "shr(u:u8, t:u8)", "VS", note="t < 8",
+           lanewise=True))
+    # Shifts by a vector of amounts, per lane (V6_vaslhv .. V6_vlsrwv, CVI_VS; Halide selects
+    # them for shl/shr of vectors by vectors). An amount outside [0, bits) shifts the other way
+    # (QEMU ext.idef: fBIDIR_*SHIFT of the amount's low 5/6 bits, sign-extended), where the op
+    # table's shift is poison: they are tested with amounts in range (the note's bound, read
+    # by rewriter/runtime/hexagon_isa.py). The selector takes them where a shift's amount is
+    # not a constant (rowtables.lane_row).
+    for t, T in (("h", "i16"), ("w", "i32")):
+        U = {"i16": "u16", "i32": "u32"}[T]
+        add(_x(f"vasl{t}v", f"V6_vasl{t}v", f"{{d}}.{t} = vasl({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shl(u:{T}, v:{T})", "VS", lanewise=True, note=f"v < {T[1:]}"))
+        add(_x(f"vasr{t}v", f"V6_vasr{t}v", f"{{d}}.{t} = vasr({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shr(u:{T}, v:{T})", "VS", lanewise=True, note=f"v < {T[1:]}"))
+        add(_x(f"vlsr{t}v", f"V6_vlsr{t}v", f"{{d}}.{t} = vlsr({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shr(u:{U}, v:{U})", "VS", lanewise=True, note=f"v < {T[1:]}"))
     add(_x("vassign", "V6_vassign", "{d} = {u}", [_D], [_U], "d.b[i] = u.b[i]", "VA"))
     add(_x("vcombine", "V6_vcombine", "{dd} = vcombine({u},{v})", list(_PAIR_D), [_U, _V],
            "lo.b[i] = v.b[i]; hi.b[i] = u.b[i]", "VA_DV"))

@@ -29,7 +29,7 @@ from rewriter.backends.hexagon.licm import hoist_invariants
 from rewriter.backends.hexagon.rowtables import (
     PACKS, WIDENING_MULS, LANE_ROWS, COMPARE_ROWS, TERM_ROWS, _match,
     _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, WHERE_FORMS, _lane_coverable,
-    _elem_bytes, _signed_twin, _splat_bits, _signed32,
+    _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row,
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
@@ -292,13 +292,14 @@ class Selector:
             key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS and u.op in BITWISE:
             key = (u.op, parse_dtype("i8"))
-        if (key not in LANE_ROWS or u.flags) and self.expand is not None:
+        covered = lane_row(key, u)  # (a shift by a vector of amounts: the vector form)
+        if (covered is None or u.flags) and self.expand is not None:
             expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
             if expanded is not u:
                 return self.gen(self.rw.normalize(expanded), rname, memo)
-        if key not in LANE_ROWS or u.flags:
+        if covered is None or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
-        row, names, types = LANE_ROWS[key]
+        row, names, types = covered
         tied = {use for _, use in row.tied}
         operands = []
         for s, name, ty in zip(u.src, names, types):

@@ -195,6 +195,18 @@ def _mk_rows():
             r = "h" if "{d}.h" in asm else "w"
             add(_x(nm + ("_acc" if acc else ""), f"V6_{nm}" + ("_acc" if acc else ""), asm.replace("{op}", "+=" if acc else "="),
                    [_D], ([_D] if acc else []) + uses, f"d.{r}[i] = {_acc('add', f'd.{r}[i]', term, acc)}", rc))
+    # The full 64-bit product of words in two steps (v62+), as LLVM lowers mulhs of HVX words
+    # (HexagonISelLoweringHVX.cpp, MulHS_V62): vmpye gives u * v.uh[2i] (48 bits) as a 64-bit
+    # value shifted left by 16 (hi = prod >> 16, lo = prod << 16); the accumulating vmpyo adds
+    # u * v.h[2i+1] to hi and moves lo's high half down (Hexagon V66 HVX PRM, "vmpye"/"vmpyo"
+    # 64-bit forms; the lanes as QEMU computes them). After both, hi is the high word of the
+    # signed product and lo its low word (wordmul.py).
+    prod = "mul(cast<i64>(u.w[i]), cast<i64>(v.uh[2i]))"
+    add(_x("vmpyewuh_64", "V6_vmpyewuh_64", "{dd} = vmpye({u}.w,{v}.uh)", list(_PAIR_D), [_U, _V],
+           f"lo.w[i] = cast<i32>(shl({prod}, 16)); hi.w[i] = cast<i32>(shr({prod}, 16))", "VX_DV"))
+    acc = "add(mul(cast<i64>(u.w[i]), cast<i64>(v.h[2i+1])), cast<i64>(hi.w[i]))"
+    add(_x("vmpyowh_64_acc", "V6_vmpyowh_64_acc", "{dd} += vmpyo({u}.w,{v}.h)", list(_PAIR_D), list(_PAIR_D) + [_U, _V],
+           f"hi.w[i] = cast<i32>(shr({acc}, 16)); lo.h[2i] = lo.h[2i+1]; lo.h[2i+1] = cast<i16>({acc})", "VX_DV"))
     # vdmpy: two adjacent products summed (Rt lanes by lane position, as vmpy).
     # The saturating half-by-half forms take both multipliers (llvm-mc's packet verdicts).
     for nm, asm, r, ta, tb, k, sat, accs in (

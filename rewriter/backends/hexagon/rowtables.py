@@ -18,7 +18,8 @@ from rewriter.ir.uop import UOp
 
 #: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
 #: from two input vectors (`Vu` high half, `Vv` low half).
-PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat"}
+PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat",
+         "hvx.hi_hw": "vpackoh", "hvx.hi_bh": "vpackob"}
 #: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
 #: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
 WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (

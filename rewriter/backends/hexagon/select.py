@@ -32,6 +32,7 @@ from rewriter.backends.hexagon.rowtables import (
     _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row,
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
+from rewriter.backends.hexagon.wordmul import word_mulhi
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
@@ -285,6 +286,8 @@ class Selector:
             out = self.three_tap(u, rname)
             if out is not None:
                 return out
+        if u.op == "mulhi" and (out := word_mulhi(self, u, rname, memo)) is not None:
+            return out  # (the high word of a product of words: two multiplies, wordmul.py)
         if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
             return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
         key = (u.op, t.scalar)
@@ -463,7 +466,7 @@ class Selector:
         into the high, as the row's QEMU-checked meaning says) and a `vshuff` back to lane
         order, as `convert` does for an extension. Their product is the exact one, so its low
         W bits are the kernel's whatever W's signedness. None where `u` is not that shape."""
-        a, b = u.src
+        a, b = _narrow_constant(*u.src)
         if a.op != "cast" or b.op != "cast":
             return None
         key = (a.src[0].dtype.scalar, b.src[0].dtype.scalar)
@@ -710,6 +713,20 @@ class Selector:
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
                                len(self.k.buffers), pool=tuple(bytes(v) for v in self.pool))
+
+
+def _narrow_constant(a: UOp, b: UOp) -> tuple[UOp, UOp]:
+    """(a, b) with a constant operand beside a `cast<W>(x)` written as the cast of a constant
+    of x's type where its value fits that type (`cast<u32>(x:u16) * 52429`, a magic multiplier:
+    the widening multiply of x by a splat), so `widening_mul` sees two extensions."""
+    if a.op == "const" and b.op == "cast":
+        b, a = _narrow_constant(b, a)
+        return a, b
+    if a.op == "cast" and b.op == "const" and a.src[0].dtype.is_int:
+        n = a.src[0].dtype.scalar
+        if n.min <= int(b.arg) <= n.max:
+            b = UOp("cast", b.dtype, (const(n, int(b.arg)),))
+    return a, b
 
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:

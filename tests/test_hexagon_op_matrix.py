@@ -60,6 +60,7 @@ OPS = {
     "lt": ("where(a[i] < b[i], a[i], b[i])", None), "le": ("where(a[i] <= b[i], b[i], a[i])", None),
     "eq": ("where(a[i] == b[i], a[i], b[i])", None), "ne": ("where(a[i] != b[i], a[i], b[i])", None),
     "div_7": ("a[i] / 7", None), "div_10": ("a[i] / 10", None), "mod_10": ("a[i] % 10", None),
+    "div_neg": ("a[i] / -7", None), "mod_neg": ("a[i] % -10", None),
     "div_100": ("a[i] / 100", None),
     "div_pow2": ("a[i] / 8", None), "mod_pow2": ("a[i] % 16", None),
     "div_max": ("a[i] / {M}", None),
@@ -69,14 +70,12 @@ OPS = {
     "is_pow2": ("where(is_pow2(a[i]), a[i], b[i])", None), "log2": ("log2(max(a[i], 1))", None),
 }
 
-_WORD = {"i32", "u32"}
 #: (op, type) -> why our selection does not cover it yet.
 GAPS = {
-    ("mulhi", "u32"): "the unsigned high word as the signed one corrected: Z3 does not prove it in the verifier's limits",
-    **{(op, t): "words by a constant: the magic-number rules at 32 bits are beyond Z3 (even per divisor)"
-       for op in ("div_7", "div_10", "mod_10", "div_100") for t in _WORD},
     **{("div_max", t): "a divisor above 255: the magic-number rules are proven per divisor up to 255"
        for t in ("i16", "u16", "i32", "u32")},
+    **{(op, t): "an unsigned divisor above 255 (-7 and -10 at u16 / u32): proven per divisor up to 255"
+       for op in ("div_neg", "mod_neg") for t in ("u16", "u32")},
     **{(op, t): "division by a vector: HVX has no divide (a long division is not written yet)"
        for op in ("div_v", "mod_v") for t in TYPES},
     **{("is_pow2", t): "a select on a bool that is not one compare (is_pow2: x > 0 && x & (x - 1) == 0)"
@@ -146,8 +145,8 @@ def test_cast_matrix_fast(s, d, n, library):
 
 def test_gaps_fall_back_with_their_reason(library):
     """A gap is no wrong answer: the op raises `HexagonUnsupported` naming it and LLVM's
-    code runs (here: mulhi at u32, and a division by a vector)."""
-    for op, t in (("mulhi", "u32"), ("div_v", "u16")):
+    code runs (here: a division by a vector, and one by a constant above 255)."""
+    for op, t in (("div_v", "u16"), ("div_max", "i32")):
         k = parse_kernels(_kernel(op, t, 300))[0]
         opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
         assert made_by(opt.code) != OURS

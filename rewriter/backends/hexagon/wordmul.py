@@ -7,10 +7,9 @@ the pair's high vector holds mulhi(u, v) lane by lane, in lane order, and the lo
 word (LLVM lowers ISD::MULHS of HVX words the same way: HexagonISelLoweringHVX.cpp,
 `LowerHvxMulh`, MulHS_V62).
 
-Not covered yet, so left to LLVM: the unsigned high word (the signed one plus
-`y & (x >> 31) + x & (y >> 31)`, which Z3 does not prove within the verifier's limits: two
-64-bit products), and hence the division of words by a constant (the magic-number rules of
-the narrower types, stated at words, are beyond Z3 too, even one divisor at a time).
+The unsigned high word is the signed one corrected by two selects (rules/hexagon-expand.rules,
+`hvx-mulhi-uw`), and the division of words by a constant (`hvx-div-uw-magic*`,
+`hvx-div-w-magic*`) multiplies by its magic number through this sequence too.
 
 The sequence is not a rule's right side: rules rewrite to ops of one row each, and these two
 rows write a pair of which only one half is kept. `Selector._gen` calls `word_mulhi` for a

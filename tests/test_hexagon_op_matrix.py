@@ -80,7 +80,6 @@ GAPS = {
        for op in ("div_v", "mod_v") for t in TYPES},
     **{("is_pow2", t): "a select on a bool that is not one compare (is_pow2: x > 0 && x & (x - 1) == 0)"
        for t in TYPES},
-    **{("log2", t): "integer log2: no count-leading-zeros row yet (V6_vcl0h / V6_vcl0w)" for t in TYPES},
 }
 
 

@@ -19,6 +19,7 @@ fp.to_ieee_bv would leave a NaN's bits unspecified.
 from __future__ import annotations
 
 import z3
+import z3.z3util
 
 from rewriter.errors import NotEncodable
 from rewriter.ir.dtype import DType
@@ -179,8 +180,11 @@ class Z3IntDomain:
         self._no("bitwise not")
 
     def _amount(self, s) -> int | None:
-        """A shift amount that is a constant (once Z3 simplifies it: `log2(7) + 32` with the
-        constant symbols fixed, `verifier.strategies.per_const_int`), else None."""
+        """A shift amount with no variable in it, as the constant Z3 simplifies it to
+        (`log2(7) + 32` with the constant symbols fixed, `verifier.strategies.per_const_int`);
+        None where it mentions a variable (even one that cancels: `y - y`)."""
+        if z3.z3util.get_vars(s):
+            return None
         v = z3.simplify(s)
         return v.as_long() if z3.is_int_value(v) else None
 
@@ -201,7 +205,11 @@ class Z3IntDomain:
         return a / (1 << max(0, min(k, t.bits)))
 
     def shl_ovf(self, t, a, s, signed):
-        self._no("shift")
+        # nsw / nuw: a * 2^k (a read at that signedness) leaves the range, as concrete.py says.
+        k = self._amount(s)
+        if k is None or not t.is_int:
+            self._no("shift by a non-constant amount")
+        return self._out_of_range(t, self._view(t, a, signed) * (1 << max(0, min(k, t.bits))), signed)
 
     def mulhi(self, t, a, b):
         return self._wrap(t, (a * b) / (1 << t.bits))  # Euclidean by a positive = floor

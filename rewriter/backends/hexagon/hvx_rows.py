@@ -86,6 +86,9 @@ def _mk_rows():
     # abs at i8 wraps at -128 as the op table's abs does (-128 stays -128): the selector's row
     # for abs at i8 (V6_vabsb, HVX v65+; Q6_Vb_vabs_Vb, CVI_VA, slots 0-3).
     add(_x("vabsb", "V6_vabsb", "{d}.b = vabs({u}.b)", [_D], [_U], "abs(u:i8)", "VA", lanewise=True))
+    # Leading zeros (V6_vcl0w / V6_vcl0h, HVX v60, CVI_VS: hvx_hexagon_protos.h): integer log2.
+    add(_x("vcl0w", "V6_vcl0w", "{d}.uw = vcl0({u}.uw)", [_D], [_U], "hvx.cl0_w(u:u32)", "VS", lanewise=True))
+    add(_x("vcl0h", "V6_vcl0h", "{d}.uh = vcl0({u}.uh)", [_D], [_U], "hvx.cl0_h(u:u16)", "VS", lanewise=True))
     add(_x("vsubbsat", "V6_vsubbsat", "{d}.b = vsub({u}.b,{v}.b):sat", [_D], [_U, _V], "sat_sub(u:i8, v:i8)", "VA"))
     add(_x("vadduwsat", "V6_vadduwsat", "{d}.uw = vadd({u}.uw,{v}.uw):sat", [_D], [_U, _V],
            "sat_add(u:u32, v:u32)", "VA"))

@@ -297,7 +297,10 @@ class Selector:
             key = (u.op, parse_dtype("i8"))
         covered = lane_row(key, u)  # (a shift by a vector of amounts: the vector form)
         if (covered is None or u.flags) and self.expand is not None:
-            expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
+            # One expansion rule (scope hexagon-expand) at this node: what its right side
+            # leaves uncovered is expanded where `gen` meets it, so a covered node there (a
+            # widening product, a byte shift by a constant) keeps its row.
+            expanded = self.expand.rewrite_root(u)
             if expanded is not u:
                 return self.gen(self.rw.normalize(expanded), rname, memo)
         if covered is None or u.flags:

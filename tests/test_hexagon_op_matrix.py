@@ -5,8 +5,9 @@ vector grid (a tail block that overlaps the one before), inputs over each type's
 
 Ops whose operands have a domain are written so that the inputs stay in it: shift amounts
 are masked to [0, bits), vector divisors kept >= 1 (`max(b, 1)`); division and remainder by
-constants take divisors that need the magic-number expansions (7, 10: both of Granlund and
-Montgomery's forms), powers of two and the largest signed divisor. Compares are selects
+constants take divisors that need the magic-number expansions (7, 10, 100: both of Granlund
+and Montgomery's forms), negative ones, powers of two and the largest signed value of the
+width (above 255 from 16 bits on: past what the rules are proven for). Compares are selects
 (`where(a < b, a, b)`), casts go between every pair of integer types, bools become numbers.
 
 `GAPS` lists what our selection does not cover yet, each as a strict xfail with its reason:
@@ -46,8 +47,8 @@ def _flip(t: str) -> str:
     return ("u" if t[0] == "i" else "i") + t[1:]
 
 
-#: name -> (expression over a[i], b[i] at type T, result type or None for T). `{B}` is T's
-#: width, `{M}` the largest signed divisor of T.
+#: name -> (expression over a[i], b[i] at type T, result type or None for T). `{B1}` is T's
+#: width less one, `{M}` the largest signed value of T's width, `{F}` T's other signedness.
 OPS = {
     "add": ("a[i] + b[i]", None), "sub": ("a[i] - b[i]", None), "mul": ("a[i] * b[i]", None),
     "and": ("a[i] & b[i]", None), "or": ("a[i] | b[i]", None), "xor": ("a[i] ^ b[i]", None),

@@ -168,6 +168,21 @@ def test_per_const_enumerates_only_the_constants_the_precondition_allows():
     assert (unbounded.status, unbounded.note) == ("n/a", f"{1 << 32} constant combinations")
 
 
+def test_per_const_int_settles_word_division_by_a_magic_multiply():
+    """x / C at u32 against mulhi by Granlund-Montgomery's magic number: bit-blasting stalls,
+    over Ints with each divisor in place (the shift by log2(C) + 32 a floor division) every
+    divisor is linear; an off-by-one magic is a counterexample, confirmed by the evaluator."""
+    magic = "mulhi(x, cast<u32>((1 << (cast<u64>(log2(C)) + 32)) / cast<u64>(C) + {k})) >> log2(C)"
+    pre = (" if 2 < C && C <= 40 && !is_pow2(C) && ((1 << (cast<u64>(log2(C)) + 32)) / cast<u64>(C) + 1)"
+           " * cast<u64>(C) - (1 << (cast<u64>(log2(C)) + 32)) <= (1 << cast<u64>(log2(C)))\n")
+    good = instances("rule r: x:u32 / C => " + magic.format(k=1) + pre)[0]
+    assert strategies.per_const_int(good, 500_000).status == "proven"
+    bad = strategies.per_const_int(instances("rule r: x:u32 / C => " + magic.format(k=2) + pre)[0], 500_000)
+    assert bad.status == "counterexample"
+    x, c = bad.inputs["x"], bad.inputs["C"]
+    assert x // c != (x * ((1 << (32 + c.bit_length() - 1)) // c + 2) >> 32) >> (c.bit_length() - 1)
+
+
 def test_per_const_counts_constants_without_overflow():
     out = strategies.per_const(instances("rule r [i64]: x + C => C + x\n")[0], 1000)
     assert (out.status, out.note) == ("n/a", f"{1 << 64} constant combinations")

@@ -29,9 +29,10 @@ from rewriter.backends.hexagon.licm import hoist_invariants
 from rewriter.backends.hexagon.rowtables import (
     PACKS, WIDENING_MULS, LANE_ROWS, COMPARE_ROWS, TERM_ROWS, _match,
     _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, _lane_coverable,
-    _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_types,
+    _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row, lane_types,
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
+from rewriter.backends.hexagon.wordmul import word_mulhi
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
@@ -305,18 +306,24 @@ class Selector:
             out = self.three_tap(u, rname)
             if out is not None:
                 return out
+        if u.op == "mulhi" and (out := word_mulhi(self, u, rname, memo)) is not None:
+            return out  # (the high word of a product of words: two multiplies, wordmul.py)
         key = (u.op, t.scalar)
         if key not in LANE_ROWS and u.op in SIGNLESS:
             key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS and u.op in BITWISE:
             key = (u.op, parse_dtype("i8"))
-        if (key not in LANE_ROWS or u.flags) and self.expand is not None:
-            expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
+        covered = lane_row(key, u)  # (a shift by a vector of amounts: the vector form)
+        if (covered is None or u.flags) and self.expand is not None:
+            # One expansion rule (scope hexagon-expand) at this node: what its right side
+            # leaves uncovered is expanded where `gen` meets it, so a covered node there (a
+            # widening product, a byte shift by a constant) keeps its row.
+            expanded = self.expand.rewrite_root(u)
             if expanded is not u:
                 return self.gen(self.plain_rw.normalize(expanded), rname, memo)
-        if key not in LANE_ROWS or u.flags:
+        if covered is None or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
-        row, names, types = LANE_ROWS[key]
+        row, names, types = covered
         tied = {use for _, use in row.tied}
         operands = []
         for s, name, ty in zip(u.src, names, types):
@@ -475,7 +482,7 @@ class Selector:
         into the high, as the row's QEMU-checked meaning says) and a `vshuff` back to lane
         order, as `convert` does for an extension. Their product is the exact one, so its low
         W bits are the kernel's whatever W's signedness. None where `u` is not that shape."""
-        a, b = u.src
+        a, b = _narrow_constant(*u.src)
         if a.op != "cast" or b.op != "cast":
             return None
         key = (a.src[0].dtype.scalar, b.src[0].dtype.scalar)
@@ -534,7 +541,12 @@ class Selector:
         `hvx-ne-not`, `hvx-where-*`), or is not covered."""
         c, x, y = u.src
         if c.op not in ("lt", "eq") or c.src[0].dtype.scalar.bits != u.dtype.scalar.bits:
-            expanded = self.expand.normalize(u) if self.expand is not None else u
+            # One expansion step at the condition (a <= b is !(b < a)) or at the select (the
+            # arms swapped, the widths matched): the arms and operands keep their own rows.
+            expanded = u
+            if self.expand is not None:
+                cond = self.expand.rewrite_root(c)
+                expanded = u.replace(src=(cond, x, y)) if cond is not c else self.expand.rewrite_root(u)
             if expanded is not u:
                 return self.gen(self.plain_rw.normalize(expanded), rname, memo)
             cmp_type = f" of {c.src[0].dtype}" if c.src else ""
@@ -715,6 +727,20 @@ class Selector:
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
                                len(self.k.buffers), pool=tuple(bytes(v) for v in self.pool))
+
+
+def _narrow_constant(a: UOp, b: UOp) -> tuple[UOp, UOp]:
+    """(a, b) with a constant operand beside a `cast<W>(x)` written as the cast of a constant
+    of x's type where its value fits that type (`cast<u32>(x:u16) * 52429`, a magic multiplier:
+    the widening multiply of x by a splat), so `widening_mul` sees two extensions."""
+    if a.op == "const" and b.op == "cast":
+        b, a = _narrow_constant(b, a)
+        return a, b
+    if a.op == "cast" and b.op == "const" and a.src[0].dtype.is_int:
+        n = a.src[0].dtype.scalar
+        if n.min <= int(b.arg) <= n.max:
+            b = UOp("cast", b.dtype, (const(n, int(b.arg)),))
+    return a, b
 
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:

@@ -70,14 +70,14 @@ def test_files_declare_their_scope(library):
     assert "hvx-mul-w" not in {r.name for r in library.target_rules("hexagon")}
     assert not {r.name for r in library.target_rules("hexagon")} & {
         r.name for r in library.target_rules("hexagon-regroup")}  # a lone product stays a product
-    assert [r.name for r in library.target_rules("hexagon-expand")] == [
+    assert [r.name for r in library.target_rules("hexagon-expand")][:30] == [
         "hvx-mul-w-bytes-ub", "hvx-mul-w-bytes-b", "hvx-mul-w-bytes-uu", "hvx-mul-uw-bytes-uu",
         "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const",
         "hvx-neg-sub", "hvx-le-not", "hvx-ne-not", "hvx-where-not",
         *(f"hvx-where-{op}-{w}" for pair in (("bytes-h", "bytes-uh"), ("narrow-w", "narrow-uw"),
                                              ("h-bytes", "uh-bytes"), ("w-narrow", "uw-narrow"))
           for op in ("lt", "eq") for w in pair),
-        "hvx-vtmpy3-adds"]
+        "hvx-vtmpy3-adds"]  # (then the op matrix's: tests/test_hexagon_op_matrix.py)
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
     assert library.by_name("mul-mod-factor").scope == PORTABLE  # moved to divmod.rules
 

@@ -34,7 +34,7 @@ def np_float(t: DType):
     return _NP_FLOAT[t.bits]
 
 
-def _finfo(ftype):
+def finfo(ftype):
     """numpy's finfo, or ml_dtypes' for bf16 (numpy's does not know the type)."""
     return ml_dtypes.finfo(ftype) if ftype is ml_dtypes.bfloat16 else np.finfo(ftype)
 
@@ -54,8 +54,8 @@ def _overflow_threshold(ftype) -> Fraction:
     """The smallest magnitude that rounds to infinity: halfway between the largest finite value
     and the next power of two (which ties to even: to infinity, as the largest finite value's
     significand is odd). For f64 it is 2**1024 - 2**970."""
-    top = Fraction(float(_finfo(ftype).max))
-    ulp = top - Fraction(float(np.nextafter(ftype(_finfo(ftype).max), ftype(0))))
+    top = Fraction(float(finfo(ftype).max))
+    ulp = top - Fraction(float(np.nextafter(ftype(finfo(ftype).max), ftype(0))))
     return top + ulp / 2
 
 

@@ -51,8 +51,9 @@ Summation order: for each output, K is consumed in k16 steps in ascending k (sli
 order, BK/16 wgmma each, issued in order into one f32 accumulator), the same order as the
 mma.sync path (docs/GPU.md, "Floating point"): `kernel.check.TENSOR_CORE_TOLERANCE`. bf16
 takes the same plan, layouts and order as f16 (both 2-byte elements): only the wgmma's
-type (`.f32.bf16.bf16`) and the tensor maps' element type (BFLOAT16) differ; a product of
-two bf16 (8-bit significands) is exact in f32, as one of two halves is.
+type (`.f32.bf16.bf16`) and the tensor maps' element type (BFLOAT16) differ. A product of
+two bf16 (8-bit significands) is exact in f32 as one of two halves is, except below f32's
+normal range (bf16 shares f32's exponents: 2^-133 squared underflows).
 
 The emitted PTX is in backends/ptx_wgmma.py; lower/gpu_wgmma_model.py executes a plan in
 numpy (the simulator's model of it: the copy engine's swizzled boxes, the descriptors'

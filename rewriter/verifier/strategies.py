@@ -29,7 +29,7 @@ import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.errors import EvalError, NotEncodable
-from rewriter.ir.dtype import DType, bf16, f16
+from rewriter.ir.dtype import DType, f16
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.verifier.refine import FAILURES, POISON, check_concrete, may_be_poison, refinement_query
 
@@ -336,8 +336,6 @@ def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> 
     shown = ", ".join(f"{k}={_show(v)}" for k, v in out.inputs.items())
     found = f"{out.strategy} found a counterexample ({shown})"
     if failure == "unconfirmed":  # the evaluator cannot run this instance at all
-        if _uses(inst, lambda n: n.dtype.scalar == bf16):
-            return f"{found} that cannot be confirmed: bf16 has no concrete evaluator, Z3 only"
         return f"{found} that the concrete evaluator cannot run"
     causes = []
     if _uses(inst, lambda n: n.op in ("exp2", "log2") and n.dtype.is_float):

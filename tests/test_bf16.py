@@ -200,3 +200,19 @@ def test_random_bf16_inputs_and_a_cpu_matmul(tmp_path):
         assert np.allclose(want, exact, rtol=1e-5, atol=1e-5)
         got = load(optimize(kernel, library(), "cpu"))(inputs)["c"]
         assert np.allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_array_translation_of_a_bf16_kernel_matches_reference():
+    """The benchmark's PyTorch / numpy port (kernel/array_ref.py) holds bf16 as bf16."""
+    from rewriter.kernel.array_ref import array_kernel, carrier
+    from tests.test_gpu_suite import _agree
+
+    k = parse_kernels("kernel t(a: bf16[6, 40], b: bf16[40]) -> (o: bf16[6, 40], s: f32[6]) {\n"
+                      "  y = range(6); x = range(40); r = range(40, reduce)\n"
+                      "  o[y, x] = a[y, x] * b[x] + a[y, x]\n"
+                      "  s[y] = sum(cast<f32>(a[y, r]) * cast<f32>(b[r]), r)\n}\n", "t.ir")[0]
+    assert carrier(k.buffer("a").dtype) == "bfloat16"
+    inputs = random_inputs(k, 4)
+    got = array_kernel(k)(**inputs)
+    assert got["o"].dtype == BF16
+    _agree(k, got, run_reference(k, inputs))

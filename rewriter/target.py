@@ -34,8 +34,9 @@ class Options:
     vectorize: bool = True  # cpu: vector loops (False: scalar only)
     unroll: int = 1  # cpu: unroll the innermost reduce loop
     fp_contract: bool = False  # cuda: fuse the tiled matmul's a * b + acc into one fma
-    # cuda: f16 matmuls on mma.sync. None (the default) and True: wherever the strategy applies,
-    # its cost model picking the pipeline; a pipeline name ("cp.async", "registers") fixes it;
+    # cuda: f16 and bf16 matmuls on the tensor cores (wgmma, mma.sync). None (the default) and
+    # True: wherever the strategy applies, its cost model picking the pipeline; a pipeline name
+    # ("cp.async", "registers") fixes it;
     # False (`--no-tensor-cores`): CUDA cores only (the tiled matmul, the reference's order).
     tensor_cores: bool | str | None = None
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"

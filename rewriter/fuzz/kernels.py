@@ -38,7 +38,7 @@ from rewriter.kernel.printer import format_kernel
 
 #: Element types of kernel buffers (no idx: buffers hold storable scalars).
 KERNEL_DTYPES = (dt.i32, dt.u8, dt.i8, dt.i16, dt.u16, dt.u32, dt.i64, dt.u64, dt.f32, dt.f16, dt.f64,
-                 dt.bool_)
+                 dt.bool_, dt.bf16)
 NUMERIC_DTYPES = tuple(t for t in KERNEL_DTYPES if not t.is_bool)
 PAR_SIZES = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 128)
 RED_SIZES = (1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 32, 33)

@@ -6,7 +6,7 @@
               multiplication and division at 32/64 bits is where bit-blasting stalls.
               Not applicable to bitwise ops and shifts.
   exhaustive  Every input combination, evaluated by the concrete evaluator (ints and bools
-              whose input space is at most 2**17 points, or a lone f16; the precondition's
+              whose input space is at most 2**17 points, or a lone f16 or bf16; the precondition's
               literal bounds narrow it, and a larger space is split by the constant symbols'
               values). A proof by enumeration that shares no code with Z3.
   per-const   One small Z3 query per value of the rule's constant symbols, for narrow types
@@ -32,6 +32,7 @@ import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.errors import EvalError, NotEncodable
+from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType, bf16, f16
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.verifier.refine import FAILURES, POISON, check_concrete, may_be_poison, refinement_query
@@ -197,7 +198,7 @@ def _domain_size(t: DType) -> int | None:
         return 2
     if t.is_int:
         return 1 << t.bits
-    if t == f16:
+    if t in (f16, bf16):
         return 1 << 16
     return None
 
@@ -208,7 +209,7 @@ def _domain_values(t: DType):
         return [False, True]
     if t.is_int:
         return range(t.min, t.max + 1)
-    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).tolist()
+    return np.arange(1 << 16, dtype=np.uint16).view(np_float(t)).tolist()
 
 
 def _space_size(types) -> int:
@@ -373,8 +374,6 @@ def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> 
     shown = ", ".join(f"{k}={_show(v)}" for k, v in out.inputs.items())
     found = f"{out.strategy} found a counterexample ({shown})"
     if failure == "unconfirmed":  # the evaluator cannot run this instance at all
-        if _uses(inst, lambda n: n.dtype.scalar == bf16):
-            return f"{found} that cannot be confirmed: bf16 has no concrete evaluator, Z3 only"
         return f"{found} that the concrete evaluator cannot run"
     causes = []
     if _uses(inst, lambda n: n.op in ("exp2", "log2") and n.dtype.is_float):

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from rewriter.dsl.rule import load_library
-from rewriter.kernel.parser import parse_kernels
-from rewriter.kernel.reference import random_inputs
-from rewriter.pipeline import Options, check_against_reference, load, optimize
 from rewriter.runtime.hexagon import find_toolchain
+from rewriter.kernel.parser import parse_kernels
+from rewriter.pipeline import Options, optimize
 from rewriter.targets.hexagon import OURS, made_by
+from tests.test_hexagon_rows import _ours_checked  # (compiled by our selection, checked on QEMU)
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ("i8", "u8", "i16", "u16", "i32", "u32")
@@ -97,15 +97,6 @@ def _cast_kernel(s: str, d: str, n: int) -> str:
     return f"""kernel k(a: {s}[{n}]) -> (out: {d}[{n}]) {{
       i = range({n})
       out[i] = cast<{d}>(a[i]) }}"""
-
-
-def _ours_checked(text: str, library, seed: int = 5):
-    """Compiled by our selection and equal to the reference on QEMU (whole-range inputs)."""
-    k = parse_kernels(text)[0]
-    opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
-    assert made_by(opt.code) == OURS, opt.notes
-    inputs = random_inputs(k, seed)
-    assert not check_against_reference(k, load(opt)(inputs), inputs)
 
 
 def _case(op: str, t: str):

@@ -237,6 +237,10 @@ class KernelTermBuilder(TermBuilder):
                 return const(t, c)
             if k == 1:
                 return UOp("max", t, (self.term(t, depth), const(t, draw(st.integers(1, 3)))))
+            d = self.term(t, depth)
+            # (a divisor the range analysis shows is always 0 is a kernel error the parser
+            # rejects; a data-dependent zero stays, the reference reports it when it runs)
+            return UOp("max", t, (d, const(t, 1))) if ranges(d)[d] == (0, 0) else d
         if t.is_int and pos == 1 and op in ("shl", "shr"):
             k = draw(st.integers(0, 3))
             if k == 0:

@@ -196,13 +196,11 @@ def reduce_all(sel, st) -> MachineFunction:
         steps = {b: sel.unroll * sel.block * _elem_bytes(sel.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in sel.body.insns if i.mem})}
         sel.advance_pointers(sel.body, steps)
-    identity_vector = sel.vector_const(identity, t)
-
     def step(regs: list[Reg], valid_bytes: int) -> None:
         for j, (acc, r) in enumerate(zip(accs, regs)):
             keep = min(max(valid_bytes - j * VBYTES, 0), VBYTES)
             if keep:
-                r = r if keep == VBYTES else sel.first_bytes(r, keep, identity_vector)
+                r = r if keep == VBYTES else sel.first_bytes(r, keep, sel.vector_const(identity, t))
                 sel.body.add(insn(row.name, d=acc, **{fields[0]: acc, fields[1]: r}))
 
     _tail(sel, rest, lambda lane, valid: step(sel.gen(body, rname, {}), valid * _elem_bytes(t)))
@@ -255,12 +253,12 @@ def _reduce_rmpy(sel, st, g: Regrouped, rname: str) -> MachineFunction:
     if trip:
         steps = {b: sel.unroll * VBYTES for b in sorted({i.mem for i in sel.body.insns if i.mem})}
         sel.advance_pointers(sel.body, steps)
-    zero = sel.vector_const(0, u8)
-
     def step(lane: int, valid: int) -> None:  # (bytes past the end zeroed in Vu: they add nothing)
         (ur,) = sel.gen(g.u, rname, {})
         vr = None if isinstance(g.v, int) else sel.gen(g.v, rname, {})[0]
-        rmpy_step(sel, sel.body, accs[0], g, ur if valid == VBYTES else sel.first_bytes(ur, valid, zero), vr)
+        if valid < VBYTES:
+            ur = sel.first_bytes(ur, valid, sel.vector_const(0, u8))
+        rmpy_step(sel, sel.body, accs[0], g, ur, vr)
 
     _tail(sel, rest, step)
     row, fields, _ = reduction_row("sum", t)

@@ -234,7 +234,8 @@ class TargetRegistry:
         """Every `scope NAME` of the library's rule files names a target of this build: a
         misspelt one would leave its rules applied by no pipeline at all."""
         for rule in library.all_rules():
-            if rule.scope != "portable" and scope_target(rule.scope) not in self._targets:
+            choice_name = rule.scope.split(CHOICE, 1)[1] if CHOICE in rule.scope else None
+            if rule.scope != "portable" and (scope_target(rule.scope) not in self._targets or choice_name == ""):
                 loc = rule.scope_loc or rule.decl.loc
                 try:
                     text = Path(loc.file).read_text()

@@ -17,6 +17,7 @@ from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.select import SELECTION_FORMS, SelectionRewriter
 from rewriter.dsl.rule import load_library
+from rewriter.errors import SourceError
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import check_against_reference
@@ -108,3 +109,9 @@ def test_a_vtmpy_sum_off_neighbouring_lanes_is_the_adds_again(library, t, n):
         return
     assert "vtmpy" not in code.asm
     _run(kernel, code)
+
+
+def test_a_choice_scope_needs_a_name(tmp_path):
+    (tmp_path / "c.rules").write_text("scope hexagon-choice-\nrule c-add-zero: x + 0 => x\n")
+    with pytest.raises(SourceError, match="unknown scope 'hexagon-choice-'"):
+        TARGETS.check_scopes(load_library([tmp_path / "c.rules"]))

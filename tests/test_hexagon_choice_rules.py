@@ -52,7 +52,7 @@ def with_shift(tmp_path_factory):
 
 
 def test_the_forms_are_the_addressing_forms_then_the_choice_files(library, with_shift):
-    assert SelectionRewriter(library).forms == tuple(SELECTION_FORMS) + ("vtmpy", "widened")
+    assert SelectionRewriter(library).forms == tuple(SELECTION_FORMS) + ("vtmpy", "widened", "narrowed")
     assert SelectionRewriter(with_shift).forms[-1] == "complement"
     TARGETS.check_scopes(with_shift)  # (a choice scope is one of the target's)
 
@@ -115,3 +115,16 @@ def test_a_choice_scope_needs_a_name(tmp_path):
     (tmp_path / "c.rules").write_text("scope hexagon-choice-\nrule c-add-zero: x + 0 => x\n")
     with pytest.raises(SourceError, match="unknown scope 'hexagon-choice-'"):
         TARGETS.check_scopes(load_library([tmp_path / "c.rules"]))
+
+
+@needs_qemu
+@pytest.mark.parametrize("src, dst, n, c", [("i8", "u16", 257, 300), ("u8", "i16", 640, -7), ("u8", "u16", 1000, 5)])
+def test_word_arithmetic_truncated_to_halves_is_narrowed(library, src, dst, n, c):
+    """The choice "narrowed": a product and a sum computed in words and truncated to halves
+    are computed on halves (rules/hexagon-choice-narrowed.rules), and run correctly."""
+    (kernel,) = parse_kernels(f"""kernel k(x: {src}[{n}], y: {src}[{n}]) -> (out: {dst}[{n}]) {{
+      i = range({n})
+      out[i] = cast<{dst}>(cast<i32>(x[i]) * {c} + cast<i32>(y[i])) }}""")
+    code = compile_global(kernel, library, unroll=1, time_limit=0.5, forms=("narrowed",))
+    assert code.explanation.chosen.form == "narrowed"
+    _run(kernel, code)

@@ -81,6 +81,10 @@ GAPS = {
        for op in ("div_v", "mod_v") for t in TYPES},
     **{("is_pow2", t): "a select on a bool that is not one compare (is_pow2: x > 0 && x & (x - 1) == 0)"
        for t in TYPES},
+    **{(op, t): "a word divided by a constant: its magic-number rules verify too slowly for CI (not in the library)"
+       for op in ("div_7", "div_10", "mod_10", "div_100") for t in ("i32", "u32")},
+    **{(op, "i32"): "a word divided by a constant: its magic-number rules verify too slowly for CI (not in the library)"
+       for op in ("div_neg", "mod_neg")},
 }
 
 

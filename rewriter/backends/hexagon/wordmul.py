@@ -8,8 +8,8 @@ word (LLVM lowers ISD::MULHS of HVX words the same way: HexagonISelLoweringHVX.c
 `LowerHvxMulh`, MulHS_V62).
 
 The unsigned high word is the signed one corrected by two selects (rules/hexagon-expand.rules,
-`hvx-mulhi-uw`), and the division of words by a constant (`hvx-div-uw-magic*`,
-`hvx-div-w-magic*`) multiplies by its magic number through this sequence too.
+`hvx-mulhi-uw`). (The division of words by a constant would multiply by its magic number
+through this sequence too; its rules are not in the library yet: rules/hexagon-expand.rules.)
 
 The sequence is not a rule's right side: rules rewrite to ops of one row each, and these two
 rows write a pair of which only one half is kept. `Selector._gen` calls `word_mulhi` for a

@@ -76,28 +76,24 @@ SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True), "sliding
 class SelectionRewriter(Rewriter):
     """The Hexagon target rules (scope hexagon), which selection normalizes terms with,
     `expand`: the expansions (scope hexagon-expand), applied only at a node no instruction
-    row covers (`Selector._gen`), and `regroup` (scope hexagon-regroup, `window.py`)."""
+    row covers (`Selector._gen`), and `regroup` (scope hexagon-regroup, `window.py`). With
+    `choice`, that rewrite choice's rules come ahead of the target rules."""
 
-    def __init__(self, library):
-        super().__init__(library.target_rules("hexagon"))
+    def __init__(self, library, choice: str | None = None):
+        hexagon = list(library.target_rules("hexagon"))
+        chosen = list(library.choices("hexagon")[choice]) if choice else []  # (ahead: they win)
+        super().__init__(RuleLibrary(chosen + hexagon))
         self.expand = Rewriter(library.target_rules("hexagon" + EXPAND))
         #: The regrouping rules (scope hexagon-regroup): only for the sums `window.py` writes
         #: four taps at a time.
         self.regroup = Rewriter(library.target_rules("hexagon" + REGROUP))
         #: The target rules whose results lane-wise rows cover (`rows.py` computes each lane
         #: on its own: a vrmpy's four-lane sums are for the strategies that regroup lanes).
-        lanewise = [r for r in library.target_rules("hexagon") if _lane_coverable(r.decl.rhs)]
-        self.lanewise = Rewriter(RuleLibrary(lanewise))
+        self.lanewise = Rewriter(RuleLibrary([r for r in chosen + hexagon if _lane_coverable(r.decl.rhs)]))
         #: The rewrite choices (rules/hexagon-choice-NAME.rules): NAME -> the selection
-        #: rewriter with that file's rules ahead of the target rules (`with_choice`).
-        self.choices: dict[str, "SelectionRewriter"] = {}
-        for name, rules in library.choices("hexagon").items():
-            chosen = Rewriter.__new__(SelectionRewriter)
-            Rewriter.__init__(chosen, RuleLibrary(list(rules) + list(library.target_rules("hexagon"))))
-            chosen.expand, chosen.regroup, chosen.choices = self.expand, self.regroup, {}
-            chosen.lanewise = Rewriter(RuleLibrary([r for r in rules if _lane_coverable(r.decl.rhs)]
-                                                   + lanewise))
-            self.choices[name] = chosen
+        #: rewriter with that file's rules ahead of the target rules (none inside a choice).
+        self.choices: dict[str, "SelectionRewriter"] = {} if choice else {
+            name: SelectionRewriter(library, name) for name in library.choices("hexagon")}
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -132,6 +128,9 @@ class Selector:
         self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify = simplify
+        # What an expansion's result is normalized with: the target rules without a choice's,
+        # which would rewrite it straight back (vtmpy3 off its lanes -> the adds -> vtmpy3).
+        self.plain_rw = select_rw
         self.set_form(form)
         self.n_regs = 0
         self.pro, self.body, self.epi = Block("prologue"), Block("loop"), Block("epilogue")
@@ -175,10 +174,6 @@ class Selector:
         self.unaligned, self.sliding = SELECTION_FORMS.get(form, Form())
         self.rw = choices.get(form, self.base_rw)
         self.choice = form if form in choices else None
-        # What an expansion's result is normalized with: the target rules without the
-        # choice's, which would rewrite it straight back (vtmpy3 off its lanes -> the adds
-        # -> vtmpy3 again).
-        self.plain_rw = self.base_rw
 
     def reg(self, cls: str, hint: str = "") -> Reg:
         self.n_regs += 1

@@ -261,7 +261,7 @@ def test_generated_kernels_keep_their_buffers_small():
     def too_big(c):
         return c.kernel is not None and any(n > MAX_BUFFER + 2 for b in c.kernel.buffers for n in b.shape)
 
-    quick = settings(max_examples=1000, database=None, phases=[Phase.generate],
+    quick = settings(max_examples=300, database=None, phases=[Phase.generate],
                      suppress_health_check=list(HealthCheck))
     with pytest.raises(NoSuchExample):
         find(kernel_cases(dtypes=(dt.i32, dt.u64)), too_big, settings=quick)

@@ -204,10 +204,11 @@ def test_op_agrees(name, t, res):
 
 
 @pytest.mark.slow
-def test_every_op_agrees_thoroughly():
-    """The per-op comparison with 15x the samples (CI's slow step: `pytest -m slow`)."""
-    for case in op_cases():
-        run_op_case(*case.values, n=150)
+@pytest.mark.parametrize("name, t, res", list(op_cases()))
+def test_op_agrees_thoroughly(name, t, res):
+    """The per-op comparison with 15x the samples (CI's slow step: `pytest -m slow`); one case
+    a test, so the step's workers share them."""
+    run_op_case(name, t, res, n=150)
 
 
 def test_op_cases_cover_the_whole_table():

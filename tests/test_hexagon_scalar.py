@@ -103,13 +103,35 @@ def test_offsets_beyond_memw_reach_get_moving_bases(library):
     assert "add(r0,#4096)" in asm.replace(" ", "")
 
 
+@pytest.mark.parametrize("kind, h, w, k, s", [("reduce_max", 4, 5, 3, 3), ("reduce_min", 3, 9, 2, 2),
+                                               ("sum", 2, 11, 3, 1)])
+def test_reductions_over_several_ranges_fold_row_major(kind, h, w, k, s, library):
+    """A pool's reduction over (ky, kx): its terms folded row-major over the two ranges, as
+    the reference folds them; strides and windows varied."""
+    _ours_exact(f"""kernel k(x: f32[{s * (h - 1) + k}, {s * (w - 1) + k}]) -> (out: f32[{h}, {w}]) {{
+      y = range({h}); j = range({w}); ky = range({k}, reduce); kx = range({k}, reduce)
+      out[y, j] = {kind}(x[{s} * y + ky, {s} * j + kx], ky, kx) }}""", library)
+
+
+@pytest.mark.parametrize("r, n, unroll", [(23, 77, None), (9, 4, 2), (17, 1, 8)])
+def test_reductions_inside_an_expression(r, n, unroll, library):
+    """`sum(a[r, k] * v[k], k) + b[r]` (a gemv with bias) and two reductions in one value:
+    each folded into its own accumulator, which the expression around it reads."""
+    _ours_exact(f"""kernel k(a: f32[{r}, {n}], v: f32[{n}], b: f32[{r}]) -> (out: f32[{r}]) {{
+      i = range({r}); k = range({n}, reduce)
+      out[i] = sum(a[i, k] * v[k], k) + b[i] }}""", library, unroll)
+    _ours_exact(f"""kernel k(a: f32[{r}, {n}]) -> (out: f32[{r}]) {{
+      i = range({r}); k = range({n}, reduce)
+      out[i] = (reduce_max(a[i, k], k) - reduce_min(a[i, k], k)) * 0.5 }}""", library, unroll)
+
+
 def test_refused_by_name(library):
-    """Outside the lowering: a reduction over two ranges, a non-f32 buffer beside f32 ones, a
+    """Outside the lowering: a reduction inside another, a non-f32 buffer beside f32 ones, a
     whole sum to one element (exact means one chain: nothing to run in parallel)."""
     from rewriter.backends.hexagon.scalar import ScalarSelector
-    for text, why in (("""kernel k(x: f32[4, 6, 6]) -> (out: f32[4]) {
+    for text, why in (("""kernel k(x: f32[4, 6]) -> (out: f32[4]) {
                         i = range(4); a = range(6, reduce); b = range(6, reduce)
-                        out[i] = sum(x[i, a, b], a, b) }""", "over 2 ranges"),
+                        out[i] = sum(x[i, a] * reduce_max(x[i, b], b), a) }""", "inside another reduction"),
                       ("""kernel k(x: f32[8], n: i32[8]) -> (out: f32[8]) {
                         i = range(8)
                         out[i] = x[i] }""", "other than f32"),

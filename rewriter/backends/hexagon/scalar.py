@@ -7,8 +7,11 @@ memory accesses (`memw`, loads or stores) in slots 0 and 1. This lowering covers
 f32 buffers whose value is
 
   * elementwise over f32 loads and constants: add, sub, mul, min, max, and `where` over a
-    float `lt`; or
-  * one `sum` / `reduce_max` / `reduce_min` over one range of such a value,
+    float `lt`, in which
+  * `sum` / `reduce_max` / `reduce_min` of such values over any reduce ranges may appear
+    anywhere (`sum(a[r, k] * v[k], k) + b[r]`, a pool's `reduce_max` over ky, kx), but not
+    one inside another: each is folded into an accumulator of its own, then the expression
+    around it reads the accumulator,
 
 in a nest of store ranges of any size:
 
@@ -20,7 +23,7 @@ in a nest of store ranges of any size:
     list and modulo schedulers pack. Positions the unroll leaves over are the epilogue's.
   * **Exactness.** Every output is computed with the reference's operations in the
     reference's order: kernel/reference.py folds a float reduction in index order from its
-    first term, `((t0 + t1) + t2) + ...`, and so does this code, one rounding an operation,
+    first term (row-major over its ranges), `((t0 + t1) + t2) + ...`, and so does this code, one rounding an operation,
     no fused multiply-add, no reassociation. The parallelism that fills the packets comes
     from computing several outputs at once, never from splitting one output's sum, so the
     results are the reference's bit for bit. min/max are the op table's definitions
@@ -102,19 +105,17 @@ class ScalarSelector(Selector):
             raise HexagonUnsupported(f"the f32 store {st.arg} at computed indices")
         names = [i.arg.name for i in st.src[:-1]]
         value = self.flat_loads(self.simplify(st.src[-1]))
-        self.kind, self.red, body = None, None, value
-        if value.op == "reduce":
-            kind, rnames = value.arg
-            if len(rnames) != 1:
-                raise HexagonUnsupported(f"an f32 {kind} over {len(rnames)} ranges")
-            self.kind, self.red, body = kind, rnames[0], value.src[0]
-        for n in body.toposort():
-            if n.op == "reduce":
-                raise HexagonUnsupported("an f32 reduction inside an expression")
-        sizes = {n: k.range(n).size for n in names + ([self.red] if self.red else [])}
+        # The reductions of the value, innermost first (the value itself may be one); each is
+        # folded into an accumulator of its own, which the expression around it then reads.
+        self.reductions = [n for n in value.toposort() if n.op == "reduce"]
+        for r in self.reductions:
+            if any(n.op == "reduce" for n in r.src[0].toposort()):
+                raise HexagonUnsupported(f"an f32 {r.arg[0]} inside another reduction")
+        sizes = {n: k.range(n).size for n in names + [m for r in self.reductions for m in r.arg[1]]}
+        self.sizes = sizes
         out = k.buffer(st.arg)
         accesses = [(st.arg, affine(self.simplify(flatten(st.src[:-1], out.shape))))]
-        for n in body.toposort():
+        for n in value.toposort():
             if n.op == "load":
                 a = affine(n.src[0])
                 if a is None or set(a) - set(sizes) - {None}:
@@ -122,7 +123,8 @@ class ScalarSelector(Selector):
                 accesses.append((n.arg, a))
         run = _loop_run(names, sizes, [a for _b, a in accesses])
         if not run:  # nothing to compute in parallel: exactness keeps a whole sum one chain
-            raise HexagonUnsupported(f"an f32 {self.kind or 'value'} to one element (one chain in the reference's order)")
+            what = self.reductions[-1].arg[0] if self.reductions else "value"
+            raise HexagonUnsupported(f"an f32 {what} to one element (one chain in the reference's order)")
         self.last, self.folded = run[-1], set(run[:-1])  # the loop index moves along `last`
         self.step: dict = {}  # buffer -> elements its pointer moves per position of the loop index
         for b, a in accesses:
@@ -130,15 +132,13 @@ class ScalarSelector(Selector):
                 raise HexagonUnsupported(f"accesses of {b} that move at different rates along {'_'.join(run)}")
         rest = [n for n in names if n not in run]
         positions = math.prod(sizes[n] for n in run)
-        terms = sizes[self.red] if self.red else 1
-        # Per output and term its ops (min/max are two) and the combine, not counting loads
-        # (some are shared): a lower estimate, to refuse before generating a huge body.
-        per_output = terms * sum(1 + (n.op in ("min", "max")) for n in body.toposort() if n.dtype == F32
-                                 and n.op not in ("const", "load"))
+        # Per output its ops (min/max are two), each reduction's body once a term, not counting
+        # loads (some are shared): a lower estimate, to refuse before generating a huge body.
+        per_output = sum(_ops(r.src[0]) * self._terms(r) for r in self.reductions) + _ops(value)
         inner = list(itertools.product(*(range(sizes[n]) for n in rest)))
         if self.unroll * len(inner) * per_output > MAX_BODY:
             raise HexagonUnsupported(f"an f32 loop body of more than {MAX_BODY} instructions (nested loops)")
-        self.sizes, self.rest, self.body_term, self.store, self.store_index = sizes, rest, body, st, accesses[0][1]
+        self.rest, self.value, self.store, self.store_index = rest, value, st, accesses[0][1]
         self.bases: dict = {}  # (buffer, 4096-byte window) -> its base register
         trip = positions // self.unroll
         if trip == 0:
@@ -158,7 +158,8 @@ class ScalarSelector(Selector):
         self._positions(range(positions - trip * self.unroll), inner)
         self.notes.append(f"{st.arg}: {trip} iterations of {self.unroll} position(s) of {'_'.join(run)}"
                           + (f" x {len(inner)} of {', '.join(rest)} (unrolled)" if rest else "")
-                          + (f", each a {self.kind} over {terms} terms of {self.red} in index order" if self.red else "")
+                          + "".join(f", each a {r.arg[0]} over {self._terms(r)} terms of {', '.join(r.arg[1])} "
+                                    "in index order" for r in self.reductions)
                           + f" on the scalar core (f32, exact: the reference's operations in its order)"
                           + (f"; {positions - trip * self.unroll} position(s) in the epilogue"
                              if positions % self.unroll else ""))
@@ -172,20 +173,26 @@ class ScalarSelector(Selector):
         for g in range(0, len(outputs), GROUP):
             group = outputs[g:g + GROUP]
             self.loaded: dict = {}  # (buffer, element) -> register, within the group
-            accs: list = [None] * len(group)
-            for t in range(self.sizes[self.red] if self.red else 1):
-                for j, (p, q) in enumerate(group):
-                    at = {**q, self.last: p, **({self.red: t} if self.red else {})}
-                    term = self._value(self.body_term, at, {})
-                    accs[j] = term if accs[j] is None else self._combine(accs[j], term)
-            for (p, q), acc in zip(group, accs):
+            done: list = [{} for _ in group]  # per output: reduce node -> its accumulator
+            for r in self.reductions:  # the group's accumulators of one reduction live together
+                kind, rnames = r.arg
+                for point in itertools.product(*(range(self.sizes[n]) for n in rnames)):  # row-major
+                    for j, (p, q) in enumerate(group):
+                        at = {**q, self.last: p, **dict(zip(rnames, point))}
+                        term = self._value(r.src[0], at, {})
+                        done[j][r] = term if r not in done[j] else self._combine(kind, done[j][r], term)
+            for (p, q), memo in zip(group, done):
                 at = {**q, self.last: p}
+                result = self._value(self.value, at, memo)
                 base, off = self._address(self.store.arg, self._element(self.store_index, at))
-                self.block.add(insn("memw_st", mem=self.store.arg, p=base, u=acc, off=off))
+                self.block.add(insn("memw_st", mem=self.store.arg, p=base, u=result, off=off))
 
-    def _combine(self, acc: Reg, term: Reg) -> Reg:
+    def _terms(self, r: UOp) -> int:
+        return math.prod(self.sizes[n] for n in r.arg[1])
+
+    def _combine(self, kind: str, acc: Reg, term: Reg) -> Reg:
         """The reduction's next step, `combine(acc, term)` as the reference folds it."""
-        op = REDUCTIONS[self.kind]
+        op = REDUCTIONS[kind]
         if op == "add":
             return self._op("add", acc, term)
         # max(acc, t) = acc < t ? t : acc; min(acc, t) = t < acc ? t : acc (the op table's)
@@ -257,6 +264,13 @@ class ScalarSelector(Selector):
             where.add(insn("addi", d=base, u=self.ptr[buf], imm=window * REACH))
             self.bases[key] = base
         return self.bases[key], byte - window * REACH
+
+
+def _ops(u: UOp) -> int:
+    """Instructions of `u`'s f32 ops outside its reductions (min/max are two)."""
+    inside = {n for r in u.toposort() if r.op == "reduce" for n in r.src[0].toposort()}
+    return sum(1 + (n.op in ("min", "max")) for n in u.toposort()
+               if n.dtype == F32 and n.op not in ("const", "load", "reduce") and n not in inside)
 
 
 def _loop_run(names: list[str], sizes: dict, coefs: list[dict]) -> list[str]:

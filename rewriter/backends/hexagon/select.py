@@ -626,7 +626,7 @@ class Selector:
             self.store_vectors(out.name, regs, first=u * len(regs))
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
-        if self.form != "native" and not self.changed:
+        if self.form != "native" and not (self.slid if self.sliding else self.changed):
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing in this kernel")
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "

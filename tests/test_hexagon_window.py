@@ -176,3 +176,26 @@ def test_unroll_must_divide_the_rows(library):
     with pytest.raises(HexagonUnsupported, match="unrolling 6 rows by 4"):
         compile_hexagon(k, library, unroll=4)
     assert compile_hexagon(k, library, unroll=2, rotate=False).machine.trip == 3
+
+
+def test_new_value_store_fusion_keeps_the_order_it_needs():
+    """newstore.py moves a vshuff down to the store of its low result only where nothing
+    between reads or writes its results or writes its operands."""
+    from rewriter.backends.hexagon.mir import Block, Reg, insn
+    from rewriter.backends.hexagon.newstore import fuse_new_value_stores
+
+    lo, hi, u, v, x, t, p = Reg("V", 1), Reg("V", 2), Reg("V", 3), Reg("V", 4), Reg("V", 5), Reg("R8", 6), Reg("R", 7)
+
+    def block(*between):
+        return Block("loop", [insn("vshuffvdd", lo=lo, hi=hi, u=u, v=v, t=t), *between,
+                              insn("vmem_st", mem="out", p=p, u=lo, off=3)])
+
+    free = block(insn("vassign", d=x, u=u), insn("addi", d=p, u=p, imm=128))
+    assert fuse_new_value_stores(free) == 1
+    assert [i.desc.name for i in free.insns] == ["vassign", "addi", "vshuffvdd_stnew"]
+    assert free.insns[-1].regs["p"] == p and free.insns[-1].imms["off"] == 3
+    for between in (insn("vassign", d=x, u=hi),   # reads a result
+                    insn("vassign", d=u, u=x),    # writes an operand
+                    insn("vassign", d=hi, u=x)):  # writes a result
+        b = block(between)
+        assert fuse_new_value_stores(b) == 0 and [i.desc.name for i in b.insns][0] == "vshuffvdd"

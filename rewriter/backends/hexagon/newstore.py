@@ -4,7 +4,9 @@
 result `vmem(Rt+#s4) = Vdd.v0` becomes one packet's pair `vshuff(...); vmem(..) = lo.new`
 (the ISA row `vshuffvdd_stnew`: V6_vS32b_new_ai, a new-value store that takes no VA unit,
 so the packet still holds a double multiply beside them). The window's last vshuff round
-(window.py) and the interleaved stores of split.py end this way.
+(window.py) ends this way; rows.py fuses only those (`RowSelector.fusable`): where slot 0
+rather than the VA units limits a body (interleaved stores, transposes), the bundle, which
+takes slot 0 for its store, measured slower (upsample2x_linear_u8 71 -> 98 packets).
 
 The vshuff moves down to the store's place (the store does not move: its address register
 and its order among the memory operations stay as selected), which is allowed where nothing
@@ -15,14 +17,15 @@ from __future__ import annotations
 from rewriter.backends.hexagon.mir import Block, insn
 
 
-def fuse_new_value_stores(block: Block) -> int:
-    """Fuses in place; returns how many stores became new-value stores."""
+def fuse_new_value_stores(block: Block, fusable=None) -> int:
+    """Fuses in place the stores of the vectors in `fusable` (None: any); returns how many
+    stores became new-value stores."""
     fused = 0
     insns = block.insns
     j = 0
     while j < len(insns):
         st = insns[j]
-        if st.desc.name == "vmem_st":
+        if st.desc.name == "vmem_st" and (fusable is None or st.regs["u"] in fusable):
             i = _producer(insns, j, st.regs["u"])
             if i is not None:
                 sh = insns[i]

@@ -108,6 +108,10 @@ class RowSelector(Selector):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.args = (args, kwargs)
+        #: Vectors whose aligned stores may bundle with the vshuff that makes them (window.py's
+        #: results: there the stores' VA units are what the multiplies need; elsewhere, a
+        #: transpose's or an interleave's, slot 0 is what limits, and a bundle takes it too).
+        self.fusable: set = set()
 
     def rows(self) -> MachineFunction:
         """The machine function of the kernel by the general lowering. Its forms: "native",
@@ -131,8 +135,8 @@ class RowSelector(Selector):
         return mf
 
     def finish(self, trip: int) -> MachineFunction:
-        for block in (self.body, self.epi):  # (a vshuff's low result stored: one packet, newstore.py)
-            fuse_new_value_stores(block)
+        for block in (self.body, self.epi):  # (a window's vshuff and its store: one packet, newstore.py)
+            fuse_new_value_stores(block, self.fusable)
         sunk = sink_constants(self.pro, self.body, self.epi, len(self.k.buffers), self.reg) if trip > 1 else 0
         if sunk:  # (more scalar constants than the loop has registers for: remat.py)
             self.notes.append(f"{sunk} scalar constant(s) set where the loop reads them (remat.py)")

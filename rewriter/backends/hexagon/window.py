@@ -193,6 +193,7 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
         d0, d1 = sel.reg("V", "window"), sel.reg("V", "window")
         sel.body.add(insn("vshuffvdd", lo=d0, hi=d1, u=x, v=y, t=pairs))
         out += [d0, d1]
+        sel.fusable.add(d0)  # (stored as it is: a new-value store, newstore.py)
     note = (f"a window of {len(w.groups)} vrmpy groups ({w.op}, rules/hexagon-regroup.rules), 4 byte shifts"
             + (" (sliding vrmpy #0/#1 over the pair x, x + 4: sliding.py)" if slide else ""))
     if note not in sel.notes:

@@ -99,9 +99,11 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     assert stores and asm["requant_u8"].count("vpack(") == 3 * stores  # words -> halves -> bytes
     assert asm["requant_u8"].count("vmpyi(") == 4 * stores
     assert "+= vrmpy(" in asm["dot_i8"] and asm["dot_i8"].count("vror(") == 5
-    conv = asm["conv3x3_u8"]  # U output rows an iteration: 4 vshuffs each, 4 (U + 2) shifted rows
-    rows = conv.count("vshuff(") // 4
-    assert conv.count("vshuff(") % 4 == 0 and conv.count("vmemu(") == 4 * (rows + 2) > 0
+    conv = asm["conv3x3_u8"]  # the general lowering's window (window.py): per output row 4 vshuffs,
+    # half of them bundled with a new-value store, 12 vrmpy; input rows shared by the U rows
+    # of an iteration, so fewer loads than vrmpy
+    assert conv.count("vshuff(") % 4 == 0 and conv.count(".new") * 2 == conv.count("vshuff(") > 0
+    assert 0 < conv.count("vmemu(") < conv.count("vrmpy(") == 3 * conv.count("vshuff(")
     assert "+= vrmpy(" in asm["conv3x3_u8"] and ".b)" in asm["conv3x3_u8"]  # scalar filter rows
     pool = asm["maxpool2x2_u8"]  # the general lowering: per output vector, its 2x2 windows'
     # four reads as the even and odd lanes (vpacke / vpacko) of two rows' pairs, three vmax
@@ -258,7 +260,7 @@ def test_each_variant_matches_reference_on_qemu(name, unroll, rotate, library):
     try:
         code = compile_hexagon(kernel, library, unroll=unroll, rotate=rotate)
     except HexagonUnsupported as e:
-        # Rotated, the stencil's prologue needs more scalar registers than r6-r15 and r28
+        # Rotated, the window's prologue needs more scalar registers than r6-r15 and r28
         # (the allocator says so, the candidate is dropped).
         assert name == "conv3x3_u8" and "registers" in str(e), e
         return
@@ -397,7 +399,7 @@ def test_cli_optimize_hexagon_unsupported_falls_back_to_llvm_and_says_so(capsys,
 # (conv3x3_u8 is not here: stated with true dependences only, its x8 body leaves every value
 # free to live long, and neither the heuristic nor 10 s of search fits it in 32 vectors; the
 # emitted pipeline's own problem, `pipeline_problem`, keeps lifetimes within II and is solved
-# in tests/test_hexagon_stencil.py.)
+# in tests/test_hexagon_window.py.)
 @pytest.mark.parametrize("name", ["dot_i8", "requant_u8", "sum3_i16", "maxpool2x2_u8"])
 def test_loop_body_as_a_modulo_scheduling_problem(name, compiled):
     """The loop body, stated with the same machine model for rewriter/solver/modulo: the

@@ -110,6 +110,9 @@ def allocate(mf: MachineFunction, sched: Schedule, model: MachineModel = MODEL) 
     for b in mf.blocks:
         for ins in b.insns:
             for _, lo, hi in ins.desc.pairs:
+                if partner.get(ins.regs[lo], ins.regs[hi]) != ins.regs[hi] or ins.regs[hi] in lows \
+                        or partner.get(ins.regs[hi], ins.regs[lo]) != ins.regs[lo]:
+                    raise HexagonUnsupported("a vector register in two different register pairs")
                 partner[ins.regs[lo]], partner[ins.regs[hi]] = ins.regs[hi], ins.regs[lo]
                 lows.add(ins.regs[lo])
     # Argument registers no buffer uses are free too (r3-r5 for a three-buffer kernel), and

@@ -41,6 +41,7 @@ import itertools
 from rewriter.backends.hexagon.accumulate import accumulates, lower_accumulation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.newstore import fuse_new_value_stores
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.remat import sink_constants
@@ -107,6 +108,10 @@ class RowSelector(Selector):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.args = (args, kwargs)
+        #: Vectors whose aligned stores may bundle with the vshuff that makes them (window.py's
+        #: results: there the stores' VA units are what the multiplies need; elsewhere, a
+        #: transpose's or an interleave's, slot 0 is what limits, and a bundle takes it too).
+        self.fusable: set = set()
 
     def rows(self) -> MachineFunction:
         """The machine function of the kernel by the general lowering. Its forms: "native",
@@ -125,11 +130,13 @@ class RowSelector(Selector):
                 raise
             # (the gathers could not cover these segments: the transposing tree may)
             return self._retry(e, gather_segments=False)
-        if self.form != "native" and not self.changed:
+        if self.form != "native" and not (self.slid if self.sliding else self.changed):
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
 
     def finish(self, trip: int) -> MachineFunction:
+        for block in (self.body, self.epi):  # (a window's vshuff and its store: one packet, newstore.py)
+            fuse_new_value_stores(block, self.fusable)
         sunk = sink_constants(self.pro, self.body, self.epi, len(self.k.buffers), self.reg) if trip > 1 else 0
         if sunk:  # (more scalar constants than the loop has registers for: remat.py)
             self.notes.append(f"{sunk} scalar constant(s) set where the loop reads them (remat.py)")
@@ -149,7 +156,7 @@ class RowSelector(Selector):
             raise error from None
 
     def _rows(self) -> MachineFunction:
-        if self.form not in ("native", "unaligned") and self.choice is None:
+        if self.form not in ("native", "unaligned", "sliding") and self.choice is None:
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
@@ -659,6 +666,14 @@ class RowSelector(Selector):
         """(base register, #s4 vector offset) reaching `byte` bytes past the pointer."""
         if byte % VBYTES == 0 and -8 <= byte // VBYTES <= 7:
             return self.ptr[buf], byte // VBYTES
+        if byte % VBYTES == 0:  # a base every 16 vectors: its #-8 .. #7 reach them all
+            base = (byte // VBYTES + 8) // 16 * 16 * VBYTES
+            key = ("addr", buf, base)
+            if key not in self.vloads:
+                a = self.reg("R", f"&{buf}+{base}B")
+                self.body.add(insn("addi", d=a, u=self.ptr[buf], imm=base))
+                self.vloads[key] = a
+            return self.vloads[key], (byte - base) // VBYTES
         key = ("addr", buf, byte)
         if key not in self.vloads:
             a = self.reg("R", f"&{buf}+{byte}B")

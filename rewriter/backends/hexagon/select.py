@@ -50,15 +50,16 @@ MAX_UNROLLED_REDUCE = 8
 #: Addressing forms: alternatives in how the selector reads memory, which the global scheduler
 #: compiles and compares (`global_sched.py`, `--explain`) like the rewrite choices (the
 #: `scope hexagon-choice-NAME` rule files: `SelectionRewriter.choices`; the two together are
-#: `SelectionRewriter.forms`). name -> the `Form` flags (rows.py reads unaligned, stencil.py
+#: `SelectionRewriter.forms`). name -> the `Form` flags (rows.py reads unaligned, window.py
 #: sliding):
 #:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
 #:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
 #:     aligned loads shared by every access and a `valign` (XLANE).
-#:   * sliding (byte stencils only, `stencil.py`): a filter row's four byte shifts come from two
-#:     `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes), two vmemu a row
-#:     instead of four `vmemu` + four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of the loads
-#:     (which shift each half computes is proven: rules/hexagon.rules `hvx-vrmpyi-ubb-*`).
+#:   * sliding (byte windows, `window.py` and `sliding.py`): a window row's four byte shifts
+#:     come from two `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes),
+#:     two reads a group instead of four and four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of
+#:     the loads (which shift each half computes is proven: rules/hexagon.rules
+#:     `hvx-vrmpyi-ubb-*`); its reads off the vector grid are the unaligned form's `vmemu`.
 #: A form other than "native" applies only where it changes something (else
 #: `FormNotApplicable`).
 
@@ -70,7 +71,7 @@ class Form(NamedTuple):
     sliding: bool = False
 
 
-SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True), "sliding": Form(sliding=True)}
+SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True), "sliding": Form(unaligned=True, sliding=True)}
 
 
 class SelectionRewriter(Rewriter):
@@ -126,6 +127,7 @@ class Selector:
         self.base_rw = select_rw
         self.paired: set = set()  # registers already in a register-pair operand (vtmpy's uu)
         self.changed = 0  # places where the form differs from "native"
+        self.slid = 0  # window groups on the sliding vrmpy (the "sliding" form: sliding.py)
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify = simplify
         # What an expansion's result is normalized with: the target rules without a choice's,
@@ -624,7 +626,7 @@ class Selector:
             self.store_vectors(out.name, regs, first=u * len(regs))
         steps = {b: self.unroll * self.block * _elem_bytes(self.k.buffer(b).dtype)
                  for b in sorted({i.mem for i in self.body.insns if i.mem})}
-        if self.form != "native" and not self.changed:
+        if self.form != "native" and not (self.slid if self.sliding else self.changed):
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing in this kernel")
         self.advance_pointers(self.body, steps)
         self.notes.append(f"{out.name}: {size // self.block} iterations of {self.block} lanes over {rname}; "

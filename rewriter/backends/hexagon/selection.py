@@ -1,8 +1,8 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
-vrmpy where it regroups onto one), a matrix product (`matmul.py`), a stencil (`stencil.py`),
-a transpose (`transpose.py`); pools and everything else go to the general lowering (`rows.py`);
-float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
+vrmpy where it regroups onto one), a matrix product (`matmul.py`), a transpose
+(`transpose.py`); windows (stencils, pools) and everything else go to the general lowering
+(`rows.py`); float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
 from __future__ import annotations
 
 from rewriter.backends.hexagon.matmul import matmul
@@ -11,7 +11,6 @@ from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
 from rewriter.backends.hexagon.scalar import ScalarSelector
 from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, FormNotApplicable, Selector
-from rewriter.backends.hexagon.stencil import stencil
 from rewriter.backends.hexagon.transpose import TransposeSelector, transposed_read
 from rewriter.kernel.kernel import Kernel
 
@@ -41,7 +40,7 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
     raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "unaligned"
-    and the rewrite choices of rules/hexagon-choice-*.rules, byte stencils "sliding")."""
+    and the rewrite choices of rules/hexagon-choice-*.rules, windows "sliding": window.py)."""
     forms = getattr(select_rw, "forms", tuple(SELECTION_FORMS))
     if form not in forms:
         raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(forms)})")
@@ -54,19 +53,17 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     reduces = [n for n in value.toposort() if n.op == "reduce"]
     loop_shape = value.op == "reduce" and (len(st.src) == 3 or (
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
-    stencil_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
+    window_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
         and value.arg[0] not in ("reduce_max", "reduce_min")
-    if form != "native" and loop_shape and not (form == "sliding" and stencil_shape):
-        raise FormNotApplicable("only elementwise kernels (and byte stencils: sliding) have selection "
+    if form != "native" and loop_shape and not (form == "sliding" and window_shape):
+        raise FormNotApplicable("only elementwise kernels (and byte windows: sliding) have selection "
                                 "forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
         return matmul(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
-        if value.arg[0] in ("reduce_max", "reduce_min"):
-            raise HexagonUnsupported("a pool (the general lowering's: stride-2 reads and vmax)")
-        return stencil(Selector(kernel, simplify, select_rw, unroll, form), st)
+        raise HexagonUnsupported("a window (the general lowering's: rows.py, window.py)")
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
     if not reduces and transposed_read(kernel, st, simplify):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from rewriter.backends.hexagon.mir import Reg, insn
 from rewriter.backends.hexagon.reduce import RMPY_ACC, rmpy_insn
 from rewriter.backends.hexagon.select import _elem_bytes
+from rewriter.backends.hexagon.sliding import slide_group, slides
 from rewriter.ir.analysis import affine
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -172,15 +173,19 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
     section of `sel` (a `rows.RowSelector`); `image_vector(load, extra)` is the vector of
     the load's buffer `extra` elements past the load's first lane in this block."""
     accs = [sel.reg("V", f"window.acc{s}") for s in range(4)]
-    for acc in accs:
-        sel.body.add(insn("vzero", d=acc))
     hoist = len({g.weights for g in w.groups}) <= MAX_HOISTED_WORDS
-    for g in w.groups:
+    slide = slides(sel, w.op)
+    for i, g in enumerate(w.groups):
         word = _word(sel, g.weights, hoist)
+        # (the first group sets the accumulators: no zeroing, one VA op fewer a shift)
+        if slide:  # two shifts a double multiply over the pair (x, x + 4): sliding.py
+            slide_group(sel, accs, image_vector(g.image, 0), image_vector(g.image, 4), word, fresh=i == 0)
+            sel.slid += 1
+            continue
         if RMPY_ACC[w.op][1] is None:  # (signed bytes: no Rt form, the word splatted)
             word = _splat(sel, word, hoist)
         for s in range(4):
-            sel.body.add(rmpy_insn(w.op, accs[s], image_vector(g.image, s), word))
+            sel.body.add(rmpy_insn(w.op, accs[s], image_vector(g.image, s), word, fresh=i == 0))
     (plo, phi), (qlo, qhi) = interleave_words(sel, accs)
     pairs = sel.scalar_const(-8, "R8")
     out = []
@@ -188,7 +193,9 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
         d0, d1 = sel.reg("V", "window"), sel.reg("V", "window")
         sel.body.add(insn("vshuffvdd", lo=d0, hi=d1, u=x, v=y, t=pairs))
         out += [d0, d1]
-    note = f"a window of {len(w.groups)} vrmpy groups ({w.op}, rules/hexagon-regroup.rules), 4 byte shifts"
+        sel.fusable.add(d0)  # (stored as it is: a new-value store, newstore.py)
+    note = (f"a window of {len(w.groups)} vrmpy groups ({w.op}, rules/hexagon-regroup.rules), 4 byte shifts"
+            + (" (sliding vrmpy #0/#1 over the pair x, x + 4: sliding.py)" if slide else ""))
     if note not in sel.notes:
         sel.notes.append(note)
     return out
@@ -197,8 +204,7 @@ def gen_window(sel, w: Window, image_vector) -> list[Reg]:
 def interleave_words(sel, accs: list) -> list:
     """The first of the two vshuff rounds that put four accumulators `acc_s[j]` (lane
     4j + s) back in lane order: words of (acc0, acc1) and of (acc2, acc3) interleaved, two
-    register pairs; the second round interleaves their pairs of words (the caller's: into
-    registers here, straight into stores in `stencil.py`)."""
+    register pairs; the second round interleaves their pairs of words (`gen_window`)."""
     words = sel.scalar_const(-4, "R8")
     halves = []
     for hi, lo in ((accs[1], accs[0]), (accs[3], accs[2])):

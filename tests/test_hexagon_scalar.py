@@ -125,16 +125,32 @@ def test_reductions_inside_an_expression(r, n, unroll, library):
       out[i] = (reduce_max(a[i, k], k) - reduce_min(a[i, k], k)) * 0.5 }}""", library, unroll)
 
 
+@pytest.mark.parametrize("t, n, unroll", [("i8", 513, None), ("u8", 37, 4), ("i16", 1000, 8), ("u16", 9, 2),
+                                          ("i32", 130, None), ("u32", 77, 8)])
+def test_integers_beside_floats(t, n, unroll, library):
+    """A dequantization: integer loads extended to words (memb, memuh, ...), word arithmetic
+    (a zero point subtracted, a multiplier), the conversion to f32 rounded as the op table's
+    cast; words far from 0 (u32, products that wrap) included by the random inputs."""
+    w = "u32" if t == "u32" else "i32"
+    asm, _ = _ours_exact(f"""kernel k(q: {t}[{n}], zp: {w}, m: {w}, scale: f32) -> (out: f32[{n}]) {{
+      i = range({n})
+      out[i] = cast<f32>((cast<{w}>(q[i]) - zp) * m) * scale }}""", library, unroll)
+    assert "convert_" in asm and "mpyi(" in asm
+
+
 def test_refused_by_name(library):
-    """Outside the lowering: a reduction inside another, a non-f32 buffer beside f32 ones, a
-    whole sum to one element (exact means one chain: nothing to run in parallel)."""
+    """Outside the lowering: a reduction inside another, an i64 buffer beside f32 ones, an
+    integer store, a whole sum to one element (exact means one chain: nothing to run in parallel)."""
     from rewriter.backends.hexagon.scalar import ScalarSelector
     for text, why in (("""kernel k(x: f32[4, 6]) -> (out: f32[4]) {
                         i = range(4); a = range(6, reduce); b = range(6, reduce)
                         out[i] = sum(x[i, a] * reduce_max(x[i, b], b), a) }""", "inside another reduction"),
-                      ("""kernel k(x: f32[8], n: i32[8]) -> (out: f32[8]) {
+                      ("""kernel k(x: f32[8], n: i64[8]) -> (out: f32[8]) {
                         i = range(8)
                         out[i] = x[i] }""", "other than f32"),
+                      ("""kernel k(x: f32[8]) -> (out: i32[8]) {
+                        i = range(8)
+                        out[i] = cast<i32>(x[i]) }""", "i32 store beside f32"),
                       ("""kernel k(x: f32[50]) -> (out: f32) {
                         i = range(50, reduce)
                         out = sum(x[i], i) }""", "to one element")):

@@ -347,6 +347,20 @@ ROWS: tuple[InsnDesc, ...] = (
          "sub(u:f32, v:f32)", "NONE", SLOTS_23, 2, lanewise=False),
     _row("sfmpy", "F2_sfmpy", "{d} = sfmpy({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
          "mul(u:f32, v:f32)", "NONE", SLOTS_23, 2, lanewise=False),
+    # Integer words to single precision, rounded to nearest even like the op table's cast
+    # (the USR rounding mode's default; V66 PRM "XTYPE/FP", CONVERT_W2SF / CONVERT_UW2SF).
+    _row("convert_w2sf", "F2_conv_w2sf", "{d} = convert_w2sf({u})", [("d", "R")], [("u", "R")],
+         "cast<f32>(u:i32)", "NONE", SLOTS_23, 2, lanewise=False),
+    _row("convert_uw2sf", "F2_conv_uw2sf", "{d} = convert_uw2sf({u})", [("d", "R")], [("u", "R")],
+         "cast<f32>(u:u32)", "NONE", SLOTS_23, 2, lanewise=False),
+    # Word arithmetic on the scalar core (the integer half of a mixed f32 kernel: scalar.py);
+    # `sub(Rt,Rs)` is Rt - Rs.
+    _row("addr", "A2_add", "{d} = add({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "add(u:i32, v:i32)", "NONE", SLOTS_ANY, 1, lanewise=False),
+    _row("subr", "A2_sub", "{d} = sub({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "sub(u:i32, v:i32)", "NONE", SLOTS_ANY, 1, lanewise=False),
+    _row("mpyi", "M2_mpyi", "{d} = mpyi({u},{v})", [("d", "R")], [("u", "R"), ("v", "R")],
+         "mul(u:i32, v:i32)", "NONE", SLOTS_23, 2, lanewise=False),
     # u > v, false where either is NaN (an ordered compare): the op table's lt(v, u).
     _row("sfcmpgt", "F2_sfcmpgt", "{d} = sfcmp.gt({u},{v})", [("d", "P")], [("u", "R"), ("v", "R")],
          "lt(v:f32, u:f32)", "NONE", SLOTS_23, 1, lanewise=False),

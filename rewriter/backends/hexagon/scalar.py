@@ -13,7 +13,11 @@ f32 buffers whose value is
     one inside another: each is folded into an accumulator of its own, then the expression
     around it reads the accumulator,
 
-in a nest of store ranges of any size:
+in a nest of store ranges of any size. Integer buffers of up to 32 bits may be read beside
+the f32 ones (a dequantization `cast<f32>(cast<i32>(q[i]) - zp) * scale`): loaded extended to
+a word (`memb`, `memuh`, ...), added, subtracted and multiplied as words (`add`, `sub`,
+`mpyi`: i32 and u32 wrap alike), converted by `convert_w2sf` / `convert_uw2sf` (round to
+nearest even, as the op table's cast):
 
   * **Loop.** One hardware loop over the *loop index*: the longest run of consecutive store
     ranges that every access walks row-major (as rows.py fuses ranges): `y_x` of an
@@ -30,9 +34,11 @@ in a nest of store ranges of any size:
     (`min(a, b) = b < a ? b : a`) as `sfcmp.gt` + `mux`: sfmin/sfmax return the number
     where one operand is NaN, which the op table's min/max do not.
   * **Addressing.** Each buffer's pointer (r0-r5) moves by its elements per iteration; an
-    element is `memw(base+#off)`, off within #s11:2 (-4096..4092 bytes; llvm-mc would add a
-    constant extender past it, a word the packet rules do not count). Reads farther away
-    get a base register of their own (pointer + a multiple of 4096) that moves with it.
+    element is `memw(base+#off)` (`memb`/`memh` for narrower integers), off within #s11
+    scaled by the element (-4096..4092 bytes for words, 2048 for halfwords, 1024 for bytes;
+    llvm-mc would add a constant extender past it, a word the packet rules do not count).
+    Reads farther away get a base register of their own (pointer + a multiple of the reach)
+    that moves with it.
   * **Registers.** Outputs are generated in groups of `GROUP`: a group's accumulators and
     operands are live together, its loads are shared within it and loaded again by the
     next (the memory slots have room; registers do not). The function may use the
@@ -64,13 +70,17 @@ REACH = 4096
 #: The most instructions one loop body may hold (the schedulers' work grows faster than
 #: linearly with it); a larger nest needs nested loops, which this lowering does not make.
 MAX_BODY = 3600
-#: Ops this lowering computes: their rows (an op-table pattern over f32 registers, isa.py).
-_OPS = ("add", "sub", "mul", "lt")
+I32, U32 = parse_dtype("i32"), parse_dtype("u32")
+#: Ops this lowering computes: their rows (an op-table pattern over registers, isa.py).
+_OPS = ("add", "sub", "mul", "lt", "cast")
+#: The scalar loads of each integer width (sign- or zero-extended to the word).
+_LOADS = {(8, True): "memb", (8, False): "memub", (16, True): "memh", (16, False): "memuh"}
 
 
 def _scalar_rows() -> dict:
-    """op -> (row, operand fields in the pattern's order) for the scalar f32 rows whose meaning
-    is one op over their registers (`sfadd`: `add(u:f32, v:f32)`): the table is the rule."""
+    """(op, operand type) -> (row, operand fields in the pattern's order) for the scalar rows
+    whose meaning is one op over their registers (`sfadd`: `add(u:f32, v:f32)`, `addr`:
+    `add(u:i32, v:i32)`, `convert_w2sf`: `cast<f32>(u:i32)`): the table is the rule."""
     table = {}
     for row in INSNS.values():
         if row.is_hvx or row.side_effect or not row.defs or row.lanewise:
@@ -80,8 +90,9 @@ def _scalar_rows() -> dict:
         except Exception:  # prose
             continue
         args = p.src
-        if p.op in _OPS and all(a.op == "var" and a.dtype == F32 for a in args):
-            table[p.op] = (row, [a.arg.name for a in args])
+        if p.op in _OPS and args and all(a.op == "var" and a.dtype == args[0].dtype for a in args) \
+                and (p.op != "cast" or p.dtype == F32):
+            table[(p.op, args[0].dtype)] = (row, [a.arg.name for a in args])
     return table
 
 
@@ -95,12 +106,18 @@ class ScalarSelector(Selector):
         if self.form != "native":
             raise FormNotApplicable(f"the selection form '{self.form}' (the scalar core's floats have only native)")
         k = self.k
-        others = [f"{b.name}: {b.dtype}" for b in k.buffers if b.dtype != F32]
+        others = [f"{b.name}: {b.dtype}" for b in k.buffers
+                  if b.dtype != F32 and not (b.dtype.is_int and b.dtype.bits <= 32)]
         if others:
-            raise HexagonUnsupported(f"buffers other than f32 beside f32 ones ({', '.join(others)})")
+            raise HexagonUnsupported(f"buffers other than f32 and integers of up to 32 bits beside f32 ones "
+                                     f"({', '.join(others)})")
         if len(k.stores) != 1 or k.temps:
             raise HexagonUnsupported("f32 kernels of several stores or with temporaries")
         (st,) = k.stores
+        if k.buffer(st.arg).dtype != F32:
+            raise HexagonUnsupported(f"a {k.buffer(st.arg).dtype} store beside f32 buffers")
+        #: bytes an element of each buffer takes (its loads: memw, or memb/memh/... extending)
+        self.esize = {b.name: b.dtype.bits // 8 for b in k.buffers}
         if any(i.op != "var" for i in st.src[:-1]) or len({i.arg.name for i in st.src[:-1]}) != len(st.src) - 1:
             raise HexagonUnsupported(f"the f32 store {st.arg} at computed indices")
         names = [i.arg.name for i in st.src[:-1]]
@@ -151,7 +168,7 @@ class ScalarSelector(Selector):
         for buf, n in sorted(self.step.items()):  # every moving pointer, at the end of the body
             moving = [self.ptr[buf]] + [r for (b, _w), r in sorted(self.bases.items()) if b == buf]
             for p in moving if n else ():
-                self.block.add(insn("addi", d=p, u=p, imm=n * self.unroll * 4))
+                self.block.add(insn("addi", d=p, u=p, imm=n * self.unroll * self.esize[buf]))
         if trip == 1:  # `finish` puts a one-trip body in the prologue: it is there already
             self.body.insns = []
         self.block = self.epi
@@ -194,9 +211,9 @@ class ScalarSelector(Selector):
         """The reduction's next step, `combine(acc, term)` as the reference folds it."""
         op = REDUCTIONS[kind]
         if op == "add":
-            return self._op("add", acc, term)
+            return self._op("add", F32, acc, term)
         # max(acc, t) = acc < t ? t : acc; min(acc, t) = t < acc ? t : acc (the op table's)
-        less = self._op("lt", acc, term) if op == "max" else self._op("lt", term, acc)
+        less = self._op("lt", F32, acc, term) if op == "max" else self._op("lt", F32, term, acc)
         return self._mux(less, term, acc)
 
     # -- values ------------------------------------------------------------------------------
@@ -207,22 +224,35 @@ class ScalarSelector(Selector):
             r = self._load(u.arg, self._element(affine(u.src[0]), at))
         elif u.op == "const" and u.dtype == F32:
             r = self.scalar_const(int(np.float32(u.arg).view(np.int32)))
+        elif u.op == "const" and u.dtype in (I32, U32):
+            r = self.scalar_const(int(u.arg))
+        elif u.op == "cast" and u.dtype in (I32, U32) and u.src[0].dtype.is_int and u.src[0].dtype.bits < 32:
+            # A narrower integer sits in its register extended by its own signedness (its load
+            # extends it): the word is already its value.
+            r = self._value(u.src[0], at, memo)
+        elif u.op == "cast" and u.dtype == F32 and u.src[0].dtype.is_int and u.src[0].dtype.bits <= 32:
+            # Narrower integers are exact words (extended), so the signed conversion is theirs.
+            src = u.src[0].dtype
+            r = self._op("cast", I32 if src.bits < 32 or src.signed else U32, self._value(u.src[0], at, memo))
         elif u.op in ("min", "max") and u.dtype == F32:
             a, b = (self._value(s, at, memo) for s in u.src)
             # The op table's definitions: min(a, b) = b < a ? b : a, max(a, b) = a < b ? b : a.
-            r = self._mux(self._op("lt", b, a) if u.op == "min" else self._op("lt", a, b), b, a)
+            r = self._mux(self._op("lt", F32, b, a) if u.op == "min" else self._op("lt", F32, a, b), b, a)
         elif u.op == "where" and u.dtype == F32:
             c, x, y = (self._value(s, at, memo) for s in u.src)
             r = self._mux(c, x, y)
-        elif u.op in ROWS and all(s.dtype == F32 for s in u.src) and u.dtype in (F32, parse_dtype("bool")):
-            r = self._op(u.op, *(self._value(s, at, memo) for s in u.src))
+        elif (u.op, F32) in ROWS and all(s.dtype == F32 for s in u.src) and u.dtype in (F32, parse_dtype("bool")):
+            r = self._op(u.op, F32, *(self._value(s, at, memo) for s in u.src))
+        elif u.op in ("add", "sub", "mul") and u.dtype in (I32, U32):  # words wrap alike either way
+            r = self._op(u.op, I32, *(self._value(s, at, memo) for s in u.src))
         else:
-            raise HexagonUnsupported(f"the f32 op {u.op} ({u.dtype}) on the scalar core")
+            raise HexagonUnsupported(f"the op {u.op} ({u.dtype}) in an f32 kernel on the scalar core")
         memo[u] = r
         return r
 
-    def _op(self, op: str, *args: Reg) -> Reg:
-        row, fields = ROWS[op]
+    def _op(self, op: str, t, *args: Reg) -> Reg:
+        """`op` over operands of type `t`, by its row."""
+        row, fields = ROWS[(op, t)]
         d = self.reg(row.defs[0][1], op)
         self.block.add(insn(row.name, d=d, **dict(zip(fields, args))))
         return d
@@ -244,33 +274,36 @@ class ScalarSelector(Selector):
         if key not in self.loaded:
             base, off = self._address(buf, elem)
             r = self.reg("R", f"{buf}[{elem}]")
-            self.block.add(insn("memw", mem=buf, d=r, p=base, off=off))
+            t = self.k.buffer(buf).dtype
+            self.block.add(insn(_LOADS.get((t.bits, t.signed), "memw"), mem=buf, d=r, p=base, off=off))
             self.loaded[key] = r
         return self.loaded[key]
 
     def _address(self, buf: str, elem: int) -> tuple[Reg, int]:
         """(base register, byte offset) of element `elem` of `buf`: the pointer where the
-        offset is within memw's reach, else a base of its own 4096-byte window."""
-        byte = 4 * elem
-        if -REACH <= byte < REACH:
+        offset is within its load's reach (#s11 scaled by the element: memw 4096 bytes, memh
+        2048, memb 1024), else a base of its own window."""
+        byte = self.esize[buf] * elem
+        reach = REACH // 4 * self.esize[buf]
+        if -reach <= byte < reach:
             return self.ptr[buf], byte
-        window = byte // REACH
+        window = byte // reach
         key = (buf, window)
         if key not in self.bases:
             # Made where it is first needed: the prologue for the loop (the body moves it with
             # the pointer), the epilogue after it (from the pointer where the loop left it).
-            base = self.reg("R", f"{buf}+{window * REACH}")
+            base = self.reg("R", f"{buf}+{window * reach}")
             where = self.pro if self.block is not self.epi else self.epi
-            where.add(insn("addi", d=base, u=self.ptr[buf], imm=window * REACH))
+            where.add(insn("addi", d=base, u=self.ptr[buf], imm=window * reach))
             self.bases[key] = base
-        return self.bases[key], byte - window * REACH
+        return self.bases[key], byte - window * reach
 
 
 def _ops(u: UOp) -> int:
     """Instructions of `u`'s f32 ops outside its reductions (min/max are two)."""
     inside = {n for r in u.toposort() if r.op == "reduce" for n in r.src[0].toposort()}
     return sum(1 + (n.op in ("min", "max")) for n in u.toposort()
-               if n.dtype == F32 and n.op not in ("const", "load", "reduce") and n not in inside)
+               if n.op not in ("const", "load", "reduce") and n not in inside)
 
 
 def _loop_run(names: list[str], sizes: dict, coefs: list[dict]) -> list[str]:

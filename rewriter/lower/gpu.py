@@ -69,6 +69,8 @@ from rewriter.lower.gpu_ops import (
     webgpu_target,
 )
 from rewriter.lower.gpu_pool import _window_direct
+from rewriter.lower.gpu_rows import _warp_rows
+from rewriter.lower.gpu_transpose import _tiled_transpose
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity
@@ -376,7 +378,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul. wgmma-matmul (sm_90a,
 #: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
 STRATEGIES = ("fused-rows", "wgmma-matmul", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
-              "block-reduce", "map")
+              "warp-rows", "block-reduce", "tiled-transpose", "map")
 #: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
 #: = mma.sync with that pipeline.
 MMA_ONLY = "mma"
@@ -463,8 +465,12 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
                 got = _window_direct(lw, st, name, spec, notes)
             elif strat == "window-tiled":
                 got = _window_tiled(lw, st, name, spec, notes)
+            elif strat == "warp-rows":
+                got = _warp_rows(lw, st, name, spec, notes)
             elif strat == "block-reduce":
                 got = _block_reduce(lw, st, name, spec, notes, scratch)
+            elif strat == "tiled-transpose":
+                got = _tiled_transpose(lw, st, name, spec, notes)
             elif strat == "map":
                 got = [_map_launch(lw, st, name, spec, notes)]
             elif strat == "fused-rows":

@@ -105,6 +105,22 @@ def _load_width(body: UOp, rname: str, size: int, spec: GpuSpec) -> int:
     return w
 
 
+def _distinct_rows(body: UOp, rname: str, size: int, par: list) -> bool:
+    """Whether every load moving along the row reads rows of its own: each of its row
+    coefficients at least the row's length (a matrix), or none (gemv's vector, shared by
+    every row). A window that slides with the row (`x[i + k]`) is a stencil, not rows."""
+    own = False
+    for n in body.toposort():
+        if n.op != "load" or not depends(n.src[0], rname):
+            continue
+        a = affine(n.src[0])
+        coefs = [abs(a.get(p, 0)) for p in par if a.get(p, 0)]
+        if any(c < size for c in coefs):
+            return False
+        own = own or bool(coefs)
+    return own
+
+
 def _warp_rows(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     if not spec.shuffles:
         return None  # the group fold is a warp shuffle
@@ -124,6 +140,8 @@ def _warp_rows(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
         return None
     used = {v.arg.name for i in indices for v in i.vars()}
     par = [rd.name for rd in k.ranges if rd.name in used]
+    if not _distinct_rows(body, rname, size, par) or size // w < 2:
+        return None  # overlapping rows (a sliding window) or a row in one load: the map's
     dims = [(lw.range_var(p), k.range(p).size, 1) for p in par]
     rows = math.prod(c for _, c, _ in dims) if dims else 1
     narrow = min(n.dtype.scalar.bits for n in body.toposort() if n.op == "load" and depends(n.src[0], rname)) // 8

@@ -54,8 +54,8 @@ KERNELS = {
     "short_rows_ragged": """kernel s(x: f32[37, 16]) -> (out: f32[37]) {
         r = range(37); j = range(16, reduce)
         out[r] = sum(x[r, j], j) }""",
-    "odd_row_scalar_loads": """kernel s(x: i32[12, 7]) -> (out: i32[12]) {
-        r = range(12); j = range(7, reduce)
+    "odd_row_scalar_loads": """kernel s(x: i32[12, 9]) -> (out: i32[12]) {
+        r = range(12); j = range(9, reduce)
         out[r] = sum(x[r, j], j) }""",
 }
 

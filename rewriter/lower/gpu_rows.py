@@ -51,6 +51,8 @@ from rewriter.lower.program import AccInit, AccUpdate, Store
 MAX_LOADS = 16
 #: A cache line: the bytes one group's load should cover for coalesced warp instructions.
 LINE = 128
+#: The least row (bytes) worth a group of lanes: a DRAM sector.
+SECTOR = 32
 #: Threads a block.
 BLOCK = 256
 
@@ -140,11 +142,13 @@ def _warp_rows(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
         return None
     used = {v.arg.name for i in indices for v in i.vars()}
     par = [rd.name for rd in k.ranges if rd.name in used]
-    if not _distinct_rows(body, rname, size, par) or size // w < 2:
-        return None  # overlapping rows (a sliding window) or a row in one load: the map's
+    narrow = min(n.dtype.scalar.bits for n in body.toposort() if n.op == "load" and depends(n.src[0], rname)) // 8
+    if not _distinct_rows(body, rname, size, par) or size // w < 2 or size * max(1, narrow) < SECTOR:
+        # overlapping rows (a sliding window), a row in one load, or rows shorter than a sector
+        # (a warp of map threads, a row each, reads 32 adjacent rows): the map's
+        return None
     dims = [(lw.range_var(p), k.range(p).size, 1) for p in par]
     rows = math.prod(c for _, c, _ in dims) if dims else 1
-    narrow = min(n.dtype.scalar.bits for n in body.toposort() if n.op == "load" and depends(n.src[0], rname)) // 8
     plan = row_plan(rows, size, w, w * max(1, narrow), spec)
     if plan is None:
         return None

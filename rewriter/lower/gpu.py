@@ -19,11 +19,16 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     memory and computes W adjacent outputs, no shared tile. lower/gpu_pool.py.
   * "window-tiled": sliding-window reductions (convolution, pooling) -> the input footprint
     of a tile of outputs staged in shared memory. lower/gpu_tiles.py.
+  * "warp-rows": row reductions along the contiguous axis (gemv, row sums): a group of G
+    lanes a row, shuffle folds, no shared memory; G and rows a thread by a rule over the row
+    length and count. lower/gpu_rows.py.
   * "block-reduce": a store whose value reduces over one range of at least
     `BLOCK_REDUCE_MIN` elements. One block per output element (or G blocks per element and a
     second launch that combines their partials, when there are too few outputs to fill the
     GPU); each thread folds a strided, vectorized slice, then warp shuffles, shared memory
     across the warps, and thread 0 stores. Here.
+  * "tiled-transpose": 2-D stores reading loads transposed -> padded shared tiles, coalesced
+    on both sides, layout by a cost model with exact bank conflicts. lower/gpu_transpose.py.
   * "map": everything else. The loop program of the store (lower.py, with 16-byte vectors)
     is kept, and its parallel loops are replaced by the global thread id: each thread runs
     one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)

@@ -18,7 +18,9 @@ The shape of a launch, by a cost rule over the row length and the row count (`ro
     row has vectors) while the groups cannot fill the machine (rows x G < SMs x resident
     threads). A row that would still leave lanes with more than `MAX_LOADS` loads each, or
     whose rows cannot fill the machine with whole warps while the row has more vectors than
-    a warp has lanes, is long: a block per row (block-reduce) takes it;
+    a warp has lanes, is long: a block per row (block-reduce) takes it. Rows shorter than a
+    32-byte sector, or read in one load, stay with the map (a warp of map threads reads 32
+    adjacent rows), and so do windows that slide with the row (`x[i + k]`: a stencil);
   * R: rows a thread, the largest power of two (<= 8) dividing the row count that keeps one
     full wave of threads and at most `MAX_LOADS` loads a thread: more loads in flight
     (Little's law: the DRAM latency is covered by bytes in flight), and loads that do not

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rewriter.ir.analysis import affine
+from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import bool_, idx
 from rewriter.ir.uop import UOp, var
 from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, iadd, idiv, ilt, imod, imul
@@ -202,7 +202,7 @@ def _tiled_transpose(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: lis
     if any(n.dtype.scalar.bits // 8 != ein for n in staged):
         return None  # one tile shape for every staged type
     eout = max(1, buf.dtype.bits // 8)
-    flat = lw.simplify(_flat(indices, buf.shape))
+    flat = lw.simplify(flatten(indices, buf.shape))
     fa = affine(flat)
     out_align = math.gcd(fa.get(iname, 0), fa.get(None, 0)) if fa is not None else 1
     got = _choose(ni, nj, ein, eout, load_align or (1 << 20), out_align or (1 << 20), spec)
@@ -257,8 +257,3 @@ def _inside(a, na, b, nb):
     if not conds:
         return None
     return conds[0] if len(conds) == 1 else UOp("and", bool_, tuple(conds))
-
-
-def _flat(indices, shape):
-    from rewriter.ir.analysis import flatten
-    return flatten(indices, shape)

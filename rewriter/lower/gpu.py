@@ -19,11 +19,16 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     memory and computes W adjacent outputs, no shared tile. lower/gpu_pool.py.
   * "window-tiled": sliding-window reductions (convolution, pooling) -> the input footprint
     of a tile of outputs staged in shared memory. lower/gpu_tiles.py.
+  * "warp-rows": row reductions along the contiguous axis (gemv, row sums): a group of G
+    lanes a row, shuffle folds, no shared memory; G and rows a thread by a rule over the row
+    length and count. lower/gpu_rows.py.
   * "block-reduce": a store whose value reduces over one range of at least
     `BLOCK_REDUCE_MIN` elements. One block per output element (or G blocks per element and a
     second launch that combines their partials, when there are too few outputs to fill the
     GPU); each thread folds a strided, vectorized slice, then warp shuffles, shared memory
     across the warps, and thread 0 stores. Here.
+  * "tiled-transpose": 2-D stores reading loads transposed -> padded shared tiles, coalesced
+    on both sides, layout by a cost model with exact bank conflicts. lower/gpu_transpose.py.
   * "map": everything else. The loop program of the store (lower.py, with 16-byte vectors)
     is kept, and its parallel loops are replaced by the global thread id: each thread runs
     one iteration of the vectorized innermost parallel loop (up to 128-bit loads and stores)
@@ -69,6 +74,8 @@ from rewriter.lower.gpu_ops import (
     webgpu_target,
 )
 from rewriter.lower.gpu_pool import _window_direct
+from rewriter.lower.gpu_rows import _warp_rows
+from rewriter.lower.gpu_transpose import _tiled_transpose
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
 from rewriter.lower.lower import _Lowerer, split_identity
@@ -376,7 +383,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul. wgmma-matmul (sm_90a,
 #: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
 STRATEGIES = ("fused-rows", "wgmma-matmul", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
-              "block-reduce", "map")
+              "warp-rows", "block-reduce", "tiled-transpose", "map")
 #: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
 #: = mma.sync with that pipeline.
 MMA_ONLY = "mma"
@@ -463,8 +470,12 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
                 got = _window_direct(lw, st, name, spec, notes)
             elif strat == "window-tiled":
                 got = _window_tiled(lw, st, name, spec, notes)
+            elif strat == "warp-rows":
+                got = _warp_rows(lw, st, name, spec, notes)
             elif strat == "block-reduce":
                 got = _block_reduce(lw, st, name, spec, notes, scratch)
+            elif strat == "tiled-transpose":
+                got = _tiled_transpose(lw, st, name, spec, notes)
             elif strat == "map":
                 got = [_map_launch(lw, st, name, spec, notes)]
             elif strat == "fused-rows":

@@ -157,6 +157,28 @@ def conflicts_brute_force(acc: Access) -> int:
     return worst
 
 
+def conflict_degree(acc: Access) -> int:
+    """`conflicts_brute_force`, evaluated on numpy arrays (every lane and uniform assignment
+    at once): exhaustive and exact, fast enough for a cost model that ranks many layouts
+    (the tiled transpose, lower/gpu_transpose.py). The address function must use only the
+    ops interface's arithmetic, as every access here does."""
+    import numpy as np
+
+    names = [n for n, _ in acc.ranges]
+    grids = np.meshgrid(*[np.arange(s, dtype=np.int64) for _, s in acc.ranges], indexing="ij") if names else []
+    uni = {n: g.reshape(-1, 1) for n, g in zip(names, grids)}
+    lane = np.arange(WARP, dtype=np.int64).reshape(1, -1)
+    words = np.stack([np.broadcast_to(w, np.broadcast_shapes(np.shape(w), (1, WARP)))
+                      for w in _words(IntOps, acc, lane, uni)], axis=-1)  # (assignments, lanes, n)
+    a = words.shape[0]
+    phases = WARP // acc.phase
+    words = words.reshape(a, phases, -1)
+    group = (np.arange(a).reshape(-1, 1, 1) * phases + np.arange(phases).reshape(1, -1, 1)) * BANKS + words % BANKS
+    pairs = np.unique(np.stack([group.ravel(), words.ravel()], axis=1), axis=0)
+    _, counts = np.unique(pairs[:, 0], return_counts=True)
+    return int(counts.max())
+
+
 def conflict_witness(acc: Access, timeout_ms: int = 20000):
     """None if the access is conflict-free for every warp and iteration (Z3 proves it), else
     a dict (lane1, lane2, uniform values) of two lanes that conflict."""

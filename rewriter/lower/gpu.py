@@ -9,6 +9,10 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     the tensor copy engine through mbarrier stages, a producer and two consumer warpgroups,
     any M, N, K (zero-filled boxes, guarded stores). lower/gpu_wgmma.py, PTX by
     backends/ptx_wgmma.py.
+  * "wgmma-conv" (f16 stride-1 KH x KW convolutions over channels-first images summed in f32,
+    on sm_90a; left out with wgmma-matmul): implicit GEMM on wgmma, the image's shifted
+    (x, c) boxes fed by the copy engine, the weights resident in shared memory.
+    lower/gpu_wgmma_conv.py, PTX by backends/ptx_wgmma_conv.py.
   * "mma-matmul" (f16 products summed in f32 that wgmma-matmul does not take; `tensor_cores=False` leaves it
     out): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k) on the tensor cores (mma.sync
     m16n8k16, ldmatrix), checked within `kernel.check.TENSOR_CORE_TOLERANCE`. lower/gpu_mma.py.
@@ -47,6 +51,7 @@ from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
 from rewriter.kernel.validate import validate_kernel
 from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_wgmma import _wgmma_matmul
+from rewriter.lower.gpu_wgmma_conv import _wgmma_conv
 from rewriter.lower.gpu_ops import (
     BLOCK_REDUCE_MIN,
     H100,
@@ -375,7 +380,7 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: mma-matmul applies to f16 products summed in f32 only, on targets with tensor cores
 #: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul. wgmma-matmul (sm_90a,
 #: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
-STRATEGIES = ("fused-rows", "wgmma-matmul", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
+STRATEGIES = ("fused-rows", "wgmma-matmul", "wgmma-conv", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
               "block-reduce", "map")
 #: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
 #: = mma.sync with that pipeline.
@@ -442,10 +447,10 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
     launches: list = []
     order = strategies or STRATEGIES
     if not tensor_cores:
-        order = tuple(s for s in order if s not in ("mma-matmul", "wgmma-matmul"))
+        order = tuple(s for s in order if s not in ("mma-matmul", "wgmma-matmul", "wgmma-conv"))
     elif tensor_cores is not True:  # an mma.sync choice: "mma" or one of its pipelines
         _mma_pipelines(tensor_cores)
-        order = tuple(s for s in order if s != "wgmma-matmul")
+        order = tuple(s for s in order if s not in ("wgmma-matmul", "wgmma-conv"))
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -455,6 +460,8 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
         for strat in order:
             if strat == "wgmma-matmul":
                 got = _wgmma_matmul(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
+            elif strat == "wgmma-conv":
+                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
             elif strat == "mma-matmul":
                 got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":

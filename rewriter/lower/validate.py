@@ -96,7 +96,7 @@ class _Checker:
                 pass
             elif isinstance(s, NativeBody):  # a plan rendered as PTX text: its buffers and types
                 p = s.plan
-                for name, want in ((p.a.buffer, "f16"), (p.b.buffer, "f16"), (p.c_buffer, "f32")):
+                for name, want in p.buffer_types():
                     b = self.buffers.get(name)
                     if b is None or str(b.dtype) != want:
                         self.fail(f"wgmma plan: buffer {name} is {b and b.dtype}, not {want}")

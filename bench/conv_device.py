@@ -102,7 +102,7 @@ def _shapes(text: str) -> dict:
     return {n: tuple(int(x) for x in dims.split(",")) for n, dims in re.findall(r"(\w+): f\d+\[([\d, ]+)\]", text)}
 
 
-def run(code_dir: str, repeat: int, compile_peer: bool) -> int:
+def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> int:
     import torch
     import torch.nn.functional as F
 
@@ -141,7 +141,7 @@ def run(code_dir: str, repeat: int, compile_peer: bool) -> int:
     print("\n| case (C, O, H, W, KH, KW, f16 out) | strategy | max abs err | max err / tol | correct |\n"
           "|---|---|---:|---:|---|")
     for key, d in jobs.items():
-        if not key.startswith("case_"):
+        if not key.startswith("case_") or not ours:
             continue
         img, w, out = inputs(d)
         try:
@@ -185,7 +185,7 @@ def run(code_dir: str, repeat: int, compile_peer: bool) -> int:
         print(f"peer {label}: {s * 1e6:.1f} us, {flops / s / 1e12:.1f} TFLOP/s", flush=True)
     rows = []
     for key, d in jobs.items():
-        if not key.startswith("time_"):
+        if not key.startswith("time_") or not ours:
             continue
         f16_out = "-> (out: f16" in d["text"]
         out = torch.full((o, h - kh + 1, wd - kw + 1), float("nan"), dtype=torch.float16 if f16_out else torch.float32,
@@ -230,11 +230,12 @@ def main(argv=None) -> int:
     ap.add_argument("--code", metavar="DIR")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--no-compile", action="store_true", help="leave torch.compile out")
+    ap.add_argument("--peers-only", action="store_true", help="PyTorch's times only (with torch.compile)")
     args = ap.parse_args(argv)
     if args.prepare:
         prepare(args.prepare)
         return 0
-    return run(args.code, args.repeat, not args.no_compile)
+    return run(args.code, args.repeat, not args.no_compile, not args.peers_only)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,7 @@ def test_model_catches_wrong_descriptors(monkeypatch):
 
 
 @pytest.mark.parametrize("case, why", [
-    ((72, 70, 9, 136, 3, 3), "exceed 227 KB"),  # weights: 2 x 2 x 9 blocks of 8 KB
+    ((72, 70, 4, 16, 3, 3), "exceed 227 KB"),  # weights: 2 x 2 x 9 blocks of 8 KB
     ((12, 8, 9, 24, 3, 3), "input channels"),  # C not a multiple of 8
     ((16, 8, 9, 21, 3, 3), "16-byte aligned"),  # 42-byte image rows
     ((8, 8, 9, 24, 5, 5), "exceed 227 KB"),

@@ -392,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--fp-contract", action="store_true",
                    help="cuda: fuse the tiled matmul's a * b + acc into fma (one rounding; not bit-exact)")
     o.add_argument("--tensor-cores", action=argparse.BooleanOptionalAction, default=None,
-                   help="cuda: f16 matmuls on the tensor cores (the default; mma.sync k16 steps summed in "
+                   help="cuda: f16 and bf16 matmuls on the tensor cores (the default; wgmma or mma.sync k16 steps summed in "
                    "f32 in their own order: checked within rtol/atol 1e-3, not bit-exact); "
                    "--no-tensor-cores: CUDA cores only, the reference's order")
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")

@@ -29,6 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from rewriter.errors import RewriterError
+from rewriter.kernel.reference import portable_array
 
 #: Files that only people write: an output never replaces an existing one of these.
 SOURCE_SUFFIXES = (".ir", ".rules", ".py", ".lark", ".toml", ".md")
@@ -118,12 +119,13 @@ def write_text(path: Path, text: str) -> None:
 def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Arrays as an .npz at exactly `path` (numpy's own `savez` appends `.npz` to a name and
     takes `file` as a keyword, so it is not used): one `<name>.npy` member per array, no
-    pickles, as `np.load` reads them."""
+    pickles, as `np.load` reads them. bf16 arrays are written as float32 (exact): the .npy
+    format has no bf16 type, and would store ml_dtypes' as anonymous 2-byte records (`|V2`)."""
     def fill(f):
         with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
             for name, arr in arrays.items():
                 with z.open(f"{name}.npy", "w", force_zip64=True) as m:
-                    np.lib.format.write_array(m, np.asanyarray(arr), allow_pickle=False)
+                    np.lib.format.write_array(m, portable_array(arr), allow_pickle=False)
     _write(path, fill)
 
 

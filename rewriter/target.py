@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
-from rewriter.dsl.rule import EXPAND, REGROUP, scope_target
+from rewriter.dsl.rule import CHOICE, EXPAND, REGROUP, scope_target
 from rewriter.errors import RewriterError, SourceError
 
 
@@ -34,8 +34,9 @@ class Options:
     vectorize: bool = True  # cpu: vector loops (False: scalar only)
     unroll: int = 1  # cpu: unroll the innermost reduce loop
     fp_contract: bool = False  # cuda: fuse the tiled matmul's a * b + acc into one fma
-    # cuda: f16 matmuls on mma.sync. None (the default) and True: wherever the strategy applies,
-    # its cost model picking the pipeline; a pipeline name ("cp.async", "registers") fixes it;
+    # cuda: f16 and bf16 matmuls on the tensor cores (wgmma, mma.sync). None (the default) and
+    # True: wherever the strategy applies, its cost model picking the pipeline; a pipeline name
+    # ("cp.async", "registers") fixes it;
     # False (`--no-tensor-cores`): CUDA cores only (the tiled matmul, the reference's order).
     tensor_cores: bool | str | None = None
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"
@@ -233,7 +234,8 @@ class TargetRegistry:
         """Every `scope NAME` of the library's rule files names a target of this build: a
         misspelt one would leave its rules applied by no pipeline at all."""
         for rule in library.all_rules():
-            if rule.scope != "portable" and scope_target(rule.scope) not in self._targets:
+            choice_name = rule.scope.split(CHOICE, 1)[1] if CHOICE in rule.scope else None
+            if rule.scope != "portable" and (scope_target(rule.scope) not in self._targets or choice_name == ""):
                 loc = rule.scope_loc or rule.decl.loc
                 try:
                     text = Path(loc.file).read_text()
@@ -241,7 +243,8 @@ class TargetRegistry:
                     text = None
                 raise SourceError(f"unknown scope '{rule.scope}': write 'scope portable', a target "
                                   f"({', '.join(self._targets)}) or a target's expansions "
-                                  f"(TARGET{EXPAND}) or regroupings (TARGET{REGROUP})", loc, text)
+                                  f"(TARGET{EXPAND}), regroupings (TARGET{REGROUP}) or a named choice "
+                                  f"(TARGET{CHOICE}NAME)", loc, text)
 
     def emit_kinds(self) -> tuple[str, ...]:
         seen: list[str] = []

@@ -44,7 +44,8 @@ def pytest_report_header(config):
 
 
 #: The modules whose `slow` tests are opt-in (others in this folder keep their own policy).
-_OPT_IN_SLOW = {"test_semantics_agree.py", "test_dsl.py", "test_ir.py", "test_golden.py"}
+_OPT_IN_SLOW = {"test_semantics_agree.py", "test_dsl.py", "test_ir.py", "test_golden.py",
+                "test_hexagon_op_matrix.py"}
 
 
 def pytest_collection_modifyitems(config, items):

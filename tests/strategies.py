@@ -34,9 +34,11 @@ from hypothesis import strategies as st
 from rewriter.dsl.parser import RuleDecl
 from rewriter.dsl.pattern import SUGAR, Pattern
 from rewriter.errors import SourceLoc
+from rewriter.ir.concrete import finfo, np_float
 from rewriter.ir.dtype import (
     SCALARS,
     DType,
+    bf16,
     bool_,
     f16,
     f32,
@@ -56,14 +58,13 @@ from rewriter.ir.ops import OPS, type_class
 from rewriter.ir.uop import UOp, const, var
 
 INT_DTYPES = (i8, i16, i32, i64, u8, u16, u32, u64)
-FLOAT_DTYPES = (f16, f32, f64)
-#: Every scalar dtype the concrete evaluator can run (bf16 has no numpy type).
+FLOAT_DTYPES = (f16, bf16, f32, f64)
+#: Every scalar dtype the concrete evaluator can run.
 SCALAR_DTYPES = INT_DTYPES + (idx, bool_) + FLOAT_DTYPES
 INTEGRAL_DTYPES = INT_DTYPES + (idx,)
 
 VAR_POOL = ("a", "b", "c")
 
-_NP_FLOAT = {16: np.float16, 32: np.float32, 64: np.float64}
 _NP_UINT = {16: np.uint16, 32: np.uint32, 64: np.uint64}
 
 
@@ -89,8 +90,8 @@ IDX_EDGES = sorted({0, 1, -1, 2, -2, 3, 7, 8, -8, 255, 256, 1 << 16, 1 << 31, -(
 
 
 def float_edges(t: DType) -> list[float]:
-    ft = _NP_FLOAT[t.bits]
-    fi = np.finfo(ft)
+    ft = np_float(t)
+    fi = finfo(ft)
     smallest_sub = float(np.nextafter(ft(0), ft(1)))
     out = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 3.0, 1.5, math.inf, -math.inf, math.nan,
            float(fi.tiny), -float(fi.tiny), smallest_sub, -smallest_sub, float(fi.max), -float(fi.max),
@@ -99,14 +100,13 @@ def float_edges(t: DType) -> list[float]:
            127.5, 128.0, -128.5, -129.0, 255.5, 256.0, -0.75, 32767.5, 32768.0, 65535.0, 65536.0,
            2.0**31, -2.0**31, 2.0**32, 2.0**53 + 2, 2.0**63, -2.0**63, 2.0**64, 1.5 * 2.0**64]
     # Every value exactly representable in the type (f16 can't hold 1e30: that becomes inf).
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return [float(ft(v)) for v in out]
 
 
 def float_bits(t: DType, v) -> int:
     """The IEEE bit pattern of v as a value of float type t."""
-    ft = _NP_FLOAT[t.bits]
-    return int(np.array([v], dtype=ft).view(_NP_UINT[t.bits])[0])
+    return int(np.array([v], dtype=np_float(t)).view(_NP_UINT[t.bits])[0])
 
 
 @functools.lru_cache(maxsize=None)
@@ -122,8 +122,10 @@ def values(t: DType) -> st.SearchStrategy:
                          st.integers(-(1 << 40), 1 << 40), st.integers(-(1 << 70), 1 << 70))
     if t.is_float:
         w = t.bits
+        # bf16: f32 values rounded to it (hypothesis draws IEEE widths only)
+        fl = st.floats(width=32 if t == bf16 else w, allow_nan=True, allow_infinity=True, allow_subnormal=True)
         return st.one_of(st.sampled_from(float_edges(t)),
-                         st.floats(width=w, allow_nan=True, allow_infinity=True, allow_subnormal=True),
+                         fl.map(lambda v, t=t: float(np_float(t)(v))) if t == bf16 else fl,
                          # arbitrary bit patterns: NaN payloads, signalling NaNs, subnormals
                          st.integers(0, (1 << w) - 1).map(lambda b, t=t: _float_from_bits(t, b)))
     raise ValueError(f"no values for {t}")
@@ -132,8 +134,7 @@ def values(t: DType) -> st.SearchStrategy:
 def _float_from_bits(t: DType, b: int) -> float:
     if t.bits == 64:
         return struct.unpack("<d", struct.pack("<Q", b))[0]
-    ft = _NP_FLOAT[t.bits]
-    return float(np.array([b], dtype=_NP_UINT[t.bits]).view(ft)[0])
+    return float(np.array([b], dtype=_NP_UINT[t.bits]).view(np_float(t))[0])
 
 
 # -------------------------------------------------------------------------------------------

@@ -31,11 +31,11 @@ def library():
     return load_library(["rules"])
 
 
-def _mm(m, n, k, a_kfast=True, b_kfast=False, epi="{}"):
+def _mm(m, n, k, a_kfast=True, b_kfast=False, epi="{}", t="f16"):
     a_decl, a_use = (f"{m}, {k}", "a[m, k]") if a_kfast else (f"{k}, {m}", "a[k, m]")
     b_decl, b_use = (f"{n}, {k}", "b[n, k]") if b_kfast else (f"{k}, {n}", "b[k, n]")
     body = epi.format(f"sum(cast<f32>({a_use}) * cast<f32>({b_use}), k)")
-    return parse_kernels(f"""kernel mm(a: f16[{a_decl}], b: f16[{b_decl}]) -> (c: f32[{m}, {n}]) {{
+    return parse_kernels(f"""kernel mm(a: {t}[{a_decl}], b: {t}[{b_decl}]) -> (c: f32[{m}, {n}]) {{
       m = range({m}); n = range({n}); k = range({k}, reduce)
       c[m, n] = {body} }}""")[0]
 

@@ -26,6 +26,7 @@ from rewriter.backends.hexagon.mixed import mixed_body, mixed_problem, project, 
 from rewriter.backends.hexagon.pipeline_emit import pipeline
 from rewriter.backends.hexagon.regalloc import allocate
 from rewriter.backends.hexagon.schedule import check_schedule
+from rewriter.backends.hexagon.select import SelectionRewriter
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import load_kernel, parse_kernels
 from rewriter.kernel.reference import random_inputs
@@ -47,7 +48,7 @@ def library():
 def _body(kernel, library, unroll):
     portable = Rewriter(library.portable())
     simple = kernel.with_stores(portable.normalize(s) for s in kernel.stores)
-    return mixed_body(simple, portable.normalize, Rewriter(library.target_rules("hexagon")), unroll)
+    return mixed_body(simple, portable.normalize, SelectionRewriter(library), unroll)
 
 
 def _run_picks(kernel, body, picks, seed):

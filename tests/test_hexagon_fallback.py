@@ -48,9 +48,10 @@ FALLBACKS = {
     "division": """kernel k(x: i32[300], d: i32[300]) -> (q: i32[300]) {
       i = range(300)
       q[i] = x[i] / (d[i] % 7 + 9) }""",
-    "nest_3d": """kernel k(x: i16[5, 6, 40]) -> (out: i32[5, 40]) {
-      a = range(5); c = range(40); b = range(6, reduce)
-      out[a, c] = sum(cast<i32>(x[a, b, c]) * 3, b) }""",
+    "concat": """kernel k(a: u8[30], b: u8[50]) -> (out: u8[80]) {
+      i = range(30); j = range(50)
+      out[i] = a[i]
+      out[j + 30] = b[j] }""",
     "strided": """kernel k(x: u8[1800]) -> (out: u8[200]) {
       i = range(200)
       out[i] = max(x[i * 9], x[i * 9 + 2]) }""",

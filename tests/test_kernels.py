@@ -94,6 +94,9 @@ BAD_KERNELS = [
      "reads it at another index"),
     ("kernel a(x: i8[16]) -> (y: i8[16]) { i = range(16) k = range(16, reduce) y[i] = x[i] "
      "y[i] = sum(y[k], k) }", "reads it at another index"),
+    # a divisor that is always zero: no element of the kernel is defined
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i / 0] }", "division by zero"),
+    ("kernel a(x: u8[4]) -> (y: u8[4]) { i = range(4) y[i] = x[i] % 0 }", "remainder by zero"),
 ]
 
 

@@ -56,15 +56,29 @@ def test_files_declare_their_scope(library):
     assert scopes.pop("hexagon-regroup.rules") == {"hexagon-regroup"}
     assert scopes.pop("cuda.rules") == {"cuda"}
     assert scopes.pop("webgpu.rules") == {"webgpu"}
+    assert scopes.pop("hexagon-choice-vtmpy.rules") == {"hexagon-choice-vtmpy"}
+    assert scopes.pop("hexagon-choice-widened.rules") == {"hexagon-choice-widened"}
+    assert scopes.pop("hexagon-choice-narrowed.rules") == {"hexagon-choice-narrowed"}
     assert all(s == {PORTABLE} for s in scopes.values()), scopes
-    assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand", "hexagon-regroup"]  # ORDER's
+    assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand", "hexagon-regroup",
+                               "hexagon-choice-vtmpy", "hexagon-choice-widened", "hexagon-choice-narrowed"]
+    # Choices are their own views too, named by the file's scope; no other target has one.
+    assert list(library.choices("hexagon")) == ["vtmpy", "widened", "narrowed"] and library.choices("cuda") == {}
+    assert [r.name for r in library.choices("hexagon")["vtmpy"]] == ["hvx-vtmpy-sum3-h", "hvx-vtmpy-sum3-uh"]
+    assert not {r.name for r in library.target_rules("hexagon")} & {
+        r.name for r in library.target_rules("hexagon-choice-widened")}
     # Expansions are their own view: the selector's normalizing rules never include them.
     assert "hvx-mul-w" not in {r.name for r in library.target_rules("hexagon")}
     assert not {r.name for r in library.target_rules("hexagon")} & {
         r.name for r in library.target_rules("hexagon-regroup")}  # a lone product stays a product
-    assert [r.name for r in library.target_rules("hexagon-expand")] == [
+    assert [r.name for r in library.target_rules("hexagon-expand")][:30] == [
         "hvx-mul-w-bytes-ub", "hvx-mul-w-bytes-b", "hvx-mul-w-bytes-uu", "hvx-mul-uw-bytes-uu",
-        "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const"]
+        "hvx-mul-w", "hvx-mul-uw", "hvx-div-u16-const", "hvx-div-u32-const", "hvx-div-even-const",
+        "hvx-neg-sub", "hvx-le-not", "hvx-ne-not", "hvx-where-not",
+        *(f"hvx-where-{op}-{w}" for pair in (("bytes-h", "bytes-uh"), ("narrow-w", "narrow-uw"),
+                                             ("h-bytes", "uh-bytes"), ("w-narrow", "uw-narrow"))
+          for op in ("lt", "eq") for w in pair),
+        "hvx-vtmpy3-adds"]  # (then the op matrix's: tests/test_hexagon_op_matrix.py)
     assert library.by_name("wgsl-zext-u8").target == "webgpu"
     assert library.by_name("mul-mod-factor").scope == PORTABLE  # moved to divmod.rules
 
@@ -219,8 +233,10 @@ def test_renaming_a_rule_file_is_an_error_until_the_manifest_says_so(tmp_path, l
 
 
 def test_project_manifests_list_every_file():
-    assert [p.name for p in read_manifest(RULES)][-5:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
-                                                           "hexagon-expand.rules", "hexagon-regroup.rules"]
+    assert [p.name for p in read_manifest(RULES)][-8:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
+                                                           "hexagon-expand.rules", "hexagon-regroup.rules",
+                                                           "hexagon-choice-vtmpy.rules", "hexagon-choice-widened.rules",
+                                                           "hexagon-choice-narrowed.rules"]
     assert len(read_manifest(REPO / "verify" / "known-bad")) == len(list((REPO / "verify/known-bad").glob("*.rules")))
 
 

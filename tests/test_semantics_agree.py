@@ -46,13 +46,16 @@ DOMAINS = (Z3BVDomain, Z3IntDomain)
 
 
 def expect_not_encodable_int(term: UOp) -> bool:
-    """Whether Z3IntDomain must refuse the term: bitwise ops and shifts at fixed-width integer
-    types, and bitcast at any type."""
+    """Whether Z3IntDomain must refuse the term: bitwise ops at fixed-width integer types,
+    shifts there by an amount that mentions a variable (one with none is a multiplication or
+    a floor division by 2^k), and bitcast at any type."""
     for n in term.toposort():
         if n.op in ("var", "const"):
             continue
         if n.op == "bitcast":
             return True
+        if n.op in ("shl", "shr") and operand_type(n).is_int and not n.src[1].vars():
+            continue
         if not OPS[n.op].encodable_int and operand_type(n).is_int:
             return True
     return False

@@ -168,6 +168,21 @@ def test_per_const_enumerates_only_the_constants_the_precondition_allows():
     assert (unbounded.status, unbounded.note) == ("n/a", f"{1 << 32} constant combinations")
 
 
+def test_per_const_int_settles_word_division_by_a_magic_multiply():
+    """x / C at u32 against mulhi by Granlund-Montgomery's magic number: bit-blasting stalls,
+    over Ints with each divisor in place (the shift by log2(C) + 32 a floor division) every
+    divisor is linear; an off-by-one magic is a counterexample, confirmed by the evaluator."""
+    magic = "mulhi(x, cast<u32>((1 << (cast<u64>(log2(C)) + 32)) / cast<u64>(C) + {k})) >> log2(C)"
+    pre = (" if 2 < C && C <= 40 && !is_pow2(C) && ((1 << (cast<u64>(log2(C)) + 32)) / cast<u64>(C) + 1)"
+           " * cast<u64>(C) - (1 << (cast<u64>(log2(C)) + 32)) <= (1 << cast<u64>(log2(C)))\n")
+    good = instances("rule r: x:u32 / C => " + magic.format(k=1) + pre)[0]
+    assert strategies.per_const_int(good, 500_000).status == "proven"
+    bad = strategies.per_const_int(instances("rule r: x:u32 / C => " + magic.format(k=2) + pre)[0], 500_000)
+    assert bad.status == "counterexample"
+    x, c = bad.inputs["x"], bad.inputs["C"]
+    assert x // c != (x * ((1 << (32 + c.bit_length() - 1)) // c + 2) >> 32) >> (c.bit_length() - 1)
+
+
 def test_per_const_counts_constants_without_overflow():
     out = strategies.per_const(instances("rule r [i64]: x + C => C + x\n")[0], 1000)
     assert (out.status, out.note) == ("n/a", f"{1 << 64} constant combinations")
@@ -231,7 +246,7 @@ def test_no_check_leaves_a_z3_context_alive():
     (runner.py): a context left alive would change the next checks' work (HISTORY_RULE)."""
     text = (HISTORY_RULE + RULES  # Int and bitvector proofs, counterexamples (int, float)
             + "rule per-const [i8]: (x * C) / C => x if C == 1\n"  # per-const, exhaustive
-            + "rule r [bf16]: x + 0.0 => x\n")  # unknown: a counterexample Z3 alone finds
+            + "rule r [f32]: exp2(x + 0.0) => exp2(x)\n")  # unknown: a counterexample Z3 alone finds
     before = _live_contexts()
     outcomes = [strategies.run_portfolio(i, 10.0) for i in instances(text)]
     assert {o.status for o in outcomes} == {"proven", "counterexample", "unknown"}
@@ -253,12 +268,19 @@ def test_cli_reports_an_error_and_exits_1(crash_ops, tmp_path, capsys):
 # ------------------------------------------------------------------------------------------
 # Notes of unknown instances say what happened
 # ------------------------------------------------------------------------------------------
-def test_bf16_unknown_note_says_it_cannot_be_confirmed():
+def test_bf16_counterexamples_are_confirmed_and_bf16_is_enumerated():
+    """bf16 runs in the concrete evaluator (ml_dtypes): Z3's counterexample -0.0 + 0.0 = +0.0
+    is confirmed, and a lone bf16 is enumerated (2^16 values) as a lone f16 is, so a rule Z3
+    cannot decide (exp2 is uninterpreted there) is proven; at f32 it stays unknown, and the
+    note says why Z3's counterexample is not confirmed."""
     out = strategies.run_portfolio(instances("rule r [bf16]: x + 0.0 => x\n")[0], 10.0)
+    assert out.status == "counterexample" and float(out.inputs["x"]) == 0.0
+    out = strategies.run_portfolio(instances("rule r [bf16]: exp2(x + 0.0) => exp2(x)\n")[0], 10.0)
+    assert (out.status, out.strategy) == ("proven", "exhaustive")
+    out = strategies.run_portfolio(instances("rule r [f32]: exp2(x + 0.0) => exp2(x)\n")[0], 10.0)
     assert out.status == "unknown"
     assert "smt-bv found a counterexample (x=-0.0)" in out.note
-    assert "bf16 has no concrete evaluator, Z3 only" in out.note
-    assert "exp2" not in out.note
+    assert "float exp2/log2 are uninterpreted in Z3" in out.note
     assert out.note.count("smt-bv found") == 1  # the longer rerun's identical note is not repeated
 
 

@@ -4,11 +4,25 @@ Every entry reproduces the op table's semantics exactly where they are defined: 
 UB and poison rules (division by zero, shift amounts, nsw/nuw/exact, fptosi out of range)
 coincide with ours, so the flags carry over unchanged. Float min/max are emitted as the
 compare-and-select our semantics define, not as LLVM's minnum.
+
+bf16 is carried as its bits (`i16`: llvm_round.py says why) and computed in f32, one
+rounding back to bf16 a result (`_bf16`): every entry of the table takes it so.
 """
 from __future__ import annotations
 
+import ml_dtypes
+import numpy as np
 from llvmlite import ir
 
+from rewriter.backends.llvm_round import (
+    BF16_CANONICAL_NAN,
+    bf16_fma,
+    bf16_to_f32,
+    f32_to_bf16,
+    f64_to_bf16,
+    f64_to_f32_round_to_odd,
+    int_to_bf16,
+)
 from rewriter.errors import RewriterError
 from rewriter.ir import dtype as dt
 from rewriter.ir.dtype import DType
@@ -16,6 +30,18 @@ from rewriter.ir.dtype import DType
 
 class EmitError(RewriterError):
     pass
+
+
+def is_bf16(t: DType) -> bool:
+    s = t.scalar
+    return s.is_float and s.ebits == 8 and s.bits == 16
+
+
+def bf16_bits(v) -> int:
+    """The bits of the bf16 nearest `v` (one rounding, to even), NaN canonical."""
+    if np.isnan(float(v)):
+        return BF16_CANONICAL_NAN
+    return int(np.array(float(v), dtype=ml_dtypes.bfloat16).view(np.uint16))
 
 
 def llvm_type(t: DType) -> ir.Type:
@@ -26,9 +52,9 @@ def llvm_type(t: DType) -> ir.Type:
         base = ir.IntType(64)
     elif s.is_int:
         base = ir.IntType(s.bits)
+    elif is_bf16(s):
+        base = ir.IntType(16)  # the bits (llvm_round.py)
     elif s.is_float:
-        if s.ebits == 8 and s.bits == 16:
-            raise EmitError("bf16 has no LLVM emitter yet")
         base = {16: ir.HalfType(), 32: ir.FloatType(), 64: ir.DoubleType()}[s.bits]
     else:
         raise EmitError(f"no LLVM type for {t}")
@@ -42,10 +68,10 @@ def storage_type(t: DType) -> ir.Type:
 
 def _suffix(t: DType) -> str:
     s = t.scalar
-    if s.is_float:
+    if s.is_float and not is_bf16(s):
         base = {16: "f16", 32: "f32", 64: "f64"}[s.bits]
     else:
-        base = f"i{64 if s.is_idx else (1 if s.is_bool else s.bits)}"
+        base = f"i{64 if s.is_idx else (1 if s.is_bool else s.bits)}"  # bf16: its i16 bits
     return f"v{t.lanes}{base}" if t.lanes > 1 else base
 
 
@@ -62,7 +88,9 @@ def intrinsic(b: ir.IRBuilder, name: str, t: DType, args, ret: DType | None = No
 
 def const_value(t: DType, v):
     lt = llvm_type(t.scalar)
-    if t.scalar.is_float:
+    if is_bf16(t):
+        c = ir.Constant(lt, bf16_bits(v))
+    elif t.scalar.is_float:
         c = ir.Constant(lt, float(v))
     elif t.scalar.is_bool:
         c = ir.Constant(lt, int(bool(v)))
@@ -180,7 +208,7 @@ def _cast(b, node, t, a):
         if d.bits > s.bits:
             return b.fpext(a, ld)
         if s.bits == 64 and d.bits == 16:
-            return b.fptrunc(_f64_to_f32_round_to_odd(b, src, a), ld)
+            return b.fptrunc(f64_to_f32_round_to_odd(b, a), ld)
         return b.fptrunc(a, ld)
     if s.is_float:
         return (b.fptosi if d.signed or d.is_idx else b.fptoui)(a, ld)
@@ -191,25 +219,6 @@ def _cast(b, node, t, a):
     if dw == sw:
         return a
     return (b.sext if _signed(src) else b.zext)(a, ld)
-
-
-def _f64_to_f32_round_to_odd(b, t: DType, a):
-    """f64 -> f32 rounding to odd, so that a following f32 -> f16 rounding is the correctly
-    rounded f64 -> f16 (f32 keeps 24 >= 2 * 11 + 2 bits, Boldo & Melquiond 2008). LLVM would
-    call compiler-rt's __truncdfhf2 for a direct fptrunc, which MCJIT cannot resolve, and
-    two plain roundings (f64 -> f32 -> f16) are wrong for some ties."""
-    f32, i32 = (dt.f32.vec(t.lanes), dt.i32.vec(t.lanes)) if t.lanes > 1 else (dt.f32, dt.i32)
-    near = b.fptrunc(a, llvm_type(f32))
-    back = b.fpext(near, llvm_type(t))
-    inexact = b.fcmp_ordered("!=", back, a)  # false for NaN: NaN passes through unchanged
-    bits = b.bitcast(near, llvm_type(i32))
-    even = b.icmp_unsigned("==", b.and_(bits, const_value(i32, 1)), const_value(i32, 0))
-    # A rounding away from zero (|near| > |a|) steps the magnitude down, else up; this also
-    # turns an overflow to inf into FLT_MAX and an underflow to 0 into the smallest subnormal.
-    away = b.fcmp_ordered(">", intrinsic(b, "fabs", t, [back]), intrinsic(b, "fabs", t, [a]))
-    step = b.select(away, const_value(i32, -1), const_value(i32, 1))
-    step = b.select(b.and_(inexact, even), step, const_value(i32, 0))
-    return b.bitcast(b.add(bits, step), llvm_type(f32))
 
 
 def _bitcast(b, node, t, a):
@@ -232,7 +241,7 @@ def _fma(b, node, t, x, y, z):
     # and then to f16 gives the correctly rounded result.
     wide = dt.f64.vec(t.lanes) if t.lanes > 1 else dt.f64
     w = [b.fpext(v, llvm_type(wide)) for v in (x, y, z)]
-    return b.fptrunc(_f64_to_f32_round_to_odd(b, wide, intrinsic(b, "fma", wide, w)), llvm_type(t))
+    return b.fptrunc(f64_to_f32_round_to_odd(b, intrinsic(b, "fma", wide, w)), llvm_type(t))
 
 
 def _log2(b, node, t, a):
@@ -257,6 +266,51 @@ def _nullary(which):
     return emit
 
 
+# -- bf16 (llvm_round.py): computed in f32, one rounding back ------------------------------------
+def _f32_like(t: DType) -> DType:
+    return dt.f32.vec(t.lanes) if t.lanes > 1 else dt.f32
+
+
+def _bf16_cast(b, node, t, a):
+    dst, src = node.dtype, t
+    if src.scalar == dst.scalar:
+        return a
+    if is_bf16(src):  # exact in f32, then f32's own cast
+        return _cast(b, node, _f32_like(src), bf16_to_f32(b, a))
+    s = src.scalar
+    if s.is_float and s.bits == 64:
+        return f64_to_bf16(b, a)
+    if s.is_float:  # f16, f32: exact in f32
+        return f32_to_bf16(b, a if s.bits == 32 else b.fpext(a, llvm_type(_f32_like(src))))
+    if s.is_bool:
+        return f32_to_bf16(b, b.uitofp(a, llvm_type(_f32_like(src))))
+    return int_to_bf16(b, a, _signed(src))
+
+
+def _bf16_bitcast(b, node, t, a):
+    if not is_bf16(t):  # integer bits -> bf16: the bits themselves
+        return b.bitcast(a, llvm_type(node.dtype))
+    nan = b.fcmp_unordered("uno", *(bf16_to_f32(b, a),) * 2)
+    return b.bitcast(b.select(nan, const_value(t, float("nan")), a), llvm_type(node.dtype))
+
+
+def _bf16(op: str, fn):
+    """The table's entry for `op`, taking bf16 operands (i16 bits) too: casts, bitcasts and
+    fma by their own rules; `where` selects the bits as they are; every other op on f32
+    values, its bf16 result rounded back once."""
+    special = {"cast": _bf16_cast, "bitcast": _bf16_bitcast,
+               "fma": lambda b, node, t, x, y, z: bf16_fma(b, x, y, z)}
+
+    def emit(b, node, t, *args):
+        if op == "cast" and (is_bf16(t) or is_bf16(node.dtype)) or op in special and is_bf16(t):
+            return special[op](b, node, t, *args)
+        if not is_bf16(t) or op == "where":
+            return fn(b, node, t, *args)
+        r = fn(b, node, _f32_like(t), *(bf16_to_f32(b, a) for a in args))
+        return f32_to_bf16(b, r) if is_bf16(node.dtype) else r
+    return emit
+
+
 #: op -> emitter(builder, node, operand type, *operand values)
 EMIT = {
     "add": _arith("add", "fadd"), "sub": _arith("sub", "fsub"), "mul": _arith("mul", "fmul"),
@@ -276,3 +330,4 @@ EMIT = {
     "is_pow2": _is_pow2,
     "int_max": _nullary("int_max"), "int_min": _nullary("int_min"), "bits": _nullary("bits"),
 }
+EMIT = {op: _bf16(op, fn) for op, fn in EMIT.items()}

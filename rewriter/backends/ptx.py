@@ -13,7 +13,8 @@ statements and values of lower/gpu_program.py:
   ldmatrix -> llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4{.trans}.b16 (4 x i32 -> <8 x half>)
   mma      -> llvm.nvvm.mma.m16n8k16.row.col.f32.f32 (f16 A/B as <2 x half> pairs, f32 C/D):
               mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 (LLVM's IntrinsicsNVVM.td names
-              the f16-input variants by their D and C types)
+              the f16-input variants by their D and C types); bf16 A/B (i16 bits) through
+              llvm.nvvm.mma.m16n8k16.row.col.bf16 as i32 pairs: ...f32.bf16.bf16.f32
   CopyAsync / CopyCommit / CopyWait -> llvm.nvvm.cp.async.cg.shared.global.16,
               llvm.nvvm.cp.async.commit.group, llvm.nvvm.cp.async.wait.group
 
@@ -41,7 +42,7 @@ from llvmlite import ir
 
 from rewriter.backends.idx_width import I64Widths
 from rewriter.backends.llvm_emit import ProgramEmitter
-from rewriter.backends.llvm_ops import EmitError, llvm_type, storage_type
+from rewriter.backends.llvm_ops import EmitError, is_bf16, llvm_type, storage_type
 from rewriter.backends.llvm_tools import binding, optimize
 from rewriter.errors import ToolchainError
 from rewriter.ir.analysis import affine, index_alignment
@@ -321,21 +322,31 @@ class LaunchEmitter(ProgramEmitter):
         return self.b.bitcast(vec, llvm_type(u.dtype))
 
     def mma(self, u):
-        """D = A B + C of the warp: A as four <2 x half>, B as two, C and D four floats."""
+        """D = A B + C of the warp: A as four <2 x half>, B as two, C and D four floats; bf16
+        A and B (i16 bits here: llvm_round.py) as four and two i32, as NVVM's bf16 variant
+        takes them."""
         a, b, c = (self.value(s) for s in u.src)
+        f32 = ir.FloatType()
+        cs = [self.b.extract_element(c, ir.Constant(_I32, i)) for i in range(4)]
+        if is_bf16(u.src[0].dtype):
+            regs = [self.b.bitcast(a, ir.VectorType(_I32, 4)), self.b.bitcast(b, ir.VectorType(_I32, 2))]
+            args = [self.b.extract_element(r, ir.Constant(_I32, i)) for r in regs for i in range(r.type.count)]
+            d = self._call("llvm.nvvm.mma.m16n8k16.row.col.bf16", ir.LiteralStructType([f32] * 4), args + cs)
+            return self._vector4(d)
         half2 = ir.VectorType(ir.HalfType(), 2)
 
         def pairs(v, n):
             return [self.b.shuffle_vector(v, ir.Constant(v.type, ir.Undefined),
                                           ir.Constant(ir.VectorType(_I32, 2), [2 * i, 2 * i + 1])) for i in range(n)]
 
-        f32 = ir.FloatType()
-        cs = [self.b.extract_element(c, ir.Constant(_I32, i)) for i in range(4)]
         fn_name = "llvm.nvvm.mma.m16n8k16.row.col.f32.f32"
         args = pairs(a, 4) + pairs(b, 2) + cs
         assert all(x.type == half2 for x in args[:6])
-        d = self._call(fn_name, ir.LiteralStructType([f32] * 4), args)
-        out = ir.Constant(ir.VectorType(f32, 4), ir.Undefined)
+        return self._vector4(self._call(fn_name, ir.LiteralStructType([f32] * 4), args))
+
+    def _vector4(self, d):
+        """The four floats of an mma's result struct as a <4 x float>."""
+        out = ir.Constant(ir.VectorType(ir.FloatType(), 4), ir.Undefined)
         for i in range(4):
             out = self.b.insert_element(out, self.b.extract_value(d, i), ir.Constant(_I32, i))
         return out

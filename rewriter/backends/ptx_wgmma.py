@@ -170,7 +170,7 @@ def _consumer(t: _Text, p: WgmmaPlan) -> None:
             t(f"or.b32 {lo}, {lo}, {(lbo >> 4) << 16};")
         t("mov.b64 %rd3, {%r27, %r28};")
         t("mov.b64 %rd4, {%r32, %r29};")
-        t(f"wgmma.mma_async.sync.aligned.m64n{p.bn}k16.f32.f16.f16 {{{accs}}}, %rd3, %rd4, %p7, 1, 1, {a_tr}, {b_tr};")
+        t(f"wgmma.mma_async.sync.aligned.m64n{p.bn}k16.f32.{p.dtype}.{p.dtype} {{{accs}}}, %rd3, %rd4, %p7, 1, 1, {a_tr}, {b_tr};")
     t("wgmma.commit_group.sync.aligned;")
     t("wgmma.wait_group.sync.aligned 0;")
     # The stage's operands have been read: one arrival a warp hands it back to the producer.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rewriter.dsl.rule import RuleLibrary
+from rewriter.dsl.rule import CHOICE, RuleLibrary, scope_target
 from rewriter.ir.ops import commutes
 from rewriter.ir.uop import UOp
 
@@ -56,18 +56,29 @@ def _generalizes(p: UOp, t: UOp, pc, tc, b: dict) -> bool:
 
 def find_shadowed(library) -> list[Shadowing]:
     """The shadowed rules of a `RuleLibrary`, every scope of it: each set of rules a
-    pipeline applies together is checked (the portable rules, and the portable rules with
-    each target's), so a target's rule is never compared with another target's. Any other
-    iterable of rules is checked as one ordered set."""
+    pipeline applies together is checked (the portable rules; the portable rules with each
+    target's; a target's expansions or regroupings alone, as its selector applies them; a
+    choice's rules ahead of its target's), so a target's rule is never compared with another
+    target's. Any other iterable of rules is checked as one ordered set."""
     if not isinstance(library, RuleLibrary):
         return _shadowed(list(library))
     out, seen = [], set()
-    for view in [library.portable()] + [library.for_target(t) for t in library.targets]:
+    for view in [library.portable()] + [_applied_with(library, t) for t in library.targets]:
         for s in _shadowed(list(view)):
             if (s.shadowed.name, s.winner.name) not in seen:
                 seen.add((s.shadowed.name, s.winner.name))
                 out.append(s)
     return out
+
+
+def _applied_with(library: RuleLibrary, scope: str) -> list:
+    """The rules a pipeline applies together with scope `scope`'s, in priority order."""
+    target = scope_target(scope)
+    if scope == target:
+        return list(library.for_target(scope))
+    if CHOICE in scope:
+        return list(library.target_rules(scope)) + list(library.target_rules(target))
+    return list(library.target_rules(scope))
 
 
 def _shadowed(rules) -> list[Shadowing]:

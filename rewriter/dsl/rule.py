@@ -46,11 +46,17 @@ EXPAND = "-expand"
 REGROUP = "-regroup"
 #: The scope suffixes a target's rule file may declare after the target's name.
 SCOPE_SUFFIXES = (EXPAND, REGROUP)
+#: The infix of a target's *choice* scopes (`scope hexagon-choice-vtmpy`): each such file is
+#: one named alternative the target's search may apply on top of its rules or not (the
+#: global scheduler compiles both and keeps the faster, or lets the solver pick per copy).
+CHOICE = "-choice-"
 
 
 def scope_target(scope: str) -> str:
-    """The target a scope belongs to (`hexagon` for hexagon, hexagon-expand and
-    hexagon-regroup); a portable scope is its own."""
+    """The target a scope belongs to (`hexagon` for hexagon, hexagon-expand,
+    hexagon-regroup and every hexagon-choice-NAME); a portable scope is its own."""
+    if CHOICE in scope:
+        return scope.split(CHOICE, 1)[0]
     for suffix in SCOPE_SUFFIXES:
         if scope.endswith(suffix):
             return scope.removesuffix(suffix)
@@ -150,6 +156,13 @@ class RuleLibrary:
     def target_rules(self, target: str) -> "RuleLibrary":
         """Only `target`'s rules, in priority order (e.g. the Hexagon selector's library)."""
         return self._view(target)
+
+    def choices(self, target: str) -> dict[str, "RuleLibrary"]:
+        """`target`'s choice scopes (`scope TARGET-choice-NAME`): NAME -> its rules, in
+        priority order (the order of the files in the manifest)."""
+        prefix = target + CHOICE
+        names = dict.fromkeys(r.scope.removeprefix(prefix) for r in self.all_rules() if r.scope.startswith(prefix))
+        return {name: self._view(prefix + name) for name in names}
 
     def by_name(self, name: str) -> Rule:
         for r in self.all_rules():
@@ -341,7 +354,7 @@ def _comment_groups(lines) -> list[str]:
 
 
 __all__ = ["Rule", "RuleLibrary", "load_library", "build_rules", "read_manifest", "rule_files",
-           "PORTABLE", "MANIFEST", "format_rule", "format_rules",
+           "PORTABLE", "MANIFEST", "CHOICE", "format_rule", "format_rules",
            "format_rules_keeping_comments",
            "Pattern", "check_bindings"]
 

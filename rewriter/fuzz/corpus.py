@@ -24,7 +24,7 @@ from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import Buffer, Kernel, RangeDecl
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.printer import format_kernel
-from rewriter.kernel.reference import KernelRunError, numpy_dtype, run_reference
+from rewriter.kernel.reference import KernelRunError, numpy_dtype, portable_array, run_reference
 
 MAX_GRID = 1 << 16
 
@@ -54,7 +54,7 @@ def write_new(path: Path, text: str) -> None:
 
 def write_inputs(path: Path, inputs: dict) -> None:
     with open(path, "xb") as f:
-        np.savez(f, **inputs)
+        np.savez(f, **{k: portable_array(v) for k, v in inputs.items()})
 
 
 def quote_rules(rules) -> str:

@@ -38,7 +38,7 @@ from rewriter.kernel.printer import format_kernel
 
 #: Element types of kernel buffers (no idx: buffers hold storable scalars).
 KERNEL_DTYPES = (dt.i32, dt.u8, dt.i8, dt.i16, dt.u16, dt.u32, dt.i64, dt.u64, dt.f32, dt.f16, dt.f64,
-                 dt.bool_)
+                 dt.bool_, dt.bf16)
 NUMERIC_DTYPES = tuple(t for t in KERNEL_DTYPES if not t.is_bool)
 PAR_SIZES = (1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 128)
 RED_SIZES = (1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 32, 33)
@@ -237,6 +237,10 @@ class KernelTermBuilder(TermBuilder):
                 return const(t, c)
             if k == 1:
                 return UOp("max", t, (self.term(t, depth), const(t, draw(st.integers(1, 3)))))
+            d = self.term(t, depth)
+            # (a divisor the range analysis shows is always 0 is a kernel error the parser
+            # rejects; a data-dependent zero stays, the reference reports it when it runs)
+            return UOp("max", t, (d, const(t, 1))) if ranges(d)[d] == (0, 0) else d
         if t.is_int and pos == 1 and op in ("shl", "shr"):
             k = draw(st.integers(0, 3))
             if k == 0:

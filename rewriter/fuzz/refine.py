@@ -19,7 +19,7 @@ import numpy as np
 
 from rewriter.fuzz.terms import TermCase
 from rewriter.fuzz.values import term_samples
-from rewriter.ir.concrete import ConcreteDomain
+from rewriter.ir.concrete import ConcreteDomain, np_float
 from rewriter.ir.interp import interpret
 from rewriter.ir.printer import format_uop
 from rewriter.ir.uop import UOp
@@ -34,8 +34,7 @@ def TracingRewriter(library, **kw) -> Rewriter:
 def show_value(t, v) -> str:
     if t.is_float:
         f = float(v)
-        bits = int(np.array([v], dtype={16: np.float16, 32: np.float32, 64: np.float64}[t.bits])
-                   .view({16: np.uint16, 32: np.uint32, 64: np.uint64}[t.bits])[0])
+        bits = int(np.array([v], dtype=np_float(t)).view({16: np.uint16, 32: np.uint32, 64: np.uint64}[t.bits])[0])
         return f"{f!r} (0x{bits:0{t.bits // 4}x})"
     if t.is_bool:
         return "true" if bool(v) else "false"

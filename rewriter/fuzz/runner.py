@@ -177,7 +177,7 @@ def make_modes(config: FuzzConfig, library) -> list:
 
 
 def parse_types(names) -> tuple:
-    """`["i32", "f32,u8"]` -> DTypes; only scalar types the evaluator runs (not bf16)."""
+    """`["i32", "f32,u8"]` -> DTypes; only scalar types the evaluator runs."""
     out = []
     for spec in names or []:
         for name in str(spec).split(","):

@@ -126,7 +126,8 @@ def simplify_with_stats(kernel: Kernel, library):
 
 
 def default_tolerance(t) -> tuple[float, float]:
-    """Float comparison tolerance: f16 has ~3 significant digits; the rest as `compare`."""
+    """Float comparison tolerance: f16 has ~3 significant digits, bf16 ~2 (compare's floor for
+    bf16 outputs, BF16_TOLERANCE, applies on top); the rest as `compare`."""
     return (1e-2, 1e-2) if t.bits == 16 else (1e-4, 1e-5)
 
 

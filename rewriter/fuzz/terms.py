@@ -30,7 +30,7 @@ from rewriter.rewrite.engine import fold_constant
 from rewriter.rewrite.matcher import substitute
 
 INT_DTYPES = dt.INT_TYPES
-FLOAT_DTYPES = (dt.f16, dt.f32, dt.f64)  # bf16 has no numpy type: the evaluator cannot run it
+FLOAT_DTYPES = (dt.f16, dt.bf16, dt.f32, dt.f64)
 #: Every scalar type the concrete evaluator runs: the types terms are generated at.
 TERM_DTYPES = INT_DTYPES + (dt.idx, dt.bool_) + FLOAT_DTYPES
 VAR_POOL = ("a", "b", "c")

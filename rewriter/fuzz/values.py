@@ -12,13 +12,12 @@ import math
 
 import numpy as np
 
-from rewriter.ir.concrete import ConcreteDomain
+from rewriter.ir.concrete import ConcreteDomain, finfo, np_float
 from rewriter.ir.dtype import DType
 from rewriter.ir.uop import UOp
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import numpy_dtype
 
-_NP_FLOAT = {16: np.float16, 32: np.float32, 64: np.float64}
 _NP_UINT = {16: np.uint16, 32: np.uint32, 64: np.uint64}
 
 #: Kernel input profiles, per buffer: how its elements are drawn.
@@ -42,19 +41,19 @@ IDX_EDGES = sorted({0, 1, -1, 2, -2, 3, 4, 7, 8, -8, 15, 16, 255, 256, 1 << 16, 
 @functools.lru_cache(maxsize=None)
 def float_edges(t: DType) -> tuple[float, ...]:
     """Specials and boundaries, each exactly representable in t (1e30 is inf in f16)."""
-    ft = _NP_FLOAT[t.bits]
-    fi = np.finfo(ft)
+    ft = np_float(t)
+    fi = finfo(ft)
     sub = float(np.nextafter(ft(0), ft(1)))
     raw = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 3.0, 1.5, -2.5, math.inf, -math.inf, math.nan,
            float(fi.tiny), -float(fi.tiny), sub, -sub, float(fi.max), -float(fi.max), float(fi.eps),
            1.0 + float(fi.eps), 0.1, 1e-3, 1e30, 127.5, 128.0, -128.5, -129.0, 255.5, 256.0, -0.75,
            32767.5, 32768.0, 65504.0, 65536.0, 2.0**31, -2.0**31, 2.0**32, 2.0**63, -2.0**63, 2.0**64]
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return tuple(float(ft(v)) for v in raw)
 
 
 def float_from_bits(t: DType, bits: int) -> float:
-    return float(np.array([bits], dtype=_NP_UINT[t.bits]).view(_NP_FLOAT[t.bits])[0])
+    return float(np.array([bits], dtype=_NP_UINT[t.bits]).view(np_float(t))[0])
 
 
 def small_ints(t: DType) -> list[int]:
@@ -75,10 +74,10 @@ def _one(rng: np.random.Generator, t: DType, lo, hi, simple: bool = False):
             edges = float_edges(t)
             return edges[rng.integers(0, len(edges))]
         if k == 1:
-            return float(_NP_FLOAT[t.bits](rng.integers(-8, 9) / (1, 2, 4)[rng.integers(0, 3)]))
+            return float(np_float(t)(rng.integers(-8, 9) / (1, 2, 4)[rng.integers(0, 3)]))
         if k == 2:
             with np.errstate(over="ignore"):
-                return float(_NP_FLOAT[t.bits](rng.standard_normal() * 10.0 ** rng.integers(-3, 6)))
+                return float(np_float(t)(rng.standard_normal() * 10.0 ** rng.integers(-3, 6)))
         return float_from_bits(t, int(rng.integers(0, 1 << t.bits, dtype=np.uint64)))
     if lo is None:
         lo = t.min if t.is_int else -(1 << 70)

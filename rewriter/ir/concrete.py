@@ -4,8 +4,11 @@ Every value is a 1-D array holding one sample per element, so one `interpret` ca
 term on thousands of inputs at once (the exhaustive verifier strategy and the fuzzers rely on
 this). Integers (fixed width and idx) are object arrays of Python ints holding the
 mathematical value under the type's signedness: exact at every width, no silent overflow.
-Floats are numpy float16/32/64 arrays, whose +,-,*,/,sqrt are IEEE round-to-nearest-even.
-Bools are numpy bool arrays.
+Floats are numpy float16/32/64 arrays, whose +,-,*,/,sqrt are IEEE round-to-nearest-even;
+bf16 values are `ml_dtypes.bfloat16` arrays (numpy has no bf16 type). ml_dtypes computes a
+bf16 op in f32 and rounds the result to bf16 to nearest even: f32's 24 bits are at least
+2 x 8 + 2, so that double rounding is the correctly rounded result for +,-,*,/ and sqrt
+(Figueroa 1995), and its conversions from f64 round once. Bools are numpy bool arrays.
 
 The primitive names are the `Domain` protocol (see `rewriter.ir.smt` for the Z3 versions);
 UB and poison are not decided here: ops report them through `Effects`.
@@ -15,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
+import ml_dtypes
 import numpy as np
 
 from rewriter.errors import EvalError
@@ -26,8 +30,13 @@ _NP_UINT = {16: np.uint16, 32: np.uint32, 64: np.uint64}
 
 def np_float(t: DType):
     if t.ebits == 8 and t.bits == 16:
-        raise EvalError("bf16 has no numpy type: the concrete evaluator cannot run it")
+        return ml_dtypes.bfloat16
     return _NP_FLOAT[t.bits]
+
+
+def finfo(ftype):
+    """numpy's finfo, or ml_dtypes' for bf16 (numpy's does not know the type)."""
+    return ml_dtypes.finfo(ftype) if ftype is ml_dtypes.bfloat16 else np.finfo(ftype)
 
 
 def _vec(f):
@@ -45,8 +54,8 @@ def _overflow_threshold(ftype) -> Fraction:
     """The smallest magnitude that rounds to infinity: halfway between the largest finite value
     and the next power of two (which ties to even: to infinity, as the largest finite value's
     significand is odd). For f64 it is 2**1024 - 2**970."""
-    top = Fraction(float(np.finfo(ftype).max))
-    ulp = top - Fraction(float(np.nextafter(np.finfo(ftype).max, ftype(0))))
+    top = Fraction(float(finfo(ftype).max))
+    ulp = top - Fraction(float(np.nextafter(ftype(finfo(ftype).max), ftype(0))))
     return top + ulp / 2
 
 
@@ -248,7 +257,7 @@ class ConcreteDomain:
         return self._wrap(dst, np.asarray([int(x) for x in tr], dtype=object))
 
     def f2f(self, src, dst, a):
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # ml_dtypes flags a NaN cast as invalid
             return a.astype(np_float(dst))
 
     def bitcast(self, src, dst, a):

@@ -3,8 +3,9 @@
 * `Z3IntDomain` carries every integer as a Z3 Int holding its mathematical value (the same
   representation as the concrete evaluator). Fixed-width types wrap explicitly with `mod`,
   and their inputs carry range constraints. Exact and often far easier for Z3 when no-overflow
-  facts hold (nsw arithmetic, division), but bitwise ops and shifts have no encoding here:
-  they raise `NotEncodable` and the strategy steps aside.
+  facts hold (nsw arithmetic, division), but bitwise ops and shifts by a variable amount have
+  no encoding here: they raise `NotEncodable` and the strategy steps aside (a shift by an
+  amount Z3 simplifies to a constant is a multiplication or a floor division by 2^k).
 * `Z3BVDomain` encodes fixed-width integers as bitvectors of their width; idx stays an Int.
 
 Floats are Z3 FP terms of the type's format with round-to-nearest-even in both; `exp2` and
@@ -18,6 +19,7 @@ fp.to_ieee_bv would leave a NaN's bits unspecified.
 from __future__ import annotations
 
 import z3
+import z3.z3util
 
 from rewriter.errors import NotEncodable
 from rewriter.ir.dtype import DType
@@ -177,13 +179,37 @@ class Z3IntDomain:
     def not_(self, t, a):
         self._no("bitwise not")
 
-    def shl(self, t, a, s):
-        self._no("shift")
+    def _amount(self, s) -> int | None:
+        """A shift amount with no variable in it, as the constant Z3 simplifies it to
+        (`log2(7) + 32` with the constant symbols fixed, `verifier.strategies.per_const_int`);
+        None where it mentions a variable (even one that cancels: `y - y`)."""
+        if z3.z3util.get_vars(s):
+            return None
+        v = z3.simplify(s)
+        return v.as_long() if z3.is_int_value(v) else None
 
-    shr = shl
+    def shl(self, t, a, s):
+        # By a constant k: a * 2^k, wrapped (amounts outside [0, bits) are poison: the op's
+        # semantics say so, whatever value is computed here).
+        k = self._amount(s)
+        if k is None or not t.is_int:
+            self._no("shift by a non-constant amount")
+        return self._wrap(t, a * (1 << max(0, min(k, t.bits))))
+
+    def shr(self, t, a, s):
+        # By a constant k: floor(a / 2^k) (Z3's Int division by a positive is floor): the
+        # arithmetic shift of a signed value, the logical one of an unsigned (non-negative) one.
+        k = self._amount(s)
+        if k is None or not t.is_int:
+            self._no("shift by a non-constant amount")
+        return a / (1 << max(0, min(k, t.bits)))
 
     def shl_ovf(self, t, a, s, signed):
-        self._no("shift")
+        # nsw / nuw: a * 2^k (a read at that signedness) leaves the range, as concrete.py says.
+        k = self._amount(s)
+        if k is None or not t.is_int:
+            self._no("shift by a non-constant amount")
+        return self._out_of_range(t, self._view(t, a, signed) * (1 << max(0, min(k, t.bits))), signed)
 
     def mulhi(self, t, a, b):
         return self._wrap(t, (a * b) / (1 << t.bits))  # Euclidean by a positive = floor

@@ -133,6 +133,13 @@ class UOp:
             d[n] = 1 + max((d[s] for s in n.src), default=-1)
         return d[self]
 
+    def __str__(self) -> str:
+        """The term as the `.ir` and `.rules` languages write it (what messages and notes show
+        a user); `repr` adds the type and marks it as a node."""
+        if self.depth() > _REPR_DEPTH:
+            return f"{self.op}(...) ({len(self.toposort())} nodes)"
+        return format_uop(self)
+
     def __repr__(self) -> str:
         if self.depth() > _REPR_DEPTH:  # a repr stays readable: deep terms abridged
             return f"<UOp {self.op}(...) : {self.dtype}, {len(self.toposort())} nodes>"

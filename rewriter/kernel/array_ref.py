@@ -33,8 +33,8 @@ def carrier(t: DType) -> str:
     """The array dtype name a value of IR type `t` is held in."""
     if t.is_bool:
         return "bool"
-    if t.is_float:
-        return {16: "float16", 32: "float32", 64: "float64"}[t.bits]
+    if t.is_float:  # bf16: ml_dtypes registers the name with numpy; torch.bfloat16
+        return "bfloat16" if t.ebits == 8 and t.bits == 16 else {16: "float16", 32: "float32", 64: "float64"}[t.bits]
     if t.is_idx:
         return "int64"
     return _CARRIER[(t.bits, t.signed)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rewriter.ir.dtype import bf16
 from rewriter.kernel.kernel import Kernel
 from rewriter.kernel.reference import reference_run
 
@@ -36,6 +37,13 @@ FLOAT_TOLERANCE = (1e-4, 1e-5)
 TENSOR_CORE_TOLERANCE = (1e-3, 1e-3)
 
 
+#: The least (rtol, atol) a bf16 output is compared with: two units in the last place of a
+#: bf16 near 1 (2^-6; a bf16 has 8 significant bits). A target that keeps every operation
+#: rounds exactly as the reference; one that reassociates a bf16 sum is off by a few of its
+#: roundings, each half an ulp, where f32's 1e-4 would be a fraction of one.
+BF16_TOLERANCE = (2.0 ** -6, 2.0 ** -6)
+
+
 def tolerance_for(strategies) -> tuple[float, float] | None:
     """The (rtol, atol) a program made of launches of these GPU strategies is checked with:
     `TENSOR_CORE_TOLERANCE` when any is "mma-matmul", "wgmma-matmul" (the same k16 steps in
@@ -46,12 +54,14 @@ def tolerance_for(strategies) -> tuple[float, float] | None:
 
 def compare(kernel: Kernel, got: dict, want: dict, rtol: float = FLOAT_TOLERANCE[0],
             atol: float = FLOAT_TOLERANCE[1]) -> list[Mismatch]:
-    """Exact for integers and bools; `rtol`/`atol` for floats (NaN matches NaN)."""
+    """Exact for integers and bools; `rtol`/`atol` for floats, at least `BF16_TOLERANCE` for
+    bf16 outputs (NaN matches NaN)."""
     out = []
     for b in kernel.outputs:
         g, w = np.asarray(got[b.name]), np.asarray(want[b.name])
         if b.dtype.is_float:
-            bad = ~np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+            rt, at = (max(rtol, BF16_TOLERANCE[0]), max(atol, BF16_TOLERANCE[1])) if b.dtype == bf16 else (rtol, atol)
+            bad = ~np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=rt, atol=at, equal_nan=True)
         else:
             bad = g != w
         bad = np.atleast_1d(bad)

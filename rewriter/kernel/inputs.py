@@ -6,7 +6,9 @@ an archive whose arrays declare a shape of terabytes. Each member's `.npy` heade
 element type) is read and checked against the kernel's buffer before any data is, so a bad
 file is refused without allocating what it claims; only then is the data read, without
 pickles. The arrays must be exactly the kernel's inputs: a missing one, and one the kernel
-does not read (a typo, or the outputs of another kernel), are both errors.
+does not read (a typo, or the outputs of another kernel), are both errors. A bf16 input may
+be float values (rounded to bf16, as an f64 array is rounded for an f32 input) or the 2-byte
+records np.save makes of an ml_dtypes.bfloat16 array.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from rewriter.errors import RewriterError
+from rewriter.ir.concrete import np_float
+from rewriter.ir.dtype import bf16
 from rewriter.kernel.kernel import Buffer, Kernel
 from rewriter.kernel.reference import check_inputs
 
@@ -24,6 +28,10 @@ from rewriter.kernel.reference import check_inputs
 MAX_HEADER = 10000
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive with members, an empty archive
 _NPY_MAGIC = b"\x93NUMPY"
+#: How np.save stores an ml_dtypes.bfloat16 array (the .npy format has no bf16 type): 2-byte
+#: records. Taken as bf16 bits for a bf16 input only; bf16 inputs may also come as floats,
+#: rounded to bf16 like any float input to its buffer's type.
+_BF16_RECORDS = np.dtype("V2")
 
 
 def read_inputs(path: str | Path, kernel: Kernel) -> dict[str, np.ndarray]:
@@ -77,7 +85,10 @@ def _read(z: zipfile.ZipFile, kernel: Kernel, fail) -> dict[str, np.ndarray]:
         with z.open(members[name]) as m:
             _check_header(m, buf, fail)
         with z.open(members[name]) as m:
-            arrays[name] = np.lib.format.read_array(m, allow_pickle=False, max_header_size=MAX_HEADER)
+            arr = np.lib.format.read_array(m, allow_pickle=False, max_header_size=MAX_HEADER)
+        if arr.dtype == _BF16_RECORDS:  # ml_dtypes' bf16 as np.save writes it: the raw bits
+            arr = arr.view(np_float(bf16))
+        arrays[name] = arr
     try:
         check_inputs(kernel, arrays)  # values the buffer's type holds exactly
     except RewriterError as e:
@@ -94,7 +105,9 @@ def _check_header(m, buf: Buffer, fail) -> None:
     else:
         raise fail(f"array '{buf.name}' is in .npy format version {version[0]}.{version[1]}, "
                    "which is not read here (numpy.savez writes 1.0)")
-    if dtype.kind not in "biuf":
+    if dtype == _BF16_RECORDS and buf.dtype == bf16:
+        pass
+    elif dtype.kind not in "biuf":
         raise fail(f"array '{buf.name}' has values of numpy type {dtype}; input {buf} takes "
                    "bools, integers or floats")
     if tuple(shape) != tuple(buf.shape):

@@ -147,7 +147,12 @@ class _KernelTyping(Typing):
         if p.kind == "op" and p.op in REDUCTIONS:
             body = self.build(p.args[0], at, bounds)
             return UOp("reduce", body.dtype, (body,), (p.op, tuple(a.name for a in p.args[1:])))
-        return super().build(p, at, bounds)
+        u = super().build(p, at, bounds)
+        if u.op in ("div", "mod") and ranges(u.src[1])[u.src[1]] == (0, 0):
+            # Every element would divide by zero: a mistake, not a kernel (a data-dependent
+            # zero divisor is caught when the kernel runs).
+            kb.err(f"{'division' if u.op == 'div' else 'remainder'} by zero: {DIVISOR_ALWAYS_ZERO}", p.loc)
+        return u
 
 
 class _KernelBuilder:
@@ -378,6 +383,11 @@ class _KernelBuilder:
             if (hi is not None and hi >= buf.shape[dim]) or (lo is not None and lo < 0):
                 self.err(f"index {dim} of '{buf.name}' ranges over [{lo}, {hi}] but the dimension "
                          f"is {buf.shape[dim]}", p.loc or loc)
+
+
+#: What the error for a divisor the range analysis proves is always 0 says (the fuzzer skips
+#: the kernels it draws with one: rewriter/fuzz/modes.py).
+DIVISOR_ALWAYS_ZERO = "the divisor is always 0"
 
 
 def _free_ranges(u: UOp) -> set[str]:

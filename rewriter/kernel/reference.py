@@ -40,6 +40,19 @@ def numpy_dtype(t: DType):
     return _NP_INT[(t.bits, t.signed)]
 
 
+def is_bf16_array(arr) -> bool:
+    """An ml_dtypes.bfloat16 array (numpy calls its kind 'V': it is no numpy float type)."""
+    return np.asarray(arr).dtype.name == "bfloat16"
+
+
+def portable_array(arr) -> np.ndarray:
+    """`arr` as the .npy format stores it faithfully: bf16 widened to float32, every value
+    exact (the format has no bf16 type and would store ml_dtypes' as anonymous 2-byte
+    records, `|V2`); any other array as it is. Outputs and fuzz cases are written so."""
+    arr = np.asanyarray(arr)
+    return arr.astype(np.float32) if is_bf16_array(arr) else arr
+
+
 def to_numpy(buf: Buffer, flat) -> np.ndarray:
     return np.asarray(flat, dtype=numpy_dtype(buf.dtype)).reshape(buf.shape)
 
@@ -86,6 +99,8 @@ def _check_values(b: Buffer, arr: np.ndarray) -> None:
     """Values an integer or bool buffer can hold exactly: a cast would silently truncate
     1.5 or NaN (and wrap 300 into a u8), and the targets would compute on other inputs."""
     t = b.dtype
+    if is_bf16_array(arr):  # checked as the float32 values it holds exactly
+        arr = arr.astype(np.float32)
     if arr.dtype.kind not in "biuf":
         raise RewriterError(f"input '{b.name}' ({b}) has values of numpy type {arr.dtype}")
     if t.is_float or not arr.size:

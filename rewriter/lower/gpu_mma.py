@@ -1,6 +1,6 @@
 """Strategy "mma-matmul": c[m, n] = sum(cast<f32>(A(m, k)) * cast<f32>(B(k, n)), k) with f16
-A and B on the tensor cores (`mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32`, sm_80 and
-later). The DEFAULT for such matmuls on CUDA (`lower_gpu(..., tensor_cores=False)` /
+or bf16 A and B (both the same) on the tensor cores
+(`mma.sync.aligned.m16n8k16.row.col.f32.{f16.f16,bf16.bf16}.f32`, sm_80 and later). The DEFAULT for such matmuls on CUDA (`lower_gpu(..., tensor_cores=False)` /
 `--no-tensor-cores` turns it off): the tensor core sums a k16 step's products in its own
 order and precision, not the op table's sequential IEEE f32 fold, so the result matches the
 reference only within `kernel.check.TENSOR_CORE_TOLERANCE` (docs/GPU.md, "Floating point").
@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.ir.analysis import affine, flatten
-from rewriter.ir.dtype import f16, f32, idx
+from rewriter.ir.dtype import bf16, f16, f32, idx
 from rewriter.ir.uop import UOp, const, var
 from rewriter.lower.gpu_ops import GpuSpec, UOpOps, _c, _reduce_of, iadd, idiv, imod, imul
 from rewriter.lower.gpu_program import (
@@ -70,7 +70,9 @@ ASYNC_STAGES = 3
 MMA_PER_CYCLE = 0.6
 LOAD_LATENCY = 1000
 PIPELINES = ("cp.async", "registers")
-INPUT_TYPES = (f16,)  # bf16 has no LLVM emitter in this project yet (llvm_ops)
+# Both 2-byte types take the same fragments, layouts and order (PTX ISA 9.7.14.5.8 gives
+# .f16 and .bf16 one layout); only the mma's type differs (backends/ptx.py).
+INPUT_TYPES = (f16, bf16)
 
 
 # -- fragment layouts (PTX ISA 9.7.14.5.8 / 9.7.14.5.15) ----------------------------------------
@@ -339,7 +341,8 @@ def choose_layouts(c: MmaConfig, ops_: tuple):
 # -- the strategy ----------------------------------------------------------------------------------
 def _match(lw: _Lowerer, st: UOp):
     """(buffer, indices, value, reduce, A operand load, B operand load, m, n, k names) when the
-    store is c[m, n] = epilogue(sum(cast<f32>(f16 load) * cast<f32>(f16 load), k)), else None."""
+    store is c[m, n] = epilogue(sum(cast<f32>(T load) * cast<f32>(T load), k)), T f16 or bf16,
+    else None."""
     buf, indices, value = lw.flat_store(st)
     r = _reduce_of(value)
     if r is None or r.arg[0] != "sum" or r.dtype != f32 or len(r.arg[1]) != 1 or len(indices) != 2:
@@ -386,7 +389,7 @@ def _aligned_chunks(load: UOp, fast: str) -> bool:
 
 def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, pipelines=PIPELINES,
                 config: MmaConfig | None = None):
-    """The launch, or None when the store is not an f16 product summed in f32, nothing
+    """The launch, or None when the store is not an f16 or bf16 product summed in f32, nothing
     divides the problem, or no layout is conflict-free. `pipelines` limits the ways slices
     reach shared memory (both by default; the cost model picks); `config` forces one
     configuration (tests: the 4096^3 shape on a problem small enough to simulate)."""
@@ -422,7 +425,7 @@ def _mma_matmul(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list, pi
     c, ops_, lays = chosen
     body, multiples, tiles = _program(lw, c, ops_, lays, buf, indices, value, r, kname, kk, n)
     ntiles = (m // c.bm) * (n // c.bn)
-    notes.append(f"{name}: mma-matmul (tensor cores, mma.sync m16n8k16 f32 += f16 x f16; off: --no-tensor-cores) {c}, "
+    notes.append(f"{name}: mma-matmul (tensor cores, mma.sync m16n8k16 f32 += {la.dtype} x {la.dtype}; off: --no-tensor-cores) {c}, "
                  f"{c.threads} threads x {ntiles} blocks; shared layout by the bank model: A {lays[0]}, B {lays[1]}"
                  + (f" (rejected: {'; '.join(log[:3])}{' ...' if len(log) > 3 else ''})" if log else ""))
     resident = max(1, min(spec.threads_per_sm // c.threads, spec.regs_per_sm // (c.regs * c.threads)))

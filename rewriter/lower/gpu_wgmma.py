@@ -1,9 +1,9 @@
 """Strategy "wgmma-matmul": c[m, n] = sum(cast<f32>(A(m, k)) * cast<f32>(B(k, n)), k) with f16
-A and B on Hopper's warpgroup tensor-core instructions (sm_90a): `wgmma.mma_async` reading
+or bf16 A and B (both the same) on Hopper's warpgroup tensor-core instructions (sm_90a): `wgmma.mma_async` reading
 both operands from shared memory, fed by the tensor copy engine (TMA,
 `cp.async.bulk.tensor`) through a ring of shared stages guarded by mbarriers. Tried before
 "mma-matmul" (lower/gpu_mma.py, mma.sync) on targets with `GpuSpec.wgmma`; what it does not
-cover (an epilogue on the sum, bf16, operands whose rows are not 16-byte aligned, ...) goes
+cover (an epilogue on the sum, operands whose rows are not 16-byte aligned, ...) goes
 on to mma-matmul unchanged, and `--explain` says why.
 
 What a block does (`WgmmaPlan`): a BM x BN tile of c, BM = 64 x CONSUMERS. Its threads are
@@ -49,7 +49,11 @@ name:
 
 Summation order: for each output, K is consumed in k16 steps in ascending k (slices in
 order, BK/16 wgmma each, issued in order into one f32 accumulator), the same order as the
-mma.sync path (docs/GPU.md, "Floating point"): `kernel.check.TENSOR_CORE_TOLERANCE`.
+mma.sync path (docs/GPU.md, "Floating point"): `kernel.check.TENSOR_CORE_TOLERANCE`. bf16
+takes the same plan, layouts and order as f16 (both 2-byte elements): only the wgmma's
+type (`.f32.bf16.bf16`) and the tensor maps' element type (BFLOAT16) differ. A product of
+two bf16 (8-bit significands) is exact in f32 as one of two halves is, except below f32's
+normal range (bf16 shares f32's exponents: 2^-133 squared underflows).
 
 The emitted PTX is in backends/ptx_wgmma.py; lower/gpu_wgmma_model.py executes a plan in
 numpy (the simulator's model of it: the copy engine's swizzled boxes, the descriptors'
@@ -61,7 +65,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.ir.analysis import affine
-from rewriter.ir.dtype import f16
+from rewriter.ir.dtype import DType, bf16, f16
 from rewriter.lower.gpu_mma import _match
 from rewriter.lower.gpu_ops import GpuSpec
 from rewriter.lower.gpu_program import Launch, NativeBody
@@ -85,8 +89,8 @@ FLOP_PER_CYCLE, L2_BYTES_PER_CYCLE, LOAD_LATENCY = 4096, 64, 1000
 # 4096^3, a block a tile: 16 rows 196.5 us, 8 rows 199.2, 4 rows 206.1; persistent: 16 and 8
 # alike (192.8, 192.7). The shipped plan (persistent, 16, 3 stages) measured 191.0 us.
 GROUP_M = 16
-INPUT_TYPES = (f16,)
-TMA_DTYPE = {f16: 6}  # CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+INPUT_TYPES = (f16, bf16)
+TMA_DTYPE = {f16: 6, bf16: 9}  # CU_TENSOR_MAP_DATA_TYPE_FLOAT16, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
 SWIZZLE_128B, L2_PROMOTION_256B = 3, 3  # CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B
 
 
@@ -130,6 +134,7 @@ class WgOperand:
     stride: int
     rows: int
     bk: int
+    dtype: DType = f16  # the element type (f16 or bf16: 2 bytes either way)
 
     @property
     def row_elems(self) -> int:
@@ -153,7 +158,7 @@ class WgOperand:
 
     def tensor_map(self) -> TensorMap:
         dims = (self.kk, self.outer) if self.k_fast else (self.outer, self.kk)
-        return TensorMap(self.param, TMA_DTYPE[f16], dims, self.stride * 2, self.box)
+        return TensorMap(self.param, TMA_DTYPE[self.dtype], dims, self.stride * 2, self.box)
 
     def box_at(self, j: int, k0, o0):
         """(shared offset in the stage, coordinates innermost first) of box j of the slice at
@@ -194,6 +199,11 @@ class WgmmaPlan:
     # Blocks launched (0: one a tile). Fewer: each block walks tiles b, b + blocks, ...
     # (persistent), its producer filling the next tile's stages while the consumers store.
     blocks: int = 0
+
+    @property
+    def dtype(self) -> DType:
+        """The operands' element type (A and B share it: `_match`)."""
+        return self.a.dtype
 
     @property
     def consumers(self) -> int:
@@ -248,9 +258,16 @@ class WgmmaPlan:
     def tensor_maps(self) -> tuple:
         return (self.a.tensor_map(), self.b.tensor_map())
 
+    def operand_problem(self) -> str | None:
+        """Why the operands cannot be multiplied by this PTX (None if they can): A and B
+        share one type of INPUT_TYPES (the checker's hook)."""
+        if self.a.dtype != self.b.dtype or self.a.dtype not in INPUT_TYPES:
+            return f"operands of {self.a.dtype} and {self.b.dtype}, not both f16 or both bf16"
+        return None
+
     def buffer_types(self) -> tuple:
         """(buffer, element type) of every buffer the PTX reads or writes."""
-        return ((self.a.buffer, "f16"), (self.b.buffer, "f16"), (self.c_buffer, "f32"))
+        return ((self.a.buffer, str(self.a.dtype)), (self.b.buffer, str(self.b.dtype)), (self.c_buffer, "f32"))
 
     def __str__(self) -> str:
         major = lambda o: "K-major" if o.k_fast else "MN-major"
@@ -305,14 +322,15 @@ def _operand(lw, load, name: str, outer: str, kname: str, buffers: tuple, rows: 
     size = lambda v: lw.k.range(v).size
     if stride < size(kname if k_fast else outer):  # overlapping rows: not a tensor map the driver takes
         raise WgmmaUnsupported(f"{load.arg}'s rows overlap ({stride} halves apart)")
-    return WgOperand(name, load.arg, buffers.index(load.arg), k_fast, size(outer), size(kname), stride, rows, bk)
+    return WgOperand(name, load.arg, buffers.index(load.arg), k_fast, size(outer), size(kname), stride, rows, bk,
+                     load.dtype)
 
 
 def plan_wgmma(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> WgmmaPlan:
     """The plan for store `st`, or WgmmaUnsupported saying why not."""
     got = _match(lw, st)
     if got is None:
-        raise WgmmaUnsupported("not an f16 product summed in f32")
+        raise WgmmaUnsupported("not an f16 or bf16 product summed in f32")
     buf, indices, value, r, la, lb, mname, nname, kname = got
     if la.dtype not in INPUT_TYPES:
         raise WgmmaUnsupported(f"{la.dtype} inputs")
@@ -346,7 +364,7 @@ def _wgmma_matmul(lw, st, name: str, spec: GpuSpec, notes: list, buffers: tuple)
         notes.append(f"{name}: wgmma-matmul not taken ({e}); falling back to mma-matmul (mma.sync)")
         return None
     notes.append(f"{name}: wgmma-matmul (sm_90a wgmma.mma_async + TMA, warp-specialized; mma.sync instead: tensor_cores=\"mma\") "
-                 f"{p}, {p.threads} threads x {p.grid} blocks, {p.shared_bytes} bytes of "
+                 f"{p.dtype} x {p.dtype} -> f32, {p}, {p.threads} threads x {p.grid} blocks, {p.shared_bytes} bytes of "
                  f"dynamic shared memory; M, N, K off the tile: zero-filled boxes and guarded stores")
     return [Launch(name, p.grid, p.threads, (NativeBody(p),), (), "wgmma-matmul")]
 

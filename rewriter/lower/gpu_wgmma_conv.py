@@ -233,6 +233,10 @@ class ConvPlan:
         return (TensorMap(self.img_param, TMA_DTYPE[f16], (xs, ys, cs), self.img_sy * 2, (BX, 1, BC),
                           more_strides=(self.img_sc * 2,)),)
 
+    def operand_problem(self) -> None:
+        """Nothing to check beyond the buffers' types: the plan takes f16 operands only."""
+        return None
+
     def buffer_types(self) -> tuple:
         return ((self.img_buffer, "f16"), (self.w_buffer, "f16"), (self.out_buffer, "f16" if self.out_f16 else "f32"))
 

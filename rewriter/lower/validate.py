@@ -96,6 +96,9 @@ class _Checker:
                 pass
             elif isinstance(s, NativeBody):  # a plan rendered as PTX text: its buffers and types
                 p = s.plan
+                problem = p.operand_problem()
+                if problem:
+                    self.fail(f"{type(p).__name__}: {problem}")
                 for name, want in p.buffer_types():
                     b = self.buffers.get(name)
                     if b is None or str(b.dtype) != want:

@@ -146,6 +146,13 @@ class Rewriter:
                 self._norm[n] = self._normalize_root(n)
         return self._norm[term]
 
+    def rewrite_root(self, term: UOp) -> UOp:
+        """`term` rewritten once, at its root, by the first rule that applies (its operands
+        as they are), or `term` itself: one expansion step where a selector wants the rule's
+        right side as written, not normalized further by the same rules."""
+        fired = next(self._applicable(term), None)
+        return term if fired is None else fired[0]
+
     # -- internals -------------------------------------------------------------------------
     def _normalize_root(self, n: UOp) -> UOp:
         if n.src:

@@ -63,6 +63,18 @@ def _vector(rng, width: int, edges: bool) -> np.ndarray:
     return np.frombuffer(lanes.astype(f"<u{width}").tobytes(), dtype=np.uint8).copy()
 
 
+def _bounded_vector(rng, row: InsnDesc, name: str, width: int, edges: bool) -> np.ndarray | None:
+    """Lanes of vector operand `name` below the bound the row's note gives it (`v < 16`: a
+    vector of shift amounts, whose lanes out of range the meaning leaves poison), half of
+    them the bound's edges (0, 1, bound - 1); None where the note bounds no such operand."""
+    m = re.search(rf"\b{name} < (\d+)", row.note)
+    if not m:
+        return None
+    n = int(m.group(1))
+    lanes = rng.choice(np.asarray([0, 1, n - 1]), 128 // width) if edges else rng.integers(0, n, 128 // width)
+    return np.frombuffer(lanes.astype(f"<u{width}").tobytes(), dtype=np.uint8).copy()
+
+
 def _scalar(rng, row: InsnDesc, edges: bool) -> int:
     if row.name in SCALAR_CHOICES:
         return int(rng.choice(SCALAR_CHOICES[row.name])) & 0xFFFFFFFF
@@ -89,7 +101,8 @@ def make_cases(rows, trials: int = 4, seed: int = 0) -> list[Case]:
                 pair = next((p for p, lo, hi in row.pairs if name in (lo, hi)), None)
                 w = widths.get(name) or widths.get(pair or "", 1)
                 if cls == "V":
-                    ops[name] = _vector(rng, w, edges)
+                    bounded = _bounded_vector(rng, row, name, w, edges)
+                    ops[name] = _vector(rng, w, edges) if bounded is None else bounded
                 elif cls == "Q":
                     ops[name] = rng.integers(0, 2, 128, dtype=np.uint8)
                 else:

@@ -78,10 +78,15 @@ class Query:
         return out
 
 
-def refinement_query(inst: RuleInstance, d) -> Query:
+def refinement_query(inst: RuleInstance, d, fixed: dict | None = None) -> Query:
+    """The query whose models are the rule's counterexamples; `fixed` (name -> value) gives
+    some inputs (constant symbols) a value up front, so the encoding sees constants there."""
     env, inputs, constraints, poison = {}, {}, [], {}
     for v in inst.inputs:
-        val, c = d.var(v.dtype, v.arg.name)
+        if fixed and v.arg.name in fixed:
+            val, c = d.const(v.dtype, fixed[v.arg.name]), d.true()
+        else:
+            val, c = d.var(v.dtype, v.arg.name)
         env[v] = val
         inputs[v.arg.name] = (v, val)
         if may_be_poison(inst, v):

@@ -6,12 +6,15 @@
               multiplication and division at 32/64 bits is where bit-blasting stalls.
               Not applicable to bitwise ops and shifts.
   exhaustive  Every input combination, evaluated by the concrete evaluator (ints and bools
-              whose input space is at most 2**17 points, or a lone f16; the precondition's
+              whose input space is at most 2**17 points, or a lone f16 or bf16; the precondition's
               literal bounds narrow it, and a larger space is split by the constant symbols'
               values). A proof by enumeration that shares no code with Z3.
   per-const   One small Z3 query per value of the rule's constant symbols, for narrow types
               whose constant space is small, or which the precondition bounds by literals
               (`C <= 255`): constants make nonlinear terms linear.
+  per-const-int  The same over Z3 Ints, each query encoded with its constants in place (a
+              shift by a computed amount is then a floor division): words divided by a
+              magic multiply, where the bitvector queries stall.
 
 `run_portfolio` tries them cheapest first and then again with longer time limits; any
 strategy's proof is a proof, and every counterexample is confirmed by the concrete evaluator
@@ -29,6 +32,7 @@ import z3
 
 from rewriter.dsl.typecheck import RuleInstance
 from rewriter.errors import EvalError, NotEncodable
+from rewriter.ir.concrete import np_float
 from rewriter.ir.dtype import DType, bf16, f16
 from rewriter.ir.smt import Z3BVDomain, Z3IntDomain
 from rewriter.verifier.refine import FAILURES, POISON, check_concrete, may_be_poison, refinement_query
@@ -194,7 +198,7 @@ def _domain_size(t: DType) -> int | None:
         return 2
     if t.is_int:
         return 1 << t.bits
-    if t == f16:
+    if t in (f16, bf16):
         return 1 << 16
     return None
 
@@ -205,7 +209,7 @@ def _domain_values(t: DType):
         return [False, True]
     if t.is_int:
         return range(t.min, t.max + 1)
-    return np.arange(1 << 16, dtype=np.uint16).view(np.float16).tolist()
+    return np.arange(1 << 16, dtype=np.uint16).view(np_float(t)).tolist()
 
 
 def _space_size(types) -> int:
@@ -311,6 +315,40 @@ def per_const(inst: RuleInstance, rlimit: int, budget: Budget | None = None) -> 
     return Outcome("proven", "per-const")
 
 
+def per_const_int(inst: RuleInstance, rlimit: int, budget: Budget | None = None) -> Outcome:
+    """`per_const` over Z3 Ints: one query per value of the constant symbols, encoded with the
+    constants in place, so shifts by amounts computed from them are floor divisions and
+    multiplications by 2^k (`Z3IntDomain.shr`), and products by them are linear. A multiply
+    by a magic number against a division by a constant (x / 7 at u32) is then linear integer
+    arithmetic, which bit-blasting the two 32-bit circuits does not settle."""
+    consts = [v for v in inst.inputs if v.arg.name in inst.consts]
+    if not consts or not all(v.dtype.is_int for v in consts):
+        return Outcome("n/a", "per-const-int", note="no fixed-width constant symbols")
+    spaces = [_bounded_values(inst, v) for v in consts]
+    total = math.prod(_size(sp) for sp in spaces)
+    if total > PER_CONST_LIMIT:
+        return Outcome("n/a", "per-const-int", note=f"{total} constant combinations")
+    for combo in itertools.product(*spaces):
+        if budget is not None and budget.expired():
+            return Outcome("unknown", "per-const-int", note="unknown (timeout)")
+        fixed = {v.arg.name: val for v, val in zip(consts, combo)}
+        d = Z3IntDomain(z3.Context())
+        try:
+            q = refinement_query(inst, d, fixed)
+        except NotEncodable as e:
+            return Outcome("n/a", "per-const-int", note=str(e))
+        s = make_solver(d.ctx, rlimit, budget)
+        s.add(q.formula)
+        r = s.check()
+        if r == z3.sat:
+            found = q.read_model(s.model())
+            found.update(fixed)
+            return Outcome("counterexample", "per-const-int", found)
+        if r == z3.unknown:
+            return Outcome("unknown", "per-const-int", note=f"{unknown_reason(s, rlimit)} at constants {combo}")
+    return Outcome("proven", "per-const-int")
+
+
 def confirm(inst: RuleInstance, inputs: dict) -> str | None:
     """The failing property at these inputs according to the concrete evaluator, or None."""
     try:
@@ -336,8 +374,6 @@ def _unconfirmed_note(inst: RuleInstance, out: Outcome, failure: str | None) -> 
     shown = ", ".join(f"{k}={_show(v)}" for k, v in out.inputs.items())
     found = f"{out.strategy} found a counterexample ({shown})"
     if failure == "unconfirmed":  # the evaluator cannot run this instance at all
-        if _uses(inst, lambda n: n.dtype.scalar == bf16):
-            return f"{found} that cannot be confirmed: bf16 has no concrete evaluator, Z3 only"
         return f"{found} that the concrete evaluator cannot run"
     causes = []
     if _uses(inst, lambda n: n.op in ("exp2", "log2") and n.dtype.is_float):
@@ -365,6 +401,7 @@ def run_portfolio(inst: RuleInstance, timeout_s: float = 30.0) -> Outcome:
         *short,
         lambda: exhaustive(inst),
         lambda: per_const(inst, SHORT_RLIMIT // 4, budget),
+        lambda: per_const_int(inst, SHORT_RLIMIT // 4, budget),
         # The long runs, each with three fixed seeds: a query may take a path that does not
         # end within any limit, while another seed settles it at once (bad-fadd-reassociate
         # at f32: seed 0 finds no counterexample in 11M, seed 11 finds one in 0.5M).

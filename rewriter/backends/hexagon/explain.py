@@ -1,8 +1,9 @@
 """`--explain` for the Hexagon global scheduler: every alternative considered, what it costs, why it lost.
 
 `global_sched.compile_global` tries, per kernel, each *selection form* the selector offers
-(`select.SELECTION_FORMS`: a small sum at the lane width or widened to words; an
-off-grid access by `valign` of aligned loads or by an unaligned `vmemu`), each unroll factor
+(`SelectionRewriter.forms`: the rewrite choices of rules/hexagon-choice-*.rules, such as a
+small sum widened to words; an off-grid access by `valign` of aligned loads or by an
+unaligned `vmemu`), each unroll factor
 (`emit.UNROLL_FACTORS`), and per loop body two *placements* (the modulo solver's schedule and
 the list scheduler's placement as one stage), plus the list-scheduled straight-line code where
 a factor unrolls the loop away. Each becomes a `Candidate` here, with the numbers it was ranked
@@ -38,7 +39,7 @@ class Candidate:
     fields (`ii` ... `load_saturation`) are None for straight-line code; `packets` and
     `model_cycles` are None for a dropped candidate, whose `reason` says why."""
 
-    form: str  # the selection form (a key of select.SELECTION_FORMS)
+    form: str  # the selection form (one of SelectionRewriter.forms, or "mixed")
     unroll: int
     placement: str  # "cp-sat", "z3", "heuristic", "list" (one stage), "straight-line", "list code" (compile_list)
     packets: int | None = None  # packets the whole function executes (what QEMU counts)

@@ -1,6 +1,6 @@
 """`compile_global` (`compile_hexagon(..., scheduler="global")`): the loop placed by the global modulo solver.
 
-Per selection form (`select.SELECTION_FORMS`) and unroll factor the selector produces a
+Per selection form (`SelectionRewriter.forms`) and unroll factor the selector produces a
 `MachineFunction`; its loop body becomes a
 `LoopProblem` (`pipeline_problem.py`), `rewriter.solver.modulo.solve` places every instruction (packet
 row, issue option, stage) within a time limit, `pipeline_emit.pipeline` writes prologue /
@@ -31,7 +31,7 @@ from rewriter.backends.hexagon.regalloc import allocate
 # (`_carried_length`: the list scheduler's own back-edge latency rule, reused so that the
 # fallback's II is exactly the iteration length the list path assumes)
 from rewriter.backends.hexagon.schedule import ScheduleError, _carried_length, check_schedule, schedule_block
-from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SELECTION_FORMS, SelectionRewriter
+from rewriter.backends.hexagon.select import MAX_UNROLLED_REDUCE, SelectionRewriter
 from rewriter.backends.hexagon.selection import select
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
@@ -211,7 +211,7 @@ def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: fl
 
 
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
-                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple = tuple(SELECTION_FORMS), *,
+                   time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple | None = None, *,
                    simplified: Kernel | None = None, portable=None,
                    progress: Callable[[int, int, str], None] | None = None):
     """Like `compile_list`, with the loop body software-pipelined by the modulo solver.
@@ -226,6 +226,7 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     candidate was placed (the target then falls back to LLVM's code)."""
     portable = portable or Rewriter(library.portable())
     selector = SelectionRewriter(library)
+    forms = selector.forms if forms is None else forms
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     elements = kernel_elements(kernel)
     explanation = Explanation(kernel.name)

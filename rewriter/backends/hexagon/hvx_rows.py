@@ -83,7 +83,12 @@ def _mk_rows():
         T, W = _TYPES[t], _WIDER[t]
         add(_x(f"vabs{t}_sat", f"V6_vabs{t}_sat", f"{{d}}.{t} = vabs({{u}}.{t}):sat", [_D], [_U],
                _sat(f"abs(cast<{W}>(u:{T}))", t, W), "VA"))
-    add(_x("vabsb", "V6_vabsb", "{d}.b = vabs({u}.b)", [_D], [_U], "cast<i8>(abs(cast<i16>(u:i8)))", "VA"))
+    # abs at i8 wraps at -128 as the op table's abs does (-128 stays -128): the selector's row
+    # for abs at i8 (V6_vabsb, HVX v65+; Q6_Vb_vabs_Vb, CVI_VA, slots 0-3).
+    add(_x("vabsb", "V6_vabsb", "{d}.b = vabs({u}.b)", [_D], [_U], "abs(u:i8)", "VA", lanewise=True))
+    # Leading zeros (V6_vcl0w / V6_vcl0h, HVX v60, CVI_VS: hvx_hexagon_protos.h): integer log2.
+    add(_x("vcl0w", "V6_vcl0w", "{d}.uw = vcl0({u}.uw)", [_D], [_U], "hvx.cl0_w(u:u32)", "VS", lanewise=True))
+    add(_x("vcl0h", "V6_vcl0h", "{d}.uh = vcl0({u}.uh)", [_D], [_U], "hvx.cl0_h(u:u16)", "VS", lanewise=True))
     add(_x("vsubbsat", "V6_vsubbsat", "{d}.b = vsub({u}.b,{v}.b):sat", [_D], [_U, _V], "sat_sub(u:i8, v:i8)", "VA"))
     add(_x("vadduwsat", "V6_vadduwsat", "{d}.uw = vadd({u}.uw,{v}.uw):sat", [_D], [_U, _V],
            "sat_add(u:u32, v:u32)", "VA"))
@@ -91,7 +96,23 @@ def _mk_rows():
            "sat_sub(u:u32, v:u32)", "VA"))
     add(_x("vaddububb_sat", "V6_vaddububb_sat", "{d}.ub = vadd({u}.ub,{v}.b):sat", [_D], [_U, _V],
            _sat("add(cast<i16>(u:u8), cast<i16>(v:i8))", "ub", "i16"), "VA"))
-    add(_x("vlsrb", "V6_vlsrb", "{d}.ub = vlsr({u}.ub,{t})", [_D], [_U, _T], "shr(u:u8, t:u8)", "VS", note="t < 8"))
+    # The one byte shift HVX has (V6_vlsrb, v62+): the selector's row for shr at u8 by a constant.
+    add(_x("vlsrb", "V6_vlsrb", "{d}.ub = vlsr({u}.ub,{t})", [_D], [_U, _T], "shr(u:u8, t:u8)", "VS", note="t < 8",
+           lanewise=True))
+    # Shifts by a vector of amounts, per lane (V6_vaslhv .. V6_vlsrwv, CVI_VS; Halide selects
+    # them for shl/shr of vectors by vectors). An amount outside [0, bits) shifts the other way
+    # (QEMU ext.idef: fBIDIR_*SHIFT of the amount's low 5/6 bits, sign-extended), where the op
+    # table's shift is poison: they are tested with amounts in range (the note's bound, read
+    # by rewriter/runtime/hexagon_isa.py). The selector takes them where a shift's amount is
+    # not a constant (rowtables.lane_row).
+    for t, T in (("h", "i16"), ("w", "i32")):
+        U = {"i16": "u16", "i32": "u32"}[T]
+        add(_x(f"vasl{t}v", f"V6_vasl{t}v", f"{{d}}.{t} = vasl({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shl(u:{T}, v:{T})", "VS", lanewise=True, note=f"v < {T[1:]}"))
+        add(_x(f"vasr{t}v", f"V6_vasr{t}v", f"{{d}}.{t} = vasr({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shr(u:{T}, v:{T})", "VS", lanewise=True, note=f"v < {T[1:]}"))
+        add(_x(f"vlsr{t}v", f"V6_vlsr{t}v", f"{{d}}.{t} = vlsr({{u}}.{t},{{v}}.{t})", [_D], [_U, _V],
+               f"shr(u:{U}, v:{U})", "VS", lanewise=True, note=f"v < {T[1:]}"))
     add(_x("vassign", "V6_vassign", "{d} = {u}", [_D], [_U], "d.b[i] = u.b[i]", "VA"))
     add(_x("vcombine", "V6_vcombine", "{dd} = vcombine({u},{v})", list(_PAIR_D), [_U, _V],
            "lo.b[i] = v.b[i]; hi.b[i] = u.b[i]", "VA_DV"))
@@ -177,6 +198,18 @@ def _mk_rows():
             r = "h" if "{d}.h" in asm else "w"
             add(_x(nm + ("_acc" if acc else ""), f"V6_{nm}" + ("_acc" if acc else ""), asm.replace("{op}", "+=" if acc else "="),
                    [_D], ([_D] if acc else []) + uses, f"d.{r}[i] = {_acc('add', f'd.{r}[i]', term, acc)}", rc))
+    # The full 64-bit product of words in two steps (v62+), as LLVM lowers mulhs of HVX words
+    # (HexagonISelLoweringHVX.cpp, MulHS_V62): vmpye gives u * v.uh[2i] (48 bits) as a 64-bit
+    # value shifted left by 16 (hi = prod >> 16, lo = prod << 16); the accumulating vmpyo adds
+    # u * v.h[2i+1] to hi and moves lo's high half down (Hexagon V66 HVX PRM, "vmpye"/"vmpyo"
+    # 64-bit forms; the lanes as QEMU computes them). After both, hi is the high word of the
+    # signed product and lo its low word (wordmul.py).
+    prod = "mul(cast<i64>(u.w[i]), cast<i64>(v.uh[2i]))"
+    add(_x("vmpyewuh_64", "V6_vmpyewuh_64", "{dd} = vmpye({u}.w,{v}.uh)", list(_PAIR_D), [_U, _V],
+           f"lo.w[i] = cast<i32>(shl({prod}, 16)); hi.w[i] = cast<i32>(shr({prod}, 16))", "VX_DV"))
+    acc = "add(mul(cast<i64>(u.w[i]), cast<i64>(v.h[2i+1])), cast<i64>(hi.w[i]))"
+    add(_x("vmpyowh_64_acc", "V6_vmpyowh_64_acc", "{dd} += vmpyo({u}.w,{v}.h)", list(_PAIR_D), list(_PAIR_D) + [_U, _V],
+           f"hi.w[i] = cast<i32>(shr({acc}, 16)); lo.h[2i] = lo.h[2i+1]; lo.h[2i+1] = cast<i16>({acc})", "VX_DV"))
     # vdmpy: two adjacent products summed (Rt lanes by lane position, as vmpy).
     # The saturating half-by-half forms take both multipliers (llvm-mc's packet verdicts).
     for nm, asm, r, ta, tb, k, sat, accs in (

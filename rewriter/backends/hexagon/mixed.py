@@ -1,7 +1,9 @@
 """One loop body with every selection alternative in it: the solver picks the form per copy.
 
-`select.SELECTION_FORMS` are whole-kernel alternatives (a small sum at its lane width or in
-word lanes; an off-grid read by `valign` of shared aligned loads or by one `vmemu`). In an
+The selection forms (`SelectionRewriter.forms`) are whole-kernel alternatives: the rewrite
+choices of rules/hexagon-choice-*.rules (a sum of three neighbouring halves by vtmpy; a small
+sum in word lanes) and the addressing forms (an off-grid read by `valign` of shared aligned
+loads or by one `vmemu`). In an
 elementwise body unrolled by U, each of the U copies (one block of lanes, its own output
 vectors) can take any of them independently. `mixed_body` builds that body: per copy, the
 code of every form that changes something (its own registers and its own stores), plus what
@@ -38,7 +40,8 @@ from dataclasses import dataclass, replace
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
-from rewriter.backends.hexagon.select import SELECTION_FORMS, VBYTES, FormNotApplicable, Selector, _elem_bytes
+from rewriter.backends.hexagon.select import VBYTES, FormNotApplicable, Selector, _elem_bytes
+from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.selection import select
 from rewriter.ir.analysis import flatten
 from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
@@ -48,7 +51,8 @@ from rewriter.solver.modulo import Choice, LoopProblem, ModuloSchedule
 #: unaligned form's address adds must read the pointer before the shared aligned load
 #: post-increments it, as in the pure unaligned body, or a chain add -> vmemu -> vadd ->
 #: (anti) next aligned load lengthens the recurrence (sum3_i16 x1: RecMII 4 instead of 2).
-GENERATION_ORDER = ("unaligned", "native", "vtmpy", "widened")
+#: The rewrite choices follow, in the rule library's order.
+GENERATION_ORDER = ("unaligned", "native")
 
 
 @dataclass
@@ -85,12 +89,13 @@ def _check_private(mf: MachineFunction, where: dict) -> None:
                     raise FormNotApplicable(f"alternatives that share the register {r} (no mixed body)")
 
 
-def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_FORMS)) -> MixedBody:
+def mixed_body(kernel, simplify, select_rw, unroll: int, forms: tuple | None = None) -> MixedBody:
     """The loop body of an elementwise kernel at this unroll factor with, per copy, one
-    alternative per selection form of `forms` that changes something there (in
-    `GENERATION_ORDER`).
+    alternative per selection form of `forms` (default: all of `select_rw.forms`) that
+    changes something there (in `GENERATION_ORDER`).
     Raises `FormNotApplicable` where no copy has a second alternative, `HexagonUnsupported`
     where the selector cannot compile the kernel (see `select.select`)."""
+    forms = getattr(select_rw, "forms", ("native", "unaligned")) if forms is None else forms
     select(kernel, simplify, select_rw, unroll, "native")  # (the same refusals as the pure body)
     usable = []
     for f in forms:  # the forms the selector compiles here as whole bodies (else: no alternative)
@@ -112,16 +117,15 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
     *indices, value = st.src
     out = kernel.buffer(st.arg)
     flat = sel.simplify(flatten(indices, out.shape))
-    values, widened = {}, {}
+    values, rewritten = {}, {}
     rname = size = None
     for f in forms:
         sel.set_form(f)
-        before = sel.changed
         v = sel.unroll_reductions(sel.flat_loads(value))
-        widened[f] = sel.changed > before
         rname, size, v = sel.fuse_ranges(out, flat, v)
         values[f] = sel.rw.normalize(sel.simplify(v))
-    types = [n.dtype for n in values["native"].toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+        rewritten[f] = sel.choice is not None and values[f] != values["native"]  # (native comes first)
+    types = lane_types(values["native"]) + [out.dtype]
     sel.block = VBYTES // min(_elem_bytes(t) for t in types)
     trip = size // sel.block // unroll
     if size % (sel.block * unroll):
@@ -145,7 +149,7 @@ def mixed_body(kernel, simplify, select_rw, unroll: int, forms=tuple(SELECTION_F
             new_loads = set(sel.loads.values()) - loads_before
             own = tuple(k for k in range(first, len(body.insns))
                         if not (body.insns[k].desc.name == "vmem_ld" and body.insns[k].regs["d"] in new_loads))
-            if f != "native" and sel.changed == before and not widened[f]:
+            if f != "native" and sel.changed == before and not rewritten[f]:
                 if not new_loads:  # the same code as native: no alternative
                     del body.insns[first:]
                     continue

@@ -114,6 +114,16 @@ _op("hvx.vsat_ubh", Sig(("i16",), "u8", frozenset({INT})), {"any": _clamp(i16, u
     "HVX vpack(Vu.h,Vv.h):sat, one byte lane: the half saturated to an unsigned byte")
 _op("hvx.vsat_bh", Sig(("i16",), "i8", frozenset({INT})), {"any": _clamp(i16, i8)},
     "HVX vpack(Vu.h,Vv.h):sat into .b, one byte lane: the half saturated to a signed byte")
+
+
+def _s_tmpy3(d, fx, t, a0, a1, a2, node):
+    return d.add(i16, d.add(i16, a0, a1), a2)
+
+
+_op("hvx.vtmpy3_h", Sig(("i16", "i16", "i16"), "i16", frozenset({INT})), {"any": _s_tmpy3},
+    "HVX Vdd.w = vtmpy(Vuu.h, Rt.b) with Rt.b = 1, 1, then vshuffe(Vdd.v1.h, Vdd.v0.h), one half "
+    "lane: the wrapped sum of three halves. The pair reads lanes i and i + 2, so the selector "
+    "maps the operands to three neighbouring lanes of one buffer (select.py `three_tap`)")
 #: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
 VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
                  "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}
@@ -138,3 +148,36 @@ _op("hvx.vmpyieo", Sig(("i32", "i32"), "i32", frozenset({INT})), {"any": _s_mpyi
     "HVX vmpyieo(Vu.h,Vv.h), one word lane: u's low half times v's high half, in the high half")
 _op("hvx.vmpyie_acc", Sig(("i32", "i32", "i32"), "i32", frozenset({INT})), {"any": _s_mpyie_acc},
     "HVX Vx.w += vmpyie(Vu.w,Vv.uh), one word lane: x plus u times v's low half (unsigned)")
+
+
+def _high_half(src, dst):
+    """The high half of a `src` lane as a `dst` lane (`dst` half as wide): bits
+    [bits(dst), bits(src)) whatever the signedness (an arithmetic and a logical shift agree
+    on the bits they keep)."""
+
+    def sem(d, fx, t, x, node):
+        return d.icast(src, dst, d.shr(src, x, d.const(src, dst.bits)))
+
+    return sem
+
+
+_op("hvx.hi_hw", Sig(("i32",), "i16", frozenset({INT})), {"any": _high_half(i32, i16)},
+    "HVX vpacko(Vu.w,Vv.w), one half lane: the high half of the word")
+_op("hvx.hi_bh", Sig(("i16",), "i8", frozenset({INT})), {"any": _high_half(i16, i8)},
+    "HVX vpacko(Vu.h,Vv.h), one byte lane: the high byte of the half")
+
+
+def _leading_zeros(t):
+    """The number of leading zero bits of a `t` lane (t's width for 0): bits - 1 - log2(x)."""
+
+    def sem(d, fx, _t, x, node):
+        width = d.sub(t, d.const(t, t.bits - 1), d.log2(t, x))
+        return d.ite(d.eq(t, x, d.const(t, 0)), d.const(t, t.bits), width)
+
+    return sem
+
+
+_op("hvx.cl0_w", Sig(("u32",), "u32", frozenset({INT})), {"any": _leading_zeros(u32)},
+    "HVX vcl0(Vu.uw), one word lane: the count of leading zero bits")
+_op("hvx.cl0_h", Sig(("u16",), "u16", frozenset({INT})), {"any": _leading_zeros(u16)},
+    "HVX vcl0(Vu.uh), one half lane: the count of leading zero bits")

@@ -32,6 +32,9 @@ where registers allow.
     two (2, 4, 8 are rounds of `vpacke`/`vpacko` in rows.py, fewer permutes) unless the
     elements are words (no word pack): each output vector's `(s-1) * lanes + 1` elements
     span s aligned vectors (s + 1 off the grid), loaded once and shared by every channel;
+    a negative s (`x[n - 1 - i]`, a mirror) likewise: s = -1 is one vector (two aligned
+    ones merged) whose lanes one delta pass reverses -- byte k from byte k XOR (128 - e)
+    for e-byte elements, which every stage of either network makes in one switch;
   * a store group of s stores a lane apart (`interleave`, called by `split.interleave` where
     s is not a power of two, which vshuff rounds cover): the s values' vectors interleaved
     element by element;
@@ -64,17 +67,27 @@ BANK_BITS = 8
 _INF = (1 << 30, 0)
 
 
-def strided_read(sel, buf: str, first: int, t, stride: int) -> list[Reg]:
-    """The block's vectors of a read of `buf` that walks `stride` elements a lane, its
-    first lane at element `first` past the pointer (`rows.RowSelector._load`)."""
-    if stride > MAX_STRIDE:
-        raise HexagonUnsupported(f"a read of {buf} walking {stride} elements a lane (more than {MAX_STRIDE})")
+def strided_read(sel, buf: str, first: int, t, stride: int, n: int | None = None,
+                 live: int | None = None) -> list[Reg]:
+    """The block's first `n` vectors (all: None) of a read of `buf` that walks `stride`
+    elements a lane, its first lane at element `first` past the pointer
+    (`rows.RowSelector._load`). A negative stride walks backwards (`x[n - 1 - i]`: each
+    vector's lanes reversed by one delta pass, an XOR map of the byte positions); only its
+    first `live` lanes are read (None: all), since the lanes past a row's end would read
+    below the row's first element, where the buffer may not be."""
+    if not 0 < abs(stride) <= MAX_STRIDE:
+        raise HexagonUnsupported(f"a read of {buf} walking {stride} elements a lane (more than {MAX_STRIDE} "
+                                 "either way)")
     eb = _elem_bytes(t)
     per_vec = VBYTES // eb
     out = []
-    for j in range(sel.nvec(t)):
-        lo = (first + stride * j * per_vec) * eb
-        hi = lo + ((per_vec - 1) * stride + 1) * eb
+    for j in range(sel.nvec(t) if n is None else n):
+        lanes = range(per_vec) if live is None or stride > 0 else range(max(0, min(per_vec, live - j * per_vec)))
+        if not lanes:  # (a vector wholly past the live lanes: never stored)
+            out.append(out[-1])
+            continue
+        ends = [first + stride * (j * per_vec + i) for i in (lanes[0], lanes[-1])]
+        lo, hi = min(ends) * eb, (max(ends) + 1) * eb
         # Off an aligned pointer the grid vectors around the bytes are plain loads (the
         # routes absorb the offset); elsewhere the vectors start at the first byte.
         base = lo - lo % VBYTES if sel._aligned(buf) else lo
@@ -83,7 +96,7 @@ def strided_read(sel, buf: str, first: int, t, stride: int) -> list[Reg]:
         srcs = [sel._vector(buf, base + k * VBYTES) if sel._fits(buf, base + (k + 1) * VBYTES) else None
                 for k in range(-(-(hi - base) // VBYTES))]
         spec = {}
-        for i in range(per_vec):
+        for i in lanes:
             for e in range(eb):
                 g = (first + stride * (j * per_vec + i)) * eb + e - base
                 if srcs[g // VBYTES] is not None:

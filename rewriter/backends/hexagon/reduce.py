@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, insn
+from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.select import LANE_ROWS, SIGNLESS, VBYTES, _elem_bytes, _signed_twin, _splat_bits
+from rewriter.backends.hexagon.rowtables import lane_types
+from rewriter.ir.dtype import u8
 from rewriter.ir.uop import UOp, var
 from rewriter.kernel.kernel import REDUCTIONS
 
@@ -171,11 +173,12 @@ def reduce_all(sel, st) -> MachineFunction:
     g = regroup_rmpy(sel, body, sel.rw) if kind == "sum" else None
     if g is not None:
         return _reduce_rmpy(sel, st, g, rname)
-    types = [n.dtype for n in body.toposort() if n.op != "var" and not n.dtype.is_idx] + [t]
+    types = lane_types(body) + [t]
     sel.block = VBYTES // min(_elem_bytes(x) for x in types)
     size = sel.k.range(rname).size
-    if size % (sel.block * sel.unroll):
-        raise HexagonUnsupported(f"a reduction over {size} lanes in blocks of {sel.block} x{sel.unroll}")
+    trip, rest = divmod(size, sel.block * sel.unroll)
+    if trip == 0 and sel.unroll > 1:
+        raise HexagonUnsupported(f"unrolling a reduction over {size} lanes by {sel.unroll} (no loop is left)")
     accs = []
     for j in range(sel.nvec(t)):  # fresh registers: the accumulators are written in the loop
         acc = sel.reg("V", f"acc{j}")
@@ -184,20 +187,46 @@ def reduce_all(sel, st) -> MachineFunction:
         else:
             sel.pro.add(insn("vsplatw", d=acc, t=sel.scalar_const(_splat_bits(identity, t))))
         accs.append(acc)
-    for u in range(sel.unroll):
+    for u in range(sel.unroll if trip else 0):
         sel.lane_offset = u * sel.block
         regs = sel.gen(body, rname, {})
         for acc, r in zip(accs, regs):
             sel.body.add(insn(row.name, d=acc, **{fields[0]: acc, fields[1]: r}))
-    steps = {b: sel.unroll * sel.block * _elem_bytes(sel.k.buffer(b).dtype)
-             for b in sorted({i.mem for i in sel.body.insns if i.mem})}
-    sel.advance_pointers(sel.body, steps)
+    if trip:
+        steps = {b: sel.unroll * sel.block * _elem_bytes(sel.k.buffer(b).dtype)
+                 for b in sorted({i.mem for i in sel.body.insns if i.mem})}
+        sel.advance_pointers(sel.body, steps)
+    def step(regs: list[Reg], valid_bytes: int) -> None:
+        for j, (acc, r) in enumerate(zip(accs, regs)):
+            keep = min(max(valid_bytes - j * VBYTES, 0), VBYTES)
+            if keep:
+                r = r if keep == VBYTES else sel.first_bytes(r, keep, sel.vector_const(identity, t))
+                sel.body.add(insn(row.name, d=acc, **{fields[0]: acc, fields[1]: r}))
+
+    _tail(sel, rest, lambda lane, valid: step(sel.gen(body, rname, {}), valid * _elem_bytes(t)))
     acc = fold_all(sel, sel.epi, accs, row, fields, _elem_bytes(t))
     sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))
-    sel.notes.append(f"{out.name}: {kind} over {size} lanes, {size // sel.block // sel.unroll} iterations "
-                     f"of {sel.unroll} x {sel.block} lanes into {len(accs)} accumulator(s) ({row.name}), "
-                     "then a vror tree")
-    return sel.finish(size // sel.block // sel.unroll)
+    sel.notes.append(f"{out.name}: {kind} over {size} lanes, {trip} iterations of {sel.unroll} x {sel.block} "
+                     f"lanes{f' and {rest} in the epilogue' if rest else ''} into {len(accs)} accumulator(s) "
+                     f"({row.name}), then a vror tree")
+    return sel.finish(trip)
+
+
+def _tail(sel, rest: int, block_step) -> None:
+    """The `rest` lanes after the loop's last whole iteration, in the epilogue, a block at a
+    time from where the loop left the pointers: `block_step(lane, valid)` generates one block
+    (`valid` of its lanes real) into `sel.body`, which is the epilogue meanwhile. A last
+    partial block reads whole vectors: past the range's end they stay inside the buffer's
+    padding (the runtime pads every buffer to whole vectors and one more), and the step sets
+    those lanes to the identity before they are combined."""
+    if not rest:
+        return
+    loop, sel.body = sel.body, sel.epi
+    loads, sel.loads = sel.loads, {}  # (the loop's loads read other pointer positions)
+    for lane in range(0, rest, sel.block):
+        sel.lane_offset = lane
+        block_step(lane, min(sel.block, rest - lane))
+    sel.body, sel.loads = loop, loads
 
 
 def _reduce_rmpy(sel, st, g: Regrouped, rname: str) -> MachineFunction:
@@ -208,24 +237,36 @@ def _reduce_rmpy(sel, st, g: Regrouped, rname: str) -> MachineFunction:
     t = st.src[0].dtype.scalar
     size = sel.k.range(rname).size
     sel.block = VBYTES
-    if size % (VBYTES * sel.unroll):
-        raise HexagonUnsupported(f"a reduction over {size} bytes in blocks of {VBYTES} x{sel.unroll}")
+    trip, rest = divmod(size, VBYTES * sel.unroll)
+    if trip == 0 and sel.unroll > 1:
+        raise HexagonUnsupported(f"unrolling a sum over {size} bytes by {sel.unroll} (no loop is left)")
     accs = []
     for u in range(sel.unroll):
         sel.lane_offset = u * VBYTES
         acc = sel.reg("V", f"acc{u}")
         sel.pro.add(insn("vzero", d=acc))
+        accs.append(acc)
+        if trip:
+            (ur,) = sel.gen(g.u, rname, {})
+            vr = None if isinstance(g.v, int) else sel.gen(g.v, rname, {})[0]
+            rmpy_step(sel, sel.body, acc, g, ur, vr)
+    if trip:
+        steps = {b: sel.unroll * VBYTES for b in sorted({i.mem for i in sel.body.insns if i.mem})}
+        sel.advance_pointers(sel.body, steps)
+    def step(lane: int, valid: int) -> None:  # (bytes past the end zeroed in Vu: they add nothing)
         (ur,) = sel.gen(g.u, rname, {})
         vr = None if isinstance(g.v, int) else sel.gen(g.v, rname, {})[0]
-        rmpy_step(sel, sel.body, acc, g, ur, vr)
-        accs.append(acc)
-    steps = {b: sel.unroll * VBYTES for b in sorted({i.mem for i in sel.body.insns if i.mem})}
-    sel.advance_pointers(sel.body, steps)
+        if valid < VBYTES:
+            ur = sel.first_bytes(ur, valid, sel.vector_const(0, u8))
+        rmpy_step(sel, sel.body, accs[0], g, ur, vr)
+
+    _tail(sel, rest, step)
     row, fields, _ = reduction_row("sum", t)
     acc = fold_all(sel, sel.epi, accs, row, fields, 4)
     if out.dtype.scalar.bits != 32:
         raise HexagonUnsupported(f"a byte sum into {out}")
     sel.epi.add(insn("vmem_st", mem=out.name, p=sel.ptr[out.name], u=acc, off=0))
-    sel.notes.append(f"{out.name}: sum over {size} bytes, {size // VBYTES // sel.unroll} iterations of "
-                     f"{sel.unroll} x vrmpy ({g.op} from rules/hexagon.rules), then a vror tree")
+    sel.notes.append(f"{out.name}: sum over {size} bytes, {trip} iterations of {sel.unroll} x vrmpy"
+                     f"{f' and {rest} bytes in the epilogue' if rest else ''} ({g.op} from rules/hexagon.rules), "
+                     "then a vror tree")
     return sel.finish(size // VBYTES // sel.unroll)

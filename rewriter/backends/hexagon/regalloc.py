@@ -14,7 +14,8 @@ register is live over one *segment* per block that mentions it or carries it:
 Block boundaries sit at half positions, so a value crossing one overlaps everything live
 there. Two segments may touch at a packet: a packet reads its registers before it writes
 any, so a register last read in packet p can be written again in packet p (but two writes
-in one packet never share a register).
+in one packet never share a register: a segment whose last mention is a write ends a
+quarter packet later).
 
 Scalar registers come from the caller-saved ones beyond the argument pointers (r6-r15, r28),
 then, where the function allows it (`MachineFunction.callee_saved`: the scalar core's float
@@ -63,6 +64,11 @@ def live_segments(mf: MachineFunction, sched: Schedule) -> dict[Reg, list[tuple[
     segs: dict[Reg, list] = {}
     for (r, name), ms in mentions.items():
         lo, hi = min(p for p, _ in ms), max(p for p, _ in ms)
+        if any(p == hi and kind == "def" for p, kind in ms):
+            # Written in its last packet (a pair half the rest of the code never reads: the
+            # low word of wordmul.py's `Vxx += vmpyo`): no other write may take the register
+            # in that packet, so the segment reaches past the packet's reads.
+            hi += 0.25
         start, end = spans[name]
         if name == mf.loop.name and r in into_loop:
             first_def = min((p for p, kind in ms if kind == "def"), default=None)

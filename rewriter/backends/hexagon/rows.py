@@ -38,10 +38,12 @@ from __future__ import annotations
 
 import itertools
 
+from rewriter.backends.hexagon.accumulate import accumulates, lower_accumulation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.remat import sink_constants
 from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -52,6 +54,7 @@ from rewriter.backends.hexagon.select import (
     _elem_bytes,
     substitute,
 )
+from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
 from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.backends.hexagon.window import gen_window, window_plan
@@ -97,6 +100,9 @@ class RowSelector(Selector):
     #: Lanes of the block whose values are stored (None: all); loads leave the vectors past
     #: them out (`rowtree.py`'s partial chunks: a vector there may be past the buffer's end).
     live_lanes = None
+    #: Lanes of the current block that are stored (None: all): a partial row's block; reads
+    #: walking backwards read only these (their other lanes would be below the row).
+    valid_lanes = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,12 @@ class RowSelector(Selector):
             raise FormNotApplicable(f"the selection form '{self.form}' changes nothing here")
         return mf
 
+    def finish(self, trip: int) -> MachineFunction:
+        sunk = sink_constants(self.pro, self.body, self.epi, len(self.k.buffers), self.reg) if trip > 1 else 0
+        if sunk:  # (more scalar constants than the loop has registers for: remat.py)
+            self.notes.append(f"{sunk} scalar constant(s) set where the loop reads them (remat.py)")
+        return super().finish(trip)
+
     def _retry(self, error: HexagonUnsupported, **flags) -> MachineFunction:
         """`rows()` again on a fresh selector with `flags` set; where that fails too, the
         first attempt's `error` is the reason given (a form that does not apply stays so)."""
@@ -137,7 +149,7 @@ class RowSelector(Selector):
             raise error from None
 
     def _rows(self) -> MachineFunction:
-        if self.form not in ("native", "unaligned"):
+        if self.form not in ("native", "unaligned") and self.choice is None:
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")
@@ -154,17 +166,23 @@ class RowSelector(Selector):
         if isinstance(self.rw, SelectionRewriter):
             self.windows = self.rw.regroup
             self.rw = self.rw.lanewise
+            self.plain_rw = self.plain_rw.lanewise
         plan = segment_plan(self, stores, MAX_TERMS)  # (segments.py: each lane reduces S input lanes)
         if plan is not None:
             return (lower_long_segments if plan.long else lower_segments)(self, plan)
         self.lane_reduce = self._lane_reduction(stores)
         values = []
         for st in stores:
-            value = self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._long_window)))
+            simple = self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._long_window))
+            value = self.rw.normalize(simple)
             if any(n.op == "load" and n.arg in written for n in value.toposort()):
                 raise HexagonUnsupported("a store whose buffer the kernel reads")
+            if self.choice is not None and value != self.base_rw.lanewise.normalize(simple):
+                self.changed += 1  # (the choice's rules rewrote the term)
             values.append(value)
         accesses = self._accesses(stores, values)
+        if self.lane_reduce is not None and accumulates(self, stores, accesses):
+            return lower_accumulation(self, stores, values, accesses)  # (the lanes: the store's)
         outer, lanes, width = self._lane_ranges(stores, accesses)
         outer, self.inner = self._split_rows(accesses, outer)
         self.inner_pos: dict = {}
@@ -177,7 +195,7 @@ class RowSelector(Selector):
         for n in outer:
             rows *= k.range(n).size
         streams = self._streams(accesses, outer, lanes)
-        types = [n.dtype for v in values for n in v.toposort() if n.op != "var" and not n.dtype.is_idx]
+        types = lane_types(*values)
         types += [k.buffer(st.arg).dtype for st in stores]
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
         # Predicate registers the gathers' byte masks may hold through the loop: all but the
@@ -439,21 +457,26 @@ class RowSelector(Selector):
         for b in self.k.buffers:
             eb = _elem_bytes(b.dtype)
             room = -(-b.size * eb // VBYTES) * VBYTES + VBYTES
-            for section, moved in (("loop", trip - 1), ("epilogue", trip)):
-                self.reach[(section, b.name)] = room - max(moved, 0) * step.get(b.name, 0) * eb
+            # (the loop's furthest pointer: its last iteration's, or its first's where the
+            # pointer walks backwards, a mirrored read)
+            for section, moved in (("loop", max(0, (trip - 1) * step.get(b.name, 0))),
+                                   ("epilogue", trip * step.get(b.name, 0))):
+                self.reach[(section, b.name)] = room - moved * eb
 
     def _fits(self, buf: str, end: int) -> bool:
         return end <= self.reach[(self.body.name, buf)]
 
-    def _block(self, stores, values, row: int, lane: int, valid: int | None = None) -> None:
+    def _block(self, stores, values, row: int, lane: int, valid: int | None = None, memo=None) -> None:
         """Every store's block of lanes starting at `lane` of row `row` of the iteration
         (element offsets relative to the pointers as they are at that point); `valid`: only
-        that many lanes are stored (a row narrower than a block)."""
+        that many lanes are stored (a row narrower than a block); `memo`: terms whose
+        vectors are known (an accumulated reduction's, accumulate.py)."""
         if len(self.body.insns) > MAX_BODY:
             raise HexagonUnsupported(f"a loop body of more than {MAX_BODY} instructions (unroll less)")
-        self.here = (row, lane)
-        memo: dict = {}
+        self.here, self.valid_lanes = (row, lane), valid
+        memo = {} if memo is None else dict(memo)
         values = [self.gen(value, self.lane_name, memo) for value in values]
+        self.valid_lanes = None
         for g in self.groups:
             eb = _elem_bytes(self.k.buffer(g.buffer).dtype)
             regs = values[g.members[0]] if g.factor == 1 else interleave(self, [values[m] for m in g.members], eb)
@@ -507,15 +530,16 @@ class RowSelector(Selector):
         identity = self.vector_const(identity_value, t)
         acc = None
         for lane in range(0, width, self.block):
-            self.here = (row, lane)
+            self.here, self.valid_lanes = (row, lane), min(self.block, width - lane)
             regs = self.gen(u.src[0], rname, {})
+            self.valid_lanes = None
             valid = min(self.block, width - lane) * eb  # bytes of real lanes in the block
             for j, r in enumerate(regs):
                 keep = min(max(valid - j * VBYTES, 0), VBYTES)
                 if keep == 0:
                     regs[j] = identity
                 elif keep < VBYTES:
-                    regs[j] = self._first_bytes(r, keep, identity)
+                    regs[j] = self.first_bytes(r, keep, identity)
             acc = regs if acc is None else [combine(a, b) for a, b in zip(acc, regs)]
         self.here = (row, 0)
         return [fold_all(self, self.body, acc, row_desc, fields, eb, hint=kind)] * len(acc)
@@ -534,7 +558,7 @@ class RowSelector(Selector):
             vr = None if isinstance(g.v, int) else self.gen(g.v, rname, {})[0]
             valid = min(self.block, width - lane)
             if valid < self.block:
-                ur = self._first_bytes(ur, valid, zero)
+                ur = self.first_bytes(ur, valid, zero)
             rmpy_step(self, self.body, acc, g, ur, vr)
         self.here = (row, 0)
         note = (f"a sum over {width} bytes a row: {-(-width // self.block)} vrmpy "
@@ -548,14 +572,6 @@ class RowSelector(Selector):
         than MAX_TERMS terms over several ranges, which only a window (window.py) covers;
         once the lanes are known, one that is not a window is refused by `unroll_small`."""
         return len(u.arg[1]) > 1 and _terms(self.k, u) > MAX_TERMS
-
-    def _first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
-        """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial
-        block's lanes past the row's end set to the reduction's identity."""
-        q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
-        self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
-        self.body.add(insn("vmux", d=d, q=q, u=r, v=rest))
-        return d
 
     def _window(self, u: UOp):
         """The window plan of reduce node `u` (window.py), or None; memoized by node."""
@@ -585,34 +601,47 @@ class RowSelector(Selector):
         if s.lane == 0:
             return [self._splat(u.arg, first * eb, t)] * n
         per_vec = VBYTES // eb
-        if self.live_lanes is not None:  # (vectors wholly past the live lanes: a copy, never stored)
-            regs = self._load_vectors(u, s, first, eb, min(n, max(1, -(-self.live_lanes // per_vec))))
+        live = min((x for x in (self.live_lanes, self.valid_lanes) if x is not None), default=None)
+        if live is not None:
+            # Vectors wholly past the live (or stored) lanes: a copy, never stored. Lane-wise
+            # ops, packs and widenings keep a lane's value among the lanes of its own vector
+            # group, so no stored lane reads them; and a row narrower than a block at the
+            # buffer's end then reads no further than the row does.
+            regs = self._load_vectors(u, s, first, eb, min(n, max(1, -(-live // per_vec))), live)
             return regs + [regs[-1]] * (n - len(regs))
         return self._load_vectors(u, s, first, eb, n)
 
-    def _load_vectors(self, u: UOp, s: Stream, first: int, eb: int, n: int) -> list[Reg]:
-        """The first `n` vectors of `u`'s lanes from element `first` (a vector or stride-2 read)."""
+    def _load_vectors(self, u: UOp, s: Stream, first: int, eb: int, n: int, live: int | None = None) -> list[Reg]:
+        """The first `n` vectors of `u`'s lanes from element `first` (a vector or stride-2 read);
+        only the first `live` lanes (None: all) need be right."""
         t = u.dtype
         per_vec = VBYTES // eb
         if s.lane == 1:
             return [self._vector(u.arg, (first + j * per_vec) * eb) for j in range(n)]
         if s.lane & (s.lane - 1) == 0 and eb in EVEN_LANES:  # 2, 4, 8: rounds of packs
-            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb) for j in range(n)]
-        return strided_read(self, u.arg, first, t, s.lane)  # (a compile-time gather: permute.py)
+            return [self._packed(u.arg, first + s.lane * j * per_vec, s.lane, eb,
+                                 None if live is None else min(per_vec, live - j * per_vec)) for j in range(n)]
+        return strided_read(self, u.arg, first, t, s.lane, n, live)  # (a compile-time gather: permute.py)
 
-    def _packed(self, buf: str, first: int, s: int, eb: int) -> Reg:
+    def _packed(self, buf: str, first: int, s: int, eb: int, live: int | None = None) -> Reg:
         """The vector of elements first + s*i of `buf` (i over a vector's lanes), s a power of
         two: the even lanes (`vpacke`) or the odd ones (`vpacko`) of the pair of stride-s/2
         vectors from the even start at or before `first`, down to plain vectors. So x[2i]
         and x[2i + 1] share two loads, and the s channels of `x[s*i + c]` share every level
-        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's)."""
+        (s = 4: four loads, four packs, four packs: fewer permutes than a gather's). Only
+        the first `live` lanes (None: all) need be right: where they all come from the low
+        vector of the pair, the high one is not read (a row at the buffer's end)."""
         if s == 1:
             return self._vector(buf, first * eb)
+        per_vec = VBYTES // eb
         h = s // 2
         odd = (first // h) % 2
         start = first - odd * h
-        lo = self._packed(buf, start, h, eb)
-        hi = self._packed(buf, start + h * (VBYTES // eb), h, eb)
+        lo = self._packed(buf, start, h, eb, None if live is None else min(per_vec, 2 * live))
+        if live is not None and 2 * live <= per_vec:  # (lane i reads lane 2i + odd of the pair)
+            hi = lo
+        else:
+            hi = self._packed(buf, start + h * per_vec, h, eb, None if live is None else 2 * live - per_vec)
         key = ("odd" if odd else "even", lo, hi)
         if key not in self.vloads:
             d = self.reg("V", f"{buf}+{start * eb}B/{s}{f'+{h}' if odd else ''}")
@@ -765,8 +794,8 @@ class RowSelector(Selector):
 
 def _readable(elements_per_lane: int) -> bool:
     """Whether a read walking this many elements a lane has a lowering: a splat (0), a
-    vector (1), even lanes (2), a gather (permute.py)."""
-    return 0 <= elements_per_lane <= MAX_STRIDE
+    vector (1), even lanes (2), a gather (permute.py; backwards too: a mirror)."""
+    return -MAX_STRIDE <= elements_per_lane <= MAX_STRIDE
 
 
 def _terms(kernel, reduce: UOp) -> int:

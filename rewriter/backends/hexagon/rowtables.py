@@ -18,7 +18,8 @@ from rewriter.ir.uop import UOp
 
 #: Narrowing packs: the hvx op (one output lane) -> the row that makes one output vector
 #: from two input vectors (`Vu` high half, `Vv` low half).
-PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat"}
+PACKS = {"hvx.vsat_hw": "vpackwh_sat", "hvx.vsat_ubh": "vpackhub_sat", "hvx.vsat_bh": "vpackhb_sat",
+         "hvx.hi_hw": "vpackoh", "hvx.hi_bh": "vpackob"}
 #: Widening products: (u's lane type, v's lane type) -> the row `Vdd = vmpy(Vu, Vv)` whose
 #: meaning is `mul(cast<W>(u[2i+j]), cast<W>(v[2i+j]))` into lane i of the pair's half j.
 WIDENING_MULS = {(parse_dtype(a), parse_dtype(b)): row for a, b, row in (
@@ -39,6 +40,38 @@ def _lane_rows() -> dict:
 
 
 LANE_ROWS = _lane_rows()
+
+
+def _vector_lane_rows() -> dict:
+    """(op, lane type) -> (row, names, types) for the lane-wise rows whose operands are all
+    vectors, where `LANE_ROWS` holds a row of the same meaning with a scalar operand (the
+    shifts: `vasr(Vu.w, Rt)` by a constant, `vasr(Vu.w, Vv.w)` by a vector of amounts)."""
+    table = {}
+    for row in INSNS.values():
+        if not row.lanewise or any(c != "V" for _, c in row.uses):
+            continue
+        p = parse_expr(row.sem)
+        key = (p.op, p.args[0].dtype)
+        if key in LANE_ROWS and LANE_ROWS[key][0] is not row:
+            table.setdefault(key, (row, [a.name for a in p.args], [a.dtype for a in p.args]))
+    return table
+
+
+VECTOR_LANE_ROWS = _vector_lane_rows()
+
+
+def lane_row(key, u: UOp):
+    """The lane-wise row covering node `u` at `key` (op, lane type): `LANE_ROWS`' row, or its
+    all-vector form where one of `u`'s operands that row reads from a scalar register is not
+    a constant (a shift by a vector of amounts). None where neither covers `u`."""
+    got = LANE_ROWS.get(key)
+    if got is None:
+        return None
+    row, names, _ = got
+    scalar = {n for n, c in row.uses if c != "V"}
+    if any(name in scalar and s.op != "const" for s, name in zip(u.src, names)):
+        return VECTOR_LANE_ROWS.get(key)
+    return got
 
 
 def _compare_rows() -> dict:
@@ -107,9 +140,6 @@ _TRUNCATE = {16: "vpackeb", 32: "vpackeh"}
 SIGNLESS = frozenset({"add", "sub", "mul", "shl", "and", "or", "xor", "not"})
 #: Bitwise ops: the same bits at every lane width, so the byte row serves every type.
 BITWISE = frozenset({"and", "or", "xor", "not"})
-#: where(cmp(a, b), x, y) -> (the compare to emit, operands swapped, mux arms swapped).
-WHERE_FORMS = {"lt": ("lt", False, False), "le": ("lt", True, True),
-               "eq": ("eq", False, False), "ne": ("eq", False, True)}
 
 
 def _lane_coverable(rhs) -> bool:
@@ -120,6 +150,13 @@ def _lane_coverable(rhs) -> bool:
 
 def _elem_bytes(t: DType) -> int:
     return max(1, t.scalar.bits // 8)
+
+
+def lane_types(*values) -> list[DType]:
+    """The types whose lanes a vector block of `values` holds: every node but variables, index
+    arithmetic and constants. A constant is a splat or a scalar register operand at whatever
+    type its op reads (vmpyi's `Rt.b` byte is no byte lane), so it sizes no block."""
+    return [n.dtype for v in values for n in v.toposort() if n.op not in ("var", "const") and not n.dtype.is_idx]
 
 
 def _signed_twin(t: DType) -> DType:

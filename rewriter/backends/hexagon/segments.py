@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.permute import MAX_STRIDE
 from rewriter.backends.hexagon.reduce import Regrouped, reduction_row, regroup_dmpy, regroup_rmpy, rmpy_step
+from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.backends.hexagon.streams import MAX_BODY, Stream
 from rewriter.ir.analysis import affine, flatten
@@ -125,7 +126,7 @@ def segment_plan(sel, stores, max_terms: int) -> Segments | None:
     if terms <= max_terms and s & (s - 1) and all(0 <= x <= MAX_STRIDE for x in strides) and sel.gather_segments:
         sel.gathered_segments = True  # (rows.rows retries with the tree where the gathers fail)
         return None  # (gathers, permute.py, where deal rounds cannot halve the segments)
-    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+    types = lane_types(value) + [out.dtype]
     block = VBYTES // min(_elem_bytes(t) for t in types)
     # A segment of more than a block, or not a power of two, or rows not one after the
     # other, is a whole row per output lane (rowtree.py: each row to one vector, the rows'
@@ -191,7 +192,7 @@ def lower_segments(sel, plan: Segments) -> MachineFunction:
     accesses = [(st.arg, store_a)] + [(n.arg, sel._affine(n, names)) for n in value.toposort() if n.op == "load"]
     outer = sorted((n for n in store_a if n and n != plan.lane), key=lambda n: -store_a[n])
     rows_r, inner = sel._split_rows(accesses, outer)
-    types = [n.dtype for n in value.toposort() if n.op != "var" and not n.dtype.is_idx] + [out.dtype]
+    types = lane_types(value) + [out.dtype]
     sel.block = VBYTES // min(_elem_bytes(t) for t in types)
     if plan.rmpy is not None and sel.block != VBYTES:
         plan = replace(plan, rmpy=None)  # (vrmpy reads 128 byte lanes a block)

@@ -28,10 +28,11 @@ from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.licm import hoist_invariants
 from rewriter.backends.hexagon.rowtables import (
     PACKS, WIDENING_MULS, LANE_ROWS, COMPARE_ROWS, TERM_ROWS, _match,
-    _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, WHERE_FORMS, _lane_coverable,
-    _elem_bytes, _signed_twin, _splat_bits, _signed32,
+    _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, _lane_coverable,
+    _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row, lane_types,
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
+from rewriter.backends.hexagon.wordmul import word_mulhi
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
 from rewriter.ir.analysis import affine, flatten
@@ -46,58 +47,58 @@ VBYTES = MODEL.vector_bytes
 MAX_DOT_CHAINS = 2
 #: The largest reduce range an elementwise kernel unrolls (sum3's k); larger ones are loops.
 MAX_UNROLLED_REDUCE = 8
-#: Selection forms: the alternatives the selector can produce for one kernel, which the global
-#: scheduler compiles and compares (`global_sched.py`, `--explain`). name -> the `Form` flags
-#: (`Selector.three_tap` reads tmpy, `stencil.py` sliding):
-#:   * widen: an unrolled small `sum` below 32 bits is computed in 32-bit lanes (every term
-#:     extended, words added, truncated back) instead of at the lane width (sum3_i16: `vadd.h`).
-#:     Equal, because wrapping addition commutes with truncation (x + y mod 2^16 is the low
-#:     half of the 32-bit sum). (The zero-padded 3-wide `vrmpy` of rules/hexagon.rules reads
-#:     bytes only, so it is no alternative for 16-bit lanes.)
+#: Addressing forms: alternatives in how the selector reads memory, which the global scheduler
+#: compiles and compares (`global_sched.py`, `--explain`) like the rewrite choices (the
+#: `scope hexagon-choice-NAME` rule files: `SelectionRewriter.choices`; the two together are
+#: `SelectionRewriter.forms`). name -> the `Form` flags (rows.py reads unaligned, stencil.py
+#: sliding):
 #:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
 #:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
 #:     aligned loads shared by every access and a `valign` (XLANE).
-#:   * vtmpy: a sum of three neighbouring 16-bit reads `x[i + c] + x[i + c + 1] + x[i + c + 2]`
-#:     as one `vtmpy` (both multipliers) of the pair x[i + c] : x[i + c + 2] with byte
-#:     coefficients 1, 1, which gives the even and the odd sums in words, and one `vshuffe`
-#:     (VA) that interleaves their low halves back into lane order: one permute (the valign of
-#:     x[i + c + 2]) instead of two. Equal: the words hold the exact sums, their low halves the
-#:     wrapped 16-bit ones, whatever the signedness (`Selector.three_tap`).
 #:   * sliding (byte stencils only, `stencil.py`): a filter row's four byte shifts come from two
 #:     `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes), two vmemu a row
-#:     instead of four `vmemu` + four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of the loads.
+#:     instead of four `vmemu` + four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of the loads
+#:     (which shift each half computes is proven: rules/hexagon.rules `hvx-vrmpyi-ubb-*`).
 #: A form other than "native" applies only where it changes something (else
-#: `HexagonUnsupported`).
+#: `FormNotApplicable`).
 
 
 class Form(NamedTuple):
-    """What a selection form switches on (all off: "native")."""
+    """What an addressing form switches on (all off: "native")."""
 
-    widen: bool = False
     unaligned: bool = False
-    tmpy: bool = False
     sliding: bool = False
 
 
-SELECTION_FORMS = {"native": Form(), "widened": Form(widen=True), "unaligned": Form(unaligned=True),
-                   "vtmpy": Form(tmpy=True), "sliding": Form(sliding=True)}
+SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True), "sliding": Form(sliding=True)}
 
 
 class SelectionRewriter(Rewriter):
     """The Hexagon target rules (scope hexagon), which selection normalizes terms with,
     `expand`: the expansions (scope hexagon-expand), applied only at a node no instruction
-    row covers (`Selector._gen`), and `regroup` (scope hexagon-regroup, `window.py`)."""
+    row covers (`Selector._gen`), and `regroup` (scope hexagon-regroup, `window.py`). With
+    `choice`, that rewrite choice's rules come ahead of the target rules."""
 
-    def __init__(self, library):
-        super().__init__(library.target_rules("hexagon"))
+    def __init__(self, library, choice: str | None = None):
+        hexagon = list(library.target_rules("hexagon"))
+        chosen = list(library.choices("hexagon")[choice]) if choice else []  # (ahead: they win)
+        super().__init__(RuleLibrary(chosen + hexagon))
         self.expand = Rewriter(library.target_rules("hexagon" + EXPAND))
         #: The regrouping rules (scope hexagon-regroup): only for the sums `window.py` writes
         #: four taps at a time.
         self.regroup = Rewriter(library.target_rules("hexagon" + REGROUP))
         #: The target rules whose results lane-wise rows cover (`rows.py` computes each lane
         #: on its own: a vrmpy's four-lane sums are for the strategies that regroup lanes).
-        self.lanewise = Rewriter(RuleLibrary([r for r in library.target_rules("hexagon")
-                                              if _lane_coverable(r.decl.rhs)]))
+        self.lanewise = Rewriter(RuleLibrary([r for r in chosen + hexagon if _lane_coverable(r.decl.rhs)]))
+        #: The rewrite choices (rules/hexagon-choice-NAME.rules): NAME -> the selection
+        #: rewriter with that file's rules ahead of the target rules (none inside a choice).
+        self.choices: dict[str, "SelectionRewriter"] = {} if choice else {
+            name: SelectionRewriter(library, name) for name in library.choices("hexagon")}
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every selection alternative: the addressing forms, then the rewrite choices."""
+        return tuple(SELECTION_FORMS) + tuple(self.choices)
 
 
 class FormNotApplicable(HexagonUnsupported):
@@ -121,12 +122,16 @@ class Selector:
         self.k = kernel
         self.expand = select_rw.expand if isinstance(select_rw, SelectionRewriter) else None
         self.unroll = unroll  # blocks per loop iteration
-        self.form = form  # a key of SELECTION_FORMS
-        self.set_form(form)
+        self.form = form  # a key of SELECTION_FORMS or a rewrite choice of `select_rw`
+        self.base_rw = select_rw
         self.paired: set = set()  # registers already in a register-pair operand (vtmpy's uu)
         self.changed = 0  # places where the form differs from "native"
         self.lane_offset = 0  # the first lane of the block being generated
-        self.simplify, self.rw = simplify, select_rw
+        self.simplify = simplify
+        # What an expansion's result is normalized with: the target rules without a choice's,
+        # which would rewrite it straight back (vtmpy3 off its lanes -> the adds -> vtmpy3).
+        self.plain_rw = select_rw
+        self.set_form(form)
         self.n_regs = 0
         self.pro, self.body, self.epi = Block("prologue"), Block("loop"), Block("epilogue")
         self.ptr = {b.name: Reg("R", -1 - i, phys=i, hint=b.name) for i, b in enumerate(kernel.buffers)}
@@ -160,8 +165,15 @@ class Selector:
         return MODEL.predicate_registers - self.q_fixed
 
     def set_form(self, form: str) -> None:
-        """Switch the selection form (`mixed.py` switches it per unrolled copy)."""
-        self.widen, self.unaligned, self.tmpy, self.sliding = SELECTION_FORMS[form]
+        """Switch the selection form (`mixed.py` switches it per unrolled copy): an addressing
+        form's flags, or a rewrite choice's rules (`self.rw`: the choice's rewriter)."""
+        choices = getattr(self.base_rw, "choices", {})
+        if form not in SELECTION_FORMS and form not in choices:
+            raise HexagonUnsupported(f"the selection form '{form}' (choose from: "
+                                     f"{', '.join(tuple(SELECTION_FORMS) + tuple(choices))})")
+        self.unaligned, self.sliding = SELECTION_FORMS.get(form, Form())
+        self.rw = choices.get(form, self.base_rw)
+        self.choice = form if form in choices else None
 
     def reg(self, cls: str, hint: str = "") -> Reg:
         self.n_regs += 1
@@ -187,6 +199,14 @@ class Selector:
                 self.pro.add(insn("vsplatw", d=v, t=self.scalar_const(_splat_bits(value, t))))
             self.consts[key] = v
         return self.consts[key]
+
+    def first_bytes(self, r: Reg, keep: int, rest: Reg) -> Reg:
+        """`r`'s first `keep` bytes, the rest from `rest` (`vsetq` + `vmux`): a partial
+        block's lanes past a row's or a range's end set to the reduction's identity."""
+        q, d = self.reg("Q", f"first {keep}B"), self.reg("V", "masked")
+        self.body.add(insn("vsetq", d=q, t=self.scalar_const(keep)))
+        self.body.add(insn("vmux", d=d, q=q, u=r, v=rest))
+        return d
 
     # -- loads ---------------------------------------------------------------------------------
     def aligned(self, buffer: str, vec: int) -> Reg:
@@ -277,28 +297,28 @@ class Selector:
             return out
         if u.op == "where":
             return self.select_lanes(u, rname, memo)
-        if u.op == "mul" and any(x.op == "const" and x.arg == 2 for x in u.src):
-            # x * 2 is x + x (wrapping alike): bytes have no multiply, and an add is cheaper.
-            (x,) = [x for x in u.src if not (x.op == "const" and x.arg == 2)] or [u.src[0]]
-            return self.gen(UOp("add", t, (x, x)), rname, memo)
-        if self.tmpy and u.op == "add" and t.scalar.bits == 16:
+        if u.op == "hvx.vtmpy3_h":  # (the choice "vtmpy"; off neighbouring lanes: expanded)
             out = self.three_tap(u, rname)
             if out is not None:
                 return out
-        if u.op == "neg":  # neg(x) is 0 - x at every integer type (ops.py defines it so)
-            return self.gen(UOp("sub", t, (const(t, 0), u.src[0])), rname, memo)
+        if u.op == "mulhi" and (out := word_mulhi(self, u, rname, memo)) is not None:
+            return out  # (the high word of a product of words: two multiplies, wordmul.py)
         key = (u.op, t.scalar)
         if key not in LANE_ROWS and u.op in SIGNLESS:
             key = (u.op, _signed_twin(t))
         if key not in LANE_ROWS and u.op in BITWISE:
             key = (u.op, parse_dtype("i8"))
-        if (key not in LANE_ROWS or u.flags) and self.expand is not None:
-            expanded = self.expand.normalize(u)  # an expansion rule (scope hexagon-expand)
+        covered = lane_row(key, u)  # (a shift by a vector of amounts: the vector form)
+        if (covered is None or u.flags) and self.expand is not None:
+            # One expansion rule (scope hexagon-expand) at this node: what its right side
+            # leaves uncovered is expanded where `gen` meets it, so a covered node there (a
+            # widening product, a byte shift by a constant) keeps its row.
+            expanded = self.expand.rewrite_root(u)
             if expanded is not u:
-                return self.gen(self.rw.normalize(expanded), rname, memo)
-        if key not in LANE_ROWS or u.flags:
+                return self.gen(self.plain_rw.normalize(expanded), rname, memo)
+        if covered is None or u.flags:
             raise HexagonUnsupported(f"the op {u.op}{'.' + '.'.join(u.flags) if u.flags else ''} at {t}")
-        row, names, types = LANE_ROWS[key]
+        row, names, types = covered
         tied = {use for _, use in row.tied}
         operands = []
         for s, name, ty in zip(u.src, names, types):
@@ -340,17 +360,12 @@ class Selector:
         return None
 
     def three_tap(self, u: UOp, rname: str) -> list[Reg] | None:
-        """`x[i + c] + x[i + c + 1] + x[i + c + 2]` at 16-bit lanes (an add tree of exactly those
-        three reads, any order) as `vtmpy` + `vshuffe` per vector (see SELECTION_FORMS), or
-        None when `u` is not that sum."""
-        leaves, stack = [], [u]
-        while stack:
-            n = stack.pop()
-            if n.op == "add" and n.dtype == u.dtype and not n.flags:
-                stack += list(n.src)
-            else:
-                leaves.append(n)
-        if len(leaves) != 3 or any(n.op != "load" for n in leaves):
+        """`hvx.vtmpy3_h(x[i + c], x[i + c + 1], x[i + c + 2])` (rules/hexagon-choice-vtmpy.rules:
+        operands three neighbouring reads of one buffer, any order, each maybe cast between
+        the two signednesses of 16 bits) as `vtmpy` + `vshuffe` per vector, or None where
+        the operands are not such reads."""
+        leaves = [n.src[0] if n.op == "cast" and n.src[0].dtype.scalar.bits == 16 else n for n in u.src]
+        if any(n.op != "load" for n in leaves):
             return None
         try:
             accs = [self.access(n, rname) for n in leaves]
@@ -462,7 +477,7 @@ class Selector:
         into the high, as the row's QEMU-checked meaning says) and a `vshuff` back to lane
         order, as `convert` does for an extension. Their product is the exact one, so its low
         W bits are the kernel's whatever W's signedness. None where `u` is not that shape."""
-        a, b = u.src
+        a, b = _narrow_constant(*u.src)
         if a.op != "cast" or b.op != "cast":
             return None
         key = (a.src[0].dtype.scalar, b.src[0].dtype.scalar)
@@ -515,30 +530,30 @@ class Selector:
         return regs
 
     def select_lanes(self, u: UOp, rname: str, memo) -> list[Reg]:
-        """`where(cmp(a, b), x, y)`: a compare into a Q register, then `vmux`, per vector.
-        `le` is `!(b < a)` and `ne` is `!(a == b)`: the same compare with the arms swapped."""
+        """`where(a < b, x, y)` or `where(a == b, x, y)` with the compare at the values' lane
+        width: the compare row into a Q register, then `vmux`, per vector. Every other select
+        is brought to that form by the expansions (rules/hexagon-expand.rules: `hvx-le-not`,
+        `hvx-ne-not`, `hvx-where-*`), or is not covered."""
         c, x, y = u.src
-        if c.op not in WHERE_FORMS:
-            raise HexagonUnsupported(f"a select on {c.op}")
-        cbits, vbits = c.src[0].dtype.scalar.bits, u.dtype.scalar.bits
-        if cbits < vbits:  # compare at the value's width: extension keeps order and equality
-            wide = parse_dtype(f"{'i' if c.src[0].dtype.signed else 'u'}{vbits}")
-            c = c.replace(src=tuple(UOp("cast", wide, (s,)) for s in c.src))
-        elif cbits > vbits:  # select at the compare's width, truncate back (exact)
-            wide = parse_dtype(f"i{cbits}")
-            inner = UOp("where", wide, (c, UOp("cast", wide, (x,)), UOp("cast", wide, (y,))))
-            return self.gen(UOp("cast", u.dtype, (inner,)), rname, memo)
-        op, swap_operands, swap_arms = WHERE_FORMS[c.op]
-        a, b = (c.src[1], c.src[0]) if swap_operands else c.src
+        if c.op not in ("lt", "eq") or c.src[0].dtype.scalar.bits != u.dtype.scalar.bits:
+            # One expansion step at the condition (a <= b is !(b < a)) or at the select (the
+            # arms swapped, the widths matched): the arms and operands keep their own rows.
+            expanded = u
+            if self.expand is not None:
+                cond = self.expand.rewrite_root(c)
+                expanded = u.replace(src=(cond, x, y)) if cond is not c else self.expand.rewrite_root(u)
+            if expanded is not u:
+                return self.gen(self.plain_rw.normalize(expanded), rname, memo)
+            cmp_type = f" of {c.src[0].dtype}" if c.src else ""
+            raise HexagonUnsupported(f"a select on {c.op}{cmp_type} choosing {u.dtype}")
+        a, b = c.src
         t = a.dtype.scalar
-        key = (op, t) if (op, t) in COMPARE_ROWS else (op, _signed_twin(t))
+        key = (c.op, t) if (c.op, t) in COMPARE_ROWS else (c.op, _signed_twin(t))
         if key not in COMPARE_ROWS:
             raise HexagonUnsupported(f"the compare {c.op} at {t}")
         row, names = COMPARE_ROWS[key]
         va, vb = self.gen(a, rname, memo), self.gen(b, rname, memo)
         vx, vy = self.gen(x, rname, memo), self.gen(y, rname, memo)
-        if swap_arms:
-            vx, vy = vy, vx
         out = []
         for j in range(len(vx)):
             # Four predicate registers in all: the compares take them in turn (a reuse
@@ -592,8 +607,11 @@ class Selector:
         flat = self.simplify(flatten(indices, out.shape))
         value = self.unroll_reductions(self.flat_loads(value))
         rname, size, value = self.fuse_ranges(out, flat, value)
-        value = self.rw.normalize(self.simplify(value))
-        types = [n.dtype for n in value.toposort() if n.op not in ("var",) and not n.dtype.is_idx]
+        simple = self.simplify(value)
+        value = self.rw.normalize(simple)
+        if self.choice and value != self.base_rw.normalize(simple):
+            self.changed += 1  # (the choice's rules rewrote the term)
+        types = lane_types(value)
         types.append(out.dtype)
         self.block = VBYTES // min(_elem_bytes(t) for t in types)
         if size % self.block:
@@ -682,15 +700,10 @@ class Selector:
                         raise HexagonUnsupported(f"a reduction over {size} lanes inside an elementwise kernel")
                     rv = var(parse_dtype("idx"), name, 0, size - 1)
                     terms = [substitute(t, rv, const(rv.dtype, c)) for t in terms for c in range(size)]
-                acc_type = n.dtype
-                if self.widen and n.dtype.is_int and n.dtype.scalar.bits < 32:
-                    acc_type = parse_dtype(f"{'i' if n.dtype.signed else 'u'}32")
-                    terms = [UOp("cast", acc_type, (t,)) for t in terms]
-                    self.changed += 1
                 acc = terms[0]
                 for t in terms[1:]:
-                    acc = UOp("add", acc_type, (acc, t))
-                n2 = acc if acc_type == n.dtype else UOp("cast", n.dtype, (acc,))
+                    acc = UOp("add", n.dtype, (acc, t))
+                n2 = acc
             memo[n] = n2
         return memo[u]
 
@@ -709,6 +722,20 @@ class Selector:
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
                                len(self.k.buffers), pool=tuple(bytes(v) for v in self.pool))
+
+
+def _narrow_constant(a: UOp, b: UOp) -> tuple[UOp, UOp]:
+    """(a, b) with a constant operand beside a `cast<W>(x)` written as the cast of a constant
+    of x's type where its value fits that type (`cast<u32>(x:u16) * 52429`, a magic multiplier:
+    the widening multiply of x by a splat), so `widening_mul` sees two extensions."""
+    if a.op == "const" and b.op == "cast":
+        b, a = _narrow_constant(b, a)
+        return a, b
+    if a.op == "cast" and b.op == "const" and a.src[0].dtype.is_int:
+        n = a.src[0].dtype.scalar
+        if n.min <= int(b.arg) <= n.max:
+            b = UOp("cast", b.dtype, (const(n, int(b.arg)),))
+    return a, b
 
 
 def substitute(u: UOp, old: UOp, new: UOp) -> UOp:

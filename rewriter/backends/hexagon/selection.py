@@ -40,10 +40,11 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     """The machine function for `kernel` (simplified already); `simplify` normalizes terms
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
-    raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "widened" and
-    "unaligned", byte stencils "sliding")."""
-    if form not in SELECTION_FORMS:
-        raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(SELECTION_FORMS)})")
+    raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "unaligned"
+    and the rewrite choices of rules/hexagon-choice-*.rules, byte stencils "sliding")."""
+    forms = getattr(select_rw, "forms", tuple(SELECTION_FORMS))
+    if form not in forms:
+        raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(forms)})")
     if len(kernel.stores) != 1:
         raise HexagonUnsupported(f"{len(kernel.stores)} stores in one kernel")
     if kernel.temps:

@@ -147,6 +147,7 @@ class TransposeSelector(RowSelector):
             raise HexagonUnsupported(f"the transposing store {st.arg} (rows of {jv} elements, row-major)")
         if isinstance(self.rw, SelectionRewriter):  # lane-wise rules only (as rows.py)
             self.rw = self.rw.lanewise
+            self.plain_rw = self.plain_rw.lanewise
         value = self.rw.normalize(self.simplify(self.flat_loads(value)))
         nodes = _lane_nodes(value)
         loads = {n for n in nodes if n.op == "load"}

@@ -57,7 +57,7 @@ def _compile(text: str, plan_edit=None):
     from rewriter.runtime.cuda import CudaCode
 
     rw = make_rewriter(load_library(["rules"]).for_target("cuda"))
-    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True)
+    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, opt_in=("wgmma-conv",))
     if plan_edit:
         launches = []
         for l in gp.launches:

@@ -42,9 +42,10 @@ def _conv(c, o, h, w, kh, kw, f16_out=False, pitch=None):
       out[o, y, x] = {f'cast<f16>({s})' if f16_out else s} }}""")[0]
 
 
-def _lower(k, tensor_cores=True):
+def _lower(k, tensor_cores=True, opt_in=("wgmma-conv",)):
+    """The GPU program, wgmma-conv opted in (lower/gpu.py OPT_IN) unless `opt_in` is ()."""
     rw = make_rewriter(library())
-    return lower_gpu(simplify_kernel(k, rw), rw, tensor_cores=tensor_cores, validate=True)
+    return lower_gpu(simplify_kernel(k, rw), rw, tensor_cores=tensor_cores, validate=True, opt_in=opt_in)
 
 
 def _with_plan(gp, edit):
@@ -158,6 +159,21 @@ def test_padded_rows_take_it():
     assert _check(k, gp) == []
 
 
+@pytest.mark.parametrize("case", [(16, 8, 20, 24, 3, 3, False), (72, 40, 9, 136, 3, 3, True)])
+def test_off_by_default_with_a_note(case):
+    """Until it has run correctly on a GPU the strategy is opt-in: by default the convolution
+    takes the strategies that ran (and is correct), and a note says how to opt in."""
+    k = _conv(*case)
+    gp = _lower(k, opt_in=())
+    assert "wgmma-conv" not in [l.strategy for l in gp.launches]
+    assert any("wgmma-conv not taken (off by default" in n and "--wgmma-conv" in n for n in gp.notes), gp.notes
+    inputs = random_inputs(k, 3)
+    assert check_against_reference(k, simulate(gp, inputs), inputs, tolerance=tolerance_for(
+        [l.strategy for l in gp.launches])) == []
+    # the CLI's switch, through optimize's options
+    assert [l.strategy for l in optimize(k, library(), "cuda", wgmma_conv=True).program.launches] == ["wgmma-conv"]
+
+
 def test_no_tensor_cores_leaves_it_out():
     gp = _lower(_conv(16, 8, 20, 24, 3, 3), tensor_cores=False)
     assert "wgmma-conv" not in [l.strategy for l in gp.launches]
@@ -169,7 +185,7 @@ def test_ptx_assembles_for_sm90a_without_spills(case, tmp_path):
     ptxas = shutil.which("ptxas")
     if ptxas is None:
         pytest.skip("ptxas not on PATH (CUDA toolkit; CI has it)")
-    opt = optimize(_conv(*case), library(), "cuda")
+    opt = optimize(_conv(*case), library(), "cuda", wgmma_conv=True)
     ptx = opt.text("ptx")
     assert ".target sm_90a" in ptx and "cp.async.bulk.tensor.3d" in ptx and "wgmma.mma_async" in ptx
     f = tmp_path / "k.ptx"
@@ -187,7 +203,7 @@ def test_conv_on_gpu(case):
     from rewriter.runtime.cuda import run_cuda
 
     k = _conv(*case)
-    opt = optimize(k, library(), "cuda")
+    opt = optimize(k, library(), "cuda", wgmma_conv=True)
     assert [l.strategy for l in opt.program.launches] == ["wgmma-conv"]
     inputs = random_inputs(k, 2)
     got, _ = run_cuda(k, opt.code, inputs)

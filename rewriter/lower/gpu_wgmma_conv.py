@@ -341,6 +341,12 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
                     buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
 
 
+def conv_left_out(lw, st, spec: GpuSpec) -> bool:
+    """Whether this strategy would look at store `st` (a convolution shape on a wgmma target):
+    lower/gpu.py's note when the strategy is not in the order (gpu.OPT_IN)."""
+    return bool(getattr(spec, "wgmma", False)) and _match(lw, st) is not None
+
+
 def _wgmma_conv(lw, st, name: str, spec: GpuSpec, notes: list, buffers: tuple):
     """The launch, or None (with a note saying why, when the store is a convolution at all)."""
     if not getattr(spec, "wgmma", False) or _match(lw, st) is None:

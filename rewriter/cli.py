@@ -157,7 +157,8 @@ def _options(args) -> Options:
     get = lambda name, default: getattr(args, name, default)  # noqa: E731
     return Options(engine=get("engine", "greedy"), vectorize=not get("no_vectorize", False),
                    unroll=get("unroll", 1), fp_contract=get("fp_contract", False),
-                   tensor_cores=get("tensor_cores", None), scheduler=get("scheduler", "global"),
+                   tensor_cores=get("tensor_cores", None), wgmma_conv=get("wgmma_conv", False),
+                   scheduler=get("scheduler", "global"),
                    time_limit=get("time_limit", None), validate=get("validate_ir", False))
 
 
@@ -395,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cuda: f16 and bf16 matmuls on the tensor cores (the default; wgmma or mma.sync k16 steps summed in "
                    "f32 in their own order: checked within rtol/atol 1e-3, not bit-exact); "
                    "--no-tensor-cores: CUDA cores only, the reference's order")
+    o.add_argument("--wgmma-conv", action="store_true",
+                   help="cuda: also try the wgmma-conv strategy (f16 convolutions as implicit GEMM on sm_90a; "
+                   "off by default: not yet run correctly on a GPU, docs/GPU.md)")
     o.add_argument("--rules", action="append", help="rule files or folders (default: the project's rules/)")
     o.add_argument("--scheduler", choices=["list", "global"], default="global",
                    help="hexagon: list scheduling, or the global modulo solver (software pipelining)")

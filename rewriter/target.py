@@ -39,6 +39,8 @@ class Options:
     # ("cp.async", "registers") fixes it;
     # False (`--no-tensor-cores`): CUDA cores only (the tiled matmul, the reference's order).
     tensor_cores: bool | str | None = None
+    # cuda: also try the opt-in "wgmma-conv" strategy (lower/gpu.py OPT_IN: not yet run correctly on a GPU)
+    wgmma_conv: bool = False
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"
     time_limit: float | None = None  # hexagon global scheduler: seconds per loop body
     versus_llvm: bool = True  # hexagon: also build LLVM -O3's code, keep the fewer packets on QEMU
@@ -51,7 +53,7 @@ class Options:
 #: Options every target takes, and how each target-specific one is spelled on the command line.
 COMMON_OPTIONS = frozenset({"engine", "validate", "progress"})
 OPTION_FLAGS = {"vectorize": "--no-vectorize", "unroll": "--unroll", "fp_contract": "--fp-contract",
-                "tensor_cores": "--tensor-cores / --no-tensor-cores",
+                "tensor_cores": "--tensor-cores / --no-tensor-cores", "wgmma_conv": "--wgmma-conv",
                 "scheduler": "--scheduler", "time_limit": "--time-limit",
                 # (no flag: a library option, `Options(versus_llvm=False)`)
                 "versus_llvm": "versus_llvm"}

@@ -53,7 +53,9 @@ from rewriter.ir.uop import UOp, const
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.program import Loop
+from rewriter.backends import ptx_wgmma, ptx_wgmma_conv
 from rewriter.backends.ptx_wgmma import merge
+from rewriter.lower.gpu_wgmma_conv import ConvPlan
 from rewriter.lower.gpu_program import native_plan
 
 TRIPLE = "nvptx64-nvidia-cuda"
@@ -580,9 +582,16 @@ def emit_llvm(gp: GpuProgram, window_loads: bool = True) -> str:
     return text
 
 
+def _native_ptx(plan, nparams: int) -> tuple[str, str]:
+    """(declaration, entry) of a launch written as PTX text by its plan's own emitter."""
+    if isinstance(plan, ConvPlan):
+        return ptx_wgmma_conv.kernel_ptx(plan, nparams)
+    return ptx_wgmma.kernel_ptx(plan, nparams)
+
+
 def emit_ptx(gp: GpuProgram, window_loads: bool = True) -> tuple[str, str]:
     """(optimized LLVM IR, PTX text for sm_90)."""
     tm = _nvptx()
     mod = optimize(emit_llvm(gp, window_loads), tm)
     plans = [native_plan(l) for l in gp.launches if native_plan(l) is not None]
-    return str(mod), merge(tm.emit_assembly(mod), plans, len(gp.buffers))
+    return str(mod), merge(tm.emit_assembly(mod), plans, len(gp.buffers), _native_ptx)

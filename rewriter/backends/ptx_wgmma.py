@@ -267,8 +267,9 @@ def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
     return f".extern .shared .align 1024 .b8 {smem}[];\n", entry
 
 
-def merge(llvm_ptx: str, plans, nparams: int) -> str:
-    """The LLVM module's PTX with the native kernels appended: target sm_90a, PTX >= 8.0."""
+def merge(llvm_ptx: str, plans, nparams: int, render=None) -> str:
+    """The LLVM module's PTX with the native kernels appended: target sm_90a, PTX >= 8.0.
+    `render(plan, nparams)` -> (declaration, entry) writes each plan (default: kernel_ptx)."""
     if not plans:
         return llvm_ptx
     text = re.sub(r"^\.target\s+sm_90a?\b", f".target {TARGET}", llvm_ptx, count=1, flags=re.M)
@@ -278,5 +279,5 @@ def merge(llvm_ptx: str, plans, nparams: int) -> str:
         return ".version %d.%d" % max(v, PTX_VERSION)
 
     text = re.sub(r"^\.version\s+(\d+)\.(\d+)", version, text, count=1, flags=re.M)
-    decls, entries = zip(*(kernel_ptx(p, nparams) for p in plans))
+    decls, entries = zip(*((render or kernel_ptx)(p, nparams) for p in plans))
     return text.rstrip("\n") + "\n\n" + "".join(decls) + "\n" + "\n".join(entries)

@@ -46,9 +46,10 @@ BF16_TOLERANCE = (2.0 ** -6, 2.0 ** -6)
 
 def tolerance_for(strategies) -> tuple[float, float] | None:
     """The (rtol, atol) a program made of launches of these GPU strategies is checked with:
-    `TENSOR_CORE_TOLERANCE` when any is "mma-matmul" or "wgmma-matmul" (the same k16 steps
-    in the same order), else None (`FLOAT_TOLERANCE`)."""
-    return TENSOR_CORE_TOLERANCE if {"mma-matmul", "wgmma-matmul"} & set(strategies) else None
+    `TENSOR_CORE_TOLERANCE` when any is "mma-matmul", "wgmma-matmul" (the same k16 steps in
+    the same order) or "wgmma-conv" (k16 steps of one tap's 16 channels), else None
+    (`FLOAT_TOLERANCE`)."""
+    return TENSOR_CORE_TOLERANCE if {"mma-matmul", "wgmma-matmul", "wgmma-conv"} & set(strategies) else None
 
 
 def compare(kernel: Kernel, got: dict, want: dict, rtol: float = FLOAT_TOLERANCE[0],

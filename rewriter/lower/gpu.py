@@ -9,6 +9,11 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     the tensor copy engine through mbarrier stages, a producer and two consumer warpgroups,
     any M, N, K (zero-filled boxes, guarded stores). lower/gpu_wgmma.py, PTX by
     backends/ptx_wgmma.py.
+  * "wgmma-conv" (f16 stride-1 KH x KW convolutions over channels-first images summed in f32,
+    on sm_90a; opt-in (`opt_in`, --wgmma-conv: OPT_IN says why); left out with wgmma-matmul):
+    implicit GEMM on wgmma, the image's shifted
+    (x, c) boxes fed by the copy engine, the weights resident in shared memory.
+    lower/gpu_wgmma_conv.py, PTX by backends/ptx_wgmma_conv.py.
   * "mma-matmul" (f16 products summed in f32 that wgmma-matmul does not take; `tensor_cores=False` leaves it
     out): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k) on the tensor cores (mma.sync
     m16n8k16, ldmatrix), checked within `kernel.check.TENSOR_CORE_TOLERANCE`. lower/gpu_mma.py.
@@ -52,6 +57,7 @@ from rewriter.kernel.kernel import REDUCTIONS, Buffer, Kernel
 from rewriter.kernel.validate import validate_kernel
 from rewriter.lower.gpu_mma import PIPELINES, _mma_matmul
 from rewriter.lower.gpu_wgmma import _wgmma_matmul
+from rewriter.lower.gpu_wgmma_conv import _wgmma_conv, conv_left_out
 from rewriter.lower.gpu_ops import (
     BLOCK_REDUCE_MIN,
     H100,
@@ -382,8 +388,13 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: mma-matmul applies to f16 products summed in f32 only, on targets with tensor cores
 #: (`GpuSpec.tensor_cores`); every other matmul goes on to tiled-matmul. wgmma-matmul (sm_90a,
 #: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
-STRATEGIES = ("fused-rows", "wgmma-matmul", "mma-matmul", "tiled-matmul", "window-direct", "window-tiled",
-              "warp-rows", "block-reduce", "tiled-transpose", "map")
+STRATEGIES = ("fused-rows", "wgmma-matmul", "wgmma-conv", "mma-matmul", "tiled-matmul", "window-direct",
+              "window-tiled", "warp-rows", "block-reduce", "tiled-transpose", "map")
+#: Strategies tried only when asked for (`lower_gpu(opt_in=...)`, the CLI's --wgmma-conv): their
+#: PTX assembles and their numpy model matches the reference, but they have not yet run correctly
+#: on a GPU. wgmma-conv's first H100 run stopped with CUDA_ERROR_ILLEGAL_INSTRUCTION (cause not
+#: yet found: docs/GPU.md), so by default a convolution goes on to the strategies that ran.
+OPT_IN = frozenset({"wgmma-conv"})
 #: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
 #: = mma.sync with that pipeline.
 MMA_ONLY = "mma"
@@ -415,7 +426,7 @@ def _check_index_width(kernel: Kernel, bits: int) -> None:
 
 def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=None,
               contract: bool = False, target=None, tensor_cores: bool | str = True,
-              validate: bool = False) -> GpuProgram:
+              validate: bool = False, opt_in=()) -> GpuProgram:
     """One or more launches per store, in store order (a later store may read what an
     earlier one wrote: launches on one stream run in order). `contract` lets the tiled
     matmul fuse each float product and sum into one fma (one rounding instead of two: more
@@ -430,11 +441,17 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     (CUDA cores, the reference's order); targets without tensor cores (`spec.tensor_cores`
     False: WebGPU) never take it. A pipeline name ("cp.async", "registers") instead of True
     fixes how its K slices reach shared memory (for measuring one against the other); True
-    lets its cost model choose. An explicit `strategies` order is taken as given. `validate`
+    lets its cost model choose. An explicit `strategies` order is taken as given; otherwise
+    STRATEGIES without the OPT_IN ones that `opt_in` does not name. `validate`
     checks the kernel at the "kernel" stage and the result at the "gpu" stage
     (rewriter.lower.validate), raising IRValidationError."""
     if validate:
         validate_kernel(kernel)
+    unknown = set(opt_in) - OPT_IN
+    if unknown:
+        raise GpuLoweringError(f"unknown opt-in GPU strategy {sorted(unknown)} (have: {', '.join(sorted(OPT_IN))})")
+    if strategies is None:
+        strategies = tuple(s for s in STRATEGIES if s not in OPT_IN or s in opt_in)
     gp = _lower_gpu(kernel, rewriter, spec, strategies, contract, target, tensor_cores)
     return validate_gpu_program(gp) if validate else gp
 
@@ -449,10 +466,10 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
     launches: list = []
     order = strategies or STRATEGIES
     if not tensor_cores:
-        order = tuple(s for s in order if s not in ("mma-matmul", "wgmma-matmul"))
+        order = tuple(s for s in order if s not in ("mma-matmul", "wgmma-matmul", "wgmma-conv"))
     elif tensor_cores is not True:  # an mma.sync choice: "mma" or one of its pipelines
         _mma_pipelines(tensor_cores)
-        order = tuple(s for s in order if s != "wgmma-matmul")
+        order = tuple(s for s in order if s not in ("wgmma-matmul", "wgmma-conv"))
     if "fused-rows" in order:
         fused = _fused_rows(lw, spec, notes)
         if fused:
@@ -462,6 +479,11 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
         for strat in order:
             if strat == "wgmma-matmul":
                 got = _wgmma_matmul(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
+                if not got and "wgmma-conv" not in order and tensor_cores is True and conv_left_out(lw, st, spec):
+                    notes.append(f"{name}: wgmma-conv not taken (off by default until it has run correctly on a "
+                                 f"GPU; --wgmma-conv / lower_gpu(opt_in=('wgmma-conv',)) takes it)")
+            elif strat == "wgmma-conv":
+                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
             elif strat == "mma-matmul":
                 got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":

@@ -107,8 +107,9 @@ class CopyWait:
 @dataclass(frozen=True)
 class NativeBody:
     """A launch body that is not statements but a plan rendered as PTX text by its own
-    emitter (the only one: lower/gpu_wgmma.py's WgmmaPlan, emitted by backends/ptx_wgmma.py);
-    the simulator runs the plan's numpy model (lower/gpu_wgmma_model.py) instead."""
+    emitter (lower/gpu_wgmma.py's WgmmaPlan, emitted by backends/ptx_wgmma.py; lower/gpu_wgmma_conv.py's
+    ConvPlan, by backends/ptx_wgmma_conv.py); the simulator runs the plan's numpy model
+    (lower/gpu_wgmma_model.py, gpu_wgmma_conv_model.py) instead."""
 
     plan: object
 
@@ -240,7 +241,7 @@ def format_gpu_program(gp: GpuProgram) -> str:
             elif isinstance(s, NativeBody):  # PTX text (lower/gpu_wgmma.py), summarized
                 lines.append(f"{pad}native wgmma kernel: {s.plan}")
                 lines.append(f"{pad}  tensor maps: " + "; ".join(
-                    f"{t.dims} stride {t.stride_bytes} B box {t.box}" for t in s.plan.tensor_maps()))
+                    f"{t.dims} strides {t.strides} B box {t.box}" for t in s.plan.tensor_maps()))
             elif isinstance(s, Store):
                 lanes = s.value.dtype.lanes
                 tgt = f"{s.buffer}[{_fmt(s.index)}" + (f" : +{lanes}]" if lanes > 1 else "]")

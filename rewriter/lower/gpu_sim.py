@@ -30,7 +30,9 @@ from rewriter.lower.gpu_mma import CHUNK, a_elem, b_elem, c_elem, ldmatrix_sourc
 from rewriter.lower.gpu_program import (Barrier, CopyAsync, CopyCommit, CopyWait, GpuProgram, If, Launch, Let,
                                         SharedStore)
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
+from rewriter.lower import gpu_wgmma_conv_model as conv_model
 from rewriter.lower import gpu_wgmma_model as wgmma_model
+from rewriter.lower.gpu_wgmma_conv import ConvPlan
 from rewriter.lower.gpu_program import native_plan
 
 
@@ -304,6 +306,9 @@ def simulate(gp: GpuProgram, inputs: dict, copies: str = "late") -> dict:
                          else _zeros(b.dtype, b.size))
     for launch in gp.launches:
         plan = native_plan(launch)
+        if isinstance(plan, ConvPlan):  # PTX text, not statements: its numpy model
+            conv_model.run(plan, state[plan.img_buffer], state[plan.w_buffer], state[plan.out_buffer])
+            continue
         if plan is not None:  # PTX text, not statements: its numpy model (lower/gpu_wgmma_model.py)
             wgmma_model.run(plan, state[plan.a.buffer], state[plan.b.buffer], state[plan.c_buffer])
             continue

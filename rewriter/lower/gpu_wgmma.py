@@ -101,7 +101,8 @@ class WgmmaUnsupported(Exception):
 @dataclass(frozen=True)
 class TensorMap:
     """One cuTensorMapEncodeTiled call, on the device pointer of kernel parameter `param`:
-    dims and box innermost first (elements), the outer dimension's stride in bytes."""
+    dims and box innermost first (elements), the second dimension's stride in bytes, and
+    those of any further dimensions (`more_strides`: rank 3 for the convolution's image)."""
 
     param: int
     dtype_code: int
@@ -110,6 +111,12 @@ class TensorMap:
     box: tuple
     swizzle: int = SWIZZLE_128B
     l2_promotion: int = L2_PROMOTION_256B
+    more_strides: tuple = ()
+
+    @property
+    def strides(self) -> tuple:
+        """Every outer dimension's stride in bytes (cuTensorMapEncodeTiled's globalStrides)."""
+        return (self.stride_bytes,) + tuple(self.more_strides)
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,17 @@ class WgmmaPlan:
 
     def tensor_maps(self) -> tuple:
         return (self.a.tensor_map(), self.b.tensor_map())
+
+    def operand_problem(self) -> str | None:
+        """Why the operands cannot be multiplied by this PTX (None if they can): A and B
+        share one type of INPUT_TYPES (the checker's hook)."""
+        if self.a.dtype != self.b.dtype or self.a.dtype not in INPUT_TYPES:
+            return f"operands of {self.a.dtype} and {self.b.dtype}, not both f16 or both bf16"
+        return None
+
+    def buffer_types(self) -> tuple:
+        """(buffer, element type) of every buffer the PTX reads or writes."""
+        return ((self.a.buffer, str(self.a.dtype)), (self.b.buffer, str(self.b.dtype)), (self.c_buffer, "f32"))
 
     def __str__(self) -> str:
         major = lambda o: "K-major" if o.k_fast else "MN-major"

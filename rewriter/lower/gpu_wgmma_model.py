@@ -59,7 +59,13 @@ def tma_box(smem: np.ndarray, g: np.ndarray, op: WgOperand, j: int, k0: int, o0:
 
 def operand(smem: np.ndarray, op: WgOperand, row0: int, step: int, rows: int) -> np.ndarray:
     """The (rows x 16) operand (m or n by k) a wgmma reads through the plan's descriptor."""
-    off, lbo, sbo, trans = op.descriptor(row0, step)
+    return read_canonical(smem, op.descriptor(row0, step), rows, op.name)
+
+
+def read_canonical(smem: np.ndarray, desc: tuple, rows: int, name: str = "operand") -> np.ndarray:
+    """The (rows x 16) operand a wgmma reads from `smem` (f16 elements) through descriptor
+    `desc` = (byte offset, LBO, SBO, trans), with the 128-byte swizzle."""
+    off, lbo, sbo, trans = desc
     r = np.arange(rows)[:, None]
     k = np.arange(WG_K)[None, :]
     if not trans:  # K-major: a row is 128 bytes of k; 8-row groups SBO apart
@@ -70,8 +76,19 @@ def operand(smem: np.ndarray, op: WgOperand, row0: int, step: int, rows: int) ->
     assert ATOM_BYTES == 8 * SWIZZLE_BYTES
     at = swizzle(addr) // HALF
     if at.min() < 0 or at.max() >= len(smem):
-        raise ModelError(f"a wgmma operand of {op.name} reads outside its stage ({op.descriptor(row0, step)})")
+        raise ModelError(f"a wgmma operand of {name} reads outside its stage ({desc})")
     return smem[at]
+
+
+def d_fragment(n: int):
+    """(warp, register) -> (rows, columns) over the 32 lanes of the m64nNk16 D fragment:
+    register 4i + 2h + e of lane l of warp w is row 16 w + l / 4 + 8 h, column 8 i + 2 (l % 4) + e
+    (PTX ISA 9.7.15.5.1.1, "Matrix Fragments for wgmma.m64nNk16")."""
+    lane = np.arange(32)
+    for w in range(4):
+        for reg in range(n // 2):
+            i, h, e = reg // 4, (reg % 4) // 2, reg % 2
+            yield w, reg, 16 * w + lane // 4 + 8 * h, 8 * i + 2 * (lane % 4) + e
 
 
 def _global(op: WgOperand, flat: np.ndarray) -> np.ndarray:
@@ -84,7 +101,6 @@ def _global(op: WgOperand, flat: np.ndarray) -> np.ndarray:
 def run(plan: WgmmaPlan, a_flat: np.ndarray, b_flat: np.ndarray, c_flat: np.ndarray) -> None:
     """Execute every block of the plan, storing into the flat f32 array `c_flat`."""
     ga, gb = _global(plan.a, a_flat), _global(plan.b, b_flat)
-    lane = np.arange(32)
     for t in (t for blk in range(plan.grid) for t in plan.tiles_of_block(blk)):
         tm, tn = plan.tile_of(t)
         m0, n0 = tm * plan.bm, tn * plan.bn
@@ -103,11 +119,7 @@ def run(plan: WgmmaPlan, a_flat: np.ndarray, b_flat: np.ndarray, c_flat: np.ndar
                     b = operand(sb, plan.b, 0, step, plan.bn)
                     acc[cw] = (a @ b.T + acc[cw].astype(np.float64)).astype(np.float32)
         for cw in range(plan.consumers):
-            for w in range(4):
-                for reg in range(plan.bn // 2):
-                    i, h, e = reg // 4, (reg % 4) // 2, reg % 2
-                    rows = 16 * w + lane // 4 + 8 * h
-                    cols = 8 * i + 2 * (lane % 4) + e
-                    gr, gc = m0 + WG_M * cw + rows, n0 + cols
-                    ok = (gr < plan.m) & (gc < plan.n)
-                    c_flat[gr[ok] * plan.ldc + gc[ok]] = acc[cw, rows[ok], cols[ok]]
+            for _, _, rows, cols in d_fragment(plan.bn):
+                gr, gc = m0 + WG_M * cw + rows, n0 + cols
+                ok = (gr < plan.m) & (gc < plan.n)
+                c_flat[gr[ok] * plan.ldc + gc[ok]] = acc[cw, rows[ok], cols[ok]]

@@ -96,9 +96,10 @@ class _Checker:
                 pass
             elif isinstance(s, NativeBody):  # a plan rendered as PTX text: its buffers and types
                 p = s.plan
-                if p.a.dtype != p.b.dtype or str(p.a.dtype) not in ("f16", "bf16"):
-                    self.fail(f"wgmma plan: operands of {p.a.dtype} and {p.b.dtype}, not both f16 or both bf16")
-                for name, want in ((p.a.buffer, str(p.a.dtype)), (p.b.buffer, str(p.b.dtype)), (p.c_buffer, "f32")):
+                problem = p.operand_problem()
+                if problem:
+                    self.fail(f"{type(p).__name__}: {problem}")
+                for name, want in p.buffer_types():
                     b = self.buffers.get(name)
                     if b is None or str(b.dtype) != want:
                         self.fail(f"wgmma plan: buffer {name} is {b and b.dtype}, not {want}")

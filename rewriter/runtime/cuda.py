@@ -102,7 +102,7 @@ def _tmap_fields(t) -> tuple:
     """A lower.gpu_wgmma.TensorMap (or a TensorMapSpec) as TensorMapSpec's fields."""
     if isinstance(t, TensorMapSpec):
         return (t.param, t.dtype_code, t.dims, t.strides, t.box, t.swizzle, t.l2_promotion)
-    return (t.param, t.dtype_code, tuple(t.dims), (t.stride_bytes,), tuple(t.box), t.swizzle, t.l2_promotion)
+    return (t.param, t.dtype_code, tuple(t.dims), tuple(t.strides), tuple(t.box), t.swizzle, t.l2_promotion)
 
 
 class Driver:

@@ -32,7 +32,7 @@ class CudaTarget(Target):
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
         tensor_cores = True if options.tensor_cores is None else options.tensor_cores  # on by default
         gp = lower_gpu(simplified, rewriter, contract=options.fp_contract, tensor_cores=tensor_cores,
-                       validate=options.validate)
+                       validate=options.validate, opt_in=("wgmma-conv",) if options.wgmma_conv else ())
         llvm_ir, ptx = emit_ptx(gp)
         listing = gpu_listing(simplified, gp)
         return Lowered(kernel, simplified, gp, CudaCode.from_program(gp, ptx), list(gp.notes),
@@ -44,5 +44,5 @@ class CudaTarget(Target):
 
 
 TARGET = CudaTarget("cuda", "the GPU lowering as PTX for sm_90 (NVPTX), run through the CUDA driver API",
-                    emits=("ir", "llvm", "ptx", "asm"), options=frozenset({"fp_contract", "tensor_cores"}),
+                    emits=("ir", "llvm", "ptx", "asm"), options=frozenset({"fp_contract", "tensor_cores", "wgmma_conv"}),
                     needs="an NVIDIA GPU and its driver (libcuda.so.1) to run; emitting needs neither")

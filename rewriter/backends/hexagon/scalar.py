@@ -300,10 +300,12 @@ class ScalarSelector(Selector):
 
 
 def _ops(u: UOp) -> int:
-    """Instructions of `u`'s f32 ops outside its reductions (min/max are two)."""
+    """Instructions of `u`'s value ops (f32 and word: not its index arithmetic, which the
+    addressing folds into offsets) outside its reductions (min/max are two)."""
     inside = {n for r in u.toposort() if r.op == "reduce" for n in r.src[0].toposort()}
     return sum(1 + (n.op in ("min", "max")) for n in u.toposort()
-               if n.op not in ("const", "load", "reduce") and n not in inside)
+               if n.op not in ("const", "load", "reduce") and n not in inside
+               and (n.dtype == F32 or n.dtype.is_int))
 
 
 def _loop_run(names: list[str], sizes: dict, coefs: list[dict]) -> list[str]:

@@ -157,3 +157,18 @@ def test_refused_by_name(library):
         k = parse_kernels(text)[0]
         with pytest.raises(HexagonUnsupported, match=why):
             ScalarSelector(k, lambda u: u, None, 1).scalar()
+
+
+def test_body_estimate_counts_value_ops_not_index_arithmetic(library):
+    """A 32-term matmul row (j and k unrolled: 32 x 32 products a position) is within the body
+    limit: the estimate counts the products and sums, not the index expressions of the loads
+    (counting those refused it once)."""
+    from rewriter.backends.hexagon.scalar import ScalarSelector
+    from rewriter.backends.hexagon.select import SelectionRewriter
+    from rewriter.kernel.simplify import make_rewriter, simplify_kernel
+    k = parse_kernels("""kernel k(a: f32[64, 32], b: f32[32, 32]) -> (c: f32[64, 32]) {
+      i = range(64); j = range(32); p = range(32, reduce)
+      c[i, j] = sum(a[i, p] * b[p, j], p) }""")[0]
+    rw = make_rewriter(library)
+    mf = ScalarSelector(simplify_kernel(k, rw), rw.normalize, SelectionRewriter(library), 1).scalar()
+    assert sum(i.desc.name == "sfmpy" for i in mf.loop.insns) == 32 * 32

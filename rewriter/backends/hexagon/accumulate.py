@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, insn
 from rewriter.backends.hexagon.reduce import reduction_row
+from rewriter.backends.hexagon.rowquads import row_quads
 from rewriter.backends.hexagon.rowtables import _EXTEND, lane_types
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes, _splat_bits
 from rewriter.backends.hexagon.split import interleave, store_groups
@@ -94,6 +95,9 @@ def lower_accumulation(sel, stores: list, values: list, accesses: list):
     if inside & outside:
         raise HexagonUnsupported(f"the buffer(s) {', '.join(sorted(inside & outside))} read both inside a long "
                                  "reduction and outside it")
+    quads = row_quads(sel, st, value, red, outer, lanes, width, accesses)  # (a matrix product: rowquads.py)
+    if quads is not None:
+        return quads
     types = lane_types(value)
     sel.block = VBYTES // min(_elem_bytes(t) for t in types + [k.buffer(st.arg).dtype])
     sel.lane_var = lanes[-1]

@@ -45,6 +45,7 @@ from rewriter.backends.hexagon.newstore import fuse_new_value_stores
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.remat import sink_constants
+from rewriter.backends.hexagon.rowquads import quad_sum
 from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -414,7 +415,7 @@ class RowSelector(Selector):
         """The reduction whose range becomes the lane range (`out[r] = sum(x[r, j], j)` with
         j too long to unroll), or None: one store, one such reduction over one range."""
         big = [n for st in stores for n in st.src[-1].toposort() if n.op == "reduce"
-               and _terms(self.k, n) > MAX_TERMS]
+               and (_terms(self.k, n) > MAX_TERMS or quad_sum(self, st, n))]  # (rowquads.py)
         if all(len(n.arg[1]) > 1 for n in big):
             return None  # (a long reduction over several ranges may be a window: `_long_window`)
         if len(stores) != 1 or len(big) != 1 or len(big[0].arg[1]) != 1:

@@ -5,7 +5,6 @@ vrmpy where it regroups onto one), a matrix product (`matmul.py`), a transpose
 (`rows.py`); float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
 from __future__ import annotations
 
-from rewriter.backends.hexagon.matmul import matmul
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
@@ -60,8 +59,6 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
                                 "forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
-    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
-        return matmul(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
         raise HexagonUnsupported("a window (the general lowering's: rows.py, window.py)")
     if reduces and len(st.src) == 1:

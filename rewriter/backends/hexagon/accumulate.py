@@ -29,6 +29,9 @@ column minimum, a matrix product `c[i, j] = sum(a[i, k] * b[k, j], k)`.
     one before; a row narrower than a block is stored by the predicated store
     (`RowSelector._block`), and its backward reads read only its lanes.
 
+A byte product summed over a range that walks rows of one operand (a byte matrix product)
+is `rowquads.py`'s instead: four steps a vrmpy, the quads shared by the unrolled rows.
+
 What does not fit (a buffer read both inside the reduction and outside, too many steps, a
 stride no read has) raises `HexagonUnsupported` naming it, and the target keeps LLVM's code.
 """

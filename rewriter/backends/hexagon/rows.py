@@ -1,9 +1,10 @@
 """The general HVX lowering: any nest of stores whose values are lane-wise (after small
 reductions are unrolled), at any size, as one hardware loop over vector blocks.
 
-The shape-specific strategies of `selection.py` (vrmpy dot products, byte stencils, 2x2
-pools, matrix products) come first; this is what covers everything else of that kind, with
-no fixed size:
+The shape-specific strategies of `selection.py` (vrmpy dot products, transposes) come
+first; this is what covers everything else of that kind, with no fixed size (byte windows:
+`window.py`; long reductions over vectors: `accumulate.py`; byte matrix products by
+k-quads: `rowquads.py`):
 
   * **Lanes.** The store's innermost range (coefficient 1 in its buffer) is the lane
     dimension; outer ranges join it while every access walks them contiguously too

@@ -5,6 +5,7 @@ leave b's rows unaligned, every signedness of a and b; each compiled by our sele
 k-quad lowering, not LLVM's fallback), run on QEMU and checked against the reference."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.pipeline import Options, check_against_reference, load, optimize
+from rewriter.runtime import hexagon
 from rewriter.runtime.hexagon import find_toolchain
 from rewriter.targets.hexagon import OURS, made_by
 
@@ -73,3 +75,20 @@ def test_every_unroll_shares_the_quads(unroll, library):
     code = compile_hexagon(k, library, unroll=unroll, rotate=False)
     assert code.asm.count("vshuff(") == 4 * 4
     assert code.asm.count("vrmpy(") == 4 * unroll * 4
+
+
+@pytest.mark.parametrize("m, n, k, ta, tb, unroll, splits", [(8, 64, 20, "i8", "i8", 4, True),
+                                                            (4, 128, 11, "u8", "i8", 4, True),
+                                                            (8, 96, 9, "i8", "u8", 2, False)])
+def test_multiplier_bound_steps_split_products(m, n, k, ta, tb, unroll, splits, library):
+    """Where `+= vrmpy(Vu, Vv)` takes both multipliers, the products the step's other work
+    leaves no room for are `vrmpy` into a temporary and a `vadd` (rowquads._balance); the
+    Rt form (i8 a, u8 b: a's word as Rt) takes one multiplier and is never split. Checked
+    on QEMU."""
+    (kern,) = parse_kernels(_matmul(m, n, k, ta, tb))
+    code = compile_hexagon(kern, library, unroll=unroll, rotate=False)
+    assert (code.asm.count(".w = vadd(") > 0) == splits
+    assert bool(re.search(r"vrmpy\(v\d+\.ub,r\d+\.b\)", code.asm)) == (not splits)  # (Rt: a's word)
+    inputs = random_inputs(kern, 7)
+    run = hexagon.run_on_qemu(kern, code.asm, inputs)
+    assert check_against_reference(kern, run.outputs, inputs) == []

@@ -41,7 +41,8 @@ and a is its Vv operand (`reduce.RMPY_ACC`), else a `vsplat`.
 from __future__ import annotations
 
 from rewriter.backends.hexagon.mir import HexagonUnsupported, insn
-from rewriter.backends.hexagon.reduce import RMPY_ACC, regroup_rmpy, rmpy_insn
+from rewriter.backends.hexagon.insn_desc import LD, MPY0, MPY1, ST
+from rewriter.backends.hexagon.reduce import RMPY_ACC, reduction_row, regroup_rmpy, rmpy_insn
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -108,6 +109,7 @@ def row_quads(sel, st, value, red, outer: list, lanes: list, width: int, accesse
 
 def _lower(sel, st, g, la, lb, r: str, rows: list, width: int, forms: dict):
     k = sel.k
+    out = k.buffer(st.arg)
     n_rows = 1
     for n in rows:
         n_rows *= k.range(n).size
@@ -155,6 +157,7 @@ def _lower(sel, st, g, la, lb, r: str, rows: list, width: int, forms: dict):
             if not rt_form:
                 words = [_splat(sel, w) for w in words]
             base = forms[lb].get(None, 0) + c0 + 4 * t * R  # (walk's byte in b)
+            start, products = len(sel.body.insns), []
             for blk in range(0, cols, VBYTES):
                 quads = _quads(sel, lb.arg, walk, base, R, blk, min(VBYTES, cols - blk), valid, shifts)
                 for u in range(U):
@@ -162,6 +165,8 @@ def _lower(sel, st, g, la, lb, r: str, rows: list, width: int, forms: dict):
                         acc = accs[u][blk // WORDS + j]
                         vu, vv = (words[u], quad) if a_is_u else (quad, words[u])
                         sel.body.add(rmpy_insn(g.op, acc, vu, vv, fresh=t == 0))
+                        products.append(sel.body.insns[-1])
+            _balance(sel, start, products, g.op, out.dtype.scalar)
             if t + 1 < steps:
                 sel.body.add(insn("addi", d=walk, u=walk, imm=4 * R))
                 sel.body.add(insn("addi", d=a_walk, u=a_walk, imm=4))
@@ -180,6 +185,38 @@ def _lower(sel, st, g, la, lb, r: str, rows: list, width: int, forms: dict):
                      f"by vshuff, shared by the rows) over {width} words of {st.arg} "
                      f"in {-(-width // group_cols)} column group(s) (rowquads.py)")
     return sel.finish(trip)
+
+
+def _balance(sel, start: int, products: list, op: str, t) -> None:
+    """Where `Vx += vrmpy(Vu, Vv)` takes both multipliers (a VX_DV row: isa.py) the step
+    would be bound by them while the shifter and permute units idle: as many products as
+    the step's other HVX work leaves room for (each of those units beside the multipliers
+    balances half an accumulating product) stay `+=`, the rest become `t = vrmpy(Vu, Vv)`
+    (one multiplier) and `Vx = vadd(Vx, t)` (any unit): the same units in all, fewer packets
+    at the multipliers' bound. Adds wrap alike in either order, so the sum is the same."""
+    acc_rows = [i for i in products if i.desc.name == RMPY_ACC[op][0]]
+    if not acc_rows or _multipliers(acc_rows[0].desc) < 2:
+        return
+    insns = sel.body.insns
+    others = [i for i in insns[start:] if i not in products]
+    room = sum(_units(i.desc) for i in others) // 2 - sum(_multipliers(i.desc) for i in others)
+    row, fields, _ = reduction_row("sum", t)
+    for ins in acc_rows[max(room, 0):]:
+        k = next(n for n, x in enumerate(insns) if x is ins)
+        acc, tmp = ins.regs["d"], sel.reg("V", "product")
+        insns[k:k + 1] = [rmpy_insn(op, tmp, ins.regs["u"], ins.regs["v"], fresh=True),
+                          insn(row.name, d=acc, **{fields[0]: acc, fields[1]: tmp})]
+
+
+def _units(desc) -> int:
+    """HVX units other than load and store an instruction takes (its cheapest option)."""
+    options = desc.resource_options
+    return min(len(o - {LD, ST}) for o in options) if options else 0
+
+
+def _multipliers(desc) -> int:
+    options = desc.resource_options
+    return min(len(o & {MPY0, MPY1}) for o in options) if options else 0
 
 
 def _a_word(sel, la, p, byte: int, aligned: bool, valid: int):

@@ -92,3 +92,16 @@ def test_multiplier_bound_steps_split_products(m, n, k, ta, tb, unroll, splits, 
     inputs = random_inputs(kern, 7)
     run = hexagon.run_on_qemu(kern, code.asm, inputs)
     assert check_against_reference(kern, run.outputs, inputs) == []
+
+
+@pytest.mark.parametrize("kk, w", [(5, 100), (7, 130)])
+def test_products_over_rows_of_a_moving_operand_are_not_quads(kk, w, library):
+    """A vertical byte filter reads its image a row a tap too, but the image moves with the
+    output rows, so no quads are shared: the general lowering's other paths cover it."""
+    (k,) = parse_kernels(f"""kernel vf(img: u8[{kk + 3}, {w}], wt: i8[{kk}]) -> (out: i32[4, {w}]) {{
+      y = range(4); x = range({w}); t = range({kk}, reduce)
+      out[y, x] = sum(cast<i32>(img[y + t, x]) * cast<i32>(wt[t]), t) }}""")
+    opt = optimize(k, library, "hexagon", Options(scheduler="list", versus_llvm=False))
+    assert made_by(opt.code) == OURS and not any("rowquads.py" in n for n in opt.notes), opt.notes
+    inputs = random_inputs(k, 2)
+    assert not check_against_reference(k, load(opt)(inputs), inputs)

@@ -69,11 +69,17 @@ def quad_sum(sel, st, red) -> bool:
     g = regroup_rmpy(sel, sel.flat_loads(red.src[0]), sel.regroup_rw)
     if g is None or isinstance(g.v, int) or g.u.op != "load" or g.v.op != "load" or g.lanes != 4:
         return False
-    store = affine(sel.simplify(flatten(st.src[:-1], sel.k.buffer(st.arg).shape)))
+    out = sel.k.buffer(st.arg)
+    store = affine(sel.simplify(flatten(st.src[:-1], out.shape)))
     lanes = [n for n, c in (store or {}).items() if n is not None and c == 1]
+    if len(lanes) != 1 or out.dtype.scalar.bits != 32 or any(_elem_bytes(ld.dtype) != 1 for ld in (g.u, g.v)):
+        return False
+    (lane,) = lanes
     forms = [affine(ld.src[0]) or {} for ld in (g.u, g.v)]
-    return len(lanes) == 1 and sorted(a.get(r, 0) == 1 for a in forms) == [False, True] and any(
-        a.get(r, 0) > 1 and a.get(lanes[0], 0) == 1 for a in forms)
+    # (b: lanes and k only, so its quads are shared by every row; a: one byte per k, none per lane)
+    b = [f for f in forms if f.get(lane, 0) == 1 and f.get(r, 0) > 1 and set(f) <= {None, lane, r}]
+    a = [f for f in forms if f.get(lane, 0) == 0 and f.get(r, 0) == 1]
+    return len(b) == 1 and len(a) == 1
 
 
 def row_quads(sel, st, value, red, outer: list, lanes: list, width: int, accesses: list):

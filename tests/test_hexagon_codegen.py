@@ -109,11 +109,12 @@ def test_selection_uses_the_proven_hvx_ops(compiled):
     # four reads as the even and odd lanes (vpacke / vpacko) of two rows' pairs, three vmax
     stores = len(re.findall(r"vmem\(r1[^)]*\) =", pool))
     assert stores and pool.count("vmax(") == 3 * stores and pool.count("vpacke(") == pool.count("vpacko(") == 2 * stores
-    mm = asm["matmul_i8"]  # per 4 k: 3 vshuffs build b's quads, shared by the U rows of an
-    # iteration: a splat of a's word and 2 vrmpy (two halves of 64 words) per row
+    mm = asm["matmul_i8"]  # the general lowering's k-quads (rowquads.py): per 4 k, 3 vshuffs
+    # build b's quads, shared by the U rows of an iteration: a splat of a's word and 2 vrmpy
+    # (two halves of 64 words) per row, the first k step's setting the accumulators
     groups = mm.count("vshuff(") // 3
     assert mm.count("vshuff(") % 3 == 0 and groups > 0 and mm.count("vsplat(") % groups == 0
-    assert mm.count("+= vrmpy(") == 2 * mm.count("vsplat(")
+    assert mm.count("vrmpy(") == 2 * mm.count("vsplat(") > mm.count("+= vrmpy(") > 0
 
 
 

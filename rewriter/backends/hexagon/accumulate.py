@@ -29,6 +29,9 @@ column minimum, a matrix product `c[i, j] = sum(a[i, k] * b[k, j], k)`.
     one before; a row narrower than a block is stored by the predicated store
     (`RowSelector._block`), and its backward reads read only its lanes.
 
+A byte product summed over a range that walks rows of one operand (a byte matrix product)
+is `rowquads.py`'s instead: four steps a vrmpy, the quads shared by the unrolled rows.
+
 What does not fit (a buffer read both inside the reduction and outside, too many steps, a
 stride no read has) raises `HexagonUnsupported` naming it, and the target keeps LLVM's code.
 """
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported, insn
 from rewriter.backends.hexagon.reduce import reduction_row
+from rewriter.backends.hexagon.rowquads import row_quads
 from rewriter.backends.hexagon.rowtables import _EXTEND, lane_types
 from rewriter.backends.hexagon.select import VBYTES, _elem_bytes, _splat_bits
 from rewriter.backends.hexagon.split import interleave, store_groups
@@ -94,6 +98,9 @@ def lower_accumulation(sel, stores: list, values: list, accesses: list):
     if inside & outside:
         raise HexagonUnsupported(f"the buffer(s) {', '.join(sorted(inside & outside))} read both inside a long "
                                  "reduction and outside it")
+    quads = row_quads(sel, st, value, red, outer, lanes, width, accesses)  # (a matrix product: rowquads.py)
+    if quads is not None:
+        return quads
     types = lane_types(value)
     sel.block = VBYTES // min(_elem_bytes(t) for t in types + [k.buffer(st.arg).dtype])
     sel.lane_var = lanes[-1]

@@ -1,9 +1,10 @@
 """The general HVX lowering: any nest of stores whose values are lane-wise (after small
 reductions are unrolled), at any size, as one hardware loop over vector blocks.
 
-The shape-specific strategies of `selection.py` (vrmpy dot products, byte stencils, 2x2
-pools, matrix products) come first; this is what covers everything else of that kind, with
-no fixed size:
+The shape-specific strategies of `selection.py` (vrmpy dot products, transposes) come
+first; this is what covers everything else of that kind, with no fixed size (byte windows:
+`window.py`; long reductions over vectors: `accumulate.py`; byte matrix products by
+k-quads: `rowquads.py`):
 
   * **Lanes.** The store's innermost range (coefficient 1 in its buffer) is the lane
     dimension; outer ranges join it while every access walks them contiguously too
@@ -45,6 +46,7 @@ from rewriter.backends.hexagon.newstore import fuse_new_value_stores
 from rewriter.backends.hexagon.permute import MAX_STRIDE, strided_read, unroll_channels
 from rewriter.backends.hexagon.reduce import fold_all, reduction_row, regroup_rmpy, rmpy_step
 from rewriter.backends.hexagon.remat import sink_constants
+from rewriter.backends.hexagon.rowquads import quad_sum
 from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_segments
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
@@ -414,7 +416,7 @@ class RowSelector(Selector):
         """The reduction whose range becomes the lane range (`out[r] = sum(x[r, j], j)` with
         j too long to unroll), or None: one store, one such reduction over one range."""
         big = [n for st in stores for n in st.src[-1].toposort() if n.op == "reduce"
-               and _terms(self.k, n) > MAX_TERMS]
+               and (_terms(self.k, n) > MAX_TERMS or quad_sum(self, st, n))]  # (rowquads.py)
         if all(len(n.arg[1]) > 1 for n in big):
             return None  # (a long reduction over several ranges may be a window: `_long_window`)
         if len(stores) != 1 or len(big) != 1 or len(big[0].arg[1]) != 1:

@@ -1,11 +1,10 @@
 """`select`: which selection strategy compiles a kernel's store, by its shape: elementwise
 code and small unrolled reductions (`select.Selector`), a reduction to a scalar (`reduce.py`,
-vrmpy where it regroups onto one), a matrix product (`matmul.py`), a transpose
-(`transpose.py`); windows (stencils, pools) and everything else go to the general lowering
-(`rows.py`); float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
+vrmpy where it regroups onto one), a transpose (`transpose.py`); windows (stencils, pools),
+matrix products (`rowquads.py`) and everything else go to the general lowering (`rows.py`);
+float kernels run on the scalar core (`scalar.py`: v66 HVX has no float lanes)."""
 from __future__ import annotations
 
-from rewriter.backends.hexagon.matmul import matmul
 from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction
 from rewriter.backends.hexagon.reduce import reduce_all
 from rewriter.backends.hexagon.rows import RowSelector
@@ -60,10 +59,9 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
                                 "forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
-    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 1:
-        return matmul(Selector(kernel, simplify, select_rw, unroll), st)
-    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2:
-        raise HexagonUnsupported("a window (the general lowering's: rows.py, window.py)")
+    if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) in (1, 2):
+        raise HexagonUnsupported("a window or a matrix product (the general lowering's: rows.py, window.py, "
+                                 "rowquads.py)")
     if reduces and len(st.src) == 1:
         raise HexagonUnsupported("a reduction to a scalar of this form")
     if not reduces and transposed_read(kernel, st, simplify):

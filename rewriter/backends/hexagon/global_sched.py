@@ -210,6 +210,23 @@ def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: fl
                   choices, picks, searched=problem)
 
 
+def _list_candidate(simple: Kernel, portable, selector, factor: int, elements: int, explanation, best):
+    """`best` or, where it executes fewer model cycles, the list scheduler's code at `factor`
+    (recorded in `explanation` as a "list code" candidate)."""
+    try:
+        listed = compile_list(simple, portable, selector, unroll=factor)
+    except HexagonUnsupported:
+        return best
+    if not listed.machine.trip:
+        return best
+    executed = sum(len(listed.schedule.blocks[b.name].packets) * (listed.machine.trip if b is listed.machine.loop else 1)
+                   for b in listed.machine.blocks)
+    explanation.candidates.append(Candidate("native", listed.unroll, "list code", executed, listed.model_cycles,
+                                            elements))
+    key = (listed.model_cycles, executed)
+    return (key, listed) if key < best[0] else best
+
+
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
                    time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple | None = None, *,
                    simplified: Kernel | None = None, portable=None,
@@ -301,25 +318,22 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             if share is not None:
                 best = _mixed(simple, portable, selector, factor, tuple(forms), share, elements, explanation,
                               dropped, logs, refused, best)
-    if best is not None and "native" in forms and explanation.chosen is not None \
-            and explanation.chosen.placement == "heuristic":
-        # Where the solver placed nothing better than the heuristic within its time, the list
-        # scheduler's own code at the best candidate's factor (with and without its
-        # loads rotated one iteration ahead): a candidate too, so the global scheduler never
-        # ships more model cycles than `--scheduler list` would there (`list_modulo`'s II adds
-        # the back edge's latency, the straight-line schedule does not overlap it).
-        try:
-            listed = compile_list(simple, portable, selector, unroll=explanation.chosen.unroll)
-        except HexagonUnsupported:
-            listed = None
-        if listed is not None and listed.machine.trip:
-            executed = sum(len(listed.schedule.blocks[b.name].packets) * (listed.machine.trip if b is listed.machine.loop
-                                                                             else 1) for b in listed.machine.blocks)
-            explanation.candidates.append(Candidate("native", listed.unroll, "list code", executed,
-                                                    listed.model_cycles, elements))
-            key = (listed.model_cycles, executed)
-            if key < best[0]:
-                best = (key, listed)
+    if best is not None and "native" in forms and explanation.chosen is not None:
+        # The list scheduler's own code (with and without its loads rotated one iteration
+        # ahead) is a candidate too, at the factors where the pipeliner may have lost to it:
+        # the best candidate's factor where the solver placed nothing better than the
+        # heuristic (`list_modulo`'s II adds the back edge's latency, the straight-line
+        # schedule does not overlap it), and every native factor whose candidates were all
+        # dropped (registers ran out in the modulo schedule, which the list schedule's
+        # shorter lifetimes may fit; not the factors the selector refused or the time left
+        # out). So the global scheduler never ships more model cycles than `--scheduler list`
+        # would at those factors.
+        native = [c for c in explanation.candidates if c.form == "native"]
+        retry = {c.unroll for c in native if c.packets is None} - {c.unroll for c in native if c.packets is not None}
+        if explanation.chosen.placement == "heuristic":
+            retry.add(explanation.chosen.unroll)
+        for factor in sorted(retry):
+            best = _list_candidate(simple, portable, selector, factor, elements, explanation, best)
     if progress is not None:
         progress(total, total, "")
     explanation.not_applicable = [f"{', '.join(labels)}: {why}" for why, labels in refused.items()]

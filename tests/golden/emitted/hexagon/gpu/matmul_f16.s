@@ -1,4 +1,4 @@
-# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: buffers other than f32 beside f32 ones (a: f16, b: f16) not supported yet)
+# fallback: LLVM -O3 (our selection: HexagonUnsupported: hexagon: buffers other than f32 and integers of up to 32 bits beside f32 ones (a: f16, b: f16) not supported yet)
 	.attribute	4, 66
 	.attribute	5, 66
 	.attribute	8, 1

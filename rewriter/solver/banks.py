@@ -33,6 +33,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import z3
 
 from rewriter.errors import RewriterError
@@ -162,8 +163,6 @@ def conflict_degree(acc: Access) -> int:
     at once): exhaustive and exact, fast enough for a cost model that ranks many layouts
     (the tiled transpose, lower/gpu_transpose.py). The address function must use only the
     ops interface's arithmetic, as every access here does."""
-    import numpy as np
-
     names = [n for n, _ in acc.ranges]
     grids = np.meshgrid(*[np.arange(s, dtype=np.int64) for _, s in acc.ranges], indexing="ij") if names else []
     uni = {n: g.reshape(-1, 1) for n, g in zip(names, grids)}

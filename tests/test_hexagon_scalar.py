@@ -138,6 +138,16 @@ def test_integers_beside_floats(t, n, unroll, library):
     assert "convert_" in asm and "mpyi(" in asm
 
 
+@pytest.mark.parametrize("t, r, n, unroll", [("i8", 6, 5, 4), ("u16", 9, 33, 2), ("i32", 5, 17, 1)])
+def test_integer_sums_inside_a_float_value(t, r, n, unroll, library):
+    """A word sum folded in a float kernel is a word `add` (wrapping), not `sfadd` of the
+    words' bits; converted to f32 after it."""
+    asm, _ = _ours_exact(f"""kernel k(q: {t}[{r}, {n}], s: f32) -> (o: f32[{r}]) {{
+      i = range({r}); k = range({n}, reduce)
+      o[i] = cast<f32>(sum(cast<i32>(q[i, k]), k)) * s }}""", library, unroll)
+    assert "add(r" in asm.replace(" ", "") and "convert_w2sf" in asm
+
+
 def test_refused_by_name(library):
     """Outside the lowering: a reduction inside another, an i64 buffer beside f32 ones, an
     integer store, a whole sum to one element (exact means one chain: nothing to run in parallel)."""
@@ -148,6 +158,9 @@ def test_refused_by_name(library):
                       ("""kernel k(x: f32[8], n: i64[8]) -> (out: f32[8]) {
                         i = range(8)
                         out[i] = x[i] }""", "other than f32"),
+                      ("""kernel k(q: i32[4, 6]) -> (out: f32[4]) {
+                        i = range(4); a = range(6, reduce)
+                        out[i] = cast<f32>(reduce_max(q[i, a], a)) }""", "reduce_max of i32"),
                       ("""kernel k(x: f32[8]) -> (out: i32[8]) {
                         i = range(8)
                         out[i] = cast<i32>(x[i]) }""", "i32 store beside f32"),

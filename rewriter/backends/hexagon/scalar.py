@@ -128,6 +128,10 @@ class ScalarSelector(Selector):
         for r in self.reductions:
             if any(n.op == "reduce" for n in r.src[0].toposort()):
                 raise HexagonUnsupported(f"an f32 {r.arg[0]} inside another reduction")
+            # Word sums wrap alike signed or unsigned (`add`); the scalar core's word min/max
+            # rows have no op-table meaning, so only f32 folds by compare.
+            if not (r.dtype == F32 or (r.dtype in (I32, U32) and REDUCTIONS[r.arg[0]] == "add")):
+                raise HexagonUnsupported(f"a {r.arg[0]} of {r.dtype} values on the scalar core")
         sizes = {n: k.range(n).size for n in names + [m for r in self.reductions for m in r.arg[1]]}
         self.sizes = sizes
         out = k.buffer(st.arg)
@@ -192,12 +196,12 @@ class ScalarSelector(Selector):
             self.loaded: dict = {}  # (buffer, element) -> register, within the group
             done: list = [{} for _ in group]  # per output: reduce node -> its accumulator
             for r in self.reductions:  # the group's accumulators of one reduction live together
-                kind, rnames = r.arg
+                rnames = r.arg[1]
                 for point in itertools.product(*(range(self.sizes[n]) for n in rnames)):  # row-major
                     for j, (p, q) in enumerate(group):
                         at = {**q, self.last: p, **dict(zip(rnames, point))}
                         term = self._value(r.src[0], at, {})
-                        done[j][r] = term if r not in done[j] else self._combine(kind, done[j][r], term)
+                        done[j][r] = term if r not in done[j] else self._combine(r, done[j][r], term)
             for (p, q), memo in zip(group, done):
                 at = {**q, self.last: p}
                 result = self._value(self.value, at, memo)
@@ -207,11 +211,11 @@ class ScalarSelector(Selector):
     def _terms(self, r: UOp) -> int:
         return math.prod(self.sizes[n] for n in r.arg[1])
 
-    def _combine(self, kind: str, acc: Reg, term: Reg) -> Reg:
-        """The reduction's next step, `combine(acc, term)` as the reference folds it."""
-        op = REDUCTIONS[kind]
-        if op == "add":
-            return self._op("add", F32, acc, term)
+    def _combine(self, r: UOp, acc: Reg, term: Reg) -> Reg:
+        """Reduction `r`'s next step, `combine(acc, term)` as the reference folds it."""
+        op = REDUCTIONS[r.arg[0]]
+        if op == "add":  # (words: `add`, which wraps as i32 and u32 both do)
+            return self._op("add", F32 if r.dtype == F32 else I32, acc, term)
         # max(acc, t) = acc < t ? t : acc; min(acc, t) = t < acc ? t : acc (the op table's)
         less = self._op("lt", F32, acc, term) if op == "max" else self._op("lt", F32, term, acc)
         return self._mux(less, term, acc)

@@ -227,25 +227,22 @@ def _epilogue(t: _Text, p: WgmmaPlan) -> None:
                     t(f"{pred}st.global.f32 [%rd7+{off}], {vals[e]};")
 
 
-def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
-    """(module-scope declaration of the dynamic shared window, the .entry) for plan `p` in a
-    program of `nparams` buffers (the kernel's, then its scratch buffers)."""
-    name = p.name
-    smem = f"{name}_smem"
-    params = [f"\t.param .u64 {name}_p{i}" for i in range(nparams)]
-    params += [f"\t.param .align 64 .b8 {name}_tma_a[128]", f"\t.param .align 64 .b8 {name}_tma_b[128]"]
-    t = _Text()
+def roles_start(t: _Text, smem: str, barrier_base: int, barriers: list) -> None:
+    """The start of a warp-specialized kernel: %r0 the thread, %r1 the block, %r2 the dynamic
+    shared window aligned up to a swizzle atom, %r3 its mbarriers (`barrier_base` bytes in);
+    thread 0 initializes each (i, n) of `barriers`, in that order, as barrier i (at +8 i)
+    expecting n arrivals; then warpgroup 0 falls through to the producer and the others
+    branch to `CONSUMER`."""
     t("mov.u32 %r0, %tid.x;")
     t("mov.u32 %r1, %ctaid.x;")
     t(f"mov.u32 %r2, {smem};")
     t(f"add.u32 %r2, %r2, {ATOM_BYTES - 1};")
     t(f"and.b32 %r2, %r2, {-ATOM_BYTES};")  # swizzle atoms start 1024-aligned
-    t(f"add.u32 %r3, %r2, {p.stages * p.stage_bytes};")  # full[s] at +8 s, empty[s] at +8 (S + s)
+    t(f"add.u32 %r3, %r2, {barrier_base};")
     t("setp.eq.u32 %p0, %r0, 0;")
     t("@!%p0 bra INIT_DONE;")
-    for s in range(p.stages):
-        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * s}], 1;")
-        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * (p.stages + s)}], {p.consumers * WG // 32};")
+    for i, n in barriers:
+        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * i}], {n};")
     # The barriers' initialization must be visible to the copy engine (the async proxy).
     t("fence.mbarrier_init.release.cluster;")
     t("fence.proxy.async.shared::cta;")
@@ -254,6 +251,19 @@ def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
     t("shr.u32 %r12, %r0, 7;")  # warpgroup
     t("setp.ne.u32 %p1, %r12, 0;")
     t("@%p1 bra CONSUMER;")
+
+
+def kernel_ptx(p: WgmmaPlan, nparams: int) -> tuple[str, str]:
+    """(module-scope declaration of the dynamic shared window, the .entry) for plan `p` in a
+    program of `nparams` buffers (the kernel's, then its scratch buffers)."""
+    name = p.name
+    smem = f"{name}_smem"
+    params = [f"\t.param .u64 {name}_p{i}" for i in range(nparams)]
+    params += [f"\t.param .align 64 .b8 {name}_tma_a[128]", f"\t.param .align 64 .b8 {name}_tma_b[128]"]
+    t = _Text()
+    # full[s] at +8 s (the producer's one arrival), empty[s] at +8 (S + s) (every consumer warp)
+    roles_start(t, smem, p.stages * p.stage_bytes,
+                [b for s in range(p.stages) for b in ((s, 1), (p.stages + s, p.consumers * WG // 32))])
     _producer(t, p, name)
     t("CONSUMER:")
     _consumer(t, p)

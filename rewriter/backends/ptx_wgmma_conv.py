@@ -30,7 +30,7 @@ for the current phase or the one before it: a wait never sees a barrier two phas
 """
 from __future__ import annotations
 
-from rewriter.backends.ptx_wgmma import PTX_VERSION, TARGET, _desc_hi, _Text, _wait  # noqa: F401
+from rewriter.backends.ptx_wgmma import PTX_VERSION, TARGET, _desc_hi, _Text, _wait, roles_start  # noqa: F401
 from rewriter.lower.gpu_wgmma import ATOM_BYTES, CONSUMER_REGS, PRODUCER_REGS, WG, WG_K, WG_M
 from rewriter.lower.gpu_wgmma_conv import BC, BO, BOX_BYTES, BX, CONSUMERS, ConvPlan
 
@@ -316,27 +316,10 @@ def kernel_ptx(p: ConvPlan, nparams: int) -> tuple[str, str]:
     params = [f"\t.param .u64 {name}_p{i}" for i in range(nparams)]
     params += [f"\t.param .align 64 .b8 {name}_tma_img[128]"]
     t = _Text()
-    t("mov.u32 %r0, %tid.x;")
-    t("mov.u32 %r1, %ctaid.x;")
-    t(f"mov.u32 %r2, {smem};")
-    t(f"add.u32 %r2, %r2, {ATOM_BYTES - 1};")
-    t(f"and.b32 %r2, %r2, {-ATOM_BYTES};")  # swizzle atoms start 1024-aligned
-    t(f"add.u32 %r3, %r2, {p.barrier_base};")
-    t("setp.eq.u32 %p0, %r0, 0;")
-    t("@!%p0 bra INIT_DONE;")
     warps = WG // 32
-    for s in range(p.stages):
-        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * s}], 1;")
-        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * (p.stages + s)}], {warps};")  # one consumer's warps
-    for j in range(CONSUMERS):
-        t(f"mbarrier.init.shared::cta.b64 [%r3+{8 * (2 * p.stages + j)}], {warps};")
-    t("fence.mbarrier_init.release.cluster;")
-    t("fence.proxy.async.shared::cta;")
-    t("INIT_DONE:")
-    t("bar.sync 0;")
-    t("shr.u32 %r12, %r0, 7;")  # warpgroup
-    t("setp.ne.u32 %p1, %r12, 0;")
-    t("@%p1 bra CONSUMER;")
+    # full[S] (the producer's one arrival), empty[S] and turn[CONSUMERS] (one consumer's warps)
+    roles_start(t, smem, p.barrier_base, [b for s in range(p.stages) for b in ((s, 1), (p.stages + s, warps))]
+                + [(2 * p.stages + j, warps) for j in range(CONSUMERS)])
     _producer(t, p, name)
     t("CONSUMER:")
     _consumer(t, p, name)

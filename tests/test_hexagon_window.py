@@ -1,19 +1,20 @@
 """Byte windows (stencils) by the general lowering (`rows.py` with `window.py`, `sliding.py`,
 `newstore.py`): KxK filters of several sizes, widths off the vector grid, row pitches that
 leave rows unaligned, vertical strides, image and weight types of either signedness, in the
-"native" and the "sliding" selection forms, unrolled over output rows. Each compiles by our
+"native" form and the rewrite choice "sliding" (rules/hexagon-choice-sliding.rules), unrolled over output rows. Each compiles by our
 selection (not LLVM's fallback), runs on qemu-hexagon and equals the reference interpreter.
 
   * an unrolled body reads each input row once for every output row that needs it, and
     each window group is four vrmpy (native) or two sliding vrmpy over the pair (x, x + 4)
     (sliding), the first group setting the accumulators (no zeroing);
   * the window's last vshuff round leaves by new-value stores bundled with it;
-  * the sliding form is refused where no window slides, and needs the proven
-    `hvx-vrmpyi-ubb-*` rules;
+  * the sliding choice is refused where no window slides, and slides exactly where its
+    rules (`hvx-vrmpyi-ubb-*`, proven) show the halves are the window's products;
   * every candidate the global scheduler tries runs to the packet count it predicts.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -161,14 +162,34 @@ def test_sliding_form_is_refused_where_no_window_slides(library):
         _body(k, library, 1, "sliding")
 
 
-def test_sliding_lanes_need_the_proven_rules(library):
-    """Without the `hvx-vrmpyi-ubb-*` rules the selector cannot show that a half of
-    vrmpy(Vuu.ub, Rt.b, #u1) is the window it wants, and refuses the form."""
+def test_sliding_is_the_choice_of_rules_that_prove_it(library):
+    """The sliding vrmpy is a rewrite choice: the selector slides a window exactly where the
+    chosen rules prove each half of vrmpy(Vuu.ub, Rt.b, #u1) to be the window's product at
+    its byte shift (`hvx-vrmpyi-ubb-*`, rules/hexagon-choice-sliding.rules). Without them
+    there is no such choice; with one half's rule missing, the choice slides nothing; the
+    same rules under another choice's name slide as well."""
     kernel = load_kernel(REPO / "examples/conv3x3_u8.ir")
-    rules = RuleLibrary(library.rules, library.files,
-                        [r for r in library.all_rules() if not r.name.startswith("hvx-vrmpyi-")])
-    with pytest.raises(HexagonUnsupported, match="sliding vrmpy at byte shift 1"):
-        _body(kernel, rules, 1, "sliding")
+    assert SelectionRewriter(library).choices["sliding"].slides
+    assert not SelectionRewriter(library).slides  # (the target rules alone do not prove it)
+    halves = [r for r in library.all_rules() if r.name.startswith("hvx-vrmpyi-")]
+    assert {r.scope for r in halves} == {"hexagon-choice-sliding"} and len(halves) == 3
+
+    def without(names, **renamed):
+        rules = [dataclasses.replace(r, **renamed) if r in halves else r
+                 for r in library.all_rules() if r.name not in names]
+        return RuleLibrary(library.rules, library.files, rules)
+
+    none = without({r.name for r in halves})
+    assert "sliding" not in SelectionRewriter(none).forms
+    with pytest.raises(HexagonUnsupported, match="selection form 'sliding'"):
+        _body(kernel, none, 1, "sliding")
+    two = without({"hvx-vrmpyi-ubb-hi1"})
+    assert not SelectionRewriter(two).choices["sliding"].slides
+    with pytest.raises(FormNotApplicable):
+        _body(kernel, two, 1, "sliding")
+    renamed = without(set(), scope="hexagon-choice-pairs")
+    mf = _body(kernel, renamed, 1, "pairs")
+    assert "vrmpybusi" in [i.desc.name for i in mf.loop.insns]
 
 
 def test_unroll_must_divide_the_rows(library):

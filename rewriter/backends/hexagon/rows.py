@@ -52,6 +52,7 @@ from rewriter.backends.hexagon.rowtree import LongRowsUnsupported, lower_long_se
 from rewriter.backends.hexagon.segments import lower_segments, segment_plan
 from rewriter.backends.hexagon.select import (
     VBYTES,
+    SELECTION_FORMS,
     FormNotApplicable,
     SelectionRewriter,
     Selector,
@@ -145,7 +146,7 @@ class RowSelector(RowMemory, Selector):
             raise error from None
 
     def _rows(self) -> MachineFunction:
-        if self.form not in ("native", "unaligned", "sliding") and self.choice is None:
+        if self.form not in SELECTION_FORMS and self.choice is None:
             raise FormNotApplicable(f"the selection form '{self.form}' is not one the general lowering has")
         if any(b.dtype.is_float for b in self.k.buffers):
             raise HexagonUnsupported("floating-point buffers (v66 HVX has no float lanes)")

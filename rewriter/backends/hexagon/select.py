@@ -32,6 +32,7 @@ from rewriter.backends.hexagon.rowtables import (
     _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row, lane_types,
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
+from rewriter.backends.hexagon.sliding import proves_sliding
 from rewriter.backends.hexagon.wordmul import word_mulhi
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
@@ -50,28 +51,22 @@ MAX_UNROLLED_REDUCE = 8
 #: Addressing forms: alternatives in how the selector reads memory, which the global scheduler
 #: compiles and compares (`global_sched.py`, `--explain`) like the rewrite choices (the
 #: `scope hexagon-choice-NAME` rule files: `SelectionRewriter.choices`; the two together are
-#: `SelectionRewriter.forms`). name -> the `Form` flags (rows.py reads unaligned, window.py
-#: sliding):
+#: `SelectionRewriter.forms`). name -> the `Form` flags (rows.py reads unaligned):
 #:   * unaligned: an access `x[i + c]` off the vector grid is one unaligned load
 #:     (`vmemu`, slot 0 with slot 1 empty, LD + XLANE) from an address register, instead of two
 #:     aligned loads shared by every access and a `valign` (XLANE).
-#:   * sliding (byte windows, `window.py` and `sliding.py`): a window row's four byte shifts
-#:     come from two `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` over the pair (row, row + 4 bytes),
-#:     two reads a group instead of four and four `vrmpy(Vu.ub, Rt.b)`: half the XLANE work of
-#:     the loads (which shift each half computes is proven: rules/hexagon.rules
-#:     `hvx-vrmpyi-ubb-*`); its reads off the vector grid are the unaligned form's `vmemu`.
-#: A form other than "native" applies only where it changes something (else
-#: `FormNotApplicable`).
+#: (Byte windows' sliding vrmpy is not a form but the rewrite choice "sliding",
+#: rules/hexagon-choice-sliding.rules: `SelectionRewriter.slides`.) A form other than
+#: "native" applies only where it changes something (else `FormNotApplicable`).
 
 
 class Form(NamedTuple):
     """What an addressing form switches on (all off: "native")."""
 
     unaligned: bool = False
-    sliding: bool = False
 
 
-SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True), "sliding": Form(unaligned=True, sliding=True)}
+SELECTION_FORMS = {"native": Form(), "unaligned": Form(unaligned=True)}
 
 
 class SelectionRewriter(Rewriter):
@@ -95,6 +90,10 @@ class SelectionRewriter(Rewriter):
         #: rewriter with that file's rules ahead of the target rules (none inside a choice).
         self.choices: dict[str, "SelectionRewriter"] = {} if choice else {
             name: SelectionRewriter(library, name) for name in library.choices("hexagon")}
+        #: Whether these rules prove the halves of `vrmpy(Vuu.ub, Rt.b, #u1)` to be a byte
+        #: window's products at its byte shifts (sliding.py): then the windows of a kernel
+        #: selected with them take the sliding vrmpy (the choice "sliding" has those rules).
+        self.slides = proves_sliding(self)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -127,7 +126,7 @@ class Selector:
         self.base_rw = select_rw
         self.paired: set = set()  # registers already in a register-pair operand (vtmpy's uu)
         self.changed = 0  # places where the form differs from "native"
-        self.slid = 0  # window groups on the sliding vrmpy (the "sliding" form: sliding.py)
+        self.slid = 0  # window groups on the sliding vrmpy (the choice "sliding": sliding.py)
         self.lane_offset = 0  # the first lane of the block being generated
         self.simplify = simplify
         # What an expansion's result is normalized with: the target rules without a choice's,
@@ -173,9 +172,13 @@ class Selector:
         if form not in SELECTION_FORMS and form not in choices:
             raise HexagonUnsupported(f"the selection form '{form}' (choose from: "
                                      f"{', '.join(tuple(SELECTION_FORMS) + tuple(choices))})")
-        self.unaligned, self.sliding = SELECTION_FORMS.get(form, Form())
+        self.unaligned = SELECTION_FORMS.get(form, Form()).unaligned
         self.rw = choices.get(form, self.base_rw)
         self.choice = form if form in choices else None
+        # A choice whose rules prove the sliding vrmpy slides byte windows (window.py), and
+        # that reads their rows off the vector grid by vmemu, as the unaligned form does.
+        self.sliding = self.choice is not None and getattr(self.rw, "slides", False)
+        self.unaligned = self.unaligned or self.sliding
 
     def reg(self, cls: str, hint: str = "") -> Reg:
         self.n_regs += 1

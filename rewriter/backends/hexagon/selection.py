@@ -39,7 +39,8 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
     with the portable rules, `select_rw` with the Hexagon target rules. `form` (a key of
     `SELECTION_FORMS`) picks among the selection alternatives; a form other than "native"
     raises `HexagonUnsupported` where it changes nothing (elementwise kernels have "unaligned"
-    and the rewrite choices of rules/hexagon-choice-*.rules, windows "sliding": window.py)."""
+    and the rewrite choices of rules/hexagon-choice-*.rules; byte windows the choice "sliding":
+    window.py)."""
     forms = getattr(select_rw, "forms", tuple(SELECTION_FORMS))
     if form not in forms:
         raise HexagonUnsupported(f"the selection form '{form}' (choose from: {', '.join(forms)})")
@@ -54,9 +55,11 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
     window_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
         and value.arg[0] not in ("reduce_max", "reduce_min")
-    if form != "native" and loop_shape and not (form == "sliding" and window_shape):
-        raise FormNotApplicable("only elementwise kernels (and byte windows: sliding) have selection "
-                                "forms other than native")
+    slides = getattr(getattr(select_rw, "choices", {}).get(form), "slides", False)
+    if form != "native" and loop_shape and not (window_shape and slides):
+        raise FormNotApplicable("only elementwise kernels (and byte windows: the choice of rules that "
+                                "slide them, rules/hexagon-choice-sliding.rules) have selection forms "
+                                "other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) in (1, 2):

@@ -1,4 +1,4 @@
-"""The sliding vrmpy for byte windows (`window.py`): the selection form "sliding".
+"""The sliding vrmpy for byte windows (`window.py`): the rewrite choice "sliding".
 
 A window group (four taps of one row, `window.Group`) needs the row read at the byte shifts
 s = 0..3 for its four accumulators (`acc_s[j]` = output lane 4j + s). `Vdd.w = vrmpy(Vuu.ub,
@@ -10,14 +10,16 @@ next group's x in a row of more than four taps) and two double multiplies instea
 reads and four multiplies: fewer loads and permutes, the same multiplier work.
 
 It applies where the window's vrmpy op is `hvx.vrmpy_ubb` (unsigned image bytes, signed
-weights in Rt: the only vrmpy with the #u1 form) and the target rules prove each half is
-the window's dot product at its byte shift (`check_lanes`: `hvx-vrmpyi-ubb-*` of
-rules/hexagon.rules). The form reads the window's rows off the vector grid by `vmemu`
-(the "unaligned" form's reads, `rows.RowSelector._vector`), as a pair of loads per group.
+weights in Rt: the only vrmpy with the #u1 form) and the selection's rules prove each half
+is the window's dot product at its byte shift (`proves_sliding`). The target rules do not:
+those rules (`hvx-vrmpyi-ubb-*`) are the choice file rules/hexagon-choice-sliding.rules, so
+the global scheduler compiles a window with and without them and keeps what schedules
+best. The choice reads the window's rows off the vector grid by `vmemu` (the "unaligned"
+form's reads, `rows.RowSelector._vector`), as a pair of loads per group.
 """
 from __future__ import annotations
 
-from rewriter.backends.hexagon.mir import HexagonUnsupported, Reg, insn
+from rewriter.backends.hexagon.mir import Reg, insn
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, var
 
@@ -34,29 +36,23 @@ SHIFTS = {0: (0, 2), 1: (1, 3)}
 
 
 def slides(sel, op: str) -> bool:
-    """Whether the window of vrmpy op `op` takes the sliding vrmpy in `sel`'s form (raises
-    `HexagonUnsupported` where the form asks for it and the rules do not prove it)."""
-    if not sel.sliding or op != SLIDING_OP:
-        return False
-    if not getattr(sel, "sliding_checked", False):
-        check_lanes(sel.base_rw)  # (all the target rules: rows.py narrows sel.rw to the lane-wise ones)
-        sel.sliding_checked = True
-    return True
+    """Whether the window of vrmpy op `op` takes the sliding vrmpy in `sel`: where its rules
+    (a rewrite choice's: `Selector.sliding`) prove the halves (`proves_sliding`)."""
+    return sel.sliding and op == SLIDING_OP
 
 
-def check_lanes(rw) -> None:
-    """Each half of `vrmpy(Vuu.ub, Rt.b, #u1)` over Vuu = (x, x + 4), with the byte of
-    position q being x[4i + q] (+ 4 from v1), must normalize by `rw` (the target rules) to
-    vrmpy_ubb(x[4i+s .. 4i+s+3], Rt.b[0..3]), for any weight bytes."""
+def proves_sliding(rw) -> bool:
+    """Whether by the rules of `rw` each half of `vrmpy(Vuu.ub, Rt.b, #u1)` over Vuu =
+    (x, x + 4), with the byte of position q being x[4i + q] (+ 4 from v1), normalizes to
+    vrmpy_ubb(x[4i+s .. 4i+s+3], Rt.b[0..3]) at its byte shift s, for any weight bytes."""
     u8, i8, i32 = (parse_dtype(t) for t in ("u8", "i8", "i32"))
     x = [var(u8, f"x@{k}") for k in range(7)]
     t = [var(i8, f"t@{q}") for q in range(4)]
     for shift, (op, from_v1) in SLIDING_HALVES.items():
         lane = UOp(op, i32, tuple(x[q + 4 * v1] for q, v1 in enumerate(from_v1)) + tuple(t))
-        want = UOp(SLIDING_OP, i32, tuple(x[shift:shift + 4]) + tuple(t))
-        if rw.normalize(lane) != want:
-            raise HexagonUnsupported(f"the sliding vrmpy at byte shift {shift} ({op} is not the window's "
-                                     f"vrmpy_ubb by the target rules)")
+        if rw.normalize(lane) != UOp(SLIDING_OP, i32, tuple(x[shift:shift + 4]) + tuple(t)):
+            return False
+    return True
 
 
 def slide_group(sel, accs: list[Reg], lo: Reg, hi: Reg, word: Reg, fresh: bool) -> None:

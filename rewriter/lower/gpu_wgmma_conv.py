@@ -233,6 +233,20 @@ class ConvPlan:
         return (TensorMap(self.img_param, TMA_DTYPE[f16], (xs, ys, cs), self.img_sy * 2, (BX, 1, BC),
                           more_strides=(self.img_sc * 2,)),)
 
+    def tma_problem(self) -> str | None:
+        """Why some image box the producer issues would trap the copy engine (None if none):
+        every (x tile, slice) start, through box_coords as the PTX and the model take them,
+        against TensorMap.coord_problem. The rows and channels are outer dimensions (their
+        strides are 16-byte multiples, plan_conv's check), so box row 0 of each stands for all."""
+        (tm,) = self.tensor_maps()
+        for xt in range(self.x_tiles):
+            for s in range(self.k_slices):
+                why = tm.coord_problem(self.box_coords(0, xt * BX, s, 0)[1])
+                if why:
+                    kx, _ = self.slice_of(s)
+                    return f"tap column kx = {kx}: {why}"
+        return None
+
     def operand_problem(self) -> None:
         """Nothing to check beyond the buffers' types: the plan takes f16 operands only."""
         return None
@@ -337,8 +351,14 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
         raise ConvUnsupported(f"the weights ({weight_bytes // 1024} KB in 64 x 64 blocks) and two stages exceed "
                               f"{SHARED_LIMIT // 1024} KB of shared memory")
     ty, stages = pick
-    return ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
-                    buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
+    p = ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
+                 buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
+    why = p.tma_problem()
+    if why:
+        # The boxes of tap column kx start kx pixels into a row (x contiguous); only a layout
+        # with channels innermost (a pixel = C x 2 bytes) could shift them legally.
+        raise ConvUnsupported(f"the image boxes of a {kw}-wide kernel are not copy-engine addressable: {why}")
+    return p
 
 
 def conv_left_out(lw, st, spec: GpuSpec) -> bool:

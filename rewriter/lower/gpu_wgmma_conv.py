@@ -36,10 +36,17 @@ Why this orientation and these pieces (the numbers are the H100's, and the 1 x 6
     finished (a pair of `turn` mbarriers), so one consumer's epilogue (64 KB of f32 stores a
     tile) runs under the other's wgmmas. With M = 64 only one warpgroup can share a tile.
 
+Kernels one tap wide only (KW = 1: 1x1, 3x1, ...). The box of tap column kx starts at x0 + kx,
+2 kx bytes into an image row, and the copy engine traps (CUDA_ERROR_ILLEGAL_INSTRUCTION) on a
+box whose innermost start is not 16-byte aligned (gpu_wgmma.TMA_COORD_ALIGN; this was issue 16's
+H100 fault: every KW > 1 case faulted, the 1x1 ran correctly). ConvPlan.tma_problem checks every
+box start and plan_conv refuses the rest. Shifting pixels legally needs channels innermost (a
+pixel = C x 2 bytes, C a multiple of 8): an NHWC image, K-major B; not implemented.
+
 Sizes off the tiles: output channels (64), rows (TY), columns (64) and channels (64) that do not
 divide are zero-filled boxes (image) or zeroed weights (channels and output channels past the
 kernel's) and guarded stores. What it needs, else `--explain` says why and the store goes on to
-the other strategies (the `map` launch today): f16 image and weights, the weights contiguous
+the other strategies (the `map` launch today): one tap column (above), f16 image and weights, the weights contiguous
 [O, C, KH, KW] with C a multiple of 8, the image contiguous along x with rows and channel planes
 16-byte aligned (the copy engine's rule), the weights and at least two stages within the 227 KB
 of shared memory (64 x 64 x 3 x 3 uses 72 KB of weights and three 48 KB stages).

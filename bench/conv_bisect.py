@@ -13,6 +13,16 @@ A cut variant computes garbage on purpose; what it tells is whether the fault go
   skeleton       only the barriers, setmaxnreg, the tile walk (no copies, weights, wgmma, stores)
   nowgmma_notma  no wgmma, no copies (the stages' barriers complete by plain arrivals)
   nowgmma / notma / noweights / nostore / nomaxnreg: one mechanism out each.
+
+The second call found every variant with the copies faulting. The cause (gpu_wgmma.TMA_COORD_ALIGN):
+a box's innermost coordinate must start 16 bytes into a row or a multiple of it, and tap column
+kx's boxes start at x0 + kx. The strategy now refuses such kernels; to confirm on the GPU, the
+3x3 case is compiled here as before the fix (ConvPlan.tma_problem switched off for this build
+only) and the x coordinate alone is changed (the 1x1 case's, correct, too):
+  x_aligned    3x3, boxes at x0 (kx dropped): expected to run (wrong values)
+  x_times8     3x3, boxes at x0 + 8 kx (16-byte steps): expected to run (wrong values)
+  1x1_x_plus1  1x1, boxes at x0 + 1: expected to fault (illegal instruction)
+  1x1_x_plus8  1x1, boxes at x0 + 8: expected to run (wrong values)
 """
 from __future__ import annotations
 
@@ -27,6 +37,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 SMALL = (16, 8, 20, 24, 3, 3, False)  # one block row of tiles, one channel slice: the least to run
+ONE = (8, 8, 11, 16, 1, 1, False)  # the case that ran correctly
+X_COORD = "add.u32 %r25, %r10, %r23;"  # ptx_wgmma_conv._producer: x0 + kx, the boxes' x
 
 
 def _drop(p: str, pattern: str) -> str:
@@ -40,35 +52,73 @@ def _notma(p: str) -> str:
                   r"mbarrier.arrive.shared::cta.b64 \1, [\2];", p)
 
 
+def _x(expr: str):
+    """The producer's box x coordinate replaced by `expr` (x0 is %r10, kx %r23)."""
+    def cut(p: str) -> str:
+        if X_COORD not in p:
+            raise SystemExit("the producer's x coordinate is no longer " + X_COORD)
+        return p.replace(X_COORD, expr)
+    return cut
+
+
 CUTS = {
     "nomaxnreg": lambda p: _drop(p, r"setmaxnreg"),
     "nowgmma": lambda p: _drop(p, r"wgmma\.mma_async"),
     "notma": _notma,
     "noweights": lambda p: p.replace("@%p5 bra W_DONE;", "bra W_DONE;"),
     "nostore": lambda p: _drop(p, r"st\.global"),
+    "x_aligned": _x("mov.u32 %r25, %r10;"),
+    "x_times8": _x("mad.lo.u32 %r25, %r23, 8, %r10;"),
+    "x_plus1": _x("add.u32 %r25, %r10, 1;"),
+    "x_plus8": _x("add.u32 %r25, %r10, 8;"),
 }
 VARIANTS = {"base": (), "skeleton": ("nowgmma", "notma", "noweights", "nostore"), "nowgmma_notma": ("nowgmma", "notma"),
-            **{k: (k,) for k in CUTS}}
+            **{k: (k,) for k in CUTS if not k.startswith("x_")}, "x_aligned": ("x_aligned",),
+            "x_times8": ("x_times8",)}
+ONE_VARIANTS = {"1x1_base": (), "1x1_x_plus1": ("x_plus1",), "1x1_x_plus8": ("x_plus8",)}
+
+
+def _key(case) -> str:
+    return "case_" + "_".join(str(int(v)) for v in case)
+
+
+def _unchecked(text: str) -> dict:
+    """The code as before the fix: the plan's copy-engine check off for this build only."""
+    from conv_device import _compile
+
+    from rewriter.lower.gpu_wgmma_conv import ConvPlan
+
+    saved = ConvPlan.tma_problem
+    ConvPlan.tma_problem = lambda self: None
+    try:
+        d = _compile(text)
+    finally:
+        ConvPlan.tma_problem = saved
+    if d["strategies"] != ["wgmma-conv"]:
+        raise SystemExit(f"the unchecked build took {d['strategies']}: {d['notes']}")
+    return d
 
 
 def prepare(out: str) -> None:
     from conv_device import CASES, _compile, kernel_text
 
     os.makedirs(out, exist_ok=True)
-    for case in dict.fromkeys([SMALL] + CASES):
+    for case in dict.fromkeys([ONE] + CASES):  # the code as it is (3x3: the fallback)
         d = _compile(kernel_text(*case))
-        key = "case_" + "_".join(str(int(v)) for v in case)
-        with open(os.path.join(out, key + ".json"), "w") as f:
+        with open(os.path.join(out, _key(case) + ".json"), "w") as f:
             json.dump(d, f)
-        if case == SMALL:
-            for name, cuts in VARIANTS.items():
-                ptx = d["ptx"]
-                for c in cuts:
-                    ptx = CUTS[c](ptx)
-                if cuts and ptx == d["ptx"]:
-                    raise SystemExit(f"variant {name} changed nothing: the PTX no longer has what it cuts")
-                with open(os.path.join(out, f"v_{name}.ptx"), "w") as f:
-                    f.write(ptx)
+    for case, variants in ((SMALL, VARIANTS), (ONE, ONE_VARIANTS)):
+        d = _unchecked(kernel_text(*case))
+        with open(os.path.join(out, "diag_" + _key(case) + ".json"), "w") as f:
+            json.dump(d, f)
+        for name, cuts in variants.items():
+            ptx = d["ptx"]
+            for c in cuts:
+                ptx = CUTS[c](ptx)
+            if cuts and ptx == d["ptx"]:
+                raise SystemExit(f"variant {name} changed nothing: the PTX no longer has what it cuts")
+            with open(os.path.join(out, f"v_{name}.ptx"), "w") as f:
+                f.write(ptx)
     print(f"{out}: {len(os.listdir(out))} files", flush=True)
 
 
@@ -98,53 +148,57 @@ def run_one(path: str, ptx: str | None) -> int:
         mod.launch_all([img.data_ptr(), w.data_ptr(), out.data_ptr()])
         torch.cuda.synchronize()
     except Exception as e:  # the row is the result
-        print(f"{tag}: ERROR {type(e).__name__}: {e}", flush=True)
+        print(f"ROW {tag}: ERROR {type(e).__name__}: " + " ".join(str(e).split())[:160], flush=True)
         return 2
     want = F.conv2d(img.double()[None], w.double())[0]
     rtol, atol = TENSOR_CORE_TOLERANCE
     err = (out.double() - want).abs()
     bad = int((~(err <= atol + (rtol + (2.0 ** -10 if f16 else 0)) * want.abs())).sum())
-    print(f"{tag}: {'OK' if bad == 0 else 'WRONG'} ({bad} of {out.numel()} outside the tolerance, "
-          f"{int(torch.isnan(out).sum())} NaN)", flush=True)
+    print(f"ROW {tag} [{','.join(d.get('strategies', []))}]: {'OK' if bad == 0 else 'WRONG'} ({bad} of {out.numel()} "
+          f"outside the tolerance, {int(torch.isnan(out).sum())} NaN)", flush=True)
     return 0 if bad == 0 else 1
 
 
 def run(bdir: str, out: str, seconds: int) -> None:
+    """Everything into ONE file, out/bisect.log (the device tool brings back few files), and
+    each result as one line on stdout (the tool returns the output's tail)."""
     os.makedirs(out, exist_ok=True)
     me = [sys.executable, os.path.abspath(__file__)]
-    small = os.path.join(bdir, "case_" + "_".join(str(int(v)) for v in SMALL) + ".json")
+    log = open(os.path.join(out, "bisect.log"), "w")
 
-    def one(*args, log=None):
+    def say(line: str) -> None:
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    def one(*args):
         try:
             r = subprocess.run(me + ["--one", *args], capture_output=True, text=True, timeout=seconds)
+            rows = [x for x in r.stdout.splitlines() if x.startswith("ROW ")]
             last = (r.stderr.strip().splitlines() or [""])[-1]
-            line = (r.stdout.strip().splitlines() or [f"{os.path.basename(args[-1])}: rc {r.returncode}: {last}"])[-1]
+            say(rows[-1][4:] if rows else f"{os.path.basename(args[-1])}: rc {r.returncode}: {last}")
         except subprocess.TimeoutExpired:
-            line = f"{os.path.basename(args[-1])}: HUNG (over {seconds} s)"
-        print(line, flush=True)
-        if log:
-            log.write(line + "\n")
+            say(f"{os.path.basename(args[-1])}: HUNG (over {seconds} s)")
 
-    with open(os.path.join(out, "variants.log"), "w") as log:
-        for name in VARIANTS:
-            one(small, os.path.join(bdir, f"v_{name}.ptx"), log=log)
-    if shutil.which("ptxas") and shutil.which("cuobjdump"):
-        cubin = os.path.join(out, "base.cubin")
-        subprocess.run(["ptxas", "-arch=sm_90a", os.path.join(bdir, "v_base.ptx"), "-o", cubin], check=False)
-        with open(os.path.join(out, "base.sass"), "w") as f:
-            subprocess.run(["cuobjdump", "-sass", cubin], stdout=f, check=False)
+    for case, variants in ((SMALL, VARIANTS), (ONE, ONE_VARIANTS)):
+        for name in variants:
+            one(os.path.join(bdir, "diag_" + _key(case) + ".json"), os.path.join(bdir, f"v_{name}.ptx"))
     if shutil.which("compute-sanitizer"):
-        with open(os.path.join(out, "sanitizer.log"), "w") as f:
-            try:
-                subprocess.run(["compute-sanitizer", "--tool", "memcheck", "--print-limit", "20"] + me + ["--one", small],
-                               stdout=f, stderr=subprocess.STDOUT, timeout=6 * seconds)
-            except subprocess.TimeoutExpired:
-                f.write("compute-sanitizer: timed out\n")
-        print(open(os.path.join(out, "sanitizer.log")).read()[-3000:], flush=True)
-    with open(os.path.join(out, "cases.log"), "w") as log:
-        for f in sorted(os.listdir(bdir)):
-            if f.startswith("case_"):
-                one(os.path.join(bdir, f), log=log)
+        try:
+            r = subprocess.run(["compute-sanitizer", "--tool", "memcheck", "--print-limit", "4"] + me +
+                               ["--one", os.path.join(bdir, "diag_" + _key(SMALL) + ".json")],
+                               capture_output=True, text=True, timeout=6 * seconds)
+            lines = (r.stdout + r.stderr).splitlines()
+        except subprocess.TimeoutExpired:
+            lines = ["compute-sanitizer: timed out"]
+        key = [x for x in lines if x.startswith("=====") and "Host Frame" not in x and x.strip("= ")]
+        say(f"compute-sanitizer memcheck, the unchecked 3x3 ({len(lines)} lines, the first 40 that are not host frames):")
+        for x in key[:40]:
+            say("  " + x)
+    for f in sorted(os.listdir(bdir)):
+        if f.startswith("case_"):
+            one(os.path.join(bdir, f))
+    log.close()
 
 
 def main(argv=None) -> int:

@@ -24,13 +24,15 @@ import time
 from dataclasses import replace
 
 #: (C, O, H, W, KH, KW, f16 output): off-tile channels, output channels, rows and columns,
-#: several channel slices and output-channel tiles, 1x1, 2x2 and 2x3 kernels, f16 outputs,
-#: odd output widths (scalar stores).
-CASES = [(64, 64, 512, 512, 3, 3, False), (16, 8, 20, 24, 3, 3, False), (64, 64, 10, 72, 3, 3, False),
-         (72, 40, 9, 136, 3, 3, False), (8, 8, 11, 16, 1, 1, False), (16, 96, 33, 40, 2, 3, False),
-         (32, 64, 70, 200, 3, 3, True), (128, 64, 34, 96, 3, 3, False), (64, 128, 21, 264, 3, 3, True),
-         (24, 56, 67, 520, 3, 3, True), (64, 64, 512, 512, 3, 3, True), (16, 8, 20, 24, 2, 2, False),
-         (16, 16, 19, 40, 2, 2, True)]
+#: several channel slices (C = 128: stages past the first) and output-channel tiles, 1x1, 2x1,
+#: 3x1 and 5x1 kernels (one tap column: wider ones are refused, their shifted image boxes trap
+#: the copy engine, gpu_wgmma.TMA_COORD_ALIGN), f16 outputs, odd output widths (scalar stores);
+#: the last two are 3x3 (issue 16's fault), now the fallback strategy, checked too.
+CASES = [(16, 8, 20, 24, 3, 1, False), (64, 64, 10, 72, 3, 1, False), (72, 40, 9, 136, 3, 1, False),
+         (8, 8, 11, 16, 1, 1, False), (16, 96, 33, 40, 2, 1, False), (32, 64, 70, 200, 3, 1, True),
+         (128, 64, 34, 96, 3, 1, False), (64, 128, 21, 264, 1, 1, True), (24, 56, 67, 520, 3, 1, True),
+         (64, 64, 512, 512, 3, 1, True), (16, 8, 20, 24, 5, 1, False), (16, 16, 19, 40, 2, 1, True),
+         (16, 8, 20, 24, 3, 3, False), (64, 64, 512, 512, 3, 3, False)]
 BIG = (64, 64, 512, 512, 3, 3)
 
 
@@ -73,14 +75,12 @@ def _compile(text: str, plan_edit=None):
 
 
 def variants():
-    """label -> (kernel text, plan edit) of the timing rows (f32 and f16 outputs)."""
+    """label -> (kernel text, plan edit) of the timing rows (f32 and f16 outputs). The 3 x 3
+    takes the strategy after wgmma-conv (it refuses kernels wider than one tap), so no plan
+    edits: the rows time what `--wgmma-conv` compiles for the issue's shape today."""
     t32, t16 = kernel_text(*BIG, False, "conv3x3_f16"), kernel_text(*BIG, True, "conv3x3_f16_h")
-    return {
-        "ours f32 out (default plan: 4 rows a tile, 3 stages)": (t32, None),
-        "ours f32 out, 2 stages": (t32, lambda p: replace(p, stages=2)),
-        "ours f32 out, 2 rows a tile (n128), 4 stages": (t32, lambda p: replace(p, ty=2, stages=4)),
-        "ours f16 out (default plan)": (t16, None),
-    }
+    return {"ours f32 out (--wgmma-conv: the fallback strategy)": (t32, None),
+            "ours f16 out (--wgmma-conv: the fallback strategy)": (t16, None)}
 
 
 def prepare(out: str) -> None:

@@ -1,7 +1,8 @@
 """The wgmma-conv strategy (lower/gpu_wgmma_conv.py; PTX: backends/ptx_wgmma_conv.py; its numpy
 model: lower/gpu_wgmma_conv_model.py): plans at sizes on and off the tiles simulated against
 the reference interpreter; mutated plans caught; the PTX assembled by ptxas for sm_90a without
-spills; fallbacks named; and on a GPU, the real run."""
+spills; fallbacks named (among them every kernel wider than one tap: its shifted image boxes
+would trap the copy engine, gpu_wgmma.TMA_COORD_ALIGN); and on a GPU, the real run."""
 from __future__ import annotations
 
 import functools
@@ -9,15 +10,19 @@ import shutil
 import subprocess
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from rewriter.dsl.rule import load_library
+from rewriter.ir.dtype import f16
 from rewriter.kernel.check import TENSOR_CORE_TOLERANCE, tolerance_for
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
 from rewriter.lower.gpu import lower_gpu
 from rewriter.lower.gpu_program import NativeBody, native_plan
 from rewriter.lower.gpu_sim import simulate
+from rewriter.lower import gpu_wgmma_conv_model
+from rewriter.lower.gpu_wgmma import TMA_DTYPE, TensorMap
 from rewriter.lower.gpu_wgmma_conv import ConvPlan
 from rewriter.lower.gpu_wgmma_model import ModelError
 from rewriter.pipeline import check_against_reference, make_rewriter, optimize, simplify_kernel
@@ -66,10 +71,13 @@ def _check(k, gp, seed=0):
 
 # (C, O, H, W, KH, KW, f16 out): channels, output channels, rows and columns on and off the
 # tiles (64 channels, 64 output channels, TY rows, 64 columns), two channel slices, two
-# output-channel tiles, 1x1 / 2x2 / 2x3 / 3x3 kernels, odd output widths (scalar stores), f16 outputs.
-CASES = [(16, 8, 20, 24, 3, 3, False), (64, 64, 10, 72, 3, 3, False), (72, 40, 9, 136, 3, 3, False),
-         (8, 8, 11, 16, 1, 1, False), (16, 96, 13, 40, 2, 3, False), (32, 64, 14, 72, 3, 3, True),
-         (16, 8, 9, 24, 2, 2, False), (16, 16, 7, 40, 2, 2, True), (128, 16, 6, 16, 3, 3, False)]
+# output-channel tiles, 1x1 / 2x1 / 3x1 / 5x1 kernels (one tap column: the widest the copy
+# engine can address, see test_wider_kernels_are_refused), odd output widths (scalar stores),
+# f16 outputs.
+CASES = [(16, 8, 20, 24, 3, 1, False), (64, 64, 10, 72, 3, 1, False), (72, 40, 9, 136, 3, 1, False),
+         (8, 8, 11, 16, 1, 1, False), (16, 96, 13, 40, 2, 1, False), (32, 64, 14, 72, 3, 1, True),
+         (16, 8, 9, 24, 2, 1, False), (16, 16, 7, 40, 5, 1, True), (128, 16, 6, 16, 3, 1, False),
+         (136, 72, 9, 136, 1, 1, False)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "c{}-o{}-{}x{}-k{}x{}{}".format(*c[:6], "-h" if c[6] else ""))
@@ -84,33 +92,77 @@ def test_conv_plan_matches_reference(case):
 def test_conv_plan_every_tile_height_and_stage_count():
     """The cost model picks TY = 4 where it fits; the other heights and fewer stages are plans
     too (and the benchmark times them), each still exact on sizes off the tile."""
-    k = _conv(24, 24, 11, 40, 3, 3)
+    k = _conv(24, 24, 11, 40, 3, 1)
     gp = _lower(k)
     for ty in (1, 2, 3):
         assert _check(k, _with_plan(gp, lambda p: replace(p, ty=ty, stages=2))) == [], ty
 
 
-def test_the_issue_shape_plan():
-    """1 x 64 x 512 x 512, 64 filters 3 x 3: the plan the device benchmark times."""
-    k = _conv(64, 64, 512, 512, 3, 3)
-    p = native_plan(_lower(k).launches[0])
+def test_the_issue_shape_is_refused():
+    """1 x 64 x 512 x 512, 64 filters 3 x 3 (issue 16): its tap columns kx = 1, 2 would copy
+    boxes starting 2 and 4 bytes into a row, which trapped the H100 (illegal instruction);
+    the plan says so and the store takes the next strategy."""
+    gp = _lower(_conv(64, 64, 512, 512, 3, 3))
+    assert "wgmma-conv" not in [l.strategy for l in gp.launches]
+    assert any("wgmma-conv not taken" in n and "kx = 1" in n and "2 bytes into its row" in n and "illegal instruction" in n
+               for n in gp.notes), gp.notes
+
+
+def test_the_issue_size_3x1_plan():
+    """The same image, 64 filters 3 x 1: the plan shape the 3 x 3 had (TY = 4, 6 box rows)."""
+    p = native_plan(_lower(_conv(64, 64, 512, 512, 3, 1)).launches[0])
     assert isinstance(p, ConvPlan)
-    assert (p.ty, p.stages, p.n, p.box_rows, p.k_slices) == (4, 3, 256, 6, 3)
+    assert (p.ty, p.n, p.box_rows, p.k_slices) == (4, 256, 6, 1) and p.stages >= 2
     assert p.tiles == 1 * 8 * 128 and p.grid == 132
-    assert p.weight_bytes == 9 * 8192 and p.shared_bytes <= 227 * 1024
+    assert p.weight_bytes == 3 * 8192 and p.shared_bytes <= 227 * 1024
     (tm,) = p.tensor_maps()
     assert tm.dims == (512, 512, 64) and tm.strides == (1024, 512 * 512 * 2) and tm.box == (64, 1, 64)
+    assert p.tma_problem() is None
+
+
+@pytest.mark.parametrize("coord, ok", [(0, True), (8, True), (16, True), (64, True), (4096 + 8, True), (-8, True),
+                                       (1, False), (2, False), (7, False), (9, False), (63, False), (-1, False)])
+def test_tma_coordinate_rule(coord, ok):
+    """A box's innermost start must be 16 bytes into a row or a multiple of it: 8 f16
+    elements (gpu_wgmma.TMA_COORD_ALIGN); the outer coordinates are free."""
+    tm = TensorMap(0, TMA_DTYPE[f16], (512, 512, 64), 1024, (64, 1, 64), more_strides=(512 * 512 * 2,))
+    for outer in ((0, 0), (3, 5), (511, 63)):
+        assert (tm.coord_problem((coord,) + outer) is None) == ok, (coord, outer)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "c{}-o{}-{}x{}-k{}x{}{}".format(*c[:6], "-h" if c[6] else ""))
+def test_every_box_of_a_taken_plan_starts_aligned(case):
+    """Every box the producer issues, over every tile, slice and box row (ConvPlan.box_coords,
+    what the PTX and the model compute), starts on a 16-byte boundary of its image row."""
+    p = native_plan(_lower(_conv(*case)).launches[0])
+    for t in range(p.tiles):
+        _, y0, x0 = p.tile_of(t)
+        for s in range(p.k_slices):
+            for r in range(p.box_rows):
+                _, (x, y, c) = p.box_coords(y0, x0, s, r)
+                assert (x * 2) % 16 == 0, (t, s, r, x)
+
+
+def test_the_model_refuses_a_misaligned_box():
+    """The numpy model treats a box the copy engine would trap on as an error, so a plan that
+    issues one fails in CI, not on the GPU."""
+    img = np.zeros((16, 20, 24))
+    stage = np.zeros(8192 // 2)
+    gpu_wgmma_conv_model.tma_box(stage, img, 0, 8, 3, 0)
+    for x0 in (1, 2, 4, 12):
+        with pytest.raises(ModelError, match="bytes into a row"):
+            gpu_wgmma_conv_model.tma_box(stage, img, 0, x0, 3, 0)
 
 
 @pytest.mark.parametrize("edit, why", [
     (lambda p: replace(p, img_sy=p.img_sy + 8), "image row stride"),
-    (lambda p: replace(p, kw=p.kw - 1), "one tap column fewer"),
+    (lambda p: replace(p, kh=p.kh - 1), "one tap row fewer"),
     (lambda p: replace(p, out_sy=p.out_sy + 2), "output row stride"),
     (lambda p: replace(p, c=p.c - 8), "a channel group left out"),
     (lambda p: replace(p, wo=p.wo - 3), "columns guarded off"),
 ])
 def test_model_catches_a_wrong_plan(edit, why):
-    k = _conv(16, 8, 20, 72, 3, 3)
+    k = _conv(16, 8, 20, 72, 3, 1)
     gp = _lower(k)
     try:
         bad = _check(k, _with_plan(gp, edit))
@@ -120,7 +172,7 @@ def test_model_catches_a_wrong_plan(edit, why):
 
 
 def test_model_catches_wrong_descriptors(monkeypatch):
-    k = _conv(16, 8, 12, 72, 3, 3)
+    k = _conv(16, 8, 12, 72, 3, 1)
     gp = _lower(k)
     good = ConvPlan.b_descriptor
     monkeypatch.setattr(ConvPlan, "b_descriptor", lambda self, ky, step: (lambda d: (d[0], d[2], d[1], d[3]))(
@@ -141,6 +193,11 @@ def test_model_catches_wrong_descriptors(monkeypatch):
     ((12, 8, 9, 24, 3, 3), "input channels"),  # C not a multiple of 8
     ((16, 8, 9, 21, 3, 3), "16-byte aligned"),  # 42-byte image rows
     ((8, 8, 9, 24, 5, 5), "exceed 227 KB"),
+    ((16, 8, 20, 24, 3, 3), "kx = 1"),  # the H100's fault (issue 16): boxes at x0 + 1, x0 + 2
+    ((16, 8, 9, 24, 2, 2), "not copy-engine addressable"),
+    ((72, 40, 9, 136, 3, 3), "not copy-engine addressable"),
+    ((16, 96, 13, 40, 2, 3), "not copy-engine addressable"),
+    ((8, 8, 12, 40, 1, 9), "not copy-engine addressable"),  # kx = 8 would be aligned, kx = 1 is not
 ])
 def test_fallbacks_are_explained_and_correct(case, why):
     k = _conv(*case)
@@ -153,13 +210,13 @@ def test_fallbacks_are_explained_and_correct(case, why):
 
 def test_padded_rows_take_it():
     """Image rows padded to a 16-byte multiple (a pitch) are fine: the tensor map's stride."""
-    k = _conv(16, 8, 9, 21, 3, 3, pitch=24)
+    k = _conv(16, 8, 9, 21, 3, 1, pitch=24)
     gp = _lower(k)
     assert [l.strategy for l in gp.launches] == ["wgmma-conv"]
     assert _check(k, gp) == []
 
 
-@pytest.mark.parametrize("case", [(16, 8, 20, 24, 3, 3, False), (72, 40, 9, 136, 3, 3, True)])
+@pytest.mark.parametrize("case", [(16, 8, 20, 24, 3, 1, False), (72, 40, 9, 136, 1, 1, True)])
 def test_off_by_default_with_a_note(case):
     """Until it has run correctly on a GPU the strategy is opt-in: by default the convolution
     takes the strategies that ran (and is correct), and a note says how to opt in."""
@@ -175,12 +232,12 @@ def test_off_by_default_with_a_note(case):
 
 
 def test_no_tensor_cores_leaves_it_out():
-    gp = _lower(_conv(16, 8, 20, 24, 3, 3), tensor_cores=False)
+    gp = _lower(_conv(16, 8, 20, 24, 3, 1), tensor_cores=False)
     assert "wgmma-conv" not in [l.strategy for l in gp.launches]
 
 
-@pytest.mark.parametrize("case", [(64, 64, 512, 512, 3, 3, False), (64, 64, 512, 512, 3, 3, True),
-                                  (72, 40, 9, 136, 3, 3, False), (16, 16, 7, 40, 2, 2, True)])
+@pytest.mark.parametrize("case", [(64, 64, 512, 512, 3, 1, False), (64, 64, 512, 512, 1, 1, True),
+                                  (72, 40, 9, 136, 3, 1, False), (16, 16, 7, 40, 5, 1, True)])
 def test_ptx_assembles_for_sm90a_without_spills(case, tmp_path):
     ptxas = shutil.which("ptxas")
     if ptxas is None:

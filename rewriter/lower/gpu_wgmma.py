@@ -92,6 +92,15 @@ GROUP_M = 16
 INPUT_TYPES = (f16, bf16)
 TMA_DTYPE = {f16: 6, bf16: 9}  # CU_TENSOR_MAP_DATA_TYPE_FLOAT16, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
 SWIZZLE_128B, L2_PROMOTION_256B = 3, 3  # CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B
+TMA_ELEM_BYTES = {6: 2, 9: 2}  # bytes of an element of each TMA_DTYPE code
+# The copy engine reads a box from the address its coordinates give; the innermost coordinate
+# times the element size must be a multiple of 16 bytes, else the copy traps with
+# CUDA_ERROR_ILLEGAL_INSTRUCTION (the driver's encode cannot check it: coordinates come at run
+# time). Not in the driver API text, which gives the same 16 bytes for the base address and
+# the strides only; documented by Triton (Gluon TMA tutorial, triton-lang/triton#9112: "the
+# innermost coordinate must be 16-byte aligned"), found on hardware in triton-lang/triton#7385
+# and tile-ai/tilelang#2527, and on the H100 here (issue 16: the wgmma conv's x + kx boxes).
+TMA_COORD_ALIGN = 16
 
 
 class WgmmaUnsupported(Exception):
@@ -117,6 +126,21 @@ class TensorMap:
     def strides(self) -> tuple:
         """Every outer dimension's stride in bytes (cuTensorMapEncodeTiled's globalStrides)."""
         return (self.stride_bytes,) + tuple(self.more_strides)
+
+    @property
+    def elem_bytes(self) -> int:
+        return TMA_ELEM_BYTES[self.dtype_code]
+
+    def coord_problem(self, coords: tuple) -> str | None:
+        """Why a box at `coords` (innermost first, elements) would trap the copy engine, or
+        None: its first byte along the innermost dimension must be 16-byte aligned
+        (TMA_COORD_ALIGN; the base and the outer strides are 16-byte multiples, checked where
+        the map is made, so the innermost coordinate alone decides)."""
+        off = coords[0] * self.elem_bytes
+        if off % TMA_COORD_ALIGN:
+            return (f"a box at innermost coordinate {coords[0]} starts {off} bytes into its row, not a multiple "
+                    f"of {TMA_COORD_ALIGN} (the copy engine traps: illegal instruction)")
+        return None
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,17 @@ Why this orientation and these pieces (the numbers are the H100's, and the 1 x 6
     finished (a pair of `turn` mbarriers), so one consumer's epilogue (64 KB of f32 stores a
     tile) runs under the other's wgmmas. With M = 64 only one warpgroup can share a tile.
 
+Kernels one tap wide only (KW = 1: 1x1, 3x1, ...). The box of tap column kx starts at x0 + kx,
+2 kx bytes into an image row, and the copy engine traps (CUDA_ERROR_ILLEGAL_INSTRUCTION) on a
+box whose innermost start is not 16-byte aligned (gpu_wgmma.TMA_COORD_ALIGN; this was issue 16's
+H100 fault: every KW > 1 case faulted, the 1x1 ran correctly). ConvPlan.tma_problem checks every
+box start and plan_conv refuses the rest. Shifting pixels legally needs channels innermost (a
+pixel = C x 2 bytes, C a multiple of 8): an NHWC image, K-major B; not implemented.
+
 Sizes off the tiles: output channels (64), rows (TY), columns (64) and channels (64) that do not
 divide are zero-filled boxes (image) or zeroed weights (channels and output channels past the
 kernel's) and guarded stores. What it needs, else `--explain` says why and the store goes on to
-the other strategies (the `map` launch today): f16 image and weights, the weights contiguous
+the other strategies (the `map` launch today): one tap column (above), f16 image and weights, the weights contiguous
 [O, C, KH, KW] with C a multiple of 8, the image contiguous along x with rows and channel planes
 16-byte aligned (the copy engine's rule), the weights and at least two stages within the 227 KB
 of shared memory (64 x 64 x 3 x 3 uses 72 KB of weights and three 48 KB stages).
@@ -233,6 +240,20 @@ class ConvPlan:
         return (TensorMap(self.img_param, TMA_DTYPE[f16], (xs, ys, cs), self.img_sy * 2, (BX, 1, BC),
                           more_strides=(self.img_sc * 2,)),)
 
+    def tma_problem(self) -> str | None:
+        """Why some image box the producer issues would trap the copy engine (None if none):
+        every (x tile, slice) start, through box_coords as the PTX and the model take them,
+        against TensorMap.coord_problem. The rows and channels are outer dimensions (their
+        strides are 16-byte multiples, plan_conv's check), so box row 0 of each stands for all."""
+        (tm,) = self.tensor_maps()
+        for xt in range(self.x_tiles):
+            for s in range(self.k_slices):
+                why = tm.coord_problem(self.box_coords(0, xt * BX, s, 0)[1])
+                if why:
+                    kx, _ = self.slice_of(s)
+                    return f"tap column kx = {kx}: {why}"
+        return None
+
     def operand_problem(self) -> None:
         """Nothing to check beyond the buffers' types: the plan takes f16 operands only."""
         return None
@@ -337,8 +358,14 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
         raise ConvUnsupported(f"the weights ({weight_bytes // 1024} KB in 64 x 64 blocks) and two stages exceed "
                               f"{SHARED_LIMIT // 1024} KB of shared memory")
     ty, stages = pick
-    return ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
-                    buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
+    p = ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
+                 buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
+    why = p.tma_problem()
+    if why:
+        # The boxes of tap column kx start kx pixels into a row (x contiguous); only a layout
+        # with channels innermost (a pixel = C x 2 bytes) could shift them legally.
+        raise ConvUnsupported(f"the image boxes of a {kw}-wide kernel are not copy-engine addressable: {why}")
+    return p
 
 
 def conv_left_out(lw, st, spec: GpuSpec) -> bool:

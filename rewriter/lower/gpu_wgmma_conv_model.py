@@ -8,7 +8,8 @@ the level of the PTX ISA and the driver API, with gpu_wgmma_model's pieces:
     blocks), everything else in the weight area zero;
   * the copy engine: box r of slice s of a tile at `ConvPlan.box_coords`, (x, y, c) elements
     outside the tensor map's dims read as zero, written as 64 rows (c) of 128 bytes (x) with
-    the 128-byte swizzle;
+    the 128-byte swizzle; a box whose x start is not 16-byte aligned is a ModelError, as it
+    is a trap on the GPU (gpu_wgmma.TMA_COORD_ALIGN);
   * the descriptors (`a_descriptor`, `b_descriptor`) read back as the canonical layouts
     (gpu_wgmma_model.read_canonical), one wgmma = the exact sum of its products plus the
     accumulator rounded to f32 once;
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rewriter.lower.gpu_wgmma import SWIZZLE_BYTES, WG_K, WG_M
+from rewriter.lower.gpu_wgmma import SWIZZLE_BYTES, TMA_COORD_ALIGN, WG_K, WG_M
 from rewriter.lower.gpu_wgmma_conv import BC, BOX_BYTES, BX, ConvPlan
 from rewriter.lower.gpu_wgmma_model import HALF, ModelError, d_fragment, read_canonical, swizzle
 
@@ -43,6 +44,8 @@ def weights(plan: ConvPlan, w_flat: np.ndarray) -> np.ndarray:
 def tma_box(stage: np.ndarray, img: np.ndarray, off: int, x0: int, y0: int, c0: int) -> None:
     """The copy engine's (64 x, 1 y, 64 c) box at (x0, y0, c0) of `img` (indexed [c, y, x] over
     the tensor map's dims) into `stage` at byte `off`, rows of 128 bytes, swizzled."""
+    if (x0 * HALF) % TMA_COORD_ALIGN:
+        raise ModelError(f"a box at x = {x0} starts {x0 * HALF} bytes into a row (the copy engine traps)")
     cs, ys, xs = img.shape
     c = np.arange(BC)[:, None] + c0
     x = np.arange(BX)[None, :] + x0

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from rewriter.errors import RewriterError
-from rewriter.lower.gpu_wgmma import ATOM_BYTES, SWIZZLE_BYTES, WG_K, WG_M, WgmmaPlan, WgOperand
+from rewriter.lower.gpu_wgmma import ATOM_BYTES, SWIZZLE_BYTES, TMA_COORD_ALIGN, WG_K, WG_M, WgmmaPlan, WgOperand
 
 HALF = 2
 
@@ -45,6 +45,8 @@ def tma_box(smem: np.ndarray, g: np.ndarray, op: WgOperand, j: int, k0: int, o0:
     inner as the tensor map sees it: rows = dims[1], columns = dims[0]) into `smem` (f16
     elements of one stage, byte addressed through a view)."""
     off, (x0, y0) = op.box_at(j, k0, o0)
+    if (x0 * HALF) % TMA_COORD_ALIGN:  # a trap on the GPU (gpu_wgmma.TMA_COORD_ALIGN)
+        raise ModelError(f"box {j} of {op.name} starts {x0 * HALF} bytes into a row, not 16-byte aligned")
     bw, bh = op.box
     rows = np.arange(bh)[:, None]
     cols = np.arange(bw)[None, :]

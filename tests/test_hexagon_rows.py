@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rewriter.backends.hexagon.rows import MAX_INNER_POSITIONS
 from rewriter.dsl.rule import load_library
 from rewriter.kernel.parser import parse_kernels
 from rewriter.kernel.reference import random_inputs
@@ -280,6 +281,21 @@ def test_channels_last_nests_unroll_the_positions_between_row_and_lanes(t, h, w,
       y = range({h}); x = range({w}); ch = range({c}); ky = range(3, reduce); kx = range(3, reduce)
       out[y, x, ch] = sum(inp[y + ky, x + kx, ch] * wt[ky, kx, ch], ky, kx) }}""", library)
     assert any(f"positions of x (unrolled)" in note for note in opt.notes), opt.notes
+
+
+@pytest.mark.parametrize("img, wt, acc, planes, h, w", [("u8", "i8", "i32", 3, 20, 128), ("u8", "i8", "i32", 2, 18, 200),
+                                                       ("i16", "i16", "i16", 4, 17, 70), ("u8", "u8", "u16", 5, 4, 64)])
+def test_outer_planes_of_another_pitch_unroll_around_the_row(img, wt, acc, planes, h, w, library):
+    """`out[c, y, x]` read at `img[c, y + ky, x + kx]`: the planes hold more input rows
+    than output rows, so c and y are not one row index; the loop runs over y and the few
+    planes are unrolled in the body (positions outside the row), each an element offset
+    per access. Where the planes have few rows, the loop may run over the planes instead,
+    the rows unrolled (the run of one length that is outermost)."""
+    opt = _ours_checked(f"""kernel k(im: {img}[{planes}, {h + 2}, {w + 3}], wt: {wt}[3, 3]) -> (out: {acc}[{planes}, {h}, {w}]) {{
+      c = range({planes}); y = range({h}); x = range({w}); ky = range(3, reduce); kx = range(3, reduce)
+      out[c, y, x] = sum(cast<{acc}>(im[c, y + ky, x + kx]) * cast<{acc}>(wt[ky, kx]), ky, kx) }}""", library)
+    unrolled = "c" if h > MAX_INNER_POSITIONS else "y"
+    assert any(f"positions of {unrolled} (unrolled)" in note for note in opt.notes), opt.notes
 
 
 @pytest.mark.parametrize("w", [128, 200])

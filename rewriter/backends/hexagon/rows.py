@@ -38,6 +38,7 @@ Anything else raises `HexagonUnsupported` naming it, and the target falls back t
 from __future__ import annotations
 
 import itertools
+import math
 
 from rewriter.backends.hexagon.accumulate import accumulates, lower_accumulation
 from rewriter.backends.hexagon.isa import MODEL
@@ -94,6 +95,8 @@ class RowSelector(RowMemory, Selector):
     #: Lanes of the current block that are stored (None: all): a partial row's block; reads
     #: walking backwards read only these (their other lanes would be below the row).
     valid_lanes = None
+    #: Which of `_split_rows`' candidates this selector takes, and whether more are left.
+    split_pick, more_splits = 0, False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +119,8 @@ class RowSelector(RowMemory, Selector):
         except FormNotApplicable:
             raise
         except HexagonUnsupported as e:
+            if self.more_splits:  # (another split of the rows and the unrolled positions)
+                return self._retry(e, split_pick=self.split_pick + 1)
             if not self.gathered_segments:
                 raise
             # (the gathers could not cover these segments: the transposing tree may)
@@ -370,23 +375,33 @@ class RowSelector(RowMemory, Selector):
                                                         lambda b: _elem_bytes(self.k.buffer(b).dtype)))
 
     def _split_rows(self, accesses, outer) -> tuple[list, list]:
-        """(row ranges, inner ranges) of the outer ranges: the longest outermost run that
-        walks every buffer as one row index is the loop's row; the ranges inside it are
-        unrolled in the body, each position an element offset per access (a channels-last
-        nest: rows over y, the x positions unrolled, the lanes over c), at most
-        MAX_INNER_POSITIONS of them."""
-        for cut in range(len(outer), -1, -1):
-            row, inner = outer[:cut], outer[cut:]
-            count = 1
-            for n in inner:
-                count *= self.k.range(n).size
-            if count > MAX_INNER_POSITIONS:
-                break
-            if all(a.get(o, 0) == a.get(i, 0) * self.k.range(i).size
-                   for _, a in accesses for o, i in zip(row, row[1:])):
-                return row, inner
-        self._one_row_index(accesses, outer)  # (raises: says which access)
-        return outer, []
+        """(row ranges, unrolled ranges) of the outer ranges: a run of them that walks every
+        buffer as one row index is the loop's row; the ranges outside it are unrolled in the
+        body, each position an element offset per access, at most MAX_INNER_POSITIONS of
+        them. Those after the run (a channels-last nest: rows over y, the x positions
+        unrolled, the lanes over c) or before it (a few channel planes of different pitches:
+        out[c, y, x] from img[c, y + ky, x + kx], rows over y, c unrolled): every output is
+        written once whatever the order, so any of them may be the loop's. The candidates,
+        in order: the outermost runs, longest first, then the others, longest first; the
+        selector takes `split_pick` of them, and `rows()` tries the next where a later step
+        refuses that one (`more_splits`: registers may run out for one and not another)."""
+        def positions(inner):
+            return math.prod(self.k.range(n).size for n in inner)
+
+        runs = sorted(((lo, length) for length in range(len(outer), -1, -1) for lo in range(len(outer) - length + 1)),
+                      key=lambda r: (r[0] > 0, -r[1], r[0]))
+        found = []
+        for lo, length in runs:
+            row, inner = outer[lo:lo + length], outer[:lo] + outer[lo + length:]
+            if positions(inner) <= MAX_INNER_POSITIONS and all(
+                    a.get(o, 0) == a.get(i, 0) * self.k.range(i).size
+                    for _, a in accesses for o, i in zip(row, row[1:])):
+                found.append((row, inner))
+        if len(found) <= self.split_pick:
+            self._one_row_index(accesses, outer)  # (raises: says which access)
+            return outer, []
+        self.more_splits = len(found) > self.split_pick + 1
+        return found[self.split_pick]
 
     def _inner_offset(self, a: dict) -> int:
         """Elements the current inner position adds to an access with affine index `a`."""

@@ -1,8 +1,9 @@
 """The Hexagon backend's entry point: a simplified kernel to HVX assembly, by the list
-scheduler (`emit.compile_list`) or the global modulo solver (`global_sched.compile_global`)."""
+scheduler's search (`list_search.compile_list`) or the global modulo solver (`global_sched.compile_global`)."""
 from __future__ import annotations
 
-from rewriter.backends.hexagon.emit import HexagonCode, compile_list
+from rewriter.backends.hexagon.emit import HexagonCode
+from rewriter.backends.hexagon.list_search import compile_list
 from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
 from rewriter.backends.hexagon.select import SelectionRewriter
 from rewriter.errors import RewriterError

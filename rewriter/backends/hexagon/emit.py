@@ -1,4 +1,5 @@
-"""Assembly text for llvm-mc, and the list-scheduled compile (`compile_list`).
+"""Assembly text for llvm-mc: the last step of the path select -> schedule -> allocate ->
+emit (the searches over alternatives that drive it: `list_search.py`, `global_sched.py`).
 
 The function follows the standard Hexagon ABI: `void name(ptr buf0, ptr buf1, ...)` with the
 buffer pointers in r0-r5 in `kernel.buffers` order, the return address in r31 (`jumpr r31`),
@@ -11,23 +12,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import POOL_SUFFIX, HexagonUnsupported, MachineFunction
-from rewriter.backends.hexagon.regalloc import allocate, reg_name
-from rewriter.backends.hexagon.rotate import rotate_loads
-from rewriter.backends.hexagon.schedule import (
-    Schedule,
-    ScheduleError,
-    check_schedule,
-    estimate_cycles,
-    schedule_function,
-)
-from rewriter.backends.hexagon.selection import select
+from rewriter.backends.hexagon.regalloc import reg_name
+from rewriter.backends.hexagon.schedule import Schedule
 from rewriter.errors import ToolchainError
-from rewriter.kernel.kernel import Kernel
 
 
 @dataclass
@@ -98,79 +89,6 @@ def _frame_restore(pairs: list[int]) -> list[str]:
     return [f"\t{{ {'; '.join(loads[k:k + 2])} }}" for k in range(0, len(loads), 2)] + ["\t{ dealloc_return }"]
 
 
-#: How far past the first unplaced instruction the last register-pressure retries may place
-#: one (`schedule.schedule_block`'s window): each is tried, the fewest packets that fit the
-#: registers win (a transpose tile packs better with 40, a long body of loads needs 16).
-IN_ORDER_WINDOWS = (40, 32, 16)
-#: Loop unrolling factors tried, best model cycles wins (ties: the smaller code).
-UNROLL_FACTORS = (1, 2, 4, 8)
-
-
-def compile_list(simple: Kernel, portable, selector, unroll: int | None = None,
-                 rotate: bool | None = None, deadline: float | None = None) -> HexagonCode:
-    """The list-scheduled code of the simplified kernel `simple`: each factor of
-    `UNROLL_FACTORS` that compiles (registers, offsets and the trip count allow it), with and
-    without loop rotation (`rotate.py`), fewest model cycles wins; `unroll` and `rotate` fix
-    either. `portable` simplifies what selection builds, `selector` holds the Hexagon target
-    rules. `deadline` (time.monotonic()): no variant is started after it but the first.
-    Raises `HexagonUnsupported` for kernels outside what the backend handles yet."""
-    best, first_error, started = None, None, 0
-    for factor in ([unroll] if unroll else UNROLL_FACTORS):
-        for rot in ((False, True) if rotate is None else (rotate,)):
-            if started and deadline is not None and time.monotonic() >= deadline:
-                break
-            started += 1
-            try:
-                code = _compile(simple, portable, selector, factor, rot)
-            except HexagonUnsupported as e:
-                first_error = first_error or e
-                continue
-            if code is not None and (best is None or code.model_cycles < best.model_cycles):
-                best = code
-    if best is None:
-        raise first_error or HexagonUnsupported("loop rotation of this kernel")
-    return best
-
-
-def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> HexagonCode | None:
-    """One candidate: unrolled `unroll` times, loads rotated one iteration ahead or not
-    (None: rotation does not apply)."""
-    mf = select(simple, portable.normalize, selector, unroll)
-    if rotate:
-        mf = rotate_loads(mf)
-        if mf is None:
-            return None
-    # The critical path first; in order where it needs too many registers; then in order
-    # with a bounded lookahead (loads that would all start at once otherwise).
-    fits, error = None, None
-    for in_order, window in ((False, None), (True, None), *((True, w) for w in IN_ORDER_WINDOWS)):
-        if fits is not None and fits[2] is None:
-            break
-        sched = schedule_function(mf, MODEL, in_order=in_order, window=window)
-        problems = check_schedule(mf, sched, MODEL)
-        if problems:  # the scheduler and the checker are independent: a bug in one shows here
-            raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))
-        try:
-            assignment = allocate(mf, sched, MODEL)
-        except HexagonUnsupported as e:
-            error = error or e
-            continue
-        if fits is None or _packets(sched) < _packets(fits[0]):
-            fits = (sched, assignment, window)
-    if fits is None:
-        raise error
-    sched, assignment, _ = fits
-    cycles = estimate_cycles(mf, sched)
-    notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
-                              + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
-    return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes, unroll=unroll)
-
-
-def _packets(sched: Schedule) -> int:
-    return sum(len(b.packets) for b in sched.blocks.values())
-
-
-#: The assembler every emitted packet must satisfy (the Debian package that provides it).
 LLVM_MC = ("llvm-mc", "-triple=hexagon", "-mcpu=hexagonv66", "-mattr=+hvxv66,+hvx-length128b")
 LLVM_MC_PACKAGE = "llvm-14"
 

@@ -4,7 +4,7 @@
 (`SelectionRewriter.forms`: the rewrite choices of rules/hexagon-choice-*.rules, such as a
 small sum widened to words; an off-grid access by `valign` of aligned loads or by an
 unaligned `vmemu`), each unroll factor
-(`emit.UNROLL_FACTORS`), and per loop body two *placements* (the modulo solver's schedule and
+(`list_search.UNROLL_FACTORS`), and per loop body two *placements* (the modulo solver's schedule and
 the list scheduler's placement as one stage), plus the list-scheduled straight-line code where
 a factor unrolls the loop away. Each becomes a `Candidate` here, with the numbers it was ranked
 by; `Explanation.render()` is the table `rewriter optimize K.ir --target hexagon --explain`

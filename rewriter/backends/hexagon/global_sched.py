@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable
 
-from rewriter.backends.hexagon.emit import UNROLL_FACTORS, HexagonCode, compile_list, emit_asm
+from rewriter.backends.hexagon.emit import HexagonCode, emit_asm
+from rewriter.backends.hexagon.list_search import UNROLL_FACTORS, compile_list
 from rewriter.backends.hexagon.explain import Candidate, Explanation
 from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported

@@ -52,7 +52,7 @@ def with_shift(tmp_path_factory):
 
 
 def test_the_forms_are_the_addressing_forms_then_the_choice_files(library, with_shift):
-    assert SelectionRewriter(library).forms == tuple(SELECTION_FORMS) + ("vtmpy", "widened", "narrowed", "sliding")
+    assert SelectionRewriter(library).forms == tuple(SELECTION_FORMS) + ("vtmpy", "widened", "narrowed", "sliding", "vtmpyb")
     assert SelectionRewriter(with_shift).forms[-1] == "complement"
     TARGETS.check_scopes(with_shift)  # (a choice scope is one of the target's)
 

@@ -60,12 +60,13 @@ def test_files_declare_their_scope(library):
     assert scopes.pop("hexagon-choice-widened.rules") == {"hexagon-choice-widened"}
     assert scopes.pop("hexagon-choice-narrowed.rules") == {"hexagon-choice-narrowed"}
     assert scopes.pop("hexagon-choice-sliding.rules") == {"hexagon-choice-sliding"}
+    assert scopes.pop("hexagon-choice-vtmpyb.rules") == {"hexagon-choice-vtmpyb"}
     assert all(s == {PORTABLE} for s in scopes.values()), scopes
     assert library.targets == ["cuda", "webgpu", "hexagon", "hexagon-expand", "hexagon-regroup",
                                "hexagon-choice-vtmpy", "hexagon-choice-widened", "hexagon-choice-narrowed",
-                               "hexagon-choice-sliding"]
+                               "hexagon-choice-sliding", "hexagon-choice-vtmpyb"]
     # Choices are their own views too, named by the file's scope; no other target has one.
-    assert list(library.choices("hexagon")) == ["vtmpy", "widened", "narrowed", "sliding"] and library.choices("cuda") == {}
+    assert list(library.choices("hexagon")) == ["vtmpy", "widened", "narrowed", "sliding", "vtmpyb"] and library.choices("cuda") == {}
     assert [r.name for r in library.choices("hexagon")["vtmpy"]] == ["hvx-vtmpy-sum3-h", "hvx-vtmpy-sum3-uh"]
     assert not {r.name for r in library.target_rules("hexagon")} & {
         r.name for r in library.target_rules("hexagon-choice-widened")}
@@ -235,10 +236,11 @@ def test_renaming_a_rule_file_is_an_error_until_the_manifest_says_so(tmp_path, l
 
 
 def test_project_manifests_list_every_file():
-    assert [p.name for p in read_manifest(RULES)][-9:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
-                                                           "hexagon-expand.rules", "hexagon-regroup.rules",
-                                                           "hexagon-choice-vtmpy.rules", "hexagon-choice-widened.rules",
-                                                           "hexagon-choice-narrowed.rules", "hexagon-choice-sliding.rules"]
+    assert [p.name for p in read_manifest(RULES)][-10:] == ["cuda.rules", "webgpu.rules", "hexagon.rules",
+                                                            "hexagon-expand.rules", "hexagon-regroup.rules",
+                                                            "hexagon-choice-vtmpy.rules", "hexagon-choice-widened.rules",
+                                                            "hexagon-choice-narrowed.rules", "hexagon-choice-sliding.rules",
+                                                            "hexagon-choice-vtmpyb.rules"]
     assert len(read_manifest(REPO / "verify" / "known-bad")) == len(list((REPO / "verify/known-bad").glob("*.rules")))
 
 

@@ -30,6 +30,9 @@ instruction behaviour in QEMU's `target/hexagon/imported/mmvec/ext.idef`:
               operands in byte-position order (q = 0..3, from v1 or v0 as above), then Rt.b[0..3].
   vdmpy       Vd.w[i] = Vu.h[2i] * Rt.b[2i % 4] + Vu.h[2i+1] * Rt.b[(2i+1) % 4]
   vmpyi       Vd.w[i] = Vu.w[i] * Rt.b[i % 4]                 (low 32 bits)
+  vtmpy .b    Vdd.h = vtmpy(Vuu.ub, Rt.b): v0.h[i] = u[2i] Rt.b[2(i%2)] + u[2i+1] Rt.b[2(i%2)+1] + u[2i+128],
+              v1.h[i] = u[2i+1] Rt.b[..] + u[2i+128] Rt.b[..+1] + u[2i+129] (u the pair's bytes):
+              a three-tap filter (a, b, 1) of the even / odd outputs; `hvx.vtmpy_ubh` / `_bh`
   vpack:sat   Vd.h[i] = sat16(Vv.w[i]), Vd.h[i+32] = sat16(Vu.w[i])   (and .ub from .h)
 """
 from __future__ import annotations
@@ -124,6 +127,25 @@ _op("hvx.vtmpy3_h", Sig(("i16", "i16", "i16"), "i16", frozenset({INT})), {"any":
     "HVX Vdd.w = vtmpy(Vuu.h, Rt.b) with Rt.b = 1, 1, then vshuffe(Vdd.v1.h, Vdd.v0.h), one half "
     "lane: the wrapped sum of three halves. The pair reads lanes i and i + 2, so the selector "
     "maps the operands to three neighbouring lanes of one buffer (select.py `three_tap`)")
+def _tmpy_bytes(a_type):
+    """One half lane of vtmpy(Vuu.ub / Vuu.b, Rt.b): three neighbouring bytes, the first two
+    times signed bytes of Rt, the third times 1, summed in 16 bits (wrapping)."""
+
+    def sem(d, fx, t, a0, a1, a2, t0, t1, node):
+        total = d.icast(a_type, i16, a2)
+        for a, w in ((a0, t0), (a1, t1)):
+            total = d.add(i16, total, d.mul(i16, d.icast(a_type, i16, a), d.icast(i8, i16, w)))
+        return total
+
+    return sem
+
+
+for _name, _t in (("hvx.vtmpy_ubh", u8), ("hvx.vtmpy_bh", i8)):
+    _op(_name, Sig((str(_t),) * 3 + ("i8", "i8"), "i16", frozenset({INT})), {"any": _tmpy_bytes(_t)},
+        f"HVX Vdd.h = vtmpy(Vuu.{'ub' if _t == u8 else 'b'}, Rt.b), one half lane: a0 * Rt.b[0] + a1 * Rt.b[1] + "
+        "a2 in 16 bits, a0..a2 three neighbouring bytes (the pair reads bytes 2i, 2i + 1 of v0 and 2i of v1 = "
+        "x + 2 for the even lane; tmpy.py maps the operands)")
+
 #: The sliding halves of `Vdd.w = vrmpy(Vuu.ub, Rt.b, #u1)` (name -> Rt byte per position).
 VRMPYI_HALVES = {"hvx.vrmpyi_ubb_lo1": (3, 0, 1, 2), "hvx.vrmpyi_ubb_hi0": (2, 3, 0, 1),
                  "hvx.vrmpyi_ubb_hi1": (1, 2, 3, 0)}

@@ -63,6 +63,8 @@ from rewriter.backends.hexagon.select import (
 from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
 from rewriter.backends.hexagon.streams import MAX_BODY, Stream
+from rewriter.backends.hexagon.tmpy import gen_tmpy, linear_terms, rest_term
+from rewriter.backends.hexagon.tmpy import groups as tmpy_groups
 from rewriter.backends.hexagon.window import gen_window, window_plan
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import parse_dtype
@@ -515,7 +517,30 @@ class RowSelector(RowMemory, Selector):
             return gen_window(self, plan, self._image_vector)
         if u.op == "var":
             raise HexagonUnsupported(f"the range {u.arg.name} used as a value")
+        if u.op in ("add", "sub") and self.tmpy and self.block == VBYTES and u.dtype.is_int \
+                and u.dtype.scalar.bits == 16 and (got := self._tmpy_sum(u, rname, memo)) is not None:
+            return got
         return super()._gen(u, rname, memo)
+
+    def _tmpy_sum(self, u: UOp, rname: str, memo) -> list[Reg] | None:
+        """A 16-bit sum whose byte taps come in threes as vtmpy (tmpy.py, the choice "vtmpyb"),
+        the terms left added lane-wise; None where no three taps group."""
+        terms, total = linear_terms(u)
+        found, left = tmpy_groups(terms, self.lane_var, self.tmpy, u.dtype.scalar.bits)
+        if not found:
+            return None
+        regs = gen_tmpy(self, found, self._image_vector)
+        self.changed += 1
+        rest = rest_term(left, total, u.dtype)
+        if rest is None:
+            return regs
+        other = self.gen(self.rw.normalize(rest), rname, memo)
+        out = []
+        for a, b in zip(regs, other):
+            d = self.reg("V", "tmpy+rest")
+            self.body.add(insn("vaddh", d=d, u=a, v=b))
+            out.append(d)
+        return out
 
     def _reduce_lanes(self, u: UOp, rname: str) -> list[Reg]:
         """The lane reduction of the current row: its body a block at a time combined by the

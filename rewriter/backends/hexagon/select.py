@@ -33,6 +33,7 @@ from rewriter.backends.hexagon.rowtables import (
 )
 from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
 from rewriter.backends.hexagon.sliding import proves_sliding
+from rewriter.backends.hexagon.tmpy import proves_tmpy
 from rewriter.backends.hexagon.wordmul import word_mulhi
 from rewriter.dsl.rule import EXPAND, REGROUP, RuleLibrary
 from rewriter.errors import RewriterError
@@ -94,6 +95,9 @@ class SelectionRewriter(Rewriter):
         #: window's products at its byte shifts (sliding.py): then the windows of a kernel
         #: selected with them take the sliding vrmpy (the choice "sliding" has those rules).
         self.slides = proves_sliding(self)
+        #: The byte types whose three-tap rows these rules prove to be vtmpy (tmpy.py): then a
+        #: 16-bit sum over such rows takes it (the choice "vtmpyb" has those rules).
+        self.tmpy = proves_tmpy(self)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -178,6 +182,7 @@ class Selector:
         # A choice whose rules prove the sliding vrmpy slides byte windows (window.py), and
         # that reads their rows off the vector grid by vmemu, as the unaligned form does.
         self.sliding = self.choice is not None and getattr(self.rw, "slides", False)
+        self.tmpy = getattr(self.rw, "tmpy", frozenset()) if self.choice is not None else frozenset()
         self.unaligned = self.unaligned or self.sliding
 
     def reg(self, cls: str, hint: str = "") -> Reg:

@@ -55,11 +55,12 @@ def _shaped(kernel: Kernel, simplify, select_rw, unroll: int = 1, form: str = "n
         len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE))
     window_shape = len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) == 2 \
         and value.arg[0] not in ("reduce_max", "reduce_min")
-    slides = getattr(getattr(select_rw, "choices", {}).get(form), "slides", False)
-    if form != "native" and loop_shape and not (window_shape and slides):
-        raise FormNotApplicable("only elementwise kernels (and byte windows: the choice of rules that "
-                                "slide them, rules/hexagon-choice-sliding.rules) have selection forms "
-                                "other than native")
+    chosen = getattr(select_rw, "choices", {}).get(form)
+    if form != "native" and loop_shape and not (window_shape and (getattr(chosen, "slides", False)
+                                                                  or getattr(chosen, "tmpy", False))):
+        raise FormNotApplicable("only elementwise kernels (and byte windows: the choices of rules that "
+                                "slide them or take vtmpy, rules/hexagon-choice-sliding.rules and "
+                                "-vtmpyb.rules) have selection forms other than native")
     if value.op == "reduce" and len(st.src) == 1 and kernel.range(value.arg[1][0]).size > MAX_UNROLLED_REDUCE:
         return reduce_all(Selector(kernel, simplify, select_rw, unroll), st)
     if len(st.src) == 3 and value.op == "reduce" and len(value.arg[1]) in (1, 2):

@@ -59,16 +59,17 @@ def slide_group(sel, accs: list[Reg], lo: Reg, hi: Reg, word: Reg, fresh: bool) 
     """One group into the four accumulators `accs` (by shift): `lo` the row at the group's
     first tap, `hi` 4 bytes on, `word` the weights in Rt; `fresh`: the accumulators are set,
     not added to."""
-    lo, hi = _pair(sel, lo, hi)
+    lo, hi = pair_operand(sel, lo, hi)
     for imm, (s_lo, s_hi) in SHIFTS.items():
         sel.body.add(insn("vrmpybusi" if fresh else "vrmpybusi_acc", lo=accs[s_lo], hi=accs[s_hi],
                           ulo=lo, uhi=hi, t=word, imm=imm))
 
 
-def _pair(sel, lo: Reg, hi: Reg) -> tuple[Reg, Reg]:
+def pair_operand(sel, lo: Reg, hi: Reg) -> tuple[Reg, Reg]:
     """(lo, hi) as a register pair operand (v(2k+1):2k): a register is one half of one pair
     only, so where either is already paired otherwise (the pair's high vector is the next
-    group's low one in a row of more than four taps) it is copied (`vassign`, a VA op)."""
+    group's low one in a row of more than four taps) it is copied (`vassign`, a VA op).
+    (tmpy.py's pairs too: one record of partners for both.)"""
     partner = sel.__dict__.setdefault("sliding_partner", {})
     if lo in sel.paired or partner.get(lo, hi) != hi:
         lo = _copy(sel, lo)

@@ -159,7 +159,11 @@ def gen_tmpy(sel, found: list[Group], image_vector) -> list[Reg]:
     """The groups' sum as two half vectors in lane order, emitted into the current section of
     `sel` (a `rows.RowSelector`); `image_vector(load, extra)` as in window.py."""
     acc = None  # (lo, hi): the even and the odd outputs so far
-    for g in sorted(found, key=lambda g: g.scale != 1):  # (factor-1 groups accumulate in place)
+    # A group of a positive factor first (shifted, it starts the sum), then the factor-1
+    # groups, which accumulate into that pair in place (`+= vtmpy`), then the rest.
+    first = next((g for g in found if g.scale > 1), None) or next((g for g in found if g.scale == 1), None)
+    order = ([first] if first else []) + sorted((g for g in found if g is not first), key=lambda g: g.scale != 1)
+    for g in order:
         lo_in, hi_in = pair_operand(sel, image_vector(g.load, 0), image_vector(g.load, 2))
         rt = sel.scalar_const(((g.a & 0xFF) | (g.b & 0xFF) << 8) * 0x10001)
         row = TMPY[g.image][1]

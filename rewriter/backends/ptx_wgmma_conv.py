@@ -90,11 +90,14 @@ def _producer(t: _Text, p: ConvPlan, name: str) -> None:
     t(f"rem.u32 %r24, %r13, {p.c_slices};")
     t(f"mul.lo.u32 %r24, %r24, {BC};")  # first channel
     t("add.u32 %r25, %r10, %r23;")  # x0 + kx
-    for r in range(p.box_rows):  # ConvPlan.box_coords: box r at r * 8 KB, rows y0 + r
+    # ConvPlan.box_coords: box r at r * 8 KB, rows y0 + r; coordinates innermost first:
+    # (c, x, y) channels-last, (x, y, c) channels-first.
+    coords = "{%r24, %r25, %r26}" if p.hwc else "{%r25, %r26, %r24}"
+    for r in range(p.box_rows):
         t(f"add.u32 %r26, %r11, {r};")
         t(f"add.u32 %r27, %r22, {r * BOX_BYTES};")
         t("cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes "
-          "[%r27], [%rd0, {%r25, %r26, %r24}], [%r19];")
+          f"[%r27], [%rd0, {coords}], [%r19];")
     t("add.u32 %r14, %r14, 1;")
     t("add.u32 %r13, %r13, 1;")
     t(f"setp.lt.u32 %p5, %r13, {p.k_slices};")

@@ -483,7 +483,7 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
                     notes.append(f"{name}: wgmma-conv not taken (off by default until it has run correctly on a "
                                  f"GPU; --wgmma-conv / lower_gpu(opt_in=('wgmma-conv',)) takes it)")
             elif strat == "wgmma-conv":
-                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
+                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers), scratch)
             elif strat == "mma-matmul":
                 got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":

@@ -84,6 +84,16 @@ class ConvUnsupported(Exception):
     """Why a store does not take this strategy (a note; the next strategy is tried)."""
 
 
+class NeedsChannelsLast(ConvUnsupported):
+    """A channels-first plan whose shifted boxes the copy engine cannot address (KW > 1):
+    `plan` is that plan, which gpu_conv_layout turns into a layout launch + a channels-last
+    plan over a temporary."""
+
+    def __init__(self, why: str, plan: "ConvPlan"):
+        super().__init__(why)
+        self.plan = plan
+
+
 @dataclass(frozen=True)
 class ConvPlan:
     """Everything the PTX emitter and the model need. Image and output strides in elements;
@@ -111,6 +121,11 @@ class ConvPlan:
     stages: int
     params: tuple  # names of the pointer parameters, in order
     blocks: int  # persistent blocks (each walks tiles b, b + blocks, ...)
+    # Channels innermost (img[y + ky, x + kx, c], `img_sx` elements between pixels, img_sc 1):
+    # boxes (64 c, 64 x, 1 y), B K-major. Else channels-first (img_sx 1): boxes (64 x, 1 y, 64 c),
+    # B MN-major, and only KW = 1 is addressable (tma_problem).
+    hwc: bool = False
+    img_sx: int = 1
 
     # -- sizes ---------------------------------------------------------------------------------
     @property
@@ -206,8 +221,12 @@ class ConvPlan:
         return s // self.c_slices, (s % self.c_slices) * BC
 
     def box_coords(self, y0: int, x0: int, s: int, r: int) -> tuple:
-        """(byte offset in the stage, tensor-map coordinates (x, y, c)) of box r of slice s."""
+        """(byte offset in the stage, tensor-map coordinates innermost first) of box r of slice
+        s: (c, x, y) channels-last (the tap shift x0 + kx an outer coordinate, always legal),
+        (x, y, c) channels-first (x0 + kx innermost: tma_problem)."""
         kx, c0 = self.slice_of(s)
+        if self.hwc:
+            return r * BOX_BYTES, (c0, x0 + kx, y0 + r)
         return r * BOX_BYTES, (x0 + kx, y0 + r, c0)
 
     def weight_block(self, ot: int, tap: int, s: int) -> int:
@@ -231,20 +250,34 @@ class ConvPlan:
 
     def b_descriptor(self, ky: int, step: int) -> tuple:
         """(byte offset in the stage, LBO, SBO, trans) of the image's wgmma operand at row tap
-        ky: boxes ky..ky+TY-1 (LBO: the next 64 pixels are the next row's box), MN-major, the
-        k16 step j 16 channel rows = 2048 j bytes in."""
+        ky: boxes ky..ky+TY-1.
+
+        Channels-last: each box is 64 pixel rows of 128 bytes (64 channels), the K-major
+        canonical layout with the 128-byte swizzle (PTX ISA "Shared Memory Matrix Layout":
+        8-row groups SBO = 1024 bytes apart; LBO unused for swizzled K-major, 16 as the A
+        operand's); the TY boxes are contiguous, so pixel group g of the N = 64 TY is
+        1024 g bytes in, across box boundaries; the k16 step j starts 32 j bytes into the rows
+        (trans-b 0, as the matmul's K-major B).
+        Channels-first: MN-major (LBO: the next 64 pixels are the next row's box), the k16
+        step j 16 channel rows = 2048 j bytes in (trans-b 1)."""
+        if self.hwc:
+            return ky * BOX_BYTES + step * WG_K * 2, 16, ATOM_BYTES, 0
         return ky * BOX_BYTES + step * WG_K * SWIZZLE_BYTES, BOX_BYTES, ATOM_BYTES, 1
 
     def tensor_maps(self) -> tuple:
         xs, ys, cs = self.img_extent
+        if self.hwc:  # (c, x, y): 64 channels = one 128-byte swizzle row a pixel
+            return (TensorMap(self.img_param, TMA_DTYPE[f16], (cs, xs, ys), self.img_sx * 2, (BC, BX, 1),
+                              more_strides=(self.img_sy * 2,)),)
         return (TensorMap(self.img_param, TMA_DTYPE[f16], (xs, ys, cs), self.img_sy * 2, (BX, 1, BC),
                           more_strides=(self.img_sc * 2,)),)
 
     def tma_problem(self) -> str | None:
         """Why some image box the producer issues would trap the copy engine (None if none):
         every (x tile, slice) start, through box_coords as the PTX and the model take them,
-        against TensorMap.coord_problem. The rows and channels are outer dimensions (their
-        strides are 16-byte multiples, plan_conv's check), so box row 0 of each stands for all."""
+        against TensorMap.coord_problem. Channels-first, rows and channels are outer
+        dimensions; channels-last, columns and rows (their strides are 16-byte multiples,
+        plan_conv's check), so box row 0 of each stands for all."""
         (tm,) = self.tensor_maps()
         for xt in range(self.x_tiles):
             for s in range(self.k_slices):
@@ -264,7 +297,8 @@ class ConvPlan:
     def __str__(self) -> str:
         return (f"{self.kh}x{self.kw} conv as implicit GEMM: {BO} out-channels x {self.ty} rows x {BX} columns a tile "
                 f"({self.tiles}), m64n{self.n}k16, weights resident ({self.weight_bytes // 1024} KB), "
-                f"{self.stages} stages of {self.box_rows} x (64 x, 64 c) boxes ({self.stage_bytes // 1024} KB), "
+                f"{self.stages} stages of {self.box_rows} x {'(64 c, 64 x) boxes, image K-major (channels-last)' if self.hwc else '(64 x, 64 c) boxes, image MN-major (channels-first)'} "
+                f"({self.stage_bytes // 1024} KB), "
                 f"persistent, 2 ping-pong consumer warpgroups + 1 TMA producer; "
                 f"{'f16' if self.out_f16 else 'f32'} out")
 
@@ -326,26 +360,33 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
     if ia is None or wa is None:
         raise ConvUnsupported("an index that is not affine")
     red = set(r.arg[1])
-    # The image names the reduce ranges: img[c, y + ky, x + kx] (kx's coefficient x's, 1; ky's y's).
-    sy = ia.get(yname, 0)
-    kxs = [v for v in red if ia.get(v) == 1]
-    kys = [v for v in red if ia.get(v) == sy and v not in kxs]
-    if len(kxs) != 1 or len(kys) != 1:
-        raise ConvUnsupported(f"{il.arg} is not read at [c, y + ky, x + kx] (stride 1)")
+    # The image names the reduce ranges: kx has x's coefficient, ky y's, c is the third;
+    # channels-first img[c, y + ky, x + kx] (x's coefficient 1) or channels-last
+    # img[y + ky, x + kx, c] (c's coefficient 1).
+    sy, sx = ia.get(yname, 0), ia.get(xname, 0)
+    kxs = [v for v in red if sx and ia.get(v) == sx]
+    kys = [v for v in red if sy and ia.get(v) == sy and v not in kxs]
+    if len(kxs) != 1 or len(kys) != 1 or len(red) != 3:
+        raise ConvUnsupported(f"{il.arg} is not read at [c, y + ky, x + kx] or [y + ky, x + kx, c] (stride 1)")
     kxn, kyn = kxs[0], kys[0]
     (cn,) = red - {kxn, kyn}
     c, kh, kw = size(cn), size(kyn), size(kxn)
     if wa.get(None, 0) or set(wa) - red - {oname} or \
             (wa.get(kxn), wa.get(kyn), wa.get(cn), wa.get(oname)) != (1, kw, kh * kw, c * kh * kw):
         raise ConvUnsupported(f"{wl.arg} is not a contiguous [O, C, KH, KW] array read at [o, c, ky, kx]")
-    # The image: img[c, y + ky, x + kx], contiguous along x; stride 1.
     sc = ia.get(cn, 0)
-    if ia.get(xname) != 1 or set(ia) - {xname, yname, cn, kyn, kxn, None}:
-        raise ConvUnsupported(f"{il.arg} is not read at [c, y + ky, x + kx] contiguous along x (stride 1)")
+    hwc = sc == 1 and sx != 1
+    if set(ia) - {xname, yname, cn, kyn, kxn, None} or (sx != 1 and not hwc):
+        raise ConvUnsupported(f"{il.arg} is contiguous neither along x nor along c (stride 1)")
     if ia.get(None, 0):
         raise ConvUnsupported(f"{il.arg}'s index has a constant offset (the copy engine needs 16-byte aligned rows)")
-    if sy <= 0 or sc <= 0 or (sy * 2) % 16 or (sc * 2) % 16:
-        raise ConvUnsupported(f"{il.arg}'s rows ({sy} halves) or channel planes ({sc}) are not 16-byte aligned")
+    outer = (("pixels", sx), ("rows", sy)) if hwc else (("rows", sy), ("channel planes", sc))
+    for what, stride in outer:
+        if stride <= 0 or (stride * 2) % 16:
+            raise ConvUnsupported(f"{il.arg}'s {what} ({stride} halves apart) are not 16-byte aligned "
+                                  f"(the copy engine's strides)")
+    if hwc and (sx < c or sy < sx * (size(xname) + kw - 1)):
+        raise ConvUnsupported(f"{il.arg}'s pixels or rows overlap (strides {sx}, {sy} halves)")
     if c % 8:
         raise ConvUnsupported(f"{c} input channels (the weight loads take 8 channels at a time)")
     o, ho, wo = size(oname), size(yname), size(xname)
@@ -359,12 +400,16 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
                               f"{SHARED_LIMIT // 1024} KB of shared memory")
     ty, stages = pick
     p = ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
-                 buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms)
+                 buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms,
+                 hwc, sx if hwc else 1)
     why = p.tma_problem()
     if why:
         # The boxes of tap column kx start kx pixels into a row (x contiguous); only a layout
-        # with channels innermost (a pixel = C x 2 bytes) could shift them legally.
-        raise ConvUnsupported(f"the image boxes of a {kw}-wide kernel are not copy-engine addressable: {why}")
+        # with channels innermost (a pixel = C x 2 bytes) can shift them legally.
+        msg = f"the image boxes of a {kw}-wide kernel are not copy-engine addressable: {why}"
+        if not hwc:
+            raise NeedsChannelsLast(msg, p)
+        raise ConvUnsupported(msg)
     return p
 
 
@@ -374,16 +419,31 @@ def conv_left_out(lw, st, spec: GpuSpec) -> bool:
     return bool(getattr(spec, "wgmma", False)) and _match(lw, st) is not None
 
 
-def _wgmma_conv(lw, st, name: str, spec: GpuSpec, notes: list, buffers: tuple):
-    """The launch, or None (with a note saying why, when the store is a convolution at all)."""
+def _wgmma_conv(lw, st, name: str, spec: GpuSpec, notes: list, buffers: tuple, scratch: list | None = None):
+    """The launch(es), or None (with a note saying why, when the store is a convolution at
+    all). A channels-first image with a kernel wider than one tap takes a layout launch into
+    a channels-last temporary (lower/gpu_conv_layout.py) first, where `scratch` (the program's
+    device-only buffers, appended to) is given."""
     if not getattr(spec, "wgmma", False) or _match(lw, st) is None:
         return None
     try:
-        p = plan_conv(lw, st, name, spec, buffers)
+        p = plan_conv(lw, st, name, spec, buffers + tuple(b.name for b in scratch or ()))
+    except NeedsChannelsLast as e:
+        from rewriter.lower.gpu_conv_layout import channels_last_launches
+
+        got = channels_last_launches(lw, e.plan, name, spec, notes, scratch, str(e))
+        if got is None:
+            return None
+        pre, p = got
+        return pre + [_conv_launch(p, name, notes, "channels-last temporary")]
     except ConvUnsupported as e:
         notes.append(f"{name}: wgmma-conv not taken ({e}); falling back to the next strategy")
         return None
-    notes.append(f"{name}: wgmma-conv (sm_90a wgmma.mma_async + TMA tiled boxes, implicit GEMM) {p}, "
-                 f"{p.threads} threads x {p.grid} blocks, {p.shared_bytes} bytes of dynamic shared memory; "
+    return [_conv_launch(p, name, notes, "channels-last image" if p.hwc else "channels-first image")]
+
+
+def _conv_launch(p: ConvPlan, name: str, notes: list, source: str) -> Launch:
+    notes.append(f"{name}: wgmma-conv (sm_90a wgmma.mma_async + TMA tiled boxes, implicit GEMM) over the {source}: "
+                 f"{p}, {p.threads} threads x {p.grid} blocks, {p.shared_bytes} bytes of dynamic shared memory; "
                  f"sizes off the tile: zero-filled boxes, zeroed weights and guarded stores")
-    return [Launch(name, p.grid, p.threads, (NativeBody(p),), (), "wgmma-conv")]
+    return Launch(name, p.grid, p.threads, (NativeBody(p),), (), "wgmma-conv")

@@ -51,7 +51,7 @@ def kernel_text(c, o, h, w, kh, kw, f16_out=False, hwc=False, name="conv") -> st
             f"  out[o, y, x] = {f'cast<f16>({s})' if f16_out else s}\n}}\n")
 
 
-def _compile(text: str, plan_edit=None):
+def _compile(text: str, plan_edit=None, opt_in=("wgmma-conv",)):
     """CudaCode JSON (+ strategies, notes, text) of a kernel text; `plan_edit` rewrites the
     conv plan before emission."""
     import rewriter.targets  # noqa: F401
@@ -64,7 +64,7 @@ def _compile(text: str, plan_edit=None):
     from rewriter.runtime.cuda import CudaCode
 
     rw = make_rewriter(load_library(["rules"]).for_target("cuda"))
-    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, opt_in=("wgmma-conv",))
+    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, opt_in=opt_in)
     if plan_edit:
         launches = []
         for l in gp.launches:
@@ -86,7 +86,8 @@ def variants():
     return {"ours NCHW f32 out (--wgmma-conv)": (kernel_text(*BIG, False, False, "conv3x3_f16"), None),
             "ours NCHW f16 out (--wgmma-conv)": (kernel_text(*BIG, True, False, "conv3x3_f16_h"), None),
             "ours channels-last f32 out (conv alone)": (kernel_text(*BIG, False, True, "conv3x3_hwc"), None),
-            "ours channels-last f16 out (conv alone)": (kernel_text(*BIG, True, True, "conv3x3_hwc_h"), None)}
+            "ours channels-last f16 out (conv alone)": (kernel_text(*BIG, True, True, "conv3x3_hwc_h"), None),
+            "ours NCHW f16 out, wgmma-conv left out (map)": (kernel_text(*BIG, True, False, "conv3x3_map_h"), None, ())}
 
 
 def prepare(out: str) -> None:
@@ -96,8 +97,8 @@ def prepare(out: str) -> None:
     for i, (label, v) in enumerate(variants().items()):
         jobs[f"time_{i}"] = v
         labels[f"time_{i}"] = label
-    for key, (text, edit) in jobs.items():
-        d = _compile(text, edit)
+    for key, (text, edit, *opt) in jobs.items():
+        d = _compile(text, edit, *opt)
         d["label"] = labels.get(key, key)
         with open(os.path.join(out, key + ".json"), "w") as f:
             json.dump(d, f)

@@ -20,9 +20,10 @@ Roles (warpgroup 0 the producer, 1 and 2 the consumers; PTX ISA 8.0 forms as ptx
             j, j + 2, ...: waits its turn (turn[j]: the other consumer's main loop of the
             previous tile is done), for each slice waits full[stage], issues KH x 4 wgmma
             m64nNk16 (weights K-major from the resident blocks, image MN-major from the
-            stage), waits for them and releases the stage (empty[stage], one arrival a
-            warp); then hands the turn over (turn[1 - j]) and stores its tile while the
-            other consumer computes.
+            stage), waits for the slice before's (wait_group 1: one slice stays in flight)
+            and releases that slice's stage (empty[stage], one arrival a warp); after the
+            last slice hands the turn over (turn[1 - j]), waits for its own wgmmas,
+            releases the last stage and stores its tile while the other consumer computes.
 
 Because the main loops take turns, slices are consumed in g order, so every mbarrier wait is
 for the current phase or the one before it: a wait never sees a barrier two phases behind
@@ -229,19 +230,28 @@ def _consumer(t: _Text, p: ConvPlan, name: str) -> None:
             t(f"wgmma.mma_async.sync.aligned.m64n{p.n}k16.f32.f16.f16 {{{accs}}}, %rd3, %rd4, %p7, 1, 1, "
               f"{a0[3]}, {b0[3]};")
     t("wgmma.commit_group.sync.aligned;")
-    t("wgmma.wait_group.sync.aligned 0;")
-    t(f"add.u32 %r33, %r19, {8 * p.stages};")
-    t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")  # hand the stage back
+    # One slice's wgmmas stay in flight while the next slice's are issued: wait for the
+    # slice before (at most one group pending), then hand its stage back (empty, one arrival
+    # a warp). With the consumers' main loops taking turns, waiting for all (group 0) here
+    # would drain the tensor pipe once a slice.
+    t("wgmma.wait_group.sync.aligned 1;")
+    t("setp.ne.u32 %p9, %r13, 0;")
+    t("and.pred %p9, %p9, %p6;")
+    t("@%p9 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")
+    t(f"add.u32 %r33, %r19, {8 * p.stages};")  # this slice's empty[stage], released next
     t("add.u32 %r14, %r14, 1;")
     t("add.u32 %r13, %r13, 1;")
     t(f"setp.lt.u32 %p5, %r13, {p.k_slices};")
     t("@%p5 bra C_LOOP;")
-    # The other consumer's turn (turn[1 - j]), then this tile's stores under its wgmmas.
+    # The other consumer's turn (turn[1 - j]) while the last slice's wgmmas finish (its
+    # wgmmas queue behind them), then this tile's stores under its wgmmas.
     t("sub.u32 %r43, 1, %r22;")
     t("shl.b32 %r43, %r43, 3;")
     t("add.u32 %r43, %r43, %r3;")
     t(f"add.u32 %r43, %r43, {turn};")
     t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r43];")
+    t("wgmma.wait_group.sync.aligned 0;")
+    t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")  # the last slice's stage
     _epilogue(t, p, name)
     t("add.u32 %r38, %r38, 1;")
     t(f"add.u32 %r14, %r14, {p.k_slices};")  # skip the other consumer's tile

@@ -78,6 +78,13 @@ CONSUMERS = 2  # ping-pong
 MAX_TY = 4  # wgmma N <= 256
 MIN_STAGES, MAX_STAGES = 2, 4
 BARRIER_BYTES = 8
+#: The epilogue's staging area: 1 KB a consumer warp (8 output channels x 32 pixels of f32, or
+#: of f16), after the barriers (ConvPlan.epi_base; backends/ptx_wgmma_conv._epilogue_staged).
+EPI_WARP_BYTES = 1024
+EPI_BYTES = CONSUMERS * (WG // 32) * EPI_WARP_BYTES + 128
+#: Whether plans stage their epilogue (ConvPlan.staged_out): f32 outputs, and f16 outputs whose
+#: column pairs are 4-byte aligned (even strides and width).
+STAGED_OUT = True
 
 
 class ConvUnsupported(Exception):
@@ -126,6 +133,11 @@ class ConvPlan:
     # B MN-major, and only KW = 1 is addressable (tma_problem).
     hwc: bool = False
     img_sx: int = 1
+    # The epilogue goes through shared memory (each warp's 8 x 32 fragment chunks written there,
+    # read back along the output rows: one warp store = 128 contiguous bytes of one or two
+    # rows) instead of storing the D fragment directly (8 channel planes x 16 bytes a warp
+    # store: the stores bounded the issue's 3x3, bench/results/gpu.md).
+    staged_out: bool = False
 
     # -- sizes ---------------------------------------------------------------------------------
     @property
@@ -198,8 +210,15 @@ class ConvPlan:
         return self.weight_bytes + self.stages * self.stage_bytes
 
     @property
+    def epi_base(self) -> int:
+        """Byte offset of the epilogue's staging area (128-aligned, after the barriers)."""
+        end = self.barrier_base + BARRIER_BYTES * (2 * self.stages + CONSUMERS)
+        return -(-end // 128) * 128
+
+    @property
     def shared_bytes(self) -> int:
-        return self.barrier_base + BARRIER_BYTES * (2 * self.stages + CONSUMERS) + ALIGN_SLACK
+        end = self.barrier_base + BARRIER_BYTES * (2 * self.stages + CONSUMERS)
+        return (self.epi_base + EPI_BYTES - 128 if self.staged_out else end) + ALIGN_SLACK
 
     @property
     def img_extent(self) -> tuple:
@@ -308,7 +327,7 @@ def choose(ho: int, kh: int, weight_bytes: int) -> tuple:
     row: (TY + KH - 1) / TY) that leaves room for MIN_STAGES stages beside the weights, not
     more rows than the output has; then as many stages (up to MAX_STAGES) as fit. None if
     nothing fits."""
-    room = SHARED_LIMIT - ALIGN_SLACK - weight_bytes - BARRIER_BYTES * (2 * MAX_STAGES + CONSUMERS)
+    room = SHARED_LIMIT - ALIGN_SLACK - weight_bytes - BARRIER_BYTES * (2 * MAX_STAGES + CONSUMERS) - EPI_BYTES
     for ty in range(min(MAX_TY, ho), 0, -1):
         stage = (ty + kh - 1) * BOX_BYTES
         if room >= MIN_STAGES * stage:
@@ -401,7 +420,7 @@ def plan_conv(lw, st, name: str, spec: GpuSpec, buffers: tuple) -> ConvPlan:
     ty, stages = pick
     p = ConvPlan(name, o, c, kh, kw, ho, wo, il.arg, buffers.index(il.arg), sy, sc, wl.arg, buffers.index(wl.arg),
                  buf.name, buffers.index(buf.name), out_so, out_sy, out_f16, ty, stages, buffers, spec.sms,
-                 hwc, sx if hwc else 1)
+                 hwc, sx if hwc else 1, STAGED_OUT and (not out_f16 or (out_so % 2 == 0 and out_sy % 2 == 0 and wo % 2 == 0)))
     why = p.tma_problem()
     if why:
         # The boxes of tap column kx start kx pixels into a row (x contiguous); only a layout

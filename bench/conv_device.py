@@ -51,7 +51,7 @@ def kernel_text(c, o, h, w, kh, kw, f16_out=False, hwc=False, name="conv") -> st
             f"  out[o, y, x] = {f'cast<f16>({s})' if f16_out else s}\n}}\n")
 
 
-def _compile(text: str, plan_edit=None, opt_in=("wgmma-conv",)):
+def _compile(text: str, plan_edit=None, without=()):
     """CudaCode JSON (+ strategies, notes, text) of a kernel text; `plan_edit` rewrites the
     conv plan before emission."""
     import rewriter.targets  # noqa: F401
@@ -64,7 +64,10 @@ def _compile(text: str, plan_edit=None, opt_in=("wgmma-conv",)):
     from rewriter.runtime.cuda import CudaCode
 
     rw = make_rewriter(load_library(["rules"]).for_target("cuda"))
-    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, opt_in=opt_in)
+    from rewriter.lower.gpu import STRATEGIES
+
+    order = tuple(s for s in STRATEGIES if s not in without) if without else None
+    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, strategies=order)
     if plan_edit:
         launches = []
         for l in gp.launches:
@@ -87,7 +90,8 @@ def variants():
             "ours NCHW f16 out (--wgmma-conv)": (kernel_text(*BIG, True, False, "conv3x3_f16_h"), None),
             "ours channels-last f32 out (conv alone)": (kernel_text(*BIG, False, True, "conv3x3_hwc"), None),
             "ours channels-last f16 out (conv alone)": (kernel_text(*BIG, True, True, "conv3x3_hwc_h"), None),
-            "ours NCHW f16 out, wgmma-conv left out (map)": (kernel_text(*BIG, True, False, "conv3x3_map_h"), None, ())}
+            "ours NCHW f16 out, wgmma-conv left out (map)": (kernel_text(*BIG, True, False, "conv3x3_map_h"), None,
+                                                             ("wgmma-conv",))}
 
 
 def prepare(out: str) -> None:

@@ -186,3 +186,50 @@ def test_tolerance_is_the_tensor_cores():
     k = _conv(16, 8, 20, 24, 3, 3)
     from rewriter.kernel.check import tolerance_for
     assert tolerance_for([l.strategy for l in _lower(k).launches]) == TENSOR_CORE_TOLERANCE
+
+
+@pytest.mark.parametrize("f16", [True, False])
+def test_staged_epilogue_layout(f16):
+    """The staged epilogue's shared-memory layout (backends/ptx_wgmma_conv.staged_write /
+    staged_read, the formulas its instructions compute): every (row, column) of a warp's
+    8 x 32 chunk has one place inside the warp's 1 KB, each read finds the element its store
+    writes (row -> output channel, column -> pixel), a read step covers whole rows (128
+    contiguous bytes of output a warp store), and neither side has bank conflicts (the
+    CUDA guide's model: 32 banks of 4 bytes; 8-byte accesses served per half-warp)."""
+    from rewriter.backends.ptx_wgmma_conv import staged_read, staged_write
+    from rewriter.lower.gpu_wgmma_conv import EPI_WARP_BYTES
+
+    es = 2 if f16 else 4
+    where = {}
+    for k in range(4):
+        accesses = []
+        for lane in range(32):
+            off, row, col = staged_write(f16, lane, k)
+            assert 0 <= off and off + 2 * es <= EPI_WARP_BYTES and off % (2 * es) == 0
+            for e in range(2):  # the pair: two halves of a b32, or a v2.f32
+                assert (row, col + e) not in where.values()
+                where[off + e * es] = (row, col + e)
+            accesses.append(off)
+        phase = 32 if f16 else 16  # b32 one phase; 8-byte accesses one half-warp each
+        for p0 in range(0, 32, phase):
+            banks = [(a // 4 + w) % 32 for a in accesses[p0:p0 + phase] for w in range(2 * es // 4)]
+            assert len(set(banks)) == len(banks), (k, p0)
+    assert len(where) == 8 * 32
+    for m in range(4 if f16 else 8):
+        rows, banks = set(), []
+        for lane in range(32):
+            off, row, col = staged_read(f16, lane, m)
+            for e in range(4 // es):
+                assert where[off + e * es] == (row, col + e), (m, lane)
+            rows.add(row)
+            banks.append(off // 4 % 32)
+        assert len(banks) == len(set(banks)) and len(rows) == (2 if f16 else 1)
+
+
+def test_staged_epilogue_is_planned_where_it_fits():
+    p = native_plan(_lower(_conv_hwc(64, 64, 512, 512, 3, 3, True)).launches[0])
+    assert p.staged_out and p.stages == 3 and p.shared_bytes <= 227 * 1024
+    assert p.epi_base % 128 == 0 and p.epi_base >= p.barrier_base + 8 * (2 * p.stages + 2)
+    # odd output width in f16: the pairs are not 4-byte aligned: the direct epilogue
+    assert not native_plan(_lower(_conv_hwc(16, 8, 9, 21, 3, 3, True)).launches[0]).staged_out
+    assert native_plan(_lower(_conv_hwc(16, 8, 9, 21, 3, 3, False)).launches[0]).staged_out

@@ -322,6 +322,27 @@ def _epilogue(t: _Text, p: ConvPlan, name: str) -> None:
 
 
 
+def staged_write(f16: bool, lane: int, k: int) -> tuple:
+    """(byte offset in the warp's area, row, first column) where `_epilogue_staged` writes lane
+    `lane`'s fragment pair k of a chunk (row lane / 4, columns 8 k + 2 (lane % 4) + 0, 1): the
+    formulas its instructions compute, for the tests."""
+    lr, q = lane // 4, lane % 4
+    col = 8 * k + 2 * q
+    if f16:
+        return lr * 64 + 16 * (k ^ (lr >> 1)) + 4 * q, lr, col
+    return lr * 128 + 16 * ((2 * k + (q >> 1)) ^ ((2 * lr) % 8)) + 8 * (q & 1), lr, col
+
+
+def staged_read(f16: bool, lane: int, m: int) -> tuple:
+    """(byte offset, row, first column) lane `lane` reads at read step m (and stores to that
+    row's output channel and column): f16 a pixel pair of row 2m + lane / 16, f32 a pixel of
+    row m."""
+    if f16:
+        lr, pp = 2 * m + lane // 16, lane % 16
+        return lr * 64 + 16 * ((pp >> 2) ^ m) + 4 * (pp & 3), lr, 2 * pp
+    return m * 128 + 16 * ((lane >> 2) ^ ((2 * m) % 8)) + 4 * (lane & 3), m, lane
+
+
 def _epilogue_staged(t: _Text, p: ConvPlan, name: str) -> None:
     """The D fragment through shared memory, one warp at a time (its own 1 KB at
     ConvPlan.epi_base, so only warp-level syncs): for each chunk (tile row r, half-row a,

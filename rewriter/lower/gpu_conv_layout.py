@@ -16,10 +16,9 @@ So the program gets two launches and one device-only temporary:
   2. the channels-last conv reading tmp[(y + ky) SY + x + kx, c]: pixel stride C, row stride
      SY C (the channels-first plan with its image strides and layout swapped).
 
-The temporary is SC x C halves (32 MB for 64 x 512 x 512), written and read once per run: at
-the H100's ~3 TB/s about 2 x 32 MB / 3 TB/s = 22 us against the conv's ~100 us of tensor-core
-work at the issue's size, so the NCHW path costs roughly a fifth more than the channels-last
-kernel alone (bench/conv_device.py times both).
+The temporary is SC x C halves (32 MB for 64 x 512 x 512), written and read once per run: on
+the H100 the layout launch took ~25 us of the NCHW path's 71.4 us (the channels-last conv
+alone: 46.4 us; bench/results/gpu.md), still 1.81x faster than cuDNN on the NCHW tensors.
 """
 from __future__ import annotations
 

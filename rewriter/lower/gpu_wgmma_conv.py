@@ -1,4 +1,5 @@
-"""Strategy "wgmma-conv": a stride-1 KH x KW convolution over channels-first f16 input,
+"""Strategy "wgmma-conv": a stride-1 KH x KW convolution over f16 input, channels-first or
+channels-last (img[y + ky, x + kx, c]),
 
     out[o, y, x] = sum(cast<f32>(img[c, y + ky, x + kx]) * cast<f32>(w[o, c, ky, kx]), c, ky, kx)
 
@@ -11,14 +12,14 @@ Why this orientation and these pieces (the numbers are the H100's, and the 1 x 6
 64-channel 3 x 3 case of issue 16):
 
   * Operand B, the im2col matrix (k = c at tap (ky, kx), n = pixel), is read straight from the
-    NCHW image: for a fixed tap and a slice of 64 channels, the 64 pixels x0..x0+63 of one row
-    are a 64 (x, contiguous) x 64 (c) box of the image shifted by (ky, kx): the copy engine's
-    tiled mode (`cp.async.bulk.tensor.3d`, a (x, y, c) tensor map) writes it as exactly the
-    MN-major canonical layout wgmma reads with the 128-byte swizzle (x is the contiguous n,
-    c the k rows), so no layout-transform kernel and no im2col mode (which needs C innermost).
-    Out-of-bounds boxes are zero-filled by the copy engine: tiles overhanging the image need no
-    guards on the loads.
-  * One stage holds the TY + KH - 1 input rows of a (kx, 64-channel) slice: (64 x, 64 c) boxes
+    image: for a fixed tap and a slice of 64 channels, the 64 pixels x0 + kx .. x0 + kx + 63 of
+    one row are a box of the image shifted by (ky, kx), which the copy engine's tiled mode
+    (`cp.async.bulk.tensor.3d`) writes as a canonical layout wgmma reads with the 128-byte
+    swizzle: channels-last a (64 c, 64 x) box, K-major (a pixel's 64 channels one 128-byte
+    row); channels-first a (64 x, 64 c) box, MN-major (x the contiguous n, c the k rows), legal
+    for kx = 0 only (below). No im2col mode. Out-of-bounds boxes are zero-filled by the copy
+    engine: tiles overhanging the image need no guards on the loads.
+  * One stage holds the TY + KH - 1 input rows of a (kx, 64-channel) slice: 64 x 64 boxes
     one above the other, 8 KB each. The wgmma of output row t at tap ky reads box t + ky, so
     the KH row taps share one load (input traffic from L2: KW x (TY + KH - 1) / TY times the
     image instead of KH x KW times), and the TY output rows are one wgmma of N = 64 TY:
@@ -36,17 +37,20 @@ Why this orientation and these pieces (the numbers are the H100's, and the 1 x 6
     finished (a pair of `turn` mbarriers), so one consumer's epilogue (64 KB of f32 stores a
     tile) runs under the other's wgmmas. With M = 64 only one warpgroup can share a tile.
 
-Kernels one tap wide only (KW = 1: 1x1, 3x1, ...). The box of tap column kx starts at x0 + kx,
-2 kx bytes into an image row, and the copy engine traps (CUDA_ERROR_ILLEGAL_INSTRUCTION) on a
-box whose innermost start is not 16-byte aligned (gpu_wgmma.TMA_COORD_ALIGN; this was issue 16's
-H100 fault: every KW > 1 case faulted, the 1x1 ran correctly). ConvPlan.tma_problem checks every
-box start and plan_conv refuses the rest. Shifting pixels legally needs channels innermost (a
-pixel = C x 2 bytes, C a multiple of 8): an NHWC image, K-major B; not implemented.
+Channels-first images take kernels one tap wide only (KW = 1: 1x1, 3x1, ...) directly. The box
+of tap column kx starts at x0 + kx, 2 kx bytes into an image row, and the copy engine traps
+(CUDA_ERROR_ILLEGAL_INSTRUCTION) on a box whose innermost start is not 16-byte aligned
+(gpu_wgmma.TMA_COORD_ALIGN; issue 16's H100 fault, confirmed by bench/conv_bisect.py).
+ConvPlan.tma_problem checks every box start. Channels-last images, img[y + ky, x + kx, c], take
+any KH x KW: a box is (64 c, 64 x, 1 y), 64 pixel rows of 128 bytes (the K-major layout, as the
+weights: wgmma trans-b 0), and the tap shift moves x, an outer coordinate. A channels-first
+image with KW > 1 (NeedsChannelsLast) gets a layout launch into a channels-last temporary first
+(lower/gpu_conv_layout.py) and then the channels-last plan.
 
 Sizes off the tiles: output channels (64), rows (TY), columns (64) and channels (64) that do not
 divide are zero-filled boxes (image) or zeroed weights (channels and output channels past the
 kernel's) and guarded stores. What it needs, else `--explain` says why and the store goes on to
-the other strategies (the `map` launch today): one tap column (above), f16 image and weights, the weights contiguous
+the other strategies (the `map` launch today): f16 image and weights, the weights contiguous
 [O, C, KH, KW] with C a multiple of 8, the image contiguous along x with rows and channel planes
 16-byte aligned (the copy engine's rule), the weights and at least two stages within the 227 KB
 of shared memory (64 x 64 x 3 x 3 uses 72 KB of weights and three 48 KB stages).

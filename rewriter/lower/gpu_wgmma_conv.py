@@ -323,7 +323,8 @@ class ConvPlan:
                 f"{self.stages} stages of {self.box_rows} x {'(64 c, 64 x) boxes, image K-major (channels-last)' if self.hwc else '(64 x, 64 c) boxes, image MN-major (channels-first)'} "
                 f"({self.stage_bytes // 1024} KB), "
                 f"persistent, 2 ping-pong consumer warpgroups + 1 TMA producer; "
-                f"{'f16' if self.out_f16 else 'f32'} out")
+                f"{'f16' if self.out_f16 else 'f32'} out"
+                + (", stored through shared memory (128-byte rows a warp store)" if self.staged_out else ", stored from the fragment"))
 
 
 def choose(ho: int, kh: int, weight_bytes: int) -> tuple:

@@ -23,30 +23,35 @@ import sys
 import time
 from dataclasses import replace
 
-#: (C, O, H, W, KH, KW, f16 output): off-tile channels, output channels, rows and columns,
-#: several channel slices (C = 128: stages past the first) and output-channel tiles, 1x1, 2x1,
-#: 3x1 and 5x1 kernels (one tap column: wider ones are refused, their shifted image boxes trap
-#: the copy engine, gpu_wgmma.TMA_COORD_ALIGN), f16 outputs, odd output widths (scalar stores);
-#: the last two are 3x3 (issue 16's fault), now the fallback strategy, checked too.
+#: (C, O, H, W, KH, KW, f16 output[, channels-last image]): off-tile channels, output channels,
+#: rows and columns, several channel slices (C = 128: stages past the first) and output-channel
+#: tiles, 1x1, 2x1, 3x1 and 5x1 kernels on channels-first images (one tap column: wider ones
+#: would shift boxes off the copy engine's 16-byte rule, gpu_wgmma.TMA_COORD_ALIGN); KxK kernels
+#: on channels-last images img[y + ky, x + kx, c] (the shift an outer coordinate), f16 outputs,
+#: odd output widths (scalar stores); 3x3 channels-first (issue 16's fault) checked too.
 CASES = [(16, 8, 20, 24, 3, 1, False), (64, 64, 10, 72, 3, 1, False), (72, 40, 9, 136, 3, 1, False),
-         (8, 8, 11, 16, 1, 1, False), (16, 96, 33, 40, 2, 1, False), (32, 64, 70, 200, 3, 1, True),
-         (128, 64, 34, 96, 3, 1, False), (64, 128, 21, 264, 1, 1, True), (24, 56, 67, 520, 3, 1, True),
-         (64, 64, 512, 512, 3, 1, True), (16, 8, 20, 24, 5, 1, False), (16, 16, 19, 40, 2, 1, True),
+         (8, 8, 11, 16, 1, 1, False), (32, 64, 70, 200, 3, 1, True),
+         (128, 64, 34, 96, 3, 1, False), (24, 56, 67, 520, 3, 1, True),
+         (16, 8, 20, 24, 3, 3, False, True), (64, 64, 10, 72, 3, 3, False, True), (72, 40, 9, 136, 3, 3, True, True),
+         (8, 8, 11, 16, 2, 2, False, True), (16, 96, 33, 40, 5, 5, False, True), (128, 64, 34, 96, 3, 3, False, True),
+         (24, 56, 67, 521, 3, 3, True, True), (64, 64, 512, 512, 3, 3, True, True), (64, 64, 512, 512, 3, 3, False, True),
          (16, 8, 20, 24, 3, 3, False), (64, 64, 512, 512, 3, 3, False)]
 BIG = (64, 64, 512, 512, 3, 3)
 
 
-def kernel_text(c, o, h, w, kh, kw, f16_out=False, name="conv") -> str:
+def kernel_text(c, o, h, w, kh, kw, f16_out=False, hwc=False, name="conv") -> str:
+    """A 'valid' KH x KW conv; the image channels-first img[c, y, x] or channels-last img[y, x, c]."""
     ho, wo = h - kh + 1, w - kw + 1
-    s = "sum(cast<f32>(img[c, y + ky, x + kx]) * cast<f32>(w[o, c, ky, kx]), c, ky, kx)"
-    return (f"kernel {name}(img: f16[{c}, {h}, {w}], w: f16[{o}, {c}, {kh}, {kw}]) -> "
+    at, shape = ("y + ky, x + kx, c", f"{h}, {w}, {c}") if hwc else ("c, y + ky, x + kx", f"{c}, {h}, {w}")
+    s = f"sum(cast<f32>(img[{at}]) * cast<f32>(w[o, c, ky, kx]), c, ky, kx)"
+    return (f"kernel {name}(img: f16[{shape}], w: f16[{o}, {c}, {kh}, {kw}]) -> "
             f"(out: {'f16' if f16_out else 'f32'}[{o}, {ho}, {wo}]) {{\n"
             f"  o = range({o}); y = range({ho}); x = range({wo})\n"
             f"  c = range({c}, reduce); ky = range({kh}, reduce); kx = range({kw}, reduce)\n"
             f"  out[o, y, x] = {f'cast<f16>({s})' if f16_out else s}\n}}\n")
 
 
-def _compile(text: str, plan_edit=None):
+def _compile(text: str, plan_edit=None, without=()):
     """CudaCode JSON (+ strategies, notes, text) of a kernel text; `plan_edit` rewrites the
     conv plan before emission."""
     import rewriter.targets  # noqa: F401
@@ -59,7 +64,10 @@ def _compile(text: str, plan_edit=None):
     from rewriter.runtime.cuda import CudaCode
 
     rw = make_rewriter(load_library(["rules"]).for_target("cuda"))
-    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, opt_in=("wgmma-conv",))
+    from rewriter.lower.gpu import STRATEGIES
+
+    order = tuple(s for s in STRATEGIES if s not in without) if without else None
+    gp = lower_gpu(simplify_kernel(parse_kernels(text)[0], rw), rw, validate=True, strategies=order)
     if plan_edit:
         launches = []
         for l in gp.launches:
@@ -75,12 +83,15 @@ def _compile(text: str, plan_edit=None):
 
 
 def variants():
-    """label -> (kernel text, plan edit) of the timing rows (f32 and f16 outputs). The 3 x 3
-    takes the strategy after wgmma-conv (it refuses kernels wider than one tap), so no plan
-    edits: the rows time what `--wgmma-conv` compiles for the issue's shape today."""
-    t32, t16 = kernel_text(*BIG, False, "conv3x3_f16"), kernel_text(*BIG, True, "conv3x3_f16_h")
-    return {"ours f32 out (--wgmma-conv: the fallback strategy)": (t32, None),
-            "ours f16 out (--wgmma-conv: the fallback strategy)": (t16, None)}
+    """label -> (kernel text, plan edit) of the timing rows (f32 and f16 outputs): the issue's
+    NCHW kernel (what `--wgmma-conv` compiles for it: the layout launch + the channels-last
+    conv) and the channels-last kernel alone."""
+    return {"ours NCHW f32 out (--wgmma-conv)": (kernel_text(*BIG, False, False, "conv3x3_f16"), None),
+            "ours NCHW f16 out (--wgmma-conv)": (kernel_text(*BIG, True, False, "conv3x3_f16_h"), None),
+            "ours channels-last f32 out (conv alone)": (kernel_text(*BIG, False, True, "conv3x3_hwc"), None),
+            "ours channels-last f16 out (conv alone)": (kernel_text(*BIG, True, True, "conv3x3_hwc_h"), None),
+            "ours NCHW f16 out, wgmma-conv left out (map)": (kernel_text(*BIG, True, False, "conv3x3_map_h"), None,
+                                                             ("wgmma-conv",))}
 
 
 def prepare(out: str) -> None:
@@ -90,12 +101,12 @@ def prepare(out: str) -> None:
     for i, (label, v) in enumerate(variants().items()):
         jobs[f"time_{i}"] = v
         labels[f"time_{i}"] = label
-    for key, (text, edit) in jobs.items():
-        d = _compile(text, edit)
+    for key, (text, edit, *opt) in jobs.items():
+        d = _compile(text, edit, *opt)
         d["label"] = labels.get(key, key)
         with open(os.path.join(out, key + ".json"), "w") as f:
             json.dump(d, f)
-        print(key, d["strategies"], d["launches"][0][:4], flush=True)
+        print(key, d["strategies"], [l[:4] for l in d["launches"]], flush=True)
 
 
 def _shapes(text: str) -> dict:
@@ -131,9 +142,18 @@ def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> in
         out = torch.full(s["out"], float("nan"), dtype=out_t, device="cuda")
         return img, w, out
 
+    def scratch(d):
+        """The program's device-only buffers (the layout launch's channels-last image), after
+        the kernel's three in the parameter order."""
+        return [torch.empty(max(1, size * int(dt[-1])), dtype=torch.uint8, device="cuda")
+                for _, dt, size in d.get("scratch", [])]
+
+    def hwc(d):
+        return "img[y + ky, x + kx, c]" in d["text"]
+
     def check(d, img, w, out):
-        want = F.conv2d(img.double()[None], w.double())[0]
-        err = (out.double() - want).abs()
+        want = F.conv2d((img.permute(2, 0, 1) if hwc(d) else img).double()[None], w.double())[0]
+        err = (out[..., :want.shape[-1]].double() - want).abs()
         tol = atol + (rtol + (2.0 ** -10 if out.dtype == torch.float16 else 0)) * want.abs()
         ratio = float((err / tol).max()) if not torch.isnan(err).any() else float("nan")
         return bool((err <= tol).all()), float(err.max()), ratio
@@ -146,7 +166,8 @@ def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> in
         img, w, out = inputs(d)
         try:
             mod = CudaModule(CudaCode.from_json(d), drv)
-            mod.launch_all([img.data_ptr(), w.data_ptr(), out.data_ptr()])
+            tmp = scratch(d)
+            mod.launch_all([img.data_ptr(), w.data_ptr(), out.data_ptr()] + [t.data_ptr() for t in tmp])
             torch.cuda.synchronize()
             mod.unload()
         except Exception as e:  # a failing case is a row, not the end of the run
@@ -162,6 +183,7 @@ def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> in
     img = torch.randn(c, h, wd, dtype=torch.float16, device="cuda", generator=gen)
     w = (torch.randn(o, c, kh, kw, dtype=torch.float16, device="cuda", generator=gen) / 8).half()
     flops = 2.0 * o * (h - kh + 1) * (wd - kw + 1) * c * kh * kw
+    img_hwc = img.permute(1, 2, 0).contiguous()
     x4, x4cl = img[None], img[None].contiguous(memory_format=torch.channels_last)
     wcl = w.contiguous(memory_format=torch.channels_last)
 
@@ -188,18 +210,21 @@ def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> in
         if not key.startswith("time_") or not ours:
             continue
         f16_out = "-> (out: f16" in d["text"]
-        out = torch.full((o, h - kh + 1, wd - kw + 1), float("nan"), dtype=torch.float16 if f16_out else torch.float32,
-                         device="cuda")
+        out = torch.full(_shapes(d["text"])["out"], float("nan"), dtype=torch.float16 if f16_out else torch.float32,
+                         device="cuda")  # the kernel's output shape (rows may be padded)
         mod = CudaModule(CudaCode.from_json(d), drv)
-        ptrs = [img.data_ptr(), w.data_ptr(), out.data_ptr()]
+        im = img_hwc if hwc(d) else img
+        tmp = scratch(d)
+        ptrs = [im.data_ptr(), w.data_ptr(), out.data_ptr()] + [t.data_ptr() for t in tmp]
         mod.launch_all(ptrs)
         torch.cuda.synchronize()
-        ok = check(d, img, w, out)[0]
+        ok = check(d, im, w, out)[0]
         failed += not ok
         s1 = mod.time(ptrs, repeat, warmup=3)
         s2 = mod.time(ptrs, repeat, warmup=0)
-        rows.append((d["label"], ok, s1, s2, d["launches"][0]))
-        print(f"ours {d['label']}: {'ok' if ok else 'WRONG'} {s1 * 1e6:.1f} / {s2 * 1e6:.1f} us", flush=True)
+        rows.append((d["label"], ok, s1, s2, d["launches"]))
+        print(f"ours {d['label']}: {'ok' if ok else 'WRONG'} {s1 * 1e6:.1f} / {s2 * 1e6:.1f} us "
+              f"{flops / s1 / 1e12:.1f} TFLOP/s {d['strategies']}", flush=True)
         mod.unload()
     if compile_peer:
         for label, fn in (("torch.compile max-autotune conv2d NCHW (f16 out)", lambda a, b: F.conv2d(a, b)),
@@ -218,7 +243,7 @@ def run(code_dir: str, repeat: int, compile_peer: bool, ours: bool = True) -> in
           "|---|---|---:|---:|---:|---:|---|")
     for label, ok, s1, s2, l in rows:
         print(f"| {label} | {'yes' if ok else 'NO'} | {s1 * 1e6:.1f} | {s2 * 1e6:.1f} | {flops / s1 / 1e12:.1f} | "
-              f"{best / s1:.2f}x | <<<{l[1]},{l[2]}>>> smem {l[3] if len(l) > 3 else 0} |")
+              f"{best / s1:.2f}x | " + "; ".join(f"{x[0]} <<<{x[1]},{x[2]}>>> smem {x[3]}" for x in l) + " |")
     for label, s in peers.items():
         print(f"| {label} | - | {s * 1e6:.1f} | | {flops / s / 1e12:.1f} | {best / s:.2f}x | |")
     return 1 if failed else 0

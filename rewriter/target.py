@@ -39,7 +39,8 @@ class Options:
     # ("cp.async", "registers") fixes it;
     # False (`--no-tensor-cores`): CUDA cores only (the tiled matmul, the reference's order).
     tensor_cores: bool | str | None = None
-    # cuda: also try the opt-in "wgmma-conv" strategy (lower/gpu.py OPT_IN: not yet run correctly on a GPU)
+    # cuda: the "wgmma-conv" strategy, now tried by default (lower/gpu.py OPT_IN); kept so that
+    # callers passing it still work
     wgmma_conv: bool = False
     scheduler: str = "global"  # hexagon: "global" (modulo solver) or "list"
     time_limit: float | None = None  # hexagon global scheduler: seconds per loop body

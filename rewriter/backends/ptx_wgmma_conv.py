@@ -20,9 +20,10 @@ Roles (warpgroup 0 the producer, 1 and 2 the consumers; PTX ISA 8.0 forms as ptx
             j, j + 2, ...: waits its turn (turn[j]: the other consumer's main loop of the
             previous tile is done), for each slice waits full[stage], issues KH x 4 wgmma
             m64nNk16 (weights K-major from the resident blocks, image MN-major from the
-            stage), waits for them and releases the stage (empty[stage], one arrival a
-            warp); then hands the turn over (turn[1 - j]) and stores its tile while the
-            other consumer computes.
+            stage), waits for the slice before's (wait_group 1: one slice stays in flight)
+            and releases that slice's stage (empty[stage], one arrival a warp); after the
+            last slice hands the turn over (turn[1 - j]), waits for its own wgmmas,
+            releases the last stage and stores its tile while the other consumer computes.
 
 Because the main loops take turns, slices are consumed in g order, so every mbarrier wait is
 for the current phase or the one before it: a wait never sees a barrier two phases behind
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from rewriter.backends.ptx_wgmma import PTX_VERSION, TARGET, _desc_hi, _Text, _wait, roles_start  # noqa: F401
 from rewriter.lower.gpu_wgmma import ATOM_BYTES, CONSUMER_REGS, PRODUCER_REGS, WG, WG_K, WG_M
-from rewriter.lower.gpu_wgmma_conv import BC, BO, BOX_BYTES, BX, CONSUMERS, ConvPlan
+from rewriter.lower.gpu_wgmma_conv import BC, BO, BOX_BYTES, BX, CONSUMERS, EPI_WARP_BYTES, ConvPlan
 
 CONSUMER_THREADS = CONSUMERS * WG
 
@@ -90,11 +91,14 @@ def _producer(t: _Text, p: ConvPlan, name: str) -> None:
     t(f"rem.u32 %r24, %r13, {p.c_slices};")
     t(f"mul.lo.u32 %r24, %r24, {BC};")  # first channel
     t("add.u32 %r25, %r10, %r23;")  # x0 + kx
-    for r in range(p.box_rows):  # ConvPlan.box_coords: box r at r * 8 KB, rows y0 + r
+    # ConvPlan.box_coords: box r at r * 8 KB, rows y0 + r; coordinates innermost first:
+    # (c, x, y) channels-last, (x, y, c) channels-first.
+    coords = "{%r24, %r25, %r26}" if p.hwc else "{%r25, %r26, %r24}"
+    for r in range(p.box_rows):
         t(f"add.u32 %r26, %r11, {r};")
         t(f"add.u32 %r27, %r22, {r * BOX_BYTES};")
         t("cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes "
-          "[%r27], [%rd0, {%r25, %r26, %r24}], [%r19];")
+          f"[%r27], [%rd0, {coords}], [%r19];")
     t("add.u32 %r14, %r14, 1;")
     t("add.u32 %r13, %r13, 1;")
     t(f"setp.lt.u32 %p5, %r13, {p.k_slices};")
@@ -226,20 +230,29 @@ def _consumer(t: _Text, p: ConvPlan, name: str) -> None:
             t(f"wgmma.mma_async.sync.aligned.m64n{p.n}k16.f32.f16.f16 {{{accs}}}, %rd3, %rd4, %p7, 1, 1, "
               f"{a0[3]}, {b0[3]};")
     t("wgmma.commit_group.sync.aligned;")
-    t("wgmma.wait_group.sync.aligned 0;")
-    t(f"add.u32 %r33, %r19, {8 * p.stages};")
-    t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")  # hand the stage back
+    # One slice's wgmmas stay in flight while the next slice's are issued: wait for the
+    # slice before (at most one group pending), then hand its stage back (empty, one arrival
+    # a warp). With the consumers' main loops taking turns, waiting for all (group 0) here
+    # would drain the tensor pipe once a slice.
+    t("wgmma.wait_group.sync.aligned 1;")
+    t("setp.ne.u32 %p9, %r13, 0;")
+    t("and.pred %p9, %p9, %p6;")
+    t("@%p9 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")
+    t(f"add.u32 %r33, %r19, {8 * p.stages};")  # this slice's empty[stage], released next
     t("add.u32 %r14, %r14, 1;")
     t("add.u32 %r13, %r13, 1;")
     t(f"setp.lt.u32 %p5, %r13, {p.k_slices};")
     t("@%p5 bra C_LOOP;")
-    # The other consumer's turn (turn[1 - j]), then this tile's stores under its wgmmas.
+    # The other consumer's turn (turn[1 - j]) while the last slice's wgmmas finish (its
+    # wgmmas queue behind them), then this tile's stores under its wgmmas.
     t("sub.u32 %r43, 1, %r22;")
     t("shl.b32 %r43, %r43, 3;")
     t("add.u32 %r43, %r43, %r3;")
     t(f"add.u32 %r43, %r43, {turn};")
     t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r43];")
-    _epilogue(t, p, name)
+    t("wgmma.wait_group.sync.aligned 0;")
+    t("@%p6 mbarrier.arrive.shared::cta.b64 %rd5, [%r33];")  # the last slice's stage
+    (_epilogue_staged if p.staged_out else _epilogue)(t, p, name)
     t("add.u32 %r38, %r38, 1;")
     t(f"add.u32 %r14, %r14, {p.k_slices};")  # skip the other consumer's tile
     t(f"add.u32 %r40, %r40, {CONSUMERS * p.grid};")
@@ -308,6 +321,150 @@ def _epilogue(t: _Text, p: ConvPlan, name: str) -> None:
                         t(f"{pred}st.global.f32 [%rd11+{off}], {regs[e]};")
 
 
+
+def staged_write(f16: bool, lane: int, k: int) -> tuple:
+    """(byte offset in the warp's area, row, first column) where `_epilogue_staged` writes lane
+    `lane`'s fragment pair k of a chunk (row lane / 4, columns 8 k + 2 (lane % 4) + 0, 1): the
+    formulas its instructions compute, for the tests."""
+    lr, q = lane // 4, lane % 4
+    col = 8 * k + 2 * q
+    if f16:
+        return lr * 64 + 16 * (k ^ (lr >> 1)) + 4 * q, lr, col
+    return lr * 128 + 16 * ((2 * k + (q >> 1)) ^ ((2 * lr) % 8)) + 8 * (q & 1), lr, col
+
+
+def staged_read(f16: bool, lane: int, m: int) -> tuple:
+    """(byte offset, row, first column) lane `lane` reads at read step m (and stores to that
+    row's output channel and column): f16 a pixel pair of row 2m + lane / 16, f32 a pixel of
+    row m."""
+    if f16:
+        lr, pp = 2 * m + lane // 16, lane % 16
+        return lr * 64 + 16 * ((pp >> 2) ^ m) + 4 * (pp & 3), lr, 2 * pp
+    return m * 128 + 16 * ((lane >> 2) ^ ((2 * m) % 8)) + 4 * (lane & 3), m, lane
+
+
+def _epilogue_staged(t: _Text, p: ConvPlan, name: str) -> None:
+    """The D fragment through shared memory, one warp at a time (its own 1 KB at
+    ConvPlan.epi_base, so only warp-level syncs): for each chunk (tile row r, half-row a,
+    h) the warp's 8 output channels x 32 pixels are written as the fragment holds them
+    (lane l: channel l / 4, pixels 8 k + 2 (l % 4) + e, k = 0..3) and read back along the
+    channels' rows, so each warp store writes 128 contiguous bytes: f32 one channel's 32
+    pixels (a lane one pixel), f16 two channels' 32 pixels (a lane a pixel pair).
+    Rows are 64 (f16) or 128 (f32) bytes; the 16-byte chunks are XOR-swizzled by the row
+    (f16: chunk ^ (row / 2), f32: chunk ^ (2 row % 8)) so the writes and reads are free of
+    bank conflicts. Stores guarded where the tile overhangs, as the direct epilogue."""
+    f16 = p.out_f16
+    es = 2 if f16 else 4
+    g_o, g_y, g_x = p.o % BO != 0, p.ho % p.ty != 0, p.wo % BX != 0
+    t(f"ld.param.u64 %rd6, [{name}_p{p.out_param}];")
+    t("cvta.to.global.u64 %rd6, %rd6;")
+    # the warp's area: epi_base + (4 j + w) KB
+    t("shl.b32 %e0, %r22, 2;")
+    t("add.u32 %e0, %e0, %r24;")
+    t(f"mad.lo.u32 %e0, %e0, {EPI_WARP_BYTES}, %r2;")
+    t(f"add.u32 %e0, %e0, {p.epi_base};")
+    t("shr.u32 %e1, %r23, 2;")  # write side: row lr = lane / 4
+    t("and.b32 %e2, %r23, 3;")  # q = lane % 4
+    row_b = 64 if f16 else 128
+    if f16:  # write (lr, 8k + 2q): lr 64 + 16 (k ^ (lr / 2)) + 4 q
+        t(f"mad.lo.u32 %e3, %e1, {row_b}, %e0;")
+        t("shl.b32 %e5, %e2, 2;")
+        t("add.u32 %e3, %e3, %e5;")
+        t("shr.u32 %e4, %e1, 1;")
+        # read m: row 2m + lane / 16, pair pp = lane % 16: row 64 + 16 ((pp / 4) ^ m) + 4 (pp % 4)
+        t("shr.u32 %e6, %r23, 4;")
+        t(f"mad.lo.u32 %e6, %e6, {row_b}, %e0;")
+        t("and.b32 %e7, %r23, 3;")
+        t("shl.b32 %e7, %e7, 2;")
+        t("add.u32 %e6, %e6, %e7;")
+        t("shr.u32 %e7, %r23, 2;")
+        t("and.b32 %e7, %e7, 3;")
+        # global column of the lane: x0 + 2 pp; channel of the lane: + lane / 16
+        t("and.b32 %e10, %r23, 15;")
+        t("shl.b32 %e10, %e10, 1;")
+        t("shr.u32 %e11, %r23, 4;")
+    else:  # write (lr, 8k + 2q): lr 128 + 16 ((2k + q / 2) ^ (2 lr % 8)) + 8 (q % 2)
+        t(f"mad.lo.u32 %e3, %e1, {row_b}, %e0;")
+        t("and.b32 %e5, %e2, 1;")
+        t("shl.b32 %e5, %e5, 3;")
+        t("add.u32 %e3, %e3, %e5;")
+        t("shl.b32 %e4, %e1, 1;")
+        t("and.b32 %e4, %e4, 7;")
+        t("shr.u32 %e5, %e2, 1;")
+        t("xor.b32 %e4, %e4, %e5;")
+        # read row lr: lr 128 + 16 ((lane / 4) ^ (2 lr % 8)) + 4 (lane % 4)
+        t("and.b32 %e6, %r23, 3;")
+        t("shl.b32 %e6, %e6, 2;")
+        t("add.u32 %e6, %e6, %e0;")
+        t("shr.u32 %e7, %r23, 2;")
+        t("mov.u32 %e10, %r23;")  # global column of the lane: x0 + lane
+        t("mov.u32 %e11, 0;")
+    t("add.u32 %e12, %e10, %r10;")  # x0 + the lane's column (+ 32 a per chunk)
+    t(f"mul.wide.u32 %ed0, %e12, {es};")
+    t("add.u64 %ed0, %ed0, %rd6;")
+    # first channel of the warp (h = 0, row 0) + the lane's row offset on the read side
+    t(f"mad.lo.u32 %e9, %r9, {BO}, %e11;")
+    t("shl.b32 %e13, %r24, 4;")
+    t("add.u32 %e9, %e9, %e13;")
+    reads = 4 if f16 else 8
+    for r in range(p.ty):
+        t(f"add.u32 %e14, %r11, {r};")
+        if g_y:
+            t(f"setp.lt.u32 %p12, %e14, {p.ho};")
+        t(f"mul.wide.u32 %ed1, %e14, {p.out_sy * es};")
+        t("add.u64 %ed1, %ed1, %ed0;")
+        for a in (0, 1):
+            if g_x:
+                t(f"add.u32 %e15, %e12, {32 * a};")
+                t(f"setp.lt.u32 %p13, %e15, {p.wo};")
+            for h in (0, 1):
+                for k in range(4):
+                    i = 8 * r + 4 * a + k
+                    lo, hi = f"%f{4 * i + 2 * h}", f"%f{4 * i + 2 * h + 1}"
+                    if f16:
+                        t(f"xor.b32 %e5, %e4, {k};")
+                        t("shl.b32 %e5, %e5, 4;")
+                        t("add.u32 %e5, %e5, %e3;")
+                        t(f"cvt.rn.f16x2.f32 %e8, {hi}, {lo};")  # upper half: the odd column
+                        t("st.shared.b32 [%e5], %e8;")
+                    else:
+                        t(f"xor.b32 %e5, %e4, {2 * k};")
+                        t("shl.b32 %e5, %e5, 4;")
+                        t("add.u32 %e5, %e5, %e3;")
+                        t(f"st.shared.v2.f32 [%e5], {{{lo}, {hi}}};")
+                t("bar.warp.sync 0xffffffff;")
+                for m in range(reads):
+                    lr = 2 * m if f16 else m  # the row read (f16: + lane / 16, in %e9)
+                    if f16:
+                        t(f"xor.b32 %e5, %e7, {m};")
+                        t("shl.b32 %e5, %e5, 4;")
+                        t("add.u32 %e5, %e5, %e6;")
+                        t(f"ld.shared.b32 %e8, [%e5+{m * 2 * row_b}];")
+                    else:
+                        t(f"xor.b32 %e5, %e7, {(2 * m) % 8};")
+                        t("shl.b32 %e5, %e5, 4;")
+                        t("add.u32 %e5, %e5, %e6;")
+                        t(f"ld.shared.b32 %e8, [%e5+{m * row_b}];")
+                    t(f"add.u32 %e14, %e9, {8 * h + lr};")
+                    conds = []
+                    if g_o:
+                        t(f"setp.lt.u32 %p14, %e14, {p.o};")
+                        conds.append("%p14")
+                    if g_y:
+                        conds.append("%p12")
+                    if g_x:
+                        conds.append("%p13")
+                    t(f"mul.wide.u32 %ed2, %e14, {p.out_so * es};")
+                    t("add.u64 %ed2, %ed2, %ed1;")
+                    pred = ""
+                    if conds:
+                        t(f"mov.pred %p8, {conds[0]};")
+                        for c in conds[1:]:
+                            t(f"and.pred %p8, %p8, {c};")
+                        pred = "@%p8 "
+                    t(f"{pred}st.global.b32 [%ed2+{32 * a * es}], %e8;")
+                t("bar.warp.sync 0xffffffff;")  # the reads done before the next chunk's writes
+
 def kernel_ptx(p: ConvPlan, nparams: int) -> tuple[str, str]:
     """(module-scope declaration of the dynamic shared window, the .entry) for plan `p` in a
     program of `nparams` buffers."""
@@ -330,7 +487,7 @@ def kernel_ptx(p: ConvPlan, nparams: int) -> tuple[str, str]:
     entry = (f".visible .entry {name}(\n" + ",\n".join(params) + "\n)\n"
              f".maxntid {p.threads}, 1, 1\n.minnctapersm 1\n{{\n"
              f"\t.reg .pred %p<40>;\n\t.reg .b32 %r<50>;\n\t.reg .b64 %rd<12>;\n\t.reg .f32 %f<{p.n // 2}>;\n"
-             f"\t.reg .b32 %wv<{4 * taps}>;\n\t.reg .b16 %hv<{8 * taps}>;\n\t.reg .b32 %pk<4>;\n\t.reg .b16 %hs;\n"
+             f"\t.reg .b32 %e<16>;\n\t.reg .b64 %ed<3>;\n\t.reg .b32 %wv<{4 * taps}>;\n\t.reg .b16 %hv<{8 * taps}>;\n\t.reg .b32 %pk<4>;\n\t.reg .b16 %hs;\n"
              f"{body}\n}}\n")
     return f".extern .shared .align 1024 .b8 {smem}[];\n", entry
 

@@ -71,7 +71,7 @@ class Sig:
 
     Structural ops (loads, lanes of vectors...) use a few more parameter forms, relative to
     the node's own type: `"idx"` (a scalar index), `"idx~"` (an idx vector with the node's
-    lanes), `"lane"` (the node's lane type, a scalar), `"vec"` (a vector of the node's lane
+    lanes), `"idx|idx~"` (either: a shared-tile read), `"lane"` (the node's lane type, a scalar), `"vec"` (a vector of the node's lane
     type), `"any"` (any value). A parameter ending in `*` stands for zero or more operands
     (a load's indices); an op with one has no fixed arity."""
 

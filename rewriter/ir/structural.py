@@ -103,9 +103,11 @@ _structural("hreduce", Sig(("vec",), "@", ANY),
             check=_check_hreduce)
 # The GPU-only ops below are made by the GPU lowering (lower/gpu*.py) and read by the PTX and
 # WGSL emitters (backends/ptx.py, wgsl*.py) and the lockstep simulator (lower/gpu_sim.py).
-_structural("sload", Sig(("idx",), "@", ANY),
+_structural("sload", Sig(("idx|idx~",), "@", ANY),
             "element(s) of the GPU shared-memory tile named by arg at a flat index (a vector "
-            "result reads consecutive elements); made by the GPU lowering", ARG_BUFFER, (GPU,))
+            "result reads consecutive elements), or one element a lane at a vector of indices "
+            "(the tiled transpose's column reads: backends/ptx.py shared_load, gpu_sim); made "
+            "by the GPU lowering", ARG_BUFFER, (GPU,))
 _structural("special", Sig((), "@", frozenset({IDX})),
             "a GPU launch index named by arg (thread / block ids); made by the GPU lowering",
             ARG_NAME, (GPU,))

@@ -133,6 +133,9 @@ def _check_types(n: UOp, d: OpDef) -> str | None:
         elif p == "idx":
             if t != idx:
                 return f"{what}, not a scalar idx"
+        elif p == "idx|idx~":
+            if t != idx and not (t.is_idx and t.lanes == lanes):
+                return f"{what}, neither a scalar idx nor idx with {lanes} lanes"
         elif p == "idx~":
             if not (t.is_idx and t.lanes == lanes):
                 return f"{what}, not idx with {lanes} lanes"

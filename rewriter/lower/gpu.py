@@ -9,11 +9,12 @@ a whole kernel one launch. Strategies, tried in this order (`lower_gpu`'s `strat
     the tensor copy engine through mbarrier stages, a producer and two consumer warpgroups,
     any M, N, K (zero-filled boxes, guarded stores). lower/gpu_wgmma.py, PTX by
     backends/ptx_wgmma.py.
-  * "wgmma-conv" (f16 stride-1 KH x KW convolutions over channels-first images summed in f32,
-    on sm_90a; opt-in (`opt_in`, --wgmma-conv: OPT_IN says why); left out with wgmma-matmul):
-    implicit GEMM on wgmma, the image's shifted
-    (x, c) boxes fed by the copy engine, the weights resident in shared memory.
-    lower/gpu_wgmma_conv.py, PTX by backends/ptx_wgmma_conv.py.
+  * "wgmma-conv" (f16 stride-1 KH x KW convolutions summed in f32, on sm_90a; left out with
+    wgmma-matmul): implicit GEMM on wgmma, the image's shifted boxes fed by the copy engine
+    (channels-last images: any KH x KW; channels-first: KW = 1 directly, wider kernels after a
+    tiled-transpose layout launch into a channels-last temporary, lower/gpu_conv_layout.py),
+    the weights resident in shared memory. lower/gpu_wgmma_conv.py, PTX by
+    backends/ptx_wgmma_conv.py.
   * "mma-matmul" (f16 products summed in f32 that wgmma-matmul does not take; `tensor_cores=False` leaves it
     out): c[m, n] = sum(cast<f32>(f16) * cast<f32>(f16), k) on the tensor cores (mma.sync
     m16n8k16, ldmatrix), checked within `kernel.check.TENSOR_CORE_TOLERANCE`. lower/gpu_mma.py.
@@ -390,11 +391,13 @@ def _fused_rows(lw: _Lowerer, spec: GpuSpec, notes: list):
 #: `GpuSpec.wgmma`) is tried first; what it does not cover goes on to mma-matmul.
 STRATEGIES = ("fused-rows", "wgmma-matmul", "wgmma-conv", "mma-matmul", "tiled-matmul", "window-direct",
               "window-tiled", "warp-rows", "block-reduce", "tiled-transpose", "map")
-#: Strategies tried only when asked for (`lower_gpu(opt_in=...)`, the CLI's --wgmma-conv): their
-#: PTX assembles and their numpy model matches the reference, but they have not yet run correctly
-#: on a GPU. wgmma-conv's first H100 run stopped with CUDA_ERROR_ILLEGAL_INSTRUCTION (cause not
-#: yet found: docs/GPU.md), so by default a convolution goes on to the strategies that ran.
-OPT_IN = frozenset({"wgmma-conv"})
+#: Strategies tried only when asked for (`lower_gpu(opt_in=...)`): none now. wgmma-conv was
+#: until it ran correctly on a GPU; on 2026-12-07 every case of bench/conv_device.py (1x1 to
+#: 5x1 channels-first, 1x1 to 3x3 channels-last, 3x3 NCHW through the layout launch, sizes off
+#: every tile, f16 and f32 out) was correct on an H100, and the 1 x 64 x 512 x 512 3x3 ran
+#: faster than cuDNN's NCHW conv (docs/GPU.md). Naming a default strategy in `opt_in` is
+#: accepted (the CLI's --wgmma-conv stays for scripts that pass it).
+OPT_IN: frozenset = frozenset()
 #: `tensor_cores` values beside True/False: "mma" = mma.sync only (no wgmma), a pipeline name
 #: = mma.sync with that pipeline.
 MMA_ONLY = "mma"
@@ -447,9 +450,9 @@ def lower_gpu(kernel: Kernel, rewriter=None, spec: GpuSpec = H100, strategies=No
     (rewriter.lower.validate), raising IRValidationError."""
     if validate:
         validate_kernel(kernel)
-    unknown = set(opt_in) - OPT_IN
+    unknown = set(opt_in) - OPT_IN - set(STRATEGIES)
     if unknown:
-        raise GpuLoweringError(f"unknown opt-in GPU strategy {sorted(unknown)} (have: {', '.join(sorted(OPT_IN))})")
+        raise GpuLoweringError(f"unknown opt-in GPU strategy {sorted(unknown)} (have: {', '.join(sorted(OPT_IN)) or 'none'})")
     if strategies is None:
         strategies = tuple(s for s in STRATEGIES if s not in OPT_IN or s in opt_in)
     gp = _lower_gpu(kernel, rewriter, spec, strategies, contract, target, tensor_cores)
@@ -480,10 +483,10 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
             if strat == "wgmma-matmul":
                 got = _wgmma_matmul(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
                 if not got and "wgmma-conv" not in order and tensor_cores is True and conv_left_out(lw, st, spec):
-                    notes.append(f"{name}: wgmma-conv not taken (off by default until it has run correctly on a "
-                                 f"GPU; --wgmma-conv / lower_gpu(opt_in=('wgmma-conv',)) takes it)")
+                    notes.append(f"{name}: wgmma-conv not taken (not in this strategy order; the default order "
+                                 f"takes it)")
             elif strat == "wgmma-conv":
-                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers))
+                got = _wgmma_conv(lw, st, name, spec, notes, tuple(b.name for b in kernel.buffers), scratch)
             elif strat == "mma-matmul":
                 got = _mma_matmul(lw, st, name, spec, notes, _mma_pipelines(tensor_cores))
             elif strat == "tiled-matmul":

@@ -7,9 +7,10 @@ the level of the PTX ISA and the driver API, with gpu_wgmma_model's pieces:
   * the weights' scatter into shared memory (`ConvPlan.weight_offset`: the swizzled K-major
     blocks), everything else in the weight area zero;
   * the copy engine: box r of slice s of a tile at `ConvPlan.box_coords`, (x, y, c) elements
-    outside the tensor map's dims read as zero, written as 64 rows (c) of 128 bytes (x) with
-    the 128-byte swizzle; a box whose x start is not 16-byte aligned is a ModelError, as it
-    is a trap on the GPU (gpu_wgmma.TMA_COORD_ALIGN);
+    outside the tensor map's dims read as zero, written as 64 rows (c) of 128 bytes (x)
+    channels-first, or 64 rows (x) of 128 bytes (c) channels-last, with the 128-byte swizzle;
+    a box whose innermost start is not 16-byte aligned is a ModelError, as it is a trap on
+    the GPU (gpu_wgmma.TMA_COORD_ALIGN);
   * the descriptors (`a_descriptor`, `b_descriptor`) read back as the canonical layouts
     (gpu_wgmma_model.read_canonical), one wgmma = the exact sum of its products plus the
     accumulator rounded to f32 once;
@@ -41,17 +42,25 @@ def weights(plan: ConvPlan, w_flat: np.ndarray) -> np.ndarray:
     return smem
 
 
-def tma_box(stage: np.ndarray, img: np.ndarray, off: int, x0: int, y0: int, c0: int) -> None:
-    """The copy engine's (64 x, 1 y, 64 c) box at (x0, y0, c0) of `img` (indexed [c, y, x] over
-    the tensor map's dims) into `stage` at byte `off`, rows of 128 bytes, swizzled."""
-    if (x0 * HALF) % TMA_COORD_ALIGN:
-        raise ModelError(f"a box at x = {x0} starts {x0 * HALF} bytes into a row (the copy engine traps)")
+def tma_box(stage: np.ndarray, img: np.ndarray, off: int, x0: int, y0: int, c0: int, hwc: bool = False) -> None:
+    """The copy engine's box at (x0, y0, c0) of `img` (indexed [c, y, x] over the tensor map's
+    dims) into `stage` at byte `off`, rows of 128 bytes, swizzled: channels-first a
+    (64 x, 1 y, 64 c) box, rows c of 64 x; channels-last (`hwc`) a (64 c, 64 x, 1 y) box, rows x
+    of 64 c. The innermost start (x0, or c0 channels-last) must be 16-byte aligned: the copy
+    engine traps otherwise (TMA_COORD_ALIGN)."""
+    inner = c0 if hwc else x0
+    if (inner * HALF) % TMA_COORD_ALIGN:
+        raise ModelError(f"a box at {'c' if hwc else 'x'} = {inner} starts {inner * HALF} bytes into a row "
+                         f"(the copy engine traps)")
     cs, ys, xs = img.shape
     c = np.arange(BC)[:, None] + c0
     x = np.arange(BX)[None, :] + x0
-    inside = (c < cs) & (x < xs) & (y0 < ys)
-    vals = np.where(inside, img[np.minimum(c, cs - 1), min(y0, ys - 1), np.minimum(x, xs - 1)], 0)
-    at = swizzle(off + (c - c0) * SWIZZLE_BYTES + (x - x0) * HALF) // HALF
+    inside = (c < cs) & (x < xs) & (0 <= y0 < ys) & (x >= 0)
+    vals = np.where(inside, img[np.minimum(c, cs - 1), min(max(y0, 0), ys - 1), np.clip(x, 0, xs - 1)], 0)
+    if hwc:  # row = pixel (x - x0), 128 bytes of channels
+        at = swizzle(off + (x - x0) * SWIZZLE_BYTES + (c - c0) * HALF) // HALF
+    else:  # row = channel, 128 bytes of pixels
+        at = swizzle(off + (c - c0) * SWIZZLE_BYTES + (x - x0) * HALF) // HALF
     if at.min() < 0 or at.max() >= len(stage):
         raise ModelError("a box lands outside its stage")
     stage[at] = vals
@@ -61,7 +70,7 @@ def run(plan: ConvPlan, img_flat: np.ndarray, w_flat: np.ndarray, out_flat: np.n
     """Execute every tile of the plan, storing into the flat output array `out_flat`."""
     xs, ys, cs = plan.img_extent
     idx = (np.arange(cs)[:, None, None] * plan.img_sc + np.arange(ys)[None, :, None] * plan.img_sy
-           + np.arange(xs)[None, None, :])
+           + np.arange(xs)[None, None, :] * plan.img_sx)
     img = img_flat[idx].astype(np.float64)
     wsm = weights(plan, w_flat)
     for t in (t for blk in range(plan.grid) for t in plan.tiles_of_block(blk)):
@@ -70,8 +79,9 @@ def run(plan: ConvPlan, img_flat: np.ndarray, w_flat: np.ndarray, out_flat: np.n
         for s in range(plan.k_slices):
             stage = np.zeros(plan.stage_bytes // HALF)
             for r in range(plan.box_rows):
-                off, (bx, by, bc) = plan.box_coords(y0, x0, s, r)
-                tma_box(stage, img, off, bx, by, bc)
+                off, coords = plan.box_coords(y0, x0, s, r)
+                bc, bx, by = coords if plan.hwc else (coords[2], coords[0], coords[1])
+                tma_box(stage, img, off, bx, by, bc, plan.hwc)
             for ky in range(plan.kh):
                 for step in range(BC // WG_K):
                     a = read_canonical(wsm, plan.a_descriptor(ot, ky, s, step), WG_M, "the weights")

@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 from rewriter.ir.analysis import affine
 from rewriter.ir.dtype import f16, f32
+from rewriter.lower.gpu_conv_layout import channels_last_launches
 from rewriter.lower.gpu_ops import GpuSpec, _reduce_of
 from rewriter.lower.gpu_program import Launch, NativeBody
 from rewriter.lower.gpu_wgmma import (ALIGN_SLACK, ATOM_BYTES, SHARED_LIMIT, SWIZZLE_BYTES, TMA_DTYPE, WG, WG_K, WG_M,
@@ -453,8 +454,6 @@ def _wgmma_conv(lw, st, name: str, spec: GpuSpec, notes: list, buffers: tuple, s
     try:
         p = plan_conv(lw, st, name, spec, buffers + tuple(b.name for b in scratch or ()))
     except NeedsChannelsLast as e:
-        from rewriter.lower.gpu_conv_layout import channels_last_launches
-
         got = channels_last_launches(lw, e.plan, name, spec, notes, scratch, str(e))
         if got is None:
             return None

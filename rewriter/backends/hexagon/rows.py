@@ -143,6 +143,9 @@ class RowSelector(RowMemory, Selector):
         """`rows()` again on a fresh selector with `flags` set; where that fails too, the
         first attempt's `error` is the reason given (a form that does not apply stays so)."""
         retry = type(self)(*self.args[0], **self.args[1])
+        # (the flags of this attempt carry over: each retry changes one more, so they end)
+        for name in ("long_segments", "gather_segments", "split_pick"):
+            setattr(retry, name, getattr(self, name))
         for name, value in flags.items():
             setattr(retry, name, value)
         try:

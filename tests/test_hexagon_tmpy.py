@@ -16,9 +16,8 @@ import pytest
 from rewriter.backends.hexagon.global_sched import compile_global
 from rewriter.backends.hexagon.isa import INSNS
 from rewriter.backends.hexagon.lanesem import lane_term
-from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.select import SelectionRewriter
-from rewriter.backends.hexagon.tmpy import groups, linear_terms, proves_tmpy
+from rewriter.backends.hexagon.tmpy import Group, groups, linear_terms, proves_tmpy, widening
 from rewriter.dsl.rule import RuleLibrary, load_library
 from rewriter.ir.dtype import parse_dtype
 from rewriter.ir.uop import UOp, const, var
@@ -92,12 +91,23 @@ def test_box_reductions_take_vtmpy_and_match_the_reference(ky, kx, h, w, pitch, 
     _vtmpy_checked(box(ky, kx, h, w, pitch, img, acc), library)
 
 
-def test_word_sums_and_other_choices_do_not_take_it(library):
-    """A sum in words is the vrmpy windows' (the choice changes nothing there), and the
-    other choices never take vtmpy on bytes."""
-    (k,) = parse_kernels(box(3, 3, 4, 128, 130, "u8", "i32"))
-    with pytest.raises(HexagonUnsupported):  # (the choice changes nothing: no candidate of it)
-        compile_global(k, library, time_limit=0.5, forms=("vtmpyb",))
+@needs_qemu
+@pytest.mark.parametrize("weights, h, w, pitch, img, acc", [
+    ([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 3, 150, 153, "u8", "i32"),    # a box in words: zero-extended halves
+    ([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], 2, 128, 131, "u8", "i32"),  # Sobel in words: sign-extended
+    ([[1, 2, 1], [2, 4, 2]], 3, 100, 103, "i8", "u32"),                # signed bytes, unsigned words
+    # the whole sum spans past 16 bits (refused whole: `widening`); its factored parts fit
+    ([[64, 64, 64], [1, 2, 1], [128, 128, 128]], 2, 128, 130, "u8", "i32"),
+])
+def test_word_sums_that_fit_halves_take_vtmpy_and_widen(weights, h, w, pitch, img, acc, library):
+    """A word sum whose three-tap groups span at most 16 bits (every byte value) takes vtmpy
+    in halves and widens them exactly: the alternative to the zero-padded 3-wide vrmpy."""
+    code = _vtmpy_checked(filt(weights, h, w, pitch, img, acc), library)
+    assert "vunpack(" in code.asm
+
+
+def test_other_choices_do_not_take_it(library):
+    """vtmpy on bytes is the choice's alone."""
     (k,) = parse_kernels(box(3, 3, 4, 128, 130, "u8", "u16"))
     assert "vtmpy(" not in compile_global(k, library, time_limit=0.5, forms=("native",)).asm
 
@@ -133,6 +143,18 @@ def test_vtmpy_lanes_are_the_op_the_rules_name(row, op, image):
         rt = [f"t.b[{2 * (lane % 2) + q}]" for q in range(2)]
         want = UOp(op, parse_dtype("i16"), tuple(var(t8, n) for n in names) + tuple(var(i8, n) for n in rt))
         assert _z3_equal(lane_term(INSNS[row], out, lane), want), (out, lane)
+
+
+def test_widening_is_exact_only_within_halves():
+    """u8 taps weighted (1, 1, 1) span 0..765 and (-1, 0, 1) -255..255: sign-extended;
+    64 (1, 1, 1) spans 0..48960: zero-extended; two such rows (0..97920) do not fit."""
+    def from_u8(a, b, s):
+        return Group(None, "u8", a, b, s)
+
+    assert widening([from_u8(1, 1, 1)]) == "vunpackh"
+    assert widening([from_u8(-1, 0, 1)]) == "vunpackh"
+    assert widening([from_u8(1, 1, 64)]) == "vunpackuh"
+    assert widening([from_u8(1, 1, 64), from_u8(1, 1, 64)]) is None
 
 
 def test_linear_terms_and_groups():

@@ -63,7 +63,7 @@ from rewriter.backends.hexagon.select import (
 from rewriter.backends.hexagon.rowtables import lane_types
 from rewriter.backends.hexagon.split import interleave, split_divided_ranges, store_groups
 from rewriter.backends.hexagon.streams import MAX_BODY, Stream
-from rewriter.backends.hexagon.tmpy import gen_tmpy, linear_terms, rest_term
+from rewriter.backends.hexagon.tmpy import gen_tmpy, linear_terms, rest_term, widening
 from rewriter.backends.hexagon.tmpy import groups as tmpy_groups
 from rewriter.backends.hexagon.window import gen_window, window_plan
 from rewriter.ir.analysis import affine, flatten
@@ -211,7 +211,8 @@ class RowSelector(RowMemory, Selector):
         self.q_fixed_budget = MODEL.predicate_registers - (3 if partial else 1)
         self.lane_var = lanes[-1]
         self.window_plans: dict = {}
-        if self.block == VBYTES and self.windows is not None:
+        if self.block == VBYTES and self.windows is not None and not self.tmpy:
+            # (under a choice that takes vtmpy, a word window's rows are its three-tap groups)
             # Byte windows stay reductions, regrouped onto vrmpy where generated (window.py).
             kept = [self.rw.normalize(self.simplify(self.unroll_small(self.flat_loads(st.src[-1]), self._window)))
                     for st in stores]
@@ -521,7 +522,7 @@ class RowSelector(RowMemory, Selector):
         if u.op == "var":
             raise HexagonUnsupported(f"the range {u.arg.name} used as a value")
         if u.op in ("add", "sub") and self.tmpy and self.block == VBYTES and u.dtype.is_int \
-                and u.dtype.scalar.bits == 16 and (got := self._tmpy_sum(u, rname, memo)) is not None:
+                and u.dtype.scalar.bits in (16, 32) and (got := self._tmpy_sum(u, rname, memo)) is not None:
             return got
         return super()._gen(u, rname, memo)
 
@@ -530,9 +531,23 @@ class RowSelector(RowMemory, Selector):
         the terms left added lane-wise; None where no three taps group."""
         terms, total = linear_terms(u)
         found, left = tmpy_groups(terms, self.lane_var, self.tmpy, u.dtype.scalar.bits)
+        widen = None
+        if found and u.dtype.scalar.bits == 32:
+            # A word sum: the groups' part computed in halves (wrapping) is exact once widened
+            # where its range fits 16 bits, signed or not (tmpy.widening).
+            widen = widening(found)
+            if widen is None:
+                return None
         if not found:
             return None
         regs = gen_tmpy(self, found, self._image_vector)
+        if widen is not None:
+            words = []
+            for r in regs:
+                lo, hi = self.reg("V", "tmpy.w"), self.reg("V", "tmpy.w")
+                self.body.add(insn(widen, lo=lo, hi=hi, u=r))
+                words += [lo, hi]
+            regs = words
         self.changed += 1
         rest = rest_term(left, total, u.dtype)
         if rest is None:
@@ -541,7 +556,7 @@ class RowSelector(RowMemory, Selector):
         out = []
         for a, b in zip(regs, other):
             d = self.reg("V", "tmpy+rest")
-            self.body.add(insn("vaddh", d=d, u=a, v=b))
+            self.body.add(insn("vaddh" if widen is None else "vaddw", d=d, u=a, v=b))
             out.append(d)
         return out
 

@@ -1,5 +1,7 @@
 """Three-tap byte filters summed in halves on vtmpy, for the general lowering (`rows.py`): the
-rewrite choice "vtmpyb" (rules/hexagon-choice-vtmpyb.rules).
+rewrite choice "vtmpyb" (rules/hexagon-choice-vtmpyb.rules). A word sum takes it too where
+the groups' part fits 16 bits (`widening`): then it competes with the zero-padded 3-wide
+vrmpy of the byte windows (window.py), which the choice does not use.
 
 A 16-bit sum (u16 or i16: wrapping addition is the same bits) over an 8-bit image, written any
 way (`sum(cast<u16>(x[y + ky, x + kx]), ky, kx)` unrolled, or a Gaussian spelled out as nine
@@ -189,6 +191,25 @@ def gen_tmpy(sel, found: list[Group], image_vector) -> list[Reg]:
     if note not in sel.notes:
         sel.notes.append(note)
     return [d0, d1]
+
+
+def widening(found: list[Group]) -> str | None:
+    """The unpack row that widens the groups' 16-bit sum to words exactly, or None: the
+    sum's range over every byte value (each tap's weight times the image type's range)
+    within the signed halves (`vunpack(Vu.h)`, sign-extending) or the unsigned ones
+    (`vunpack(Vu.uh)`). Modulo 2^16 the halves are exact, so within that range so is the
+    extension."""
+    lo = hi = 0
+    for g in found:
+        x_lo, x_hi = (0, 255) if g.image == "u8" else (-128, 127)
+        for w in (g.scale * g.a, g.scale * g.b, g.scale):
+            lo += min(w * x_lo, w * x_hi)
+            hi += max(w * x_lo, w * x_hi)
+    if -(1 << 15) <= lo and hi < 1 << 15:
+        return "vunpackh"
+    if 0 <= lo and hi < 1 << 16:
+        return "vunpackuh"
+    return None
 
 
 def _op(sel, row: str, hint: str, **fields) -> Reg:

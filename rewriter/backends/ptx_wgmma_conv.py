@@ -289,11 +289,7 @@ def _epilogue(t: _Text, p: ConvPlan, name: str) -> None:
     t("mul.wide.u32 %rd10, %r36, " + f"{es};")
     t("add.u64 %rd10, %rd10, %rd6;")
     for r in range(p.ty):
-        t(f"add.u32 %r35, %r11, {r};")
-        if g_y:
-            t(f"setp.lt.u32 %p{12 + r}, %r35, {p.ho};")
-        t(f"mul.wide.u32 %rd9, %r35, {p.out_sy * es};")
-        t("add.u64 %rd9, %rd9, %rd10;")
+        _output_row(t, p, r, es, g_y, "%r35", f"%p{12 + r}", "%rd9", "%rd10")
         for h in (0, 1):
             t(f"add.u64 %rd11, %rd9, %rd{7 + h};")
             for q in range(8):
@@ -302,12 +298,7 @@ def _epilogue(t: _Text, p: ConvPlan, name: str) -> None:
                 for e in ((None,) if pairs else (0, 1)):
                     conds = ([f"%p{10 + h}"] if g_o else []) + ([f"%p{12 + r}"] if g_y else []) + \
                             ([f"%p{16 + 2 * q + (e or 0)}"] if g_x else [])
-                    pred = ""
-                    if conds:
-                        t(f"mov.pred %p8, {conds[0]};")
-                        for c in conds[1:]:
-                            t(f"and.pred %p8, %p8, {c};")
-                        pred = "@%p8 "
+                    pred = _guard(t, conds)
                     off = (8 * q + (e or 0)) * es
                     if e is None and p.out_f16:
                         t(f"cvt.rn.f16x2.f32 %r35, {regs[1]}, {regs[0]};")  # upper half: the odd column
@@ -320,6 +311,28 @@ def _epilogue(t: _Text, p: ConvPlan, name: str) -> None:
                     else:
                         t(f"{pred}st.global.f32 [%rd11+{off}], {regs[e]};")
 
+
+
+def _output_row(t: _Text, p: ConvPlan, r: int, es: int, g_y: bool, y: str, pred: str, addr: str, base: str) -> None:
+    """Row r of the tile, for both epilogues: `y` = y0 + r, `pred` = (y < HO) where rows run
+    off the output (`g_y`), `addr` = `base` + y times the output's row pitch (`es` bytes an
+    element)."""
+    t(f"add.u32 {y}, %r11, {r};")
+    if g_y:
+        t(f"setp.lt.u32 {pred}, {y}, {p.ho};")
+    t(f"mul.wide.u32 {addr}, {y}, {p.out_sy * es};")
+    t(f"add.u64 {addr}, {addr}, {base};")
+
+
+def _guard(t: _Text, conds: list) -> str:
+    """The conjunction of the predicates `conds` in %p8, as a store's guard prefix ("" if
+    none: the store is unconditional)."""
+    if not conds:
+        return ""
+    t(f"mov.pred %p8, {conds[0]};")
+    for c in conds[1:]:
+        t(f"and.pred %p8, %p8, {c};")
+    return "@%p8 "
 
 
 def staged_write(f16: bool, lane: int, k: int) -> tuple:
@@ -408,11 +421,7 @@ def _epilogue_staged(t: _Text, p: ConvPlan, name: str) -> None:
     t("add.u32 %e9, %e9, %e13;")
     reads = 4 if f16 else 8
     for r in range(p.ty):
-        t(f"add.u32 %e14, %r11, {r};")
-        if g_y:
-            t(f"setp.lt.u32 %p12, %e14, {p.ho};")
-        t(f"mul.wide.u32 %ed1, %e14, {p.out_sy * es};")
-        t("add.u64 %ed1, %ed1, %ed0;")
+        _output_row(t, p, r, es, g_y, "%e14", "%p12", "%ed1", "%ed0")
         for a in (0, 1):
             if g_x:
                 t(f"add.u32 %e15, %e12, {32 * a};")
@@ -456,12 +465,7 @@ def _epilogue_staged(t: _Text, p: ConvPlan, name: str) -> None:
                         conds.append("%p13")
                     t(f"mul.wide.u32 %ed2, %e14, {p.out_so * es};")
                     t("add.u64 %ed2, %ed2, %ed1;")
-                    pred = ""
-                    if conds:
-                        t(f"mov.pred %p8, {conds[0]};")
-                        for c in conds[1:]:
-                            t(f"and.pred %p8, %p8, {c};")
-                        pred = "@%p8 "
+                    pred = _guard(t, conds)
                     t(f"{pred}st.global.b32 [%ed2+{32 * a * es}], %e8;")
                 t("bar.warp.sync 0xffffffff;")  # the reads done before the next chunk's writes
 

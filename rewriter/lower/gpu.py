@@ -85,6 +85,7 @@ from rewriter.lower.gpu_rows import _warp_rows
 from rewriter.lower.gpu_transpose import _tiled_transpose
 from rewriter.lower.gpu_program import CTAID, TID, Barrier, GpuProgram, If, Launch, Let, SharedStore, SharedTile
 from rewriter.lower.gpu_tiles import _tiled_matmul, _window_tiled
+from rewriter.lower.gpu_stencil import stencil_tiled
 from rewriter.lower.lower import _Lowerer, split_identity
 from rewriter.lower.program import AccInit, AccUpdate, Loop, Store
 from rewriter.lower.validate import validate_gpu_program
@@ -494,7 +495,7 @@ def _lower_gpu(kernel: Kernel, rewriter, spec: GpuSpec, strategies, contract: bo
             elif strat == "window-direct":
                 got = _window_direct(lw, st, name, spec, notes)
             elif strat == "window-tiled":
-                got = _window_tiled(lw, st, name, spec, notes)
+                got = _window_tiled(lw, st, name, spec, notes) or stencil_tiled(lw, st, name, spec, notes)
             elif strat == "warp-rows":
                 got = _warp_rows(lw, st, name, spec, notes)
             elif strat == "block-reduce":

@@ -119,31 +119,15 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
                           ysz, xsz, offsets, direct_x, len(combos) <= MAX_TERMS)
     if shape is None:
         return None
-    W, by, ry, rows, cols, V, pad = shape.w, shape.by, shape.ry, shape.rows, shape.cols, shape.v, shape.pad
+    W, by, ry, rows, cols = shape.w, shape.by, shape.ry, shape.rows, shape.cols
     bx = 32
     ty_rows = by * ry
     t = bx * by
-    groups = rows * cols // V
-    tile = SharedTile("window", wl.dtype, rows, cols, pad, shape.words)
+    tile = SharedTile("window", wl.dtype, rows, cols, shape.pad, shape.words)
     tiles_x = xsz // (bx * W)
     y0, x0 = imul(idiv(CTAID, tiles_x), ty_rows), imul(imod(CTAID, tiles_x), bx * W)
     c0, c1 = a0.get(None, 0), a1.get(None, 0)
-    row0, col0 = iadd(imul(y0, sy), c0), iadd(imul(x0, sx), c1)
-    # Stage the footprint: element e of the tile is global [row0 + e / cols, col0 + e % cols].
-    i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
-    i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
-    gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
-    if V > 1:
-        gload = UOp("vload", wl.dtype.vec(V), gload.src, wl.arg)
-    body: list = []
-    if shape.words:
-        body += _stage_words(tile, t, V, gload, i0, i1, row0, col0)
-    for s_ in range(0 if shape.words else -(-groups // t)):
-        e = imul(iadd(TID, s_ * t), V)
-        put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
-               SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
-        body += put if (s_ + 1) * t <= groups else [If(ilt(e, rows * cols), tuple(put))]
-    body.append(Barrier())
+    body, i1 = stage_footprint(lw, wl, wbuf, tile, shape, t, iadd(imul(y0, sy), c0), iadd(imul(x0, sx), c1))
     lx, wy = imod(TID, bx), idiv(TID, bx)
     yv, xv = lw.range_var(yname), lw.range_var(xname)
     comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
@@ -193,6 +177,31 @@ def _window_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
                  f"blocks; shared input tile {rows}x{cols}, {shape.layout} (bank model){reads}; "
                  f"W = {W} by the cost model ({shape.cost[1]:.2f} shared/global accesses an output)")
     return [Launch(name, blocks, t, tuple(body), (tile,), "window-tiled", mult)]
+
+
+def stage_footprint(lw: _Lowerer, wl: UOp, wbuf, tile: SharedTile, shape: _WindowShape, t: int, row0: UOp,
+                    col0: UOp) -> tuple[list, UOp]:
+    """The statements that stage a block's footprint of `wbuf` (the buffer window load `wl`
+    reads) into `tile` with `t` threads, then wait at a barrier: element e of the tile is
+    global [row0 + e / cols, col0 + e % cols], V elements a slot. Returns them and the
+    staging's global column variable (`_staging_facts` states its alignment)."""
+    V, rows, cols = shape.v, shape.rows, shape.cols
+    groups = rows * cols // V
+    i0 = var(idx, "__tile_row", 0, wbuf.shape[0] - 1)
+    i1 = var(idx, "__tile_col", 0, wbuf.shape[1] - 1)
+    gload = UOp("load", wl.dtype, (lw.simplify(flatten([i0, i1], wbuf.shape)),), wl.arg)
+    if V > 1:
+        gload = UOp("vload", wl.dtype.vec(V), gload.src, wl.arg)
+    body: list = []
+    if shape.words:
+        body += _stage_words(tile, t, V, gload, i0, i1, row0, col0)
+    for s_ in range(0 if shape.words else -(-groups // t)):
+        e = imul(iadd(TID, s_ * t), V)
+        put = [Let(i0, iadd(row0, idiv(e, cols))), Let(i1, iadd(col0, imod(e, cols))),
+               SharedStore(tile.name, iadd(imul(idiv(e, cols), tile.row_stride), imod(e, cols)), gload)]
+        body += put if (s_ + 1) * t <= groups else [If(ilt(e, rows * cols), tuple(put))]
+    body.append(Barrier())
+    return body, i1
 
 
 def _staging_facts(shape: _WindowShape, i1: UOp, W: int, sx: int, c1: int) -> tuple:

@@ -93,12 +93,12 @@ BLOCK_REDUCE_MIN = 256
 
 
 def cuda_target() -> TargetDesc:
-    return TargetDesc("cuda", H100.vector_bytes, 255, 255, "nvptx64-nvidia-cuda", "sm_90", "+ptx80")
+    return TargetDesc("cuda", H100.vector_bytes, 255, 255, "nvptx64-nvidia-cuda", "sm_90", "+ptx80", lane_threads=True)
 
 
 def webgpu_target() -> TargetDesc:
     """The lowering's view of WebGPU: 16-byte vectors (one vec4<u32> a thread), as CUDA's."""
-    return TargetDesc("webgpu", 16, 0, 0)
+    return TargetDesc("webgpu", 16, 0, 0, lane_threads=True)
 
 
 # -- idx arithmetic on UOps ------------------------------------------------------------------

@@ -113,8 +113,19 @@ class _Lowerer:
                 cost += 0.25 if vname else 1.0
             else:
                 a = affine(n.src[0])
-                cost += 1.0 if a is not None and a.get(vname) == 1 else float(width)
+                cost += 1.0 if a is not None and a.get(vname) == 1 else self._gather_cost(n, a, vname, width)
         return cost / max(width, 1)
+
+    def _gather_cost(self, load: UOp, a: dict | None, vname: str, width: int) -> float:
+        """A gathered vector load: a load a lane. Where lanes are threads (GPUs) also the
+        assembly, and a gather whose lanes lie far apart (a column of a row-major matrix:
+        more than 16 bytes from lane to lane) twice: each thread then holds `width`
+        uncoalesced loads in flight where `width` threads would spread them (WebGPU's
+        transposes ran 1.8-1.9x slower vectorized, H100, bench/results/webgpu.md)."""
+        if not self.target.lane_threads:
+            return float(width)
+        step = abs(a.get(vname, 0)) * max(1, load.dtype.scalar.bits // 8) if a is not None else 0
+        return float(2 * width if step > 16 else width + 1)
 
     def width_for(self, value: UOp, size: int) -> int:
         widest = max((n.dtype.scalar.bits for n in value.toposort()
@@ -126,7 +137,14 @@ class _Lowerer:
 
     def plan(self, flat: UOp, value: UOp, par: list[str], reduces: list[UOp]):
         """(vector range, width, mode) with mode "parallel" | "reduce" | None."""
-        options = [(self.load_cost(value, None, 1), None, 1, None)]
+        # Where a thread runs each lane (`TargetDesc.lane_threads`: GPUs) the store is a memory
+        # access too, once an output (each reduction step loads): a lane's own scalar store,
+        # or a share of one vector store along `p`. Without it a gathered map (`out[y, x] =
+        # inp[y / 2, x / 2]`) tied with the scalar form and stored a byte a thread. (On the
+        # CPU the scalar loop is LLVM's to vectorize: 2-7x faster than our gathers there.)
+        steps = math.prod(self.k.range(n).size for r in reduces for n in r.arg[1]) \
+            if self.target.lane_threads else math.inf
+        options = [(self.load_cost(value, None, 1) + 1 / steps, None, 1, None)]
         if not self.allow_vector:
             return options[0][1:]
         if par:
@@ -135,12 +153,12 @@ class _Lowerer:
             if a is not None and a.get(p) == 1:
                 w = self.width_for(value, self.k.range(p).size)
                 if w > 1:
-                    options.append((self.load_cost(value, p, w), p, w, "parallel"))
+                    options.append((self.load_cost(value, p, w) + 1 / (w * steps), p, w, "parallel"))
         if len(reduces) == 1 and value is reduces[0] and not _order_sensitive(value.arg[0], value.dtype):
             r = reduces[0].arg[1][-1]
             w = self.width_for(value, self.k.range(r).size)
             if w > 1:
-                options.append((self.load_cost(value, r, w), r, w, "reduce"))
+                options.append((self.load_cost(value, r, w) + 1 / steps, r, w, "reduce"))
         best = min(options, key=lambda o: o[0])
         return best[1:]
 

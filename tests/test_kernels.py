@@ -443,3 +443,22 @@ def test_names_may_hold_capitals_after_their_first_letter():
     from rewriter.kernel.parser import parse_kernels
     (k,) = parse_kernels("kernel scale_N(xIn: u8[4]) -> (outY: u8[4]) {\n  i = range(4)\n  outY[i] = xIn[i] + xIn[i]\n}\n")
     assert k.name == "scale_N" and [b.name for b in k.buffers] == ["xIn", "outY"]
+
+
+@pytest.mark.parametrize("n, dtype", [(1000, "i16"), (77, "u8"), (4099, "f32")])
+def test_a_scalar_temporary_holds_one_value_for_the_stores_after_it(n, dtype):
+    """`m = reduce_max(a[i], i)` defines a 0-dimensional temporary (found by an outside
+    kernel: the parser asked for a range there). argmax as two reductions through it, at
+    several sizes and types; it prints (typed) and parses back, and the CPU agrees with the
+    reference interpreter."""
+    src = (f"kernel argmax(a: {dtype}[{n}]) -> (o: i32[1]) {{\n  i = range({n}, reduce)\n  z = range(1)\n"
+           f"  m = reduce_max(a[i], i)\n  o[z] = reduce_min(where(a[i] == m, cast<i32>(i), {n}), i)\n}}\n")
+    k = parse_kernels(src)[0]
+    assert k.buffer("m").shape == () and k.buffer("m").role == "temp"
+    assert parse_kernels(format_kernel(k))[0] == k
+    inputs = random_inputs(k, 3)
+    want = run_reference(k, inputs)
+    assert want["o"][0] == int(np.argmax(inputs["a"]))
+    assert check_against_reference(k, load(optimize(k, library(), "cpu"))(inputs), inputs) == []
+    with pytest.raises(SourceError, match="unknown op 'rnage'"):
+        parse_kernels(src.replace("range(1)", "rnage(1)"))

@@ -178,13 +178,16 @@ def cmd_optimize(args) -> int:
                                                                                                    total=total)))
     finally:
         bar.finish()
+    explained: set = set()
     if args.explain:
+        explained = set(target.explain(opt.lowered).splitlines())
         sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
     if svg:
         write_text(svg, target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
         print(f"# wrote {svg} (packets x units of the steady-state loop)")
     for line in target.summary(opt.lowered):
-        print(f"# {line}")
+        if line not in explained:  # (--explain's text begins with the same headline)
+            print(f"# {line}")
     _write_or_print(out, opt.text(emit), emit)
     if args.stats:
         print(f"# rules fired on {kernel.name}:")

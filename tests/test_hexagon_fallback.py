@@ -133,3 +133,16 @@ def test_a_kernel_neither_can_compile_is_a_typed_error(library):
       out[i] = a[i] * b[i] }""")
     with pytest.raises(RewriterError, match=r"our selection failed .* and so did LLVM's baseline .*__hexagon_muldf3"):
         optimize(k, library, "hexagon", Options(scheduler="list"))
+
+
+@pytest.mark.parametrize("n, acc", [(300, "i64"), (77, "u64")])
+def test_values_wider_than_a_lane_are_refused_by_their_type(n, acc, library):
+    """A 64-bit accumulator is named as the reason (it was reported as "rows of N lanes
+    (nested loops)", the first structural refusal a search met); LLVM's code runs and checks."""
+    src = "i16" if acc == "i64" else "u16"
+    k = _kernel(f"""kernel k(a: {src}[{n}], b: {src}[{n}]) -> (out: {acc}) {{
+      i = range({n}, reduce)
+      out = sum(cast<{acc}>(a[i]) * cast<{acc}>(b[i]), i) }}""")
+    opt = _checked(k, library)
+    assert made_by(opt.code) == FALLBACK
+    assert f"values of type {acc} (an HVX lane holds at most 32 bits" in opt.target.summary(opt.lowered)[0]

@@ -6,6 +6,7 @@ from rewriter.backends.hexagon.emit import HexagonCode
 from rewriter.backends.hexagon.list_search import compile_list
 from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
 from rewriter.backends.hexagon.select import SelectionRewriter
+from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.rewrite.engine import Rewriter
@@ -29,7 +30,20 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None, rotate: 
         raise RewriterError(f"hexagon: unknown scheduler '{scheduler}' (choose from: {', '.join(SCHEDULERS)})")
     portable = portable or Rewriter(library.portable())
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
+    _check_lane_widths(simple)
     if scheduler == "global":
         return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable, progress=progress,
                               time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
     return compile_list(simple, portable, SelectionRewriter(library), unroll, rotate)
+
+
+def _check_lane_widths(kernel: Kernel) -> None:
+    """Refuse, by name, values wider than an HVX lane (32 bits) before any search: otherwise
+    the first structural refusal a search meets is reported instead (an i64 dot product was
+    refused as "rows of 4099 lanes (nested loops)", yet the same dot in i32 compiles)."""
+    for st in kernel.stores:
+        for n in st.src[-1].toposort():
+            t = n.dtype.scalar
+            if t.is_int and t.bits > 32:
+                raise HexagonUnsupported(f"values of type {t} (an HVX lane holds at most 32 bits; LLVM's code "
+                                         f"splits them into 32-bit halves)")

@@ -247,6 +247,19 @@ def test_64_bit_types_are_rejected_with_a_clear_error():
         optimize(k, library(), "webgpu")
 
 
+def test_a_64_bit_value_is_named_at_its_store(tmp_path, capsys):
+    """The CLI names the file, line and column of the store and the buffer (an outside kernel
+    with five outputs, one of them i64, got the type alone)."""
+    from rewriter.cli import main
+
+    f = tmp_path / "casts.ir"
+    f.write_text("kernel c(a: i16[8]) -> (o32: i32[8], o64: i64[8]) {\n  i = range(8)\n"
+                 "  o32[i] = cast<i32>(a[i])\n  o64[i] = cast<i64>(a[i]) * 3\n}\n")
+    assert main(["optimize", str(f), "--target", "webgpu"]) == 2
+    err = capsys.readouterr().err
+    assert f"{f}:4:3: " in err and "'o64'" in err and "no 64-bit types" in err and "Traceback" not in err
+
+
 def test_missing_adapter_is_a_toolchain_error(monkeypatch):
     import wgpu
 

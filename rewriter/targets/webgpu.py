@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rewriter.backends.wgsl import render_wgsl
+from rewriter.backends.wgsl_types import WgslError, check_type
+from rewriter.errors import SourceError
 from rewriter.ir import dtype as dt
 from rewriter.lower.gpu import lower_webgpu
 from rewriter.lower.gpu_ops import webgpu_target
@@ -31,6 +33,7 @@ class WebGPUTarget(Target):
         return webgpu_target()
 
     def lower(self, kernel, simplified, rewriter, library, options: Options) -> Lowered:
+        _check_types(simplified)
         gp = lower_webgpu(simplified, rewriter, validate=options.validate)
         shader = render_wgsl(gp)
         listing = gpu_listing(simplified, gp)
@@ -40,6 +43,23 @@ class WebGPUTarget(Target):
     def load(self, lowered: Lowered) -> WebGPUExecutable:
         # In process: a forked child must not inherit a Vulkan device.
         return WebGPUExecutable(compile_webgpu(lowered.code))
+
+
+class WgslTypeError(WgslError, SourceError):
+    """A value of a type WGSL cannot carry, at the store that computes it."""
+
+
+def _check_types(kernel) -> None:
+    """Name the store (file:line:col) and the buffer of the first value WGSL has no type for,
+    before the lowering meets it somewhere without a location."""
+    locs = kernel.store_locs or (None,) * len(kernel.stores)
+    for st, loc in zip(kernel.stores, locs):
+        for n in (*st.src[-1].toposort(), st):
+            try:
+                check_type(n.dtype.scalar)
+            except WgslError as e:
+                where = f"'{n.arg}'" if n.op in ("load", "store") else f"a {n.op} in the store to '{st.arg}'"
+                raise WgslTypeError(f"{where}: {e}", loc) from None
 
 
 # f16 arithmetic: lavapipe evaluates it at f32 precision; inf/NaN: WGSL lets an implementation

@@ -148,12 +148,14 @@ def _reduce_config(outputs: int, size: int, w: int, spec: GpuSpec):
         g = 1
         while True:
             chunk = g * b * w
-            if chunk > size or size % chunk:
+            # (a chunk past the size idles threads; one not dividing it skips a tail: both
+            # priced by the iterations, rounded up)
+            if (chunk > size and (g > 1 or b > size)) or (size % chunk and g > 1):
                 break
             blocks = outputs * g
             per_wave = spec.sms * min(spec.blocks_per_sm, spec.threads_per_sm // b)
             waves = -(-blocks // per_wave)
-            iters = size // chunk
+            iters = -(-size // chunk)
             cost = waves * (iters * 4 + math.log2(b) + 8) + (12 if g > 1 else 0)
             if best is None or cost < best[2]:
                 best = (b, g, cost)
@@ -174,14 +176,21 @@ def _block_reduce_body(lw, par_dims, red_var: UOp, size: int, body: UOp, comb: s
     at = t.vec(w) if w > 1 else t
     init = const(t, ident)
     stmts.append(AccInit(f"part{tag}", at, UOp("broadcast", at, (init,)) if w > 1 else init))
-    it = var(idx, f"{red_var.arg.name}_it", 0, size - 1)
+    # A size the chunk (splits x block x w) does not divide runs whole chunks with the
+    # elements past its end skipped (w divides the size: `_vector_width`, so a vector is
+    # either all in or all out).
+    chunk = splits * block * w
+    padded = -(-size // chunk) * chunk
+    it = var(idx, f"{red_var.arg.name}_it", 0, padded - 1)
     base = imul(iadd(imul(g, block), TID), w)
     vbody = lw.vec(body, red_var.arg.name, w, {}) if w > 1 else body
     if w > 1 and vbody.dtype.lanes == 1:
         vbody = UOp("broadcast", at, (vbody,))
     acc = UOp("acc", at, (), f"part{tag}")
-    stmts.append(Loop(it, size, splits * block * w,
-                      (Let(red_var, iadd(it, base)), AccUpdate(f"part{tag}", UOp(comb, at, (acc, vbody)))), "reduce"))
+    update: tuple = (AccUpdate(f"part{tag}", UOp(comb, at, (acc, vbody))),)
+    if padded != size:
+        update = (If(ilt(iadd(it, base), size), update),)
+    stmts.append(Loop(it, padded, chunk, (Let(red_var, iadd(it, base)),) + update, "reduce"))
     first = UOp("hreduce", t, (acc,), comb) if w > 1 else acc
     if not spec.shuffles:
         return tuple(stmts) + _tree_fold(t, first, comb, block, tile, epilogue, result_ph, dest, dest_index,

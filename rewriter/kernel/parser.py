@@ -236,8 +236,12 @@ class _KernelBuilder:
         if buf is not None and not buf.shape:
             return self.store(node)  # `out = ...` stores to a scalar (0-dimensional) buffer
         p = self.b.expr(value)
-        if not (p.kind == "op" and p.op == "range") and name not in self.ranges and name not in self.buffers:
-            return self.store(node)  # `m = reduce_max(a[i], i)`: a scalar (0-dimensional) temporary
+        # `m = reduce_max(a[i], i)`: a scalar (0-dimensional) temporary. A bare literal
+        # (`i = 3`) is far likelier a range missing its `range(...)` than a constant
+        # worth a buffer (`t: i32 = 3` declares one), so it gets the range error below.
+        if not (p.kind == "op" and p.op == "range") and p.kind != "lit" and name not in self.ranges \
+                and name not in self.buffers:
+            return self.store(node)
         ok = (p.kind == "op" and p.op == "range" and 1 <= len(p.args) <= 2 and p.args[0].kind == "lit"
               and isinstance(p.args[0].value, int) and not isinstance(p.args[0].value, bool)
               and (len(p.args) == 1 or (p.args[1].kind == "var" and p.args[1].name == "reduce")))

@@ -84,7 +84,7 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
         raise error
     sched, assignment, _ = fits
     cycles = estimate_cycles(mf, sched)
-    notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets; model cycles {cycles['total']}"
+    notes = list(mf.notes) + [f"unroll x{unroll}{', rotated' if rotate else ''}: {cycles['packets']} packets of code, {cycles['total']} model cycles run"
                               + (f" ({cycles['loop_iteration']} per iteration x {mf.trip})" if mf.trip else "")]
     return HexagonCode(emit_asm(mf, sched, assignment), sched, cycles["total"], mf, cycles, notes, unroll=unroll)
 

@@ -121,7 +121,8 @@ class _Lowerer:
         assembly, and a gather whose lanes lie far apart (a column of a row-major matrix:
         more than 16 bytes from lane to lane) twice: each thread then holds `width`
         uncoalesced loads in flight where `width` threads would spread them (WebGPU's
-        transposes ran 1.8-1.9x slower vectorized, H100, bench/results/webgpu.md)."""
+        transposes ran 1.8-1.9x slower vectorized on an H100: bench/results/gpu.md, "The
+        map's vector plan counts the stores")."""
         if not self.target.lane_threads:
             return float(width)
         step = abs(a.get(vname, 0)) * max(1, load.dtype.scalar.bits // 8) if a is not None else 0

@@ -294,3 +294,14 @@ def test_webgpu_fuzz_target_does_not_compare_non_finite_results():
         case = KernelCase(text, k, {"x": "special"}, seed)
         assert mode.check(case, counts) is None
     assert counts["inf/NaN results (not compared on webgpu)"] > 0
+
+
+def test_a_targets_refusal_subclass_is_a_known_gap_not_a_failure():
+    """webgpu's WgslTypeError (a WgslError placed at its store) is a refusal like its base
+    (a soak run reported an i64 kernel as a failure when only the class's own name counted)."""
+    from rewriter.fuzz.modes import _unsupported
+    from rewriter.targets.webgpu import WgslTypeError
+
+    assert _unsupported(WgslTypeError("type i64 is not supported by the WebGPU backend yet: ..."))
+    assert not _unsupported(WgslTypeError("an internal bug"))
+    assert not _unsupported(ValueError("not supported yet"))

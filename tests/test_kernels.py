@@ -81,6 +81,8 @@ BAD_KERNELS = [
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i, i] }", "has 1 dimension"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) x[i] = y[i] }", "is an input"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = 3 y[i] = x[i] }", "must declare a range"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) i[i] = x[i] y[i] = x[i] }", "'i' is a range"),
+    ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) i: i8 = 3 y[i] = x[i] }", "'i' is a range"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = foo(x[i]) }", "unknown op 'foo'"),
     ("kernel a(x: i8[4]) -> (y: i8[4]) { i = range(4) y[i] = x[i] +  }", "unexpected"),
     # B3/B4: stores whose points collide, and statements that read what another point writes

@@ -279,6 +279,8 @@ class _KernelBuilder:
         value_p = self.b.expr(exprs[-1])
         if name in self.buffers and self.buffers[name].role == "input":
             self.err(f"'{name}' is an input: kernels do not write their inputs", loc)
+        if name in self.ranges:
+            self.err(f"'{name}' is a range: a store needs a buffer (name the temporary otherwise)", loc)
         ty = _KernelTyping(self.text, self)
         vt = ty.infer(value_p)
         if annot is not None:

@@ -178,10 +178,8 @@ def cmd_optimize(args) -> int:
                                                                                                    total=total)))
     finally:
         bar.finish()
-    explained: set = set()
-    if args.explain:
-        explained = set(target.explain(opt.lowered).splitlines())
-        sys.stdout.write("".join(f"# {line}\n" for line in target.explain(opt.lowered).splitlines()))
+    explained: list = target.explain(opt.lowered).splitlines() if args.explain else []
+    sys.stdout.write("".join(f"# {line}\n" for line in explained))
     if svg:
         write_text(svg, target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
         print(f"# wrote {svg} (packets x units of the steady-state loop)")

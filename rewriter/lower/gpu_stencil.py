@@ -23,27 +23,26 @@ tile with W > 1 is taken (one output a thread gains nothing over the map's loads
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from rewriter.ir.analysis import affine, flatten
 from rewriter.ir.dtype import idx
 from rewriter.ir.uop import UOp, var
-from rewriter.lower.gpu_ops import GpuSpec, _c, iadd, idiv, imod, imul
+from rewriter.lower.gpu_ops import GpuSpec, iadd, idiv, imod, imul
 from rewriter.lower.gpu_pool import MAX_TERMS, _pick
 from rewriter.lower.gpu_program import CTAID, TID, Launch, Let, SharedTile
-from rewriter.lower.gpu_tiles import _staging_facts, _window_shape, stage_footprint
+from rewriter.lower.gpu_tiles import _staging_facts, _window_shape, hoist_fixed_loads, row_reader, stage_footprint
 from rewriter.lower.lower import _Lowerer
-from rewriter.lower.program import AccInit, Store
+from rewriter.lower.program import Store
 
 
-def _taps(lw: _Lowerer, value: UOp, yname: str, xname: str):
+def _taps(value: UOp, yname: str, xname: str):
     """(buffer, {load: (row offset, column offset)}, sy, sx, c0, c1) of the stencil's window
     loads, offsets from the footprint's corner (c0, c1); None where `value` is not a stencil."""
     moving = [u for u in value.toposort() if u.op == "load" and {v.arg.name for v in u.vars()} & {yname, xname}]
     if not moving:
         return None
-    counts: dict = {}
-    for u in moving:
-        counts[u.arg] = counts.get(u.arg, 0) + 1
-    bname = max(counts, key=lambda b: counts[b])
+    bname = Counter(u.arg for u in moving).most_common(1)[0][0]
     at: dict = {}
     strides = set()
     for u in (u for u in moving if u.arg == bname):
@@ -73,7 +72,7 @@ def stencil_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     if any(n.op == "reduce" for n in value.toposort()):
         return None
     yname, xname = indices[0].arg.name, indices[1].arg.name
-    taps = _taps(lw, value, yname, xname)
+    taps = _taps(value, yname, xname)
     if taps is None:
         return None
     bname, at, sy, sx, c0, c1 = taps
@@ -99,23 +98,10 @@ def stencil_tiled(lw: _Lowerer, st: UOp, name: str, spec: GpuSpec, notes: list):
     wyv = var(idx, "__wy", 0, ty_rows - 1)
     yv, xv = lw.range_var(yname), lw.range_var(xname)
     length = (W - 1) * sx + span1 + 1
-    row_reads: dict = {}
-
-    def row(d: int) -> UOp:
-        """Tile row wy*ry*sy + d from the thread's first column: one vector read for all W outputs."""
-        if d not in row_reads:
-            ix = lw.simplify(iadd(iadd(imul(wyv, sy * tile.row_stride), imul(lxv, sx)), _c(d * tile.row_stride)))
-            row_reads[d] = UOp("sload", et.vec(length), (ix,), tile.name)
-        return row_reads[d]
-
+    row = row_reader(lw, tile, et, length, wyv, lxv, sy, sx)
     holders = {u: var(u.dtype, f"__tap{i}") for i, u in enumerate(at)}
     body = lw.simplify(lw.flat_loads(value.substitute(holders), {}))
-    # Loads at fixed indices (a filter's weights) go to registers before the staging, so their
-    # latency overlaps its loads'.
-    fixed = [n for n in body.toposort()
-             if n.op == "load" and not any(m.op in ("var", "special", "acc") for m in n.src[0].toposort())]
-    regs = {ld: UOp("acc", ld.dtype, (), f"inv{i}") for i, ld in enumerate(fixed)}
-    hoisted = [AccInit(f"inv{i}", ld.dtype, ld) for i, ld in enumerate(fixed)]
+    hoisted, regs = hoist_fixed_loads([body])
     body = body.substitute(regs) if regs else body
     out_flat = lw.simplify(flatten(list(indices), buf.shape))
     folds: list = [Let(lxv, imul(lx, W)), Let(wyv, imul(wy, ry))]

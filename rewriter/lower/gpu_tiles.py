@@ -248,6 +248,30 @@ def _stage_words(tile: SharedTile, t: int, V: int, gload: UOp, i0: UOp, i1: UOp,
     return body
 
 
+def row_reader(lw: _Lowerer, tile: SharedTile, et, length: int, wyv: UOp, lxv: UOp, sy: int, sx: int):
+    """`row(d)`: tile row wy*ry*sy + d from the thread's first column (`lxv` = lx*W), one
+    `length`-element vector sload that all of a thread's W outputs pick their lanes from;
+    each row read once however many taps or output rows use it."""
+    reads: dict = {}
+
+    def row(d: int) -> UOp:
+        if d not in reads:
+            ix = lw.simplify(iadd(iadd(imul(wyv, sy * tile.row_stride), imul(lxv, sx)), _c(d * tile.row_stride)))
+            reads[d] = UOp("sload", et.vec(length), (ix,), tile.name)
+        return reads[d]
+    return row
+
+
+def hoist_fixed_loads(exprs: list) -> tuple[list, dict]:
+    """(statements reading the loads at fixed indices of `exprs` (a filter's weights) into
+    registers, {load: its register}): run before the footprint is staged, so their latency
+    overlaps the staging loads'."""
+    fixed = {n: None for f in exprs for n in f.toposort()
+             if n.op == "load" and not any(m.op in ("var", "special", "acc") for m in n.src[0].toposort())}
+    return ([AccInit(f"inv{i}", ld.dtype, ld) for i, ld in enumerate(fixed)],
+            {ld: UOp("acc", ld.dtype, (), f"inv{i}") for i, ld in enumerate(fixed)})
+
+
 def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname, y0, x0, lx, wy, lxv, buf, out_flat):
     """The fold statements of a packed window tile (W > 1): every input row a thread's windows
     touch read once (one vector sload at row*stride + sx*lx*W, shared by the output rows
@@ -265,23 +289,12 @@ def _packed_folds(lw, r, value, wl, tile, shape, offsets, combos, yv, xv, xname,
     rvars = [lw.range_var(n) for n in r.arg[1]]
     comb, t_acc = REDUCTIONS[r.arg[0]], r.dtype
     at = t_acc.vec(W)
-    row_reads: dict = {}
-
-    def row(d: int) -> UOp:
-        """Tile row wy*ry*sy + d, from the thread's first column: one W-output vector read."""
-        if d not in row_reads:
-            ix = lw.simplify(iadd(iadd(imul(wyv, sy * tile.row_stride), imul(lxv, sx)), _c(d * tile.row_stride)))
-            row_reads[d] = UOp("sload", wl.dtype.vec(length), (ix,), tile.name)
-        return row_reads[d]
-
+    row = row_reader(lw, tile, wl.dtype, length, wyv, lxv, sy, sx)
     terms = []
     for cs, (ro, co) in zip(combos, offsets):
         f = lw.simplify(lw.flat_loads(body_p.substitute({v: _c(c) for v, c in zip(rvars, cs)}), {}))
         terms.append((ro, co, f))
-    fixed = {n: None for _, _, f in terms for n in f.toposort()
-             if n.op == "load" and not any(m.op in ("var", "special", "acc") for m in n.src[0].toposort())}
-    hoisted = [AccInit(f"inv{i}", ld.dtype, ld) for i, ld in enumerate(fixed)]
-    regs = {ld: UOp("acc", ld.dtype, (), f"inv{i}") for i, ld in enumerate(fixed)}
+    hoisted, regs = hoist_fixed_loads([f for _, _, f in terms])
     terms = [(ro, co, f.substitute(regs)) for ro, co, f in terms]
     out: list = [Let(lxv, imul(lx, W)), Let(wyv, imul(wy, ry))]
     memo: dict = {}

@@ -531,15 +531,15 @@ class RowSelector(RowMemory, Selector):
         the terms left added lane-wise; None where no three taps group."""
         terms, total = linear_terms(u)
         found, left = tmpy_groups(terms, self.lane_var, self.tmpy, u.dtype.scalar.bits)
+        if not found:
+            return None
         widen = None
-        if found and u.dtype.scalar.bits == 32:
+        if u.dtype.scalar.bits == 32:
             # A word sum: the groups' part computed in halves (wrapping) is exact once widened
             # where its range fits 16 bits, signed or not (tmpy.widening).
             widen = widening(found)
             if widen is None:
                 return None
-        if not found:
-            return None
         regs = gen_tmpy(self, found, self._image_vector)
         if widen is not None:
             words = []

@@ -15,6 +15,7 @@ from rewriter.backends.hexagon.schedule import (
     Schedule,
     ScheduleError,
     check_schedule,
+    dependences,
     estimate_cycles,
     schedule_function,
 )
@@ -66,10 +67,11 @@ def _compile(simple: Kernel, portable, selector, unroll: int, rotate: bool) -> H
     # The critical path first; in order where it needs too many registers; then in order
     # with a bounded lookahead (loads that would all start at once otherwise).
     fits, error = None, None
+    deps = {b.name: dependences(b) for b in mf.blocks}
     for in_order, window in ((False, None), (True, None), *((True, w) for w in IN_ORDER_WINDOWS)):
         if fits is not None and fits[2] is None:
             break
-        sched = schedule_function(mf, MODEL, in_order=in_order, window=window)
+        sched = schedule_function(mf, MODEL, in_order=in_order, window=window, deps=deps)
         problems = check_schedule(mf, sched, MODEL)
         if problems:  # the scheduler and the checker are independent: a bug in one shows here
             raise ScheduleError("hexagon: invalid schedule: " + "; ".join(problems))

@@ -18,6 +18,7 @@ not within the time limit, its proven lower bound is used: still a lower bound.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from itertools import combinations_with_replacement
 
@@ -26,12 +27,34 @@ from ortools.sat.python import cp_model
 from rewriter.backends.hexagon.isa import MODEL, MachineModel
 from rewriter.backends.hexagon.packet import packet_fits
 
-#: Seconds CP-SAT may take for one block (the suite's blocks take milliseconds).
+#: Seconds CP-SAT may take for one block (the suite's blocks take milliseconds; NV12 to
+#: RGB's body of 448 instructions, 2.4 s, and at a 1 s limit it had no bound above 0 yet).
 TIME_LIMIT = 5.0
 
 
 def patterns(kinds: tuple, model: MachineModel = MODEL) -> list[tuple[int, ...]]:
-    """Every legal packet over `kinds` (instruction descriptions), as counts per kind."""
+    """Every legal packet over `kinds` (instruction descriptions), as counts per kind. (Cached:
+    each unroll factor of a kernel asks again for the same kinds, and a body of thirty kinds
+    has tens of thousands of packets to try.)"""
+    return _patterns(kinds, _Same(model))
+
+
+class _Same:
+    """A cache key that is its object's identity (a machine model holds dicts: no hash)."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(kinds: tuple, key: _Same) -> list[tuple[int, ...]]:
+    model = key.obj
     found = []
     for size in range(1, model.max_insns + 1):
         for combo in combinations_with_replacement(range(len(kinds)), size):

@@ -16,6 +16,7 @@ emitted; the core interlocks). `check_schedule` re-derives all constraints on it
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from itertools import permutations, product
 
@@ -42,7 +43,9 @@ class Dep:
 def value_latency(ins, regs) -> int:
     """When `ins`'s results in `regs` can be read without a stall: the row's latency, but a
     post-incremented pointer is a scalar add, ready in the next packet."""
-    return max(1 if r.file == "R" and ins.desc.is_hvx else ins.desc.latency for r in regs)
+    if not ins.desc.is_hvx:  # the common case, without the generator (a million calls in long bodies)
+        return ins.desc.latency
+    return max(1 if r.file == "R" else ins.desc.latency for r in regs)
 
 
 def dependences(block: Block) -> list[Dep]:
@@ -116,16 +119,18 @@ def carried_edges(block: Block) -> list[tuple[int, int, int]]:
 
 
 def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = False,
-                   in_order: bool = False, window: int | None = None) -> BlockSchedule:
+                   in_order: bool = False, window: int | None = None,
+                   deps: list[Dep] | None = None) -> BlockSchedule:
     """`cyclic`: the block is a loop body, so a value it passes to the next iteration (a
     rotated load) is as urgent as the path that consumes it there. `in_order`: priority is
     the block's own order instead of the critical path, which keeps each value's lifetime
     close to the selector's (the retry where the critical path needs more registers than
     there are: it starts every load first). `window`: no instruction is placed more than
     that many places after the first one not placed yet, which bounds how far loads run
-    ahead of their users (independent scalar loads in a free slot would all go first)."""
+    ahead of their users (independent scalar loads in a free slot would all go first).
+    `deps`: the block's `dependences`, where the caller schedules it more than once."""
     n = len(block.insns)
-    deps = dependences(block)
+    deps = dependences(block) if deps is None else deps
     preds: list[list[Dep]] = [[] for _ in range(n)]
     succs: list[list[Dep]] = [[] for _ in range(n)]
     for d in deps:
@@ -140,12 +145,20 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
     elif cyclic:
         for i, j, lat in carried_edges(block):
             prio[i] = max(prio[i], lat + prio[j])
-    order = sorted(range(n), key=lambda i: (-prio[i], i))  # priorities are fixed: sort once
+    rank = sorted(range(n), key=lambda i: (-prio[i], i))  # priorities are fixed: sort once
+    rank_of = {i: r for r, i in enumerate(rank)}
+    # `waiting[i]`: predecessors of i neither placed nor in the packet being filled. Only an
+    # instruction with none waiting can be ready, and that set only grows (until it is
+    # placed), so it is kept in priority order instead of rescanning all n per candidate
+    # (a 1300-instruction transpose spent most of a minute in that scan).
+    waiting = [len(preds[i]) for i in range(n)]
+    eligible = [r for r, i in enumerate(rank) if waiting[i] == 0]  # ranks, sorted
     packet_of: dict[int, int] = {}
     cycle_of: dict[int, int] = {}
     packets: list[list[int]] = []
     cycles: list[int] = []
     cycle = 0
+    first = 0  # the first instruction not in a packet yet
     while len(packet_of) < n:
         current: list[int] = []
         pidx = len(packets)
@@ -154,16 +167,23 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
         progress = True
         while progress:
             progress = False
-            first = next(i for i in range(n) if i not in packet_of)
             end = n if window is None else min(n, first + window)
             full: set = set()  # rows that do not fit beside `current` (the same answer for every copy)
-            for i in (i for i in order if first <= i < end and i not in packet_of and i not in current):
+            for r in eligible:
+                i = rank[r]
+                if not first <= i < end:
+                    continue
                 if id(block.insns[i].desc) in full or not _ready(i, preds, packet_of, cycle_of, current, pidx, cycle):
                     continue
                 if not packet_fits(model, [block.insns[k].desc for k in current + [i]]):
                     full.add(id(block.insns[i].desc))
                 else:
                     current.append(i)
+                    eligible.remove(r)
+                    for d in succs[i]:
+                        waiting[d.dst] -= 1
+                        if waiting[d.dst] == 0:
+                            bisect.insort(eligible, rank_of[d.dst])
                     progress = True
                     break
         if current:
@@ -171,6 +191,8 @@ def schedule_block(block: Block, model: MachineModel = MODEL, cyclic: bool = Fal
                 packet_of[i], cycle_of[i] = pidx, cycle
             packets.append(sorted(current))
             cycles.append(cycle)
+            while first < n and first in packet_of:
+                first += 1
         cycle += 1
         if cycle > 100 * (n + 1) + 100:
             raise ScheduleError(f"{block.name}: the scheduler made no progress")
@@ -191,11 +213,13 @@ def _ready(i, preds, packet_of, cycle_of, current, pidx, cycle) -> bool:
 
 
 def schedule_function(mf: MachineFunction, model: MachineModel = MODEL, in_order: bool = False,
-                      window: int | None = None) -> Schedule:
+                      window: int | None = None, deps: dict | None = None) -> Schedule:
+    """Each block list-scheduled; `deps`: block name -> its `dependences`, computed once by a
+    caller that tries several orders on the same blocks."""
     s = Schedule()
     for b in mf.blocks:
         s.blocks[b.name] = schedule_block(b, model, cyclic=b is mf.loop and mf.trip > 0, in_order=in_order,
-                                          window=window)
+                                          window=window, deps=(deps or {}).get(b.name))
     return s
 
 
@@ -221,19 +245,21 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
         where = {i: k for k, p in enumerate(bs.packets) for i in p}
         cycle = {i: bs.cycles[k] for k, p in enumerate(bs.packets) for i in p} \
             if len(bs.cycles) == len(bs.packets) else {}
+        defs = [set(x.defs) for x in b.insns]
+        uses = [set(x.uses) for x in b.insns]
         for i, j in _related_pairs(b):
             a, ins = b.insns[i], b.insns[j]
             pa, pj = where[i], where[j]
-            if set(a.defs) & set(ins.uses) and not pa < pj:
+            raw = defs[i] & uses[j]
+            if raw and not pa < pj:
                 errors.append(f"{b.name}: '{ins}' reads a register '{a}' writes in packet {pa} (at {pj})")
-            elif set(a.defs) & set(ins.uses) and cycle and \
-                    cycle[j] - cycle[i] < value_latency(a, set(a.defs) & set(ins.uses)):
+            elif raw and cycle and cycle[j] - cycle[i] < value_latency(a, raw):
                 # The core would stall here: the schedule's cycles claim too little time.
                 errors.append(f"{b.name}: '{ins}' issues {cycle[j] - cycle[i]} cycle(s) after "
                               f"'{a}', whose latency is {a.desc.latency}")
-            if set(a.defs) & set(ins.defs) and not pa < pj:
+            if defs[i] & defs[j] and not pa < pj:
                 errors.append(f"{b.name}: '{a}' and '{ins}' write the same register in packets {pa}, {pj}")
-            if set(a.uses) & set(ins.defs) and not pa <= pj:
+            if uses[i] & defs[j] and not pa <= pj:
                 errors.append(f"{b.name}: '{ins}' overwrites a register '{a}' still reads (packets {pj} < {pa})")
             if a.mem and a.mem == ins.mem and "store" in (a.desc.side_effect, ins.desc.side_effect) \
                     and not pa < pj:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import deque
 
 from rewriter.solver.modulo.problem import LoopProblem, SchedOp
 
@@ -95,43 +94,63 @@ def _cyclic_parts(names: list[str], deps) -> list[set]:
     return out
 
 
-def _has_positive_cycle(names: list[str], deps, ii: int, parts: list | None = None) -> bool:
-    """Whether the graph with edge weights latency - ii * distance has a positive cycle
-    (Bellman-Ford on longest paths from a virtual source, within each cyclic component;
-    `parts`: those components, when the caller has them)."""
-    parts = _cyclic_parts(names, deps) if parts is None else parts
-    return any(_has_positive_cycle_in(sorted(part), deps, ii) for part in parts)
+class _Recurrences:
+    """One strongly connected component's edges, indexed once for the many II values that
+    `_rec_mii_of`'s binary search tries: whether latency - II * distance has a positive
+    cycle there is Bellman-Ford on longest paths from a virtual source.
+
+    The passes walk a topological order of the same-iteration (distance 0) edges, which a
+    loop body's program order makes acyclic: one pass settles every path that crosses no
+    iteration, so about as many passes as a path has carried edges suffice, where a work
+    queue in arbitrary order re-relaxed long chains over and over (a 1300-op transpose: half
+    a minute). A positive cycle shows as a cycle of the predecessor links (each node's last
+    improver), looked for after each pass that changed something; n passes that all change
+    something prove one as well (Bellman-Ford's bound)."""
+
+    def __init__(self, names, deps):
+        index = {n: k for k, n in enumerate(names)}
+        self.n = len(names)
+        self.edges: list = [[] for _ in range(self.n)]  # src -> [(dst, latency, distance)]
+        for d in deps:
+            if d.src in index and d.dst in index:
+                self.edges[index[d.src]].append((index[d.dst], d.latency, d.distance))
+        # A same-iteration cycle (a malformed body): any order; the pass bound still decides.
+        self.order = _topological(self.n, self.edges) or list(range(self.n))
+
+    def positive_cycle(self, ii: int) -> bool:
+        out = [[(t, lat - ii * dist) for t, lat, dist in e] for e in self.edges]
+        value = [0] * self.n
+        pred: dict = {}
+        for _ in range(self.n):
+            changed = False
+            for s in self.order:
+                vs = value[s]
+                for t, w in out[s]:
+                    if vs + w > value[t]:
+                        value[t] = vs + w
+                        pred[t] = s
+                        changed = True
+            if not changed:
+                return False
+            if _pred_cycle(pred):
+                return True
+        return True
 
 
-def _has_positive_cycle_in(names: list[str], deps, ii: int) -> bool:
-    """Bellman-Ford with a work queue (only the successors of a node whose distance grew
-    are relaxed again). A positive cycle shows as a cycle of the predecessor links (each
-    node's last improver), looked for after every len(names) improvements: in a long body
-    that is found after a few passes, where waiting for a node to be improved len(names)
-    times took len(names) passes (fir16's bodies: most of a minute)."""
-    dist = {n: 0 for n in names}
-    succ: dict = {n: [] for n in names}
-    for d in deps:
-        if d.src in dist and d.dst in dist:
-            succ[d.src].append((d.dst, d.latency - ii * d.distance))
-    queue, queued, count = deque(names), set(names), dict.fromkeys(names, 0)
-    pred: dict = {}
-    improved = 0
-    while queue:
-        s = queue.popleft()
-        queued.discard(s)
-        for t, w in succ[s]:
-            if dist[s] + w > dist[t]:
-                dist[t] = dist[s] + w
-                pred[t] = s
-                count[t] += 1
-                improved += 1
-                if count[t] >= len(names) or (improved % len(names) == 0 and _pred_cycle(pred)):
-                    return True
-                if t not in queued:
-                    queue.append(t)
-                    queued.add(t)
-    return False
+def _topological(n: int, edges: list) -> list | None:
+    """A topological order of the distance-0 edges (Kahn), or None where they form a cycle."""
+    indegree = [0] * n
+    for e in edges:
+        for t, _, dist in e:
+            indegree[t] += dist == 0
+    order = [k for k in range(n) if indegree[k] == 0]
+    for k in order:  # the list grows while it is walked
+        for t, _, dist in edges[k]:
+            if dist == 0:
+                indegree[t] -= 1
+                if indegree[t] == 0:
+                    order.append(t)
+    return order if len(order) == n else None
 
 
 def _pred_cycle(pred: dict) -> bool:
@@ -153,12 +172,21 @@ def _pred_cycle(pred: dict) -> bool:
 def _rec_mii_of(names: list[str], deps) -> int:
     hi = max(1, sum(max(0, d.latency) for d in deps))
     parts = _cyclic_parts(names, deps)
-    inner = [d for d in deps if any(d.src in p and d.dst in p for p in parts)]
-    if not _has_positive_cycle(names, inner, hi, parts):
+    part_of = {n: k for k, part in enumerate(parts) for n in part}
+    inner: dict = {}  # part -> its edges
+    for d in deps:
+        if d.src in part_of and part_of[d.src] == part_of.get(d.dst):
+            inner.setdefault(part_of[d.src], []).append(d)
+    graphs = [_Recurrences(sorted(parts[k]), ds) for k, ds in inner.items()]
+
+    def positive(ii: int) -> bool:
+        return any(g.positive_cycle(ii) for g in graphs)
+
+    if not positive(hi):
         lo = 1
         while lo < hi:  # smallest II without a positive cycle
             mid = (lo + hi) // 2
-            if _has_positive_cycle(names, inner, mid, parts):
+            if positive(mid):
                 lo = mid + 1
             else:
                 hi = mid
@@ -207,12 +235,16 @@ def min_registers(problem: LoopProblem) -> dict:
     registers throughout; any other value is live for at least one cycle, which adds one more
     register in some packet. (Over mandatory ops only, so choices cannot make it unsound.)"""
     where = problem.choice_of()
+    self_use: dict = {}  # op -> the longest distance at which it reads its own value
+    for dep in problem.deps:
+        if dep.src == dep.dst and dep.use:
+            self_use[dep.src] = max(self_use.get(dep.src, 0), dep.distance)
     fixed: dict = {}
     other: dict = {}
     for v in problem.values:
         if v.op in where:
             continue
-        d = max([dep.distance for dep in problem.deps if dep.src == v.op and dep.dst == v.op and dep.use] + [0])
+        d = self_use.get(v.op, 0)
         if d:
             fixed[v.reg_class] = fixed.get(v.reg_class, 0) + v.size * d
         else:

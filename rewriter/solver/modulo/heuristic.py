@@ -277,9 +277,13 @@ def _list_schedule(problem: LoopProblem, picks: tuple, order: list[str]) -> Modu
     table: dict = {}
     count: dict = {}
     start, option = {}, {}
+    inputs: dict = {}  # op -> its same-iteration dependences (one pass, not ops x deps)
+    for d in problem.deps:
+        if d.distance == 0:
+            inputs.setdefault(d.dst, []).append(d)
     for n in order:
         op = problem.op(n)
-        c = max([start[d.src] + d.latency for d in problem.deps if d.dst == n and d.src in start and d.distance == 0] + [0])
+        c = max([start[d.src] + d.latency for d in inputs.get(n, ()) if d.src in start] + [0])
         while True:
             row = table.setdefault(c, {})
             k = next((k for k, opt in enumerate(op.options)

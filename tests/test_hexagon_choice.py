@@ -127,7 +127,7 @@ def test_random_sliding_sums_with_random_mixed_picks_match_the_reference(library
 
 def test_compile_global_solves_the_mixed_body_and_explains_its_choices(library):
     kernel = load_kernel(REPO / "examples/sum3_i16.ir")
-    code = compile_global(kernel, library, unroll=2, time_limit=1.0)
+    code = compile_global(kernel, library, unroll=2, time_limit=1.0, exhaustive=True)
     ex = code.explanation
     mixed = [c for c in ex.candidates if c.form == "mixed" and c.valid]
     assert len(mixed) == 1 and [n for n, _, _ in mixed[0].choices] == ["copy0", "copy1"]

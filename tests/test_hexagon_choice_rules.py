@@ -69,7 +69,7 @@ def test_a_choice_file_a_user_adds_is_tried_and_runs(with_shift):
     (kernel,) = parse_kernels("""kernel k(x: i16[700], y: i16[700]) -> (out: i16[700]) {
       i = range(700)
       out[i] = x[i] - y[i] }""")
-    code = compile_global(kernel, with_shift, unroll=1, time_limit=0.5)
+    code = compile_global(kernel, with_shift, unroll=1, time_limit=0.5, exhaustive=True)
     assert "complement" in {c.form for c in code.explanation.candidates}
     # One vsub never loses to a vxor and two vadds (and a tie keeps the form found first).
     assert code.explanation.chosen.form != "complement"

@@ -95,7 +95,10 @@ def test_the_global_scheduler_tells_each_candidate():
     tried = [t for t, _, _ in told]
     total = told[0][1]
     assert tried == sorted(tried) and tried[0] == 0 and told[-1][:2] == (total, total)
-    assert len(told) == total + 1 and all(label for _, _, label in told[:-1])
+    # Each candidate is told as it is selected, each loop as it is placed (a candidate the
+    # selector refuses has no placement step: the count moves past it).
+    labels = [label for _, _, label in told[:-1]]
+    assert len(told) <= total + 1 and all(labels) and "native x1" in labels and "native x1 placement" in labels
 
 
 def test_fuzz_shows_rounds_and_failures_on_a_terminal(rules, tmp_path):

@@ -41,10 +41,15 @@ from rewriter.solver.modulo import FALLBACK, LoopProblem, ModuloSchedule, solve
 from rewriter.solver.modulo import check_schedule as check_modulo
 from rewriter.solver.modulo.bounds import alu_ceiling, mii, rec_mii, res_mii, total_lower_bound
 
-#: Seconds the solver may spend on one candidate loop body. The whole search (every
-#: candidate: selection, solver, heuristics, list scheduling, allocation) ends once it has
-#: taken as many limits as there are candidates (`compile_global`).
+#: Seconds the solver may spend on one candidate loop body.
 DEFAULT_TIME_LIMIT = 2.0
+#: The whole search (every candidate: selection, solver, heuristics, list scheduling,
+#: allocation) ends once it has taken this many time limits, or one per candidate body where
+#: there are fewer (`compile_global`): 32 s at the default limit, so that a kernel compiles
+#: within a minute with the LLVM comparison and QEMU runs around it.
+SEARCH_LIMITS = 16
+#: --explain's reason for a loop not placed because its lower bound cannot beat the best.
+PRUNED = "pruned: the loop's lower bound is above the best candidate's model cycles"
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def _place(mf, problem: LoopProblem, schedules, label: tuple, elements: int, exp
 
 
 def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: float, elements: int,
-           explanation: Explanation, dropped: list, logs: dict, refused: dict, best):
+           explanation: Explanation, dropped: list, logs: dict, refused: dict, best, exhaustive: bool = False):
     """The mixed body at this factor (a `Choice` per copy among `forms`, `mixed.py`): solved as
     one problem, projected on the picks, the projection re-checked by the independent checker,
     then placed like any other body."""
@@ -193,6 +198,9 @@ def _mixed(simple, portable, selector, factor: int, forms: tuple, time_limit: fl
         refused.setdefault(str(e).splitlines()[0], []).append(f"mixed x{factor}")
         return best
     problem = mixed_problem(body, MODEL)
+    if best is not None and total_lower_bound(problem, mii(problem)) > best[0][0] and not exhaustive:
+        refused.setdefault(PRUNED, []).append(f"mixed x{factor}")
+        return best
     try:
         ms = solve(problem, time_limit)
     except RewriterError as e:
@@ -231,17 +239,21 @@ def _list_candidate(simple: Kernel, portable, selector, factor: int, elements: i
 def compile_global(kernel: Kernel, library, unroll: int | None = None,
                    time_limit: float = DEFAULT_TIME_LIMIT, forms: tuple | None = None, *,
                    simplified: Kernel | None = None, portable=None,
-                   progress: Callable[[int, int, str], None] | None = None):
+                   progress: Callable[[int, int, str], None] | None = None, exhaustive: bool = False):
     """Like `compile_list`, with the loop body software-pipelined by the modulo solver.
     Every alternative tried (selection form of `forms` x unroll factor x placement, and per
     factor the mixed body where the solver picks a form per copy) is recorded in the
     returned code's `explanation` (`explain.Explanation`, for --explain). `simplified` and
     `portable` are the pipeline's simplified kernel and its rewriter (by default the greedy
     engine over `library`). `progress(tried, total, candidate)` is told as each candidate
-    body starts (the caller's display: a search may take `time_limit` per candidate). The
-    whole search ends after `time_limit` times the number of candidates: the candidates
-    not started by then are skipped, and so are the list scheduler's factors where no
-    candidate was placed (the target then falls back to LLVM's code)."""
+    step starts (the caller's display: a search may take `time_limit` per candidate body).
+    The search selects every candidate first, then places the loops lowest lower bound
+    first, and does not place one whose bound is above the best model cycles found (the
+    cut is exact: such a loop cannot win). The whole search ends after `time_limit` times
+    `SEARCH_LIMITS` (or the number of candidate bodies, where fewer): the steps not started
+    by then are skipped, and so are the list scheduler's factors where no candidate was
+    placed (the target then falls back to LLVM's code). `exhaustive`: no cut, every loop is
+    placed (a comparison of every alternative; the tests that the cut changes nothing)."""
     portable = portable or Rewriter(library.portable())
     selector = SelectionRewriter(library)
     forms = selector.forms if forms is None else forms
@@ -253,30 +265,37 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
     best, first_error, dropped = None, None, []
     factors = [unroll] if unroll else list(UNROLL_FACTORS)
     mixed = "native" in forms and len(forms) > 1
-    total = len(forms) * len(factors) + (len(factors) if mixed else 0)
+    bodies = len(forms) * len(factors) + (len(factors) if mixed else 0)
+    total = len(forms) * len(factors) + bodies  # progress steps: each selection, then each body placed
     tried = 0
-    # The whole search is bounded by the limit: `total` candidates, `time_limit` each. A
-    # candidate whose selection or list scheduling ran long leaves the later ones less
-    # solver time; once the time is spent the rest are skipped (--explain lists them).
-    deadline = time.monotonic() + time_limit * total
+    # The whole search is bounded: `time_limit` a candidate body, at most SEARCH_LIMITS of
+    # them, selection, heuristics and list scheduling included. Once the time is spent the
+    # candidates not started are skipped (--explain lists them), which is why the bodies are
+    # placed best lower bound first.
+    deadline = time.monotonic() + time_limit * min(bodies, SEARCH_LIMITS)
 
-    def tell(label: str) -> float | None:
-        """Start candidate `label`: its solver seconds, or None when the time is spent."""
+    def tell(label: str, step: str = "", first: bool = False) -> float | None:
+        """Start `step` of candidate `label`: its solver seconds, or None when the time is
+        spent (`first`: the first loop placed, which starts whatever the time, so that a
+        search whose selections took the time still places its most promising loop)."""
         nonlocal tried
         if progress is not None:
-            progress(tried, total, label)
+            progress(min(tried, total), total, label + step)
         tried += 1
         left = deadline - time.monotonic()
+        if first:
+            return max(min(time_limit, left), min(time_limit, 1.0))
         if left <= 0:
-            refused.setdefault(f"skipped: the search's time ({total} candidates x --time-limit "
+            refused.setdefault(f"skipped: the search's time ({min(bodies, SEARCH_LIMITS)} x --time-limit "
                                f"{time_limit:g} s) was spent", []).append(label)
             return None
         return min(time_limit, left)
 
+    # Selection first: each form at each factor, and the lower bound of its loop's cycles.
+    pending = []  # (lower bound, order, form, factor, machine function, its loop problem)
     for form in forms:
         for factor in factors:
-            share = tell(f"{form} x{factor}")
-            if share is None:
+            if tell(f"{form} x{factor}") is None:
                 continue
             try:
                 mf = select(simple, portable.normalize, selector, factor, form)
@@ -301,24 +320,36 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
                     best = (key, code)
                 continue
             problem = pipeline_problem(mf, MODEL)
-            candidates = []
-            try:
-                candidates.append(solve(problem, share))
-                logs[(form, factor)] = candidates[-1].log
-            except RewriterError as e:
-                dropped.append(f"{form} x{factor}: {str(e).splitlines()[0]}")
-                explanation.candidates.append(Candidate(form, factor, "solver", elements=elements,
-                                                        reason=str(e).splitlines()[0]))
-            fallback = list_modulo(problem, mf, MODEL)
-            if fallback is not None:
-                candidates.append(fallback)
-            best = _place(mf, problem, candidates, (form, factor), elements, explanation, dropped, best)
+            pending.append((total_lower_bound(problem, mii(problem)), len(pending), form, factor, mf, problem))
+    tried += len(forms) * len(factors) - len(pending)  # (no placement step where selection ended it)
+    # Then the loops, the most promising (lowest bound) first; a loop whose bound is above the
+    # best candidate's model cycles cannot win and is not placed (an exact cut, no guess).
+    for k, (bound, _, form, factor, mf, problem) in enumerate(sorted(pending, key=lambda p: p[:2])):
+        if best is not None and bound > best[0][0] and not exhaustive:
+            refused.setdefault(PRUNED, []).append(f"{form} x{factor}")
+            tried += 1
+            continue
+        share = tell(f"{form} x{factor}", " placement", first=k == 0)
+        if share is None:
+            continue
+        candidates = []
+        try:
+            candidates.append(solve(problem, share))
+            logs[(form, factor)] = candidates[-1].log
+        except RewriterError as e:
+            dropped.append(f"{form} x{factor}: {str(e).splitlines()[0]}")
+            explanation.candidates.append(Candidate(form, factor, "solver", elements=elements,
+                                                    reason=str(e).splitlines()[0]))
+        fallback = list_modulo(problem, mf, MODEL)
+        if fallback is not None:
+            candidates.append(fallback)
+        best = _place(mf, problem, candidates, (form, factor), elements, explanation, dropped, best)
     if mixed:
         for factor in factors:
-            share = tell(f"mixed x{factor}")
+            share = tell(f"mixed x{factor}", " placement")
             if share is not None:
                 best = _mixed(simple, portable, selector, factor, tuple(forms), share, elements, explanation,
-                              dropped, logs, refused, best)
+                              dropped, logs, refused, best, exhaustive)
     if best is not None and "native" in forms and explanation.chosen is not None:
         # The list scheduler's own code (with and without its loads rotated one iteration
         # ahead) is a candidate too, at the factors where the pipeliner may have lost to it:

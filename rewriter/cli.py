@@ -17,6 +17,7 @@ import webbrowser
 from pathlib import Path
 
 from rewriter import __version__
+from rewriter.backends.hexagon.global_sched import SEARCH_LIMITS
 from rewriter.bench import run_bench
 from rewriter.cluster import Cluster
 from rewriter.dsl.overlap import find_shadowed
@@ -183,10 +184,15 @@ def cmd_optimize(args) -> int:
     if svg:
         write_text(svg, target.schedule_svg(opt.lowered, f"{kernel.name}: steady-state loop"))
         print(f"# wrote {svg} (packets x units of the steady-state loop)")
+    shown = {f"# {line}" for line in explained}
     for line in target.summary(opt.lowered):
-        if line not in explained:  # (--explain's text begins with the same headline)
+        if f"# {line}" not in shown:  # (--explain's text begins with the same headline)
             print(f"# {line}")
-    _write_or_print(out, opt.text(emit), emit)
+            shown.add(f"# {line}")
+    text = opt.text(emit)
+    if out is None:  # the listing's notes printed just above, once
+        text = "".join(line for line in text.splitlines(keepends=True) if line.rstrip("\n") not in shown)
+    _write_or_print(out, text, emit)
     if args.stats:
         print(f"# rules fired on {kernel.name}:")
         for name, count in opt.stats.most_common():
@@ -406,7 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--time-limit", type=seconds(), metavar="SECONDS",
                    help="hexagon --scheduler global: solver seconds per candidate loop body (default 2; "
                    "the anytime search keeps its best schedule and reports the gap); the whole search "
-                   "ends after that many seconds per candidate, heuristics and list scheduling included")
+                   f"ends after {SEARCH_LIMITS} times that (fewer where there are fewer candidates), selection, "
+                   "heuristics and list scheduling included")
     o.add_argument("--schedule-svg", help="hexagon --scheduler global: draw the steady-state loop here")
     o.add_argument("--explain", action="store_true",
                    help="hexagon --scheduler global: every alternative tried (selection form, unroll, "

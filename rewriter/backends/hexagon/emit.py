@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mir import POOL_SUFFIX, HexagonUnsupported, MachineFunction
+from rewriter.backends.hexagon.mir import POOL_SUFFIX, STACK_ARGS, HexagonUnsupported, MachineFunction, MInsn
 from rewriter.backends.hexagon.regalloc import reg_name
 from rewriter.backends.hexagon.schedule import Schedule
 from rewriter.errors import ToolchainError
@@ -40,12 +40,20 @@ def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
              f"{mf.name}:"]
     saved = _saved_pairs(assignment)
     lines += _frame_save(saved)
+    # The frame moves sp: the stack arguments lie that much further above it.
+    frame = 8 * len(saved) + 8 if saved else 0
+
+    def text(ins: MInsn) -> str:
+        if ins.mem == STACK_ARGS and frame:
+            ins = replace(ins, imms={**ins.imms, "off": ins.imms["off"] + frame})
+        return ins.text(name)
+
     for b in mf.blocks:
         bs = sched.blocks[b.name]
         if b is mf.loop and mf.trip:
             lines.append(f".L{mf.name}_loop:")
         for k, packet in enumerate(bs.packets):
-            texts = [b.insns[i].text(name) for i in packet]
+            texts = [text(b.insns[i]) for i in packet]
             if saved and b is mf.blocks[-1] and k == len(bs.packets) - 1:
                 # The return waits for the restores: `dealloc_return` below.
                 texts = [t for t in texts if t != "jumpr r31"]

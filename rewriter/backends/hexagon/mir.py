@@ -40,6 +40,13 @@ class Reg:
         return f"%{self.cls.lower()}{self.n}" + (f"<{self.hint}>" if self.hint else "")
 
 
+#: The stack pointer: the scratch of a transpose is taken below it, and the buffers past the
+#: argument registers are read above it (at the call, the ABI's word a buffer from sp + 0).
+SP = Reg("R", -98, phys=29, hint="sp")
+#: The memory the stack arguments' loads read (nothing in a kernel stores to it).
+STACK_ARGS = "stack arguments"
+
+
 @dataclass
 class MInsn:
     desc: InsnDesc

@@ -31,7 +31,16 @@ from rewriter.backends.hexagon.rowtables import (
     _EXTEND, _TRUNCATE, SIGNLESS, BITWISE, _lane_coverable,
     _elem_bytes, _signed_twin, _splat_bits, _signed32, lane_row, lane_types,
 )
-from rewriter.backends.hexagon.mir import Block, HexagonUnsupported, MachineFunction, Reg, extended, insn
+from rewriter.backends.hexagon.mir import (
+    SP,
+    STACK_ARGS,
+    Block,
+    HexagonUnsupported,
+    MachineFunction,
+    Reg,
+    extended,
+    insn,
+)
 from rewriter.backends.hexagon.sliding import proves_sliding
 from rewriter.backends.hexagon.tmpy import proves_tmpy
 from rewriter.backends.hexagon.wordmul import word_mulhi
@@ -139,9 +148,7 @@ class Selector:
         self.set_form(form)
         self.n_regs = 0
         self.pro, self.body, self.epi = Block("prologue"), Block("loop"), Block("epilogue")
-        self.ptr = {b.name: Reg("R", -1 - i, phys=i, hint=b.name) for i, b in enumerate(kernel.buffers)}
-        if len(kernel.buffers) > len(MODEL.arg_registers):
-            raise HexagonUnsupported(f"{len(kernel.buffers)} buffers (r0-r5 carry at most 6)")
+        self.ptr = self._pointers(kernel)
         self.consts: dict = {}
         self.patterns: dict = {}  # TERM_ROWS' meanings in this selector's normal form, by row
         self.loads: dict = {}
@@ -152,6 +159,20 @@ class Selector:
         self.q_fixed_budget, self.q_fixed = 0, 0
         self.pool: list = []  # constant vectors (bytearrays), emitted after the code (permute.py)
         self.notes: list[str] = []
+
+    def _pointers(self, kernel: Kernel) -> dict:
+        """Buffer -> the register holding its address: r0-r5 for the first six (the ABI's
+        argument registers), and for the rest a register loaded in the prologue from the
+        stack, where the caller passes them a word each from sp + 0."""
+        args = MODEL.arg_registers
+        ptr = {}
+        for i, b in enumerate(kernel.buffers):
+            if i < len(args):
+                ptr[b.name] = Reg("R", -1 - i, phys=args[i], hint=b.name)
+            else:
+                ptr[b.name] = Reg("R", -1 - i, hint=f"&{b.name}")
+                self.pro.add(insn("memw", mem=STACK_ARGS, d=ptr[b.name], p=SP, off=4 * (i - len(args))))
+        return ptr
 
     def rotating_q(self) -> Reg:
         """The next of the rotating predicate registers: the four less those held by fixed
@@ -731,7 +752,8 @@ class Selector:
             loop = Block("loop")
         self.epi.add(insn("jumpr", u=Reg("R", -99, phys=31, hint="lr")))
         return MachineFunction(self.k.name, self.pro, loop, self.epi, trip if trip > 1 else 0, self.notes,
-                               len(self.k.buffers), pool=tuple(bytes(v) for v in self.pool))
+                               min(len(self.k.buffers), len(MODEL.arg_registers)),
+                               pool=tuple(bytes(v) for v in self.pool))
 
 
 def _narrow_constant(a: UOp, b: UOp) -> tuple[UOp, UOp]:

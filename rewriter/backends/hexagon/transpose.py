@@ -51,7 +51,7 @@ import numpy as np
 from rewriter.backends.hexagon.abi import padded
 from rewriter.backends.hexagon.isa import INSNS
 from rewriter.backends.hexagon.lanesem import row_meaning
-from rewriter.backends.hexagon.mir import HexagonUnsupported, MachineFunction, Reg, insn
+from rewriter.backends.hexagon.mir import SP, HexagonUnsupported, MachineFunction, Reg, insn
 from rewriter.backends.hexagon.rows import RowSelector
 from rewriter.backends.hexagon.select import VBYTES, FormNotApplicable, SelectionRewriter, _elem_bytes
 from rewriter.ir.analysis import affine, flatten
@@ -62,8 +62,6 @@ from rewriter.ir.uop import UOp
 SWAPS = {1: ("vshuffeb", "vshuffob"), 2: ("vshuffeh", "vshuffoh")}
 #: Row tiles the loop body may hold (they are unrolled in it; more: nested loops).
 MAX_TILES = 3
-#: The stack pointer (the scratch is taken below it).
-SP = Reg("R", -98, phys=29, hint="sp")
 
 
 def transposed_read(kernel, st: UOp, simplify) -> bool:

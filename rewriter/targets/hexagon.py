@@ -171,7 +171,7 @@ class HexagonTarget(Target):
     def explain(self, lowered: Lowered) -> str:
         code = lowered.code
         if not isinstance(code, LlvmCode):
-            return code.explanation.render()
+            return "\n".join(p.explanation.render() for p in code.parts or (code,))
         ours = code.ours.explanation.render() + "\n" if code.ours is not None and code.ours.explanation else ""
         # The fallback's self-check (hexagon_check.py) in its notes after the headline; where
         # LLVM's code won the race, the headline itself says what was rejected.
@@ -182,6 +182,9 @@ class HexagonTarget(Target):
         code = lowered.code
         if isinstance(code, LlvmCode):
             raise RewriterError(f"--schedule-svg: the code is LLVM's ({code.headline()}), no modulo schedule of ours")
+        if code.parts:
+            raise RewriterError(f"--schedule-svg: the kernel runs as {len(code.parts)} functions, a loop each "
+                                "(one loop could not hold its stores): no one steady-state loop to draw")
         if code.modulo is None:
             raise RewriterError("--schedule-svg: no loop was modulo-scheduled (straight-line or list-scheduled code)")
         return schedule_svg(code.modulo.schedule, title)
@@ -201,7 +204,8 @@ class HexagonTarget(Target):
             code = _race(kernel, code, library, options)
         if isinstance(code, LlvmCode):
             return self._llvm_lowered(kernel, simplified, code)
-        listing = "".join(f"# {n}\n" for n in code.notes) + code.machine.format()
+        listing = "".join(f"# {n}\n" for n in code.notes) + "".join(
+            (f"# {p.machine.name}:\n" if code.parts else "") + p.machine.format() for p in code.parts or (code,))
         return Lowered(kernel, simplified, code.machine, code, list(code.notes),
                        texts={"ir": "# made by: our HVX selection\n" + listing, "asm": code.asm}, report=code)
 

@@ -7,6 +7,7 @@ from rewriter.backends.hexagon.list_search import compile_list
 from rewriter.backends.hexagon.global_sched import DEFAULT_TIME_LIMIT, compile_global
 from rewriter.backends.hexagon.select import SelectionRewriter
 from rewriter.backends.hexagon.mir import HexagonUnsupported
+from rewriter.backends.hexagon.parts import independent_parts, joined
 from rewriter.errors import RewriterError
 from rewriter.kernel.kernel import Kernel
 from rewriter.rewrite.engine import Rewriter
@@ -31,10 +32,27 @@ def compile_hexagon(kernel: Kernel, library, unroll: int | None = None, rotate: 
     portable = portable or Rewriter(library.portable())
     simple = simplified or kernel.with_stores(portable.normalize(s) for s in kernel.stores)
     _check_lane_widths(simple)
-    if scheduler == "global":
-        return compile_global(kernel, library, unroll=unroll, simplified=simple, portable=portable, progress=progress,
-                              time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit)
-    return compile_list(simple, portable, SelectionRewriter(library), unroll, rotate)
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
+
+    def one(k: Kernel, s: Kernel, limit: float) -> HexagonCode:
+        if scheduler == "global":
+            return compile_global(k, library, unroll=unroll, simplified=s, portable=portable, progress=progress,
+                                  time_limit=limit)
+        return compile_list(s, portable, SelectionRewriter(library), unroll, rotate)
+
+    try:
+        return one(kernel, simple, limit)
+    except HexagonUnsupported as whole:
+        # Stores one loop cannot hold together may each compile alone (parts.py): the search's
+        # time is shared among them, so --time-limit still bounds the whole.
+        parts = independent_parts(kernel, simple)
+        if parts is None:
+            raise
+        try:
+            codes = [one(k, s, limit / len(parts)) for k, s in parts]
+        except HexagonUnsupported:
+            raise whole from None
+        return joined(kernel, codes)
 
 
 def _check_lane_widths(kernel: Kernel) -> None:

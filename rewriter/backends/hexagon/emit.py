@@ -32,6 +32,9 @@ class HexagonCode:
     modulo: object = None  # global_sched.GlobalReport when scheduler="global" pipelined the loop
     explanation: object = None  # explain.Explanation: every alternative scheduler="global" tried
     unroll: int = 1  # the loop's unrolling factor
+    #: A kernel split into one function per store (`parts.py`): each part's code (this one's
+    #: asm holds them all, behind the kernel's wrapper; `machine` etc. are the first's).
+    parts: tuple = ()
 
 
 def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:

@@ -76,3 +76,19 @@ def test_f32_stores_on_the_scalar_core(n, library):
       o1[i] = a[i] * b[i] + c[i]
       o2[i] = a[i] - d[i]
       o3[i] = c[i] * d[i] }}""", library)
+
+
+@pytest.mark.parametrize("source", [
+    # two stores into one buffer, in order (a concatenation): once LLVM's code
+    """kernel k(a: u8[30], b: u8[50]) -> (out: u8[80]) {
+      i = range(30); j = range(50)
+      out[i] = a[i]
+      out[j + 30] = b[j] }""",
+    # f32 stores with a scalar parameter: once LLVM's code
+    """kernel k(a: f32, x: f32[77]) -> (p: f32[77], q: f32[77]) {
+      i = range(77)
+      p[i] = a * x[i]
+      q[i] = x[i] - a }""",
+])
+def test_kernels_that_fell_back_for_their_stores(source, library):
+    _ours_and_right(source, library)

@@ -15,7 +15,7 @@ kept, beaten or dropped, is recorded in `HexagonCode.explanation` (`explain.py`,
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import Callable
 
@@ -26,6 +26,7 @@ from rewriter.backends.hexagon.isa import MODEL
 from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.backends.hexagon.mixed import mixed_body, mixed_problem, projected_schedule
 from rewriter.backends.hexagon.pipeline_emit import pipeline
+from rewriter.backends.hexagon.packing import packing_bound
 from rewriter.backends.hexagon.pipeline_problem import op_name, pipeline_problem
 from rewriter.backends.hexagon.regalloc import allocate
 
@@ -319,7 +320,9 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
                 if best is None or key < best[0]:
                     best = (key, code)
                 continue
-            problem = pipeline_problem(mf, MODEL)
+            # (Without the packing bound's II floor: a CP-SAT model of its own, seconds on a
+            # body of many instruction kinds, computed below for the loops placed only.)
+            problem = pipeline_problem(mf, MODEL, floor=False)
             pending.append((total_lower_bound(problem, mii(problem)), len(pending), form, factor, mf, problem))
     tried += len(forms) * len(factors) - len(pending)  # (no placement step where selection ended it)
     # Then the loops, the most promising (lowest bound) first; a loop whose bound is above the
@@ -331,6 +334,10 @@ def compile_global(kernel: Kernel, library, unroll: int | None = None,
             continue
         share = tell(f"{form} x{factor}", " placement", first=k == 0)
         if share is None:
+            continue
+        problem = replace(problem, ii_floor=packing_bound([i.desc for i in mf.loop.insns], MODEL))
+        if best is not None and total_lower_bound(problem, mii(problem)) > best[0][0] and not exhaustive:
+            refused.setdefault(PRUNED, []).append(f"{form} x{factor}")
             continue
         candidates = []
         try:

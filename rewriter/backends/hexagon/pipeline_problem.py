@@ -42,7 +42,7 @@ from itertools import combinations
 from rewriter.backends.hexagon.isa import HVX_RESOURCES, MODEL, MachineModel
 from rewriter.backends.hexagon.mir import Block, MachineFunction
 from rewriter.backends.hexagon.packing import packing_bound
-from rewriter.backends.hexagon.schedule import dependences, value_latency
+from rewriter.backends.hexagon.schedule import memory_pairs, value_latency
 from rewriter.solver.modulo import Dep, LoopProblem, Machine, SchedOp, Value
 
 #: HVX resources whose use counts as ALU work in the saturation report; loads as load work.
@@ -126,8 +126,9 @@ def _precise_dependences(insns) -> list[tuple[int, int, int, str]]:
         for r in dict.fromkeys(ins.defs):
             last_def[r] = j
             readers[r] = []
-    out += [(d.src, d.dst, max(d.latency, d.distance), d.kind)
-            for d in dependences(Block("seq", list(insns))) if d.kind == "mem"]
+    # (a store's order against every access to its buffer, as `dependences`' "mem" edges:
+    # distance and latency 1)
+    out += [(i, j, 1, "mem") for i, j in memory_pairs(insns)]
     return out
 
 

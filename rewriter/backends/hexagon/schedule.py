@@ -277,6 +277,20 @@ def check_schedule(mf: MachineFunction, sched: Schedule, model: MachineModel = M
     return errors
 
 
+def memory_pairs(insns) -> list[tuple[int, int]]:
+    """The pairs i < j of accesses to one buffer, one of them a store: the memory orders
+    among `dependences`' edges (its "mem" kind), without the register pairs."""
+    accesses: dict = {}
+    for k, ins in enumerate(insns):
+        if ins.mem:
+            accesses.setdefault(ins.mem, []).append(k)
+    pairs = set()
+    for ks in accesses.values():
+        for st in (k for k in ks if insns[k].desc.side_effect == "store"):
+            pairs.update((min(st, x), max(st, x)) for x in ks if x != st)
+    return sorted(pairs, key=lambda p: (p[1], p[0]))
+
+
 def _related_pairs(b: Block) -> list[tuple[int, int]]:
     """The pairs i < j of instructions that share a register one of them writes, or a buffer
     one of them stores to: the only pairs with an order to check (every other pair may go

@@ -296,27 +296,18 @@ def _related_pairs(b: Block) -> list[tuple[int, int]]:
     one of them stores to: the only pairs with an order to check (every other pair may go
     anywhere). Found per register and per buffer, not over all n^2 pairs (a 1000-instruction
     body took minutes to check)."""
-    writers, readers, stores, mem = {}, {}, {}, {}
+    writers, readers = {}, {}
     for k, ins in enumerate(b.insns):
         for r in set(ins.defs):
             writers.setdefault(r, []).append(k)
         for r in set(ins.uses):
             readers.setdefault(r, []).append(k)
-        if ins.mem:
-            mem.setdefault(ins.mem, []).append(k)
-            if ins.desc.side_effect == "store":
-                stores.setdefault(ins.mem, []).append(k)
-    pairs = set()
+    pairs = set(memory_pairs(b.insns))
     for r, ws in writers.items():
         for w in ws:
             for x in ws + readers.get(r, []):
                 if x != w:
                     pairs.add((min(w, x), max(w, x)))
-    for buf, ss in stores.items():
-        for st in ss:
-            for x in mem[buf]:
-                if x != st:
-                    pairs.add((min(st, x), max(st, x)))
     return sorted(pairs)
 
 

@@ -235,16 +235,12 @@ def min_registers(problem: LoopProblem) -> dict:
     registers throughout; any other value is live for at least one cycle, which adds one more
     register in some packet. (Over mandatory ops only, so choices cannot make it unsound.)"""
     where = problem.choice_of()
-    self_use: dict = {}  # op -> the longest distance at which it reads its own value
-    for dep in problem.deps:
-        if dep.src == dep.dst and dep.use:
-            self_use[dep.src] = max(self_use.get(dep.src, 0), dep.distance)
     fixed: dict = {}
     other: dict = {}
     for v in problem.values:
         if v.op in where:
             continue
-        d = self_use.get(v.op, 0)
+        d = max((dep.distance for dep in problem.uses_of(v.op) if dep.dst == v.op), default=0)
         if d:
             fixed[v.reg_class] = fixed.get(v.reg_class, 0) + v.size * d
         else:

@@ -71,15 +71,11 @@ class _Model:
         p, ii, m = self.p, self.ii, self.m
         by_class: dict = {}
         spans: dict = {}
-        uses: dict = {}  # op -> its use dependences
-        for d in p.deps:
-            if d.use:
-                uses.setdefault(d.src, []).append(d)
         for v in p.values:
             n, iss = v.op, self.issued[v.op]
             e = m.NewIntVar(0, 2 * self.horizon + ii * 8, f"e_{n}")
             m.Add(e >= self.t[n] + 1)
-            for d in uses.get(n, ()):
+            for d in p.uses_of(n):
                 m.Add(e >= self.t[d.dst] + ii * d.distance).OnlyEnforceIf(self.issued[d.dst])
             span = m.NewIntVar(0, 2 * self.horizon + ii * 8, f"span_{n}")
             m.Add(span == e - self.t[n]).OnlyEnforceIf(iss)

@@ -157,6 +157,20 @@ class LoopProblem:
         except KeyError:
             raise ScheduleError(f"unknown op '{name}'") from None
 
+    def uses_of(self, name: str) -> tuple[Dep, ...]:
+        """The use dependences out of op `name` (the reads of its value), in `deps` order;
+        indexed on first use like `op`: every register model walks them per value, and a
+        scan of all dependences per value was quadratic in the body."""
+        index = self.__dict__.get("_uses_index")
+        if index is None:
+            index = {}
+            for d in self.deps:
+                if d.use:
+                    index.setdefault(d.src, []).append(d)
+            index = {n: tuple(ds) for n, ds in index.items()}
+            object.__setattr__(self, "_uses_index", index)
+        return index.get(name, ())
+
     def index(self) -> dict[str, int]:
         return {o.name: i for i, o in enumerate(self.ops)}
 

@@ -101,16 +101,12 @@ def lifetimes(problem: LoopProblem, ii: int, start: dict) -> list[tuple[str, int
     definition's issue until the issue of its last use (a `use` dependence out of the defining
     op; ordering edges do not count; a use `distance` iterations later
     issues `distance * ii` cycles later); a value nobody reads still takes one cycle."""
-    uses: dict = {}  # op -> its use dependences (one pass: values x deps took minutes on long bodies)
-    for d in problem.deps:
-        if d.use:
-            uses.setdefault(d.src, []).append(d)
     out = []
     for v in problem.values:
         if v.op not in start:
             continue
         s = start[v.op]
-        ends = [start[d.dst] + d.distance * ii for d in uses.get(v.op, ()) if d.dst in start]
+        ends = [start[d.dst] + d.distance * ii for d in problem.uses_of(v.op) if d.dst in start]
         out.append((v.reg_class, v.size, s, max([s + 1] + ends)))
     return out
 

@@ -149,22 +149,18 @@ class _Model:
     def _registers(self) -> None:
         """Per row, the registers live in its cycles (see the module doc) within the file."""
         p, ii, m = self.p, self.ii, self.m
-        uses: dict = {}
-        for d in p.deps:
-            if d.use:
-                uses.setdefault(d.src, []).append(d)
         rows: dict = {}
         for v in p.values:
             n = v.op
-            ends = [self.last[d.dst] + ii * d.distance for d in uses.get(n, ())]
+            ends = [self.last[d.dst] + ii * d.distance for d in p.uses_of(n)]
             for c in range(self.asap[n], max([self.last[n]] + ends) + 1):
                 at = self._by(n, c)
                 live = m.NewBoolVar(f"live_{n}_{c}")
-                if not uses.get(n):  # a value nobody reads still holds its register one cycle
+                if not p.uses_of(n):  # a value nobody reads still holds its register one cycle
                     if (c, 0) in self.x[n]:
                         for k in range(len(p.op(n).options)):
                             m.AddImplication(self.x[n][c, k], live)
-                for d in uses.get(n, ()):
+                for d in p.uses_of(n):
                     done = self._by(d.dst, c - ii * d.distance)
                     if isinstance(done, int):
                         m.AddImplication(at, live)

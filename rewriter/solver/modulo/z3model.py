@@ -80,9 +80,8 @@ class _Model:
             n = v.op
             e = z3.Int(f"e_{n}")
             s.add(e >= self.t[n] + 1)
-            for d in p.deps:
-                if d.src == n and d.use:
-                    s.add(z3.Implies(self.issued[d.dst], e >= self.t[d.dst] + ii * d.distance))
+            for d in p.uses_of(n):
+                s.add(z3.Implies(self.issued[d.dst], e >= self.t[d.dst] + ii * d.distance))
             spans.setdefault(v.reg_class, []).append(z3.If(self.issued[n], v.size * (e - self.t[n]), 0))
             if not exact:
                 continue

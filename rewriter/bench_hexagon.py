@@ -145,8 +145,7 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
     def bound(kernel: Kernel):
         if not _compiles(ours, kernel) or isinstance(ours(kernel), LlvmCode):
             return None
-        c = ours(kernel)
-        return sum(resource_bound(p.machine) for p in c.parts or (c,))
+        return sum(resource_bound(f.machine) for f in ours(kernel).functions)
 
     rows = bench_hexagon(paths, library, code, seed=seed, lower_bound=bound)
     for row in rows:
@@ -157,7 +156,7 @@ def bench_ours_vs_llvm(paths, library, seed: int = 0, scheduler: str = "global",
         elif isinstance(c, LlvmCode):
             row.made_by = c.headline() if c.made_by == FALLBACK else "LLVM"
         else:
-            row.alu_work = sum(alu_work(p.machine) for p in c.parts or (c,))
+            row.alu_work = sum(alu_work(f.machine) for f in c.functions)
             faster = (row.ours is not None and row.ours.counts is not None and row.llvm.correct
                       and row.llvm.counts.packets < row.ours.counts.packets)
             row.made_by = "LLVM (fewer packets)" if faster else "ours"

@@ -171,7 +171,7 @@ class HexagonTarget(Target):
     def explain(self, lowered: Lowered) -> str:
         code = lowered.code
         if not isinstance(code, LlvmCode):
-            return "\n".join(p.explanation.render() for p in code.parts or (code,))
+            return "\n".join(f.explanation.render() for f in code.functions)
         ours = code.ours.explanation.render() + "\n" if code.ours is not None and code.ours.explanation else ""
         # The fallback's self-check (hexagon_check.py) in its notes after the headline; where
         # LLVM's code won the race, the headline itself says what was rejected.
@@ -205,7 +205,7 @@ class HexagonTarget(Target):
         if isinstance(code, LlvmCode):
             return self._llvm_lowered(kernel, simplified, code)
         listing = "".join(f"# {n}\n" for n in code.notes) + "".join(
-            (f"# {p.machine.name}:\n" if code.parts else "") + p.machine.format() for p in code.parts or (code,))
+            (f"# {f.machine.name}:\n" if code.parts else "") + f.machine.format() for f in code.functions)
         return Lowered(kernel, simplified, code.machine, code, list(code.notes),
                        texts={"ir": "# made by: our HVX selection\n" + listing, "asm": code.asm}, report=code)
 

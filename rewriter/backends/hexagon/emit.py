@@ -36,6 +36,11 @@ class HexagonCode:
     #: asm holds them all, behind the kernel's wrapper; `machine` etc. are the first's).
     parts: tuple = ()
 
+    @property
+    def functions(self) -> tuple:
+        """The code of each function the kernel runs: its parts, or itself."""
+        return self.parts or (self,)
+
 
 def emit_asm(mf: MachineFunction, sched: Schedule, assignment: dict) -> str:
     name = reg_name(assignment)

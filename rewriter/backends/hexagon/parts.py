@@ -19,7 +19,6 @@ import dataclasses
 
 from rewriter.backends.hexagon.emit import HexagonCode
 from rewriter.backends.hexagon.isa import MODEL
-from rewriter.backends.hexagon.mir import HexagonUnsupported
 from rewriter.kernel.kernel import Kernel
 
 
@@ -65,26 +64,22 @@ def wrapper_asm(name: str, parts: list[str], buffers: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def wrapper_packets(parts: int, buffers: int) -> int:
-    """Packets the wrapper executes (its own, besides the parts')."""
-    stacked = max(0, buffers - len(MODEL.arg_registers))
-    return 3 + 2 * stacked + parts + 2 * (parts - 1) + 1
+def packets(asm: str) -> int:
+    """Packets in straight-line assembly (the wrapper: each runs once)."""
+    return sum(line.startswith("\t{") for line in asm.splitlines())
 
 
 def joined(kernel: Kernel, codes: list[HexagonCode]) -> HexagonCode:
     """The parts' code as the kernel's: the wrapper and every part's assembly, their model
     cycles and notes added up; `parts` keeps each part's code (listing, --explain, bench)."""
-    if not codes:
-        raise HexagonUnsupported("a kernel of no stores")
     names = [c.machine.name for c in codes]
-    asm = wrapper_asm(kernel.name, names, len(kernel.buffers)) + "".join(c.asm for c in codes)
-    extra = wrapper_packets(len(codes), len(kernel.buffers))
+    wrapper = wrapper_asm(kernel.name, names, len(kernel.buffers))
+    extra = packets(wrapper)
     notes = [f"{len(codes)} independent stores, one function each ({', '.join(names)}), called in order by "
              f"{kernel.name} ({extra} packets of its own): one loop could not hold them"]
     for name, c in zip(names, codes):
         notes += [f"{name}: {n}" for n in c.notes]
-    first = codes[0]
-    return HexagonCode(asm, first.schedule, sum(c.model_cycles for c in codes) + extra, first.machine,
-                       {"packets": sum(c.cycles.get("packets", 0) for c in codes) + extra,
-                        "total": sum(c.model_cycles for c in codes) + extra},
+    first, total = codes[0], sum(c.model_cycles for c in codes) + extra
+    return HexagonCode(wrapper + "".join(c.asm for c in codes), first.schedule, total, first.machine,
+                       {"packets": sum(c.cycles.get("packets", 0) for c in codes) + extra, "total": total},
                        notes, None, first.explanation, first.unroll, parts=tuple(codes))
